@@ -187,6 +187,14 @@ public final class GrpcServerLauncher {
       return this;
     }
 
+    /** Adds the tracing, log-correlation and metrics interceptors of {@code telemetry}. */
+    public Builder telemetry(dev.sieve.core.telemetry.Telemetry telemetry) {
+      for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
+        intercept(interceptor);
+      }
+      return this;
+    }
+
     public GrpcServerLauncher build() {
       return new GrpcServerLauncher(this);
     }
