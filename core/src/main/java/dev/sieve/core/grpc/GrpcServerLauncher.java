@@ -43,7 +43,11 @@ public final class GrpcServerLauncher {
         NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port))
             .maxInboundMessageSize(builder.maxInboundMessageBytes)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true);
+            .permitKeepAliveWithoutCalls(true)
+            // Bounded connection age: clients using dns:/// round-robin re-resolve and spread over
+            // new pods after a scale-out instead of pinning to the pods they first met.
+            .maxConnectionAge(builder.maxConnectionAge.toSeconds(), TimeUnit.SECONDS)
+            .maxConnectionAgeGrace(30, TimeUnit.SECONDS);
     if (builder.executor != null) {
       nsb.executor(builder.executor);
     }
@@ -113,6 +117,14 @@ public final class GrpcServerLauncher {
     log.info("{} stopped", name);
   }
 
+  /**
+   * The drain budget for graceful shutdown: {@code SIEVE_DRAIN_TIMEOUT_SECONDS} (default 20 s). The
+   * Helm chart keeps terminationGracePeriodSeconds above preStop sleep + this value.
+   */
+  public static Duration configuredDrainTimeout() {
+    return Duration.ofSeconds(dev.sieve.core.util.Settings.getInt("SIEVE_DRAIN_TIMEOUT_SECONDS", 20));
+  }
+
   /** Registers a JVM shutdown hook (SIGTERM) that runs {@link #shutdownGracefully(Duration)} first. */
   public GrpcServerLauncher installShutdownHook(Duration drain, Runnable afterStop) {
     Runtime.getRuntime()
@@ -142,6 +154,7 @@ public final class GrpcServerLauncher {
     private String host = "0.0.0.0";
     private int port;
     private int maxInboundMessageBytes = 4 * 1024 * 1024;
+    private Duration maxConnectionAge = Duration.ofMinutes(5);
     private java.util.concurrent.Executor executor;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
@@ -163,6 +176,12 @@ public final class GrpcServerLauncher {
     /** Messages larger than this are rejected by gRPC itself with RESOURCE_EXHAUSTED, unparsed. */
     public Builder maxInboundMessageBytes(int bytes) {
       this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
+    /** How long a client connection may live before the server asks it to reconnect (GOAWAY). */
+    public Builder maxConnectionAge(Duration age) {
+      this.maxConnectionAge = age;
       return this;
     }
 
