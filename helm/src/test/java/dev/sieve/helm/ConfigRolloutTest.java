@@ -1,0 +1,115 @@
+package dev.sieve.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.helm.Renders.Component;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Config files reach the pods and a change rolls exactly the pods that read the changed file:
+ * the checksum/config annotation is a hash of the ConfigMaps a component mounts.
+ */
+class ConfigRolloutTest {
+
+  @Test
+  void policyChangeRollsOnlyTheRouter() {
+    Map<String, String> before = checksums(Renders.defaults());
+    Manifests changed = Helm.render("--set", "config.policy.version=2");
+    Map<String, String> after = checksums(changed);
+
+    assertThat(after.get("router")).isNotEqualTo(before.get("router"));
+    for (Component tier : Renders.TIERS) {
+      assertThat(after.get(tier.name())).as(tier.name()).isEqualTo(before.get(tier.name()));
+    }
+    JsonNode policy = parse(changed.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
+    assertThat(policy.path("version").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void taxonomyChangeRollsEveryComponent() {
+    Map<String, String> before = checksums(Renders.defaults());
+    Map<String, String> after = checksums(Helm.render("--set", "config.taxonomy.version=v2"));
+
+    for (Component component : Renders.COMPONENTS) {
+      assertThat(after.get(component.name())).as(component.name()).isNotEqualTo(before.get(component.name()));
+    }
+  }
+
+  @Test
+  void emergingCategoriesChangeRollsTheRouterAndTheLlmTier() {
+    Map<String, String> before = checksums(Renders.defaults());
+    Map<String, String> after = checksums(Helm.render("--set", "config.emergingCategories.version=7"));
+
+    assertThat(after.get("router")).isNotEqualTo(before.get("router"));
+    assertThat(after.get("llm-fallback-service")).isNotEqualTo(before.get("llm-fallback-service"));
+    assertThat(after.get("url-service")).isEqualTo(before.get("url-service"));
+    assertThat(after.get("content-service")).isEqualTo(before.get("content-service"));
+  }
+
+  @Test
+  void sameValuesGiveTheSameChecksums() {
+    assertThat(checksums(Helm.render())).isEqualTo(checksums(Renders.defaults()));
+  }
+
+  @Test
+  void policyFileReplacesTheDefaultPolicyVerbatim(@TempDir Path dir) throws IOException {
+    String policy = "id: district-42\nversion: \"2025-09-01\"\nfailClosedCategories: [self_harm, adult]\n";
+    Path file = dir.resolve("policy.yaml");
+    Files.writeString(file, policy);
+
+    Manifests render = Helm.render("--set-file", "config.files.policy=" + file);
+
+    String mounted = render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
+    assertThat(mounted).isEqualTo(policy);
+    assertThat(checksums(render).get("router")).isNotEqualTo(checksums(Renders.defaults()).get("router"));
+  }
+
+  @Test
+  void defaultConfigFilesAreValidAndCarryTaxonomyV1() {
+    Manifests render = Renders.defaults();
+    JsonNode taxonomy = parse(render.get("ConfigMap", "sieve-taxonomy").path("data").path("taxonomy.yaml").asText());
+    JsonNode policy = parse(render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
+    JsonNode emerging =
+        parse(render.get("ConfigMap", "sieve-emerging-categories").path("data").path("emerging-categories.yaml").asText());
+
+    assertThat(DeploymentContractTest.texts(taxonomy.path("categories"))).isEqualTo(Renders.TAXONOMY_V1);
+    assertThat(DeploymentContractTest.texts(policy.path("failClosedCategories"))).containsExactlyInAnyOrder("self_harm", "adult");
+    List<String> actionCategories = fieldNames(policy.path("actions"));
+    assertThat(actionCategories).containsExactlyInAnyOrderElementsOf(Renders.TAXONOMY_V1);
+    assertThat(emerging.path("categories").isArray()).isTrue();
+  }
+
+  static Map<String, String> checksums(Manifests render) {
+    Map<String, String> out = new HashMap<>();
+    for (JsonNode deployment : render.ofKind("Deployment")) {
+      out.put(
+          Manifests.podLabels(deployment).path("app.kubernetes.io/component").asText(),
+          Manifests.podAnnotations(deployment).path("checksum/config").asText());
+    }
+    assertThat(out).hasSize(render.ofKind("Deployment").size());
+    assertThat(out.values()).allMatch(v -> v.matches("[0-9a-f]{64}"));
+    return out;
+  }
+
+  private static JsonNode parse(String yaml) {
+    try {
+      return Manifests.YAML.readTree(yaml);
+    } catch (IOException e) {
+      throw new AssertionError("config file is not valid YAML:\n" + yaml, e);
+    }
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}
