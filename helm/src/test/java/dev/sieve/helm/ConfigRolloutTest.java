@@ -61,7 +61,7 @@ class ConfigRolloutTest {
 
   @Test
   void policyFileReplacesTheDefaultPolicyVerbatim(@TempDir Path dir) throws IOException {
-    String policy = "id: district-42\nversion: \"2025-09-01\"\nfailClosedCategories: [self_harm, adult]\n";
+    String policy = "id: district-42\nversion: \"2025-09-01\"\ncategories:\n  games: {action: BLOCK}\n";
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, policy);
 
@@ -81,10 +81,18 @@ class ConfigRolloutTest {
         parse(render.get("ConfigMap", "sieve-emerging-categories").path("data").path("emerging-categories.yaml").asText());
 
     assertThat(DeploymentContractTest.texts(taxonomy.path("categories"))).isEqualTo(Renders.TAXONOMY_V1);
-    assertThat(DeploymentContractTest.texts(policy.path("failClosedCategories"))).containsExactlyInAnyOrder("self_harm", "adult");
-    List<String> actionCategories = fieldNames(policy.path("actions"));
-    assertThat(actionCategories).containsExactlyInAnyOrderElementsOf(Renders.TAXONOMY_V1);
+    assertThat(policy.path("id").asText()).isEqualTo("k12-default");
     assertThat(emerging.path("categories").isArray()).isTrue();
+  }
+
+  /** The rendered default policy must load in the router itself, not only parse as YAML. */
+  @Test
+  void defaultPolicyLoadsWithTheRoutersParser() throws Exception {
+    String yaml =
+        Renders.defaults().get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
+    dev.sieve.router.policy.Policy policy =
+        dev.sieve.router.policy.PolicyParser.parse("policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(policy).isNotNull();
   }
 
   static Map<String, String> checksums(Manifests render) {

@@ -41,7 +41,6 @@ public final class Telemetry implements AutoCloseable {
     this.sdk = sdk;
     this.registry = registry;
     this.grpcTelemetry = GrpcTelemetry.create(openTelemetry);
-    registry.config().commonTags("service", serviceName);
   }
 
   /**
@@ -60,7 +59,7 @@ public final class Telemetry implements AutoCloseable {
             .disableShutdownHook()
             .build()
             .getOpenTelemetrySdk();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = newRegistry(serviceName);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     return new Telemetry(serviceName, sdk, sdk, registry);
@@ -68,8 +67,14 @@ public final class Telemetry implements AutoCloseable {
 
   /** Telemetry over a given OpenTelemetry (tests use an in-memory exporter). */
   public static Telemetry of(String serviceName, OpenTelemetry openTelemetry) {
-    return new Telemetry(
-        serviceName, openTelemetry, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return new Telemetry(serviceName, openTelemetry, null, newRegistry(serviceName));
+  }
+
+  /** Common tags must be set before any meter is registered, or Micrometer ignores them. */
+  private static PrometheusMeterRegistry newRegistry(String serviceName) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", serviceName);
+    return registry;
   }
 
   public String serviceName() {

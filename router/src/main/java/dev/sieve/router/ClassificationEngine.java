@@ -1,0 +1,361 @@
+package dev.sieve.router;
+
+import com.google.protobuf.ByteString;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.ScoreRequest;
+import dev.sieve.proto.v1.TierState;
+import dev.sieve.router.cache.VerdictCache;
+import dev.sieve.router.cache.VerdictKey;
+import dev.sieve.router.merge.MergedScores;
+import dev.sieve.router.merge.ScoreMerger;
+import dev.sieve.router.policy.CoreCategories;
+import dev.sieve.router.policy.Policy;
+import dev.sieve.router.policy.PolicyStore;
+import dev.sieve.router.policy.TenantPolicy;
+import dev.sieve.router.tier.TierClient;
+import dev.sieve.router.tier.TierFleet;
+import dev.sieve.router.tier.TierName;
+import dev.sieve.router.tier.TierOutcome;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies one request: validate, resolve the tenant's policy, consult the verdict cache, fan out
+ * to the tiers in parallel, consult the llm tier only for what is still uncertain, merge, decide,
+ * cache.
+ *
+ * <p>Routing (normal requests): the url tier whenever there is a URL, the content tier whenever there
+ * is a body, both in parallel; then the llm tier only when a core category's merged score lies in
+ * the tenant's uncertainty band or the llm tier serves emerging categories (and the policy asks for
+ * them) — never for clear cases. A request's tiers filter replaces all of this: exactly the named
+ * tiers are consulted, in parallel, with {@code forced=true}.
+ *
+ * <p>Entirely asynchronous: no thread waits for a tier. The future completes with the response, or
+ * exceptionally with a {@link StatusException} carrying the precise status.
+ */
+public final class ClassificationEngine {
+
+  private static final Logger log = LoggerFactory.getLogger(ClassificationEngine.class);
+
+  private final TierFleet fleet;
+  private final PolicyStore policies;
+  private final VerdictCache cache;
+  private final RequestValidator validator;
+  private final RouterMetrics metrics;
+  private final TierOutcome[] notDeployed = new TierOutcome[TierName.values().length];
+  private final TierOutcome[] notInFilter = new TierOutcome[TierName.values().length];
+  private final TierOutcome skippedNoUrl;
+  private final TierOutcome skippedNoBody;
+  private final TierOutcome skippedClear;
+
+  public ClassificationEngine(
+      TierFleet fleet,
+      PolicyStore policies,
+      VerdictCache cache,
+      RequestValidator validator,
+      RouterMetrics metrics) {
+    this.fleet = fleet;
+    this.metrics = metrics;
+    this.policies = policies;
+    this.cache = cache;
+    this.validator = validator;
+    for (TierName tier : TierName.all()) {
+      notDeployed[tier.ordinal()] =
+          outcome(tier, TierState.NOT_DEPLOYED,
+              "not part of this deployment (SIEVE_" + tier.name() + "_TIER_TARGET is unset)");
+      notInFilter[tier.ordinal()] = outcome(tier, TierState.SKIPPED, "not in the request's tiers filter");
+    }
+    skippedNoUrl = outcome(TierName.URL, TierState.SKIPPED, "request has no url");
+    skippedNoBody = outcome(TierName.CONTENT, TierState.SKIPPED, "request has no html or text");
+    skippedClear =
+        outcome(TierName.LLM, TierState.SKIPPED, "no uncertain category and no emerging category");
+    policies.onReload(p -> cache.invalidateAll());
+  }
+
+  private static TierOutcome outcome(TierName tier, TierState state, String detail) {
+    return new TierOutcome(tier, state, 0, null, detail, Status.Code.OK);
+  }
+
+  /**
+   * Classifies {@code request}.
+   *
+   * @param callerContext the server call's context (deadline, cancellation), or null
+   */
+  public CompletableFuture<ClassifyResponse> classify(ClassifyRequest request, Context callerContext) {
+    ValidatedRequest validated;
+    try {
+      validated = validator.validate(request);
+    } catch (StatusException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    PolicyStore.Active active = policies.active();
+    Policy policy = active.policy();
+    TenantPolicy tenant = policy.lookup(request.getTenantId());
+    boolean defaultApplied = tenant == null;
+    if (defaultApplied) {
+      tenant = policy.global();
+    }
+    String requestId = request.getRequestId().isEmpty() ? newRequestId() : request.getRequestId();
+    VerdictKey key =
+        new VerdictKey(
+            validated.canonicalUrl(),
+            tenant.tenantId(),
+            VerdictKey.bodyHash(request.getHtml(), request.getText()),
+            validated.tierMask(),
+            active.generation());
+    if (request.getBypassCache()) {
+      metrics.cacheBypass();
+    } else {
+      ClassifyResponse hit = cache.get(key, requestId, defaultApplied);
+      if (hit != null) {
+        metrics.cacheHit();
+        metrics.verdict(hit.getAction());
+        return CompletableFuture.completedFuture(hit);
+      }
+      metrics.cacheMiss();
+    }
+    Deadline deadline = callerContext == null ? null : callerContext.getDeadline();
+    if (deadline != null && deadline.isExpired()) {
+      return CompletableFuture.failedFuture(
+          Status.DEADLINE_EXCEEDED.withDescription("deadline expired before classification started")
+              .asException());
+    }
+    Exchange exchange =
+        new Exchange(validated, requestId, policy, tenant, defaultApplied, key, deadline, callerContext);
+    exchange.start();
+    return exchange.result;
+  }
+
+  /** A random (version 4) UUID without SecureRandom's lock: request ids need uniqueness, not secrecy. */
+  private static String newRequestId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
+    long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** One request in flight: the tier outcomes collected so far and what to do when they are in. */
+  private final class Exchange {
+    final CompletableFuture<ClassifyResponse> result = new CompletableFuture<>();
+    final ValidatedRequest request;
+    final String requestId;
+    final Policy policy;
+    final TenantPolicy tenant;
+    final boolean defaultApplied;
+    final VerdictKey key;
+    final Deadline deadline;
+    final Context context;
+    final TierOutcome[] outcomes = new TierOutcome[TierName.values().length];
+    final MergedScores merged = new MergedScores();
+    final AtomicInteger pending = new AtomicInteger(1);
+    boolean[] llmCore;
+    List<String> llmEmerging = List.of();
+    boolean llmForced;
+
+    Exchange(
+        ValidatedRequest request, String requestId, Policy policy, TenantPolicy tenant,
+        boolean defaultApplied, VerdictKey key, Deadline deadline, Context context) {
+      this.request = request;
+      this.requestId = requestId;
+      this.policy = policy;
+      this.tenant = tenant;
+      this.defaultApplied = defaultApplied;
+      this.key = key;
+      this.deadline = deadline;
+      this.context = context;
+    }
+
+    void start() {
+      int mask = request.tierMask();
+      List<TierClient> calls = new ArrayList<>(3);
+      if (mask != 0) {
+        for (TierName tier : TierName.all()) {
+          TierClient client = fleet.client(tier);
+          if (client == null) {
+            outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
+          } else if (tier.in(mask)) {
+            calls.add(client);
+          } else {
+            outcomes[tier.ordinal()] = notInFilter[tier.ordinal()];
+          }
+        }
+        llmForced = TierName.LLM.in(mask) && fleet.deployed(TierName.LLM);
+        if (llmForced) {
+          llmEmerging = fleet.client(TierName.LLM).coverage().emerging();
+        }
+      } else {
+        route(TierName.URL, request.hasUrl(), skippedNoUrl, calls);
+        route(TierName.CONTENT, request.hasBody(), skippedNoBody, calls);
+        if (!fleet.deployed(TierName.LLM)) {
+          outcomes[TierName.LLM.ordinal()] = notDeployed[TierName.LLM.ordinal()];
+        }
+      }
+      pending.set(calls.size() + 1);
+      boolean forced = mask != 0;
+      for (TierClient client : calls) {
+        client.score(scoreRequest(client.tier(), forced, List.of()), deadline, context, this::firstPhaseDone);
+      }
+      firstPhaseDone(null);
+    }
+
+    private void route(TierName tier, boolean needed, TierOutcome skipped, List<TierClient> calls) {
+      TierClient client = fleet.client(tier);
+      if (client == null) {
+        outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
+      } else if (needed) {
+        calls.add(client);
+      } else {
+        outcomes[tier.ordinal()] = skipped;
+      }
+    }
+
+    private void firstPhaseDone(TierOutcome outcome) {
+      if (outcome != null) {
+        outcomes[outcome.tier().ordinal()] = outcome;
+      }
+      if (pending.decrementAndGet() != 0) {
+        return;
+      }
+      try {
+        ScoreMerger.mergePrimary(merged, outcomes);
+        if (outcomes[TierName.LLM.ordinal()] != null || rejectedInput() != null) {
+          finish(null); // llm already decided: not deployed, filtered out, or consulted (forced)
+          return;
+        }
+        TierClient llm = fleet.client(TierName.LLM);
+        List<String> uncertain = ScoreMerger.uncertain(merged, tenant);
+        List<String> emerging =
+            tenant.consultLlmForEmerging() ? llm.coverage().emerging() : List.<String>of();
+        if (uncertain.isEmpty() && emerging.isEmpty()) {
+          finish(skippedClear);
+          return;
+        }
+        llmCore = new boolean[CoreCategories.count()];
+        for (String id : uncertain) {
+          llmCore[CoreCategories.indexOf(id)] = true;
+        }
+        llmEmerging = emerging;
+        List<String> categories = uncertain;
+        if (!emerging.isEmpty()) {
+          categories = new ArrayList<>(uncertain.size() + emerging.size());
+          categories.addAll(uncertain);
+          categories.addAll(emerging);
+        }
+        llm.score(scoreRequest(TierName.LLM, false, categories), deadline, context, this::finish);
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    private void finish(TierOutcome llmOutcome) {
+      try {
+        if (llmOutcome != null) {
+          outcomes[TierName.LLM.ordinal()] = llmOutcome;
+        }
+        TierOutcome rejected = rejectedInput();
+        if (rejected != null) {
+          result.completeExceptionally(
+              Status.INVALID_ARGUMENT
+                  .withDescription(rejected.tier().wireName() + " tier rejected the input: " + rejected.detail())
+                  .asException());
+          return;
+        }
+        TierOutcome llm = outcomes[TierName.LLM.ordinal()];
+        if (llm.response() != null) {
+          ScoreMerger.applySecondOpinion(
+              merged, llm.response(), llmForced ? null : llmCore, llmForced ? null : llmEmerging);
+        }
+        ScoreMerger.markUnavailable(merged, outcomes, coverage());
+        ClassifyResponse response =
+            VerdictAssembler.assemble(
+                request, requestId, policy, tenant, defaultApplied, outcomes, merged, emergingIds(), fleet);
+        cache.put(key, response);
+        for (TierOutcome outcome : outcomes) {
+          metrics.tierOutcome(outcome);
+        }
+        metrics.verdict(response.getAction());
+        if (log.isDebugEnabled()) {
+          log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
+              tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());
+        }
+        result.complete(response);
+      } catch (RuntimeException e) {
+        fail(e);
+      }
+    }
+
+    private void fail(RuntimeException e) {
+      log.error("request {} ({}): classification failed", requestId, request.loggableUrl(), e);
+      result.completeExceptionally(
+          Status.INTERNAL.withDescription("router failed: " + e.getClass().getSimpleName()).asException());
+    }
+
+    private TierOutcome rejectedInput() {
+      for (TierOutcome outcome : outcomes) {
+        if (outcome != null && outcome.rejectedInput()) {
+          return outcome;
+        }
+      }
+      return null;
+    }
+
+    /** Which core categories each consulted tier would have covered (for fail-closed). */
+    private boolean[][] coverage() {
+      boolean[][] coverage = new boolean[TierName.values().length][];
+      for (TierName tier : TierName.all()) {
+        TierClient client = fleet.client(tier);
+        if (client == null) {
+          continue;
+        }
+        if (tier == TierName.LLM && !llmForced) {
+          coverage[tier.ordinal()] = llmCore;
+        } else {
+          coverage[tier.ordinal()] = client.coverage().core();
+        }
+      }
+      return coverage;
+    }
+
+    /** Emerging categories listed in the response: those asked for, then any other the llm scored. */
+    private List<String> emergingIds() {
+      if (merged.emerging().isEmpty()) {
+        return llmEmerging;
+      }
+      List<String> ids = new ArrayList<>(llmEmerging);
+      for (String id : merged.emerging().keySet()) {
+        if (!ids.contains(id)) {
+          ids.add(id);
+        }
+      }
+      return ids;
+    }
+
+    private ScoreRequest scoreRequest(TierName tier, boolean forced, List<String> categories) {
+      ClassifyRequest in = request.request();
+      ScoreRequest.Builder out =
+          ScoreRequest.newBuilder()
+              .setUrl(in.getUrl())
+              .setTenantId(in.getTenantId())
+              .setRequestId(requestId)
+              .setForced(forced)
+              .addAllCategories(categories);
+      if (tier != TierName.URL) {
+        ByteString html = in.getHtml();
+        ByteString text = in.getText();
+        out.setHtml(html).setText(text);
+      }
+      return out.build();
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.sieve.router;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.telemetry.Telemetry;
+import dev.sieve.router.cache.VerdictCache;
+import dev.sieve.router.policy.PolicyStore;
+import dev.sieve.router.tier.TierFleet;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The router's composition root: wires the policy store, the tier fleet, the verdict cache, the
+ * engine and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
+ * serves them through core's {@link GrpcServerLauncher} (health + reflection + graceful shutdown).
+ *
+ * <p>Kept separate from {@link RouterMain} so tests build the same object graph over in-process tiers.
+ */
+public final class Router implements AutoCloseable {
+
+  private final RouterSettings settings;
+  private final PolicyStore policies;
+  private final TierFleet fleet;
+  private final VerdictCache cache;
+  private final ClassificationEngine engine;
+  private final ClassifierService service;
+  private final ScheduledExecutorService background;
+  private ForkJoinPool serverExecutor;
+  private GrpcServerLauncher launcher;
+
+  /**
+   * @param registry where the router's metrics go (core Telemetry's Prometheus registry in
+   *     production, a SimpleMeterRegistry in tests)
+   * @param ticker time source of the verdict cache
+   */
+  public Router(
+      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker) {
+    this.settings = settings;
+    this.policies = policies;
+    this.fleet = fleet;
+    this.cache = new VerdictCache(settings.cacheMaxBytes(), ticker);
+    this.engine =
+        new ClassificationEngine(
+            fleet, policies, cache, new RequestValidator(settings.maxBodyBytes()), new RouterMetrics(registry, fleet));
+    this.service = new ClassifierService(engine, settings.maxInFlight(), settings.streamWindow());
+    this.background =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "router-background");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts policy polling and the periodic tier Describe refresh (the first one immediately). */
+  public Router startBackgroundTasks() {
+    policies.watch(background, settings.policyReload());
+    long refresh = settings.describeRefresh().toMillis();
+    background.scheduleWithFixedDelay(
+        () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /**
+   * Binds the gRPC port and marks health SERVING: the policy is loaded and channels exist; tiers
+   * need not be up (a down tier is reported per response).
+   */
+  public GrpcServerLauncher serve() throws IOException {
+    return serve(null);
+  }
+
+  /** As {@link #serve()}, with core telemetry's tracing, log-correlation and metrics interceptors. */
+  public GrpcServerLauncher serve(Telemetry telemetry) throws IOException {
+    serverExecutor =
+        new ForkJoinPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+            null,
+            true);
+    GrpcServerLauncher.Builder builder =
+        GrpcServerLauncher.builder("router")
+            .host(settings.bindHost())
+            .port(settings.grpcPort())
+            .maxInboundMessageBytes(settings.maxInboundMessageBytes())
+            .executor(serverExecutor)
+            .addService(service);
+    if (telemetry != null) {
+      builder.telemetry(telemetry);
+    }
+    launcher = builder.build().start();
+    launcher.markServing();
+    return launcher;
+  }
+
+  public ClassifierService service() {
+    return service;
+  }
+
+  public ClassificationEngine engine() {
+    return engine;
+  }
+
+  public VerdictCache cache() {
+    return cache;
+  }
+
+  public PolicyStore policies() {
+    return policies;
+  }
+
+  public TierFleet fleet() {
+    return fleet;
+  }
+
+  /** Stops the server (gracefully, if started), the background tasks and the tier channels. */
+  @Override
+  public void close() {
+    if (launcher != null) {
+      launcher.shutdownGracefully(settings.drainTimeout());
+    }
+    background.shutdownNow();
+    fleet.close();
+    if (serverExecutor != null) {
+      serverExecutor.shutdown();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.sieve.router;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.telemetry.Telemetry;
+import dev.sieve.core.util.Settings;
+import dev.sieve.router.policy.PolicyException;
+import dev.sieve.router.policy.PolicyStore;
+import dev.sieve.router.tier.TierFleet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the router: {@code java -cp target/sieve-router-0.1.0-SNAPSHOT.jar:target/lib/*
+ * dev.sieve.router.RouterMain}.
+ *
+ * <p>Reads {@link RouterSettings} from the environment, loads the policy (an invalid policy file stops
+ * startup with exit code 2 and the precise reason), creates the tier channels (with trace-context
+ * propagation), binds the gRPC port and the metrics port ({@code SIEVE_METRICS_PORT}, default 9091,
+ * -1 = off) and reports SERVING without waiting for the tiers: a down tier is reported per response.
+ * SIGTERM flips health to NOT_SERVING, drains in-flight calls for SIEVE_DRAIN_TIMEOUT_SECONDS, then
+ * closes the tier channels and telemetry.
+ */
+public final class RouterMain {
+
+  private static final Logger log = LoggerFactory.getLogger(RouterMain.class);
+
+  private RouterMain() {}
+
+  public static void main(String[] args) throws Exception {
+    RouterSettings settings;
+    PolicyStore policies;
+    int metricsPort;
+    try {
+      settings = RouterSettings.fromEnvironment();
+      metricsPort = Settings.getInt("SIEVE_METRICS_PORT", 9091);
+      policies = PolicyStore.open(settings.policyFile());
+    } catch (PolicyException | IllegalArgumentException e) {
+      log.error("router cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    log.info("policy {} version {} ({})", policies.current().id(), policies.current().version(),
+        settings.policyFile() == null ? "embedded default" : settings.policyFile());
+    Telemetry telemetry = Telemetry.create("router");
+    TierFleet fleet =
+        TierFleet.connect(
+            settings.tierTargets(), settings.resilience()::get, settings.deadlineMargin(),
+            List.of(telemetry.clientInterceptor()));
+    Router router = new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker());
+    router.startBackgroundTasks();
+    GrpcServerLauncher launcher = router.serve(telemetry);
+    telemetry.startMetricsServer(settings.bindHost(), metricsPort);
+    launcher.installShutdownHook(
+        settings.drainTimeout(),
+        () -> {
+          router.close();
+          telemetry.close();
+        });
+    launcher.awaitTermination();
+  }
+}

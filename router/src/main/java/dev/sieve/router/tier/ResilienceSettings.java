@@ -1,0 +1,62 @@
+package dev.sieve.router.tier;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Per-tier resilience configuration: how long a call may take, how many may run at once (bulkhead)
+ * and when the circuit breaker opens.
+ *
+ * <p>Defaults are sized for the url tier's microsecond latencies and a content tier in the tens of
+ * milliseconds: a count-based window of 100 calls, opening at 50% failures after at least 20 calls,
+ * staying open 5 s, then letting 5 trial calls through (half-open) before closing again.
+ *
+ * @param timeout per-tier cap on a call (the caller's deadline minus the margin may be shorter)
+ * @param maxConcurrentCalls bulkhead size; a call beyond it is REJECTED without waiting
+ * @param slidingWindowSize calls in the breaker's count-based window
+ * @param minimumNumberOfCalls calls before the failure rate is evaluated
+ * @param failureRateThreshold failure percentage that opens the breaker
+ * @param waitInOpenState how long the breaker stays open before half-open trial calls
+ * @param permittedCallsInHalfOpen trial calls in half-open state
+ * @param clock clock for the breaker's open-state wait (a fixed clock in tests)
+ */
+public record ResilienceSettings(
+    Duration timeout,
+    int maxConcurrentCalls,
+    int slidingWindowSize,
+    int minimumNumberOfCalls,
+    float failureRateThreshold,
+    Duration waitInOpenState,
+    int permittedCallsInHalfOpen,
+    Clock clock) {
+
+  /** Defaults for {@code tier} (timeouts: url 100 ms, content 500 ms, llm 3 s). */
+  public static ResilienceSettings defaults(TierName tier) {
+    return switch (tier) {
+      case URL -> new ResilienceSettings(Duration.ofMillis(100), 2048, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
+      case CONTENT -> new ResilienceSettings(Duration.ofMillis(500), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
+      case LLM -> new ResilienceSettings(Duration.ofSeconds(3), 64, 50, 10, 50f, Duration.ofSeconds(10), 3, Clock.systemUTC());
+    };
+  }
+
+  public ResilienceSettings withTimeout(Duration value) {
+    return new ResilienceSettings(value, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock);
+  }
+
+  public ResilienceSettings withMaxConcurrentCalls(int value) {
+    return new ResilienceSettings(timeout, value, slidingWindowSize, minimumNumberOfCalls,
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock);
+  }
+
+  public ResilienceSettings withBreaker(
+      int window, int minimumCalls, float failureRate, Duration openWait, int halfOpenCalls) {
+    return new ResilienceSettings(timeout, maxConcurrentCalls, window, minimumCalls, failureRate,
+        openWait, halfOpenCalls, clock);
+  }
+
+  public ResilienceSettings withClock(Clock value) {
+    return new ResilienceSettings(timeout, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, value);
+  }
+}

@@ -1,0 +1,288 @@
+package dev.sieve.router.tier;
+
+import dev.sieve.proto.v1.DescribeRequest;
+import dev.sieve.proto.v1.ScoreRequest;
+import dev.sieve.proto.v1.ScoreResponse;
+import dev.sieve.proto.v1.ScorerGrpc;
+import dev.sieve.proto.v1.TierDescription;
+import dev.sieve.proto.v1.TierState;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's connection to one deployed tier, through the {@code sieve.v1.Scorer} stub only.
+ *
+ * <p>Owns everything that protects the fleet from a slow or failing tier: the per-call deadline (the
+ * caller's deadline minus a margin, capped by the tier's timeout; a call whose budget is already gone
+ * is never started), a resilience4j circuit breaker (open: the tier is not called, state
+ * CIRCUIT_OPEN) and a semaphore bulkhead (full: REJECTED at once, never queued). Breaker accounting
+ * is explicit because the call is asynchronous:
+ *
+ * <ul>
+ *   <li>INVALID_ARGUMENT is the caller's fault, not the tier's: the permission is released, nothing
+ *       is recorded;
+ *   <li>a DEADLINE_EXCEEDED is recorded only when the tier's own timeout was the binding deadline; a
+ *       caller who allows 2 ms must not open the breaker for everyone;
+ *   <li>a call cancelled because the caller went away is not recorded;
+ *   <li>every other error (UNAVAILABLE, INTERNAL, RESOURCE_EXHAUSTED, ...) is a failure.
+ * </ul>
+ *
+ * <p>Completion callbacks run on the channel's executor (direct in production: they only merge
+ * arrays and hand a response to gRPC, never block).
+ */
+public final class TierClient {
+
+  private static final Logger log = LoggerFactory.getLogger(TierClient.class);
+
+  private final TierName tier;
+  private final ScorerGrpc.ScorerStub stub;
+  private final CircuitBreaker breaker;
+  private final Bulkhead bulkhead;
+  private final long timeoutNanos;
+  private final long marginNanos;
+  private final TierOutcome expiredBeforeStart;
+  private final TierOutcome circuitOpen;
+  private final TierOutcome bulkheadFull;
+  private volatile TierCoverage coverage;
+
+  /**
+   * @param channel channel to the tier (owned by the caller)
+   * @param settings timeout, bulkhead and breaker configuration
+   * @param deadlineMargin time kept back from the caller's deadline to merge and answer
+   */
+  public TierClient(TierName tier, Channel channel, ResilienceSettings settings, Duration deadlineMargin) {
+    this.tier = tier;
+    this.stub = ScorerGrpc.newStub(channel);
+    this.timeoutNanos = settings.timeout().toNanos();
+    this.marginNanos = deadlineMargin.toNanos();
+    this.breaker =
+        CircuitBreaker.of(
+            "tier-" + tier.wireName(),
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(settings.minimumNumberOfCalls())
+                .failureRateThreshold(settings.failureRateThreshold())
+                .waitDurationInOpenState(settings.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpen())
+                .writableStackTraceEnabled(false)
+                .clock(settings.clock())
+                .build());
+    this.bulkhead =
+        Bulkhead.of(
+            "tier-" + tier.wireName(),
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrentCalls())
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
+    this.expiredBeforeStart =
+        TierOutcome.notCalled(tier, TierState.TIMEOUT, "caller deadline expired before the call started");
+    this.circuitOpen = TierOutcome.notCalled(tier, TierState.CIRCUIT_OPEN, "circuit breaker open");
+    this.bulkheadFull =
+        TierOutcome.notCalled(tier, TierState.REJECTED,
+            "router bulkhead full (" + settings.maxConcurrentCalls() + " concurrent calls)");
+    this.coverage = TierCoverage.assumed(tier);
+  }
+
+  public TierName tier() {
+    return tier;
+  }
+
+  /** What the tier last said it serves (or the startup assumption). */
+  public TierCoverage coverage() {
+    return coverage;
+  }
+
+  /** The breaker's state (for tests and diagnostics). */
+  public CircuitBreaker.State breakerState() {
+    return breaker.getState();
+  }
+
+  /**
+   * Scores {@code request} asynchronously; {@code done} receives exactly one outcome.
+   *
+   * @param callerDeadline the caller's deadline, or null when it set none
+   * @param callerContext the server call's context, attached so that a caller's cancellation
+   *     cancels the tier call; null outside a server call
+   */
+  public void score(
+      ScoreRequest request, Deadline callerDeadline, Context callerContext, Consumer<TierOutcome> done) {
+    long budget = timeoutNanos;
+    boolean callerBound = false;
+    if (callerDeadline != null) {
+      long remaining = callerDeadline.timeRemaining(TimeUnit.NANOSECONDS) - marginNanos;
+      if (remaining < budget) {
+        budget = remaining;
+        callerBound = true;
+      }
+    }
+    if (budget <= 0) {
+      done.accept(expiredBeforeStart);
+      return;
+    }
+    if (!breaker.tryAcquirePermission()) {
+      done.accept(circuitOpen);
+      return;
+    }
+    if (!bulkhead.tryAcquirePermission()) {
+      breaker.releasePermission();
+      done.accept(bulkheadFull);
+      return;
+    }
+    CallObserver observer = new CallObserver(callerBound, callerContext, done);
+    Context previous = callerContext == null ? null : callerContext.attach();
+    try {
+      stub.withDeadlineAfter(budget, TimeUnit.NANOSECONDS).score(request, observer);
+    } catch (RuntimeException e) {
+      observer.onError(e);
+    } finally {
+      if (callerContext != null) {
+        callerContext.detach(previous);
+      }
+    }
+  }
+
+  /** Asks the tier what it serves and updates {@link #coverage()}; failures keep the previous value. */
+  public CompletableFuture<TierCoverage> refreshCoverage(Duration timeout) {
+    CompletableFuture<TierCoverage> result = new CompletableFuture<>();
+    stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .describe(
+            DescribeRequest.getDefaultInstance(),
+            new StreamObserver<>() {
+              private TierDescription description;
+
+              @Override
+              public void onNext(TierDescription value) {
+                description = value;
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                log.debug("tier {}: Describe failed: {}", tier.wireName(), Status.fromThrowable(t));
+                result.complete(coverage);
+              }
+
+              @Override
+              public void onCompleted() {
+                TierCoverage updated = TierCoverage.fromDescription(description);
+                if (!updated.sameAs(coverage)) {
+                  log.info("tier {}: model {} {}, {} core + emerging {} categories",
+                      tier.wireName(), updated.model().getName(), updated.model().getVersion(),
+                      count(updated.core()), updated.emerging());
+                }
+                coverage = updated;
+                result.complete(updated);
+              }
+            });
+    return result;
+  }
+
+  private static int count(boolean[] flags) {
+    int n = 0;
+    for (boolean flag : flags) {
+      n += flag ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Receives the tier's answer and settles breaker and bulkhead exactly once. */
+  private final class CallObserver implements StreamObserver<ScoreResponse> {
+    private final long start = System.nanoTime();
+    private final boolean callerBound;
+    private final Context callerContext;
+    private final Consumer<TierOutcome> done;
+    private ScoreResponse response;
+    private boolean finished;
+
+    CallObserver(boolean callerBound, Context callerContext, Consumer<TierOutcome> done) {
+      this.callerBound = callerBound;
+      this.callerContext = callerContext;
+      this.done = done;
+    }
+
+    @Override
+    public void onNext(ScoreResponse value) {
+      response = value;
+    }
+
+    @Override
+    public void onCompleted() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      long elapsed = System.nanoTime() - start;
+      bulkhead.onComplete();
+      if (response == null) {
+        breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IllegalStateException("no response"));
+        done.accept(new TierOutcome(tier, TierState.ERROR, elapsed / 1000, null,
+            "tier completed without a response", Status.Code.INTERNAL));
+        return;
+      }
+      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+      done.accept(new TierOutcome(tier, TierState.OK, elapsed / 1000, response, "", Status.Code.OK));
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      long elapsed = System.nanoTime() - start;
+      bulkhead.onComplete();
+      Status status = Status.fromThrowable(t);
+      Status.Code code = status.getCode();
+      TierState state;
+      boolean recordFailure;
+      switch (code) {
+        case INVALID_ARGUMENT -> {
+          state = TierState.ERROR;
+          recordFailure = false;
+        }
+        case DEADLINE_EXCEEDED -> {
+          state = TierState.TIMEOUT;
+          recordFailure = !callerBound;
+        }
+        case RESOURCE_EXHAUSTED -> {
+          state = TierState.REJECTED;
+          recordFailure = true;
+        }
+        case CANCELLED -> {
+          state = TierState.ERROR;
+          recordFailure = callerContext == null || !callerContext.isCancelled();
+        }
+        default -> {
+          state = TierState.ERROR;
+          recordFailure = true;
+        }
+      }
+      if (recordFailure) {
+        breaker.onError(elapsed, TimeUnit.NANOSECONDS, t);
+      } else {
+        breaker.releasePermission();
+      }
+      String description = status.getDescription();
+      String detail = code + (description == null || description.isEmpty() ? "" : ": " + description);
+      done.accept(new TierOutcome(tier, state, elapsed / 1000, null, abbreviate(detail), code));
+    }
+  }
+
+  private static String abbreviate(String detail) {
+    return detail.length() <= 200 ? detail : detail.substring(0, 200) + "...";
+  }
+}

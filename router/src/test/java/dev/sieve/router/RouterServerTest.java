@@ -1,0 +1,98 @@
+package dev.sieve.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.router.support.FakeTier;
+import dev.sieve.router.support.RouterHarness;
+import dev.sieve.router.tier.TierName;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The router behind a real Netty server, as RouterMain runs it (health, message-size limit). */
+class RouterServerTest {
+
+  @Test
+  void servesHealthAndRejectsOversizedMessagesBeforeParsing() throws Exception {
+    int maxBody = 1024;
+    FakeTier content = new FakeTier("content", Taxonomy.v1().ids()).answer(Map.of("news", 0.6));
+    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).maxBodyBytes(maxBody).build()) {
+      GrpcServerLauncher launcher = h.router().serve();
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
+      try {
+        HealthCheckResponse health =
+            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.newBuilder().setService("sieve.v1.Classifier").build());
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        ClassifierGrpc.ClassifierBlockingStub stub =
+            ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        ClassifyResponse ok = stub.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("fine")).build());
+        assertThat(ok.getCategoriesCount()).isEqualTo(Taxonomy.v1().size());
+
+        assertThatThrownBy(() -> stub.classify(
+                ClassifyRequest.newBuilder().setText(ByteString.copyFrom(new byte[maxBody + 10])).build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+              assertThat(e.getStatus().getDescription()).startsWith("body (html + text) is 1034 bytes");
+            });
+        assertThatThrownBy(() -> stub.classify(
+                ClassifyRequest.newBuilder().setText(ByteString.copyFrom(new byte[200 * 1024])).build()))
+            .isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        assertThat(content.calls()).isEqualTo(1);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void connectsToTiersByTargetWithDnsRoundRobinAndReportsUnsetTargetsNotDeployed() throws Exception {
+    FakeTier urlTier = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.9));
+    io.grpc.Server server =
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(urlTier).build().start();
+    Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+    targets.put(TierName.URL, "dns:///127.0.0.1:" + server.getPort());
+    targets.put(TierName.CONTENT, " ");
+    dev.sieve.router.tier.TierFleet fleet =
+        dev.sieve.router.tier.TierFleet.connect(
+            targets, dev.sieve.router.tier.ResilienceSettings::defaults, java.time.Duration.ofMillis(5), java.util.List.of());
+    try (Router router =
+        new Router(
+            RouterSettings.fromEnvironment(),
+            dev.sieve.router.policy.PolicyStore.open(null),
+            fleet,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+      assertThat(fleet.deployed(TierName.CONTENT)).isFalse();
+      fleet.refreshCoverage(java.time.Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS);
+      assertThat(fleet.client(TierName.URL).coverage().described()).isTrue();
+      ClassifyResponse response =
+          router.engine().classify(ClassifyRequest.newBuilder().setUrl("https://bet.example/").build(), null)
+              .get(20, TimeUnit.SECONDS);
+      assertThat(response.getTiers(0).getState()).isEqualTo(dev.sieve.proto.v1.TierState.OK);
+      assertThat(response.getTiers(1).getState()).isEqualTo(dev.sieve.proto.v1.TierState.NOT_DEPLOYED);
+      assertThat(response.getPolicyId()).isEqualTo("k12-default");
+      assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.BLOCK);
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.sieve.router.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.proto.v1.CategoryScore;
+import dev.sieve.proto.v1.ScoreResponse;
+import dev.sieve.proto.v1.TierState;
+import dev.sieve.router.policy.CoreCategories;
+import dev.sieve.router.policy.PolicyParser;
+import dev.sieve.router.policy.TenantPolicy;
+import dev.sieve.router.tier.TierName;
+import dev.sieve.router.tier.TierOutcome;
+import io.grpc.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ScoreMergerTest {
+
+  private static final int ADULT = CoreCategories.indexOf("adult");
+  private static final int GAMBLING = CoreCategories.indexOf("gambling");
+  private static final int NEWS = CoreCategories.indexOf("news");
+  private static final int SELF_HARM = CoreCategories.indexOf("self_harm");
+
+  private static CategoryScore score(String category, double value) {
+    return CategoryScore.newBuilder().setCategory(category).setScore(value).build();
+  }
+
+  private static CategoryScore definitive(String category, double value) {
+    return score(category, value).toBuilder().setDefinitive(true).build();
+  }
+
+  private static TierOutcome ok(TierName tier, CategoryScore... scores) {
+    ScoreResponse response =
+        ScoreResponse.newBuilder().setTier(tier.wireName()).addAllScores(Arrays.asList(scores)).build();
+    return new TierOutcome(tier, TierState.OK, 10, response, "", Status.Code.OK);
+  }
+
+  private static TierOutcome down(TierName tier, TierState state) {
+    return new TierOutcome(tier, state, 0, null, state.name(), Status.Code.UNAVAILABLE);
+  }
+
+  private static TierOutcome[] outcomes(TierOutcome url, TierOutcome content, TierOutcome llm) {
+    return new TierOutcome[] {url, content, llm};
+  }
+
+  @Test
+  void primaryTiersMergeByMaximum() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m, outcomes(ok(TierName.URL, score("gambling", 0.3)), ok(TierName.CONTENT, score("gambling", 0.8)), null));
+    assertThat(m.score(GAMBLING)).isEqualTo(0.8);
+    assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit() | TierName.CONTENT.bit());
+    assertThat(m.definitive(GAMBLING)).isFalse();
+  }
+
+  @Test
+  void absentCategoryIsNoOpinionNotALowScore() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m, outcomes(ok(TierName.URL, score("gambling", 0.9)), ok(TierName.CONTENT), null));
+    assertThat(m.hasOpinion(GAMBLING)).isTrue();
+    assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit());
+    assertThat(m.hasOpinion(NEWS)).isFalse();
+    assertThat(m.score(NEWS)).isZero();
+  }
+
+  @Test
+  void definitiveScoreWinsOverAHigherModelScore() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m,
+        outcomes(
+            ok(TierName.URL, definitive("adult", 0.6)),
+            ok(TierName.CONTENT, score("adult", 0.95)),
+            null));
+    assertThat(m.score(ADULT)).isEqualTo(0.6);
+    assertThat(m.definitive(ADULT)).isTrue();
+    assertThat(m.contributors(ADULT)).isEqualTo(TierName.URL.bit());
+  }
+
+  @Test
+  void llmSecondOpinionIsAveragedWithThePrimaryScoreOnlyForRequestedCategories() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m, outcomes(ok(TierName.URL, score("gambling", 0.5), score("adult", 0.45)), null, null));
+    boolean[] requested = new boolean[CoreCategories.count()];
+    requested[GAMBLING] = true;
+    ScoreResponse llm =
+        ScoreResponse.newBuilder().addScores(score("gambling", 0.9)).addScores(score("adult", 1.0)).build();
+    ScoreMerger.applySecondOpinion(m, llm, requested, java.util.List.of());
+    assertThat(m.score(GAMBLING)).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit() | TierName.LLM.bit());
+    assertThat(m.score(ADULT)).as("not requested: ignored").isEqualTo(0.45);
+  }
+
+  @Test
+  void llmCanPullAnUncertainCaseDown() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(m, outcomes(ok(TierName.URL, score("gambling", 0.55)), null, null));
+    ScoreMerger.applySecondOpinion(
+        m, ScoreResponse.newBuilder().addScores(score("gambling", 0.05)).build(), null, null);
+    assertThat(m.score(GAMBLING)).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
+  void llmAloneStandsAloneAndNeverOverridesADefinitiveScore() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(m, outcomes(ok(TierName.URL, definitive("gambling", 1.0)), null, null));
+    ScoreMerger.applySecondOpinion(
+        m,
+        ScoreResponse.newBuilder().addScores(score("gambling", 0.0)).addScores(score("news", 0.8))
+            .addScores(score("ai_homework_tools", 0.9)).build(),
+        null,
+        null);
+    assertThat(m.score(GAMBLING)).isEqualTo(1.0);
+    assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit());
+    assertThat(m.score(NEWS)).isEqualTo(0.8);
+    assertThat(m.contributors(NEWS)).isEqualTo(TierName.LLM.bit());
+    assertThat(m.emerging()).containsKey("ai_homework_tools");
+  }
+
+  @Test
+  void scoresAreClampedAndNanIsNoOpinion() {
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m, outcomes(ok(TierName.URL, score("gambling", 1.7), score("adult", Double.NaN)), null, null));
+    assertThat(m.score(GAMBLING)).isEqualTo(1.0);
+    assertThat(m.hasOpinion(ADULT)).isFalse();
+  }
+
+  @Test
+  void mergeDoesNotDependOnWhichTierAnsweredFirst() {
+    TierOutcome url = ok(TierName.URL, score("gambling", 0.4), definitive("adult", 1.0));
+    TierOutcome content = ok(TierName.CONTENT, score("gambling", 0.7), score("adult", 0.2));
+    MergedScores a = new MergedScores();
+    ScoreMerger.mergePrimary(a, outcomes(url, content, null));
+    MergedScores b = new MergedScores();
+    TierOutcome[] reversed = new TierOutcome[3];
+    reversed[TierName.CONTENT.ordinal()] = content;
+    reversed[TierName.URL.ordinal()] = url;
+    ScoreMerger.mergePrimary(b, reversed);
+    for (int i = 0; i < CoreCategories.count(); i++) {
+      assertThat(b.score(i)).isEqualTo(a.score(i));
+      assertThat(b.contributors(i)).isEqualTo(a.contributors(i));
+    }
+  }
+
+  @Test
+  void uncertainCategoriesAreThoseWithANonDefinitiveOpinionInsideTheBand() throws Exception {
+    TenantPolicy policy =
+        PolicyParser.parse(
+                "t.yaml",
+                """
+                id: p
+                version: "1"
+                defaults: {threshold: 0.5, uncertainty_margin: 0.1}
+                categories:
+                  self_harm: {uncertainty_band: [0.2, 0.6]}
+                  news: {uncertainty_band: []}
+                """
+                    .getBytes(StandardCharsets.UTF_8))
+            .global();
+    MergedScores m = new MergedScores();
+    ScoreMerger.mergePrimary(
+        m,
+        outcomes(
+            ok(TierName.URL,
+                score("gambling", 0.55), // in [0.4, 0.6]
+                score("violence", 0.9), // clear
+                definitive("adult", 0.5), // definitive: never uncertain
+                score("self_harm", 0.25), // in its explicit band
+                score("news", 0.5)), // band disabled
+            null,
+            null));
+    assertThat(ScoreMerger.uncertain(m, policy)).containsExactly("self_harm", "gambling");
+  }
+
+  @Test
+  void unavailableCoveringTierMarksOnlyCategoriesWithoutOpinionThatItCovers() {
+    MergedScores m = new MergedScores();
+    TierOutcome[] outcomes =
+        outcomes(down(TierName.URL, TierState.TIMEOUT), ok(TierName.CONTENT, score("adult", 0.1)), null);
+    ScoreMerger.mergePrimary(m, outcomes);
+    boolean[] urlCovers = new boolean[CoreCategories.count()];
+    urlCovers[ADULT] = true;
+    urlCovers[SELF_HARM] = true;
+    ScoreMerger.markUnavailable(m, outcomes, new boolean[][] {urlCovers, null, null});
+    assertThat(m.coveringTierUnavailable(ADULT)).as("content had an opinion").isFalse();
+    assertThat(m.coveringTierUnavailable(SELF_HARM)).isTrue();
+    assertThat(m.unavailableDetail(SELF_HARM)).isEqualTo("url TIMEOUT");
+    assertThat(m.coveringTierUnavailable(GAMBLING)).as("url does not cover it").isFalse();
+  }
+
+  @Test
+  void decisionUsesThresholdOrFailClosedRule() throws Exception {
+    TenantPolicy policy =
+        PolicyParser.parse(
+                "t.yaml",
+                "id: p\nversion: '1'\ncategories: {gambling: {threshold: 0.8}}\n".getBytes(StandardCharsets.UTF_8))
+            .global();
+    MergedScores m = new MergedScores();
+    TierOutcome[] outcomes = outcomes(ok(TierName.URL, score("gambling", 0.8), score("news", 0.79)), null, null);
+    ScoreMerger.mergePrimary(m, outcomes);
+    outcomes[TierName.CONTENT.ordinal()] = down(TierName.CONTENT, TierState.ERROR);
+    boolean[] all = new boolean[CoreCategories.count()];
+    Arrays.fill(all, true);
+    ScoreMerger.markUnavailable(m, outcomes, new boolean[][] {all, all, null});
+    assertThat(ScoreMerger.decided(m, GAMBLING, policy.core(GAMBLING))).as("score == threshold").isTrue();
+    assertThat(ScoreMerger.decided(m, NEWS, policy.core(NEWS))).as("news: 0.79 >= default threshold 0.5").isTrue();
+    assertThat(ScoreMerger.decided(m, ADULT, policy.core(ADULT))).as("adult fails closed").isTrue();
+    assertThat(ScoreMerger.decided(m, SELF_HARM, policy.core(SELF_HARM))).isTrue();
+    int violence = CoreCategories.indexOf("violence");
+    assertThat(ScoreMerger.decided(m, violence, policy.core(violence))).as("violence fails open").isFalse();
+  }
+}
