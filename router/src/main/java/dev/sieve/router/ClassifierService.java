@@ -51,10 +51,14 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
       call.onError(overloaded().asRuntimeException());
       return;
     }
+    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
     classifySafely(engine, request, Context.current())
         .whenComplete(
             (response, error) -> {
               inFlight.decrementAndGet();
+              if (response != null) {
+                VerdictSpanAttributes.record(span, response);
+              }
               if (call.isCancelled()) {
                 return;
               }

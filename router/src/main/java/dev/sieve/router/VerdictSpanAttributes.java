@@ -1,0 +1,57 @@
+package dev.sieve.router;
+
+import dev.sieve.proto.v1.CategoryVerdict;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.TierStatus;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a verdict's lineage onto the router's server span, so an SRE looking at one trace sees what
+ * was decided and which tiers answered without opening logs: {@code sieve.action}, {@code
+ * sieve.cache_hit}, {@code sieve.decided_categories}, {@code sieve.policy_version}, {@code
+ * sieve.model_versions} and {@code sieve.tier.<tier>.status} per tier. Never the URL's query.
+ */
+final class VerdictSpanAttributes {
+
+  private static final AttributeKey<String> ACTION = AttributeKey.stringKey("sieve.action");
+  private static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("sieve.cache_hit");
+  private static final AttributeKey<Boolean> ALERT = AttributeKey.booleanKey("sieve.alert");
+  private static final AttributeKey<List<String>> DECIDED =
+      AttributeKey.stringArrayKey("sieve.decided_categories");
+  private static final AttributeKey<List<String>> MODELS = AttributeKey.stringArrayKey("sieve.model_versions");
+  private static final AttributeKey<String> POLICY = AttributeKey.stringKey("sieve.policy_version");
+  private static final AttributeKey<String> TENANT = AttributeKey.stringKey("sieve.effective_tenant");
+
+  private VerdictSpanAttributes() {}
+
+  static void record(Span span, ClassifyResponse response) {
+    if (!span.isRecording()) {
+      return;
+    }
+    span.setAttribute(ACTION, response.getAction().name());
+    span.setAttribute(CACHE_HIT, response.getCacheHit());
+    span.setAttribute(ALERT, response.getAlert());
+    span.setAttribute(POLICY, response.getPolicyId() + "@" + response.getPolicyVersion());
+    span.setAttribute(TENANT, response.getEffectiveTenant());
+    List<String> decided = new ArrayList<>();
+    for (CategoryVerdict verdict : response.getCategoriesList()) {
+      if (verdict.getDecision()) {
+        decided.add(verdict.getCategory());
+      }
+    }
+    span.setAttribute(DECIDED, decided);
+    List<String> models = new ArrayList<>();
+    for (TierStatus tier : response.getTiersList()) {
+      span.setAttribute(
+          "sieve.tier." + tier.getTier().toLowerCase(Locale.ROOT) + ".status", tier.getState().name());
+      if (tier.hasModel() && !tier.getModel().getName().isEmpty()) {
+        models.add(tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());
+      }
+    }
+    span.setAttribute(MODELS, models);
+  }
+}
