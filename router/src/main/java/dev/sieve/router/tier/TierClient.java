@@ -57,6 +57,7 @@ public final class TierClient {
   private final TierOutcome circuitOpen;
   private final TierOutcome bulkheadFull;
   private volatile TierCoverage coverage;
+  private final Channel channel;
 
   /**
    * @param channel channel to the tier (owned by the caller)
@@ -65,6 +66,7 @@ public final class TierClient {
    */
   public TierClient(TierName tier, Channel channel, ResilienceSettings settings, Duration deadlineMargin) {
     this.tier = tier;
+    this.channel = channel;
     this.stub = ScorerGrpc.newStub(channel);
     this.timeoutNanos = settings.timeout().toNanos();
     this.marginNanos = deadlineMargin.toNanos();
@@ -265,6 +267,15 @@ public final class TierClient {
         case CANCELLED -> {
           state = TierState.ERROR;
           recordFailure = callerContext == null || !callerContext.isCancelled();
+        }
+        case UNAVAILABLE -> {
+          state = TierState.ERROR;
+          recordFailure = true;
+          // A tier that was down at start-up (or restarted) leaves the channel waiting out an
+          // exponential reconnect backoff (up to minutes); reconnect now, so the next call finds it.
+          if (channel instanceof io.grpc.ManagedChannel managed) {
+            managed.resetConnectBackoff();
+          }
         }
         default -> {
           state = TierState.ERROR;

@@ -1,0 +1,71 @@
+package dev.sieve.cli.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.proto.v1.CategoryVerdict;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.TierStatus;
+
+/**
+ * The output line of {@code classify-batch} for one item. Every category of the response is
+ * written (not only positives) so the file can be scored offline at any threshold.
+ *
+ * <pre>
+ * {"id":..,"url":..,"categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
+ *  "alert":false,"primary_category":"","tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"}}
+ * {"id":..,"url":..,"error":{"code":"INVALID_ARGUMENT","message":".."}}
+ * </pre>
+ */
+public final class BatchResults {
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private BatchResults() {}
+
+  public static ObjectNode success(BatchItem item, ClassifyResponse response) {
+    ObjectNode line = header(item);
+    ObjectNode categories = line.putObject("categories");
+    for (CategoryVerdict verdict : response.getCategoriesList()) {
+      ObjectNode category = categories.putObject(verdict.getCategory());
+      category.put("score", verdict.getScore());
+      category.put("decision", verdict.getDecision());
+    }
+    line.put("action", response.getAction().name());
+    line.put("alert", response.getAlert());
+    line.put("primary_category", response.getPrimaryCategory());
+    ObjectNode tiers = line.putObject("tiers");
+    for (TierStatus tier : response.getTiersList()) {
+      tiers.put(tier.getTier(), tier.getState().name());
+    }
+    return line;
+  }
+
+  public static ObjectNode error(BatchItem item, String code, String message) {
+    ObjectNode line = header(item);
+    ObjectNode error = line.putObject("error");
+    error.put("code", code);
+    error.put("message", message == null ? "" : message);
+    return line;
+  }
+
+  private static ObjectNode header(BatchItem item) {
+    ObjectNode line = NODES.objectNode();
+    line.set("id", item.id());
+    if (item.url() != null) {
+      line.put("url", item.url());
+    } else {
+      line.putNull("url");
+    }
+    return line;
+  }
+
+  static String toLine(ObjectNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize a batch result", e);
+    }
+  }
+}

@@ -1,0 +1,511 @@
+package dev.sieve.cli.fleet;
+
+import dev.sieve.cli.support.DurationConverter;
+import dev.sieve.cli.support.HealthProbe;
+import dev.sieve.cli.support.HealthProbe.Health;
+import dev.sieve.cli.support.HostPort;
+import dev.sieve.cli.support.SieveLayout;
+import dev.sieve.core.util.Settings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./sieve up}: runs the router and the built tiers as separate local processes on loopback,
+ * waits until each reports SERVING on grpc.health.v1, and leaves them running in the background.
+ *
+ * <p>Separate processes (not threads in this JVM) because that is how the fleet runs in production:
+ * real gRPC hops, real deadlines, one log per service, and a tier can be killed to watch the router
+ * degrade.
+ */
+@Command(
+    name = "up",
+    description = {
+      "Start the local fleet (router + built tiers) on loopback and wait until it is SERVING.",
+      "",
+      "Each service runs as a background process; a tier whose module is not built is not started",
+      "(the router reports it NOT_DEPLOYED). Logs: .sieve/logs/<service>.log; pids and ports:",
+      ".sieve/run/. Exit code 0 when everything is SERVING (or was already up), 1 otherwise."
+    },
+    mixinStandardHelpOptions = true)
+public final class UpCommand implements Callable<Integer> {
+
+  private static final int LOG_TAIL_LINES = 40;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--router-port", description = "Router gRPC port (default: ${DEFAULT-VALUE}).")
+  int routerPort = FleetService.ROUTER.defaultGrpcPort();
+
+  @Option(names = "--url-port", description = "url-service gRPC port (default: ${DEFAULT-VALUE}).")
+  int urlPort = FleetService.URL.defaultGrpcPort();
+
+  @Option(names = "--content-port", description = "content-service gRPC port (default: ${DEFAULT-VALUE}).")
+  int contentPort = FleetService.CONTENT.defaultGrpcPort();
+
+  @Option(names = "--llm-port", description = "llm-fallback-service gRPC port (default: ${DEFAULT-VALUE}).")
+  int llmPort = FleetService.LLM.defaultGrpcPort();
+
+  @Option(names = "--router-metrics-port", description = "Router metrics HTTP port (default: ${DEFAULT-VALUE}).")
+  int routerMetricsPort = FleetService.ROUTER.defaultMetricsPort();
+
+  @Option(names = "--url-metrics-port", description = "url-service metrics port (default: ${DEFAULT-VALUE}).")
+  int urlMetricsPort = FleetService.URL.defaultMetricsPort();
+
+  @Option(names = "--content-metrics-port", description = "content-service metrics port (default: ${DEFAULT-VALUE}).")
+  int contentMetricsPort = FleetService.CONTENT.defaultMetricsPort();
+
+  @Option(names = "--llm-metrics-port", description = "llm-fallback-service metrics port (default: ${DEFAULT-VALUE}).")
+  int llmMetricsPort = FleetService.LLM.defaultMetricsPort();
+
+  @Option(
+      names = "--tiers",
+      split = ",",
+      paramLabel = "TIER",
+      description = "Tiers to start: url,content,llm, or none for the router alone (default: every built tier).")
+  List<String> tiers;
+
+  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file for the router (default: its embedded policy).")
+  Path policy;
+
+  @Option(
+      names = "--timeout",
+      converter = DurationConverter.class,
+      description = "How long to wait for every service to be SERVING (default: 120s).")
+  Duration timeout = Duration.ofSeconds(120);
+
+  @Option(names = "--bind-host", description = "Address the services bind (default: ${DEFAULT-VALUE}).")
+  String bindHost = "127.0.0.1";
+
+  @Option(
+      names = "--jvm-opts",
+      paramLabel = "OPTS",
+      description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
+  String jvmOpts = Settings.get("SIEVE_SERVICE_JAVA_OPTS", "");
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SieveLayout layout = SieveLayout.fromSettings();
+    RunFiles files = new RunFiles(layout.runDir());
+
+    Optional<Set<FleetService>> requested = requestedTiers(err);
+    if (requested.isEmpty()) {
+      return 2;
+    }
+    if (policy != null && !Files.isRegularFile(policy)) {
+      err.println("sieve up: policy file " + policy + " does not exist");
+      return 2;
+    }
+    Map<FleetService, Integer> grpcPorts = grpcPorts();
+    if (!validPorts(grpcPorts, err)) {
+      return 2;
+    }
+
+    Optional<FleetLock> lock = FleetLock.tryAcquire(layout.runDir());
+    if (lock.isEmpty()) {
+      err.println("sieve up: another `./sieve up` or `./sieve down` is running (lock " + layout.runDir().resolve(".lock") + ")");
+      return 1;
+    }
+    try (FleetLock held = lock.get()) {
+      return up(layout, files, requested.get(), grpcPorts, out, err);
+    }
+  }
+
+  private int up(
+      SieveLayout layout,
+      RunFiles files,
+      Set<FleetService> requested,
+      Map<FleetService, Integer> grpcPorts,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
+    FleetState state = FleetState.read(files);
+    if (!state.alive().isEmpty()) {
+      boolean routerAlive = state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
+      if (routerAlive && state.stale().isEmpty()) {
+        out.println("Sieve is already up:");
+        StatusCommand.printTable(layout, files, out);
+        out.println("Run ./sieve down to stop it.");
+        return 0;
+      }
+      err.println("Sieve is partially up (some recorded services are running, others are not):");
+      StatusCommand.printTable(layout, files, err);
+      err.println("Run ./sieve down first, then ./sieve up.");
+      return 1;
+    }
+    state.stale().forEach(r -> files.delete(r.service()));
+
+    // What to start.
+    Map<FleetService, String> notDeployed = new LinkedHashMap<>();
+    List<ServiceArtifact> toStart = new ArrayList<>();
+    String[] why = new String[1];
+    for (FleetService tier : FleetService.tiers()) {
+      if (tiers != null && !requested.contains(tier)) {
+        notDeployed.put(tier, "not requested (--tiers)");
+        continue;
+      }
+      Optional<ServiceArtifact> artifact = ServiceArtifact.locate(tier, layout.buildRoot(), why);
+      if (artifact.isPresent()) {
+        toStart.add(artifact.get());
+      } else {
+        notDeployed.put(tier, why[0]);
+        if (tiers != null) {
+          err.println("sieve up: warning: " + tier.serviceName() + " requested but " + why[0] + "; the router will report it NOT_DEPLOYED");
+        }
+      }
+    }
+    Optional<ServiceArtifact> router = ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
+    if (router.isEmpty()) {
+      err.println("sieve up: the router is " + why[0] + ".");
+      err.println("Build it first: ./mvnw -B -q install -DskipTests (the ./sieve script does this on first use).");
+      return 1;
+    }
+    toStart.add(router.get());
+
+    Map<Integer, String> claimed = new HashMap<>();
+    for (ServiceArtifact artifact : toStart) {
+      FleetService service = artifact.service();
+      for (Map.Entry<String, Integer> port :
+          Map.of(service.serviceName() + " gRPC", grpcPorts.get(service), service.serviceName() + " metrics", metricsPort(service)).entrySet()) {
+        String other = claimed.put(port.getValue(), port.getKey());
+        if (other != null) {
+          err.printf("sieve up: %s and %s cannot both use port %d%n", other, port.getKey(), port.getValue());
+          return 2;
+        }
+      }
+    }
+    for (ServiceArtifact artifact : toStart) {
+      int port = grpcPorts.get(artifact.service());
+      if (!PortCheck.isFree(bindHost, port)) {
+        err.printf(
+            "sieve up: port %d (%s) is already in use on %s. Stop whatever uses it or pick another port with --%s-port.%n",
+            port, artifact.service().serviceName(), bindHost, portOptionPrefix(artifact.service()));
+        return 1;
+      }
+    }
+
+    List<LaunchSpec> specs = new ArrayList<>();
+    for (ServiceArtifact artifact : toStart) {
+      Map<String, String> extra = new HashMap<>();
+      if (artifact.service() == FleetService.ROUTER) {
+        for (ServiceArtifact tier : toStart) {
+          if (tier.service().isTier()) {
+            extra.put(tier.service().routerTargetProperty(), "127.0.0.1:" + grpcPorts.get(tier.service()));
+          }
+        }
+        if (policy != null) {
+          extra.put("sieve.policy.file", policy.toAbsolutePath().normalize().toString());
+        }
+      }
+      specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPort(artifact.service()), extra));
+    }
+
+    ProcessStarter starter =
+        new ProcessStarter(
+            ProcessStarter.currentJava(),
+            layout.home(),
+            layout.logsDir(),
+            bindHost,
+            jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")));
+    return startAndWait(layout, files, starter, specs, notDeployed, out, err);
+  }
+
+  private int startAndWait(
+      SieveLayout layout,
+      RunFiles files,
+      ProcessStarter starter,
+      List<LaunchSpec> specs,
+      Map<FleetService, String> notDeployed,
+      PrintWriter out,
+      PrintWriter err) {
+    long startNanos = System.nanoTime();
+    List<Started> started = new ArrayList<>();
+    // Ctrl-C while waiting must not leave half a fleet behind.
+    Thread cleanup = new Thread(() -> stopAll(started, files, null), "sieve-up-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    boolean success = false;
+    try {
+      out.printf("Starting Sieve (home %s):%n", layout.home());
+      for (LaunchSpec spec : specs) {
+        Process process;
+        try {
+          process = starter.start(spec);
+        } catch (IOException e) {
+          err.println("sieve up: cannot start " + spec.service().serviceName() + ": " + e.getMessage());
+          return fail(started, files, err);
+        }
+        started.add(new Started(spec, process, new HealthProbe(HostPort.loopback(spec.grpcPort()))));
+        files.write(spec.service(), process.pid(), spec.grpcPort(), spec.metricsPort());
+        out.printf(
+            "  %-22s pid %-8d port %-6d log %s%n",
+            spec.service().serviceName(), process.pid(), spec.grpcPort(), display(starter.logFile(spec.service())));
+      }
+      out.flush();
+
+      Optional<Started> failed = waitUntilServing(started, startNanos, out);
+      if (failed.isPresent()) {
+        Started f = failed.get();
+        err.println();
+        err.printf("sieve up: %s %s%n", f.spec().service().serviceName(), f.failure);
+        Path log = starter.logFile(f.spec().service());
+        err.printf("---- last %d lines of %s ----%n", LOG_TAIL_LINES, log);
+        LogTail.lastLines(log, LOG_TAIL_LINES).forEach(line -> err.println("  " + line));
+        err.println("----");
+        if (f.spec().service().isTier()) {
+          String others =
+              specs.stream()
+                  .map(LaunchSpec::service)
+                  .filter(s -> s.isTier() && s != f.spec().service())
+                  .map(FleetService::tier)
+                  .reduce((a, b) -> a + "," + b)
+                  .orElse("none");
+          err.println("To start the fleet without it: ./sieve up --tiers " + others);
+        }
+        return fail(started, files, err);
+      }
+      success = true;
+      started.stream()
+          .filter(s -> !s.spec().service().isTier())
+          .findFirst()
+          .ifPresent(
+              router ->
+                  RouterWarmup.run(
+                      router.spec().grpcPort(),
+                      started.stream()
+                          .filter(s -> s.spec().service().isTier())
+                          .map(s -> s.spec().service().tier())
+                          .toList(),
+                      Duration.ofSeconds(30),
+                      out));
+      out.printf("%nSieve is up (%.1f s):%n", (System.nanoTime() - startNanos) / 1e9);
+      printEndpoints(starter, started, notDeployed, out);
+      out.println();
+      out.println("Try: ./sieve classify https://www.example.com/   ./sieve status   ./sieve down");
+      out.flush();
+      return 0;
+    } catch (IOException e) {
+      err.println("sieve up: cannot write run files in " + files.runDir() + ": " + e.getMessage());
+      return fail(started, files, err);
+    } finally {
+      started.forEach(s -> s.probe().close());
+      if (success || started.stream().noneMatch(s -> s.process().isAlive())) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running or about to: nothing to remove.
+        }
+      }
+    }
+  }
+
+  /**
+   * Polls every started service until all are SERVING, one dies, or the timeout expires.
+   *
+   * @return the service that failed (with {@link Started#failure} set), or empty on success
+   */
+  private Optional<Started> waitUntilServing(List<Started> started, long startNanos, PrintWriter out) {
+    List<Started> pending = new ArrayList<>(started);
+    long deadline = startNanos + timeout.toNanos();
+    long nextProgress = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    out.println("Waiting for grpc.health.v1 SERVING (timeout " + DurationConverter.format(timeout) + ") ...");
+    out.flush();
+    while (!pending.isEmpty()) {
+      for (Started s : new ArrayList<>(pending)) {
+        if (!s.process().isAlive()) {
+          s.failure = "exited with code " + s.process().exitValue() + " before becoming SERVING";
+          return Optional.of(s);
+        }
+        Health health = s.probe().check(Duration.ofSeconds(1));
+        s.lastHealth = health;
+        if (health == Health.SERVING) {
+          pending.remove(s);
+          out.printf("  %-22s SERVING after %.1f s%n", s.spec().service().serviceName(), (System.nanoTime() - startNanos) / 1e9);
+          out.flush();
+        } else if (health == Health.NO_HEALTH_SERVICE) {
+          s.failure = "answers on port " + s.spec().grpcPort() + " but does not implement grpc.health.v1";
+          return Optional.of(s);
+        }
+      }
+      if (pending.isEmpty()) {
+        break;
+      }
+      long now = System.nanoTime();
+      if (now - deadline > 0) {
+        Started first = pending.get(0);
+        first.failure =
+            "did not become SERVING within " + DurationConverter.format(timeout) + " (last health: " + first.lastHealth + ")";
+        return Optional.of(first);
+      }
+      if (now - nextProgress > 0) {
+        StringBuilder waiting = new StringBuilder();
+        for (Started s : pending) {
+          waiting.append(waiting.isEmpty() ? "" : ", ").append(s.spec().service().serviceName()).append(" (").append(s.lastHealth).append(')');
+        }
+        out.printf("  ... %.0f s, still waiting for %s%n", (now - startNanos) / 1e9, waiting);
+        out.flush();
+        nextProgress = now + Duration.ofSeconds(5).toNanos();
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        Started first = pending.get(0);
+        first.failure = "startup interrupted";
+        return Optional.of(first);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private int fail(List<Started> started, RunFiles files, PrintWriter err) {
+    if (!started.isEmpty()) {
+      err.println("Stopping the services that were started ...");
+    }
+    stopAll(started, files, err);
+    err.flush();
+    return 1;
+  }
+
+  private static void stopAll(List<Started> started, RunFiles files, PrintWriter out) {
+    List<ProcessStopper.Target> targets = new ArrayList<>();
+    for (Started s : List.copyOf(started)) {
+      targets.add(new ProcessStopper.Target(s.spec().service().serviceName(), s.process().toHandle()));
+    }
+    ProcessStopper.stop(targets, Duration.ofSeconds(10), out);
+    for (Started s : List.copyOf(started)) {
+      files.delete(s.spec().service());
+    }
+  }
+
+  private void printEndpoints(
+      ProcessStarter starter,
+      List<Started> started,
+      Map<FleetService, String> notDeployed,
+      PrintWriter out) {
+    out.printf("  %-22s %-8s %-8s %-18s %-8s %s%n", "SERVICE", "TIER", "PID", "ENDPOINT", "METRICS", "LOG");
+    for (FleetService service : List.of(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM)) {
+      Optional<Started> s = started.stream().filter(x -> x.spec().service() == service).findFirst();
+      String tier = service.isTier() ? service.tier() : "-";
+      if (s.isPresent()) {
+        out.printf(
+            "  %-22s %-8s %-8d %-18s %-8d %s%n",
+            service.serviceName(),
+            tier,
+            s.get().process().pid(),
+            HostPort.loopback(s.get().spec().grpcPort()),
+            s.get().spec().metricsPort(),
+            display(starter.logFile(service)));
+      } else {
+        out.printf(
+            "  %-22s %-8s %-8s %-18s %-8s %s%n",
+            service.serviceName(), tier, "-", "NOT_DEPLOYED", "-", notDeployed.getOrDefault(service, ""));
+      }
+    }
+  }
+
+  /** A path relative to the working directory when it is below it (shorter tables). */
+  static String display(Path path) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+  }
+
+  private Optional<Set<FleetService>> requestedTiers(PrintWriter err) {
+    Set<FleetService> requested = new LinkedHashSet<>();
+    if (tiers == null) {
+      requested.addAll(FleetService.tiers());
+      return Optional.of(requested);
+    }
+    for (String name : tiers) {
+      if (name.isBlank() || name.strip().equalsIgnoreCase("none")) {
+        continue;
+      }
+      Optional<FleetService> tier = FleetService.forTier(name);
+      if (tier.isEmpty()) {
+        err.println("sieve up: unknown tier '" + name + "' (tiers: url, content, llm)");
+        return Optional.empty();
+      }
+      requested.add(tier.get());
+    }
+    return Optional.of(requested);
+  }
+
+  private Map<FleetService, Integer> grpcPorts() {
+    Map<FleetService, Integer> ports = new EnumMap<>(FleetService.class);
+    ports.put(FleetService.ROUTER, routerPort);
+    ports.put(FleetService.URL, urlPort);
+    ports.put(FleetService.CONTENT, contentPort);
+    ports.put(FleetService.LLM, llmPort);
+    return ports;
+  }
+
+  private int metricsPort(FleetService service) {
+    return switch (service) {
+      case ROUTER -> routerMetricsPort;
+      case URL -> urlMetricsPort;
+      case CONTENT -> contentMetricsPort;
+      case LLM -> llmMetricsPort;
+    };
+  }
+
+  /** Range check only: clashes are checked among the services actually started. */
+  private boolean validPorts(Map<FleetService, Integer> ports, PrintWriter err) {
+    for (FleetService service : FleetService.all()) {
+      for (int port : new int[] {ports.get(service), metricsPort(service)}) {
+        if (port < 1 || port > 65_535) {
+          err.printf("sieve up: port %d for %s is outside 1..65535%n", port, service.serviceName());
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static String portOptionPrefix(FleetService service) {
+    return service.isTier() ? service.tier() : "router";
+  }
+
+  /** A process started by this command, its health probe, and why it failed (if it did). */
+  private static final class Started {
+    private final LaunchSpec spec;
+    private final Process process;
+    private final HealthProbe probe;
+    private volatile Health lastHealth = Health.UNREACHABLE;
+    private volatile String failure;
+
+    Started(LaunchSpec spec, Process process, HealthProbe probe) {
+      this.spec = spec;
+      this.process = process;
+      this.probe = probe;
+    }
+
+    LaunchSpec spec() {
+      return spec;
+    }
+
+    Process process() {
+      return process;
+    }
+
+    HealthProbe probe() {
+      return probe;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.sieve.cli.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.cli.fleet.PortCheck;
+import dev.sieve.cli.testing.CliRun;
+import dev.sieve.cli.testing.FakeRouter;
+import dev.sieve.core.taxonomy.Taxonomy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassifyBatchCommandTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static List<JsonNode> lines(Path file) throws IOException {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      nodes.add(JSON.readTree(line));
+    }
+    return nodes;
+  }
+
+  @Test
+  void writesOneLinePerItemInInputOrderWithEveryCategory() throws Exception {
+    Path in = dir.resolve("urls.txt");
+    List<String> urls = IntStream.range(0, 120).mapToObj(i -> "https://site" + i + ".example/").toList();
+    Files.write(in, urls);
+    Path out = dir.resolve("out.jsonl");
+
+    try (FakeRouter router = new FakeRouter(15)) {
+      CliRun run =
+          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
+              "--concurrency", "16", "--no-progress");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(router.calls()).isEqualTo(120);
+      assertThat(run.err()).contains("120 items").contains("120 ok, 0 errors").contains("items/s").contains("input order");
+    }
+    List<JsonNode> results = lines(out);
+    assertThat(results).hasSize(120);
+    for (int i = 0; i < results.size(); i++) {
+      JsonNode line = results.get(i);
+      assertThat(line.get("id").asInt()).isEqualTo(i + 1);
+      assertThat(line.get("url").asText()).isEqualTo(urls.get(i));
+      List<String> categories = new ArrayList<>();
+      line.get("categories").fieldNames().forEachRemaining(categories::add);
+      assertThat(categories).containsExactlyElementsOf(Taxonomy.v1().ids());
+      assertThat(line.get("categories").get("news").get("score").asDouble()).isEqualTo(0.02);
+      assertThat(line.get("categories").get("news").get("decision").asBoolean()).isFalse();
+      assertThat(line.get("action").asText()).isEqualTo("ALLOW");
+      assertThat(line.get("alert").asBoolean()).isFalse();
+      assertThat(line.get("primary_category").asText()).isEmpty();
+      assertThat(line.get("tiers").get("url").asText()).isEqualTo("OK");
+      assertThat(line.get("tiers").get("llm").asText()).isEqualTo("NOT_DEPLOYED");
+    }
+  }
+
+  @Test
+  void itemErrorsAreWrittenInPlaceAndTheBatchContinues() throws Exception {
+    Path in = dir.resolve("items.jsonl");
+    Files.writeString(
+        in,
+        """
+        {"id": "ok-1", "url": "https://www.pokerstars.com/"}
+        {"id": "bad-url", "url": "http://invalid..example/"}
+        {"id": "bad-json", "url": }
+        {"id": "text-only", "text": "an essay about volcanoes"}
+        {"id": "empty"}
+        {"id": "ok-2", "url": "https://www.wikipedia.org/"}
+        """);
+    Path out = dir.resolve("out.jsonl");
+
+    try (FakeRouter router = new FakeRouter(5)) {
+      CliRun run =
+          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(), "--no-progress");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.err()).contains("3 ok, 3 errors (INVALID_ARGUMENT: 3)");
+    }
+    List<JsonNode> results = lines(out);
+    assertThat(results).extracting(n -> n.get("id").asText())
+        .as("an unreadable line's id is its line number")
+        .containsExactly("ok-1", "bad-url", "3", "text-only", "empty", "ok-2");
+    assertThat(results.get(0).get("action").asText()).isEqualTo("BLOCK");
+    assertThat(results.get(0).get("primary_category").asText()).isEqualTo("gambling");
+    assertThat(results.get(0).get("categories").get("gambling").get("decision").asBoolean()).isTrue();
+    assertThat(results.get(1).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(results.get(1).get("error").get("message").asText()).contains("malformed URL");
+    assertThat(results.get(1).has("categories")).isFalse();
+    assertThat(results.get(2).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(results.get(2).get("error").get("message").asText()).startsWith("line 3: malformed JSON");
+    assertThat(results.get(3).get("url").isNull()).isTrue();
+    assertThat(results.get(3).get("action").asText()).isEqualTo("ALLOW");
+    assertThat(results.get(4).get("error").get("message").asText()).isEqualTo("empty request");
+    assertThat(results.get(5).get("action").asText()).isEqualTo("ALLOW");
+  }
+
+  @Test
+  void anUnreachableRouterIsReportedWithExitCode3() throws Exception {
+    Path in = dir.resolve("urls.txt");
+    Files.writeString(in, "https://a.example/\n");
+    int port = PortCheck.freePort();
+
+    CliRun run =
+        CliRun.of("classify-batch", "--in", in.toString(), "--out", dir.resolve("o.jsonl").toString(),
+            "--target", "127.0.0.1:" + port, "--no-progress");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+    assertThat(run.err()).contains("router not running at 127.0.0.1:" + port + ": run ./sieve up");
+  }
+
+  @Test
+  void aMissingInputFileIsAnIoError() {
+    CliRun run = CliRun.of("classify-batch", "--in", dir.resolve("nope.txt").toString(), "--out", dir.resolve("o").toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err()).contains("cannot read input");
+  }
+
+  @Test
+  void progressLineShowsCountRateAndEta() {
+    ProgressBar bar = new ProgressBar(new java.io.PrintWriter(new java.io.StringWriter()), ProgressBar.Mode.OFF, 200, () -> 0, () -> 0);
+    assertThat(bar.render(50, 2, 10.0)).isEqualTo("50/200  25.0%  5.0 items/s  ETA 30s  errors 2");
+    assertThat(ProgressBar.formatSeconds(3725)).isEqualTo("1h2m");
+  }
+}

@@ -1,0 +1,134 @@
+package dev.sieve.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.cli.support.Channels;
+import dev.sieve.cli.testing.CliRun;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ScorerGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class BenchTest {
+
+  private static <T> StreamObserver<T> observer(Consumer<Status.Code> done) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        done.accept(Status.fromThrowable(t).getCode());
+      }
+
+      @Override
+      public void onCompleted() {
+        done.accept(Status.Code.OK);
+      }
+    };
+  }
+
+  @Test
+  void aCountedRunAgainstTheEchoServerRecordsEveryCallWithOrderedPercentiles() throws Exception {
+    try (EchoServer echo = EchoServer.start()) {
+      ManagedChannel channel = Channels.openDirect(echo.target());
+      try {
+        ClassifierGrpc.ClassifierStub stub = ClassifierGrpc.newStub(channel);
+        Workload workload = Workload.defaultUrls();
+        LoadGenerator.AsyncCall call =
+            (seq, done) ->
+                stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .classify(workload.classifyRequest(seq, java.util.List.of(), false), observer(done));
+
+        BenchReport report =
+            LoadGenerator.run(
+                "echo", echo.target().toString(), call,
+                new LoadGenerator.Plan(4, Duration.ZERO, null, 200, Duration.ofSeconds(60)));
+
+        assertThat(report.ok()).isEqualTo(200);
+        assertThat(report.errors()).isZero();
+        assertThat(report.requests()).isEqualTo(200);
+        assertThat(report.p50Micros()).isPositive();
+        assertThat(report.p50Micros()).isLessThanOrEqualTo(report.p90Micros());
+        assertThat(report.p90Micros()).isLessThanOrEqualTo(report.p99Micros());
+        assertThat(report.p99Micros()).isLessThanOrEqualTo(report.p999Micros());
+        assertThat(report.p999Micros()).isLessThanOrEqualTo(report.maxMicros());
+        assertThat(report.qps()).isPositive();
+      } finally {
+        Channels.close(channel);
+      }
+    }
+  }
+
+  @Test
+  void errorsAreCountedByStatusCode() throws Exception {
+    try (EchoServer echo = EchoServer.start()) {
+      ManagedChannel channel = Channels.openDirect(echo.target());
+      try {
+        // The echo server implements Scorer; a zero deadline fails every call before it is sent.
+        ScorerGrpc.ScorerStub stub = ScorerGrpc.newStub(channel);
+        LoadGenerator.AsyncCall call =
+            (seq, done) ->
+                stub.withDeadlineAfter(0, TimeUnit.NANOSECONDS)
+                    .score(Workload.defaultUrls().scoreRequest(seq), observer(done));
+
+        BenchReport report =
+            LoadGenerator.run("echo", "x", call, new LoadGenerator.Plan(2, Duration.ZERO, null, 50, Duration.ofSeconds(30)));
+
+        assertThat(report.ok()).isZero();
+        assertThat(report.errorsByCode()).containsEntry("DEADLINE_EXCEEDED", 50L);
+        assertThat(report.p50Micros()).isZero();
+      } finally {
+        Channels.close(channel);
+      }
+    }
+  }
+
+  @Test
+  void theCommandComparesTheTargetWithTheEchoServer() throws Exception {
+    // A second echo server plays the target, so the command runs both phases end to end.
+    try (EchoServer target = EchoServer.start()) {
+      CliRun run =
+          CliRun.of("bench", "--target", target.target().toString(), "--requests", "200", "--warmup", "0",
+              "--concurrency", "4", "--echo");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out())
+          .containsPattern("router\\s+" + target.target() + "\\s+200\\s+200\\s+0\\s")
+          .containsPattern("echo\\s+127\\.0\\.0\\.1:\\d+\\s+200\\s+200\\s+0\\s")
+          .containsPattern("overhead router/echo: p50 x\\d+\\.\\d\\d, p99 x\\d+\\.\\d\\d, QPS x\\d+\\.\\d\\d");
+    }
+  }
+
+  @Test
+  void scoreRpcDrivesTheScorerService() throws Exception {
+    try (EchoServer target = EchoServer.start()) {
+      CliRun run =
+          CliRun.of("bench", "--rpc", "score", "--target", target.target().toString(), "--requests", "100",
+              "--warmup", "0", "--concurrency", "2");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(run.out()).containsPattern("tier\\s+" + target.target() + "\\s+100\\s+100\\s+0\\s");
+    }
+  }
+
+  @Test
+  void nonLoopbackTargetsAreRefusedUnlessAllowed() {
+    CliRun run = CliRun.of("bench", "--target", "192.0.2.1:50051", "--requests", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("not a loopback address; pass --allow-remote");
+  }
+
+  @Test
+  void echoResponsesCarryTheRequestId() {
+    assertThat(EchoServer.classifyResponse(ClassifyRequest.newBuilder().setRequestId("r1").build()).getRequestId())
+        .isEqualTo("r1");
+  }
+}

@@ -1,0 +1,184 @@
+package dev.sieve.cli.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.sieve.cli.testing.CliRun;
+import dev.sieve.cli.testing.SystemProperties;
+import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.data.DomainRecord;
+import dev.sieve.proto.v1.Action;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.Evidence;
+import dev.sieve.proto.v1.Reason;
+import dev.sieve.proto.v1.TierState;
+import dev.sieve.proto.v1.TierStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real fleet, end to end through the cli's own code path: {@code up} starts the real router and
+ * url-service jars as separate processes against a tiny fixture dataset, {@code classify} asks the
+ * router, {@code down} stops them. Skipped (not passed) when those jars are not built; the reactor
+ * builds them before the cli module.
+ */
+@Tag("e2e")
+class FleetEndToEndTest {
+
+  private static final Path REPO_ROOT = Path.of(System.getProperty("user.dir")).getParent();
+
+  @TempDir Path home;
+  private SystemProperties properties;
+  private final List<Long> pids = new ArrayList<>();
+
+  @BeforeEach
+  void requireBuiltServices() {
+    String[] why = new String[1];
+    assumeTrue(
+        ServiceArtifact.locate(FleetService.ROUTER, REPO_ROOT, why).isPresent(),
+        () -> "router jar not available: " + why[0]);
+    assumeTrue(
+        ServiceArtifact.locate(FleetService.URL, REPO_ROOT, why).isPresent(),
+        () -> "url-service jar not available: " + why[0]);
+    properties =
+        new SystemProperties()
+            .set("sieve.home", home.toString())
+            .set("sieve.build.root", REPO_ROOT.toString())
+            .set("sieve.runtime.dir", home.resolve(".sieve").toString());
+  }
+
+  @AfterEach
+  void stopFleet() {
+    if (properties == null) {
+      return;
+    }
+    try {
+      CliRun.of("down", "--timeout", "10s");
+      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    } finally {
+      properties.close();
+    }
+  }
+
+  /** data/datasets/CURRENT -> a version whose domains.jsonl.gz lists pokerstars.com as gambling. */
+  private void writeFixtureDataset() throws IOException {
+    Path datasets = Files.createDirectories(home.resolve("data/datasets"));
+    String version = "ds-e2e-fixture";
+    Path dir = Files.createDirectories(datasets.resolve(version));
+    Files.writeString(datasets.resolve("CURRENT"), version + "\n");
+    Files.writeString(
+        dir.resolve(DatasetVersion.MANIFEST),
+        "{\"version\": \"" + version + "\", \"files\": {}}\n");
+    List<DomainRecord> records =
+        List.of(
+            new DomainRecord("pokerstars.com", "pokerstars.com", List.of("gambling"), List.of("gambling"),
+                Map.of("ut1/gambling", List.of("gambling")), "train", List.of(), 0),
+            new DomainRecord("coolmathgames.com", "coolmathgames.com", List.of("games"), List.of("games"),
+                Map.of("ut1/games", List.of("games")), "test", List.of(), 0));
+    try (OutputStream file = Files.newOutputStream(dir.resolve(DatasetVersion.DOMAINS));
+        Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
+      for (DomainRecord record : records) {
+        out.write(DatasetVersion.mapper().writeValueAsString(record));
+        out.write('\n');
+      }
+    }
+    // The fixture must be readable the way the services read it.
+    assertThat(DatasetVersion.current(datasets).domains()).hasSize(2);
+  }
+
+  @Test
+  void upClassifyDown() throws Exception {
+    try {
+      upClassifyDownSteps();
+    } catch (AssertionError e) {
+      // The services' logs are what explains a failure here; the temp dir is gone afterwards.
+      StringBuilder logs = new StringBuilder(e.getMessage()).append("\n");
+      for (FleetService service : List.of(FleetService.ROUTER, FleetService.URL)) {
+        Path log = home.resolve(".sieve/logs/" + service.serviceName() + ".log");
+        logs.append("---- ").append(log).append(" ----\n");
+        LogTail.lastLines(log, 60).forEach(line -> logs.append(line).append('\n'));
+      }
+      throw new AssertionError(logs.toString(), e);
+    }
+  }
+
+  private void upClassifyDownSteps() throws Exception {
+    writeFixtureDataset();
+    // The router's 100 ms url-tier budget is a production setting; a busy 2-core CI machine running
+    // the whole reactor cannot promise it for a cold JVM, and this test checks the verdict, not speed.
+    List<String> args =
+        new ArrayList<>(List.of("up", "--tiers", "url", "--timeout", "120s", "--jvm-opts", "-Dsieve.url.tier.timeout.ms=20000"));
+    List<String> options = List.of("--router-port", "--url-port", "--router-metrics-port", "--url-metrics-port");
+    int[] ports = PortCheck.freePorts(options.size());
+    for (int i = 0; i < options.size(); i++) {
+      args.add(options.get(i));
+      args.add(Integer.toString(ports[i]));
+    }
+
+    CliRun up = CliRun.of(args.toArray(String[]::new));
+    RunFiles files = new RunFiles(home.resolve(".sieve/run"));
+    files.pid(FleetService.ROUTER).ifPresent(pids::add);
+    files.pid(FleetService.URL).ifPresent(pids::add);
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    assertThat(pids).hasSize(2);
+
+    CliRun json = CliRun.of("classify", "https://www.pokerstars.com/", "--json", "--bypass-cache", "--deadline", "30s");
+    assertThat(json.exitCode()).as(json.toString()).isZero();
+    ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
+    JsonFormat.parser().merge(json.out(), parsed);
+    ClassifyResponse response = parsed.build();
+    assertThat(response.getAction()).as(json.out()).isEqualTo(Action.BLOCK);
+    assertThat(response.getPrimaryCategory()).as(json.out()).isEqualTo("gambling");
+    assertThat(response.getReasonsList())
+        .as("a url-tier reason whose evidence is the matched list entry")
+        .anySatisfy(
+            (Reason reason) -> {
+              assertThat(reason.getCategory()).isEqualTo("gambling");
+              assertThat(reason.getTier()).isEqualTo("url");
+              assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.LIST_MATCH);
+              assertThat(reason.getEvidence().getDetail()).contains("pokerstars.com");
+            });
+    assertThat(response.getTiersList())
+        .anySatisfy((TierStatus tier) -> {
+          assertThat(tier.getTier()).isEqualTo("url");
+          assertThat(tier.getState()).isEqualTo(TierState.OK);
+        })
+        .anySatisfy((TierStatus tier) -> {
+          assertThat(tier.getTier()).isEqualTo("content");
+          assertThat(tier.getState()).isEqualTo(TierState.NOT_DEPLOYED);
+        });
+
+    CliRun table = CliRun.of("classify", "https://www.pokerstars.com/", "--deadline", "30s");
+    assertThat(table.exitCode()).isZero();
+    assertThat(table.out()).contains("Action     BLOCK").containsPattern("gambling\\s+url\\s+LIST_MATCH .*pokerstars\\.com");
+
+    CliRun malformed = CliRun.of("classify", "http://exa mple.com/");
+    assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(2);
+    assertThat(malformed.err()).contains("INVALID_ARGUMENT");
+
+    assertThat(CliRun.of("status").exitCode()).isZero();
+
+    CliRun down = CliRun.of("down");
+    assertThat(down.exitCode()).as(down.toString()).isZero();
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid " + pid + " is gone").isEmpty();
+    }
+    assertThat(files.pidFile(FleetService.ROUTER)).doesNotExist();
+    assertThat(files.pidFile(FleetService.URL)).doesNotExist();
+  }
+}

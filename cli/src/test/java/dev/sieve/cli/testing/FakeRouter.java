@@ -1,0 +1,125 @@
+package dev.sieve.cli.testing;
+
+import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.proto.v1.Action;
+import dev.sieve.proto.v1.CategoryAction;
+import dev.sieve.proto.v1.CategoryVerdict;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.Evidence;
+import dev.sieve.proto.v1.ModelInfo;
+import dev.sieve.proto.v1.Reason;
+import dev.sieve.proto.v1.TierState;
+import dev.sieve.proto.v1.TierStatus;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in router for client tests: answers Classify after a random delay (so completions come
+ * back out of order), with one verdict per taxonomy category; URLs containing "invalid" get
+ * INVALID_ARGUMENT; hosts containing "pokerstars" are gambling with a list-match reason.
+ */
+public final class FakeRouter implements AutoCloseable {
+
+  private final GrpcServerLauncher launcher;
+  private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
+  private final AtomicInteger calls = new AtomicInteger();
+  private final int maxDelayMillis;
+
+  public FakeRouter(int maxDelayMillis) throws IOException {
+    this.maxDelayMillis = maxDelayMillis;
+    this.launcher =
+        GrpcServerLauncher.builder("fake-router").host("127.0.0.1").port(0).addService(new Service()).build().start();
+    launcher.markServing();
+  }
+
+  public String target() {
+    return "127.0.0.1:" + launcher.port();
+  }
+
+  public int calls() {
+    return calls.get();
+  }
+
+  public static ClassifyResponse verdict(ClassifyRequest request) {
+    boolean gambling = request.getUrl().contains("pokerstars");
+    ClassifyResponse.Builder response =
+        ClassifyResponse.newBuilder()
+            .setRequestId("req-" + Math.abs(request.getUrl().hashCode()))
+            .setAction(gambling ? Action.BLOCK : Action.ALLOW)
+            .setPrimaryCategory(gambling ? "gambling" : "")
+            .setPolicyId("default")
+            .setPolicyVersion("2025-01")
+            .setTtlSeconds(3600)
+            .setNormalizedUrl(request.getUrl().toLowerCase(java.util.Locale.ROOT));
+    for (String id : Taxonomy.v1().ids()) {
+      double score = gambling && id.equals("gambling") ? 0.99 : id.equals("news") ? 0.02 : 0.0;
+      response.addCategories(
+          CategoryVerdict.newBuilder()
+              .setCategory(id)
+              .setScore(score)
+              .setThreshold(0.5)
+              .setDecision(score >= 0.5)
+              .setAction(CategoryAction.ACTION_BLOCK)
+              .addAllTiers(score > 0 ? List.of("url") : List.of()));
+    }
+    if (gambling) {
+      response.addReasons(
+          Reason.newBuilder()
+              .setCategory("gambling")
+              .setTier("url")
+              .setEvidence(
+                  Evidence.newBuilder()
+                      .setKind(Evidence.Kind.LIST_MATCH)
+                      .setCategory("gambling")
+                      .setDetail("pokerstars.com")
+                      .setSource("ut1/gambling")));
+    }
+    response.addTiers(
+        TierStatus.newBuilder()
+            .setTier("url")
+            .setState(TierState.OK)
+            .setLatencyMicros(420)
+            .setModel(ModelInfo.newBuilder().setName("url-table").setVersion("t-1").setDatasetVersion("ds-fixture")));
+    response.addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.SKIPPED).setDetail("no page body"));
+    response.addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.NOT_DEPLOYED));
+    return response.build();
+  }
+
+  private final class Service extends ClassifierGrpc.ClassifierImplBase {
+    @Override
+    public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
+      calls.incrementAndGet();
+      Runnable answer =
+          () -> {
+            if (request.getUrl().contains("invalid")) {
+              observer.onError(
+                  Status.INVALID_ARGUMENT.withDescription("malformed URL: " + request.getUrl()).asRuntimeException());
+            } else if (request.getUrl().isEmpty() && request.getText().isEmpty() && request.getHtml().isEmpty()) {
+              observer.onError(Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException());
+            } else {
+              observer.onNext(verdict(request));
+              observer.onCompleted();
+            }
+          };
+      int delay = maxDelayMillis == 0 ? 0 : ThreadLocalRandom.current().nextInt(maxDelayMillis + 1);
+      delays.schedule(answer, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    launcher.shutdownGracefully(Duration.ofSeconds(2));
+    delays.shutdownNow();
+  }
+}
