@@ -1,0 +1,277 @@
+package dev.sieve.eval.card;
+
+import dev.sieve.eval.report.CategoryResult;
+import dev.sieve.eval.report.ErrorExample;
+import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.SliceRow;
+import dev.sieve.eval.report.SliceTable;
+import dev.sieve.eval.threshold.ThresholdChoice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Lays a {@link ModelCard} out as a {@link Doc}: the one place that decides what a card shows. */
+final class CardDocument {
+
+  private CardDocument() {}
+
+  static Doc build(ModelCard card, boolean figures) {
+    Doc d = new Doc();
+    ModelCard.ModelDetails md = card.modelDetails();
+    EvaluationResult ev = card.quantitativeAnalyses();
+    d.h(1, "Model card: " + md.name() + " " + md.version());
+    d.p("Generated from model-card.json by ./sieve eval run; numbers are never edited by hand."
+        + " Re-render the pages with: ./sieve eval card MODEL_DIR.");
+
+    d.h(2, "Executive summary");
+    d.p(card.executiveSummary().paragraph());
+    List<List<String>> rows = new ArrayList<>();
+    for (ModelCard.SummaryRow r : card.executiveSummary().rows()) {
+      rows.add(List.of(r.displayName() + " (" + r.category() + ")", r.action(),
+          r.catchesPer100() == null ? "not measured" : r.catchesPer100() + " of 100",
+          r.wronglyFlagsPer1000() == null ? Fmt.NA : r.wronglyFlagsPer1000() + " of 1,000", r.note()));
+    }
+    d.table(List.of("Category", "Default action", "Harmful items caught", "Ordinary sites wrongly flagged", "Note"), rows);
+
+    d.h(2, "1. Model details");
+    List<List<String>> det = new ArrayList<>();
+    det.add(List.of("Name", md.name()));
+    det.add(List.of("Version", md.version()));
+    det.add(List.of("Date", md.date()));
+    det.add(List.of("Tier", md.tier()));
+    det.add(List.of("Type", md.type()));
+    det.add(List.of("Training algorithm", md.trainingAlgorithm()));
+    det.add(List.of("Hyper-parameters", hyper(md.hyperparameters())));
+    det.add(List.of("Code commit", md.codeCommit()));
+    det.add(List.of("Dataset version (evaluation)", card.evaluationData().datasetVersion()));
+    det.add(List.of("License", md.license()));
+    det.add(List.of("Owner", md.owner()));
+    det.add(List.of("Contact", md.contact()));
+    det.add(List.of("Predictions obtained from", md.predictionSource()));
+    det.add(List.of("Score space of thresholds", md.scoreSpace()));
+    d.table(List.of("Field", "Value"), det);
+    List<List<String>> arts = new ArrayList<>();
+    for (ModelCard.Artifact a : md.artifacts()) {
+      arts.add(List.of(a.path(), a.sha256(), Fmt.count(a.bytes())));
+    }
+    d.table(List.of("Artifact", "SHA-256", "Bytes"), arts);
+
+    d.h(2, "2. Intended use");
+    d.p(card.intendedUse().intendedUse());
+    d.p("Primary users:");
+    d.bullets(card.intendedUse().primaryUsers());
+    d.p("Out of scope:");
+    d.bullets(card.intendedUse().outOfScope());
+
+    d.h(2, "3. Factors");
+    d.p("Results are sliced by: " + String.join(", ", card.factors().sliceDimensions()) + ".");
+    List<String> prot = new ArrayList<>();
+    card.factors().protectedSlices().forEach((k, v) -> prot.add(k + ": " + v));
+    if (!prot.isEmpty()) {
+      d.p("Protected slices (over-blocking here keeps students from help they need):");
+      d.bullets(prot);
+    }
+
+    d.h(2, "4. Metrics");
+    ModelCard.MetricsSection ms = card.metrics();
+    d.p("Decision thresholds are chosen per category on the dev split (never on test), then every"
+        + " number below is measured on the " + ev.split() + " split at those thresholds. Intervals: "
+        + Math.round(ms.confidence() * 100) + "% percentile bootstrap, " + ms.bootstrapResamples()
+        + " resamples, seed " + ms.seed() + ". Categories with fewer than " + ms.minPositives()
+        + " positives show no rates.");
+    d.h(3, "Decision thresholds (chosen on dev)");
+    List<List<String>> th = new ArrayList<>();
+    for (ThresholdChoice t : ms.thresholds()) {
+      th.add(List.of(t.category(), Fmt.num(t.threshold(), 4),
+          t.thresholdCiLower() == null ? Fmt.NA : "[" + Fmt.num(t.thresholdCiLower(), 4) + ", " + Fmt.num(t.thresholdCiUpper(), 4) + "]",
+          t.rule(), t.status(), Fmt.num(t.devRecall()), Fmt.num(t.devPrecision()), Fmt.pct(t.devBackgroundFlagRate()),
+          String.join("; ", t.unmet())));
+    }
+    d.table(List.of("Category", "Threshold", "95% CI", "Rule", "Status", "Dev recall", "Dev precision",
+        "Dev background flagged", "Unmet"), th);
+    d.h(3, "Per-category results (" + ev.split() + " split)");
+    List<List<String>> pc = new ArrayList<>();
+    for (CategoryResult c : ev.categories()) {
+      pc.add(List.of(c.category(), statusText(c), Fmt.count(c.support()), Fmt.count(c.negatives()),
+          Fmt.est(c.precision()), Fmt.est(c.recall()), Fmt.est(c.f1()), Fmt.est(c.auprc()),
+          Fmt.est(c.auroc()), Fmt.pct(c.backgroundFlagRate())));
+    }
+    d.table(List.of("Category", "Status", "Support", "Negatives", "Precision", "Recall", "F1", "AUPRC",
+        "AUROC", "Background flagged"), pc);
+    d.h(3, "Averages over measured categories");
+    d.table(List.of("Average", "Categories", "Precision", "Recall", "F1", "AUPRC", "AUROC"), List.of(
+        List.of("micro", String.valueOf(ev.micro().categories()), Fmt.est(ev.micro().precision()),
+            Fmt.est(ev.micro().recall()), Fmt.est(ev.micro().f1()), Fmt.NA, Fmt.NA),
+        List.of("macro", String.valueOf(ev.macro().categories()), Fmt.est(ev.macro().precision()),
+            Fmt.est(ev.macro().recall()), Fmt.est(ev.macro().f1()), Fmt.est(ev.macro().auprc()),
+            Fmt.est(ev.macro().auroc()))));
+    if (figures) {
+      d.figure(Svg.precisionRecall(ev.categories()),
+          "Precision-recall curves (" + ev.split() + " split); the dot is the operating point at the chosen threshold.");
+    }
+    d.h(3, "Calibration");
+    d.p("Calibrators are fitted per category on dev (identity, Platt or isotonic/PAV, chosen by 5-fold"
+        + " dev log-loss) and ECE is measured on " + ev.split() + " (10 equal-width bins).");
+    List<List<String>> cal = new ArrayList<>();
+    for (ModelCard.CalibrationRow r : card.calibration().categories()) {
+      cal.add(List.of(r.category(), r.method(), Fmt.num(r.eceBefore()), Fmt.num(r.eceAfter()), r.reason()));
+    }
+    d.table(List.of("Category", "Method", "ECE before", "ECE after", "Why"), cal);
+    if (figures) {
+      d.figure(Svg.reliability(ev.categories()),
+          "Reliability diagrams: grey = before calibration, blue = served scores; dashed = perfect calibration.");
+    }
+    d.h(3, "Metric definitions");
+    List<String> defs = new ArrayList<>();
+    ms.definitions().forEach((k, v) -> defs.add(k + ": " + v));
+    d.bullets(defs);
+
+    d.h(2, "5. Evaluation data");
+    ModelCard.EvaluationData ed = card.evaluationData();
+    d.table(List.of("Field", "Value"), List.of(
+        List.of("Dataset version", ed.datasetVersion()),
+        List.of("Manifest SHA-256", ed.manifestSha256()),
+        List.of("Split", ed.split()),
+        List.of("Inputs", String.join(", ", ed.inputs())),
+        List.of("Examples", Fmt.count(ed.examples())),
+        List.of("Background (ordinary) sites", Fmt.count(ed.backgroundExamples())),
+        List.of("Refused by the model (excluded)", Fmt.count(ed.rejectedInputs())),
+        List.of("Data card", ed.dataCard())));
+    d.bullets(ed.rejectedSamples());
+
+    d.h(2, "6. Training data");
+    ModelCard.TrainingData td = card.trainingData();
+    d.p("Dataset version " + td.datasetVersion() + ". Class weighting: " + orNone(td.classWeighting())
+        + ". Resampling: " + orNone(td.resampling()) + ".");
+    List<List<String>> cb = new ArrayList<>();
+    for (ModelCard.ClassBalance b : td.classBalance()) {
+      cb.add(List.of(b.category(), Fmt.count(b.positives()), Fmt.count(b.inScope()), Fmt.pct(b.share())));
+    }
+    if (!cb.isEmpty()) {
+      d.table(List.of("Category", "Positives (train)", "In label scope (train)", "Share"), cb);
+    }
+
+    d.h(2, "7. Quantitative analyses");
+    d.h(3, "Over-blocking on ordinary sites");
+    var ob = ev.overBlocking();
+    d.p(Fmt.count(ob.backgroundExamples()) + " ordinary popular sites in the " + ev.split()
+        + " split; blocked by any blocking category: " + Fmt.pct(ob.blockRate()) + ".");
+    d.table(List.of("Input", "Flagged as", "Score", "Label sources", "Flags"), errorRows(ob.topBlocked()));
+    for (SliceTable t : ev.slices()) {
+      d.h(3, "Slices: " + t.dimension());
+      List<List<String>> sr = new ArrayList<>();
+      for (SliceRow r : t.rows()) {
+        sr.add(List.of(r.value(), Fmt.count(r.examples()), Fmt.count(r.positives()), Fmt.num(r.recall()),
+            Fmt.pct(r.blockRate()), r.topFlagged()));
+      }
+      d.table(List.of("Value", "Items", "With positives", "Recall", "Block rate [95% CI]", "Most flagged"), sr);
+    }
+    d.h(3, "Multi-label confusion (per category, at the threshold)");
+    List<List<String>> mc = new ArrayList<>();
+    for (CategoryResult c : ev.categories()) {
+      mc.add(List.of(c.category(), Fmt.count(c.tp()), Fmt.count(c.fp()), Fmt.count(c.fn()), Fmt.count(c.tn())));
+    }
+    d.table(List.of("Category", "TP", "FP", "FN", "TN"), mc);
+    d.h(3, "Category confusion (row: true category; cell: share of its items flagged in the column)");
+    var cm = ev.confusion();
+    List<List<String>> cmr = new ArrayList<>();
+    for (int r = 0; r < cm.rows().size(); r++) {
+      List<String> row = new ArrayList<>();
+      row.add(cm.rows().get(r) + " (" + cm.rowTotals()[r] + ")");
+      for (int j = 0; j < cm.columns().size(); j++) {
+        long n = cm.counts()[r][j];
+        row.add(n == 0 ? "" : Math.round(100.0 * n / cm.rowTotals()[r]) + "%");
+      }
+      cmr.add(row);
+    }
+    List<String> cmh = new ArrayList<>();
+    cmh.add("True \\ flagged");
+    cmh.addAll(cm.columns());
+    d.table(cmh, cmr);
+    if (figures && !cm.rows().isEmpty()) {
+      d.figure(Svg.confusion(cm), "Category confusion heat map (row-normalized, percent).");
+    }
+    d.h(3, "Top false positives (over-blocking)");
+    List<ErrorExample> fps = new ArrayList<>();
+    ev.categories().forEach(c -> fps.addAll(c.topFalsePositives()));
+    d.table(List.of("Input", "Flagged as", "Score", "Label sources", "Flags"), errorRows(fps));
+    d.h(3, "Top false negatives (under-blocking)");
+    List<ErrorExample> fns = new ArrayList<>();
+    ev.categories().forEach(c -> fns.addAll(c.topFalseNegatives()));
+    d.table(List.of("Input", "Missed category", "Score", "Label sources", "Flags"), errorRows(fns));
+
+    d.h(2, "8. Baselines (same split)");
+    if (card.baselines().isEmpty()) {
+      d.p("No baseline could be run; see caveats.");
+    } else {
+      List<String> bh = new ArrayList<>(List.of("Category", "Metric", "This model"));
+      for (ModelCard.BaselineSummary b : card.baselines()) {
+        bh.add(b.name() + (b.sameSplit() ? "" : " (own card, " + b.datasetVersion() + ")"));
+      }
+      List<List<String>> br = new ArrayList<>();
+      for (CategoryResult c : ev.categories()) {
+        for (String metric : List.of("recall", "f1", "auprc", "background flagged")) {
+          List<String> row = new ArrayList<>();
+          row.add(metric.equals("recall") ? c.category() : "");
+          row.add(metric);
+          row.add(switch (metric) {
+            case "recall" -> Fmt.num(c.recall() == null ? null : c.recall().value());
+            case "f1" -> Fmt.num(c.f1() == null ? null : c.f1().value());
+            case "auprc" -> Fmt.num(c.auprc() == null ? null : c.auprc().value());
+            default -> Fmt.pct(c.backgroundFlagRate() == null ? null : c.backgroundFlagRate().value());
+          });
+          for (ModelCard.BaselineSummary b : card.baselines()) {
+            ModelCard.BaselineRow x = b.categories().stream()
+                .filter(r -> r.category().equals(c.category())).findFirst().orElse(null);
+            row.add(x == null ? Fmt.NA : switch (metric) {
+              case "recall" -> Fmt.num(x.recall());
+              case "f1" -> Fmt.num(x.f1());
+              case "auprc" -> Fmt.num(x.auprc());
+              default -> Fmt.pct(x.backgroundFlagRate());
+            });
+          }
+          br.add(row);
+        }
+      }
+      d.table(bh, br);
+      List<String> descs = new ArrayList<>();
+      for (ModelCard.BaselineSummary b : card.baselines()) {
+        descs.add(b.name() + ": " + b.description() + " Micro F1 " + Fmt.num(b.microF1())
+            + ", ordinary sites blocked " + Fmt.pct(b.backgroundBlockRate()) + ".");
+      }
+      d.bullets(descs);
+    }
+
+    d.h(2, "9. Ethical considerations, caveats and known gaps");
+    d.bullets(card.ethicalConsiderations());
+    d.bullets(card.caveats());
+    return d;
+  }
+
+  private static List<List<String>> errorRows(List<ErrorExample> errors) {
+    List<List<String>> out = new ArrayList<>();
+    for (ErrorExample e : errors) {
+      out.add(List.of(e.input(), e.category(), Fmt.num(e.score(), 4), String.join(", ", e.sources()),
+          String.join(", ", e.flags())));
+    }
+    return out;
+  }
+
+  private static String statusText(CategoryResult c) {
+    return switch (c.status()) {
+      case CategoryResult.INSUFFICIENT -> "insufficient data";
+      case CategoryResult.NOT_SCORED -> "not scored";
+      default -> "measured";
+    };
+  }
+
+  private static String hyper(Map<String, Object> h) {
+    List<String> parts = new ArrayList<>();
+    h.forEach((k, v) -> parts.add(k + "=" + v));
+    return String.join(", ", parts);
+  }
+
+  private static String orNone(String s) {
+    return s == null || s.isBlank() ? "not stated" : s;
+  }
+}

@@ -1,0 +1,385 @@
+package dev.sieve.eval.gate;
+
+import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.card.HtmlRenderer;
+import dev.sieve.eval.card.MarkdownRenderer;
+import dev.sieve.eval.card.ModelCard;
+import dev.sieve.eval.card.ModelCardGenerator;
+import dev.sieve.eval.card.ModelMetadata;
+import dev.sieve.eval.gate.GateReport.Finding;
+import dev.sieve.eval.gate.GateReport.Level;
+import dev.sieve.eval.policy.EvaluationPolicy;
+import dev.sieve.eval.policy.GateCategoryRule;
+import dev.sieve.eval.policy.GatePolicy;
+import dev.sieve.eval.report.CategoryResult;
+import dev.sieve.eval.report.Estimate;
+import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.SliceRow;
+import dev.sieve.eval.report.SliceTable;
+import dev.sieve.eval.threshold.ThresholdChoice;
+import dev.sieve.eval.threshold.ThresholdSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The release gate, checked by the build rather than by memory: a model version may be promoted
+ * only if its card exists, matches the artifact bytes, was computed on the current dataset
+ * version, and meets the policy file (floors at the chosen thresholds, no regression beyond
+ * tolerance versus the previously released version). Every failure names the category, the
+ * metric, the floor and the measured value.
+ */
+public final class ReleaseGate {
+
+  private ReleaseGate() {}
+
+  /** Checks {@code modelDir} (models/&lt;name&gt;/&lt;version&gt;) against the policy. */
+  public static GateReport check(Path modelDir, Path home, EvaluationPolicy policy) {
+    List<Finding> f = new ArrayList<>();
+    Path cardFile = modelDir.resolve(ModelCard.JSON);
+    if (!Files.isRegularFile(cardFile)) {
+      f.add(fail("no model card at " + cardFile + " (generate it with ./sieve eval run --model-dir " + modelDir + ")"));
+      return new GateReport(modelDir, f);
+    }
+    ModelCard card;
+    try {
+      card = ModelCardGenerator.read(cardFile);
+    } catch (RuntimeException e) {
+      f.add(fail("model card " + cardFile + " is unreadable: " + e.getMessage()));
+      return new GateReport(modelDir, f);
+    }
+    f.add(pass("model card present: " + card.modelDetails().name() + " " + card.modelDetails().version()));
+    checkArtifacts(modelDir, card, f);
+    checkDataset(home, card, f);
+    GatePolicy gate = policy.gate();
+    EvaluationResult ev = card.quantitativeAnalyses();
+    if (!gate.split().equals(card.evaluationData().split())) {
+      f.add(fail("card reports the '" + card.evaluationData().split() + "' split; the gate requires '"
+          + gate.split() + "'"));
+    }
+    checkThresholds(modelDir, card, f);
+    if (gate.requireRenderedCard()) {
+      checkRendered(modelDir, card, f);
+    }
+    checkFloors(gate, ev, f);
+    checkOverBlocking(gate, ev, f);
+    checkRegression(modelDir, gate, card, f);
+    return new GateReport(modelDir, f);
+  }
+
+  private static void checkArtifacts(Path dir, ModelCard card, List<Finding> f) {
+    List<ModelCard.Artifact> artifacts = card.modelDetails().artifacts();
+    if (artifacts.isEmpty()) {
+      f.add(fail("card records no artifact: nothing ties it to a model file"));
+      return;
+    }
+    for (ModelCard.Artifact a : artifacts) {
+      Path file = dir.resolve(a.path());
+      if (!Files.isRegularFile(file)) {
+        f.add(fail("artifact " + a.path() + " recorded in the card is missing from " + dir));
+        continue;
+      }
+      String actual = Sha256.ofFile(file);
+      if (!actual.equals(a.sha256())) {
+        f.add(fail("artifact " + a.path() + " SHA-256 " + actual + " != card's " + a.sha256()
+            + " (the artifact changed after the card was generated; re-run the evaluation)"));
+      } else {
+        f.add(pass("artifact " + a.path() + " SHA-256 matches the card (" + a.sha256().substring(0, 12) + "…)"));
+      }
+    }
+    Path metaFile = dir.resolve(ModelMetadata.FILE);
+    if (Files.isRegularFile(metaFile)) {
+      List<String> listed = ModelMetadata.read(metaFile).artifacts().stream().sorted().toList();
+      List<String> carded = artifacts.stream().map(ModelCard.Artifact::path).sorted().toList();
+      if (!listed.equals(carded)) {
+        f.add(fail("artifacts in " + ModelMetadata.FILE + " " + listed + " differ from the card's " + carded));
+      }
+    }
+  }
+
+  private static void checkDataset(Path home, ModelCard card, List<Finding> f) {
+    String carded = card.evaluationData().datasetVersion();
+    String current;
+    try {
+      current = DatasetVersion.current(home.resolve("data/datasets")).id();
+    } catch (RuntimeException e) {
+      f.add(fail("cannot read the current dataset version: " + e.getMessage()));
+      return;
+    }
+    if (!current.equals(carded)) {
+      f.add(fail("card was computed on dataset " + carded + " but data/datasets/CURRENT is " + current
+          + " (stale card: re-run the evaluation on the current dataset)"));
+    } else {
+      f.add(pass("card computed on the current dataset version " + current));
+    }
+  }
+
+  private static void checkThresholds(Path dir, ModelCard card, List<Finding> f) {
+    Path file = dir.resolve(ThresholdSet.FILE);
+    if (!Files.isRegularFile(file)) {
+      f.add(fail("no " + ThresholdSet.FILE + " next to the artifact: serving would not use the thresholds the card measured"));
+      return;
+    }
+    ThresholdSet set;
+    try {
+      set = ThresholdSet.read(file);
+    } catch (RuntimeException e) {
+      f.add(fail(ThresholdSet.FILE + " is unreadable: " + e.getMessage()));
+      return;
+    }
+    if (!"dev".equals(set.selectedOn())) {
+      f.add(fail("thresholds were selected on '" + set.selectedOn() + "', not on dev"));
+    }
+    boolean same = true;
+    for (ThresholdChoice c : card.metrics().thresholds()) {
+      ThresholdChoice s = set.categories().get(c.category());
+      if (s == null || Math.abs(s.threshold() - c.threshold()) > 1e-6) {
+        same = false;
+        f.add(fail(c.category() + " threshold in " + ThresholdSet.FILE + " "
+            + (s == null ? "missing" : fmt(s.threshold())) + " != card's " + fmt(c.threshold())));
+      }
+    }
+    if (same) {
+      f.add(pass("thresholds.json matches the card's thresholds (selected on dev)"));
+    }
+  }
+
+  private static void checkRendered(Path dir, ModelCard card, List<Finding> f) {
+    check(dir.resolve(ModelCard.MARKDOWN), MarkdownRenderer.render(card), f);
+    check(dir.resolve(ModelCard.HTML), HtmlRenderer.render(card), f);
+  }
+
+  private static void check(Path file, String expected, List<Finding> f) {
+    try {
+      if (!Files.isRegularFile(file)) {
+        f.add(fail(file.getFileName() + " is missing (re-render: ./sieve eval card " + file.getParent() + ")"));
+      } else if (!Files.readString(file, StandardCharsets.UTF_8).equals(expected)) {
+        f.add(fail(file.getFileName() + " is not the rendering of model-card.json (hand-edited or stale;"
+            + " re-render: ./sieve eval card " + file.getParent() + ")"));
+      }
+    } catch (IOException e) {
+      f.add(fail("cannot read " + file + ": " + e.getMessage()));
+    }
+  }
+
+  private static void checkFloors(GatePolicy gate, EvaluationResult ev, List<Finding> f) {
+    String split = " (" + ev.split() + " split)";
+    for (Map.Entry<String, GateCategoryRule> e : gate.categories().entrySet()) {
+      String cat = e.getKey();
+      GateCategoryRule rule = e.getValue();
+      Optional<CategoryResult> found = ev.category(cat);
+      if (found.isEmpty()) {
+        f.add(fail(cat + " has floors in the policy but is not in the card"));
+        continue;
+      }
+      CategoryResult c = found.get();
+      if (!c.measured()) {
+        Level level = gate.insufficientDataMode(cat).equals("fail") ? Level.FAIL : Level.WARN;
+        String what = rule.minRecall() != null ? "recall" : rule.minPrecision() != null ? "precision" : "auprc";
+        String reason = c.status().equals(CategoryResult.NOT_SCORED) ? "not scored by this model"
+            : "insufficient data (" + c.support() + " positives < " + ev.minPositives() + " in " + ev.split() + " split)";
+        f.add(new Finding(level, cat + " " + what + " not measured: " + reason + "; policy says " + level.name().toLowerCase(Locale.ROOT)));
+      } else {
+        floor(f, cat, "recall", c.recall(), rule.minRecall(), split);
+        floor(f, cat, "precision", c.precision(), rule.minPrecision(), split);
+        floor(f, cat, "auprc", c.auprc(), rule.minAuprc(), split);
+      }
+      if (rule.maxBackgroundFlagRate() != null) {
+        ceiling(f, cat, "background_flag_rate", c.backgroundFlagRate(), rule.maxBackgroundFlagRate(), split);
+      }
+    }
+  }
+
+  private static void floor(List<Finding> f, String cat, String metric, Estimate e, Double floor, String split) {
+    if (floor == null) {
+      return;
+    }
+    if (e == null || e.value() == null) {
+      f.add(fail(cat + " " + metric + " is undefined; floor " + fmt(floor) + split));
+    } else if (e.value() < floor) {
+      f.add(fail(cat + " " + metric + " " + fmt(e.value()) + " < floor " + fmt(floor) + split));
+    } else {
+      f.add(pass(cat + " " + metric + " " + fmt(e.value()) + " >= floor " + fmt(floor) + split
+          + (e.lower() != null ? "; 95% CI lower bound " + fmt(e.lower()) : "")));
+    }
+  }
+
+  private static void ceiling(List<Finding> f, String cat, String metric, Estimate e, Double max, String split) {
+    if (e == null || e.value() == null) {
+      f.add(warn(cat + " " + metric + " not measurable (no background sites); ceiling " + fmt(max) + split));
+    } else if (e.value() > max) {
+      f.add(fail(cat + " " + metric + " " + fmt(e.value()) + " > ceiling " + fmt(max) + split));
+    } else {
+      f.add(pass(cat + " " + metric + " " + fmt(e.value()) + " <= ceiling " + fmt(max) + split));
+    }
+  }
+
+  private static void checkOverBlocking(GatePolicy gate, EvaluationResult ev, List<Finding> f) {
+    String split = " (" + ev.split() + " split)";
+    if (gate.maxBackgroundBlockRate() != null) {
+      ceiling(f, "all categories", "background_block_rate", ev.overBlocking().blockRate(),
+          gate.maxBackgroundBlockRate(), split);
+    }
+    for (SliceTable t : ev.slices()) {
+      if (!t.dimension().equals("protected")) {
+        continue;
+      }
+      for (SliceRow r : t.rows()) {
+        if (r.value().startsWith("(")) {
+          continue; // the ordinary-sites reference row
+        }
+        if (gate.maxProtectedBlockRate() != null) {
+          ceiling(f, "protected slice " + r.value(), "block_rate", r.blockRate(), gate.maxProtectedBlockRate(), split);
+        } else {
+          f.add(info("protected slice " + r.value() + " block_rate " + fmt(r.blockRate().value())
+              + " over " + r.examples() + " items" + split + " (reported; no ceiling set)"));
+        }
+      }
+    }
+  }
+
+  private static void checkRegression(Path dir, GatePolicy gate, ModelCard card, List<Finding> f) {
+    Path released = dir.toAbsolutePath().normalize().getParent().resolve("RELEASED");
+    String name = card.modelDetails().name();
+    if (!Files.isRegularFile(released)) {
+      f.add(info("no released version of " + name + " (no " + released + "): regression check skipped (first release)"));
+      return;
+    }
+    String version;
+    try {
+      version = Files.readString(released, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      f.add(fail("cannot read " + released + ": " + e.getMessage()));
+      return;
+    }
+    if (version.equals(card.modelDetails().version())) {
+      f.add(info("this version is the released one (" + version + "): no regression check against itself"));
+      return;
+    }
+    Map<String, Map<String, Double>> previous;
+    String basis;
+    Optional<ModelCard.BaselineSummary> rescored = card.baselines().stream()
+        .filter(b -> b.name().equals("previous_release") && b.sameSplit()).findFirst();
+    if (rescored.isPresent()) {
+      previous = fromBaseline(rescored.get());
+      basis = "vs " + version + " re-scored on the same split";
+    } else {
+      Path prevCard = released.getParent().resolve(version).resolve(ModelCard.JSON);
+      if (!Files.isRegularFile(prevCard)) {
+        f.add(fail("released version " + version + " has no model card at " + prevCard + ": cannot check regression"));
+        return;
+      }
+      ModelCard pc = ModelCardGenerator.read(prevCard);
+      previous = fromResult(pc.quantitativeAnalyses());
+      basis = "vs " + version + "'s own card";
+      if (!pc.evaluationData().datasetVersion().equals(card.evaluationData().datasetVersion())) {
+        f.add(warn("previous release " + version + " was measured on dataset "
+            + pc.evaluationData().datasetVersion() + ", this version on " + card.evaluationData().datasetVersion()
+            + ": regression deltas mix model and data changes"));
+      }
+    }
+    Map<String, Map<String, Double>> current = fromResult(card.quantitativeAnalyses());
+    String split = card.evaluationData().split();
+    int compared = 0;
+    for (Map.Entry<String, Map<String, Double>> e : current.entrySet()) {
+      String cat = e.getKey();
+      Map<String, Double> prev = previous.get(cat);
+      if (prev == null) {
+        continue;
+      }
+      for (Map.Entry<String, Double> tol : gate.regression().tolerances(cat).entrySet()) {
+        String metric = tol.getKey();
+        Double now = e.getValue().get(metric);
+        Double before = prev.get(metric);
+        if (now == null || before == null) {
+          continue;
+        }
+        compared++;
+        boolean higherIsWorse = metric.equals("background_flag_rate");
+        boolean regressed = higherIsWorse ? now > before + tol.getValue() + 1e-12
+            : now < before - tol.getValue() - 1e-12;
+        if (regressed) {
+          f.add(fail(cat + " " + metric + " " + fmt(now) + (higherIsWorse ? " > previous " : " < previous ")
+              + fmt(before) + (higherIsWorse ? " + tolerance " : " - tolerance ") + fmt(tol.getValue())
+              + " (" + split + " split, " + basis + ")"));
+        }
+      }
+    }
+    if (f.stream().noneMatch(x -> x.level() == Level.FAIL && x.message().contains(basis))) {
+      f.add(pass("no category regressed beyond tolerance (" + compared + " comparisons, " + basis + ")"));
+    }
+  }
+
+  private static Map<String, Map<String, Double>> fromResult(EvaluationResult ev) {
+    Map<String, Map<String, Double>> out = new TreeMap<>();
+    for (CategoryResult c : ev.categories()) {
+      Map<String, Double> m = new TreeMap<>();
+      if (c.measured()) {
+        put(m, "recall", c.recall());
+        put(m, "precision", c.precision());
+        put(m, "f1", c.f1());
+        put(m, "auprc", c.auprc());
+        put(m, "auroc", c.auroc());
+      }
+      put(m, "background_flag_rate", c.backgroundFlagRate());
+      out.put(c.category(), m);
+    }
+    return out;
+  }
+
+  private static Map<String, Map<String, Double>> fromBaseline(ModelCard.BaselineSummary b) {
+    Map<String, Map<String, Double>> out = new TreeMap<>();
+    for (ModelCard.BaselineRow r : b.categories()) {
+      Map<String, Double> m = new TreeMap<>();
+      if (CategoryResult.MEASURED.equals(r.status())) {
+        putValue(m, "recall", r.recall());
+        putValue(m, "precision", r.precision());
+        putValue(m, "f1", r.f1());
+        putValue(m, "auprc", r.auprc());
+      }
+      putValue(m, "background_flag_rate", r.backgroundFlagRate());
+      out.put(r.category(), m);
+    }
+    return out;
+  }
+
+  private static void put(Map<String, Double> m, String k, Estimate e) {
+    if (e != null && e.value() != null) {
+      m.put(k, e.value());
+    }
+  }
+
+  private static void putValue(Map<String, Double> m, String k, Double v) {
+    if (v != null) {
+      m.put(k, v);
+    }
+  }
+
+  static String fmt(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  private static Finding pass(String m) {
+    return new Finding(Level.PASS, m);
+  }
+
+  private static Finding fail(String m) {
+    return new Finding(Level.FAIL, m);
+  }
+
+  private static Finding warn(String m) {
+    return new Finding(Level.WARN, m);
+  }
+
+  private static Finding info(String m) {
+    return new Finding(Level.INFO, m);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.sieve.eval.threshold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sieve.eval.EvalOptions;
+import dev.sieve.eval.Example;
+import dev.sieve.eval.Scores;
+import dev.sieve.eval.metrics.GroupCounts;
+import dev.sieve.eval.metrics.RankedCategory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ThresholdSelectorTest {
+
+  private static GroupCounts counts(double[] s, int... labels) {
+    boolean[] y = new boolean[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      y[i] = labels[i] == 1;
+    }
+    return RankedCategory.of(s, y).counts();
+  }
+
+  private static ThresholdRule rule(String objective, Double minRecall, Double minPrecision, Double maxBg) {
+    return new ThresholdRule(objective, minRecall, minPrecision, maxBg, null, null);
+  }
+
+  @Test
+  void maxF1PicksTheBestThresholdAndPrefersTheHigherOnTies() {
+    // scores: P .9, N .8, P .7, N .6, P .5
+    GroupCounts gc = counts(new double[] {0.9, 0.8, 0.7, 0.6, 0.5}, 1, 0, 1, 0, 1);
+    // F1 at .9 = 2/4=.5; .8 = 2/5=.4; .7 = 4/6=.667; .6 = 4/7=.571; .5 = 6/8 = .75
+    assertThat(ThresholdSelector.choose(gc, ThresholdRule.maxF1(), 1).threshold()).isEqualTo(0.5);
+    GroupCounts tie = counts(new double[] {0.9, 0.8}, 1, 1);
+    // F1 at .9 = 2/3, at .8 = 1: highest F1 wins
+    assertThat(ThresholdSelector.choose(tie, ThresholdRule.maxF1(), 1).threshold()).isEqualTo(0.8);
+    GroupCounts flat = counts(new double[] {0.9, 0.8, 0.7}, 1, 0, 1);
+    // F1 at .9 = 2/3; .8 = 2/4 = .5; .7 = 4/5 = .8
+    assertThat(ThresholdSelector.choose(flat, ThresholdRule.maxF1(), 1).threshold()).isEqualTo(0.7);
+  }
+
+  @Test
+  void recallFloorThenMaxPrecision() {
+    // P .9, P .8, N .7, P .6, N .5, P .4 ; 4 positives
+    GroupCounts gc = counts(new double[] {0.9, 0.8, 0.7, 0.6, 0.5, 0.4}, 1, 1, 0, 1, 0, 1);
+    ThresholdSet.class.getName();
+    var s = ThresholdSelector.choose(gc, rule("max_precision", 0.75, null, null), 1);
+    // recall >= .75 first reached at .6 (3/4, precision 3/4); at .4 recall 1, precision 4/6
+    assertThat(s.threshold()).isEqualTo(0.6);
+    assertThat(s.status()).isEqualTo("selected");
+    var full = ThresholdSelector.choose(gc, rule("max_precision", 1.0, null, null), 1);
+    assertThat(full.threshold()).isEqualTo(0.4);
+  }
+
+  @Test
+  void backgroundCeilingConstrainsAndIsRelaxedFirst() {
+    List<Example> ex = new ArrayList<>();
+    double[] s = {0.9, 0.8, 0.7, 0.6, 0.5};
+    ex.add(Example.of("p1", "dev", List.of("adult"), List.of("adult")));
+    ex.add(new Example("bg1", "a", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+    ex.add(Example.of("p2", "dev", List.of("adult"), List.of("adult")));
+    ex.add(new Example("bg2", "b", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+    ex.add(Example.of("p3", "dev", List.of("adult"), List.of("adult")));
+    GroupCounts gc = RankedCategory.build("adult", ex, s).counts();
+    // Unconstrained max F1 flags everything (F1 6/8); background <= 0 allows only .9 (F1 2/4).
+    assertThat(ThresholdSelector.choose(gc, ThresholdRule.maxF1(), 1).threshold()).isEqualTo(0.5);
+    var capped = ThresholdSelector.choose(gc, rule("max_f1", null, null, 0.0), 1);
+    assertThat(capped.threshold()).isEqualTo(0.9);
+    assertThat(capped.status()).isEqualTo("selected");
+    // recall >= 1 and background <= 0 cannot both hold: the background ceiling goes first.
+    var relaxed = ThresholdSelector.choose(gc, rule("max_precision", 1.0, null, 0.0), 1);
+    assertThat(relaxed.threshold()).isEqualTo(0.5);
+    assertThat(relaxed.status()).isEqualTo("constraints_relaxed");
+    assertThat(relaxed.unmet()).singleElement().asString().contains("background flag rate <= 0.0");
+  }
+
+  @Test
+  void aScorerWithoutSignalFlagsNothingUnderABackgroundCeilingInsteadOfEverything() {
+    List<Example> ex = new ArrayList<>();
+    double[] s = new double[100];
+    for (int i = 0; i < 100; i++) {
+      boolean pos = i < 40;
+      ex.add(pos ? Example.of("p" + i, "dev", List.of("drugs"), List.of("drugs"))
+          : new Example("bg" + i, "h", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+      s[i] = 0.2; // every item tied: any threshold flags all of them
+    }
+    GroupCounts gc = RankedCategory.build("drugs", ex, s).counts();
+    // Without a ceiling max F1 flags everything (F1 = 80/140); with one it flags nothing.
+    assertThat(ThresholdSelector.choose(gc, ThresholdRule.maxF1(), 30).threshold()).isEqualTo(0.2);
+    var capped = ThresholdSelector.choose(gc, rule("max_f1", null, null, 0.02), 30);
+    assertThat(capped.threshold()).isGreaterThan(0.2);
+    assertThat(gc.at(capped.threshold()).tp() + gc.at(capped.threshold()).fp()).isZero();
+    assertThat(capped.unmet()).singleElement().asString().contains("flags nothing");
+  }
+
+  @Test
+  void withoutPositivesOnlyABackgroundCeilingCanChoose() {
+    List<Example> ex = new ArrayList<>();
+    double[] s = new double[100];
+    for (int i = 0; i < 100; i++) {
+      ex.add(new Example("bg" + i, "h" + i, "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+      s[i] = i / 100.0;
+    }
+    GroupCounts gc = RankedCategory.build("self_harm", ex, s).counts();
+    var bgOnly = ThresholdSelector.choose(gc, rule("max_precision", 0.95, null, 0.05), 30);
+    assertThat(bgOnly.status()).isEqualTo("background_only");
+    assertThat(bgOnly.threshold()).isEqualTo(0.95); // flags .95..0.99 = 5 of 100
+    var none = ThresholdSelector.choose(gc, ThresholdRule.maxF1(), 30);
+    assertThat(none.status()).isEqualTo("insufficient_data");
+    assertThat(none.threshold()).isEqualTo(0.5);
+  }
+
+  @Test
+  void fixedThresholdIsKept() {
+    GroupCounts gc = counts(new double[] {0.9, 0.1}, 1, 0);
+    var s = ThresholdSelector.choose(gc, new ThresholdRule("fixed", null, null, null, 0.42, null), 1);
+    assertThat(s.threshold()).isEqualTo(0.42);
+    assertThat(s.status()).isEqualTo("fixed");
+  }
+
+  @Test
+  void selectionRefusesAnyExampleThatIsNotFromDev() {
+    List<Example> ex = List.of(
+        Example.of("a", "dev", List.of("adult"), List.of("*")),
+        Example.of("b", "test", List.of(), List.of("*")));
+    Scores scores = Scores.of(Map.of("adult", new double[] {0.9, 0.1}), 2);
+    assertThatThrownBy(() -> DevSplit.of(ex, scores))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dev split only")
+        .hasMessageContaining("'b'")
+        .hasMessageContaining("'test'");
+    List<Example> train = List.of(Example.of("c", "train", List.of(), List.of("*")));
+    assertThatThrownBy(() -> DevSplit.of(train, Scores.of(Map.of("adult", new double[] {0.5}), 1)))
+        .hasMessageContaining("'train'");
+  }
+
+  @Test
+  void selectReportsDevMetricsAndADeterministicThresholdInterval() {
+    List<Example> ex = new ArrayList<>();
+    int n = 300;
+    double[] s = new double[n];
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    for (int i = 0; i < n; i++) {
+      boolean pos = i % 3 == 0;
+      ex.add(Example.of("e" + i, "dev", pos ? List.of("gambling") : List.of(), List.of("*")));
+      s[i] = Math.min(1, Math.max(0, (pos ? 0.65 : 0.35) + (rng.nextDouble() - 0.5) * 0.6));
+    }
+    DevSplit dev = DevSplit.of(ex, Scores.of(Map.of("gambling", s), n));
+    EvalOptions o = EvalOptions.defaults().withBootstrap(200, 11);
+    ThresholdSet a = ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
+    ThresholdSet b = ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
+    ThresholdChoice c = a.categories().get("gambling");
+    assertThat(a).isEqualTo(b);
+    assertThat(c.devPositives()).isEqualTo(100);
+    assertThat(c.devRecall()).isNotNull();
+    assertThat(c.thresholdCiLower()).isLessThanOrEqualTo(c.threshold());
+    assertThat(c.thresholdCiUpper()).isGreaterThanOrEqualTo(c.threshold());
+    assertThat(a.selectedOn()).isEqualTo("dev");
+  }
+}
