@@ -1,0 +1,144 @@
+package dev.sieve.llm.embedded;
+
+import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.util.Sha256;
+import dev.sieve.llm.BackendResult;
+import dev.sieve.llm.ScoringBackend;
+import dev.sieve.llm.category.CategoryCatalog;
+import dev.sieve.llm.category.CategoryDefinition;
+import dev.sieve.llm.embedded.ZeroShotScorer.EmbeddedText;
+import dev.sieve.llm.embedded.ZeroShotScorer.Match;
+import dev.sieve.llm.input.InputKind;
+import dev.sieve.llm.input.ScoringInput;
+import dev.sieve.proto.v1.CategoryScore;
+import dev.sieve.proto.v1.Evidence;
+import dev.sieve.proto.v1.ModelInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The default backend: zero-shot scores from MiniLM embedding similarity, in-process, no external
+ * service. See {@link ZeroShotScorer} for the margin and {@link Calibration} for the mapping to a
+ * probability.
+ *
+ * <p>Bounded: at most {@code maxInFlight} requests embed at once; one more is refused with
+ * RESOURCE_EXHAUSTED at once (never queued), so an overloaded tier sheds load instead of building
+ * latency the router's deadline would waste.
+ */
+public final class EmbeddingBackend implements ScoringBackend {
+
+  public static final String MODEL_NAME = "llm-zero-shot";
+  private static final int MAX_SPAN_CHARS = 240;
+
+  private final ZeroShotScorer scorer;
+  private final Calibration calibration;
+  private final Semaphore inFlight;
+  private final int maxInFlight;
+
+  public EmbeddingBackend(ZeroShotScorer scorer, Calibration calibration, int maxInFlight) {
+    this.scorer = scorer;
+    this.calibration = calibration;
+    this.maxInFlight = maxInFlight;
+    this.inFlight = new Semaphore(maxInFlight);
+  }
+
+  @Override
+  public String name() {
+    return "embedded";
+  }
+
+  public Calibration calibration() {
+    return calibration;
+  }
+
+  @Override
+  public ModelInfo modelInfo(CategoryCatalog catalog) {
+    return ModelInfo.newBuilder()
+        .setName(MODEL_NAME)
+        .setVersion(calibration.version())
+        .setConfigHash(
+            Sha256.of(
+                catalog.version() + "|" + scorer.encoder().id() + "|" + calibration.sha256()
+                    + "|words=" + scorer.encoder().maxWordsPerText()))
+        .setDatasetVersion(calibration.datasetVersion())
+        .build();
+  }
+
+  @Override
+  public void prepare(CategoryCatalog catalog) {
+    scorer.prototypes(catalog);
+  }
+
+  @Override
+  public BackendResult score(
+      ScoringInput input, CategoryCatalog catalog, List<CategoryDefinition> categories, Duration timeBudget)
+      throws ScoringException {
+    if (!inFlight.tryAcquire()) {
+      throw ScoringException.resourceExhausted(
+          "llm tier (embedded backend) is at its concurrency limit of " + maxInFlight + " requests");
+    }
+    try {
+      PrototypeIndex index = scorer.prototypes(catalog);
+      EmbeddedText text = scorer.embed(input.textToEmbed());
+      List<CategoryScore> scores = new ArrayList<>(categories.size());
+      for (CategoryDefinition category : categories) {
+        scores.add(scoreOne(input.kind(), text, index, category, catalog.version(), catalog.scoringHash(category)));
+      }
+      return new BackendResult(scores, modelInfo(catalog));
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private CategoryScore scoreOne(
+      InputKind kind, EmbeddedText text, PrototypeIndex index, CategoryDefinition category, String catalogVersion,
+      String scoringHash) {
+    Match match = scorer.match(text, index.get(category.id()));
+    Calibration.Applied applied = calibration.apply(category, scoringHash, kind, match.margin());
+    String span = text.chunks().get(match.chunkIndex());
+    String spanDetail =
+        kind == InputKind.URL
+            ? "url words: \"" + clip(span) + "\" (URL-only input: a weak signal)"
+            : "\"" + clip(span) + "\"";
+    String chunkSource =
+        "chunk " + (match.chunkIndex() + 1) + "/" + text.chunks().size()
+            + (text.sampled() ? " (sampled from " + text.totalWindows() + " windows)" : "");
+    return CategoryScore.newBuilder()
+        .setCategory(category.id())
+        .setScore(applied.probability())
+        .setZeroShot(true)
+        .addEvidence(
+            Evidence.newBuilder()
+                .setKind(Evidence.Kind.ZERO_SHOT)
+                .setCategory(category.id())
+                .setDetail("closest positive: " + describe(match.closestPositive()))
+                .setWeight(match.positiveSimilarity())
+                .setSource(MODEL_NAME + " " + catalogVersion + "; calibration " + applied.how()
+                    + "; margin " + String.format(java.util.Locale.ROOT, "%.3f", match.margin())))
+        .addEvidence(
+            Evidence.newBuilder()
+                .setKind(Evidence.Kind.TEXT_SPAN)
+                .setCategory(category.id())
+                .setDetail(spanDetail)
+                .setWeight(match.margin())
+                .setSource(chunkSource))
+        .addEvidence(
+            Evidence.newBuilder()
+                .setKind(Evidence.Kind.ZERO_SHOT)
+                .setCategory(category.id())
+                .setDetail("closest negative: " + describe(match.closestNegative()))
+                .setWeight(-match.negativeSimilarity())
+                .setSource(MODEL_NAME + " " + catalogVersion))
+        .build();
+  }
+
+  private static String describe(PrototypeIndex.Prototype prototype) {
+    return prototype.label() + " \"" + clip(prototype.text()) + "\"";
+  }
+
+  private static String clip(String text) {
+    return text.length() <= MAX_SPAN_CHARS ? text : text.substring(0, MAX_SPAN_CHARS - 1) + "…";
+  }
+}

@@ -1,0 +1,73 @@
+package dev.sieve.llm.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sieve.proto.v1.CategoryVerdict;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.TierState;
+import dev.sieve.proto.v1.TierStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fleet-vs-tiers harness against a TEST DOUBLE of the router (a peer module owned by another
+ * engineer): an in-process {@code Classifier} whose per-tier scores are fixed functions of the
+ * input, so the expected average precisions are known.
+ */
+class FleetComparisonTest {
+
+  /** url tier ranks gambling items perfectly; llm tier ranks them backwards; merged = url's score. */
+  private static final class FakeRouter extends ClassifierGrpc.ClassifierImplBase {
+    @Override
+    public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
+      boolean gambling = request.getUrl().contains("casino");
+      double url = gambling ? 0.9 : 0.1;
+      double llm = gambling ? 0.2 : 0.8;
+      List<String> tiers = request.getTiersList();
+      double score = tiers.equals(List.of("llm")) ? llm : url;
+      String tier = tiers.isEmpty() ? "url" : tiers.get(0);
+      out.onNext(ClassifyResponse.newBuilder()
+          .setRequestId(request.getRequestId())
+          .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setScore(score).addTiers(tier))
+          .addTiers(TierStatus.newBuilder().setTier(tier).setState(TierState.OK))
+          .build());
+      out.onCompleted();
+    }
+  }
+
+  @Test
+  void comparesMergedVerdictsWithEachTierAlone() throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server server = InProcessServerBuilder.forName(name).directExecutor().addService(new FakeRouter()).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      List<FleetComparison.Item> items = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        items.add(new FleetComparison.Item("c" + i, "https://casino" + i + ".example/", null, Map.of("gambling", true)));
+        items.add(new FleetComparison.Item("n" + i, "https://news" + i + ".example/", null, Map.of("gambling", false)));
+      }
+      FleetComparison.Result result =
+          new FleetComparison(ClassifierGrpc.newBlockingStub(channel), List.of("url", "llm"), 2, 5000).run(items);
+      Map<String, FleetComparison.Cell> gambling = result.cells().get("gambling");
+      assertThat(gambling.get("url only").averagePrecision()).isCloseTo(1.0, within(1e-12));
+      assertThat(gambling.get("llm only").averagePrecision()).isCloseTo(0.5, within(1e-12));
+      assertThat(gambling.get(FleetComparison.MERGED).averagePrecision()).isCloseTo(1.0, within(1e-12));
+      assertThat(gambling.get("url only").covered()).isEqualTo(10);
+      assertThat(result.bestSingleTier("gambling")).isCloseTo(1.0, within(1e-12));
+      assertThat(FleetComparison.markdown(result)).contains("| gambling | 5 / 5 |").contains("+0.000");
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+}
