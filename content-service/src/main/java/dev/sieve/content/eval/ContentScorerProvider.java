@@ -1,0 +1,73 @@
+package dev.sieve.content.eval;
+
+import dev.sieve.content.ContentTier;
+import dev.sieve.content.extract.ExtractionLimits;
+import dev.sieve.content.model.ContentModel;
+import dev.sieve.content.serve.BatcherConfig;
+import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.scoring.TierScorer;
+import dev.sieve.eval.scoring.ScorerContext;
+import dev.sieve.eval.scoring.ScorerProvider;
+import dev.sieve.proto.v1.ScoreRequest;
+import dev.sieve.proto.v1.ScoreResponse;
+import dev.sieve.proto.v1.TierDescription;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Offers the content tier to the eval module ({@code ./sieve eval run --tier content}), so a
+ * dataset is scored in-process through exactly the serving code: extraction, chunking, batcher,
+ * encoder, head, calibration.
+ *
+ * <p>Options ({@code --scorer-option k=v}): {@code sessions} (encoder sessions, default one per
+ * core), {@code max-batch} (16), {@code queue} (4096: offline callers submit many requests at once).
+ */
+public final class ContentScorerProvider implements ScorerProvider {
+
+  @Override
+  public String tier() {
+    return "content";
+  }
+
+  @Override
+  public TierScorer create(ScorerContext context) {
+    Path modelDir = context.modelDir().orElseGet(() ->
+        ContentModel.releasedVersion(context.home().resolve("models").resolve(ContentTier.MODEL_NAME)));
+    int sessions = Integer.parseInt(context.options().getOrDefault("sessions", "0"));
+    int maxBatch = Integer.parseInt(context.options().getOrDefault("max-batch", "16"));
+    int queue = Integer.parseInt(context.options().getOrDefault("queue", "4096"));
+    ContentTier tier = ContentTier.open(new ContentTier.Options(
+        modelDir, false, sessions, new BatcherConfig(maxBatch, Duration.ofMillis(5), queue, 1),
+        ExtractionLimits.defaults()));
+    return new OwningScorer(tier);
+  }
+
+  /** The tier's scorer, closing encoder and head with it. */
+  static final class OwningScorer implements TierScorer, AutoCloseable {
+    private final ContentTier tier;
+
+    OwningScorer(ContentTier tier) {
+      this.tier = tier;
+    }
+
+    @Override
+    public String tier() {
+      return tier.scorer().tier();
+    }
+
+    @Override
+    public TierDescription describe() {
+      return tier.scorer().describe();
+    }
+
+    @Override
+    public ScoreResponse score(ScoreRequest request) throws ScoringException {
+      return tier.scorer().score(request);
+    }
+
+    @Override
+    public void close() {
+      tier.close();
+    }
+  }
+}

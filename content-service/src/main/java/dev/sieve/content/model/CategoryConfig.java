@@ -1,0 +1,24 @@
+package dev.sieve.content.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What the trained model decided about one output category.
+ *
+ * @param category taxonomy id
+ * @param served whether the service reports this category; false when the data was too thin to
+ *     measure it (see {@code reason}): an unmeasured score must not reach a verdict
+ * @param reason why not served ("" when served)
+ * @param calibration Platt parameters fitted on dev
+ * @param threshold decision threshold on the calibrated score, chosen on dev
+ * @param thresholdRule how the threshold was chosen ("max_f1_dev", "recall_floor_dev:0.90")
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CategoryConfig(
+    @JsonProperty("category") String category,
+    @JsonProperty("served") boolean served,
+    @JsonProperty("reason") String reason,
+    @JsonProperty("calibration") PlattCalibration calibration,
+    @JsonProperty("threshold") double threshold,
+    @JsonProperty("threshold_rule") String thresholdRule) {}

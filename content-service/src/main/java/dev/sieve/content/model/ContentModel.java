@@ -1,0 +1,203 @@
+package dev.sieve.content.model;
+
+import ai.djl.Device;
+import dev.sieve.content.encode.ChunkEncoder;
+import dev.sieve.content.extract.Chunk;
+import dev.sieve.core.util.Sha256;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encoder + head + configuration: chunks of pages in, calibrated per-category scores out, for the
+ * page and for each chunk (the evidence).
+ *
+ * <p>Serving, offline evaluation and the benchmark all go through {@link #score(List)} (or {@link
+ * #scoreEmbeddings(List)} when embeddings are cached), so the numbers in the model card come from the
+ * code that serves.
+ *
+ * <p>Chunk scores: each chunk is also run through the head alone (pooled over itself, so mean = max
+ * = its embedding). That is the head's view of the chunk in isolation, a faithful "which paragraph
+ * would have triggered this" signal, not an exact attribution of the page score.
+ */
+public final class ContentModel implements AutoCloseable {
+
+  /** Scores of one page. Arrays are indexed by head output (see {@link HeadConfig#categoryIds()}). */
+  public record PageScores(double[] logits, double[] calibrated, double[][] chunkCalibrated) {}
+
+  /** Scores of a batch plus where the time went. */
+  public record BatchResult(List<PageScores> pages, long encoderNanos, long headNanos, int chunks) {}
+
+  private final Path directory;
+  private final HeadConfig config;
+  private final String configSha256;
+  private final ChunkEncoder encoder;
+  private final ContentHead head;
+  private final PlattCalibration[] calibrations;
+
+  public ContentModel(Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head) {
+    if (encoder != null && !encoder.id().equals(config.encoder())) {
+      throw new IllegalStateException(
+          "model " + config.name() + "/" + config.version() + " was trained on encoder '"
+              + config.encoder() + "' but the service loaded '" + encoder.id()
+              + "': train a head for this encoder or change SIEVE_CONTENT_ENCODER");
+    }
+    this.directory = directory;
+    this.config = config;
+    this.configSha256 = configSha256;
+    this.encoder = encoder;
+    this.head = head;
+    this.calibrations =
+        config.categories().stream().map(CategoryConfig::calibration).toArray(PlattCalibration[]::new);
+  }
+
+  /**
+   * Loads a model version directory ({@code config.json} + weights), verifying that the weights are
+   * the ones the configuration (and so the model card) describes.
+   */
+  public static ContentModel load(Path versionDirectory, ChunkEncoder encoder, Device device) {
+    Path configFile = versionDirectory.resolve(HeadConfig.FILE);
+    HeadConfig config = HeadConfig.read(configFile);
+    Path weights = versionDirectory.resolve(config.artifactFile());
+    if (!Files.isRegularFile(weights)) {
+      throw new IllegalStateException("model weights missing: " + weights);
+    }
+    String actual = Sha256.ofFile(weights);
+    if (!actual.equals(config.artifactSha256())) {
+      throw new IllegalStateException(
+          "weights " + weights + " have SHA-256 " + actual + " but " + configFile + " expects "
+              + config.artifactSha256() + ": refusing to serve an artifact its card does not describe");
+    }
+    ContentHead head = ContentHead.load(versionDirectory, config.architecture(), device);
+    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head);
+  }
+
+  /** The version directory named by {@code <modelRoot>/RELEASED}. */
+  public static Path releasedVersion(Path modelRoot) {
+    Path pointer = modelRoot.resolve("RELEASED");
+    try {
+      String version = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+      if (version.isEmpty()) {
+        throw new IllegalStateException(pointer + " is empty");
+      }
+      return modelRoot.resolve(version);
+    } catch (IOException e) {
+      throw new UncheckedIOException("no released content model (" + pointer + ")", e);
+    }
+  }
+
+  public HeadConfig config() {
+    return config;
+  }
+
+  /** SHA-256 of config.json: identifies weights + thresholds + calibration together. */
+  public String configSha256() {
+    return configSha256;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public ChunkEncoder encoder() {
+    return encoder;
+  }
+
+  public ContentHead head() {
+    return head;
+  }
+
+  /** Encodes and scores pages; a page without chunks gets {@code null} (no opinion). */
+  public BatchResult score(List<List<Chunk>> pages) {
+    List<String> texts = new ArrayList<>();
+    for (List<Chunk> page : pages) {
+      for (Chunk chunk : page) {
+        texts.add(chunk.text());
+      }
+    }
+    long start = System.nanoTime();
+    float[][] vectors = encoder.embed(texts);
+    long encoderNanos = System.nanoTime() - start;
+    List<float[][]> perPage = new ArrayList<>(pages.size());
+    int next = 0;
+    for (List<Chunk> page : pages) {
+      float[][] pageVectors = new float[page.size()][];
+      for (int i = 0; i < page.size(); i++) {
+        pageVectors[i] = vectors[next++];
+      }
+      perPage.add(pageVectors);
+    }
+    BatchResult headResult = scoreEmbeddings(perPage);
+    return new BatchResult(headResult.pages(), encoderNanos, headResult.headNanos(), texts.size());
+  }
+
+  /**
+   * Scores pages given their chunk embeddings (one {@code float[chunks][dim]} per page, possibly
+   * empty). One head call covers all pages and all chunks.
+   */
+  public BatchResult scoreEmbeddings(List<float[][]> pages) {
+    int inputDim = config.architecture().inputDim();
+    int pageRows = 0;
+    int chunkRows = 0;
+    for (float[][] page : pages) {
+      if (page.length > 0) {
+        pageRows++;
+        chunkRows += page.length;
+      }
+    }
+    int rows = pageRows + chunkRows;
+    float[] features = new float[rows * inputDim];
+    float scale = config.inputScale();
+    int row = 0;
+    for (float[][] page : pages) {
+      if (page.length > 0) {
+        PagePooling.meanMax(page, 0, page.length, scale, features, row * inputDim);
+        row++;
+      }
+    }
+    for (float[][] page : pages) {
+      for (int c = 0; c < page.length; c++) {
+        PagePooling.meanMax(page, c, c + 1, scale, features, row * inputDim);
+        row++;
+      }
+    }
+    long start = System.nanoTime();
+    float[][] logits = head.logits(features, rows);
+    long headNanos = System.nanoTime() - start;
+
+    List<PageScores> out = new ArrayList<>(pages.size());
+    int pageRow = 0;
+    int chunkRow = pageRows;
+    for (float[][] page : pages) {
+      if (page.length == 0) {
+        out.add(null);
+        continue;
+      }
+      float[] pageLogits = logits[pageRow++];
+      double[] raw = new double[pageLogits.length];
+      double[] calibrated = new double[pageLogits.length];
+      for (int k = 0; k < pageLogits.length; k++) {
+        raw[k] = pageLogits[k];
+        calibrated[k] = calibrations[k].apply(pageLogits[k]);
+      }
+      double[][] chunkScores = new double[page.length][pageLogits.length];
+      for (int c = 0; c < page.length; c++) {
+        float[] chunkLogits = logits[chunkRow++];
+        for (int k = 0; k < chunkLogits.length; k++) {
+          chunkScores[c][k] = calibrations[k].apply(chunkLogits[k]);
+        }
+      }
+      out.add(new PageScores(raw, calibrated, chunkScores));
+    }
+    return new BatchResult(out, 0L, headNanos, chunkRows);
+  }
+
+  @Override
+  public void close() {
+    head.close();
+  }
+}
