@@ -98,21 +98,27 @@ public final class LlmFallbackServiceMain {
         ScoringInput.ofText("Warm-up text about online casinos and homework help."),
         catalog.get(), catalog.get().categories(), Duration.ofSeconds(30));
 
+    dev.sieve.core.telemetry.Telemetry telemetry =
+        dev.sieve.core.telemetry.Telemetry.create("llm-fallback-service");
     GrpcServerLauncher server =
         GrpcServerLauncher.builder("llm-fallback-service")
             .host(host)
             .port(port)
+            .telemetry(telemetry)
             .addService(new ScorerService(scorer))
             .build()
             .start();
+    telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9094));
+    telemetry.registerModelInfo("llm", backend.modelInfo(catalog.get()));
     CatalogWatcher watcherRef = watcher;
     if (watcher != null) {
       watcher.start(Duration.ofMillis(Settings.getLong("SIEVE_LLM_CATEGORIES_POLL_MS", 2000)));
     }
-    server.installShutdownHook(Duration.ofSeconds(10), () -> {
+    server.installShutdownHook(GrpcServerLauncher.configuredDrainTimeout(), () -> {
       if (watcherRef != null) {
         watcherRef.close();
       }
+      telemetry.close();
     });
     server.markServing();
     log.info("llm tier serving on {}:{} with the {} backend ({})",

@@ -285,6 +285,7 @@ public final class ClassificationEngine {
           metrics.tierOutcome(outcome);
         }
         metrics.verdict(response.getAction());
+        metrics.categories(response);
         if (log.isDebugEnabled()) {
           log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
               tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());

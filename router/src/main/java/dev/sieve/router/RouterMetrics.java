@@ -22,6 +22,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code sieve_router_cache_total{result = hit | miss | bypass}}
  *   <li>{@code sieve_router_verdicts_total{action}}
  *   <li>{@code sieve_router_breaker_state{tier}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code sieve_router_decisions_total{category}}: positive decisions per category (fresh
+ *       verdicts, not cache hits)
+ *   <li>{@code sieve_router_category_score{category}}: histogram of merged scores per category, the
+ *       input of drift monitoring (PSI / Jensen-Shannon against the model card's distribution)
  * </ul>
  */
 public final class RouterMetrics {
@@ -32,8 +36,14 @@ public final class RouterMetrics {
   private final Counter cacheBypass;
   private final Counter allow;
   private final Counter block;
+  private final java.util.Map<String, Counter> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, io.micrometer.core.instrument.DistributionSummary> scores =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final MeterRegistry registry;
+  private static final double[] SCORE_BUCKETS = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
 
   public RouterMetrics(MeterRegistry registry, TierFleet fleet) {
+    this.registry = registry;
     TierState[] states = TierState.values();
     tierOutcomes = new Counter[TierName.values().length][states.length];
     for (TierName tier : TierName.all()) {
@@ -101,5 +111,33 @@ public final class RouterMetrics {
 
   void verdict(Action action) {
     (action == Action.BLOCK ? block : allow).increment();
+  }
+
+  /** Per-category decision counts and score histograms of a freshly computed verdict. */
+  void categories(dev.sieve.proto.v1.ClassifyResponse response) {
+    for (dev.sieve.proto.v1.CategoryVerdict verdict : response.getCategoriesList()) {
+      String category = verdict.getCategory();
+      scores
+          .computeIfAbsent(
+              category,
+              c ->
+                  io.micrometer.core.instrument.DistributionSummary.builder("sieve.router.category.score")
+                      .description("Merged score per category (drift monitoring input)")
+                      .tag("category", c)
+                      .serviceLevelObjectives(SCORE_BUCKETS)
+                      .register(registry))
+          .record(verdict.getScore());
+      if (verdict.getDecision()) {
+        decisions
+            .computeIfAbsent(
+                category,
+                c ->
+                    Counter.builder("sieve.router.decisions")
+                        .description("Positive decisions per category")
+                        .tag("category", c)
+                        .register(registry))
+            .increment();
+      }
+    }
   }
 }
