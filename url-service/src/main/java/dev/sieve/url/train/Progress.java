@@ -1,0 +1,14 @@
+package dev.sieve.url.train;
+
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+
+/** Training progress on stderr (stdout stays free for the command's result). */
+public final class Progress {
+
+  private Progress() {}
+
+  public static void log(String format, Object... args) {
+    System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " train-url: " + String.format(java.util.Locale.ROOT, format, args));
+  }
+}

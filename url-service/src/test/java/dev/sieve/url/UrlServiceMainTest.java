@@ -1,0 +1,56 @@
+package dev.sieve.url;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sieve.proto.v1.ScoreRequest;
+import dev.sieve.proto.v1.ScoreResponse;
+import dev.sieve.proto.v1.ScorerGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts the real server over Netty on an ephemeral loopback port with a fixture dataset. */
+class UrlServiceMainTest {
+
+  @TempDir Path home;
+
+  @Test
+  void servesHealthAndScoresOverNetty() throws Exception {
+    FixtureDatasets.install("table", home);
+    System.setProperty("sieve.url.table.snapshot.dir", home.resolve("snapshots").toString());
+    UrlServiceMain.Running running = UrlServiceMain.start(home, "127.0.0.1", 0, 0);
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", running.port()).usePlaintext().build();
+    try {
+      var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+      assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+      assertThat(health.check(HealthCheckRequest.newBuilder().setService("sieve.v1.Scorer").build()).getStatus())
+          .isEqualTo(ServingStatus.SERVING);
+
+      ScoreResponse response =
+          ScorerGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .score(ScoreRequest.newBuilder().setUrl("http://www.overlap.com/").setRequestId("r1").build());
+      assertThat(response.getScoresList()).extracting(s -> s.getCategory()).containsExactly("adult", "dating");
+      assertThat(response.getModel().getDatasetVersion()).isEqualTo("ds-fixture-table");
+
+      var http = java.net.http.HttpClient.newHttpClient();
+      String metrics = http.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + running.metricsPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("sieve_model_info").contains("tier=\"url\"").contains("ds-fixture-table");
+    } finally {
+      running.stop(Duration.ofSeconds(2));
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    assertThat(running.server().isTerminated()).isTrue();
+    assertThat(home.resolve("snapshots")).isDirectoryContaining("glob:**/url-table-ds-fixture-table-*.bin");
+    System.clearProperty("sieve.url.table.snapshot.dir");
+  }
+}
