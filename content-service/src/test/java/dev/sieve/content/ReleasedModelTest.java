@@ -46,7 +46,9 @@ class ReleasedModelTest {
       ScoreResponse homework = tier.scorer().score(ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8(
           "Our class planted tomatoes in the school garden and measured how fast they grew.")).build());
       assertThat(score(crisis, "self_harm")).isGreaterThan(score(homework, "self_harm"));
-      double threshold = config.category("self_harm").orElseThrow().threshold();
+      // Served scores are on the fleet's common scale: the card's dev threshold sits at 0.5.
+      double threshold = dev.sieve.core.scoring.ThresholdAlignment.ALIGNED_THRESHOLD;
+      assertThat(config.category("self_harm").orElseThrow().threshold()).isBetween(0.0, 1.0);
       assertThat(score(crisis, "self_harm")).isGreaterThanOrEqualTo(threshold);
       assertThat(score(homework, "self_harm")).isLessThan(threshold);
     }

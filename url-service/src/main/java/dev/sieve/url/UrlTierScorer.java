@@ -175,7 +175,10 @@ public final class UrlTierScorer implements TierScorer {
         prediction = model.predict(url);
       }
       double p = prediction.probability(index);
-      CategoryScore.Builder score = CategoryScore.newBuilder().setCategory(category).setScore(p);
+      // Common score scale: the dev-chosen threshold of the model card sits at 0.5 (core ThresholdAlignment).
+      double aligned =
+          dev.sieve.core.scoring.ThresholdAlignment.align(p, model.threshold(index));
+      CategoryScore.Builder score = CategoryScore.newBuilder().setCategory(category).setScore(aligned);
       if (p >= EVIDENCE_MIN_PROBABILITY) {
         for (UrlModel.FeatureContribution f : prediction.topFeatures(index, TOP_FEATURES)) {
           score.addEvidence(

@@ -253,10 +253,14 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static CategoryScore categoryScore(
+  private CategoryScore categoryScore(
       String category, int output, ContentModel.PageScores scores, List<Chunk> chunks, String language) {
+    // Common score scale: the dev-chosen threshold of the model card sits at 0.5 (core ThresholdAlignment).
+    double threshold = model.config().categories().get(output).threshold();
     CategoryScore.Builder score =
-        CategoryScore.newBuilder().setCategory(category).setScore(scores.calibrated()[output]);
+        CategoryScore.newBuilder()
+            .setCategory(category)
+            .setScore(dev.sieve.core.scoring.ThresholdAlignment.align(scores.calibrated()[output], threshold));
     List<Integer> order = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       order.add(c);

@@ -107,6 +107,11 @@ public final class LexicalUrlModel implements UrlModel {
     return featurizer;
   }
 
+  @Override
+  public double threshold(int categoryIndex) {
+    return params[categoryIndex].threshold();
+  }
+
   /** Per-category parameters (calibration, threshold), in {@link #categories()} order. */
   public CategoryParams params(int categoryIndex) {
     return params[categoryIndex];

@@ -28,6 +28,15 @@ public interface UrlModel {
   /** Categories this model has an opinion on (taxonomy ids, taxonomy order). */
   List<String> categories();
 
+  /**
+   * Release threshold of the i-th category on the calibrated probability, chosen on dev and reported
+   * in the model card; the tier aligns it to 0.5 on the fleet's common scale. 0.5 when the model has
+   * none (the alignment is then the identity).
+   */
+  default double threshold(int categoryIndex) {
+    return 0.5;
+  }
+
   /** Scores {@code url}; never throws for a URL the normalizer accepted. */
   Prediction predict(NormalizedUrl url);
 
