@@ -72,8 +72,13 @@ class TelemetryTest {
     try {
       ScorerGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
           .score(ScoreRequest.newBuilder().setUrl("http://example.com/").build());
-      otel.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS);
+      // The client span ends in the call's close callback, which may run just after the blocking
+      // stub returned: wait (bounded) until both spans are exported.
       List<SpanData> spans = exporter.getFinishedSpanItems();
+      for (int i = 0; i < 100 && spans.size() < 2; i++) {
+        Thread.sleep(50);
+        spans = exporter.getFinishedSpanItems();
+      }
       SpanData client = spans.stream().filter(s -> s.getKind() == SpanKind.CLIENT).findFirst().orElseThrow();
       SpanData srv = spans.stream().filter(s -> s.getKind() == SpanKind.SERVER).findFirst().orElseThrow();
       assertThat(srv.getTraceId()).isEqualTo(client.getTraceId());
