@@ -343,29 +343,32 @@ public final class TrainingPipeline {
     }
   }
 
-  /** {@code git rev-parse HEAD} in {@code dir}, or "unknown". */
+  /**
+   * {@code git rev-parse HEAD} in {@code dir}, marked when the url-service sources differ from that
+   * commit (the model then came from uncommitted code), or "unknown".
+   */
   public static String codeCommit(Path dir) {
+    String head = git(dir, "rev-parse", "HEAD");
+    if (head == null || !head.matches("[0-9a-f]{40}")) {
+      return "unknown (no commit)";
+    }
+    String dirty = git(dir, "status", "--porcelain", "--", "url-service/src");
+    return dirty == null || dirty.isEmpty() ? head : head + " + uncommitted changes in url-service/src";
+  }
+
+  private static String git(Path dir, String... args) {
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile()).redirectErrorStream(true).start();
+      java.util.List<String> command = new java.util.ArrayList<>();
+      command.add("git");
+      command.addAll(java.util.List.of(args));
+      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor() == 0 && out.matches("[0-9a-f]{40}") ? out : "unknown (no commit)";
+      return p.waitFor() == 0 ? out : null;
     } catch (IOException e) {
-      return "unknown (git unavailable)";
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "unknown";
+      return null;
     }
-  }
-
-  static String sha(Path file) {
-    return Sha256.ofFile(file);
-  }
-
-  static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }

@@ -450,16 +450,6 @@ public final class UrlModelTrainer {
     return ((h >>> 1) / (double) (1 << 30) / 2) < rate;
   }
 
-  static int[] rowsOf(DomainExamples examples, Split split) {
-    IntList rows = new IntList();
-    for (int i = 0; i < examples.size(); i++) {
-      if (examples.split(i) == split) {
-        rows.add(i);
-      }
-    }
-    return rows.toArray();
-  }
-
   private static String contentHash(byte[] q, float[] bias, float[] scale, UrlFeaturizer featurizer, List<CategoryParams> params) {
     MessageDigest digest = Sha256.newDigest();
     digest.update(q);
