@@ -49,7 +49,9 @@ class DataCardTest {
         + json.path("composition").path("domain_positives_by_category_split").path("gambling").path("dev").asLong()
         + json.path("composition").path("domain_positives_by_category_split").path("gambling").path("test").asLong())
         .isEqualTo(8);
-    assertThat(json.path("build").path("seconds").asDouble()).isPositive();
+    // A fixture build on a fast machine rounds to 0.0 s, so only presence and sign are checked.
+    assertThat(json.path("build").path("seconds").isNumber()).isTrue();
+    assertThat(json.path("build").path("seconds").asDouble()).isNotNegative();
 
     Files.delete(dir.resolve(DataCard.MARKDOWN));
     DataCard.write(dir, LabelMapping.load(Fixtures.mapping()), null);
