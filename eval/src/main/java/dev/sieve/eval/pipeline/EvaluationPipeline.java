@@ -120,7 +120,13 @@ public final class EvaluationPipeline {
     CalibrationSet calibration = null;
     Scores devServed = devKept.scores();
     Scores testServed = testKept.scores();
-    if (config.calibrate()) {
+    boolean selfCalibrated = config.predictions() == null && config.router() == null && config.target() == null
+        && ScorerFactory.provider(config.tier()).map(ScorerProvider::servesCalibratedProbabilities).orElse(false);
+    if (selfCalibrated && config.calibrate()) {
+      say("the " + config.tier() + " tier serves its own dev-fitted calibration: no evaluator calibration"
+          + " (thresholds are chosen on the probabilities serving thresholds)");
+    }
+    if (config.calibrate() && !selfCalibrated) {
       calibration = CalibrationFitter.fit(DevSplit.of(devKept.examples(), devKept.scores()), ds.id()).roundTrip();
       devServed = calibration.apply(devKept.scores());
       testServed = calibration.apply(testKept.scores());
@@ -134,6 +140,13 @@ public final class EvaluationPipeline {
 
     say("thresholds chosen on dev and " + config.split() + " evaluated");
     Path out = config.output();
+    if ((config.router() != null || config.target() != null) && config.modelDir() != null
+        && out.toAbsolutePath().normalize().equals(config.modelDir().toAbsolutePath().normalize())) {
+      // Scores over gRPC are threshold-aligned; thresholds chosen on them must not become the
+      // model's served thresholds.json (serving would align them a second time).
+      throw new IllegalArgumentException("scores from --target/--router are served (threshold-aligned)"
+          + " scores; write this evaluation elsewhere with --out, not into the model directory");
+    }
     try {
       Files.createDirectories(out);
       if (calibration != null) {

@@ -23,9 +23,24 @@ public interface ScorerProvider {
    * Builds a ready scorer (model loaded and warmed) for {@code context.modelDir()} or, when empty,
    * the tier's released model.
    *
+   * <p>The scorer must return the tier's probabilities <em>before</em> threshold alignment (core
+   * {@code ThresholdAlignment}): the evaluation chooses the thresholds on dev and writes them to
+   * {@code thresholds.json}, and serving then aligns exactly those thresholds to 0.5. Scoring the
+   * aligned output here would choose thresholds on a scale that serving does not threshold.
+   *
    * @throws Exception when the model cannot be loaded; the message is shown to the user
    */
   TierScorer create(ScorerContext context) throws Exception;
+
+  /**
+   * True when the tier already serves calibrated probabilities (its trainer fitted calibration on
+   * dev and serving applies it). The evaluation then fits no calibration of its own: serving could
+   * not apply it (the tiers do not depend on this module at run time), and thresholds must be
+   * chosen on the scale serving thresholds ({@code score_space: raw}).
+   */
+  default boolean servesCalibratedProbabilities() {
+    return false;
+  }
 
   /** Dataset files this tier is evaluated on unless the user says otherwise. */
   default Set<DatasetExamples.Inputs> defaultInputs() {
