@@ -33,7 +33,7 @@ class ReleasedModelTest {
   void releasedModelLoadsMatchesItsCardAndScoresSensibly() throws Exception {
     Path version = ContentModel.releasedVersion(MODEL_ROOT);
     HeadConfig config = HeadConfig.read(version.resolve(HeadConfig.FILE));
-    JsonNode card = new ObjectMapper().readTree(version.resolve("model-card.json").toFile());
+    JsonNode card = new ObjectMapper().readTree(version.resolve("training-report.json").toFile());
     assertThat(card.path("model").path("artifact_sha256").asText()).isEqualTo(config.artifactSha256());
     assertThat(card.path("model").path("version").asText()).isEqualTo(config.version());
     assertThat(config.servedCategoryIds()).contains("self_harm", "hate");

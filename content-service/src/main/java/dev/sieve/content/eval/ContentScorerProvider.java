@@ -17,7 +17,8 @@ import java.time.Duration;
 /**
  * Offers the content tier to the eval module ({@code ./sieve eval run --tier content}), so a
  * dataset is scored in-process through exactly the serving code: extraction, chunking, batcher,
- * encoder, head, calibration.
+ * encoder, head, calibration. Scores are the calibrated probabilities before threshold alignment:
+ * the evaluation chooses the thresholds (thresholds.json) that serving then aligns to 0.5.
  *
  * <p>Options ({@code --scorer-option k=v}): {@code sessions} (encoder sessions, default one per
  * core), {@code max-batch} (16), {@code queue} (4096: offline callers submit many requests at once).
@@ -27,6 +28,12 @@ public final class ContentScorerProvider implements ScorerProvider {
   @Override
   public String tier() {
     return "content";
+  }
+
+  /** The head's Platt calibration, fitted on dev by the trainer, is applied in serving. */
+  @Override
+  public boolean servesCalibratedProbabilities() {
+    return true;
   }
 
   @Override
@@ -62,7 +69,7 @@ public final class ContentScorerProvider implements ScorerProvider {
 
     @Override
     public ScoreResponse score(ScoreRequest request) throws ScoringException {
-      return tier.scorer().score(request);
+      return tier.scorer().scoreProbabilities(request);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sieve.content.model;
 import ai.djl.Device;
 import dev.sieve.content.encode.ChunkEncoder;
 import dev.sieve.content.extract.Chunk;
+import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.util.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encoder + head + configuration: chunks of pages in, calibrated per-category scores out, for the
@@ -37,9 +41,19 @@ public final class ContentModel implements AutoCloseable {
   private final String configSha256;
   private final ChunkEncoder encoder;
   private final ContentHead head;
-  private final PlattCalibration[] calibrations;
+  private static final Logger log = LoggerFactory.getLogger(ContentModel.class);
 
-  public ContentModel(Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head) {
+  private final PlattCalibration[] calibrations;
+  private final double[] thresholds;
+  private final Optional<ServedThresholds> servedThresholds;
+
+  /**
+   * @param servedThresholds the evaluation standard's thresholds ({@code thresholds.json}); when
+   *     empty the trainer's thresholds in config.json apply
+   */
+  public ContentModel(
+      Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head,
+      Optional<ServedThresholds> servedThresholds) {
     if (encoder != null && !encoder.id().equals(config.encoder())) {
       throw new IllegalStateException(
           "model " + config.name() + "/" + config.version() + " was trained on encoder '"
@@ -53,6 +67,23 @@ public final class ContentModel implements AutoCloseable {
     this.head = head;
     this.calibrations =
         config.categories().stream().map(CategoryConfig::calibration).toArray(PlattCalibration[]::new);
+    this.servedThresholds = servedThresholds;
+    this.thresholds = config.categories().stream()
+        .mapToDouble(c -> servedThresholds.map(t -> t.thresholdOr(c.category(), c.threshold())).orElse(c.threshold()))
+        .toArray();
+  }
+
+  /**
+   * Decision threshold of head output {@code output} on the calibrated score: the one the standard
+   * model card measured (thresholds.json), else the trainer's.
+   */
+  public double threshold(int output) {
+    return thresholds[output];
+  }
+
+  /** The evaluation standard's thresholds, when the model has been through {@code ./sieve eval run}. */
+  public Optional<ServedThresholds> servedThresholds() {
+    return servedThresholds;
   }
 
   /**
@@ -72,8 +103,14 @@ public final class ContentModel implements AutoCloseable {
           "weights " + weights + " have SHA-256 " + actual + " but " + configFile + " expects "
               + config.artifactSha256() + ": refusing to serve an artifact its card does not describe");
     }
+    Optional<ServedThresholds> served = ServedThresholds.load(versionDirectory);
+    if (served.isEmpty()) {
+      log.warn("{} has no {}: serving the trainer's thresholds from config.json, which no standard model"
+          + " card has measured (run ./sieve eval run --tier content --model-dir {})",
+          versionDirectory, ServedThresholds.FILE, versionDirectory);
+    }
     ContentHead head = ContentHead.load(versionDirectory, config.architecture(), device);
-    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head);
+    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head, served);
   }
 
   /** The version directory named by {@code <modelRoot>/RELEASED}. */

@@ -168,6 +168,19 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
 
   @Override
   public ScoreResponse score(ScoreRequest request) throws ScoringException {
+    return score(request, true);
+  }
+
+  /**
+   * Scores like {@link #score} but returns the calibrated probabilities before threshold alignment:
+   * the scale on which the evaluation standard chooses the thresholds that serving then aligns to
+   * 0.5 (see {@code ContentScorerProvider}).
+   */
+  public ScoreResponse scoreProbabilities(ScoreRequest request) throws ScoringException {
+    return score(request, false);
+  }
+
+  private ScoreResponse score(ScoreRequest request, boolean aligned) throws ScoringException {
     boolean html = !request.getHtml().isEmpty();
     ByteString body = html ? request.getHtml() : request.getText();
     String field = html ? "html" : "text";
@@ -197,7 +210,7 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     ContentModel.PageScores scores = awaitScores(chunks);
     List<String> outputIds = model.config().categoryIds();
     for (int output : outputs) {
-      response.addScores(categoryScore(outputIds.get(output), output, scores, chunks, page.language()));
+      response.addScores(categoryScore(outputIds.get(output), output, scores, chunks, page.language(), aligned));
     }
     return response.build();
   }
@@ -254,13 +267,16 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
   }
 
   private CategoryScore categoryScore(
-      String category, int output, ContentModel.PageScores scores, List<Chunk> chunks, String language) {
-    // Common score scale: the dev-chosen threshold of the model card sits at 0.5 (core ThresholdAlignment).
-    double threshold = model.config().categories().get(output).threshold();
+      String category, int output, ContentModel.PageScores scores, List<Chunk> chunks, String language,
+      boolean aligned) {
+    // Common score scale: the threshold the model card measured (thresholds.json) sits at 0.5.
+    double probability = scores.calibrated()[output];
     CategoryScore.Builder score =
         CategoryScore.newBuilder()
             .setCategory(category)
-            .setScore(dev.sieve.core.scoring.ThresholdAlignment.align(scores.calibrated()[output], threshold));
+            .setScore(aligned
+                ? dev.sieve.core.scoring.ThresholdAlignment.align(probability, model.threshold(output))
+                : probability);
     List<Integer> order = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       order.add(c);

@@ -102,8 +102,8 @@ class ContentTrainerTest {
         OnnxMiniLmEncoder.load(new OnnxMiniLmEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       versionDir = new ContentTrainer(options, encoder).run();
       assertThat(Files.readString(modelRoot.resolve("RELEASED")).strip()).isEqualTo(versionDir.getFileName().toString());
-      assertThat(versionDir.resolve("model-card.json")).exists();
-      assertThat(versionDir.resolve("model-card.md")).exists();
+      assertThat(versionDir.resolve("training-report.json")).exists();
+      assertThat(versionDir.resolve("training-report.md")).exists();
       assertThat(versionDir.resolve(ContentTrainer.PREDICTIONS_FILE)).exists();
       assertThat(tmp.resolve("cache")).isNotEmptyDirectory();
 
@@ -114,7 +114,7 @@ class ContentTrainerTest {
       assertThat(config.encoder()).isEqualTo(encoder.id());
       assertThat(config.servedCategoryIds()).containsExactly("gambling");
 
-      JsonNode card = new ObjectMapper().readTree(versionDir.resolve("model-card.json").toFile());
+      JsonNode card = new ObjectMapper().readTree(versionDir.resolve("training-report.json").toFile());
       assertThat(card.path("model").path("artifact_sha256").asText()).isEqualTo(config.artifactSha256());
       JsonNode gambling = null;
       for (JsonNode c : card.path("categories")) {
@@ -133,7 +133,7 @@ class ContentTrainerTest {
       assertThat(card.path("baselines").path("e2guardian_phrases").path("test").path("gambling").path("auprc").asDouble())
           .isGreaterThan(0.5);
       assertThat(card.path("slices_test").path("kind").has("prompt")).isTrue();
-      String markdown = Files.readString(versionDir.resolve("model-card.md"));
+      String markdown = Files.readString(versionDir.resolve("training-report.md"));
       assertThat(markdown).contains("## 7. Baselines side by side").contains("gambling").contains("no_data");
 
       // The packaged model loads with its SHA-256 verified...
