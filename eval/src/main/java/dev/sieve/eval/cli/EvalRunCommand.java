@@ -112,7 +112,7 @@ public final class EvalRunCommand implements Callable<Integer> {
       p = new EvaluationPolicy(p.version(), new EvaluationSettings(o.minPositives(),
           bootstrap != null ? bootstrap : o.bootstrapResamples(), seed != null ? seed : o.seed(),
           o.confidence(), o.reliabilityBins(), o.topExamples(),
-          s.blockingCategories()), p.thresholds(), p.gate(), p.protectedSlices());
+          s.blockingCategories()), p.thresholds(), p.gate(), p.protectedSlices(), p.tiers());
     }
     Path phrases = phraseLists == null || phraseLists.equalsIgnoreCase("none") ? null : Path.of(phraseLists);
     RunConfig config = new RunConfig(root, dataset, split,

@@ -59,7 +59,10 @@ public final class ReleaseGate {
     f.add(pass("model card present: " + card.modelDetails().name() + " " + card.modelDetails().version()));
     checkArtifacts(modelDir, card, f);
     checkDataset(home, card, f);
-    GatePolicy gate = policy.gate();
+    String tier = card.modelDetails().tier();
+    policy.exceptionReason(tier).ifPresent(reason -> f.add(new Finding(Level.INFO,
+        "policy: the standard with the " + tier + " tier's exceptions (release-gate.yaml tiers." + tier + "): " + reason)));
+    GatePolicy gate = policy.forTier(tier).gate();
     EvaluationResult ev = card.quantitativeAnalyses();
     if (!gate.split().equals(card.evaluationData().split())) {
       f.add(fail("card reports the '" + card.evaluationData().split() + "' split; the gate requires '"

@@ -1,5 +1,7 @@
 package dev.sieve.eval.pipeline;
 
+import dev.sieve.eval.policy.EvaluationPolicy;
+
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.scoring.TierScorer;
@@ -75,10 +77,11 @@ public final class EvaluationPipeline {
   }
 
   public Outcome run() {
-    EvalOptions options = config.policy().options();
+    EvaluationPolicy policy = config.policy().forTier(config.tier());
+    EvalOptions options = policy.options();
     DatasetVersion ds = config.dataset() != null ? DatasetVersion.open(config.dataset())
         : DatasetVersion.current(config.home().resolve("data/datasets"));
-    ProtectedSlices slices = ProtectedSlices.compile(config.policy().protectedSlices());
+    ProtectedSlices slices = ProtectedSlices.compile(policy.protectedSlices());
     Set<DatasetExamples.Inputs> inputs = config.inputs().isEmpty()
         ? ScorerFactory.provider(config.tier()).map(ScorerProvider::defaultInputs)
             .orElse(defaultInputs(config.tier()))
@@ -133,7 +136,7 @@ public final class EvaluationPipeline {
     }
     say(calibration == null ? "no calibration" : "calibration fitted on dev");
     ThresholdSet thresholds = ThresholdSelector.select(
-        DevSplit.of(devKept.examples(), devServed), config.policy().thresholds(), options, ds.id(),
+        DevSplit.of(devKept.examples(), devServed), policy.thresholds(), options, ds.id(),
         calibration == null ? "raw" : "calibrated");
     EvaluationResult result = Evaluator.evaluate(testKept.examples(), testServed,
         calibration == null ? null : testKept.scores(), thresholds.values(), options);
@@ -180,7 +183,7 @@ public final class EvaluationPipeline {
       String manifestSha = Files.isRegularFile(ds.dir().resolve(DatasetVersion.MANIFEST))
           ? Sha256.ofFile(ds.dir().resolve(DatasetVersion.MANIFEST)) : "";
       Map<String, String> prot = new TreeMap<>();
-      config.policy().protectedSlices().forEach((k, v) -> prot.put(k, v.description()));
+      policy.protectedSlices().forEach((k, v) -> prot.put(k, v.description()));
       CardInputs in = new CardInputs(meta, config.modelDir() != null ? config.modelDir() : out, result,
           thresholds, calibration, ds.id(), manifestSha, relative(ds.dir().resolve("data-card.md")),
           inputs.stream().map(i -> i.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(),

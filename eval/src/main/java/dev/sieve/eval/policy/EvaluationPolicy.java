@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.sieve.eval.threshold.ThresholdRule;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,13 +29,16 @@ import java.util.TreeMap;
  * @param thresholds threshold-selection rules
  * @param gate release gate
  * @param protectedSlices slice name to membership rule
+ * @param tiers tier name to its exceptions (threshold rules and floors that replace the standard's
+ *     for that tier's models); see {@link #forTier(String)}
  */
 public record EvaluationPolicy(
     int version,
     EvaluationSettings evaluation,
     ThresholdPolicy thresholds,
     GatePolicy gate,
-    Map<String, SliceRule> protectedSlices) {
+    Map<String, SliceRule> protectedSlices,
+    Map<String, TierPolicy> tiers) {
 
   /** Default location, relative to SIEVE_HOME. */
   public static final String FILE = "release-gate.yaml";
@@ -54,6 +58,38 @@ public record EvaluationPolicy(
     thresholds = thresholds == null ? ThresholdPolicy.maxF1Everywhere() : thresholds;
     gate = gate == null ? GatePolicy.lenient() : gate;
     protectedSlices = protectedSlices == null ? Map.of() : new TreeMap<>(protectedSlices);
+    tiers = tiers == null ? Map.of() : new TreeMap<>(tiers);
+  }
+
+  /**
+   * The policy a model of {@code tier} is held to: the standard with the tier's exceptions applied
+   * (category rules replaced one by one; a null gate entry drops that floor). Unchanged when the
+   * tier has none.
+   */
+  public EvaluationPolicy forTier(String tier) {
+    TierPolicy t = tier == null ? null : tiers.get(tier);
+    if (t == null) {
+      return this;
+    }
+    Map<String, ThresholdRule> rules = new TreeMap<>(thresholds.categories());
+    rules.putAll(t.thresholds());
+    Map<String, GateCategoryRule> floors = new TreeMap<>(gate.categories());
+    t.gate().forEach((category, rule) -> {
+      if (rule == null) {
+        floors.remove(category);
+      } else {
+        floors.put(category, rule);
+      }
+    });
+    GatePolicy g = new GatePolicy(gate.split(), gate.insufficientData(), gate.maxBackgroundBlockRate(),
+        gate.maxProtectedBlockRate(), floors, gate.regression(), gate.requireRenderedCard());
+    return new EvaluationPolicy(version, evaluation, new ThresholdPolicy(thresholds.defaults(), rules), g,
+        protectedSlices, Map.of());
+  }
+
+  /** Why {@code tier} deviates from the standard, when it does. */
+  public java.util.Optional<String> exceptionReason(String tier) {
+    return java.util.Optional.ofNullable(tier == null ? null : tiers.get(tier)).map(TierPolicy::reason);
   }
 
   public EvalOptions options() {

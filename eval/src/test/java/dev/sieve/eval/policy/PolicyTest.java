@@ -32,6 +32,39 @@ class PolicyTest {
   }
 
   @Test
+  void tierExceptionsReplaceRulesOneByOneAndMustSayWhy() {
+    EvaluationPolicy p = EvaluationPolicy.parse("""
+        version: 1
+        thresholds:
+          categories:
+            adult: {objective: max_precision, min_recall: 0.9}
+        gate:
+          categories:
+            adult: {min_recall: 0.85}
+            self_harm: {min_recall: 0.9}
+        tiers:
+          url:
+            reason: host names only
+            thresholds:
+              adult: {objective: max_f1, max_background_flag_rate: 0.01}
+            gate:
+              adult: {min_recall: 0.7}
+              self_harm: null
+        """);
+    EvaluationPolicy url = p.forTier("url");
+    assertThat(url.thresholds().ruleFor("adult").objective()).isEqualTo("max_f1");
+    assertThat(url.gate().categories().get("adult").minRecall()).isEqualTo(0.7);
+    assertThat(url.gate().categories()).doesNotContainKey("self_harm");
+    assertThat(p.exceptionReason("url")).contains("host names only");
+    EvaluationPolicy content = p.forTier("content");
+    assertThat(content).isSameAs(p);
+    assertThat(content.gate().categories().get("self_harm").minRecall()).isEqualTo(0.9);
+    assertThat(content.thresholds().ruleFor("adult").minRecall()).isEqualTo(0.9);
+    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ntiers: {url: {gate: {adult: null}}}\n"))
+        .hasMessageContaining("needs a 'reason'");
+  }
+
+  @Test
   void typosFailTheLoad() {
     assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ngate:\n  categories:\n    adult: {min_recal: 0.9}\n"))
         .hasMessageContaining("min_recal");
