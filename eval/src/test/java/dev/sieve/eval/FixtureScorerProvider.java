@@ -1,5 +1,9 @@
 package dev.sieve.eval;
 
+import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.eval.scoring.TierBaseline;
+import dev.sieve.eval.scoring.TierScorerSource;
+
 import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.core.url.NormalizedUrl;
@@ -45,6 +49,13 @@ public final class FixtureScorerProvider implements ScorerProvider {
     double strength = Double.parseDouble(bin.substring(bin.indexOf('=') + 1));
     ModelMetadata meta = ModelMetadata.read(dir.resolve(ModelMetadata.FILE));
     return new Scorer(strength, meta.name(), meta.version());
+  }
+
+  /** A tier-offered baseline: the same scorer at a fixed, weak strength. */
+  @Override
+  public List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) {
+    return List.of(new TierBaseline("fixture_weak", "The fixture scorer at strength 0.3.",
+        new TierScorerSource(new Scorer(0.3, "fixture-weak", "0"), "weak fixture", 2, null)));
   }
 
   /** The scorer: keyword base score per category plus deterministic per-host noise. */

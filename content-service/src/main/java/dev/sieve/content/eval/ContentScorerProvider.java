@@ -1,5 +1,10 @@
 package dev.sieve.content.eval;
 
+import dev.sieve.content.train.NgramBaselineSource;
+import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.eval.scoring.TierBaseline;
+import java.util.List;
+
 import dev.sieve.content.ContentTier;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.model.ContentModel;
@@ -34,6 +39,12 @@ public final class ContentScorerProvider implements ScorerProvider {
   @Override
   public boolean servesCalibratedProbabilities() {
     return true;
+  }
+
+  /** The trainer's lexical baseline, retrained on the dataset's train split for the card. */
+  @Override
+  public List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) {
+    return List.of(NgramBaselineSource.baseline(dataset));
   }
 
   @Override

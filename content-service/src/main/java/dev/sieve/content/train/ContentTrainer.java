@@ -406,7 +406,7 @@ public final class ContentTrainer {
     return out;
   }
 
-  private static double[] positiveWeights(List<TextExample> train, List<String> categories) {
+  static double[] positiveWeights(List<TextExample> train, List<String> categories) {
     int[][] counts = LabelMatrix.counts(train, categories);
     double[] weights = new double[categories.size()];
     for (int k = 0; k < categories.size(); k++) {

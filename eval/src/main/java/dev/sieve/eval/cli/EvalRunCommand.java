@@ -80,6 +80,9 @@ public final class EvalRunCommand implements Callable<Integer> {
   @Option(names = "--no-previous", description = "Skip the previous-release baseline.")
   boolean noPrevious;
 
+  @Option(names = "--no-tier-baselines", description = "Skip the baselines the tier itself offers (e.g. content's n-gram model).")
+  boolean noTierBaselines;
+
   @Option(names = "--limit", defaultValue = "0", description = "At most N examples per split (deterministic sample; 0 = all).")
   int limit;
 
@@ -117,7 +120,7 @@ public final class EvalRunCommand implements Callable<Integer> {
     Path phrases = phraseLists == null || phraseLists.equalsIgnoreCase("none") ? null : Path.of(phraseLists);
     RunConfig config = new RunConfig(root, dataset, split,
         inputs == null ? null : DatasetExamples.Inputs.parse(inputs), p, tier, modelDir, out, metadata,
-        target, router, predictions, categories, !noCalibration, phrases, !noExactList, !noPrevious,
+        target, router, predictions, categories, !noCalibration, phrases, !noExactList, !noPrevious, !noTierBaselines,
         limit, concurrency, deadlineMs, savePredictions);
     EvaluationPipeline.Outcome outcome = new EvaluationPipeline(config, m -> System.err.println("eval: " + m)).run();
     System.out.printf(Locale.ROOT, "%-20s %-17s %7s %22s %22s %22s%n", "category", "status", "support",

@@ -1,7 +1,5 @@
 package dev.sieve.eval.pipeline;
 
-import dev.sieve.eval.policy.EvaluationPolicy;
-
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.scoring.TierScorer;
@@ -24,6 +22,7 @@ import dev.sieve.eval.card.ModelCardGenerator;
 import dev.sieve.eval.card.ModelMetadata;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
+import dev.sieve.eval.policy.EvaluationPolicy;
 import dev.sieve.eval.report.EvaluationResult;
 import dev.sieve.eval.scoring.ClassifierSource;
 import dev.sieve.eval.scoring.GrpcTierScorer;
@@ -33,6 +32,7 @@ import dev.sieve.eval.scoring.PredictionsFile;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerFactory;
 import dev.sieve.eval.scoring.ScorerProvider;
+import dev.sieve.eval.scoring.TierBaseline;
 import dev.sieve.eval.scoring.TierScorerSource;
 import dev.sieve.eval.threshold.DevSplit;
 import dev.sieve.eval.threshold.ThresholdSelector;
@@ -180,6 +180,8 @@ public final class EvaluationPipeline {
       List<String> extra = new ArrayList<>();
       List<ModelCard.BaselineSummary> baselines =
           baselines(ds, scan.knownHosts(), testKept.examples(), categories, meta, options, extra);
+      tierBaselines(policy, ds, devKept.examples(), testKept.examples(), categories, options, extra)
+          .forEach(baselines::add);
       String manifestSha = Files.isRegularFile(ds.dir().resolve(DatasetVersion.MANIFEST))
           ? Sha256.ofFile(ds.dir().resolve(DatasetVersion.MANIFEST)) : "";
       Map<String, String> prot = new TreeMap<>();
@@ -269,6 +271,39 @@ public final class EvaluationPipeline {
     }
     if (config.previousBaseline() && config.modelDir() != null) {
       previous(ds, test, categories, meta, fast, caveats).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** The tier's own baselines (ScorerProvider#baselines), thresholds chosen on dev by the policy. */
+  private List<ModelCard.BaselineSummary> tierBaselines(
+      EvaluationPolicy policy, DatasetVersion ds, List<Example> dev, List<Example> test, List<String> categories,
+      EvalOptions options, List<String> caveats) {
+    java.util.Optional<ScorerProvider> provider = ScorerFactory.provider(config.tier());
+    if (provider.isEmpty() || !config.tierBaselines()) {
+      return List.of();
+    }
+    List<TierBaseline> offered;
+    try {
+      offered = provider.get().baselines(ScorerContext.of(config.home(), config.modelDir()), ds);
+    } catch (Exception e) {
+      caveats.add("The " + config.tier() + " tier's own baselines could not be built: " + e.getMessage());
+      return List.of();
+    }
+    EvalOptions fast = options.withBootstrap(0, options.seed());
+    List<ModelCard.BaselineSummary> out = new ArrayList<>();
+    for (TierBaseline b : offered) {
+      try (PredictionSource source = b.source()) {
+        say("baseline " + b.name() + ": scoring dev and " + config.split());
+        Kept devB = drop(dev, source.score(dev, categories));
+        Kept testB = drop(test, source.score(test, categories));
+        ThresholdSet t = ThresholdSelector.select(DevSplit.of(devB.examples(), devB.scores()), policy.thresholds(),
+            fast, ds.id(), "raw");
+        out.add(BaselineSummaries.of(b.name(), b.description() + " Thresholds chosen on dev by the model's policy.",
+            true, ds.id(), Evaluator.evaluate(testB.examples(), testB.scores(), t.values(), fast)));
+      } catch (RuntimeException e) {
+        caveats.add("Baseline " + b.name() + " failed: " + e.getMessage());
+      }
     }
     return out;
   }

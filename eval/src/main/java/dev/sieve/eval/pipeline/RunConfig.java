@@ -26,6 +26,7 @@ import java.util.Set;
  * @param phraseLists e2guardian phraselists directory for the phrase baseline; null = skip
  * @param exactListBaseline run the exact-list baseline (URL inputs)
  * @param previousBaseline compare with the previously released version when one exists
+ * @param tierBaselines add the baselines the tier's ScorerProvider offers (trained on train)
  * @param limit at most this many examples per split (deterministic by id hash); 0 = all
  * @param concurrency scoring concurrency
  * @param deadlineMillis per-call deadline for gRPC scoring
@@ -49,6 +50,7 @@ public record RunConfig(
     Path phraseLists,
     boolean exactListBaseline,
     boolean previousBaseline,
+    boolean tierBaselines,
     int limit,
     int concurrency,
     long deadlineMillis,

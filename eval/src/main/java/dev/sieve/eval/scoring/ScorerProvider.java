@@ -1,5 +1,8 @@
 package dev.sieve.eval.scoring;
 
+import dev.sieve.core.data.DatasetVersion;
+import java.util.List;
+
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.eval.data.DatasetExamples;
 import java.util.EnumSet;
@@ -40,6 +43,16 @@ public interface ScorerProvider {
    */
   default boolean servesCalibratedProbabilities() {
     return false;
+  }
+
+  /**
+   * Baselines this tier adds to its card (trained on {@code dataset}'s train split only), e.g. a
+   * linear model over the same inputs. Default: none.
+   *
+   * @throws Exception when a baseline cannot be built; the evaluation records it as a caveat
+   */
+  default List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) throws Exception {
+    return List.of();
   }
 
   /** Dataset files this tier is evaluated on unless the user says otherwise. */

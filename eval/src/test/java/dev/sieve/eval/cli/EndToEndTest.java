@@ -94,7 +94,7 @@ class EndToEndTest {
     assertThat(card.executiveSummary().rows()).extracting(ModelCard.SummaryRow::category)
         .containsExactly("adult", "self_harm", "gambling"); // taxonomy order
     assertThat(card.baselines()).extracting(ModelCard.BaselineSummary::name)
-        .containsExactly("exact_list", "e2guardian_phrases");
+        .containsExactly("exact_list", "e2guardian_phrases", "fixture_weak");
     assertThat(card.metrics().thresholds()).allSatisfy(t -> assertThat(t.rule()).isNotBlank());
     assertThat(ThresholdSet.read(model.resolve("thresholds.json")).selectedOn()).isEqualTo("dev");
     assertThat(card.factors().protectedSlices()).containsKeys("sex_education", "lgbtq");

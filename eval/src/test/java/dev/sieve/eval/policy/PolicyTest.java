@@ -89,7 +89,7 @@ class PolicyTest {
         List.of("news"), List.of("*"), "curlie", "site_description", "g", "test", Map.of())))
         .containsExactly("news_violence");
     assertThat(s.of(new TextRecord("2", "Thanks for reaching out, you matter.", List.of(), List.of("self_harm"),
-        "cssrs", "post", "g", "test", Map.of("class", "Supportive")))).containsExactly("mental_health_help");
+        "cssrs", "post", "g", "test", Map.of("cssrs_level", "Supportive")))).containsExactly("mental_health_help");
   }
 
   private static DomainRecord domain(String host, List<String> labels, Map<String, List<String>> sources) {
