@@ -7,19 +7,13 @@ import dev.sieve.llm.category.CatalogLoader;
 import dev.sieve.llm.category.CatalogWatcher;
 import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.category.CategoryConfigException;
-import dev.sieve.llm.embedded.Calibration;
+import dev.sieve.llm.embedded.EmbeddedModel;
 import dev.sieve.llm.embedded.EmbeddingBackend;
-import dev.sieve.llm.embedded.MiniLmSentenceEncoder;
-import dev.sieve.llm.embedded.TextChunker;
-import dev.sieve.llm.embedded.ZeroShotScorer;
 import dev.sieve.llm.input.InputRenderer;
-import dev.sieve.llm.input.ScoringInput;
 import dev.sieve.llm.openai.ChatCompletionsClient;
 import dev.sieve.llm.openai.OpenAiBackend;
 import dev.sieve.llm.openai.OpenAiSettings;
 import dev.sieve.llm.openai.TokenBudget;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *       {@code SIEVE_LLM_CATEGORIES_POLL_MS} = 2000); without it the copy packaged in the jar is
  *       served, without reload.
  *   <li>{@code SIEVE_LLM_CALIBRATION} = the calibration.json of the version named by
- *       $SIEVE_HOME/models/llm-zero-shot/RELEASED; absent = the documented default mapping.
+ *       $SIEVE_HOME/models/llm-zero-shot/RELEASED; absent = the documented default mapping. The
+ *       evaluation standard's thresholds.json next to it aligns the scores (see {@link
+ *       EmbeddedModel}); an invalid one stops the start.
  *   <li>{@code SIEVE_LLM_MAX_CHUNKS} = 12 (chunks of 80 words scored per page),
  *       {@code SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT} = 8, {@code SIEVE_LLM_DEFAULT_BUDGET_MS} = 10000 (time
  *       allowed when the caller sets no deadline).
@@ -58,22 +54,12 @@ public final class LlmFallbackServiceMain {
     int port = Settings.getInt("SIEVE_GRPC_PORT", 50054);
     String host = Settings.get("SIEVE_BIND_HOST", "127.0.0.1");
 
-    ZeroShotScorer zeroShot =
-        new ZeroShotScorer(
-            new MiniLmSentenceEncoder(),
-            new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, Settings.getInt("SIEVE_LLM_MAX_CHUNKS", 12)));
-    Calibration calibration = loadCalibration(home);
-    if (!calibration.encoder().isEmpty() && !calibration.encoder().equals(zeroShot.encoder().id())) {
-      log.warn("calibration {} was fitted with encoder {}, serving {}: ignoring it (default mapping)",
-          calibration.version(), calibration.encoder(), zeroShot.encoder().id());
-      calibration = Calibration.none();
-    }
-    EmbeddingBackend embedded =
-        new EmbeddingBackend(zeroShot, calibration, Settings.getInt("SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT", 8));
+    EmbeddingBackend embedded = EmbeddedModel.backend(
+        EmbeddedModel.scorer(maxChunks(), null), calibrationFile(home), EmbeddedModel.Scale.SERVED,
+        Settings.getInt("SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT", 8));
     ScoringBackend backend = chooseBackend(embedded);
 
-    Path categoriesDir =
-        Path.of(Settings.get("SIEVE_LLM_CATEGORIES_DIR", home.resolve("config/categories").toString()));
+    Path categoriesDir = categoriesDir(home);
     Supplier<CategoryCatalog> catalog;
     CatalogWatcher watcher = null;
     if (CatalogLoader.isCategoryDirectory(categoriesDir)) {
@@ -89,14 +75,9 @@ public final class LlmFallbackServiceMain {
     }
     log.info("categories {} from {}: {}", catalog.get().version(), catalog.get().origin(), catalog.get().ids());
 
-    LlmTierScorer scorer =
-        new LlmTierScorer(
-            catalog, backend, new InputRenderer(),
-            Duration.ofMillis(Settings.getLong("SIEVE_LLM_DEFAULT_BUDGET_MS", 10_000)));
+    LlmTierScorer scorer = new LlmTierScorer(catalog, backend, new InputRenderer(), defaultBudget());
     // Warm-up through the embedded path (always present): loads ONNX kernels before SERVING.
-    embedded.score(
-        ScoringInput.ofText("Warm-up text about online casinos and homework help."),
-        catalog.get(), catalog.get().categories(), Duration.ofSeconds(30));
+    embedded.warmUp(catalog.get());
 
     dev.sieve.core.telemetry.Telemetry telemetry =
         dev.sieve.core.telemetry.Telemetry.create("llm-fallback-service");
@@ -142,22 +123,41 @@ public final class LlmFallbackServiceMain {
     };
   }
 
-  static Calibration loadCalibration(Path home) throws Exception {
+  /** Chunks scored per page ({@code SIEVE_LLM_MAX_CHUNKS}); the offline evaluation uses the same. */
+  public static int maxChunks() {
+    return Settings.getInt("SIEVE_LLM_MAX_CHUNKS", EmbeddedModel.DEFAULT_MAX_CHUNKS);
+  }
+
+  /** Time allowed for a request without a deadline ({@code SIEVE_LLM_DEFAULT_BUDGET_MS}). */
+  public static Duration defaultBudget() {
+    return Duration.ofMillis(Settings.getLong("SIEVE_LLM_DEFAULT_BUDGET_MS", 10_000));
+  }
+
+  /** {@code SIEVE_LLM_CATEGORIES_DIR}, default {@code <home>/config/categories}. */
+  public static Path categoriesDir(Path home) {
+    return Path.of(Settings.get("SIEVE_LLM_CATEGORIES_DIR", home.resolve("config/categories").toString()));
+  }
+
+  /**
+   * The categories served from {@code dir}, or the copy packaged in the jar when {@code dir} holds
+   * no category files.
+   */
+  public static CategoryCatalog catalog(Path dir) throws CategoryConfigException {
+    return CatalogLoader.isCategoryDirectory(dir) ? CatalogLoader.fromDirectory(dir) : loadPackaged();
+  }
+
+  /** {@code SIEVE_LLM_CALIBRATION}, else the released version's calibration.json; empty = none. */
+  static Optional<Path> calibrationFile(Path home) {
     Optional<String> explicit = Settings.get("SIEVE_LLM_CALIBRATION");
     if (explicit.isPresent()) {
-      return Calibration.load(Path.of(explicit.get()));
+      return Optional.of(Path.of(explicit.get()));
     }
-    Path modelDir = home.resolve("models/llm-zero-shot");
-    Path released = modelDir.resolve("RELEASED");
-    if (!Files.isRegularFile(released)) {
-      log.warn("no {}: scores use the documented default calibration mapping", released);
-      return Calibration.none();
+    Path root = EmbeddedModel.modelRoot(home);
+    Optional<Path> released = EmbeddedModel.releasedVersion(root);
+    if (released.isEmpty()) {
+      log.warn("no {}: scores use the documented default calibration mapping", root.resolve("RELEASED"));
     }
-    String version = Files.readString(released, StandardCharsets.UTF_8).strip();
-    Path file = modelDir.resolve(version).resolve("calibration.json");
-    Calibration calibration = Calibration.load(file);
-    log.info("calibration {} (dataset {}) from {}", calibration.version(), calibration.datasetVersion(), file);
-    return calibration;
+    return released.map(dir -> dir.resolve(EmbeddedModel.CALIBRATION));
   }
 
   private static CategoryCatalog loadPackaged() {

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: bind the port with health NOT_SERVING, load the known-domain table of the current
  * dataset version and the released lexical model, warm both up on a few URLs, then mark SERVING;
- * SIGTERM flips health to NOT_SERVING and drains in-flight calls before exit.
+ * SIGTERM flips health to NOT_SERVING and drains in-flight calls before exit. The model decides at
+ * the thresholds its standard model card measured ({@code thresholds.json} in the version directory,
+ * written by {@code ./sieve eval run --tier url}); without that file it falls back to the trainer's
+ * thresholds with a warning, and an invalid one stops the start with the reason.
  *
  * <p>Settings (system property or environment, see {@link Settings}):
  *

@@ -1,6 +1,8 @@
 package dev.sieve.url;
 
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.scoring.ServedThresholds;
+import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.url.NormalizedUrl;
@@ -21,7 +23,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The url tier: the known-domain table first, the lexical model for everything the table does not
@@ -38,8 +43,17 @@ import java.util.Set;
  * host) is INVALID_ARGUMENT with the normalizer's reason. IP literals are scored (no parent walk;
  * the model sees the ip-literal flag). Category ids the tier does not know are ignored, because the
  * router may ask every tier for configured emerging categories that only the LLM tier can score.
+ *
+ * <p>Score scale: serving aligns each model probability to the fleet's common scale (core {@link
+ * ThresholdAlignment}) at the threshold the evaluation standard chose on dev ({@code
+ * thresholds.json} next to the model, see {@link UrlModel#servedThresholds()}), so the router decides
+ * exactly where the model card measured; a category the file does not cover, or a model never
+ * evaluated, falls back to the trainer's threshold (with a warning). {@link #modelProbabilities} is
+ * the evaluation's view of the same code: the model alone, probabilities before alignment.
  */
 public final class UrlTierScorer implements TierScorer {
+
+  private static final Logger log = LoggerFactory.getLogger(UrlTierScorer.class);
 
   /** Tier name on the wire. */
   public static final String TIER = "url";
@@ -54,20 +68,59 @@ public final class UrlTierScorer implements TierScorer {
   private final ModelInfo modelInfo;
   private final List<String> categories;
   private final Map<String, Integer> modelIndex;
+  private final double[] thresholds;
+  private final boolean aligned;
   private final UrlNormalizer normalizer = UrlNormalizer.instance();
 
   /**
+   * The serving tier: table first, then the model, scores aligned to the common scale.
+   *
    * @param loaded the known-domain table and its lineage
    * @param model the lexical model, or null to serve the table alone
    */
   public UrlTierScorer(LoadedTable loaded, UrlModel model) {
-    this.table = loaded.table();
+    this(loaded.table(), model, modelInfo(loaded, model), true);
+    if (model != null && model.servedThresholds().isEmpty()) {
+      log.warn("url model {}/{} has no {}: aligning the trainer's thresholds, which no standard model card has"
+              + " measured (run ./sieve eval run --tier url --model-dir models/{}/{})",
+          model.name(), model.version(), ServedThresholds.FILE, model.name(), model.version());
+    } else if (model != null) {
+      ServedThresholds served = model.servedThresholds().get();
+      log.info("url model {}/{} decides at the thresholds of {} (chosen on dev of {})",
+          model.name(), model.version(), served.file(), served.datasetVersion());
+    }
+  }
+
+  /**
+   * The lexical model alone, returning its calibrated probabilities before threshold alignment: what
+   * the offline evaluation scores ({@code UrlScorerProvider}). No known-domain table, because the
+   * evaluation measures the model on held-out domains (a list match would be a definitive 1.0 learnt
+   * from the labels being evaluated), and no alignment, because the evaluation chooses the
+   * thresholds that serving then aligns. Lineage names the model itself.
+   */
+  public static UrlTierScorer modelProbabilities(UrlModel model) {
+    Objects.requireNonNull(model, "model");
+    ModelInfo info = ModelInfo.newBuilder()
+        .setName(model.name())
+        .setVersion(model.version())
+        .setConfigHash(model.configHash())
+        .setDatasetVersion(model.datasetVersion())
+        .build();
+    return new UrlTierScorer(KnownDomainTable.builder().build(), model, info, false);
+  }
+
+  private UrlTierScorer(KnownDomainTable table, UrlModel model, ModelInfo modelInfo, boolean aligned) {
+    this.table = table;
     this.model = model;
+    this.aligned = aligned;
     this.modelIndex = new LinkedHashMap<>();
-    if (model != null) {
-      for (int i = 0; i < model.categories().size(); i++) {
-        modelIndex.put(model.categories().get(i), i);
-      }
+    int modelCategories = model == null ? 0 : model.categories().size();
+    this.thresholds = new double[modelCategories];
+    for (int i = 0; i < modelCategories; i++) {
+      String category = model.categories().get(i);
+      modelIndex.put(category, i);
+      double trainer = model.threshold(i);
+      thresholds[i] = model.servedThresholds().map(t -> t.thresholdOr(category, trainer)).orElse(trainer);
     }
     Set<String> known = new HashSet<>(table.entriesPerCategory().keySet());
     known.addAll(modelIndex.keySet());
@@ -78,7 +131,7 @@ public final class UrlTierScorer implements TierScorer {
       }
     }
     this.categories = List.copyOf(ordered);
-    this.modelInfo = modelInfo(loaded, model);
+    this.modelInfo = modelInfo;
   }
 
   private static ModelInfo modelInfo(LoadedTable loaded, UrlModel model) {
@@ -175,10 +228,9 @@ public final class UrlTierScorer implements TierScorer {
         prediction = model.predict(url);
       }
       double p = prediction.probability(index);
-      // Common score scale: the dev-chosen threshold of the model card sits at 0.5 (core ThresholdAlignment).
-      double aligned =
-          dev.sieve.core.scoring.ThresholdAlignment.align(p, model.threshold(index));
-      CategoryScore.Builder score = CategoryScore.newBuilder().setCategory(category).setScore(aligned);
+      // Common score scale: the threshold the model card measured sits at 0.5 (core ThresholdAlignment).
+      double value = aligned ? ThresholdAlignment.align(p, thresholds[index]) : p;
+      CategoryScore.Builder score = CategoryScore.newBuilder().setCategory(category).setScore(value);
       if (p >= EVIDENCE_MIN_PROBABILITY) {
         for (UrlModel.FeatureContribution f : prediction.topFeatures(index, TOP_FEATURES)) {
           score.addEvidence(

@@ -1,6 +1,8 @@
 package dev.sieve.llm.embedded;
 
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.scoring.ServedThresholds;
+import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.llm.BackendResult;
 import dev.sieve.llm.ScoringBackend;
@@ -16,6 +18,8 @@ import dev.sieve.proto.v1.ModelInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -26,20 +30,48 @@ import java.util.concurrent.Semaphore;
  * <p>Bounded: at most {@code maxInFlight} requests embed at once; one more is refused with
  * RESOURCE_EXHAUSTED at once (never queued), so an overloaded tier sheds load instead of building
  * latency the router's deadline would waste.
+ *
+ * <p>Score scale: with the evaluation standard's thresholds ({@code thresholds.json}, see {@link
+ * EmbeddedModel}) each calibrated probability is aligned so that the threshold the standard model
+ * card measured sits at 0.5 ({@link ThresholdAlignment}), and the router's 0.5 decides exactly where
+ * the card does. A category the file does not name (an emerging category configured after the
+ * evaluation, or one the dataset has no labels for) keeps the tier's rule from before the standard:
+ * {@link #DEFAULT_THRESHOLD} 0.5, at which the alignment is the identity. Without thresholds (no
+ * file, or the offline evaluation, which must see the unaligned probabilities) every score is the
+ * calibrated probability.
  */
 public final class EmbeddingBackend implements ScoringBackend {
 
   public static final String MODEL_NAME = "llm-zero-shot";
+
+  /**
+   * Threshold of a category thresholds.json does not name: the calibrated probability is served as
+   * it is ({@code align(p, 0.5) == p}) and the router decides at 0.5, as before the standard.
+   */
+  public static final double DEFAULT_THRESHOLD = ThresholdAlignment.ALIGNED_THRESHOLD;
+
   private static final int MAX_SPAN_CHARS = 240;
 
   private final ZeroShotScorer scorer;
   private final Calibration calibration;
+  private final Optional<ServedThresholds> thresholds;
   private final Semaphore inFlight;
   private final int maxInFlight;
 
+  /** A backend serving calibrated probabilities without alignment. */
   public EmbeddingBackend(ZeroShotScorer scorer, Calibration calibration, int maxInFlight) {
+    this(scorer, calibration, Optional.empty(), maxInFlight);
+  }
+
+  /**
+   * @param thresholds the evaluation standard's thresholds to align scores with; empty = calibrated
+   *     probabilities (see the class comment)
+   */
+  public EmbeddingBackend(
+      ZeroShotScorer scorer, Calibration calibration, Optional<ServedThresholds> thresholds, int maxInFlight) {
     this.scorer = scorer;
     this.calibration = calibration;
+    this.thresholds = thresholds;
     this.maxInFlight = maxInFlight;
     this.inFlight = new Semaphore(maxInFlight);
   }
@@ -51,6 +83,16 @@ public final class EmbeddingBackend implements ScoringBackend {
 
   public Calibration calibration() {
     return calibration;
+  }
+
+  /** The standard's thresholds this backend aligns its scores with, if any. */
+  public Optional<ServedThresholds> thresholds() {
+    return thresholds;
+  }
+
+  /** Threshold that {@code category}'s calibrated probability is aligned with (0.5 = unaligned). */
+  public double threshold(String category) {
+    return thresholds.map(t -> t.thresholdOr(category, DEFAULT_THRESHOLD)).orElse(DEFAULT_THRESHOLD);
   }
 
   @Override
@@ -69,6 +111,16 @@ public final class EmbeddingBackend implements ScoringBackend {
   @Override
   public void prepare(CategoryCatalog catalog) {
     scorer.prototypes(catalog);
+  }
+
+  /**
+   * Embeds {@code catalog}'s prototypes and scores one text, so ONNX kernels are loaded before the
+   * first real request (health SERVING, or an evaluation's first timed example).
+   */
+  public void warmUp(CategoryCatalog catalog) throws ScoringException {
+    prepare(catalog);
+    score(ScoringInput.ofText("Warm-up text about online casinos and homework help."),
+        catalog, catalog.categories(), Duration.ofSeconds(30));
   }
 
   @Override
@@ -97,6 +149,10 @@ public final class EmbeddingBackend implements ScoringBackend {
       String scoringHash) {
     Match match = scorer.match(text, index.get(category.id()));
     Calibration.Applied applied = calibration.apply(category, scoringHash, kind, match.margin());
+    double threshold = threshold(category.id());
+    double served = thresholds.isPresent()
+        ? ThresholdAlignment.align(applied.probability(), threshold)
+        : applied.probability();
     String span = text.chunks().get(match.chunkIndex());
     String spanDetail =
         kind == InputKind.URL
@@ -107,7 +163,7 @@ public final class EmbeddingBackend implements ScoringBackend {
             + (text.sampled() ? " (sampled from " + text.totalWindows() + " windows)" : "");
     return CategoryScore.newBuilder()
         .setCategory(category.id())
-        .setScore(applied.probability())
+        .setScore(served)
         .setZeroShot(true)
         .addEvidence(
             Evidence.newBuilder()
@@ -116,7 +172,8 @@ public final class EmbeddingBackend implements ScoringBackend {
                 .setDetail("closest positive: " + describe(match.closestPositive()))
                 .setWeight(match.positiveSimilarity())
                 .setSource(MODEL_NAME + " " + catalogVersion + "; calibration " + applied.how()
-                    + "; margin " + String.format(java.util.Locale.ROOT, "%.3f", match.margin())))
+                    + String.format(Locale.ROOT, "; margin %.3f; p %.3f", match.margin(), applied.probability())
+                    + (thresholds.isPresent() ? String.format(Locale.ROOT, " aligned at threshold %.3f", threshold) : "")))
         .addEvidence(
             Evidence.newBuilder()
                 .setKind(Evidence.Kind.TEXT_SPAN)

@@ -17,32 +17,64 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Writes {@code model-card.json} and {@code model-card.md} for the zero-shot tier from measured
- * results only: every number in the card comes from {@link ZeroShotEvaluation}; nothing is typed in.
+ * Writes the zero-shot tier's training report, {@code training-report.json} and {@code
+ * training-report.md}, from measured results only: every number comes from {@link
+ * ZeroShotEvaluation}; nothing is typed in. It also writes {@code model-metadata.json} from the same
+ * JSON ({@link ZeroShotMetadata}).
+ *
+ * <p>Why a report and not the card: it is the builder's dev-side view (description-only versus
+ * few-shot conditions, URL tasks, per-fit calibration, sampling pools), in this tier's own format.
+ * The model card that gates a release, {@code model-card.*}, is the evaluation standard's, written
+ * by {@code ./sieve eval run --tier llm --model-dir models/llm-zero-shot/<version>} from the
+ * metadata and its own measurements.
  */
-public final class ModelCardWriter {
+public final class TrainingReportWriter {
+
+  /** The report's machine-readable file. */
+  public static final String JSON_FILE = "training-report.json";
+
+  /** The report rendered for people. */
+  public static final String MARKDOWN_FILE = "training-report.md";
+
+  /** How the tier scores, in the report and in the metadata. */
+  static final String METHOD =
+      "Scores a category by how much closer a text (or a URL rendered as words) is to the category's "
+          + "description and positive examples than to its negative examples and a background of ordinary pages "
+          + "(max over ~80-word chunks), mapped to a probability by a per-category logistic calibration fitted on the "
+          + "dev split.";
+
+  /** What the tier is for, in the report and in the metadata. */
+  static final String INTENDED_USE =
+      "a second opinion for the router on uncertain core categories and the only scorer for emerging categories.";
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Run facts that go into the card header. */
+  /**
+   * Run facts that go into the report header.
+   *
+   * @param date when the version was built (ISO-8601): the metadata's date, never the card's "now"
+   * @param codeCommit commit of the code that built it ("+dirty" with uncommitted changes)
+   */
   public record RunInfo(
-      String version, String datasetVersion, String catalogVersion, String encoder, long seed,
-      int maxPositives, int maxNegatives, int fewShotDraws, String command,
+      String version, String date, String codeCommit, String datasetVersion, String catalogVersion,
+      String encoder, long seed, int maxPositives, int maxNegatives, int fewShotDraws, String command,
       Map<String, Long> pools) {}
 
   /**
    * Fewer positives than this in a split: the evaluation standard's "not measured" level. The brief
-   * for this tier asks for the numbers anyway; the card prints them flagged as indicative only.
+   * for this tier asks for the numbers anyway; the report prints them flagged as indicative only.
    */
   static final int MIN_POSITIVES = 30;
 
-  private ModelCardWriter() {}
+  private TrainingReportWriter() {}
 
   public static void write(Path dir, RunInfo run, List<TaskResult> results, Calibration calibration) {
     try {
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("model-card.json"), JSON.writeValueAsString(json(run, results, calibration)) + "\n");
-      Files.writeString(dir.resolve("model-card.md"), markdown(run, results, calibration));
+      ObjectNode report = json(run, results, calibration);
+      Files.writeString(dir.resolve(JSON_FILE), JSON.writeValueAsString(report) + "\n");
+      Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(run, results, calibration));
+      ZeroShotMetadata.write(dir, report);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -52,6 +84,8 @@ public final class ModelCardWriter {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", "llm-zero-shot");
     root.put("version", run.version());
+    root.put("date", run.date());
+    root.put("code_commit", run.codeCommit());
     root.put("tier", "llm");
     root.put("backend", "embedded (MiniLM similarity)");
     root.put("dataset_version", run.datasetVersion());
@@ -171,11 +205,17 @@ public final class ModelCardWriter {
       "Calibration is fitted on dev and reused on test; dev metrics are in-sample for the calibration (not for the "
           + "ranking). The LLM (openai) backend is not evaluated here: no model weights are available offline.");
 
+  /** Where the release-gating card is (the same line in every report). */
+  static final String STANDARD_CARD_NOTE = "_This is the build's dev-side training report. The model card that "
+      + "gates a release is `model-card.md` in this directory, written by `./sieve eval run --tier llm "
+      + "--model-dir models/llm-zero-shot/<version>` (evaluation standard)._\n\n";
+
   static String markdown(RunInfo run, List<TaskResult> results, Calibration calibration) {
     StringBuilder md = new StringBuilder();
-    md.append("# Model card: llm-zero-shot ").append(run.version()).append("\n\n");
+    md.append("# Training report: llm-zero-shot ").append(run.version()).append("\n\n");
     md.append("_Generated by `").append(run.command()).append("`; every number below is computed by code "
         + "(ZeroShotEvaluation); do not edit by hand._\n\n");
+    md.append(STANDARD_CARD_NOTE);
     md.append("| | |\n|---|---|\n");
     md.append("| Tier | `llm` (embedded backend: MiniLM embedding similarity, zero-shot) |\n");
     md.append("| Encoder | `").append(run.encoder()).append("` (frozen) |\n");
@@ -187,17 +227,13 @@ public final class ModelCardWriter {
     md.append("\n");
 
     md.append("## What it is\n\n");
-    md.append("Scores a category by how much closer a text (or a URL rendered as words) is to the category's "
-        + "description and positive examples than to its negative examples and a background of ordinary pages "
-        + "(max over ~80-word chunks), mapped to a probability by a per-category logistic calibration fitted on the "
-        + "dev split. No model is trained: categories are defined in `config/categories/*.yaml` and emerging ones "
-        + "can be added without retraining. Intended use: a second opinion for the router on uncertain core "
-        + "categories and the only scorer for emerging categories.\n\n");
+    md.append(METHOD).append(" No model is trained: categories are defined in `config/categories/*.yaml` and "
+        + "emerging ones can be added without retraining. Intended use: " + INTENDED_USE + "\n\n");
 
     md.append("## Zero-shot on labels the tier never trained on\n\n");
     md.append("P / R / F1 at the calibrated threshold: the calibrated probability that maximizes F1 on dev "
         + "(calibration and threshold fitted on dev, so dev rows are in-sample; test rows are held out). "
-        + "AUPRC = average precision; prevalence = the AUPRC of a random scorer. model-card.json also has P/R/F1 at p ≥ 0.5. "
+        + "AUPRC = average precision; prevalence = the AUPRC of a random scorer. training-report.json also has P/R/F1 at p ≥ 0.5. "
         + "⚠ = fewer than " + MIN_POSITIVES + " positives in the split: the evaluation standard's 'not measured' level; "
         + "the numbers are printed because this tier's brief asks for them, and are indicative only (read the intervals).\n\n");
     md.append("| task | condition | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 |\n");

@@ -6,15 +6,19 @@ import dev.sieve.core.util.Settings;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.llm.category.CatalogLoader;
 import dev.sieve.llm.category.CategoryCatalog;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.llm.embedded.Calibration;
-import dev.sieve.llm.embedded.MiniLmSentenceEncoder;
-import dev.sieve.llm.embedded.TextChunker;
+import dev.sieve.llm.embedded.EmbeddedModel;
 import dev.sieve.llm.embedded.ZeroShotScorer;
 import dev.sieve.llm.eval.ZeroShotEvaluation.TaskResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -23,9 +27,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./sieve llm-eval}: measures the zero-shot tier on the current dataset version, fits the
- * served calibration and writes {@code models/llm-zero-shot/<version>/} (calibration.json,
- * model-card.json, model-card.md). {@code --release} also points {@code RELEASED} at it, which is
- * what the service loads at start.
+ * served calibration and writes {@code models/llm-zero-shot/<version>/}: calibration.json (the
+ * model version), training-report.json/.md (this build's dev-side report) and model-metadata.json
+ * (for the evaluation standard's card, {@code ./sieve eval run --tier llm --model-dir <version>}).
+ * {@code --release} also points {@code RELEASED} at it, which is what the service loads at start.
+ * {@code --metadata-only <version>} rewrites only model-metadata.json of an existing version from its
+ * training report (for versions built before the metadata existed).
  *
  * <p>The version directory name is a hash of everything the result depends on (catalog version,
  * dataset version, encoder, sampling parameters), so re-running on the same inputs rewrites the same
@@ -36,7 +43,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Evaluate the llm tier's zero-shot scoring (description-only vs few-shot) on the current dataset,",
-      "fit its calibration on dev, write models/llm-zero-shot/<version>/ (card + calibration)."
+      "fit its calibration on dev, write models/llm-zero-shot/<version>/ (calibration, training report,",
+      "model metadata; the standard card comes from ./sieve eval run --tier llm)."
     })
 public final class ZeroShotEvalCommand implements SieveCommand {
 
@@ -70,14 +78,29 @@ public final class ZeroShotEvalCommand implements SieveCommand {
   @Option(names = "--release", description = "Point models/llm-zero-shot/RELEASED at the new version.")
   boolean release;
 
+  @Option(names = "--metadata-only", paramLabel = "VERSION_DIR",
+      description = "Evaluate nothing: rewrite VERSION_DIR/model-metadata.json from its training-report.json.")
+  Path metadataOnly;
+
+  @Option(names = "--date", description = "With --metadata-only: build date (ISO-8601) when the report has none.")
+  String buildDate;
+
+  @Option(names = "--code-commit", description = "With --metadata-only: building commit when the report has none.")
+  String buildCommit;
+
   @Override
   public Integer call() throws Exception {
+    if (metadataOnly != null) {
+      rewriteMetadata(metadataOnly, buildDate, buildCommit);
+      System.out.println(metadataOnly.resolve(ZeroShotMetadata.FILE));
+      return 0;
+    }
     long started = System.nanoTime();
+    String builtAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     Path root = home != null ? home : Path.of(Settings.get("SIEVE_HOME", "."));
     DatasetVersion data = dataset != null ? DatasetVersion.open(dataset) : DatasetVersion.current(root.resolve("data/datasets"));
     CategoryCatalog catalog = CatalogLoader.fromDirectory(categories != null ? categories : root.resolve("config/categories"));
-    ZeroShotScorer scorer =
-        new ZeroShotScorer(new MiniLmSentenceEncoder(), new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, 12));
+    ZeroShotScorer scorer = EmbeddedModel.scorer(EmbeddedModel.DEFAULT_MAX_CHUNKS, null);
     String encoder = scorer.encoder().id();
     String version = "zs-" + Sha256.of(String.join("|", EVAL_METHOD, catalog.version(), data.id(), encoder,
         Long.toString(seed), Integer.toString(maxPositives), Integer.toString(maxNegatives),
@@ -94,13 +117,13 @@ public final class ZeroShotEvalCommand implements SieveCommand {
     }
     Calibration calibration = ZeroShotEvaluation.calibration(results, catalog, version, data.id(), encoder);
     Path out = root.resolve("models/llm-zero-shot").resolve(version);
-    calibration.write(out.resolve("calibration.json"));
+    calibration.write(out.resolve(EmbeddedModel.CALIBRATION));
     String command = "./sieve llm-eval --seed " + seed + " --max-positives " + maxPositives + " --max-negatives "
         + maxNegatives + " --few-shot-draws " + fewShotDraws + (tasks.equals(".*") ? "" : " --tasks '" + tasks + "'")
         + (release ? " --release" : "");
-    ModelCardWriter.write(out,
-        new ModelCardWriter.RunInfo(version, data.id(), catalog.version(), encoder, seed, maxPositives, maxNegatives,
-            fewShotDraws, command, loader.pools()),
+    TrainingReportWriter.write(out,
+        new TrainingReportWriter.RunInfo(version, builtAt, codeCommit(root), data.id(), catalog.version(), encoder,
+            seed, maxPositives, maxNegatives, fewShotDraws, command, loader.pools()),
         results, calibration);
     System.err.printf(java.util.Locale.ROOT, "llm-eval finished in %.0f s on %d CPU cores%n",
         (System.nanoTime() - started) / 1e9, Runtime.getRuntime().availableProcessors());
@@ -109,6 +132,47 @@ public final class ZeroShotEvalCommand implements SieveCommand {
     }
     System.out.println(out);
     return 0;
+  }
+
+  /**
+   * Rewrites {@code dir}/model-metadata.json from {@code dir}/training-report.json; {@code date} and
+   * {@code codeCommit} fill in what a report from before they were recorded lacks (the report wins
+   * when it has them).
+   */
+  static void rewriteMetadata(Path dir, String date, String codeCommit) throws java.io.IOException {
+    ObjectNode report = (ObjectNode) new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON_FILE).toFile());
+    if (report.path("date").asText("").isBlank() && date != null) {
+      report.put("date", date);
+    }
+    if (report.path("code_commit").asText("").isBlank() && codeCommit != null) {
+      report.put("code_commit", codeCommit);
+    }
+    ZeroShotMetadata.write(dir, report);
+  }
+
+  /** HEAD of {@code home}, "+dirty" when this module or the category files have uncommitted changes. */
+  static String codeCommit(Path home) {
+    String head = git(home, "rev-parse", "HEAD");
+    if (head.isBlank()) {
+      return "unknown (no git HEAD in " + home + ")";
+    }
+    return head + (git(home, "status", "--porcelain", "--", "llm-fallback-service", "config/categories").isBlank()
+        ? "" : "+dirty");
+  }
+
+  private static String git(Path home, String... args) {
+    List<String> command = new ArrayList<>(List.of("git", "-C", home.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   public static void main(String[] args) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.llm.TestFixtures;
 import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.category.CategoryDefinition;
+import dev.sieve.llm.eval.TrainingReportWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,14 +16,14 @@ import org.junit.jupiter.api.Test;
  * The released calibration must belong to the shipped category files: a fit is only valid for the
  * description, examples and background it was fitted on. Editing config/categories without
  * re-running {@code ./sieve llm-eval --release} would silently serve default mappings (and a stale
- * card), so it fails here instead.
+ * training report), so it fails here instead.
  */
 class ReleasedCalibrationTest {
 
   private static final Path MODEL_DIR = Path.of("..", "models", "llm-zero-shot");
 
   @Test
-  void releasedCalibrationWasFittedOnTheShippedDefinitionsAndMatchesItsCard() throws Exception {
+  void releasedCalibrationWasFittedOnTheShippedDefinitionsAndMatchesItsTrainingReport() throws Exception {
     Path released = MODEL_DIR.resolve("RELEASED");
     assertThat(released).as("models/llm-zero-shot/RELEASED").isRegularFile();
     Path dir = MODEL_DIR.resolve(Files.readString(released).strip());
@@ -40,8 +41,8 @@ class ReleasedCalibrationTest {
       }
     }
     assertThat(calibration.file().categories()).containsKeys("ai_chatbots", "cheating", "self_harm");
-    var card = new ObjectMapper().readTree(dir.resolve("model-card.json").toFile());
-    assertThat(card.get("calibration_sha256").asText()).isEqualTo(calibration.sha256());
-    assertThat(card.get("version").asText()).isEqualTo(calibration.version());
+    var report = new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON_FILE).toFile());
+    assertThat(report.get("calibration_sha256").asText()).isEqualTo(calibration.sha256());
+    assertThat(report.get("version").asText()).isEqualTo(calibration.version()).isEqualTo(dir.getFileName().toString());
   }
 }

@@ -24,9 +24,9 @@ import java.util.TreeMap;
 
 /**
  * Evaluates a lexical URL model on the TEST split of its dataset version (test is used here and only
- * here), with the baselines side by side, and returns the numbers as JSON for the model card.
+ * here), with the baselines side by side, and returns the numbers as JSON for the training report.
  *
- * <p>Definitions (also written into the card):
+ * <p>Definitions (also written into the training report):
  *
  * <ul>
  *   <li>Evaluation set of category c: test hosts whose labels are complete for c, i.e. hosts labelled

@@ -1,5 +1,6 @@
 package dev.sieve.url.model;
 
+import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.url.features.FeatureBuffer;
 import dev.sieve.url.features.UrlFeaturizer;
@@ -34,14 +35,24 @@ public final class LexicalUrlModel implements UrlModel {
   private final byte[] weights;
   private final float[] bias;
   private final float[] scale;
+  private final Optional<ServedThresholds> servedThresholds;
 
   /**
+   * A model without the evaluation standard's thresholds (fresh from training, or loaded for
+   * evaluation).
+   *
    * @param weights dense quantized weights, {@code weights[bucket * C + c]}
    * @param bias per-category bias (log-odds)
    * @param scale per-category dequantization scale
    */
   public LexicalUrlModel(
       ModelManifest manifest, String configHash, UrlFeaturizer featurizer, byte[] weights, float[] bias, float[] scale) {
+    this(manifest, configHash, featurizer, weights, bias, scale, Optional.empty());
+  }
+
+  private LexicalUrlModel(
+      ModelManifest manifest, String configHash, UrlFeaturizer featurizer, byte[] weights, float[] bias, float[] scale,
+      Optional<ServedThresholds> servedThresholds) {
     this.manifest = manifest;
     this.configHash = configHash;
     this.featurizer = featurizer;
@@ -58,20 +69,36 @@ public final class LexicalUrlModel implements UrlModel {
     this.weights = weights;
     this.bias = bias;
     this.scale = scale;
-  }
-
-  /** Loads a model version directory ({@code model.json}, weights, vocabulary), verifying hashes. */
-  public static LexicalUrlModel load(Path versionDir) {
-    return ModelArtifacts.load(versionDir);
+    this.servedThresholds = servedThresholds;
   }
 
   /**
-   * Loads the version named by {@code <modelRoot>/RELEASED}; empty when nothing is released.
+   * Loads a model version directory as serving uses it: the artifacts ({@code model.json}, weights,
+   * vocabulary, SHA-256 verified by {@link ModelArtifacts#load}) and, when present, the evaluation
+   * standard's {@code thresholds.json}.
+   *
+   * @throws IllegalArgumentException when {@code thresholds.json} exists but serving cannot honour it
+   *     (the message names the file and the reason): better not to start than to decide at thresholds
+   *     no card measured
+   */
+  public static LexicalUrlModel load(Path versionDir) {
+    Optional<ServedThresholds> served = ServedThresholds.load(versionDir);
+    return ModelArtifacts.load(versionDir).withServedThresholds(served);
+  }
+
+  /** This model (sharing its weights) with the evaluation standard's thresholds. */
+  LexicalUrlModel withServedThresholds(Optional<ServedThresholds> thresholds) {
+    return new LexicalUrlModel(manifest, configHash, featurizer, weights, bias, scale, thresholds);
+  }
+
+  /**
+   * Loads the version named by {@code <modelRoot>/RELEASED} as served ({@link #load}); empty when
+   * nothing is released.
    *
    * @param modelRoot e.g. {@code models/url-lexical}
    */
   public static Optional<LexicalUrlModel> loadReleased(Path modelRoot) {
-    return ModelArtifacts.released(modelRoot).map(ModelArtifacts::load);
+    return ModelArtifacts.released(modelRoot).map(LexicalUrlModel::load);
   }
 
   @Override
@@ -110,6 +137,11 @@ public final class LexicalUrlModel implements UrlModel {
   @Override
   public double threshold(int categoryIndex) {
     return params[categoryIndex].threshold();
+  }
+
+  @Override
+  public Optional<ServedThresholds> servedThresholds() {
+    return servedThresholds;
   }
 
   /** Per-category parameters (calibration, threshold), in {@link #categories()} order. */

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -45,6 +46,13 @@ public final class ModelArtifacts {
   public static final String WEIGHTS = "weights.bin.gz";
   public static final String VOCABULARY = "vocab.tsv.gz";
   public static final String RELEASED = "RELEASED";
+
+  /**
+   * The files that are the model: what {@code model-metadata.json} lists, so that the model card
+   * records their SHA-256 and the release gate refuses a card whose bytes changed. Reports, cards and
+   * {@code thresholds.json} next to them are not the model.
+   */
+  public static final List<String> FILES = List.of(MANIFEST, VOCABULARY, WEIGHTS);
 
   private static final int MAGIC = 0x53555731; // "SUW1"
 
@@ -107,7 +115,12 @@ public final class ModelArtifacts {
     }
   }
 
-  /** Loads and verifies a version directory. */
+  /**
+   * Loads and verifies a version directory's artifacts alone, without the evaluation standard's
+   * {@code thresholds.json}: what the offline evaluation scores (it is the evaluation that chooses
+   * those thresholds, so a stale or invalid file must not stop it). Serving loads through {@link
+   * LexicalUrlModel#load}, which adds them.
+   */
   public static LexicalUrlModel load(Path dir) {
     long t0 = System.nanoTime();
     Path manifestFile = dir.resolve(MANIFEST);

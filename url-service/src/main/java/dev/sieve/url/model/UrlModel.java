@@ -1,7 +1,9 @@
 package dev.sieve.url.model;
 
+import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.url.NormalizedUrl;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model that scores a normalized URL per category: what the url tier consults for every category
@@ -29,12 +31,23 @@ public interface UrlModel {
   List<String> categories();
 
   /**
-   * Release threshold of the i-th category on the calibrated probability, chosen on dev and reported
-   * in the model card; the tier aligns it to 0.5 on the fleet's common scale. 0.5 when the model has
-   * none (the alignment is then the identity).
+   * The trainer's threshold of the i-th category on the calibrated probability, chosen on dev and
+   * reported in the training report. Serving aligns it to 0.5 only for a category that {@link
+   * #servedThresholds()} does not cover. 0.5 when the model has none (the alignment is then the
+   * identity).
    */
   default double threshold(int categoryIndex) {
     return 0.5;
+  }
+
+  /**
+   * The thresholds the evaluation standard chose on dev for this model version ({@code
+   * thresholds.json}, written by {@code ./sieve eval run}), which serving aligns to 0.5 instead of
+   * the trainer's so that the router decides where the model card measured. Empty for a version not
+   * yet evaluated.
+   */
+  default Optional<ServedThresholds> servedThresholds() {
+    return Optional.empty();
   }
 
   /** Scores {@code url}; never throws for a URL the normalizer accepted. */

@@ -3,6 +3,7 @@ package dev.sieve.url.train;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.util.Settings;
+import dev.sieve.url.eval.TrainingReportWriter;
 import dev.sieve.url.model.LexicalUrlModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +14,18 @@ import picocli.CommandLine.Option;
  * {@code ./sieve train-url}: trains, evaluates and releases the url tier's lexical model from a
  * dataset version. Deterministic given {@code --seed} and the dataset. Progress goes to stderr; the
  * released version directory is printed on stdout.
+ *
+ * <p>{@code --rewrite-report <version dir>} instead regenerates an existing version's derived files
+ * ({@code training-report.md}, {@code model-metadata.json}) from its {@code training-report.json}
+ * without retraining: the artifacts are verified and left byte-identical.
  */
 @Command(
     name = "train-url",
     mixinStandardHelpOptions = true,
     description = {
       "Train the url tier's lexical model on the train split, calibrate and set thresholds on dev,",
-      "evaluate on test (model card), save under models/url-lexical/<version>/ and release it."
+      "evaluate on test (training report + model-metadata.json), save under models/url-lexical/<version>/",
+      "and release it. The model card comes from ./sieve eval run --tier url --model-dir <version dir>."
     })
 public final class TrainUrlCommand implements SieveCommand {
 
@@ -45,8 +51,18 @@ public final class TrainUrlCommand implements SieveCommand {
   @Option(names = "--no-release", description = "Do not point RELEASED at the new version.")
   boolean noRelease;
 
+  @Option(names = "--rewrite-report", paramLabel = "<version dir>", description = "Do not train: regenerate "
+      + "training-report.md and model-metadata.json of an existing version from its training-report.json "
+      + "(artifacts verified, not changed).")
+  Path rewriteReport;
+
   @Override
   public Integer call() {
+    if (rewriteReport != null) {
+      TrainingReportWriter.rewrite(rewriteReport);
+      System.out.println(rewriteReport);
+      return 0;
+    }
     Path home = Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath().normalize();
     Path datasetPath = dataset != null ? dataset : home.resolve("data").resolve("datasets");
     DatasetVersion version = Files.isRegularFile(datasetPath.resolve(DatasetVersion.MANIFEST))

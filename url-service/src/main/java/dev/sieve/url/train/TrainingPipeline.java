@@ -9,8 +9,9 @@ import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
 import dev.sieve.core.util.Sha256;
-import dev.sieve.url.eval.ModelCardWriter;
+import dev.sieve.url.eval.TrainingReportWriter;
 import dev.sieve.url.eval.UrlModelEvaluator;
+import dev.sieve.url.eval.UrlModelMetadata;
 import dev.sieve.url.features.FeatureBuffer;
 import dev.sieve.url.features.Vocabulary;
 import dev.sieve.url.model.LexicalUrlModel;
@@ -26,19 +27,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The whole offline run behind {@code ./sieve train-url}: train on train, calibrate and threshold on
  * dev, save, reload the saved artifact, check that the serving path reproduces the training-side
- * scores, compare alternatives on dev, evaluate on test, write the model card, and release.
+ * scores, compare alternatives on dev, evaluate on test, write the training report and the model
+ * metadata ({@link TrainingReportWriter}), and release.
+ *
+ * <p>The release's model card is not written here: {@code ./sieve eval run --tier url --model-dir
+ * <version dir>} measures the saved model by the project's evaluation standard, writes {@code
+ * model-card.*} from {@code model-metadata.json}, and writes the {@code thresholds.json} that serving
+ * then decides at. {@code train-url --rewrite-report <version dir>} regenerates the derived files of
+ * an existing version without retraining.
  */
 public final class TrainingPipeline {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   /** What the run wrote. */
-  public record Result(Path versionDir, String version, ObjectNode card) {}
+  public record Result(Path versionDir, String version, ObjectNode report) {}
 
   private final UrlModelTrainer.Options options;
   private final boolean alternatives;
@@ -65,9 +72,10 @@ public final class TrainingPipeline {
     ModelManifest written = UrlModelTrainer.save(trained, modelRoot);
     Path versionDir = modelRoot.resolve(written.version());
     long l0 = System.nanoTime();
-    LexicalUrlModel served = LexicalUrlModel.load(versionDir);
+    // The artifacts as serving loads them; thresholds.json (the evaluation's, written later) plays no part here.
+    LexicalUrlModel served = ModelArtifacts.load(versionDir);
     long loadMillis = (System.nanoTime() - l0) / 1_000_000;
-    Progress.log("saved %s (%,d bytes) and reloaded it in %d ms", versionDir, directorySize(versionDir), loadMillis);
+    Progress.log("saved %s (%,d bytes) and reloaded it in %d ms", versionDir, artifactBytes(versionDir), loadMillis);
 
     ObjectNode parity = servingParity(trained, served);
     List<ObjectNode> alternativeRows = new ArrayList<>();
@@ -89,8 +97,8 @@ public final class TrainingPipeline {
 
     Progress.log("evaluating on test");
     ObjectNode test = new UrlModelEvaluator(trained.examples(), trained.matrix(), served, trained.taxonomyBit()).evaluate();
-    ObjectNode card = card(trained, served, written, versionDir, loadMillis, test, alternativeRows, parity, dataset);
-    ModelCardWriter.write(card, versionDir);
+    ObjectNode report = report(trained, served, written, versionDir, loadMillis, test, alternativeRows, parity, dataset);
+    TrainingReportWriter.write(report, versionDir);
     if (release) {
       try {
         Files.writeString(modelRoot.resolve(ModelArtifacts.RELEASED), written.version() + "\n", StandardCharsets.UTF_8);
@@ -100,7 +108,7 @@ public final class TrainingPipeline {
       Progress.log("released %s", written.version());
     }
     Progress.log("done in %d s", (System.currentTimeMillis() - t0) / 1000);
-    return new Result(versionDir, written.version(), card);
+    return new Result(versionDir, written.version(), report);
   }
 
   /**
@@ -191,36 +199,30 @@ public final class TrainingPipeline {
     return row;
   }
 
-  private ObjectNode card(UrlModelTrainer.Trained trained, LexicalUrlModel served, ModelManifest written, Path versionDir,
+  private ObjectNode report(UrlModelTrainer.Trained trained, LexicalUrlModel served, ModelManifest written, Path versionDir,
       long loadMillis, ObjectNode test, List<ObjectNode> alternativeRows, ObjectNode parity, DatasetVersion dataset) {
-    ObjectNode card = JSON.objectNode();
-    card.put("card_format", "sieve-model-card-1");
-    card.put("generated_by", "sieve-url-service train-url (dev.sieve.url.train.TrainingPipeline)");
-    card.put("generated_at", Instant.now().toString());
-    ObjectNode model = card.putObject("model");
+    ObjectNode report = JSON.objectNode();
+    report.put("card_format", "sieve-model-card-1");
+    report.put("generated_by", "sieve-url-service train-url (dev.sieve.url.train.TrainingPipeline)");
+    report.put("generated_at", Instant.now().toString());
+    ObjectNode model = report.putObject("model");
     model.put("name", written.name());
     model.put("version", written.version());
-    model.put("type", "multi-label URL/domain classifier: one-vs-rest logistic regression over hashed lexical URL features");
+    model.put("type", UrlModelMetadata.TYPE);
     model.put("code_commit", written.codeCommit());
     model.put("config_hash", served.configHash());
     ObjectNode artifacts = model.putObject("artifacts");
     written.artifacts().forEach(artifacts::put);
     artifacts.put(ModelArtifacts.MANIFEST, served.configHash());
-    model.put("size_bytes", directorySize(versionDir));
+    model.put("size_bytes", artifactBytes(versionDir));
     model.put("load_millis", loadMillis);
     model.set("hyperparameters", ModelArtifacts.json().valueToTree(written.training()));
     model.set("features", ModelArtifacts.json().valueToTree(written.features()));
-    model.put("license", "weights derived from CC BY-SA 4.0 (UT1) and public-domain/MIT/Unlicense lists: distribute under CC BY-SA 4.0");
-    model.put("owner", "Sieve url-service (dev.sieve.url)");
-    card.put("intended_use",
-        "Scoring URLs a K-12 web filter sees, per taxonomy category, for hosts the known-domain table does not list: "
-            + "the url tier's model behind the router, with thresholds and policy applied by the router. Primary users: "
-            + "the Sieve router and engineers reviewing verdicts (evidence lists the top features).");
-    card.put("out_of_scope_uses",
-        "Judging page content (it sees only the URL); deciding anything about a student; self_harm, weapons and other "
-            + "categories without host labels (no model: the tier reports no opinion); authoritative blocking without the "
-            + "router's policy and thresholds.");
-    ArrayNode protocol = card.putArray("protocol");
+    model.put("license", UrlModelMetadata.LICENSE);
+    model.put("owner", UrlModelMetadata.OWNER);
+    report.put("intended_use", UrlModelMetadata.intendedUseParagraph());
+    report.put("out_of_scope_uses", UrlModelMetadata.outOfScopeSentence());
+    ArrayNode protocol = report.putArray("protocol");
     protocol.add("Splits are by hash of the registered domain (dataset " + dataset.id() + "): train 70%, dev 15%, test 15%; "
         + "every test host belongs to a registered domain never seen in training.");
     protocol.add("Evaluation set of category c: test hosts labelled c (positives) and background hosts (negatives: ordinary "
@@ -243,7 +245,7 @@ public final class TrainingPipeline {
         + "calibration/thresholds and test evaluation (first in dataset order), so one service's thousands of CDN "
         + "subdomains cannot dominate a category (e.g. the Block List Project's youtube list in test).");
 
-    ObjectNode data = card.putObject("data");
+    ObjectNode data = report.putObject("data");
     data.put("dataset_version", trained.examples().datasetVersion());
     data.put("hosts", trained.examples().size());
     data.put("weighting", "positives weighted min(20, max(1, negatives/positives)); background negatives weight 1; "
@@ -268,7 +270,7 @@ public final class TrainingPipeline {
       n.put("background", background);
     }
 
-    ArrayNode dev = card.putArray("dev");
+    ArrayNode dev = report.putArray("dev");
     for (UrlModelTrainer.DevCategory d : trained.dev()) {
       ObjectNode n = dev.addObject();
       n.put("category", d.category());
@@ -290,19 +292,19 @@ public final class TrainingPipeline {
       num(n, "dev_strict_ap", d.devStrictAveragePrecision());
       num(n, "other_lists_flag_rate", d.devOtherListsFlagRate());
     }
-    card.put("alternatives_note", "Alternatives of the same linear family (an ablation), trained with the same seed and data "
-        + "and compared on dev only; no other model family was trained for this card.");
-    ArrayNode alt = card.putArray("alternatives");
+    report.put("alternatives_note", "Alternatives of the same linear family (an ablation), trained with the same seed and data "
+        + "and compared on dev only; no other model family was trained for this report.");
+    ArrayNode alt = report.putArray("alternatives");
     alternativeRows.forEach(alt::add);
-    card.set("test", test);
-    card.set("serving_parity", parity);
-    ArrayNode shortfalls = card.putArray("shortfalls");
+    report.set("test", test);
+    report.set("serving_parity", parity);
+    ArrayNode shortfalls = report.putArray("shortfalls");
     test.path("goals").fields().forEachRemaining(e -> {
       if (!e.getValue().path("met").asBoolean()) {
         shortfalls.add("Goal not met: " + e.getValue().path("goal").asText() + " (measured: " + e.getValue() + ")");
       }
     });
-    ArrayNode caveats = card.putArray("caveats");
+    ArrayNode caveats = report.putArray("caveats");
     caveats.add("Trained on host names only: path and query-key features exist in the featurizer but have no trained weight "
         + "(the dataset is host-level), so a URL's path does not change its score yet.");
     caveats.add("Labels come from positive-only block lists with known noise (see the dataset's data card); background "
@@ -311,7 +313,7 @@ public final class TrainingPipeline {
     caveats.add("Lexical cues also fire on protected sites (sex education, LGBTQ+ resources): see the protected slices; "
         + "the router's policy and the content tier must back the url tier on such hosts.");
     caveats.add("Categories without host labels (e.g. self_harm, weapons) have no model; the tier reports no opinion.");
-    return card;
+    return report;
   }
 
   private static void num(ObjectNode node, String field, double value) {
@@ -334,13 +336,9 @@ public final class TrainingPipeline {
     return Double.isNaN(v) ? Double.NaN : Math.round(v * 10000) / 10000.0;
   }
 
-  static long directorySize(Path dir) {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("model-card"))
-          .mapToLong(p -> p.toFile().length()).sum();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Bytes on disk of the files that are the model ({@link ModelArtifacts#FILES}). */
+  static long artifactBytes(Path dir) {
+    return ModelArtifacts.FILES.stream().mapToLong(f -> dir.resolve(f).toFile().length()).sum();
   }
 
   /**

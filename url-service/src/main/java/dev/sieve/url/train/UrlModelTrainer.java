@@ -146,7 +146,7 @@ public final class UrlModelTrainer {
     }
   }
 
-  /** Dev-split numbers of one category (for the card and for comparing alternatives). */
+  /** Dev-split numbers of one category (for the training report and for comparing alternatives). */
   public record DevCategory(
       String category,
       int trainPositives,

@@ -2,6 +2,8 @@ package dev.sieve.url.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.core.util.Sha256;
+import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,44 +15,98 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders the url model's card JSON (assembled by the train-url command from the training run and
- * {@link UrlModelEvaluator}) as {@code model-card.json} and a readable {@code model-card.md}.
+ * The url trainer's own report: {@code training-report.json} (assembled by train-url from the
+ * training run and {@link UrlModelEvaluator}) and a readable {@code training-report.md}, with the
+ * version's {@code model-metadata.json} derived from it ({@link UrlModelMetadata}).
  *
- * <p>Every number in the Markdown comes from the JSON, which comes from code: nothing is typed by
- * hand. The project's generic card generator (module eval) can render the same JSON; this writer
- * exists so that the url model has a card even before that generator does.
+ * <p>It is the trainer's dev-side view: alternatives compared on dev, the trainer's thresholds and
+ * calibration, test metrics with the known-domain table and the trainer's baselines, serving parity.
+ * The model card that gates a release, {@code model-card.*}, is written by the evaluation standard
+ * ({@code ./sieve eval run --tier url --model-dir <version dir>}) from the model and {@code
+ * model-metadata.json}. Every number in the Markdown comes from the JSON, which comes from code:
+ * nothing is typed by hand.
  */
-public final class ModelCardWriter {
+public final class TrainingReportWriter {
 
-  private ModelCardWriter() {}
+  public static final String JSON = "training-report.json";
+  public static final String MARKDOWN = "training-report.md";
 
-  public static void write(ObjectNode card, Path versionDir) {
+  private TrainingReportWriter() {}
+
+  /** Writes the report (JSON and Markdown) and the model metadata derived from it into the version directory. */
+  public static void write(ObjectNode report, Path versionDir) {
     try {
-      Files.write(versionDir.resolve("model-card.json"), ModelArtifacts.json().writeValueAsBytes(card));
-      Files.writeString(versionDir.resolve("model-card.md"), markdown(card), StandardCharsets.UTF_8);
+      Files.write(versionDir.resolve(JSON), ModelArtifacts.json().writeValueAsBytes(report));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write model card to " + versionDir, e);
+      throw new UncheckedIOException("cannot write " + JSON + " to " + versionDir, e);
+    }
+    writeDerived(report, versionDir);
+  }
+
+  /**
+   * Re-renders {@code training-report.md} and rewrites {@code model-metadata.json} of an existing
+   * version from its {@code training-report.json}, without retraining: for a version trained before
+   * the metadata existed, or after this code changed what is derived. The artifacts are only read:
+   * loading verifies them against model.json, and the report must record the same SHA-256s.
+   *
+   * @throws IllegalStateException when the report does not describe the artifacts in the directory
+   */
+  public static void rewrite(Path versionDir) {
+    JsonNode report;
+    try {
+      report = ModelArtifacts.json().readTree(versionDir.resolve(JSON).toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + versionDir.resolve(JSON), e);
+    }
+    LexicalUrlModel model = ModelArtifacts.load(versionDir);
+    JsonNode recorded = report.path("model");
+    if (!recorded.path("name").asText().equals(model.name()) || !recorded.path("version").asText().equals(model.version())) {
+      throw new IllegalStateException(versionDir.resolve(JSON) + " describes " + recorded.path("name").asText() + " "
+          + recorded.path("version").asText() + ", not " + model.name() + " " + model.version());
+    }
+    for (String file : ModelArtifacts.FILES) {
+      String actual = Sha256.ofFile(versionDir.resolve(file));
+      String expected = recorded.path("artifacts").path(file).asText();
+      if (!actual.equals(expected)) {
+        throw new IllegalStateException(versionDir.resolve(file) + ": SHA-256 " + actual + " is not the one "
+            + JSON + " was computed for (" + expected + "): retrain instead");
+      }
+    }
+    writeDerived(report, versionDir);
+  }
+
+  private static void writeDerived(JsonNode report, Path versionDir) {
+    try {
+      Files.writeString(versionDir.resolve(MARKDOWN), markdown(report), StandardCharsets.UTF_8);
+      Files.write(versionDir.resolve(UrlModelMetadata.FILE),
+          ModelArtifacts.json().writeValueAsBytes(UrlModelMetadata.fromReport(report)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the training report to " + versionDir, e);
     }
   }
 
-  static String markdown(JsonNode card) {
+  static String markdown(JsonNode report) {
     StringBuilder md = new StringBuilder();
-    JsonNode model = card.path("model");
-    md.append("# Model card: ").append(model.path("name").asText()).append(' ').append(model.path("version").asText()).append("\n\n");
-    md.append("_Generated by `").append(card.path("generated_by").asText()).append("` on ")
-        .append(card.path("generated_at").asText()).append(". Do not edit: regenerate._\n\n");
+    JsonNode model = report.path("model");
+    md.append("# Training report: ").append(model.path("name").asText()).append(' ').append(model.path("version").asText()).append("\n\n");
+    md.append("_Generated by `").append(report.path("generated_by").asText()).append("` on ")
+        .append(report.path("generated_at").asText()).append(". Do not edit: regenerate._\n\n");
+    md.append("The trainer's dev-side report, at the trainer's thresholds. The model card (`model-card.md`) and the "
+        + "thresholds serving uses (`thresholds.json`) come from the evaluation standard: `./sieve eval run --tier url "
+        + "--model-dir models/").append(model.path("name").asText()).append('/').append(model.path("version").asText())
+        .append("`.\n\n");
 
     md.append("## 1. Model details\n\n");
     row2(md, "Type", model.path("type").asText());
     row2(md, "Training algorithm", model.path("hyperparameters").path("algorithm").asText());
-    row2(md, "Dataset version", card.path("data").path("dataset_version").asText());
+    row2(md, "Dataset version", report.path("data").path("dataset_version").asText());
     row2(md, "Code commit", model.path("code_commit").asText());
     row2(md, "Config hash (SHA-256 of model.json)", model.path("config_hash").asText());
     for (Iterator<Map.Entry<String, JsonNode>> it = model.path("artifacts").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       row2(md, "SHA-256 " + e.getKey(), e.getValue().asText());
     }
-    row2(md, "Artifact size (bytes, all files)", model.path("size_bytes").asText());
+    row2(md, "Artifact size (bytes, model files)", model.path("size_bytes").asText());
     row2(md, "Load time (ms, measured at training)", model.path("load_millis").asText());
     row2(md, "License", model.path("license").asText());
     row2(md, "Owner", model.path("owner").asText());
@@ -61,16 +117,16 @@ public final class ModelCardWriter {
     }
     md.append("\nFeatures: `").append(model.path("features").toString()).append("`\n\n");
 
-    md.append("## 2. Intended use\n\n").append(card.path("intended_use").asText()).append("\n\n");
-    md.append("Out of scope: ").append(card.path("out_of_scope_uses").asText()).append("\n\n");
+    md.append("## 2. Intended use\n\n").append(report.path("intended_use").asText()).append("\n\n");
+    md.append("Out of scope: ").append(report.path("out_of_scope_uses").asText()).append("\n\n");
 
     md.append("## 3. Evaluation protocol\n\n");
-    for (JsonNode line : card.path("protocol")) {
+    for (JsonNode line : report.path("protocol")) {
       md.append("- ").append(line.asText()).append('\n');
     }
     md.append('\n');
 
-    JsonNode test = card.path("test");
+    JsonNode test = report.path("test");
     md.append("## 4. Metrics on test (model only: registered domains unseen in training)\n\n");
     metricsTable(md, test.path("model_only"), true);
     md.append("\nSummary: macro-F1 (categories with >= 100 test positives: ")
@@ -102,9 +158,9 @@ public final class ModelCardWriter {
       md.append("| ").append(g.path("goal").asText()).append(" | ").append(measured).append(" | ")
           .append(g.path("met").asBoolean() ? "yes" : "**no**").append(" |\n");
     }
-    if (card.has("shortfalls")) {
+    if (report.has("shortfalls")) {
       md.append('\n');
-      for (JsonNode s : card.path("shortfalls")) {
+      for (JsonNode s : report.path("shortfalls")) {
         md.append("- ").append(s.asText()).append('\n');
       }
     }
@@ -112,7 +168,7 @@ public final class ModelCardWriter {
     md.append("\n## 6. Thresholds and calibration (chosen on dev, never on test)\n\n");
     md.append("| category | threshold | rule | dev P | dev R | dev F1 | dev background flagged | Platt a | Platt b | test ECE before | test ECE after |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-    for (JsonNode d : card.path("dev")) {
+    for (JsonNode d : report.path("dev")) {
       String c = d.path("category").asText();
       JsonNode cal = test.path("calibration").path(c);
       md.append("| ").append(c).append(" | ").append(fmt(d.path("threshold"))).append(" | ")
@@ -124,12 +180,12 @@ public final class ModelCardWriter {
     }
 
     md.append("\n## 7. Training data\n\n");
-    JsonNode data = card.path("data");
+    JsonNode data = report.path("data");
     row2(md, "Dataset version", data.path("dataset_version").asText());
     row2(md, "Hosts (lists + background)", data.path("hosts").asText());
     row2(md, "Weighting", data.path("weighting").asText());
     md.append("\n| category | train positives | dev positives | test positives | positive weight | non-zero weights | dev AP (int8) | dev AP (float) |\n|---|---|---|---|---|---|---|---|\n");
-    for (JsonNode d : card.path("dev")) {
+    for (JsonNode d : report.path("dev")) {
       String c = d.path("category").asText();
       md.append("| ").append(c).append(" | ").append(d.path("train_positives").asText()).append(" | ")
           .append(d.path("dev_positives").asText()).append(" | ").append(test.path("model_only").path(c).path("support").asText())
@@ -142,9 +198,9 @@ public final class ModelCardWriter {
     }
 
     md.append("\n## 8. Alternatives compared on dev\n\n");
-    md.append(card.path("alternatives_note").asText()).append("\n\n");
+    md.append(report.path("alternatives_note").asText()).append("\n\n");
     md.append("| variant | dev macro AP | dev macro F1 at its thresholds | dev macro strict AP | dev mean other-lists flag rate | notes |\n|---|---|---|---|---|---|\n");
-    for (JsonNode a : card.path("alternatives")) {
+    for (JsonNode a : report.path("alternatives")) {
       md.append("| ").append(a.path("variant").asText()).append(" | ").append(fmt(a.path("dev_macro_ap")))
           .append(" | ").append(fmt(a.path("dev_macro_f1"))).append(" | ").append(fmt(a.path("dev_macro_strict_ap")))
           .append(" | ").append(fmt(a.path("dev_mean_other_lists_flag_rate"))).append(" | ").append(a.path("notes").asText()).append(" |\n");
@@ -198,9 +254,9 @@ public final class ModelCardWriter {
       md.append("\n\n");
     }
 
-    md.append("## 10. Serving parity\n\n").append(card.path("serving_parity").toString()).append("\n\n");
+    md.append("## 10. Serving parity\n\n").append(report.path("serving_parity").toString()).append("\n\n");
     md.append("## 11. Caveats and known gaps\n\n");
-    for (JsonNode c : card.path("caveats")) {
+    for (JsonNode c : report.path("caveats")) {
       md.append("- ").append(c.asText()).append('\n');
     }
     return md.toString();
