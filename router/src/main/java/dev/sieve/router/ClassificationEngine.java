@@ -242,16 +242,17 @@ public final class ClassificationEngine {
           return;
         }
         llmCore = new boolean[CoreCategories.count()];
-        for (String id : uncertain) {
+        List<String> categories = new ArrayList<>(uncertain);
+        if (request.hasBody()) {
+          // Pages only: on a bare URL the llm's zero-shot guess at a core category is near random
+          // (measured in its training report), so a gap there stays "no opinion".
+          categories.addAll(ScoreMerger.gaps(merged, llm.coverage().core()));
+        }
+        for (String id : categories) {
           llmCore[CoreCategories.indexOf(id)] = true;
         }
         llmEmerging = emerging;
-        List<String> categories = uncertain;
-        if (!emerging.isEmpty()) {
-          categories = new ArrayList<>(uncertain.size() + emerging.size());
-          categories.addAll(uncertain);
-          categories.addAll(emerging);
-        }
+        categories.addAll(emerging);
         llm.score(scoreRequest(TierName.LLM, false, categories), deadline, context, this::finish);
       } catch (RuntimeException e) {
         fail(e);

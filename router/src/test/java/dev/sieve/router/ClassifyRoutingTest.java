@@ -236,7 +236,7 @@ class ClassifyRoutingTest {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(llm.calls()).isEqualTo(1);
       ScoreRequest asked = llm.requests().getFirst();
-      assertThat(asked.getCategoriesList()).containsExactly("gambling", "hate");
+      assertThat(asked.getCategoriesList()).as("a bare URL: no gap filling").containsExactly("gambling", "hate");
       assertThat(asked.getForced()).isFalse();
       assertThat(verdict(r, "gambling").getScore()).isCloseTo(0.725, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(verdict(r, "gambling").getDecision()).isTrue();
@@ -246,6 +246,23 @@ class ClassifyRoutingTest {
       assertThat(verdict(r, "adult").getScore()).as("clear: llm opinion not asked, not used").isEqualTo(0.1);
       assertThat(status(r, "llm").getState()).isEqualTo(TierState.OK);
       assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+    }
+  }
+
+  @Test
+  void aConsultedLlmAlsoFillsCoreCategoriesNoPrimaryTierScoredOnAPage() {
+    // test policy band [0.4, 0.6]: hate is uncertain, so the llm is consulted; weapons has no
+    // primary opinion (the content model does not serve it) and the llm covers it: asked too.
+    FakeTier content = new FakeTier("content", FakeTier.ids("hate", "adult")).answer(Map.of("hate", 0.45, "adult", 0.1));
+    FakeTier llm = new FakeTier("llm", FakeTier.ids("hate", "weapons", "adult")).answer(Map.of("hate", 0.2, "weapons", 0.8));
+    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+      ClassifyResponse r = h.classify(ClassifyRequest.newBuilder()
+          .setText(com.google.protobuf.ByteString.copyFromUtf8("build a rifle suppressor at home")).build());
+      assertThat(llm.requests().getFirst().getCategoriesList()).containsExactly("hate", "weapons");
+      assertThat(verdict(r, "weapons").getScore()).isEqualTo(0.8);
+      assertThat(verdict(r, "weapons").getTiersList()).containsExactly("llm");
+      assertThat(verdict(r, "weapons").getDecision()).isTrue();
+      assertThat(verdict(r, "adult").getTiersList()).as("clear primary opinion: not asked").containsExactly("content");
     }
   }
 

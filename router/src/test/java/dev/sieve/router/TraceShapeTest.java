@@ -58,11 +58,13 @@ class TraceShapeTest {
     ManagedChannel channel = null;
     // A loaded CI machine must not turn a slow first call into a TIMEOUT (this test is about spans).
     System.setProperty("sieve.url.tier.timeout.ms", "20000");
+    System.setProperty("sieve.grpc.port", "0"); // any free port: a running fleet holds 50051
     RouterSettings settings;
     try {
       settings = RouterSettings.fromEnvironment();
     } finally {
       System.clearProperty("sieve.url.tier.timeout.ms");
+      System.clearProperty("sieve.grpc.port");
     }
     Map<TierName, String> targets = new EnumMap<>(TierName.class);
     targets.put(TierName.URL, "127.0.0.1:" + tierServer.port());

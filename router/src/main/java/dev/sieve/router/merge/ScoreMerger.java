@@ -110,6 +110,25 @@ public final class ScoreMerger {
   }
 
   /**
+   * Core categories no primary tier had an opinion on but the llm tier covers ("gaps": e.g. weapons
+   * on a text, which the content model has too little data to serve). They are asked of the llm tier
+   * only when it is consulted anyway (uncertain or emerging categories), so filling them costs no
+   * extra call; the llm's answer then stands alone, as it does for an emerging category.
+   *
+   * @param llmCoverage the llm tier's core coverage (from Describe), indexed by taxonomy position
+   */
+  public static List<String> gaps(MergedScores m, boolean[] llmCoverage) {
+    List<String> ids = new ArrayList<>(4);
+    int n = CoreCategories.count();
+    for (int i = 0; i < n; i++) {
+      if (!m.opinion[i] && llmCoverage != null && llmCoverage[i]) {
+        ids.add(CoreCategories.id(i));
+      }
+    }
+    return ids;
+  }
+
+  /**
    * Step 4: applies the llm tier's answer.
    *
    * @param requestedCore core categories the tier was consulted for; null = every category it
