@@ -178,6 +178,7 @@ public final class EvaluationPipeline {
             + meta.version() + ": refusing to write a card for the wrong model");
       }
       List<String> extra = new ArrayList<>();
+      fleetComparison(config.modelDir()).ifPresent(extra::add);
       List<ModelCard.BaselineSummary> baselines =
           baselines(ds, scan.knownHosts(), testKept.examples(), categories, meta, options, extra);
       tierBaselines(policy, ds, devKept.examples(), testKept.examples(), categories, options, extra)
@@ -273,6 +274,34 @@ public final class EvaluationPipeline {
       previous(ds, test, categories, meta, fast, caveats).ifPresent(out::add);
     }
     return out;
+  }
+
+  /**
+   * One caveat line summarising {@code fleet-comparison.json} next to the model (written by {@code
+   * ./sieve fleet-vs-tiers --out}): whether the whole fleet's merged verdict beats the best single
+   * tier per category, which the tier's own metrics cannot show.
+   */
+  static java.util.Optional<String> fleetComparison(Path modelDir) {
+    Path file = modelDir == null ? null : modelDir.resolve("fleet-comparison.json");
+    if (file == null || !Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode root = Json.card().readTree(file.toFile());
+      Map<String, List<String>> byStatus = new java.util.TreeMap<>();
+      root.path("checks").fields().forEachRemaining(e ->
+          byStatus.computeIfAbsent(e.getValue().path("status").asText(), k -> new ArrayList<>()).add(e.getKey()));
+      StringBuilder line = new StringBuilder("Fleet vs single tiers (fleet-comparison.md; ")
+          .append(root.path("split").asText()).append(" split of ").append(root.path("dataset_version").asText())
+          .append(", ").append(root.path("inputs").asText()).append(" inputs, live router with every tier):");
+      byStatus.forEach((status, categories) -> line.append(' ')
+          .append(status.equals("insufficient data") ? "too few positives to compare" : status + " than the best single tier")
+          .append(": ").append(String.join(", ", categories)).append(';'));
+      line.setLength(line.length() - 1);
+      return java.util.Optional.of(line.append('.').toString());
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.of("fleet-comparison.json next to the model is unreadable: " + e.getMessage());
+    }
   }
 
   /** The tier's own baselines (ScorerProvider#baselines), thresholds chosen on dev by the policy. */

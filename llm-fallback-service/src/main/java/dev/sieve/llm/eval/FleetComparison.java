@@ -30,11 +30,32 @@ public final class FleetComparison {
   /** One labelled request: url and/or text, and the labels for the categories in scope. */
   public record Item(String id, String url, String text, Map<String, Boolean> labels) {}
 
-  /** Per category and configuration: average precision and how many items got a verdict. */
-  public record Cell(double averagePrecision, int positives, int negatives, int covered) {}
+  /**
+   * Per category and configuration: average precision, how many items got a verdict, and how many
+   * calls the configuration's tier did not answer (TIMEOUT, ERROR, ...: scored 0, which makes the
+   * comparison unfair; the command refuses a run where this is not negligible).
+   */
+  public record Cell(double averagePrecision, int positives, int negatives, int covered, int unanswered) {}
 
-  /** Results: category -> configuration -> cell; plus per configuration the count of failed calls. */
-  public record Result(Map<String, Map<String, Cell>> cells, Map<String, Integer> errors) {
+  /**
+   * The check for one category: merged minus the best single tier, with a paired bootstrap 95%
+   * interval (the same resampled items for both), and what it means.
+   *
+   * @param bestTier configuration with the best single-tier average precision
+   * @param delta merged AP minus best single-tier AP
+   * @param lower lower end of the 95% interval of {@code delta}
+   * @param upper upper end
+   * @param status "not worse" (the interval reaches 0 or above), "worse" (entirely below 0) or
+   *     "insufficient data" (fewer positives than the minimum: no conclusion)
+   */
+  public record Check(String bestTier, double delta, double lower, double upper, String status) {
+    public boolean worse() {
+      return status.equals(WORSE);
+    }
+  }
+
+  /** Results: category -> configuration -> cell; per category the check; per configuration failed calls. */
+  public record Result(Map<String, Map<String, Cell>> cells, Map<String, Check> checks, Map<String, Integer> errors) {
 
     /** Best single-tier average precision for a category (NaN when no tier scored it). */
     public double bestSingleTier(String category) {
@@ -46,6 +67,10 @@ public final class FleetComparison {
     }
   }
 
+  public static final String NOT_WORSE = "not worse";
+  public static final String WORSE = "worse";
+  public static final String INSUFFICIENT = "insufficient data";
+
   public static final String MERGED = "merged (normal routing)";
 
   private final ClassifierGrpc.ClassifierBlockingStub stub;
@@ -53,11 +78,23 @@ public final class FleetComparison {
   private final int concurrency;
   private final long deadlineMillis;
 
+  private int minPositives = 30;
+  private int replicates = 1000;
+  private long seed = 20251125L;
+
   public FleetComparison(ClassifierGrpc.ClassifierBlockingStub stub, List<String> tiers, int concurrency, long deadlineMillis) {
     this.stub = stub;
     this.tiers = tiers;
     this.concurrency = concurrency;
     this.deadlineMillis = deadlineMillis;
+  }
+
+  /** Positives below which a category gets no verdict, bootstrap replicates, and their seed. */
+  public FleetComparison statistics(int minPositives, int replicates, long seed) {
+    this.minPositives = minPositives;
+    this.replicates = replicates;
+    this.seed = seed;
+    return this;
   }
 
   public Result run(List<Item> items) throws Exception {
@@ -68,6 +105,7 @@ public final class FleetComparison {
     configurations.put(MERGED, List.of());
     Map<String, Map<String, double[]>> scores = new LinkedHashMap<>();
     Map<String, Map<String, boolean[]>> covered = new LinkedHashMap<>();
+    Map<String, boolean[]> unanswered = new LinkedHashMap<>();
     Map<String, Integer> errors = new LinkedHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try {
@@ -77,12 +115,16 @@ public final class FleetComparison {
           futures.add(pool.submit(() -> classify(item, config.getValue())));
         }
         int failed = 0;
+        boolean[] missing = new boolean[items.size()];
+        unanswered.put(config.getKey(), missing);
         for (int i = 0; i < items.size(); i++) {
           ClassifyResponse response = futures.get(i).get();
           if (response == null) {
             failed++;
+            missing[i] = true;
             continue;
           }
+          missing[i] = !config.getValue().isEmpty() && !answered(response, config.getValue());
           for (CategoryVerdict verdict : response.getCategoriesList()) {
             if (!items.get(i).labels().containsKey(verdict.getCategory()) || !answered(response, config.getValue())) {
               continue;
@@ -100,6 +142,7 @@ public final class FleetComparison {
       pool.awaitTermination(10, TimeUnit.SECONDS);
     }
     Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
+    Map<String, Check> checks = new LinkedHashMap<>();
     for (String category : scores.keySet()) {
       List<Integer> inScope = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
@@ -114,20 +157,46 @@ public final class FleetComparison {
         pos += y[k] ? 1 : 0;
       }
       Map<String, Cell> byConfig = new LinkedHashMap<>();
+      Map<String, double[]> inScopeScores = new LinkedHashMap<>();
       for (String config : configurations.keySet()) {
         double[] all = scores.get(category).getOrDefault(config, new double[items.size()]);
         boolean[] cov = covered.get(category).getOrDefault(config, new boolean[items.size()]);
+        boolean[] miss = unanswered.get(config);
         double[] s = new double[inScope.size()];
         int c = 0;
+        int u = 0;
         for (int k = 0; k < s.length; k++) {
           s[k] = all[inScope.get(k)];
           c += cov[inScope.get(k)] ? 1 : 0;
+          u += miss[inScope.get(k)] ? 1 : 0;
         }
-        byConfig.put(config, new Cell(Metrics.averagePrecision(s, y), pos, y.length - pos, c));
+        inScopeScores.put(config, s);
+        byConfig.put(config, new Cell(Metrics.averagePrecision(s, y), pos, y.length - pos, c, u));
       }
       cells.put(category, byConfig);
+      checks.put(category, check(byConfig, inScopeScores, y, pos));
     }
-    return new Result(cells, errors);
+    return new Result(cells, checks, errors);
+  }
+
+  private Check check(Map<String, Cell> byConfig, Map<String, double[]> scores, boolean[] y, int positives) {
+    String best = null;
+    for (Map.Entry<String, Cell> e : byConfig.entrySet()) {
+      double ap = e.getValue().averagePrecision();
+      if (!e.getKey().equals(MERGED) && !Double.isNaN(ap)
+          && (best == null || ap > byConfig.get(best).averagePrecision())) {
+        best = e.getKey();
+      }
+    }
+    if (best == null) {
+      return new Check("", Double.NaN, Double.NaN, Double.NaN, INSUFFICIENT);
+    }
+    double delta = byConfig.get(MERGED).averagePrecision() - byConfig.get(best).averagePrecision();
+    if (positives < minPositives) {
+      return new Check(best, delta, Double.NaN, Double.NaN, INSUFFICIENT);
+    }
+    double[] ci = Metrics.bootstrapApDifference(scores.get(MERGED), scores.get(best), y, replicates, seed);
+    return new Check(best, delta, ci[0], ci[1], ci[1] < 0 ? WORSE : NOT_WORSE);
   }
 
   /** A single-tier configuration counts only when that tier actually answered (OK). */
@@ -161,25 +230,34 @@ public final class FleetComparison {
     }
   }
 
-  /** Markdown table: per category, AP per configuration, best single tier, merged minus best. */
+  /**
+   * Markdown table: per category, AP per configuration (with items that got a verdict, and
+   * unanswered calls when any), the best single tier, merged minus best with its 95% interval, and
+   * the check's status.
+   */
   public static String markdown(Result result) {
     StringBuilder md = new StringBuilder();
     List<String> configs = result.cells().values().stream().findFirst().map(m -> List.copyOf(m.keySet())).orElse(List.of());
     md.append("| category | pos / neg |");
-    configs.forEach(c -> md.append(' ').append(c).append(" AP (coverage) |"));
-    md.append(" best single tier | merged − best |\n|---|---|");
+    configs.forEach(c -> md.append(' ').append(c).append(" AP (covered) |"));
+    md.append(" best single tier | merged − best [95% CI] | check |\n|---|---|");
     configs.forEach(c -> md.append("---|"));
-    md.append("---|---|\n");
+    md.append("---|---|---|\n");
     result.cells().forEach((category, byConfig) -> {
       Cell any = byConfig.values().iterator().next();
       md.append("| ").append(category).append(" | ").append(any.positives()).append(" / ").append(any.negatives()).append(" |");
       for (String c : configs) {
         Cell cell = byConfig.get(c);
-        md.append(String.format(java.util.Locale.ROOT, " %.3f (%d) |", cell.averagePrecision(), cell.covered()));
+        md.append(String.format(java.util.Locale.ROOT, " %.3f (%d%s) |", cell.averagePrecision(), cell.covered(),
+            cell.unanswered() > 0 ? ", " + cell.unanswered() + " unanswered" : ""));
       }
-      double best = result.bestSingleTier(category);
-      double merged = byConfig.get(MERGED).averagePrecision();
-      md.append(String.format(java.util.Locale.ROOT, " %.3f | %+.3f |\n", best, merged - best));
+      Check check = result.checks().get(category);
+      md.append(String.format(java.util.Locale.ROOT, " %s %.3f | %+.3f", check.bestTier(),
+          result.bestSingleTier(category), check.delta()));
+      if (!Double.isNaN(check.lower())) {
+        md.append(String.format(java.util.Locale.ROOT, " [%+.3f, %+.3f]", check.lower(), check.upper()));
+      }
+      md.append(" | ").append(check.worse() ? "**worse**" : check.status()).append(" |\n");
     });
     md.append("\nFailed calls per configuration: ").append(result.errors()).append('\n');
     return md.toString();

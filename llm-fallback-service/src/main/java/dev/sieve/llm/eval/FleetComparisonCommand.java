@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./sieve fleet-vs-tiers}: the "fleet is at least as good as its best tier" check against a
- * running router (see {@link FleetComparison}). Inputs come from the test split of the current
+ * running router (see {@link FleetComparison}). Inputs come from the dev (tuning) or test (reporting) split of the current
  * dataset: hosts as URL-only requests and texts as text-only requests, labelled for the categories
  * in their label scope (emerging source labels included: ai_chatbots, cheating).
  */
@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
     name = "fleet-vs-tiers",
     mixinStandardHelpOptions = true,
     description = {
-      "Compare the router's merged verdicts with each tier alone (tiers filter) on the test split;",
-      "needs a running fleet (./sieve up). Prints a markdown table of per-category average precision."
+      "Compare the router's merged verdicts with each tier alone (tiers filter) on dev or test;",
+      "needs a running fleet (./sieve up). Prints a markdown table of per-category average precision",
+      "with a paired-bootstrap check per core category; exits 1 when merging is significantly worse."
     })
 public final class FleetComparisonCommand implements SieveCommand {
 
@@ -47,8 +48,11 @@ public final class FleetComparisonCommand implements SieveCommand {
   @Option(names = "--negatives", defaultValue = "500", description = "Background hosts and in-scope negative texts (default: ${DEFAULT-VALUE}).")
   int negatives;
 
-  @Option(names = "--tiers", split = ",", defaultValue = "url,content,llm", description = "Tiers to compare (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tiers", split = ",",
+      description = "Tiers to compare alone (default: those that can answer the inputs: content,llm for texts; url,llm for domains; all three for all).")
   List<String> tiers;
+
+  private Split evaluated;
 
   @Option(names = "--concurrency", defaultValue = "8", description = "Calls in flight (default: ${DEFAULT-VALUE}).")
   int concurrency;
@@ -56,30 +60,129 @@ public final class FleetComparisonCommand implements SieveCommand {
   @Option(names = "--seed", defaultValue = "20251125")
   long seed;
 
+  @Option(names = "--split", defaultValue = "test",
+      description = "dev (to tune routing, e.g. uncertainty bands) or test (to report, once) (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--inputs", defaultValue = "texts",
+      description = "Inputs: texts (the check the standard asks for: merged verdict on text), domains or all (default: ${DEFAULT-VALUE}).")
+  String inputs;
+
+  @Option(names = "--min-positives", defaultValue = "30", description = "Fewer positives: no conclusion (default: ${DEFAULT-VALUE}).")
+  int minPositives;
+
+  @Option(names = "--bootstrap", defaultValue = "1000", description = "Paired bootstrap replicates for the 95% interval (default: ${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--max-unanswered", defaultValue = "0.01",
+      description = "Largest share of calls a configuration's tier may leave unanswered (timeouts) before the run is void (default: ${DEFAULT-VALUE}).")
+  double maxUnanswered;
+
+  @Option(names = "--out", description = "Also write fleet-comparison.md and fleet-comparison.json into this directory.")
+  Path out;
+
   @Override
   public Integer call() throws Exception {
     Path root = home != null ? home : Path.of(Settings.get("SIEVE_HOME", "."));
+    evaluated = Split.parse(split);
+    if (evaluated == Split.TRAIN) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--split must be dev or test, not train");
+    }
+    if (tiers == null || tiers.isEmpty()) {
+      tiers = switch (inputs) {
+        case "texts" -> List.of("content", "llm");
+        case "domains" -> List.of("url", "llm");
+        default -> List.of("url", "content", "llm");
+      };
+    }
     DatasetVersion data = DatasetVersion.current(root.resolve("data/datasets"));
     List<FleetComparison.Item> items = items(data);
     String target = router != null ? router : Settings.get("SIEVE_ROUTER_TARGET", "127.0.0.1:50051");
     ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+    FleetComparison.Result result;
     try {
       FleetComparison comparison =
-          new FleetComparison(ClassifierGrpc.newBlockingStub(channel), tiers, concurrency, 10_000);
-      System.err.println("fleet-vs-tiers: " + items.size() + " items from " + data.id() + " against " + target);
-      System.out.println(FleetComparison.markdown(comparison.run(items)));
+          new FleetComparison(ClassifierGrpc.newBlockingStub(channel), tiers, concurrency, 10_000)
+              .statistics(minPositives, bootstrap, seed);
+      System.err.println("fleet-vs-tiers: " + items.size() + " " + inputs + " items from " + data.id() + " against " + target);
+      result = comparison.run(items);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    return 0;
+    String markdown = header(data, target, items.size()) + FleetComparison.markdown(result);
+    List<String> problems = problems(result);
+    markdown += problems.isEmpty()
+        ? "\nVerdict: the merged verdict is not worse than the best single tier for any core category"
+            + " with enough positives (paired bootstrap, 95%).\n"
+        : "\nVerdict: FAILED\n" + problems.stream().map(p -> "- " + p + "\n").collect(java.util.stream.Collectors.joining());
+    System.out.println(markdown);
+    if (out != null) {
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(out.resolve("fleet-comparison.md"), markdown);
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("dataset_version", data.id());
+      json.put("split", split);
+      json.put("inputs", inputs);
+      json.put("items", items.size());
+      json.put("per_category", perCategory);
+      json.put("negatives", negatives);
+      json.put("seed", seed);
+      json.put("min_positives", minPositives);
+      json.put("bootstrap", bootstrap);
+      json.put("cells", result.cells());
+      json.put("checks", result.checks());
+      json.put("failed_calls", result.errors());
+      json.put("problems", problems);
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+          .writerWithDefaultPrettyPrinter().writeValue(out.resolve("fleet-comparison.json").toFile(), json);
+      System.err.println("fleet-vs-tiers: wrote " + out.resolve("fleet-comparison.md") + " and .json");
+    }
+    return problems.isEmpty() ? 0 : 1;
   }
 
+  private String header(DatasetVersion data, String target, int n) {
+    return "# Fleet vs single tiers\n\nDataset " + data.id() + ", " + split + " split, " + inputs + " inputs: " + n
+        + " items (up to " + perCategory + " positives per category and " + negatives
+        + " in-scope negatives, seed " + seed + "), router " + target + ", concurrency " + concurrency
+        + ". Average precision per configuration; \"merged\" is normal routing (no tiers filter)."
+        + " A configuration's missing verdict scores 0.\n\n";
+  }
+
+  /** Core categories where merging is significantly worse, and configurations too often unanswered. */
+  private List<String> problems(FleetComparison.Result result) {
+    List<String> problems = new ArrayList<>();
+    for (String core : CORE_HARMFUL) {
+      FleetComparison.Check check = result.checks().get(core);
+      if (check != null && check.worse()) {
+        problems.add(String.format(java.util.Locale.ROOT, "%s: merged AP is %.3f below %s (95%% CI [%+.3f, %+.3f])",
+            core, -check.delta(), check.bestTier(), check.lower(), check.upper()));
+      }
+    }
+    result.cells().forEach((category, byConfig) -> byConfig.forEach((config, cell) -> {
+      int calls = cell.positives() + cell.negatives();
+      if (calls > 0 && cell.unanswered() > maxUnanswered * calls) {
+        problems.add(category + ": " + config + " left " + cell.unanswered() + " of " + calls
+            + " calls unanswered (timeouts?): the comparison is void; lower --concurrency");
+      }
+    }));
+    return problems;
+  }
+
+  /** The core harmful categories the check is about (the list). */
+  static final List<String> CORE_HARMFUL = List.of("adult", "violence", "self_harm", "weapons", "drugs", "gambling", "hate");
+
   private List<FleetComparison.Item> items(DatasetVersion data) {
+    boolean domains = inputs.equals("domains") || inputs.equals("all");
+    boolean textInputs = inputs.equals("texts") || inputs.equals("all");
+    if (!domains && !textInputs) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--inputs must be texts, domains or all");
+    }
     List<String> core = Taxonomy.v1().ids();
     Map<String, Reservoir<DomainRecord>> hostsByCategory = new LinkedHashMap<>();
     Reservoir<DomainRecord> background = new Reservoir<>(negatives, seed);
     data.forEachDomain(r -> {
-      if (Split.parse(r.split()) != Split.TEST) {
+      if (!domains || Split.parse(r.split()) != evaluated) {
         return;
       }
       for (String label : r.labels()) {
@@ -95,7 +198,7 @@ public final class FleetComparisonCommand implements SieveCommand {
       }
     });
     data.forEachBackground(r -> {
-      if (Split.parse(r.split()) == Split.TEST) {
+      if (domains && Split.parse(r.split()) == evaluated) {
         background.offer(r);
       }
     });
@@ -118,7 +221,7 @@ public final class FleetComparisonCommand implements SieveCommand {
     });
     Map<String, Reservoir<TextRecord>> texts = new LinkedHashMap<>();
     data.forEachText(r -> {
-      if (Split.parse(r.split()) != Split.TEST) {
+      if (!textInputs || Split.parse(r.split()) != evaluated) {
         return;
       }
       for (String c : core) {

@@ -161,6 +161,42 @@ public final class Metrics {
     return new double[] {aps[(int) Math.floor(0.025 * (replicates - 1))], aps[(int) Math.ceil(0.975 * (replicates - 1))]};
   }
 
+  /**
+   * 95% percentile bootstrap interval of AP(a) − AP(b) on the same items: each replicate resamples
+   * positives and negatives (stratified, like {@link #bootstrapApInterval}) and scores both
+   * rankings on that one resample, so the interval reflects the paired difference.
+   */
+  public static double[] bootstrapApDifference(double[] a, double[] b, boolean[] positive, int replicates, long seed) {
+    int[] pos = java.util.stream.IntStream.range(0, positive.length).filter(i -> positive[i]).toArray();
+    int[] neg = java.util.stream.IntStream.range(0, positive.length).filter(i -> !positive[i]).toArray();
+    if (pos.length == 0 || replicates <= 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    Random random = new Random(seed);
+    double[] diffs = new double[replicates];
+    double[] sa = new double[positive.length];
+    double[] sb = new double[positive.length];
+    boolean[] y = new boolean[positive.length];
+    for (int r = 0; r < replicates; r++) {
+      int k = 0;
+      for (int i = 0; i < pos.length; i++, k++) {
+        int pick = pos[random.nextInt(pos.length)];
+        sa[k] = a[pick];
+        sb[k] = b[pick];
+        y[k] = true;
+      }
+      for (int i = 0; i < neg.length; i++, k++) {
+        int pick = neg[random.nextInt(neg.length)];
+        sa[k] = a[pick];
+        sb[k] = b[pick];
+        y[k] = false;
+      }
+      diffs[r] = averagePrecision(sa, y) - averagePrecision(sb, y);
+    }
+    Arrays.sort(diffs);
+    return new double[] {diffs[(int) Math.floor(0.025 * (replicates - 1))], diffs[(int) Math.ceil(0.975 * (replicates - 1))]};
+  }
+
   private static Integer[] order(double[] scores) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {

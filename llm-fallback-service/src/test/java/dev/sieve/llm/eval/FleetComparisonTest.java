@@ -27,14 +27,19 @@ import org.junit.jupiter.api.Test;
 class FleetComparisonTest {
 
   /** url tier ranks gambling items perfectly; llm tier ranks them backwards; merged = url's score. */
-  private static final class FakeRouter extends ClassifierGrpc.ClassifierImplBase {
+  private static class FakeRouter extends ClassifierGrpc.ClassifierImplBase {
+    /** What normal routing returns; the url tier's score here. */
+    double merged(double url, double llm) {
+      return url;
+    }
+
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
       boolean gambling = request.getUrl().contains("casino");
       double url = gambling ? 0.9 : 0.1;
       double llm = gambling ? 0.2 : 0.8;
       List<String> tiers = request.getTiersList();
-      double score = tiers.equals(List.of("llm")) ? llm : url;
+      double score = tiers.equals(List.of("llm")) ? llm : tiers.isEmpty() ? merged(url, llm) : url;
       String tier = tiers.isEmpty() ? "url" : tiers.get(0);
       out.onNext(ClassifyResponse.newBuilder()
           .setRequestId(request.getRequestId())
@@ -65,6 +70,40 @@ class FleetComparisonTest {
       assertThat(gambling.get("url only").covered()).isEqualTo(10);
       assertThat(result.bestSingleTier("gambling")).isCloseTo(1.0, within(1e-12));
       assertThat(FleetComparison.markdown(result)).contains("| gambling | 5 / 5 |").contains("+0.000");
+      assertThat(result.checks().get("gambling").status()).as("5 positives < 30").isEqualTo(FleetComparison.INSUFFICIENT);
+    } finally {
+      channel.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+
+  @Test
+  void aMergeWorseThanTheBestTierIsCalledWorseAndAnEqualOneIsNot() throws Exception {
+    assertThat(run(new FakeRouter()).checks().get("gambling").status()).isEqualTo(FleetComparison.NOT_WORSE);
+    FleetComparison.Check worse = run(new FakeRouter() {
+      @Override
+      double merged(double url, double llm) {
+        return llm; // a merge that follows the backwards tier
+      }
+    }).checks().get("gambling");
+    assertThat(worse.status()).isEqualTo(FleetComparison.WORSE);
+    assertThat(worse.bestTier()).isEqualTo("url only");
+    assertThat(worse.delta()).isNegative();
+    assertThat(worse.upper()).isNegative();
+  }
+
+  private static FleetComparison.Result run(FakeRouter router) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    Server server = InProcessServerBuilder.forName(name).directExecutor().addService(router).build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    try {
+      List<FleetComparison.Item> items = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        items.add(new FleetComparison.Item("c" + i, "https://casino" + i + ".example/", null, Map.of("gambling", true)));
+        items.add(new FleetComparison.Item("n" + i, "https://news" + i + ".example/", null, Map.of("gambling", false)));
+      }
+      return new FleetComparison(ClassifierGrpc.newBlockingStub(channel), List.of("url", "llm"), 2, 5000)
+          .statistics(5, 200, 7).run(items);
     } finally {
       channel.shutdownNow();
       server.shutdownNow();
