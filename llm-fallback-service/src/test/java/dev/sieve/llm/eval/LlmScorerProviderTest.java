@@ -3,8 +3,6 @@ package dev.sieve.llm.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.scoring.TierScorer;
@@ -18,27 +16,15 @@ import dev.sieve.llm.input.ScoringInput;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierDescription;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -106,53 +92,6 @@ class LlmScorerProviderTest {
   void aDirectoryWithoutCalibrationIsRefusedWithAMessage(@TempDir Path empty) {
     assertThatThrownBy(() -> ScorerFactory.create("llm", ScorerContext.of(HOME, empty)))
         .hasMessageContaining("has no calibration.json");
-  }
-
-  /**
-   * Not a benchmark and not part of the default run (a minute on two cores): the figure the
-   * evaluation's scoring time scales with. {@code -Dsieve.llm.timing=true} runs it on 100 dev texts
-   * spread evenly over the dataset and prints the wall time per concurrency.
-   */
-  @Test
-  @EnabledIfSystemProperty(named = "sieve.llm.timing", matches = "true")
-  void timesAHundredDatasetTextsInProcess() throws Exception {
-    Path texts = HOME.resolve("data/datasets/ds-d0c31329cb3e/texts.jsonl.gz");
-    Assumptions.assumeTrue(Files.isRegularFile(texts), "dataset not present");
-    List<String> dev = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(texts)), StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        JsonNode row = json.readTree(line);
-        if (row.path("split").asText().equals("dev")) {
-          dev.add(row.path("text").asText());
-        }
-      }
-    }
-    List<String> sample = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      sample.add(dev.get(i * dev.size() / 100));
-    }
-    for (int callers : new int[] {1, 2, 8}) {
-      ExecutorService pool = Executors.newFixedThreadPool(callers);
-      long started = System.nanoTime();
-      try {
-        List<Future<?>> futures = new ArrayList<>();
-        for (String text : sample) {
-          futures.add(pool.submit(() -> scorer.score(request(text))));
-        }
-        for (Future<?> f : futures) {
-          f.get();
-        }
-      } finally {
-        pool.shutdown();
-      }
-      System.out.printf(Locale.ROOT, "llm provider: 100 dev texts (%d words on average), %d categories, %d callers:"
-              + " %.1f s on %d cores%n",
-          sample.stream().mapToInt(t -> t.split("\\s+").length).sum() / sample.size(),
-          scorer.describe().getCategoriesCount(), callers, (System.nanoTime() - started) / 1e9,
-          Runtime.getRuntime().availableProcessors());
-    }
   }
 
   private static ScoreRequest request(String text) {
