@@ -53,6 +53,27 @@ class DockerfileConsistencyTest {
     assertThat(single("^ARG\\s+JAVA_IMAGE=(\\S+)\\s*$").group(1)).isEqualTo("eclipse-temurin:21-jre");
   }
 
+  /**
+   * {@code java -jar app.jar} needs a Main-Class in each service jar's manifest: the parent pom's
+   * jar plugin writes {@code sieve.main.class}, which every service the Dockerfile accepts must set
+   * to a main class that exists in its sources.
+   */
+  @Test
+  void everyServiceTheImageAcceptsNamesAnExistingMainClass() throws IOException {
+    String services = single("^\\s*router\\|url-service\\|content-service\\|llm-fallback-service\\).*$").group();
+    assertThat(services).isNotEmpty();
+    Pattern mainClass = Pattern.compile("<sieve\\.main\\.class>([\\w.]+)</sieve\\.main\\.class>");
+    for (String service : List.of("router", "url-service", "content-service", "llm-fallback-service")) {
+      String pom = Files.readString(Helm.repoRoot().resolve(service).resolve("pom.xml"));
+      Matcher m = mainClass.matcher(pom);
+      assertThat(m.find()).as(service + "/pom.xml sets sieve.main.class").isTrue();
+      java.nio.file.Path source = Helm.repoRoot().resolve(service).resolve("src/main/java")
+          .resolve(m.group(1).replace('.', '/') + ".java");
+      assertThat(source).as(service + " main class source").isRegularFile();
+      assertThat(Files.readString(source)).contains("public static void main(String[] args)");
+    }
+  }
+
   private Matcher single(String regex) {
     Pattern pattern = Pattern.compile(regex);
     List<Matcher> matches = lines.stream().map(pattern::matcher).filter(Matcher::matches).toList();
