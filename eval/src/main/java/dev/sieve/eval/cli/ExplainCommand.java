@@ -53,7 +53,8 @@ public final class ExplainCommand implements SieveCommand {
   @Option(names = "--router", defaultValue = "127.0.0.1:50051", description = "Router Classifier (default: ${DEFAULT-VALUE}).")
   String router;
 
-  @Option(names = "--tiers", split = ",", defaultValue = "url,content,llm", description = "Tiers to consult (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tiers", split = ",",
+      description = "Tiers to consult (default: every tier that can read the input: url with a URL, content with text, llm).")
   List<String> tiers;
 
   @Option(names = "--expected", description = "What the verdict should be: comma-separated categories, or 'none'.")
@@ -110,7 +111,8 @@ public final class ExplainCommand implements SieveCommand {
     } catch (RuntimeException e) {
       System.err.println("explain: no dataset for neighbours (" + e.getMessage() + ")");
     }
-    Explainer.RouterAnswer answer = Explainer.classify(router, url, body, tiers, tenant, Duration.ofMillis(deadlineMs));
+    Explainer.RouterAnswer answer = Explainer.classify(router, url, body, tiersFor(url, body), tenant,
+        Duration.ofMillis(deadlineMs));
     if (answer.response().isEmpty()) {
       System.err.println("explain: " + answer.error());
     }
@@ -129,5 +131,24 @@ public final class ExplainCommand implements SieveCommand {
     System.out.println("proposed action: " + x.action().action() + " — " + x.action().rationale());
     System.out.println("wrote " + file);
     return 0;
+  }
+
+  /**
+   * The tiers named, or each tier that can read this input: a tier named in the filter is always
+   * consulted, and the url tier refuses a request without a URL (the router then rejects it all).
+   */
+  public List<String> tiersFor(String url, String body) {
+    if (tiers != null && !tiers.isEmpty()) {
+      return tiers;
+    }
+    List<String> out = new java.util.ArrayList<>();
+    if (url != null && !url.isBlank()) {
+      out.add("url");
+    }
+    if (body != null && !body.isBlank()) {
+      out.add("content");
+    }
+    out.add("llm");
+    return out;
   }
 }

@@ -150,7 +150,7 @@ class ExplainTest {
       int code = new CommandLine(new ExplainCommand()).execute("http://bet7win.net/promo", "--router",
           "127.0.0.1:" + server.getPort(), "--home", home.toString(), "--expected", "none", "--out", rca.toString());
       assertThat(code).isZero();
-      assertThat(seen.get().getTiersList()).containsExactly("url", "content", "llm");
+      assertThat(seen.get().getTiersList()).containsExactly("url", "llm");
       assertThat(seen.get().getBypassCache()).isTrue();
       String md = Files.readString(rca);
       assertThat(md).startsWith("# RCA: http://bet7win.net/promo")
@@ -162,6 +162,16 @@ class ExplainTest {
     } finally {
       server.shutdownNow();
     }
+  }
+
+  @Test
+  void explainConsultsOnlyTheTiersThatCanReadTheInputUnlessTold() {
+    dev.sieve.eval.cli.ExplainCommand c = new dev.sieve.eval.cli.ExplainCommand();
+    assertThat(c.tiersFor(null, "some page text")).containsExactly("content", "llm");
+    assertThat(c.tiersFor("https://x.example/", null)).containsExactly("url", "llm");
+    assertThat(c.tiersFor("https://x.example/", "text")).containsExactly("url", "content", "llm");
+    new picocli.CommandLine(c).parseArgs("--tiers", "url");
+    assertThat(c.tiersFor(null, "text")).containsExactly("url");
   }
 
   @Test
