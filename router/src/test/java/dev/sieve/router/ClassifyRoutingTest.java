@@ -317,6 +317,18 @@ class ClassifyRoutingTest {
   }
 
   @Test
+  void emergingCategoriesAreAskedForPagesToo() {
+    FakeTier content = new FakeTier("content", FakeTier.ids("hate")).answer(Map.of("hate", 0.01));
+    FakeTier llm = new FakeTier("llm", FakeTier.ids("hate", "ai_homework_tools")).answer(Map.of("ai_homework_tools", 0.9));
+    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+      ClassifyResponse r = h.classify(ClassifyRequest.newBuilder()
+          .setText(com.google.protobuf.ByteString.copyFromUtf8("Ask our AI to write your essay")).build());
+      assertThat(status(r, "llm").getState()).as(status(r, "llm").getDetail()).isEqualTo(TierState.OK);
+      assertThat(llm.requests().getFirst().getCategoriesList()).contains("ai_homework_tools");
+    }
+  }
+
+  @Test
   void emergingCategoriesAreNotAskedWhenThePolicyTurnsThemOff() {
     FakeTier urlTier = tier("url").answer(Map.of("gambling", 0.01));
     FakeTier llm = new FakeTier("llm", FakeTier.ids("ai_homework_tools"));

@@ -82,7 +82,7 @@ public record EvaluationPolicy(
       }
     });
     GatePolicy g = new GatePolicy(gate.split(), gate.insufficientData(), gate.maxBackgroundBlockRate(),
-        gate.maxProtectedBlockRate(), floors, gate.regression(), gate.requireRenderedCard());
+        gate.maxProtectedBlockRate(), floors, gate.regression(), gate.requireRenderedCard(), gate.waivers());
     return new EvaluationPolicy(version, evaluation, new ThresholdPolicy(thresholds.defaults(), rules), g,
         protectedSlices, Map.of());
   }

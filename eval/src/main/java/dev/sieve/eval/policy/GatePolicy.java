@@ -1,5 +1,6 @@
 package dev.sieve.eval.policy;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
  * @param regression tolerances versus the previously released version
  * @param requireRenderedCard fail when model-card.md/.html are missing or differ from their
  *     rendering of model-card.json (hand-edited numbers)
+ * @param waivers reviewed exceptions to the regression rule for named versions ({@link RegressionWaiver})
  */
 public record GatePolicy(
     String split,
@@ -24,7 +26,8 @@ public record GatePolicy(
     Double maxProtectedBlockRate,
     Map<String, GateCategoryRule> categories,
     RegressionPolicy regression,
-    Boolean requireRenderedCard) {
+    Boolean requireRenderedCard,
+    List<RegressionWaiver> waivers) {
 
   public GatePolicy {
     split = split == null ? "test" : split;
@@ -32,11 +35,17 @@ public record GatePolicy(
     categories = categories == null ? Map.of() : new TreeMap<>(categories);
     regression = regression == null ? new RegressionPolicy(Map.of(), Map.of()) : regression;
     requireRenderedCard = requireRenderedCard == null || requireRenderedCard;
+    waivers = waivers == null ? List.of() : List.copyOf(waivers);
     categories.values().forEach(r -> normalizeMode(r.insufficientData()));
   }
 
   public static GatePolicy lenient() {
-    return new GatePolicy("test", "warn", null, null, Map.of(), null, true);
+    return new GatePolicy("test", "warn", null, null, Map.of(), null, true, List.of());
+  }
+
+  /** The waiver for this regression, when one was granted. */
+  public java.util.Optional<RegressionWaiver> waiver(String model, String version, String category, String metric) {
+    return waivers.stream().filter(w -> w.covers(model, version, category, metric)).findFirst();
   }
 
   /** "warn" or "fail" for {@code category}. */

@@ -77,6 +77,18 @@ class ReleasedModelsGateTest {
         .contains(String.format(java.util.Locale.ROOT, "FAIL adult recall 0.700 < previous %.3f - tolerance 0.020",
             releasedRecall))
         .contains("RELEASE GATE FAILED");
+
+    // A waiver turns exactly that regression into a warning with its reason; the floor still fails.
+    String policyText = Files.readString(home.resolve(EvaluationPolicy.FILE));
+    String entry = "    - {model: " + model + ", version: planted, category: adult, metric: recall, reason: test waiver}\n";
+    Files.writeString(home.resolve(EvaluationPolicy.FILE), policyText.contains("\n  waivers:\n")
+        ? policyText.replace("\n  waivers:\n", "\n  waivers:\n" + entry)
+        : policyText.replace("\ngate:\n", "\ngate:\n  waivers:\n" + entry));
+    GateReport waived = ReleaseGate.check(candidate, home, EvaluationPolicy.resolve(null, home));
+    assertThat(waived.render())
+        .contains("WARN adult recall 0.700 < previous").contains("WAIVED in release-gate.yaml: test waiver")
+        .contains("FAIL adult recall 0.700 < floor 0.850")
+        .contains("RELEASE GATE FAILED");
   }
 
   private static List<Path> releasedPointers() throws IOException {

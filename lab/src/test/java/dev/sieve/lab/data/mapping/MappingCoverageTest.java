@@ -103,7 +103,9 @@ class MappingCoverageTest {
     for (MappingRow row : MAPPING.rows()) {
       assertThat(row.reason()).as(row.sourceId()).isNotBlank();
     }
-    assertThat(MAPPING.version()).isEqualTo("label-mapping-v1");
+    assertThat(MAPPING.version()).isEqualTo("label-mapping-v2");
+    // v2: every Curlie description is a (weak) adult negative (the set has no Adult tree).
+    assertThat(MAPPING.scopeOf("curlie")).contains("adult", "news", "education");
     assertThat(MAPPING.find("shadowwhisperer", "AI").orElseThrow().action()).isEqualTo(MappingRow.Action.SOURCE_LABEL);
     assertThat(MAPPING.find("davidson", "offensive").orElseThrow().action()).isEqualTo(MappingRow.Action.NEGATIVE);
   }
