@@ -62,6 +62,11 @@ public final class Router implements AutoCloseable {
     long refresh = settings.describeRefresh().toMillis();
     background.scheduleWithFixedDelay(
         () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
+    // Tiers usually start with the router and answer a few seconds later: ask the ones not yet
+    // described every second, so their coverage is known within a second of their being up, not
+    // after a whole refresh period (measured: ~30 s of pages routed without emerging categories).
+    background.scheduleWithFixedDelay(
+        () -> fleet.refreshUndescribed(java.time.Duration.ofSeconds(1)), 1000, 1000, TimeUnit.MILLISECONDS);
     return this;
   }
 

@@ -95,4 +95,43 @@ class RouterServerTest {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aTierThatComesUpAfterTheRouterIsDescribedWithinSecondsNotAfterAFullRefreshPeriod() throws Exception {
+    FakeTier llm = new FakeTier("llm", java.util.List.of("hate", "ai_homework_tools"));
+    io.grpc.Server probe =
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(llm).build().start();
+    int port = probe.getPort();
+    probe.shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the tier is not up yet
+    Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+    targets.put(TierName.LLM, "127.0.0.1:" + port);
+    dev.sieve.router.tier.TierFleet fleet =
+        dev.sieve.router.tier.TierFleet.connect(
+            targets, dev.sieve.router.tier.ResilienceSettings::defaults, java.time.Duration.ofMillis(5), java.util.List.of());
+    io.grpc.Server late = null;
+    try (Router router =
+        new Router(
+            RouterSettings.fromEnvironment(), // Describe refresh period: 30 s
+            dev.sieve.router.policy.PolicyStore.open(null),
+            fleet,
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+      router.startBackgroundTasks();
+      Thread.sleep(1500);
+      assertThat(fleet.client(TierName.LLM).coverage().described()).isFalse();
+      late = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", port))
+          .addService(llm).build().start();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!fleet.client(TierName.LLM).coverage().described() && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
+      assertThat(fleet.client(TierName.LLM).coverage().described()).isTrue();
+      assertThat(fleet.client(TierName.LLM).coverage().emerging()).containsExactly("ai_homework_tools");
+    } finally {
+      if (late != null) {
+        late.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
 }

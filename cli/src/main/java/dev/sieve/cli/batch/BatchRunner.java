@@ -30,6 +30,12 @@ import java.util.concurrent.atomic.LongAdder;
  * concurrency} in flight, each with its own deadline, and writes one output line per item in input
  * order. Unary calls (rather than ClassifyStream) keep every item independent: one slow or failing
  * item costs only itself, never the stream.
+ *
+ * <p>A verdict in which a tier was overloaded (TIMEOUT or REJECTED: its queue was full or its time
+ * budget ran out behind the batch's own load) is retried once, one at a time and bypassing the
+ * verdict cache, because a batch wants every tier's opinion, not the latency an online caller
+ * needs. The retry's verdict is written when it completes with every tier answering or at least as
+ * well as the first one; otherwise the first verdict stands (its tier states say it is degraded).
  */
 public final class BatchRunner {
 
@@ -50,9 +56,47 @@ public final class BatchRunner {
     }
   }
 
+  private final ClassifierGrpc.ClassifierBlockingStub retryStub;
+  private final java.util.concurrent.ExecutorService retries =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "classify-batch-retry");
+        t.setDaemon(true);
+        return t;
+      });
+  private final AtomicLong retried = new AtomicLong();
+
   public BatchRunner(ClassifierGrpc.ClassifierStub stub, Options options) {
     this.stub = stub;
     this.options = options;
+    this.retryStub = ClassifierGrpc.newBlockingStub(stub.getChannel());
+  }
+
+  /** Items whose first verdict had an overloaded tier and were classified again. */
+  public long retried() {
+    return retried.get();
+  }
+
+  /** A tier ran out of time or queue behind the batch's own load: worth one calmer attempt. */
+  static boolean overloaded(ClassifyResponse response) {
+    return response.getTiersList().stream().anyMatch(
+        t -> t.getState() == dev.sieve.proto.v1.TierState.TIMEOUT || t.getState() == dev.sieve.proto.v1.TierState.REJECTED);
+  }
+
+  /** One sequential retry; the first verdict when the retry fails or is no better. */
+  private ClassifyResponse retry(BatchItem item, ClassifyResponse first) {
+    retried.incrementAndGet();
+    try {
+      ClassifyResponse again = retryStub.withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
+          .classify(request(item).toBuilder().setBypassCache(true).build());
+      return overloaded(again) && degradedTiers(again) > degradedTiers(first) ? first : again;
+    } catch (RuntimeException e) {
+      return first;
+    }
+  }
+
+  private static long degradedTiers(ClassifyResponse r) {
+    return r.getTiersList().stream().filter(t -> t.getState() == dev.sieve.proto.v1.TierState.TIMEOUT
+        || t.getState() == dev.sieve.proto.v1.TierState.REJECTED).count();
   }
 
   /**
@@ -139,6 +183,12 @@ public final class BatchRunner {
                       return;
                     }
                     ok.incrementAndGet();
+                    if (overloaded(response)) {
+                      // The in-flight permit stays held while the item waits for its retry.
+                      ClassifyResponse first = response;
+                      retries.execute(() -> finish(BatchResults.success(item, retry(item, first))));
+                      return;
+                    }
                     finish(BatchResults.success(item, response));
                   }
 
@@ -151,8 +201,9 @@ public final class BatchRunner {
                   }
                 });
       }
-      // Every call has a deadline, so every callback comes; the margin covers a stalled transport.
-      long drainMillis = options.deadline().toMillis() + 30_000;
+      // Every call has a deadline, so every callback comes; the margin covers a stalled transport
+      // and the sequential retries still queued.
+      long drainMillis = options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64)) + 30_000;
       if (!inFlight.tryAcquire(options.concurrency(), drainMillis, TimeUnit.MILLISECONDS)) {
         abortReason = "gave up waiting for in-flight items after " + drainMillis / 1000 + " s";
       }
@@ -167,6 +218,11 @@ public final class BatchRunner {
         abortReason = "cannot write " + out + ": " + writer.failure().getMessage();
       }
       bar.close();
+      retries.shutdown();
+      if (retried.get() > 0) {
+        err.println("sieve classify-batch: " + retried.get() + " item(s) classified again, one at a time, after a"
+            + " tier answered TIMEOUT or REJECTED under the batch's load");
+      }
       int written = writer.written();
       Map<String, Long> counts = new TreeMap<>();
       errors.forEach((code, adder) -> counts.put(code, adder.sum()));

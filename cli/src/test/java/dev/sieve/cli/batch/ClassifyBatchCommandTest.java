@@ -67,6 +67,21 @@ class ClassifyBatchCommandTest {
   }
 
   @Test
+  void anItemWhoseTierTimedOutUnderTheBatchLoadIsClassifiedAgain() throws Exception {
+    Path in = dir.resolve("urls.txt");
+    Files.write(in, List.of("https://a.example/", "https://flaky1.example/", "https://b.example/", "https://flaky2.example/"));
+    Path out = dir.resolve("out.jsonl");
+    try (FakeRouter router = new FakeRouter(5)) {
+      CliRun run = CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
+          "--no-progress");
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(router.calls()).isEqualTo(6);
+      assertThat(run.err()).contains("2 item(s) classified again");
+    }
+    assertThat(lines(out)).extracting(n -> n.get("tiers").get("url").asText()).containsExactly("OK", "OK", "OK", "OK");
+  }
+
+  @Test
   void itemErrorsAreWrittenInPlaceAndTheBatchContinues() throws Exception {
     Path in = dir.resolve("items.jsonl");
     Files.writeString(

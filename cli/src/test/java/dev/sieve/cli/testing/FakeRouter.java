@@ -34,6 +34,7 @@ public final class FakeRouter implements AutoCloseable {
   private final GrpcServerLauncher launcher;
   private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
   private final AtomicInteger calls = new AtomicInteger();
+  private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final int maxDelayMillis;
 
   public FakeRouter(int maxDelayMillis) throws IOException {
@@ -107,6 +108,12 @@ public final class FakeRouter implements AutoCloseable {
                   Status.INVALID_ARGUMENT.withDescription("malformed URL: " + request.getUrl()).asRuntimeException());
             } else if (request.getUrl().isEmpty() && request.getText().isEmpty() && request.getHtml().isEmpty()) {
               observer.onError(Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException());
+            } else if (request.getUrl().contains("flaky") && flakySeen.add(request.getUrl())) {
+              // First sight of a "flaky" host: the url tier timed out under load.
+              ClassifyResponse first = verdict(request);
+              observer.onNext(first.toBuilder().setTiers(0, first.getTiers(0).toBuilder()
+                  .setState(TierState.TIMEOUT).setDetail("deadline exceeded")).build());
+              observer.onCompleted();
             } else {
               observer.onNext(verdict(request));
               observer.onCompleted();

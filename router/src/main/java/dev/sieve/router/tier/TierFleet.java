@@ -116,6 +116,21 @@ public final class TierFleet implements AutoCloseable {
     return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
   }
 
+  /**
+   * Describes the deployed tiers that have not answered Describe yet (no-op once all have). Until a
+   * tier answers, the router only assumes its coverage: the llm tier's emerging categories and the
+   * core categories it could fill are unknown, so pages would be routed without them.
+   */
+  public CompletableFuture<Void> refreshUndescribed(Duration timeout) {
+    List<CompletableFuture<TierCoverage>> calls = new ArrayList<>();
+    for (TierClient client : clients) {
+      if (client != null && !client.coverage().described()) {
+        calls.add(client.refreshCoverage(timeout));
+      }
+    }
+    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]));
+  }
+
   /** Closes the channels this fleet created. */
   @Override
   public void close() {
