@@ -181,7 +181,7 @@ public final class EvaluationPipeline {
       fleetComparison(config.modelDir()).ifPresent(extra::add);
       List<ModelCard.BaselineSummary> baselines =
           baselines(ds, scan.knownHosts(), testKept.examples(), categories, meta, options, extra);
-      tierBaselines(policy, ds, devKept.examples(), testKept.examples(), categories, options, extra)
+      tierBaselines(policy, ds, devKept.examples(), testKept.examples(), categories, thresholds, options, extra)
           .forEach(baselines::add);
       String manifestSha = Files.isRegularFile(ds.dir().resolve(DatasetVersion.MANIFEST))
           ? Sha256.ofFile(ds.dir().resolve(DatasetVersion.MANIFEST)) : "";
@@ -307,7 +307,7 @@ public final class EvaluationPipeline {
   /** The tier's own baselines (ScorerProvider#baselines), thresholds chosen on dev by the policy. */
   private List<ModelCard.BaselineSummary> tierBaselines(
       EvaluationPolicy policy, DatasetVersion ds, List<Example> dev, List<Example> test, List<String> categories,
-      EvalOptions options, List<String> caveats) {
+      ThresholdSet modelThresholds, EvalOptions options, List<String> caveats) {
     java.util.Optional<ScorerProvider> provider = ScorerFactory.provider(config.tier());
     if (provider.isEmpty() || !config.tierBaselines()) {
       return List.of();
@@ -323,13 +323,24 @@ public final class EvaluationPipeline {
     List<ModelCard.BaselineSummary> out = new ArrayList<>();
     for (TierBaseline b : offered) {
       try (PredictionSource source = b.source()) {
-        say("baseline " + b.name() + ": scoring dev and " + config.split());
-        Kept devB = drop(dev, source.score(dev, categories));
-        Kept testB = drop(test, source.score(test, categories));
-        ThresholdSet t = ThresholdSelector.select(DevSplit.of(devB.examples(), devB.scores()), policy.thresholds(),
-            fast, ds.id(), "raw");
-        out.add(BaselineSummaries.of(b.name(), b.description() + " Thresholds chosen on dev by the model's policy.",
-            true, ds.id(), Evaluator.evaluate(testB.examples(), testB.scores(), t.values(), fast)));
+        Kept testB;
+        Map<String, Double> at;
+        String how;
+        if (b.atModelThresholds()) {
+          say("baseline " + b.name() + ": scoring " + config.split());
+          testB = drop(test, source.score(test, categories));
+          at = modelThresholds.values();
+          how = " Decided at the model's thresholds.";
+        } else {
+          say("baseline " + b.name() + ": scoring dev and " + config.split());
+          Kept devB = drop(dev, source.score(dev, categories));
+          testB = drop(test, source.score(test, categories));
+          at = ThresholdSelector.select(DevSplit.of(devB.examples(), devB.scores()), policy.thresholds(),
+              fast, ds.id(), "raw").values();
+          how = " Thresholds chosen on dev by the model's policy.";
+        }
+        out.add(BaselineSummaries.of(b.name(), b.description() + how, true, ds.id(),
+            Evaluator.evaluate(testB.examples(), testB.scores(), at, fast)));
       } catch (RuntimeException e) {
         caveats.add("Baseline " + b.name() + " failed: " + e.getMessage());
       }

@@ -6,7 +6,10 @@ import dev.sieve.eval.scoring.ScorerProvider;
 import dev.sieve.url.UrlTierScorer;
 import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
+import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.eval.scoring.TierBaseline;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Offers the url tier's lexical model to the eval module ({@code ./sieve eval run --tier url}), so
@@ -36,10 +39,19 @@ public final class UrlScorerProvider implements ScorerProvider {
 
   @Override
   public TierScorer create(ScorerContext context) {
+    return UrlTierScorer.modelProbabilities(ModelArtifacts.load(modelDir(context)));
+  }
+
+  /** The model as deployed (table + model) and UT1's adult expressions, on the card's split. */
+  @Override
+  public List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) {
+    return UrlCardBaselines.of(ModelArtifacts.load(modelDir(context)), dataset);
+  }
+
+  private static Path modelDir(ScorerContext context) {
     Path root = context.home().resolve("models").resolve(LexicalUrlModel.NAME);
-    Path modelDir = context.modelDir().orElseGet(() -> ModelArtifacts.released(root).orElseThrow(() ->
+    return context.modelDir().orElseGet(() -> ModelArtifacts.released(root).orElseThrow(() ->
         new IllegalStateException("no released url model: " + root.resolve(ModelArtifacts.RELEASED)
             + " is missing (pass --model-dir)")));
-    return UrlTierScorer.modelProbabilities(ModelArtifacts.load(modelDir));
   }
 }

@@ -26,6 +26,7 @@ import dev.sieve.url.train.UrlModelTrainer;
 import io.grpc.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -63,6 +64,40 @@ class UrlScorerProviderTest {
   void removeThresholds() throws Exception {
     Files.deleteIfExists(dir.resolve(ServedThresholds.FILE));
     Files.deleteIfExists(modelRoot.resolve(ModelArtifacts.RELEASED));
+  }
+
+  @Test
+  void theCardGetsTheTierAsDeployedAndUt1sAdultExpressions() throws Exception {
+    DatasetVersion tableData = DatasetVersion.open(FixtureDatasets.install("table", home.resolve("card-table")));
+    List<dev.sieve.eval.scoring.TierBaseline> baselines = ScorerFactory.provider("url").orElseThrow()
+        .baselines(ScorerContext.of(home, dir), tableData);
+    assertThat(baselines).extracting(dev.sieve.eval.scoring.TierBaseline::name)
+        .containsExactly("as_deployed", "ut1_adult_expressions");
+    List<dev.sieve.eval.Example> examples = List.of(
+        dev.sieve.eval.Example.of("domain:www.pokerstars.com", "test", Set.of("gambling"), Set.of("gambling")),
+        dev.sieve.eval.Example.of("domain:" + UNLISTED, "test", Set.of("gambling"), Set.of("gambling")),
+        dev.sieve.eval.Example.of("domain:overlap.com", "test", Set.of("adult"), Set.of("adult")),
+        dev.sieve.eval.Example.of("domain:free-porn-videos.example", "test", Set.of("adult"), Set.of("adult")));
+    double modelScore;
+    TierScorer model = ScorerFactory.create("url", ScorerContext.of(home, dir));
+    modelScore = model.score(ScoreRequest.newBuilder().setUrl("https://" + UNLISTED + "/").build()).getScoresList()
+        .stream().filter(x -> x.getCategory().equals("gambling")).findFirst().orElseThrow().getScore();
+    try (var deployed = baselines.get(0).source(); var ut1 = baselines.get(1).source()) {
+      double[] gambling = deployed.score(withInputs(examples), List.of("gambling", "adult")).scores().get("gambling");
+      assertThat(gambling[0]).as("listed parent domain (train split)").isEqualTo(1.0);
+      assertThat(gambling[1]).as("unlisted: the model").isCloseTo(modelScore, org.assertj.core.data.Offset.offset(1e-9));
+      double[] adult = deployed.score(withInputs(examples), List.of("adult")).scores().get("adult");
+      assertThat(adult[2]).as("a test-split host is not in the table").isLessThan(1.0);
+      double[] keyword = ut1.score(withInputs(examples), List.of("adult", "gambling")).scores().get("adult");
+      assertThat(keyword[3]).isEqualTo(1.0);
+      assertThat(keyword[0]).isEqualTo(0.0);
+    }
+  }
+
+  /** Examples as the evaluation builds them from domain records: the host is the input. */
+  private static List<dev.sieve.eval.Example> withInputs(List<dev.sieve.eval.Example> in) {
+    return in.stream().map(e -> new dev.sieve.eval.Example(e.id(), e.id().substring("domain:".length()), e.split(),
+        e.labels(), e.scope(), java.util.Map.of("input", List.of("url")), java.util.Map.of(), List.of(), false)).toList();
   }
 
   @Test
