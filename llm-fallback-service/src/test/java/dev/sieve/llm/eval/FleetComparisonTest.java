@@ -52,58 +52,45 @@ class FleetComparisonTest {
 
   @Test
   void comparesMergedVerdictsWithEachTierAlone() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name).directExecutor().addService(new FakeRouter()).build().start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    try {
-      List<FleetComparison.Item> items = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        items.add(new FleetComparison.Item("c" + i, "https://casino" + i + ".example/", null, Map.of("gambling", true)));
-        items.add(new FleetComparison.Item("n" + i, "https://news" + i + ".example/", null, Map.of("gambling", false)));
-      }
-      FleetComparison.Result result =
-          new FleetComparison(ClassifierGrpc.newBlockingStub(channel), List.of("url", "llm"), 2, 5000).run(items);
-      Map<String, FleetComparison.Cell> gambling = result.cells().get("gambling");
-      assertThat(gambling.get("url only").averagePrecision()).isCloseTo(1.0, within(1e-12));
-      assertThat(gambling.get("llm only").averagePrecision()).isCloseTo(0.5, within(1e-12));
-      assertThat(gambling.get(FleetComparison.MERGED).averagePrecision()).isCloseTo(1.0, within(1e-12));
-      assertThat(gambling.get("url only").covered()).isEqualTo(10);
-      assertThat(result.bestSingleTier("gambling")).isCloseTo(1.0, within(1e-12));
-      assertThat(FleetComparison.markdown(result)).contains("| gambling | 5 / 5 |").contains("+0.000");
-      assertThat(result.checks().get("gambling").status()).as("5 positives < 30").isEqualTo(FleetComparison.INSUFFICIENT);
-    } finally {
-      channel.shutdownNow();
-      server.shutdownNow();
-    }
+    FleetComparison.Result result = run(new FakeRouter(), 5, 30);
+    Map<String, FleetComparison.Cell> gambling = result.cells().get("gambling");
+    assertThat(gambling.get("url only").averagePrecision()).isCloseTo(1.0, within(1e-12));
+    assertThat(gambling.get("llm only").averagePrecision()).isCloseTo(0.5, within(1e-12));
+    assertThat(gambling.get(FleetComparison.MERGED).averagePrecision()).isCloseTo(1.0, within(1e-12));
+    assertThat(gambling.get("url only").covered()).isEqualTo(10);
+    assertThat(result.bestSingleTier("gambling")).isCloseTo(1.0, within(1e-12));
+    assertThat(FleetComparison.markdown(result)).contains("| gambling | 5 / 5 |").contains("+0.000");
+    assertThat(result.checks().get("gambling").status()).as("5 positives < 30").isEqualTo(FleetComparison.INSUFFICIENT);
   }
 
   @Test
   void aMergeWorseThanTheBestTierIsCalledWorseAndAnEqualOneIsNot() throws Exception {
-    assertThat(run(new FakeRouter()).checks().get("gambling").status()).isEqualTo(FleetComparison.NOT_WORSE);
+    assertThat(run(new FakeRouter(), 8, 5).checks().get("gambling").status()).isEqualTo(FleetComparison.NOT_WORSE);
     FleetComparison.Check worse = run(new FakeRouter() {
       @Override
       double merged(double url, double llm) {
         return llm; // a merge that follows the backwards tier
       }
-    }).checks().get("gambling");
+    }, 8, 5).checks().get("gambling");
     assertThat(worse.status()).isEqualTo(FleetComparison.WORSE);
     assertThat(worse.bestTier()).isEqualTo("url only");
     assertThat(worse.delta()).isNegative();
     assertThat(worse.upper()).isNegative();
   }
 
-  private static FleetComparison.Result run(FakeRouter router) throws Exception {
+  /** {@code pairs} gambling/news pairs through {@code router}; fewer positives than {@code minPositives}: no verdict. */
+  private static FleetComparison.Result run(FakeRouter router, int pairs, int minPositives) throws Exception {
     String name = InProcessServerBuilder.generateName();
     Server server = InProcessServerBuilder.forName(name).directExecutor().addService(router).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     try {
       List<FleetComparison.Item> items = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
+      for (int i = 0; i < pairs; i++) {
         items.add(new FleetComparison.Item("c" + i, "https://casino" + i + ".example/", null, Map.of("gambling", true)));
         items.add(new FleetComparison.Item("n" + i, "https://news" + i + ".example/", null, Map.of("gambling", false)));
       }
       return new FleetComparison(ClassifierGrpc.newBlockingStub(channel), List.of("url", "llm"), 2, 5000)
-          .statistics(5, 200, 7).run(items);
+          .statistics(minPositives, 200, 7).run(items);
     } finally {
       channel.shutdownNow();
       server.shutdownNow();
