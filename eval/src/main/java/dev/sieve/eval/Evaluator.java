@@ -230,7 +230,7 @@ public final class Evaluator {
         splitOf(examples), n, background, options.minPositives(), resamples, options.seed(),
         options.confidence(), results,
         microAvg, macroAvg, over, confusion,
-        SliceAnalyzer.tables(examples, categories, decided, blocked, status));
+        SliceAnalyzer.tables(examples, categories, decided, blocked, status, options.blockingCategories()));
   }
 
   static String splitOf(List<Example> examples) {

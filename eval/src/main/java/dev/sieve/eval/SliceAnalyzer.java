@@ -31,7 +31,7 @@ final class SliceAnalyzer {
 
   static List<SliceTable> tables(
       List<Example> examples, List<String> categories, boolean[][] decided, boolean[] blocked,
-      String[] status) {
+      String[] status, java.util.Set<String> blocking) {
     TreeSet<String> dims = new TreeSet<>();
     examples.forEach(e -> dims.addAll(e.slices().keySet()));
     List<String> ordered = new ArrayList<>();
@@ -58,14 +58,14 @@ final class SliceAnalyzer {
         boolean keep = dim.equals("protected") || r < MAX_ROWS - 1 || entries.size() == MAX_ROWS;
         if (keep) {
           rows.add(row(entries.get(r).getKey(), entries.get(r).getValue(), examples, categories,
-              decided, blocked, status));
+              decided, blocked, status, blocking));
         } else {
           other.addAll(entries.get(r).getValue());
         }
       }
       if (!other.isEmpty()) {
         rows.add(row(OTHER, new ArrayList<>(new TreeSet<>(other)), examples, categories, decided,
-            blocked, status));
+            blocked, status, blocking));
       }
       if (dim.equals("protected")) {
         List<Integer> bg = new ArrayList<>();
@@ -75,7 +75,7 @@ final class SliceAnalyzer {
           }
         }
         if (!bg.isEmpty()) {
-          rows.add(row(ORDINARY, bg, examples, categories, decided, blocked, status));
+          rows.add(row(ORDINARY, bg, examples, categories, decided, blocked, status, blocking));
         }
       }
       out.add(new SliceTable(dim, rows));
@@ -85,8 +85,10 @@ final class SliceAnalyzer {
 
   private static SliceRow row(
       String value, List<Integer> idx, List<Example> examples, List<String> categories,
-      boolean[][] decided, boolean[] blocked, String[] status) {
+      boolean[][] decided, boolean[] blocked, String[] status, java.util.Set<String> blocking) {
     long positives = 0;
+    long shouldAllow = 0;
+    long overBlocked = 0;
     long pairs = 0;
     long hits = 0;
     long nBlocked = 0;
@@ -113,6 +115,12 @@ final class SliceAnalyzer {
       if (blocked[i]) {
         nBlocked++;
       }
+      if (e.labels().stream().noneMatch(blocking::contains)) {
+        shouldAllow++;
+        if (blocked[i]) {
+          overBlocked++;
+        }
+      }
     }
     int top = -1;
     for (int c = 0; c < categories.size(); c++) {
@@ -124,6 +132,9 @@ final class SliceAnalyzer {
     return new SliceRow(value, idx.size(), positives,
         pairs == 0 ? null : (double) hits / pairs,
         Estimate.of(rate, Wilson.interval(nBlocked, idx.size())),
-        top < 0 ? "" : categories.get(top));
+        top < 0 ? "" : categories.get(top),
+        shouldAllow,
+        shouldAllow == 0 ? Estimate.of(Double.NaN, Wilson.interval(0, 0))
+            : Estimate.of((double) overBlocked / shouldAllow, Wilson.interval(overBlocked, shouldAllow)));
   }
 }

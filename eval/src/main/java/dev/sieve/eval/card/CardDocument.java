@@ -162,9 +162,10 @@ final class CardDocument {
       List<List<String>> sr = new ArrayList<>();
       for (SliceRow r : t.rows()) {
         sr.add(List.of(r.value(), Fmt.count(r.examples()), Fmt.count(r.positives()), Fmt.num(r.recall()),
-            Fmt.pct(r.blockRate()), r.topFlagged()));
+            Fmt.pct(r.blockRate()), Fmt.count(r.shouldAllow()), Fmt.pct(r.overBlockRate()), r.topFlagged()));
       }
-      d.table(List.of("Value", "Items", "With positives", "Recall", "Block rate [95% CI]", "Most flagged"), sr);
+      d.table(List.of("Value", "Items", "With positives", "Recall", "Block rate [95% CI]",
+          "No blocking label", "Of those blocked [95% CI]", "Most flagged"), sr);
     }
     d.h(3, "Multi-label confusion (per category, at the threshold)");
     List<List<String>> mc = new ArrayList<>();

@@ -240,11 +240,16 @@ public final class ReleaseGate {
         if (r.value().startsWith("(")) {
           continue; // the ordinary-sites reference row
         }
-        if (gate.maxProtectedBlockRate() != null) {
-          ceiling(f, "protected slice " + r.value(), "block_rate", r.blockRate(), gate.maxProtectedBlockRate(), split);
+        // Over-blocking is what a protected slice guards against: items no blocking category labels.
+        if (r.overBlockRate() == null) {
+          f.add(warn("protected slice " + r.value() + ": the card has no over_block_rate (generated before it"
+              + " existed); re-run ./sieve eval run"));
+        } else if (gate.maxProtectedBlockRate() != null) {
+          ceiling(f, "protected slice " + r.value(), "over_block_rate", r.overBlockRate(), gate.maxProtectedBlockRate(), split);
         } else {
-          f.add(info("protected slice " + r.value() + " block_rate " + fmt(r.blockRate().value())
-              + " over " + r.examples() + " items" + split + " (reported; no ceiling set)"));
+          f.add(info("protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
+              + " over " + r.shouldAllow() + " items with no blocking label (block_rate " + fmt(r.blockRate().value())
+              + " over all " + r.examples() + ")" + split + " (reported; no ceiling set)"));
         }
       }
     }
