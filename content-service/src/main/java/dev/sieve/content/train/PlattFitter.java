@@ -1,11 +1,12 @@
 package dev.sieve.content.train;
 
 import dev.sieve.content.model.PlattCalibration;
+import dev.sieve.core.scoring.PlattScaling;
 
 /**
- * Fits Platt scaling, sigmoid(a * logit + b), by Newton's method on the log loss, with Platt's
- * smoothed targets ((N+ + 1)/(N+ + 2) and 1/(N- + 2)) so that a separable dev set does not push the
- * slope to infinity.
+ * Platt scaling of the head's logits for the content model's config (core {@link PlattScaling}),
+ * falling back to {@link PlattCalibration#IDENTITY} when either class is missing or the fit is
+ * unusable (a non-positive slope would invert the ranking).
  */
 public final class PlattFitter {
 
@@ -13,51 +14,14 @@ public final class PlattFitter {
 
   /** Fitted calibration, or {@link PlattCalibration#IDENTITY} when either class is missing. */
   public static PlattCalibration fit(double[] logits, int[] labels) {
-    int positives = 0;
-    for (int label : labels) {
-      positives += label;
+    boolean[] positive = new boolean[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      positive[i] = labels[i] == 1;
     }
-    int negatives = labels.length - positives;
-    if (positives == 0 || negatives == 0) {
+    double[] ab = PlattScaling.fit(logits, positive);
+    if (!Double.isFinite(ab[0]) || !Double.isFinite(ab[1]) || ab[0] <= 0) {
       return PlattCalibration.IDENTITY;
     }
-    double hiTarget = (positives + 1.0) / (positives + 2.0);
-    double loTarget = 1.0 / (negatives + 2.0);
-    double a = 1.0;
-    double b = 0.0;
-    double lambda = 1e-6;
-    for (int iteration = 0; iteration < 100; iteration++) {
-      double ga = lambda * (a - 1);
-      double gb = 0;
-      double haa = lambda;
-      double hab = 0;
-      double hbb = lambda;
-      for (int i = 0; i < logits.length; i++) {
-        double t = labels[i] == 1 ? hiTarget : loTarget;
-        double p = PlattCalibration.sigmoid(a * logits[i] + b);
-        double d = p - t;
-        double w = Math.max(p * (1 - p), 1e-12);
-        ga += d * logits[i];
-        gb += d;
-        haa += w * logits[i] * logits[i];
-        hab += w * logits[i];
-        hbb += w;
-      }
-      double det = haa * hbb - hab * hab;
-      if (Math.abs(det) < 1e-18) {
-        break;
-      }
-      double da = (hbb * ga - hab * gb) / det;
-      double db = (haa * gb - hab * ga) / det;
-      a -= da;
-      b -= db;
-      if (Math.abs(da) < 1e-9 && Math.abs(db) < 1e-9) {
-        break;
-      }
-    }
-    if (!Double.isFinite(a) || !Double.isFinite(b) || a <= 0) {
-      return PlattCalibration.IDENTITY;
-    }
-    return new PlattCalibration(a, b);
+    return new PlattCalibration(ab[0], ab[1]);
   }
 }
