@@ -1,5 +1,6 @@
 package dev.sieve.content.train;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -75,71 +76,24 @@ public final class Metrics {
    * it); tied scores are one step. NaN without positives.
    */
   public static double averagePrecision(double[] scores, int[] labels) {
-    int positives = 0;
-    for (int label : labels) {
-      positives += label;
-    }
-    if (positives == 0) {
-      return Double.NaN;
-    }
-    Integer[] order = sortedDescending(scores);
-    double ap = 0;
-    int tp = 0;
-    int seen = 0;
-    double previousRecall = 0;
-    int i = 0;
-    while (i < order.length) {
-      double score = scores[order[i]];
-      while (i < order.length && scores[order[i]] == score) {
-        tp += labels[order[i]];
-        seen++;
-        i++;
-      }
-      double recall = (double) tp / positives;
-      double precision = (double) tp / seen;
-      ap += (recall - previousRecall) * precision;
-      previousRecall = recall;
-    }
-    return ap;
+    return BinaryMetrics.averagePrecision(scores, positive(labels));
   }
 
-  /** Expected calibration error with equal-width bins over [0, 1]. */
+  /** Expected calibration error with equal-width bins over [0, 1]; NaN without examples. */
   public static double expectedCalibrationError(double[] probabilities, int[] labels, int bins) {
-    if (probabilities.length == 0) {
-      return Double.NaN;
-    }
-    double[] confidence = new double[bins];
-    double[] accuracy = new double[bins];
-    int[] count = new int[bins];
-    for (int i = 0; i < probabilities.length; i++) {
-      int bin = Math.min(bins - 1, (int) (probabilities[i] * bins));
-      confidence[bin] += probabilities[i];
-      accuracy[bin] += labels[i];
-      count[bin]++;
-    }
-    double ece = 0;
-    for (int b = 0; b < bins; b++) {
-      if (count[b] > 0) {
-        ece += (double) count[b] / probabilities.length * Math.abs(accuracy[b] / count[b] - confidence[b] / count[b]);
-      }
-    }
-    return ece;
+    return probabilities.length == 0 ? Double.NaN
+        : BinaryMetrics.expectedCalibrationError(probabilities, positive(labels), bins);
   }
 
   /** Reliability diagram data: per bin [mean predicted, observed rate, count]. */
   public static double[][] reliability(double[] probabilities, int[] labels, int bins) {
-    double[][] out = new double[bins][3];
-    for (int i = 0; i < probabilities.length; i++) {
-      int bin = Math.min(bins - 1, (int) (probabilities[i] * bins));
-      out[bin][0] += probabilities[i];
-      out[bin][1] += labels[i];
-      out[bin][2]++;
-    }
-    for (double[] row : out) {
-      if (row[2] > 0) {
-        row[0] /= row[2];
-        row[1] /= row[2];
-      }
+    return BinaryMetrics.reliability(probabilities, positive(labels), bins);
+  }
+
+  private static boolean[] positive(int[] labels) {
+    boolean[] out = new boolean[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      out[i] = labels[i] == 1;
     }
     return out;
   }
@@ -183,11 +137,6 @@ public final class Metrics {
   }
 
   static Integer[] sortedDescending(double[] scores) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-    return order;
+    return BinaryMetrics.byScoreDescending(scores);
   }
 }

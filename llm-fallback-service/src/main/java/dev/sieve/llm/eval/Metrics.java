@@ -1,5 +1,6 @@
 package dev.sieve.llm.eval;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
@@ -20,37 +21,7 @@ public final class Metrics {
 
   /** Average precision (area under the precision-recall curve, step-wise); NaN without positives. */
   public static double averagePrecision(double[] scores, boolean[] positive) {
-    Integer[] order = order(scores);
-    int totalPos = 0;
-    for (boolean p : positive) {
-      if (p) {
-        totalPos++;
-      }
-    }
-    if (totalPos == 0) {
-      return Double.NaN;
-    }
-    double ap = 0;
-    int tp = 0;
-    int fp = 0;
-    double previousRecall = 0;
-    int i = 0;
-    while (i < order.length) {
-      double s = scores[order[i]];
-      while (i < order.length && scores[order[i]] == s) {
-        if (positive[order[i]]) {
-          tp++;
-        } else {
-          fp++;
-        }
-        i++;
-      }
-      double recall = tp / (double) totalPos;
-      double precision = tp / (double) (tp + fp);
-      ap += (recall - previousRecall) * precision;
-      previousRecall = recall;
-    }
-    return ap;
+    return BinaryMetrics.averagePrecision(scores, positive);
   }
 
   /** ROC AUC (probability a random positive outranks a random negative, ties count half). */

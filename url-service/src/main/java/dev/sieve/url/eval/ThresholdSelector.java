@@ -1,5 +1,7 @@
 package dev.sieve.url.eval;
 
+import dev.sieve.core.metrics.BinaryMetrics;
+
 /**
  * Chooses a category's decision threshold on the dev split: the threshold with the best F1 among
  * those that flag at most {@code maxBackgroundFlagRate} of the dev background hosts (ordinary

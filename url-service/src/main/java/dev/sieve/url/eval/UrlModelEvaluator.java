@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.Split;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;

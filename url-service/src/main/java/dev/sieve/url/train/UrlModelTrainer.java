@@ -4,7 +4,7 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
-import dev.sieve.url.eval.BinaryMetrics;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.scoring.PlattScaling;
 import dev.sieve.url.eval.ThresholdSelector;
 import dev.sieve.url.features.FeatureConfig;

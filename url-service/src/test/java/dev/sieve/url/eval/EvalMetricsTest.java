@@ -3,6 +3,7 @@ package dev.sieve.url.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.scoring.PlattScaling;
 import dev.sieve.url.train.UrlModelTrainer;
 import java.util.Random;

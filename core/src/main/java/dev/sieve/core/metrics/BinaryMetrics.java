@@ -1,4 +1,4 @@
-package dev.sieve.url.eval;
+package dev.sieve.core.metrics;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -7,7 +7,9 @@ import java.util.Random;
  * Binary classification metrics over scored examples: the numbers a model card reports per category.
  *
  * <p>Pure functions over arrays so that dev-time threshold selection, test-time evaluation and the
- * baselines all compute precision, recall and AUPRC the same way.
+ * baselines all compute precision, recall and AUPRC the same way. It lives in core because every
+ * tier's trainer reports these numbers in its training report (the eval module's standard card
+ * computes its own over whole examples); one copy keeps the three trainers' definitions equal.
  */
 public final class BinaryMetrics {
 
@@ -76,7 +78,7 @@ public final class BinaryMetrics {
   }
 
   /** Indices sorted by score, highest first (ties by index for determinism). */
-  static Integer[] byScoreDescending(double[] scores) {
+  public static Integer[] byScoreDescending(double[] scores) {
     Integer[] idx = new Integer[scores.length];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
