@@ -178,11 +178,24 @@ public final class FleetComparisonCommand implements SieveCommand {
     if (!domains && !textInputs) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--inputs must be texts, domains or all");
     }
+    List<FleetComparison.Item> items = new ArrayList<>();
+    // Each file is read only when its inputs were asked for (the domains file is the large one).
+    if (domains) {
+      domainItems(data, items);
+    }
+    if (textInputs) {
+      textItems(data, items);
+    }
+    return items;
+  }
+
+  /** Up to --per-category test hosts per label (and emerging source lists) plus background hosts. */
+  private void domainItems(DatasetVersion data, List<FleetComparison.Item> items) {
     List<String> core = Taxonomy.v1().ids();
     Map<String, Reservoir<DomainRecord>> hostsByCategory = new LinkedHashMap<>();
     Reservoir<DomainRecord> background = new Reservoir<>(negatives, seed);
     data.forEachDomain(r -> {
-      if (!domains || Split.parse(r.split()) != evaluated) {
+      if (Split.parse(r.split()) != evaluated) {
         return;
       }
       for (String label : r.labels()) {
@@ -198,11 +211,10 @@ public final class FleetComparisonCommand implements SieveCommand {
       }
     });
     data.forEachBackground(r -> {
-      if (domains && Split.parse(r.split()) == evaluated) {
+      if (Split.parse(r.split()) == evaluated) {
         background.offer(r);
       }
     });
-    List<FleetComparison.Item> items = new ArrayList<>();
     List<String> everything = new ArrayList<>(core);
     everything.add("ai_chatbots");
     everything.add("cheating");
@@ -219,9 +231,14 @@ public final class FleetComparisonCommand implements SieveCommand {
         items.add(new FleetComparison.Item(r.host(), "https://" + r.host() + "/", null, labels));
       }
     });
+  }
+
+  /** Up to --per-category positive and --negatives in-scope negative test texts per core category. */
+  private void textItems(DatasetVersion data, List<FleetComparison.Item> items) {
+    List<String> core = Taxonomy.v1().ids();
     Map<String, Reservoir<TextRecord>> texts = new LinkedHashMap<>();
     data.forEachText(r -> {
-      if (!textInputs || Split.parse(r.split()) != evaluated) {
+      if (Split.parse(r.split()) != evaluated) {
         return;
       }
       for (String c : core) {
@@ -243,7 +260,6 @@ public final class FleetComparisonCommand implements SieveCommand {
       }
       items.add(new FleetComparison.Item(r.id(), null, r.text(), labels));
     }
-    return items;
   }
 
   public static void main(String[] args) {
