@@ -1,23 +1,19 @@
 package dev.sieve.content.eval;
 
-import dev.sieve.content.train.NgramBaselineSource;
-import dev.sieve.core.data.DatasetVersion;
-import dev.sieve.eval.scoring.TierBaseline;
-import java.util.List;
-
 import dev.sieve.content.ContentTier;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.serve.BatcherConfig;
-import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.content.train.NgramBaselineSource;
+import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.scoring.TierScorer;
+import dev.sieve.eval.scoring.OwnedScorer;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerProvider;
-import dev.sieve.proto.v1.ScoreRequest;
-import dev.sieve.proto.v1.ScoreResponse;
-import dev.sieve.proto.v1.TierDescription;
+import dev.sieve.eval.scoring.TierBaseline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Offers the content tier to the eval module ({@code ./sieve eval run --tier content}), so a
@@ -57,35 +53,6 @@ public final class ContentScorerProvider implements ScorerProvider {
     ContentTier tier = ContentTier.open(new ContentTier.Options(
         modelDir, false, sessions, new BatcherConfig(maxBatch, Duration.ofMillis(5), queue, 1),
         ExtractionLimits.defaults()));
-    return new OwningScorer(tier);
-  }
-
-  /** The tier's scorer, closing encoder and head with it. */
-  static final class OwningScorer implements TierScorer, AutoCloseable {
-    private final ContentTier tier;
-
-    OwningScorer(ContentTier tier) {
-      this.tier = tier;
-    }
-
-    @Override
-    public String tier() {
-      return tier.scorer().tier();
-    }
-
-    @Override
-    public TierDescription describe() {
-      return tier.scorer().describe();
-    }
-
-    @Override
-    public ScoreResponse score(ScoreRequest request) throws ScoringException {
-      return tier.scorer().scoreProbabilities(request);
-    }
-
-    @Override
-    public void close() {
-      tier.close();
-    }
+    return new OwnedScorer(tier.scorer(), tier.scorer()::scoreProbabilities, tier);
   }
 }

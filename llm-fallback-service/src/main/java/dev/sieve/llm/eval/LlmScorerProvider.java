@@ -1,7 +1,7 @@
 package dev.sieve.llm.eval;
 
-import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.scoring.TierScorer;
+import dev.sieve.eval.scoring.OwnedScorer;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerProvider;
 import dev.sieve.llm.LlmFallbackServiceMain;
@@ -10,9 +10,6 @@ import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.embedded.EmbeddedModel;
 import dev.sieve.llm.embedded.EmbeddingBackend;
 import dev.sieve.llm.input.InputRenderer;
-import dev.sieve.proto.v1.ScoreRequest;
-import dev.sieve.proto.v1.ScoreResponse;
-import dev.sieve.proto.v1.TierDescription;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,43 +72,12 @@ public final class LlmScorerProvider implements ScorerProvider {
           EmbeddedModel.scorer(LlmFallbackServiceMain.maxChunks(), pool), Optional.of(calibration),
           EmbeddedModel.Scale.PROBABILITY, Integer.parseInt(options.getOrDefault("max-in-flight", "64")));
       backend.warmUp(catalog);
-      return new OwningScorer(
-          new LlmTierScorer(() -> catalog, backend, new InputRenderer(), LlmFallbackServiceMain.defaultBudget()),
-          pool);
+      LlmTierScorer scorer =
+          new LlmTierScorer(() -> catalog, backend, new InputRenderer(), LlmFallbackServiceMain.defaultBudget());
+      return new OwnedScorer(scorer, scorer::score, pool::shutdownNow);
     } catch (Exception | Error e) {
       pool.shutdownNow();
       throw e;
-    }
-  }
-
-  /** The tier's scorer, stopping the encoder's threads with it. */
-  static final class OwningScorer implements TierScorer, AutoCloseable {
-    private final TierScorer scorer;
-    private final ExecutorService pool;
-
-    OwningScorer(TierScorer scorer, ExecutorService pool) {
-      this.scorer = scorer;
-      this.pool = pool;
-    }
-
-    @Override
-    public String tier() {
-      return scorer.tier();
-    }
-
-    @Override
-    public TierDescription describe() {
-      return scorer.describe();
-    }
-
-    @Override
-    public ScoreResponse score(ScoreRequest request) throws ScoringException {
-      return scorer.score(request);
-    }
-
-    @Override
-    public void close() {
-      pool.shutdownNow();
     }
   }
 }
