@@ -27,8 +27,10 @@ public record ThresholdSet(
     String scoreSpace,
     Map<String, ThresholdChoice> categories) {
 
-  public static final String FORMAT = "sieve-thresholds/1";
-  public static final String FILE = "thresholds.json";
+  /** The format and file serving reads (core {@code ServedThresholds}): one definition for both. */
+  public static final String FORMAT = dev.sieve.core.scoring.ServedThresholds.FORMAT;
+
+  public static final String FILE = dev.sieve.core.scoring.ServedThresholds.FILE;
 
   public ThresholdSet {
     categories = new TreeMap<>(categories);
