@@ -8,7 +8,6 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.util.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,32 +109,9 @@ public final class TrainContentCommand implements SieveCommand {
     return 0;
   }
 
-  /** The commit of the working tree ("+dirty" when uncommitted changes exist, "uncommitted" without HEAD). */
+  /** The commit of the working tree, "+dirty" when content-service has uncommitted changes. */
   static String codeCommit(Path home) {
-    String head = git(home, "rev-parse", "HEAD");
-    if (head == null || head.isBlank()) {
-      return "uncommitted (no HEAD in " + home + ")";
-    }
-    String status = git(home, "status", "--porcelain", "--", "content-service");
-    return head.strip() + (status != null && !status.isBlank() ? "+dirty" : "");
-  }
-
-  private static String git(Path home, String... args) {
-    try {
-      String[] command = new String[args.length + 3];
-      command[0] = "git";
-      command[1] = "-C";
-      command[2] = home.toString();
-      System.arraycopy(args, 0, command, 3, args.length);
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        return null;
-      }
-      return output;
-    } catch (Exception e) {
-      return null;
-    }
+    return dev.sieve.core.util.CodeCommit.of(home, "content-service");
   }
 
   public static void main(String[] args) {

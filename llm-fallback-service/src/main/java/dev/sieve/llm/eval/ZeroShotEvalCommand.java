@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -152,27 +151,7 @@ public final class ZeroShotEvalCommand implements SieveCommand {
 
   /** HEAD of {@code home}, "+dirty" when this module or the category files have uncommitted changes. */
   static String codeCommit(Path home) {
-    String head = git(home, "rev-parse", "HEAD");
-    if (head.isBlank()) {
-      return "unknown (no git HEAD in " + home + ")";
-    }
-    return head + (git(home, "status", "--porcelain", "--", "llm-fallback-service", "config/categories").isBlank()
-        ? "" : "+dirty");
-  }
-
-  private static String git(Path home, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", home.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
-    } catch (java.io.IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
+    return dev.sieve.core.util.CodeCommit.of(home, "llm-fallback-service", "config/categories");
   }
 
   public static void main(String[] args) {

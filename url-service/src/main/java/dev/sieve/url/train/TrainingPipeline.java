@@ -8,7 +8,6 @@ import dev.sieve.core.data.Split;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
-import dev.sieve.core.util.Sha256;
 import dev.sieve.url.eval.TrainingReportWriter;
 import dev.sieve.url.eval.UrlModelEvaluator;
 import dev.sieve.url.eval.UrlModelMetadata;
@@ -26,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The whole offline run behind {@code ./sieve train-url}: train on train, calibrate and threshold on
@@ -341,32 +339,8 @@ public final class TrainingPipeline {
     return ModelArtifacts.FILES.stream().mapToLong(f -> dir.resolve(f).toFile().length()).sum();
   }
 
-  /**
-   * {@code git rev-parse HEAD} in {@code dir}, marked when the url-service sources differ from that
-   * commit (the model then came from uncommitted code), or "unknown".
-   */
+  /** The commit of {@code dir}, "+dirty" when url-service's sources have uncommitted changes. */
   public static String codeCommit(Path dir) {
-    String head = git(dir, "rev-parse", "HEAD");
-    if (head == null || !head.matches("[0-9a-f]{40}")) {
-      return "unknown (no commit)";
-    }
-    String dirty = git(dir, "status", "--porcelain", "--", "url-service/src");
-    return dirty == null || dirty.isEmpty() ? head : head + " + uncommitted changes in url-service/src";
-  }
-
-  private static String git(Path dir, String... args) {
-    try {
-      java.util.List<String> command = new java.util.ArrayList<>();
-      command.add("git");
-      command.addAll(java.util.List.of(args));
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      return p.waitFor() == 0 ? out : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
+    return dev.sieve.core.util.CodeCommit.of(dir, "url-service/src");
   }
 }
