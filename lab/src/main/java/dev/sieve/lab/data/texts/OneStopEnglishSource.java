@@ -66,6 +66,7 @@ public final class OneStopEnglishSource extends OrdinaryTextSource {
       }
       TextDraft d = located(ordinary(ctx, id() + ":" + slug(article) + "-" + level, "news_article", text,
           false, false), label, line);
+      apply(d, requiredRow(ctx, "news"));
       d.group = "onestopenglish:" + slug(article);
       d.meta.put("title", article.replaceFirst("^WNL ", ""));
       d.meta.put("reading_level", level);
