@@ -3,7 +3,7 @@ package dev.sieve.router.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.sieve.core.util.Sha256;
+import dev.sieve.core.security.ApiKeys;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  *       - filter.district-a.example
  * </pre>
  *
- * <p>A plain SHA-256 (no salt, no stretching) is the right hash here: keys are 256-bit random
- * strings, not passwords, so there is nothing to brute-force, and the lookup must cost nanoseconds
- * on every call. The file holds no secret and may live in a ConfigMap, though a Secret is
+ * <p>A plain SHA-256 (no salt, no stretching, see {@link ApiKeys}) is the right hash here: keys are
+ * 256-bit random strings, not passwords, so there is nothing to brute-force, and the lookup must
+ * cost nanoseconds on every call. The file holds no secret and may live in a ConfigMap, though a Secret is
  * recommended. A key hash or identity listed for two tenants is an error: a credential names exactly
  * one tenant.
  */
@@ -59,9 +59,9 @@ public record TenantCredentials(Map<String, String> tenantByKeyHash, Map<String,
     return Optional.empty();
   }
 
-  /** The stored form of a key: {@code sha256:<hex>}. */
+  /** The stored form of a key: {@code sha256:<hex>} (core's {@link ApiKeys#hash}). */
   public static String hash(String apiKey) {
-    return "sha256:" + Sha256.of(apiKey);
+    return ApiKeys.hash(apiKey);
   }
 
   /**
