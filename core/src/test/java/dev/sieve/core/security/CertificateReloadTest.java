@@ -118,7 +118,7 @@ class CertificateReloadTest {
   private static GrpcServerLauncher start(ServerSecurity security) throws Exception {
     GrpcServerLauncher tier =
         GrpcServerLauncher.builder("tier").host("127.0.0.1").port(0).secure(security)
-            .addService(new ScorerService(new EchoScorer())).build().start();
+            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier())).build().start();
     tier.markServing();
     return tier;
   }

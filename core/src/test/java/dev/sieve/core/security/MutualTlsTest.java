@@ -47,7 +47,7 @@ class MutualTlsTest {
             .host("127.0.0.1")
             .port(0)
             .secure(ServerSecurity.configure("url-service", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL))
-            .addService(new ScorerService(new EchoScorer()))
+            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier()))
             .build()
             .start();
     tier.markServing();

@@ -14,6 +14,7 @@ import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
+import dev.sieve.router.support.StreamCollector;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -31,8 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,31 +131,15 @@ class TenantAuthenticationTest {
       assertThat(denied.getDescription()).contains("district-a").contains("district-b");
 
       // In a stream the item gets the error and the stream goes on.
-      List<ClassifyStreamResponse> items = new CopyOnWriteArrayList<>();
-      CompletableFuture<Void> done = new CompletableFuture<>();
+      StreamCollector collector = new StreamCollector();
       StreamObserver<ClassifyRequest> requests =
           ClassifierGrpc.newStub(channel)
               .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(KEY_A)))
-              .classifyStream(new StreamObserver<>() {
-                @Override
-                public void onNext(ClassifyStreamResponse value) {
-                  items.add(value);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                  done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                  done.complete(null);
-                }
-              });
+              .classifyStream(collector);
       requests.onNext(request("district-b").toBuilder().setRequestId("theirs").build());
       requests.onNext(request("").toBuilder().setRequestId("ours").build());
       requests.onCompleted();
-      done.get(20, TimeUnit.SECONDS);
+      List<ClassifyStreamResponse> items = collector.done.get(20, TimeUnit.SECONDS);
       assertThat(items).hasSize(2);
       ClassifyStreamResponse theirs = items.stream().filter(i -> i.getRequestId().equals("theirs")).findFirst().orElseThrow();
       ClassifyStreamResponse ours = items.stream().filter(i -> i.getRequestId().equals("ours")).findFirst().orElseThrow();

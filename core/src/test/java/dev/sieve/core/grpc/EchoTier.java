@@ -1,14 +1,17 @@
-package dev.sieve.core.security;
+package dev.sieve.core.grpc;
 
+import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierDescription;
 
-/** A tier that answers every request with one fixed score: the transport is what is under test. */
-final class EchoScorer implements TierScorer {
-
+/**
+ * A tier double for server tests: scores every URL 0.5 for "games", rejects the URL "bad" with
+ * INVALID_ARGUMENT and fails on "boom" like a bug would.
+ */
+public final class EchoTier implements TierScorer {
   @Override
   public String tier() {
     return "echo";
@@ -20,7 +23,13 @@ final class EchoScorer implements TierScorer {
   }
 
   @Override
-  public ScoreResponse score(ScoreRequest request) {
+  public ScoreResponse score(ScoreRequest request) throws ScoringException {
+    if (request.getUrl().equals("bad")) {
+      throw ScoringException.invalidArgument("bad url");
+    }
+    if (request.getUrl().equals("boom")) {
+      throw new IllegalStateException("bug");
+    }
     return ScoreResponse.newBuilder()
         .setTier("echo")
         .addScores(CategoryScore.newBuilder().setCategory("games").setScore(0.5))
