@@ -155,14 +155,15 @@ class OrdinaryTextFixtureTest {
     assertThat(List.of(adv.split(), ele.split())).containsOnly(intermediate.split());
     assertThat(intermediate.meta()).containsEntry("reading_level", "int").containsEntry("title", "Bees");
     assertThat(adv.kind()).isEqualTo("news_article");
-    assertThat(adv.labelScope()).containsExactly("*");
+    assertThat(adv.labelScope()).containsExactly("*", "news");
+    assertThat(adv.labels()).containsExactly("news");
 
     TextRecord teenAdv = texts.get("ordinary/onestopenglish:wnl-teen-health-adv");
-    assertThat(teenAdv.labels()).containsExactly("self_harm_help", "sex_education");
+    assertThat(teenAdv.labels()).containsExactly("news", "self_harm_help", "sex_education");
     assertThat(teenAdv.meta()).containsEntry("title", "Teen health")
         .containsEntry("topic_rule", "topic_sex_education:keywords,topic_self_harm_help:keywords");
     // the topic rules run per level: the elementary text does not mention eating disorders
-    assertThat(texts.get("ordinary/onestopenglish:wnl-teen-health-ele").labels()).containsExactly("sex_education");
+    assertThat(texts.get("ordinary/onestopenglish:wnl-teen-health-ele").labels()).containsExactly("news", "sex_education");
     assertThat(texts.get("ordinary/onestopenglish:wnl-teen-health-int").text())
         .isEqualTo("Schools will teach sexual health from age 11.\nCharities that help with eating disorders are happy.");
     assertThat(ofSource("ordinary/onestopenglish")).hasSize(6);
@@ -223,7 +224,8 @@ class OrdinaryTextFixtureTest {
     assertThat(ordinary).hasSize(23);
     for (TextRecord t : ordinary) {
       assertThat(t.labelScope()).as(t.id()).contains("*");
-      assertThat(t.labels()).as(t.id()).isSubsetOf("sex_education", "self_harm_help");
+      // Only ALLOW categories: the help categories, and news for the classroom news articles.
+      assertThat(t.labels()).as(t.id()).isSubsetOf("sex_education", "self_harm_help", "news");
       assertThat(t.labelScope()).as(t.id()).containsAll(t.labels());
       assertThat(t.group()).as(t.id()).doesNotStartWith("text:");
     }

@@ -162,11 +162,15 @@ class PipelineFixtureTest {
     TextRecord casino = texts.get("curlie:www.casino-royal.com");
     assertThat(casino.labels()).containsExactly("games", "shopping");
     // mapping v3: the (all) row makes every description ordinary text (scope "*"), on top of the
-    // categories the Curlie rows map to
-    assertThat(casino.labelScope()).containsExactly("*", "education", "games", "news", "shopping", "sports");
-    assertThat(casino.inScope("adult")).as("an adult negative again, as in v2").isTrue();
-    assertThat(texts.values().stream().filter(t -> t.source().equals("curlie")))
+    // categories the Curlie rows map to -- except rule S1: a casino is not ordinary text, so it keeps
+    // only its Curlie scope (no "*": not a gambling or adult negative) and is flagged.
+    assertThat(casino.labelScope()).containsExactly("education", "games", "news", "shopping", "sports");
+    assertThat(casino.inScope("gambling")).isFalse();
+    assertThat(casino.meta()).containsEntry("flags", "background_screened");
+    assertThat(texts.values().stream().filter(t -> t.source().equals("curlie") && !t.id().equals(casino.id())))
+        .isNotEmpty()
         .allSatisfy(t -> assertThat(t.labelScope()).contains("*"));
+    assertThat(texts.get("curlie:news.newsportal.com").inScope("adult")).as("an adult negative again, as in v2").isTrue();
     assertThat(casino.group()).isEqualTo("casino-royal.com");
     assertThat(casino.split()).isEqualTo(domains.get("casino-royal.com").split());
     assertThat(texts.get("curlie:news.newsportal.com").text()).isEqualTo("Newsportal\nDaily news & sports");

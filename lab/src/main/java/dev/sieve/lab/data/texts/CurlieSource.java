@@ -86,7 +86,13 @@ public final class CurlieSource extends TextSource {
           d.group = normalized.registeredDomain();
           d.meta.put("group_kind", "registered_domain");
           d.labelScope.addAll(scope);
-          all.ifPresent(r -> apply(d, r));
+          if (TopicRules.blockableSiteDescription(text)) {
+            // Rule S1: a site re-registered as porn, a casino or a dispensary since the annotation
+            // is not ordinary text: it keeps only the Curlie categories' scope, not "*".
+            d.flags.add("background_screened");
+          } else {
+            all.ifPresent(r -> apply(d, r));
+          }
           for (MappingRow r : rows) {
             apply(d, r);
           }
