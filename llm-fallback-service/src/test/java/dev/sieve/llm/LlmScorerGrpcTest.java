@@ -75,7 +75,8 @@ class LlmScorerGrpcTest {
     TierDescription description = stub.describe(DescribeRequest.getDefaultInstance());
     assertThat(description.getTier()).isEqualTo("llm");
     assertThat(description.getCategoriesList()).containsExactly(
-        "adult", "violence", "self_harm", "weapons", "drugs", "gambling", "hate", "ai_chatbots", "cheating");
+        "adult", "sex_education", "violence", "self_harm", "self_harm_help", "weapons", "drugs", "gambling", "hate",
+            "ai_chatbots", "cheating");
     assertThat(description.getModel().getName()).isEqualTo("llm-zero-shot");
     assertThat(description.getModel().getConfigHash()).hasSize(64);
   }

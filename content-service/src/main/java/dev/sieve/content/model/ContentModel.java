@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * page and for each chunk (the evidence).
  *
  * <p>Serving, offline evaluation and the benchmark all go through {@link #score(List)} (or {@link
- * #scoreEmbeddings(List)} when embeddings are cached), so the numbers in the model card come from the
- * code that serves.
+ * #scoreEmbeddings(List, List)} when embeddings are cached), so the numbers in the model card come
+ * from the code that serves. When the configuration fuses an n-gram model ({@link NgramModel}), each
+ * category's logit is {@code (1 - w) * head + w * ngram} before calibration, for the page (over its
+ * joined chunk texts) and for every chunk.
  *
  * <p>Chunk scores: each chunk is also run through the head alone (pooled over itself, so mean = max
  * = its embedding). That is the head's view of the chunk in isolation, a faithful "which paragraph
@@ -44,6 +46,8 @@ public final class ContentModel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContentModel.class);
 
   private final PlattCalibration[] calibrations;
+  private final double[] ngramWeights;
+  private final NgramModel ngram;
   private final double[] thresholds;
   private final Optional<ServedThresholds> servedThresholds;
 
@@ -54,6 +58,15 @@ public final class ContentModel implements AutoCloseable {
   public ContentModel(
       Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head,
       Optional<ServedThresholds> servedThresholds) {
+    this(directory, config, configSha256, encoder, head, servedThresholds, null);
+  }
+
+  /**
+   * @param ngram the n-gram model fused with the head (null when the configuration has none)
+   */
+  public ContentModel(
+      Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head,
+      Optional<ServedThresholds> servedThresholds, NgramModel ngram) {
     if (encoder != null && !encoder.id().equals(config.encoder())) {
       throw new IllegalStateException(
           "model " + config.name() + "/" + config.version() + " was trained on encoder '"
@@ -67,6 +80,17 @@ public final class ContentModel implements AutoCloseable {
     this.head = head;
     this.calibrations =
         config.categories().stream().map(CategoryConfig::calibration).toArray(PlattCalibration[]::new);
+    this.ngramWeights = config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
+    boolean fused = java.util.Arrays.stream(ngramWeights).anyMatch(w -> w != 0);
+    if (fused && ngram == null) {
+      throw new IllegalStateException("model " + config.name() + "/" + config.version()
+          + " fuses an n-gram model but none was loaded (" + config.ngramFile() + ")");
+    }
+    if (ngram != null && ngram.outputs() != config.categories().size()) {
+      throw new IllegalStateException("n-gram model has " + ngram.outputs() + " outputs, the head "
+          + config.categories().size());
+    }
+    this.ngram = ngram;
     this.servedThresholds = servedThresholds;
     this.thresholds = config.categories().stream()
         .mapToDouble(c -> servedThresholds.map(t -> t.thresholdOr(c.category(), c.threshold())).orElse(c.threshold()))
@@ -109,8 +133,19 @@ public final class ContentModel implements AutoCloseable {
           + " card has measured (run ./sieve eval run --tier content --model-dir {})",
           versionDirectory, ServedThresholds.FILE, versionDirectory);
     }
+    NgramModel ngram = null;
+    if (config.ngramFile() != null) {
+      Path ngramFile = versionDirectory.resolve(config.ngramFile());
+      String ngramSha = Files.isRegularFile(ngramFile) ? Sha256.ofFile(ngramFile) : "(missing)";
+      if (!ngramSha.equals(config.ngramSha256())) {
+        throw new IllegalStateException("n-gram model " + ngramFile + " has SHA-256 " + ngramSha + " but "
+            + configFile + " expects " + config.ngramSha256() + ": refusing to serve an artifact its card does"
+            + " not describe");
+      }
+      ngram = NgramModel.read(ngramFile);
+    }
     ContentHead head = ContentHead.load(versionDirectory, config.architecture(), device);
-    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head, served);
+    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head, served, ngram);
   }
 
   /** The version directory named by {@code <modelRoot>/RELEASED}. */
@@ -168,15 +203,32 @@ public final class ContentModel implements AutoCloseable {
       }
       perPage.add(pageVectors);
     }
-    BatchResult headResult = scoreEmbeddings(perPage);
+    BatchResult headResult = scoreEmbeddings(perPage, chunkTexts(pages));
     return new BatchResult(headResult.pages(), encoderNanos, headResult.headNanos(), texts.size());
+  }
+
+  /** The chunk texts of each page (what the n-gram model reads, chunk by chunk and joined). */
+  public static List<List<String>> chunkTexts(List<List<Chunk>> pages) {
+    List<List<String>> out = new ArrayList<>(pages.size());
+    for (List<Chunk> page : pages) {
+      out.add(page.stream().map(Chunk::text).toList());
+    }
+    return out;
+  }
+
+  /** Scores embeddings with the head alone (a model without n-gram fusion). */
+  public BatchResult scoreEmbeddings(List<float[][]> pages) {
+    if (ngram != null) {
+      throw new IllegalStateException("this model fuses an n-gram model: score with the chunk texts");
+    }
+    return scoreEmbeddings(pages, null);
   }
 
   /**
    * Scores pages given their chunk embeddings (one {@code float[chunks][dim]} per page, possibly
    * empty). One head call covers all pages and all chunks.
    */
-  public BatchResult scoreEmbeddings(List<float[][]> pages) {
+  public BatchResult scoreEmbeddings(List<float[][]> pages, List<List<String>> texts) {
     int inputDim = config.architecture().inputDim();
     int pageRows = 0;
     int chunkRows = 0;
@@ -209,28 +261,43 @@ public final class ContentModel implements AutoCloseable {
     List<PageScores> out = new ArrayList<>(pages.size());
     int pageRow = 0;
     int chunkRow = pageRows;
-    for (float[][] page : pages) {
+    for (int p = 0; p < pages.size(); p++) {
+      float[][] page = pages.get(p);
       if (page.length == 0) {
         out.add(null);
         continue;
       }
+      List<String> pageTexts = ngram == null ? null : texts.get(p);
+      double[] pageNgram = ngram == null ? null : ngram.logits(String.join(" ", pageTexts));
       float[] pageLogits = logits[pageRow++];
       double[] raw = new double[pageLogits.length];
       double[] calibrated = new double[pageLogits.length];
       for (int k = 0; k < pageLogits.length; k++) {
-        raw[k] = pageLogits[k];
-        calibrated[k] = calibrations[k].apply(pageLogits[k]);
+        raw[k] = fuse(k, pageLogits[k], pageNgram);
+        calibrated[k] = calibrations[k].apply(raw[k]);
       }
       double[][] chunkScores = new double[page.length][pageLogits.length];
       for (int c = 0; c < page.length; c++) {
         float[] chunkLogits = logits[chunkRow++];
+        double[] chunkNgram = ngram == null ? null : ngram.logits(pageTexts.get(c));
         for (int k = 0; k < chunkLogits.length; k++) {
-          chunkScores[c][k] = calibrations[k].apply(chunkLogits[k]);
+          chunkScores[c][k] = calibrations[k].apply(fuse(k, chunkLogits[k], chunkNgram));
         }
       }
       out.add(new PageScores(raw, calibrated, chunkScores));
     }
     return new BatchResult(out, 0L, headNanos, chunkRows);
+  }
+
+  /** {@code (1 - w) * head + w * ngram} for output k (the head alone when w is 0). */
+  private double fuse(int k, double head, double[] ngramLogits) {
+    double w = ngramWeights[k];
+    return w == 0 || ngramLogits == null ? head : (1 - w) * head + w * ngramLogits[k];
+  }
+
+  /** The fused n-gram model, if any. */
+  public Optional<NgramModel> ngram() {
+    return Optional.ofNullable(ngram);
   }
 
   @Override

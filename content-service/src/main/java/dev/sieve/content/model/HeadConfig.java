@@ -1,7 +1,9 @@
 package dev.sieve.content.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,14 +42,35 @@ public record HeadConfig(
     @JsonProperty("artifact_file") String artifactFile,
     @JsonProperty("artifact_sha256") String artifactSha256,
     @JsonProperty("artifact_bytes") long artifactBytes,
-    @JsonProperty("code_commit") String codeCommit) {
+    @JsonProperty("code_commit") String codeCommit,
+    @JsonProperty("ngram_file") @JsonInclude(JsonInclude.Include.NON_NULL) String ngramFile,
+    @JsonProperty("ngram_sha256") @JsonInclude(JsonInclude.Include.NON_NULL) String ngramSha256) {
 
   public static final String FILE = "config.json";
+
+  /** A head without an n-gram model (every category's {@code ngram_weight} 0). */
+  public HeadConfig(
+      String name, String version, String created, String taxonomyVersion, String encoder, int wordsPerChunk,
+      int maxChunks, String pooling, float inputScale, HeadArchitecture architecture,
+      List<CategoryConfig> categories, String datasetVersion, Map<String, Object> training, String artifactFile,
+      String artifactSha256, long artifactBytes, String codeCommit) {
+    this(name, version, created, taxonomyVersion, encoder, wordsPerChunk, maxChunks, pooling, inputScale,
+        architecture, categories, datasetVersion, training, artifactFile, artifactSha256, artifactBytes,
+        codeCommit, null, null);
+  }
+
+  /** A copy that fuses the n-gram model in {@code file} (SHA-256 {@code sha256}) with the head. */
+  public HeadConfig withNgram(String file, String sha256, List<CategoryConfig> fusedCategories) {
+    return new HeadConfig(name, version, created, taxonomyVersion, encoder, wordsPerChunk, maxChunks, pooling,
+        inputScale, architecture, fusedCategories, datasetVersion, training, artifactFile, artifactSha256,
+        artifactBytes, codeCommit, file, sha256);
+  }
   public static final String POOLING_MEAN_MAX = "mean+max";
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  @JsonCreator
   public HeadConfig {
     categories = List.copyOf(categories);
     training = training == null ? Map.of() : Map.copyOf(training);

@@ -11,6 +11,7 @@ import dev.sieve.content.model.ContentHead;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.model.HeadArchitecture;
 import dev.sieve.content.model.HeadConfig;
+import dev.sieve.content.model.NgramModel;
 import dev.sieve.content.model.PagePooling;
 import dev.sieve.content.model.PlattCalibration;
 import dev.sieve.core.data.DatasetVersion;
@@ -137,6 +138,13 @@ public final class ContentTrainer {
       embedder = new CorpusEmbedder(extractor, encoder, cache);
       chunkVectors = embedder.embed(usable);
     }
+    // What the n-gram model reads: the serving chunks' texts, joined (ContentModel does the same).
+    Map<String, List<String>> chunkTexts = new java.util.HashMap<>();
+    for (TextExample e : usable) {
+      chunkTexts.put(e.id(), embedder.chunks(e.text()).stream().map(dev.sieve.content.extract.Chunk::text).toList());
+    }
+    Map<String, String> ngramText = new java.util.HashMap<>();
+    chunkTexts.forEach((id, chunks) -> ngramText.put(id, String.join(" ", chunks)));
     // Texts with no words have no features (the service answers them with "no opinion").
     List<TextExample> examples = new ArrayList<>();
     List<float[][]> vectors = new ArrayList<>();
@@ -187,10 +195,16 @@ public final class ContentTrainer {
     // Logits from the saved weights, loaded exactly as the service loads them.
     HeadConfig provisional = config("staging", "", outputs, identityCategories(outputs), trained, paramsFile, sha, dataset.id());
     provisional.write(staging.resolve(HeadConfig.FILE));
-    double[][] devLogits;
+    double[][] devHeadLogits;
     try (ContentModel model = ContentModel.load(staging, encoder, Device.cpu())) {
-      devLogits = logits(model, dev.vectors());
+      devHeadLogits = logits(model, dev.vectors());
     }
+    // The n-gram model fused with the head, its weight per category chosen on dev.
+    NgramFusion.Fitted fusion = NgramFusion.fit(texts(train, ngramText), trainY, dev.examples(),
+        texts(dev, ngramText), devHeadLogits, outputs);
+    double[][] devLogits = NgramFusion.fuse(devHeadLogits,
+        NgramFusion.logits(fusion.model(), texts(dev, ngramText)), fusion.weights());
+    sampling.put("ngram_fusion", fusion.report());
 
     // Calibration and thresholds on dev.
     List<CategoryConfig> categories = new ArrayList<>();
@@ -207,7 +221,8 @@ public final class ContentTrainer {
       }
       ThresholdSelector.Choice choice = chooseThreshold(category, calibrated, column.labels());
       String reason = insufficiency(options.minimums(), devCounts[k], testCounts[k]);
-      categories.add(new CategoryConfig(category, reason.isEmpty(), reason, platt, choice.threshold(), choice.rule()));
+      categories.add(new CategoryConfig(category, reason.isEmpty(), reason, platt, choice.threshold(), choice.rule(),
+          fusion.weights()[k]));
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("support", choice.devCounts().positives());
       d.put("negatives", choice.devCounts().negatives());
@@ -225,7 +240,9 @@ public final class ContentTrainer {
     Path versionDir = options.modelRoot().resolve(version);
     Files.createDirectories(versionDir);
     Files.copy(trained.params(), versionDir.resolve(paramsFile), StandardCopyOption.REPLACE_EXISTING);
-    HeadConfig config = config(version, created, outputs, categories, trained, paramsFile, sha, dataset.id());
+    fusion.model().write(versionDir.resolve(NgramModel.FILE));
+    HeadConfig config = config(version, created, outputs, categories, trained, paramsFile, sha, dataset.id())
+        .withNgram(NgramModel.FILE, Sha256.ofFile(versionDir.resolve(NgramModel.FILE)), categories);
     config.write(versionDir.resolve(HeadConfig.FILE));
     deleteRecursively(staging);
 
@@ -234,8 +251,9 @@ public final class ContentTrainer {
     long loadStart = System.nanoTime();
     try (ContentModel model = ContentModel.load(versionDir, encoder, Device.cpu())) {
       long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
-      List<ContentModel.PageScores> scores = scoreAll(model, test.vectors());
-      writePredictions(versionDir.resolve(PREDICTIONS_FILE), outputs, dev, scoreAll(model, dev.vectors()), test, scores);
+      List<ContentModel.PageScores> scores = scoreAll(model, test.vectors(), chunks(test, chunkTexts));
+      writePredictions(versionDir.resolve(PREDICTIONS_FILE), outputs, dev,
+          scoreAll(model, dev.vectors(), chunks(dev, chunkTexts)), test, scores);
       for (int k = 0; k < outputs.size(); k++) {
         double[] calibrated = new double[test.size()];
         double[] raw = new double[test.size()];
@@ -266,7 +284,8 @@ public final class ContentTrainer {
 
     card.write(versionDir);
     if (options.leaveOneSourceOut()) {
-      leaveOneSourceOut(examples, vectors, outputs, scale, versionDir, dataset.id());
+      leaveOneSourceOut(examples, vectors, examples.stream().map(e -> ngramText.get(e.id())).toList(), outputs,
+          scale, versionDir, dataset.id());
     }
     if (options.release()) {
       Files.writeString(options.modelRoot().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
@@ -280,23 +299,26 @@ public final class ContentTrainer {
    * Leave-one-source-out ({@link SourceHoldout}): the released head's calibrated scores and standard
    * thresholds are the in-distribution reference; every fold retrains without one source.
    */
-  private void leaveOneSourceOut(List<TextExample> examples, List<float[][]> vectors, List<String> outputs,
-      float scale, Path versionDir, String datasetId) throws IOException {
+  private void leaveOneSourceOut(List<TextExample> examples, List<float[][]> vectors, List<String> texts,
+      List<String> outputs, float scale, Path versionDir, String datasetId) throws IOException {
     float[][] features = pooled(vectors, scale);
     dev.sieve.eval.policy.EvaluationPolicy policy = dev.sieve.eval.policy.EvaluationPolicy.resolve(
         null, versionDir.getParent().getParent().getParent());
     HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
-    double[][] logits;
+    double[][] headLogits;
     try (ContentHead head = ContentHead.load(versionDir, config.architecture(), Device.cpu())) {
-      logits = SourceHoldout.logits(head, features);
+      headLogits = SourceHoldout.logits(head, features);
     }
+    double[] weights = config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
+    double[][] logits = NgramFusion.fuse(headLogits,
+        NgramFusion.logits(NgramModel.read(versionDir.resolve(NgramModel.FILE)), texts), weights);
     List<PlattCalibration> calibrations = new ArrayList<>();
     for (String output : outputs) {
       calibrations.add(config.categories().stream().filter(c -> c.category().equals(output)).findFirst()
           .map(CategoryConfig::calibration).orElse(PlattCalibration.IDENTITY));
     }
     SourceHoldout.Scored full = SourceHoldout.full(examples, logits, calibrations, outputs, policy, datasetId);
-    var report = new SourceHoldout(examples, features, outputs, options.params(), policy, datasetId).run(full);
+    var report = new SourceHoldout(examples, features, texts, outputs, options.params(), policy, datasetId).run(full);
     SourceHoldout.write(report, versionDir);
     log.info("leave-one-source-out: {} folds written to {}", report.folds().size(), versionDir);
   }
@@ -513,16 +535,27 @@ public final class ContentTrainer {
     return out;
   }
 
-  private static List<ContentModel.PageScores> scoreAll(ContentModel model, List<float[][]> vectors) {
+  private static List<ContentModel.PageScores> scoreAll(
+      ContentModel model, List<float[][]> vectors, List<List<String>> chunkTexts) {
     List<ContentModel.PageScores> out = new ArrayList<>(vectors.size());
     for (int from = 0; from < vectors.size(); from += 256) {
-      out.addAll(model.scoreEmbeddings(vectors.subList(from, Math.min(vectors.size(), from + 256))).pages());
+      int to = Math.min(vectors.size(), from + 256);
+      out.addAll((chunkTexts == null ? model.scoreEmbeddings(vectors.subList(from, to))
+          : model.scoreEmbeddings(vectors.subList(from, to), chunkTexts.subList(from, to))).pages());
     }
     return out;
   }
 
   private static double[][] logits(ContentModel model, List<float[][]> vectors) {
-    return scoreAll(model, vectors).stream().map(ContentModel.PageScores::logits).toArray(double[][]::new);
+    return scoreAll(model, vectors, null).stream().map(ContentModel.PageScores::logits).toArray(double[][]::new);
+  }
+
+  private static List<String> texts(Split split, Map<String, String> ngramText) {
+    return split.examples().stream().map(e -> ngramText.get(e.id())).toList();
+  }
+
+  private static List<List<String>> chunks(Split split, Map<String, List<String>> chunkTexts) {
+    return split.examples().stream().map(e -> chunkTexts.get(e.id())).toList();
   }
 
   private static double[] columnOf(double[][] rows, int k) {

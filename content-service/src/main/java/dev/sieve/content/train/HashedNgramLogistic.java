@@ -1,14 +1,9 @@
 package dev.sieve.content.train;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.sieve.content.model.NgramFeaturizer;
+import dev.sieve.content.model.NgramModel;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -28,72 +23,28 @@ public final class HashedNgramLogistic {
     }
   }
 
-  /** A sparse, L2-normalized feature vector. */
-  record Sparse(int[] index, float[] value) {}
-
-  private static final HashFunction HASH = Hashing.murmur3_32_fixed();
-
+  private final NgramFeaturizer featurizer;
   private final Params params;
-  private final int size;
   private float[] idf;
   private float[][] weights;
   private float[] bias;
 
   public HashedNgramLogistic(Params params) {
     this.params = params;
-    this.size = 1 << params.hashBits();
+    this.featurizer = new NgramFeaturizer(params.hashBits());
   }
 
-  static List<String> tokens(String text) {
-    List<String> out = new ArrayList<>();
-    for (String token : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}']+")) {
-      if (!token.isEmpty()) {
-        out.add(token);
-      }
-    }
-    return out;
-  }
-
-  private Map<Integer, Integer> termCounts(String text) {
-    List<String> tokens = tokens(text);
-    Map<Integer, Integer> counts = new HashMap<>();
-    for (int i = 0; i < tokens.size(); i++) {
-      counts.merge(bucket("u:" + tokens.get(i)), 1, Integer::sum);
-      if (i + 1 < tokens.size()) {
-        counts.merge(bucket("b:" + tokens.get(i) + " " + tokens.get(i + 1)), 1, Integer::sum);
-      }
-    }
-    return counts;
-  }
-
-  private int bucket(String feature) {
-    return HASH.hashString(feature, StandardCharsets.UTF_8).asInt() & (size - 1);
-  }
-
-  Sparse features(String text) {
-    Map<Integer, Integer> counts = termCounts(text);
-    int[] index = new int[counts.size()];
-    float[] value = new float[counts.size()];
-    int n = 0;
-    double norm = 0;
-    for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
-      index[n] = e.getKey();
-      value[n] = (float) ((1 + Math.log(e.getValue())) * idf[e.getKey()]);
-      norm += value[n] * value[n];
-      n++;
-    }
-    float inverse = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-    for (int i = 0; i < n; i++) {
-      value[i] *= inverse;
-    }
-    return new Sparse(index, value);
+  /** The quantized model serving fuses with the head (same featurizer, same weights). */
+  public NgramModel toModel() {
+    return new NgramModel(params.hashBits(), idf, weights, bias);
   }
 
   /** Fits idf and the per-category weights on the training texts. */
   public void fit(List<String> texts, LabelMatrix labels) {
+    int size = featurizer.size();
     int[] df = new int[size];
     for (String text : texts) {
-      for (int bucket : termCounts(text).keySet()) {
+      for (int bucket : featurizer.termCounts(text).keySet()) {
         df[bucket]++;
       }
     }
@@ -101,7 +52,7 @@ public final class HashedNgramLogistic {
     for (int i = 0; i < size; i++) {
       idf[i] = (float) (Math.log((texts.size() + 1.0) / (df[i] + 1.0)) + 1.0);
     }
-    List<Sparse> x = texts.stream().map(this::features).toList();
+    List<NgramFeaturizer.Sparse> x = texts.stream().map(t -> featurizer.features(t, idf)).toList();
     int categories = labels.categories().size();
     weights = new float[categories][size];
     bias = new float[categories];
@@ -121,7 +72,7 @@ public final class HashedNgramLogistic {
         order[j] = t;
       }
       for (int i : order) {
-        Sparse s = x.get(i);
+        NgramFeaturizer.Sparse s = x.get(i);
         for (int k = 0; k < categories; k++) {
           float w = labels.weight()[i][k];
           if (w == 0f) {
@@ -147,7 +98,7 @@ public final class HashedNgramLogistic {
 
   /** Probabilities per category (label matrix order). */
   public double[] predict(String text) {
-    Sparse s = features(text);
+    NgramFeaturizer.Sparse s = featurizer.features(text, idf);
     double[] out = new double[bias.length];
     for (int k = 0; k < bias.length; k++) {
       double z = bias[k];

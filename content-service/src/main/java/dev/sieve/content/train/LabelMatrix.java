@@ -33,7 +33,7 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
         boolean positive = example.positive(category);
         target[i][k] = positive ? 1f : 0f;
         weight[i][k] = positive ? (float) positiveWeights[k]
-            : negativeWeight == null ? 1f : (float) negativeWeight[i];
+            : (negativeWeight == null ? 1f : (float) negativeWeight[i]) * hardNegative(example, category);
       }
     }
     return new LabelMatrix(categories, target, weight);
@@ -59,6 +59,18 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
       out[i] = e.scope().contains("*") ? Math.sqrt(mean / sizes.get(e.source())) : 1.0;
     }
     return out;
+  }
+
+  /**
+   * Weight of a help text as a negative of the harmful category it shares words with (a sex-education
+   * passage for adult, a suicide-prevention page for self_harm; {@code Taxonomy#helpFor}): the
+   * negatives that decide whether help gets blocked, and the rarest in the data.
+   */
+  static final float HARD_NEGATIVE_WEIGHT = 3f;
+
+  static float hardNegative(TextExample example, String category) {
+    return dev.sieve.core.taxonomy.Taxonomy.v1().helpFor(category).filter(example::positive).isPresent()
+        ? HARD_NEGATIVE_WEIGHT : 1f;
   }
 
   /** In-scope positives and negatives of each category. */

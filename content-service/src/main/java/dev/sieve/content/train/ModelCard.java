@@ -173,9 +173,13 @@ final class ModelCard {
     m.put("date", config.created());
     m.put("tier", "content");
     m.put("type", "frozen sentence encoder (" + config.encoder() + ") over " + config.wordsPerChunk()
-        + "-word chunks, mean+max pooled, MLP head " + config.architecture());
-    m.put("training_algorithm", "DJL (PyTorch engine), Adam, masked class-weighted binary cross-entropy, "
-        + "model selection on dev macro AUPRC; Platt calibration and thresholds on dev");
+        + "-word chunks, mean+max pooled, MLP head " + config.architecture()
+        + (config.ngramFile() == null ? "" : "; fused per category with a hashed word n-gram logistic model"
+            + " (" + config.ngramFile() + ", int8): logit = (1 - w) * head + w * n-gram, w chosen on dev"));
+    m.put("training_algorithm", "DJL (PyTorch engine), Adam, masked class-weighted binary cross-entropy "
+        + "(ordinary text weighted per source, help texts as hard negatives of their harmful category), "
+        + "model selection on dev macro AUPRC; n-gram model: per-category logistic regression (AdaGrad) on "
+        + "the same targets; fusion weight, Platt calibration and thresholds on dev");
     Map<String, Object> hyper = new LinkedHashMap<>(trainingReport);
     hyper.remove("curve");
     m.put("hyperparameters", hyper);
@@ -183,7 +187,8 @@ final class ModelCard {
     m.put("license", "same as the Sieve repository; training data licenses in the dataset's data card");
     m.put("owner", "content-service owner (Sieve)");
     m.put("contact", "content-service owners");
-    m.put("artifacts", List.of(config.artifactFile(), HeadConfig.FILE));
+    m.put("artifacts", config.ngramFile() == null ? List.of(config.artifactFile(), HeadConfig.FILE)
+        : List.of(config.artifactFile(), config.ngramFile(), HeadConfig.FILE));
     m.put("training_dataset_version", dataset.id());
     m.put("class_weighting", trainingReport.get("positive_class_weight_rule") + ": " + trainingReport.get("positive_class_weights"));
     m.put("resampling", String.valueOf(sampling.get("max_train_negatives_per_source")).equals("none")

@@ -51,16 +51,18 @@ public final class SourceHoldout {
 
   private final List<TextExample> examples;
   private final float[][] features;
+  private final List<String> texts;
   private final List<String> outputs;
   private final HeadTrainer.Params params;
   private final EvaluationPolicy policy;
   private final String datasetVersion;
 
   public SourceHoldout(
-      List<TextExample> examples, float[][] features, List<String> outputs, HeadTrainer.Params params,
-      EvaluationPolicy policy, String datasetVersion) {
+      List<TextExample> examples, float[][] features, List<String> texts, List<String> outputs,
+      HeadTrainer.Params params, EvaluationPolicy policy, String datasetVersion) {
     this.examples = examples;
     this.features = features;
+    this.texts = texts;
     this.outputs = outputs;
     this.params = params;
     this.policy = policy.forTier("content");
@@ -110,8 +112,9 @@ public final class SourceHoldout {
     }
     return new LeaveOneSourceOut(
         "For each source with >= " + MIN_POSITIVES + " positives of a head output or >= " + MIN_ORDINARY
-            + " ordinary records: the head retrained on the train split without it (same hyper-parameters),"
-            + " Platt-calibrated and thresholded by release-gate.yaml on the remaining sources' dev split,"
+            + " ordinary records: the head and the fused n-gram model retrained on the train split without it"
+            + " (same hyper-parameters; fusion weights re-chosen), Platt-calibrated and thresholded by"
+            + " release-gate.yaml on the remaining sources' dev split,"
             + " then measured on all of the source's records.",
         datasetVersion, folds);
   }
@@ -151,10 +154,16 @@ public final class SourceHoldout {
       HeadTrainer.Result trained = new HeadTrainer(params).train(
           rows(train), LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples)),
           rows(dev), LabelMatrix.of(devExamples, outputs, weights), staging);
-      double[][] logits;
+      double[][] headLogits;
       try (ContentHead head = ContentHead.load(staging, trained.architecture(), Device.cpu())) {
-        logits = logits(head, features);
+        headLogits = logits(head, features);
       }
+      // The fold's n-gram model and fusion weights, also without the source.
+      LabelMatrix trainY = LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples));
+      double[][] devHead = dev.stream().map(i -> headLogits[i]).toArray(double[][]::new);
+      NgramFusion.Fitted fusion = NgramFusion.fit(train.stream().map(texts::get).toList(), trainY, devExamples,
+          dev.stream().map(texts::get).toList(), devHead, outputs);
+      double[][] logits = NgramFusion.fuse(headLogits, NgramFusion.logits(fusion.model(), texts), fusion.weights());
       List<PlattCalibration> calibrations = new ArrayList<>();
       for (int k = 0; k < outputs.size(); k++) {
         Evaluation.Column column = Evaluation.column(devExamples, outputs.get(k), column(logits, dev, k));

@@ -159,6 +159,20 @@ public final class Taxonomy {
     return category;
   }
 
+  /**
+   * The help category that shares a harmful category's vocabulary (v1.1 split it off so that help is
+   * never blocked): adult -> sex_education, self_harm -> self_harm_help. Trainers use the pair for hard
+   * negatives (a sex-education text is the adult negative that matters most); the default policy
+   * makes the harmful category yield to its help category.
+   */
+  public Optional<String> helpFor(String id) {
+    return Optional.ofNullable(switch (id) {
+      case "adult" -> "sex_education";
+      case "self_harm" -> "self_harm_help";
+      default -> null;
+    }).filter(byId::containsKey);
+  }
+
   public boolean contains(String id) {
     return byId.containsKey(id);
   }

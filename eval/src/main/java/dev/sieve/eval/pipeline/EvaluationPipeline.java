@@ -24,6 +24,7 @@ import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.scoring.ClassifierSource;
 import dev.sieve.eval.scoring.GrpcTierScorer;
 import dev.sieve.eval.scoring.PredictionSource;
@@ -142,6 +143,8 @@ public final class EvaluationPipeline {
         calibration == null ? null : testKept.scores(), thresholds.values(), options);
 
     say("thresholds chosen on dev and " + config.split() + " evaluated");
+    boolean losoByThresholds = config.predictions() == null && config.router() == null && config.target() == null
+        && ScorerFactory.provider(config.tier()).map(ScorerProvider::leaveOneSourceOutByThresholds).orElse(false);
     Path out = config.output();
     if ((config.router() != null || config.target() != null) && config.modelDir() != null
         && out.toAbsolutePath().normalize().equals(config.modelDir().toAbsolutePath().normalize())) {
@@ -156,6 +159,11 @@ public final class EvaluationPipeline {
         calibration.write(out.resolve(CalibrationSet.FILE));
       }
       thresholds.write(out.resolve(ThresholdSet.FILE));
+      if (losoByThresholds) {
+        ThresholdHoldout.run(devKept.examples(), devServed, testKept.examples(), testServed, thresholds.values(),
+            policy, options, ds.id()).write(out.resolve(LeaveOneSourceOut.FILE));
+        say("leave-one-source-out (thresholds re-chosen without each source) written");
+      }
       Files.writeString(out.resolve("evaluation.json"), Json.card().writeValueAsString(result) + "\n",
           StandardCharsets.UTF_8);
       if (config.savePredictions()) {
@@ -519,7 +527,7 @@ public final class EvaluationPipeline {
   static Set<DatasetExamples.Inputs> defaultInputs(String tier) {
     return "url".equals(tier)
         ? java.util.EnumSet.of(DatasetExamples.Inputs.DOMAINS, DatasetExamples.Inputs.BACKGROUND)
-        : java.util.EnumSet.of(DatasetExamples.Inputs.TEXTS);
+        : java.util.EnumSet.of(DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES);
   }
 
   private void say(String message) {

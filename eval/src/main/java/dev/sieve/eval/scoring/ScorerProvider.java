@@ -55,10 +55,23 @@ public interface ScorerProvider {
     return List.of();
   }
 
-  /** Dataset files this tier is evaluated on unless the user says otherwise. */
+  /**
+   * Dataset files this tier is evaluated on unless the user says otherwise: hosts for the URL tier;
+   * texts and real pages (ordinary inputs in the register the content tier serves) for the others.
+   */
   default Set<DatasetExamples.Inputs> defaultInputs() {
     return tier().equals("url")
         ? EnumSet.of(DatasetExamples.Inputs.DOMAINS, DatasetExamples.Inputs.BACKGROUND)
-        : EnumSet.of(DatasetExamples.Inputs.TEXTS);
+        : EnumSet.of(DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES);
+  }
+
+  /**
+   * True for a tier with no weights trained on the dataset (the zero-shot tier: hand-written
+   * prototypes, a monotonic calibration per category): its leave-one-source-out is computed by the
+   * evaluation itself, re-choosing thresholds on dev without the held-out source. A trained tier
+   * (content) writes loso.json from its trainer, retraining without each source.
+   */
+  default boolean leaveOneSourceOutByThresholds() {
+    return false;
   }
 }

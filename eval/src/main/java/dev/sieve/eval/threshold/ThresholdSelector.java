@@ -168,7 +168,7 @@ public final class ThresholdSelector {
    * Ordinary sources large enough to hold a ceiling on: at least this many background items on dev
    * not labelled with the category.
    */
-  public static final int MIN_SOURCE_ITEMS = 100;
+  public static final int MIN_SOURCE_ITEMS = 50;
 
   /**
    * Raises the threshold until the ceiling holds on every ordinary source, not only on the pool:

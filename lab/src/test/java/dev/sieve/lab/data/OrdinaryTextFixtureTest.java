@@ -103,7 +103,7 @@ class OrdinaryTextFixtureTest {
 
   @Test
   void openstaxMergesBlocksIntoPassagesAndExcludesCitations() {
-    TextRecord first = texts.get("ordinary/openstax:m1001-0");
+    TextRecord first = texts.get("ordinary/openstax:psychology/m1001-0");
     assertThat(first.text()).isEqualTo("Stages of Development\nDevelopment is the change in people over the whole "
         + "lifespan. Psychologists study how children grow, how teenagers become adults and how adults keep learning, "
         + "and they ask which changes come from nature and which come from nurture, culture & experience.");
@@ -115,7 +115,7 @@ class OrdinaryTextFixtureTest {
         .containsEntry("module_title", "Stages of Development");
     // a heading after 40+ words starts a new passage; the in-text citation, the References section and
     // its entries are excluded; the next heading ends the References section
-    TextRecord second = texts.get("ordinary/openstax:m1001-1");
+    TextRecord second = texts.get("ordinary/openstax:psychology/m1001-1");
     assertThat(second.text()).isEqualTo("Adolescence\nAdolescence is a period of rapid change. Schools offer suicide "
         + "prevention programs because teenagers who feel hopeless often do not ask for help on their own.\n"
         + "Summary\nToo short to keep.");
@@ -126,12 +126,12 @@ class OrdinaryTextFixtureTest {
 
     // reproductive-system module: sex education whatever the words; 120+ words end a passage;
     // the short trailing block is dropped
-    TextRecord testes = texts.get("ordinary/openstax:m2001-0");
+    TextRecord testes = texts.get("ordinary/openstax:anatomy-physiology/m2001-0");
     assertThat(testes.text()).startsWith("The testes are a pair of oval organs").contains("\nSperm made in the tubules")
         .endsWith("one of the most common cancers in young men.").doesNotContain("closing note");
     assertThat(testes.labels()).containsExactly("sex_education");
     assertThat(testes.meta()).containsEntry("topic_rule", "topic_sex_education:source_metadata");
-    assertThat(texts).doesNotContainKeys("ordinary/openstax:m2001-1", "ordinary/openstax:m3001-0");
+    assertThat(texts).doesNotContainKeys("ordinary/openstax:anatomy-physiology/m2001-1", "ordinary/openstax:us-history/m3001-0");
     assertThat(ofSource("ordinary/openstax")).hasSize(3);
 
     // 3 passages + 6 citation blocks (4 in m1001, 2 in the references-only module m3002) + the

@@ -42,6 +42,12 @@ public final class LlmScorerProvider implements ScorerProvider {
   }
 
   /** The dev-fitted Platt calibration (calibration.json) is applied in serving. */
+  /** Hand-written prototypes and a monotonic calibration: thresholds are all a source influences. */
+  @Override
+  public boolean leaveOneSourceOutByThresholds() {
+    return true;
+  }
+
   @Override
   public boolean servesCalibratedProbabilities() {
     return true;

@@ -34,7 +34,8 @@ class CategoryFilesTest {
     CategoryCatalog catalog = TestFixtures.shippedCatalog();
     assertThat(catalog.ids())
         .containsExactly(
-            "adult", "violence", "self_harm", "weapons", "drugs", "gambling", "hate", "ai_chatbots", "cheating");
+            "adult", "sex_education", "violence", "self_harm", "self_harm_help", "weapons", "drugs", "gambling", "hate",
+            "ai_chatbots", "cheating");
     CategoryDefinition gambling = catalog.find("gambling").orElseThrow();
     assertThat(gambling.emerging()).isFalse();
     assertThat(gambling.definition()).isEqualTo(Taxonomy.v1().require("gambling").definition());

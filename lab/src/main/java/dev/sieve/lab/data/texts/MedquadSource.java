@@ -93,6 +93,10 @@ public final class MedquadSource extends OrdinaryTextSource {
       Element root = doc.getDocumentElement();
       String collection = entry.getKey().contains("/") ? entry.getKey().substring(0, entry.getKey().indexOf('/')) : "";
       String docId = collection + "/" + root.getAttribute("id");
+      // A long document is split over several files that share its id (0000013_2.xml, 0000013_2_1.xml,
+      // ...): record ids use the file, the split group the document.
+      String fileName = entry.getKey().substring(entry.getKey().lastIndexOf('/') + 1);
+      String fileId = collection + "/" + fileName.substring(0, fileName.length() - ".xml".length());
       String focus = text(root, "Focus");
       boolean sexEd = SEX_EDUCATION_FOCUS.contains(focus);
       boolean help = SELF_HARM_HELP_FOCUS.contains(focus);
@@ -107,7 +111,7 @@ public final class MedquadSource extends OrdinaryTextSource {
         // A pair without a question element is still an answer (the questions are not used).
         NodeList question = pair.getElementsByTagName("Question");
         String qtype = question.getLength() == 0 ? "" : ((Element) question.item(0)).getAttribute("qtype");
-        TextDraft d = located(ordinary(ctx, id() + ":" + docId + "-" + pair.getAttribute("pid"), "health_page",
+        TextDraft d = located(ordinary(ctx, id() + ":" + fileId + "-" + pair.getAttribute("pid"), "health_page",
             answer, sexEd, help), label, line);
         d.group = "medquad:" + docId;
         d.meta.put("collection", collection);

@@ -133,7 +133,10 @@ public final class OpenstaxSource extends OrdinaryTextSource {
       String book, String chapter, String title, String label, long line, List<TextDraft> out) {
     String text = String.join("\n", buffer);
     buffer.clear();
-    TextDraft d = located(ordinary(ctx, id() + ":" + moduleId + "-" + k, "textbook", text, sexEd, false), label, line);
+    // Module ids repeat across books (m00001 is in several repositories): ids name the repository too.
+    String repo = module.path("repo").asText();
+    String repoModule = repo.substring(repo.lastIndexOf('/') + 1).replaceFirst("^osbooks-", "") + "/" + moduleId;
+    TextDraft d = located(ordinary(ctx, id() + ":" + repoModule + "-" + k, "textbook", text, sexEd, false), label, line);
     d.group = "openstax:" + module.path("repo").asText() + "/" + moduleId;
     d.meta.put("book", book);
     d.meta.put("chapter", chapter);

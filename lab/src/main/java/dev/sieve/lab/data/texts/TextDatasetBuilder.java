@@ -109,6 +109,13 @@ public final class TextDatasetBuilder {
               d.meta));
     }
     out.sort(Comparator.comparing(TextRecord::id));
+    for (int i = 1; i < out.size(); i++) {
+      if (out.get(i).id().equals(out.get(i - 1).id())) {
+        // Every consumer keys on the id (predictions, overlays, evidence): a collision is a source bug.
+        throw new IllegalStateException("two text records share the id " + out.get(i).id() + " (sources "
+            + out.get(i - 1).source() + ", " + out.get(i).source() + ")");
+      }
+    }
     return new Output(out, stats);
   }
 
