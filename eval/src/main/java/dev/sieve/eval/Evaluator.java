@@ -332,6 +332,23 @@ public final class Evaluator {
         List.copyOf(e.provenance().keySet()), e.flags());
   }
 
+  /**
+   * The blocking category with the highest score on example {@code i}, among the decided ones when
+   * {@code decidedOnly}, else among every scored one; -1 when there is none.
+   */
+  private static int topBlocking(int i, List<String> categories, Scores scores, boolean[][] decided,
+      EvalOptions options, boolean decidedOnly) {
+    int top = -1;
+    for (int c = 0; c < categories.size(); c++) {
+      double s = scores.get(categories.get(c))[i];
+      if ((decidedOnly ? decided[c][i] : !Double.isNaN(s)) && options.blockingCategories().contains(categories.get(c))
+          && (top < 0 || s > scores.get(categories.get(top))[i])) {
+        top = c;
+      }
+    }
+    return top;
+  }
+
   private static OverBlocking overBlocking(
       List<Example> examples, Scores scores, List<String> categories, boolean[][] decided,
       boolean[] blocked, double[] resampledBlockRate, EvalOptions options) {
@@ -351,14 +368,16 @@ public final class Evaluator {
       }
       if (blocked[i]) {
         bgBlocked++;
-        int top = -1;
-        for (int c = 0; c < categories.size(); c++) {
-          if (decided[c][i] && options.blockingCategories().contains(categories.get(c))
-              && (top < 0 || scores.get(categories.get(c))[i] > scores.get(categories.get(top))[i])) {
-            top = c;
-          }
+        int top = topBlocking(i, categories, scores, decided, options, true);
+        if (top < 0) {
+          // A served verdict can block with no blocking category over its threshold (fail-closed
+          // when a tier is down, a tenant override): show it under its highest-scoring blocking
+          // category; with no score at all it counts in the rate but has no row to show.
+          top = topBlocking(i, categories, scores, decided, options, false);
         }
-        blockedItems.add(new int[] {i, top});
+        if (top >= 0) {
+          blockedItems.add(new int[] {i, top});
+        }
       }
     }
     Map<String, Double> rates = new TreeMap<>();

@@ -292,8 +292,10 @@ final class CardDocument {
       d.p("No ordinary (background) inputs in the evaluated split: the false-flag rate is not measurable.");
     } else {
       d.p("Share of ordinary inputs (label scope '*') not labelled with the category that the model"
-          + " flags, per group, with Wilson 95% intervals. The gate holds each category's ceiling on"
-          + " every group with at least " + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS + " items."
+          + " flags, per group, with Wilson 95% intervals. Threshold selection keeps each category's"
+          + " ceiling on every ordinary source with at least " + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS
+          + " dev items; the release gate holds it on the pooled rate and on every group with at least"
+          + " gate.background_ceilings.min_group_items items (release-gate.yaml)."
           + (xv.falseAlertRate() == null ? ""
               : " False alerts (an alerting category decided on ordinary input no alerting category"
                   + " labels): " + Fmt.pct(xv.falseAlertRate()) + "."));

@@ -308,7 +308,10 @@ public final class ReleaseGate {
     String split = " (" + ev.split() + " split)";
     GatePolicy.BackgroundCeilings ceilings = gate.backgroundCeilings();
     if (ceilings != null) {
-      if (xv == null || xv.groups().isEmpty()) {
+      if (xv == null && ev.backgroundExamples() > 0) {
+        f.add(fail("the card has no external-validity section (generated before evaluation standard v2): it"
+            + " cannot show how often ordinary inputs are flagged per source and kind; re-run ./sieve eval run" + split));
+      } else if (xv == null || xv.groups().isEmpty()) {
         f.add(fail("no ordinary (background) inputs were evaluated: the card cannot show how often ordinary"
             + " inputs are flagged; evaluate with the background inputs" + split));
       } else {
@@ -362,6 +365,13 @@ public final class ReleaseGate {
       return;
     }
     String tier = card.modelDetails().tier();
+    if ("fleet".equals(tier)) {
+      // The fleet is measured, not trained: no source can be held out of it. Each tier's card holds
+      // its own leave-one-source-out results and is gated on them.
+      f.add(info("leave-one-source-out: not applicable to the fleet card (nothing is trained on the dataset);"
+          + " each tier model's card is gated on its own " + dev.sieve.eval.report.LeaveOneSourceOut.FILE));
+      return;
+    }
     boolean textTier = card.evaluationData().inputs().stream().anyMatch(i -> i.equals("texts") || i.equals("pages"));
     if (loso == null || loso.folds().isEmpty()) {
       f.add(textTier ? fail("no leave-one-source-out results (" + dev.sieve.eval.report.LeaveOneSourceOut.FILE
