@@ -92,6 +92,107 @@ class PolicyTest {
         "cssrs", "post", "g", "test", Map.of("cssrs_level", "Supportive")))).containsExactly("mental_health_help");
   }
 
+  /** Evaluation standard v2 gate keys: parsed, defaulted, and kept by a tier's exceptions. */
+  @Test
+  void v2GateKeysParseDefaultAndSurviveTierExceptions() {
+    EvaluationPolicy p = EvaluationPolicy.parse("""
+        version: 1
+        gate:
+          protected_not_above_background: true
+          background_ceilings:
+            default_ceiling: 0.005
+            categories: {adult: 0.01}
+          max_false_alert_rate: 0.01
+          loso: {min_recall: 0.5}
+          zero_block_slices: [mental_health_help]
+          categories:
+            adult: {min_recall: 0.85}
+        tiers:
+          url:
+            reason: host names only
+            gate:
+              adult: {min_recall: 0.75}
+        """);
+    GatePolicy g = p.gate();
+    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    assertThat(g.protectedNotAboveBackground()).isTrue();
+    assertThat(g.backgroundCeilings().ceiling("adult", blocking)).isEqualTo(0.01);
+    assertThat(g.backgroundCeilings().ceiling("violence", blocking)).isEqualTo(0.005);
+    // ALLOW categories (news, sex_education, self_harm_help) have no ceiling unless named.
+    assertThat(g.backgroundCeilings().ceiling("news", blocking)).isNull();
+    assertThat(g.backgroundCeilings().ceiling("self_harm_help", blocking)).isNull();
+    assertThat(g.backgroundCeilings().minGroupItems()).isEqualTo(100);
+    assertThat(g.maxFalseAlertRate()).isEqualTo(0.01);
+    assertThat(g.loso().minRecall()).isEqualTo(0.5);
+    assertThat(g.loso().minPositives()).isEqualTo(30);
+    assertThat(g.zeroBlockSlices()).containsExactly("mental_health_help");
+
+    GatePolicy url = p.forTier("url").gate();
+    assertThat(url.categories().get("adult").minRecall()).isEqualTo(0.75);
+    assertThat(url.backgroundCeilings()).isEqualTo(g.backgroundCeilings());
+    assertThat(url.maxFalseAlertRate()).isEqualTo(0.01);
+    assertThat(url.protectedNotAboveBackground()).isTrue();
+    assertThat(url.loso()).isEqualTo(g.loso());
+    assertThat(url.zeroBlockSlices()).containsExactly("mental_health_help");
+
+    GatePolicy none = EvaluationPolicy.parse("version: 1\n").gate();
+    assertThat(none.backgroundCeilings()).isNull();
+    assertThat(none.maxFalseAlertRate()).isNull();
+    assertThat(none.protectedNotAboveBackground()).isFalse();
+    assertThat(none.loso()).isNull();
+    assertThat(none.zeroBlockSlices()).isEmpty();
+    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ngate: {loso: {min_recal: 0.5}}\n"))
+        .hasMessageContaining("min_recal");
+  }
+
+  @Test
+  void repositoryPolicyHoldsTheV2Ceilings() {
+    GatePolicy g = EvaluationPolicy.load(Path.of("..", EvaluationPolicy.FILE)).gate();
+    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    // Issue #11: adult and self_harm 1%, every other blocking category 0.5%, false alerts 1%.
+    assertThat(g.backgroundCeilings().ceiling("adult", blocking)).isEqualTo(0.01);
+    assertThat(g.backgroundCeilings().ceiling("self_harm", blocking)).isEqualTo(0.01);
+    assertThat(g.backgroundCeilings().ceiling("hate", blocking)).isEqualTo(0.005);
+    assertThat(g.maxFalseAlertRate()).isEqualTo(0.01);
+    assertThat(g.protectedNotAboveBackground()).isTrue();
+    assertThat(g.loso()).isNotNull();
+    assertThat(g.zeroBlockSlices()).contains("mental_health_help");
+  }
+
+  /** text_sources: text and page members only from the named sources; hosts are not affected. */
+  @Test
+  void textSourcesRestrictTextMembersToDocumentedSources() {
+    ProtectedSlices s = ProtectedSlices.compile(EvaluationPolicy.builtIn().protectedSlices());
+    String identity = "Resources for queer and transgender teens and their families.";
+    // The same words in an offensive tweet are not an LGBTQ+ resource; on a health page they are.
+    assertThat(s.of(new TextRecord("t", identity, List.of(), List.of("hate"), "davidson", "tweet", "g", "test",
+        Map.of()))).isEmpty();
+    assertThat(s.of(new TextRecord("m", identity, List.of(), List.of("*"), "ordinary/medquad", "passage", "g",
+        "test", Map.of()))).contains("lgbtq");
+    assertThat(s.of(new TextRecord("p", identity, List.of(), List.of("*"), "pages/readability", "page", "g",
+        "test", Map.of()))).contains("lgbtq");
+    // Literature is a source rule restricted to its own source.
+    assertThat(s.of(new TextRecord("h", "To be, or not to be", List.of(), List.of("*"), "ordinary/shakespeare",
+        "passage", "g", "test", Map.of()))).containsExactly("literature");
+    // A meta rule is also held to text_sources: a MedlinePlus-style focus outside the sources does not count.
+    Map<String, String> focus = Map.of("focus", "Suicide");
+    assertThat(s.of(new TextRecord("f", "Text.", List.of(), List.of("*"), "ordinary/medquad", "passage", "g", "test",
+        focus))).contains("mental_health_help");
+    assertThat(s.of(new TextRecord("f2", "Text.", List.of(), List.of("*"), "reddit/other", "post", "g", "test",
+        focus))).isEmpty();
+    // Hosts are matched by host patterns whatever text_sources says.
+    assertThat(s.of(domain("queer-youth.example", List.of(), Map.of()))).contains("lgbtq");
+
+    ProtectedSlices glob = ProtectedSlices.compile(Map.of("x", new SliceRule("x", List.of(), List.of(),
+        List.of("help"), Map.of(), List.of(), List.of(), List.of("ordinary/*"))));
+    assertThat(glob.of(new TextRecord("a", "help", List.of(), List.of("*"), "ORDINARY/recipes", "p", "g", "test",
+        Map.of()))).containsExactly("x");
+    assertThat(glob.of(new TextRecord("b", "help", List.of(), List.of("*"), "extra-ordinary/recipes", "p", "g",
+        "test", Map.of()))).isEmpty();
+    assertThat(glob.of(new TextRecord("c", "help", List.of(), List.of("*"), null, "p", "g", "test", Map.of())))
+        .isEmpty();
+  }
+
   private static DomainRecord domain(String host, List<String> labels, Map<String, List<String>> sources) {
     return new DomainRecord(host, host, labels, labels.isEmpty() ? List.of("*") : labels, sources, "test", List.of(), 0);
   }

@@ -111,6 +111,82 @@ class ThresholdSelectorTest {
     assertThat(c.unmet()).anyMatch(u -> u.contains("every ordinary source") && u.contains("hate/sbic"));
   }
 
+  /** 50 violence positives scoring 0.9 .. 0.704, then ordinary items per source. */
+  private static ThresholdChoice selectWithSources(ThresholdRule rule, Map<String, double[]> ordinaryBySource) {
+    List<Example> ex = new ArrayList<>();
+    List<Double> scores = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      ex.add(Example.of("p" + i, "dev", List.of("violence"), List.of("violence")));
+      scores.add(0.9 - i * 0.004);
+    }
+    ordinaryBySource.forEach((source, values) -> {
+      for (int i = 0; i < values.length; i++) {
+        ex.add(bg(source + i, source));
+        scores.add(values[i]);
+      }
+    });
+    double[] s = scores.stream().mapToDouble(Double::doubleValue).toArray();
+    DevSplit dev = DevSplit.of(ex, Scores.of(Map.of("violence", s), s.length));
+    return ThresholdSelector.select(dev, new ThresholdPolicy(rule, Map.of()), EvalOptions.defaults().withBootstrap(0, 1),
+        "ds", "raw").categories().get("violence");
+  }
+
+  /** {@code n} ordinary scores, the first {@code high} of them at {@code highScore}, the rest 0.1. */
+  private static double[] ordinary(int n, int high, double highScore) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = i < high ? highScore : 0.1;
+    }
+    return out;
+  }
+
+  @Test
+  void sourcesUnderTheMinimumSizeAreReportedNotHeldToTheCeiling() {
+    int small = ThresholdSelector.MIN_SOURCE_ITEMS - 10;
+    // 40 posts of which 20 score 0.8 (50%, far above 2%), but 40 items are too few to hold a ceiling on.
+    Map<String, double[]> sources = new java.util.TreeMap<>(Map.of(
+        "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(small, 20, 0.8)));
+    ThresholdChoice c = selectWithSources(rule("max_f1", null, null, 0.02), sources);
+    assertThat(c.status()).isEqualTo("selected");
+    assertThat(c.threshold()).isEqualTo(0.9 - 49 * 0.004);
+    assertThat(c.unmet()).isEmpty();
+    // Ten more posts and the same rate is held: the threshold rises above the posts' 0.8.
+    sources.put("hate/sbic", ordinary(ThresholdSelector.MIN_SOURCE_ITEMS, 20, 0.8));
+    ThresholdChoice held = selectWithSources(rule("max_f1", null, null, 0.02), sources);
+    assertThat(held.status()).isEqualTo("raised_for_sources");
+    assertThat(held.threshold()).isGreaterThan(0.8);
+  }
+
+  @Test
+  void whenNoThresholdHoldsOnEverySourceTheCategoryFlagsNothing() {
+    // 20 of 200 posts score 0.995, above every positive: pooled 20 of 1,200 = 1.7% is under the 2%
+    // ceiling at any threshold, but the posts alone are 10% wherever a positive is flagged.
+    ThresholdChoice c = selectWithSources(rule("max_f1", null, null, 0.02), Map.of(
+        "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(200, 20, 0.995)));
+    assertThat(c.status()).isEqualTo("raised_for_sources");
+    assertThat(c.threshold()).isGreaterThan(0.995);
+    assertThat(c.devRecall()).isZero();
+    assertThat(c.devBackgroundFlagRate()).isZero();
+    assertThat(c.unmet()).anyMatch(u -> u.contains("hate/sbic: 20 of 200 flagged"))
+        .anyMatch(u -> u.contains("dev recall 1.000 -> 0.000"));
+  }
+
+  @Test
+  void aRaiseForSourcesKeepsTheFloorsUnmetStatusAndRecordsBoth() {
+    // 30 textbook passages at 0.75 make recall 1.0 impossible under the pooled 2% ceiling; the
+    // closest threshold (0.752) still flags 20 of 200 posts at 0.8, so it is raised above them.
+    double[] books = ordinary(1000, 30, 0.75);
+    ThresholdChoice c = selectWithSources(rule("max_precision", 1.0, null, 0.02), Map.of(
+        "ordinary/openstax", books, "hate/sbic", ordinary(200, 20, 0.8)));
+    assertThat(c.status()).isEqualTo("floors_unmet");
+    assertThat(c.threshold()).isGreaterThan(0.8);
+    assertThat(c.unmet()).hasSize(3);
+    assertThat(c.unmet().get(0)).contains("recall >= 1.0 not reachable").contains("while the background ceiling holds");
+    assertThat(c.unmet().get(1)).contains("so the background ceiling 0.0200 holds on every ordinary source")
+        .contains("hate/sbic");
+    assertThat(c.unmet().get(2)).startsWith("dev recall");
+  }
+
   private static Example bg(String id, String source) {
     return new Example(id, id, "dev", Set.of(), Set.of("*"), Map.of("source", List.of(source)), Map.of(),
         List.of(), true);
