@@ -27,6 +27,42 @@ class TaxonomyTest {
     assertThat(t.require("self_harm").defaultAction()).isEqualTo(DefaultAction.ALERT);
   }
 
+  /** v1.1: help and education are their own categories, never blocked; help still alerts. */
+  @Test
+  void helpCategoriesAllowAndSelfHarmHelpAlerts() {
+    Taxonomy t = Taxonomy.v1();
+    assertThat(Taxonomy.VERSION).isEqualTo("v1.1");
+    assertThat(t.size()).isEqualTo(21);
+    assertThat(t.require("sex_education").defaultAction()).isEqualTo(DefaultAction.ALLOW);
+    assertThat(t.require("self_harm_help").defaultAction()).isEqualTo(DefaultAction.ALLOW);
+    assertThat(t.require("self_harm_help").failClosed()).isFalse();
+    // Alerting: every ALERT category, plus self_harm_help (a counsellor may want to reach the student).
+    assertThat(t.categories().stream().filter(Category::alerts).map(Category::id))
+        .containsExactly("self_harm", "self_harm_help");
+    assertThat(t.require("sex_education").alerts()).isFalse();
+    assertThat(t.require("adult").alerts()).isFalse();
+  }
+
+  @Test
+  void eachHarmfulCategoryNamesTheHelpCategoryThatSharesItsWords() {
+    Taxonomy t = Taxonomy.v1();
+    assertThat(t.helpFor("adult")).contains("sex_education");
+    assertThat(t.helpFor("self_harm")).contains("self_harm_help");
+    for (String other : List.of("violence", "drugs", "hate", "sex_education", "self_harm_help", "no_such")) {
+      assertThat(t.helpFor(other)).as(other).isEmpty();
+    }
+  }
+
+  @Test
+  void alertsFollowsTheDefaultActionUnlessSaidOtherwiseAndAnAlertCategoryMustAlert() {
+    assertThat(new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false).alerts()).isTrue();
+    assertThat(new Category("x_block", "X", "d", DefaultAction.BLOCK, false, false).alerts()).isFalse();
+    assertThat(new Category("x_allow", "X", "d", DefaultAction.ALLOW, false, false, true).alerts()).isTrue();
+    assertThatThrownBy(() -> new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an ALERT category must raise the alert: x_alert");
+  }
+
   @Test
   void emergingCategoriesCannotShadowBuiltIns() {
     Category shadow = new Category("gambling", "x", "x", DefaultAction.BLOCK, false, true);
