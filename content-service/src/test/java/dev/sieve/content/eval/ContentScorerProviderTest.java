@@ -48,6 +48,8 @@ class ContentScorerProviderTest {
   void evalScoresProbabilitiesThatServingAlignsToTheStandardsThresholds() throws Exception {
     assertThat(ScorerFactory.available()).contains("content");
     assertThat(ScorerFactory.provider("content").orElseThrow().servesCalibratedProbabilities()).isTrue();
+    // A trained tier: its trainer writes loso.json by retraining without each source.
+    assertThat(ScorerFactory.provider("content").orElseThrow().leaveOneSourceOutByThresholds()).isFalse();
     double probability;
     TierScorer scorer = ScorerFactory.create("content", ScorerContext.of(Path.of("."), dir));
     try {

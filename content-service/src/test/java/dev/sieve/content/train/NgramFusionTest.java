@@ -1,0 +1,120 @@
+package dev.sieve.content.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.sieve.content.model.NgramModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The served n-gram model and its fusion with the head: the quantized artifact scores like the
+ * float model it was trained as, survives a write/read unchanged, and a fusion weight is only chosen
+ * where dev says it helps.
+ */
+class NgramFusionTest {
+
+  private static final List<String> OUTPUTS = List.of("gambling");
+  private static final String[] GAMBLING = {"casino", "jackpot", "slots", "poker", "roulette", "betting odds"};
+  private static final String[] ORDINARY = {"library", "garden", "fractions", "recipes", "weather", "museum"};
+  private static final String[] FILLER = {"tonight", "for students", "this weekend", "in our town", "online", "today"};
+
+  /** Texts whose words settle the label; {@code offset} varies the combinations between splits. */
+  private static List<TextExample> split(String split, int n, int offset) {
+    List<TextExample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean positive = i % 2 == 0;
+      String[] words = positive ? GAMBLING : ORDINARY;
+      String text = "Visit " + words[(i + offset) % words.length] + " and " + words[(i / 2 + offset + 1) % words.length]
+          + " " + FILLER[(i + offset) % FILLER.length];
+      out.add(new TextExample(split + i, text, "post", "fixture", split, positive ? Set.of("gambling") : Set.of(),
+          Set.of("*"), List.of(), ""));
+    }
+    return out;
+  }
+
+  private static List<String> texts(List<TextExample> ex) {
+    return ex.stream().map(TextExample::text).toList();
+  }
+
+  private static double[][] constantLogits(int n, double v) {
+    double[][] out = new double[n][1];
+    for (double[] row : out) {
+      row[0] = v;
+    }
+    return out;
+  }
+
+  @Test
+  void fusionIsTheWeightedSumOfLogitsAndWeightZeroIsTheHeadExactly() {
+    assertThat(NgramFusion.fuse(1.7, 123.0, 0)).isEqualTo(1.7);
+    assertThat(NgramFusion.fuse(2.0, 10.0, 0.25)).isEqualTo(4.0);
+    assertThat(NgramFusion.fuse(-2.0, 2.0, 0.5)).isEqualTo(0.0);
+    double[][] fused = NgramFusion.fuse(new double[][] {{1, 2}, {3, 4}}, new double[][] {{5, 6}, {7, 8}},
+        new double[] {0, 0.75});
+    assertThat(fused[0]).containsExactly(1, 0.25 * 2 + 0.75 * 6);
+    assertThat(fused[1]).containsExactly(3, 0.25 * 4 + 0.75 * 8);
+  }
+
+  @Test
+  void theQuantizedModelScoresLikeTheFloatModelAndRoundTripsExactly(@TempDir Path dir) {
+    List<TextExample> train = split("train", 120, 0);
+    HashedNgramLogistic ngram = new HashedNgramLogistic(new HashedNgramLogistic.Params(12, 8, 0.5, 1e-6, 7L));
+    ngram.fit(texts(train), LabelMatrix.of(train, OUTPUTS, new double[] {1}));
+    NgramModel model = ngram.toModel();
+    assertThat(model.outputs()).isEqualTo(1);
+    List<String> probes = new ArrayList<>(texts(split("dev", 20, 3)));
+    probes.add("a text with no word the model has seen");
+    probes.add("");
+    double worst = 0;
+    for (String text : probes) {
+      double p = ngram.predict(text)[0];
+      double floatLogit = Math.log(p / (1 - p));
+      double served = model.logits(text)[0];
+      worst = Math.max(worst, Math.abs(served - floatLogit));
+    }
+    // int8 weights (127 steps of the largest |w|) and idf in 0.05 steps: well under a tenth of a logit.
+    assertThat(worst).isLessThan(0.1);
+    // The words still separate the classes through the served form.
+    assertThat(model.logits("Visit casino and jackpot tonight")[0])
+        .isGreaterThan(model.logits("Visit library and garden tonight")[0] + 1);
+
+    Path file = dir.resolve(NgramModel.FILE);
+    model.write(file);
+    NgramModel read = NgramModel.read(file);
+    for (String text : probes) {
+      assertThat(read.logits(text)).containsExactly(model.logits(text));
+    }
+  }
+
+  @Test
+  void aWeightIsChosenOnlyWhereDevSaysTheNgramModelHelps() {
+    List<TextExample> train = split("train", 120, 0);
+    List<TextExample> dev = split("dev", 40, 3);
+    LabelMatrix trainY = LabelMatrix.of(train, OUTPUTS, new double[] {1});
+
+    // A head with no signal (every dev logit equal): the n-gram model decides.
+    NgramFusion.Fitted blind = NgramFusion.fit(texts(train), trainY, dev, texts(dev), constantLogits(40, 0.0), OUTPUTS);
+    assertThat(blind.weights()[0]).isGreaterThan(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> byWeight = (Map<String, Object>) ((Map<String, Object>) blind.report().get("gambling"))
+        .get("dev_auprc_by_weight");
+    assertThat(byWeight).containsOnlyKeys("0.0", "0.25", "0.5", "0.75");
+    assertThat((Double) byWeight.get("0.0")).isCloseTo(0.5, within(1e-9)); // constant scores: the base rate
+    assertThat((Double) byWeight.get(String.valueOf(blind.weights()[0]))).isGreaterThan(0.9);
+
+    // A head that already ranks dev perfectly: no weight can do strictly better, so the head stays alone.
+    double[][] perfect = new double[40][1];
+    for (int i = 0; i < 40; i++) {
+      perfect[i][0] = dev.get(i).positive("gambling") ? 5 : -5;
+    }
+    NgramFusion.Fitted alone = NgramFusion.fit(texts(train), trainY, dev, texts(dev), perfect, OUTPUTS);
+    assertThat(alone.weights()[0]).isZero();
+    assertThat(alone.report()).containsKeys("train_seconds", "non_zero_weights");
+  }
+}
