@@ -86,7 +86,7 @@ class LlmScorerGrpcTest {
     ScoreResponse response = stub.score(text(
         "Chat with our AI assistant: it writes essays, answers any question and generates code for free.").build());
     assertThat(response.getTier()).isEqualTo("llm");
-    assertThat(response.getScoresList()).hasSize(9).allMatch(CategoryScore::getZeroShot);
+    assertThat(response.getScoresList()).hasSize(11).allMatch(CategoryScore::getZeroShot);
     CategoryScore top = response.getScoresList().stream().max(Comparator.comparingDouble(CategoryScore::getScore)).orElseThrow();
     assertThat(top.getCategory()).isEqualTo("ai_chatbots");
     assertThat(response.getModel().getName()).isEqualTo("llm-zero-shot");
@@ -112,7 +112,7 @@ class LlmScorerGrpcTest {
   void urlOnlyRequestCarriesTheNormalizedUrl() {
     ScoreResponse response = stub.score(ScoreRequest.newBuilder().setUrl("HTTPS://ChatBot-AI.example/Chat?u=7").build());
     assertThat(response.getNormalizedInput()).isEqualTo("https://chatbot-ai.example/Chat?<redacted>");
-    assertThat(response.getScoresList()).hasSize(9);
+    assertThat(response.getScoresList()).hasSize(11);
   }
 
   @Test

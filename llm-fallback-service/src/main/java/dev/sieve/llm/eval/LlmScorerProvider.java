@@ -41,13 +41,13 @@ public final class LlmScorerProvider implements ScorerProvider {
     return LlmTierScorer.TIER;
   }
 
-  /** The dev-fitted Platt calibration (calibration.json) is applied in serving. */
   /** Hand-written prototypes and a monotonic calibration: thresholds are all a source influences. */
   @Override
   public boolean leaveOneSourceOutByThresholds() {
     return true;
   }
 
+  /** The dev-fitted Platt calibration (calibration.json) is applied in serving. */
   @Override
   public boolean servesCalibratedProbabilities() {
     return true;

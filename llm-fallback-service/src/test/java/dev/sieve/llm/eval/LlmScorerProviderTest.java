@@ -55,6 +55,12 @@ class LlmScorerProviderTest {
   void evalFindsTheLlmTierAsSelfCalibrating() {
     assertThat(ScorerFactory.available()).contains("llm");
     assertThat(ScorerFactory.provider("llm").orElseThrow().servesCalibratedProbabilities()).isTrue();
+    // No weights trained on the dataset: ./sieve eval run computes its leave-one-source-out by
+    // re-choosing thresholds without each source (loso.json next to the model).
+    assertThat(ScorerFactory.provider("llm").orElseThrow().leaveOneSourceOutByThresholds()).isTrue();
+    // Texts and real pages by default: the ordinary inputs of the register the tier serves.
+    assertThat(ScorerFactory.provider("llm").orElseThrow().defaultInputs())
+        .containsExactlyInAnyOrder(dev.sieve.eval.data.DatasetExamples.Inputs.TEXTS, dev.sieve.eval.data.DatasetExamples.Inputs.PAGES);
   }
 
   @Test
