@@ -11,6 +11,9 @@ import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.eval.Example;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
+import dev.sieve.core.data.PageRecord;
+import dev.sieve.eval.Evaluator;
+import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
@@ -55,6 +58,7 @@ class PredictionSourcesTest {
 
     @Override
     public ScoreResponse score(ScoreRequest r) throws ScoringException {
+      FIELD.put("tier:" + r.getRequestId(), field(r.getUrl(), r.getHtml(), r.getText()));
       String in = r.getUrl().isEmpty() ? r.getText().toStringUtf8() : r.getUrl();
       if (in.contains("bad")) {
         throw ScoringException.invalidArgument("malformed host");
@@ -70,6 +74,13 @@ class PredictionSourcesTest {
   }
 
   static final KeywordTier TIER = new KeywordTier();
+
+  /** Which request field carried each input ("html:...", "text:...", "url:..."), by request id. */
+  static final Map<String, String> FIELD = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static String field(String url, com.google.protobuf.ByteString html, com.google.protobuf.ByteString text) {
+    return !html.isEmpty() ? "html:" + html.toStringUtf8() : !text.isEmpty() ? "text:" + text.toStringUtf8() : "url:" + url;
+  }
   static Server server;
   static String target;
 
@@ -80,10 +91,14 @@ class PredictionSourcesTest {
         .addService(new ClassifierGrpc.ClassifierImplBase() {
           @Override
           public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
-            boolean casino = request.getUrl().contains("casino");
+            String in = field(request.getUrl(), request.getHtml(), request.getText());
+            FIELD.put(request.getRequestId(), in);
+            boolean casino = in.contains("casino");
             out.onNext(ClassifyResponse.newBuilder()
-                .addCategories(CategoryVerdict.newBuilder().setCategory("gambling")
-                    .setScore(casino ? 0.8 : 0.2).addAllTiers(request.getTiersList()))
+                .setAction(casino ? Action.BLOCK : Action.ALLOW).setAlert(in.contains("crisis"))
+                .setPolicyId("default").setPolicyVersion("7")
+                .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setThreshold(0.42)
+                    .setScore(casino ? 0.8 : 0.2).addAllTiers(request.getTiersList()).addTiers("content"))
                 .addCategories(CategoryVerdict.newBuilder().setCategory("adult").setScore(0.5)) // no tier: no opinion
                 .build());
             out.onCompleted();
@@ -147,6 +162,44 @@ class PredictionSourcesTest {
       assertThat(p.scores().get("gambling")[1]).isEqualTo(0.2);
       assertThat(p.scores().get("adult")[0]).isNaN();
       assertThat(src.describe()).contains("tiers url");
+    }
+  }
+
+  /** A real page and two ordinary texts, as the fleet card scores them. */
+  static List<Example> pageAndTexts() {
+    ProtectedSlices none = ProtectedSlices.none();
+    return List.of(
+        DatasetExamples.fromPage(new PageRecord("p1", "<html><p>Online casino</p></html>", "Online casino", "", "",
+            List.of(), List.of("*"), "pages/x", "page", "g", "test", Map.of()), none),
+        DatasetExamples.fromText(new TextRecord("t1", "call the crisis line", List.of(), List.of("*"), "src", "post",
+            "g", "test", Map.of()), none),
+        DatasetExamples.fromText(new TextRecord("t2", "a recipe", List.of(), List.of("*"), "src", "post", "g",
+            "test", Map.of()), none));
+  }
+
+  @Test
+  void aTierReceivesAPageAsHtmlAndATextAsText() {
+    new TierScorerSource(new KeywordTier(), "in-process", 1, null).score(pageAndTexts(), List.of("gambling"));
+    assertThat(FIELD.get("tier:page:p1")).isEqualTo("html:<html><p>Online casino</p></html>");
+    assertThat(FIELD.get("tier:text:t1")).isEqualTo("text:call the crisis line");
+  }
+
+  /** The fleet card's source: every verdict's action and alert, the policy and thresholds applied. */
+  @Test
+  void routerClassifierWithoutFilterKeepsWhatEachVerdictDid() {
+    List<Example> ex = pageAndTexts();
+    try (ClassifierSource src = new ClassifierSource(target, List.of(), Duration.ofSeconds(5), 2)) {
+      Predictions p = src.score(ex, List.of("gambling"));
+      assertThat(FIELD.get("page:p1")).startsWith("html:");
+      assertThat(FIELD.get("text:t2")).isEqualTo("text:a recipe");
+      assertThat(p.scores().get("gambling")).containsExactly(0.8, 0.2, 0.2);
+      Evaluator.Served served = src.served(ex);
+      assertThat(served.blocked()).containsExactly(true, false, false);
+      assertThat(served.alerted()).containsExactly(false, true, false);
+      // Aligned with whatever example list is asked for, not with call order.
+      assertThat(src.served(List.of(ex.get(1), ex.get(0))).blocked()).containsExactly(false, true);
+      assertThat(src.policyThresholds()).containsEntry("gambling", 0.42);
+      assertThat(src.policy()).containsEntry("id", "default").containsEntry("version", "7");
     }
   }
 
