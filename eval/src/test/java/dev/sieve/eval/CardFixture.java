@@ -25,6 +25,28 @@ import java.util.TreeMap;
  */
 public final class CardFixture {
 
+  /**
+   * The v2 gate keys at issue #11's values (adult 1%, other blocking categories 0.5%, false alerts
+   * 1%, LOSO recall 0.5 on sources with 30 positives, crisis help never blocked by the fleet), with
+   * one recall floor (adult 0.85): a release-gate.yaml for fixture repositories.
+   */
+  public static final String V2_POLICY = """
+      version: 1
+      gate:
+        split: test
+        insufficient_data: warn
+        protected_not_above_background: true
+        background_ceilings:
+          default_ceiling: 0.005
+          categories: {adult: 0.01}
+          min_group_items: 100
+        max_false_alert_rate: 0.01
+        loso: {min_recall: 0.5, min_positives: 30}
+        zero_block_slices: [mental_health_help]
+        categories:
+          adult: {min_recall: 0.85}
+      """;
+
   public static final double FLAGGED = 0.9;
   public static final double NOT_FLAGGED = 0.1;
 

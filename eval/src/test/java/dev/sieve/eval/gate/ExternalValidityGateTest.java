@@ -26,22 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalValidityGateTest {
 
   static final String DATASET = "ds-v2-gate";
-  static final String POLICY = """
-      version: 1
-      gate:
-        split: test
-        insufficient_data: warn
-        protected_not_above_background: true
-        background_ceilings:
-          default_ceiling: 0.005
-          categories: {adult: 0.01}
-          min_group_items: 100
-        max_false_alert_rate: 0.01
-        loso: {min_recall: 0.5, min_positives: 30}
-        zero_block_slices: [mental_health_help]
-        categories:
-          adult: {min_recall: 0.85}
-      """;
   static final List<String> TEXTS = List.of("texts", "pages");
   static final Set<String> ADULT = Set.of("adult");
   static final Set<String> NONE = Set.of();
@@ -52,7 +36,7 @@ class ExternalValidityGateTest {
   @BeforeEach
   void repository() throws Exception {
     Fixtures.dataset(home, DATASET);
-    Files.writeString(home.resolve(EvaluationPolicy.FILE), POLICY);
+    Files.writeString(home.resolve(EvaluationPolicy.FILE), CardFixture.V2_POLICY);
   }
 
   /**

@@ -25,17 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetCardGateTest {
 
   static final String DATASET = "ds-fleet";
-  static final String POLICY = """
-      version: 1
-      gate:
-        protected_not_above_background: true
-        background_ceilings: {default_ceiling: 0.005, categories: {adult: 0.01}}
-        max_false_alert_rate: 0.01
-        loso: {min_recall: 0.5}
-        zero_block_slices: [mental_health_help]
-        categories:
-          adult: {min_recall: 0.85}
-      """;
   static final Set<String> ADULT = Set.of("adult");
   static final Set<String> HELP = Set.of("self_harm_help");
   static final List<String> HELP_SLICE = List.of("mental_health_help");
@@ -45,7 +34,7 @@ class FleetCardGateTest {
   @BeforeEach
   void repository() throws IOException {
     Fixtures.dataset(home, DATASET);
-    Files.writeString(home.resolve(EvaluationPolicy.FILE), POLICY);
+    Files.writeString(home.resolve(EvaluationPolicy.FILE), CardFixture.V2_POLICY);
     release("url-lexical", "u1", true);
     release("content-minilm-mlp", "c1", false);
     Path policy = home.resolve(FleetEvaluation.DEFAULT_POLICY);
