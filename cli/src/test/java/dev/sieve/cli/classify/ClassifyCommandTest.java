@@ -24,7 +24,8 @@ class ClassifyCommandTest {
           .contains("Cache      miss, TTL 3600 s")
           .containsPattern("gambling\\s+0\\.990\\s+0\\.500\\s+YES\\s+block\\s+url")
           .containsPattern("gambling\\s+url\\s+LIST_MATCH pokerstars.com \\[ut1/gambling\\]")
-          .containsPattern("url\\s+OK\\s+420 us\\s+url-table t-1 \\(ds-fixture\\)")
+          .contains("Datasets   ds-fixture (url)\n")
+          .containsPattern("url\\s+OK\\s+420 us\\s+url-table t-1\\n")
           .containsPattern("content\\s+SKIPPED\\s+-\\s+-\\s+no page body")
           .contains("NOT_DEPLOYED");
       // Zero-score categories are hidden unless --all.
@@ -53,6 +54,22 @@ class ClassifyCommandTest {
       assertThat(parsed.getAction()).isEqualTo(Action.BLOCK);
       assertThat(parsed.getReasons(0).getEvidence().getDetail()).isEqualTo("pokerstars.com");
       assertThat(parsed.getCategoriesCount()).isEqualTo(19);
+    }
+  }
+
+  @Test
+  void jsonDoesNotHtmlEscape() throws Exception {
+    try (FakeRouter router = new FakeRouter(0)) {
+      CliRun run = CliRun.of("classify", "https://www.pokerstars.com/?a=1&b=<2>", "--json", "--target", router.target());
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out())
+          .contains("\"normalizedUrl\": \"https://www.pokerstars.com/?a=1&b=<2>\"")
+          .doesNotContain("\\u003d", "\\u0026", "\\u003c");
+      ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
+      JsonFormat.parser().merge(run.out(), parsed);
+      assertThat(parsed.getNormalizedUrl()).isEqualTo("https://www.pokerstars.com/?a=1&b=<2>");
+      assertThat(parsed.getCategories(0).getThreshold()).isEqualTo(0.5);
     }
   }
 
