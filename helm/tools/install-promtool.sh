@@ -13,16 +13,10 @@
 # Overrides: SIEVE_TOOLS_DIR (default <repo>/.tools).
 set -euo pipefail
 
-fail() {
-  echo "install-promtool.sh: ERROR: $*" >&2
-  exit 1
-}
+# fail, TOOLS_DIR, install_binary
+source "$(dirname "${BASH_SOURCE[0]}")/tool-install.sh"
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
-TOOLS_DIR="${SIEVE_TOOLS_DIR:-${REPO_ROOT}/.tools}"
-HOME_DIR="${TOOLS_DIR}/prometheus"
-PROMTOOL="${HOME_DIR}/bin/promtool"
+PROMTOOL="${TOOLS_DIR}/prometheus/bin/promtool"
 
 if [[ -x "${PROMTOOL}" ]] && "${PROMTOOL}" --version >/dev/null 2>&1; then
   echo "promtool already installed at ${PROMTOOL}: $("${PROMTOOL}" --version 2>&1 | head -n 1)"
@@ -56,11 +50,7 @@ DEB="$(find "${WORK_DIR}" -maxdepth 1 -name 'prometheus_*.deb' -print -quit)"
 dpkg-deb -x "${DEB}" "${WORK_DIR}/root" || fail "could not unpack ${DEB}"
 [[ -x "${WORK_DIR}/root/usr/bin/promtool" ]] || fail "no usr/bin/promtool inside ${DEB}"
 
-mkdir -p "${HOME_DIR}/bin"
-# Copy to a temporary name first so an interrupted run never leaves a half-written binary.
-cp "${WORK_DIR}/root/usr/bin/promtool" "${PROMTOOL}.partial"
-chmod +x "${PROMTOOL}.partial"
-mv -f "${PROMTOOL}.partial" "${PROMTOOL}"
+install_binary "${WORK_DIR}/root/usr/bin/promtool" "${PROMTOOL}"
 
 VERSION="$("${PROMTOOL}" --version 2>&1 | head -n 1)" || fail "installed ${PROMTOOL} does not run: ${VERSION}"
 echo "promtool installed at ${PROMTOOL}: ${VERSION} (from $(basename "${DEB}"))"
