@@ -175,6 +175,62 @@ data:
   api-key: {{ .Values.llm.apiKey | b64enc | quote }}
 {{- end }}
 
+{{/*
+Transport security. Each component's Secret (tls.crt, tls.key, ca.crt) is mounted at
+sieve.tlsDir; it is a separate volume beside the read-only config volume, not inside it.
+*/}}
+{{- define "sieve.tlsDir" -}}/etc/sieve-tls{{- end }}
+{{- define "sieve.clientCaDir" -}}/etc/sieve-client-ca{{- end }}
+{{- define "sieve.clientAuthDir" -}}/etc/sieve-client-auth{{- end }}
+
+{{/* The component's TLS Secret; takes a dict: root, c, v. */}}
+{{- define "sieve.tlsSecretName" -}}
+{{- $configured := index .root.Values.tls.secrets .c.key | default "" }}
+{{- if $configured }}{{ $configured }}{{ else }}{{ include "sieve.prefixedName" (dict "root" .root "suffix" (printf "%s-tls" .c.name)) }}{{ end }}
+{{- end }}
+
+{{/* The identity the tiers allow: the router certificate's common name. */}}
+{{- define "sieve.routerIdentity" -}}
+{{- .Values.tls.routerIdentity | default (include "sieve.componentName" (dict "root" . "c" (dict "name" "router"))) }}
+{{- end }}
+
+{{/*
+DNS names a component's certificate must carry: its Services (short, namespaced and cluster-local
+forms). The router reaches tiers as dns:///<tier>-headless:<port>, so the short headless name is
+what the router verifies.
+*/}}
+{{- define "sieve.certificateDnsNames" -}}
+{{- $ns := .root.Release.Namespace }}
+{{- $names := list }}
+{{- $services := list (include "sieve.headlessServiceName" .) }}
+{{- if eq .c.name "router" }}
+{{- $services = prepend $services (include "sieve.componentName" .) }}
+{{- end }}
+{{- range $svc := $services }}
+{{- $names = concat $names (list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.cluster.local" $svc $ns)) }}
+{{- end }}
+{{- if eq .c.name "router" }}
+{{- $names = concat $names .root.Values.tls.certManager.extraDnsNames }}
+{{- end }}
+{{- toYaml $names }}
+{{- end }}
+
+{{/* Secret holding the router's client-auth file: the operator's, or the chart's. */}}
+{{- define "sieve.clientAuthSecretName" -}}
+{{- .Values.clientAuth.existingSecret | default (include "sieve.prefixedName" (dict "root" . "suffix" "client-auth")) }}
+{{- end }}
+
+{{- define "sieve.clientAuthSecretKey" -}}
+{{- if .Values.clientAuth.existingSecret }}{{ .Values.clientAuth.existingSecretKey }}{{ else }}clients.yaml{{ end }}
+{{- end }}
+
+{{/* The port of llm.url: explicit, else 443 for https and 80 for http. */}}
+{{- define "sieve.llmPort" -}}
+{{- $u := urlParse .Values.llm.url }}
+{{- $hostPort := splitList ":" $u.host }}
+{{- if gt (len $hostPort) 1 }}{{ last $hostPort }}{{ else if eq $u.scheme "https" }}443{{ else }}80{{ end }}
+{{- end }}
+
 {{/* One config ConfigMap; takes a dict: root, key (policy | taxonomy | emergingCategories). */}}
 {{- define "sieve.configMap" -}}
 {{- $f := index (include "sieve.configFiles" .root | fromYaml) .key }}
@@ -201,6 +257,22 @@ Render-time checks that values.schema.json cannot express (they relate two field
 {{- define "sieve.validate" -}}
 {{- if and .Values.llm.apiKey .Values.llm.existingSecret }}
 {{- fail "llm: set either llm.apiKey or llm.existingSecret, not both" }}
+{{- end }}
+{{- if and .Values.clientAuth.existingSecret .Values.clientAuth.tenants }}
+{{- fail "clientAuth: set either clientAuth.tenants or clientAuth.existingSecret, not both" }}
+{{- end }}
+{{- if and .Values.llmFallbackService.enabled .Values.llm.url }}
+{{- $u := urlParse .Values.llm.url }}
+{{- if not (has $u.scheme (list "http" "https")) }}
+{{- fail (printf "llm.url must be http(s)://..., got %q" .Values.llm.url) }}
+{{- end }}
+{{- $host := first (splitList ":" $u.host) }}
+{{- if and (eq $u.scheme "http") (include "sieve.llmKeyConfigured" .) (not .Values.llm.allowInsecureHttp) (not (has $host (list "localhost" "127.0.0.1"))) }}
+{{- fail (printf "llm.url %s is plaintext http and an API key is configured: the key would cross the network in the clear (the service refuses it). Use an https:// endpoint, or set llm.allowInsecureHttp=true for a network you trust" .Values.llm.url) }}
+{{- end }}
+{{- if and .Values.networkPolicy.enabled .Values.networkPolicy.egress.enabled (empty .Values.networkPolicy.egress.llm) }}
+{{- fail "networkPolicy.egress.llm must list the peers of the LLM endpoint (llm.url), e.g. its namespace or an ipBlock: egress of llm-fallback-service is restricted to DNS and that endpoint" }}
+{{- end }}
 {{- end }}
 {{- if and .Values.networkPolicy.enabled (empty .Values.networkPolicy.routerClients) }}
 {{- fail "networkPolicy.routerClients must list at least one peer while networkPolicy.enabled (a rule without peers would admit every source); set the filtering stack selectors or disable networkPolicy" }}

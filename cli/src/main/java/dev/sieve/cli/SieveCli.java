@@ -1,5 +1,6 @@
 package dev.sieve.cli;
 
+import dev.sieve.cli.auth.AuthCommand;
 import dev.sieve.cli.batch.ClassifyBatchCommand;
 import dev.sieve.cli.bench.BenchCommand;
 import dev.sieve.cli.classify.ClassifyCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
       ClassifyCommand.class,
       ClassifyBatchCommand.class,
       BenchCommand.class,
+      AuthCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -6,6 +6,7 @@ import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
+import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
 import io.grpc.ServerInterceptor;
@@ -88,6 +89,7 @@ public final class ContentServiceMain {
         GrpcServerLauncher.builder("content-service")
             .host(host)
             .port(Settings.getInt("SIEVE_GRPC_PORT", 50053))
+            .secure(ServerSecurity.fromEnvironment("content-service", host, ServerSecurity.Role.INTERNAL))
             .maxInboundMessageBytes(maxInboundMessageBytes(limits));
     for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
       builder.intercept(interceptor);

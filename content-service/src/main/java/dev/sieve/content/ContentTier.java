@@ -2,7 +2,7 @@ package dev.sieve.content;
 
 import ai.djl.Device;
 import dev.sieve.content.encode.EncoderVariant;
-import dev.sieve.content.encode.OnnxMiniLmEncoder;
+import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.extract.PageExtractor;
 import dev.sieve.content.model.ContentHead;
@@ -41,12 +41,12 @@ public final class ContentTier implements AutoCloseable {
   public record Options(
       Path modelVersionDir, boolean gpu, int encoderSessions, BatcherConfig batcher, ExtractionLimits limits) {}
 
-  private final OnnxMiniLmEncoder encoder;
+  private final OnnxSentenceEncoder encoder;
   private final ContentModel model;
   private final ContentTierScorer scorer;
   private final long loadMillis;
 
-  private ContentTier(OnnxMiniLmEncoder encoder, ContentModel model, ContentTierScorer scorer, long loadMillis) {
+  private ContentTier(OnnxSentenceEncoder encoder, ContentModel model, ContentTierScorer scorer, long loadMillis) {
     this.encoder = encoder;
     this.model = model;
     this.scorer = scorer;
@@ -58,23 +58,23 @@ public final class ContentTier implements AutoCloseable {
     long start = System.nanoTime();
     HeadConfig config = HeadConfig.read(options.modelVersionDir().resolve(HeadConfig.FILE));
     EncoderVariant variant = variantOf(config.encoder());
-    OnnxMiniLmEncoder.Options encoderOptions;
+    OnnxSentenceEncoder.Options encoderOptions;
     if (options.gpu()) {
-      encoderOptions = OnnxMiniLmEncoder.Options.gpuDefaults(variant);
+      encoderOptions = OnnxSentenceEncoder.Options.gpuDefaults(variant);
     } else {
-      OnnxMiniLmEncoder.Options defaults = OnnxMiniLmEncoder.Options.cpuDefaults(variant);
+      OnnxSentenceEncoder.Options defaults = OnnxSentenceEncoder.Options.cpuDefaults(variant);
       int sessions = options.encoderSessions() > 0 ? options.encoderSessions() : defaults.sessions();
-      encoderOptions = new OnnxMiniLmEncoder.Options(variant, sessions, 1, 1, false);
+      encoderOptions = new OnnxSentenceEncoder.Options(variant, sessions, 1, 1, false);
     }
-    OnnxMiniLmEncoder encoder;
+    OnnxSentenceEncoder encoder;
     try {
-      encoder = OnnxMiniLmEncoder.load(encoderOptions);
+      encoder = OnnxSentenceEncoder.load(encoderOptions);
     } catch (IllegalStateException e) {
       if (!options.gpu()) {
         throw e;
       }
       log.warn("GPU encoder unavailable ({}); running the encoder on CPU", e.getMessage());
-      encoder = OnnxMiniLmEncoder.load(OnnxMiniLmEncoder.Options.cpuDefaults(variant));
+      encoder = OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(variant));
     }
     Device device = ContentHead.chooseDevice(options.gpu());
     if (options.gpu() && !device.isGpu()) {
@@ -97,12 +97,8 @@ public final class ContentTier implements AutoCloseable {
   }
 
   static EncoderVariant variantOf(String encoderId) {
-    for (EncoderVariant variant : EncoderVariant.values()) {
-      if (variant.encoderId().equals(encoderId)) {
-        return variant;
-      }
-    }
-    throw new IllegalStateException("model was trained on unknown encoder '" + encoderId + "'");
+    return EncoderVariant.byEncoderId(encoderId).orElseThrow(() ->
+        new IllegalStateException("model was trained on unknown encoder '" + encoderId + "'"));
   }
 
   /**
@@ -139,7 +135,7 @@ public final class ContentTier implements AutoCloseable {
     return model;
   }
 
-  public OnnxMiniLmEncoder encoder() {
+  public OnnxSentenceEncoder encoder() {
     return encoder;
   }
 

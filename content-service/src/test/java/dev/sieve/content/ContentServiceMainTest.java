@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.sieve.content.encode.EncoderVariant;
-import dev.sieve.content.encode.OnnxMiniLmEncoder;
+import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
@@ -23,8 +23,8 @@ class ContentServiceMainTest {
 
   @Test
   void startsServingAndStops(@TempDir Path dir) throws Exception {
-    try (OnnxMiniLmEncoder encoder =
-        OnnxMiniLmEncoder.load(new OnnxMiniLmEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
+    try (OnnxSentenceEncoder encoder =
+        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       TestModels.tinyModel(dir, encoder);
     }
     int port;

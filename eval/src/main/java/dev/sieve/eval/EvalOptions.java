@@ -65,6 +65,17 @@ public record EvalOptions(
         n, bootstrapResamples, seed, confidence, reliabilityBins, topExamples, blockingCategories);
   }
 
+  /** Taxonomy categories whose positive decision raises the wellness alert by default. */
+  public static Set<String> defaultAlerting() {
+    Set<String> out = new TreeSet<>();
+    for (Category c : Taxonomy.v1().categories()) {
+      if (c.alerts()) {
+        out.add(c.id());
+      }
+    }
+    return out;
+  }
+
   /** Taxonomy v1 categories whose default action blocks or alerts. */
   public static Set<String> defaultBlocking() {
     Set<String> out = new TreeSet<>();

@@ -67,7 +67,24 @@ public final class Evaluator {
   public static EvaluationResult evaluate(
       List<Example> examples, Scores scores, Scores uncalibrated, Map<String, Double> thresholds,
       EvalOptions options) {
+    return evaluate(examples, scores, uncalibrated, thresholds, options, null);
+  }
+
+  /**
+   * What the served verdicts did, per example: blocked (the response's action) and alerted (its
+   * alert flag). A fleet evaluation passes it so that block and alert rates are the router's, with
+   * policy rules (help yields, fail-closed, overrides) applied, not re-derived from scores.
+   */
+  public record Served(boolean[] blocked, boolean[] alerted) {}
+
+  /** As above; with {@code served}, block and alert rates come from the served verdicts. */
+  public static EvaluationResult evaluate(
+      List<Example> examples, Scores scores, Scores uncalibrated, Map<String, Double> thresholds,
+      EvalOptions options, Served served) {
     int n = examples.size();
+    if (served != null && (served.blocked().length != n || served.alerted().length != n)) {
+      throw new IllegalArgumentException("served outcomes are not aligned with the " + n + " examples");
+    }
     if (scores.size() != n || (uncalibrated != null && uncalibrated.size() != n)) {
       throw new IllegalArgumentException("scores are not aligned with the " + n + " examples");
     }
@@ -97,10 +114,14 @@ public final class Evaluator {
       }
     }
     boolean[] blocked = new boolean[n];
-    for (int c = 0; c < k; c++) {
-      if (options.blockingCategories().contains(categories.get(c))) {
-        for (int i = 0; i < n; i++) {
-          blocked[i] |= decided[c][i];
+    if (served != null) {
+      System.arraycopy(served.blocked(), 0, blocked, 0, n);
+    } else {
+      for (int c = 0; c < k; c++) {
+        if (options.blockingCategories().contains(categories.get(c))) {
+          for (int i = 0; i < n; i++) {
+            blocked[i] |= decided[c][i];
+          }
         }
       }
     }
@@ -189,7 +210,7 @@ public final class Evaluator {
       }
       Estimate bg = scored && gc.totalBg() > 0
           ? estimate(at.backgroundFlagRate(), stats[c][BG], resamples, options) : null;
-      Reliability.Curve served = reliability(examples, scores.get(id), id, options);
+      Reliability.Curve reliabilityServed = reliability(examples, scores.get(id), id, options);
       Reliability.Curve raw = uncalibrated == null ? null
           : reliability(examples, uncalibrated.get(id), id, options);
       String note = switch (status[c]) {
@@ -202,9 +223,9 @@ public final class Evaluator {
           id, status[c], note, gc.totalPos(), gc.totalNeg(), gc.totalBg(), ranked[c].scored(),
           threshold[c], at.tp(), at.fp(), at.fn(), at.tn(),
           est[0], est[1], est[2], est[3], est[4], bg,
-          measured ? Estimate.orNull(served.ece()) : null,
+          measured ? Estimate.orNull(reliabilityServed.ece()) : null,
           measured && raw != null ? Estimate.orNull(raw.ece()) : null,
-          measured ? served.bins() : List.of(),
+          measured ? reliabilityServed.bins() : List.of(),
           measured && raw != null ? raw.bins() : List.of(),
           measured ? gc.precisionRecallCurve(PR_POINTS) : List.of(),
           scored ? Drift.histogram(scores.get(id), HISTOGRAM_BINS) : new long[0],
@@ -230,7 +251,9 @@ public final class Evaluator {
         splitOf(examples), n, background, options.minPositives(), resamples, options.seed(),
         options.confidence(), results,
         microAvg, macroAvg, over, confusion,
-        SliceAnalyzer.tables(examples, categories, decided, blocked, status, options.blockingCategories()));
+        SliceAnalyzer.tables(examples, categories, decided, blocked, status, options.blockingCategories()),
+        ExternalValidityAnalyzer.analyze(examples, categories, decided, status, EvalOptions.defaultAlerting(),
+            served == null ? null : served.alerted()));
   }
 
   static String splitOf(List<Example> examples) {

@@ -58,16 +58,33 @@ class DeploymentContractTest {
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void probesGrpcHealthOnTheGrpcPort(JsonNode deployment, Component component, Manifests all) {
+  void probesGrpcHealthOnThePlaintextHealthPortBecauseTheGrpcPortSpeaksTls(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode container = container(deployment);
 
+    // Kubelet gRPC probes cannot speak TLS: they use the health-only port the service opens.
+    assertThat(containerPort(container, "health")).isEqualTo(component.healthPort());
+    assertThat(envValue(container, "SIEVE_HEALTH_PORT")).isEqualTo(String.valueOf(component.healthPort()));
+    assertThat(envValue(container, "SIEVE_TLS")).isEqualTo("on");
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       JsonNode node = container.path(probe);
       assertThat(node.isObject()).as("%s present", probe).isTrue();
-      assertThat(node.path("grpc").path("port").asInt()).as("%s grpc port", probe).isEqualTo(component.grpcPort());
+      assertThat(node.path("grpc").path("port").asInt()).as("%s grpc port", probe).isEqualTo(component.healthPort());
       assertThat(node.has("httpGet") || node.has("tcpSocket") || node.has("exec"))
           .as("%s uses only the gRPC health check", probe)
           .isFalse();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("deployments")
+  void withoutTlsProbesUseTheGrpcPort(JsonNode ignored, Component component, Manifests all) {
+    JsonNode container = container(Renders.plaintext().get("Deployment", component.deployment()));
+
+    assertThat(envValue(container, "SIEVE_TLS")).isEqualTo("off");
+    assertThat(env(container)).doesNotContainKey("SIEVE_HEALTH_PORT");
+    for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+      assertThat(container.path(probe).path("grpc").path("port").asInt()).isEqualTo(component.grpcPort());
     }
   }
 

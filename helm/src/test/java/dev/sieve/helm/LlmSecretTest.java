@@ -30,8 +30,9 @@ class LlmSecretTest {
     Manifests render =
         Helm.render(
             "--set", "llm.apiKey=s3cr3t-key",
-            "--set", "llm.url=http://vllm.llm.svc:8000/v1",
-            "--set", "llm.model=qwen");
+            "--set", "llm.url=https://vllm.llm.svc/v1",
+            "--set", "llm.model=qwen",
+            "--set", "networkPolicy.egress.llm[0].ipBlock.cidr=10.20.0.0/16");
     JsonNode llm = container(render.get("Deployment", "sieve-llm-fallback-service"));
     JsonNode ref = env(llm).get("SIEVE_LLM_API_KEY").path("valueFrom").path("secretKeyRef");
     JsonNode secret = render.get("Secret", ref.path("name").asText());
@@ -39,7 +40,7 @@ class LlmSecretTest {
     String stored = secret.path("data").path(ref.path("key").asText()).asText();
     assertThat(new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8)).isEqualTo("s3cr3t-key");
     assertThat(env(llm).get("SIEVE_LLM_API_KEY").has("value")).isFalse();
-    assertThat(envValue(llm, "SIEVE_LLM_URL")).isEqualTo("http://vllm.llm.svc:8000/v1");
+    assertThat(envValue(llm, "SIEVE_LLM_URL")).isEqualTo("https://vllm.llm.svc/v1");
     assertThat(envValue(llm, "SIEVE_LLM_MODEL")).isEqualTo("qwen");
     for (JsonNode deployment : render.ofKind("Deployment")) {
       if (!"llm-fallback-service".equals(Manifests.component(deployment))) {

@@ -10,16 +10,16 @@ import java.util.Map;
 final class Renders {
 
   /** A component of the fleet as the chart must deploy it. */
-  record Component(String name, String tier, int grpcPort, int metricsPort) {
+  record Component(String name, String tier, int grpcPort, int metricsPort, int healthPort) {
     String deployment() {
       return Helm.RELEASE + "-" + name;
     }
   }
 
-  static final Component ROUTER = new Component("router", "", 50051, 9091);
-  static final Component URL = new Component("url-service", "url", 50052, 9092);
-  static final Component CONTENT = new Component("content-service", "content", 50053, 9093);
-  static final Component LLM = new Component("llm-fallback-service", "llm", 50054, 9094);
+  static final Component ROUTER = new Component("router", "", 50051, 9091, 8081);
+  static final Component URL = new Component("url-service", "url", 50052, 9092, 8082);
+  static final Component CONTENT = new Component("content-service", "content", 50053, 9093, 8083);
+  static final Component LLM = new Component("llm-fallback-service", "llm", 50054, 9094, 8084);
 
   static final List<Component> COMPONENTS = List.of(ROUTER, URL, CONTENT, LLM);
   static final List<Component> TIERS = List.of(URL, CONTENT, LLM);
@@ -37,6 +37,7 @@ final class Renders {
   private static Manifests defaults;
   private static Manifests production;
   private static Manifests longRelease;
+  private static Manifests plaintext;
 
   private Renders() {}
 
@@ -59,6 +60,14 @@ final class Renders {
       longRelease = Helm.renderRelease(LONG_RELEASE, "-f", Helm.productionValues().toString());
     }
     return longRelease;
+  }
+
+  /** tls.enabled=false: plaintext chosen explicitly (development clusters). */
+  static synchronized Manifests plaintext() {
+    if (plaintext == null) {
+      plaintext = Helm.render("--set", "tls.enabled=false");
+    }
+    return plaintext;
   }
 
   /** Named renders for parameterized tests. */

@@ -36,7 +36,21 @@ class ValuesValidationTest {
         Arguments.of(
             List.of("--set", "llm.apiKey=k", "--set", "llm.existingSecret=s"),
             "either llm.apiKey or llm.existingSecret"),
-        Arguments.of(List.of("--set", "networkPolicy.routerClients=null"), "networkPolicy.routerClients"));
+        Arguments.of(List.of("--set", "networkPolicy.routerClients=null"), "networkPolicy.routerClients"),
+        Arguments.of(
+            List.of("--set", "llm.url=http://vllm.llm.svc:8000/v1", "--set", "llm.apiKey=k",
+                "--set", "networkPolicy.egress.llm[0].ipBlock.cidr=10.0.0.0/8"),
+            "is plaintext http and an API key is configured"),
+        Arguments.of(List.of("--set", "llm.url=https://vllm.llm.svc/v1"), "networkPolicy.egress.llm must list"),
+        Arguments.of(List.of("--set", "llm.url=ftp://vllm.llm.svc/v1", "--set", "networkPolicy.egress.enabled=false"),
+            "llm.url must be http(s)"),
+        Arguments.of(List.of("--set", "clientAuth.mode=maybe"), "mode"),
+        Arguments.of(List.of("--set", "clientAuth.tenants.a.api_keys[0]=plain-key"), "api_keys"),
+        Arguments.of(
+            List.of("--set", "clientAuth.existingSecret=s", "--set",
+                "clientAuth.tenants.a.certificate_identities[0]=x.example"),
+            "either clientAuth.tenants or clientAuth.existingSecret"),
+        Arguments.of(List.of("--set", "tls.certManager.enabled=true", "--set", "tls.certManager.issuerRef.name="), "name"));
   }
 
   @ParameterizedTest(name = "{0}")

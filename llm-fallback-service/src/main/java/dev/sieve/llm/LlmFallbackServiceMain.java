@@ -2,6 +2,7 @@ package dev.sieve.llm;
 
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
+import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.util.Settings;
 import dev.sieve.llm.category.CatalogLoader;
 import dev.sieve.llm.category.CatalogWatcher;
@@ -85,6 +86,7 @@ public final class LlmFallbackServiceMain {
         GrpcServerLauncher.builder("llm-fallback-service")
             .host(host)
             .port(port)
+            .secure(ServerSecurity.fromEnvironment("llm-fallback-service", host, ServerSecurity.Role.INTERNAL))
             .telemetry(telemetry)
             .addService(new ScorerService(scorer))
             .build()

@@ -5,6 +5,7 @@ import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
+import dev.sieve.router.auth.AuthenticatedTenant;
 import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.cache.VerdictKey;
 import dev.sieve.router.merge.MergedScores;
@@ -95,6 +96,7 @@ public final class ClassificationEngine {
   public CompletableFuture<ClassifyResponse> classify(ClassifyRequest request, Context callerContext) {
     ValidatedRequest validated;
     try {
+      request = AuthenticatedTenant.bind(request, callerContext);
       validated = validator.validate(request);
     } catch (StatusException e) {
       return CompletableFuture.failedFuture(e);

@@ -3,6 +3,7 @@ package dev.sieve.router;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.telemetry.Telemetry;
+import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
@@ -80,6 +81,14 @@ public final class Router implements AutoCloseable {
 
   /** As {@link #serve()}, with core telemetry's tracing, log-correlation and metrics interceptors. */
   public GrpcServerLauncher serve(Telemetry telemetry) throws IOException {
+    return serve(telemetry, RouterSecurity.none());
+  }
+
+  /**
+   * As {@link #serve(Telemetry)} (telemetry may be null) behind {@code security}: TLS on the port and
+   * per-tenant client authentication, whose credentials file is then polled with the policy.
+   */
+  public GrpcServerLauncher serve(Telemetry telemetry, RouterSecurity security) throws IOException {
     serverExecutor =
         new ForkJoinPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -96,6 +105,8 @@ public final class Router implements AutoCloseable {
     if (telemetry != null) {
       builder.telemetry(telemetry);
     }
+    security.applyTo(builder);
+    security.watch(background);
     launcher = builder.build().start();
     launcher.markServing();
     return launcher;

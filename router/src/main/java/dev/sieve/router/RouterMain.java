@@ -2,8 +2,10 @@ package dev.sieve.router;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.security.ClientSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
+import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
@@ -17,7 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reads {@link RouterSettings} from the environment, loads the policy (an invalid policy file stops
  * startup with exit code 2 and the precise reason), creates the tier channels (with trace-context
- * propagation), binds the gRPC port and the metrics port ({@code SIEVE_METRICS_PORT}, default 9091,
+ * propagation, TLS/mTLS per {@link ClientSecurity}), sets up the port's transport security and
+ * client authentication ({@link RouterSecurity}; a refused combination also exits with code 2),
+ * binds the gRPC port and the metrics port ({@code SIEVE_METRICS_PORT}, default 9091,
  * -1 = off) and reports SERVING without waiting for the tiers: a down tier is reported per response.
  * SIGTERM flips health to NOT_SERVING, drains in-flight calls for SIEVE_DRAIN_TIMEOUT_SECONDS, then
  * closes the tier channels and telemetry.
@@ -32,10 +36,18 @@ public final class RouterMain {
     RouterSettings settings;
     PolicyStore policies;
     int metricsPort;
+    RouterSecurity security;
+    ClientSecurity tierSecurity;
     try {
       settings = RouterSettings.fromEnvironment();
       metricsPort = Settings.getInt("SIEVE_METRICS_PORT", 9091);
       policies = PolicyStore.open(settings.policyFile());
+      security = RouterSecurity.fromEnvironment(settings.bindHost());
+      tierSecurity = ClientSecurity.forTiers();
+      // The plaintext rule for tier targets, checked now so a refused target stops the start here.
+      settings.tierTargets().values().stream()
+          .filter(target -> !target.isBlank())
+          .forEach(target -> tierSecurity.credentials(target.strip()));
     } catch (PolicyException | IllegalArgumentException e) {
       log.error("router cannot start: {}", e.getMessage());
       System.exit(2);
@@ -47,15 +59,16 @@ public final class RouterMain {
     TierFleet fleet =
         TierFleet.connect(
             settings.tierTargets(), settings.resilience()::get, settings.deadlineMargin(),
-            List.of(telemetry.clientInterceptor()));
+            List.of(telemetry.clientInterceptor()), tierSecurity);
     Router router = new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker());
     router.startBackgroundTasks();
-    GrpcServerLauncher launcher = router.serve(telemetry);
+    GrpcServerLauncher launcher = router.serve(telemetry, security);
     telemetry.startMetricsServer(settings.bindHost(), metricsPort);
     launcher.installShutdownHook(
         settings.drainTimeout(),
         () -> {
           router.close();
+          tierSecurity.close();
           telemetry.close();
         });
     launcher.awaitTermination();

@@ -29,6 +29,8 @@ import java.util.Map;
  *   <li>SIEVE_CACHE_MAX_BYTES (256 MiB; 0 disables the verdict cache)
  *   <li>SIEVE_MAX_IN_FLIGHT (4096), SIEVE_STREAM_WINDOW (32)
  *   <li>SIEVE_DESCRIBE_REFRESH_SECONDS (30), SIEVE_DRAIN_TIMEOUT_SECONDS (20)
+ *   <li>transport security and client authentication: core's {@code TlsSettings} (SIEVE_TLS*,
+ *       SIEVE_TIER_TLS_*) and {@code RouterSecurity} (SIEVE_CLIENT_AUTH*)
  * </ul>
  */
 public record RouterSettings(

@@ -34,8 +34,10 @@ import java.util.List;
  *       without any tier opinion, when a consulted tier covering it was unavailable and the category
  *       fails closed.
  *   <li>Action BLOCK when any decided category's action is BLOCK, or ALERT while the policy's
- *       {@code block_on_alert} is true; then the nearest allow/deny domain override, if any, sets the
- *       action outright. The alert is raised by any decided ALERT category, override or not: an
+ *       {@code block_on_alert} is true, unless the category yields to a help category decided with
+ *       a score at least as high ({@code yields_to}: help is never blocked); then the nearest
+ *       allow/deny domain override, if any, sets the action outright. The alert is raised by any
+ *       decided category whose rule alerts (ALERT, or {@code alert: true}), override or not: an
  *       allow-listed help site still tells the counsellor.
  *   <li>Primary category: the decided blocking category with the highest score (ties: taxonomy
  *       order); when none blocks, the highest decided category; "" when nothing is decided.
@@ -96,14 +98,25 @@ final class VerdictAssembler {
               .setThreshold(rule.threshold())
               .setDecision(decided)
               .setAction(rule.action())
+              .setAlert(rule.alert())
               .addAllTiers(TIER_LISTS.get(contributors))
               .setZeroShot(zeroShotOnly(merged, i, contributors)));
       if (!decided) {
         continue;
       }
       boolean blocks = rule.blocks(blockOnAlert);
+      int yieldedTo = blocks ? yieldedTo(merged, tenant, rule, score) : -1;
+      if (yieldedTo >= 0) {
+        blocks = false;
+        if (policyReasons == null) {
+          policyReasons = new ArrayList<>(2);
+        }
+        policyReasons.add(policyReason(id, "yields to " + CoreCategories.id(yieldedTo)
+            + ": help is not blocked (" + CoreCategories.id(yieldedTo) + " decided with score "
+            + String.format(java.util.Locale.ROOT, "%.3f", merged.score(yieldedTo)) + ")", policy));
+      }
       block |= blocks;
-      alert |= rule.action() == dev.sieve.proto.v1.CategoryAction.ACTION_ALERT;
+      alert |= rule.alert();
       if (isBetterPrimary(blocks, score, primaryBlocks, primaryScore)) {
         primary = id;
         primaryScore = score;
@@ -143,7 +156,7 @@ final class VerdictAssembler {
       }
       boolean blocks = rule.blocks(blockOnAlert);
       block |= blocks;
-      alert |= rule.action() == dev.sieve.proto.v1.CategoryAction.ACTION_ALERT;
+      alert |= rule.alert();
       if (isBetterPrimary(blocks, score, primaryBlocks, primaryScore)) {
         primary = id;
         primaryScore = score;
@@ -186,6 +199,20 @@ final class VerdictAssembler {
         .setPrimaryCategory(primary)
         .setTtlSeconds(ttl)
         .build();
+  }
+
+  /**
+   * The help category a positive decision yields to (docs/policy.md, {@code yields_to}): one the
+   * rule names that is itself decided with a merged score at least {@code score}; -1 when none.
+   * Only a category with a model opinion counts (a fail-closed decision is no evidence of help).
+   */
+  private static int yieldedTo(MergedScores merged, TenantPolicy tenant, CategoryRule rule, double score) {
+    for (int j : rule.yieldsTo()) {
+      if (merged.hasOpinion(j) && merged.score(j) >= score && ScoreMerger.decided(merged, j, tenant.core(j))) {
+        return j;
+      }
+    }
+    return -1;
   }
 
   private static boolean isBetterPrimary(

@@ -451,6 +451,46 @@ class ClassifyRoutingTest {
     }
   }
 
+  /** docs/policy.md yields_to: the harmful category is reported and alerts, the help is not blocked. */
+  @Test
+  void helpIsNeverBlockedWhenTheHarmfulCategoryYieldsToADecidedHelpCategory() {
+    String policy = RouterHarness.TEST_POLICY + """
+        categories:
+          self_harm: {action: ALERT, yields_to: [self_harm_help]}
+          self_harm_help: {action: ALLOW, alert: true}
+          adult: {action: BLOCK, yields_to: [sex_education]}
+        """;
+    ClassifyRequest request = ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("...")).build();
+    FakeTier hotline = tier("content").answer(Map.of("self_harm", 0.7, "self_harm_help", 0.9));
+    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, hotline).build()) {
+      ClassifyResponse r = h.classify(request);
+      assertThat(verdict(r, "self_harm").getDecision()).as("still reported").isTrue();
+      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAlert()).as("the counsellor still hears about it").isTrue();
+      assertThat(verdict(r, "self_harm_help").getAlert()).isTrue();
+      assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getDetail())
+          .anyMatch(d -> d.startsWith("yields to self_harm_help"));
+    }
+    FakeTier proAna = tier("content").answer(Map.of("self_harm", 0.95, "self_harm_help", 0.6));
+    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, proAna).build()) {
+      ClassifyResponse r = h.classify(request);
+      assertThat(r.getAction()).as("help score below the harm score: no yield").isEqualTo(Action.BLOCK);
+      assertThat(r.getPrimaryCategory()).isEqualTo("self_harm");
+    }
+    FakeTier sexEd = tier("content").answer(Map.of("adult", 0.6, "sex_education", 0.8));
+    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, sexEd).build()) {
+      ClassifyResponse r = h.classify(request);
+      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAlert()).isFalse();
+    }
+    FakeTier helpAlone = tier("content").answer(Map.of("self_harm_help", 0.8));
+    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, helpAlone).build()) {
+      ClassifyResponse r = h.classify(request);
+      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAlert()).as("self_harm_help alerts without blocking").isTrue();
+    }
+  }
+
   @Test
   void primaryCategoryPrefersBlockingCategoriesOverHigherNonBlockingOnes() {
     FakeTier urlTier = tier("url").answer(Map.of("games", 0.99, "gambling", 0.7, "piracy", 0.65));

@@ -9,44 +9,22 @@ import dev.sieve.proto.v1.ClassifyStreamResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
+import dev.sieve.router.support.StreamCollector;
 import dev.sieve.router.tier.TierName;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ClassifyStreamTest {
 
-  /** Collects a stream's responses; completes when the server completes the stream. */
-  private static final class Collector implements StreamObserver<ClassifyStreamResponse> {
-    final List<ClassifyStreamResponse> responses = new CopyOnWriteArrayList<>();
-    final CompletableFuture<List<ClassifyStreamResponse>> done = new CompletableFuture<>();
-
-    @Override
-    public void onNext(ClassifyStreamResponse value) {
-      responses.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      done.completeExceptionally(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      done.complete(responses);
-    }
-  }
-
   @Test
   void everyRequestGetsOneResponseAndBadItemsGetItemErrorsWithoutClosingTheStream() throws Exception {
     FakeTier urlTier = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.9));
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).build()) {
-      Collector collector = new Collector();
+      StreamCollector collector = new StreamCollector();
       StreamObserver<ClassifyRequest> requests =
           h.asyncStub().withDeadlineAfter(20, TimeUnit.SECONDS).classifyStream(collector);
       requests.onNext(ClassifyRequest.newBuilder().setRequestId("ok-1").setUrl("https://a.example/").build());
@@ -78,7 +56,7 @@ class ClassifyStreamTest {
     int window = 3;
     int items = 10;
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).streamWindow(window).build()) {
-      Collector collector = new Collector();
+      StreamCollector collector = new StreamCollector();
       StreamObserver<ClassifyRequest> requests =
           h.asyncStub().withDeadlineAfter(20, TimeUnit.SECONDS).classifyStream(collector);
       for (int i = 0; i < items; i++) {

@@ -4,6 +4,7 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
 import dev.sieve.proto.v1.ScoreRequest;
@@ -115,6 +116,7 @@ public final class UrlServiceMain {
         GrpcServerLauncher.builder("url-service")
             .host(host)
             .port(port)
+            .secure(ServerSecurity.fromEnvironment("url-service", host, ServerSecurity.Role.INTERNAL))
             .maxInboundMessageBytes(64 * 1024); // a url tier request is a URL (<= 8 KiB) and a few ids
     for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
       builder.intercept(interceptor);

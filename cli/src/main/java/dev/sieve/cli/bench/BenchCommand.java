@@ -188,7 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private BenchReport measure(String label, HostPort host, Workload workload, LoadGenerator.Plan plan)
       throws InterruptedException {
-    ManagedChannel channel = Channels.openDirect(host);
+    // The echo server runs in this JVM without TLS; the fleet may run with it (./sieve up --tls).
+    ManagedChannel channel = label.equals("echo") ? Channels.openLocalPlaintextDirect(host) : Channels.openDirect(host);
     try {
       LoadGenerator.AsyncCall call =
           rpc == Rpc.score ? scoreCall(channel, workload) : classifyCall(channel, workload);

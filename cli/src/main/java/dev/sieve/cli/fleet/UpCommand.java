@@ -4,7 +4,9 @@ import dev.sieve.cli.support.DurationConverter;
 import dev.sieve.cli.support.HealthProbe;
 import dev.sieve.cli.support.HealthProbe.Health;
 import dev.sieve.cli.support.HostPort;
+import dev.sieve.cli.support.LocalTls;
 import dev.sieve.cli.support.SieveLayout;
+import dev.sieve.core.security.Loopback;
 import dev.sieve.core.util.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +94,15 @@ public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--bind-host", description = "Address the services bind (default: ${DEFAULT-VALUE}).")
   String bindHost = "127.0.0.1";
+
+  @Option(
+      names = "--tls",
+      description = {
+        "Serve with TLS: a throwaway local CA under .sieve/tls/ (kept between runs), TLS on the router's",
+        "port and mutual TLS between router and tiers. The cli's commands use it automatically; other",
+        "clients trust .sieve/tls/ca.crt."
+      })
+  boolean tls;
 
   @Option(
       names = "--jvm-opts",
@@ -202,9 +213,21 @@ public final class UpCommand implements Callable<Integer> {
       }
     }
 
+    LocalTls localTls = LocalTls.of(layout);
+    if (tls) {
+      boolean wildcard = bindHost.equals("0.0.0.0") || bindHost.equals("::");
+      localTls.prepare(
+          toStart.stream().map(a -> a.service().serviceName()).toList(),
+          wildcard || Loopback.isLoopbackHost(bindHost) ? List.of() : List.of(bindHost));
+    } else {
+      localTls.disable();
+    }
     List<LaunchSpec> specs = new ArrayList<>();
     for (ServiceArtifact artifact : toStart) {
       Map<String, String> extra = new HashMap<>();
+      if (tls) {
+        extra.putAll(localTls.serviceProperties(artifact.service().serviceName(), artifact.service() == FleetService.ROUTER));
+      }
       if (artifact.service() == FleetService.ROUTER) {
         for (ServiceArtifact tier : toStart) {
           if (tier.service().isTier()) {
@@ -295,7 +318,8 @@ public final class UpCommand implements Callable<Integer> {
                           .toList(),
                       Duration.ofSeconds(30),
                       out));
-      out.printf("%nSieve is up (%.1f s):%n", (System.nanoTime() - startNanos) / 1e9);
+      out.printf("%nSieve is up (%.1f s)%s:%n", (System.nanoTime() - startNanos) / 1e9,
+          tls ? ", TLS with the local CA " + display(LocalTls.of(layout).caFile()) + " (router <-> tiers: mTLS)" : "");
       printEndpoints(starter, started, notDeployed, out);
       out.println();
       out.println("Try: ./sieve classify https://www.example.com/   ./sieve status   ./sieve down");

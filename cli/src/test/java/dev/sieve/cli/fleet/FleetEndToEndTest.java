@@ -103,8 +103,18 @@ class FleetEndToEndTest {
 
   @Test
   void upClassifyDown() throws Exception {
+    run(false);
+  }
+
+  /** The same with {@code --tls}: TLS on the router's port, mTLS to the tier, the cli follows. */
+  @Test
+  void upWithTlsClassifyDown() throws Exception {
+    run(true);
+  }
+
+  private void run(boolean tls) throws Exception {
     try {
-      upClassifyDownSteps();
+      upClassifyDownSteps(tls);
     } catch (AssertionError e) {
       // The services' logs are what explains a failure here; the temp dir is gone afterwards.
       StringBuilder logs = new StringBuilder(e.getMessage()).append("\n");
@@ -117,12 +127,15 @@ class FleetEndToEndTest {
     }
   }
 
-  private void upClassifyDownSteps() throws Exception {
+  private void upClassifyDownSteps(boolean tls) throws Exception {
     writeFixtureDataset();
     // The router's 100 ms url-tier budget is a production setting; a busy 2-core CI machine running
     // the whole reactor cannot promise it for a cold JVM, and this test checks the verdict, not speed.
     List<String> args =
         new ArrayList<>(List.of("up", "--tiers", "url", "--timeout", "120s", "--jvm-opts", "-Dsieve.url.tier.timeout.ms=20000"));
+    if (tls) {
+      args.add("--tls");
+    }
     List<String> options = List.of("--router-port", "--url-port", "--router-metrics-port", "--url-metrics-port");
     int[] ports = PortCheck.freePorts(options.size());
     for (int i = 0; i < options.size(); i++) {
@@ -172,6 +185,28 @@ class FleetEndToEndTest {
     assertThat(malformed.err()).contains("INVALID_ARGUMENT");
 
     assertThat(CliRun.of("status").exitCode()).isZero();
+
+    String routerLog = Files.readString(home.resolve(".sieve/logs/router.log"));
+    String urlLog = Files.readString(home.resolve(".sieve/logs/url-service.log"));
+    if (tls) {
+      assertThat(routerLog).contains("router listening on port " + ports[0] + " (TLS").contains("tier url: target").contains("(TLS)");
+      assertThat(urlLog).contains("(mTLS, allowed clients [sieve-router])");
+      io.grpc.ManagedChannel plain =
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+      try {
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.grpc.StatusRuntimeException.class,
+                () -> dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(plain)
+                    .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                    .classify(dev.sieve.proto.v1.ClassifyRequest.newBuilder().setUrl("https://example.com/").build()))
+            .getStatus().getCode())
+            .isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+      } finally {
+        plain.shutdownNow();
+      }
+    } else {
+      assertThat(routerLog).contains("plaintext (loopback 127.0.0.1)");
+    }
 
     CliRun down = CliRun.of("down");
     assertThat(down.exitCode()).as(down.toString()).isZero();

@@ -24,6 +24,14 @@ public interface ChunkEncoder extends AutoCloseable {
   /** Where inference runs, for lineage and logs ("cpu", "cuda:0"). */
   String device();
 
+  /**
+   * Words per chunk that fit this encoder's token window (the chunker cuts pages to it; training and
+   * serving take it from here and from the head's configuration, so they always agree).
+   */
+  default int wordsPerChunk() {
+    return dev.sieve.content.extract.ExtractionLimits.DEFAULT_WORDS_PER_CHUNK;
+  }
+
   /** Embeds each text; result[i] belongs to texts.get(i). */
   float[][] embed(List<String> texts);
 

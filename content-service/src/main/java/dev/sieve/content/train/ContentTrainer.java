@@ -94,6 +94,8 @@ public final class ContentTrainer {
    *     are always kept, dev and test are never subsampled
    * @param release write RELEASED to point at the new version
    * @param codeCommit commit of the code that trained
+   * @param leaveOneSourceOut also retrain without each source and write loso.json (slow: one head
+   *     per source)
    */
   public record Options(
       DatasetVersion dataset,
@@ -105,7 +107,8 @@ public final class ContentTrainer {
       boolean release,
       String codeCommit,
       Minimums minimums,
-      boolean baselines) {}
+      boolean baselines,
+      boolean leaveOneSourceOut) {}
 
   private final Options options;
   private final ChunkEncoder encoder;
@@ -114,7 +117,7 @@ public final class ContentTrainer {
   public ContentTrainer(Options options, ChunkEncoder encoder) {
     this.options = options;
     this.encoder = encoder;
-    this.extractor = new PageExtractor(ExtractionLimits.defaults());
+    this.extractor = new PageExtractor(ExtractionLimits.defaults().withWordsPerChunk(encoder.wordsPerChunk()));
   }
 
   /** Runs everything; returns the new version directory. */
@@ -261,12 +264,40 @@ public final class ContentTrainer {
     }
 
     card.write(versionDir);
+    if (options.leaveOneSourceOut()) {
+      leaveOneSourceOut(examples, vectors, outputs, scale, versionDir, dataset.id());
+    }
     if (options.release()) {
       Files.writeString(options.modelRoot().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
       log.info("RELEASED -> {}", version);
     }
     log.info("content model {} written to {} in {} s", version, versionDir, (System.nanoTime() - start) / 1_000_000_000);
     return versionDir;
+  }
+
+  /**
+   * Leave-one-source-out ({@link SourceHoldout}): the released head's calibrated scores and standard
+   * thresholds are the in-distribution reference; every fold retrains without one source.
+   */
+  private void leaveOneSourceOut(List<TextExample> examples, List<float[][]> vectors, List<String> outputs,
+      float scale, Path versionDir, String datasetId) throws IOException {
+    float[][] features = pooled(vectors, scale);
+    dev.sieve.eval.policy.EvaluationPolicy policy = dev.sieve.eval.policy.EvaluationPolicy.resolve(
+        null, versionDir.getParent().getParent().getParent());
+    HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
+    double[][] logits;
+    try (ContentHead head = ContentHead.load(versionDir, config.architecture(), Device.cpu())) {
+      logits = SourceHoldout.logits(head, features);
+    }
+    List<PlattCalibration> calibrations = new ArrayList<>();
+    for (String output : outputs) {
+      calibrations.add(config.categories().stream().filter(c -> c.category().equals(output)).findFirst()
+          .map(CategoryConfig::calibration).orElse(PlattCalibration.IDENTITY));
+    }
+    SourceHoldout.Scored full = SourceHoldout.full(examples, logits, calibrations, outputs, policy, datasetId);
+    var report = new SourceHoldout(examples, features, outputs, options.params(), policy, datasetId).run(full);
+    SourceHoldout.write(report, versionDir);
+    log.info("leave-one-source-out: {} folds written to {}", report.folds().size(), versionDir);
   }
 
   /** Dev and test predictions in the eval module's predictions-file format, plus the split. */

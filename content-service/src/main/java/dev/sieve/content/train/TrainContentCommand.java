@@ -2,7 +2,7 @@ package dev.sieve.content.train;
 
 import dev.sieve.content.ContentTier;
 import dev.sieve.content.encode.EncoderVariant;
-import dev.sieve.content.encode.OnnxMiniLmEncoder;
+import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.util.Settings;
@@ -42,7 +42,7 @@ public final class TrainContentCommand implements SieveCommand {
       description = "e2guardian phraselists directory for the phrase baseline (default: ${DEFAULT-VALUE}; skipped when absent).")
   Path phraseLists;
 
-  @Option(names = "--encoder", defaultValue = "quantized", description = "Encoder variant: quantized (CPU) or fp32 (GPU deployments).")
+  @Option(names = "--encoder", defaultValue = "quantized", description = "Encoder variant: quantized (MiniLM-L6 int8, CPU), fp32 (MiniLM-L6, GPU deployments) or bge-small (bge-small-en-v1.5 int8, 512 tokens).")
   String encoder;
 
   @Option(names = "--hidden", defaultValue = "256", description = "Hidden units (default: ${DEFAULT-VALUE}).")
@@ -76,6 +76,9 @@ public final class TrainContentCommand implements SieveCommand {
       description = "Subsample each source's train negatives to at most N (0 = keep all).")
   int maxTrainNegatives;
 
+  @Option(names = "--loso", description = "Also run leave-one-source-out (one head per source; writes loso.json).")
+  boolean loso;
+
   @Option(names = "--no-release", description = "Do not point RELEASED at the new version.")
   boolean noRelease;
 
@@ -98,11 +101,11 @@ public final class TrainContentCommand implements SieveCommand {
         epochs,
         patience != null ? patience : defaults.patience(),
         seed);
-    try (OnnxMiniLmEncoder encoderInstance =
-        OnnxMiniLmEncoder.load(OnnxMiniLmEncoder.Options.cpuDefaults(EncoderVariant.parse(encoder)))) {
+    try (OnnxSentenceEncoder encoderInstance =
+        OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(EncoderVariant.parse(encoder)))) {
       ContentTrainer.Options options = new ContentTrainer.Options(
           version, modelRoot, cacheDir, phraseLists, params, maxTrainNegatives, !noRelease, codeCommit(home),
-          ContentTrainer.Minimums.defaults(), !noBaselines);
+          ContentTrainer.Minimums.defaults(), !noBaselines, loso);
       Path dir = new ContentTrainer(options, encoderInstance).run();
       System.out.println(dir);
     }

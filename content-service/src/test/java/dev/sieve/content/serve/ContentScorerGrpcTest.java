@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import dev.sieve.content.ContentTier;
 import dev.sieve.content.TestModels;
 import dev.sieve.content.encode.EncoderVariant;
-import dev.sieve.content.encode.OnnxMiniLmEncoder;
+import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.proto.v1.CategoryScore;
@@ -46,8 +46,8 @@ class ContentScorerGrpcTest {
 
   @BeforeAll
   static void start() throws Exception {
-    try (OnnxMiniLmEncoder encoder =
-        OnnxMiniLmEncoder.load(new OnnxMiniLmEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
+    try (OnnxSentenceEncoder encoder =
+        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       TestModels.tinyModel(modelDir, encoder);
     }
     tier = ContentTier.open(new ContentTier.Options(

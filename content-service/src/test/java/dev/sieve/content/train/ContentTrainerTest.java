@@ -7,7 +7,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.content.encode.EncoderVariant;
-import dev.sieve.content.encode.OnnxMiniLmEncoder;
+import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.data.DatasetVersion;
@@ -96,10 +96,10 @@ class ContentTrainerTest {
     HeadTrainer.Params params = new HeadTrainer.Params(16, 0.1f, 5e-3f, 0f, 16, 30, 30, 3);
     ContentTrainer.Options options = new ContentTrainer.Options(
         dataset, modelRoot, tmp.resolve("cache"), writePhraseLists(tmp.resolve("phraselists")), params, 0, true,
-        "test-commit", new ContentTrainer.Minimums(10, 5, 5, 5), true);
+        "test-commit", new ContentTrainer.Minimums(10, 5, 5, 5), true, false);
     Path versionDir;
-    try (OnnxMiniLmEncoder encoder =
-        OnnxMiniLmEncoder.load(new OnnxMiniLmEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
+    try (OnnxSentenceEncoder encoder =
+        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       versionDir = new ContentTrainer(options, encoder).run();
       assertThat(Files.readString(modelRoot.resolve("RELEASED")).strip()).isEqualTo(versionDir.getFileName().toString());
       assertThat(versionDir.resolve("training-report.json")).exists();

@@ -27,6 +27,7 @@ import java.util.zip.GZIPInputStream;
  *   domains.jsonl.gz       {@link DomainRecord} per listed host (positive-only lists)
  *   background.jsonl.gz    {@link DomainRecord} per ordinary popular host (list members subtracted)
  *   texts.jsonl.gz         {@link TextRecord} per text
+ *   pages.jsonl.gz         {@link PageRecord} per real web page (evaluation only; absent before v3)
  *   data-card.md / .json   the generated data card
  * </pre>
  */
@@ -36,6 +37,7 @@ public final class DatasetVersion {
   public static final String DOMAINS = "domains.jsonl.gz";
   public static final String BACKGROUND = "background.jsonl.gz";
   public static final String TEXTS = "texts.jsonl.gz";
+  public static final String PAGES = "pages.jsonl.gz";
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -100,6 +102,17 @@ public final class DatasetVersion {
 
   public void forEachText(Consumer<TextRecord> consumer) {
     forEach(TEXTS, TextRecord.class, consumer);
+  }
+
+  /** Real web pages (evaluation only); nothing for a version built before pages existed. */
+  public void forEachPage(Consumer<PageRecord> consumer) {
+    forEach(PAGES, PageRecord.class, consumer);
+  }
+
+  public List<PageRecord> pages() {
+    List<PageRecord> out = new ArrayList<>();
+    forEachPage(out::add);
+    return out;
   }
 
   public List<DomainRecord> domains() {

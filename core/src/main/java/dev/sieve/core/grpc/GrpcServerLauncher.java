@@ -1,6 +1,8 @@
 package dev.sieve.core.grpc;
 
+import dev.sieve.core.security.ServerSecurity;
 import io.grpc.BindableService;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -24,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * loaded and warmed, and a graceful shutdown that flips health to NOT_SERVING first (so load
  * balancers stop sending), drains in-flight calls for a bounded time, then stops.
  *
+ * <p>Transport security comes from {@link Builder#secure(ServerSecurity)}: TLS/mTLS credentials,
+ * the caller-authorization interceptors (innermost, after telemetry, so refused calls are still
+ * counted), and an optional plaintext port serving only health for probes that cannot speak TLS.
+ * Without it the server is plaintext (tests on loopback).
+ *
  * <p>Modelled on grpc-java's examples: one small class, no framework.
  */
 public final class GrpcServerLauncher {
@@ -32,6 +39,8 @@ public final class GrpcServerLauncher {
 
   private final String name;
   private final Server server;
+  private final Server healthOnly;
+  private final ServerSecurity security;
   private final HealthStatusManager health;
   private final List<String> serviceNames;
   private volatile boolean stopping;
@@ -39,8 +48,9 @@ public final class GrpcServerLauncher {
   private GrpcServerLauncher(Builder builder) {
     this.name = builder.name;
     this.health = new HealthStatusManager();
+    this.security = builder.security == null ? ServerSecurity.plaintext() : builder.security;
     NettyServerBuilder nsb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port))
+        NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port), security.credentials())
             .maxInboundMessageSize(builder.maxInboundMessageBytes)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -52,13 +62,23 @@ public final class GrpcServerLauncher {
       nsb.executor(builder.executor);
     }
     this.serviceNames = new ArrayList<>();
+    // ServerInterceptors.intercept runs the last list element first: security goes innermost.
+    List<ServerInterceptor> interceptors = new ArrayList<>(security.interceptors());
+    interceptors.addAll(builder.interceptors);
     for (ServerServiceDefinition definition : builder.services) {
       serviceNames.add(definition.getServiceDescriptor().getName());
-      nsb.addService(ServerInterceptors.intercept(definition, builder.interceptors));
+      nsb.addService(ServerInterceptors.intercept(definition, interceptors));
     }
     nsb.addService(health.getHealthService());
     nsb.addService(ProtoReflectionServiceV1.newInstance());
     this.server = nsb.build();
+    this.healthOnly =
+        security.healthPort() < 0
+            ? null
+            : NettyServerBuilder.forAddress(
+                    new InetSocketAddress(builder.host, security.healthPort()), InsecureServerCredentials.create())
+                .addService(health.getHealthService())
+                .build();
   }
 
   public static Builder builder(String name) {
@@ -72,7 +92,16 @@ public final class GrpcServerLauncher {
       health.setStatus(service, ServingStatus.NOT_SERVING);
     }
     server.start();
-    log.info("{} listening on port {}", name, server.getPort());
+    log.info("{} listening on port {} ({})", name, server.getPort(), security);
+    if (healthOnly != null) {
+      try {
+        healthOnly.start();
+      } catch (IOException e) {
+        server.shutdownNow();
+        throw e;
+      }
+      log.info("{}: plaintext health-only port {}", name, healthOnly.getPort());
+    }
     return this;
   }
 
@@ -93,6 +122,11 @@ public final class GrpcServerLauncher {
     return server.getPort();
   }
 
+  /** The bound health-only port, or -1 when there is none. */
+  public int healthPort() {
+    return healthOnly == null ? -1 : healthOnly.getPort();
+  }
+
   /**
    * Flips health to NOT_SERVING, stops accepting new calls, waits up to {@code drain} for in-flight
    * calls, then cancels whatever is left. Safe to call more than once.
@@ -104,6 +138,9 @@ public final class GrpcServerLauncher {
     stopping = true;
     health.enterTerminalState();
     server.shutdown();
+    if (healthOnly != null) {
+      healthOnly.shutdown();
+    }
     try {
       if (!server.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("{}: in-flight calls did not finish within {}; cancelling them", name, drain);
@@ -114,6 +151,10 @@ public final class GrpcServerLauncher {
       Thread.currentThread().interrupt();
       server.shutdownNow();
     }
+    if (healthOnly != null) {
+      healthOnly.shutdownNow();
+    }
+    security.close();
     log.info("{} stopped", name);
   }
 
@@ -156,6 +197,7 @@ public final class GrpcServerLauncher {
     private int maxInboundMessageBytes = 4 * 1024 * 1024;
     private Duration maxConnectionAge = Duration.ofMinutes(5);
     private java.util.concurrent.Executor executor;
+    private ServerSecurity security;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
@@ -187,6 +229,15 @@ public final class GrpcServerLauncher {
 
     public Builder executor(java.util.concurrent.Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Transport security of the port (see {@link ServerSecurity}); services call this with {@code
+     * ServerSecurity.fromEnvironment(...)}. Default: plaintext.
+     */
+    public Builder secure(ServerSecurity security) {
+      this.security = security;
       return this;
     }
 

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param defaultAction K-12 default action for a positive decision
  * @param failClosed whether the category blocks when every tier that could score it is unavailable
  * @param zeroShot true for emerging categories defined by configuration and scored only zero-shot
+ * @param alerts whether a positive decision raises the wellness alert by default. True for every
+ *     {@link DefaultAction#ALERT} category, and for help categories that alert without blocking
+ *     (self_harm_help: a student reading a crisis-line page is someone a counsellor may want to
+ *     reach, but the page must never be blocked)
  */
 public record Category(
     String id,
@@ -23,13 +27,29 @@ public record Category(
     String definition,
     DefaultAction defaultAction,
     boolean failClosed,
-    boolean zeroShot) {
+    boolean zeroShot,
+    boolean alerts) {
+
+  /** A category that alerts exactly when its default action is {@link DefaultAction#ALERT}. */
+  public Category(
+      String id,
+      String displayName,
+      String definition,
+      DefaultAction defaultAction,
+      boolean failClosed,
+      boolean zeroShot) {
+    this(id, displayName, definition, defaultAction, failClosed, zeroShot,
+        defaultAction == DefaultAction.ALERT);
+  }
 
   public Category {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(displayName, "displayName");
     Objects.requireNonNull(definition, "definition");
     Objects.requireNonNull(defaultAction, "defaultAction");
+    if (defaultAction == DefaultAction.ALERT && !alerts) {
+      throw new IllegalArgumentException("an ALERT category must raise the alert: " + id);
+    }
     if (!id.matches("[a-z][a-z0-9_]{1,47}")) {
       throw new IllegalArgumentException("category id must be snake_case [a-z][a-z0-9_]{1,47}: " + id);
     }

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Taxonomy v1: the closed set of categories every tier scores and every response reports.
+ * Taxonomy v1 (version {@value #VERSION}): the closed set of categories every tier scores and every
+ * response reports.
  *
  * <p>Kept in code (not a file) because the ids are part of the API contract and changing them must be
  * a reviewed code change; emerging categories arrive by configuration through the LLM fallback tier
@@ -16,25 +17,40 @@ import java.util.Optional;
  */
 public final class Taxonomy {
 
-  /** Version of the built-in category set; travels into model cards and responses. */
-  public static final String VERSION = "v1";
+  /**
+   * Version of the built-in category set; travels into model cards and responses. v1.1 added
+   * {@code sex_education} and {@code self_harm_help} (ids are only ever added, never renamed):
+   * help and education share vocabulary with adult and self_harm, and a filter that cannot tell
+   * them apart blocks exactly the pages students need.
+   */
+  public static final String VERSION = "v1.1";
 
   private static final Taxonomy V1 =
       new Taxonomy(
           List.of(
               new Category("adult", "Adult / sexual content",
                   "Pornography, sexually explicit material, escort and sex-cam services. Not sex "
-                      + "education, LGBTQ+ resources or health information.",
+                      + "education, LGBTQ+ resources or health information (sex_education).",
                   DefaultAction.BLOCK, true, false),
+              new Category("sex_education", "Sex education and sexual health",
+                  "Sex education, puberty, contraception, consent, sexual and reproductive health and "
+                      + "LGBTQ+ health information written to inform. Never blocked by default; adult "
+                      + "yields to it when both are decided.",
+                  DefaultAction.ALLOW, false, false),
               new Category("violence", "Violence and gore",
                   "Content that glorifies, depicts in graphic detail or incites violence; shock and gore"
                       + " sites. Not news reporting or history about violence.",
                   DefaultAction.BLOCK, false, false),
               new Category("self_harm", "Self-harm and suicide",
                   "Content that encourages, instructs or glorifies suicide, self-injury or eating "
-                      + "disorders. Help and prevention resources are scored here too so the alert "
-                      + "reaches a counsellor; policy decides whether they are blocked.",
+                      + "disorders, or in which a person states their own intent or plan to harm "
+                      + "themselves. Help and prevention resources are self_harm_help.",
                   DefaultAction.ALERT, true, false),
+              new Category("self_harm_help", "Self-harm help and prevention",
+                  "Help, prevention and recovery resources about suicide, self-injury and eating "
+                      + "disorders: crisis lines, health information, support for someone at risk. "
+                      + "Never blocked by default; raises the wellness alert so a counsellor can follow up.",
+                  DefaultAction.ALLOW, false, false, true),
               new Category("weapons", "Weapons",
                   "Sale, manufacture or modification of firearms, explosives and other weapons.",
                   DefaultAction.BLOCK, false, false),

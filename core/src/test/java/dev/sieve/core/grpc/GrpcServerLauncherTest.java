@@ -3,13 +3,8 @@ package dev.sieve.core.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sieve.core.scoring.ScoringException;
-import dev.sieve.core.scoring.TierScorer;
-import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreRequest;
-import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
-import dev.sieve.proto.v1.TierDescription;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,33 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** Starts a real Netty server on an ephemeral loopback port: health, scoring and error mapping. */
 class GrpcServerLauncherTest {
-
-  /** A tier double that echoes the URL length as a score and rejects "bad" URLs. */
-  private static final class EchoTier implements TierScorer {
-    @Override
-    public String tier() {
-      return "echo";
-    }
-
-    @Override
-    public TierDescription describe() {
-      return TierDescription.newBuilder().setTier("echo").addCategories("games").build();
-    }
-
-    @Override
-    public ScoreResponse score(ScoreRequest request) throws ScoringException {
-      if (request.getUrl().equals("bad")) {
-        throw ScoringException.invalidArgument("bad url");
-      }
-      if (request.getUrl().equals("boom")) {
-        throw new IllegalStateException("bug");
-      }
-      return ScoreResponse.newBuilder()
-          .setTier("echo")
-          .addScores(CategoryScore.newBuilder().setCategory("games").setScore(0.5))
-          .build();
-    }
-  }
 
   @Test
   void healthIsNotServingUntilMarkedThenScoresAndMapsErrors() throws Exception {

@@ -14,7 +14,7 @@ class TaxonomyTest {
   void v1HasExactlyTheContractIds() {
     assertThat(Taxonomy.v1().ids())
         .containsExactly(
-            "adult", "violence", "self_harm", "weapons", "drugs", "gambling", "hate", "dating",
+            "adult", "sex_education", "violence", "self_harm", "self_harm_help", "weapons", "drugs", "gambling", "hate", "dating",
             "social_media", "games", "streaming", "chat", "proxy_circumvention", "security_threat",
             "piracy", "shopping", "news", "education", "sports");
   }

@@ -1,5 +1,7 @@
 package dev.sieve.eval.card;
 
+import dev.sieve.eval.report.ExternalValidity;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.ErrorExample;
 import dev.sieve.eval.report.EvaluationResult;
@@ -25,13 +27,38 @@ final class CardDocument {
 
     d.h(2, "Executive summary");
     d.p(card.executiveSummary().paragraph());
+    List<ModelCard.SummaryRow> summary = card.executiveSummary().rows();
+    boolean sites = summary.stream().anyMatch(r -> r.wronglyFlagsPer1000() != null);
+    boolean texts = summary.stream().anyMatch(r -> r.wronglyFlagsTextsPer1000() != null);
+    boolean pages = summary.stream().anyMatch(r -> r.wronglyFlagsPagesPer1000() != null);
     List<List<String>> rows = new ArrayList<>();
-    for (ModelCard.SummaryRow r : card.executiveSummary().rows()) {
-      rows.add(List.of(r.displayName() + " (" + r.category() + ")", r.action(),
-          r.catchesPer100() == null ? "not measured" : r.catchesPer100() + " of 100",
-          r.wronglyFlagsPer1000() == null ? Fmt.NA : r.wronglyFlagsPer1000() + " of 1,000", r.note()));
+    for (ModelCard.SummaryRow r : summary) {
+      List<String> row = new ArrayList<>(List.of(r.displayName() + " (" + r.category() + ")", r.action(),
+          r.catchesPer100() == null ? "not measured" : r.catchesPer100() + " of 100"));
+      if (sites || (!texts && !pages)) {
+        row.add(per1000(r.wronglyFlagsPer1000()));
+      }
+      if (texts) {
+        row.add(per1000(r.wronglyFlagsTextsPer1000()));
+      }
+      if (pages) {
+        row.add(per1000(r.wronglyFlagsPagesPer1000()));
+      }
+      row.add(r.note());
+      rows.add(row);
     }
-    d.table(List.of("Category", "Default action", "Harmful items caught", "Ordinary sites wrongly flagged", "Note"), rows);
+    List<String> header = new ArrayList<>(List.of("Category", "Default action", "Harmful items caught"));
+    if (sites || (!texts && !pages)) {
+      header.add("Ordinary sites wrongly flagged");
+    }
+    if (texts) {
+      header.add("Ordinary texts wrongly flagged");
+    }
+    if (pages) {
+      header.add("Ordinary pages wrongly flagged");
+    }
+    header.add("Note");
+    d.table(header, rows);
 
     d.h(2, "1. Model details");
     List<List<String>> det = new ArrayList<>();
@@ -152,10 +179,11 @@ final class CardDocument {
     }
 
     d.h(2, "7. Quantitative analyses");
-    d.h(3, "Over-blocking on ordinary sites");
+    externalValidity(d, card);
+    d.h(3, "Over-blocking on ordinary inputs");
     var ob = ev.overBlocking();
-    d.p(Fmt.count(ob.backgroundExamples()) + " ordinary popular sites in the " + ev.split()
-        + " split; blocked by any blocking category: " + Fmt.pct(ob.blockRate()) + ".");
+    d.p(Fmt.count(ob.backgroundExamples()) + " ordinary inputs in the " + ev.split()
+        + " split; flagged in a blocking category: " + Fmt.pct(ob.blockRate()) + ".");
     d.table(List.of("Input", "Flagged as", "Score", "Label sources", "Flags"), errorRows(ob.topBlocked()));
     for (SliceTable t : ev.slices()) {
       d.h(3, "Slices: " + t.dimension());
@@ -247,6 +275,72 @@ final class CardDocument {
     d.bullets(card.ethicalConsiderations());
     d.bullets(card.caveats());
     return d;
+  }
+
+  private static String per1000(Long v) {
+    return v == null ? Fmt.NA : v + " of 1,000";
+  }
+
+  /**
+   * External validity: flag rates on every group of ordinary inputs (source, input kind), the false
+   * alert rate, and leave-one-source-out. What a test split of the training sources cannot show.
+   */
+  private static void externalValidity(Doc d, ModelCard card) {
+    ExternalValidity xv = card.quantitativeAnalyses().externalValidity();
+    d.h(3, "External validity: ordinary inputs by source and kind");
+    if (xv == null || xv.groups().isEmpty()) {
+      d.p("No ordinary (background) inputs in the evaluated split: the false-flag rate is not measurable.");
+    } else {
+      d.p("Share of ordinary inputs (label scope '*') not labelled with the category that the model"
+          + " flags, per group, with Wilson 95% intervals. The gate holds each category's ceiling on"
+          + " every group with at least " + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS + " items."
+          + (xv.falseAlertRate() == null ? ""
+              : " False alerts (an alerting category decided on ordinary input no alerting category"
+                  + " labels): " + Fmt.pct(xv.falseAlertRate()) + "."));
+      List<String> cats = new ArrayList<>();
+      xv.rates().forEach(r -> {
+        if (!cats.contains(r.category())) {
+          cats.add(r.category());
+        }
+      });
+      List<String> header = new ArrayList<>(List.of("Group", "Items"));
+      header.addAll(cats);
+      List<List<String>> rows = new ArrayList<>();
+      for (String g : xv.groups()) {
+        List<String> row = new ArrayList<>(List.of(g));
+        long items = 0;
+        List<String> cells = new ArrayList<>();
+        for (String c : cats) {
+          ExternalValidity.GroupRate r = xv.of(c).stream().filter(x -> x.group().equals(g)).findFirst().orElse(null);
+          items = Math.max(items, r == null ? 0 : r.items());
+          cells.add(r == null || r.rate() == null ? Fmt.NA : r.flagged() + " (" + Fmt.pct(r.rate()) + ")");
+        }
+        row.add(Fmt.count(items));
+        row.addAll(cells);
+        rows.add(row);
+      }
+      d.table(header, rows);
+    }
+    LeaveOneSourceOut loso = card.leaveOneSourceOut();
+    d.h(3, "External validity: leave one source out");
+    if (loso == null || loso.folds().isEmpty()) {
+      d.p("No leave-one-source-out results were computed for this model (no " + LeaveOneSourceOut.FILE
+          + " next to it).");
+      return;
+    }
+    d.p(loso.method() + " Dataset " + loso.datasetVersion() + ". 'In-distribution' is the released model"
+        + " on the same source's test split; the drop is what never having seen the source costs.");
+    List<List<String>> rows = new ArrayList<>();
+    for (LeaveOneSourceOut.Fold f : loso.folds()) {
+      for (LeaveOneSourceOut.FoldCategory c : f.categories()) {
+        rows.add(List.of(f.source(), c.category(), Fmt.count(c.positives()), Fmt.est(c.recallHeldOut()),
+            Fmt.num(c.recallInDistribution()), Fmt.num(c.recallDrop()), Fmt.count(c.ordinary()),
+            Fmt.pct(c.flagRateHeldOut()), Fmt.pct(c.flagRateInDistribution()), Fmt.num(c.threshold(), 4)));
+      }
+    }
+    d.table(List.of("Held-out source", "Category", "Positives", "Recall held out [95% CI]",
+        "Recall in-distribution", "Drop", "Ordinary items", "Flagged held out [95% CI]",
+        "Flagged in-distribution", "Fold threshold"), rows);
   }
 
   private static List<List<String>> errorRows(List<ErrorExample> errors) {

@@ -1,5 +1,6 @@
 package dev.sieve.eval.card;
 
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.EvaluationResult;
 import dev.sieve.eval.threshold.ThresholdChoice;
 import java.util.List;
@@ -23,7 +24,8 @@ public record ModelCard(
     CalibrationSummary calibration,
     List<BaselineSummary> baselines,
     List<String> ethicalConsiderations,
-    List<String> caveats) {
+    List<String> caveats,
+    LeaveOneSourceOut leaveOneSourceOut) {
 
   public static final String SCHEMA = "sieve-model-card/1";
   public static final String JSON = "model-card.json";
@@ -37,13 +39,15 @@ public record ModelCard(
    * One category in plain numbers.
    *
    * @param catchesPer100 harmful items caught per 100 (recall), null when not measured
-   * @param wronglyFlagsPer1000 ordinary sites flagged per 1,000 (background flag rate)
+   * @param wronglyFlagsPer1000 ordinary sites flagged per 1,000 (background flag rate on URLs)
    * @param action what a flag does by default: "block", "alert" or "allow"
    * @param note "not measured: only N labelled examples" and the like
+   * @param wronglyFlagsTextsPer1000 ordinary texts flagged per 1,000 (null when no ordinary text)
+   * @param wronglyFlagsPagesPer1000 ordinary real pages flagged per 1,000 (null when no pages)
    */
   public record SummaryRow(
       String category, String displayName, String action, Long catchesPer100,
-      Long wronglyFlagsPer1000, String note) {}
+      Long wronglyFlagsPer1000, String note, Long wronglyFlagsTextsPer1000, Long wronglyFlagsPagesPer1000) {}
 
   /** Who and what the model is. */
   public record ModelDetails(

@@ -6,6 +6,7 @@ import dev.sieve.core.util.Sha256;
 import dev.sieve.eval.calibration.CategoryCalibration;
 import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.Estimate;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.EvaluationResult;
 import dev.sieve.eval.report.SliceTable;
 import dev.sieve.eval.threshold.ThresholdChoice;
@@ -162,7 +163,8 @@ public final class ModelCardGenerator {
     return new ModelCard(
         ModelCard.SCHEMA, summary(meta, ev, in.datasetVersion()), details, use, factors, metrics, data,
         training, ev, calibration, in.baselines(),
-        merge(Standard.ETHICS, meta.ethicalConsiderations()), caveats);
+        merge(Standard.ETHICS, meta.ethicalConsiderations()), caveats,
+        LeaveOneSourceOut.read(in.modelDir()).orElse(null));
   }
 
   static ModelCard.ExecutiveSummary summary(ModelMetadata meta, EvaluationResult ev, String dataset) {
@@ -175,8 +177,9 @@ public final class ModelCardGenerator {
       String action = cat.map(x -> x.defaultAction().name().toLowerCase(Locale.ROOT)).orElse("block");
       Long catches = c.measured() && c.recall() != null && c.recall().value() != null
           ? Math.round(c.recall().value() * 100) : null;
-      Estimate bg = c.backgroundFlagRate();
-      Long flags = bg != null && bg.value() != null ? Math.round(bg.value() * 1000) : null;
+      Long sites = per1000(ev, c.category(), "input:url");
+      Long texts = per1000(ev, c.category(), "input:text");
+      Long pages = per1000(ev, c.category(), "input:html");
       String note = switch (c.status()) {
         case CategoryResult.INSUFFICIENT -> "not measured: only " + c.support() + " labelled examples (need "
             + ev.minPositives() + ")";
@@ -188,7 +191,7 @@ public final class ModelCardGenerator {
       } else if (catches != null && (weakest == null || c.recall().value() < weakest.recall().value())) {
         weakest = c;
       }
-      rows.add(new ModelCard.SummaryRow(c.category(), display, action, catches, flags, note));
+      rows.add(new ModelCard.SummaryRow(c.category(), display, action, catches, sites, note, texts, pages));
     }
     StringBuilder p = new StringBuilder();
     p.append(meta.name()).append(' ').append(meta.version());
@@ -199,9 +202,9 @@ public final class ModelCardGenerator {
         .append(" held-out inputs (").append(ev.split()).append(" split of dataset ").append(dataset)
         .append("), none of whose sites or authors were used for training or for choosing thresholds.");
     if (ev.overBlocking().blockRate() != null && ev.overBlocking().blockRate().value() != null) {
-      p.append(" Of every 1,000 ordinary popular sites it would block ")
+      p.append(" Of every 1,000 ordinary inputs (").append(ordinaryKinds(ev)).append(") it would flag ")
           .append(Math.round(ev.overBlocking().blockRate().value() * 1000))
-          .append(" (any blocking category).");
+          .append(" in a blocking category.");
     }
     if (weakest != null) {
       p.append(" Its weakest measured category is ").append(weakest.category()).append(", where it catches ")
@@ -213,8 +216,35 @@ public final class ModelCardGenerator {
           .append(" — treat these as unknown, not as safe.");
     }
     p.append(" The table shows, per category, how many of 100 harmful items it catches and how many"
-        + " of 1,000 ordinary sites it wrongly flags.");
+        + " of 1,000 ordinary ").append(ordinaryKinds(ev)).append(" it wrongly flags.");
     return new ModelCard.ExecutiveSummary(p.toString(), rows);
+  }
+
+  /** Flags per 1,000 ordinary inputs of one group (null when the group has no ordinary inputs). */
+  static Long per1000(EvaluationResult ev, String category, String group) {
+    if (ev.externalValidity() == null) {
+      return null;
+    }
+    return ev.externalValidity().of(category).stream()
+        .filter(r -> r.group().equals(group) && r.rate() != null && r.rate().value() != null)
+        .map(r -> Math.round(r.rate().value() * 1000)).findFirst().orElse(null);
+  }
+
+  /** "sites", "texts", "texts, pages", ... from the ordinary groups present. */
+  static String ordinaryKinds(EvaluationResult ev) {
+    if (ev.externalValidity() == null) {
+      return "sites";
+    }
+    List<String> kinds = new ArrayList<>();
+    for (String g : ev.externalValidity().groups()) {
+      switch (g) {
+        case "input:url" -> kinds.add("sites");
+        case "input:text" -> kinds.add("texts");
+        case "input:html" -> kinds.add("pages");
+        default -> { }
+      }
+    }
+    return kinds.isEmpty() ? "inputs" : String.join(", ", kinds);
   }
 
   static List<String> caveats(CardInputs in) {
@@ -246,9 +276,9 @@ public final class ModelCardGenerator {
       }
     }
     if (ev.backgroundExamples() > 0) {
-      out.add("Background sites are weak negatives: popular-domain lists contain a few adult and gambling"
-          + " sites, so some 'over-blocked' background items are correct blocks; review the top list"
-          + " before acting on it.");
+      out.add("Ordinary inputs are weak negatives: popular-domain lists contain a few adult and gambling"
+          + " sites and ordinary text sources are not hand-checked, so some 'over-blocked' ordinary items"
+          + " may be correct flags; review the top list before acting on it.");
     }
     out.addAll(in.extraCaveats());
     return out;
@@ -299,7 +329,12 @@ public final class ModelCardGenerator {
       d.put("f1", "2TP / (2TP + FP + FN)");
       d.put("auprc", "average precision: sum over thresholds of recall increase x precision (no interpolation)");
       d.put("auroc", "probability a random positive outranks a random negative (ties count one half)");
-      d.put("background_flag_rate", "share of ordinary background sites (label scope '*') flagged");
+      d.put("background_flag_rate", "share of ordinary inputs (label scope '*': background sites, ordinary"
+          + " texts, real pages) not labelled with the category that the model flags");
+      d.put("false_alert_rate", "share of ordinary inputs no alerting category labels that a decided alerting"
+          + " category would alert on");
+      d.put("loso", "leave-one-source-out: a model trained, calibrated and thresholded without one source,"
+          + " measured on that source");
       d.put("block_rate", "share of items flagged in any category whose default action blocks or alerts");
       d.put("ece", "expected calibration error over 10 equal-width bins");
       d.put("interval", "95% percentile bootstrap interval over resampled examples (seeded); Wilson interval for slice block rates");

@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate a model by the evaluation standard (docs/evaluation-standard.md).",
-    subcommands = {EvalRunCommand.class, EvalCardCommand.class, EvalDriftCommand.class})
+    subcommands = {EvalRunCommand.class, EvalCardCommand.class, EvalDriftCommand.class, EvalFleetCommand.class})
 public final class EvalCommand implements SieveCommand {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing sub-command: run, card or drift");
+    throw new ParameterException(spec.commandLine(), "missing sub-command: run, card, drift or fleet");
   }
 }

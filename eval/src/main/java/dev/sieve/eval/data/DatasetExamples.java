@@ -2,6 +2,7 @@ package dev.sieve.eval.data;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.DomainRecord;
+import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.data.TextRecord;
 import dev.sieve.eval.Example;
 import java.util.ArrayList;
@@ -25,8 +26,10 @@ public final class DatasetExamples {
     DOMAINS,
     /** background.jsonl.gz: ordinary popular hosts (weak negatives for every category). */
     BACKGROUND,
-    /** texts.jsonl.gz: tweets, posts, site descriptions, prompts. */
-    TEXTS;
+    /** texts.jsonl.gz: tweets, posts, site descriptions, prompts, ordinary text. */
+    TEXTS,
+    /** pages.jsonl.gz: real web pages as raw HTML (evaluation only, dev and test). */
+    PAGES;
 
     public static Set<Inputs> parse(String csv) {
       Set<Inputs> out = EnumSet.noneOf(Inputs.class);
@@ -42,6 +45,7 @@ public final class DatasetExamples {
   public static final String INPUT = "input";
   public static final String URL = "url";
   public static final String TEXT = "text";
+  public static final String HTML = "html";
 
   private DatasetExamples() {}
 
@@ -67,6 +71,13 @@ public final class DatasetExamples {
       dataset.forEachText(r -> {
         if (split == null || split.equals(r.split())) {
           out.add(fromText(r, slices));
+        }
+      });
+    }
+    if (inputs.contains(Inputs.PAGES)) {
+      dataset.forEachPage(r -> {
+        if (split == null || split.equals(r.split())) {
+          out.add(fromPage(r, slices));
         }
       });
     }
@@ -108,8 +119,41 @@ public final class DatasetExamples {
     if (r.source() != null) {
       provenance.put(r.source(), r.labels());
     }
+    // Ordinary text (label scope "*") is the text background: the denominator of every text
+    // false-flag rate, as the background hosts are for URLs.
     return new Example("text:" + r.id(), r.text(), r.split(), Set.copyOf(r.labels()),
-        Set.copyOf(r.labelScope()), s, provenance, List.of(), false);
+        Set.copyOf(r.labelScope()), s, provenance, flags(r.meta()), r.labelScope().contains(Example.ALL));
+  }
+
+  /** A real page: scored as HTML (extraction included), background when its scope is "*". */
+  public static Example fromPage(PageRecord r, ProtectedSlices slices) {
+    Map<String, List<String>> s = new TreeMap<>();
+    s.put(INPUT, List.of(HTML));
+    s.put("kind", List.of(r.kind() == null ? "page" : r.kind()));
+    s.put("source", List.of(r.source() == null ? "(none)" : r.source()));
+    s.put("length", List.of(lengthBucket(r.html() == null ? 0 : r.html().length())));
+    TextRecord asText = new TextRecord(r.id(), r.articleText(), r.labels(), r.labelScope(), r.source(),
+        r.kind(), r.group(), r.split(), r.meta());
+    List<String> prot = slices.of(asText);
+    if (!prot.isEmpty()) {
+      s.put("protected", prot);
+    }
+    Map<String, List<String>> provenance = new TreeMap<>();
+    if (r.source() != null) {
+      provenance.put(r.source(), r.labels());
+    }
+    return new Example("page:" + r.id(), r.html(), r.split(), Set.copyOf(r.labels()),
+        Set.copyOf(r.labelScope()), s, provenance, flags(r.meta()), r.labelScope().contains(Example.ALL));
+  }
+
+  private static List<String> flags(Map<String, String> meta) {
+    String f = meta == null ? null : meta.get("flags");
+    return f == null || f.isBlank() ? List.of() : List.of(f.split("[,;\\s]+"));
+  }
+
+  /** Whether an example is scored as raw HTML (a page) rather than plain text. */
+  public static boolean isHtml(Example e) {
+    return e.slice(INPUT).contains(HTML);
   }
 
   /** Whether an example is scored as a URL (host) rather than a text. */

@@ -18,7 +18,7 @@ public final class ProtectedSlices {
 
   private record Compiled(
       String name, List<Pattern> sources, List<Pattern> hosts, List<Pattern> texts,
-      Map<String, Pattern> meta, List<String> requires, List<String> excludes) {}
+      Map<String, Pattern> meta, List<String> requires, List<String> excludes, List<Pattern> textSources) {}
 
   private final List<Compiled> rules;
 
@@ -39,7 +39,8 @@ public final class ProtectedSlices {
           r.sources().stream().map(ProtectedSlices::glob).toList(),
           r.hostPatterns().stream().map(ProtectedSlices::ci).toList(),
           r.textPatterns().stream().map(ProtectedSlices::ci).toList(),
-          meta, r.requiresLabels(), r.excludeLabels()));
+          meta, r.requiresLabels(), r.excludeLabels(),
+          r.textSources().stream().map(ProtectedSlices::glob).toList()));
     });
     return new ProtectedSlices(out);
   }
@@ -66,7 +67,11 @@ public final class ProtectedSlices {
       if (!labelsAllow(c, r.labels())) {
         continue;
       }
-      boolean hit = anySource(c, List.of(r.source() == null ? "" : r.source()))
+      String source = r.source() == null ? "" : r.source();
+      if (!c.textSources().isEmpty() && c.textSources().stream().noneMatch(p -> p.matcher(source).matches())) {
+        continue;
+      }
+      boolean hit = anySource(c, List.of(source))
           || anyFind(c.texts(), r.text() == null ? "" : r.text());
       if (!hit) {
         for (Map.Entry<String, Pattern> m : c.meta().entrySet()) {

@@ -16,6 +16,7 @@ import dev.sieve.eval.policy.RegressionWaiver;
 import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.Estimate;
 import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.ExternalValidity;
 import dev.sieve.eval.report.SliceRow;
 import dev.sieve.eval.report.SliceTable;
 import dev.sieve.eval.threshold.ThresholdChoice;
@@ -74,12 +75,23 @@ public final class ReleaseGate {
       f.add(fail("card reports the '" + card.evaluationData().split() + "' split; the gate requires '"
           + gate.split() + "'"));
     }
-    checkThresholds(modelDir, card, f);
+    if ("fleet".equals(tier)) {
+      f.add(info("fleet card: thresholds are the policy's (" + dev.sieve.eval.pipeline.FleetEvaluation.POLICY_FILE
+          + "), not chosen on dev; every tier serves its own dev-chosen thresholds"));
+      String stale = dev.sieve.eval.pipeline.FleetEvaluation.staleness(modelDir, home);
+      f.add(stale.isEmpty() ? pass("fleet card measured the released tier models and the default policy")
+          : fail("fleet card is stale: " + stale + " (re-measure: ./sieve up && ./sieve eval fleet --release)"));
+      checkZeroBlocks(gate, ev, f);
+    } else {
+      checkThresholds(modelDir, card, f);
+    }
     if (gate.requireRenderedCard()) {
       checkRendered(modelDir, card, f);
     }
     checkFloors(gate, ev, f);
     checkOverBlocking(gate, ev, f);
+    checkExternalValidity(gate, ev, f);
+    checkLoso(gate, card, f);
     checkRegression(modelDir, gate, card, f);
     return new GateReport(modelDir, f);
   }
@@ -251,6 +263,19 @@ public final class ReleaseGate {
               + " existed); re-run ./sieve eval run"));
         } else if (gate.maxProtectedBlockRate() != null) {
           ceiling(f, "protected slice " + r.value(), "over_block_rate", r.overBlockRate(), gate.maxProtectedBlockRate(), split);
+        } else if (gate.protectedNotAboveBackground()) {
+          Estimate bg = ev.overBlocking().blockRate();
+          if (bg == null || bg.value() == null) {
+            f.add(fail("protected slice " + r.value() + ": no ordinary inputs to compare its block rate with" + split));
+          } else if (r.overBlockRate().value() == null) {
+            f.add(info("protected slice " + r.value() + ": no member without a blocking label" + split));
+          } else if (r.overBlockRate().value() > bg.value()) {
+            f.add(fail("protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
+                + " (" + r.shouldAllow() + " items) > block rate of ordinary inputs " + fmt(bg.value()) + split));
+          } else {
+            f.add(pass("protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
+                + " (" + r.shouldAllow() + " items) <= block rate of ordinary inputs " + fmt(bg.value()) + split));
+          }
         } else {
           f.add(info("protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
               + " over " + r.shouldAllow() + " items with no blocking label (block_rate " + fmt(r.blockRate().value())
@@ -258,6 +283,124 @@ public final class ReleaseGate {
         }
       }
     }
+  }
+
+  /** Crisis help (and any slice named) is never blocked by the served verdict. */
+  static void checkZeroBlocks(GatePolicy gate, EvaluationResult ev, List<Finding> f) {
+    String split = " (" + ev.split() + " split)";
+    for (String slice : gate.zeroBlockSlices()) {
+      SliceRow row = ev.slices().stream().filter(t -> t.dimension().equals("protected"))
+          .flatMap(t -> t.rows().stream()).filter(r -> r.value().equals(slice)).findFirst().orElse(null);
+      if (row == null || row.overBlockRate() == null || row.overBlockRate().value() == null) {
+        f.add(fail("protected slice " + slice + " has no members without a blocking label in the card: cannot"
+            + " show it is never blocked" + split));
+      } else if (row.overBlockRate().value() > 0) {
+        f.add(fail("protected slice " + slice + " blocked " + fmt(row.overBlockRate().value()) + " of "
+            + row.shouldAllow() + " items under the default policy; it must never be blocked" + split));
+      } else {
+        f.add(pass("protected slice " + slice + ": none of " + row.shouldAllow() + " items blocked" + split));
+      }
+    }
+  }
+
+  /**
+   * Ordinary inputs: each blocking category's pooled flag rate at most its ceiling, every ordinary
+   * group (source, input kind) large enough to measure not significantly above it (Wilson lower
+   * bound), and the false-alert rate under its ceiling.
+   */
+  static void checkExternalValidity(GatePolicy gate, EvaluationResult ev, List<Finding> f) {
+    ExternalValidity xv = ev.externalValidity();
+    String split = " (" + ev.split() + " split)";
+    GatePolicy.BackgroundCeilings ceilings = gate.backgroundCeilings();
+    if (ceilings != null) {
+      if (xv == null || xv.groups().isEmpty()) {
+        f.add(fail("no ordinary (background) inputs were evaluated: the card cannot show how often ordinary"
+            + " inputs are flagged; evaluate with the background inputs" + split));
+      } else {
+        java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+        for (CategoryResult c : ev.categories()) {
+          Double max = ceilings.ceiling(c.category(), blocking);
+          if (max == null || c.status().equals(CategoryResult.NOT_SCORED)) {
+            continue;
+          }
+          List<ExternalValidity.GroupRate> rows = xv.of(c.category());
+          for (ExternalValidity.GroupRate r : rows) {
+            if (r.rate() == null || r.rate().value() == null) {
+              continue;
+            }
+            String what = c.category() + " flag rate on ordinary inputs [" + r.group() + "] "
+                + fmt(r.rate().value()) + " (" + r.flagged() + " of " + r.items() + ", 95% CI "
+                + fmt(r.rate().lower()) + "-" + fmt(r.rate().upper()) + ")";
+            if (r.group().equals(ExternalValidity.ALL)) {
+              f.add(r.rate().value() > max ? fail(what + " > ceiling " + fmt(max) + split)
+                  : pass(what + " <= ceiling " + fmt(max) + split));
+            } else if (r.items() >= ceilings.minGroupItems()) {
+              if (r.rate().lower() != null && r.rate().lower() > max) {
+                f.add(fail(what + ": significantly above the ceiling " + fmt(max) + " on this group" + split));
+              }
+            }
+          }
+        }
+        long gated = xv.groups().stream().filter(g -> !g.equals(ExternalValidity.ALL)).count();
+        f.add(info("ordinary-input groups checked for a significant excess over each ceiling: " + gated
+            + " (groups under " + ceilings.minGroupItems() + " items are reported only)"));
+      }
+    }
+    if (gate.maxFalseAlertRate() != null) {
+      if (xv == null || xv.falseAlertRate() == null || xv.falseAlertRate().value() == null) {
+        f.add(warn("false-alert rate not measurable (no ordinary inputs); ceiling " + fmt(gate.maxFalseAlertRate()) + split));
+      } else {
+        ceiling(f, "alerting categories", "false_alert_rate", xv.falseAlertRate(), gate.maxFalseAlertRate(), split);
+      }
+    }
+  }
+
+  /**
+   * Leave-one-source-out: every held-out source with enough positives of a category the gate has a
+   * recall floor for must keep the LOSO recall floor; every held-out ordinary source must stay under
+   * the category's background ceiling (not significantly above it).
+   */
+  static void checkLoso(GatePolicy gate, ModelCard card, List<Finding> f) {
+    GatePolicy.LosoGate rule = gate.loso();
+    dev.sieve.eval.report.LeaveOneSourceOut loso = card.leaveOneSourceOut();
+    if (rule == null) {
+      return;
+    }
+    String tier = card.modelDetails().tier();
+    boolean textTier = card.evaluationData().inputs().stream().anyMatch(i -> i.equals("texts") || i.equals("pages"));
+    if (loso == null || loso.folds().isEmpty()) {
+      f.add(textTier ? fail("no leave-one-source-out results (" + dev.sieve.eval.report.LeaveOneSourceOut.FILE
+              + ") next to the model: the card cannot show what unseen sources do")
+          : info("no leave-one-source-out results for this " + tier + " model (not required for URL-only models)"));
+      return;
+    }
+    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    int checks = 0;
+    for (dev.sieve.eval.report.LeaveOneSourceOut.Fold fold : loso.folds()) {
+      for (dev.sieve.eval.report.LeaveOneSourceOut.FoldCategory c : fold.categories()) {
+        GateCategoryRule floor = gate.categories().get(c.category());
+        if (rule.minRecall() != null && floor != null && floor.minRecall() != null
+            && c.positives() >= rule.minPositives() && c.recallHeldOut() != null && c.recallHeldOut().value() != null) {
+          checks++;
+          double r = c.recallHeldOut().value();
+          String what = c.category() + " recall with " + fold.source() + " held out " + fmt(r) + " ("
+              + c.positives() + " positives; in-distribution " + fmt(c.recallInDistribution()) + ")";
+          f.add(r < rule.minRecall() ? fail(what + " < LOSO floor " + fmt(rule.minRecall()))
+              : pass(what + " >= LOSO floor " + fmt(rule.minRecall())));
+        }
+        Double max = gate.backgroundCeilings() == null ? null : gate.backgroundCeilings().ceiling(c.category(), blocking);
+        if (max != null && c.flagRateHeldOut() != null && c.flagRateHeldOut().value() != null
+            && c.ordinary() >= gate.backgroundCeilings().minGroupItems()) {
+          checks++;
+          String what = c.category() + " flag rate on ordinary " + fold.source() + " held out "
+              + fmt(c.flagRateHeldOut().value()) + " (95% CI lower " + fmt(c.flagRateHeldOut().lower()) + ")";
+          f.add(c.flagRateHeldOut().lower() != null && c.flagRateHeldOut().lower() > max
+              ? fail(what + ": significantly above the ceiling " + fmt(max))
+              : pass(what + " not significantly above the ceiling " + fmt(max)));
+        }
+      }
+    }
+    f.add(info("leave-one-source-out: " + loso.folds().size() + " held-out sources, " + checks + " gated checks"));
   }
 
   private static void checkRegression(Path dir, GatePolicy gate, ModelCard card, List<Finding> f) {

@@ -490,7 +490,12 @@ public final class EvaluationPipeline {
   }
 
   private List<Example> limit(List<Example> examples) {
-    if (config.limit() <= 0 || examples.size() <= config.limit()) {
+    return config.limit() <= 0 ? examples : sample(examples, config.limit());
+  }
+
+  /** At most {@code limit} examples, chosen by hash of their ids (deterministic), in input order. */
+  static List<Example> sample(List<Example> examples, int limit) {
+    if (examples.size() <= limit) {
       return examples;
     }
     List<Integer> idx = new ArrayList<>();
@@ -498,7 +503,7 @@ public final class EvaluationPipeline {
       idx.add(i);
     }
     idx.sort(Comparator.<Integer, String>comparing(i -> Sha256.of(examples.get(i).id())));
-    List<Integer> chosen = new ArrayList<>(idx.subList(0, config.limit()));
+    List<Integer> chosen = new ArrayList<>(idx.subList(0, limit));
     chosen.sort(null);
     return chosen.stream().map(examples::get).toList();
   }

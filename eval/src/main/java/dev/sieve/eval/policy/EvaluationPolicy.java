@@ -81,8 +81,7 @@ public record EvaluationPolicy(
         floors.put(category, rule);
       }
     });
-    GatePolicy g = new GatePolicy(gate.split(), gate.insufficientData(), gate.maxBackgroundBlockRate(),
-        gate.maxProtectedBlockRate(), floors, gate.regression(), gate.requireRenderedCard(), gate.waivers());
+    GatePolicy g = gate.withCategories(floors);
     return new EvaluationPolicy(version, evaluation, new ThresholdPolicy(thresholds.defaults(), rules), g,
         protectedSlices, Map.of());
   }

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param requiresLabels when non-empty, only records with one of these labels qualify
  * @param excludeLabels records with one of these labels never qualify: a pornographic site whose
  *     host says "gay" is a correct block, not an LGBTQ+ resource being over-blocked
+ * @param textSources when non-empty, text and page records qualify only from these sources (globs):
+ *     a slur-laden tweet that says "queer" is not an LGBTQ+ resource, a health page that does is
  */
 public record SliceRule(
     String description,
@@ -28,9 +30,11 @@ public record SliceRule(
     List<String> textPatterns,
     Map<String, String> metaPatterns,
     List<String> requiresLabels,
-    List<String> excludeLabels) {
+    List<String> excludeLabels,
+    List<String> textSources) {
 
   public SliceRule {
+    textSources = textSources == null ? List.of() : List.copyOf(textSources);
     description = description == null ? "" : description;
     sources = sources == null ? List.of() : List.copyOf(sources);
     hostPatterns = hostPatterns == null ? List.of() : List.copyOf(hostPatterns);

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param overBlocking background block rates
  * @param confusion category-by-category confusion
  * @param slices per-slice tables
+ * @param externalValidity flag rates on ordinary inputs per category, source and input kind (null
+ *     in results written before it existed)
  */
 public record EvaluationResult(
     String split,
@@ -35,7 +37,8 @@ public record EvaluationResult(
     Averages macro,
     OverBlocking overBlocking,
     ConfusionMatrix confusion,
-    List<SliceTable> slices) {
+    List<SliceTable> slices,
+    ExternalValidity externalValidity) {
 
   public Optional<CategoryResult> category(String id) {
     return categories.stream().filter(c -> c.category().equals(id)).findFirst();

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Predictions from the router's public Classifier with a tiers filter (e.g. only "url"), cache
- * bypassed: evaluates a deployed fleet exactly as the filtering stack sees it. A verdict with no
- * contributing tier is "no opinion".
+ * Predictions from the router's public Classifier, cache bypassed: with a tiers filter (e.g. only
+ * "url") one tier through the router; with none, the fleet under its policy exactly as the filtering
+ * stack sees it, including what each verdict did ({@link #served()}: action and alert). A verdict
+ * with no contributing tier is "no opinion".
  */
 public final class ClassifierSource implements PredictionSource {
 
@@ -29,6 +30,12 @@ public final class ClassifierSource implements PredictionSource {
   private final Duration deadline;
   private final int concurrency;
   private final String target;
+  private final java.util.concurrent.ConcurrentHashMap<String, boolean[]> outcomes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Double> thresholds =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, String> policy =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ClassifierSource(String target, List<String> tiers, Duration deadline, int concurrency) {
     this(ManagedChannelBuilder.forTarget(target).usePlaintext().build(), target, tiers, deadline, concurrency);
@@ -57,6 +64,8 @@ public final class ClassifierSource implements PredictionSource {
           .setRequestId(e.id()).setBypassCache(true).addAllTiers(tiers);
       if (DatasetExamples.isUrl(e)) {
         req.setUrl(e.input());
+      } else if (DatasetExamples.isHtml(e)) {
+        req.setHtml(ByteString.copyFromUtf8(e.input()));
       } else {
         req.setText(ByteString.copyFromUtf8(e.input()));
       }
@@ -66,6 +75,12 @@ public final class ClassifierSource implements PredictionSource {
       } catch (StatusRuntimeException ex) {
         throw new ParallelScoring.ScoreFailure(ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
       }
+      outcomes.put(e.id(), new boolean[] {resp.getAction() == dev.sieve.proto.v1.Action.BLOCK, resp.getAlert()});
+      policy.putIfAbsent("id", resp.getPolicyId());
+      policy.putIfAbsent("version", resp.getPolicyVersion());
+      for (CategoryVerdict v : resp.getCategoriesList()) {
+        thresholds.putIfAbsent(v.getCategory(), v.getThreshold());
+      }
       Map<String, Double> out = new HashMap<>();
       for (CategoryVerdict v : resp.getCategoriesList()) {
         if (v.getTiersCount() > 0) {
@@ -74,6 +89,30 @@ public final class ClassifierSource implements PredictionSource {
       }
       return out;
     }, describe());
+  }
+
+  /** The policy thresholds the router applied (category to threshold), from its verdicts. */
+  public Map<String, Double> policyThresholds() {
+    return new java.util.TreeMap<>(thresholds);
+  }
+
+  /** The policy id and version the router reported ("id", "version"). */
+  public Map<String, String> policy() {
+    return new java.util.TreeMap<>(policy);
+  }
+
+  /** What the served verdicts of the last {@link #score} did, aligned with its examples. */
+  public dev.sieve.eval.Evaluator.Served served(List<Example> examples) {
+    boolean[] blocked = new boolean[examples.size()];
+    boolean[] alerted = new boolean[examples.size()];
+    for (int i = 0; i < examples.size(); i++) {
+      boolean[] o = outcomes.get(examples.get(i).id());
+      if (o != null) {
+        blocked[i] = o[0];
+        alerted[i] = o[1];
+      }
+    }
+    return new dev.sieve.eval.Evaluator.Served(blocked, alerted);
   }
 
   @Override

@@ -46,6 +46,8 @@ public final class TierScorerSource implements PredictionSource {
           .setRequestId(e.id()).setForced(true).addAllCategories(categories);
       if (DatasetExamples.isUrl(e)) {
         req.setUrl(e.input());
+      } else if (DatasetExamples.isHtml(e)) {
+        req.setHtml(ByteString.copyFromUtf8(e.input()));
       } else {
         req.setText(ByteString.copyFromUtf8(e.input()));
       }

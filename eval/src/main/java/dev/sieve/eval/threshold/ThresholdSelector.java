@@ -34,6 +34,11 @@ public final class ThresholdSelector {
       RankedCategory ranked = RankedCategory.build(category, dev.examples(), dev.scores().get(category));
       GroupCounts counts = ranked.counts();
       Selection chosen = choose(counts, rule, options.minPositives());
+      if (rule.maxBackgroundFlagRate() != null && !List.of("insufficient_data", "fixed", "not_scored")
+          .contains(chosen.status())) {
+        chosen = holdOnEverySource(chosen, SourceBackground.of(category, dev.examples(), dev.scores().get(category)),
+            rule.maxBackgroundFlagRate(), counts);
+      }
       Confusion at = counts.at(chosen.threshold());
       Double lo = null;
       Double hi = null;
@@ -79,6 +84,28 @@ public final class ThresholdSelector {
           List.of("fewer than " + minPositives + " positives on dev (" + gc.totalPos() + ")"));
     }
     List<String> names = new ArrayList<>();
+    if (rule.maxBackgroundFlagRate() != null && gc.totalBg() > 0) {
+      // A background ceiling is never relaxed: when it and a floor cannot both hold, the floor is
+      // reported unmet (and the gate fails on it), because over-blocking is what switches a filter
+      // off. The closest feasible point is the most recall the ceiling allows.
+      int all = best(gc, finite, rule, activeConstraints(rule, true));
+      if (all >= 0 || all == NOTHING) {
+        return selection(gc, all, "selected", all == NOTHING
+            ? List.of("no threshold that flags anything meets the constraints on dev: flags nothing") : List.of());
+      }
+      ThresholdRule recallUnderCeiling = new ThresholdRule("max_recall", null, null,
+          rule.maxBackgroundFlagRate(), null, rule.fallbackThreshold());
+      int closest = best(gc, finite, recallUnderCeiling, List.of("background_flag_rate"));
+      List<String> unmet = new ArrayList<>();
+      if (rule.minRecall() != null) {
+        unmet.add(describeUnmet("recall", rule, gc) + " while the background ceiling holds (best: "
+            + describeAt(gc, closest) + ")");
+      }
+      if (rule.minPrecision() != null) {
+        unmet.add(describeUnmet("precision", rule, gc) + " while the background ceiling holds");
+      }
+      return selection(gc, closest, "floors_unmet", unmet);
+    }
     if (rule.maxBackgroundFlagRate() != null) {
       names.add("background_flag_rate");
     }
@@ -107,6 +134,69 @@ public final class ThresholdSelector {
       }
     }
     return new Selection(rule.fallback(), "insufficient_data", List.of("no threshold is defined on dev"));
+  }
+
+  private static List<String> activeConstraints(ThresholdRule rule, boolean withCeiling) {
+    List<String> active = new ArrayList<>();
+    if (withCeiling && rule.maxBackgroundFlagRate() != null) {
+      active.add("background_flag_rate");
+    }
+    if (rule.minPrecision() != null) {
+      active.add("precision");
+    }
+    if (rule.minRecall() != null) {
+      active.add("recall");
+    }
+    return active;
+  }
+
+  private static Selection selection(GroupCounts gc, int best, String status, List<String> unmet) {
+    double threshold = best == NOTHING || best < 0 ? Math.nextUp(gc.score()[0]) : gc.score()[best];
+    return new Selection(threshold, status, unmet);
+  }
+
+  private static String describeAt(GroupCounts gc, int g) {
+    if (g < 0) {
+      return "flags nothing";
+    }
+    Confusion at = gc.at(gc.score()[g]);
+    return String.format(java.util.Locale.ROOT, "recall %.3f, precision %.3f at %.4f",
+        at.recall(), at.precision(), gc.score()[g]);
+  }
+
+  /**
+   * Ordinary sources large enough to hold a ceiling on: at least this many background items on dev
+   * not labelled with the category.
+   */
+  public static final int MIN_SOURCE_ITEMS = 100;
+
+  /**
+   * Raises the threshold until the ceiling holds on every ordinary source, not only on the pool:
+   * a source holds when the Wilson 95% lower bound of its flag rate is at most the ceiling (it is
+   * not significantly above it). Thresholds fitted on one pooled ordinary set do not transfer to
+   * other registers (EVALUATION.md); a pooled rate is dominated by the largest source.
+   */
+  static Selection holdOnEverySource(Selection chosen, SourceBackground sources, double ceiling, GroupCounts gc) {
+    if (sources.isEmpty()) {
+      return chosen;
+    }
+    double t = chosen.threshold();
+    String violating = sources.violation(t, ceiling, MIN_SOURCE_ITEMS);
+    if (violating == null) {
+      return chosen;
+    }
+    double raised = sources.lowestHolding(t, ceiling, MIN_SOURCE_ITEMS);
+    List<String> unmet = new ArrayList<>(chosen.unmet());
+    unmet.add(String.format(java.util.Locale.ROOT,
+        "raised from %.4f to %.4f so the background ceiling %.4f holds on every ordinary source (%s)",
+        t, raised, ceiling, violating));
+    Confusion at = gc.at(raised);
+    if (gc.totalPos() > 0 && at.recall() < gc.at(t).recall()) {
+      unmet.add(String.format(java.util.Locale.ROOT, "dev recall %.3f -> %.3f by that raise",
+          gc.at(t).recall(), at.recall()));
+    }
+    String status = chosen.status().equals("selected") ? "raised_for_sources" : chosen.status();
+    return new Selection(raised, status, unmet);
   }
 
   /** Index meaning "flag nothing": a threshold just above the highest score. */

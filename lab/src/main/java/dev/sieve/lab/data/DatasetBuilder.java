@@ -3,6 +3,7 @@ package dev.sieve.lab.data;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.lab.data.card.DataCard;
@@ -11,6 +12,7 @@ import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.io.JsonlGzWriter;
 import dev.sieve.lab.data.io.Progress;
 import dev.sieve.lab.data.mapping.LabelMapping;
+import dev.sieve.lab.data.pages.PagesBuilder;
 import dev.sieve.lab.data.texts.TextDatasetBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -69,7 +71,7 @@ public final class DatasetBuilder {
   /** Machine-dependent figures of the last build on this machine: never committed (data/datasets/.gitignore). */
   public static final String BUILD_TIMINGS = "build-timings.json";
   private static final List<String> OUTPUT_FILES =
-      List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS);
+      List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS, DatasetVersion.PAGES);
 
   private final Options options;
   private final PrintStream log;
@@ -91,10 +93,12 @@ public final class DatasetBuilder {
     ExecutorService textThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "texts"));
     DomainDatasetBuilder.Output domains;
     TextDatasetBuilder.Output texts;
+    List<PageRecord> pages;
     try {
       Future<TextDatasetBuilder.Output> textsFuture =
           textThread.submit(() -> new TextDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays).build());
       domains = new DomainDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays).build();
+      pages = new PagesBuilder(options.rawRoot(), mapping, splitter, report).build();
       texts = textsFuture.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -125,12 +129,14 @@ public final class DatasetBuilder {
     deleteGenerated(tmp);
     Files.createDirectories(tmp);
     Map<String, long[]> rows = new TreeMap<>();
-    try (Progress progress = Progress.start("writing outputs", 3)) {
+    try (Progress progress = Progress.start("writing outputs", 4)) {
       rows.put(DatasetVersion.DOMAINS, new long[] {write(tmp.resolve(DatasetVersion.DOMAINS), domains.domains())});
       progress.advance(1);
       rows.put(DatasetVersion.BACKGROUND, new long[] {write(tmp.resolve(DatasetVersion.BACKGROUND), domains.background())});
       progress.advance(1);
       rows.put(DatasetVersion.TEXTS, new long[] {write(tmp.resolve(DatasetVersion.TEXTS), texts.texts())});
+      progress.advance(1);
+      rows.put(DatasetVersion.PAGES, new long[] {write(tmp.resolve(DatasetVersion.PAGES), pages)});
       progress.advance(1);
     }
     Map<String, String> sha = new TreeMap<>();
@@ -282,7 +288,7 @@ public final class DatasetBuilder {
       return;
     }
     for (String name : List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS,
-        DatasetVersion.MANIFEST, BUILD_REPORT, BUILD_TIMINGS, DataCard.MARKDOWN, DataCard.JSON)) {
+        DatasetVersion.PAGES, DatasetVersion.MANIFEST, BUILD_REPORT, BUILD_TIMINGS, DataCard.MARKDOWN, DataCard.JSON)) {
       Files.deleteIfExists(dir.resolve(name));
     }
   }

@@ -90,6 +90,14 @@ public final class RawImporter {
               + "Derived datasets that contain UT1 entries stay CC BY-SA 4.0.\n",
           StandardCharsets.UTF_8);
     }
+    if (source.id().equals("ordinary/shakespeare")) {
+      Files.writeString(
+          to.resolve("LICENSE"),
+          "Public domain. Upstream has no LICENSE file; its README (README.upstream.md) says the text was\n"
+              + "scraped from shakespeare.mit.edu, which places its HTML versions in the public domain, \"and the\n"
+              + "versions here follow suit\".\n",
+          StandardCharsets.UTF_8);
+    }
     if (source.id().equals("background/opendns")) {
       Files.writeString(
           to.resolve("LICENSE"),
@@ -122,7 +130,7 @@ public final class RawImporter {
   }
 
   private static String readUpstreamNote(Path from) throws IOException {
-    for (String name : List.of("SOURCE", "SOURCE.txt")) {
+    for (String name : List.of("SOURCE", "SOURCE.txt", "SOURCE.md")) {
       Path p = from.resolve(name);
       if (Files.isRegularFile(p)) {
         return Files.readString(p, StandardCharsets.UTF_8);

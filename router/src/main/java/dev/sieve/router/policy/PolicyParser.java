@@ -57,7 +57,7 @@ public final class PolicyParser {
   private static final Set<String> TTL_FIELDS =
       Set.of("positive_seconds", "negative_seconds", "degraded_seconds");
   private static final Set<String> CATEGORY_FIELDS =
-      Set.of("threshold", "action", "uncertainty_band", "fail_closed");
+      Set.of("threshold", "action", "uncertainty_band", "fail_closed", "alert", "yields_to");
   private static final Set<String> EMERGING_FIELDS = Set.of("consult_llm", "default", "categories");
   private static final Set<String> EMERGING_CATEGORY_FIELDS = Set.of("threshold", "action");
   private static final Set<String> OVERRIDE_FIELDS = Set.of("allow", "deny");
@@ -194,7 +194,8 @@ public final class PolicyParser {
   }
 
   private TenantPolicy resolve(
-      String tenantId, List<LayerSpec> chain, double defaultThreshold, double margin) {
+      String tenantId, List<LayerSpec> chain, double defaultThreshold, double margin)
+      throws PolicyException {
     int n = CoreCategories.count();
     CategoryRule[] rules = new CategoryRule[n];
     for (int i = 0; i < n; i++) {
@@ -203,6 +204,8 @@ public final class PolicyParser {
       CategoryAction action = null;
       double[] band = null;
       Boolean failClosed = null;
+      Boolean alert = null;
+      int[] yieldsTo = null;
       for (LayerSpec layer : chain) {
         CategorySpec spec = layer.core.get(i);
         if (spec == null) {
@@ -212,6 +215,8 @@ public final class PolicyParser {
         action = action != null ? action : spec.action;
         band = band != null ? band : spec.band;
         failClosed = failClosed != null ? failClosed : spec.failClosed;
+        alert = alert != null ? alert : spec.alert;
+        yieldsTo = yieldsTo != null ? yieldsTo : spec.yieldsTo;
       }
       double t = threshold != null ? threshold : defaultThreshold;
       double lo;
@@ -226,13 +231,21 @@ public final class PolicyParser {
         lo = band[0];
         hi = band[1];
       }
+      CategoryAction resolvedAction = action != null ? action : toProto(category.defaultAction());
+      if (alert != null && !alert && resolvedAction == CategoryAction.ACTION_ALERT) {
+        throw fail((tenantId.isEmpty() ? "" : "tenants." + tenantId + ".") + "categories." + category.id()
+            + ".alert", "alert: false contradicts action ALERT (which raises the alert); set action"
+            + " BLOCK or ALLOW together with alert: false");
+      }
       rules[i] =
           new CategoryRule(
               t,
-              action != null ? action : toProto(category.defaultAction()),
+              resolvedAction,
               lo,
               hi,
-              failClosed != null ? failClosed : category.failClosed());
+              failClosed != null ? failClosed : category.failClosed(),
+              alert != null ? alert : category.alerts(),
+              yieldsTo);
     }
 
     Double emergingThreshold = null;
@@ -425,6 +438,12 @@ public final class PolicyParser {
     if (node.has("fail_closed")) {
       spec.failClosed = bool(node.get("fail_closed"), path + ".fail_closed");
     }
+    if (node.has("alert")) {
+      spec.alert = bool(node.get("alert"), path + ".alert");
+    }
+    if (node.has("yields_to")) {
+      spec.yieldsTo = yieldsTo(node.get("yields_to"), path + ".yields_to", path);
+    }
     if (node.has("uncertainty_band")) {
       JsonNode band = node.get("uncertainty_band");
       String bandPath = path + ".uncertainty_band";
@@ -443,6 +462,30 @@ public final class PolicyParser {
       }
     }
     return spec;
+  }
+
+  /**
+   * {@code yields_to: [id, ...]}: core categories only (an emerging category's score comes from the
+   * llm tier alone and must not unblock a core category), never the category itself.
+   */
+  private int[] yieldsTo(JsonNode node, String path, String categoryPath) throws PolicyException {
+    if (!node.isArray()) {
+      throw fail(path, "must be a list of core category ids, e.g. [self_harm_help]");
+    }
+    String self = categoryPath.substring(categoryPath.lastIndexOf('.') + 1);
+    int[] out = new int[node.size()];
+    for (int j = 0; j < node.size(); j++) {
+      String id = scalar(node.get(j), path + "[" + j + "]");
+      int index = CoreCategories.indexOf(id);
+      if (index < 0) {
+        throw fail(path + "[" + j + "]", "unknown core category '" + id + "'; known: " + CoreCategories.ids());
+      }
+      if (id.equals(self)) {
+        throw fail(path + "[" + j + "]", "a category cannot yield to itself");
+      }
+      out[j] = index;
+    }
+    return out;
   }
 
   private CategoryAction action(JsonNode node, String path) throws PolicyException {
@@ -560,5 +603,7 @@ public final class PolicyParser {
     CategoryAction action;
     double[] band;
     Boolean failClosed;
+    Boolean alert;
+    int[] yieldsTo;
   }
 }

@@ -1,5 +1,7 @@
 package dev.sieve.router.tier;
 
+import dev.sieve.core.security.ClientSecurity;
+import dev.sieve.core.security.TlsSettings;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
@@ -49,6 +51,21 @@ public final class TierFleet implements AutoCloseable {
       Function<TierName, ResilienceSettings> settings,
       Duration deadlineMargin,
       List<ClientInterceptor> interceptors) {
+    return connect(targets, settings, deadlineMargin, interceptors, ClientSecurity.forTiers(TlsSettings.none()));
+  }
+
+  /**
+   * As {@link #connect(Map, Function, Duration, List)} over {@code security}'s transport (TLS/mTLS
+   * to the tiers, or plaintext where {@link ClientSecurity} allows it).
+   *
+   * @throws IllegalArgumentException when a target may not be reached in plaintext
+   */
+  public static TierFleet connect(
+      Map<TierName, String> targets,
+      Function<TierName, ResilienceSettings> settings,
+      Duration deadlineMargin,
+      List<ClientInterceptor> interceptors,
+      ClientSecurity security) {
     Map<TierName, TierClient> clients = new EnumMap<>(TierName.class);
     List<ManagedChannel> channels = new ArrayList<>();
     for (TierName tier : TierName.all()) {
@@ -57,10 +74,10 @@ public final class TierFleet implements AutoCloseable {
         log.info("tier {}: not deployed (no target)", tier.wireName());
         continue;
       }
-      ManagedChannel channel = channelFor(target.strip(), interceptors);
+      ManagedChannel channel = channelFor(target.strip(), security, interceptors);
       channels.add(channel);
       clients.put(tier, new TierClient(tier, channel, settings.apply(tier), deadlineMargin));
-      log.info("tier {}: target {}", tier.wireName(), target.strip());
+      log.info("tier {}: target {} ({})", tier.wireName(), target.strip(), security.tls() ? "TLS" : "plaintext");
     }
     return new TierFleet(clients, channels);
   }
@@ -78,14 +95,12 @@ public final class TierFleet implements AutoCloseable {
   }
 
   /**
-   * A plaintext Netty channel to {@code target}; round_robin for {@code dns:} targets. Plaintext
-   * because tiers are reached inside the cluster network (the chart's NetworkPolicy admits only the
-   * router); a service mesh adds mTLS transparently.
+   * A Netty channel to {@code target} over {@code security} (TLS, mTLS, or plaintext only where it
+   * allows); round_robin for {@code dns:} targets.
    */
-  static ManagedChannel channelFor(String target, List<ClientInterceptor> interceptors) {
+  static ManagedChannel channelFor(String target, ClientSecurity security, List<ClientInterceptor> interceptors) {
     NettyChannelBuilder builder =
-        NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
+        security.channelBuilder(target)
             .directExecutor()
             .keepAliveTime(30, TimeUnit.SECONDS)
             .maxInboundMessageSize(16 * 1024 * 1024)

@@ -221,6 +221,39 @@ class PolicyParserTest {
   }
 
   @Test
+  void helpCategoriesAlertAndHarmfulOnesYieldByLayer() throws Exception {
+    Policy policy = parse("""
+        id: p
+        version: '1'
+        categories:
+          self_harm: {yields_to: [self_harm_help]}
+        tenants:
+          strict: {categories: {self_harm_help: {alert: false}, self_harm: {yields_to: []}}}
+        """);
+    int selfHarm = CoreCategories.indexOf("self_harm");
+    int help = CoreCategories.indexOf("self_harm_help");
+    CategoryRule global = policy.lookup("").core(selfHarm);
+    assertThat(global.alert()).isTrue();
+    assertThat(global.yieldsTo()).containsExactly(help);
+    assertThat(policy.lookup("").core(help).alert()).as("taxonomy default: self_harm_help alerts").isTrue();
+    assertThat(policy.lookup("").core(ADULT).alert()).isFalse();
+    assertThat(policy.lookup("strict").core(help).alert()).isFalse();
+    assertThat(policy.lookup("strict").core(selfHarm).yieldsTo()).isEmpty();
+  }
+
+  @Test
+  void rejectsInvalidYieldsAndAContradictoryAlert() {
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [sex_ed]}}\n"))
+        .hasMessageStartingWith("policy.yaml: categories.adult.yields_to[0]: unknown core category 'sex_ed'");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [adult]}}\n"))
+        .hasMessage("policy.yaml: categories.adult.yields_to[0]: a category cannot yield to itself");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: sex_education}}\n"))
+        .hasMessageContaining("must be a list of core category ids");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {self_harm: {alert: false}}\n"))
+        .hasMessageStartingWith("policy.yaml: categories.self_harm.alert: alert: false contradicts action ALERT");
+  }
+
+  @Test
   void rejectsParentCycle() {
     assertThatThrownBy(
             () ->

@@ -428,7 +428,7 @@ public final class DataCard {
         "duplicate groups with disagreeing labels (resolved by the rule above): " + ts.path("labelConflicts"),
         "texts whose key occurs in more than one source (kept in each, same split): " + ts.path("crossSourceDuplicates").asLong(),
         "empty after cleaning: " + ts.path("emptyAfterCleaning"),
-        "excluded on purpose (child sexual exploitation prompts: text not redistributed): " + ts.path("excluded"),
+        "excluded on purpose, by mapping rule (source:reason; child sexual exploitation text is never redistributed): " + ts.path("excluded"),
         "overlay corrections applied: " + ts.path("overlayApplied")));
 
     md.h3("4.4 Label mapping table (`" + mapping.version() + "`)");

@@ -45,6 +45,7 @@ import java.util.stream.Stream;
  *       labels with another category is flagged {@code uncorroborated_noisy_label:<category>} (a review
  *       candidate, e.g. shock sites inside a gambling DNS list).
  *   <li>C1 (protected slice): a host in UT1 sexual_education keeps no adult label from bulk lists.
+ *   <li>C2: a host in UT1 sexual_education is an adult negative (label scope includes adult).
  *   <li>Reviewed overlays add or remove labels last.
  *   <li>Background hosts are removed when the host, or its registered domain, is itself a labelled
  *       list member (a list naming only a subdomain does not condemn the whole site: such hosts stay
@@ -270,12 +271,18 @@ public final class DomainDatasetBuilder {
         }
         String split = splitter.split(h.registeredDomain).id();
         List<String> labelList = List.copyOf(labels);
+        TreeSet<String> scope = new TreeSet<>(labels);
+        if (h.sources.containsKey("ut1/sexual_education")) {
+          // C2: a sex-education host is an adult NEGATIVE (its labels are complete for adult), so a
+          // model learns that "sex" in a host name is not pornography by itself.
+          scope.add("adult");
+        }
         domains.add(
             new DomainRecord(
                 host,
                 h.registeredDomain,
                 labelList,
-                labelList,
+                List.copyOf(scope),
                 sources,
                 split,
                 List.copyOf(flags),

@@ -50,6 +50,31 @@ public final class RawFiles {
     return Files.isRegularFile(gz) ? gz : plain;
   }
 
+  /**
+   * Every regular file of a (gzipped) tar archive as UTF-8 text (malformed bytes replaced), sorted by
+   * entry name so that the order never depends on how the archive was written. Archives here are a
+   * few MB; their files are read whole.
+   */
+  public static java.util.SortedMap<String, String> tarEntries(Path archive) throws IOException {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(open(archive))) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (!entry.isFile()) {
+          continue;
+        }
+        byte[] bytes = tar.readAllBytes();
+        out.put(entry.getName(), StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE)
+            .decode(java.nio.ByteBuffer.wrap(bytes))
+            .toString());
+      }
+    }
+    return out;
+  }
+
   /** The file name without a trailing ".gz". */
   public static String logicalName(Path file) {
     String name = file.getFileName().toString();

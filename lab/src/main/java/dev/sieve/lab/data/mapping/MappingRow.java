@@ -54,7 +54,13 @@ public record MappingRow(
     /** Records dropped on purpose and counted (e.g. child sexual exploitation prompts). */
     EXCLUDE,
     /** Taxonomy ids chosen per record by documented keyword rules; flagged keyword_derived. */
-    KEYWORD_RULES;
+    KEYWORD_RULES,
+    /**
+     * Ordinary text: label scope {@code ["*"]}, a weak negative for every category the record is not
+     * labelled with. The text counterpart of the background domains and the denominator of every
+     * text false-flag rate (ordinary text is what over-blocking is measured on).
+     */
+    BACKGROUND;
 
     static Action parse(String s) {
       return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));

@@ -62,7 +62,14 @@ public final class TextDatasetBuilder {
         new I2pSource(),
         new XstestSource(),
         new SstSource(),
-        new RtpSource());
+        new RtpSource(),
+        new MedquadSource(),
+        new OpenstaxSource(),
+        new OneStopEnglishSource(),
+        new RecipesSource(),
+        new ShakespeareSource(),
+        new StormfrontSource(),
+        new SbicSource());
   }
 
   public Output build() {

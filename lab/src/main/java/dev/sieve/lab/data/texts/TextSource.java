@@ -56,16 +56,41 @@ public abstract class TextSource {
   }
 
   /**
-   * Applies one mapping row to a draft: MAP adds labels, NEGATIVE only scope, SOURCE_LABEL a
-   * source flag; the row's flags go into meta "flags".
+   * Applies one mapping row to a draft: MAP adds labels (and their scope), NEGATIVE and KEYWORD_RULES
+   * only scope (a keyword rule's labels are the source's decision per record), BACKGROUND the scope
+   * "*", SOURCE_LABEL a source flag; the row's flags go into meta "flags". A record may take several
+   * rows (an ordinary text that is also sex education).
    */
   protected static void apply(TextDraft d, MappingRow row) {
     switch (row.action()) {
-      case MAP -> d.labels.addAll(row.taxonomy());
+      case MAP -> {
+        d.labels.addAll(row.taxonomy());
+        d.labelScope.addAll(row.taxonomy());
+      }
+      // The row lists what its rules may assign; the source applies the rule per record.
+      case NEGATIVE, KEYWORD_RULES -> d.labelScope.addAll(row.taxonomy());
+      case BACKGROUND -> d.labelScope.add(BACKGROUND_SCOPE);
       case SOURCE_LABEL -> d.flags.add("source:" + row.sourceId());
       default -> {}
     }
     d.flags.addAll(row.flags());
+  }
+
+  /** The label scope of ordinary text: complete for every category. */
+  public static final String BACKGROUND_SCOPE = "*";
+
+  /** The mapping row {@code category} of this source; a missing row is a mapping bug. */
+  protected MappingRow requiredRow(Context ctx, String category) {
+    return ctx.mapping().find(id(), category).orElseThrow(() -> new IllegalStateException(
+        id() + "/" + category + " has no row in " + LabelMapping.FILE_NAME));
+  }
+
+  /** Sets the bookkeeping fields every source sets on a new draft. */
+  protected static TextDraft located(TextDraft d, String file, long line) {
+    d.order = line;
+    d.file = file;
+    d.line = line;
+    return d;
   }
 
   /** Counts a record excluded on purpose, in the source's totals and its file's line accounting. */

@@ -28,27 +28,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * all-MiniLM-L6-v2 (ONNX, from langchain4j's jar) run by ONNX Runtime directly, with a pool of
- * sessions.
+ * A sentence encoder from langchain4j's jars (all-MiniLM-L6-v2 or bge-small-en-v1.5, {@link
+ * EncoderVariant}) run by ONNX Runtime directly, with a pool of sessions.
  *
  * <p>Why not langchain4j's {@code embed()}: it runs every text through one session whose intra-op
  * pool already uses every core, so concurrent calls fight for the same cores. Measured on this
  * project's 2-core machines, N single-threaded sessions (N = cores) at micro-batch 1-2 are ~1.6x
  * faster. The numerics are the same as langchain4j's: the same ONNX graph and tokenizer (truncation
- * at 128 word pieces), mean pooling over the tokens of each text, L2 normalization ({@code
- * OnnxMiniLmEncoderTest} checks cosine &gt; 0.999 against langchain4j's class).
+ * at the variant's window: 128 word pieces for MiniLM, 512 for BGE), the variant's pooling (mean for
+ * MiniLM, [CLS] for BGE), L2 normalization ({@code OnnxSentenceEncoderTest} checks cosine &gt; 0.999
+ * against langchain4j's class).
  *
  * <p>Micro-batch 1 (the CPU default) means no padding, so a text's vector never depends on which
  * texts shared its batch: the int8 model is dynamically quantized per tensor, and padding neighbours
  * shift its embeddings (cosine 0.97-0.995), which would make scores depend on load. On a GPU the
  * micro-batch is large (padding with the fp32 model changes vectors only at float rounding level).
  */
-public final class OnnxMiniLmEncoder implements ChunkEncoder {
+public final class OnnxSentenceEncoder implements ChunkEncoder {
 
-  private static final Logger log = LoggerFactory.getLogger(OnnxMiniLmEncoder.class);
-
-  /** The tokenizer's own truncation length (tokenizer.json): [CLS] + 126 pieces + [SEP]. */
-  public static final int MAX_TOKENS = 128;
+  private static final Logger log = LoggerFactory.getLogger(OnnxSentenceEncoder.class);
 
   private static final int DIMENSION = 384;
 
@@ -90,7 +88,7 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
   private final AtomicLong textsEncoded = new AtomicLong();
   private final AtomicLong textsTruncated = new AtomicLong();
 
-  private OnnxMiniLmEncoder(Options options) throws OrtException, IOException {
+  private OnnxSentenceEncoder(Options options) throws OrtException, IOException {
     this.options = options;
     this.environment = OrtEnvironment.getEnvironment();
     byte[] model = readResource(options.variant().onnxResource(), options.variant().artifact());
@@ -119,9 +117,12 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
     this.device = deviceName;
     this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
     this.needsTokenTypeIds = sessions.get(0).getInputNames().contains("token_type_ids");
-    try (InputStream in = resource(EncoderVariant.TOKENIZER_RESOURCE, options.variant().artifact())) {
-      // Same options as langchain4j: no padding; truncation (128) comes from tokenizer.json.
-      this.tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of("padding", "false"));
+    try (InputStream in = resource(options.variant().tokenizerResource(), options.variant().artifact())) {
+      // Same options as langchain4j: no padding; truncation at the model's window (MiniLM's
+      // tokenizer.json sets 128 itself, BGE's sets none).
+      this.tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of(
+          "padding", "false", "truncation", "true",
+          "maxLength", String.valueOf(options.variant().maxTokens())));
     }
     AtomicInteger threadNo = new AtomicInteger();
     this.workers =
@@ -135,10 +136,10 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
   }
 
   /** Loads the model from the classpath; about 0.3-1 s per session on 2 cores. */
-  public static OnnxMiniLmEncoder load(Options options) {
+  public static OnnxSentenceEncoder load(Options options) {
     long start = System.nanoTime();
     try {
-      OnnxMiniLmEncoder encoder = new OnnxMiniLmEncoder(options);
+      OnnxSentenceEncoder encoder = new OnnxSentenceEncoder(options);
       log.info(
           "encoder {} loaded: {} session(s) x {} thread(s), micro-batch {}, device {}, {} ms",
           options.variant().encoderId(),
@@ -161,6 +162,11 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
   }
 
   @Override
+  public int wordsPerChunk() {
+    return options.variant().wordsPerChunk();
+  }
+
+  @Override
   public int dimension() {
     return DIMENSION;
   }
@@ -174,7 +180,7 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
     return options;
   }
 
-  /** Texts encoded since start, and how many of them were cut at {@link #MAX_TOKENS}. */
+  /** Texts encoded since start, and how many of them were cut at the variant's token window. */
   public long textsEncoded() {
     return textsEncoded.get();
   }
@@ -246,7 +252,7 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
     int length = 0;
     for (Encoding encoding : encodings) {
       length = Math.max(length, encoding.getIds().length);
-      if (encoding.getIds().length >= MAX_TOKENS) {
+      if (encoding.getIds().length >= options.variant().maxTokens()) {
         textsTruncated.incrementAndGet();
       }
     }
@@ -272,11 +278,28 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
       }
       try (OrtSession.Result result = session.run(inputs, Set.of(session.getOutputNames().iterator().next()))) {
         FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        boolean cls = options.variant().pooling() == EncoderVariant.Pooling.CLS;
         for (int b = 0; b < batch; b++) {
-          out[offset + b] = meanPoolNormalized(hidden, mask, b, length);
+          out[offset + b] = cls ? clsNormalized(hidden, b, length) : meanPoolNormalized(hidden, mask, b, length);
         }
       }
     }
+  }
+
+  /** The first ([CLS]) token's vector, L2-normalized (BGE's pooling). */
+  private static float[] clsNormalized(FloatBuffer hidden, int b, int length) {
+    float[] v = new float[DIMENSION];
+    int base = b * length * DIMENSION;
+    double norm = 0;
+    for (int d = 0; d < DIMENSION; d++) {
+      v[d] = hidden.get(base + d);
+      norm += (double) v[d] * v[d];
+    }
+    float inverse = norm > 0 ? (float) (1.0 / Math.sqrt(norm)) : 0f;
+    for (int d = 0; d < DIMENSION; d++) {
+      v[d] *= inverse;
+    }
+    return v;
   }
 
   /** Mean of the token vectors under the attention mask, then L2 normalization. */
@@ -325,7 +348,7 @@ public final class OnnxMiniLmEncoder implements ChunkEncoder {
   }
 
   private static InputStream resource(String name, String artifact) {
-    InputStream in = OnnxMiniLmEncoder.class.getResourceAsStream(name);
+    InputStream in = OnnxSentenceEncoder.class.getResourceAsStream(name);
     if (in == null) {
       throw new IllegalStateException(
           "encoder resource " + name + " not on the classpath: add " + artifact);

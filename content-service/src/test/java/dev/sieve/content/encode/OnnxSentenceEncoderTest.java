@@ -9,13 +9,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The session-pool encoder must produce langchain4j's vectors (same graph, tokenizer, pooling). */
-class OnnxMiniLmEncoderTest {
+class OnnxSentenceEncoderTest {
 
-  private static OnnxMiniLmEncoder encoder;
+  private static OnnxSentenceEncoder encoder;
 
   @BeforeAll
   static void load() {
-    encoder = OnnxMiniLmEncoder.load(OnnxMiniLmEncoder.Options.cpuDefaults(EncoderVariant.QUANTIZED));
+    encoder = OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(EncoderVariant.QUANTIZED));
   }
 
   @AfterAll
