@@ -173,7 +173,8 @@ public final class ContentTrainer {
     float scale = PagePooling.scale(encoder.dimension());
     float[][] trainX = pooled(train.vectors(), scale);
     float[][] devX = pooled(dev.vectors(), scale);
-    LabelMatrix trainY = LabelMatrix.of(train.examples(), outputs, positiveWeights);
+    LabelMatrix trainY = LabelMatrix.of(train.examples(), outputs, positiveWeights,
+        LabelMatrix.ordinarySourceWeights(train.examples()));
     LabelMatrix devY = LabelMatrix.of(dev.examples(), outputs, positiveWeights);
 
     // Weights are staged outside the model root so a failed run leaves nothing under models/.

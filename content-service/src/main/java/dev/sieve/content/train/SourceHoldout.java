@@ -149,7 +149,7 @@ public final class SourceHoldout {
     Path staging = Files.createTempDirectory("content-loso-");
     try {
       HeadTrainer.Result trained = new HeadTrainer(params).train(
-          rows(train), LabelMatrix.of(trainExamples, outputs, weights),
+          rows(train), LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples)),
           rows(dev), LabelMatrix.of(devExamples, outputs, weights), staging);
       double[][] logits;
       try (ContentHead head = ContentHead.load(staging, trained.architecture(), Device.cpu())) {

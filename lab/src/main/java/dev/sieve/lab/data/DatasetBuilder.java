@@ -195,7 +195,9 @@ public final class DatasetBuilder {
     split.put("seed", options.seed());
     split.put("rule", Splitter.RULE);
     split.put("domains_key", "registered_domain (eTLD+1 incl. private suffixes, core UrlNormalizer)");
-    split.put("texts_key", "group: C-SSRS user; Curlie registered domain; otherwise 'text:' + SHA-256 of the near-duplicate key");
+    split.put("texts_key", "group: C-SSRS user; Curlie registered domain; the source's unit where it has one (MedQuAD "
+        + "document, OpenStax module, OneStopEnglish article at all levels, recipe, Shakespeare play and act, Stormfront "
+        + "post); otherwise 'text:' + SHA-256 of the near-duplicate key");
     ArrayNode files = m.putArray("files");
     for (String name : OUTPUT_FILES) {
       ObjectNode f = files.addObject();

@@ -1,8 +1,10 @@
 package dev.sieve.lab.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.lab.data.io.Progress;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Paths of the small raw-data fixture every pipeline test builds from. */
 public final class Fixtures {
@@ -33,5 +35,15 @@ public final class Fixtures {
 
   public static DatasetBuilder.Result build(Path out) throws Exception {
     return new DatasetBuilder(options(out, out.resolve("no-overlays"), "test-seed", 0.5), System.err).build();
+  }
+
+  /** One file's accounting in a build report: lines, accepted, duplicates, excluded, invalid. */
+  public static List<Long> entries(JsonNode buildReport, String file) {
+    JsonNode f = buildReport.path("files").path(file);
+    if (f.isMissingNode()) {
+      throw new AssertionError(file + " is not in the build report");
+    }
+    return List.of(f.path("lines").asLong(), f.path("accepted").asLong(), f.path("duplicates").asLong(),
+        f.path("excluded").asLong(), f.path("invalid").asLong());
   }
 }

@@ -44,7 +44,8 @@ class PipelineFixtureTest {
     assertThat(Files.readString(out.resolve("CURRENT")).strip()).isEqualTo(result.versionId());
     assertThat(version.dir().resolve("data-card.md")).exists();
     assertThat(version.dir().resolve("data-card.json")).exists();
-    assertThat(version.manifest().path("files")).hasSize(3);
+    assertThat(version.manifest().path("files").findValuesAsText("name"))
+        .containsExactly("domains.jsonl.gz", "background.jsonl.gz", "texts.jsonl.gz", "pages.jsonl.gz");
     assertThat(version.manifest().path("split").path("seed").asText()).isEqualTo("test-seed");
   }
 
@@ -82,10 +83,19 @@ class PipelineFixtureTest {
 
   @Test
   void sexEducationBeatsAdultAndSourceLabelsStayVisible() {
+    // mapping v3: UT1 sexual_education is the sex_education category; C1 withholds adult, C2 makes the
+    // host an adult negative
     DomainRecord sexedu = domains.get("sexedu.org");
-    assertThat(sexedu.labels()).isEmpty();
-    assertThat(sexedu.flags()).contains("conflict:adult_vs_sexual_education", "protected_slice", "source:ut1/sexual_education");
-    assertThat(sexedu.sources()).containsEntry("shadowwhisperer/Adult", List.of("adult"));
+    assertThat(sexedu.labels()).containsExactly("sex_education");
+    assertThat(sexedu.labelScope()).containsExactly("adult", "sex_education");
+    assertThat(sexedu.inScope("adult")).as("an adult negative").isTrue();
+    assertThat(sexedu.flags()).contains("conflict:adult_vs_sexual_education", "label_withheld:adult", "protected_slice")
+        .doesNotContain("all_labels_withheld");
+    assertThat(sexedu.sources()).containsEntry("shadowwhisperer/Adult", List.of("adult"))
+        .containsEntry("ut1/sexual_education", List.of("sex_education"));
+    assertThat(background).doesNotContainKey("sexedu.org");
+    // C2 is about UT1 sexual_education only: an adult-listed host stays positive-only
+    assertThat(domains.get("porn.example.com").labelScope()).containsExactly("adult");
     DomainRecord ai = domains.get("chat.example.ai");
     assertThat(ai.labels()).isEmpty();
     assertThat(ai.labelScope()).isEmpty();
@@ -136,8 +146,11 @@ class PipelineFixtureTest {
     assertThat(ideation.text()).isEqualTo("I cannot go on anymore.\n\nI've been thinking about ending it.");
     assertThat(ideation.group()).isEqualTo("cssrs-user:user-0");
     assertThat(ideation.kind()).isEqualTo("post");
-    assertThat(texts.get("cssrs:user-1").labels()).isEmpty();
-    assertThat(texts.get("cssrs:user-1").labelScope()).containsExactly("self_harm");
+    assertThat(ideation.labelScope()).containsExactly("self_harm", "self_harm_help");
+    // mapping v3: supporting someone at risk is self_harm_help, and a self_harm negative
+    assertThat(texts.get("cssrs:user-1").labels()).containsExactly("self_harm_help");
+    assertThat(texts.get("cssrs:user-1").labelScope()).containsExactly("self_harm", "self_harm_help");
+    assertThat(texts.get("cssrs:user-2").labels()).as("Indicator: neither").isEmpty();
     assertThat(texts.get("cssrs:user-2").meta()).containsEntry("flags", "borderline");
     assertThat(texts.get("cssrs:user-3").meta()).containsEntry("truncated_in_source", "true");
     assertThat(texts.get("cssrs:user-3").labels()).containsExactly("self_harm");
@@ -145,10 +158,19 @@ class PipelineFixtureTest {
   }
 
   @Test
-  void curlieIsMultiLabelScopedAndSplitByRegisteredDomain() {
+  void curlieIsMultiLabelBackgroundAndSplitByRegisteredDomain() {
     TextRecord casino = texts.get("curlie:www.casino-royal.com");
     assertThat(casino.labels()).containsExactly("games", "shopping");
+    // mapping v3: the (all) row makes every description ordinary text (scope "*"), on top of the
+    // categories the Curlie rows map to -- except rule S1: a casino is not ordinary text, so it keeps
+    // only its Curlie scope (no "*": not a gambling or adult negative) and is flagged.
     assertThat(casino.labelScope()).containsExactly("education", "games", "news", "shopping", "sports");
+    assertThat(casino.inScope("gambling")).isFalse();
+    assertThat(casino.meta()).containsEntry("flags", "background_screened");
+    assertThat(texts.values().stream().filter(t -> t.source().equals("curlie") && !t.id().equals(casino.id())))
+        .isNotEmpty()
+        .allSatisfy(t -> assertThat(t.labelScope()).contains("*"));
+    assertThat(texts.get("curlie:news.newsportal.com").inScope("adult")).as("an adult negative again, as in v2").isTrue();
     assertThat(casino.group()).isEqualTo("casino-royal.com");
     assertThat(casino.split()).isEqualTo(domains.get("casino-royal.com").split());
     assertThat(texts.get("curlie:news.newsportal.com").text()).isEqualTo("Newsportal\nDaily news & sports");

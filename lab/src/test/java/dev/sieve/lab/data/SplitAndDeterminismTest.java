@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.DomainRecord;
+import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.data.TextRecord;
 import dev.sieve.core.util.Sha256;
 import java.nio.file.Files;
@@ -44,6 +45,12 @@ class SplitAndDeterminismTest {
       assertThat(previous == null || previous.equals(t.split())).isTrue();
     }
     assertThat(checked[0]).isGreaterThan(25);
+    // pages are evaluation only: dev or test, never train, one split per group
+    assertThat(v.pages()).isNotEmpty().allSatisfy(p -> assertThat(p.split()).isIn("dev", "test"));
+    for (PageRecord p : v.pages()) {
+      String previous = groupSplit.putIfAbsent(p.group(), p.split());
+      assertThat(previous == null || previous.equals(p.split())).isTrue();
+    }
     // The fixture has several hosts under one registered domain across both files.
     assertThat(v.domains().stream().filter(d -> d.registeredDomain().equals("casino-royal.com")).count()).isEqualTo(3);
   }
@@ -74,7 +81,8 @@ class SplitAndDeterminismTest {
     DatasetBuilder.Result first = Fixtures.build(a);
     DatasetBuilder.Result second = Fixtures.build(b);
     assertThat(second.versionId()).isEqualTo(first.versionId());
-    for (String name : new String[] {"domains.jsonl.gz", "background.jsonl.gz", "texts.jsonl.gz", "manifest.json"}) {
+    for (String name : new String[] {"domains.jsonl.gz", "background.jsonl.gz", "texts.jsonl.gz", "pages.jsonl.gz",
+        "manifest.json"}) {
       assertThat(Sha256.ofFile(b.resolve(second.versionId()).resolve(name)))
           .as(name).isEqualTo(Sha256.ofFile(a.resolve(first.versionId()).resolve(name)));
     }

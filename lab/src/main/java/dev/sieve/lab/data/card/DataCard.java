@@ -339,7 +339,10 @@ public final class DataCard {
     md.h3("2.9 Splits and leakage");
     md.p("Rule: " + Splitter.RULE + ". Key: registered domain (eTLD+1, private suffixes included) for domains, "
         + "background and Curlie site descriptions (one function, so a site never crosses splits between files); "
-        + "C-SSRS: the user; other texts: hash of the near-duplicate key. Domain splits: " + s.domainSplits
+        + "C-SSRS: the user; MedQuAD: the document; OpenStax: the module; OneStopEnglish: the article (all three "
+        + "reading levels); recipes: the recipe; Shakespeare: play and act; Stormfront: the post; other texts: hash of "
+        + "the near-duplicate key. Real pages (`pages.jsonl.gz`, evaluation only): the page, dev or test only. "
+        + "Domain splits: " + s.domainSplits
         + ". Leakage check on this version: **" + s.leakingRegisteredDomains
         + "** registered domains and **" + s.leakingTextGroups + "** text groups appear in more than one split.");
 
@@ -367,7 +370,8 @@ public final class DataCard {
             + "category with a reason (table in section 4.4). Labels of a host = union over its lists (multi-label).",
         "Conflict rules: N1 withholds a label asserted only by `noisy_list` sources on popular (top " 
             + dev.sieve.lab.data.domains.DomainDatasetBuilder.POPULAR_RANK + " of either ranking), ad-tech (UT1 publicite) or "
-            + "tracking-endpoint hosts; C1 withholds adult from a host in UT1 sexual_education. Text duplicates that disagree: "
+            + "tracking-endpoint hosts; C1 withholds adult from a host in UT1 sexual_education and C2 makes that host an adult "
+            + "negative (scope adult). Text duplicates that disagree: "
             + "Davidson sums the votes and re-takes the plurality; other sources keep the union of labels. Withheld labels "
             + "keep their provenance in `sources` and a `label_withheld:<category>` flag.",
         "Overlays: reviewed corrections in `data/overlays/*.jsonl` are applied last (section 10)."));

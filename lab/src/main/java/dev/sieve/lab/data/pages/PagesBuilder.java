@@ -120,8 +120,10 @@ public final class PagesBuilder {
     Document doc = Jsoup.parse(expectedHtml);
     StringBuilder sb = new StringBuilder();
     for (Element e : doc.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, td")) {
-      if (!e.select("p, li, blockquote").isEmpty() && e.tagName().matches("li|blockquote|td")) {
-        continue; // a container whose blocks are listed themselves
+      // A container whose blocks are listed themselves. children().select(), not select(): an
+      // element's own select() matches the element itself, which would drop every list item.
+      if (e.tagName().matches("li|blockquote|td") && !e.children().select("p, li, blockquote").isEmpty()) {
+        continue;
       }
       String text = e.text().strip();
       if (!text.isEmpty()) {

@@ -17,12 +17,16 @@ import java.util.TreeSet;
  * Homepage2Vec crowdsourced Curlie labels: site title + description, multi-label over 14 Curlie
  * top-level categories (majority of 3 annotators). Labels are complete over Curlie's categories, so a
  * site not labelled Shopping is a negative for shopping: the scope is every taxonomy id the Curlie rows
- * map to. The split group is the site's registered domain, with the same split function as the domain
- * files, so a site never crosses splits between its description and its host.
+ * map to. The row {@code (all)} applies to every description whatever its categories (mapping v3:
+ * {@code background}, scope {@code "*"}: every site of the crowdsourced set is an ordinary site; v2: an
+ * adult negative). The split group is the site's registered domain, with the same split function as
+ * the domain files, so a site never crosses splits between its description and its host.
  */
 public final class CurlieSource extends TextSource {
 
   private static final Set<String> NON_CATEGORY = Set.of("url", "title", "description", "n_annotators");
+  /** The mapping category that applies to every description. */
+  static final String ALL = "(all)";
 
   @Override
   public String id() {
@@ -38,6 +42,7 @@ public final class CurlieSource extends TextSource {
     }
     String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
+    Optional<MappingRow> all = ctx.mapping().find(id(), ALL);
     CsvRows.forEach(
         file.get(),
         label,
@@ -81,6 +86,13 @@ public final class CurlieSource extends TextSource {
           d.group = normalized.registeredDomain();
           d.meta.put("group_kind", "registered_domain");
           d.labelScope.addAll(scope);
+          if (TopicRules.blockableSiteDescription(text)) {
+            // Rule S1: a site re-registered as porn, a casino or a dispensary since the annotation
+            // is not ordinary text: it keeps only the Curlie categories' scope, not "*".
+            d.flags.add("background_screened");
+          } else {
+            all.ifPresent(r -> apply(d, r));
+          }
           for (MappingRow r : rows) {
             apply(d, r);
           }

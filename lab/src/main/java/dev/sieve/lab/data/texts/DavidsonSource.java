@@ -70,6 +70,9 @@ public final class DavidsonSource extends TextSource {
           d.votes = v;
           d.labelScope.addAll(scope);
           apply(d, mapping.get());
+          if (ordinary(v, text)) {
+            apply(d, ordinaryRow(ctx));
+          }
           d.meta.put("davidson_class", CLASSES[cls]);
           putVotes(d);
           out.add(d);
@@ -91,6 +94,20 @@ public final class DavidsonSource extends TextSource {
       ctx.stats().agreement.put(id(), a);
     }
     return out;
+  }
+
+  /**
+   * Rule D1: a tweet every annotator judged "neither" (not hate, not offensive) that names no sexual
+   * or suicide topic is an ordinary tweet: background, the register of user posts that ordinary
+   * text otherwise lacks. The screen is narrow on purpose: violent hyperbole ("this song kills") in
+   * an inoffensive tweet is exactly the ordinary text a violence classifier must leave alone.
+   */
+  static boolean ordinary(int[] votes, String text) {
+    return votes[0] == 0 && votes[1] == 0 && votes[2] > 0 && !TopicRules.sexualOrSuicideTerms(text);
+  }
+
+  private MappingRow ordinaryRow(Context ctx) {
+    return requiredRow(ctx, "ordinary_tweet");
   }
 
   /** Writes the (possibly summed) votes into meta. */

@@ -29,6 +29,10 @@ import org.xml.sax.SAXException;
  * <p>Every answer is ordinary text. The documents whose focus is sexual health or self-harm help
  * ({@link #SEX_EDUCATION_FOCUS}, {@link #SELF_HARM_HELP_FOCUS}) label all their answers with the
  * help category; other answers get it by the topic rules ({@link TopicRules}).
+ *
+ * <p>Build-report entries of the archive: one per non-empty answer (the unit a record and a
+ * de-duplicated copy are), plus one per document that yields none (unparseable XML, no answers);
+ * the line of an issue is the document's position in the archive.
  */
 public final class MedquadSource extends OrdinaryTextSource {
 
@@ -78,11 +82,11 @@ public final class MedquadSource extends OrdinaryTextSource {
         continue;
       }
       line++;
-      ctx.report().file(label).lines++;
       Document doc;
       try {
         doc = xml.parse(new InputSource(new StringReader(entry.getValue())));
       } catch (SAXException | IOException e) {
+        ctx.report().file(label).lines++;
         ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "xml_not_parseable", entry.getKey());
         continue;
       }
@@ -100,20 +104,25 @@ public final class MedquadSource extends OrdinaryTextSource {
         if (answer.isEmpty()) {
           continue;
         }
-        String qtype = ((Element) pair.getElementsByTagName("Question").item(0)).getAttribute("qtype");
+        // A pair without a question element is still an answer (the questions are not used).
+        NodeList question = pair.getElementsByTagName("Question");
+        String qtype = question.getLength() == 0 ? "" : ((Element) question.item(0)).getAttribute("qtype");
         TextDraft d = located(ordinary(ctx, id() + ":" + docId + "-" + pair.getAttribute("pid"), "health_page",
             answer, sexEd, help), label, line);
         d.group = "medquad:" + docId;
         d.meta.put("collection", collection);
         d.meta.put("focus", focus);
-        d.meta.put("qtype", qtype);
+        if (!qtype.isEmpty()) {
+          d.meta.put("qtype", qtype);
+        }
         d.meta.put("url", root.getAttribute("url"));
         out.add(d);
+        ctx.report().file(label).lines++;
+        ctx.report().file(label).accepted++;
         kept++;
       }
-      if (kept > 0) {
-        ctx.report().file(label).accepted++;
-      } else {
+      if (kept == 0) {
+        ctx.report().file(label).lines++;
         ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "no_answers", entry.getKey());
       }
     }

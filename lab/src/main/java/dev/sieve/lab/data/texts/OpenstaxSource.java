@@ -21,6 +21,12 @@ import java.util.regex.Pattern;
  * <p>Every passage is ordinary text. Passages of the reproductive-system and sexuality modules are
  * sex education whatever their words ({@link #SEX_EDUCATION_MODULE}); others get the help categories
  * by the topic rules ({@link TopicRules}).
+ *
+ * <p>Build-report entries of the file: one per passage built and one per citation block excluded
+ * (the units a record, a de-duplicated copy and an exclusion are), plus one per line that yields
+ * neither (unparseable JSON, a module too short for a passage); the line of an issue is the module's
+ * line. Text after the last passage that is shorter than {@value #MIN_WORDS} words (a closing
+ * heading or caption) is part of no entry.
  */
 public final class OpenstaxSource extends OrdinaryTextSource {
 
@@ -61,18 +67,20 @@ public final class OpenstaxSource extends OrdinaryTextSource {
       long line = 0;
       while ((json = reader.readLine()) != null) {
         line++;
-        ctx.report().file(label).lines++;
         JsonNode module;
         try {
           module = JSON.readTree(json);
         } catch (IOException e) {
+          ctx.report().file(label).lines++;
           ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "json_not_parseable", e.getMessage());
           continue;
         }
-        int before = out.size();
+        long entriesBefore = ctx.report().file(label).lines;
         passages(ctx, module, label, line, out);
-        if (out.size() > before) {
-          ctx.report().file(label).accepted++;
+        if (ctx.report().file(label).lines == entriesBefore) {
+          ctx.report().file(label).lines++;
+          ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "no_passages",
+              module.path("module_id").asText());
         }
       }
     } catch (IOException e) {
@@ -101,6 +109,7 @@ public final class OpenstaxSource extends OrdinaryTextSource {
         inReferences = block.equalsIgnoreCase("References");
       }
       if (inReferences || CITATION.matcher(block).find()) {
+        ctx.report().file(label).lines++;
         exclude(ctx, label, "citation");
         continue;
       }
@@ -130,6 +139,8 @@ public final class OpenstaxSource extends OrdinaryTextSource {
     d.meta.put("chapter", chapter);
     d.meta.put("module_title", title);
     out.add(d);
+    ctx.report().file(label).lines++;
+    ctx.report().file(label).accepted++;
     return k + 1;
   }
 

@@ -1,5 +1,6 @@
 package dev.sieve.lab.data.texts;
 
+import dev.sieve.lab.data.io.BuildReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.Optional;
  * directions in brackets), because one verse line says nothing on its own while a speech is what a
  * literature page shows. {@code group} = play and act. Ordinary text: murder, suicide and innuendo as
  * literature taught in K-12.
+ *
+ * <p>Build-report entries are the CSV rows. A row without dialogue is invalid ({@code
+ * empty_dialogue}); the rows of a scene-end fragment shorter than {@value #MIN_WORDS} words (an exit,
+ * a one-line scene) are excluded and counted ({@code short_fragment}): too little text to be a passage.
  */
 public final class ShakespeareSource extends OrdinaryTextSource {
 
@@ -44,6 +49,7 @@ public final class ShakespeareSource extends OrdinaryTextSource {
         String who = nz(row.get("character")).strip();
         String said = TextCleaner.whitespace(nz(row.get("dialogue")));
         if (said.isEmpty()) {
+          ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "empty_dialogue", String.valueOf(row));
           return;
         }
         ctx.report().file(label).accepted++;
@@ -70,6 +76,7 @@ public final class ShakespeareSource extends OrdinaryTextSource {
     String speaker;
     final StringBuilder text = new StringBuilder();
     int words;
+    int rows;
     int count;
 
     void start(String where, long line) {
@@ -78,6 +85,7 @@ public final class ShakespeareSource extends OrdinaryTextSource {
       this.speaker = null;
       text.setLength(0);
       words = 0;
+      rows = 0;
     }
 
     void add(String who, String said) {
@@ -91,6 +99,7 @@ public final class ShakespeareSource extends OrdinaryTextSource {
         speaker = who;
       }
       words += said.split("\\s+").length;
+      rows++;
     }
 
     void flush(ShakespeareSource source, Context ctx, String play, String label, List<TextDraft> out) {
@@ -101,9 +110,15 @@ public final class ShakespeareSource extends OrdinaryTextSource {
         d.meta.put("play", play);
         d.meta.put("scene", where);
         out.add(d);
+      } else {
+        for (int i = 0; i < rows; i++) {
+          ctx.report().file(label).accepted--;
+          source.exclude(ctx, label, "short_fragment");
+        }
       }
       text.setLength(0);
       words = 0;
+      rows = 0;
     }
   }
 }

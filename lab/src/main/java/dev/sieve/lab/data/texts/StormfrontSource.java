@@ -1,5 +1,6 @@
 package dev.sieve.lab.data.texts;
 
+import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +32,12 @@ public final class StormfrontSource extends TextSource {
     CsvRows.forEach(file.get(), label, ctx.report(), (row, line) -> {
       String fileId = nz(row.get("file_id")).strip();
       String cls = nz(row.get("label")).strip();
+      if (fileId.isEmpty()) {
+        ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "missing_file_id", String.valueOf(row));
+        return;
+      }
       Optional<MappingRow> mapping = row(ctx, cls, label, line);
-      if (mapping.isEmpty() || fileId.isEmpty()) {
+      if (mapping.isEmpty()) {
         return;
       }
       if (mapping.get().action() == MappingRow.Action.EXCLUDE) {

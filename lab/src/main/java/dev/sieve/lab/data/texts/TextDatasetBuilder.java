@@ -178,6 +178,10 @@ public final class TextDatasetBuilder {
     }
     first.votes = sum;
     DavidsonSource.putVotes(first);
+    if (!DavidsonSource.ordinary(sum, first.text)) {
+      // Rule D1 holds for the merged votes only: a copy someone found offensive is not ordinary.
+      first.labelScope.remove(TextSource.BACKGROUND_SCOPE);
+    }
     String cls = DavidsonSource.CLASSES[best];
     if (!cls.equals(firstClass)) {
       MappingRow row = mapping.find("davidson", cls).orElseThrow();
