@@ -70,24 +70,30 @@ class ServiceImagesTest {
     deleteRecursively(work);
     Map<String, String> routerTargets = new LinkedHashMap<>();
     for (String service : SERVICES) {
-      Map<String, String> extra = service.equals("router") ? routerTargets : Map.of();
-      ImageProcess process = ImageProcess.start(dockerfile, repo, service, version, work, extra);
+      if (service.equals("router")) {
+        // started once the tiers serve (below)
+        continue;
+      }
+      ImageProcess process = ImageProcess.start(dockerfile, repo, service, version, work, Map.of());
       running.put(service, process);
       String tier = switch (service) {
         case "url-service" -> "URL";
         case "content-service" -> "CONTENT";
         case "llm-fallback-service" -> "LLM";
-        default -> null;
+        default -> throw new AssertionError("not a tier: " + service);
       };
-      if (tier != null) {
-        routerTargets.put("SIEVE_" + tier + "_TIER_TARGET", process.target());
-        // Production budgets assume warm JVMs on their own cores; this checks answers, not speed.
-        routerTargets.put("SIEVE_" + tier + "_TIER_TIMEOUT_MS", "30000");
-      }
+      routerTargets.put("SIEVE_" + tier + "_TIER_TARGET", process.target());
+      // Production budgets assume warm JVMs on their own cores; this checks answers, not speed.
+      routerTargets.put("SIEVE_" + tier + "_TIER_TIMEOUT_MS", "30000");
     }
+    // The tiers first, then the router, as readiness gates order a deployment: a router that
+    // dialled a tier still loading would sit in reconnect back-off for a while.
     for (ImageProcess process : running.values()) {
       process.awaitServing(START_TIMEOUT);
     }
+    ImageProcess router = ImageProcess.start(dockerfile, repo, "router", version, work, routerTargets);
+    running.put("router", router);
+    router.awaitServing(START_TIMEOUT);
   }
 
   @AfterAll
