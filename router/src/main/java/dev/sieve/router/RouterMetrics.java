@@ -6,9 +6,11 @@ import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
 
 /**
  * The router's own metrics, next to core's per-RPC metrics: what every tier answered (by state),
@@ -21,7 +23,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *   <li>{@code sieve_router_tier_outcomes_total{tier, state}}
  *   <li>{@code sieve_router_cache_total{result = hit | miss | bypass}}
  *   <li>{@code sieve_router_verdicts_total{action}}
- *   <li>{@code sieve_router_breaker_state{tier}}: 0 closed, 1 open, 2 half-open, 3 other
+ *   <li>{@code sieve_router_breaker_state{tier, state}}: one series per breaker state ({@code
+ *       closed}, {@code open}, {@code half_open}, ...), 1 for the current state and 0 for the others,
+ *       so {@code sieve_router_breaker_state{state="open"} == 1} is an alert rule
  *   <li>{@code sieve_router_decisions_total{category}}: positive decisions per category (fresh
  *       verdicts, not cache hits)
  *   <li>{@code sieve_router_category_score{category}}: histogram of merged scores per category, the
@@ -60,10 +64,13 @@ public final class RouterMetrics {
       }
       TierClient client = fleet.client(tier);
       if (client != null) {
-        Gauge.builder("sieve.router.breaker.state", client, RouterMetrics::breakerCode)
-            .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other")
-            .tag("tier", tier.wireName())
-            .register(registry);
+        for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+          Gauge.builder("sieve.router.breaker.state", client, c -> c.breakerState() == state ? 1 : 0)
+              .description("Circuit breaker state per tier: 1 for the current state, 0 for the others")
+              .tag("tier", tier.wireName())
+              .tag("state", state.name().toLowerCase(Locale.ROOT))
+              .register(registry);
+        }
       }
     }
     cacheHit = cache(registry, "hit");
@@ -79,15 +86,6 @@ public final class RouterMetrics {
 
   private static Counter verdict(MeterRegistry registry, Action action) {
     return Counter.builder("sieve.router.verdicts").description("Verdicts returned").tag("action", action.name()).register(registry);
-  }
-
-  private static double breakerCode(TierClient client) {
-    return switch (client.breakerState()) {
-      case CLOSED -> 0;
-      case OPEN -> 1;
-      case HALF_OPEN -> 2;
-      default -> 3;
-    };
   }
 
   void tierOutcome(TierOutcome outcome) {

@@ -126,7 +126,8 @@ class VerdictCacheTest {
       assertThat(meters.get("sieve.router.tier.outcomes").tags("tier", "llm", "state", "NOT_DEPLOYED").counter().count())
           .isEqualTo(2);
       assertThat(meters.get("sieve.router.verdicts").tag("action", "ALLOW").counter().count()).isEqualTo(3);
-      assertThat(meters.get("sieve.router.breaker.state").tag("tier", "url").gauge().value()).isZero();
+      assertThat(meters.get("sieve.router.breaker.state").tags("tier", "url", "state", "closed").gauge().value()).isOne();
+      assertThat(meters.get("sieve.router.breaker.state").tags("tier", "url", "state", "open").gauge().value()).isZero();
     }
   }
 

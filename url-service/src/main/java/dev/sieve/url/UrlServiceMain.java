@@ -130,7 +130,7 @@ public final class UrlServiceMain {
       telemetry.registerModelInfo(UrlTierScorer.TIER, scorer.modelInfo());
       server.markServing();
       log.info("url-service ready in {} ms: {}", (System.nanoTime() - t0) / 1_000_000, scorer.modelInfo());
-      return new Running(server, scorer, telemetry, metrics == null ? -1 : metrics.port());
+      return new Running(server, scorer, telemetry, metrics == null ? -1 : metrics.getPort());
     } catch (RuntimeException | Error e) {
       server.shutdownGracefully(Duration.ZERO);
       telemetry.close();

@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * @param ok successful calls in the measured window
  * @param errorsByCode failed calls by gRPC status code
  * @param seconds measured window
+ * @param cacheReported successful calls whose response says whether it came from a cache (0 for an
+ *     RPC without one)
+ * @param cacheHits of those, the ones answered from the cache
  */
 public record BenchReport(
     String label,
@@ -26,7 +29,9 @@ public record BenchReport(
     long p99Micros,
     long p999Micros,
     long maxMicros,
-    double meanMicros) {
+    double meanMicros,
+    long cacheReported,
+    long cacheHits) {
 
   public BenchReport {
     errorsByCode = new TreeMap<>(errorsByCode);
@@ -45,23 +50,29 @@ public record BenchReport(
     return seconds > 0 ? ok / seconds : 0;
   }
 
+  /** Share of successful calls answered from the cache, or NaN where the RPC has no cache. */
+  public double cacheHitRatio() {
+    return cacheReported > 0 ? (double) cacheHits / cacheReported : Double.NaN;
+  }
+
   static String header() {
     return String.format(
         Locale.ROOT,
-        "  %-8s %-22s %9s %9s %7s %10s %9s %9s %9s %9s %9s",
-        "RUN", "TARGET", "REQUESTS", "OK", "ERRORS", "QPS", "p50", "p90", "p99", "p99.9", "max");
+        "  %-14s %-21s %9s %9s %7s %10s %6s %9s %9s %9s %9s %9s",
+        "RUN", "TARGET", "REQUESTS", "OK", "ERRORS", "QPS", "HIT%", "p50", "p90", "p99", "p99.9", "max");
   }
 
   String row() {
     return String.format(
         Locale.ROOT,
-        "  %-8s %-22s %9d %9d %7d %10.1f %9s %9s %9s %9s %9s",
+        "  %-14s %-21s %9d %9d %7d %10.1f %6s %9s %9s %9s %9s %9s",
         label,
         target,
         requests(),
         ok,
         errors(),
         qps(),
+        Double.isNaN(cacheHitRatio()) ? "-" : String.format(Locale.ROOT, "%.1f", 100 * cacheHitRatio()),
         latency(p50Micros),
         latency(p90Micros),
         latency(p99Micros),

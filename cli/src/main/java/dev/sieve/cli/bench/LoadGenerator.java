@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -27,10 +26,20 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadGenerator {
 
-  /** Starts one asynchronous call and reports its status code exactly once. */
+  /** Starts one asynchronous call and reports its completion exactly once. */
   @FunctionalInterface
   public interface AsyncCall {
-    void start(long sequence, Consumer<Status.Code> onDone);
+    void start(long sequence, Completion onDone);
+  }
+
+  /** How one call ended. */
+  @FunctionalInterface
+  public interface Completion {
+    /**
+     * @param code the call's status
+     * @param cacheHit whether the server answered from its cache, or null where the RPC has no cache
+     */
+    void done(Status.Code code, Boolean cacheHit);
   }
 
   /**
@@ -59,6 +68,8 @@ public final class LoadGenerator {
     Histogram histogram = new ConcurrentHistogram(3);
     Map<Status.Code, LongAdder> errors = new ConcurrentHashMap<>();
     LongAdder ok = new LongAdder();
+    LongAdder cacheReported = new LongAdder();
+    LongAdder cacheHits = new LongAdder();
     AtomicLong tickets = new AtomicLong();
     AtomicLong sequence = new AtomicLong();
     long start = System.nanoTime();
@@ -99,12 +110,18 @@ public final class LoadGenerator {
         try {
           call.start(
               sequence.getAndIncrement(),
-              code -> {
+              (code, cacheHit) -> {
                 long done = System.nanoTime();
                 if (measured) {
                   if (code == Status.Code.OK) {
                     histogram.recordValue(Math.max(1, (done - now) / 1_000));
                     ok.increment();
+                    if (cacheHit != null) {
+                      cacheReported.increment();
+                      if (cacheHit) {
+                        cacheHits.increment();
+                      }
+                    }
                   } else {
                     errors.computeIfAbsent(code, c -> new LongAdder()).increment();
                   }
@@ -148,6 +165,8 @@ public final class LoadGenerator {
         any ? histogram.getValueAtPercentile(99) : 0,
         any ? histogram.getValueAtPercentile(99.9) : 0,
         any ? histogram.getMaxValue() : 0,
-        any ? histogram.getMean() : 0);
+        any ? histogram.getMean() : 0,
+        cacheReported.sum(),
+        cacheHits.sum());
   }
 }

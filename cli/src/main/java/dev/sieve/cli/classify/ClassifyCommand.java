@@ -1,5 +1,12 @@
 package dev.sieve.cli.classify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
@@ -137,11 +144,26 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Jackson re-prints the protobuf JSON: JsonFormat HTML-escapes {@code = < > & '} (as {@code
+   * \u003d} ...), which nobody reading a terminal or piping into {@code jq} wants. Numbers keep
+   * the digits JsonFormat wrote (exact decimals).
+   */
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
+
+  private static final DefaultPrettyPrinter PRETTY =
+      new DefaultPrettyPrinter(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+
   static String toJson(ClassifyResponse response) {
     try {
       // Every field, zeros included: a score of 0 is an answer, not a missing one.
-      return JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response);
-    } catch (InvalidProtocolBufferException e) {
+      String protoJson = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response);
+      return JSON.writer(PRETTY).writeValueAsString(JSON.readTree(protoJson));
+    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException("cannot print response as JSON", e);
     }
   }

@@ -5,17 +5,31 @@ import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.Reason;
+import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders a {@link ClassifyResponse} for a person at a terminal: the decision first, then why
  * (categories, reasons with their concrete evidence), then lineage (tiers, models, policy, cache).
+ * Every line fits a 100-column terminal: long evidence and tier details wrap under their column.
  */
 public final class VerdictTable {
 
+  /** The terminal width every line fits. */
+  static final int WIDTH = 100;
   private static final int MAX_DETAIL = 90;
+  /** Where the Reasons table's evidence column starts. */
+  private static final int REASON_INDENT = 2 + 22 + 1 + 8 + 1;
+  /** Where the Tiers table's MODEL column starts. */
+  private static final int MODEL_INDENT = 2 + 8 + 1 + 13 + 1 + 10 + 2;
+  /** Where a tier's detail line starts (under STATE). */
+  private static final int DETAIL_INDENT = 2 + 8 + 1;
 
   private VerdictTable() {}
 
@@ -46,8 +60,9 @@ public final class VerdictTable {
         response.getCacheHit() ? "HIT" : "miss",
         response.getTtlSeconds(),
         orDash(response.getRequestId()));
-    if (response.getDatasetVersionsCount() > 0) {
-      out.printf("Datasets   %s%n", String.join(", ", response.getDatasetVersionsList()));
+    String datasets = datasets(response);
+    if (!datasets.isEmpty()) {
+      out.print(wrap("Datasets   " + datasets, 11));
     }
 
     out.println();
@@ -80,37 +95,119 @@ public final class VerdictTable {
       out.println("  (none)");
     }
     for (Reason reason : response.getReasonsList()) {
-      out.printf("  %-22s %-8s %s%n", orDash(reason.getCategory()), orDash(reason.getTier()), evidence(reason.getEvidence()));
+      out.print(wrap(
+          String.format("  %-22s %-8s %s", orDash(reason.getCategory()), orDash(reason.getTier()), evidence(reason.getEvidence())),
+          REASON_INDENT));
     }
 
     out.println();
     out.println("Tiers");
-    out.printf("  %-8s %-13s %10s  %-40s %s%n", "TIER", "STATE", "LATENCY", "MODEL", "DETAIL");
+    out.printf("  %-8s %-13s %10s  %s%n", "TIER", "STATE", "LATENCY", "MODEL");
     for (TierStatus tier : response.getTiersList()) {
       out.printf(
-          "  %-8s %-13s %10s  %-40s %s%n",
+          "  %-8s %-13s %10s  %s%n",
           tier.getTier(),
           tier.getState().name(),
           tier.getLatencyMicros() > 0 ? latency(tier.getLatencyMicros()) : "-",
-          model(tier.getModel()),
-          truncate(tier.getDetail()));
+          fit(model(tier.getModel()), WIDTH - MODEL_INDENT));
+      String detail = truncate(tier.getDetail());
+      if (!detail.isEmpty()) {
+        out.print(wrap(" ".repeat(DETAIL_INDENT) + detail, DETAIL_INDENT));
+      }
     }
     out.flush();
   }
 
+  /**
+   * The dataset versions behind the tiers that answered, each with who used it, e.g. {@code
+   * ds-1a00 (url table, content), ds-d0c3 (url model, llm)}: the url tier reports its table's and
+   * its model's datasets as {@code table=<id>;model=<id>}.
+   */
+  static String datasets(ClassifyResponse response) {
+    Map<String, List<String>> users = new LinkedHashMap<>();
+    for (TierStatus tier : response.getTiersList()) {
+      if (tier.getState() == TierState.OK) {
+        addDatasets(users, tier.getModel().getDatasetVersion(), tier.getTier());
+      }
+    }
+    for (String listed : response.getDatasetVersionsList()) {
+      addDatasets(users, listed, null);
+    }
+    List<String> parts = new ArrayList<>();
+    users.forEach((id, who) -> parts.add(who.isEmpty() ? id : id + " (" + String.join(", ", who) + ")"));
+    return String.join(", ", parts);
+  }
+
+  private static void addDatasets(Map<String, List<String>> users, String datasets, String tier) {
+    for (String part : datasets.split(";")) {
+      String entry = part.strip();
+      if (entry.isEmpty()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      String role = eq > 0 ? entry.substring(0, eq).strip() : "";
+      String id = eq > 0 ? entry.substring(eq + 1).strip() : entry;
+      List<String> who = users.computeIfAbsent(id, k -> new ArrayList<>());
+      if (tier != null) {
+        String user = role.isEmpty() ? tier : tier + " " + role;
+        if (!who.contains(user)) {
+          who.add(user);
+        }
+      }
+    }
+  }
+
   static String evidence(Evidence evidence) {
-    StringBuilder text = new StringBuilder(evidence.getKind().name());
+    boolean kindKnown =
+        evidence.getKind() != Evidence.Kind.KIND_UNSPECIFIED && evidence.getKind() != Evidence.Kind.UNRECOGNIZED;
+    if (!kindKnown && evidence.getDetail().isEmpty() && evidence.getSource().isEmpty()) {
+      return "(the tier reported no evidence)";
+    }
+    StringBuilder text = new StringBuilder(kindKnown ? evidence.getKind().name() : "");
     if (!evidence.getDetail().isEmpty()) {
       String detail = truncate(evidence.getDetail());
-      text.append(' ').append(evidence.getKind() == Evidence.Kind.TEXT_SPAN ? '"' + detail + '"' : detail);
+      text.append(text.isEmpty() ? "" : " ").append(evidence.getKind() == Evidence.Kind.TEXT_SPAN ? '"' + detail + '"' : detail);
     }
     if (evidence.getWeight() != 0) {
       text.append(String.format(Locale.ROOT, " (weight %+.3f)", evidence.getWeight()));
     }
     if (!evidence.getSource().isEmpty()) {
-      text.append(" [").append(evidence.getSource()).append(']');
+      text.append(text.isEmpty() ? "[" : " [").append(evidence.getSource()).append(']');
     }
     return text.toString();
+  }
+
+  /**
+   * {@code line} broken at spaces so that no line is wider than {@link #WIDTH}; continuation lines
+   * start at column {@code indent}. A word longer than a line is cut. Ends with a newline.
+   */
+  static String wrap(String line, int indent) {
+    StringBuilder out = new StringBuilder();
+    String rest = line.stripTrailing();
+    String pad = " ".repeat(indent);
+    boolean first = true;
+    while (true) {
+      String current = first ? rest : pad + rest;
+      if (current.length() <= WIDTH) {
+        out.append(current).append(System.lineSeparator());
+        return out.toString();
+      }
+      int cut = current.lastIndexOf(' ', WIDTH);
+      if (cut <= indent) {
+        cut = WIDTH;
+      }
+      out.append(current, 0, cut).append(System.lineSeparator());
+      rest = current.substring(cut).strip();
+      first = false;
+      if (rest.isEmpty()) {
+        return out.toString();
+      }
+    }
+  }
+
+  /** {@code text} cut to {@code width} characters with "..." when longer. */
+  private static String fit(String text, int width) {
+    return text.length() <= width ? text : text.substring(0, width - 3) + "...";
   }
 
   private static String categoryAction(CategoryVerdict v) {
@@ -122,15 +219,12 @@ public final class VerdictTable {
     };
   }
 
+  /** Name and version; its dataset is on the Datasets line. */
   private static String model(ModelInfo model) {
     if (model.getName().isEmpty() && model.getVersion().isEmpty()) {
       return "-";
     }
-    String text = model.getName() + (model.getVersion().isEmpty() ? "" : " " + model.getVersion());
-    if (!model.getDatasetVersion().isEmpty()) {
-      text += " (" + model.getDatasetVersion() + ")";
-    }
-    return text;
+    return model.getName() + (model.getVersion().isEmpty() ? "" : " " + model.getVersion());
   }
 
   static String latency(long micros) {

@@ -8,30 +8,16 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ScorerGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
+import dev.sieve.cli.testing.FakeRouter;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class BenchTest {
 
-  private static <T> StreamObserver<T> observer(Consumer<Status.Code> done) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {}
-
-      @Override
-      public void onError(Throwable t) {
-        done.accept(Status.fromThrowable(t).getCode());
-      }
-
-      @Override
-      public void onCompleted() {
-        done.accept(Status.Code.OK);
-      }
-    };
+  private static <T> StreamObserver<T> observer(LoadGenerator.Completion done) {
+    return BenchCommand.observer(done, response -> null);
   }
 
   @Test
@@ -104,6 +90,45 @@ class BenchTest {
           .containsPattern("echo\\s+127\\.0\\.0\\.1:\\d+\\s+200\\s+200\\s+0\\s")
           .containsPattern("overhead router/echo: p50 x\\d+\\.\\d\\d, p99 x\\d+\\.\\d\\d, QPS x\\d+\\.\\d\\d");
     }
+  }
+
+  @Test
+  void byDefaultEveryClassifyBypassesTheCacheAndTheReportSaysSo() throws Exception {
+    try (FakeRouter router = new FakeRouter(0).emulateCache()) {
+      CliRun run = CliRun.of("bench", "--target", router.target(), "--requests", "100", "--warmup", "0", "--concurrency", "2");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(router.bypassed()).isEqualTo(router.calls()).isEqualTo(100);
+      assertThat(run.out())
+          .contains("verdict cache bypassed (every call classified; --cache measures the hit path)")
+          .containsPattern("HIT%")
+          .containsPattern("\\n  router\\s+" + router.target() + "\\s+100\\s+100\\s+0\\s+\\d+\\.\\d\\s+0\\.0\\s");
+    }
+  }
+
+  @Test
+  void cacheMeasuresTheHitPathLabelledAndPrintsTheHitRatio() throws Exception {
+    try (FakeRouter router = new FakeRouter(0).emulateCache()) {
+      // One worker over the 18 built-in URLs: the first pass misses, the other nine passes hit.
+      int inputs = Workload.defaultUrls().size();
+      CliRun run = CliRun.of("bench", "--target", router.target(), "--requests", Integer.toString(10 * inputs),
+          "--warmup", "0", "--concurrency", "1", "--cache");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(router.bypassed()).isZero();
+      assertThat(run.out())
+          .contains("through the verdict cache")
+          .containsPattern("\\n  router\\+cache\\s+" + router.target() + "\\s+" + 10 * inputs + "\\s+" + 10 * inputs
+              + "\\s+0\\s+\\d+\\.\\d\\s+90\\.0\\s");
+    }
+  }
+
+  @Test
+  void cacheAndBypassCacheTogetherAreRefused() {
+    CliRun run = CliRun.of("bench", "--cache", "--bypass-cache", "--requests", "1");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("not both");
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.sieve.cli.fleet.PortCheck;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.FakeRouter;
+import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifyResponse;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class ClassifyCommandTest {
           .contains("Cache      miss, TTL 3600 s")
           .containsPattern("gambling\\s+0\\.990\\s+0\\.500\\s+YES\\s+block\\s+url")
           .containsPattern("gambling\\s+url\\s+LIST_MATCH pokerstars.com \\[ut1/gambling\\]")
-          .containsPattern("url\\s+OK\\s+420 us\\s+url-table t-1 \\(ds-fixture\\)")
+          .contains("Datasets   ds-fixture (url)\n")
+          .containsPattern("url\\s+OK\\s+420 us\\s+url-table t-1\\n")
           .containsPattern("content\\s+SKIPPED\\s+-\\s+-\\s+no page body")
           .contains("NOT_DEPLOYED");
       // Zero-score categories are hidden unless --all.
@@ -52,7 +54,23 @@ class ClassifyCommandTest {
       JsonFormat.parser().merge(run.out(), parsed);
       assertThat(parsed.getAction()).isEqualTo(Action.BLOCK);
       assertThat(parsed.getReasons(0).getEvidence().getDetail()).isEqualTo("pokerstars.com");
-      assertThat(parsed.getCategoriesCount()).isEqualTo(dev.sieve.core.taxonomy.Taxonomy.v1().size());
+      assertThat(parsed.getCategoriesCount()).isEqualTo(Taxonomy.v1().ids().size());
+    }
+  }
+
+  @Test
+  void jsonDoesNotHtmlEscape() throws Exception {
+    try (FakeRouter router = new FakeRouter(0)) {
+      CliRun run = CliRun.of("classify", "https://www.pokerstars.com/?a=1&b=<2>", "--json", "--target", router.target());
+
+      assertThat(run.exitCode()).isZero();
+      assertThat(run.out())
+          .contains("\"normalizedUrl\": \"https://www.pokerstars.com/?a=1&b=<2>\"")
+          .doesNotContain("\\u003d", "\\u0026", "\\u003c");
+      ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
+      JsonFormat.parser().merge(run.out(), parsed);
+      assertThat(parsed.getNormalizedUrl()).isEqualTo("https://www.pokerstars.com/?a=1&b=<2>");
+      assertThat(parsed.getCategories(0).getThreshold()).isEqualTo(0.5);
     }
   }
 

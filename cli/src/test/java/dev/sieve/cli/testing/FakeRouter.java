@@ -35,6 +35,9 @@ public final class FakeRouter implements AutoCloseable {
   private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
   private final AtomicInteger calls = new AtomicInteger();
   private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> cached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AtomicInteger bypassed = new AtomicInteger();
+  private volatile boolean emulateCache;
   private final int maxDelayMillis;
 
   public FakeRouter(int maxDelayMillis) throws IOException {
@@ -50,6 +53,20 @@ public final class FakeRouter implements AutoCloseable {
 
   public int calls() {
     return calls.get();
+  }
+
+  /** Calls that asked to bypass the verdict cache. */
+  public int bypassed() {
+    return bypassed.get();
+  }
+
+  /**
+   * Answers like the real router's verdict cache: a URL seen before (by a call that did not
+   * bypass the cache) comes back with {@code cache_hit = true}.
+   */
+  public FakeRouter emulateCache() {
+    emulateCache = true;
+    return this;
   }
 
   public static ClassifyResponse verdict(ClassifyRequest request) {
@@ -101,6 +118,9 @@ public final class FakeRouter implements AutoCloseable {
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
       calls.incrementAndGet();
+      if (request.getBypassCache()) {
+        bypassed.incrementAndGet();
+      }
       Runnable answer =
           () -> {
             if (request.getUrl().contains("invalid")) {
@@ -115,7 +135,8 @@ public final class FakeRouter implements AutoCloseable {
                   .setState(TierState.TIMEOUT).setDetail("deadline exceeded")).build());
               observer.onCompleted();
             } else {
-              observer.onNext(verdict(request));
+              boolean hit = emulateCache && !request.getBypassCache() && !cached.add(request.getUrl());
+              observer.onNext(verdict(request).toBuilder().setCacheHit(hit).build());
               observer.onCompleted();
             }
           };

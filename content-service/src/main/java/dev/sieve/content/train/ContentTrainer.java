@@ -17,6 +17,7 @@ import dev.sieve.content.model.PlattCalibration;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.policy.EvaluationPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,8 @@ public final class ContentTrainer {
    * @param codeCommit commit of the code that trained
    * @param leaveOneSourceOut also retrain without each source and write loso.json (slow: one head
    *     per source)
+   * @param heldOutScoresSource when set, only train without this source and write its records'
+   *     out-of-source scores to {@code heldOutScoresFile} (label review), then stop
    */
   public record Options(
       DatasetVersion dataset,
@@ -109,7 +112,9 @@ public final class ContentTrainer {
       String codeCommit,
       Minimums minimums,
       boolean baselines,
-      boolean leaveOneSourceOut) {}
+      boolean leaveOneSourceOut,
+      String heldOutScoresSource,
+      Path heldOutScoresFile) {}
 
   private final Options options;
   private final ChunkEncoder encoder;
@@ -132,6 +137,9 @@ public final class ContentTrainer {
     Map<String, Object> sampling = new LinkedHashMap<>();
     List<TextExample> usable = subsample(all, sampling);
 
+    if (options.heldOutScoresSource() != null) {
+      return writeHeldOutScores(usable);
+    }
     CorpusEmbedder embedder;
     List<float[][]> chunkVectors;
     try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
@@ -200,8 +208,10 @@ public final class ContentTrainer {
       devHeadLogits = logits(model, dev.vectors());
     }
     // The n-gram model fused with the head, its weight per category chosen on dev.
+    EvaluationPolicy standard = EvaluationPolicy.resolve(
+        null, options.modelRoot().toAbsolutePath().getParent().getParent()).forTier("content");
     NgramFusion.Fitted fusion = NgramFusion.fit(texts(train, ngramText), trainY, dev.examples(),
-        texts(dev, ngramText), devHeadLogits, outputs);
+        texts(dev, ngramText), devHeadLogits, outputs, standard);
     double[][] devLogits = NgramFusion.fuse(devHeadLogits,
         NgramFusion.logits(fusion.model(), texts(dev, ngramText)), fusion.weights());
     sampling.put("ngram_fusion", fusion.report());
@@ -295,6 +305,41 @@ public final class ContentTrainer {
     return versionDir;
   }
 
+  /** Out-of-source scores of one source for the review queue (see {@link SourceHoldout#writeHeldOutScores}). */
+  private Path writeHeldOutScores(List<TextExample> usable) throws IOException {
+    List<float[][]> vectors;
+    List<String> texts = new ArrayList<>();
+    CorpusEmbedder embedder;
+    try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
+      embedder = new CorpusEmbedder(extractor, encoder, cache);
+      vectors = embedder.embed(usable);
+    }
+    List<TextExample> examples = new ArrayList<>();
+    List<float[][]> kept = new ArrayList<>();
+    for (int i = 0; i < usable.size(); i++) {
+      if (vectors.get(i).length > 0) {
+        examples.add(usable.get(i));
+        kept.add(vectors.get(i));
+        texts.add(String.join(" ", embedder.chunks(usable.get(i).text()).stream()
+            .map(dev.sieve.content.extract.Chunk::text).toList()));
+      }
+    }
+    List<String> outputs = new ArrayList<>();
+    for (String category : Taxonomy.v1().ids()) {
+      int[][] counts = LabelMatrix.counts(examples.stream().filter(e -> e.split().equals("train")).toList(),
+          List.of(category));
+      if (counts[0][0] >= options.minimums().trainPositives() && counts[0][1] >= options.minimums().trainPositives()) {
+        outputs.add(category);
+      }
+    }
+    EvaluationPolicy policy = EvaluationPolicy.resolve(null, options.modelRoot().toAbsolutePath().getParent().getParent());
+    new SourceHoldout(examples, pooled(kept, PagePooling.scale(encoder.dimension())), texts, outputs,
+        options.params(), policy, options.dataset().id())
+        .writeHeldOutScores(options.heldOutScoresSource(), options.heldOutScoresFile());
+    log.info("out-of-source scores of {} written to {}", options.heldOutScoresSource(), options.heldOutScoresFile());
+    return options.heldOutScoresFile();
+  }
+
   /**
    * Leave-one-source-out ({@link SourceHoldout}): the released head's calibrated scores and standard
    * thresholds are the in-distribution reference; every fold retrains without one source.
@@ -302,7 +347,7 @@ public final class ContentTrainer {
   private void leaveOneSourceOut(List<TextExample> examples, List<float[][]> vectors, List<String> texts,
       List<String> outputs, float scale, Path versionDir, String datasetId) throws IOException {
     float[][] features = pooled(vectors, scale);
-    dev.sieve.eval.policy.EvaluationPolicy policy = dev.sieve.eval.policy.EvaluationPolicy.resolve(
+    EvaluationPolicy policy = EvaluationPolicy.resolve(
         null, versionDir.getParent().getParent().getParent());
     HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
     double[][] headLogits;

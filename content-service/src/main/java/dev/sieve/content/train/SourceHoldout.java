@@ -119,6 +119,36 @@ public final class SourceHoldout {
         datasetVersion, folds);
   }
 
+  /**
+   * Out-of-source scores for label review: a model trained without {@code source} scores every one of
+   * its records (none was seen in training, calibration or threshold choice), written as the review
+   * queue's JSONL ({@code {"id", "category", "score"}}; {@code ./sieve data review-queue}).
+   */
+  public void writeHeldOutScores(String source, Path file) throws IOException {
+    Scored fold = trainWithout(source);
+    var mapper = dev.sieve.core.data.DatasetVersion.mapper();
+    try (var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(file),
+        java.nio.charset.StandardCharsets.UTF_8))) {
+      for (int i = 0; i < examples.size(); i++) {
+        TextExample e = examples.get(i);
+        if (!e.source().equals(source)) {
+          continue;
+        }
+        for (int k = 0; k < outputs.size(); k++) {
+          if (!e.inScope(outputs.get(k))) {
+            continue;
+          }
+          Map<String, Object> line = new LinkedHashMap<>();
+          line.put("id", e.id());
+          line.put("category", outputs.get(k));
+          line.put("score", Math.round(fold.calibrated()[i][k] * 1e5) / 1e5);
+          out.write(mapper.writeValueAsString(line));
+          out.write('\n');
+        }
+      }
+    }
+  }
+
   /** The released model's scores and standard thresholds, computed the way eval run computes them. */
   static Scored full(List<TextExample> examples, double[][] logits, List<PlattCalibration> calibrations,
       List<String> outputs, EvaluationPolicy policy, String datasetVersion) {
@@ -162,7 +192,7 @@ public final class SourceHoldout {
       LabelMatrix trainY = LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples));
       double[][] devHead = dev.stream().map(i -> headLogits[i]).toArray(double[][]::new);
       NgramFusion.Fitted fusion = NgramFusion.fit(train.stream().map(texts::get).toList(), trainY, devExamples,
-          dev.stream().map(texts::get).toList(), devHead, outputs);
+          dev.stream().map(texts::get).toList(), devHead, outputs, policy);
       double[][] logits = NgramFusion.fuse(headLogits, NgramFusion.logits(fusion.model(), texts), fusion.weights());
       List<PlattCalibration> calibrations = new ArrayList<>();
       for (int k = 0; k < outputs.size(); k++) {

@@ -79,6 +79,11 @@ public final class TrainContentCommand implements SieveCommand {
   @Option(names = "--loso", description = "Also run leave-one-source-out (one head per source; writes loso.json).")
   boolean loso;
 
+  @Option(names = "--held-out-scores", paramLabel = "SOURCE=FILE",
+      description = "Only train without SOURCE and write its records' out-of-source scores to FILE (JSONL for"
+          + " ./sieve data review-queue), e.g. safety/i2p=/tmp/i2p-oof.jsonl.")
+  String heldOutScores;
+
   @Option(names = "--no-release", description = "Do not point RELEASED at the new version.")
   boolean noRelease;
 
@@ -105,7 +110,9 @@ public final class TrainContentCommand implements SieveCommand {
         OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(EncoderVariant.parse(encoder)))) {
       ContentTrainer.Options options = new ContentTrainer.Options(
           version, modelRoot, cacheDir, phraseLists, params, maxTrainNegatives, !noRelease, codeCommit(home),
-          ContentTrainer.Minimums.defaults(), !noBaselines, loso);
+          ContentTrainer.Minimums.defaults(), !noBaselines, loso,
+          heldOutScores == null ? null : heldOutScores.substring(0, heldOutScores.indexOf('=')),
+          heldOutScores == null ? null : Path.of(heldOutScores.substring(heldOutScores.indexOf('=') + 1)));
       Path dir = new ContentTrainer(options, encoderInstance).run();
       System.out.println(dir);
     }

@@ -96,7 +96,7 @@ class ContentTrainerTest {
     HeadTrainer.Params params = new HeadTrainer.Params(16, 0.1f, 5e-3f, 0f, 16, 30, 30, 3);
     ContentTrainer.Options options = new ContentTrainer.Options(
         dataset, modelRoot, tmp.resolve("cache"), writePhraseLists(tmp.resolve("phraselists")), params, 0, true,
-        "test-commit", new ContentTrainer.Minimums(10, 5, 5, 5), true, false);
+        "test-commit", new ContentTrainer.Minimums(10, 5, 5, 5), true, false, null, null);
     Path versionDir;
     try (OnnxSentenceEncoder encoder =
         OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {

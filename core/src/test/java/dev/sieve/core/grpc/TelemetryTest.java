@@ -3,7 +3,6 @@ package dev.sieve.core.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.scoring.TierScorer;
-import dev.sieve.core.telemetry.MetricsHttpServer;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.ScoreRequest;
@@ -20,6 +19,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +65,7 @@ class TelemetryTest {
         GrpcServerLauncher.builder("t").host("127.0.0.1").port(0).telemetry(telemetry)
             .addService(new ScorerService(tier)).build().start();
     server.markServing();
-    MetricsHttpServer metrics = telemetry.startMetricsServer("127.0.0.1", 0);
+    HTTPServer metrics = telemetry.startMetricsServer("127.0.0.1", 0);
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
             .intercept(telemetry.clientInterceptor()).build();
@@ -88,12 +88,14 @@ class TelemetryTest {
       HttpResponse<String> scrape =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.port() + "/metrics"))
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics"))
                       .timeout(Duration.ofSeconds(5)).build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(scrape.statusCode()).isEqualTo(200);
       assertThat(scrape.body())
-          .contains("sieve_grpc_server_seconds_count{method=\"sieve.v1.Scorer/Score\"")
+          .containsPattern("sieve_grpc_server_seconds_count\\{application=\"test-tier\",grpc_code=\"OK\","
+              + "grpc_method=\"Score\",grpc_service=\"sieve.v1.Scorer\"}")
+          .doesNotContain("service=\"test-tier\"")
           .contains("sieve_model_info{");
     } finally {
       channel.shutdownNow();

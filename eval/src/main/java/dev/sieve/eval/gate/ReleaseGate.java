@@ -47,8 +47,13 @@ public final class ReleaseGate {
   public static GateReport check(Path modelDir, Path home, EvaluationPolicy policy) {
     List<Finding> f = new ArrayList<>();
     Path cardFile = modelDir.resolve(ModelCard.JSON);
+    if (!Files.isDirectory(modelDir)) {
+      f.add(fail("no model directory " + modelDir + "; " + releasedVersions(home)));
+      return new GateReport(modelDir, f);
+    }
     if (!Files.isRegularFile(cardFile)) {
-      f.add(fail("no model card at " + cardFile + " (generate it with ./sieve eval run --model-dir " + modelDir + ")"));
+      f.add(fail("no model card at " + cardFile + " (generate it with ./sieve eval run --model-dir " + modelDir
+          + "); " + releasedVersions(home)));
       return new GateReport(modelDir, f);
     }
     ModelCard card;
@@ -530,6 +535,31 @@ public final class ReleaseGate {
 
   static String fmt(Double v) {
     return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  /**
+   * "released versions: models/a/v1, models/b/v2" from every {@code models/<name>/RELEASED} under
+   * {@code home}: what a user who mistyped the directory most likely meant.
+   */
+  static String releasedVersions(Path home) {
+    List<String> released = new ArrayList<>();
+    Path models = home.resolve("models");
+    if (Files.isDirectory(models)) {
+      try (var names = Files.list(models)) {
+        for (Path model : names.sorted().toList()) {
+          Path pointer = model.resolve("RELEASED");
+          if (Files.isRegularFile(pointer)) {
+            String version = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+            released.add("models/" + model.getFileName() + "/" + version);
+          }
+        }
+      } catch (IOException e) {
+        return "released versions unreadable under " + models + ": " + e.getMessage();
+      }
+    }
+    return released.isEmpty()
+        ? "no released versions under " + models + " (no models/<name>/RELEASED)"
+        : "released versions (models/<name>/RELEASED): " + String.join(", ", released);
   }
 
   private static Finding pass(String m) {

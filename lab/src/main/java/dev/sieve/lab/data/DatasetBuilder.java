@@ -16,6 +16,7 @@ import dev.sieve.lab.data.pages.PagesBuilder;
 import dev.sieve.lab.data.texts.TextDatasetBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ import java.util.stream.Stream;
  * byte-deterministically; compute the version id from the outputs' SHA-256, the mapping version and
  * the split seed; write {@code manifest.json}, {@code build-report.json} and the data card; point
  * {@code CURRENT} at the version. Rebuilding from the same inputs gives the same id.
+ *
+ * <p>Every committed file of a version (manifest, build report, data card) is a function of the
+ * inputs alone, so a rebuild leaves {@code git status} clean. What depends on the machine (wall and
+ * CPU time, load average, CPUs, JDK) goes to {@code build-timings.json}, which is not committed and
+ * which {@code ./sieve data card --timings} prints.
  */
 public final class DatasetBuilder {
 
@@ -62,6 +68,8 @@ public final class DatasetBuilder {
 
   public static final String DEFAULT_SEED = "sieve-split-v1";
   public static final String BUILD_REPORT = "build-report.json";
+  /** Machine-dependent figures of the last build on this machine: never committed (data/datasets/.gitignore). */
+  public static final String BUILD_TIMINGS = "build-timings.json";
   private static final List<String> OUTPUT_FILES =
       List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS, DatasetVersion.PAGES);
 
@@ -75,7 +83,7 @@ public final class DatasetBuilder {
 
   public Result build() throws IOException {
     long start = System.nanoTime();
-    loadAtStart = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     LabelMapping mapping = LabelMapping.load(options.mappingFile());
     BuildReport report = new BuildReport();
     Overlays overlays = Overlays.load(options.overlaysDir(), report);
@@ -111,7 +119,9 @@ public final class DatasetBuilder {
     Files.createDirectories(options.outRoot());
     if (!violations.isEmpty()) {
       Path failed = options.outRoot().resolve("failed-" + BUILD_REPORT);
-      JsonlGzWriter.writeJson(failed, buildReport(report, domains, texts, violations, seconds(start)));
+      ObjectNode failedReport = buildReport(report, domains, texts, violations);
+      failedReport.set("timings", timings(start, loadAtStart));
+      JsonlGzWriter.writeJson(failed, failedReport);
       return new Result(null, null, violations, seconds(start));
     }
 
@@ -144,14 +154,10 @@ public final class DatasetBuilder {
 
     ObjectNode manifest = manifest(versionId, sha, rows, mapping, overlays, domains, texts);
     JsonlGzWriter.writeJson(versionDir.resolve(DatasetVersion.MANIFEST), manifest);
-    ObjectNode buildReport = buildReport(report, domains, texts, violations, seconds(start));
-    JsonlGzWriter.writeJson(versionDir.resolve(BUILD_REPORT), buildReport);
-    // The card's statistics read the files back; the wall time it prints includes that step.
-    DataCard.write(versionDir, mapping, log, () -> {
-      buildReport.put("build_seconds", round(seconds(start)));
-      buildReport.put("cpu_seconds", round(processCpuSeconds()));
-      JsonlGzWriter.writeJson(versionDir.resolve(BUILD_REPORT), buildReport);
-    });
+    JsonlGzWriter.writeJson(versionDir.resolve(BUILD_REPORT), buildReport(report, domains, texts, violations));
+    // The card's statistics read the files back; the recorded wall time includes that step.
+    DataCard.write(versionDir, mapping, log);
+    JsonlGzWriter.writeJson(versionDir.resolve(BUILD_TIMINGS), timings(start, loadAtStart));
     if (options.updateCurrent()) {
       Files.writeString(options.outRoot().resolve("CURRENT"), versionId + "\n", StandardCharsets.UTF_8);
     }
@@ -230,29 +236,33 @@ public final class DatasetBuilder {
     }
   }
 
-  private double loadAtStart = -1;
-
   /** CPU seconds this JVM has used (all threads), or -1 where the platform does not say. */
   static double processCpuSeconds() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime() / 1e9;
     }
     return -1;
   }
 
+  /** What this machine measured while building: not a property of the dataset, so never committed. */
+  private static ObjectNode timings(long start, double loadAtStart) {
+    ObjectNode t = JsonlGzWriter.mapper().createObjectNode();
+    t.put("build_seconds", round(seconds(start)));
+    t.put("cpu_seconds", round(processCpuSeconds()));
+    t.put("load_average_at_start", round(loadAtStart));
+    t.put("cpus", Runtime.getRuntime().availableProcessors());
+    t.put("java", System.getProperty("java.version"));
+    t.put("scope", "all sources, data card included");
+    return t;
+  }
+
+  /** The build's findings: a function of the inputs and the options only (committed). */
   private ObjectNode buildReport(
       BuildReport report,
       DomainDatasetBuilder.Output domains,
       TextDatasetBuilder.Output texts,
-      List<String> violations,
-      double seconds) {
+      List<String> violations) {
     ObjectNode r = JsonlGzWriter.mapper().createObjectNode();
-    r.put("build_seconds", round(seconds));
-    r.put("cpu_seconds", round(processCpuSeconds()));
-    r.put("load_average_at_start", round(loadAtStart));
-    r.put("cpus", Runtime.getRuntime().availableProcessors());
-    r.put("java", System.getProperty("java.version"));
     ObjectNode budget = r.putObject("error_budget");
     budget.put("max_invalid_fraction_per_file", options.maxInvalidFraction());
     budget.put("max_file_errors", options.maxFileErrors());
@@ -280,7 +290,7 @@ public final class DatasetBuilder {
       return;
     }
     for (String name : List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS,
-        DatasetVersion.PAGES, DatasetVersion.MANIFEST, BUILD_REPORT, DataCard.MARKDOWN, DataCard.JSON)) {
+        DatasetVersion.PAGES, DatasetVersion.MANIFEST, BUILD_REPORT, BUILD_TIMINGS, DataCard.MARKDOWN, DataCard.JSON)) {
       Files.deleteIfExists(dir.resolve(name));
     }
   }

@@ -40,25 +40,14 @@ public final class DataCard {
 
   private DataCard() {}
 
-  /** Computes and writes both files into the version directory. */
-  public static void write(Path versionDir, LabelMapping mapping, PrintStream log) throws IOException {
-    write(versionDir, mapping, log, () -> {});
-  }
-
-  /** Step run after the statistics are computed and before rendering (the build records its wall time). */
-  public interface BeforeRender {
-    void run() throws IOException;
-  }
-
   /**
-   * Like {@link #write(Path, LabelMapping, PrintStream)}; {@code beforeRender} runs once the
-   * (slow) statistics are computed, so the build can record its total time in the report the card prints.
+   * Computes and writes both files into the version directory. The card holds only what the
+   * version's files say, never how long this machine took to build them, so rebuilding a version
+   * rewrites it byte for byte (timings: {@code build-timings.json}, {@code ./sieve data card --timings}).
    */
-  public static void write(Path versionDir, LabelMapping mapping, PrintStream log, BeforeRender beforeRender)
-      throws IOException {
+  public static void write(Path versionDir, LabelMapping mapping, PrintStream log) throws IOException {
     DatasetVersion version = DatasetVersion.open(versionDir);
     CardStats stats = CardStats.compute(version);
-    beforeRender.run();
     JsonNode report = readJson(versionDir.resolve("build-report.json"));
     List<Imbalance> imbalance = imbalance(stats);
     ObjectNode json = json(version, report, stats, imbalance, mapping);
@@ -173,11 +162,6 @@ public final class DataCard {
       o.put("reason", r.reason());
     }
     ObjectNode build = j.putObject("build");
-    build.put("seconds", report.path("build_seconds").asDouble());
-    build.put("cpu_seconds", report.path("cpu_seconds").asDouble());
-    build.put("load_average_at_start", report.path("load_average_at_start").asDouble());
-    build.put("cpus", report.path("cpus").asInt());
-    build.put("java", report.path("java").asText());
     build.set("error_budget", report.path("error_budget"));
     return j;
   }
@@ -231,10 +215,8 @@ public final class DataCard {
             List.of("label mapping", "`" + manifest.path("mapping_version").asText() + "` (sha256 `"
                 + abbreviate(manifest.path("mapping_sha256").asText()) + "`)"),
             List.of("split", "seed `" + manifest.path("split").path("seed").asText() + "`; " + Splitter.RULE),
-            List.of("build time", String.format(Locale.ROOT,
-                "%.1f s wall, %.1f s CPU on %d CPUs (system load average %.1f at start; Java %s), all sources, card included",
-                report.path("build_seconds").asDouble(), report.path("cpu_seconds").asDouble(), report.path("cpus").asInt(),
-                report.path("load_average_at_start").asDouble(), report.path("java").asText()))));
+            List.of("build timings", "machine-dependent, so not in this card: `./sieve data card --timings` "
+                + "prints the last build's on this machine (`build-timings.json`, not committed)")));
     List<List<String>> fileRows = new ArrayList<>();
     for (JsonNode f : manifest.path("files")) {
       fileRows.add(List.of("`" + f.path("name").asText() + "`", n(f.path("rows").asLong()),
