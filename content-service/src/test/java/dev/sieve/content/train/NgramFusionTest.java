@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.content.model.NgramModel;
+import dev.sieve.eval.policy.EvaluationPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The served n-gram model and its fusion with the head: the quantized artifact scores like the
  * float model it was trained as, survives a write/read unchanged, and a fusion weight is only chosen
- * where dev says it helps.
+ * where dev says it helps: recall at the threshold the standard's ceilings allow first, then AUPRC.
  */
 class NgramFusionTest {
 
@@ -92,28 +93,65 @@ class NgramFusionTest {
     }
   }
 
+  /** The standard's rules for these tests: max F1 under a 5% ordinary ceiling, 5 dev positives suffice. */
+  static final EvaluationPolicy POLICY = EvaluationPolicy.parse("""
+      version: 1
+      evaluation: {min_positives: 5}
+      thresholds:
+        default: {objective: max_f1, max_background_flag_rate: 0.05}
+      """);
+
+  @Test
+  void recallUnderTheStandardIsTheDevRecallAtTheThresholdItsCeilingsAllow() {
+    List<TextExample> dev = split("dev", 40, 3);
+    List<dev.sieve.eval.Example> examples = dev.stream().map(SourceHoldout::example).toList();
+    double[] logits = new double[40];
+    int negatives = 0;
+    for (int i = 0; i < 40; i++) {
+      boolean positive = dev.get(i).positive("gambling");
+      // Positives at 2; two of the 20 ordinary negatives above them (10% of ordinary text).
+      logits[i] = positive ? 2 : negatives++ < 2 ? 3 : -2;
+    }
+    // A 5% ceiling cannot flag the positives without the two negatives above them: nothing is caught.
+    assertThat(NgramFusion.recallUnderTheStandard("gambling", examples, logits, POLICY)).isZero();
+    EvaluationPolicy loose = EvaluationPolicy.parse("""
+        version: 1
+        evaluation: {min_positives: 5}
+        thresholds:
+          default: {objective: max_f1, max_background_flag_rate: 0.1}
+        """);
+    assertThat(NgramFusion.recallUnderTheStandard("gambling", examples, logits, loose)).isEqualTo(1.0);
+  }
+
   @Test
   void aWeightIsChosenOnlyWhereDevSaysTheNgramModelHelps() {
     List<TextExample> train = split("train", 120, 0);
     List<TextExample> dev = split("dev", 40, 3);
     LabelMatrix trainY = LabelMatrix.of(train, OUTPUTS, new double[] {1});
 
-    // A head with no signal (every dev logit equal): the n-gram model decides.
-    NgramFusion.Fitted blind = NgramFusion.fit(texts(train), trainY, dev, texts(dev), constantLogits(40, 0.0), OUTPUTS);
+    // A head with no signal (every dev logit equal): under the ceiling it can flag nothing, the
+    // fused scores catch the positives, so a weight is chosen.
+    NgramFusion.Fitted blind = NgramFusion.fit(texts(train), trainY, dev, texts(dev), constantLogits(40, 0.0), OUTPUTS,
+        POLICY);
     assertThat(blind.weights()[0]).isGreaterThan(0);
     @SuppressWarnings("unchecked")
-    Map<String, Object> byWeight = (Map<String, Object>) ((Map<String, Object>) blind.report().get("gambling"))
-        .get("dev_auprc_by_weight");
+    Map<String, Map<String, Object>> byWeight = (Map<String, Map<String, Object>>)
+        ((Map<String, Object>) blind.report().get("gambling")).get("dev_by_weight");
     assertThat(byWeight).containsOnlyKeys("0.0", "0.25", "0.5", "0.75");
-    assertThat((Double) byWeight.get("0.0")).isCloseTo(0.5, within(1e-9)); // constant scores: the base rate
-    assertThat((Double) byWeight.get(String.valueOf(blind.weights()[0]))).isGreaterThan(0.9);
+    assertThat((Double) byWeight.get("0.0").get("recall_at_standard_threshold")).isZero();
+    assertThat((Double) byWeight.get("0.0").get("auprc")).isCloseTo(0.5, within(1e-9)); // the base rate
+    // The chosen weight has the most recall the ceiling allows of the four (ties: the better AUPRC).
+    double chosen = (Double) byWeight.get(String.valueOf(blind.weights()[0])).get("recall_at_standard_threshold");
+    assertThat(chosen).isGreaterThan(0.5);
+    assertThat(byWeight.values()).allSatisfy(r -> assertThat((Double) r.get("recall_at_standard_threshold"))
+        .isLessThanOrEqualTo(chosen));
 
-    // A head that already ranks dev perfectly: no weight can do strictly better, so the head stays alone.
+    // A head that already ranks dev perfectly: no weight does strictly better, so the head stays alone.
     double[][] perfect = new double[40][1];
     for (int i = 0; i < 40; i++) {
       perfect[i][0] = dev.get(i).positive("gambling") ? 5 : -5;
     }
-    NgramFusion.Fitted alone = NgramFusion.fit(texts(train), trainY, dev, texts(dev), perfect, OUTPUTS);
+    NgramFusion.Fitted alone = NgramFusion.fit(texts(train), trainY, dev, texts(dev), perfect, OUTPUTS, POLICY);
     assertThat(alone.weights()[0]).isZero();
     assertThat(alone.report()).containsKeys("train_seconds", "non_zero_weights");
   }
