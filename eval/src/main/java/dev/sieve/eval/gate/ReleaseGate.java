@@ -350,7 +350,10 @@ public final class ReleaseGate {
       }
     }
     if (gate.maxFalseAlertRate() != null) {
-      if (xv == null || xv.falseAlertRate() == null || xv.falseAlertRate().value() == null) {
+      if (xv == null && ev.backgroundExamples() > 0) {
+        f.add(warn("false-alert rate not in the card (generated before evaluation standard v2); ceiling "
+            + fmt(gate.maxFalseAlertRate()) + split));
+      } else if (xv == null || xv.falseAlertRate() == null || xv.falseAlertRate().value() == null) {
         f.add(warn("false-alert rate not measurable (no ordinary inputs); ceiling " + fmt(gate.maxFalseAlertRate()) + split));
       } else {
         ceiling(f, "alerting categories", "false_alert_rate", xv.falseAlertRate(), gate.maxFalseAlertRate(), split);

@@ -188,6 +188,8 @@ class ExternalValidityGateTest {
     assertThat(failures(report)).containsExactly("the card has no external-validity section (generated before"
         + " evaluation standard v2): it cannot show how often ordinary inputs are flagged per source and kind;"
         + " re-run ./sieve eval run (test split)");
+    assertThat(report.render()).contains("WARN false-alert rate not in the card (generated before evaluation"
+        + " standard v2); ceiling 0.010 (test split)");
   }
 
   @Test
