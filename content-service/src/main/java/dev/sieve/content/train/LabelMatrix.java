@@ -32,10 +32,8 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
         }
         boolean positive = example.positive(category);
         target[i][k] = positive ? 1f : 0f;
-        float exampleWeight = negativeWeight == null ? 1f : (float) negativeWeight[i];
-        weight[i][k] = positive
-            ? (float) positiveWeights[k] * (example.scope().contains("*") ? 1f : exampleWeight)
-            : exampleWeight * hardNegative(example, category);
+        weight[i][k] = positive ? (float) positiveWeights[k]
+            : (negativeWeight == null ? 1f : (float) negativeWeight[i]) * hardNegative(example, category);
       }
     }
     return new LabelMatrix(categories, target, weight);
@@ -58,19 +56,10 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
     double[] out = new double[examples.size()];
     for (int i = 0; i < out.length; i++) {
       TextExample e = examples.get(i);
-      out[i] = e.scope().contains("*") ? Math.sqrt(mean / sizes.get(e.source()))
-          : e.flags().contains("keyword_derived") ? KEYWORD_DERIVED_WEIGHT : 1.0;
+      out[i] = e.scope().contains("*") ? Math.sqrt(mean / sizes.get(e.source())) : 1.0;
     }
     return out;
   }
-
-  /**
-   * Weight of a non-ordinary example whose labels came from keyword rules (the I2P image prompts: a
-   * Lexica search word decided their category): weak supervision, and a register (image-generation
-   * prompts full of artist names) that the head otherwise learns as evidence -- measured: person
-   * names and short site titles scored as adult. Applies to positives and negatives alike.
-   */
-  static final double KEYWORD_DERIVED_WEIGHT = 0.3;
 
   /**
    * Weight of a help text as a negative of the harmful category it shares words with (a sex-education

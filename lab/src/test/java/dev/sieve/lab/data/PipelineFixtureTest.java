@@ -186,8 +186,11 @@ class PipelineFixtureTest {
     assertThat(texts.get("safety/ailuminate:a3").labelScope()).contains("violence", "adult", "self_harm");
     assertThat(texts).doesNotContainKeys("safety/ailuminate:a2", "safety/ailuminate:a4", "safety/sst:sst_081", "safety/xstest:4");
     assertThat(texts.values()).noneMatch(t -> t.text().contains("[excluded"));
-    assertThat(texts.get("safety/i2p:0").labels()).containsExactly("violence");
-    assertThat(texts.get("safety/i2p:0").meta()).containsEntry("flags", "keyword_derived");
+    // mapping v3: I2P categories describe generated images, not the prompt: source labels only, out of
+    // every taxonomy category's scope (neither positive nor negative).
+    assertThat(texts.get("safety/i2p:0").labels()).isEmpty();
+    assertThat(texts.get("safety/i2p:0").labelScope()).isEmpty();
+    assertThat(texts.get("safety/i2p:0").meta().get("flags")).contains("keyword_derived").contains("source:safety/i2p/");
     assertThat(texts.get("safety/i2p:1").labels()).isEmpty();
     assertThat(texts.get("safety/xstest:1").labels()).isEmpty();
     assertThat(texts.get("safety/xstest:1").labelScope()).contains("violence");
