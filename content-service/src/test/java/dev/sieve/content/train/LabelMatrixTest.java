@@ -73,27 +73,18 @@ class LabelMatrixTest {
   }
 
   @Test
-  void keywordDerivedLabelsWeighLessAndOrdinaryPositivesKeepTheirClassWeight() {
+  void anOrdinaryPositiveKeepsItsClassWeight() {
     List<TextExample> ex = new ArrayList<>();
-    ex.add(new TextExample("i2p-pos", "prompt", "prompt", "i2p", "train", Set.of("adult"), Set.of("adult"),
-        List.of("keyword_derived"), ""));
-    ex.add(new TextExample("i2p-neg", "prompt", "prompt", "i2p", "train", Set.of(), Set.of("adult"),
-        List.of("keyword_derived"), ""));
     for (int i = 0; i < 4; i++) {
       ex.add(ex("book" + i, "ordinary/openstax", Set.of(), Set.of("*")));
     }
     ex.add(ex("report", "ordinary/onestopenglish", Set.of("adult"), Set.of("*")));
     double[] source = LabelMatrix.ordinarySourceWeights(ex);
-    assertThat(source[0]).isEqualTo(LabelMatrix.KEYWORD_DERIVED_WEIGHT);
-    assertThat(source[1]).isEqualTo(LabelMatrix.KEYWORD_DERIVED_WEIGHT);
     LabelMatrix m = LabelMatrix.of(ex, List.of("adult"), new double[] {4}, source);
-    // Weak supervision weighs 0.3 as a positive and as a negative.
-    assertThat(m.weight()[0][0]).isCloseTo(4 * 0.3f, within(1e-6f));
-    assertThat(m.weight()[1][0]).isCloseTo(0.3f, within(1e-6f));
-    // An ordinary text that is a positive keeps its class weight: source balancing is for negatives.
-    assertThat(source[6]).isNotEqualTo(1.0);
-    assertThat(m.weight()[6][0]).isEqualTo(4f);
-    assertThat(m.weight()[2][0]).isEqualTo((float) source[2]);
+    // Source balancing is for negatives: a positive that happens to be ordinary text keeps 4.
+    assertThat(source[4]).isNotEqualTo(1.0);
+    assertThat(m.weight()[4][0]).isEqualTo(4f);
+    assertThat(m.weight()[0][0]).isEqualTo((float) source[0]);
   }
 
   @Test
