@@ -104,7 +104,10 @@ public final class Evaluator {
       threshold[c] = t;
       ranked[c] = RankedCategory.build(id, examples, scores.get(id));
       counts[c] = ranked[c].counts();
-      status[c] = ranked[c].scored() == 0 ? CategoryResult.NOT_SCORED
+      // Not scored means the model gave no opinion on any input; a model that scores the category
+      // but meets no labelled or ordinary input of it is unmeasured (insufficient), not "not scored"
+      // (issue #17: the llm card said "not scored" for gambling, which the tier serves).
+      status[c] = ranked[c].scored() == 0 && !anyScore(scores.get(id)) ? CategoryResult.NOT_SCORED
           : counts[c].totalPos() < options.minPositives() ? CategoryResult.INSUFFICIENT
           : CategoryResult.MEASURED;
       double[] s = scores.get(id);
@@ -447,5 +450,14 @@ public final class Evaluator {
 
   static double ratio(long num, long den) {
     return den == 0 ? Double.NaN : (double) num / den;
+  }
+
+  private static boolean anyScore(double[] s) {
+    for (double v : s) {
+      if (!Double.isNaN(v)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -83,6 +83,19 @@ class EvaluatorTest {
   }
 
   @Test
+  void aScoredCategoryWithNothingInScopeIsUnmeasuredNotUnscored() {
+    // The llm tier scores gambling, but no evaluated input is a gambling positive or negative
+    // (issue #17: its card said "not scored by this model").
+    List<Example> ex = List.of(domain("a", "test", List.of("adult"), List.of("adult"), null),
+        domain("b", "test", List.of(), List.of("adult"), null));
+    Scores s = Scores.of(Map.of("gambling", new double[] {0.63, 0.1}, "adult", new double[] {0.9, 0.1}), 2);
+    EvaluationResult r = Evaluator.evaluate(ex, s, Map.of("gambling", 0.5, "adult", 0.5),
+        EvalOptions.defaults().withBootstrap(0, 1));
+    assertThat(r.category("gambling").orElseThrow().status()).isEqualTo(CategoryResult.INSUFFICIENT);
+    assertThat(r.category("gambling").orElseThrow().support()).isZero();
+  }
+
+  @Test
   void microMacroConfusionAndSlices() {
     List<Example> ex = new ArrayList<>();
     List<Double> gs = new ArrayList<>();

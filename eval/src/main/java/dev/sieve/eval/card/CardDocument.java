@@ -138,7 +138,9 @@ final class CardDocument {
     }
     d.h(3, "Calibration");
     d.p("Calibrators are fitted per category on dev (identity, Platt or isotonic/PAV, chosen by 5-fold"
-        + " dev log-loss) and ECE is measured on " + ev.split() + " (10 equal-width bins).");
+        + " dev log-loss) and ECE is measured on " + ev.split() + " (10 equal-width bins). A model whose"
+        + " trainer already calibrates its scores (method '" + ModelCardGenerator.SELF_CALIBRATED + "')"
+        + " gets no further calibrator: its row shows the ECE of the scores it serves.");
     List<List<String>> cal = new ArrayList<>();
     for (ModelCard.CalibrationRow r : card.calibration().categories()) {
       cal.add(List.of(r.category(), r.method(), Fmt.num(r.eceBefore()), Fmt.num(r.eceAfter()), r.reason()));

@@ -28,6 +28,7 @@ import java.util.TreeMap;
  * @param protectedSlices protected slice name to description
  * @param predictionSource how predictions were obtained, in words
  * @param extraCaveats caveats from the pipeline (e.g. a baseline that could not run)
+ * @param servedActions what the served default policy does with each category (the card's action column)
  */
 public record CardInputs(
     ModelMetadata metadata,
@@ -44,9 +45,11 @@ public record CardInputs(
     List<Predictions.Rejected> rejected,
     Map<String, String> protectedSlices,
     String predictionSource,
-    List<String> extraCaveats) {
+    List<String> extraCaveats,
+    ServedActions servedActions) {
 
   public CardInputs {
+    servedActions = servedActions == null ? ServedActions.taxonomyDefaults() : servedActions;
     inputs = inputs == null ? List.of() : List.copyOf(inputs);
     classBalance = classBalance == null ? List.of() : List.copyOf(classBalance);
     baselines = baselines == null ? List.of() : List.copyOf(baselines);
@@ -56,6 +59,17 @@ public record CardInputs(
     manifestSha256 = manifestSha256 == null ? "" : manifestSha256;
     dataCard = dataCard == null ? "" : dataCard;
     predictionSource = predictionSource == null ? "" : predictionSource;
+  }
+
+  /** Inputs whose action column shows the taxonomy's proposals (no policy file at hand). */
+  public CardInputs(
+      ModelMetadata metadata, Path modelDir, EvaluationResult evaluation, ThresholdSet thresholds,
+      CalibrationSet calibration, String datasetVersion, String manifestSha256, String dataCard,
+      List<String> inputs, List<ModelCard.ClassBalance> classBalance, List<ModelCard.BaselineSummary> baselines,
+      List<Predictions.Rejected> rejected, Map<String, String> protectedSlices, String predictionSource,
+      List<String> extraCaveats) {
+    this(metadata, modelDir, evaluation, thresholds, calibration, datasetVersion, manifestSha256, dataCard,
+        inputs, classBalance, baselines, rejected, protectedSlices, predictionSource, extraCaveats, null);
   }
 
   /** The minimum a trainer calling the API directly must supply. */

@@ -145,8 +145,18 @@ public final class ModelCardGenerator {
         in.classBalance(), nz(meta.classWeighting()), meta.resampling() == null ? "" : meta.resampling());
 
     List<ModelCard.CalibrationRow> calRows = new ArrayList<>();
+    String byTrainer = in.calibration() == null ? selfCalibration(meta) : null;
     for (CategoryResult c : ev.categories()) {
       CategoryCalibration cal = in.calibration() == null ? null : in.calibration().categories().get(c.category());
+      if (cal == null && byTrainer != null) {
+        // A self-calibrating model: its served scores are its trainer's calibrated probabilities, so
+        // "none" would read as "uncalibrated" (issue #17). The ECE shown is that of the served scores.
+        calRows.add(new ModelCard.CalibrationRow(c.category(), SELF_CALIBRATED,
+            "calibrated by its trainer: " + byTrainer + "; the evaluator fits nothing on top, and ECE after"
+                + " is the served scores' ECE on " + ev.split(),
+            Map.of(), null, c.ece()));
+        continue;
+      }
       calRows.add(new ModelCard.CalibrationRow(
           c.category(),
           cal == null ? "none" : cal.calibrator().method(),
@@ -161,20 +171,43 @@ public final class ModelCardGenerator {
     List<String> caveats = new ArrayList<>(caveats(in));
     caveats.addAll(meta.caveats());
     return new ModelCard(
-        ModelCard.SCHEMA, summary(meta, ev, in.datasetVersion()), details, use, factors, metrics, data,
+        ModelCard.SCHEMA, summary(meta, ev, in.datasetVersion(), in.servedActions()), details, use, factors, metrics, data,
         training, ev, calibration, in.baselines(),
         merge(Standard.ETHICS, meta.ethicalConsiderations()), caveats,
         LeaveOneSourceOut.read(in.modelDir()).orElse(null));
   }
 
-  static ModelCard.ExecutiveSummary summary(ModelMetadata meta, EvaluationResult ev, String dataset) {
+  /** Calibration method shown for a model whose trainer calibrates the served scores. */
+  public static final String SELF_CALIBRATED = "by the trainer";
+
+  /**
+   * How a model calibrates its own scores, from its metadata: the {@code calibration}
+   * hyper-parameter, else the calibration clause of the training algorithm; null when neither says.
+   */
+  static String selfCalibration(ModelMetadata meta) {
+    Object declared = meta.hyperparameters() == null ? null : meta.hyperparameters().get("calibration");
+    if (declared instanceof String d && !d.isBlank()) {
+      return d;
+    }
+    String algorithm = nz(meta.trainingAlgorithm());
+    for (String clause : algorithm.split("[;.]")) {
+      String lower = clause.toLowerCase(Locale.ROOT);
+      if (lower.contains("platt") || lower.contains("calibration") || lower.contains("isotonic")) {
+        return clause.strip();
+      }
+    }
+    return null;
+  }
+
+  static ModelCard.ExecutiveSummary summary(
+      ModelMetadata meta, EvaluationResult ev, String dataset, ServedActions actions) {
     List<ModelCard.SummaryRow> rows = new ArrayList<>();
     List<String> unmeasured = new ArrayList<>();
     CategoryResult weakest = null;
     for (CategoryResult c : ev.categories()) {
       Optional<Category> cat = Taxonomy.v1().find(c.category());
       String display = cat.map(Category::displayName).orElse(c.category());
-      String action = cat.map(x -> x.defaultAction().name().toLowerCase(Locale.ROOT)).orElse("block");
+      String action = actions.actionOf(c.category());
       Long catches = c.measured() && c.recall() != null && c.recall().value() != null
           ? Math.round(c.recall().value() * 100) : null;
       Long sites = per1000(ev, c.category(), "input:url");

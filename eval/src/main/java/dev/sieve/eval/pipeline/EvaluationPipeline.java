@@ -20,6 +20,7 @@ import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCard;
 import dev.sieve.eval.card.ModelCardGenerator;
 import dev.sieve.eval.card.ModelMetadata;
+import dev.sieve.eval.card.ServedActions;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
 import dev.sieve.eval.policy.EvaluationPolicy;
@@ -198,7 +199,8 @@ public final class EvaluationPipeline {
       CardInputs in = new CardInputs(meta, config.modelDir() != null ? config.modelDir() : out, result,
           thresholds, calibration, ds.id(), manifestSha, relative(ds.dir().resolve("data-card.md")),
           inputs.stream().map(i -> i.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList(),
-          scan.classBalance(), baselines, testPred.rejected(), prot, sourceDescription, extra);
+          scan.classBalance(), baselines, testPred.rejected(), prot, sourceDescription, extra,
+          ServedActions.forHome(config.home()));
       card = ModelCardGenerator.write(out, ModelCardGenerator.build(in));
       say("wrote " + card.json() + ", " + card.markdown().getFileName() + ", " + card.html().getFileName());
     } else {

@@ -11,6 +11,7 @@ import dev.sieve.eval.Example;
 import dev.sieve.eval.card.CardInputs;
 import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCardGenerator;
+import dev.sieve.eval.card.ServedActions;
 import dev.sieve.eval.card.ModelMetadata;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
@@ -143,7 +144,8 @@ public final class FleetEvaluation {
         List.of(), List.of(), predictions.rejected(), prot,
         "router Classifier at " + options.router() + " (all tiers, default routing, cache bypassed)",
         List.of("Recall is measured on harmful texts and pages; harmful hosts are measured by the url-lexical"
-            + " card (its test split holds registered domains no list of the fleet has seen)."));
+            + " card (its test split holds registered domains no list of the fleet has seen)."),
+        ServedActions.read(policyFile));
     ModelCardGenerator.generate(in);
     log.accept("wrote the fleet card to " + dir);
     if (options.release()) {

@@ -95,4 +95,45 @@ class ModelCardApiTest {
         List.of("../escape.bin"), null, null, null, null, null, null, null, null))
         .hasMessageContaining("inside the model directory");
   }
+
+  @Test
+  void theActionColumnIsThePolicysAndASelfCalibratedModelShowsItsServedEce(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("m");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("weights.bin"), "w");
+    // A policy that allows gambling (a tenant's choice): the card must say so, not the taxonomy's block.
+    Path policy = tmp.resolve("policy.yaml");
+    Files.writeString(policy, """
+        id: p
+        version: "1"
+        categories:
+          gambling: {action: ALLOW, alert: true}
+        emerging:
+          default: {threshold: 0.7, action: ALLOW}
+        """);
+    EvalOptions o = EvalOptions.defaults().withBootstrap(0, 5);
+    List<Example> test = split("test", 200);
+    EvaluationResult r = Evaluator.evaluate(test, Scores.of(Map.of("gambling", scores(200, 2)), 200),
+        Map.of("gambling", 0.5), o);
+    ThresholdSet t = new ThresholdSet(ThresholdSet.FORMAT, "dev", "ds-api", "raw", Map.of());
+    ModelMetadata meta = new ModelMetadata("url-api", "2.0.0", "2025-11-20", "url", "logistic regression",
+        "SGD; Platt calibration and thresholds on dev", Map.of("lr", 0.1), "abc", "Apache-2.0", "me", "me@example.org",
+        List.of("weights.bin"), "ds-api", "balanced", "none", null, null, null, null, null);
+    CardInputs min = CardInputs.minimal(meta, dir, r, t, "ds-api");
+    CardInputs in = new CardInputs(min.metadata(), dir, r, t, null, "ds-api", "", "", List.of(), List.of(),
+        List.of(), List.of(), Map.of(), "test", List.of(), ServedActions.read(policy));
+    ModelCard card = ModelCardGenerator.generate(in).card();
+
+    assertThat(card.executiveSummary().rows().get(0).action()).isEqualTo("allow + alert");
+    ModelCard.CalibrationRow cal = card.calibration().categories().get(0);
+    assertThat(cal.method()).isEqualTo(ModelCardGenerator.SELF_CALIBRATED);
+    assertThat(cal.reason()).startsWith("calibrated by its trainer: Platt calibration and thresholds on dev");
+    assertThat(cal.eceBefore()).isNull();
+    assertThat(cal.eceAfter()).isEqualTo(r.categories().get(0).ece());
+    assertThat(Files.readString(dir.resolve(ModelCard.MARKDOWN))).doesNotContain("no calibration applied");
+
+    // Without a policy file the taxonomy's proposals stand; an unknown category is an emerging one.
+    assertThat(ServedActions.taxonomyDefaults().actionOf("gambling")).isEqualTo("block");
+    assertThat(ServedActions.read(policy).actionOf("ai_chatbots")).isEqualTo("allow (emerging)");
+  }
 }

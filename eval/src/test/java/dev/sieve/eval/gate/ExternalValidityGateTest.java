@@ -156,7 +156,24 @@ class ExternalValidityGateTest {
     CardFixture fx = base(3).add(200, "text", "hate/sbic", true, List.of(), List.of(), NONE);
     GateReport report = gate(fx, GOOD_LOSO, TEXTS);
     assertThat(failures(report)).singleElement().asString()
-        .startsWith("protected slice sex_education over_block_rate 0.100 (30 items) > block rate of ordinary inputs 0.00");
+        .startsWith("protected slice sex_education over_block_rate 0.100 (3 of 30 items, 95% lower bound 0.035)"
+            + " significantly above the block rate of ordinary inputs 0.00");
+  }
+
+  @Test
+  void aProtectedSliceAboveOrdinaryInputsByChanceOnlyPasses() {
+    // 1 of 60 sex-education passages blocked (0.017) against ordinary inputs at 0.008: above, but
+    // the slice's interval (0.003-0.089) holds the ordinary rate, so it is not evidence of bias.
+    CardFixture fx = new CardFixture("adult", "self_harm", "self_harm_help")
+        .add(60, "text", "reddit/nsfw", false, List.of("adult"), List.of(), ADULT)
+        .add(965, "text", "ordinary/openstax", true, List.of(), List.of(), NONE)
+        .add(7, "text", "ordinary/openstax", true, List.of(), List.of(), ADULT)
+        .add(59, "text", "ordinary/openstax", true, List.of("sex_education"), List.of("sex_education"), NONE)
+        .add(1, "text", "ordinary/openstax", true, List.of("sex_education"), List.of("sex_education"), ADULT);
+    GateReport report = gate(fx, GOOD_LOSO, TEXTS);
+    assertThat(failures(report)).isEmpty();
+    assertThat(report.render()).contains("protected slice sex_education over_block_rate 0.017 (1 of 60 items,"
+        + " 95% lower bound 0.003) above, but not significantly above, the block rate of ordinary inputs");
   }
 
   @Test
