@@ -268,14 +268,17 @@ public final class ModelCardGenerator {
     if (ev.externalValidity() == null) {
       return "sites";
     }
+    // In the order of the summary table's columns: sites, texts, pages.
+    List<String> groups = ev.externalValidity().groups();
     List<String> kinds = new ArrayList<>();
-    for (String g : ev.externalValidity().groups()) {
-      switch (g) {
-        case "input:url" -> kinds.add("sites");
-        case "input:text" -> kinds.add("texts");
-        case "input:html" -> kinds.add("pages");
-        default -> { }
-      }
+    if (groups.contains("input:url")) {
+      kinds.add("sites");
+    }
+    if (groups.contains("input:text")) {
+      kinds.add("texts");
+    }
+    if (groups.contains("input:html")) {
+      kinds.add("pages");
     }
     return kinds.isEmpty() ? "inputs" : String.join(", ", kinds);
   }

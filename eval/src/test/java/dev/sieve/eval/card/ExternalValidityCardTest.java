@@ -48,8 +48,8 @@ class ExternalValidityCardTest {
     assertThat(adult.wronglyFlagsPer1000()).isNull(); // no ordinary sites evaluated
     assertThat(row(card, "gambling").wronglyFlagsTextsPer1000()).isZero();
     assertThat(card.executiveSummary().paragraph())
-        .contains("Of every 1,000 ordinary inputs (pages, texts) it would flag 4 in a blocking category.")
-        .contains("how many of 1,000 ordinary pages, texts it wrongly flags");
+        .contains("Of every 1,000 ordinary inputs (texts, pages) it would flag 4 in a blocking category.")
+        .contains("how many of 1,000 ordinary texts, pages it wrongly flags");
 
     String md = Files.readString(dir.resolve(ModelCard.MARKDOWN));
     assertThat(md)
