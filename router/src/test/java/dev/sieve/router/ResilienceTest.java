@@ -209,22 +209,30 @@ class ResilienceTest {
   void aCallerDeadlineThatCutsTheOnlyTierCoveringAFailClosedCategoryIsDeadlineExceeded() {
     FakeTier urlTier = new FakeTier("url", CORE).answer(Map.of("news", 0.9));
     FakeTier content = new FakeTier("content", CORE).hang();
+    // A breaker that would open after two recorded failures: caller-cut timeouts must not count.
+    ResilienceSettings touchy =
+        ResilienceSettings.defaults(TierName.CONTENT).withTimeout(Duration.ofSeconds(5))
+            .withBreaker(2, 2, 50f, Duration.ofSeconds(30), 1);
     try (RouterHarness h =
         RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content)
-            .deadlineMargin(Duration.ofMillis(1000)).build()) {
-      ClassifyRequest page =
-          ClassifyRequest.newBuilder().setUrl("https://x.example/").setText(ByteString.copyFromUtf8("t")).build();
-      assertThatThrownBy(() -> h.stub().withDeadlineAfter(2500, TimeUnit.MILLISECONDS).classify(page))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-            assertThat(e.getStatus().getDescription())
-                .startsWith("caller deadline too short (")
-                .endsWith("for the content tier, which adult, self_harm depend on");
-          });
+            .resilience(TierName.CONTENT, touchy).deadlineMargin(Duration.ofMillis(500)).build()) {
+      for (int i = 0; i < 3; i++) {
+        ClassifyRequest page =
+            ClassifyRequest.newBuilder().setUrl("https://x" + i + ".example/").setText(ByteString.copyFromUtf8("t")).build();
+        assertThatThrownBy(() -> h.stub().withDeadlineAfter(1500, TimeUnit.MILLISECONDS).classify(page))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("caller deadline too short (")
+                  .endsWith("for the content tier, which adult, self_harm depend on");
+            });
+      }
+      assertThat(content.calls()).as("the tier was called, and timed out on the caller's deadline").isEqualTo(3);
       assertThat(h.router().cache().estimatedSize()).isZero();
       assertThat(h.meters.get("sieve.router.degraded").tag("reason", "caller_deadline_refused").counter().count())
-          .isEqualTo(1);
-      assertThat(h.router().fleet().client(TierName.CONTENT).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+          .isEqualTo(3);
+      assertThat(h.router().fleet().client(TierName.CONTENT).breakerState())
+          .as("a caller's short deadline is not the tier's failure").isEqualTo(CircuitBreaker.State.CLOSED);
     }
   }
 
