@@ -3,6 +3,7 @@ package dev.sieve.router;
 import com.google.protobuf.ByteString;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.auth.AuthenticatedTenant;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -366,14 +368,14 @@ public final class ClassificationEngine {
     }
 
     private String describeDeadline() {
-      long left = deadline.timeRemaining(java.util.concurrent.TimeUnit.MILLISECONDS);
+      long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
       return left <= 0 ? "expired" : left + " ms left";
     }
 
     /** Metrics and the rate-limited log line of a degraded verdict (returned, never cached). */
     private void recordDegraded(ClassifyResponse response) {
-      for (dev.sieve.proto.v1.DegradedReason reason : response.getDegradedReasonsList()) {
-        metrics.degraded(reason == dev.sieve.proto.v1.DegradedReason.DEGRADED_CALLER_DEADLINE
+      for (DegradedReason reason : response.getDegradedReasonsList()) {
+        metrics.degraded(reason == DegradedReason.DEGRADED_CALLER_DEADLINE
             ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
             : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
       }

@@ -1,6 +1,7 @@
 package dev.sieve.router.logging;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -87,7 +88,7 @@ public final class RateLimitedLog {
   }
 
   private static Object[] append(Object[] args, Object last) {
-    Object[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    Object[] out = Arrays.copyOf(args, args.length + 1);
     out[args.length] = last;
     return out;
   }

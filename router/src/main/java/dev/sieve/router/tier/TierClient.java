@@ -6,19 +6,22 @@ import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
 import dev.sieve.proto.v1.TierDescription;
 import dev.sieve.proto.v1.TierState;
+import dev.sieve.router.logging.RateLimitedLog;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import dev.sieve.router.logging.RateLimitedLog;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +68,8 @@ public final class TierClient {
   private volatile TierCoverage coverage;
   private final Channel channel;
   /** True after a recorded failure until the next answer: drives the down/up log lines. */
-  private final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.atomic.AtomicLong failuresWhileDown = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong failuresWhileDown = new AtomicLong();
   private volatile long downSinceNanos;
   /** Per client, so that each tier (and each fleet, in tests) has its own rate limits. */
   private final RateLimitedLog healthLog = new RateLimitedLog(log);
@@ -110,7 +113,7 @@ public final class TierClient {
       healthLog.log(!recovering, tier.wireName() + "/breaker-" + transition.getToState(),
           "tier {}: circuit breaker {} -> {} (failure rate {} over the last {} calls)",
           tier.wireName(), transition.getFromState(), transition.getToState(),
-          metrics.getFailureRate() < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f%%", metrics.getFailureRate()),
+          metrics.getFailureRate() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", metrics.getFailureRate()),
           metrics.getNumberOfBufferedCalls());
     });
     this.expiredBeforeStart =
