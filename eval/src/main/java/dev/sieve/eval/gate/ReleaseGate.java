@@ -277,6 +277,16 @@ public final class ReleaseGate {
             double lower = dev.sieve.eval.metrics.Wilson.interval(k, n).lower();
             String what = "protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
                 + " (" + k + " of " + n + " items, 95% lower bound " + fmt(lower) + ")";
+            if (n < ev.minPositives()) {
+              // Fewer members than the standard measures a category on: which few items a host-name
+              // rule happened to catch decides the rate (a porn site whose name says "gay" is a member
+              // of the lgbtq slice by rule). Reported at the standard's insufficient-data level.
+              Level level = gate.insufficientData().equals("fail") ? Level.FAIL : Level.WARN;
+              f.add(new Finding(level, what + " above the block rate of ordinary inputs " + fmt(bg.value())
+                  + ", on fewer than " + ev.minPositives() + " items (insufficient data; policy says "
+                  + level.name().toLowerCase(Locale.ROOT) + ")" + split));
+              continue;
+            }
             f.add(lower > bg.value()
                 ? fail(what + " significantly above the block rate of ordinary inputs " + fmt(bg.value()) + split)
                 : pass(what + " above, but not significantly above, the block rate of ordinary inputs "
