@@ -88,11 +88,21 @@ public final class ReleaseGate {
     if (gate.requireRenderedCard()) {
       checkRendered(modelDir, card, f);
     }
-    checkFloors(gate, ev, f);
-    checkOverBlocking(gate, ev, f);
-    checkExternalValidity(gate, ev, f);
-    checkLoso(gate, card, f);
-    checkRegression(modelDir, gate, card, f);
+    List<Finding> measured = new ArrayList<>();
+    checkFloors(gate, ev, measured);
+    checkOverBlocking(gate, ev, measured);
+    checkExternalValidity(gate, ev, measured);
+    checkLoso(gate, card, measured);
+    checkRegression(modelDir, gate, card, measured);
+    if (policy.advisory(tier)) {
+      // Reported in full, decided by nothing: the default policy lets this tier decide no blocking
+      // verdict (TierPolicy#advisory). Card currency, artifacts and rendering above still fail.
+      String why = "advisory tier (release-gate.yaml tiers." + tier + ".advisory), not gated: ";
+      measured = measured.stream()
+          .map(x -> x.level() == Level.FAIL ? new Finding(Level.WARN, why + x.message()) : x)
+          .toList();
+    }
+    f.addAll(measured);
     return new GateReport(modelDir, f);
   }
 

@@ -178,6 +178,27 @@ class ExternalValidityGateTest {
         + " (insufficient data; policy says warn)");
   }
 
+  /**
+   * The same over-blocking on an advisory tier's card (release-gate.yaml tiers.llm.advisory: the
+   * default policy lets it decide no blocking verdict) is printed as a warning, not a failure; its
+   * card must still be current, which a failure says when it is not.
+   */
+  @Test
+  void anAdvisoryTiersMeasurementsAreReportedNotGated() throws Exception {
+    CardFixture fx = base(3).add(200, "text", "hate/sbic", true, List.of(), List.of(), NONE);
+    Path dir = CardFixture.modelDir(home, "zs-advisory", "v" + (++versions));
+    GOOD_LOSO.write(dir.resolve(LeaveOneSourceOut.FILE));
+    fx.card(dir, "zs-advisory", "llm", TEXTS, List.of("weights.bin"), DATASET, false);
+    GateReport notAdvisory = ReleaseGate.check(dir, home, EvaluationPolicy.resolve(null, home));
+    assertThat(failures(notAdvisory)).isNotEmpty();
+    Files.writeString(home.resolve(EvaluationPolicy.FILE), CardFixture.V2_POLICY
+        + "\ntiers:\n  llm:\n    reason: decides no blocking verdict under the default policy\n    advisory: true\n");
+    GateReport report = ReleaseGate.check(dir, home, EvaluationPolicy.resolve(null, home));
+    assertThat(failures(report)).isEmpty();
+    assertThat(report.render()).contains("WARN advisory tier (release-gate.yaml tiers.llm.advisory), not gated:"
+        + " protected slice sex_education over_block_rate 0.100 (3 of 30 items");
+  }
+
   @Test
   void aProtectedSliceAboveOrdinaryInputsByChanceOnlyPasses() {
     // 1 of 60 sex-education passages blocked (0.017) against ordinary inputs at 0.008: above, but
