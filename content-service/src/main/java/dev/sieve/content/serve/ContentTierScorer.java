@@ -51,9 +51,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Extraction (jsoup, bounded by the parse time budget and text limit) and chunking run on the
  *       caller's thread. A page with no extractable text gets an OK response with no scores: "no
  *       opinion", which the router treats differently from a low score.
- *   <li>Chunks go to the {@link DynamicBatcher} with the call's deadline: queue full is
- *       RESOURCE_EXHAUSTED; a deadline that expires while queued is DEADLINE_EXCEEDED and the
- *       request is dropped before compute.
+ *   <li>Chunks go to the {@link DynamicBatcher} with the call's deadline: queue full, or a deadline
+ *       too short for the expected queue wait plus service time (deadline admission), is
+ *       RESOURCE_EXHAUSTED at once; a deadline that expires while queued (or turns out shorter than
+ *       the batch it would join) is DEADLINE_EXCEEDED and the request is dropped before compute.
  * </ol>
  *
  * <p>Non-English text is scored like any other (the language hint, "en" or "und", is reported in
@@ -118,7 +119,8 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     this.model = model;
     this.extractor = extractor;
     this.chunker = new TextChunker(extractor.limits());
-    this.batcher = new DynamicBatcher<>(TIER, batcherConfig, this::computeBatch);
+    // One unit of batcher work = one encoder chunk: the encoder dominates the tier's cost.
+    this.batcher = new DynamicBatcher<>(TIER, batcherConfig, this::computeBatch, List::size);
     this.modelInfo =
         ModelInfo.newBuilder()
             .setName(config.name())
