@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Size: a body over {@link dev.sieve.content.extract.ExtractionLimits#maxBodyBytes()} is
  *       RESOURCE_EXHAUSTED before any decoding or parsing (the gRPC server's inbound message limit
  *       is set just above it, so a 50 MB body is refused by gRPC before it is even read whole).
+ *   <li>Admission: when the call's deadline cannot cover the work already queued for the encoder
+ *       (plus the smallest page), RESOURCE_EXHAUSTED at once, before any parsing.
  *   <li>Binary or non-text content (NUL bytes, or a PDF/ZIP/image/gzip signature):
  *       INVALID_ARGUMENT.
  *   <li>Invalid UTF-8: INVALID_ARGUMENT naming the byte offset (core {@link Utf8#decode}).
@@ -193,6 +195,13 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
       throw ScoringException.resourceExhausted(
           field + " is " + body.size() + " bytes; the content tier accepts at most "
               + extractor.limits().maxBodyBytes());
+    }
+    Deadline deadline = Context.current().getDeadline();
+    try {
+      // Shed before parsing: under overload a request that cannot finish costs no extraction either.
+      batcher.checkAdmission(1, deadline);
+    } catch (DynamicBatcher.QueueFullException e) {
+      throw ScoringException.resourceExhausted(e.getMessage());
     }
     String binaryKind = ContentSniffer.binaryKind(body);
     if (binaryKind != null) {

@@ -262,6 +262,20 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
   }
 
   /**
+   * The admission test alone, for a caller that can shed before it spends anything on the request:
+   * the content tier asks with 1 unit before it parses a page, so under overload a request that
+   * could not finish even as the smallest page does not cost an HTML parse either. No-op when
+   * deadline admission is off, without a deadline, or before the first batch.
+   *
+   * @throws QueueFullException when the deadline cannot cover the work ahead plus {@code units}
+   */
+  public void checkAdmission(int units, Deadline deadline) throws QueueFullException {
+    if (config.deadlineAdmission() && deadline != null && estimator.hasEstimate()) {
+      admitOrShed(Math.max(1, units), deadline);
+    }
+  }
+
+  /**
    * Sheds a request whose remaining time cannot cover the work ahead of it (queued and in flight,
    * drained by all workers) plus its own batch delay and service time.
    */
