@@ -90,6 +90,8 @@ public final class MarkupGuard {
     private int end;
     private int pageEnd;
     private long textChars;
+    private int tagCut;
+    private int entityCut;
     private int tags;
     private int entities;
     private int droppedTags;
@@ -158,6 +160,13 @@ public final class MarkupGuard {
       textChars = limits.maxPageTextChars();
       end = cut;
       pageEnd = cut;
+      // The page now ends before the other caps would have applied: only this one is the reason.
+      if (cut <= tagCut && reasons.remove("max_tags")) {
+        tags = countTags(cut);
+      }
+      if (cut < entityCut && reasons.remove("max_entities")) {
+        entities = countEntities(cut);
+      }
       reason("max_page_text");
       return false;
     }
@@ -195,7 +204,7 @@ public final class MarkupGuard {
 
     /** Finds the tag cap (where markup stops being read) and the entity cap (where the page ends). */
     private void applyHardCaps() {
-      int tagCut = html.length();
+      tagCut = html.length();
       for (int lt = html.indexOf('<'); lt >= 0 && lt + 1 < html.length(); lt = html.indexOf('<', lt + 1)) {
         if (isAsciiLetter(html.charAt(lt + 1)) && ++tags > limits.maxTags()) {
           tagCut = lt;
@@ -203,7 +212,7 @@ public final class MarkupGuard {
           break;
         }
       }
-      int entityCut = html.length();
+      entityCut = html.length();
       for (int amp = html.indexOf('&'); amp >= 0; amp = html.indexOf('&', amp + 1)) {
         if (++entities > limits.maxEntities()) {
           entityCut = amp;

@@ -64,17 +64,20 @@ class PoisonPagesTest {
   }
 
   @Test
-  void fourHundredThousandEntitiesEndThePageAtTheEntityLimit() {
+  void fourHundredThousandEntitiesEndThePageAtAPageLimit() {
     String html = PoisonPages.entities(400_000);
     MarkupGuard.Result guarded = guard.apply(html);
-    assertThat(guarded.reasons()).contains("max_entities");
+    // "&lt; " is five characters of page text: the page-text limit (240,000) ends it after 48,000
+    // references, just before the entity limit (50,000) would.
+    assertThat(guarded.reasons()).containsExactly("max_page_text");
+    assertThat(guarded.entities()).isEqualTo(48_000);
     assertThat(guarded.entities()).isLessThanOrEqualTo(MarkupLimits.DEFAULT_MAX_ENTITIES);
     assertThat(guarded.html().chars().filter(c -> c == '&').count()).isLessThanOrEqualTo(MarkupLimits.DEFAULT_MAX_ENTITIES);
     assertBoundedParse(guarded);
 
     ExtractedPage page = extractor.extractHtml(html);
     assertThat(page.body()).startsWith("< < <");
-    assertThat(page.truncationReasons()).contains("max_entities", "max_text_chars");
+    assertThat(page.truncationReasons()).contains("max_page_text", "max_text_chars");
     assertThat(chunker.chunk(page)).hasSize(limits.maxChunks());
   }
 
