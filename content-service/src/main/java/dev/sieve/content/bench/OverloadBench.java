@@ -70,6 +70,10 @@ public final class OverloadBench implements Callable<Integer> {
   @Option(names = "--capacity", defaultValue = "0", description = "Pages/s to take as 1x (0 = measure it first).")
   double capacity;
 
+  @Option(names = "--repeats", defaultValue = "1", description = "Rounds over all levels; the modes of one level run back to back "
+      + "so they see the same machine load (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
   /** One load level's outcome. */
   record Level(String mode, double multiple, double offeredPerSecond, long offered, long goodput, long lateOk,
       Map<Status.Code, Long> errors, long shed, long expired, long unfinishable, long late, double seconds) {
@@ -102,20 +106,36 @@ public final class OverloadBench implements Callable<Integer> {
       System.out.println("| admission | load | offered/s | goodput/s | OK late | RESOURCE_EXHAUSTED | DEADLINE_EXCEEDED "
           + "| shed | expired in queue | dropped at batch | encoded after deadline |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-      for (String mode : modes) {
-        BatcherConfig config = base.withDeadlineAdmission(mode.equals("deadline"));
+      Map<String, double[]> goodputSums = new java.util.LinkedHashMap<>();
+      for (int round = 0; round < repeats; round++) {
         for (double multiple : multiples) {
-          try (ContentTierScorer scorer = new ContentTierScorer(tier.model(), tier.scorer().extractor(), config)) {
-            scorer.score(pages.get(0)); // first batch: the estimator learns the cost of a chunk
-            Level level = runLevel(scorer, mode, multiple, multiple * peak, pages, timer);
-            System.out.printf(Locale.ROOT, "| %s | %.0fx | %.1f | %.2f | %d | %d | %d | %d | %d | %d | %d |%n",
-                level.mode(), level.multiple(), level.offeredPerSecond(), level.goodputPerSecond(), level.lateOk(),
-                level.errors().getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0L),
-                level.errors().getOrDefault(Status.Code.DEADLINE_EXCEEDED, 0L),
-                level.shed(), level.expired(), level.unfinishable(), level.late());
+          for (String mode : modes) {
+            BatcherConfig config = base.withDeadlineAdmission(mode.equals("deadline"));
+            try (ContentTierScorer scorer = new ContentTierScorer(tier.model(), tier.scorer().extractor(), config)) {
+              scorer.score(pages.get(0)); // first batch: the estimator learns the cost of a chunk
+              Level level = runLevel(scorer, mode, multiple, multiple * peak, pages, timer);
+              goodputSums.computeIfAbsent(mode, m -> new double[multiples.size()])[multiples.indexOf(multiple)] +=
+                  level.goodputPerSecond() / repeats;
+              System.out.printf(Locale.ROOT, "| %s | %.0fx | %.1f | %.2f | %d | %d | %d | %d | %d | %d | %d |%n",
+                  level.mode(), level.multiple(), level.offeredPerSecond(), level.goodputPerSecond(), level.lateOk(),
+                  level.errors().getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0L),
+                  level.errors().getOrDefault(Status.Code.DEADLINE_EXCEEDED, 0L),
+                  level.shed(), level.expired(), level.unfinishable(), level.late());
+            }
           }
         }
       }
+      System.out.println();
+      System.out.println("mean goodput/s over " + repeats + " round(s), and as a share of the mode's best level:");
+      goodputSums.forEach((mode, sums) -> {
+        double best = java.util.Arrays.stream(sums).max().orElse(0);
+        StringBuilder line = new StringBuilder("  " + mode + ":");
+        for (int i = 0; i < sums.length; i++) {
+          line.append(String.format(Locale.ROOT, "  %.0fx %.2f (%.0f%%)", multiples.get(i), sums[i],
+              best == 0 ? 0 : 100 * sums[i] / best));
+        }
+        System.out.println(line);
+      });
       System.out.println("run at " + Instant.now());
     } finally {
       timer.shutdownNow();
