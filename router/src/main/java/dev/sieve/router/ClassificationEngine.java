@@ -3,11 +3,13 @@ package dev.sieve.router;
 import com.google.protobuf.ByteString;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.auth.AuthenticatedTenant;
 import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.cache.VerdictKey;
+import dev.sieve.router.logging.RateLimitedLog;
 import dev.sieve.router.merge.MergedScores;
 import dev.sieve.router.merge.ScoreMerger;
 import dev.sieve.router.policy.CoreCategories;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,15 @@ import org.slf4j.LoggerFactory;
  * the tenant's uncertainty band or the llm tier serves emerging categories (and the policy asks for
  * them) — never for clear cases. A request's tiers filter replaces all of this: exactly the named
  * tiers are consulted, in parallel, with {@code forced=true}.
+ *
+ * <p>Deadlines are the caller's, outages are the tier's (#12 item 1). A tier cut short by the
+ * caller's deadline is not a tier outage: it never triggers {@code on_tier_loss}. When it leaves a
+ * category undecidable that the policy would otherwise block on tier loss, or when no tier answered
+ * at all, the request fails with DEADLINE_EXCEEDED instead of guessing; otherwise the answer is a
+ * partial one, marked {@code degraded} with CALLER_DEADLINE and never cached. A verdict decided while
+ * a tier was unavailable (marked {@code degraded} with TIER_UNAVAILABLE) is returned to its caller
+ * only: it is never put into the shared verdict cache, so one request's outage never becomes another
+ * request's verdict. Decisions made without evidence are logged, rate-limited per tier state.
  *
  * <p>Entirely asynchronous: no thread waits for a tier. The future completes with the response, or
  * exceptionally with a {@link StatusException} carrying the precise status.
@@ -59,6 +71,7 @@ public final class ClassificationEngine {
   private final TierOutcome skippedNoUrl;
   private final TierOutcome skippedNoBody;
   private final TierOutcome skippedClear;
+  private final RateLimitedLog tierLossLog = new RateLimitedLog(log);
 
   public ClassificationEngine(
       TierFleet fleet,
@@ -280,14 +293,25 @@ public final class ClassificationEngine {
               merged, llm.response(), llmForced ? null : llmCore, llmForced ? null : llmEmerging);
         }
         ScoreMerger.markUnavailable(merged, outcomes, coverage());
-        ClassifyResponse response =
-            VerdictAssembler.assemble(
-                request, requestId, policy, tenant, defaultApplied, outcomes, merged, emergingIds(), fleet);
-        cache.put(key, response);
         for (TierOutcome outcome : outcomes) {
           metrics.tierOutcome(outcome);
         }
+        String refusal = callerDeadlineRefusal();
+        if (refusal != null) {
+          metrics.degraded(RouterMetrics.DegradedKind.CALLER_DEADLINE_REFUSED);
+          result.completeExceptionally(Status.DEADLINE_EXCEEDED.withDescription(refusal).asException());
+          return;
+        }
+        ClassifyResponse response =
+            VerdictAssembler.assemble(
+                request, requestId, policy, tenant, defaultApplied, outcomes, merged, emergingIds(), fleet);
+        if (response.getDegraded()) {
+          recordDegraded(response);
+        } else {
+          cache.put(key, response);
+        }
         metrics.verdict(response.getAction());
+        metrics.alert(response.getAlert());
         metrics.categories(response);
         if (log.isDebugEnabled()) {
           log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
@@ -303,6 +327,74 @@ public final class ClassificationEngine {
       log.error("request {} ({}): classification failed", requestId, request.loggableUrl(), e);
       result.completeExceptionally(
           Status.INTERNAL.withDescription("router failed: " + e.getClass().getSimpleName()).asException());
+    }
+
+    /**
+     * Why the request must fail with DEADLINE_EXCEEDED rather than be answered, or null: the
+     * caller's deadline cut a tier short and either no tier answered at all, or a category without
+     * any opinion that the cut tier covers would be blocked under on_tier_loss (guessing it
+     * would turn the caller's deadline into a fail-closed verdict).
+     */
+    private String callerDeadlineRefusal() {
+      List<String> cut = null;
+      boolean anyAnswer = false;
+      for (TierOutcome outcome : outcomes) {
+        if (outcome.callerDeadline()) {
+          cut = cut == null ? new ArrayList<>(3) : cut;
+          cut.add(outcome.tier().wireName());
+        }
+        anyAnswer |= outcome.response() != null;
+      }
+      if (cut == null) {
+        return null;
+      }
+      String budget = deadline == null ? "" : " (" + describeDeadline() + ")";
+      if (!anyAnswer) {
+        return "caller deadline too short" + budget + " to consult the " + String.join(", ", cut)
+            + " tier; no verdict without a tier's answer";
+      }
+      List<String> undecidable = null;
+      for (int i = 0; i < CoreCategories.count(); i++) {
+        if (merged.callerCutDetail(i) != null && ScoreMerger.blocksOnTierLoss(merged, tenant.core(i))) {
+          undecidable = undecidable == null ? new ArrayList<>(2) : undecidable;
+          undecidable.add(CoreCategories.id(i));
+        }
+      }
+      if (undecidable == null) {
+        return null; // a partial answer: nothing the cut tier covers would have changed a decision
+      }
+      return "caller deadline too short" + budget + " for the " + String.join(", ", cut)
+          + " tier, which " + String.join(", ", undecidable) + " depend on";
+    }
+
+    private String describeDeadline() {
+      long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
+      return left <= 0 ? "expired" : left + " ms left";
+    }
+
+    /** Metrics and the rate-limited log line of a degraded verdict (returned, never cached). */
+    private void recordDegraded(ClassifyResponse response) {
+      for (DegradedReason reason : response.getDegradedReasonsList()) {
+        metrics.degraded(reason == DegradedReason.DEGRADED_CALLER_DEADLINE
+            ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
+            : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
+      }
+      List<String> blocked = null;
+      String detail = null;
+      for (int i = 0; i < CoreCategories.count(); i++) {
+        if (!merged.hasOpinion(i) && merged.coveringTierUnavailable(i)
+            && ScoreMerger.decided(merged, i, tenant.core(i))) {
+          blocked = blocked == null ? new ArrayList<>(2) : blocked;
+          blocked.add(CoreCategories.id(i) + " (" + tenant.core(i).onTierLoss().wireName() + ")");
+          detail = merged.unavailableDetail(i);
+        }
+      }
+      if (blocked != null) {
+        metrics.tierLossBlock();
+        tierLossLog.warn("tier-loss/" + detail,
+            "fail-closed: {} blocked without evidence (no alert) for {}: request {} tenant '{}' {}",
+            blocked, detail, requestId, tenant.tenantId(), request.loggableUrl());
+      }
     }
 
     private TierOutcome rejectedInput() {

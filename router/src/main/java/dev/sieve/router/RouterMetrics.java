@@ -26,6 +26,14 @@ import java.util.Locale;
  *   <li>{@code sieve_router_breaker_state{tier, state}}: one series per breaker state ({@code
  *       closed}, {@code open}, {@code half_open}, ...), 1 for the current state and 0 for the others,
  *       so {@code sieve_router_breaker_state{state="open"} == 1} is an alert rule
+ *   <li>{@code sieve_router_degraded_total{reason}}: fresh verdicts decided without every tier they
+ *       needed ({@code tier_unavailable}; {@code caller_deadline_partial}: a partial answer), and
+ *       requests refused with DEADLINE_EXCEEDED because the caller's deadline left no time for a tier
+ *       a decision depended on ({@code caller_deadline_refused})
+ *   <li>{@code sieve_router_tier_loss_blocks_total}: fresh verdicts that block because a category was
+ *       decided without evidence under on_tier_loss
+ *   <li>{@code sieve_router_alerts_total}: fresh verdicts that raise the wellness alert (each one
+ *       rests on a model score)
  *   <li>{@code sieve_router_decisions_total{category}}: positive decisions per category (fresh
  *       verdicts, not cache hits)
  *   <li>{@code sieve_router_category_score{category}}: histogram of merged scores per category, the
@@ -44,6 +52,16 @@ public final class RouterMetrics {
   private final java.util.Map<String, io.micrometer.core.instrument.DistributionSummary> scores =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final MeterRegistry registry;
+  private final Counter[] degraded = new Counter[DegradedKind.values().length];
+  private final Counter tierLossBlocks;
+  private final Counter alerts;
+
+  /** The {@code reason} label of {@code sieve_router_degraded_total}. */
+  public enum DegradedKind {
+    TIER_UNAVAILABLE,
+    CALLER_DEADLINE_PARTIAL,
+    CALLER_DEADLINE_REFUSED
+  }
   private static final double[] SCORE_BUCKETS = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
 
   public RouterMetrics(MeterRegistry registry, TierFleet fleet) {
@@ -76,6 +94,21 @@ public final class RouterMetrics {
     cacheHit = cache(registry, "hit");
     cacheMiss = cache(registry, "miss");
     cacheBypass = cache(registry, "bypass");
+    for (DegradedKind kind : DegradedKind.values()) {
+      degraded[kind.ordinal()] =
+          Counter.builder("sieve.router.degraded")
+              .description("Verdicts decided (or refused) without every tier they needed, by reason")
+              .tag("reason", kind.name().toLowerCase(Locale.ROOT))
+              .register(registry);
+    }
+    tierLossBlocks =
+        Counter.builder("sieve.router.tier.loss.blocks")
+            .description("Verdicts blocked because a category was decided without evidence (on_tier_loss)")
+            .register(registry);
+    alerts =
+        Counter.builder("sieve.router.alerts")
+            .description("Fresh verdicts raising the wellness alert")
+            .register(registry);
     allow = verdict(registry, Action.ALLOW);
     block = verdict(registry, Action.BLOCK);
   }
@@ -92,6 +125,20 @@ public final class RouterMetrics {
     Counter counter = tierOutcomes[outcome.tier().ordinal()][outcome.state().ordinal()];
     if (counter != null) {
       counter.increment();
+    }
+  }
+
+  void degraded(DegradedKind kind) {
+    degraded[kind.ordinal()].increment();
+  }
+
+  void tierLossBlock() {
+    tierLossBlocks.increment();
+  }
+
+  void alert(boolean raised) {
+    if (raised) {
+      alerts.increment();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.Reason;
@@ -16,6 +17,7 @@ import dev.sieve.router.policy.CoreCategories;
 import dev.sieve.router.policy.OverrideMatch;
 import dev.sieve.router.policy.Policy;
 import dev.sieve.router.policy.TenantPolicy;
+import dev.sieve.router.policy.TierLossMode;
 import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
@@ -31,21 +33,26 @@ import java.util.List;
  *
  * <ul>
  *   <li>A category is decided positive when its merged score reaches the tenant's threshold, or,
- *       without any tier opinion, when a consulted tier covering it was unavailable and the category
- *       fails closed.
+ *       without any tier opinion, when a consulted tier covering it was unavailable and the
+ *       category's {@code on_tier_loss} blocks it (block; url_only without a url-tier answer). Such a
+ *       decision blocks the request, whatever the category's action, and never raises the alert:
+ *       fail-closed blocks, it does not accuse (#12 item 2).
  *   <li>Action BLOCK when any decided category's action is BLOCK, or ALERT while the policy's
  *       {@code block_on_alert} is true, unless the category yields to a help category decided with
  *       a score at least as high ({@code yields_to}: help is never blocked); then the nearest
  *       allow/deny domain override, if any, sets the action outright. The alert is raised by any
- *       decided category whose rule alerts (ALERT, or {@code alert: true}), override or not: an
- *       allow-listed help site still tells the counsellor.
+ *       category decided from a model score whose rule alerts (ALERT, or {@code alert: true}),
+ *       override or not: an allow-listed help site still tells the counsellor.
+ *   <li>Degraded: {@code degraded} with TIER_UNAVAILABLE when a consulted tier was unavailable on its
+ *       own account, CALLER_DEADLINE when the caller's deadline cut a tier short (a partial answer).
  *   <li>Primary category: the decided blocking category with the highest score (ties: taxonomy
  *       order); when none blocks, the highest decided category; "" when nothing is decided.
  *   <li>Reasons: for each decided category, the evidence of each contributing tier (at most {@value
  *       #EVIDENCE_PER_TIER} items per tier, the tier's strongest first: a url-tier list match carries
  *       the matched entry and list), then the policy's own reasons (fail-closed, overrides).
- *   <li>TTL: degraded (a consulted tier was unavailable) uses the policy's short degraded TTL,
- *       otherwise positive (BLOCK or alert) or negative.
+ *   <li>TTL: a partial answer (CALLER_DEADLINE) 0; degraded by tier loss the policy's short degraded
+ *       TTL (for the caller; the router itself never caches a degraded verdict), otherwise positive
+ *       (BLOCK or alert) or negative.
  * </ul>
  */
 final class VerdictAssembler {
@@ -101,10 +108,16 @@ final class VerdictAssembler {
               .setAlert(rule.alert())
               .addAllTiers(TIER_LISTS.get(contributors))
               .setZeroShot(zeroShotOnly(merged, i, contributors)));
+      boolean evidence = merged.hasOpinion(i);
       if (!decided) {
+        if (!evidence && merged.coveringTierUnavailable(i) && rule.onTierLoss() == TierLossMode.URL_ONLY) {
+          policyReasons = add(policyReasons, policyReason(id, "url-only: " + merged.unavailableDetail(i)
+              + "; the url tier answered without evidence for it: not decided", policy));
+        }
         continue;
       }
-      boolean blocks = rule.blocks(blockOnAlert);
+      // Without evidence, only on_tier_loss decided it: it blocks (that is the mode's meaning).
+      boolean blocks = evidence ? rule.blocks(blockOnAlert) : true;
       int yieldedTo = blocks ? yieldedTo(merged, tenant, rule, score) : -1;
       if (yieldedTo >= 0) {
         blocks = false;
@@ -116,13 +129,14 @@ final class VerdictAssembler {
             + String.format(java.util.Locale.ROOT, "%.3f", merged.score(yieldedTo)) + ")", policy));
       }
       block |= blocks;
-      alert |= rule.alert();
+      // An alert must mean evidence: a decision made without any model score never raises it.
+      alert |= evidence && rule.alert();
       if (isBetterPrimary(blocks, score, primaryBlocks, primaryScore)) {
         primary = id;
         primaryScore = score;
         primaryBlocks = blocks;
       }
-      if (merged.hasOpinion(i)) {
+      if (evidence) {
         for (TierName tier : TierName.all()) {
           if (tier.in(contributors)) {
             addEvidence(response, id, tier, merged.tierScore(tier, i));
@@ -133,7 +147,9 @@ final class VerdictAssembler {
           policyReasons = new ArrayList<>(2);
         }
         policyReasons.add(
-            policyReason(id, "fail-closed: " + merged.unavailableDetail(i), policy));
+            policyReason(id, rule.onTierLoss() == TierLossMode.URL_ONLY
+                ? "url-only: " + merged.unavailableDetail(i) + "; no url-tier answer: blocked"
+                : "fail-closed: " + merged.unavailableDetail(i), policy));
       }
     }
 
@@ -177,10 +193,12 @@ final class VerdictAssembler {
       response.addAllReasons(policyReasons);
     }
 
-    boolean degraded = false;
+    boolean tierLoss = false;
+    boolean callerCut = false;
     for (TierName tier : TierName.all()) {
       TierOutcome outcome = outcomes[tier.ordinal()];
-      degraded |= outcome.unavailable();
+      tierLoss |= outcome.unavailable();
+      callerCut |= outcome.callerDeadline();
       response.addTiers(tierStatus(outcome, fleet.client(tier)));
       if (outcome.state() == TierState.OK) {
         String dataset = outcome.response().getModel().getDatasetVersion();
@@ -189,15 +207,24 @@ final class VerdictAssembler {
         }
       }
     }
+    if (tierLoss) {
+      response.addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+    }
+    if (callerCut) {
+      response.addDegradedReasons(DegradedReason.DEGRADED_CALLER_DEADLINE);
+    }
     int ttl =
-        degraded
-            ? tenant.ttls().degradedSeconds()
-            : (block || alert ? tenant.ttls().positiveSeconds() : tenant.ttls().negativeSeconds());
+        callerCut
+            ? 0
+            : tierLoss
+                ? tenant.ttls().degradedSeconds()
+                : (block || alert ? tenant.ttls().positiveSeconds() : tenant.ttls().negativeSeconds());
     return response
         .setAction(block ? Action.BLOCK : Action.ALLOW)
         .setAlert(alert)
         .setPrimaryCategory(primary)
         .setTtlSeconds(ttl)
+        .setDegraded(tierLoss || callerCut)
         .build();
   }
 
@@ -255,6 +282,12 @@ final class VerdictAssembler {
               .setTier(tier.wireName())
               .setEvidence(score.getEvidence(e)));
     }
+  }
+
+  private static List<Reason> add(List<Reason> reasons, Reason reason) {
+    List<Reason> out = reasons == null ? new ArrayList<>(2) : reasons;
+    out.add(reason);
+    return out;
   }
 
   private static Reason policyReason(String category, String detail, Policy policy) {

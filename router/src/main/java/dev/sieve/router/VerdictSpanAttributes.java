@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Writes a verdict's lineage onto the router's server span, so an SRE looking at one trace sees what
  * was decided and which tiers answered without opening logs: {@code sieve.action}, {@code
- * sieve.cache_hit}, {@code sieve.decided_categories}, {@code sieve.policy_version}, {@code
+ * sieve.cache_hit}, {@code sieve.alert}, {@code sieve.degraded} (with {@code sieve.degraded_reasons}
+ * when true), {@code sieve.decided_categories}, {@code sieve.policy_version}, {@code
  * sieve.model_versions} and {@code sieve.tier.<tier>.status} per tier. Never the URL's query.
  */
 final class VerdictSpanAttributes {
@@ -20,6 +21,9 @@ final class VerdictSpanAttributes {
   private static final AttributeKey<String> ACTION = AttributeKey.stringKey("sieve.action");
   private static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("sieve.cache_hit");
   private static final AttributeKey<Boolean> ALERT = AttributeKey.booleanKey("sieve.alert");
+  private static final AttributeKey<Boolean> DEGRADED = AttributeKey.booleanKey("sieve.degraded");
+  private static final AttributeKey<List<String>> DEGRADED_REASONS =
+      AttributeKey.stringArrayKey("sieve.degraded_reasons");
   private static final AttributeKey<List<String>> DECIDED =
       AttributeKey.stringArrayKey("sieve.decided_categories");
   private static final AttributeKey<List<String>> MODELS = AttributeKey.stringArrayKey("sieve.model_versions");
@@ -35,6 +39,11 @@ final class VerdictSpanAttributes {
     span.setAttribute(ACTION, response.getAction().name());
     span.setAttribute(CACHE_HIT, response.getCacheHit());
     span.setAttribute(ALERT, response.getAlert());
+    span.setAttribute(DEGRADED, response.getDegraded());
+    if (response.getDegraded()) {
+      span.setAttribute(
+          DEGRADED_REASONS, response.getDegradedReasonsList().stream().map(Enum::name).toList());
+    }
     span.setAttribute(POLICY, response.getPolicyId() + "@" + response.getPolicyVersion());
     span.setAttribute(TENANT, response.getEffectiveTenant());
     List<String> decided = new ArrayList<>();

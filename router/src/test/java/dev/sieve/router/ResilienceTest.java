@@ -10,6 +10,7 @@ import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
@@ -61,7 +62,9 @@ class ResilienceTest {
       assertThat(verdict(r, "violence").getDecision()).as("fail-open category").isFalse();
       assertThat(verdict(r, "gambling").getDecision()).isFalse();
       assertThat(r.getAction()).isEqualTo(Action.BLOCK);
-      assertThat(r.getAlert()).isTrue();
+      assertThat(r.getAlert()).as("fail-closed blocks, it does not accuse: no model score, no alert").isFalse();
+      assertThat(r.getDegraded()).isTrue();
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
       assertThat(r.getReasonsList())
           .filteredOn(reason -> reason.getTier().equals("policy"))
           .extracting(reason -> reason.getCategory() + "|" + reason.getEvidence().getKind() + "|" + reason.getEvidence().getDetail())
@@ -178,7 +181,9 @@ class ResilienceTest {
 
   @Test
   void aSlowTierTimesOutAndTheResponseStillArrivesWithinTheCallersDeadline() {
-    FakeTier urlTier = new FakeTier("url", CORE).answer(Map.of("news", 0.9));
+    // The url tier scores every category the hanging content tier covers, so nothing depends on
+    // the content tier alone: a partial answer, marked as such (#12 item 1).
+    FakeTier urlTier = new FakeTier("url", CORE).answer(Map.of("news", 0.9, "adult", 0.0, "self_harm", 0.0));
     FakeTier content = new FakeTier("content", CORE).hang();
     try (RouterHarness h =
         RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content)
@@ -188,11 +193,46 @@ class ResilienceTest {
               .withDeadlineAfter(2500, TimeUnit.MILLISECONDS)
               .classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").setText(ByteString.copyFromUtf8("t")).build());
       assertThat(status(r, "content").getState()).isEqualTo(TierState.TIMEOUT);
-      assertThat(status(r, "content").getDetail()).startsWith("DEADLINE_EXCEEDED");
       assertThat(status(r, "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(r, "content").getDetail()).startsWith("caller deadline: DEADLINE_EXCEEDED");
       assertThat(verdict(r, "news").getDecision()).isTrue();
+      assertThat(r.getDegraded()).isTrue();
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_CALLER_DEADLINE);
+      assertThat(r.getTtlSeconds()).as("a partial answer is not to be cached").isZero();
+      assertThat(h.router().cache().estimatedSize()).isZero();
       assertThat(h.router().fleet().client(TierName.CONTENT).breakerState())
           .as("the caller's deadline was binding: not the tier's failure").isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+  }
+
+  @Test
+  void aCallerDeadlineThatCutsTheOnlyTierCoveringAFailClosedCategoryIsDeadlineExceeded() {
+    FakeTier urlTier = new FakeTier("url", CORE).answer(Map.of("news", 0.9));
+    FakeTier content = new FakeTier("content", CORE).hang();
+    // A breaker that would open after two recorded failures: caller-cut timeouts must not count.
+    ResilienceSettings touchy =
+        ResilienceSettings.defaults(TierName.CONTENT).withTimeout(Duration.ofSeconds(5))
+            .withBreaker(2, 2, 50f, Duration.ofSeconds(30), 1);
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content)
+            .resilience(TierName.CONTENT, touchy).deadlineMargin(Duration.ofMillis(500)).build()) {
+      for (int i = 0; i < 3; i++) {
+        ClassifyRequest page =
+            ClassifyRequest.newBuilder().setUrl("https://x" + i + ".example/").setText(ByteString.copyFromUtf8("t")).build();
+        assertThatThrownBy(() -> h.stub().withDeadlineAfter(1500, TimeUnit.MILLISECONDS).classify(page))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("caller deadline too short (")
+                  .endsWith("for the content tier, which adult, self_harm depend on");
+            });
+      }
+      assertThat(content.calls()).as("the tier was called, and timed out on the caller's deadline").isEqualTo(3);
+      assertThat(h.router().cache().estimatedSize()).isZero();
+      assertThat(h.meters.get("sieve.router.degraded").tag("reason", "caller_deadline_refused").counter().count())
+          .isEqualTo(3);
+      assertThat(h.router().fleet().client(TierName.CONTENT).breakerState())
+          .as("a caller's short deadline is not the tier's failure").isEqualTo(CircuitBreaker.State.CLOSED);
     }
   }
 

@@ -96,6 +96,7 @@ class TraceShapeTest {
 
       assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.action"))).isEqualTo("BLOCK");
       assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.cache_hit"))).isFalse();
+      assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.degraded"))).isFalse();
       assertThat(routerSpan.getAttributes().get(AttributeKey.stringArrayKey("sieve.decided_categories")))
           .contains("gambling");
       assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.tier.url.status"))).isEqualTo("OK");

@@ -98,16 +98,23 @@ class VerdictCacheTest {
   }
 
   @Test
-  void degradedVerdictsAreCachedOnlyForTheShortDegradedTtl() {
+  void degradedVerdictsAreNeverSharedThroughTheCache() {
+    // #12 item 1: one request's outage must not become other requests' (other tenants') verdict.
     FakeTier tier = new FakeTier("url", Taxonomy.v1().ids()).fail(Status.UNAVAILABLE);
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, tier).build()) {
-      assertThat(h.classify(url("https://a.example/")).getTtlSeconds()).isEqualTo(5);
-      assertThat(h.classify(url("https://a.example/")).getCacheHit()).isTrue();
-      h.ticker.advance(Duration.ofSeconds(6));
+      ClassifyResponse degraded = h.classify(url("https://a.example/"));
+      assertThat(degraded.getDegraded()).isTrue();
+      assertThat(degraded.getTtlSeconds()).as("the caller may keep it briefly").isEqualTo(5);
+      assertThat(h.classify(url("https://a.example/")).getCacheHit()).isFalse();
+      assertThat(h.classify(url("https://a.example/").toBuilder().setTenantId("other").build()).getCacheHit()).isFalse();
+      assertThat(h.router().cache().estimatedSize()).isZero();
+      assertThat(h.meters.get("sieve.router.degraded").tag("reason", "tier_unavailable").counter().count()).isEqualTo(3);
       tier.answer(Map.of("news", 0.9));
       ClassifyResponse recovered = h.classify(url("https://a.example/"));
       assertThat(recovered.getCacheHit()).isFalse();
+      assertThat(recovered.getDegraded()).isFalse();
       assertThat(recovered.getTtlSeconds()).isEqualTo(300);
+      assertThat(h.classify(url("https://a.example/")).getCacheHit()).as("healthy verdicts are cached").isTrue();
     }
   }
 

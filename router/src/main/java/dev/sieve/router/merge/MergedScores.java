@@ -28,6 +28,13 @@ public final class MergedScores {
   final boolean[] unavailable;
   /** For fail-closed categories: which tiers were unavailable and how ("url TIMEOUT, content ERROR"). */
   final String[] unavailableDetail;
+  /**
+   * For categories without any opinion: which tiers that cover them were cut short by the caller's
+   * deadline ("content"), null where none was.
+   */
+  final String[] callerCutDetail;
+  /** True when the url tier answered this request (OK), with or without an opinion per category. */
+  boolean urlAnswered;
   /** Each tier's score for each core category, null where it had no opinion ([tier][category]). */
   final CategoryScore[][] tierScores;
   /** Emerging-category scores from the llm tier, in the order it returned them (created on first use). */
@@ -41,6 +48,7 @@ public final class MergedScores {
     contributors = new int[n];
     unavailable = new boolean[n];
     unavailableDetail = new String[n];
+    callerCutDetail = new String[n];
     tierScores = new CategoryScore[TIERS][n];
   }
 
@@ -66,6 +74,19 @@ public final class MergedScores {
 
   public String unavailableDetail(int index) {
     return unavailableDetail[index];
+  }
+
+  /**
+   * Tiers that cover the category and were cut short by the caller's deadline, for a category
+   * without any opinion ("content, llm"); null when none was.
+   */
+  public String callerCutDetail(int index) {
+    return callerCutDetail[index];
+  }
+
+  /** Whether the url tier answered this request (its evidence is what on_tier_loss url_only uses). */
+  public boolean urlAnswered() {
+    return urlAnswered;
   }
 
   /** The tier's own score for a core category, or null when it had no opinion. */

@@ -33,8 +33,10 @@ import java.util.List;
  *       so the fallback can pull an uncertain case either way without overruling the primary tiers
  *       outright. With no primary opinion the llm score stands alone.
  *   <li><b>No opinion at all.</b> The score is 0. If a tier that was consulted and covers the category
- *       was unavailable (TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED), the category is marked fail-closed
- *       candidate; whether that decides it is the policy's {@code fail_closed}.
+ *       was unavailable on its own account (TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED), the category is
+ *       marked a tier-loss candidate; what that decides is the policy's {@code on_tier_loss}. A tier
+ *       cut short by the caller's deadline is not unavailable: it is recorded separately, for the
+ *       engine to refuse the request (DEADLINE_EXCEEDED) rather than guess.
  * </ol>
  */
 public final class ScoreMerger {
@@ -188,16 +190,27 @@ public final class ScoreMerger {
    * @param coverage per tier ordinal, which core categories the tier would have covered (null = none)
    */
   public static void markUnavailable(MergedScores m, TierOutcome[] outcomes, boolean[][] coverage) {
+    TierOutcome url = outcomes[TierName.URL.ordinal()];
+    m.urlAnswered = url != null && url.response() != null;
     int n = CoreCategories.count();
     for (int i = 0; i < n; i++) {
       if (m.opinion[i]) {
         continue;
       }
       StringBuilder detail = null;
+      StringBuilder cut = null;
       for (TierName tier : TierName.all()) {
         TierOutcome outcome = outcomes[tier.ordinal()];
         boolean[] covers = coverage[tier.ordinal()];
-        if (outcome == null || !outcome.unavailable() || covers == null || !covers[i]) {
+        if (outcome == null || covers == null || !covers[i]) {
+          continue;
+        }
+        if (outcome.callerDeadline()) {
+          cut = cut == null ? new StringBuilder(16) : cut.append(", ");
+          cut.append(tier.wireName());
+          continue;
+        }
+        if (!outcome.unavailable()) {
           continue;
         }
         if (detail == null) {
@@ -211,15 +224,29 @@ public final class ScoreMerger {
         m.unavailable[i] = true;
         m.unavailableDetail[i] = detail.toString();
       }
+      m.callerCutDetail[i] = cut == null ? null : cut.toString();
     }
   }
 
-  /** Whether the category is decided positive: score at threshold, or fail-closed by policy. */
+  /**
+   * Whether the category is decided positive: score at threshold; or, without any opinion because
+   * a covering tier was unavailable, by the policy's {@code on_tier_loss} (block: yes; allow: no;
+   * url_only: yes only when the url tier did not answer the request).
+   */
   public static boolean decided(MergedScores m, int index, CategoryRule rule) {
     if (m.opinion[index]) {
       return m.score[index] >= rule.threshold();
     }
-    return m.unavailable[index] && rule.failClosed();
+    return m.unavailable[index] && blocksOnTierLoss(m, rule);
+  }
+
+  /** For a category without opinion whose covering tier was unavailable: does on_tier_loss block it? */
+  public static boolean blocksOnTierLoss(MergedScores m, CategoryRule rule) {
+    return switch (rule.onTierLoss()) {
+      case BLOCK -> true;
+      case ALLOW -> false;
+      case URL_ONLY -> !m.urlAnswered;
+    };
   }
 
   private static void record(MergedScores m, TierName tier, ScoreResponse response) {

@@ -10,9 +10,10 @@ import dev.sieve.proto.v1.CategoryAction;
  * @param bandLow lower end (inclusive) of the uncertainty band in which the llm tier is consulted
  * @param bandHigh upper end (inclusive) of the band; a band with {@code bandLow > bandHigh} is empty
  *     (the llm tier is never consulted for this category)
- * @param failClosed decide the category positive when no tier had an opinion because a tier that
- *     covers it was unavailable
- * @param alert a positive decision raises the wellness alert (always true for ALERT; set for help
+ * @param onTierLoss what a category without any opinion does because a tier that covers it was
+ *     unavailable: block (fail-closed), allow (fail-open) or url_only ({@link TierLossMode})
+ * @param alert a positive decision made from a model score raises the wellness alert (a decision
+ *     made without evidence under {@code onTierLoss} never does) (always true for ALERT; set for help
  *     categories that alert without blocking, e.g. self_harm_help)
  * @param yieldsTo core-category indexes this category yields to: when one of them is decided with a
  *     merged score at least this category's, a positive decision here does not block (it is still
@@ -24,7 +25,7 @@ public record CategoryRule(
     CategoryAction action,
     double bandLow,
     double bandHigh,
-    boolean failClosed,
+    TierLossMode onTierLoss,
     boolean alert,
     int[] yieldsTo) {
 
@@ -33,12 +34,18 @@ public record CategoryRule(
   public CategoryRule {
     alert = alert || action == CategoryAction.ACTION_ALERT;
     yieldsTo = yieldsTo == null ? NONE : yieldsTo.clone();
+    onTierLoss = onTierLoss == null ? TierLossMode.ALLOW : onTierLoss;
+  }
+
+  /** True when tier loss blocks the category outright ({@code on_tier_loss: block}, fail-closed). */
+  public boolean failClosed() {
+    return onTierLoss == TierLossMode.BLOCK;
   }
 
   /** A rule that alerts only when its action is ALERT and yields to nothing. */
   public CategoryRule(
       double threshold, CategoryAction action, double bandLow, double bandHigh, boolean failClosed) {
-    this(threshold, action, bandLow, bandHigh, failClosed, false, NONE);
+    this(threshold, action, bandLow, bandHigh, failClosed ? TierLossMode.BLOCK : TierLossMode.ALLOW, false, NONE);
   }
 
   /** True when {@code score} lies in the uncertainty band. */

@@ -57,7 +57,7 @@ public final class PolicyParser {
   private static final Set<String> TTL_FIELDS =
       Set.of("positive_seconds", "negative_seconds", "degraded_seconds");
   private static final Set<String> CATEGORY_FIELDS =
-      Set.of("threshold", "action", "uncertainty_band", "fail_closed", "alert", "yields_to");
+      Set.of("threshold", "action", "uncertainty_band", "fail_closed", "on_tier_loss", "alert", "yields_to");
   private static final Set<String> EMERGING_FIELDS = Set.of("consult_llm", "default", "categories");
   private static final Set<String> EMERGING_CATEGORY_FIELDS = Set.of("threshold", "action");
   private static final Set<String> OVERRIDE_FIELDS = Set.of("allow", "deny");
@@ -203,7 +203,7 @@ public final class PolicyParser {
       Double threshold = null;
       CategoryAction action = null;
       double[] band = null;
-      Boolean failClosed = null;
+      TierLossMode onTierLoss = null;
       Boolean alert = null;
       int[] yieldsTo = null;
       for (LayerSpec layer : chain) {
@@ -214,7 +214,7 @@ public final class PolicyParser {
         threshold = threshold != null ? threshold : spec.threshold;
         action = action != null ? action : spec.action;
         band = band != null ? band : spec.band;
-        failClosed = failClosed != null ? failClosed : spec.failClosed;
+        onTierLoss = onTierLoss != null ? onTierLoss : spec.onTierLoss;
         alert = alert != null ? alert : spec.alert;
         yieldsTo = yieldsTo != null ? yieldsTo : spec.yieldsTo;
       }
@@ -243,7 +243,7 @@ public final class PolicyParser {
               resolvedAction,
               lo,
               hi,
-              failClosed != null ? failClosed : category.failClosed(),
+              onTierLoss != null ? onTierLoss : (category.failClosed() ? TierLossMode.BLOCK : TierLossMode.ALLOW),
               alert != null ? alert : category.alerts(),
               yieldsTo);
     }
@@ -435,8 +435,20 @@ public final class PolicyParser {
     if (node.has("action")) {
       spec.action = action(node.get("action"), path + ".action");
     }
+    if (node.has("fail_closed") && node.has("on_tier_loss")) {
+      throw fail(path + ".fail_closed", "set either fail_closed or on_tier_loss, not both"
+          + " (fail_closed: true is on_tier_loss: block, false is on_tier_loss: allow)");
+    }
     if (node.has("fail_closed")) {
-      spec.failClosed = bool(node.get("fail_closed"), path + ".fail_closed");
+      spec.onTierLoss = bool(node.get("fail_closed"), path + ".fail_closed") ? TierLossMode.BLOCK : TierLossMode.ALLOW;
+    }
+    if (node.has("on_tier_loss")) {
+      String value = scalar(node.get("on_tier_loss"), path + ".on_tier_loss");
+      spec.onTierLoss = TierLossMode.parse(value);
+      if (spec.onTierLoss == null) {
+        throw fail(path + ".on_tier_loss",
+            "unknown value '" + value + "'; expected one of block, allow, url_only");
+      }
     }
     if (node.has("alert")) {
       spec.alert = bool(node.get("alert"), path + ".alert");
@@ -602,7 +614,7 @@ public final class PolicyParser {
     Double threshold;
     CategoryAction action;
     double[] band;
-    Boolean failClosed;
+    TierLossMode onTierLoss;
     Boolean alert;
     int[] yieldsTo;
   }

@@ -6,6 +6,7 @@ import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
 import dev.sieve.proto.v1.TierDescription;
 import dev.sieve.proto.v1.TierState;
+import dev.sieve.router.logging.RateLimitedLog;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -16,8 +17,11 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>every other error (UNAVAILABLE, INTERNAL, RESOURCE_EXHAUSTED, ...) is a failure.
  * </ul>
  *
+ * <p>Outages are logged, rate-limited per tier and kind ({@link RateLimitedLog}): the tier going down
+ * (its first failure after an answer), coming back up, every breaker state transition (from
+ * resilience4j's event publisher) and a full bulkhead. A call cut short by the caller's deadline is
+ * neither a failure nor logged: it is the caller's choice.
+ *
  * <p>Completion callbacks run on the channel's executor (direct in production: they only merge
  * arrays and hand a response to gRPC, never block).
  */
@@ -58,6 +67,12 @@ public final class TierClient {
   private final TierOutcome bulkheadFull;
   private volatile TierCoverage coverage;
   private final Channel channel;
+  /** True after a recorded failure until the next answer: drives the down/up log lines. */
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final AtomicLong failuresWhileDown = new AtomicLong();
+  private volatile long downSinceNanos;
+  /** Per client, so that each tier (and each fleet, in tests) has its own rate limits. */
+  private final RateLimitedLog healthLog = new RateLimitedLog(log);
 
   /**
    * @param channel channel to the tier (owned by the caller)
@@ -91,8 +106,18 @@ public final class TierClient {
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
+    this.breaker.getEventPublisher().onStateTransition(event -> {
+      CircuitBreaker.StateTransition transition = event.getStateTransition();
+      CircuitBreaker.Metrics metrics = breaker.getMetrics();
+      boolean recovering = transition.getToState() == CircuitBreaker.State.CLOSED;
+      healthLog.log(!recovering, tier.wireName() + "/breaker-" + transition.getToState(),
+          "tier {}: circuit breaker {} -> {} (failure rate {} over the last {} calls)",
+          tier.wireName(), transition.getFromState(), transition.getToState(),
+          metrics.getFailureRate() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", metrics.getFailureRate()),
+          metrics.getNumberOfBufferedCalls());
+    });
     this.expiredBeforeStart =
-        TierOutcome.notCalled(tier, TierState.TIMEOUT, "caller deadline expired before the call started");
+        TierOutcome.notCalledForCallerDeadline(tier, "caller deadline expired before the call started");
     this.circuitOpen = TierOutcome.notCalled(tier, TierState.CIRCUIT_OPEN, "circuit breaker open");
     this.bulkheadFull =
         TierOutcome.notCalled(tier, TierState.REJECTED,
@@ -142,6 +167,7 @@ public final class TierClient {
     }
     if (!bulkhead.tryAcquirePermission()) {
       breaker.releasePermission();
+      healthLog.warn(tier.wireName() + "/bulkhead", "tier {}: {}", tier.wireName(), bulkheadFull.detail());
       done.accept(bulkheadFull);
       return;
     }
@@ -231,11 +257,13 @@ public final class TierClient {
       bulkhead.onComplete();
       if (response == null) {
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IllegalStateException("no response"));
+        markDown("completed without a response");
         done.accept(new TierOutcome(tier, TierState.ERROR, elapsed / 1000, null,
             "tier completed without a response", Status.Code.INTERNAL));
         return;
       }
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+      markUp();
       done.accept(new TierOutcome(tier, TierState.OK, elapsed / 1000, response, "", Status.Code.OK));
     }
 
@@ -282,14 +310,40 @@ public final class TierClient {
           recordFailure = true;
         }
       }
+      String description = status.getDescription();
+      String detail = code + (description == null || description.isEmpty() ? "" : ": " + description);
       if (recordFailure) {
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, t);
+        markDown(abbreviate(detail));
       } else {
         breaker.releasePermission();
       }
-      String description = status.getDescription();
-      String detail = code + (description == null || description.isEmpty() ? "" : ": " + description);
-      done.accept(new TierOutcome(tier, state, elapsed / 1000, null, abbreviate(detail), code));
+      boolean cutByCaller = code == Status.Code.DEADLINE_EXCEEDED && callerBound;
+      if (cutByCaller) {
+        detail = "caller deadline: " + detail;
+      }
+      done.accept(new TierOutcome(tier, state, elapsed / 1000, null, abbreviate(detail), code, cutByCaller));
+    }
+  }
+
+  /** A failure the breaker records: the first one after an answer writes "tier down". */
+  private void markDown(String detail) {
+    if (down.compareAndSet(false, true)) {
+      downSinceNanos = System.nanoTime();
+      failuresWhileDown.set(1);
+      healthLog.warn(tier.wireName() + "/down", "tier {}: down: {} (breaker {})",
+          tier.wireName(), detail, breaker.getState());
+    } else {
+      failuresWhileDown.incrementAndGet();
+    }
+  }
+
+  /** An answer: the first one after a failure writes "tier up". */
+  private void markUp() {
+    if (down.get() && down.compareAndSet(true, false)) {
+      long downMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos);
+      healthLog.info(tier.wireName() + "/up", "tier {}: up again after {} ms ({} failed calls; breaker {})",
+          tier.wireName(), downMillis, failuresWhileDown.get(), breaker.getState());
     }
   }
 

@@ -13,14 +13,28 @@ import io.grpc.Status;
  * @param response the tier's answer when {@code state} is OK, else null
  * @param detail short reason for a non-OK state ("" when OK)
  * @param code the gRPC status the tier answered with (OK when it answered, or when no call was made)
+ * @param callerDeadline true when the call was not started, or timed out, because the CALLER's
+ *     deadline (minus the margin) was shorter than the tier's own timeout: the caller's choice, not a
+ *     tier outage. Such an outcome is reported as TIMEOUT but is not {@link #unavailable()}: it never
+ *     triggers on_tier_loss (fail-closed) and never counts against the breaker.
  */
 public record TierOutcome(
     TierName tier, TierState state, long latencyMicros, ScoreResponse response, String detail,
-    Status.Code code) {
+    Status.Code code, boolean callerDeadline) {
 
-  /** True for states in which the tier could not give the opinion it was asked for. */
+  /** An outcome that is not cut short by the caller's deadline. */
+  public TierOutcome(
+      TierName tier, TierState state, long latencyMicros, ScoreResponse response, String detail,
+      Status.Code code) {
+    this(tier, state, latencyMicros, response, detail, code, false);
+  }
+
+  /**
+   * True when the tier itself could not give the opinion it was asked for (its own timeout, an open
+   * breaker, an error, a full queue); false when the caller's deadline cut the call short.
+   */
   public boolean unavailable() {
-    return isUnavailable(state);
+    return isUnavailable(state) && !callerDeadline;
   }
 
   /** True when a tier was asked and rejected the input as invalid: the caller's fault. */
@@ -38,5 +52,9 @@ public record TierOutcome(
 
   static TierOutcome notCalled(TierName tier, TierState state, String detail) {
     return new TierOutcome(tier, state, 0, null, detail, Status.Code.OK);
+  }
+
+  static TierOutcome notCalledForCallerDeadline(TierName tier, String detail) {
+    return new TierOutcome(tier, TierState.TIMEOUT, 0, null, detail, Status.Code.OK, true);
   }
 }

@@ -310,6 +310,63 @@ class PolicyParserTest {
   }
 
   @Test
+  void onTierLossIsResolvedPerCategoryThroughTheChainAndFailClosedIsItsBooleanSpelling() throws Exception {
+    Policy policy =
+        parse(
+            """
+            id: p
+            version: "1"
+            categories:
+              adult: {on_tier_loss: url_only}
+              gambling: {fail_closed: true}
+            tenants:
+              district: {categories: {adult: {on_tier_loss: ALLOW}}}
+              school: {parent: district, categories: {games: {threshold: 0.4}}}
+            """);
+    int selfHarm = CoreCategories.indexOf("self_harm");
+    TenantPolicy global = policy.global();
+    assertThat(global.core(ADULT).onTierLoss()).isEqualTo(TierLossMode.URL_ONLY);
+    assertThat(global.core(ADULT).failClosed()).isFalse();
+    assertThat(global.core(GAMBLING).onTierLoss()).isEqualTo(TierLossMode.BLOCK);
+    assertThat(global.core(selfHarm).onTierLoss()).as("taxonomy default: self_harm fails closed").isEqualTo(TierLossMode.BLOCK);
+    assertThat(global.core(GAMES).onTierLoss()).isEqualTo(TierLossMode.ALLOW);
+    assertThat(policy.lookup("school").core(ADULT).onTierLoss()).as("inherited from the district").isEqualTo(TierLossMode.ALLOW);
+    assertThat(policy.lookup("school").core(GAMBLING).onTierLoss()).as("inherited from global").isEqualTo(TierLossMode.BLOCK);
+  }
+
+  @Test
+  void rejectsInvalidOnTierLossWithAPreciseMessage() {
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: blok}}\n"))
+        .isInstanceOf(PolicyException.class)
+        .hasMessage("policy.yaml: categories.adult.on_tier_loss: unknown value 'blok'; expected one of block, allow, url_only");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: true}}\n"))
+        .hasMessage("policy.yaml: categories.adult.on_tier_loss: unknown value 'true'; expected one of block, allow, url_only");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: [block]}}\n"))
+        .hasMessage("policy.yaml: categories.adult.on_tier_loss: must be a plain value");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ntenants: {s: {categories: {self_harm: {fail_closed: true, on_tier_loss: allow}}}}\n"))
+        .hasMessageStartingWith("policy.yaml: tenants.s.categories.self_harm.fail_closed: set either fail_closed or on_tier_loss, not both");
+    assertThatThrownBy(() -> parse("id: p\nversion: '1'\nemerging: {default: {on_tier_loss: block}}\n"))
+        .as("emerging categories come from the llm tier alone: no tier-loss mode")
+        .hasMessageStartingWith("policy.yaml: emerging.default.on_tier_loss: unknown field 'on_tier_loss'");
+  }
+
+  @Test
+  void theEmbeddedDefaultPolicyBlocksAdultAndSelfHarmOnTierLoss() throws Exception {
+    byte[] bytes;
+    try (var in = PolicyParser.class.getResourceAsStream("/default-policy.yaml")) {
+      bytes = in.readAllBytes();
+    }
+    TenantPolicy global = PolicyParser.parse("default-policy.yaml", bytes).global();
+    for (int i = 0; i < CoreCategories.count(); i++) {
+      String id = CoreCategories.id(i);
+      assertThat(global.core(i).onTierLoss())
+          .as(id)
+          .isEqualTo(id.equals("adult") || id.equals("self_harm") ? TierLossMode.BLOCK : TierLossMode.ALLOW);
+    }
+  }
+
+  @Test
   void acceptsJson() throws Exception {
     Policy policy =
         PolicyParser.parse(

@@ -18,6 +18,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param maxQueryKeys cap on query keys per URL
  * @param subdomainNgrams whether to emit character n-grams of subdomain labels too (namespace "m")
  * @param tokenBigrams whether to emit adjacent host-token pairs within a label (namespace "b")
+ * @param neutralIdentityTerms whether words naming a sexual orientation or gender identity ("gay",
+ *     "lesbian", "transgender", "lgbtq", ...) are kept out of every feature (tokens, n-grams, path);
+ *     see {@link IdentityTerms}. Absent in models trained before it existed (read as false).
  */
 public record FeatureConfig(
     @JsonProperty("version") String version,
@@ -31,9 +34,11 @@ public record FeatureConfig(
     @JsonProperty("max_path_tokens") int maxPathTokens,
     @JsonProperty("max_query_keys") int maxQueryKeys,
     @JsonProperty("subdomain_ngrams") boolean subdomainNgrams,
-    @JsonProperty("token_bigrams") boolean tokenBigrams) {
+    @JsonProperty("token_bigrams") boolean tokenBigrams,
+    @JsonProperty("neutral_identity_terms") boolean neutralIdentityTerms) {
 
-  public static final String CURRENT_VERSION = "url-features-1";
+  /** url-features-2: identity terms neutral ({@code neutral_identity_terms}). */
+  public static final String CURRENT_VERSION = "url-features-2";
 
   public FeatureConfig {
     if (hashBits < 8 || hashBits > 24) {
@@ -47,30 +52,35 @@ public record FeatureConfig(
   /**
    * The released feature set: 2^20 buckets, n-grams 3-5 of the site label and of subdomain labels,
    * segmentation, path tokens; no token pairs (on dev they added 0.1 point of macro AP for 15% more
-   * weights).
+   * weights); identity terms neutral (issue #11: LGBTQ+ sites Sieve never saw were flagged adult
+   * because porn host names say "gay" and "lesbian" far more often than anything else does).
    */
   public static FeatureConfig defaults() {
-    return new FeatureConfig(CURRENT_VERSION, 20, 0x5133e, true, 3, 5, true, true, 16, 8, true, false);
+    return new FeatureConfig(CURRENT_VERSION, 20, 0x5133e, true, 3, 5, true, true, 16, 8, true, false, true);
   }
 
   public FeatureConfig withSegmentation(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, on, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams);
+    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, on, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
   }
 
   public FeatureConfig withCharNgrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, on, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams);
+    return new FeatureConfig(version, hashBits, hashSeed, on, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
   }
 
   public FeatureConfig withHashBits(int bits) {
-    return new FeatureConfig(version, bits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams);
+    return new FeatureConfig(version, bits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
   }
 
   public FeatureConfig withSubdomainNgrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, on, tokenBigrams);
+    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, on, tokenBigrams, neutralIdentityTerms);
   }
 
   public FeatureConfig withTokenBigrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, on);
+    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, on, neutralIdentityTerms);
+  }
+
+  public FeatureConfig withNeutralIdentityTerms(boolean on) {
+    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, on);
   }
 
   public int buckets() {

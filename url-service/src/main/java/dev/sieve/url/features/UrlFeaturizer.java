@@ -24,6 +24,10 @@ import dev.sieve.core.url.NormalizedUrl;
  *       hyphen count, digit ratio and subdomain depth buckets.
  * </ul>
  *
+ * <p>When {@link FeatureConfig#neutralIdentityTerms()} is on, words naming a sexual orientation or
+ * gender identity ({@link IdentityTerms}) are left out of tokens, whole subdomain labels, path tokens
+ * and every character n-gram that overlaps them.
+ *
  * <p>Thread-safe (immutable); callers pass their own {@link FeatureBuffer}.
  */
 public final class UrlFeaturizer {
@@ -137,7 +141,9 @@ public final class UrlFeaturizer {
         break;
       }
       if (!(depth == 0 && isWwwLike(host, labelStart, dot))) {
-        out.add(FeatureKind.SUBDOMAIN, host, labelStart, dot);
+        if (!(config.neutralIdentityTerms() && IdentityTerms.isTerm(host, labelStart, dot))) {
+          out.add(FeatureKind.SUBDOMAIN, host, labelStart, dot);
+        }
         labelTokens(host, labelStart, dot, out);
         if (config.subdomainNgrams()) {
           ngrams(FeatureKind.SUBDOMAIN_NGRAM, host, labelStart, dot, out);
@@ -217,6 +223,10 @@ public final class UrlFeaturizer {
 
   /** A host token, and its pair with the previous token of the same label when enabled. */
   private void token(String host, int from, int to, FeatureBuffer out) {
+    if (config.neutralIdentityTerms() && IdentityTerms.isTerm(host, from, to)) {
+      out.previousTokenStart = -1;
+      return;
+    }
     out.add(FeatureKind.HOST_TOKEN, host, from, to);
     if (config.tokenBigrams() && out.previousTokenStart >= 0) {
       out.begin(FeatureKind.TOKEN_BIGRAM)
@@ -231,8 +241,12 @@ public final class UrlFeaturizer {
 
   private void ngrams(FeatureKind kind, String host, int from, int to, FeatureBuffer out) {
     int len = to - from + 2; // with ^ and $
+    boolean[] identity = config.neutralIdentityTerms() ? IdentityTerms.mask(host, from, to) : null;
     for (int n = config.ngramMin(); n <= config.ngramMax(); n++) {
       for (int start = 0; start + n <= len; start++) {
+        if (identity != null && overlaps(identity, start - 1, start + n - 1)) {
+          continue;
+        }
         out.begin(kind);
         for (int k = start; k < start + n; k++) {
           out.append(k == 0 ? '^' : k == len - 1 ? '$' : host.charAt(from + k - 1));
@@ -240,6 +254,16 @@ public final class UrlFeaturizer {
         out.end();
       }
     }
+  }
+
+  /** Whether label positions [from, to) (clipped to the label) touch a masked character. */
+  private static boolean overlaps(boolean[] mask, int from, int to) {
+    for (int k = Math.max(0, from); k < Math.min(mask.length, to); k++) {
+      if (mask[k]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void shapeFlags(String host, int from, int to, FeatureBuffer out) {
@@ -278,7 +302,7 @@ public final class UrlFeaturizer {
       while (j < n && isAlnum(path.charAt(j))) {
         j++;
       }
-      if (j - i >= 2 && j - i <= 30) {
+      if (j - i >= 2 && j - i <= 30 && !(config.neutralIdentityTerms() && IdentityTerms.isTerm(path, i, j))) {
         out.begin(FeatureKind.PATH_TOKEN);
         for (int k = i; k < j; k++) {
           out.append(Character.toLowerCase(path.charAt(k)));

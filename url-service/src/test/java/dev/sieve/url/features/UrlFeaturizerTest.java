@@ -46,6 +46,44 @@ class UrlFeaturizerTest {
     assertThat(f).contains("t:freecasinobonus").doesNotContain("t:casino");
   }
 
+  /** Issue #11: an identity is not evidence of adult content; the words around it are. */
+  @Test
+  void identityTermsAreLeftOutOfEveryFeatureButTheirNeighboursStay() throws Exception {
+    Vocabulary vocabulary = Vocabulary.fromCounts(Map.of("gay", 90L, "porn", 80L, "tube", 40L, "physicists", 5L, "pride", 5L), 1, 100);
+    UrlFeaturizer featurizer = new UrlFeaturizer(FeatureConfig.defaults(), vocabulary);
+    List<String> f = names(featurizer, "https://gay.gaypornmovies.com/lesbian/videos");
+    assertThat(f).contains("t:porn", "p:videos", "d:gaypornmovies", "n:porn", "n:rnm", "f:sub1")
+        .doesNotContain("t:gay", "s:gay", "p:lesbian")
+        .noneMatch(name -> name.startsWith("n:") && (name.contains("ga") || name.contains("ay")))
+        .noneMatch(name -> name.startsWith("m:"));
+    assertThat(names(featurizer, "https://lgbtqphysicists.org/"))
+        .noneMatch(name -> name.startsWith("n:") && (name.contains("lgb") || name.contains("btq") || name.contains("tqp")))
+        .contains("n:phys", "d:lgbtqphysicists");
+
+    // Models trained before the switch existed read it as off and keep their features.
+    UrlFeaturizer before = new UrlFeaturizer(FeatureConfig.defaults().withNeutralIdentityTerms(false), vocabulary);
+    assertThat(names(before, "https://gay.gaypornmovies.com/lesbian/videos"))
+        .contains("t:gay", "s:gay", "p:lesbian", "n:^gay");
+  }
+
+  @Test
+  void identityTermsInsideOtherWordsAreMaskedOnlyWhereTheyOccur() {
+    assertThat(IdentityTerms.mask("bikeshop", 0, 8)).isNull();
+    boolean[] mask = IdentityTerms.mask("xlgbtqx", 0, 7);
+    assertThat(mask).containsExactly(false, true, true, true, true, true, false);
+    assertThat(IdentityTerms.isTerm("www.Queer.org", 4, 9)).isTrue();
+    assertThat(IdentityTerms.isTerm("transport", 0, 9)).isFalse();
+  }
+
+  private static List<String> names(UrlFeaturizer featurizer, String url) throws Exception {
+    FeatureBuffer buffer = featurizer.featurize(UrlNormalizer.instance().normalize(url));
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < buffer.size(); i++) {
+      out.add(buffer.name(i));
+    }
+    return out;
+  }
+
   @Test
   void subdomainLabelsAndTheirTokens() throws Exception {
     List<String> f = names("http://casino.games.example.org/");
