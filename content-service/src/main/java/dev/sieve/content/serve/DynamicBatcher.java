@@ -1,5 +1,6 @@
 package dev.sieve.content.serve;
 
+import dev.sieve.core.scoring.ServiceTimeEstimator;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       workers) plus its own service time; otherwise it is shed at once with {@link
  *       QueueFullException} (RESOURCE_EXHAUSTED, the description says why), while the caller can
  *       still use its time elsewhere. Before the first batch there is no estimate and nothing is
- *       shed.
+ *       shed; an idle batcher (nothing queued or in flight) admits every request, so a stale
+ *       estimate is corrected by the next batch instead of refusing work forever.
  *   <li>Deadlines are read when a request is enqueued (an already-expired request is refused), while
  *       a batch is formed and again just before compute: a request whose deadline passed or whose
  *       call was cancelled while queued, or (with deadline admission) whose remaining time is shorter
@@ -281,6 +283,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
    */
   private void admitOrShed(int units, Deadline deadline) throws QueueFullException {
     long ahead = queuedUnits.get() + inFlightUnits.get();
+    if (ahead == 0) {
+      // An idle batcher always takes the request: otherwise one slow batch could leave an estimate
+      // that refuses every large request and, with nothing computed, is never corrected.
+      return;
+    }
     long waitNanos = estimator.nanosFor(ahead) / config.workers();
     long expectedNanos = waitNanos + config.maxQueueDelay().toNanos() + estimator.nanosFor(units);
     long remainingNanos = deadline.timeRemaining(TimeUnit.NANOSECONDS);

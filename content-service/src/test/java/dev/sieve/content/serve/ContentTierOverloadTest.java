@@ -162,13 +162,16 @@ class ContentTierOverloadTest {
   @Test
   void aDeadlineThatCannotCoverTheQueuedWorkIsShedBeforeParsing(@TempDir Path dir) throws Exception {
     BlockingEncoder encoder = new BlockingEncoder();
-    encoder.release.countDown();
+    ExecutorService callers = Executors.newFixedThreadPool(1);
     try (ContentModel model = randomModel(dir, encoder);
         ContentTierScorer scorer = new ContentTierScorer(
             model, new PageExtractor(ExtractionLimits.defaults()), new BatcherConfig(4, Duration.ZERO, 16, 1))) {
-      // The model is believed to need 10 s per chunk: a call allowing 1 s cannot finish.
-      scorer.batcher().estimator().observe(1, TimeUnit.SECONDS.toNanos(10));
       ScoreRequest request = ScoreRequest.newBuilder().setHtml(ByteString.copyFromUtf8("<p>some words</p>")).build();
+      // One page is being encoded (held in the encoder), and the model is believed to need 10 s per
+      // chunk: a call allowing 1 s cannot finish behind it.
+      Future<?> computing = callers.submit(() -> scorer.score(request));
+      assertThat(encoder.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      scorer.batcher().estimator().observe(1, TimeUnit.SECONDS.toNanos(10));
       Context.CancellableContext call =
           Context.current().withDeadline(Deadline.after(1, TimeUnit.SECONDS), Executors.newSingleThreadScheduledExecutor());
       ScoringException shed;
@@ -179,11 +182,17 @@ class ContentTierOverloadTest {
         call.cancel(null);
       }
       assertThat(shed.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(shed.getMessage()).contains("shed at admission");
+      assertThat(shed.getMessage()).contains("shed at admission").contains("1 queued/in-flight units");
       assertThat(scorer.batcher().stats().shed()).isEqualTo(1);
-      assertThat(scorer.timings().pages()).isZero();
+      assertThat(scorer.batcher().stats().submitted()).isEqualTo(1);
+      encoder.release.countDown();
+      computing.get(30, TimeUnit.SECONDS);
       // Without a deadline nothing is shed: the call is scored.
       assertThat(scorer.score(request).getScoresCount()).isEqualTo(1);
+      assertThat(scorer.timings().pages()).isEqualTo(2);
+    } finally {
+      encoder.release.countDown();
+      callers.shutdownNow();
     }
   }
 

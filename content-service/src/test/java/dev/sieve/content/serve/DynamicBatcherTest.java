@@ -3,6 +3,7 @@ package dev.sieve.content.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.core.scoring.ServiceTimeEstimator;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.time.Duration;
@@ -275,19 +276,5 @@ class DynamicBatcherTest {
       assertThat(recorder.batches).contains(List.of(4, 5));
       assertThat(batcher.stats().expired()).isEqualTo(2);
     }
-  }
-
-  @Test
-  void estimatorFollowsTheRecentBatches() {
-    ServiceTimeEstimator estimator = new ServiceTimeEstimator(0.5);
-    assertThat(estimator.hasEstimate()).isFalse();
-    assertThat(estimator.nanosFor(10)).isZero();
-    estimator.observe(10, 1_000);
-    assertThat(estimator.nanosPerUnit()).isEqualTo(100.0);
-    estimator.observe(10, 3_000);
-    assertThat(estimator.nanosPerUnit()).isEqualTo(200.0);
-    assertThat(estimator.nanosFor(3)).isEqualTo(600);
-    estimator.observe(0, 1_000_000);
-    assertThat(estimator.nanosPerUnit()).isEqualTo(200.0);
   }
 }

@@ -1,17 +1,17 @@
-package dev.sieve.content.serve;
+package dev.sieve.core.scoring;
 
 /**
- * Online estimate of what one unit of work (one encoder chunk) costs the batcher, learned from the
- * batches it actually computes: an exponentially weighted moving average of batch time divided by
- * the batch's units.
+ * Online estimate of what one unit of work costs a tier, learned from the work it actually does: an
+ * exponentially weighted moving average of elapsed time divided by units. The content tier counts
+ * encoder chunks per batch; the llm tier counts requests.
  *
- * <p>Why: admission control needs "how long until a request that joins the queue now is done" in
- * time units, and that depends on the machine (CPU or GPU, cores, other load) and the page mix, so a
- * configured constant would be wrong somewhere. Batch time per unit already folds in the parallelism
- * inside a batch (encoder sessions run a batch's chunks in parallel), so the expected wait is simply
- * units ahead × cost per unit ÷ workers. Under overload batches are full and the estimate is the
- * batched throughput the queue drains at; at light load it is pessimistic (small batches cost more
- * per unit), which only matters to requests with very short deadlines.
+ * <p>Why: admission by what can finish in time (issue #12 item 3) needs "how long until a request
+ * admitted now is done" in time units, and that depends on the machine (CPU or GPU, cores, other
+ * load) and the input mix, so a configured constant would be wrong somewhere. Time per unit measured
+ * over a whole batch already folds in the parallelism inside the batch (the content tier's encoder
+ * sessions), so the expected wait is simply units ahead × cost per unit ÷ workers. Under overload
+ * batches are full and the estimate is the throughput the queue drains at; at light load it is
+ * pessimistic (small batches cost more per unit), which only matters to very short deadlines.
  *
  * <p>Thread-safe; observations are rare (one per batch), so a lock is cheaper than cleverness.
  */
@@ -28,7 +28,8 @@ public final class ServiceTimeEstimator {
     this(DEFAULT_ALPHA);
   }
 
-  ServiceTimeEstimator(double alpha) {
+  /** @param alpha weight of the newest observation, in (0, 1] */
+  public ServiceTimeEstimator(double alpha) {
     if (!(alpha > 0 && alpha <= 1)) {
       throw new IllegalArgumentException("alpha must be in (0, 1]");
     }
