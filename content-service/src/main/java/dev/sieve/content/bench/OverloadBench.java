@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * OK responses within the deadline per second. Not part of the test suite; run as
  *
  * <pre>
- * java -cp content-service/target/classes:$(cat cp.txt) dev.sieve.content.bench.OverloadBench
+ * java -cp content-service/target/classes:core/target/classes:$(cat cp.txt) dev.sieve.content.bench.OverloadBench
  * </pre>
  */
 @Command(name = "content-overload-bench", mixinStandardHelpOptions = true,
