@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Deadlines are read when a request is enqueued (an already-expired request is refused), while
  *       a batch is formed and again just before compute: a request whose deadline passed or whose
  *       call was cancelled while queued, or (with deadline admission) whose remaining time is shorter
- *       than the estimated time of the batch it would join, is completed with {@link
- *       DeadlineExpiredException} and never computed.
+ *       than the estimated time of its batch, is completed with {@link DeadlineExpiredException} and
+ *       never computed. With deadline admission a batch also stops growing before its estimated
+ *       time would pass a member's deadline (every member is answered when the whole batch is
+ *       done); the request that did not fit opens the next batch.
  * </ul>
  *
  * <p>Work is measured in units given by a weigher (the content tier counts encoder chunks, so a
@@ -303,10 +305,13 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
   private void runWorker() {
     List<Pending<I, O>> batch = new ArrayList<>(config.maxBatchSize());
-    while (!closed || !queue.isEmpty()) {
+    // A request that did not fit the previous batch's deadlines: it opens the next one.
+    Pending<I, O> carried = null;
+    while (!closed || !queue.isEmpty() || carried != null) {
       batch.clear();
       try {
-        Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Pending<I, O> first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+        carried = null;
         if (first == null) {
           continue;
         }
@@ -315,6 +320,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
           continue;
         }
         batch.add(first);
+        long units = first.units();
+        long budget = remainingNanos(first);
         long flushAt = first.enqueuedNanos() + config.maxQueueDelay().toNanos();
         while (batch.size() < config.maxBatchSize()) {
           // Take what is already queued without waiting; wait only while the oldest may still wait.
@@ -329,19 +336,32 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
               break;
             }
           }
-          queuedUnits.addAndGet(-next.units());
           // An expired request does not take a place in the batch.
-          if (!dropIfExpired(next)) {
-            batch.add(next);
+          if (next.expired()) {
+            queuedUnits.addAndGet(-next.units());
+            dropIfExpired(next);
+            continue;
           }
+          // Every request of a batch is answered when the whole batch is done: a request that would
+          // make the batch outlast a member's deadline (its own included) waits for the next batch.
+          long nextBudget = Math.min(budget, remainingNanos(next));
+          if (!finishableWithin(units + next.units(), nextBudget)) {
+            carried = next;
+            break;
+          }
+          queuedUnits.addAndGet(-next.units());
+          batch.add(next);
+          units += next.units();
+          budget = nextBudget;
         }
       } catch (InterruptedException e) {
-        if (closed) {
+        if (closed && batch.isEmpty()) {
           break;
         }
-        continue;
       }
-      compute(batch);
+      if (!batch.isEmpty()) {
+        compute(batch);
+      }
     }
     // Anything left after close is failed, never silently dropped.
     Pending<I, O> left;
@@ -349,6 +369,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       queuedUnits.addAndGet(-left.units());
       left.result().completeExceptionally(new DeadlineExpiredException(name + " shut down"));
     }
+  }
+
+  /** Time left before {@code pending}'s deadline; {@link Long#MAX_VALUE} without one. */
+  private static long remainingNanos(Pending<?, ?> pending) {
+    return pending.deadline() == null ? Long.MAX_VALUE : pending.deadline().timeRemaining(TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether a batch of {@code units} is expected to finish within {@code budget} (always, without admission). */
+  private boolean finishableWithin(long units, long budget) {
+    return !config.deadlineAdmission() || !estimator.hasEstimate() || budget == Long.MAX_VALUE
+        || estimator.nanosFor(units) <= budget;
   }
 
   private boolean dropIfExpired(Pending<I, O> pending) {

@@ -277,4 +277,29 @@ class DynamicBatcherTest {
       assertThat(batcher.stats().expired()).isEqualTo(2);
     }
   }
+
+  @Test
+  void aBatchStopsGrowingBeforeItWouldOutlastAMembersDeadline() throws Exception {
+    Recorder recorder = new Recorder(true);
+    // Request i weighs i units (5 weighs 1); one unit is believed to cost 10 s.
+    try (DynamicBatcher<Integer, Integer> batcher = new DynamicBatcher<>(
+        "t", new BatcherConfig(8, Duration.ZERO, 100, 1), recorder, i -> i == 5 ? 1 : i, seeded(10_000))) {
+      CompletableFuture<Integer> held = batcher.submit(1, null, null);
+      assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      // Admitted: 1 unit in flight + its own 2 = 30 s expected, within 35 s.
+      CompletableFuture<Integer> hurried = batcher.submit(2, Deadline.after(35, TimeUnit.SECONDS), null);
+      CompletableFuture<Integer> patient = batcher.submit(3, null, null);
+      CompletableFuture<Integer> last = batcher.submit(5, null, null);
+      recorder.release.countDown();
+      assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(10);
+      assertThat(hurried.get(10, TimeUnit.SECONDS)).isEqualTo(20);
+      assertThat(patient.get(10, TimeUnit.SECONDS)).isEqualTo(30);
+      assertThat(last.get(10, TimeUnit.SECONDS)).isEqualTo(50);
+      // After the held batch the estimate is still ~8 s/unit: 2 + 3 units (40 s) would outlast the
+      // 35 s deadline of request 2, so 3 waits for the next batch, which 5 joins.
+      assertThat(recorder.batches).containsExactly(List.of(1), List.of(2), List.of(3, 5));
+      assertThat(batcher.stats().unfinishable()).isZero();
+      assertThat(batcher.queuedUnits()).isZero();
+    }
+  }
 }
