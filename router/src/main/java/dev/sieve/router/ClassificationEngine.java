@@ -258,9 +258,10 @@ public final class ClassificationEngine {
         }
         llmCore = new boolean[CoreCategories.count()];
         List<String> categories = new ArrayList<>(uncertain);
-        if (request.hasBody()) {
+        if (request.hasBody() && tenant.llmFillsGaps()) {
           // Pages only: on a bare URL the llm's zero-shot guess at a core category is near random
-          // (measured in its training report), so a gap there stays "no opinion".
+          // (measured in its training report), so a gap there stays "no opinion". A policy whose
+          // llm tier is advisory (defaults.llm_fills_gaps: false) keeps every gap "no opinion".
           categories.addAll(ScoreMerger.gaps(merged, llm.coverage().core()));
         }
         for (String id : categories) {

@@ -227,6 +227,31 @@ class ClassifyRoutingTest {
     }
   }
 
+  /** defaults.llm_fills_gaps: false (an advisory llm tier) keeps a page's unscored core category undecided. */
+  @Test
+  void anAdvisoryLlmTierFillsNoGapOnAPage() {
+    FakeTier content = tier("content").answer(Map.of("hate", 0.1)).describes(FakeTier.ids("hate"));
+    FakeTier llm = tier("llm").answer(Map.of("adult", 0.9, "hate", 0.9)).describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
+    ClassifyRequest page = ClassifyRequest.newBuilder().setUrl("https://x.example/")
+        .setText(com.google.protobuf.ByteString.copyFromUtf8("a page about marriage law")).build();
+    // The test policy fills gaps (the built-in default): the llm alone decides adult and blocks.
+    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+      ClassifyResponse r = h.classify(page);
+      assertThat(verdict(r, "adult").getDecision()).as("the llm alone decided adult").isTrue();
+      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+    }
+    String advisory = RouterHarness.TEST_POLICY.replace("uncertainty_margin: 0.1}", "uncertainty_margin: 0.1, llm_fills_gaps: false}");
+    assertThat(advisory).contains("llm_fills_gaps: false");
+    FakeTier llm2 = tier("llm").answer(Map.of("adult", 0.9, "hate", 0.9)).describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
+    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm2)
+        .policy(advisory).build()) {
+      ClassifyResponse r = h.classify(page);
+      assertThat(llm2.requests()).allSatisfy(asked -> assertThat(asked.getCategoriesList()).doesNotContain("adult"));
+      assertThat(verdict(r, "adult").getDecision()).isFalse();
+      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+    }
+  }
+
   @Test
   void llmIsConsultedOnlyForCategoriesInsideTheUncertaintyBand() {
     // test policy: threshold 0.5, margin 0.1 -> band [0.4, 0.6]

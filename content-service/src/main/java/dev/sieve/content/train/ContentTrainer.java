@@ -327,6 +327,17 @@ public final class ContentTrainer {
       throw new IllegalArgumentException(versionDir + " was trained on " + config.datasetVersion()
           + ", not on " + options.dataset().id() + ": its leave-one-source-out must use its own dataset (--dataset)");
     }
+    Embedded embedded = embedUsable(usable);
+    List<String> outputs = config.categories().stream().map(CategoryConfig::category).toList();
+    leaveOneSourceOut(embedded.examples(), embedded.vectors(), embedded.texts(), outputs,
+        PagePooling.scale(encoder.dimension()), versionDir, options.dataset().id());
+    return versionDir;
+  }
+
+  /** Examples that yield at least one chunk, their chunk vectors and their joined chunk texts. */
+  private record Embedded(List<TextExample> examples, List<float[][]> vectors, List<String> texts) {}
+
+  private Embedded embedUsable(List<TextExample> usable) throws IOException {
     List<float[][]> vectors;
     CorpusEmbedder embedder;
     try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
@@ -344,31 +355,15 @@ public final class ContentTrainer {
             .map(dev.sieve.content.extract.Chunk::text).toList()));
       }
     }
-    List<String> outputs = config.categories().stream().map(CategoryConfig::category).toList();
-    leaveOneSourceOut(examples, kept, texts, outputs, PagePooling.scale(encoder.dimension()), versionDir,
-        options.dataset().id());
-    return versionDir;
+    return new Embedded(examples, kept, texts);
   }
 
   /** Out-of-source scores of one source for the review queue (see {@link SourceHoldout#writeHeldOutScores}). */
   private Path writeHeldOutScores(List<TextExample> usable) throws IOException {
-    List<float[][]> vectors;
-    List<String> texts = new ArrayList<>();
-    CorpusEmbedder embedder;
-    try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
-      embedder = new CorpusEmbedder(extractor, encoder, cache);
-      vectors = embedder.embed(usable);
-    }
-    List<TextExample> examples = new ArrayList<>();
-    List<float[][]> kept = new ArrayList<>();
-    for (int i = 0; i < usable.size(); i++) {
-      if (vectors.get(i).length > 0) {
-        examples.add(usable.get(i));
-        kept.add(vectors.get(i));
-        texts.add(String.join(" ", embedder.chunks(usable.get(i).text()).stream()
-            .map(dev.sieve.content.extract.Chunk::text).toList()));
-      }
-    }
+    Embedded embedded = embedUsable(usable);
+    List<TextExample> examples = embedded.examples();
+    List<float[][]> kept = embedded.vectors();
+    List<String> texts = embedded.texts();
     List<String> outputs = new ArrayList<>();
     for (String category : Taxonomy.v1().ids()) {
       int[][] counts = LabelMatrix.counts(examples.stream().filter(e -> e.split().equals("train")).toList(),

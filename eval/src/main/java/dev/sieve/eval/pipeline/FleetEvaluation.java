@@ -116,6 +116,10 @@ public final class FleetEvaluation {
       served = source.served(examples);
       thresholds = source.policyThresholds();
       servedPolicy = source.policy();
+      int[] degraded = source.degradedCounts();
+      System.err.println("fleet: " + degraded[0] + " degraded verdicts asked again (a tier shed or timed out under this"
+          + " evaluation's own load); " + degraded[1] + " still degraded after " + ClassifierSource.DEGRADED_RETRIES
+          + " tries (scored as served)");
     }
     checkPolicy(policyBytes, servedPolicy, policyFile);
     Kept kept = keep(examples, predictions, served);

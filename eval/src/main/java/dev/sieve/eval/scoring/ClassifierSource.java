@@ -72,6 +72,22 @@ public final class ClassifierSource implements PredictionSource {
       ClassifyResponse resp;
       try {
         resp = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
+        // A verdict decided without a tier (it shed the call or timed out under this evaluation's own
+        // concurrency) measures the load, not the fleet: ask again, as classify-batch does, a few
+        // times with a pause. What is still degraded is counted and reported.
+        for (int attempt = 1; resp.getDegraded() && attempt <= DEGRADED_RETRIES; attempt++) {
+          retried.incrementAndGet();
+          try {
+            Thread.sleep(100L * attempt);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+          resp = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
+        }
+        if (resp.getDegraded()) {
+          stillDegraded.incrementAndGet();
+        }
       } catch (StatusRuntimeException ex) {
         throw new ParallelScoring.ScoreFailure(ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
       }
@@ -89,6 +105,17 @@ public final class ClassifierSource implements PredictionSource {
       }
       return out;
     }, describe());
+  }
+
+  /** Degraded verdicts asked again at most this many times. */
+  public static final int DEGRADED_RETRIES = 5;
+
+  private final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger stillDegraded = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Calls asked again because their verdict was degraded, and verdicts still degraded after that. */
+  public int[] degradedCounts() {
+    return new int[] {retried.get(), stillDegraded.get()};
   }
 
   /** The policy thresholds the router applied (category to threshold), from its verdicts. */

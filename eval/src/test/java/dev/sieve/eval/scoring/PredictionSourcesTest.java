@@ -83,6 +83,7 @@ class PredictionSourcesTest {
   }
   static Server server;
   static String target;
+  static final Map<String, Integer> ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -94,7 +95,9 @@ class PredictionSourcesTest {
             String in = field(request.getUrl(), request.getHtml(), request.getText());
             FIELD.put(request.getRequestId(), in);
             boolean casino = in.contains("casino");
-            out.onNext(ClassifyResponse.newBuilder()
+            // "shed": the content tier refuses the first two calls under load (a degraded verdict).
+            boolean degraded = in.contains("shed") && ATTEMPTS.merge(request.getRequestId(), 1, Integer::sum) <= 2;
+            out.onNext(ClassifyResponse.newBuilder().setDegraded(degraded)
                 .setAction(casino ? Action.BLOCK : Action.ALLOW).setAlert(in.contains("crisis"))
                 .setPolicyId("default").setPolicyVersion("7")
                 .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setThreshold(0.42)
@@ -200,6 +203,19 @@ class PredictionSourcesTest {
       assertThat(src.served(List.of(ex.get(1), ex.get(0))).blocked()).containsExactly(false, true);
       assertThat(src.policyThresholds()).containsEntry("gambling", 0.42);
       assertThat(src.policy()).containsEntry("id", "default").containsEntry("version", "7");
+    }
+  }
+
+  /** A verdict the fleet decided without a tier (shed under the evaluation's own load) is asked again. */
+  @Test
+  void aDegradedVerdictIsAskedAgainAndCounted() {
+    ProtectedSlices none = ProtectedSlices.none();
+    List<Example> ex = List.of(DatasetExamples.fromText(new TextRecord("shed1", "shed casino night", List.of("gambling"),
+        List.of("*"), "src", "post", "g", "test", Map.of()), none));
+    try (ClassifierSource src = new ClassifierSource(target, List.of(), Duration.ofSeconds(5), 1)) {
+      Predictions p = src.score(ex, List.of("gambling"));
+      assertThat(p.scores().get("gambling")).containsExactly(0.8);
+      assertThat(src.degradedCounts()).containsExactly(2, 0);
     }
   }
 

@@ -53,7 +53,7 @@ public final class PolicyParser {
           "emerging", "tenants");
   private static final Set<String> TENANT_FIELDS =
       Set.of("parent", "block_on_alert", "ttl", "categories", "overrides", "emerging");
-  private static final Set<String> DEFAULTS_FIELDS = Set.of("threshold", "uncertainty_margin");
+  private static final Set<String> DEFAULTS_FIELDS = Set.of("threshold", "uncertainty_margin", "llm_fills_gaps");
   private static final Set<String> TTL_FIELDS =
       Set.of("positive_seconds", "negative_seconds", "degraded_seconds");
   private static final Set<String> CATEGORY_FIELDS =
@@ -108,6 +108,7 @@ public final class PolicyParser {
 
     double defaultThreshold = DEFAULT_THRESHOLD;
     double margin = DEFAULT_UNCERTAINTY_MARGIN;
+    boolean llmFillsGaps = true;
     JsonNode defaults = root.get("defaults");
     if (defaults != null) {
       requireObject(defaults, "defaults", DEFAULTS_FIELDS);
@@ -119,6 +120,9 @@ public final class PolicyParser {
         if (margin < 0 || margin > 0.5) {
           throw fail("defaults.uncertainty_margin", margin + " is outside [0, 0.5]");
         }
+      }
+      if (defaults.has("llm_fills_gaps")) {
+        llmFillsGaps = bool(defaults.get("llm_fills_gaps"), "defaults.llm_fills_gaps");
       }
     }
 
@@ -152,10 +156,10 @@ public final class PolicyParser {
     }
     Map<String, List<LayerSpec>> chains = resolveChains(global, layers);
 
-    TenantPolicy globalPolicy = resolve("", List.of(global), defaultThreshold, margin);
+    TenantPolicy globalPolicy = resolve("", List.of(global), defaultThreshold, margin, llmFillsGaps);
     Map<String, TenantPolicy> resolved = new HashMap<>(Math.max(16, layers.size() * 2));
     for (Map.Entry<String, List<LayerSpec>> chain : chains.entrySet()) {
-      resolved.put(chain.getKey(), resolve(chain.getKey(), chain.getValue(), defaultThreshold, margin));
+      resolved.put(chain.getKey(), resolve(chain.getKey(), chain.getValue(), defaultThreshold, margin, llmFillsGaps));
     }
     return new Policy(id, version, source, Sha256.of(content), globalPolicy, Map.copyOf(resolved));
   }
@@ -194,7 +198,7 @@ public final class PolicyParser {
   }
 
   private TenantPolicy resolve(
-      String tenantId, List<LayerSpec> chain, double defaultThreshold, double margin)
+      String tenantId, List<LayerSpec> chain, double defaultThreshold, double margin, boolean llmFillsGaps)
       throws PolicyException {
     int n = CoreCategories.count();
     CategoryRule[] rules = new CategoryRule[n];
@@ -309,7 +313,8 @@ public final class PolicyParser {
             positive != null ? positive : DEFAULT_TTLS.positiveSeconds(),
             negative != null ? negative : DEFAULT_TTLS.negativeSeconds(),
             degraded != null ? degraded : DEFAULT_TTLS.degradedSeconds()),
-        blockOnAlert == null || blockOnAlert);
+        blockOnAlert == null || blockOnAlert,
+        llmFillsGaps);
   }
 
   /** Parses the fields a layer may set (the root or a tenant); {@code prefix} is "" or "tenants.x.". */

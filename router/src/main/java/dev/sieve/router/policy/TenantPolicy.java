@@ -15,6 +15,9 @@ import java.util.Map;
  * @param overrides allow/deny domain overrides, nearest layer first
  * @param ttls verdict cache lifetimes
  * @param blockOnAlert whether a positive ALERT category also blocks
+ * @param llmFillsGaps whether the llm tier is asked, on a page, for core categories no other tier
+ *     has an opinion on ({@code defaults.llm_fills_gaps}); false lets it decide no core category
+ *     alone (the embedded default policy, where the llm tier is advisory)
  */
 public record TenantPolicy(
     String tenantId,
@@ -24,7 +27,8 @@ public record TenantPolicy(
     boolean consultLlmForEmerging,
     DomainOverrides overrides,
     VerdictTtls ttls,
-    boolean blockOnAlert) {
+    boolean blockOnAlert,
+    boolean llmFillsGaps) {
 
   /** Rule for the core category at taxonomy position {@code index}. */
   public CategoryRule core(int index) {

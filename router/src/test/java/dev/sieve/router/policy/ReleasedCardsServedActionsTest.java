@@ -78,6 +78,7 @@ class ReleasedCardsServedActionsTest {
       }
     }
     assertThat(consulted).as("blocking categories whose uncertain scores ask the llm tier").isEmpty();
+    assertThat(served.llmFillsGaps()).as("the llm tier is asked to fill no core category's gap").isFalse();
     assertThat(served.emergingDefault().blocks(served.blockOnAlert())).isFalse();
     assertThat(served.emergingRules().values()).noneMatch(rule -> rule.blocks(served.blockOnAlert()));
     String gate = java.nio.file.Files.readString(MODELS.getParent().resolve("release-gate.yaml"));
