@@ -336,7 +336,7 @@ class TierLossChaosTest {
     line(text, "first degraded verdict (answer received)", firstDegraded.map(Call::endNanos).orElse(killed) - killed);
     line(text, "breaker open (seen on /metrics, 50 ms polling)", breakerOpen - killed);
     line(text, "restart started (" + restartedBy + ")", restarted - killed);
-    line(text, "restarted url-service SERVING (grpc.health)", serving - killed);
+    line(text, "restarted url-service SERVING (grpc.health, polled once the restart call returned)", serving - killed);
     line(text, "breaker closed (seen on /metrics)", breakerClosed - killed);
     line(text, "first non-degraded verdict (answer received)", firstHealthy.endNanos() - killed);
     text.append(String.format(Locale.ROOT,
