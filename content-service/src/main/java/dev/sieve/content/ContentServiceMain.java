@@ -122,12 +122,13 @@ public final class ContentServiceMain {
     telemetry.registerModelInfo(ContentTierScorer.TIER, tier.scorer().modelInfo());
     server.markServing();
     log.info(
-        "content-service ready on port {} (model {}, batching max {} / {} ms, queue {})",
+        "content-service ready on port {} (model {}, batching max {} / {} ms, queue {}, deadline admission {})",
         server.port(),
         tier.scorer().modelInfo().getVersion(),
         batcher.maxBatchSize(),
         batcher.maxQueueDelay().toMillis(),
-        batcher.queueCapacity());
+        batcher.queueCapacity(),
+        batcher.deadlineAdmission());
     return new Running(server, tier, telemetry);
   }
 
@@ -152,6 +153,20 @@ public final class ContentServiceMain {
         .register(registry);
     FunctionCounter.builder("sieve.content.expired", stats, s -> s.expired())
         .description("Requests dropped because their deadline expired before compute")
+        .register(registry);
+    FunctionCounter.builder("sieve.content.shed", stats, s -> s.shed())
+        .description("Requests refused at admission: remaining deadline shorter than the expected wait + "
+            + "service time (RESOURCE_EXHAUSTED)")
+        .register(registry);
+    FunctionCounter.builder("sieve.content.unfinishable", stats, s -> s.unfinishable())
+        .description("Requests dropped when their batch was formed: less time left than the batch's "
+            + "estimated time (DEADLINE_EXCEEDED, never encoded)")
+        .register(registry);
+    FunctionCounter.builder("sieve.content.late", stats, s -> s.late())
+        .description("Requests encoded but finished after their deadline (wasted work)")
+        .register(registry);
+    Gauge.builder("sieve.content.unit.seconds", batcher, b -> b.estimator().nanosPerUnit() / 1e9)
+        .description("Learned batch time per encoder chunk that admission uses")
         .register(registry);
     FunctionCounter.builder("sieve.content.batches", stats, s -> s.batches())
         .description("Batches run through the encoder")

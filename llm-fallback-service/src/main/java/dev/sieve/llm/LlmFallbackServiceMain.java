@@ -92,6 +92,10 @@ public final class LlmFallbackServiceMain {
             .build()
             .start();
     telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9094));
+    io.micrometer.core.instrument.FunctionCounter.builder("sieve.llm.shed", embedded, EmbeddingBackend::shed)
+        .description("Requests the embedded backend refused before any work: time budget shorter than a "
+            + "request currently takes (RESOURCE_EXHAUSTED) or already spent (DEADLINE_EXCEEDED)")
+        .register(telemetry.meterRegistry());
     telemetry.registerModelInfo("llm", backend.modelInfo(catalog.get()));
     CatalogWatcher watcherRef = watcher;
     if (watcher != null) {

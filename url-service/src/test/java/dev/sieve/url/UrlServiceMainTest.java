@@ -40,6 +40,14 @@ class UrlServiceMainTest {
       assertThat(response.getScoresList()).extracting(s -> s.getCategory()).containsExactly("adult", "dating");
       assertThat(response.getModel().getDatasetVersion()).isEqualTo("ds-fixture-table");
 
+      // Malformed wire input on the real tier: INVALID_ARGUMENT (not UNKNOWN); oversized stays RESOURCE_EXHAUSTED.
+      assertThat(rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a03ff2f2f")).getCode())
+          .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+      assertThat(rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a1068747470")).getCode())
+          .as("truncated").isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+      byte[] oversized = ScoreRequest.newBuilder().setUrl("http://x/").setText(com.google.protobuf.ByteString.copyFrom(new byte[70_000])).build().toByteArray();
+      assertThat(rawScoreStatus(channel, oversized).getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+
       var http = java.net.http.HttpClient.newHttpClient();
       String metrics = http.send(
           java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + running.metricsPort() + "/metrics")).build(),
@@ -52,5 +60,35 @@ class UrlServiceMainTest {
     assertThat(running.server().isTerminated()).isTrue();
     assertThat(home.resolve("snapshots")).isDirectoryContaining("glob:**/url-table-ds-fixture-table-*.bin");
     System.clearProperty("sieve.url.table.snapshot.dir");
+  }
+
+  /** Sends {@code message} as the Score request's bytes, as they are (a byte[] marshaller). */
+  private static io.grpc.Status rawScoreStatus(ManagedChannel channel, byte[] message) {
+    io.grpc.MethodDescriptor.Marshaller<byte[]> bytes =
+        new io.grpc.MethodDescriptor.Marshaller<>() {
+          @Override
+          public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+          }
+
+          @Override
+          public byte[] parse(java.io.InputStream stream) {
+            try {
+              return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+    try {
+      io.grpc.stub.ClientCalls.blockingUnaryCall(
+          channel,
+          ScorerGrpc.getScoreMethod().toBuilder(bytes, bytes).build(),
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+          message);
+      return io.grpc.Status.OK;
+    } catch (io.grpc.StatusRuntimeException e) {
+      return e.getStatus();
+    }
   }
 }

@@ -32,6 +32,10 @@ import picocli.CommandLine.Spec;
  * {@code ./sieve up}: runs the router and the built tiers as separate local processes on loopback,
  * waits until each reports SERVING on grpc.health.v1, and leaves them running in the background.
  *
+ * <p>Run again on a partly dead fleet it restarts what died (a crashed tier, the router) and keeps
+ * what runs, instead of asking for {@code ./sieve down} first: restarting one tier must not cost
+ * the others their warm models.
+ *
  * <p>Separate processes (not threads in this JVM) because that is how the fleet runs in production:
  * real gRPC hops, real deadlines, one log per service, and a tier can be killed to watch the router
  * degrade.
@@ -43,7 +47,9 @@ import picocli.CommandLine.Spec;
       "",
       "Each service runs as a background process; a tier whose module is not built is not started",
       "(the router reports it NOT_DEPLOYED). Logs: .sieve/logs/<service>.log; pids and ports:",
-      ".sieve/run/. Exit code 0 when everything is SERVING (or was already up), 1 otherwise."
+      ".sieve/run/. When part of the fleet is still running, only what died is started again, on",
+      "the ports it had (the running router's tier targets). Exit code 0 when everything is SERVING",
+      "(or was already up), 1 otherwise."
     },
     mixinStandardHelpOptions = true)
 public final class UpCommand implements Callable<Integer> {
@@ -157,10 +163,7 @@ public final class UpCommand implements Callable<Integer> {
         out.println("Run ./sieve down to stop it.");
         return 0;
       }
-      err.println("Sieve is partially up (some recorded services are running, others are not):");
-      StatusCommand.printTable(layout, files, err);
-      err.println("Run ./sieve down first, then ./sieve up.");
-      return 1;
+      return restartMissing(layout, files, state, requested, grpcPorts, out, err);
     }
     state.stale().forEach(r -> files.delete(r.service()));
 
@@ -191,11 +194,108 @@ public final class UpCommand implements Callable<Integer> {
     }
     toStart.add(router.get());
 
+    Map<FleetService, Integer> metricsPorts = new EnumMap<>(FleetService.class);
+    FleetService.all().forEach(service -> metricsPorts.put(service, metricsPort(service)));
+    return launch(layout, files, toStart, grpcPorts, metricsPorts, List.of(), tls, notDeployed, false, out, err);
+  }
+
+  /**
+   * A fleet where some recorded services still run and others died: starts what is missing, on the
+   * ports recorded for it (the running router's tier targets name them), keeping the running ones.
+   * When the router itself died it comes back pointed at the running tiers plus those started now;
+   * a tier the running router was started without is not added (the router would not know it).
+   */
+  private int restartMissing(
+      SieveLayout layout,
+      RunFiles files,
+      FleetState state,
+      Set<FleetService> requested,
+      Map<FleetService, Integer> optionPorts,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
+    boolean routerAlive = state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
+    boolean fleetTls = LocalTls.of(layout).enabled();
+    if (tls != fleetTls) {
+      err.println(
+          "sieve up: warning: the running fleet was started " + (fleetTls ? "with" : "without")
+              + " --tls; the services started now match it");
+    }
+    Map<FleetService, Integer> grpcPorts = new EnumMap<>(optionPorts);
+    Map<FleetService, Integer> metricsPorts = new EnumMap<>(FleetService.class);
+    FleetService.all().forEach(service -> metricsPorts.put(service, metricsPort(service)));
+    for (FleetState.Recorded r : state.recorded()) {
+      r.port().ifPresent(port -> grpcPorts.put(r.service(), port));
+      files.metricsPort(r.service()).ifPresent(port -> metricsPorts.put(r.service(), port));
+    }
+    List<FleetService> running = state.alive().stream().map(FleetState.Recorded::service).toList();
+
+    List<ServiceArtifact> toStart = new ArrayList<>();
+    Map<FleetService, String> notDeployed = new LinkedHashMap<>();
+    String[] why = new String[1];
+    for (FleetService tier : FleetService.tiers()) {
+      boolean recorded = state.get(tier).isPresent();
+      if (running.contains(tier)) {
+        continue;
+      }
+      if (!recorded && (routerAlive || (tiers != null && !requested.contains(tier)))) {
+        notDeployed.put(tier, routerAlive ? "not part of the running fleet" : "not requested (--tiers)");
+        continue;
+      }
+      Optional<ServiceArtifact> artifact = ServiceArtifact.locate(tier, layout.buildRoot(), why);
+      if (artifact.isPresent()) {
+        toStart.add(artifact.get());
+      } else if (recorded) {
+        err.println("sieve up: cannot restart " + tier.serviceName() + ": it is " + why[0] + ".");
+        return 1;
+      } else {
+        notDeployed.put(tier, why[0]);
+      }
+    }
+    if (!routerAlive) {
+      Optional<ServiceArtifact> router = ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
+      if (router.isEmpty()) {
+        err.println("sieve up: cannot restart the router: it is " + why[0] + ".");
+        return 1;
+      }
+      toStart.add(router.get());
+    }
+    state.stale().forEach(r -> files.delete(r.service()));
+    if (toStart.isEmpty()) {
+      out.println("Sieve is already up:");
+      StatusCommand.printTable(layout, files, out);
+      return 0;
+    }
+    out.println(
+        "Sieve is partially up: restarting "
+            + String.join(", ", toStart.stream().map(a -> a.service().serviceName()).toList())
+            + "; still running: "
+            + String.join(", ", running.stream().map(FleetService::serviceName).toList()));
+    return launch(layout, files, toStart, grpcPorts, metricsPorts, running, fleetTls, notDeployed, true, out, err);
+  }
+
+  /**
+   * Starts {@code toStart} (each on its port in {@code grpcPorts} / {@code metricsPorts}) next to the
+   * {@code running} services, and waits until they are SERVING.
+   */
+  private int launch(
+      SieveLayout layout,
+      RunFiles files,
+      List<ServiceArtifact> toStart,
+      Map<FleetService, Integer> grpcPorts,
+      Map<FleetService, Integer> metricsPorts,
+      List<FleetService> running,
+      boolean useTls,
+      Map<FleetService, String> notDeployed,
+      boolean restart,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     Map<Integer, String> claimed = new HashMap<>();
     for (ServiceArtifact artifact : toStart) {
       FleetService service = artifact.service();
       for (Map.Entry<String, Integer> port :
-          Map.of(service.serviceName() + " gRPC", grpcPorts.get(service), service.serviceName() + " metrics", metricsPort(service)).entrySet()) {
+          Map.of(service.serviceName() + " gRPC", grpcPorts.get(service), service.serviceName() + " metrics", metricsPorts.get(service)).entrySet()) {
         String other = claimed.put(port.getValue(), port.getKey());
         if (other != null) {
           err.printf("sieve up: %s and %s cannot both use port %d%n", other, port.getKey(), port.getValue());
@@ -214,18 +314,18 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     LocalTls localTls = LocalTls.of(layout);
-    if (tls) {
+    if (useTls) {
       boolean wildcard = bindHost.equals("0.0.0.0") || bindHost.equals("::");
       localTls.prepare(
           toStart.stream().map(a -> a.service().serviceName()).toList(),
           wildcard || Loopback.isLoopbackHost(bindHost) ? List.of() : List.of(bindHost));
-    } else {
+    } else if (!restart) {
       localTls.disable();
     }
     List<LaunchSpec> specs = new ArrayList<>();
     for (ServiceArtifact artifact : toStart) {
       Map<String, String> extra = new HashMap<>();
-      if (tls) {
+      if (useTls) {
         extra.putAll(localTls.serviceProperties(artifact.service().serviceName(), artifact.service() == FleetService.ROUTER));
       }
       if (artifact.service() == FleetService.ROUTER) {
@@ -234,11 +334,16 @@ public final class UpCommand implements Callable<Integer> {
             extra.put(tier.service().routerTargetProperty(), "127.0.0.1:" + grpcPorts.get(tier.service()));
           }
         }
+        for (FleetService tier : running) {
+          if (tier.isTier()) {
+            extra.put(tier.routerTargetProperty(), "127.0.0.1:" + grpcPorts.get(tier));
+          }
+        }
         if (policy != null) {
           extra.put("sieve.policy.file", policy.toAbsolutePath().normalize().toString());
         }
       }
-      specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPort(artifact.service()), extra));
+      specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPorts.get(artifact.service()), extra));
     }
 
     ProcessStarter starter =
@@ -248,7 +353,13 @@ public final class UpCommand implements Callable<Integer> {
             layout.logsDir(),
             bindHost,
             jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")));
-    return startAndWait(layout, files, starter, specs, notDeployed, out, err);
+    List<String> fleetTiers = new ArrayList<>();
+    for (FleetService service : FleetService.tiers()) {
+      if (running.contains(service) || toStart.stream().anyMatch(a -> a.service() == service)) {
+        fleetTiers.add(service.tier());
+      }
+    }
+    return startAndWait(layout, files, starter, specs, notDeployed, grpcPorts.get(FleetService.ROUTER), fleetTiers, useTls, restart, out, err);
   }
 
   private int startAndWait(
@@ -257,6 +368,10 @@ public final class UpCommand implements Callable<Integer> {
       ProcessStarter starter,
       List<LaunchSpec> specs,
       Map<FleetService, String> notDeployed,
+      int routerPort,
+      List<String> fleetTiers,
+      boolean useTls,
+      boolean restart,
       PrintWriter out,
       PrintWriter err) {
     long startNanos = System.nanoTime();
@@ -305,22 +420,16 @@ public final class UpCommand implements Callable<Integer> {
         return fail(started, files, err);
       }
       success = true;
-      started.stream()
-          .filter(s -> !s.spec().service().isTier())
-          .findFirst()
-          .ifPresent(
-              router ->
-                  RouterWarmup.run(
-                      router.spec().grpcPort(),
-                      started.stream()
-                          .filter(s -> s.spec().service().isTier())
-                          .map(s -> s.spec().service().tier())
-                          .toList(),
-                      Duration.ofSeconds(30),
-                      out));
+      // Also after restarting only a tier: the running router may be waiting out a reconnect
+      // backoff to it, and its warm-up calls make it reconnect now.
+      RouterWarmup.run(routerPort, fleetTiers, Duration.ofSeconds(30), out);
       out.printf("%nSieve is up (%.1f s)%s:%n", (System.nanoTime() - startNanos) / 1e9,
-          tls ? ", TLS with the local CA " + display(LocalTls.of(layout).caFile()) + " (router <-> tiers: mTLS)" : "");
-      printEndpoints(starter, started, notDeployed, out);
+          useTls ? ", TLS with the local CA " + display(LocalTls.of(layout).caFile()) + " (router <-> tiers: mTLS)" : "");
+      if (restart) {
+        StatusCommand.printTable(layout, files, out);
+      } else {
+        printEndpoints(starter, started, notDeployed, out);
+      }
       out.println();
       out.println("Try: ./sieve classify https://www.example.com/   ./sieve status   ./sieve down");
       out.flush();

@@ -202,4 +202,56 @@ class FleetCommandsTest {
     assertThat(ProcessHandle.current().isAlive()).isTrue();
     assertThat(runFiles.pidFile(FleetService.ROUTER)).doesNotExist();
   }
+
+  private static void kill(long pid) throws Exception {
+    ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+    handle.destroyForcibly();
+    handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  @Test
+  void upRestartsADeadTierOnItsPortAndLeavesTheRunningRouterAlone() throws Exception {
+    assertThat(up().exitCode()).isZero();
+    long routerPid = runFiles.pid(FleetService.ROUTER).orElseThrow();
+    long urlPid = runFiles.pid(FleetService.URL).orElseThrow();
+    int urlPort = runFiles.port(FleetService.URL).orElseThrow();
+    int urlMetricsPort = runFiles.metricsPort(FleetService.URL).orElseThrow();
+    kill(urlPid);
+
+    CliRun again = up(); // fresh --*-port options: the recorded ports must win
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out())
+        .contains("Sieve is partially up: restarting url-service; still running: router")
+        .containsPattern("url-service\\s+SERVING after")
+        .contains("Sieve is up");
+    long newUrlPid = runFiles.pid(FleetService.URL).orElseThrow();
+    assertThat(newUrlPid).isNotEqualTo(urlPid);
+    assertThat(ProcessHandle.of(newUrlPid).filter(ProcessHandle::isAlive)).isPresent();
+    assertThat(runFiles.port(FleetService.URL)).hasValue(urlPort);
+    assertThat(runFiles.metricsPort(FleetService.URL)).hasValue(urlMetricsPort);
+    assertThat(runFiles.pid(FleetService.ROUTER)).contains(routerPid);
+    assertThat(ProcessHandle.of(routerPid).filter(ProcessHandle::isAlive)).isPresent();
+    assertThat(CliRun.of("status").exitCode()).isZero();
+  }
+
+  @Test
+  void upRestartsADeadRouterPointedAtTheTierThatStillRuns() throws Exception {
+    assertThat(up().exitCode()).isZero();
+    long routerPid = runFiles.pid(FleetService.ROUTER).orElseThrow();
+    long urlPid = runFiles.pid(FleetService.URL).orElseThrow();
+    int urlPort = runFiles.port(FleetService.URL).orElseThrow();
+    int routerPort = runFiles.port(FleetService.ROUTER).orElseThrow();
+    kill(routerPid);
+
+    CliRun again = up();
+
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("restarting router; still running: url-service");
+    assertThat(runFiles.pid(FleetService.URL)).contains(urlPid);
+    assertThat(runFiles.port(FleetService.ROUTER)).hasValue(routerPort);
+    assertThat(Files.readString(home.resolve(".sieve/logs/router.log")))
+        .as("the new router's tier target is the running url-service")
+        .contains("url=127.0.0.1:" + urlPort + " content=null llm=null");
+  }
 }

@@ -253,7 +253,7 @@ public final class ContentBench implements Callable<Integer> {
     }
   }
 
-  private static List<String> synthetic() {
+  static List<String> synthetic() {
     String[] words = ("school library students read write science history music art game sport team news "
         + "weather city market store price online video music friend family home garden travel food recipe "
         + "health doctor learn class teacher lesson book page chapter story world people time year day").split(" ");
@@ -296,7 +296,7 @@ public final class ContentBench implements Callable<Integer> {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
-  private static String machine() {
+  static String machine() {
     String cpu = "unknown CPU";
     try {
       cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()

@@ -20,8 +20,9 @@ import java.util.List;
  * @param anchors distinct link anchor texts, joined
  * @param imageAlt distinct image alt texts, joined
  * @param language language hint: "en" or "und" (see {@link LanguageHint})
- * @param truncationReasons why the page was cut, empty when nothing was ("parse_budget",
- *     "max_text_chars")
+ * @param truncationReasons why the page was cut or simplified, empty when nothing was: "max_tags",
+ *     "max_entities", "max_depth", "max_attributes" ({@link MarkupLimits}), "max_elements",
+ *     "parse_budget", "max_text_chars"
  */
 public record ExtractedPage(
     String inputKind,

@@ -18,9 +18,17 @@ import java.time.Duration;
  * @param wordsPerChunk words per encoder chunk: the MiniLM tokenizer truncates at 128 word pieces, so
  *     a chunk must stay under ~100 words or its tail is silently ignored
  * @param maxChunks chunks encoded per page (the dominant cost of the tier)
+ * @param markup bounds on the page's markup structure (tags, depth, attributes, entities), applied
+ *     before parsing so that no page within the body limit costs more than a bounded parse
  */
 public record ExtractionLimits(
-    int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks) {
+    int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks,
+    MarkupLimits markup) {
+
+  /** With the default markup limits. */
+  public ExtractionLimits(int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks) {
+    this(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, MarkupLimits.defaults());
+  }
 
   /** 2 MiB: the router's default body limit, so the tier accepts whatever the router forwards. */
   public static final int DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -43,6 +51,9 @@ public record ExtractionLimits(
     if (parseBudget == null || parseBudget.isNegative() || parseBudget.isZero()) {
       throw new IllegalArgumentException("parse budget must be positive");
     }
+    if (markup == null) {
+      throw new IllegalArgumentException("markup limits are required");
+    }
   }
 
   public static ExtractionLimits defaults() {
@@ -56,8 +67,9 @@ public record ExtractionLimits(
 
   /**
    * Limits from settings: SIEVE_MAX_BODY_BYTES, SIEVE_CONTENT_MAX_TEXT_CHARS,
-   * SIEVE_CONTENT_PARSE_BUDGET_MS, SIEVE_CONTENT_MAX_CHUNKS. The chunk size is not configurable at
-   * serving time: it is part of the trained model's configuration.
+   * SIEVE_CONTENT_PARSE_BUDGET_MS, SIEVE_CONTENT_MAX_CHUNKS and the markup limits ({@link
+   * MarkupLimits#fromSettings()}). The chunk size is not configurable at serving time: it is part of
+   * the trained model's configuration.
    */
   public static ExtractionLimits fromSettings(int wordsPerChunk) {
     return new ExtractionLimits(
@@ -66,22 +78,27 @@ public record ExtractionLimits(
         Duration.ofMillis(
             Settings.getLong("SIEVE_CONTENT_PARSE_BUDGET_MS", DEFAULT_PARSE_BUDGET.toMillis())),
         wordsPerChunk,
-        Settings.getInt("SIEVE_CONTENT_MAX_CHUNKS", DEFAULT_MAX_CHUNKS));
+        Settings.getInt("SIEVE_CONTENT_MAX_CHUNKS", DEFAULT_MAX_CHUNKS),
+        MarkupLimits.fromSettings());
   }
 
   public ExtractionLimits withWordsPerChunk(int words) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, words, maxChunks);
+    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, words, maxChunks, markup);
   }
 
   public ExtractionLimits withMaxChunks(int chunks) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, chunks);
+    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, chunks, markup);
   }
 
   public ExtractionLimits withParseBudget(Duration budget) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, budget, wordsPerChunk, maxChunks);
+    return new ExtractionLimits(maxBodyBytes, maxTextChars, budget, wordsPerChunk, maxChunks, markup);
   }
 
   public ExtractionLimits withMaxBodyBytes(int bytes) {
-    return new ExtractionLimits(bytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks);
+    return new ExtractionLimits(bytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, markup);
+  }
+
+  public ExtractionLimits withMarkup(MarkupLimits limits) {
+    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, limits);
   }
 }

@@ -19,11 +19,16 @@ import org.jsoup.select.Elements;
  * #extractText(String)}) and when serving, so there is no training/serving skew in what "the text of
  * a page" means.
  *
- * <p>Parsing uses jsoup's {@link StreamParser}, which builds the document incrementally: between
- * completed elements the parse time budget is checked, and when it is spent the parse stops and what
- * was read so far is scored (the page is marked truncated). jsoup copes with malformed and deeply
- * nested markup the way browsers do (HTML5 tree construction), and every traversal here is
- * iterative, so a 10,000-deep tree cannot overflow the stack.
+ * <p>Work is bounded in two steps. Before parsing, {@link MarkupGuard} applies the {@link
+ * MarkupLimits} in one linear pass (too many tags or character references: the page is cut; too
+ * deep: deeper tags are flattened; too many attributes on a tag: the rest are dropped), so the tree
+ * jsoup builds is bounded whatever the page. Parsing then uses jsoup's {@link StreamParser}, which
+ * builds the document incrementally: completed elements are counted against {@link
+ * MarkupLimits#maxElements()} and, every few elements, the parse time budget is checked; when either
+ * is spent the parse stops and what was read so far is scored. Every limit that was hit is named in
+ * the page's truncation reasons (and so in the response's {@code normalized_input}). jsoup copes with
+ * malformed markup the way browsers do (HTML5 tree construction), and every traversal here is
+ * iterative, so a deep tree cannot overflow the stack.
  *
  * <p>Boilerplate removed from the body text: script, style, noscript, template, nav, footer, svg,
  * iframe, object, embed, form controls' option lists, and elements marked {@code hidden} or {@code
@@ -45,9 +50,11 @@ public final class PageExtractor {
   private static final int MAX_ALTS = 200;
 
   private final ExtractionLimits limits;
+  private final MarkupGuard guard;
 
   public PageExtractor(ExtractionLimits limits) {
     this.limits = limits;
+    this.guard = new MarkupGuard(limits.markup());
   }
 
   public ExtractionLimits limits() {
@@ -69,7 +76,9 @@ public final class PageExtractor {
   /** Parses and extracts an HTML page. Never throws on malformed markup. */
   public ExtractedPage extractHtml(String html) {
     List<String> reasons = new ArrayList<>();
-    Document document = parseWithinBudget(html, reasons);
+    MarkupGuard.Result guarded = guard.apply(html);
+    reasons.addAll(guarded.reasons());
+    Document document = parseWithinBudget(guarded.html(), reasons);
 
     String title = TextNormalizer.normalize(document.title());
     String description = metaContent(document, "meta[name=description], meta[property=og:description]");
@@ -111,7 +120,12 @@ public final class PageExtractor {
       int completed = 0;
       while (elements.hasNext()) {
         elements.next();
-        if (++completed % BUDGET_CHECK_INTERVAL == 0 && System.nanoTime() > deadline) {
+        if (++completed > limits.markup().maxElements()) {
+          parser.stop();
+          reasons.add("max_elements");
+          break;
+        }
+        if (completed % BUDGET_CHECK_INTERVAL == 0 && System.nanoTime() > deadline) {
           parser.stop();
           reasons.add("parse_budget");
           break;

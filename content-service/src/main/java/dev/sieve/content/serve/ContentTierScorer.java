@@ -44,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Size: a body over {@link dev.sieve.content.extract.ExtractionLimits#maxBodyBytes()} is
  *       RESOURCE_EXHAUSTED before any decoding or parsing (the gRPC server's inbound message limit
  *       is set just above it, so a 50 MB body is refused by gRPC before it is even read whole).
+ *   <li>Admission: when the call's deadline cannot cover the work already queued for the encoder
+ *       (plus the smallest page), RESOURCE_EXHAUSTED at once, before any parsing.
  *   <li>Binary or non-text content (NUL bytes, or a PDF/ZIP/image/gzip signature):
  *       INVALID_ARGUMENT.
  *   <li>Invalid UTF-8: INVALID_ARGUMENT naming the byte offset (core {@link Utf8#decode}).
@@ -51,9 +53,10 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>Extraction (jsoup, bounded by the parse time budget and text limit) and chunking run on the
  *       caller's thread. A page with no extractable text gets an OK response with no scores: "no
  *       opinion", which the router treats differently from a low score.
- *   <li>Chunks go to the {@link DynamicBatcher} with the call's deadline: queue full is
- *       RESOURCE_EXHAUSTED; a deadline that expires while queued is DEADLINE_EXCEEDED and the
- *       request is dropped before compute.
+ *   <li>Chunks go to the {@link DynamicBatcher} with the call's deadline: queue full, or a deadline
+ *       too short for the expected queue wait plus service time (deadline admission), is
+ *       RESOURCE_EXHAUSTED at once; a deadline that expires while queued (or turns out shorter than
+ *       the batch it would join) is DEADLINE_EXCEEDED and the request is dropped before compute.
  * </ol>
  *
  * <p>Non-English text is scored like any other (the language hint, "en" or "und", is reported in
@@ -118,7 +121,8 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     this.model = model;
     this.extractor = extractor;
     this.chunker = new TextChunker(extractor.limits());
-    this.batcher = new DynamicBatcher<>(TIER, batcherConfig, this::computeBatch);
+    // One unit of batcher work = one encoder chunk: the encoder dominates the tier's cost.
+    this.batcher = new DynamicBatcher<>(TIER, batcherConfig, this::computeBatch, List::size);
     this.modelInfo =
         ModelInfo.newBuilder()
             .setName(config.name())
@@ -191,6 +195,13 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
       throw ScoringException.resourceExhausted(
           field + " is " + body.size() + " bytes; the content tier accepts at most "
               + extractor.limits().maxBodyBytes());
+    }
+    Deadline deadline = Context.current().getDeadline();
+    try {
+      // Shed before parsing: under overload a request that cannot finish costs no extraction either.
+      batcher.checkAdmission(1, deadline);
+    } catch (DynamicBatcher.QueueFullException e) {
+      throw ScoringException.resourceExhausted(e.getMessage());
     }
     String binaryKind = ContentSniffer.binaryKind(body);
     if (binaryKind != null) {

@@ -100,6 +100,8 @@ public final class ContentTrainer {
    *     per source)
    * @param heldOutScoresSource when set, only train without this source and write its records'
    *     out-of-source scores to {@code heldOutScoresFile} (label review), then stop
+   * @param losoOnly when set, train nothing: add leave-one-source-out ({@code loso.json}) to this
+   *     existing version, trained on the same dataset (LOSO is the slow part of a release)
    */
   public record Options(
       DatasetVersion dataset,
@@ -114,7 +116,17 @@ public final class ContentTrainer {
       boolean baselines,
       boolean leaveOneSourceOut,
       String heldOutScoresSource,
-      Path heldOutScoresFile) {}
+      Path heldOutScoresFile,
+      Path losoOnly) {
+
+    /** Options that train a new version. */
+    public Options(DatasetVersion dataset, Path modelRoot, Path cacheDir, Path phraseLists, HeadTrainer.Params params,
+        int maxTrainNegativesPerSource, boolean release, String codeCommit, Minimums minimums, boolean baselines,
+        boolean leaveOneSourceOut, String heldOutScoresSource, Path heldOutScoresFile) {
+      this(dataset, modelRoot, cacheDir, phraseLists, params, maxTrainNegativesPerSource, release, codeCommit,
+          minimums, baselines, leaveOneSourceOut, heldOutScoresSource, heldOutScoresFile, null);
+    }
+  }
 
   private final Options options;
   private final ChunkEncoder encoder;
@@ -139,6 +151,9 @@ public final class ContentTrainer {
 
     if (options.heldOutScoresSource() != null) {
       return writeHeldOutScores(usable);
+    }
+    if (options.losoOnly() != null) {
+      return leaveOneSourceOutOnly(usable, options.losoOnly());
     }
     CorpusEmbedder embedder;
     List<float[][]> chunkVectors;
@@ -305,6 +320,36 @@ public final class ContentTrainer {
     return versionDir;
   }
 
+  /** Adds loso.json to an existing version trained on this dataset, with its own outputs. */
+  private Path leaveOneSourceOutOnly(List<TextExample> usable, Path versionDir) throws IOException {
+    HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
+    if (!options.dataset().id().equals(config.datasetVersion())) {
+      throw new IllegalArgumentException(versionDir + " was trained on " + config.datasetVersion()
+          + ", not on " + options.dataset().id() + ": its leave-one-source-out must use its own dataset (--dataset)");
+    }
+    List<float[][]> vectors;
+    CorpusEmbedder embedder;
+    try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
+      embedder = new CorpusEmbedder(extractor, encoder, cache);
+      vectors = embedder.embed(usable);
+    }
+    List<TextExample> examples = new ArrayList<>();
+    List<float[][]> kept = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < usable.size(); i++) {
+      if (vectors.get(i).length > 0) {
+        examples.add(usable.get(i));
+        kept.add(vectors.get(i));
+        texts.add(String.join(" ", embedder.chunks(usable.get(i).text()).stream()
+            .map(dev.sieve.content.extract.Chunk::text).toList()));
+      }
+    }
+    List<String> outputs = config.categories().stream().map(CategoryConfig::category).toList();
+    leaveOneSourceOut(examples, kept, texts, outputs, PagePooling.scale(encoder.dimension()), versionDir,
+        options.dataset().id());
+    return versionDir;
+  }
+
   /** Out-of-source scores of one source for the review queue (see {@link SourceHoldout#writeHeldOutScores}). */
   private Path writeHeldOutScores(List<TextExample> usable) throws IOException {
     List<float[][]> vectors;
@@ -348,7 +393,7 @@ public final class ContentTrainer {
       List<String> outputs, float scale, Path versionDir, String datasetId) throws IOException {
     float[][] features = pooled(vectors, scale);
     EvaluationPolicy policy = EvaluationPolicy.resolve(
-        null, versionDir.getParent().getParent().getParent());
+        null, options.modelRoot().toAbsolutePath().getParent().getParent());
     HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
     double[][] headLogits;
     try (ContentHead head = ContentHead.load(versionDir, config.architecture(), Device.cpu())) {

@@ -51,8 +51,11 @@ final class NgramFusion {
         Evaluation.Column column = Evaluation.column(dev, outputs.get(k), fused);
         double ap = Metrics.averagePrecision(column.scores(), column.labels());
         double recall = recallUnderTheStandard(outputs.get(k), devExamples, fused, policy);
-        byWeight.put(String.valueOf(w), Map.of("auprc", Evaluation.round(ap), "recall_at_standard_threshold",
-            Evaluation.round(recall)));
+        // A fold without the source of a category's only dev positives has no AP (NaN -> null).
+        Map<String, Object> measured = new LinkedHashMap<>();
+        measured.put("auprc", Evaluation.round(ap));
+        measured.put("recall_at_standard_threshold", Evaluation.round(recall));
+        byWeight.put(String.valueOf(w), measured);
         // What the gate measures first (recall at the threshold the standard's ceilings allow, on
         // every ordinary source), then ranking quality.
         if (recall > best[0] + 1e-9 || (Math.abs(recall - best[0]) <= 1e-9 && ap > best[1] + 1e-9)) {

@@ -84,6 +84,10 @@ public final class TrainContentCommand implements SieveCommand {
           + " ./sieve data review-queue), e.g. safety/i2p=/tmp/i2p-oof.jsonl.")
   String heldOutScores;
 
+  @Option(names = "--loso-only", paramLabel = "VERSION_DIR",
+      description = "Train nothing: add leave-one-source-out (loso.json) to an existing version trained on the same dataset.")
+  Path losoOnly;
+
   @Option(names = "--no-release", description = "Do not point RELEASED at the new version.")
   boolean noRelease;
 
@@ -112,7 +116,8 @@ public final class TrainContentCommand implements SieveCommand {
           version, modelRoot, cacheDir, phraseLists, params, maxTrainNegatives, !noRelease, codeCommit(home),
           ContentTrainer.Minimums.defaults(), !noBaselines, loso,
           heldOutScores == null ? null : heldOutScores.substring(0, heldOutScores.indexOf('=')),
-          heldOutScores == null ? null : Path.of(heldOutScores.substring(heldOutScores.indexOf('=') + 1)));
+          heldOutScores == null ? null : Path.of(heldOutScores.substring(heldOutScores.indexOf('=') + 1)),
+          losoOnly);
       Path dir = new ContentTrainer(options, encoderInstance).run();
       System.out.println(dir);
     }

@@ -23,6 +23,8 @@ import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScorerGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -154,6 +156,61 @@ class ContentTierOverloadTest {
         channel.shutdownNow();
         server.shutdownGracefully(Duration.ofSeconds(2));
       }
+    }
+  }
+
+  @Test
+  void aDeadlineThatCannotCoverTheQueuedWorkIsShedBeforeParsing(@TempDir Path dir) throws Exception {
+    BlockingEncoder encoder = new BlockingEncoder();
+    ExecutorService callers = Executors.newFixedThreadPool(1);
+    try (ContentModel model = randomModel(dir, encoder);
+        ContentTierScorer scorer = new ContentTierScorer(
+            model, new PageExtractor(ExtractionLimits.defaults()), new BatcherConfig(4, Duration.ZERO, 16, 1))) {
+      ScoreRequest request = ScoreRequest.newBuilder().setHtml(ByteString.copyFromUtf8("<p>some words</p>")).build();
+      // One page is being encoded (held in the encoder), and the model is believed to need 10 s per
+      // chunk: a call allowing 1 s cannot finish behind it.
+      Future<?> computing = callers.submit(() -> scorer.score(request));
+      assertThat(encoder.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      scorer.batcher().estimator().observe(1, TimeUnit.SECONDS.toNanos(10));
+      Context.CancellableContext call =
+          Context.current().withDeadline(Deadline.after(1, TimeUnit.SECONDS), Executors.newSingleThreadScheduledExecutor());
+      ScoringException shed;
+      try {
+        shed = org.junit.jupiter.api.Assertions.assertThrows(
+            ScoringException.class, () -> call.call(() -> scorer.score(request)));
+      } finally {
+        call.cancel(null);
+      }
+      assertThat(shed.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(shed.getMessage()).contains("shed at admission").contains("1 queued/in-flight units");
+      assertThat(scorer.batcher().stats().shed()).isEqualTo(1);
+      assertThat(scorer.batcher().stats().submitted()).isEqualTo(1);
+      encoder.release.countDown();
+      computing.get(30, TimeUnit.SECONDS);
+      // Without a deadline nothing is shed: the call is scored.
+      assertThat(scorer.score(request).getScoresCount()).isEqualTo(1);
+      assertThat(scorer.timings().pages()).isEqualTo(2);
+    } finally {
+      encoder.release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPoisonPageIsScoredOnWhatFitsAndTheResponseSaysWhichLimitsWereHit(@TempDir Path dir) throws Exception {
+    BlockingEncoder encoder = new BlockingEncoder();
+    encoder.release.countDown();
+    try (ContentModel model = randomModel(dir, encoder);
+        ContentTierScorer scorer = new ContentTierScorer(
+            model, new PageExtractor(ExtractionLimits.defaults()), BatcherConfig.unbatched(4))) {
+      ScoreRequest request = ScoreRequest.newBuilder()
+          .setHtml(ByteString.copyFromUtf8(dev.sieve.content.extract.PoisonPages.nestedDivs(100_000)))
+          .build();
+      var response = scorer.score(request);
+      assertThat(response.getScoresCount()).isEqualTo(1);
+      assertThat(response.getNormalizedInput()).contains("chunks=1").contains("truncated=")
+          .contains("max_depth").contains("max_tags");
+      assertThat(scorer.timings().chunks()).isEqualTo(1);
     }
   }
 }

@@ -155,4 +155,25 @@ class NgramFusionTest {
     assertThat(alone.weights()[0]).isZero();
     assertThat(alone.report()).containsKeys("train_seconds", "non_zero_weights");
   }
+
+  /**
+   * Leave-one-source-out: a fold without the source of a category's only dev positives has no dev
+   * AP; the fit keeps the head alone and reports the AP as unmeasured instead of failing (it threw a
+   * NullPointerException from Map.of).
+   */
+  @Test
+  void aCategoryWithoutDevPositivesKeepsTheHeadAndReportsNoAp() {
+    List<TextExample> train = split("train", 120, 0);
+    List<TextExample> dev = split("dev", 40, 3).stream()
+        .map(e -> new TextExample(e.id(), e.text(), e.kind(), e.source(), e.split(), Set.of(), Set.of("*"), List.of(), ""))
+        .toList();
+    LabelMatrix trainY = LabelMatrix.of(train, OUTPUTS, new double[] {1});
+    NgramFusion.Fitted fitted = NgramFusion.fit(texts(train), trainY, dev, texts(dev), constantLogits(40, 0.0), OUTPUTS,
+        POLICY);
+    assertThat(fitted.weights()[0]).isZero();
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> byWeight = (Map<String, Map<String, Object>>)
+        ((Map<String, Object>) fitted.report().get("gambling")).get("dev_by_weight");
+    assertThat(byWeight.get("0.0")).containsEntry("auprc", null).containsEntry("recall_at_standard_threshold", 0.0);
+  }
 }

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * loaded and warmed, and a graceful shutdown that flips health to NOT_SERVING first (so load
  * balancers stop sending), drains in-flight calls for a bounded time, then stops.
  *
+ * <p>Every service, health and reflection (v1 and v1alpha) included, is wrapped by the {@link
+ * MalformedRequestGuard}: a request message that does not parse is INVALID_ARGUMENT, and such
+ * refusals, like the transport's own for oversized messages, are logged as one summary line per
+ * interval by the {@link RejectedRequestLog}.
+ *
  * <p>Transport security comes from {@link Builder#secure(ServerSecurity)}: TLS/mTLS credentials,
  * the caller-authorization interceptors (innermost, after telemetry, so refused calls are still
  * counted), and an optional plaintext port serving only health for probes that cannot speak TLS.
@@ -65,12 +70,19 @@ public final class GrpcServerLauncher {
     // ServerInterceptors.intercept runs the last list element first: security goes innermost.
     List<ServerInterceptor> interceptors = new ArrayList<>(security.interceptors());
     interceptors.addAll(builder.interceptors);
+    // The guard wraps each service innermost: a request that does not parse is INVALID_ARGUMENT
+    // (not UNKNOWN), and the interceptors above still see and count the refusal.
+    MalformedRequestGuard guard = new MalformedRequestGuard(RejectedRequestLog.shared());
+    TransportRejectionFilter.install(RejectedRequestLog.shared());
     for (ServerServiceDefinition definition : builder.services) {
       serviceNames.add(definition.getServiceDescriptor().getName());
-      nsb.addService(ServerInterceptors.intercept(definition, interceptors));
+      nsb.addService(ServerInterceptors.intercept(guard.guard(definition), interceptors));
     }
-    nsb.addService(health.getHealthService());
-    nsb.addService(ProtoReflectionServiceV1.newInstance());
+    nsb.addService(guard.guard(health.getHealthService().bindService()));
+    // Reflection v1 and v1alpha: grpcurl and current tools ask v1 first; older clients (and tools
+    // built on them) know only v1alpha and would otherwise see no services at all.
+    nsb.addService(guard.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+    nsb.addService(guard.guard(v1alphaReflection()));
     this.server = nsb.build();
     this.healthOnly =
         security.healthPort() < 0
@@ -79,6 +91,11 @@ public final class GrpcServerLauncher {
                     new InetSocketAddress(builder.host, security.healthPort()), InsecureServerCredentials.create())
                 .addService(health.getHealthService())
                 .build();
+  }
+
+  @SuppressWarnings("deprecation") // v1alpha is deprecated upstream, yet older clients speak only it
+  private static ServerServiceDefinition v1alphaReflection() {
+    return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
   }
 
   public static Builder builder(String name) {

@@ -25,8 +25,12 @@ import java.util.regex.Pattern;
  *   <li>Over {@value #MAX_URL_BYTES} UTF-8 bytes: TOO_LONG. ASCII control characters: rejected.
  *   <li>Userinfo is dropped and flagged ({@code http://school.edu@evil.example/} is evil.example).
  *   <li>Backslashes count as slashes; the fragment is dropped; default ports are dropped.
- *   <li>Host: percent-decoded, lower-cased, trailing dots stripped, IDN to punycode; IPv4 in
- *       integer or dotted form and bracketed IPv6 become canonical IP literals.
+ *   <li>Host: percent-decoded, lower-cased, trailing dots stripped, IDN to punycode; bracketed
+ *       IPv6 becomes its canonical literal. A host whose last label is a number is an IPv4
+ *       address in any form a browser accepts ({@code 2130706433}, {@code 127.1}, {@code 0x7f.1},
+ *       {@code 0177.0.0.1}) and becomes the dotted quad {@code 127.0.0.1}, or is rejected
+ *       (MALFORMED_HOST) when it is not a valid address ({@code 1.2.3.256}, {@code foo.123}),
+ *       as browsers reject it; see {@link Ipv4Host}.
  *   <li>Path and query: percent-encodings of unreserved characters are decoded, other escapes
  *       upper-cased, and raw non-ASCII or unsafe characters percent-encoded as UTF-8; dot segments
  *       are resolved in the path.
@@ -45,7 +49,6 @@ public final class UrlNormalizer {
           Pattern.DOTALL);
   private static final Set<String> WEB_SCHEMES = Set.of("http", "https", "ws", "wss", "ftp");
   private static final Pattern HOST_CHARS = Pattern.compile("[a-z0-9_\\-.]+");
-  private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]{1,10}");
 
   private static final UrlNormalizer INSTANCE = new UrlNormalizer();
 
@@ -217,15 +220,7 @@ public final class UrlNormalizer {
     if (host.isEmpty()) {
       throw new UrlRejectedException(UrlRejectedException.Reason.EMPTY_HOST, "URL has no host");
     }
-    if (ALL_DIGITS.matcher(host).matches()) {
-      long value = Long.parseLong(host);
-      if (value > 0xFFFFFFFFL) {
-        throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "integer host out of IPv4 range");
-      }
-      String ip = ((value >> 24) & 0xff) + "." + ((value >> 16) & 0xff) + "." + ((value >> 8) & 0xff) + "." + (value & 0xff);
-      return new HostInfo(ip, ip, ip, ip, "", true);
-    }
-    if (InetAddresses.isInetAddress(host)) {
+    if (InetAddresses.isInetAddress(host) && host.contains(":")) {
       InetAddress address = InetAddresses.forString(host);
       String ip = InetAddresses.toAddrString(address);
       return new HostInfo(ip, ip, ip, ip, "", true);
@@ -236,6 +231,20 @@ public final class UrlNormalizer {
     } catch (IllegalArgumentException e) {
       throw new UrlRejectedException(
           UrlRejectedException.Reason.MALFORMED_HOST, "host is not a valid internationalized name");
+    }
+    while (ascii.endsWith(".")) {
+      ascii = ascii.substring(0, ascii.length() - 1); // a full-width trailing dot, mapped by IDNA
+    }
+    // After IDNA, as browsers do: full-width digits and dots have become ASCII by now.
+    if (Ipv4Host.endsInANumber(ascii)) {
+      String ip =
+          Ipv4Host.parse(ascii)
+              .orElseThrow(
+                  () ->
+                      new UrlRejectedException(
+                          UrlRejectedException.Reason.MALFORMED_HOST,
+                          "host ends in a number but is not an IPv4 address"));
+      return new HostInfo(ip, ip, ip, ip, "", true);
     }
     if (ascii.isEmpty() || ascii.length() > 253 || !HOST_CHARS.matcher(ascii).matches()) {
       throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "host has invalid characters");

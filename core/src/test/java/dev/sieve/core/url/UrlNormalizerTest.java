@@ -128,4 +128,61 @@ class UrlNormalizerTest {
   void bareHostsFromListsNormalizeLikeRequests() throws Exception {
     assertThat(normalizer.normalizeHost("WWW.PokerStars.com.", "http").host()).isEqualTo("www.pokerstars.com");
   }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    // Every form a browser (WHATWG URL host parser) resolves to 127.0.0.1.
+    "http://2130706433/, 127.0.0.1",
+    "http://0x7f.1/, 127.0.0.1",
+    "http://127.1/, 127.0.0.1",
+    "http://0177.0.0.1/, 127.0.0.1",
+    "http://0x7F000001/, 127.0.0.1",
+    "http://0x7f.0.0.0x1/, 127.0.0.1",
+    "http://017700000001/, 127.0.0.1",
+    "http://127.0.1/, 127.0.0.1",
+    "http://127.0.0.1./, 127.0.0.1",
+    "http://0x7f.1:8080/x, 127.0.0.1",
+    "http://%30x7f.1/, 127.0.0.1",
+    "http://\uff11\uff12\uff17\uff0e0.0.1/, 127.0.0.1", // full-width digits and dot
+    // Other addresses, and the parts that only look odd.
+    "http://10.1/, 10.0.0.1",
+    "http://192.168.257/, 192.168.1.1",
+    "http://0/, 0.0.0.0",
+    "http://0x/, 0.0.0.0",
+    "http://4294967295/, 255.255.255.255",
+  })
+  void ipv4InShorthandHexAndOctalFormsIsTheDottedQuad(String raw, String host) throws Exception {
+    NormalizedUrl url = n(raw);
+    assertThat(url.host()).isEqualTo(host);
+    assertThat(url.ipLiteral()).isTrue();
+    assertThat(url.registeredDomain()).isEqualTo(host);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "http://4294967296/",
+    "http://1.2.3.256/",
+    "http://256.1.1.1/",
+    "http://1.2.3.4.5/",
+    "http://0x100.1/",
+    "http://09.1.1.1/",
+    "http://foo.123/",
+    "http://example.0x7f/",
+    "http://08.1.1.1/",
+    "http://99999999999999999999999/",
+  })
+  void aHostEndingInANumberThatIsNoAddressIsRejectedAsBrowsersDo(String raw) {
+    assertThatThrownBy(() -> n(raw))
+        .isInstanceOf(UrlRejectedException.class)
+        .extracting(e -> ((UrlRejectedException) e).reason())
+        .isEqualTo(UrlRejectedException.Reason.MALFORMED_HOST);
+  }
+
+  @Test
+  void namesThatMerelyContainDigitsStayNames() throws Exception {
+    assertThat(n("http://123.example.com/").host()).isEqualTo("123.example.com");
+    assertThat(n("http://0x7f.example/").ipLiteral()).isFalse();
+    assertThat(n("http://a1.b2/").host()).isEqualTo("a1.b2");
+    assertThat(n("http://1.0xg/").host()).as("0xg is no number: the last label decides").isEqualTo("1.0xg");
+  }
 }

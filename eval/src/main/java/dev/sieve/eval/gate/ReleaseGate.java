@@ -88,11 +88,21 @@ public final class ReleaseGate {
     if (gate.requireRenderedCard()) {
       checkRendered(modelDir, card, f);
     }
-    checkFloors(gate, ev, f);
-    checkOverBlocking(gate, ev, f);
-    checkExternalValidity(gate, ev, f);
-    checkLoso(gate, card, f);
-    checkRegression(modelDir, gate, card, f);
+    List<Finding> measured = new ArrayList<>();
+    checkFloors(gate, ev, measured);
+    checkOverBlocking(gate, ev, measured);
+    checkExternalValidity(gate, ev, measured);
+    checkLoso(gate, card, measured);
+    checkRegression(modelDir, gate, card, measured);
+    if (policy.advisory(tier)) {
+      // Reported in full, decided by nothing: the default policy lets this tier decide no blocking
+      // verdict (TierPolicy#advisory). Card currency, artifacts and rendering above still fail.
+      String why = "advisory tier (release-gate.yaml tiers." + tier + ".advisory), not gated: ";
+      measured = measured.stream()
+          .map(x -> x.level() == Level.FAIL ? new Finding(Level.WARN, why + x.message()) : x)
+          .toList();
+    }
+    f.addAll(measured);
     return new GateReport(modelDir, f);
   }
 
@@ -277,6 +287,16 @@ public final class ReleaseGate {
             double lower = dev.sieve.eval.metrics.Wilson.interval(k, n).lower();
             String what = "protected slice " + r.value() + " over_block_rate " + fmt(r.overBlockRate().value())
                 + " (" + k + " of " + n + " items, 95% lower bound " + fmt(lower) + ")";
+            if (n < ev.minPositives()) {
+              // Fewer members than the standard measures a category on: which few items a host-name
+              // rule happened to catch decides the rate (a porn site whose name says "gay" is a member
+              // of the lgbtq slice by rule). Reported at the standard's insufficient-data level.
+              Level level = gate.insufficientData().equals("fail") ? Level.FAIL : Level.WARN;
+              f.add(new Finding(level, what + " above the block rate of ordinary inputs " + fmt(bg.value())
+                  + ", on fewer than " + ev.minPositives() + " items (insufficient data; policy says "
+                  + level.name().toLowerCase(Locale.ROOT) + ")" + split));
+              continue;
+            }
             f.add(lower > bg.value()
                 ? fail(what + " significantly above the block rate of ordinary inputs " + fmt(bg.value()) + split)
                 : pass(what + " above, but not significantly above, the block rate of ordinary inputs "

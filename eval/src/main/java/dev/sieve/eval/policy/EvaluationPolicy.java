@@ -86,6 +86,12 @@ public record EvaluationPolicy(
         protectedSlices, Map.of());
   }
 
+  /** Whether {@code tier}'s models are advisory ({@link TierPolicy#advisory()}). */
+  public boolean advisory(String tier) {
+    TierPolicy t = tier == null ? null : tiers.get(tier);
+    return t != null && t.advisory();
+  }
+
   /** Why {@code tier} deviates from the standard, when it does. */
   public java.util.Optional<String> exceptionReason(String tier) {
     return java.util.Optional.ofNullable(tier == null ? null : tiers.get(tier)).map(TierPolicy::reason);

@@ -19,10 +19,22 @@ import java.util.Map;
  * @param reason why this tier deviates from the standard (required, shown in gate reports)
  * @param thresholds category id to the threshold rule that replaces the standard's
  * @param gate category id to the floors that replace the standard's; null value = no floor
+ * @param advisory true for a tier whose scores decide no blocking verdict under the default policy
+ *     (the llm tier: no second opinion on a blocking category, emerging categories observed only):
+ *     its card must still be current, complete and rendered, and every measured floor, ceiling,
+ *     protected-slice, leave-one-source-out and regression check is printed, as a warning instead
+ *     of a failure. A policy that lets such a tier decide a blocking category needs its own evidence.
  */
-public record TierPolicy(String reason, Map<String, ThresholdRule> thresholds, Map<String, GateCategoryRule> gate) {
+public record TierPolicy(String reason, Map<String, ThresholdRule> thresholds, Map<String, GateCategoryRule> gate,
+    Boolean advisory) {
+
+  /** Exceptions that replace rules and floors only. */
+  public TierPolicy(String reason, Map<String, ThresholdRule> thresholds, Map<String, GateCategoryRule> gate) {
+    this(reason, thresholds, gate, false);
+  }
 
   public TierPolicy {
+    advisory = advisory != null && advisory;
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("a tier exception needs a 'reason': the gate prints it to reviewers");
     }

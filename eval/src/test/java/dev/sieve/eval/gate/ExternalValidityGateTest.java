@@ -161,6 +161,45 @@ class ExternalValidityGateTest {
   }
 
   @Test
+  void aProtectedSliceSmallerThanTheStandardsMinimumIsReportedNotJudged() {
+    // 3 of 9 members blocked: a host-name rule's few members decide that rate (on the url card, a
+    // porn site whose name says "gay" is an lgbtq member by rule). Under the standard's 30 it is the
+    // insufficient-data level: a warning with the numbers, and a failure where the policy says fail.
+    CardFixture fx = new CardFixture("adult", "self_harm", "self_harm_help")
+        .add(60, "text", "reddit/nsfw", false, List.of("adult"), List.of(), ADULT)
+        .add(1000, "text", "ordinary/openstax", true, List.of(), List.of(), NONE)
+        .add(6, "text", "ordinary/openstax", true, List.of("sex_education"), List.of("sex_education"), NONE)
+        .add(3, "text", "ordinary/openstax", true, List.of("sex_education"), List.of("sex_education"), ADULT)
+        .add(200, "text", "hate/sbic", true, List.of(), List.of(), NONE);
+    GateReport report = gate(fx, GOOD_LOSO, TEXTS);
+    assertThat(failures(report)).isEmpty();
+    assertThat(report.render()).contains("WARN protected slice sex_education over_block_rate 0.333 (3 of 9 items,"
+        + " 95% lower bound 0.121) above the block rate of ordinary inputs 0.002, on fewer than 30 items"
+        + " (insufficient data; policy says warn)");
+  }
+
+  /**
+   * The same over-blocking on an advisory tier's card (release-gate.yaml tiers.llm.advisory: the
+   * default policy lets it decide no blocking verdict) is printed as a warning, not a failure; its
+   * card must still be current, which a failure says when it is not.
+   */
+  @Test
+  void anAdvisoryTiersMeasurementsAreReportedNotGated() throws Exception {
+    CardFixture fx = base(3).add(200, "text", "hate/sbic", true, List.of(), List.of(), NONE);
+    Path dir = CardFixture.modelDir(home, "zs-advisory", "v" + (++versions));
+    GOOD_LOSO.write(dir.resolve(LeaveOneSourceOut.FILE));
+    fx.card(dir, "zs-advisory", "llm", TEXTS, List.of("weights.bin"), DATASET, false);
+    GateReport notAdvisory = ReleaseGate.check(dir, home, EvaluationPolicy.resolve(null, home));
+    assertThat(failures(notAdvisory)).isNotEmpty();
+    Files.writeString(home.resolve(EvaluationPolicy.FILE), CardFixture.V2_POLICY
+        + "\ntiers:\n  llm:\n    reason: decides no blocking verdict under the default policy\n    advisory: true\n");
+    GateReport report = ReleaseGate.check(dir, home, EvaluationPolicy.resolve(null, home));
+    assertThat(failures(report)).isEmpty();
+    assertThat(report.render()).contains("WARN advisory tier (release-gate.yaml tiers.llm.advisory), not gated:"
+        + " protected slice sex_education over_block_rate 0.100 (3 of 30 items");
+  }
+
+  @Test
   void aProtectedSliceAboveOrdinaryInputsByChanceOnlyPasses() {
     // 1 of 60 sex-education passages blocked (0.017) against ordinary inputs at 0.008: above, but
     // the slice's interval (0.003-0.089) holds the ordinary rate, so it is not evidence of bias.

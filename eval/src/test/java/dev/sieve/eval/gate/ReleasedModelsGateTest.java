@@ -56,12 +56,14 @@ class ReleasedModelsGateTest {
     Path candidate = models.resolve("planted");
     copyTree(realModel.resolve(releasedVersion), candidate);
 
-    // Same artifacts, same thresholds, a re-rendered card: only the measured adult recall is worse.
+    // Same artifacts, same thresholds, a re-rendered card: only the measured self_harm recall is
+    // worse (self_harm: a floor category measured on every content card; adult texts are too few
+    // since the 2026-12 label review, see docs/data.md).
     ObjectNode card = (ObjectNode) Json.card().readTree(candidate.resolve(ModelCard.JSON).toFile());
     ((ObjectNode) card.path("model_details")).put("version", "planted");
     double releasedRecall = Double.NaN;
     for (JsonNode c : card.path("quantitative_analyses").path("categories")) {
-      if (c.path("category").asText().equals("adult")) {
+      if (c.path("category").asText().equals("self_harm")) {
         releasedRecall = c.path("recall").path("value").asDouble();
         ((ObjectNode) c.path("recall")).put("value", 0.70).put("lower", 0.62).put("upper", 0.78);
       }
@@ -73,21 +75,21 @@ class ReleasedModelsGateTest {
     GateReport report = ReleaseGate.check(candidate, home, policy);
     assertThat(report.passed()).isFalse();
     assertThat(report.render())
-        .contains("FAIL adult recall 0.700 < floor 0.850")
-        .contains(String.format(java.util.Locale.ROOT, "FAIL adult recall 0.700 < previous %.3f - tolerance 0.020",
+        .contains("FAIL self_harm recall 0.700 < floor 0.900")
+        .contains(String.format(java.util.Locale.ROOT, "FAIL self_harm recall 0.700 < previous %.3f - tolerance 0.010",
             releasedRecall))
         .contains("RELEASE GATE FAILED");
 
     // A waiver turns exactly that regression into a warning with its reason; the floor still fails.
     String policyText = Files.readString(home.resolve(EvaluationPolicy.FILE));
-    String entry = "    - {model: " + model + ", version: planted, category: adult, metric: recall, reason: test waiver}\n";
+    String entry = "    - {model: " + model + ", version: planted, category: self_harm, metric: recall, reason: test waiver}\n";
     Files.writeString(home.resolve(EvaluationPolicy.FILE), policyText.contains("\n  waivers:\n")
         ? policyText.replace("\n  waivers:\n", "\n  waivers:\n" + entry)
         : policyText.replace("\ngate:\n", "\ngate:\n  waivers:\n" + entry));
     GateReport waived = ReleaseGate.check(candidate, home, EvaluationPolicy.resolve(null, home));
     assertThat(waived.render())
-        .contains("WARN adult recall 0.700 < previous").contains("WAIVED in release-gate.yaml: test waiver")
-        .contains("FAIL adult recall 0.700 < floor 0.850")
+        .contains("WARN self_harm recall 0.700 < previous").contains("WAIVED in release-gate.yaml: test waiver")
+        .contains("FAIL self_harm recall 0.700 < floor 0.900")
         .contains("RELEASE GATE FAILED");
   }
 

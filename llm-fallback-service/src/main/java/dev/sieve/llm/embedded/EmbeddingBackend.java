@@ -1,6 +1,7 @@
 package dev.sieve.llm.embedded;
 
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.scoring.ServiceTimeEstimator;
 import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.util.Sha256;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The default backend: zero-shot scores from MiniLM embedding similarity, in-process, no external
@@ -29,7 +31,11 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Bounded: at most {@code maxInFlight} requests embed at once; one more is refused with
  * RESOURCE_EXHAUSTED at once (never queued), so an overloaded tier sheds load instead of building
- * latency the router's deadline would waste.
+ * latency the router's deadline would waste. Admission by what can finish in time (issue #12 item
+ * 3): a request whose time budget is shorter than what a request currently takes here (an EWMA of
+ * recent requests' wall time, contention included) is refused with RESOURCE_EXHAUSTED before any
+ * embedding (unless nothing else is in flight), and one whose budget is already spent with DEADLINE_EXCEEDED, so no work is done for a
+ * caller who will not wait for it.
  *
  * <p>Score scale: with the evaluation standard's thresholds ({@code thresholds.json}, see {@link
  * EmbeddedModel}) each calibrated probability is aligned so that the threshold the standard model
@@ -57,6 +63,8 @@ public final class EmbeddingBackend implements ScoringBackend {
   private final Optional<ServedThresholds> thresholds;
   private final Semaphore inFlight;
   private final int maxInFlight;
+  private final ServiceTimeEstimator serviceTime = new ServiceTimeEstimator();
+  private final LongAdder shed = new LongAdder();
 
   /** A backend serving calibrated probabilities without alignment. */
   public EmbeddingBackend(ZeroShotScorer scorer, Calibration calibration, int maxInFlight) {
@@ -127,10 +135,23 @@ public final class EmbeddingBackend implements ScoringBackend {
   public BackendResult score(
       ScoringInput input, CategoryCatalog catalog, List<CategoryDefinition> categories, Duration timeBudget)
       throws ScoringException {
+    if (timeBudget.isZero() || timeBudget.isNegative()) {
+      shed.increment();
+      throw ScoringException.deadlineExceeded("llm tier (embedded backend): no time left in the caller's deadline");
+    }
+    // An idle backend always takes the request, so a stale estimate is corrected, never locked in.
+    boolean idle = inFlight.availablePermits() == maxInFlight;
+    if (!idle && serviceTime.hasEstimate() && timeBudget.toNanos() < serviceTime.nanosFor(1)) {
+      shed.increment();
+      throw ScoringException.resourceExhausted(String.format(Locale.ROOT,
+          "llm tier (embedded backend) sheds: %d ms left, a request takes about %d ms here now",
+          timeBudget.toMillis(), serviceTime.nanosFor(1) / 1_000_000));
+    }
     if (!inFlight.tryAcquire()) {
       throw ScoringException.resourceExhausted(
           "llm tier (embedded backend) is at its concurrency limit of " + maxInFlight + " requests");
     }
+    long start = System.nanoTime();
     try {
       PrototypeIndex index = scorer.prototypes(catalog);
       EmbeddedText text = scorer.embed(input.textToEmbed());
@@ -138,10 +159,26 @@ public final class EmbeddingBackend implements ScoringBackend {
       for (CategoryDefinition category : categories) {
         scores.add(scoreOne(input.kind(), text, index, category, catalog.version(), catalog.scoringHash(category)));
       }
+      serviceTime.observe(1, System.nanoTime() - start);
       return new BackendResult(scores, modelInfo(catalog));
     } finally {
       inFlight.release();
     }
+  }
+
+  /** Requests refused before any work because their time budget could not cover it. */
+  public long shed() {
+    return shed.sum();
+  }
+
+  /** The permits of requests in flight (tests hold one to make the backend busy). */
+  Semaphore inFlightPermits() {
+    return inFlight;
+  }
+
+  /** The learned wall time of one request (drives admission); tests seed it. */
+  public ServiceTimeEstimator serviceTime() {
+    return serviceTime;
   }
 
   private CategoryScore scoreOne(

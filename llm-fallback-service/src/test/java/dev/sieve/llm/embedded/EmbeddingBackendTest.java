@@ -121,4 +121,30 @@ class EmbeddingBackendTest {
         .isInstanceOfSatisfying(ScoringException.class,
             e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
   }
+
+  @Test
+  void aBusyBackendShedsARequestWhoseBudgetCannotCoverARequestsTime() throws Exception {
+    EmbeddingBackend busy = TestFixtures.embedded(2);
+    busy.serviceTime().observe(1, Duration.ofSeconds(10).toNanos());
+    ScoringInput input = ScoringInput.ofText(HARMFUL.get("gambling"));
+    busy.inFlightPermits().acquire();
+    try {
+      assertThatThrownBy(() -> busy.score(input, catalog, catalog.categories(), Duration.ofSeconds(1)))
+          .isInstanceOfSatisfying(ScoringException.class, e -> {
+            assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getMessage()).contains("sheds").contains("1000 ms left");
+          });
+      assertThatThrownBy(() -> busy.score(input, catalog, catalog.categories(), Duration.ZERO))
+          .isInstanceOfSatisfying(ScoringException.class,
+              e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+      assertThat(busy.shed()).isEqualTo(2);
+      // A budget that covers the estimate is admitted while busy.
+      assertThat(busy.score(input, catalog, catalog.categories(), Duration.ofSeconds(60)).scores()).isNotEmpty();
+    } finally {
+      busy.inFlightPermits().release();
+    }
+    // Idle, the backend takes the short request too: the next request corrects a stale estimate.
+    assertThat(busy.score(input, catalog, catalog.categories(), Duration.ofSeconds(1)).scores()).isNotEmpty();
+    assertThat(busy.serviceTime().nanosFor(1)).isLessThan(Duration.ofSeconds(10).toNanos());
+  }
 }

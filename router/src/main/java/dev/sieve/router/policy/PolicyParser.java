@@ -221,10 +221,11 @@ public final class PolicyParser {
       double t = threshold != null ? threshold : defaultThreshold;
       double lo;
       double hi;
-      if (band == null) {
+      if (band == null && margin > 0) {
         lo = Math.max(0, t - margin);
         hi = Math.min(1, t + margin);
-      } else if (band.length == 0) {
+      } else if (band == null || band.length == 0) {
+        // uncertainty_band: [] on the category, or a zero default margin: never consult the llm tier.
         lo = Double.POSITIVE_INFINITY;
         hi = Double.NEGATIVE_INFINITY;
       } else {

@@ -56,6 +56,34 @@ class ReleasedCardsServedActionsTest {
     assertThat(servedAction(served, "ai_chatbots")).isEqualTo("allow (emerging)");
   }
 
+  /**
+   * release-gate.yaml declares the llm tier advisory (its card is reported, not gated) because the
+   * default policy lets it decide no blocking verdict: no blocking core category asks it for a
+   * second opinion, and what it serves alone (emerging categories) is allowed.
+   */
+  @Test
+  void theAdvisoryLlmTierDecidesNoBlockingVerdictUnderTheDefaultPolicy() throws Exception {
+    TenantPolicy served = PolicyStore.loadEmbeddedDefault().global();
+    List<String> consulted = new ArrayList<>();
+    for (int i = 0; i < served.coreRules().length; i++) {
+      CategoryRule rule = served.core(i);
+      if (!rule.blocks(served.blockOnAlert())) {
+        continue;
+      }
+      for (int s = 0; s <= 100; s++) {
+        if (rule.inBand(s / 100.0)) {
+          consulted.add(CoreCategories.id(i) + " at " + s / 100.0);
+          break;
+        }
+      }
+    }
+    assertThat(consulted).as("blocking categories whose uncertain scores ask the llm tier").isEmpty();
+    assertThat(served.emergingDefault().blocks(served.blockOnAlert())).isFalse();
+    assertThat(served.emergingRules().values()).noneMatch(rule -> rule.blocks(served.blockOnAlert()));
+    String gate = java.nio.file.Files.readString(MODELS.getParent().resolve("release-gate.yaml"));
+    assertThat(gate).as("release-gate.yaml says why the llm tier is not gated").contains("advisory: true");
+  }
+
   /** The card's wording of the rule the router applies (dev.sieve.eval.card.ServedActions). */
   static String servedAction(TenantPolicy policy, String category) {
     int index = CoreCategories.indexOf(category);
