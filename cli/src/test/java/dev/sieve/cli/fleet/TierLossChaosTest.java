@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sieve.cli.fleet.ClosedLoopClassifier.Call;
 import dev.sieve.cli.support.HealthProbe;
 import dev.sieve.cli.support.HostPort;
-import dev.sieve.cli.support.SieveLayout;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.SystemProperties;
 import dev.sieve.proto.v1.Action;
@@ -40,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #12: under stress Sieve degrades honestly. A real fleet (router + url-service jars as
  * separate processes, started by {@code ./sieve up}'s own code) serves a steady closed-loop load; the
- * url tier is killed with SIGKILL, then started again. Throughout, every call must get an answer (OK,
+ * url tier is killed with SIGKILL, then started again by running {@code ./sieve up} once more (it
+ * restarts what died on its recorded port and keeps the running router). Throughout, every call must get an answer (OK,
  * never an error status: the caller's 30 s deadline is far above the tier timeout, so not even the
  * documented DEADLINE_EXCEEDED may appear) within the router's url-tier timeout plus a margin; while
  * the tier is gone the verdicts are marked {@code degraded} (TIER_UNAVAILABLE) and none raises the
@@ -178,7 +178,7 @@ class TierLossChaosTest {
 
     // Restart the tier on the same port, then wait for the router to notice on its own.
     long restarted = System.nanoTime();
-    String restartedBy = restartUrlTier(urlPort, urlMetricsPort);
+    String restartedBy = restartWithUp(upArgs, files);
     long serving = awaitTrue("the restarted url-service is SERVING", Duration.ofSeconds(60),
         () -> isServing(urlPort));
     long breakerClosed = awaitTrue("the router's url breaker closes again", Duration.ofSeconds(45),
@@ -249,24 +249,23 @@ class TierLossChaosTest {
   }
 
   /**
-   * Starts the url tier again, on the port the router knows, the way {@code ./sieve up} starts it:
-   * same artifact, {@link LaunchSpec} and {@link ProcessStarter}, same run files.
+   * Starts the url tier again with {@code ./sieve up} (same arguments as the first time): on a partly
+   * running fleet it starts what died on its recorded port and keeps the running router.
    *
    * @return how it was restarted, for the timeline
    */
-  private String restartUrlTier(int urlPort, int urlMetricsPort) throws Exception {
-    SieveLayout layout = SieveLayout.fromSettings();
-    String[] why = new String[1];
-    ServiceArtifact artifact = ServiceArtifact.locate(FleetService.URL, layout.buildRoot(), why).orElseThrow();
-    ProcessStarter starter =
-        new ProcessStarter(ProcessStarter.currentJava(), layout.home(), layout.logsDir(), "127.0.0.1", List.of(JVM_OPTS));
-    // The starter truncates the service's log: keep the killed process's log for diagnostics.
-    Path log = starter.logFile(FleetService.URL);
+  private String restartWithUp(List<String> upArgs, RunFiles files) throws Exception {
+    // up truncates the service's log: keep the killed process's log for diagnostics.
+    Path log = home.resolve(".sieve/logs/url-service.log");
     Files.move(log, log.resolveSibling("url-service.killed.log"), StandardCopyOption.REPLACE_EXISTING);
-    Process process = starter.start(new LaunchSpec(artifact, urlPort, urlMetricsPort, Map.of()));
-    pids.add(process.pid());
-    new RunFiles(layout.runDir()).write(FleetService.URL, process.pid(), urlPort, urlMetricsPort);
-    return "LaunchSpec + ProcessStarter (as ./sieve up), pid " + process.pid();
+    long routerPid = files.pid(FleetService.ROUTER).orElseThrow();
+    CliRun up = CliRun.of(upArgs.toArray(String[]::new));
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+    assertThat(up.out()).as(up.toString()).contains("restarting url-service");
+    long pid = files.pid(FleetService.URL).orElseThrow();
+    pids.add(pid);
+    assertThat(files.pid(FleetService.ROUTER)).as("the running router was kept").hasValue(routerPid);
+    return "./sieve up, pid " + pid;
   }
 
   private static boolean isServing(int port) {
