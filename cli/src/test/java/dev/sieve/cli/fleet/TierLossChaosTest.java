@@ -167,7 +167,7 @@ class TierLossChaosTest {
 
     long breakerOpen = awaitTrue("the router's url breaker opens", Duration.ofSeconds(30),
         () -> metricsSay(metrics, "open"));
-    // A while of outage under load: the breaker half-opens after its 5 s and trial calls fail again.
+    // Some outage under load before the restart: verdicts answered while the breaker is open.
     awaitTrue("40 verdicts answered with the breaker open", Duration.ofSeconds(30),
         () -> load.countStartedSince(breakerOpen, Call::ok) >= 40);
     CliRun classifyDuringOutage = CliRun.of("classify", URL, "--bypass-cache", "--deadline", "10s");
@@ -176,7 +176,7 @@ class TierLossChaosTest {
         .as("the cli says the verdict is degraded and names the missing tier")
         .containsPattern("\\nDegraded   YES: tier unavailable \\(url (CIRCUIT_OPEN|ERROR)\\)");
 
-    // Restart the tier on the same port, then wait for the router to notice on its own.
+    // Restart the tier on its recorded port (./sieve up again), then wait for the router's breaker.
     long restarted = System.nanoTime();
     String restartedBy = restartWithUp(upArgs, files);
     long serving = awaitTrue("the restarted url-service is SERVING", Duration.ofSeconds(60),
