@@ -2,6 +2,7 @@ package dev.sieve.cli.classify;
 
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.Reason;
@@ -17,6 +18,8 @@ import java.util.Map;
 /**
  * Renders a {@link ClassifyResponse} for a person at a terminal: the decision first, then why
  * (categories, reasons with their concrete evidence), then lineage (tiers, models, policy, cache).
+ * A degraded verdict says so right under the decision, with why: a BLOCK decided because a tier was
+ * down must not read like one decided on evidence.
  * Every line fits a 100-column terminal: long evidence and tier details wrap under their column.
  */
 public final class VerdictTable {
@@ -48,6 +51,9 @@ public final class VerdictTable {
         response.getAction().name(),
         response.getAlert() ? "YES" : "no",
         response.getPrimaryCategory().isEmpty() ? "-" : response.getPrimaryCategory());
+    if (response.getDegraded()) {
+      out.print(wrap("Degraded   " + degraded(response), 11));
+    }
     String tenant = response.getEffectiveTenant().isEmpty() ? "(global default)" : response.getEffectiveTenant();
     out.printf(
         "Policy     %s version %s, tenant %s%s%n",
@@ -116,6 +122,42 @@ public final class VerdictTable {
       }
     }
     out.flush();
+  }
+
+  /**
+   * Why a degraded verdict is degraded, e.g. {@code YES: tier unavailable (url CIRCUIT_OPEN); decided
+   * without every tier it needed, not cached by the router}. The reasons come from {@code
+   * degraded_reasons}; the tiers behind each from {@code tiers[]} (a tier cut by the caller's deadline
+   * has a detail starting "caller deadline", docs/reliability.md), so a person sees at once whether
+   * the fleet or their own deadline is to blame.
+   */
+  static String degraded(ClassifyResponse response) {
+    List<String> why = new ArrayList<>();
+    for (DegradedReason reason : response.getDegradedReasonsList()) {
+      switch (reason) {
+        case DEGRADED_TIER_UNAVAILABLE -> why.add("tier unavailable" + tiers(response, false));
+        case DEGRADED_CALLER_DEADLINE -> why.add("caller deadline too short for a tier" + tiers(response, true));
+        default -> why.add("reason " + (reason == DegradedReason.UNRECOGNIZED ? "unknown to this cli" : reason.name()));
+      }
+    }
+    String reasons = why.isEmpty() ? "the router gave no reason" : String.join(", ", why);
+    return "YES: " + reasons + "; decided without every tier it needed, not cached by the router";
+  }
+
+  /** " (url CIRCUIT_OPEN, content TIMEOUT)": the tiers that were unavailable, or cut by the caller. */
+  private static String tiers(ClassifyResponse response, boolean cutByCaller) {
+    List<String> named = new ArrayList<>();
+    for (TierStatus tier : response.getTiersList()) {
+      boolean missing =
+          switch (tier.getState()) {
+            case TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED -> true;
+            default -> false;
+          };
+      if (missing && tier.getDetail().startsWith("caller deadline") == cutByCaller) {
+        named.add(tier.getTier() + " " + tier.getState().name());
+      }
+    }
+    return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryAction;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.Reason;
@@ -90,6 +91,55 @@ class VerdictTableTest {
 
     assertThat(text).doesNotContain("KIND_UNSPECIFIED").containsPattern("self_harm\\s+content\\s+\\(the tier reported no evidence\\)");
     assertThat(VerdictTable.evidence(Evidence.newBuilder().setDetail("matched rule x").build())).isEqualTo("matched rule x");
+  }
+
+  /** What the router answers for pokerstars.com while the url tier's breaker is open (default policy). */
+  private static ClassifyResponse urlTierLostResponse() {
+    return ClassifyResponse.newBuilder()
+        .setAction(Action.BLOCK)
+        .setPrimaryCategory("adult")
+        .setTtlSeconds(10)
+        .setDegraded(true)
+        .addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE)
+        .addReasons(Reason.newBuilder().setCategory("adult").setTier("policy").setEvidence(Evidence.newBuilder()
+            .setDetail("fail-closed: url CIRCUIT_OPEN")))
+        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.CIRCUIT_OPEN).setDetail("circuit breaker open"))
+        .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.NOT_DEPLOYED))
+        .build();
+  }
+
+  @Test
+  void aDegradedVerdictSaysSoUnderTheDecisionAndNamesTheMissingTier() {
+    String text = render(urlTierLostResponse());
+
+    assertThat(text)
+        .contains("Action     BLOCK   alert: no   primary category: adult\nDegraded   YES: tier unavailable (url CIRCUIT_OPEN); decided")
+        // wrapped under its column, like every long line
+        .contains("decided without every tier it needed, not\n           cached by the router\nPolicy ");
+    assertThat(text.lines()).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(100));
+    assertThat(render(fleetLikeResponse())).as("a healthy verdict has no Degraded line").doesNotContain("Degraded");
+  }
+
+  @Test
+  void aPartialAnswerBlamesTheCallersDeadlineNotTheTier() {
+    ClassifyResponse partial =
+        ClassifyResponse.newBuilder()
+            .setAction(Action.ALLOW)
+            .setDegraded(true)
+            .addDegradedReasons(DegradedReason.DEGRADED_CALLER_DEADLINE)
+            .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.OK))
+            .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIMEOUT)
+                .setDetail("caller deadline: DEADLINE_EXCEEDED: deadline exceeded after 0.04s"))
+            .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.CIRCUIT_OPEN).setDetail("circuit breaker open"))
+            .build();
+
+    assertThat(VerdictTable.degraded(partial))
+        .isEqualTo("YES: caller deadline too short for a tier (content TIMEOUT); decided without every tier it"
+            + " needed, not cached by the router");
+    assertThat(VerdictTable.degraded(partial.toBuilder().addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE).build()))
+        .startsWith("YES: caller deadline too short for a tier (content TIMEOUT), tier unavailable (llm CIRCUIT_OPEN);");
+    assertThat(VerdictTable.degraded(partial.toBuilder().clearDegradedReasons().build()))
+        .startsWith("YES: the router gave no reason;");
   }
 
   @Test

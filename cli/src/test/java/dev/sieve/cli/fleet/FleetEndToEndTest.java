@@ -6,25 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.protobuf.util.JsonFormat;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.SystemProperties;
-import dev.sieve.core.data.DatasetVersion;
-import dev.sieve.core.data.DomainRecord;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.Reason;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -75,32 +66,6 @@ class FleetEndToEndTest {
     }
   }
 
-  /** data/datasets/CURRENT -> a version whose domains.jsonl.gz lists pokerstars.com as gambling. */
-  private void writeFixtureDataset() throws IOException {
-    Path datasets = Files.createDirectories(home.resolve("data/datasets"));
-    String version = "ds-e2e-fixture";
-    Path dir = Files.createDirectories(datasets.resolve(version));
-    Files.writeString(datasets.resolve("CURRENT"), version + "\n");
-    Files.writeString(
-        dir.resolve(DatasetVersion.MANIFEST),
-        "{\"version\": \"" + version + "\", \"files\": {}}\n");
-    List<DomainRecord> records =
-        List.of(
-            new DomainRecord("pokerstars.com", "pokerstars.com", List.of("gambling"), List.of("gambling"),
-                Map.of("ut1/gambling", List.of("gambling")), "train", List.of(), 0),
-            new DomainRecord("coolmathgames.com", "coolmathgames.com", List.of("games"), List.of("games"),
-                Map.of("ut1/games", List.of("games")), "test", List.of(), 0));
-    try (OutputStream file = Files.newOutputStream(dir.resolve(DatasetVersion.DOMAINS));
-        Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
-      for (DomainRecord record : records) {
-        out.write(DatasetVersion.mapper().writeValueAsString(record));
-        out.write('\n');
-      }
-    }
-    // The fixture must be readable the way the services read it.
-    assertThat(DatasetVersion.current(datasets).domains()).hasSize(2);
-  }
-
   @Test
   void upClassifyDown() throws Exception {
     run(false);
@@ -128,7 +93,7 @@ class FleetEndToEndTest {
   }
 
   private void upClassifyDownSteps(boolean tls) throws Exception {
-    writeFixtureDataset();
+    FixtureDataset.write(home);
     // The router's 100 ms url-tier budget is a production setting; a busy 2-core CI machine running
     // the whole reactor cannot promise it for a cold JVM, and this test checks the verdict, not speed.
     List<String> args =
