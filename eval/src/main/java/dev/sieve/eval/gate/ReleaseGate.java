@@ -465,8 +465,12 @@ public final class ReleaseGate {
     }
     Map<String, Map<String, Double>> previous;
     String basis;
+    // The card's own re-scoring of its predecessor counts only if that predecessor is the version
+    // released now (a card evaluated while another version was released re-scored that one).
     Optional<ModelCard.BaselineSummary> rescored = card.baselines().stream()
-        .filter(b -> b.name().equals("previous_release") && b.sameSplit()).findFirst();
+        .filter(b -> b.name().equals("previous_release") && b.sameSplit())
+        .filter(b -> b.description() != null && b.description().contains(" " + version + " "))
+        .findFirst();
     if (rescored.isPresent()) {
       previous = fromBaseline(rescored.get());
       basis = "vs " + version + " re-scored on the same split";

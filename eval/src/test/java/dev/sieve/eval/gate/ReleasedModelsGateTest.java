@@ -104,14 +104,9 @@ class ReleasedModelsGateTest {
         ((ObjectNode) c.path("recall")).put("value", 0.70).put("lower", 0.62).put("upper", 0.78);
       }
     }
-    // The released card carries its own predecessor re-scored (baseline previous_release); the
-    // planted candidate's predecessor is the released version, so the gate compares with its card.
-    com.fasterxml.jackson.databind.node.ArrayNode baselines = (com.fasterxml.jackson.databind.node.ArrayNode) card.path("baselines");
-    for (int i = baselines.size() - 1; i >= 0; i--) {
-      if (baselines.get(i).path("name").asText().equals("previous_release")) {
-        baselines.remove(i);
-      }
-    }
+    // The copied card still carries its own predecessor re-scored (baseline previous_release, the
+    // version released before it); the gate must compare the candidate with the version released
+    // now, i.e. with the released card, not with that older baseline.
     ModelCardGenerator.write(candidate, ModelCardGenerator.fromJson(Json.card().writeValueAsString(card)));
 
     EvaluationPolicy policy = EvaluationPolicy.resolve(null, home);
