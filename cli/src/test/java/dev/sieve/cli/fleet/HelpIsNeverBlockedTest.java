@@ -1,7 +1,6 @@
 package dev.sieve.cli.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.sieve.cli.testing.CliRun;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HelpIsNeverBlockedTest {
 
-  private static final Path REPO_ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  private static final Path REPO_ROOT = LocalFleet.REPO_ROOT;
 
   /** Introduction to Sociology 3e (OpenStax, CC BY 4.0), module m90198. */
   private static final String TREVOR_PROJECT =
@@ -82,15 +81,8 @@ class HelpIsNeverBlockedTest {
   @BeforeAll
   void startFleet() throws Exception {
     runtime = Files.createTempDirectory("sieve-help-fleet");
-    String[] why = new String[1];
-    for (FleetService service : List.of(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM)) {
-      assumeTrue(ServiceArtifact.locate(service, REPO_ROOT, why).isPresent(),
-          () -> service.serviceName() + " jar not available: " + why[0]);
-    }
-    properties = new SystemProperties()
-        .set("sieve.home", REPO_ROOT.toString())
-        .set("sieve.build.root", REPO_ROOT.toString())
-        .set("sieve.runtime.dir", runtime.resolve(".sieve").toString());
+    LocalFleet.requireBuilt(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM);
+    properties = LocalFleet.properties(REPO_ROOT, runtime.resolve(".sieve"));
     // Generous tier budgets: a cold 2-core CI machine running the reactor is slow, and this test
     // checks what the models and policy decide, not how fast.
     List<String> args = new ArrayList<>(List.of("up", "--tiers", "url,content,llm", "--timeout", "300s", "--jvm-opts",
@@ -112,15 +104,7 @@ class HelpIsNeverBlockedTest {
 
   @AfterAll
   void stopFleet() {
-    if (properties == null) {
-      return;
-    }
-    try {
-      CliRun.of("down", "--timeout", "10s");
-      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    } finally {
-      properties.close();
-    }
+    LocalFleet.stop(properties, pids);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.sieve.cli.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sieve.cli.fleet.ClosedLoopClassifier.Call;
 import dev.sieve.cli.support.HealthProbe;
@@ -58,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("e2e")
 class TierLossChaosTest {
 
-  private static final Path REPO_ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  private static final Path REPO_ROOT = LocalFleet.REPO_ROOT;
   private static final String URL = "https://www.pokerstars.com/";
   /**
    * The router's url-tier timeout for this fleet. Production's 100 ms is for a warm tier on a quiet
@@ -80,33 +79,18 @@ class TierLossChaosTest {
 
   @BeforeEach
   void requireBuiltServices() {
-    String[] why = new String[1];
-    assumeTrue(
-        ServiceArtifact.locate(FleetService.ROUTER, REPO_ROOT, why).isPresent(),
-        () -> "router jar not available: " + why[0]);
-    assumeTrue(
-        ServiceArtifact.locate(FleetService.URL, REPO_ROOT, why).isPresent(),
-        () -> "url-service jar not available: " + why[0]);
-    properties =
-        new SystemProperties()
-            .set("sieve.home", home.toString())
-            .set("sieve.build.root", REPO_ROOT.toString())
-            .set("sieve.runtime.dir", home.resolve(".sieve").toString());
+    LocalFleet.requireBuilt(FleetService.ROUTER, FleetService.URL);
+    properties = LocalFleet.properties(home, home.resolve(".sieve"));
   }
 
   @AfterEach
   void stopFleet() throws InterruptedException {
-    if (properties == null) {
-      return;
-    }
     try {
       if (load != null) {
         load.close();
       }
-      CliRun.of("down", "--timeout", "10s");
-      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     } finally {
-      properties.close();
+      LocalFleet.stop(properties, pids);
     }
   }
 
