@@ -222,7 +222,8 @@ class TierLossChaosTest {
 
     // 5. What an operator sees: the router's log lines and counters.
     assertThat(Files.readString(routerLog))
-        .contains("tier url: down: UNAVAILABLE")
+        // UNAVAILABLE when the kill lands between calls, UNKNOWN "channel closed" when it cuts one.
+        .containsPattern("tier url: down: (UNAVAILABLE|UNKNOWN)")
         .contains("tier url: circuit breaker CLOSED -> OPEN")
         .contains("tier url: circuit breaker HALF_OPEN -> CLOSED")
         .containsPattern("tier url: up again after \\d+ ms \\(\\d+ failed calls; breaker ");
