@@ -220,8 +220,19 @@ public final class UrlNormalizer {
     if (host.isEmpty()) {
       throw new UrlRejectedException(UrlRejectedException.Reason.EMPTY_HOST, "URL has no host");
     }
+    if (host.contains(":") && host.contains("%")) {
+      // An IPv6 zone (scope) id names an interface of the machine that parses it: meaningless in a
+      // URL (browsers reject it), and Guava would look the name up on this host (and throw).
+      throw new UrlRejectedException(
+          UrlRejectedException.Reason.MALFORMED_HOST, "IPv6 zone identifiers are not valid in a URL host");
+    }
     if (InetAddresses.isInetAddress(host) && host.contains(":")) {
-      InetAddress address = InetAddresses.forString(host);
+      InetAddress address;
+      try {
+        address = InetAddresses.forString(host);
+      } catch (IllegalArgumentException e) {
+        throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "invalid IPv6 address");
+      }
       String ip = InetAddresses.toAddrString(address);
       return new HostInfo(ip, ip, ip, ip, "", true);
     }

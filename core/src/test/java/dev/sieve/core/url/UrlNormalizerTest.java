@@ -92,6 +92,9 @@ class UrlNormalizerTest {
     "http://example.com:abc/, MALFORMED_PORT",
     "http://[::1/, MALFORMED_HOST",
     "http://a..b.com/, MALFORMED_HOST",
+    // An IPv6 zone id reached as a bare host (found by the fuzz run: Guava looked the interface
+    // name up and threw IllegalArgumentException instead of a rejection).
+    "'2::%25H%EF%BF%89%EF%BF%BF%EF%BF%A6:01', MALFORMED_HOST",
   })
   void rejections(String raw, UrlRejectedException.Reason reason) {
     assertThatThrownBy(() -> n(raw))
