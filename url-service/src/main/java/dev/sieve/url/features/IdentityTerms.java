@@ -1,8 +1,6 @@
 package dev.sieve.url.features;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Words that name a sexual orientation or a gender identity, which the url tier's features leave
@@ -32,33 +30,44 @@ public final class IdentityTerms {
       "lesbians", "lesbianas", "lesbiana", "lesbian", "queers", "queer", "nonbinary", "intersex",
       "gays", "gay");
 
-  private static final Set<String> TOKENS = Set.copyOf(TERMS);
+  private static final int SHORTEST = TERMS.stream().mapToInt(String::length).min().orElseThrow();
+  private static final int LONGEST = TERMS.stream().mapToInt(String::length).max().orElseThrow();
 
   private IdentityTerms() {}
 
-  /** Whether {@code s[from, to)} is exactly one of the terms (case-insensitive). */
+  /**
+   * Whether {@code s[from, to)} is exactly one of the terms (ASCII case-insensitive). Compares in
+   * place: the featurizer calls it for every token of every URL it serves.
+   */
   public static boolean isTerm(String s, int from, int to) {
-    return TOKENS.contains(s.substring(from, to).toLowerCase(Locale.ROOT));
+    int n = to - from;
+    if (n < SHORTEST || n > LONGEST) {
+      return false;
+    }
+    for (String term : TERMS) {
+      if (term.length() == n && s.regionMatches(true, from, term, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
    * A mask over {@code s[from, to)}: {@code mask[i - from]} is true where a term occurs as a
-   * substring (longest terms first, so "lgbtq" is not left as "q" after "lgbt"). Null when no term
-   * occurs, which is the common case and costs no allocation.
+   * substring (every occurrence of every term, so "lgbtq" is masked whole, not left as "q" after
+   * "lgbt"). Null when no term occurs, which is the common case and allocates nothing.
    */
   public static boolean[] mask(String s, int from, int to) {
     boolean[] mask = null;
-    String lower = s.substring(from, to).toLowerCase(Locale.ROOT);
     for (String term : TERMS) {
-      int at = lower.indexOf(term);
-      while (at >= 0) {
-        if (mask == null) {
-          mask = new boolean[to - from];
+      int n = term.length();
+      for (int at = from; at + n <= to; at++) {
+        if (s.regionMatches(true, at, term, 0, n)) {
+          if (mask == null) {
+            mask = new boolean[to - from];
+          }
+          java.util.Arrays.fill(mask, at - from, at - from + n, true);
         }
-        for (int k = at; k < at + term.length(); k++) {
-          mask[k] = true;
-        }
-        at = lower.indexOf(term, at + 1);
       }
     }
     return mask;
