@@ -255,13 +255,16 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     Pending<I, O> pending =
         new Pending<>(input, units, deadline, context, System.nanoTime(), new CompletableFuture<>());
     queuedUnits.addAndGet(units);
+    // Counted before the offer: once offered, a worker may compute the request (and a reader see
+    // its effects) before this thread runs again, and "computed" must never run ahead of "submitted".
+    stats.submitted.increment();
     if (!queue.offer(pending)) {
+      stats.submitted.decrement();
       queuedUnits.addAndGet(-units);
       stats.rejected.increment();
       throw new QueueFullException(
           name + " queue is full (" + config.queueCapacity() + " requests waiting)");
     }
-    stats.submitted.increment();
     return pending.result();
   }
 
