@@ -95,6 +95,25 @@ class ConfigRolloutTest {
     assertThat(policy).isNotNull();
   }
 
+  /**
+   * The chart must deploy the policy the released fleet card measured: before, its own copy kept
+   * {@code block_on_alert: true} and an llm band after the embedded default had dropped both, so a
+   * Helm install blocked crisis-help pages that {@code ./sieve up} allowed.
+   */
+  @Test
+  void theChartsDefaultPolicyDecidesExactlyLikeTheRoutersEmbeddedDefault() throws Exception {
+    String yaml =
+        Renders.defaults().get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
+    var chart = dev.sieve.router.policy.PolicyParser.parse("policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    var embedded = dev.sieve.router.policy.PolicyStore.loadEmbeddedDefault();
+    assertThat(chart.id()).isEqualTo(embedded.id());
+    assertThat(chart.global())
+        .usingRecursiveComparison()
+        .ignoringFields("tenantId")
+        .isEqualTo(embedded.global());
+    assertThat(chart.tenants()).isEqualTo(embedded.tenants());
+  }
+
   static Map<String, String> checksums(Manifests render) {
     Map<String, String> out = new HashMap<>();
     for (JsonNode deployment : render.ofKind("Deployment")) {

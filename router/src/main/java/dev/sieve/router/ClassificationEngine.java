@@ -365,7 +365,7 @@ public final class ClassificationEngine {
         return null; // a partial answer: nothing the cut tier covers would have changed a decision
       }
       return "caller deadline too short" + budget + " for the " + String.join(", ", cut)
-          + " tier, which " + String.join(", ", undecidable) + " depend on";
+          + " tier, which " + String.join(", ", undecidable) + (undecidable.size() == 1 ? " depends on" : " depend on");
     }
 
     private String describeDeadline() {

@@ -21,7 +21,7 @@ import java.util.Map;
  *   <li>SIEVE_POLICY_FILE (embedded default-policy.yaml), SIEVE_POLICY_RELOAD_SECONDS (5)
  *   <li>SIEVE_MAX_BODY_BYTES (2 MiB); gRPC's own inbound limit is this + 64 KiB
  *   <li>SIEVE_DEADLINE_MARGIN_MS (5): kept back from the caller's deadline to merge and answer
- *   <li>SIEVE_{URL,CONTENT,LLM}_TIER_TIMEOUT_MS (100, 500, 3000),
+ *   <li>SIEVE_{URL,CONTENT,LLM}_TIER_TIMEOUT_MS (100, 2000, 3000),
  *       SIEVE_{URL,CONTENT,LLM}_TIER_MAX_CONCURRENT (2048, 512, 64)
  *   <li>SIEVE_BREAKER_WINDOW, SIEVE_BREAKER_MIN_CALLS, SIEVE_BREAKER_FAILURE_RATE,
  *       SIEVE_BREAKER_OPEN_MS, SIEVE_BREAKER_HALF_OPEN_CALLS: override the per-tier breaker defaults

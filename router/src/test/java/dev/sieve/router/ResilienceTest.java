@@ -58,7 +58,8 @@ class ResilienceTest {
       assertThat(status(r, "url").getDetail()).isEqualTo("UNAVAILABLE: connection refused");
       assertThat(verdict(r, "adult").getDecision()).isTrue();
       assertThat(verdict(r, "adult").getScore()).as("honest: nobody scored it").isZero();
-      assertThat(verdict(r, "self_harm").getDecision()).isTrue();
+      assertThat(verdict(r, "self_harm").getDecision())
+          .as("an ALERT category is not fail-closed: blocking without evidence would be stricter than with it").isFalse();
       assertThat(verdict(r, "violence").getDecision()).as("fail-open category").isFalse();
       assertThat(verdict(r, "gambling").getDecision()).isFalse();
       assertThat(r.getAction()).isEqualTo(Action.BLOCK);
@@ -68,9 +69,7 @@ class ResilienceTest {
       assertThat(r.getReasonsList())
           .filteredOn(reason -> reason.getTier().equals("policy"))
           .extracting(reason -> reason.getCategory() + "|" + reason.getEvidence().getKind() + "|" + reason.getEvidence().getDetail())
-          .containsExactly(
-              "adult|RULE|fail-closed: url ERROR",
-              "self_harm|RULE|fail-closed: url ERROR");
+          .containsExactly("adult|RULE|fail-closed: url ERROR");
       assertThat(r.getTtlSeconds()).as("degraded verdicts get the short TTL").isEqualTo(5);
     }
   }
@@ -92,11 +91,12 @@ class ResilienceTest {
 
   @Test
   void onlyCategoriesTheUnavailableTierCoversFailClosed() {
-    FakeTier urlTier = new FakeTier("url", FakeTier.ids("gambling", "self_harm")).fail(Status.INTERNAL);
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).build()) {
+    FakeTier urlTier = new FakeTier("url", FakeTier.ids("gambling", "adult")).fail(Status.INTERNAL);
+    String policy = RouterHarness.TEST_POLICY + "categories: {piracy: {fail_closed: true}}\n";
+    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.URL, urlTier).build()) {
       ClassifyResponse r = h.classify(url("https://unknown.example/"));
-      assertThat(verdict(r, "self_harm").getDecision()).isTrue();
-      assertThat(verdict(r, "adult").getDecision()).as("the url tier does not cover adult").isFalse();
+      assertThat(verdict(r, "adult").getDecision()).isTrue();
+      assertThat(verdict(r, "piracy").getDecision()).as("the url tier does not cover piracy").isFalse();
     }
   }
 
@@ -224,7 +224,7 @@ class ResilienceTest {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
               assertThat(e.getStatus().getDescription())
                   .startsWith("caller deadline too short (")
-                  .endsWith("for the content tier, which adult, self_harm depend on");
+                  .endsWith("for the content tier, which adult depends on");
             });
       }
       assertThat(content.calls()).as("the tier was called, and timed out on the caller's deadline").isEqualTo(3);

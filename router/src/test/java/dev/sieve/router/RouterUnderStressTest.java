@@ -170,12 +170,30 @@ class RouterUnderStressTest {
   }
 
   @Test
-  void aTierOutageBlocksPerPolicyButNeverAlertsAndIsNeverCached() {
+  void aContentOutageUnderTheTaxonomyDefaultsAllowsThePageDegradedAndNeverAlerts() {
     FakeTier content = new FakeTier("content", CORE).fail(Status.UNAVAILABLE.withDescription("connection refused"));
     try (RouterHarness h =
         RouterHarness.builder().tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(KHAN);
-      assertThat(r.getAction()).as("default: self_harm blocks on tier loss").isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).as("self_harm is ALERT: no evidence, no block; the url tier's verdict stands")
+          .isEqualTo(Action.ALLOW);
+      assertThat(r.getAlert()).isFalse();
+      assertThat(verdict(r, "self_harm").getDecision()).isFalse();
+      assertThat(r.getDegraded()).isTrue();
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(h.router().cache().estimatedSize()).as("a degraded verdict is never shared").isZero();
+      assertThat(h.meters.get("sieve.router.tier.loss.blocks").counter().count()).isZero();
+    }
+  }
+
+  @Test
+  void aTierOutageBlocksPerPolicyButNeverAlertsAndIsNeverCached() {
+    FakeTier content = new FakeTier("content", CORE).fail(Status.UNAVAILABLE.withDescription("connection refused"));
+    String selfHarmFailsClosed = RouterHarness.TEST_POLICY + "categories: {self_harm: {on_tier_loss: block}}\n";
+    try (RouterHarness h = RouterHarness.builder().policy(selfHarmFailsClosed)
+        .tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content).build()) {
+      ClassifyResponse r = h.classify(KHAN);
+      assertThat(r.getAction()).as("this policy: self_harm blocks on tier loss").isEqualTo(Action.BLOCK);
       assertThat(r.getAlert()).as("an alert must mean evidence").isFalse();
       assertThat(verdict(r, "self_harm").getDecision()).isTrue();
       assertThat(verdict(r, "adult").getDecision()).as("the url tier scored adult: evidence, not loss").isFalse();
@@ -314,7 +332,7 @@ class RouterUnderStressTest {
       // repeats within the interval held back.
       assertThat(engineLog.lines()).hasSize(2);
       assertThat(engineLog.lines().get(0))
-          .matches("WARN fail-closed: \\[adult \\(block\\), self_harm \\(block\\)\\] blocked without evidence"
+          .matches("WARN fail-closed: \\[adult \\(block\\)\\] blocked without evidence"
               + " \\(no alert\\) for url ERROR: request \\S+ tenant '' https://x0\\.example/");
       assertThat(engineLog.lines().get(1))
           .matches("WARN fail-closed: .* for url CIRCUIT_OPEN: request \\S+ tenant '' https://x4\\.example/");

@@ -13,7 +13,8 @@ import dev.sieve.proto.v1.TierStatus;
  *
  * <pre>
  * {"id":..,"url":..,"categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
- *  "alert":false,"primary_category":"","tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"}}
+ *  "alert":false,"primary_category":"","tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"},
+ *  "degraded":false,"degraded_reasons":[]}
  * {"id":..,"url":..,"error":{"code":"INVALID_ARGUMENT","message":".."}}
  * </pre>
  */
@@ -39,6 +40,11 @@ public final class BatchResults {
     for (TierStatus tier : response.getTiersList()) {
       tiers.put(tier.getTier(), tier.getState().name());
     }
+    // A degraded verdict was decided without a tier it needed (the policy's on_tier_loss for what
+    // that tier covers): say so on the line, so that nobody scores it as the fleet's judgement.
+    line.put("degraded", response.getDegraded());
+    var reasons = line.putArray("degraded_reasons");
+    response.getDegradedReasonsList().forEach(r -> reasons.add(r.name()));
     return line;
   }
 

@@ -31,11 +31,16 @@ import java.util.concurrent.atomic.LongAdder;
  * order. Unary calls (rather than ClassifyStream) keep every item independent: one slow or failing
  * item costs only itself, never the stream.
  *
- * <p>A verdict in which a tier was overloaded (TIMEOUT or REJECTED: its queue was full or its time
- * budget ran out behind the batch's own load) is retried once, one at a time and bypassing the
- * verdict cache, because a batch wants every tier's opinion, not the latency an online caller
- * needs. The retry's verdict is written when it completes with every tier answering or at least as
- * well as the first one; otherwise the first verdict stands (its tier states say it is degraded).
+ * <p>A batch wants every tier's opinion, not the latency an online caller needs, so it treats a
+ * degraded verdict (a tier TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR: overloaded by the batch's own
+ * load, or down) as a load signal and not as an answer: the number of items in flight adapts
+ * ({@link AdaptiveInFlight}: halved on a degraded answer, grown back by one per window of healthy
+ * ones), and the item is classified again, one at a time and bypassing the verdict cache, after a
+ * back-off that outlasts the router's breaker wait ({@link #RETRY_BACKOFF_MILLIS}). The retry's
+ * verdict is written when it has fewer unavailable tiers; after {@link #TIER_DOWN_ITEMS} items in a
+ * row that no retry could heal, a tier is taken to be down and later items are not retried. Every
+ * written verdict says whether it is degraded ({@code degraded}, {@code degraded_reasons}), so a
+ * consumer never mistakes a fail-closed answer for the fleet's judgement of the item.
  */
 public final class BatchRunner {
 
@@ -64,39 +69,95 @@ public final class BatchRunner {
         return t;
       });
   private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong stillDegraded = new AtomicLong();
+  private final AtomicInteger unhealedInARow = new AtomicInteger();
+
+  /**
+   * Waits before each retry of a degraded item: the first is quick (a queue that was full a moment
+   * ago), the later ones outlast the router's circuit-breaker waits (content 5 s, llm 10 s by
+   * default) so that a half-open breaker lets the retry through.
+   */
+  static final long[] RETRY_BACKOFF_MILLIS = {250, 1_000, 2_500, 5_000, 6_000};
+
+  /** Items in a row whose retries all came back degraded before the batch stops retrying. */
+  static final int TIER_DOWN_ITEMS = 3;
+
+  private final long[] backoffMillis;
 
   public BatchRunner(ClassifierGrpc.ClassifierStub stub, Options options) {
+    this(stub, options, RETRY_BACKOFF_MILLIS);
+  }
+
+  /** With another retry back-off (tests). */
+  BatchRunner(ClassifierGrpc.ClassifierStub stub, Options options, long[] backoffMillis) {
     this.stub = stub;
     this.options = options;
     this.retryStub = ClassifierGrpc.newBlockingStub(stub.getChannel());
+    this.backoffMillis = backoffMillis.clone();
   }
 
-  /** Items whose first verdict had an overloaded tier and were classified again. */
+  /** Items whose first verdict had an unavailable tier and were classified again. */
   public long retried() {
     return retried.get();
   }
 
-  /** A tier ran out of time or queue behind the batch's own load: worth one calmer attempt. */
-  static boolean overloaded(ClassifyResponse response) {
-    return response.getTiersList().stream().anyMatch(
-        t -> t.getState() == dev.sieve.proto.v1.TierState.TIMEOUT || t.getState() == dev.sieve.proto.v1.TierState.REJECTED);
+  /** Items written with a degraded verdict because no retry (or none allowed) healed them. */
+  public long stillDegraded() {
+    return stillDegraded.get();
   }
 
-  /** One sequential retry; the first verdict when the retry fails or is no better. */
+  /**
+   * A consulted tier did not answer on its own account (its timeout, a full queue, an open breaker,
+   * an error): the verdict is the policy's guess for what that tier covers, not the fleet's
+   * judgement, and worth a calmer attempt.
+   */
+  static boolean tierUnavailable(ClassifyResponse response) {
+    return unavailableTiers(response) > 0
+        || response.getDegradedReasonsList().contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+  }
+
+  private static long unavailableTiers(ClassifyResponse r) {
+    return r.getTiersList().stream().filter(t -> switch (t.getState()) {
+      case TIMEOUT, REJECTED, CIRCUIT_OPEN, ERROR -> true;
+      default -> false;
+    }).count();
+  }
+
+  /**
+   * Sequential retries with back-off; the best verdict seen (fewest unavailable tiers, the first on
+   * a tie). Not retried once {@link #TIER_DOWN_ITEMS} items in a row stayed degraded.
+   */
   private ClassifyResponse retry(BatchItem item, ClassifyResponse first) {
-    retried.incrementAndGet();
-    try {
-      ClassifyResponse again = retryStub.withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
-          .classify(request(item).toBuilder().setBypassCache(true).build());
-      return overloaded(again) && degradedTiers(again) > degradedTiers(first) ? first : again;
-    } catch (RuntimeException e) {
+    if (unhealedInARow.get() >= TIER_DOWN_ITEMS) {
+      stillDegraded.incrementAndGet();
       return first;
     }
-  }
-
-  private static long degradedTiers(ClassifyResponse r) {
-    return r.getTiersList().stream().filter(t -> t.getState() == dev.sieve.proto.v1.TierState.TIMEOUT
-        || t.getState() == dev.sieve.proto.v1.TierState.REJECTED).count();
+    retried.incrementAndGet();
+    ClassifyResponse best = first;
+    for (long wait : backoffMillis) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      try {
+        ClassifyResponse again = retryStub.withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
+            .classify(request(item).toBuilder().setBypassCache(true).build());
+        if (unavailableTiers(again) < unavailableTiers(best) || !tierUnavailable(again)) {
+          best = again;
+        }
+        if (!tierUnavailable(again)) {
+          unhealedInARow.set(0);
+          return again;
+        }
+      } catch (RuntimeException e) {
+        // The retry itself failed (deadline, router restarting): the next back-off step tries again.
+      }
+    }
+    unhealedInARow.incrementAndGet();
+    stillDegraded.incrementAndGet();
+    return best;
   }
 
   /**
@@ -111,7 +172,7 @@ public final class BatchRunner {
     // Consecutive "cannot connect" failures before giving up: the router went away mid-batch.
     int unreachableLimit = Math.max(20, options.concurrency() * 2);
     int windowSize = Math.max(64, options.concurrency() * 8);
-    Semaphore inFlight = new Semaphore(options.concurrency());
+    AdaptiveInFlight inFlight = new AdaptiveInFlight(options.concurrency());
     Semaphore window = new Semaphore(windowSize);
     AtomicLong ok = new AtomicLong();
     Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -141,13 +202,14 @@ public final class BatchRunner {
         }
         BatchItem item = input.next();
         acquire(window);
-        acquire(inFlight);
         if (!item.isValid()) {
+          inFlight.acquireNow();
           recordError(errors, errorCount, INVALID_INPUT);
           writer.complete(item.index(), BatchResults.toLine(BatchResults.error(item, INVALID_INPUT, item.inputError())));
           inFlight.release();
           continue;
         }
+        long epoch = inFlight.acquire();
         stub.withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
             .classify(
                 request(item),
@@ -169,6 +231,8 @@ public final class BatchRunner {
                       consecutiveUnreachable.set(0);
                     }
                     String code = status.getCode().name();
+                    // The router itself shedding or timing out is the same load signal as a tier's.
+                    inFlight.signal(epoch, !loadSignal(status.getCode()));
                     recordError(errors, errorCount, code);
                     String message = status.getDescription() != null ? status.getDescription() : String.valueOf(status.getCause());
                     finish(BatchResults.error(item, code, message));
@@ -183,8 +247,10 @@ public final class BatchRunner {
                       return;
                     }
                     ok.incrementAndGet();
-                    if (overloaded(response)) {
-                      // The in-flight permit stays held while the item waits for its retry.
+                    boolean degraded = tierUnavailable(response);
+                    inFlight.signal(epoch, !degraded);
+                    if (degraded) {
+                      // The in-flight slot stays held while the item waits for its retry.
                       ClassifyResponse first = response;
                       retries.execute(() -> finish(BatchResults.success(item, retry(item, first))));
                       return;
@@ -203,8 +269,10 @@ public final class BatchRunner {
       }
       // Every call has a deadline, so every callback comes; the margin covers a stalled transport
       // and the sequential retries still queued.
-      long drainMillis = options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64)) + 30_000;
-      if (!inFlight.tryAcquire(options.concurrency(), drainMillis, TimeUnit.MILLISECONDS)) {
+      long retryMillis = java.util.Arrays.stream(backoffMillis).sum() + options.deadline().toMillis() * backoffMillis.length;
+      long drainMillis = options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64))
+          + retryMillis * Math.min(options.concurrency(), 64) + 30_000;
+      if (!inFlight.awaitIdle(drainMillis)) {
         abortReason = "gave up waiting for in-flight items after " + drainMillis / 1000 + " s";
       }
       if (total > 0 && unreachableItems.get() == total) {
@@ -219,9 +287,18 @@ public final class BatchRunner {
       }
       bar.close();
       retries.shutdown();
+      if (inFlight.lowest() < inFlight.max()) {
+        err.println("sieve classify-batch: degraded answers lowered the items in flight from " + inFlight.max()
+            + " to as few as " + inFlight.lowest() + " (the fleet could not sustain more)");
+      }
       if (retried.get() > 0) {
         err.println("sieve classify-batch: " + retried.get() + " item(s) classified again, one at a time, after a"
-            + " tier answered TIMEOUT or REJECTED under the batch's load");
+            + " tier was unavailable (TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR) under the batch's load");
+      }
+      if (stillDegraded.get() > 0) {
+        err.println("sieve classify-batch: WARNING " + stillDegraded.get() + " item(s) written with a degraded verdict"
+            + " (a tier stayed unavailable" + (unhealedInARow.get() >= TIER_DOWN_ITEMS ? "; it looks down, later items"
+            + " were not retried" : "") + "): their lines say \"degraded\": true; check ./sieve status");
       }
       int written = writer.written();
       Map<String, Long> counts = new TreeMap<>();
@@ -263,6 +340,12 @@ public final class BatchRunner {
   private static void recordError(Map<String, LongAdder> errors, AtomicLong errorCount, String code) {
     errors.computeIfAbsent(code, c -> new LongAdder()).increment();
     errorCount.incrementAndGet();
+  }
+
+  /** Statuses by which the router says it is overloaded (not that the item is bad). */
+  private static boolean loadSignal(Status.Code code) {
+    return code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.UNAVAILABLE;
   }
 
   private static void acquire(Semaphore semaphore) throws InterruptedException {

@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
       "",
       "Input: JSONL {\"id\",\"url\"?,\"text\"?,\"html\"?,\"tenant\"?} or one URL per line (id = line number);",
       "blank lines and #-comments are skipped. Output per item: {id,url,categories:{<id>:{score,decision}},",
-      "action,alert,primary_category,tiers:{<tier>:<state>}} or {id,url,error:{code,message}}.",
+      "action,alert,primary_category,tiers:{<tier>:<state>},degraded,degraded_reasons} or",
+      "{id,url,error:{code,message}}.",
+      "Degraded answers (a tier TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR) lower the items in flight",
+      "(AIMD) and are classified again after a back-off; what stays degraded says \"degraded\": true.",
       "Exit codes: 0 every item written (item errors included), 1 I/O error, 3 router unreachable."
     },
     mixinStandardHelpOptions = true)
@@ -50,7 +53,7 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
   @Option(names = "--tiers", split = ",", paramLabel = "TIER", description = "Consult only these tiers (url,content,llm), ungated.")
   List<String> tiers = List.of();
 
-  @Option(names = "--concurrency", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", description = "Most requests in flight; fewer while the fleet answers degraded (default: ${DEFAULT-VALUE}).")
   int concurrency = 8;
 
   @Option(names = "--tenant", description = "Tenant id for items without their own \"tenant\".")

@@ -63,6 +63,8 @@ class ClassifyBatchCommandTest {
       assertThat(line.get("primary_category").asText()).isEmpty();
       assertThat(line.get("tiers").get("url").asText()).isEqualTo("OK");
       assertThat(line.get("tiers").get("llm").asText()).isEqualTo("NOT_DEPLOYED");
+      assertThat(line.get("degraded").asBoolean()).isFalse();
+      assertThat(line.get("degraded_reasons")).isEmpty();
     }
   }
 
@@ -79,6 +81,54 @@ class ClassifyBatchCommandTest {
       assertThat(run.err()).contains("2 item(s) classified again");
     }
     assertThat(lines(out)).extracting(n -> n.get("tiers").get("url").asText()).containsExactly("OK", "OK", "OK", "OK");
+  }
+
+  @Test
+  void aBatchAboveTheFleetsCapacitySlowsDownUntilEveryVerdictIsHealthy() throws Exception {
+    Path in = dir.resolve("urls.txt");
+    Files.write(in, IntStream.range(0, 40).mapToObj(i -> "https://page" + i + ".example/").toList());
+    Path out = dir.resolve("out.jsonl");
+    try (FakeRouter router = new FakeRouter(5).capacity(2)) {
+      CliRun run = CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
+          "--concurrency", "16", "--no-progress");
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(router.degradedAnswers()).as("the first burst exceeded the fake fleet's capacity").isPositive();
+      assertThat(run.err()).contains("lowered the items in flight from 16").contains("classified again")
+          .doesNotContain("WARNING");
+    }
+    // Every line is the fleet's healthy judgement, none the fail-closed BLOCK of an overloaded tier.
+    List<JsonNode> results = lines(out);
+    assertThat(results).hasSize(40);
+    assertThat(results).extracting(n -> n.get("degraded").asBoolean()).containsOnly(false);
+    assertThat(results).extracting(n -> n.get("action").asText()).containsOnly("ALLOW");
+    assertThat(results).extracting(n -> n.get("tiers").get("content").asText()).containsOnly("SKIPPED");
+  }
+
+  @Test
+  void aTierThatStaysDownIsRetriedForAFewItemsThenEveryLineSaysDegraded() throws Exception {
+    Path in = dir.resolve("urls.txt");
+    Files.write(in, IntStream.range(0, 6).mapToObj(i -> "https://down" + i + ".example/").toList());
+    Path out = dir.resolve("out.jsonl");
+    try (FakeRouter router = new FakeRouter(1)) {
+      io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(router.target()).usePlaintext().build();
+      try {
+        BatchRunner runner = new BatchRunner(dev.sieve.proto.v1.ClassifierGrpc.newStub(channel),
+            new BatchRunner.Options(1, java.time.Duration.ofSeconds(5), "", List.of(), false), new long[] {1, 1});
+        java.io.StringWriter err = new java.io.StringWriter();
+        BatchSummary summary = runner.run(in, out, new java.io.PrintWriter(err, true), ProgressBar.Mode.OFF);
+        assertThat(summary.written()).isEqualTo(6);
+        assertThat(runner.retried()).as("retried until the tier looked down").isEqualTo(BatchRunner.TIER_DOWN_ITEMS);
+        assertThat(runner.stillDegraded()).isEqualTo(6);
+        assertThat(router.calls()).isEqualTo(6 + BatchRunner.TIER_DOWN_ITEMS * 2);
+        assertThat(err.toString()).contains("WARNING 6 item(s) written with a degraded verdict").contains("looks down");
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    List<JsonNode> results = lines(out);
+    assertThat(results).extracting(n -> n.get("degraded").asBoolean()).containsOnly(true);
+    assertThat(results).extracting(n -> n.get("degraded_reasons").get(0).asText()).containsOnly("DEGRADED_TIER_UNAVAILABLE");
+    assertThat(results).extracting(n -> n.get("tiers").get("content").asText()).containsOnly("CIRCUIT_OPEN");
   }
 
   @Test

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in router for client tests: answers Classify after a random delay (so completions come
  * back out of order), with one verdict per taxonomy category; URLs containing "invalid" get
- * INVALID_ARGUMENT; hosts containing "pokerstars" are gambling with a list-match reason.
+ * INVALID_ARGUMENT; hosts containing "pokerstars" are gambling with a list-match reason; URLs
+ * containing "down" always come back degraded (content CIRCUIT_OPEN, fail-closed BLOCK); with
+ * {@link #capacity}, a call that arrives while that many are in flight comes back degraded (content
+ * REJECTED), as a real fleet past its capacity answers.
  */
 public final class FakeRouter implements AutoCloseable {
 
@@ -38,6 +41,10 @@ public final class FakeRouter implements AutoCloseable {
   private final java.util.Set<String> cached = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger bypassed = new AtomicInteger();
   private volatile boolean emulateCache;
+  private volatile int capacity = Integer.MAX_VALUE;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final AtomicInteger degradedAnswers = new AtomicInteger();
   private final int maxDelayMillis;
 
   public FakeRouter(int maxDelayMillis) throws IOException {
@@ -67,6 +74,39 @@ public final class FakeRouter implements AutoCloseable {
   public FakeRouter emulateCache() {
     emulateCache = true;
     return this;
+  }
+
+  /** Answers degraded (content REJECTED) to a call that arrives while {@code calls} are in flight. */
+  public FakeRouter capacity(int calls) {
+    capacity = calls;
+    return this;
+  }
+
+  /** The most calls seen in flight at once. */
+  public int maxInFlight() {
+    return maxInFlight.get();
+  }
+
+  /** Answers that were degraded (over capacity or "down"). */
+  public int degradedAnswers() {
+    return degradedAnswers.get();
+  }
+
+  /** A fail-closed verdict: the content tier did not answer, self_harm blocked by on_tier_loss. */
+  public static ClassifyResponse degraded(ClassifyRequest request, TierState contentState) {
+    ClassifyResponse healthy = verdict(request);
+    ClassifyResponse.Builder response = healthy.toBuilder()
+        .setAction(Action.BLOCK)
+        .setPrimaryCategory("self_harm")
+        .setTtlSeconds(0)
+        .setDegraded(true)
+        .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+    for (int i = 0; i < response.getTiersCount(); i++) {
+      if (response.getTiers(i).getTier().equals("content")) {
+        response.setTiers(i, response.getTiers(i).toBuilder().setState(contentState).setDetail("fake overload"));
+      }
+    }
+    return response.build();
   }
 
   public static ClassifyResponse verdict(ClassifyRequest request) {
@@ -121,9 +161,16 @@ public final class FakeRouter implements AutoCloseable {
       if (request.getBypassCache()) {
         bypassed.incrementAndGet();
       }
-      Runnable answer =
+      int now = inFlight.incrementAndGet();
+      maxInFlight.accumulateAndGet(now, Math::max);
+      boolean overCapacity = now > capacity;
+      Runnable respond =
           () -> {
-            if (request.getUrl().contains("invalid")) {
+            if (request.getUrl().contains("down") || overCapacity) {
+              degradedAnswers.incrementAndGet();
+              observer.onNext(degraded(request, overCapacity ? TierState.REJECTED : TierState.CIRCUIT_OPEN));
+              observer.onCompleted();
+            } else if (request.getUrl().contains("invalid")) {
               observer.onError(
                   Status.INVALID_ARGUMENT.withDescription("malformed URL: " + request.getUrl()).asRuntimeException());
             } else if (request.getUrl().isEmpty() && request.getText().isEmpty() && request.getHtml().isEmpty()) {
@@ -139,6 +186,12 @@ public final class FakeRouter implements AutoCloseable {
               observer.onNext(verdict(request).toBuilder().setCacheHit(hit).build());
               observer.onCompleted();
             }
+          };
+      Runnable answer =
+          () -> {
+            // Out of flight before the answer leaves: the client may send its next call at once.
+            inFlight.decrementAndGet();
+            respond.run();
           };
       int delay = maxDelayMillis == 0 ? 0 : ThreadLocalRandom.current().nextInt(maxDelayMillis + 1);
       delays.schedule(answer, delay, TimeUnit.MILLISECONDS);

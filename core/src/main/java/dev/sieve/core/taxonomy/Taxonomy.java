@@ -45,7 +45,9 @@ public final class Taxonomy {
                   "Content that encourages, instructs or glorifies suicide, self-injury or eating "
                       + "disorders, or in which a person states their own intent or plan to harm "
                       + "themselves. Help and prevention resources are self_harm_help.",
-                  DefaultAction.ALERT, true, false),
+                  // Not fail-closed: the action is ALERT (shown, a counsellor told), so blocking
+                  // without evidence would be stricter than blocking with it, and would alert no one.
+                  DefaultAction.ALERT, false, false),
               new Category("self_harm_help", "Self-harm help and prevention",
                   "Help, prevention and recovery resources about suicide, self-injury and eating "
                       + "disorders: crisis lines, health information, support for someone at risk. "

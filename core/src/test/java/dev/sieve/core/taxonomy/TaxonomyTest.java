@@ -20,11 +20,21 @@ class TaxonomyTest {
   }
 
   @Test
-  void selfHarmAndAdultFailClosedAndSelfHarmAlerts() {
+  void adultFailsClosedAndSelfHarmAlertsWithoutFailingClosed() {
     Taxonomy t = Taxonomy.v1();
-    assertThat(t.categories().stream().filter(Category::failClosed).map(Category::id))
-        .containsExactlyInAnyOrder("adult", "self_harm");
+    assertThat(t.categories().stream().filter(Category::failClosed).map(Category::id)).containsExactly("adult");
     assertThat(t.require("self_harm").defaultAction()).isEqualTo(DefaultAction.ALERT);
+    assertThat(t.require("self_harm").failClosed()).isFalse();
+  }
+
+  /** Without evidence a category may not be treated more harshly than with it. */
+  @Test
+  void onlyCategoriesThatBlockOnEvidenceFailClosed() {
+    for (Category category : Taxonomy.v1().categories()) {
+      if (category.failClosed()) {
+        assertThat(category.defaultAction()).as(category.id()).isEqualTo(DefaultAction.BLOCK);
+      }
+    }
   }
 
   /** v1.1: help and education are their own categories, never blocked; help still alerts. */

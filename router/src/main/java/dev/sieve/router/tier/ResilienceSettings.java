@@ -8,8 +8,9 @@ import java.time.Duration;
  * and when the circuit breaker opens.
  *
  * <p>Defaults are sized for the url tier's microsecond latencies and a content tier in the tens of
- * milliseconds: a count-based window of 100 calls, opening at 50% failures after at least 20 calls,
- * staying open 5 s, then letting 5 trial calls through (half-open) before closing again.
+ * milliseconds per short text and hundreds per real page: a count-based window of 100 calls,
+ * opening at 50% failures after at least 20 calls, staying open 5 s, then letting 5 trial calls
+ * through (half-open) before closing again.
  *
  * @param timeout per-tier cap on a call (the caller's deadline minus the margin may be shorter)
  * @param maxConcurrentCalls bulkhead size; a call beyond it is REJECTED without waiting
@@ -30,11 +31,17 @@ public record ResilienceSettings(
     int permittedCallsInHalfOpen,
     Clock clock) {
 
-  /** Defaults for {@code tier} (timeouts: url 100 ms, content 500 ms, llm 3 s). */
+  /**
+   * Defaults for {@code tier} (timeouts: url 100 ms, content 2 s, llm 3 s). The content tier's cap
+   * covers one real page on the 2-core machines Sieve is measured on (a 100 KB article is 11-16
+   * chunks, ~300-450 ms of int8 encoder time when the machine is quiet, several times that under
+   * load); at 500 ms a batch of real pages timed out, opened the breaker and was answered by
+   * {@code on_tier_loss} instead of the model. A caller that needs less sets its own deadline.
+   */
   public static ResilienceSettings defaults(TierName tier) {
     return switch (tier) {
       case URL -> new ResilienceSettings(Duration.ofMillis(100), 2048, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
-      case CONTENT -> new ResilienceSettings(Duration.ofMillis(500), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
+      case CONTENT -> new ResilienceSettings(Duration.ofMillis(2000), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
       case LLM -> new ResilienceSettings(Duration.ofSeconds(3), 64, 50, 10, 50f, Duration.ofSeconds(10), 3, Clock.systemUTC());
     };
   }

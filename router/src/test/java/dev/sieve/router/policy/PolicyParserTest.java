@@ -59,7 +59,8 @@ class PolicyParserTest {
     for (Category category : Taxonomy.v1().categories()) {
       CategoryRule rule = global.core(CoreCategories.indexOf(category.id()));
       assertThat(rule.action()).as(category.id()).isEqualTo(PolicyParser.toProto(category.defaultAction()));
-      assertThat(rule.failClosed()).as(category.id()).isEqualTo(category.failClosed());
+      // adult is the one category whose tier-loss rule the default policy sets itself (url_only).
+      assertThat(rule.failClosed()).as(category.id()).isEqualTo(category.failClosed() && !category.id().equals("adult"));
     }
     assertThat(global.core(CoreCategories.indexOf("self_harm")).action()).isEqualTo(CategoryAction.ACTION_ALERT);
     // Help is never blocked: a self_harm decision alerts and a counsellor decides (issue #11).
@@ -329,7 +330,9 @@ class PolicyParserTest {
     assertThat(global.core(ADULT).onTierLoss()).isEqualTo(TierLossMode.URL_ONLY);
     assertThat(global.core(ADULT).failClosed()).isFalse();
     assertThat(global.core(GAMBLING).onTierLoss()).isEqualTo(TierLossMode.BLOCK);
-    assertThat(global.core(selfHarm).onTierLoss()).as("taxonomy default: self_harm fails closed").isEqualTo(TierLossMode.BLOCK);
+    assertThat(global.core(selfHarm).onTierLoss())
+        .as("taxonomy default: self_harm is ALERT, so it never blocks without evidence").isEqualTo(TierLossMode.ALLOW);
+    assertThat(global.core(ADULT).onTierLoss()).isEqualTo(TierLossMode.URL_ONLY);
     assertThat(global.core(GAMES).onTierLoss()).isEqualTo(TierLossMode.ALLOW);
     assertThat(policy.lookup("school").core(ADULT).onTierLoss()).as("inherited from the district").isEqualTo(TierLossMode.ALLOW);
     assertThat(policy.lookup("school").core(GAMBLING).onTierLoss()).as("inherited from global").isEqualTo(TierLossMode.BLOCK);
@@ -353,7 +356,7 @@ class PolicyParserTest {
   }
 
   @Test
-  void theEmbeddedDefaultPolicyBlocksAdultAndSelfHarmOnTierLoss() throws Exception {
+  void theEmbeddedDefaultPolicyDecidesAdultOnTheUrlTierAndBlocksNothingElseOnTierLoss() throws Exception {
     byte[] bytes;
     try (var in = PolicyParser.class.getResourceAsStream("/default-policy.yaml")) {
       bytes = in.readAllBytes();
@@ -363,7 +366,7 @@ class PolicyParserTest {
       String id = CoreCategories.id(i);
       assertThat(global.core(i).onTierLoss())
           .as(id)
-          .isEqualTo(id.equals("adult") || id.equals("self_harm") ? TierLossMode.BLOCK : TierLossMode.ALLOW);
+          .isEqualTo(id.equals("adult") ? TierLossMode.URL_ONLY : TierLossMode.ALLOW);
     }
   }
 
