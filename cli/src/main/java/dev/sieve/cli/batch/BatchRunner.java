@@ -2,6 +2,7 @@ package dev.sieve.cli.batch;
 
 import com.google.protobuf.ByteString;
 import dev.sieve.cli.support.GrpcErrors;
+import dev.sieve.core.grpc.DegradedVerdictRetry;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  * load, or down) as a load signal and not as an answer: the number of items in flight adapts
  * ({@link AdaptiveInFlight}: halved on a degraded answer, grown back by one per window of healthy
  * ones), and the item is classified again, one at a time and bypassing the verdict cache, after a
- * back-off that outlasts the router's breaker wait ({@link #RETRY_BACKOFF_MILLIS}). The retry's
+ * back-off that outlasts the router's breaker wait ({@link DegradedVerdictRetry}). The retry's
  * verdict is written when it has fewer unavailable tiers; after {@link #TIER_DOWN_ITEMS} items in a
  * row that no retry could heal, a tier is taken to be down and later items are not retried. Every
  * written verdict says whether it is degraded ({@code degraded}, {@code degraded_reasons}), so a
@@ -72,12 +73,6 @@ public final class BatchRunner {
   private final AtomicLong stillDegraded = new AtomicLong();
   private final AtomicInteger unhealedInARow = new AtomicInteger();
 
-  /**
-   * Waits before each retry of a degraded item: the first is quick (a queue that was full a moment
-   * ago), the later ones outlast the router's circuit-breaker waits (content 5 s, llm 10 s by
-   * default) so that a half-open breaker lets the retry through.
-   */
-  static final long[] RETRY_BACKOFF_MILLIS = {250, 1_000, 2_500, 5_000, 6_000};
 
   /** Items in a row whose retries all came back degraded before the batch stops retrying. */
   static final int TIER_DOWN_ITEMS = 3;
@@ -85,7 +80,7 @@ public final class BatchRunner {
   private final long[] backoffMillis;
 
   public BatchRunner(ClassifierGrpc.ClassifierStub stub, Options options) {
-    this(stub, options, RETRY_BACKOFF_MILLIS);
+    this(stub, options, DegradedVerdictRetry.backoffMillis());
   }
 
   /** With another retry back-off (tests). */

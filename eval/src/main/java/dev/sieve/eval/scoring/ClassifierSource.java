@@ -1,6 +1,7 @@
 package dev.sieve.eval.scoring;
 
 import com.google.protobuf.ByteString;
+import dev.sieve.core.grpc.DegradedVerdictRetry;
 import dev.sieve.eval.Example;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.proto.v1.CategoryVerdict;
@@ -74,11 +75,13 @@ public final class ClassifierSource implements PredictionSource {
         resp = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
         // A verdict decided without a tier (it shed the call or timed out under this evaluation's own
         // concurrency) measures the load, not the fleet: ask again, as classify-batch does, a few
-        // times with a pause. What is still degraded is counted and reported.
+        // times, waiting long enough for an open breaker to let a trial call through. What is still
+        // degraded is counted and reported.
+        long[] backoff = DegradedVerdictRetry.backoffMillis();
         for (int attempt = 1; resp.getDegraded() && attempt <= DEGRADED_RETRIES; attempt++) {
           retried.incrementAndGet();
           try {
-            Thread.sleep(100L * attempt);
+            Thread.sleep(backoff[attempt - 1]);
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             break;
@@ -108,7 +111,7 @@ public final class ClassifierSource implements PredictionSource {
   }
 
   /** Degraded verdicts asked again at most this many times. */
-  public static final int DEGRADED_RETRIES = 5;
+  public static final int DEGRADED_RETRIES = DegradedVerdictRetry.attempts();
 
   private final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger stillDegraded = new java.util.concurrent.atomic.AtomicInteger();
