@@ -209,7 +209,8 @@ class ScoreMergerTest {
     assertThat(ScoreMerger.decided(m, GAMBLING, policy.core(GAMBLING))).as("score == threshold").isTrue();
     assertThat(ScoreMerger.decided(m, NEWS, policy.core(NEWS))).as("news: 0.79 >= default threshold 0.5").isTrue();
     assertThat(ScoreMerger.decided(m, ADULT, policy.core(ADULT))).as("adult fails closed").isTrue();
-    assertThat(ScoreMerger.decided(m, SELF_HARM, policy.core(SELF_HARM))).isTrue();
+    assertThat(ScoreMerger.decided(m, SELF_HARM, policy.core(SELF_HARM)))
+        .as("self_harm (ALERT) does not fail closed").isFalse();
     int violence = CoreCategories.indexOf("violence");
     assertThat(ScoreMerger.decided(m, violence, policy.core(violence))).as("violence fails open").isFalse();
   }
