@@ -99,10 +99,12 @@ class SquidIcapEndToEndTest {
   private int squidBypassOffPort;
   private HttpClient client;
   private HttpClient clientBypassOff;
+  private int originPort;
+  private Path squidBinary;
 
   @BeforeAll
   void start() throws Exception {
-    Path squidBinary = squidBinary();
+    squidBinary = squidBinary();
     LocalFleet.requireBuilt(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT);
     Path adapterJar = adapterJar();
     work = Files.createTempDirectory("sieve-squid-e2e");
@@ -129,7 +131,7 @@ class SquidIcapEndToEndTest {
     adapterPort = ports[options.size()];
     squidPort = ports[options.size() + 1];
     squidBypassOffPort = ports[options.size() + 2];
-    int originPort = ports[options.size() + 3];
+    originPort = ports[options.size() + 3];
 
     startOrigin(originPort);
     adapter = startAdapter(adapterJar, adapterPort, routerPort);
@@ -148,6 +150,75 @@ class SquidIcapEndToEndTest {
       origin.stop(0);
     }
     LocalFleet.stop(properties, pids);
+  }
+
+  /**
+   * Not a test: the overhead figures of docs/integrations.md. Skipped unless {@code
+   * -Dsieve.icap.bench=ROUNDS}; then, before the tests, it fetches the ordinary article through a
+   * Squid without ICAP and through the Squid with the adapter, alternating request by request so both
+   * see the same machine load, first the same URL every time (verdict cache warm), then a new query
+   * string every time (cache miss: url and content tiers on every page). Prints latency per request.
+   */
+  @Test
+  @Order(0)
+  void benchOverheadOfTheAdapterThroughSquid() throws Exception {
+    int rounds = Integer.getInteger("sieve.icap.bench", 0);
+    org.junit.jupiter.api.Assumptions.assumeTrue(rounds > 0, "bench: run with -Dsieve.icap.bench=ROUNDS");
+    int plainPort = PortCheck.freePorts(1)[0];
+    Process plain = startSquid(squidBinary, "no-icap", plainPort, originPort, "on", false);
+    try {
+      HttpClient plainClient = proxyClient(plainPort);
+      StringBuilder report = new StringBuilder();
+      for (boolean distinct : new boolean[] {false, true}) {
+        long[] without = new long[rounds];
+        long[] with = new long[rounds];
+        int warmup = Math.max(10, rounds / 10);
+        for (int i = -warmup; i < rounds; i++) {
+          String url = distinct ? ARTICLE_URL + "?n=" + (i + warmup) + "-" + System.nanoTime() : ARTICLE_URL;
+          long a = timed(plainClient, url);
+          long b = timed(client, url);
+          if (i >= 0) {
+            without[i] = a;
+            with[i] = b;
+          }
+        }
+        report.append(distinct ? "distinct URLs (verdict cache miss)" : "same URL (verdict cache warm)").append(", ")
+            .append(rounds).append(" requests each, alternating:\n")
+            .append("  squid without ICAP : ").append(stats(without)).append('\n')
+            .append("  squid + sieve ICAP : ").append(stats(with)).append('\n')
+            .append(String.format("  overhead: mean +%.2f ms (x%.2f), p50 +%.2f ms%n",
+                (mean(with) - mean(without)) / 1e6, mean(with) / mean(without),
+                (percentile(with, 50) - percentile(without, 50)) / 1e6));
+      }
+      String load = Files.readString(Path.of("/proc/loadavg")).strip();
+      System.out.println("SquidIcapBench (" + Runtime.getRuntime().availableProcessors() + " cpus, loadavg " + load + "):\n" + report);
+      Files.writeString(work.resolve("bench.txt"), report.toString());
+    } finally {
+      stopProcess(plain);
+    }
+  }
+
+  private static long timed(HttpClient client, String url) throws Exception {
+    long start = System.nanoTime();
+    HttpResponse<byte[]> response = get(client, url);
+    long elapsed = System.nanoTime() - start;
+    assertThat(response.statusCode()).isEqualTo(200);
+    return elapsed;
+  }
+
+  private static double mean(long[] values) {
+    return Arrays.stream(values).average().orElse(0);
+  }
+
+  private static double percentile(long[] values, int p) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  private static String stats(long[] values) {
+    return String.format("mean %.2f ms, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", mean(values) / 1e6,
+        percentile(values, 50) / 1e6, percentile(values, 95) / 1e6, percentile(values, 99) / 1e6);
   }
 
   @Test
@@ -255,7 +326,8 @@ class SquidIcapEndToEndTest {
       String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).orElse("").replaceAll(":\\d+$", "");
       String url = "http://" + host + exchange.getRequestURI();
       originHits.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
-      byte[] body = pages.get(url);
+      // The bench varies a query string to miss the verdict cache: the page is the same.
+      byte[] body = pages.get(url.replaceFirst("\\?.*$", ""));
       try (exchange) {
         if (body == null) {
           exchange.sendResponseHeaders(404, -1);
