@@ -89,6 +89,7 @@ class SquidIcapEndToEndTest {
   private SystemProperties properties;
   private final List<Long> pids = new ArrayList<>();
   private HttpServer origin;
+  private final java.util.concurrent.ExecutorService originThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
   private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> originHits = new ConcurrentHashMap<>();
   private Process adapter;
@@ -148,8 +149,21 @@ class SquidIcapEndToEndTest {
     }
     if (origin != null) {
       origin.stop(0);
+      originThreads.shutdownNow();
     }
     LocalFleet.stop(properties, pids);
+    deleteRecursively(work);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp directory
+    }
   }
 
   /**
@@ -340,7 +354,7 @@ class SquidIcapEndToEndTest {
         }
       }
     });
-    origin.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    origin.setExecutor(originThreads);
     origin.start();
   }
 
