@@ -197,6 +197,27 @@ class IcapServerTest {
   }
 
   @Test
+  void aGzippedLatin1PageIsDecodedToUtf8BeforeItIsClassified() throws Exception {
+    String page = "<p>caf\u00e9 with graphic gore</p>";
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write(page.getBytes(StandardCharsets.ISO_8859_1));
+    }
+    byte[] body = zipped.toByteArray();
+    String res = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Encoding: gzip\r\n\r\n";
+    String head = "RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nAllow: 204\r\nEncapsulated: res-hdr=0, res-body=" + res.length()
+        + "\r\n\r\n" + res + Integer.toHexString(body.length) + "\r\n";
+    try (Connection c = new Connection()) {
+      c.out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      c.out.write(body);
+      c.send("\r\n0\r\n\r\n");
+      String answer = c.head();
+      assertThat(c.encapsulatedResponse(answer)[0]).startsWith("HTTP/1.1 403");
+    }
+    assertThat(router.calls.get(0).getHtml().toStringUtf8()).isEqualTo(page);
+  }
+
+  @Test
   void respmodAllowsANonHtmlBodyFromThePreviewWithoutAskingForIt() throws Exception {
     try (Connection c = new Connection()) {
       c.send(respmod("image/png", "not really a png", true, true));
