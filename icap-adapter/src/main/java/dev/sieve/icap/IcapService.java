@@ -168,7 +168,9 @@ public final class IcapService {
     }
     String tenant = tenants.resolve(request);
     String requestId = UUID.randomUUID().toString();
-    byte[] html = decodeHtml(response, body.kept());
+    byte[] kept = body.kept();
+    // Only the budget goes to Sieve, also when more was kept to echo to a client without 204.
+    byte[] html = decodeHtml(response, kept.length > settings.maxBodyBytes() ? java.util.Arrays.copyOf(kept, settings.maxBodyBytes()) : kept);
     SieveClient.Outcome outcome = sieve.classify(url, html, tenant, requestId, settings.respmodDeadline());
     Optional<String> block = blockPage(outcome, url == null ? "" : url, tenant, requestId, "RESPMOD");
     if (block.isPresent()) {

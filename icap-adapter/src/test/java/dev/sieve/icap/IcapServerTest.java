@@ -242,6 +242,17 @@ class IcapServerTest {
   }
 
   @Test
+  void aPageOverTheBudgetIsJudgedOnItsFirstBytesAndStillEchoedWhole() throws Exception {
+    String page = "<p>" + "volcano ".repeat(300) + "</p>";
+    try (Connection c = new Connection()) {
+      c.send(respmod("text/html", page, false, false));
+      String head = c.head();
+      assertThat(c.encapsulatedResponse(head)[1]).as("echoed unchanged").isEqualTo(page);
+    }
+    assertThat(router.calls.get(0).getHtml().size()).as("SIEVE_ICAP_MAX_BODY_BYTES in this test").isEqualTo(1024);
+  }
+
+  @Test
   void withTheRouterDownTheTenantsPolicyDecidesAndTheAnswerComesAtOnce() throws Exception {
     router.down = true;
     try (Connection c = new Connection()) {
