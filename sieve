@@ -208,6 +208,10 @@ run_tests() {
     echo "sieve test: installing promtool (Debian prometheus) for the metrics tests (helm/tools/install-promtool.sh)" >&2
     "${BASH}" helm/tools/install-promtool.sh
   fi
+  if [[ -f helm/tools/install-squid.sh ]]; then
+    echo "sieve test: installing squid (Debian squid) for the ICAP proxy test (helm/tools/install-squid.sh)" >&2
+    "${BASH}" helm/tools/install-squid.sh
+  fi
   ensure_dataset
   echo "sieve test: ./mvnw -B verify $*" >&2
   exec ./mvnw -B verify "$@"

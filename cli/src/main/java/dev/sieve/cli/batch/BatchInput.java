@@ -16,8 +16,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * Reads {@code classify-batch} input lazily, one item per non-blank line, in one of two formats
- * decided by the first item line:
+ * Reads {@code classify-batch} input lazily, one item per non-blank line, in one of two formats:
  *
  * <ul>
  *   <li>JSONL: {@code {"id": ..., "url": "...", "text": "...", "html": "...", "tenant": "..."}}; every
@@ -25,7 +24,12 @@ import java.util.Optional;
  *   <li>plain: one URL per line, id = line number.
  * </ul>
  *
- * Blank lines and lines starting with {@code #} are not items. A line that cannot be read (bad
+ * A file is one or the other: an item line starting with {@code {} is a JSONL line, any other item
+ * line a URL line, and a file holding both is refused ({@link MixedFormatException}) rather than
+ * guessed from its first line: guessing read the JSONL lines of a file that started with a URL as
+ * URLs, and classified garbage without a word.
+ *
+ * <p>Blank lines and lines starting with {@code #} are not items. A line that cannot be read (bad
  * JSON, wrong field type) is still an item, carrying its {@link BatchItem#inputError()}, so that
  * the output keeps one line per input item.
  */
@@ -59,18 +63,50 @@ public final class BatchInput implements Iterator<BatchItem>, Closeable {
     return format;
   }
 
-  /** JSONL when the first item line starts with '{', plain otherwise (and for an empty file). */
+  /**
+   * JSONL when every item line starts with '{', plain when none does (and for an empty file).
+   *
+   * @throws MixedFormatException when the file holds both kinds of item line; the message names the
+   *     first line of each kind
+   */
   public static Format detect(Path file) throws IOException {
+    int firstJson = 0;
+    int firstPlain = 0;
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
+      int lineNumber = 0;
       while ((line = reader.readLine()) != null) {
+        lineNumber++;
         String trimmed = stripBom(line).strip();
-        if (isItemLine(trimmed)) {
-          return trimmed.startsWith("{") ? Format.JSONL : Format.PLAIN;
+        if (!isItemLine(trimmed)) {
+          continue;
+        }
+        if (trimmed.startsWith("{")) {
+          firstJson = firstJson == 0 ? lineNumber : firstJson;
+        } else {
+          firstPlain = firstPlain == 0 ? lineNumber : firstPlain;
+        }
+        if (firstJson != 0 && firstPlain != 0) {
+          throw new MixedFormatException(file, firstJson, firstPlain);
         }
       }
     }
-    return Format.PLAIN;
+    return firstJson != 0 ? Format.JSONL : Format.PLAIN;
+  }
+
+  /**
+   * A file that mixes JSONL lines and URL lines. Refused as a whole: which reading the caller meant
+   * cannot be known, and classifying either half as the other kind gives verdicts on garbage.
+   */
+  public static final class MixedFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MixedFormatException(Path file, int firstJsonLine, int firstPlainLine) {
+      super(
+          file + " mixes JSONL lines (first: line " + firstJsonLine + ") and URL lines (first: line "
+              + firstPlainLine + "); use one format per file: every item line a JSON object"
+              + " ({\"url\": ...}), or every item line a URL");
+    }
   }
 
   /** Number of items in the file (one cheap pass; used for progress and ETA). */

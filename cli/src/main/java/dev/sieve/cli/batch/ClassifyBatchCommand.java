@@ -31,13 +31,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Classify a file of URLs or JSONL items; write one JSONL result per item, in input order.",
       "",
-      "Input: JSONL {\"id\",\"url\"?,\"text\"?,\"html\"?,\"tenant\"?} or one URL per line (id = line number);",
-      "blank lines and #-comments are skipped. Output per item: {id,url,categories:{<id>:{score,decision}},",
+      "Input: JSONL {\"id\",\"url\"?,\"text\"?,\"html\"?,\"tenant\"?} or one URL per line (id = line number), one",
+      "format per file (a file mixing both is refused, exit 2); blank lines and #-comments are skipped.",
+      "Output per item: {id,url,categories:{<id>:{score,decision}},",
       "action,alert,primary_category,tiers:{<tier>:<state>},degraded,degraded_reasons} or",
       "{id,url,error:{code,message}}.",
       "Degraded answers (a tier TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR) lower the items in flight",
       "(AIMD) and are classified again after a back-off; what stays degraded says \"degraded\": true.",
-      "Exit codes: 0 every item written (item errors included), 1 I/O error, 3 router unreachable."
+      "Exit codes: 0 every item written (item errors included), 1 I/O error, 2 bad usage or a mixed input file,",
+      "3 router unreachable."
     },
     mixinStandardHelpOptions = true)
 public final class ClassifyBatchCommand implements Callable<Integer> {
@@ -89,6 +91,15 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       err.println("sieve classify-batch: " + e.getMessage());
+      return 1;
+    }
+    try {
+      BatchInput.detect(in);
+    } catch (BatchInput.MixedFormatException e) {
+      err.println("sieve classify-batch: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("sieve classify-batch: cannot read input " + in + ": " + e.getMessage());
       return 1;
     }
 

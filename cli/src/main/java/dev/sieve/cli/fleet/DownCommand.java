@@ -44,18 +44,28 @@ public final class DownCommand implements Callable<Integer> {
       return 1;
     }
     try (FleetLock held = lock.get()) {
+      // The ICAP adapter first: it is a client of the router (./sieve up --icap-port).
+      boolean adapterGone = true;
+      Optional<ProcessHandle> adapter = IcapAdapterProcess.live(files);
+      if (adapter.isPresent()) {
+        out.println("Stopping the ICAP adapter ...");
+        adapterGone = ProcessStopper.stop(List.of(new ProcessStopper.Target(IcapAdapterProcess.NAME, adapter.get())), timeout, out);
+      }
+      if (adapterGone) {
+        IcapAdapterProcess.forget(files);
+      }
       FleetState state = FleetState.read(files);
       for (FleetState.Recorded stale : state.stale()) {
         out.printf("  %-22s (pid %d) was not running; removed its pid file%n", stale.service().serviceName(), stale.pid());
         files.delete(stale.service());
       }
       if (state.alive().isEmpty()) {
-        out.println("Sieve is not running.");
+        out.println(adapter.isPresent() ? "Sieve is down." : "Sieve is not running.");
         out.flush();
-        return 0;
+        return adapterGone ? 0 : 1;
       }
       out.println("Stopping Sieve ...");
-      boolean allGone = true;
+      boolean allGone = adapterGone;
       List<ProcessStopper.Target> routerStage = new ArrayList<>();
       List<ProcessStopper.Target> tierStage = new ArrayList<>();
       for (FleetState.Recorded r : state.alive()) {

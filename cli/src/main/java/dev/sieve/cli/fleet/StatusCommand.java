@@ -80,6 +80,16 @@ public final class StatusCommand implements Callable<Integer> {
           "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
           service.serviceName(), tier, r.pid(), r.alive() ? "yes" : "no", endpoint, metrics, health);
     }
+    Optional<Long> adapterPid = IcapAdapterProcess.recordedPid(files);
+    if (adapterPid.isPresent()) {
+      boolean alive = IcapAdapterProcess.live(files).isPresent();
+      java.util.OptionalInt port = IcapAdapterProcess.port(files);
+      String health = !alive ? "DEAD (see " + UpCommand.display(layout.logsDir().resolve(IcapAdapterProcess.NAME + ".log")) + ")"
+          : port.isPresent() && IcapAdapterProcess.answersOptions(port.getAsInt()) ? "ICAP OPTIONS 200" : "NOT ANSWERING ICAP";
+      healthy &= health.equals("ICAP OPTIONS 200");
+      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", IcapAdapterProcess.NAME, "-", adapterPid.get(), alive ? "yes" : "no",
+          port.isPresent() ? "icap://127.0.0.1:" + port.getAsInt() : "?", "-", health);
+    }
     return healthy;
   }
 }

@@ -111,6 +111,16 @@ public final class UpCommand implements Callable<Integer> {
   boolean tls;
 
   @Option(
+      names = "--icap-port",
+      paramLabel = "PORT",
+      description = {
+        "Also start the ICAP adapter (docs/integrations.md) on this port, pointed at the router, once the",
+        "fleet is SERVING: a proxy such as Squid then uses icap://127.0.0.1:PORT/reqmod and /respmod.",
+        "0 (default): not started."
+      })
+  int icapPort;
+
+  @Option(
       names = "--jvm-opts",
       paramLabel = "OPTS",
       description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
@@ -135,6 +145,10 @@ public final class UpCommand implements Callable<Integer> {
     if (!validPorts(grpcPorts, err)) {
       return 2;
     }
+    if (icapPort < 0 || icapPort > 65_535) {
+      err.printf("sieve up: --icap-port %d is outside 1..65535 (0: no adapter)%n", icapPort);
+      return 2;
+    }
 
     Optional<FleetLock> lock = FleetLock.tryAcquire(layout.runDir());
     if (lock.isEmpty()) {
@@ -142,7 +156,13 @@ public final class UpCommand implements Callable<Integer> {
       return 1;
     }
     try (FleetLock held = lock.get()) {
-      return up(layout, files, requested.get(), grpcPorts, out, err);
+      int result = up(layout, files, requested.get(), grpcPorts, out, err);
+      if (result != 0 || icapPort == 0) {
+        return result;
+      }
+      int router = files.port(FleetService.ROUTER).orElse(routerPort);
+      return IcapAdapterProcess.start(layout, files, icapPort, router, bindHost,
+          jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")), timeout, out, err);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sieve.cli.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ class BatchInputTest {
             """
             {"id": 1, "url": "https://a.example/"}
             {"id": 2, "url": oops}
-            https://not-json.example/
+            {"id": 3, "url": "https://c.example/"
             {"id": 4, "url": 42}
             {"id": {"nested": true}, "url": "https://e.example/"}
             """);
@@ -72,18 +73,18 @@ class BatchInputTest {
     assertThat(items).hasSize(5);
     assertThat(items.get(0).isValid()).isTrue();
     assertThat(items.get(1).inputError()).startsWith("line 2: malformed JSON");
-    assertThat(items.get(2).inputError()).isEqualTo("line 3: expected a JSON object");
+    assertThat(items.get(2).inputError()).startsWith("line 3: malformed JSON");
     assertThat(items.get(3).inputError()).isEqualTo("line 4: \"url\" must be a string");
     assertThat(items.get(3).id().asInt()).isEqualTo(4);
     assertThat(items.get(4).inputError()).contains("\"id\" must be a string or number");
   }
 
   @Test
-  void formatIsDecidedByTheFirstItemLine() throws IOException {
+  void formatIsDecidedByTheItemLines() throws IOException {
     Path jsonl = dir.resolve("a.jsonl");
-    Files.writeString(jsonl, "\n# header\n\uFEFF{\"url\":\"x\"}\n");
+    Files.writeString(jsonl, "\n# header\n\uFEFF{\"url\":\"x\"}\n{\"url\":\"y\"}\n");
     Path plain = dir.resolve("b.txt");
-    Files.writeString(plain, "https://x.example/\n{\"url\":\"y\"}\n");
+    Files.writeString(plain, "# urls\nhttps://x.example/\nnot a url\n");
     Path empty = dir.resolve("c.txt");
     Files.writeString(empty, "");
 
@@ -91,5 +92,22 @@ class BatchInputTest {
     assertThat(BatchInput.detect(plain)).isEqualTo(BatchInput.Format.PLAIN);
     assertThat(BatchInput.detect(empty)).isEqualTo(BatchInput.Format.PLAIN);
     assertThat(BatchInput.count(empty)).isZero();
+  }
+
+  /** Guessing from the first line used to classify a JSONL line's text as a URL; now the file is refused. */
+  @Test
+  void aFileMixingUrlLinesAndJsonlLinesIsRefusedNamingTheFirstLineOfEach() throws IOException {
+    Path urlFirst = dir.resolve("url-first.txt");
+    Files.writeString(urlFirst, "# mixed\nhttps://x.example/\n\n{\"url\":\"https://y.example/\"}\nhttps://z.example/\n");
+    Path jsonFirst = dir.resolve("json-first.jsonl");
+    Files.writeString(jsonFirst, "{\"url\":\"https://y.example/\"}\nhttps://x.example/\n");
+
+    assertThatThrownBy(() -> BatchInput.detect(urlFirst))
+        .isInstanceOf(BatchInput.MixedFormatException.class)
+        .hasMessageContaining("mixes JSONL lines (first: line 4) and URL lines (first: line 2)")
+        .hasMessageContaining("one format per file");
+    assertThatThrownBy(() -> BatchInput.open(jsonFirst))
+        .isInstanceOf(BatchInput.MixedFormatException.class)
+        .hasMessageContaining("(first: line 1) and URL lines (first: line 2)");
   }
 }

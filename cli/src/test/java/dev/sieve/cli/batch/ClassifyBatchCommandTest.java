@@ -186,6 +186,25 @@ class ClassifyBatchCommandTest {
   }
 
   @Test
+  void aMixedFileIsRefusedWithExitCode2BeforeAnyItemIsSent() throws Exception {
+    Path in = dir.resolve("mixed.txt");
+    Files.writeString(in, "https://www.pokerstars.com/\n{\"id\": \"x\", \"url\": \"https://www.wikipedia.org/\"}\n");
+    Path out = dir.resolve("out.jsonl");
+
+    try (FakeRouter router = new FakeRouter(5)) {
+      CliRun run =
+          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(), "--no-progress");
+
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+      assertThat(run.err())
+          .contains("mixes JSONL lines (first: line 2) and URL lines (first: line 1)")
+          .contains("one format per file");
+      assertThat(router.calls()).isZero();
+    }
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void aMissingInputFileIsAnIoError() {
     CliRun run = CliRun.of("classify-batch", "--in", dir.resolve("nope.txt").toString(), "--out", dir.resolve("o").toString());
 

@@ -201,22 +201,25 @@ class SieveScriptTest {
   }
 
   @Test
-  void testInstallsHelmAndPromtoolBuildsTheMissingDatasetThenVerifiesLikeCi() throws Exception {
+  void testInstallsHelmPromtoolAndSquidBuildsTheMissingDatasetThenVerifiesLikeCi() throws Exception {
     Path jdk = fakeJdk("jdk-25", "25.0.1");
     executable(root.resolve("helm/tools/install-helm.sh"), "#!/bin/bash\necho \"install-helm\" >> \"%s\"\n".formatted(calls));
     executable(root.resolve("helm/tools/install-promtool.sh"),
         "#!/bin/bash\necho \"install-promtool\" >> \"%s\"\n".formatted(calls));
+    executable(root.resolve("helm/tools/install-squid.sh"),
+        "#!/bin/bash\necho \"install-squid\" >> \"%s\"\n".formatted(calls));
 
     Result result = sieve(new HashMap<>(Map.of("JAVA_HOME", jdk.toString())), "test");
 
     assertThat(result.code()).as(result.err()).isZero();
     List<String> lines = calls().lines().toList();
-    assertThat(lines).hasSize(5);
+    assertThat(lines).hasSize(6);
     assertThat(lines.get(0)).isEqualTo("install-helm");
     assertThat(lines.get(1)).isEqualTo("install-promtool");
-    assertThat(lines.get(2)).as("the cli is built before `data build` runs").isEqualTo("mvnw -B -q install -DskipTests");
-    assertThat(lines.get(3)).startsWith("java ").endsWith("dev.sieve.cli.SieveCli data build");
-    assertThat(lines.get(4)).isEqualTo("mvnw -B verify");
+    assertThat(lines.get(2)).isEqualTo("install-squid");
+    assertThat(lines.get(3)).as("the cli is built before `data build` runs").isEqualTo("mvnw -B -q install -DskipTests");
+    assertThat(lines.get(4)).startsWith("java ").endsWith("dev.sieve.cli.SieveCli data build");
+    assertThat(lines.get(5)).isEqualTo("mvnw -B verify");
   }
 
   /** A fresh clone has CURRENT and the manifest committed, but not the generated files. */
