@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,27 @@ public final class ConcurrencyLimitServerInterceptor implements ServerIntercepto
   public ConcurrencyLimitServerInterceptor(AdaptiveConcurrencyLimiter limiter, Set<String> limitedMethods) {
     this.limiter = limiter;
     this.limitedMethods = Set.copyOf(limitedMethods);
+  }
+
+  /** The environment prefix of a tier server's limit: SIEVE_CONCURRENCY_LIMIT, _INITIAL, _MIN, _MAX. */
+  public static final String SETTINGS_PREFIX = "SIEVE_CONCURRENCY_LIMIT";
+
+  /**
+   * The limit on a Scorer service's {@code Score} calls as configured under {@link #SETTINGS_PREFIX}
+   * ({@code defaults} otherwise), its meters registered; empty when configured {@code off}.
+   */
+  public static Optional<ConcurrencyLimitServerInterceptor> forScorer(
+      String service, ConcurrencyLimitSettings defaults, MeterRegistry registry) {
+    ConcurrencyLimitSettings settings = ConcurrencyLimitSettings.fromEnvironment(SETTINGS_PREFIX, defaults);
+    if (!settings.enabled()) {
+      return Optional.empty();
+    }
+    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(service, settings).bindMetrics(registry, "server");
+    return Optional.of(new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score")));
+  }
+
+  public AdaptiveConcurrencyLimiter limiter() {
+    return limiter;
   }
 
   @Override

@@ -36,8 +36,8 @@ public record ConcurrencyLimitSettings(
     GRADIENT2,
     /**
      * Additive increase, multiplicative decrease: +1 after a success while at least half the limit
-     * is in use, ×0.9 after a drop (the peer shed the call, or it was slower than the timeout). The
-     * default for the router's tier clients: a tier's shed is the signal that it is full.
+     * is in use, ×0.9 after a drop (the call timed out, or answered slower than the timeout). The
+     * default for the router's tier clients.
      */
     AIMD,
     /** A constant limit (initialLimit): a plain concurrency cap. */

@@ -204,7 +204,7 @@ class ConcurrencyLimitInterceptorsTest {
   }
 
   @Test
-  void clientLimitBacksOffWhenThePeerShedsAndNotWhenTheCallerCutTheCall() throws Exception {
+  void clientLimitBacksOffOnTheCallsOwnTimeoutsNotOnShedsNorOnTheCallersDeadline() throws Exception {
     AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(
         "content", ConcurrencyLimitSettings.aimd(50, 4, 100, Duration.ofSeconds(30)));
     Channel channel = ClientInterceptors.intercept(serve(scorer.bindService()),
@@ -223,9 +223,17 @@ class ConcurrencyLimitInterceptorsTest {
     assertThat(timedOut.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(limiter.limit()).isEqualTo(45);
 
-    // Sheds: each one backs off by 10 %, down to the minimum.
-    scorer.answer.set(Status.RESOURCE_EXHAUSTED.withDescription("content overloaded: shed at admission"));
+    // Further timeouts back off by 10 % each, down to the minimum.
     for (int i = 0; i < 40; i++) {
+      CompletableFuture<Status> slow = score(channel, Duration.ofMillis(20), false);
+      scorer.next();
+      assertThat(slow.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    }
+    assertThat(limiter.limit()).isEqualTo(4);
+
+    // The peer's sheds are its own admission at work: they leave the limit alone.
+    scorer.answer.set(Status.RESOURCE_EXHAUSTED.withDescription("content overloaded: shed at admission"));
+    for (int i = 0; i < 10; i++) {
       assertThat(score(channel, Duration.ofSeconds(30), false).get(30, TimeUnit.SECONDS).getCode())
           .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
