@@ -41,14 +41,21 @@ done
 [[ ${#services[@]} -gt 0 ]] || { echo "soak.sh: no running service in .sieve/run (./sieve up first)" >&2; exit 3; }
 router="127.0.0.1:$(cat .sieve/run/router.port)"
 
-sample() { # $1 = seconds since start
-  for s in "${services[@]}"; do
-    pid=$(cat .sieve/run/$s.pid)
-    rss=$(ps -o rss= -p "$pid" | tr -d ' ' || echo "")
-    "$JCMD" "$pid" GC.run >/dev/null 2>&1 || true
-    heap=$("$JCMD" "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -1)
-    echo "$1,$s,${rss:-NA},${heap:-NA}" >> "$out/samples.csv"
-  done
+sample_one() { # $1 = seconds since start, $2 = service
+  local pid rss heap
+  pid=$(cat .sieve/run/$2.pid)
+  rss=$(ps -o rss= -p "$pid" | tr -d ' ' || echo "")
+  "$JCMD" "$pid" GC.run >/dev/null 2>&1 || true
+  # "garbage-first heap   total reserved 6172672K, committed 57344K, used 18938K [...]" (JDK 25)
+  heap=$("$JCMD" "$pid" GC.heap_info 2>/dev/null | sed -n 's/.*heap .*used \([0-9]*\)K.*/\1/p' | head -1)
+  echo "$1,$2,${rss:-NA},${heap:-NA}"
+}
+
+sample() { # $1 = seconds since start; the services are sampled in parallel (jcmd is slow on a busy host)
+  local s pids=()
+  for s in "${services[@]}"; do sample_one "$1" "$s" > "$out/.sample-$s" & pids+=($!); done
+  wait "${pids[@]}" || true
+  for s in "${services[@]}"; do cat "$out/.sample-$s" >> "$out/samples.csv"; rm -f "$out/.sample-$s"; done
 }
 
 echo "t_s,service,rss_kb,heap_used_kb" > "$out/samples.csv"
