@@ -5,6 +5,8 @@ import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
 import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
+import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.telemetry.Telemetry;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,12 @@ public final class ContentServiceMain {
 
   /** Request fields besides the body (url, ids, categories) need far less than this. */
   static final int MESSAGE_OVERHEAD_BYTES = 64 * 1024;
+
+  /**
+   * Gradient2 from 32 calls in flight, between 16 (one full batch, so the encoder is never starved by
+   * the limit) and 256 (twice the queue).
+   */
+  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT = ConcurrencyLimitSettings.gradient2(32, 16, 256);
 
   private ContentServiceMain() {}
 
@@ -94,6 +103,12 @@ public final class ContentServiceMain {
     for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
       builder.intercept(interceptor);
     }
+    // Inside telemetry (refusals are counted and traced), outside the scorer: a call over the
+    // adaptive limit is refused before its page is parsed; deadline admission then decides, for
+    // the calls within the limit, whether each one can finish in time (docs/reliability.md).
+    Optional<ConcurrencyLimitServerInterceptor> limit =
+        ConcurrencyLimitServerInterceptor.forScorer("content-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
+    limit.ifPresent(builder::intercept);
     // The port is bound first (health answers NOT_SERVING while the model loads), so the service is
     // registered through a holder that the loaded tier fills in.
     DeferredScorer deferred = new DeferredScorer(ContentTierScorer.TIER);
@@ -122,13 +137,14 @@ public final class ContentServiceMain {
     telemetry.registerModelInfo(ContentTierScorer.TIER, tier.scorer().modelInfo());
     server.markServing();
     log.info(
-        "content-service ready on port {} (model {}, batching max {} / {} ms, queue {}, deadline admission {})",
+        "content-service ready on port {} (model {}, batching max {} / {} ms, queue {}, deadline admission {}, concurrency limit {})",
         server.port(),
         tier.scorer().modelInfo().getVersion(),
         batcher.maxBatchSize(),
         batcher.maxQueueDelay().toMillis(),
         batcher.queueCapacity(),
-        batcher.deadlineAdmission());
+        batcher.deadlineAdmission(),
+        limit.map(l -> l.limiter().settings().toString()).orElse("off"));
     return new Running(server, tier, telemetry);
   }
 

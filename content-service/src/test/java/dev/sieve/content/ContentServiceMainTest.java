@@ -53,6 +53,14 @@ class ContentServiceMainTest {
           .score(ScoreRequest.newBuilder().setHtml(ByteString.copyFromUtf8("<p>Roulette and slots jackpot</p>")).build());
       assertThat(response.getTier()).isEqualTo("content");
       assertThat(response.getScoresCount()).isEqualTo(2);
+      // The adaptive concurrency limit is installed on Score (defaults: Gradient2 from 32) and the
+      // finished call has given its permit back.
+      var registry = running.telemetry().meterRegistry();
+      assertThat(registry.get("sieve.concurrency.limit").tag("side", "server").tag("name", "content-service")
+          .gauge().value()).isEqualTo(32);
+      assertThat(registry.get("sieve.concurrency.limit.in.flight").tag("name", "content-service").gauge().value()).isZero();
+      assertThat(registry.get("sieve.concurrency.limit.rejected").tag("name", "content-service").functionCounter().count())
+          .isZero();
     } finally {
       channel.shutdownNow();
     }

@@ -1,6 +1,8 @@
 package dev.sieve.llm;
 
 import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
+import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.util.Settings;
@@ -48,6 +50,13 @@ public final class LlmFallbackServiceMain {
 
   private static final Logger log = LoggerFactory.getLogger(LlmFallbackServiceMain.class);
 
+  /**
+   * Gradient2 from 16 calls in flight, between 4 and 64 (the router's bulkhead for this tier). The
+   * embedded backend's own semaphore (SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT, 8) still refuses at once
+   * what it cannot run now; the limit also covers the OpenAI backend, which has no such cap.
+   */
+  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT = ConcurrencyLimitSettings.gradient2(16, 4, 64);
+
   private LlmFallbackServiceMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -82,15 +91,18 @@ public final class LlmFallbackServiceMain {
 
     dev.sieve.core.telemetry.Telemetry telemetry =
         dev.sieve.core.telemetry.Telemetry.create("llm-fallback-service");
-    GrpcServerLauncher server =
+    GrpcServerLauncher.Builder builder =
         GrpcServerLauncher.builder("llm-fallback-service")
             .host(host)
             .port(port)
             .secure(ServerSecurity.fromEnvironment("llm-fallback-service", host, ServerSecurity.Role.INTERNAL))
-            .telemetry(telemetry)
-            .addService(new ScorerService(scorer))
-            .build()
-            .start();
+            .telemetry(telemetry);
+    // Inside telemetry, outside the scorer: over the adaptive limit a call is refused before any
+    // work; within it, the backend's own time-budget check still sheds what cannot finish in time.
+    java.util.Optional<ConcurrencyLimitServerInterceptor> limit =
+        ConcurrencyLimitServerInterceptor.forScorer("llm-fallback-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
+    limit.ifPresent(builder::intercept);
+    GrpcServerLauncher server = builder.addService(new ScorerService(scorer)).build().start();
     telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9094));
     io.micrometer.core.instrument.FunctionCounter.builder("sieve.llm.shed", embedded, EmbeddingBackend::shed)
         .description("Requests the embedded backend refused before any work: time budget shorter than a "
@@ -108,8 +120,9 @@ public final class LlmFallbackServiceMain {
       telemetry.close();
     });
     server.markServing();
-    log.info("llm tier serving on {}:{} with the {} backend ({})",
-        host, server.port(), backend.name(), backend.modelInfo(catalog.get()).getVersion());
+    log.info("llm tier serving on {}:{} with the {} backend ({}), concurrency limit {}",
+        host, server.port(), backend.name(), backend.modelInfo(catalog.get()).getVersion(),
+        limit.map(l -> l.limiter().settings().toString()).orElse("off"));
     server.awaitTermination();
   }
 

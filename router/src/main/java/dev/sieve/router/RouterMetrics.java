@@ -89,6 +89,10 @@ public final class RouterMetrics {
               .tag("state", state.name().toLowerCase(Locale.ROOT))
               .register(registry);
         }
+        if (client.concurrencyLimiter() != null) {
+          // sieve_concurrency_limit{side="client",name="<tier>"} and its in_flight / rejected_total
+          client.concurrencyLimiter().bindMetrics(registry, "client");
+        }
       }
     }
     cacheHit = cache(registry, "hit");

@@ -1,5 +1,6 @@
 package dev.sieve.router;
 
+import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import dev.sieve.core.util.Settings;
 import dev.sieve.router.tier.ResilienceSettings;
 import dev.sieve.router.tier.TierName;
@@ -26,6 +27,9 @@ import java.util.Map;
  *   <li>SIEVE_BREAKER_WINDOW, SIEVE_BREAKER_MIN_CALLS, SIEVE_BREAKER_FAILURE_RATE,
  *       SIEVE_BREAKER_OPEN_MS, SIEVE_BREAKER_HALF_OPEN_CALLS: override the per-tier breaker defaults
  *       for every tier
+ *   <li>SIEVE_{URL,CONTENT,LLM}_TIER_LIMIT (aimd; gradient2, fixed, off) with _INITIAL, _MIN, _MAX,
+ *       _TIMEOUT_MS: the adaptive concurrency limit on calls to the tier (defaults: url 256 in
+ *       16..2048, content 64 in 8..512, llm 16 in 2..64; timeout = the tier's timeout)
  *   <li>SIEVE_CACHE_MAX_BYTES (256 MiB; 0 disables the verdict cache)
  *   <li>SIEVE_MAX_IN_FLIGHT (4096), SIEVE_STREAM_WINDOW (32)
  *   <li>SIEVE_DESCRIBE_REFRESH_SECONDS (30), SIEVE_DRAIN_TIMEOUT_SECONDS (20)
@@ -60,10 +64,18 @@ public record RouterSettings(
       String prefix = "SIEVE_" + tier.name() + "_TIER_";
       Settings.get(prefix + "TARGET").ifPresent(target -> targets.put(tier, target));
       ResilienceSettings defaults = ResilienceSettings.defaults(tier);
+      Duration timeout = Duration.ofMillis(Settings.getLong(prefix + "TIMEOUT_MS", defaults.timeout().toMillis()));
+      ConcurrencyLimitSettings limitDefaults = defaults.concurrencyLimit();
+      ConcurrencyLimitSettings limit =
+          ConcurrencyLimitSettings.fromEnvironment(
+              prefix + "LIMIT",
+              new ConcurrencyLimitSettings(limitDefaults.algorithm(), limitDefaults.initialLimit(),
+                  limitDefaults.minLimit(), limitDefaults.maxLimit(), timeout.isZero() || timeout.isNegative() ? limitDefaults.aimdTimeout() : timeout));
       resilience.put(
           tier,
           defaults
-              .withTimeout(Duration.ofMillis(Settings.getLong(prefix + "TIMEOUT_MS", defaults.timeout().toMillis())))
+              .withTimeout(timeout)
+              .withConcurrencyLimit(limit)
               .withMaxConcurrentCalls(positive(prefix + "MAX_CONCURRENT", defaults.maxConcurrentCalls()))
               .withBreaker(
                   positive("SIEVE_BREAKER_WINDOW", defaults.slidingWindowSize()),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -26,6 +27,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -271,6 +273,46 @@ class ResilienceTest {
       ClassifyResponse r = h.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("t")).build());
       assertThat(status(r, "content").getState()).isEqualTo(TierState.REJECTED);
       assertThat(status(r, "content").getDetail()).isEqualTo("RESOURCE_EXHAUSTED: queue full");
+    }
+  }
+
+  @Test
+  void theRoutersConcurrencyLimitRefusesWithoutSendingAndWithoutTouchingTheBreaker() throws Exception {
+    AtomicInteger seen = new AtomicInteger();
+    FakeTier urlTier =
+        new FakeTier("url", CORE).behave(request -> seen.getAndIncrement() < 2
+            ? new FakeTier.Hang()
+            : new FakeTier.Answer(new FakeTier("url", CORE).response(Map.of())));
+    ResilienceSettings limited = ResilienceSettings.defaults(TierName.URL).withTimeout(Duration.ofSeconds(5))
+        .withBreaker(4, 4, 50f, Duration.ofSeconds(60), 1)
+        .withConcurrencyLimit(ConcurrencyLimitSettings.fixed(2));
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, urlTier).resilience(TierName.URL, limited).build()) {
+      List<CompletableFuture<ClassifyResponse>> held = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        CompletableFuture<ClassifyResponse> call = new CompletableFuture<>();
+        h.asyncStub().withDeadlineAfter(20, TimeUnit.SECONDS).classify(fresh("https://slow" + i + ".example/"), observer(call));
+        held.add(call);
+      }
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (urlTier.calls() < 2 && System.nanoTime() < giveUp) {
+        Thread.sleep(5);
+      }
+      for (int i = 0; i < 6; i++) {
+        ClassifyResponse refused = h.classify(fresh("https://fast" + i + ".example/"));
+        assertThat(status(refused, "url").getState()).isEqualTo(TierState.REJECTED);
+        assertThat(status(refused, "url").getDetail()).isEqualTo(
+            "RESOURCE_EXHAUSTED: router's concurrency limit for the url tier reached (2 calls in flight, adaptive limit 2); not sent");
+        assertThat(refused.getDegraded()).isTrue();
+      }
+      assertThat(urlTier.calls()).isEqualTo(2);
+      assertThat(h.router().fleet().client(TierName.URL).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(h.meters.get("sieve.concurrency.limit.rejected").tag("name", "url").functionCounter().count()).isEqualTo(6);
+      urlTier.releaseHanging();
+      for (CompletableFuture<ClassifyResponse> call : held) {
+        call.get(10, TimeUnit.SECONDS);
+      }
+      assertThat(status(h.classify(fresh("https://fast.example/")), "url").getState()).isEqualTo(TierState.OK);
     }
   }
 

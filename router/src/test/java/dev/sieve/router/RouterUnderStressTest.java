@@ -11,6 +11,7 @@ import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.TierState;
+import dev.sieve.proto.v1.TierStatus;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.LogCapture;
 import dev.sieve.router.support.RouterHarness;
@@ -215,10 +216,18 @@ class RouterUnderStressTest {
     }
   }
 
+  /**
+   * Issue #12: sustained overload used to open the content breaker (each shed counted as a failure),
+   * and the open breaker then refused every call the tier could still serve. A shed is the tier
+   * protecting itself: it never counts against the breaker (nor the router's adaptive limit), the
+   * verdict for that request is degraded (not cached, no alert), and the tier's first answer after
+   * the overload is used at once (no CIRCUIT_OPEN window).
+   */
   @Test
-  void overloadThatOpensTheBreakersNeverFloodsTheAlertQueue() throws Exception {
-    FakeTier content = new FakeTier("content", CORE).fail(Status.RESOURCE_EXHAUSTED.withDescription("queue full"));
-    FakeTier llm = new FakeTier("llm", CORE).fail(Status.RESOURCE_EXHAUSTED.withDescription("queue full"));
+  void sustainedSheddingNeverOpensTheBreakerNorFloodsTheAlertQueue() throws Exception {
+    FakeTier content = new FakeTier("content", CORE).fail(
+        Status.RESOURCE_EXHAUSTED.withDescription("content overloaded: shed at admission"));
+    FakeTier llm = new FakeTier("llm", CORE).fail(Status.RESOURCE_EXHAUSTED.withDescription("llm busy"));
     ResilienceSettings breaker =
         ResilienceSettings.defaults(TierName.CONTENT).withTimeout(Duration.ofSeconds(5))
             .withBreaker(8, 8, 50f, Duration.ofSeconds(60), 2);
@@ -226,6 +235,7 @@ class RouterUnderStressTest {
     try (RouterHarness h =
         RouterHarness.builder().tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content)
             .tier(TierName.LLM, llm).resilience(TierName.CONTENT, breaker).build()) {
+      int initialLimit = h.router().fleet().client(TierName.CONTENT).concurrencyLimiter().limit();
       List<CompletableFuture<ClassifyResponse>> calls = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         CompletableFuture<ClassifyResponse> call = new CompletableFuture<>();
@@ -235,18 +245,56 @@ class RouterUnderStressTest {
             ResilienceTest.observer(call));
         calls.add(call);
       }
-      int circuitOpen = 0;
       for (CompletableFuture<ClassifyResponse> call : calls) {
         ClassifyResponse r = call.get(20, TimeUnit.SECONDS);
         assertThat(r.getAlert()).isFalse();
         assertThat(r.getDegraded()).isTrue();
-        circuitOpen += r.getTiersList().stream()
-            .filter(t -> t.getTier().equals("content") && t.getState() == TierState.CIRCUIT_OPEN).count() > 0 ? 1 : 0;
+        assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+        TierStatus contentStatus = r.getTiersList().stream().filter(t -> t.getTier().equals("content")).findFirst().orElseThrow();
+        assertThat(contentStatus.getState()).isEqualTo(TierState.REJECTED);
+        assertThat(contentStatus.getDetail()).startsWith("RESOURCE_EXHAUSTED: ");
+      }
+      assertThat(h.router().fleet().client(TierName.CONTENT).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(h.router().fleet().client(TierName.LLM).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+      assertThat(h.meters.get("sieve.router.alerts").counter().count()).isZero();
+      assertThat(h.meters.get("sieve.router.tier.outcomes").tag("tier", "content").tag("state", "CIRCUIT_OPEN")
+          .counter().count()).isZero();
+      assertThat(h.router().cache().estimatedSize()).isZero();
+      // Nor do sheds shrink the router's limit for the tier (it follows timeouts and latency).
+      assertThat(h.router().fleet().client(TierName.CONTENT).concurrencyLimiter().limit()).isEqualTo(initialLimit);
+      assertThat(h.meters.get("sieve.concurrency.limit").tag("side", "client").tag("name", "content").gauge().value())
+          .isEqualTo(initialLimit);
+
+      // The overload ends: the next request is the tier's own answer, not CIRCUIT_OPEN.
+      content.answer(Map.of());
+      llm.answer(Map.of());
+      ClassifyResponse after = h.classify(ClassifyRequest.newBuilder().setUrl("https://after.example/")
+          .setHtml(ByteString.copyFromUtf8(page)).build());
+      assertThat(after.getTiersList().stream().filter(t -> t.getTier().equals("content")).findFirst().orElseThrow()
+          .getState()).isEqualTo(TierState.OK);
+      assertThat(after.getDegraded()).isFalse();
+    }
+  }
+
+  /** The same breaker settings do open on an outage: the test above would fail if sheds counted. */
+  @Test
+  void anOutageStillOpensTheBreaker() throws Exception {
+    FakeTier content = new FakeTier("content", CORE).fail(Status.UNAVAILABLE.withDescription("connection refused"));
+    ResilienceSettings breaker =
+        ResilienceSettings.defaults(TierName.CONTENT).withTimeout(Duration.ofSeconds(5))
+            .withBreaker(8, 8, 50f, Duration.ofSeconds(60), 2);
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content)
+            .resilience(TierName.CONTENT, breaker).build()) {
+      int limit = h.router().fleet().client(TierName.CONTENT).concurrencyLimiter().limit();
+      for (int i = 0; i < 12; i++) {
+        ClassifyResponse r = h.classify(KHAN.toBuilder().setBypassCache(true).build());
+        assertThat(r.getAlert()).isFalse();
+        assertThat(r.getDegraded()).isTrue();
       }
       assertThat(h.router().fleet().client(TierName.CONTENT).breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
-      assertThat(circuitOpen).as("the breaker opened during the burst").isPositive();
-      assertThat(h.meters.get("sieve.router.alerts").counter().count()).isZero();
-      assertThat(h.router().cache().estimatedSize()).isZero();
+      // An outage is not congestion: the adaptive limit is left alone.
+      assertThat(h.router().fleet().client(TierName.CONTENT).concurrencyLimiter().limit()).isEqualTo(limit);
     }
   }
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./sieve bench}: a closed-loop gRPC load generator for the router (Classify) or a tier
+ * {@code ./sieve bench}: a closed-loop (or, with {@code --rate}, open-loop) gRPC load generator for the router (Classify) or a tier
  * (Scorer.Score), reporting QPS, latency percentiles and errors by status code. With {@code
  * --echo} it runs the same load against a bare echo server in this JVM and prints the overhead
  * ratio, which is the router's cost over the gRPC floor on this machine.
@@ -43,9 +43,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Load-test the router or a tier: QPS, p50/p90/p99/p99.9 latency, errors by status code.",
       "",
-      "Closed loop: N workers, one async call in flight each.",
+      "Closed loop: N workers, one async call in flight each. --rate R: open loop, R calls/s whatever the",
+      "server does (overload); then GOODPUT = OK answers not degraded per second, and a quality line",
+      "counts degraded verdicts, alerts (also on degraded verdicts) and degraded verdicts from the cache.",
       "Classify calls bypass the router's verdict cache (every call is classified) unless --cache;",
-      "HIT% is the share of answers the router says came from its cache.",
+      "HIT%% is the share of answers the router says came from its cache.",
       "--echo also measures a bare echo gRPC server (same JVM, Netty, loopback) and prints target/echo ratios.",
       "Loopback targets only unless --allow-remote. Measurements belong in docs/benchmarks.md, not in tests."
     },
@@ -71,6 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--duration", converter = DurationConverter.class, description = "Measured phase length (default: 10s unless --requests).")
   Duration duration;
+
+  @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Open loop: issue this many calls per second whatever the server does (overload, goodput); --concurrency then caps calls in flight (a call due beyond it is counted CLIENT_CAP). Default: closed loop.")
+  double rate;
 
   @Option(names = "--requests", description = "Measured calls instead of a duration.")
   long requests;
@@ -118,6 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
       err.println("sieve bench: give --duration or --requests, not both");
       return 2;
     }
+    if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
+      err.println("sieve bench: --rate must be a positive number of calls per second");
+      return 2;
+    }
     if (requests < 0) {
       err.println("sieve bench: --requests must be positive");
       return 2;
@@ -130,7 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (measured != null && measured.compareTo(maxTime) > 0) {
       maxTime = measured;
     }
-    LoadGenerator.Plan plan = new LoadGenerator.Plan(concurrency, warmup, measured, requests, maxTime);
+    LoadGenerator.Plan plan = new LoadGenerator.Plan(concurrency, warmup, measured, requests, maxTime, rate);
     Workload workload = in == null ? Workload.defaultUrls() : Workload.fromFile(in);
 
     List<BenchReport> reports = new ArrayList<>();
@@ -147,15 +156,15 @@ public final class BenchCommand implements Callable<Integer> {
           return 3;
         }
       }
-      out.printf("bench %s -> %s: %d workers, warmup %s, measuring %s, %d distinct inputs%s%n",
-          rpc, host, concurrency, DurationConverter.format(warmup), bound, workload.size(), cacheNote());
+      out.printf("bench %s -> %s: %s, warmup %s, measuring %s, %d distinct inputs%s%n",
+          rpc, host, loopNote(), DurationConverter.format(warmup), bound, workload.size(), cacheNote());
       out.flush();
       reports.add(measure(rpc == Rpc.score ? "tier" : cache ? "router+cache" : "router", host, workload, plan));
     }
     if (echo || echoOnly) {
       try (EchoServer server = EchoServer.start()) {
-        out.printf("bench %s -> echo server %s (same JVM): %d workers, warmup %s, measuring %s%n",
-            rpc, server.target(), concurrency, DurationConverter.format(warmup), bound);
+        out.printf("bench %s -> echo server %s (same JVM): %s, warmup %s, measuring %s%n",
+            rpc, server.target(), loopNote(), DurationConverter.format(warmup), bound);
         out.flush();
         reports.add(measure("echo", server.target(), workload, plan));
       }
@@ -165,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.println(BenchReport.header());
     reports.forEach(r -> out.println(r.row()));
     reports.stream().filter(r -> r.errors() > 0).forEach(r -> out.println(r.errorLine()));
+    reports.stream().map(BenchReport::qualityLine).filter(line -> line != null).forEach(out::println);
     if (reports.size() == 2) {
       BenchReport t = reports.get(0);
       BenchReport e = reports.get(1);
@@ -175,6 +185,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return reports.stream().allMatch(r -> r.ok() > 0) ? 0 : 1;
+  }
+
+  private String loopNote() {
+    return rate > 0
+        ? String.format(Locale.ROOT, "open loop at %.1f calls/s (at most %d in flight)", rate, concurrency)
+        : concurrency + " workers";
   }
 
   private String cacheNote() {
@@ -204,7 +220,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> tierList = tiers.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
     return (sequence, onDone) ->
         stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .classify(workload.classifyRequest(sequence, tierList, !cache), observer(onDone, ClassifyResponse::getCacheHit));
+            .classify(workload.classifyRequest(sequence, tierList, !cache), observer(onDone,
+                response -> new LoadGenerator.Answer(response.getCacheHit(), response.getDegraded(), response.getAlert())));
   }
 
   private LoadGenerator.AsyncCall scoreCall(ManagedChannel channel, Workload workload) {
@@ -214,14 +231,14 @@ public final class BenchCommand implements Callable<Integer> {
             .score(workload.scoreRequest(sequence), observer(onDone, response -> null));
   }
 
-  /** Reports a unary call's status and, on success, what {@code cacheHit} says of its response. */
-  static <T> StreamObserver<T> observer(LoadGenerator.Completion onDone, Function<T, Boolean> cacheHit) {
+  /** Reports a unary call's status and, on success, what {@code answer} says of its response. */
+  static <T> StreamObserver<T> observer(LoadGenerator.Completion onDone, Function<T, LoadGenerator.Answer> answer) {
     return new StreamObserver<>() {
-      private Boolean hit;
+      private LoadGenerator.Answer hit;
 
       @Override
       public void onNext(T value) {
-        hit = cacheHit.apply(value);
+        hit = answer.apply(value);
       }
 
       @Override

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param cacheReported successful calls whose response says whether it came from a cache (0 for an
  *     RPC without one)
  * @param cacheHits of those, the ones answered from the cache
+ * @param quality what the successful answers said about themselves (Classify only)
  */
 public record BenchReport(
     String label,
@@ -31,10 +32,48 @@ public record BenchReport(
     long maxMicros,
     double meanMicros,
     long cacheReported,
-    long cacheHits) {
+    long cacheHits,
+    Quality quality) {
+
+  /**
+   * Verdict quality counts (zero for RPCs without verdicts).
+   *
+   * @param degraded OK answers marked degraded (decided without a tier they needed)
+   * @param alerts OK answers raising the wellness alert
+   * @param degradedAlerts of those, degraded ones (must be 0: an alert needs model evidence)
+   * @param degradedCacheHits degraded answers served from the cache (must be 0)
+   * @param offered calls due in the measured window (open loop; 0 in closed loop)
+   */
+  public record Quality(long degraded, long alerts, long degradedAlerts, long degradedCacheHits, long offered) {
+    static final Quality NONE = new Quality(0, 0, 0, 0, 0);
+  }
 
   public BenchReport {
     errorsByCode = new TreeMap<>(errorsByCode);
+    quality = quality == null ? Quality.NONE : quality;
+  }
+
+  /** OK answers that are not degraded, per second: the work the service did that callers could use. */
+  public double goodput() {
+    return seconds > 0 ? (ok - quality.degraded()) / seconds : 0;
+  }
+
+  /** Calls offered per second (open loop), else NaN. */
+  public double offeredRate() {
+    return quality.offered() > 0 && seconds > 0 ? quality.offered() / seconds : Double.NaN;
+  }
+
+  /** One line on verdict quality, or null when there is nothing to say (no verdicts). */
+  String qualityLine() {
+    if (cacheReported == 0) {
+      return null;
+    }
+    return String.format(Locale.ROOT,
+        "  %s verdicts: goodput %.1f/s (OK and not degraded)%s; degraded %d of %d OK (%.1f%%); alerts %d (on degraded verdicts %d); degraded verdicts from the cache %d",
+        label, goodput(),
+        Double.isNaN(offeredRate()) ? "" : String.format(Locale.ROOT, ", offered %.1f/s", offeredRate()),
+        quality.degraded(), ok, ok > 0 ? 100.0 * quality.degraded() / ok : 0.0,
+        quality.alerts(), quality.degradedAlerts(), quality.degradedCacheHits());
   }
 
   public long errors() {

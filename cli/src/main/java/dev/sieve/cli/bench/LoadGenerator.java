@@ -15,10 +15,19 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * A closed-loop load generator: N workers, each with exactly one asynchronous call in flight; a
+ * A load generator, closed or open loop.
+ *
+ * <p>Closed loop (the default): N workers, each with exactly one asynchronous call in flight; a
  * worker issues its next call when the previous one completes. Closed loop measures latency under
  * a fixed concurrency (what a proxy with N connections experiences) and never queues unboundedly
- * on the client.
+ * on the client — but it also slows down with the server, so it cannot overload it.
+ *
+ * <p>Open loop ({@code rate > 0}): calls are issued at a fixed rate whatever the server does (what
+ * many independent clients do), so offered load can exceed capacity; this is how overload and
+ * goodput are measured. At most {@code concurrency} calls are in flight; a call due while that many
+ * are outstanding is not sent and counted under {@code CLIENT_CAP} (the client's own bound, so a
+ * stalled server cannot exhaust the generator's memory). If the generator itself falls behind the
+ * schedule (CPU), it catches up at once; the report gives the rate actually offered.
  *
  * <p>A run has a warmup (calls made but not recorded: JIT, connection setup, caches), then a
  * measured phase bounded by a duration or a request count, and always by {@code maxTime}. Only
@@ -39,8 +48,17 @@ public final class LoadGenerator {
      * @param code the call's status
      * @param cacheHit whether the server answered from its cache, or null where the RPC has no cache
      */
-    void done(Status.Code code, Boolean cacheHit);
+    void done(Status.Code code, Answer answer);
   }
+
+  /**
+   * What a successful answer said about itself (Classify only; null for other RPCs).
+   *
+   * @param cacheHit answered from the router's cache
+   * @param degraded decided without every tier it needed (a degraded verdict is not goodput)
+   * @param alert the verdict raises the wellness alert
+   */
+  public record Answer(boolean cacheHit, boolean degraded, boolean alert) {}
 
   /**
    * How long and how hard to run.
@@ -50,9 +68,17 @@ public final class LoadGenerator {
    * @param duration measured phase length, or null when bounded by {@code requests}
    * @param requests measured calls, or 0 when bounded by {@code duration}
    * @param maxTime hard limit for the measured phase whatever the other bounds say
+   * @param rate calls per second in open loop, or 0 for closed loop
    */
-  public record Plan(int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime) {
+  public record Plan(int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime, double rate) {
+    public Plan(int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime) {
+      this(concurrency, warmup, duration, requests, maxTime, 0);
+    }
+
     public Plan {
+      if (rate < 0 || Double.isNaN(rate)) {
+        throw new IllegalArgumentException("rate must be >= 0");
+      }
       if (concurrency < 1) {
         throw new IllegalArgumentException("concurrency must be >= 1");
       }
@@ -64,17 +90,87 @@ public final class LoadGenerator {
 
   private LoadGenerator() {}
 
+  /** What the measured calls did; shared by both loops. */
+  private static final class Tally {
+    final Histogram histogram = new ConcurrentHistogram(3);
+    final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    final LongAdder ok = new LongAdder();
+    final LongAdder cacheReported = new LongAdder();
+    final LongAdder cacheHits = new LongAdder();
+    final LongAdder degraded = new LongAdder();
+    final LongAdder alerts = new LongAdder();
+    final LongAdder degradedAlerts = new LongAdder();
+    final LongAdder degradedCacheHits = new LongAdder();
+    final AtomicLong lastCompletion;
+
+    Tally(long measureStart) {
+      lastCompletion = new AtomicLong(measureStart);
+    }
+
+    void record(Status.Code code, Answer answer, long started, long done) {
+      if (code == Status.Code.OK) {
+        histogram.recordValue(Math.max(1, (done - started) / 1_000));
+        ok.increment();
+        if (answer != null) {
+          cacheReported.increment();
+          if (answer.cacheHit()) {
+            cacheHits.increment();
+          }
+          if (answer.degraded()) {
+            degraded.increment();
+            if (answer.cacheHit()) {
+              degradedCacheHits.increment();
+            }
+            if (answer.alert()) {
+              degradedAlerts.increment();
+            }
+          }
+          if (answer.alert()) {
+            alerts.increment();
+          }
+        }
+      } else {
+        error(code.name());
+      }
+      lastCompletion.accumulateAndGet(done, Math::max);
+    }
+
+    void error(String code) {
+      errors.computeIfAbsent(code, c -> new LongAdder()).increment();
+    }
+
+    BenchReport report(String label, String target, long measureStart, long offered) {
+      double seconds = Math.max(1e-9, (lastCompletion.get() - measureStart) / 1e9);
+      Map<String, Long> errorCounts = new TreeMap<>();
+      errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
+      boolean any = histogram.getTotalCount() > 0;
+      return new BenchReport(
+          label,
+          target,
+          ok.sum(),
+          new TreeMap<>(errorCounts),
+          seconds,
+          any ? histogram.getValueAtPercentile(50) : 0,
+          any ? histogram.getValueAtPercentile(90) : 0,
+          any ? histogram.getValueAtPercentile(99) : 0,
+          any ? histogram.getValueAtPercentile(99.9) : 0,
+          any ? histogram.getMaxValue() : 0,
+          any ? histogram.getMean() : 0,
+          cacheReported.sum(),
+          cacheHits.sum(),
+          new BenchReport.Quality(degraded.sum(), alerts.sum(), degradedAlerts.sum(), degradedCacheHits.sum(), offered));
+    }
+  }
+
   public static BenchReport run(String label, String target, AsyncCall call, Plan plan) throws InterruptedException {
-    Histogram histogram = new ConcurrentHistogram(3);
-    Map<Status.Code, LongAdder> errors = new ConcurrentHashMap<>();
-    LongAdder ok = new LongAdder();
-    LongAdder cacheReported = new LongAdder();
-    LongAdder cacheHits = new LongAdder();
+    if (plan.rate() > 0) {
+      return runOpen(label, target, call, plan);
+    }
     AtomicLong tickets = new AtomicLong();
     AtomicLong sequence = new AtomicLong();
     long start = System.nanoTime();
     long measureStart = start + plan.warmup().toNanos();
-    AtomicLong lastCompletion = new AtomicLong(measureStart);
+    Tally tally = new Tally(measureStart);
     long durationEnd = plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
     long hardEnd = measureStart + plan.maxTime().toNanos();
     CountDownLatch finished = new CountDownLatch(plan.concurrency());
@@ -110,28 +206,15 @@ public final class LoadGenerator {
         try {
           call.start(
               sequence.getAndIncrement(),
-              (code, cacheHit) -> {
-                long done = System.nanoTime();
+              (code, answer) -> {
                 if (measured) {
-                  if (code == Status.Code.OK) {
-                    histogram.recordValue(Math.max(1, (done - now) / 1_000));
-                    ok.increment();
-                    if (cacheHit != null) {
-                      cacheReported.increment();
-                      if (cacheHit) {
-                        cacheHits.increment();
-                      }
-                    }
-                  } else {
-                    errors.computeIfAbsent(code, c -> new LongAdder()).increment();
-                  }
-                  lastCompletion.accumulateAndGet(done, Math::max);
+                  tally.record(code, answer, now, System.nanoTime());
                 }
                 issue();
               });
         } catch (RuntimeException e) {
           // The client itself failed (e.g. channel shut down): count it and retire this worker.
-          errors.computeIfAbsent(Status.Code.UNKNOWN, c -> new LongAdder()).increment();
+          tally.error(Status.Code.UNKNOWN.name());
           finished.countDown();
         } finally {
           starting.set(false);
@@ -150,23 +233,63 @@ public final class LoadGenerator {
     } finally {
       handoff.shutdownNow();
     }
-    double seconds = Math.max(1e-9, (lastCompletion.get() - measureStart) / 1e9);
-    Map<String, Long> errorCounts = new TreeMap<>();
-    errors.forEach((code, count) -> errorCounts.put(code.name(), count.sum()));
-    boolean any = histogram.getTotalCount() > 0;
-    return new BenchReport(
-        label,
-        target,
-        ok.sum(),
-        new TreeMap<>(errorCounts),
-        seconds,
-        any ? histogram.getValueAtPercentile(50) : 0,
-        any ? histogram.getValueAtPercentile(90) : 0,
-        any ? histogram.getValueAtPercentile(99) : 0,
-        any ? histogram.getValueAtPercentile(99.9) : 0,
-        any ? histogram.getMaxValue() : 0,
-        any ? histogram.getMean() : 0,
-        cacheReported.sum(),
-        cacheHits.sum());
+    return tally.report(label, target, measureStart, 0);
+  }
+
+  /** Open loop: one call every 1/rate seconds from this thread, at most {@code concurrency} in flight. */
+  private static BenchReport runOpen(String label, String target, AsyncCall call, Plan plan) throws InterruptedException {
+    long start = System.nanoTime();
+    long measureStart = start + plan.warmup().toNanos();
+    long durationEnd = plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
+    long hardEnd = measureStart + plan.maxTime().toNanos();
+    double intervalNanos = 1e9 / plan.rate();
+    Tally tally = new Tally(measureStart);
+    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(plan.concurrency());
+    long offered = 0;
+    long measuredIssued = 0;
+    for (long k = 0; ; k++) {
+      long due = start + (long) (k * intervalNanos);
+      long now = System.nanoTime();
+      if (due - now > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+        now = System.nanoTime();
+      }
+      if (now - hardEnd >= 0 || now - durationEnd >= 0) {
+        break;
+      }
+      boolean measured = now - measureStart >= 0;
+      if (measured) {
+        if (plan.requests() > 0 && measuredIssued >= plan.requests()) {
+          break;
+        }
+        measuredIssued++;
+        offered++;
+      }
+      if (!inFlight.tryAcquire()) {
+        if (measured) {
+          tally.error("CLIENT_CAP");
+        }
+        continue;
+      }
+      long started = now;
+      try {
+        call.start(k, (code, answer) -> {
+          if (measured) {
+            tally.record(code, answer, started, System.nanoTime());
+          }
+          inFlight.release();
+        });
+      } catch (RuntimeException e) {
+        inFlight.release();
+        if (measured) {
+          tally.error(Status.Code.UNKNOWN.name());
+        }
+      }
+    }
+    // Let the calls in flight finish (each has a deadline), then report.
+    if (!inFlight.tryAcquire(plan.concurrency(), 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("load run did not finish: calls are hanging past their deadlines");
+    }
+    return tally.report(label, target, measureStart, offered);
   }
 }

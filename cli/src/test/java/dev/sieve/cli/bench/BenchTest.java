@@ -53,6 +53,37 @@ class BenchTest {
   }
 
   @Test
+  void anOpenLoopRunIssuesTheRequestedCallsAtItsRateAndCountsThemOffered() throws Exception {
+    try (EchoServer echo = EchoServer.start()) {
+      ManagedChannel channel = Channels.openDirect(echo.target());
+      try {
+        ClassifierGrpc.ClassifierStub stub = ClassifierGrpc.newStub(channel);
+        Workload workload = Workload.defaultUrls();
+        LoadGenerator.AsyncCall call =
+            (seq, done) ->
+                stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .classify(workload.classifyRequest(seq, java.util.List.of(), false),
+                        BenchCommand.observer(done, response -> new LoadGenerator.Answer(false, seq % 4 == 0, false)));
+
+        BenchReport report =
+            LoadGenerator.run(
+                "echo", echo.target().toString(), call,
+                new LoadGenerator.Plan(8, Duration.ZERO, null, 100, Duration.ofSeconds(60), 400));
+
+        assertThat(report.quality().offered()).isEqualTo(100);
+        assertThat(report.requests()).isEqualTo(100);
+        assertThat(report.ok() + report.errorsByCode().getOrDefault("CLIENT_CAP", 0L)).isEqualTo(100);
+        // Calls 0, 4, 8, ... answer degraded: 25 of 100, fewer only if some were CLIENT_CAP.
+        assertThat(report.quality().degraded()).isBetween(1L, 25L);
+        assertThat(report.goodput()).isLessThan(report.qps());
+        assertThat(report.qualityLine()).contains("goodput", "offered");
+      } finally {
+        Channels.close(channel);
+      }
+    }
+  }
+
+  @Test
   void errorsAreCountedByStatusCode() throws Exception {
     try (EchoServer echo = EchoServer.start()) {
       ManagedChannel channel = Channels.openDirect(echo.target());

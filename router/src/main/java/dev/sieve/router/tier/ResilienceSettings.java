@@ -1,5 +1,6 @@
 package dev.sieve.router.tier;
 
+import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -20,6 +21,10 @@ import java.time.Duration;
  * @param waitInOpenState how long the breaker stays open before half-open trial calls
  * @param permittedCallsInHalfOpen trial calls in half-open state
  * @param clock clock for the breaker's open-state wait (a fixed clock in tests)
+ * @param concurrencyLimit the router's adaptive limit on calls in flight to the tier (AIMD by
+ *     default: a call that times out shrinks it by 10 %, answers while it is half used grow it by
+ *     one, the tier's sheds leave it alone; within the bulkhead, which stays the hard cap); OFF
+ *     installs none
  */
 public record ResilienceSettings(
     Duration timeout,
@@ -29,7 +34,8 @@ public record ResilienceSettings(
     float failureRateThreshold,
     Duration waitInOpenState,
     int permittedCallsInHalfOpen,
-    Clock clock) {
+    Clock clock,
+    ConcurrencyLimitSettings concurrencyLimit) {
 
   /**
    * Defaults for {@code tier} (timeouts: url 100 ms, content 2 s, llm 3 s). The content tier's cap
@@ -40,30 +46,38 @@ public record ResilienceSettings(
    */
   public static ResilienceSettings defaults(TierName tier) {
     return switch (tier) {
-      case URL -> new ResilienceSettings(Duration.ofMillis(100), 2048, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
-      case CONTENT -> new ResilienceSettings(Duration.ofMillis(2000), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC());
-      case LLM -> new ResilienceSettings(Duration.ofSeconds(3), 64, 50, 10, 50f, Duration.ofSeconds(10), 3, Clock.systemUTC());
+      case URL -> new ResilienceSettings(Duration.ofMillis(100), 2048, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC(),
+          ConcurrencyLimitSettings.aimd(256, 16, 2048, Duration.ofMillis(100)));
+      case CONTENT -> new ResilienceSettings(Duration.ofMillis(2000), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC(),
+          ConcurrencyLimitSettings.aimd(64, 8, 512, Duration.ofMillis(2000)));
+      case LLM -> new ResilienceSettings(Duration.ofSeconds(3), 64, 50, 10, 50f, Duration.ofSeconds(10), 3, Clock.systemUTC(),
+          ConcurrencyLimitSettings.aimd(16, 2, 64, Duration.ofSeconds(3)));
     };
   }
 
   public ResilienceSettings withTimeout(Duration value) {
     return new ResilienceSettings(value, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock);
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, concurrencyLimit);
   }
 
   public ResilienceSettings withMaxConcurrentCalls(int value) {
     return new ResilienceSettings(timeout, value, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock);
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, concurrencyLimit);
   }
 
   public ResilienceSettings withBreaker(
       int window, int minimumCalls, float failureRate, Duration openWait, int halfOpenCalls) {
     return new ResilienceSettings(timeout, maxConcurrentCalls, window, minimumCalls, failureRate,
-        openWait, halfOpenCalls, clock);
+        openWait, halfOpenCalls, clock, concurrencyLimit);
   }
 
   public ResilienceSettings withClock(Clock value) {
     return new ResilienceSettings(timeout, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, value);
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, value, concurrencyLimit);
+  }
+
+  public ResilienceSettings withConcurrencyLimit(ConcurrencyLimitSettings value) {
+    return new ResilienceSettings(timeout, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
+        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, value);
   }
 }

@@ -1,5 +1,7 @@
 package dev.sieve.router.tier;
 
+import dev.sieve.core.limit.AdaptiveConcurrencyLimiter;
+import dev.sieve.core.limit.ConcurrencyLimitClientInterceptor;
 import dev.sieve.proto.v1.DescribeRequest;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
@@ -12,12 +14,14 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * <p>Owns everything that protects the fleet from a slow or failing tier: the per-call deadline (the
  * caller's deadline minus a margin, capped by the tier's timeout; a call whose budget is already gone
  * is never started), a resilience4j circuit breaker (open: the tier is not called, state
- * CIRCUIT_OPEN) and a semaphore bulkhead (full: REJECTED at once, never queued). Breaker accounting
- * is explicit because the call is asynchronous:
+ * CIRCUIT_OPEN), a semaphore bulkhead (full: REJECTED at once, never queued; the hard cap) and,
+ * inside it, an adaptive concurrency limit on the channel ({@link ConcurrencyLimitClientInterceptor},
+ * AIMD by default: each call that times out shrinks it by 10 %, answers while it is half used grow
+ * it by one; the tier's sheds leave it alone; over it: REJECTED at once, not sent). Breaker
+ * accounting is explicit because the call is asynchronous:
  *
  * <ul>
  *   <li>INVALID_ARGUMENT is the caller's fault, not the tier's: the permission is released, nothing
@@ -41,7 +48,13 @@ import org.slf4j.LoggerFactory;
  *   <li>a DEADLINE_EXCEEDED is recorded only when the tier's own timeout was the binding deadline; a
  *       caller who allows 2 ms must not open the breaker for everyone;
  *   <li>a call cancelled because the caller went away is not recorded;
- *   <li>every other error (UNAVAILABLE, INTERNAL, RESOURCE_EXHAUSTED, ...) is a failure.
+ *   <li>RESOURCE_EXHAUSTED is not recorded either, whether the tier shed the call (its admission or
+ *       its concurrency limit) or the router's own limit refused to send it: a shed is a working tier
+ *       protecting itself, answered in microseconds, not a broken one. Counting sheds as failures
+ *       made sustained overload open the breaker, which then refused the calls the tier could still
+ *       serve (goodput 0 for the open wait) and turned overload into an outage. The request is still
+ *       answered degraded (REJECTED: not cached, fail-closed blocks without alert);
+ *   <li>every other error (UNAVAILABLE, INTERNAL, UNKNOWN, ...) is a failure.
  * </ul>
  *
  * <p>Outages are logged, rate-limited per tier and kind ({@link RateLimitedLog}): the tier going down
@@ -67,6 +80,8 @@ public final class TierClient {
   private final TierOutcome bulkheadFull;
   private volatile TierCoverage coverage;
   private final Channel channel;
+  /** The router's adaptive limit for this tier, or null when it is off. */
+  private final AdaptiveConcurrencyLimiter limiter;
   /** True after a recorded failure until the next answer: drives the down/up log lines. */
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong failuresWhileDown = new AtomicLong();
@@ -82,7 +97,15 @@ public final class TierClient {
   public TierClient(TierName tier, Channel channel, ResilienceSettings settings, Duration deadlineMargin) {
     this.tier = tier;
     this.channel = channel;
-    this.stub = ScorerGrpc.newStub(channel);
+    if (settings.concurrencyLimit().enabled()) {
+      this.limiter = new AdaptiveConcurrencyLimiter(tier.wireName(), settings.concurrencyLimit());
+      this.stub = ScorerGrpc.newStub(ClientInterceptors.intercept(channel,
+          new ConcurrencyLimitClientInterceptor(limiter, Set.of("Score"),
+              "router's concurrency limit for the " + tier.wireName() + " tier")));
+    } else {
+      this.limiter = null;
+      this.stub = ScorerGrpc.newStub(channel);
+    }
     this.timeoutNanos = settings.timeout().toNanos();
     this.marginNanos = deadlineMargin.toNanos();
     this.breaker =
@@ -134,6 +157,11 @@ public final class TierClient {
     return coverage;
   }
 
+  /** The router's adaptive concurrency limit for this tier, or null when it is off. */
+  public AdaptiveConcurrencyLimiter concurrencyLimiter() {
+    return limiter;
+  }
+
   /** The breaker's state (for tests and diagnostics). */
   public CircuitBreaker.State breakerState() {
     return breaker.getState();
@@ -174,7 +202,9 @@ public final class TierClient {
     CallObserver observer = new CallObserver(callerBound, callerContext, done);
     Context previous = callerContext == null ? null : callerContext.attach();
     try {
-      stub.withDeadlineAfter(budget, TimeUnit.NANOSECONDS).score(request, observer);
+      stub.withDeadlineAfter(budget, TimeUnit.NANOSECONDS)
+          .withOption(ConcurrencyLimitClientInterceptor.CALLER_BOUND, callerBound)
+          .score(request, observer);
     } catch (RuntimeException e) {
       observer.onError(e);
     } finally {
@@ -289,8 +319,13 @@ public final class TierClient {
           recordFailure = !callerBound;
         }
         case RESOURCE_EXHAUSTED -> {
+          // Shed by the tier or refused by the router's limit: overload, not an outage (class comment).
           state = TierState.REJECTED;
-          recordFailure = true;
+          recordFailure = false;
+          boolean local = ConcurrencyLimitClientInterceptor.isLocalRejection(status);
+          healthLog.warn(tier.wireName() + (local ? "/limit" : "/shed"), "tier {}: {}: {}", tier.wireName(),
+              local ? "not sent, router limit reached" : "shedding load",
+              abbreviate(String.valueOf(status.getDescription())));
         }
         case CANCELLED -> {
           state = TierState.ERROR;
