@@ -12,8 +12,14 @@ import dev.sieve.proto.v1.TierStatus;
  * written (not only positives) so the file can be scored offline at any threshold.
  *
  * <pre>
- * {"id":..,"url":..,"categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
- *  "alert":false,"primary_category":"","tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"}}
+ * {"id":..,"url":..,"input":"url_only","categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
+ *  "alert":false,"primary_category":"","degraded":false,"tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"}}
+ * </pre>
+ *
+ * <p>{@code input} (url_only, html, text: what the request carried) and {@code degraded} are there
+ * for {@code ./sieve eval drift}, whose input profile compares the traffic mix with the card's.
+ *
+ * <pre>
  * {"id":..,"url":..,"error":{"code":"INVALID_ARGUMENT","message":".."}}
  * </pre>
  */
@@ -26,6 +32,8 @@ public final class BatchResults {
 
   public static ObjectNode success(BatchItem item, ClassifyResponse response) {
     ObjectNode line = header(item);
+    line.put("input", item.html() != null && !item.html().isEmpty() ? "html"
+        : item.text() != null && !item.text().isEmpty() ? "text" : "url_only");
     ObjectNode categories = line.putObject("categories");
     for (CategoryVerdict verdict : response.getCategoriesList()) {
       ObjectNode category = categories.putObject(verdict.getCategory());
@@ -35,6 +43,7 @@ public final class BatchResults {
     line.put("action", response.getAction().name());
     line.put("alert", response.getAlert());
     line.put("primary_category", response.getPrimaryCategory());
+    line.put("degraded", response.getDegraded());
     ObjectNode tiers = line.putObject("tiers");
     for (TierStatus tier : response.getTiersList()) {
       tiers.put(tier.getTier(), tier.getState().name());

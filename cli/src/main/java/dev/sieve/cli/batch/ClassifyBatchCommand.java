@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
       "Classify a file of URLs or JSONL items; write one JSONL result per item, in input order.",
       "",
       "Input: JSONL {\"id\",\"url\"?,\"text\"?,\"html\"?,\"tenant\"?} or one URL per line (id = line number);",
-      "blank lines and #-comments are skipped. Output per item: {id,url,categories:{<id>:{score,decision}},",
-      "action,alert,primary_category,tiers:{<tier>:<state>}} or {id,url,error:{code,message}}.",
+      "blank lines and #-comments are skipped. Output per item: {id,url,input,categories:{<id>:{score,decision}},",
+      "action,alert,primary_category,degraded,tiers:{<tier>:<state>}} or {id,url,error:{code,message}}",
+      "(input: url_only, html or text; ./sieve eval drift reads this output).",
       "Exit codes: 0 every item written (item errors included), 1 I/O error, 3 router unreachable."
     },
     mixinStandardHelpOptions = true)
