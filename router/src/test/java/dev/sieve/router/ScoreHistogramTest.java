@@ -34,20 +34,25 @@ class ScoreHistogramTest {
     FakeTier urlTier = new FakeTier("url", Taxonomy.v1().ids());
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).build()) {
       List<Double> merged = new ArrayList<>();
+      List<Boolean> decided = new ArrayList<>();
       for (int i = 0; i < URL_SCORES.length; i++) {
         urlTier.answer(Map.of("news", URL_SCORES[i]));
         ClassifyResponse response =
             h.classify(ClassifyRequest.newBuilder().setUrl("https://site" + i + ".example/").setBypassCache(true).build());
-        merged.add(response.getCategoriesList().stream()
-            .filter(c -> c.getCategory().equals("news")).mapToDouble(CategoryVerdict::getScore).findFirst().orElseThrow());
+        CategoryVerdict news = response.getCategoriesList().stream()
+            .filter(c -> c.getCategory().equals("news")).findFirst().orElseThrow();
+        merged.add(news.getScore());
+        decided.add(news.getDecision());
       }
       // A fresh verdict counts once; the cache hit that repeats it is not a new observation.
       urlTier.answer(Map.of("news", 0.99));
       ClassifyResponse fresh = h.classify(ClassifyRequest.newBuilder().setUrl("https://fresh.example/").build());
       ClassifyResponse hit = h.classify(ClassifyRequest.newBuilder().setUrl("https://fresh.example/").build());
       assertThat(hit.getCacheHit()).isTrue();
-      merged.add(fresh.getCategoriesList().stream()
-          .filter(c -> c.getCategory().equals("news")).mapToDouble(CategoryVerdict::getScore).findFirst().orElseThrow());
+      CategoryVerdict freshNews = fresh.getCategoriesList().stream()
+          .filter(c -> c.getCategory().equals("news")).findFirst().orElseThrow();
+      merged.add(freshNews.getScore());
+      decided.add(freshNews.getDecision());
 
       String text = h.meters.scrape();
       Map<String, Long> url = buckets(text, "news", "url");
@@ -68,6 +73,10 @@ class ScoreHistogramTest {
       assertThat(count(text, "news", ScoreHistograms.MERGED)).isEqualTo(8);
       assertThat(text).contains("sieve_router_category_score_bucket{application=\"router\",category=\"news\",tier=\"merged\",le=\"0.05\"}");
       assertThat(text).containsPattern("sieve_router_inputs_total\\{[^}]*input=\"url_only\"} 8");
+      long positives = decided.stream().filter(d -> d).count();
+      assertThat(positives).as("some news verdicts are positive").isPositive();
+      assertThat(text).as("decisions of fresh verdicts only (the cache hit is not counted)")
+          .containsPattern("sieve_router_decisions_total\\{[^}]*category=\"news\"} " + positives + "\\.0");
     }
   }
 

@@ -81,6 +81,9 @@ public final class EvalDriftCommand implements Callable<Integer> {
       ModelCard card = ModelCardGenerator.read(Files.isDirectory(c) ? c.resolve(ModelCard.JSON) : c);
       refs.add(new DriftAnalysis.CardRef(tierOf(card), card));
     }
+    if (since != null && source.metrics == null) {
+      throw new IllegalArgumentException("--since is an earlier scrape of the router: it goes with --metrics");
+    }
     LiveScores live;
     if (source.batch != null) {
       if (refs.stream().anyMatch(r -> !r.tier().equals(LiveScores.MERGED))) {

@@ -196,6 +196,11 @@ class DriftReportTest {
 
     assertThat(new CommandLine(new EvalCommand()).execute("drift", fleetDir.toString(), "--batch", file.toString(),
         "--fail-psi", "1000")).isZero();
+    assertThat(new CommandLine(new EvalCommand()).execute("drift", fleetDir.toString(), "--batch", file.toString(),
+        "--since", file.toString())).as("--since without --metrics").isEqualTo(1);
+    Path urlDir = Path.of("..", "models", "url-lexical", Files.readString(Path.of("..", "models", "url-lexical", "RELEASED")).strip());
+    assertThat(new CommandLine(new EvalCommand()).execute("drift", urlDir.toString(), "--batch", file.toString()))
+        .as("batch output has served scores only: a tier card is refused").isEqualTo(1);
   }
 
   @Test
