@@ -33,7 +33,8 @@ import java.util.stream.IntStream;
  */
 public final class Evaluator {
 
-  static final int HISTOGRAM_BINS = 20;
+  /** The card's score histogram bins: the same ones the router's live histograms use (core ScoreBins). */
+  static final int HISTOGRAM_BINS = dev.sieve.core.metrics.ScoreBins.BINS;
   static final int PR_POINTS = 101;
   static final int INPUT_CHARS = 200;
 

@@ -227,6 +227,14 @@ class ServiceImagesTest {
         .containsPattern("sieve_router_breaker_state\\{[^}]*state=\"open\",tier=\"url\"} 0");
     assertThat(expositions.get("url-service"))
         .containsPattern("sieve_grpc_server_seconds_count\\{[^}]*grpc_method=\"Score\",grpc_service=\"sieve.v1.Scorer\"");
+
+    // What the chart's dashboard and alert rules query exists (MonitoringRulesTest checks they query nothing else).
+    String all = String.join("\n", expositions.values());
+    for (String name : ExportedMetrics.NAMES) {
+      if (!ExportedMetrics.LAZY.contains(name)) {
+        assertThat(all).as("a service exports %s", name).containsPattern("(?m)^" + name + "[{ ]");
+      }
+    }
   }
 
   /** promtool from SIEVE_PROMTOOL / -Dsieve.promtool, else where install-promtool.sh puts it. */

@@ -313,7 +313,8 @@ public final class ClassificationEngine {
         }
         metrics.verdict(response.getAction());
         metrics.alert(response.getAlert());
-        metrics.categories(response);
+        metrics.input(request);
+        metrics.categories(response, outcomes);
         if (log.isDebugEnabled()) {
           log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
               tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());

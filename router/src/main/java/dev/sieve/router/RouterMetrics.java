@@ -1,6 +1,9 @@
 package dev.sieve.router;
 
 import dev.sieve.proto.v1.Action;
+import dev.sieve.proto.v1.CategoryVerdict;
+import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
@@ -10,6 +13,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
 
 /**
@@ -36,8 +41,12 @@ import java.util.Locale;
  *       rests on a model score)
  *   <li>{@code sieve_router_decisions_total{category}}: positive decisions per category (fresh
  *       verdicts, not cache hits)
- *   <li>{@code sieve_router_category_score{category}}: histogram of merged scores per category, the
- *       input of drift monitoring (PSI / Jensen-Shannon against the model card's distribution)
+ *   <li>{@code sieve_router_category_score{category, tier}}: histogram of served scores per category,
+ *       per tier and merged, over the model cards' score bins ({@link ScoreHistograms}): the input
+ *       of drift monitoring (PSI / Jensen-Shannon against the model card's distribution)
+ *   <li>{@code sieve_router_inputs_total{input = url_only | html | text}}: what fresh verdicts were
+ *       computed from, the input-mix side of drift (a card evaluated on pages says little about
+ *       traffic that is all bare URLs)
  * </ul>
  */
 public final class RouterMetrics {
@@ -49,9 +58,12 @@ public final class RouterMetrics {
   private final Counter allow;
   private final Counter block;
   private final java.util.Map<String, Counter> decisions = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, io.micrometer.core.instrument.DistributionSummary> scores =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ScoreHistograms scores;
+  private final Counter[] inputs = new Counter[InputKind.values().length];
   private final MeterRegistry registry;
+  private final PrometheusRegistry scoreRegistry;
+  /** The application label Telemetry gives every router series ({@code Telemetry.create("router")}). */
+  static final String APPLICATION = "router";
   private final Counter[] degraded = new Counter[DegradedKind.values().length];
   private final Counter tierLossBlocks;
   private final Counter alerts;
@@ -62,10 +74,31 @@ public final class RouterMetrics {
     CALLER_DEADLINE_PARTIAL,
     CALLER_DEADLINE_REFUSED
   }
-  private static final double[] SCORE_BUCKETS = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
 
+  /** The {@code input} label of {@code sieve_router_inputs_total}. */
+  public enum InputKind {
+    URL_ONLY,
+    HTML,
+    TEXT
+  }
+
+  /**
+   * @param registry the router's meters; the score histograms go into its Prometheus registry when
+   *     it is a {@link PrometheusMeterRegistry} (production), else into a private one ({@link
+   *     #scoreRegistry()}, for tests)
+   */
   public RouterMetrics(MeterRegistry registry, TierFleet fleet) {
     this.registry = registry;
+    this.scoreRegistry =
+        registry instanceof PrometheusMeterRegistry prometheus ? prometheus.getPrometheusRegistry() : new PrometheusRegistry();
+    this.scores = new ScoreHistograms(scoreRegistry, APPLICATION);
+    for (InputKind kind : InputKind.values()) {
+      inputs[kind.ordinal()] =
+          Counter.builder("sieve.router.inputs")
+              .description("Fresh verdicts by what they were computed from (url_only, html, text)")
+              .tag("input", kind.name().toLowerCase(Locale.ROOT))
+              .register(registry);
+    }
     TierState[] states = TierState.values();
     tierOutcomes = new Counter[TierName.values().length][states.length];
     for (TierName tier : TierName.all()) {
@@ -162,24 +195,27 @@ public final class RouterMetrics {
     (action == Action.BLOCK ? block : allow).increment();
   }
 
-  /** Per-category decision counts and score histograms of a freshly computed verdict. */
-  void categories(dev.sieve.proto.v1.ClassifyResponse response) {
-    for (dev.sieve.proto.v1.CategoryVerdict verdict : response.getCategoriesList()) {
-      String category = verdict.getCategory();
-      scores
-          .computeIfAbsent(
-              category,
-              c ->
-                  io.micrometer.core.instrument.DistributionSummary.builder("sieve.router.category.score")
-                      .description("Merged score per category (drift monitoring input)")
-                      .tag("category", c)
-                      .serviceLevelObjectives(SCORE_BUCKETS)
-                      .register(registry))
-          .record(verdict.getScore());
+  /** The registry that holds {@code sieve_router_category_score}. */
+  public PrometheusRegistry scoreRegistry() {
+    return scoreRegistry;
+  }
+
+  /** What a fresh verdict was computed from. */
+  void input(ValidatedRequest request) {
+    ClassifyRequest r = request.request();
+    InputKind kind = !r.getHtml().isEmpty() ? InputKind.HTML : !r.getText().isEmpty() ? InputKind.TEXT : InputKind.URL_ONLY;
+    inputs[kind.ordinal()].increment();
+  }
+
+  /** Per-category decision counts, merged and per-tier score histograms of a freshly computed verdict. */
+  void categories(ClassifyResponse response, TierOutcome[] outcomes) {
+    scores.merged(response);
+    scores.tiers(outcomes);
+    for (CategoryVerdict verdict : response.getCategoriesList()) {
       if (verdict.getDecision()) {
         decisions
             .computeIfAbsent(
-                category,
+                verdict.getCategory(),
                 c ->
                     Counter.builder("sieve.router.decisions")
                         .description("Positive decisions per category")

@@ -12,9 +12,17 @@ import dev.sieve.proto.v1.TierStatus;
  * written (not only positives) so the file can be scored offline at any threshold.
  *
  * <pre>
- * {"id":..,"url":..,"categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
- *  "alert":false,"primary_category":"","tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"},
- *  "degraded":false,"degraded_reasons":[]}
+ * {"id":..,"url":..,"input":"url_only","categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
+ *  "alert":false,"primary_category":"","degraded":false,"tiers":{"url":"OK","content":"SKIPPED","llm":"NOT_DEPLOYED"},
+ *  "degraded_reasons":[]}
+ * </pre>
+ *
+ * <p>{@code input} (url_only, html, text: what the request carried) and {@code degraded} are there
+ * for {@code ./sieve eval drift}, whose input profile compares the traffic mix with the card's, and
+ * so that nobody scores a degraded verdict (decided without a tier it needed) as the fleet's
+ * judgement.
+ *
+ * <pre>
  * {"id":..,"url":..,"error":{"code":"INVALID_ARGUMENT","message":".."}}
  * </pre>
  */
@@ -27,6 +35,8 @@ public final class BatchResults {
 
   public static ObjectNode success(BatchItem item, ClassifyResponse response) {
     ObjectNode line = header(item);
+    line.put("input", item.html() != null && !item.html().isEmpty() ? "html"
+        : item.text() != null && !item.text().isEmpty() ? "text" : "url_only");
     ObjectNode categories = line.putObject("categories");
     for (CategoryVerdict verdict : response.getCategoriesList()) {
       ObjectNode category = categories.putObject(verdict.getCategory());
@@ -36,13 +46,13 @@ public final class BatchResults {
     line.put("action", response.getAction().name());
     line.put("alert", response.getAlert());
     line.put("primary_category", response.getPrimaryCategory());
+    line.put("degraded", response.getDegraded());
     ObjectNode tiers = line.putObject("tiers");
     for (TierStatus tier : response.getTiersList()) {
       tiers.put(tier.getTier(), tier.getState().name());
     }
-    // A degraded verdict was decided without a tier it needed (the policy's on_tier_loss for what
-    // that tier covers): say so on the line, so that nobody scores it as the fleet's judgement.
-    line.put("degraded", response.getDegraded());
+    // Why a degraded verdict (decided without a tier it needed: the policy's on_tier_loss for what
+    // that tier covers) is degraded, so that nobody scores it as the fleet's judgement.
     var reasons = line.putArray("degraded_reasons");
     response.getDegradedReasonsList().forEach(r -> reasons.add(r.name()));
     return line;

@@ -21,11 +21,15 @@ public final class HtmlRenderer {
   private HtmlRenderer() {}
 
   public static String render(ModelCard card) {
-    Doc doc = CardDocument.build(card, true);
+    return render(CardDocument.build(card, true),
+        "Model card: " + card.modelDetails().name() + " " + card.modelDetails().version());
+  }
+
+  /** Any document of the card's model (the drift report uses it) as one self-contained page. */
+  static String render(Doc doc, String title) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Model card: ")
-        .append(Fmt.html(card.modelDetails().name())).append(' ')
-        .append(Fmt.html(card.modelDetails().version())).append("</title>\n<style>\n").append(STYLE)
+    sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+        .append(Fmt.html(title)).append("</title>\n<style>\n").append(STYLE)
         .append("</style>\n</head>\n<body>\n");
     for (Doc.Block b : doc.blocks) {
       switch (b) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate a model by the evaluation standard (docs/evaluation-standard.md).",
-    subcommands = {EvalRunCommand.class, EvalCardCommand.class, EvalDriftCommand.class, EvalFleetCommand.class})
+    subcommands = {EvalRunCommand.class, EvalCardCommand.class, EvalDriftCommand.class, EvalDriftRulesCommand.class,
+        EvalFleetCommand.class})
 public final class EvalCommand implements SieveCommand {
 
   @Spec CommandSpec spec;

@@ -38,6 +38,14 @@ public final class Drift {
     return psi;
   }
 
+  /**
+   * Jensen-Shannon distance: the square root of {@link #jensenShannon} (bits), a metric on
+   * distributions (triangle inequality), 0 = identical, 1 = disjoint; what the drift report shows.
+   */
+  public static double jensenShannonDistance(long[] p, long[] q) {
+    return Math.sqrt(Math.max(0, jensenShannon(p, q)));
+  }
+
   /** Jensen-Shannon divergence in bits (0 = identical, 1 = disjoint). */
   public static double jensenShannon(long[] p, long[] q) {
     double[] a = shares(p, false);

@@ -12,7 +12,8 @@ import dev.sieve.router.tier.ResilienceSettings;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -49,7 +50,8 @@ public final class RouterHarness implements AutoCloseable {
   private final ManagedChannel routerChannel;
   public final FakeTicker ticker;
   public final MutableClock clock;
-  public final SimpleMeterRegistry meters;
+  /** The router's meters in a Prometheus registry, so a test can read the exposition operators scrape. */
+  public final PrometheusMeterRegistry meters;
 
   private RouterHarness(Builder b) throws IOException {
     this.tiers = b.tiers;
@@ -87,7 +89,7 @@ public final class RouterHarness implements AutoCloseable {
             Duration.ofSeconds(30),
             Duration.ofSeconds(1));
     TierFleet fleet = TierFleet.over(tierChannels, resilience::get, b.deadlineMargin);
-    this.meters = new SimpleMeterRegistry();
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.router = new Router(settings, b.policies, fleet, meters, ticker);
     fleet.refreshCoverage(Duration.ofSeconds(5)).join();
     String routerName = "router-" + System.nanoTime();
