@@ -59,7 +59,7 @@ class PolicyParserTest {
     for (Category category : Taxonomy.v1().categories()) {
       CategoryRule rule = global.core(CoreCategories.indexOf(category.id()));
       assertThat(rule.action()).as(category.id()).isEqualTo(PolicyParser.toProto(category.defaultAction()));
-      // adult is the one category whose tier-loss rule the default policy sets itself (url_only).
+      // adult is the one category whose tier-loss rule the default policy sets itself (allow).
       assertThat(rule.failClosed()).as(category.id()).isEqualTo(category.failClosed() && !category.id().equals("adult"));
     }
     assertThat(global.core(CoreCategories.indexOf("self_harm")).action()).isEqualTo(CategoryAction.ACTION_ALERT);
@@ -356,7 +356,7 @@ class PolicyParserTest {
   }
 
   @Test
-  void theEmbeddedDefaultPolicyDecidesAdultOnTheUrlTierAndBlocksNothingElseOnTierLoss() throws Exception {
+  void theEmbeddedDefaultPolicyBlocksNothingOnTierLoss() throws Exception {
     byte[] bytes;
     try (var in = PolicyParser.class.getResourceAsStream("/default-policy.yaml")) {
       bytes = in.readAllBytes();
@@ -366,7 +366,7 @@ class PolicyParserTest {
       String id = CoreCategories.id(i);
       assertThat(global.core(i).onTierLoss())
           .as(id)
-          .isEqualTo(id.equals("adult") ? TierLossMode.URL_ONLY : TierLossMode.ALLOW);
+          .isEqualTo(TierLossMode.ALLOW);
     }
   }
 
