@@ -49,7 +49,7 @@ class IcapAdapterChartTest {
     assertThat(envValue(adapter, "SIEVE_ICAP_ROUTER_CA_FILE")).isEqualTo("/etc/sieve/router-ca/ca.crt");
     assertThat(env(adapter).get("SIEVE_API_KEY").path("valueFrom").path("secretKeyRef").path("name").asText())
         .isEqualTo("sieve-icap-key");
-    assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE")).isEqualTo("block");
+    assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE")).isEqualTo("allow");
     assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE_TENANTS")).isEqualTo("district-a=allow");
     assertThat(adapter.path("readinessProbe").path("tcpSocket").path("port").asText()).isEqualTo("icap");
     assertThat(adapter.path("image").asText()).contains("/sieve-icap-adapter:");

@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param idleTimeout a keep-alive connection idle this long is closed ({@code SIEVE_ICAP_IDLE_TIMEOUT_MS}, 60000)
  * @param tenantHeader ICAP header naming the tenant ({@code SIEVE_ICAP_TENANT_HEADER}, X-Sieve-Tenant)
  * @param tenantByClient {@code CIDR=tenant,...} on Squid's X-Client-IP ({@code SIEVE_ICAP_TENANT_BY_CLIENT})
- * @param onUnavailable {@code allow|block} ({@code SIEVE_ICAP_ON_UNAVAILABLE}, block)
+ * @param onUnavailable {@code allow|block} ({@code SIEVE_ICAP_ON_UNAVAILABLE}, allow)
  * @param onUnavailableTenants {@code tenant=allow|block,...} ({@code SIEVE_ICAP_ON_UNAVAILABLE_TENANTS})
  * @param reviewUrl block-page review link template ({@code SIEVE_ICAP_REVIEW_URL}; see {@link BlockPage})
  */
@@ -59,7 +59,7 @@ public record IcapSettings(
         Duration.ofMillis(Settings.getLong("SIEVE_ICAP_IDLE_TIMEOUT_MS", 60_000)),
         Settings.get("SIEVE_ICAP_TENANT_HEADER", "X-Sieve-Tenant"),
         Settings.get("SIEVE_ICAP_TENANT_BY_CLIENT", ""),
-        Settings.get("SIEVE_ICAP_ON_UNAVAILABLE", "block"),
+        Settings.get("SIEVE_ICAP_ON_UNAVAILABLE", "allow"),
         Settings.get("SIEVE_ICAP_ON_UNAVAILABLE_TENANTS", ""),
         Settings.get("SIEVE_ICAP_REVIEW_URL"));
   }

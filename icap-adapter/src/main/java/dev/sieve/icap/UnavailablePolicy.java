@@ -10,10 +10,11 @@ import java.util.Map;
  * or answer the block page (fail-closed), per tenant.
  *
  * <p>The router's rule for a lost tier is per category ({@code on_tier_loss} in docs/policy.md
- * section 7: the default policy blocks when a tier covering {@code adult} or {@code self_harm} is
- * lost). When the router itself cannot answer, the adapter has no categories to apply it to, so the
- * same outcome is configured here as one choice per tenant: {@code SIEVE_ICAP_ON_UNAVAILABLE}
- * ({@code block}, the default, matching what the default policy decides with every tier lost) and
+ * section 7: the default policy blocks nothing on tier loss, so that an overloaded or lost tier never
+ * becomes a block storm). When the router itself cannot answer, the adapter has no categories to
+ * apply it to, so the same outcome is configured here as one choice per tenant:
+ * {@code SIEVE_ICAP_ON_UNAVAILABLE} ({@code allow}, the default, matching what the default policy
+ * decides with every tier lost; the proxy still logs and counts it) and
  * {@code SIEVE_ICAP_ON_UNAVAILABLE_TENANTS} ({@code district-a=allow,district-b=block}). Either way the
  * proxy gets an answer within the deadline: it is never left waiting.
  */
