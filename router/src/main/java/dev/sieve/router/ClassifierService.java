@@ -10,7 +10,10 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,24 +25,48 @@ import org.slf4j.LoggerFactory;
  * <p>A bounded number of classifications may be in flight at once (unary calls and stream items
  * together); beyond it a call fails fast with RESOURCE_EXHAUSTED instead of queueing, so an overloaded
  * router sheds load the way the architecture asks (bounded queues, never block).
+ *
+ * <p>Where the work runs: the router serves on the transport's event loop (see {@link
+ * Router#serve}), so a request without a large body is classified right there, with no hand-off
+ * to another thread. A request whose html + text exceed {@code inlineBodyBytes} is handed to the
+ * {@code offload} executor first: hashing and UTF-8-checking up to the body limit (2 MiB) takes
+ * milliseconds that would otherwise stall every other connection on that event loop.
  */
 public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
 
   private static final Logger log = LoggerFactory.getLogger(ClassifierService.class);
 
+  /**
+   * Bodies up to this size are classified on the calling thread: hashing and checking 32 KiB takes
+   * a few tens of microseconds, about what a hand-off to a worker thread costs.
+   */
+  public static final int INLINE_BODY_BYTES = 32 * 1024;
+
   private final ClassificationEngine engine;
   private final int maxInFlight;
   private final int streamWindow;
+  private final Executor offload;
+  private final int inlineBodyBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Every classification on the calling thread (tests; a server whose executor is a pool). */
+  public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
+    this(engine, maxInFlight, streamWindow, Runnable::run, Integer.MAX_VALUE);
+  }
 
   /**
    * @param maxInFlight classifications in flight before RESOURCE_EXHAUSTED
    * @param streamWindow items of one ClassifyStream in flight at once (flow control)
+   * @param offload where a request with a body over {@code inlineBodyBytes} is classified
+   * @param inlineBodyBytes largest html + text classified on the calling thread
    */
-  public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
+  public ClassifierService(
+      ClassificationEngine engine, int maxInFlight, int streamWindow, Executor offload, int inlineBodyBytes) {
     this.engine = engine;
     this.maxInFlight = maxInFlight;
     this.streamWindow = streamWindow;
+    this.offload = offload;
+    this.inlineBodyBytes = inlineBodyBytes;
   }
 
   @Override
@@ -52,7 +79,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
       return;
     }
     io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
-    classifySafely(engine, request, Context.current())
+    classify(request, Context.current())
         .whenComplete(
             (response, error) -> {
               inFlight.decrementAndGet();
@@ -77,8 +104,41 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
 
   @Override
   public StreamObserver<ClassifyRequest> classifyStream(StreamObserver<ClassifyStreamResponse> responses) {
-    return new ClassifyStreamHandler(
-        engine, (ServerCallStreamObserver<ClassifyStreamResponse>) responses, streamWindow, this);
+    return new ClassifyStreamHandler((ServerCallStreamObserver<ClassifyStreamResponse>) responses, streamWindow, this);
+  }
+
+  /**
+   * Classifies {@code request} on this thread, or on the offload executor when its body is large;
+   * never throws (a failure, or an offload executor that refuses the task, is a failed future).
+   */
+  CompletableFuture<ClassifyResponse> classify(ClassifyRequest request, Context context) {
+    long bodyBytes = (long) request.getHtml().size() + request.getText().size();
+    if (bodyBytes <= inlineBodyBytes) {
+      return classifySafely(engine, request, context);
+    }
+    CompletableFuture<ClassifyResponse> result = new CompletableFuture<>();
+    try {
+      offload.execute(
+          () -> {
+            // The caller's gRPC context (deadline, cancellation, authenticated tenant) travels along.
+            Context previous = context.attach();
+            try {
+              classifySafely(engine, request, context).whenComplete((response, error) -> {
+                if (error == null) {
+                  result.complete(response);
+                } else {
+                  result.completeExceptionally(error);
+                }
+              });
+            } finally {
+              context.detach(previous);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(
+          Status.UNAVAILABLE.withDescription("router is shutting down").asException());
+    }
+    return result;
   }
 
   /** Takes an in-flight slot for a stream item; false when the router is overloaded. */
@@ -95,12 +155,12 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   }
 
   /** The engine's future; a synchronous failure (a bug) becomes a failed future, never a lost slot. */
-  static java.util.concurrent.CompletableFuture<ClassifyResponse> classifySafely(
+  static CompletableFuture<ClassifyResponse> classifySafely(
       ClassificationEngine engine, ClassifyRequest request, Context context) {
     try {
       return engine.classify(request, context);
     } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
   }
 

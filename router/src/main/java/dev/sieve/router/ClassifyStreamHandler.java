@@ -23,7 +23,6 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(ClassifyStreamHandler.class);
 
-  private final ClassificationEngine engine;
   private final ServerCallStreamObserver<ClassifyStreamResponse> call;
   private final ClassifierService service;
   private final Context context;
@@ -34,11 +33,7 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
   private boolean finished;
 
   ClassifyStreamHandler(
-      ClassificationEngine engine,
-      ServerCallStreamObserver<ClassifyStreamResponse> call,
-      int window,
-      ClassifierService service) {
-    this.engine = engine;
+      ServerCallStreamObserver<ClassifyStreamResponse> call, int window, ClassifierService service) {
     this.call = call;
     this.service = service;
     this.context = Context.current();
@@ -67,7 +62,7 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
       emitError(request.getRequestId(), ClassifierService.overloaded());
       return;
     }
-    ClassifierService.classifySafely(engine, request, context)
+    service.classify(request, context)
         .whenComplete(
             (response, error) -> {
               service.release();

@@ -1,6 +1,7 @@
 package dev.sieve.router;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.router.auth.RouterSecurity;
@@ -30,7 +31,8 @@ public final class Router implements AutoCloseable {
   private final ClassificationEngine engine;
   private final ClassifierService service;
   private final ScheduledExecutorService background;
-  private ForkJoinPool serverExecutor;
+  /** Where classifications with a large body run instead of the event loop (see ClassifierService). */
+  private final ForkJoinPool offload;
   private GrpcServerLauncher launcher;
 
   /**
@@ -47,7 +49,15 @@ public final class Router implements AutoCloseable {
     this.engine =
         new ClassificationEngine(
             fleet, policies, cache, new RequestValidator(settings.maxBodyBytes()), new RouterMetrics(registry, fleet));
-    this.service = new ClassifierService(engine, settings.maxInFlight(), settings.streamWindow());
+    this.offload =
+        new ForkJoinPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+            null,
+            true);
+    this.service =
+        new ClassifierService(
+            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES);
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -87,20 +97,21 @@ public final class Router implements AutoCloseable {
   /**
    * As {@link #serve(Telemetry)} (telemetry may be null) behind {@code security}: TLS on the port and
    * per-tenant client authentication, whose credentials file is then polled with the policy.
+   *
+   * <p>Calls run on the transport's event loop (gRPC's direct executor): nothing on the router's
+   * request path blocks (tier calls are asynchronous, their callbacks run on the tier channels' event
+   * loops), and a cache hit or a URL-only request costs tens of microseconds, less than a hand-off
+   * to a worker pool and back (measured: docs/benchmarks.md, "Router / gRPC path"). The one thing
+   * that grows with the input, hashing and UTF-8-checking a large body, is handed to a worker pool
+   * by {@link ClassifierService}.
    */
   public GrpcServerLauncher serve(Telemetry telemetry, RouterSecurity security) throws IOException {
-    serverExecutor =
-        new ForkJoinPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()),
-            ForkJoinPool.defaultForkJoinWorkerThreadFactory,
-            null,
-            true);
     GrpcServerLauncher.Builder builder =
         GrpcServerLauncher.builder("router")
             .host(settings.bindHost())
             .port(settings.grpcPort())
             .maxInboundMessageBytes(settings.maxInboundMessageBytes())
-            .executor(serverExecutor)
+            .executor(MoreExecutors.directExecutor())
             .addService(service);
     if (telemetry != null) {
       builder.telemetry(telemetry);
@@ -140,8 +151,6 @@ public final class Router implements AutoCloseable {
     }
     background.shutdownNow();
     fleet.close();
-    if (serverExecutor != null) {
-      serverExecutor.shutdown();
-    }
+    offload.shutdown();
   }
 }

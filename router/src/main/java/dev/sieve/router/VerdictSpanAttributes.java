@@ -5,9 +5,13 @@ import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierStatus;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import dev.sieve.router.tier.TierName;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes a verdict's lineage onto the router's server span, so an SRE looking at one trace sees what
@@ -30,7 +34,21 @@ final class VerdictSpanAttributes {
   private static final AttributeKey<String> POLICY = AttributeKey.stringKey("sieve.policy_version");
   private static final AttributeKey<String> TENANT = AttributeKey.stringKey("sieve.effective_tenant");
 
+  /** {@code sieve.tier.<tier>.status} of the known tiers, built once instead of per span. */
+  private static final Map<String, AttributeKey<String>> TIER_STATUS =
+      Arrays.stream(TierName.values())
+          .collect(Collectors.toUnmodifiableMap(TierName::wireName, tier -> tierStatusKey(tier.wireName())));
+
   private VerdictSpanAttributes() {}
+
+  private static AttributeKey<String> statusKey(String tier) {
+    AttributeKey<String> key = TIER_STATUS.get(tier);
+    return key != null ? key : tierStatusKey(tier);
+  }
+
+  private static AttributeKey<String> tierStatusKey(String tier) {
+    return AttributeKey.stringKey("sieve.tier." + tier.toLowerCase(Locale.ROOT) + ".status");
+  }
 
   static void record(Span span, ClassifyResponse response) {
     if (!span.isRecording()) {
@@ -55,8 +73,7 @@ final class VerdictSpanAttributes {
     span.setAttribute(DECIDED, decided);
     List<String> models = new ArrayList<>();
     for (TierStatus tier : response.getTiersList()) {
-      span.setAttribute(
-          "sieve.tier." + tier.getTier().toLowerCase(Locale.ROOT) + ".status", tier.getState().name());
+      span.setAttribute(statusKey(tier.getTier()), tier.getState().name());
       if (tier.hasModel() && !tier.getModel().getName().isEmpty()) {
         models.add(tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());
       }

@@ -27,15 +27,22 @@ public final class Ipv4Host {
    * Such a host is an IPv4 address or invalid, never a domain name.
    */
   public static boolean endsInANumber(String host) {
-    List<String> parts = split(host);
-    if (parts.isEmpty()) {
+    // The last label as split() would find it, without splitting the whole host: it runs for every
+    // URL the router and the url tier see.
+    int end = host.length();
+    if (end > 1 && host.charAt(end - 1) == '.') {
+      end--; // one trailing dot is ignored
+    }
+    String last = host.substring(host.lastIndexOf('.', end - 1) + 1, end);
+    if (last.isEmpty()) {
       return false;
     }
-    String last = parts.get(parts.size() - 1);
-    if (!last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return true;
+    boolean digits = true;
+    for (int i = 0; i < last.length() && digits; i++) {
+      char c = last.charAt(i);
+      digits = c >= '0' && c <= '9';
     }
-    return number(last).isPresent();
+    return digits || number(last).isPresent();
   }
 
   /** The address in dotted-quad form, or empty when {@code host} is not a valid IPv4 host. */
