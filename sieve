@@ -208,6 +208,14 @@ run_tests() {
     echo "sieve test: installing promtool (Debian prometheus) for the metrics tests (helm/tools/install-promtool.sh)" >&2
     "${BASH}" helm/tools/install-promtool.sh
   fi
+  if [[ -f helm/tools/install-postgresql.sh ]]; then
+    echo "sieve test: installing postgresql (Debian postgresql) for the annotation app's PostgreSQL tests (helm/tools/install-postgresql.sh)" >&2
+    "${BASH}" helm/tools/install-postgresql.sh
+  fi
+  if [[ -f helm/tools/install-chromium.sh ]]; then
+    echo "sieve test: installing chromium and chromium-driver (Debian) for the annotation app's browser tests (helm/tools/install-chromium.sh)" >&2
+    "${BASH}" helm/tools/install-chromium.sh
+  fi
   if [[ -f helm/tools/install-squid.sh ]]; then
     echo "sieve test: installing squid (Debian squid) for the ICAP proxy test (helm/tools/install-squid.sh)" >&2
     "${BASH}" helm/tools/install-squid.sh

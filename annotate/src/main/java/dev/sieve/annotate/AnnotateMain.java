@@ -1,7 +1,12 @@
 package dev.sieve.annotate;
 
 import dev.sieve.core.util.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -13,11 +18,13 @@ import org.slf4j.LoggerFactory;
  * <p>Settings (environment or {@code -Dsieve.*}): {@code SIEVE_HOME} (data/overlays and
  * docs/taxonomy.md live there), {@code SIEVE_DB_URL} (PostgreSQL: {@code jdbc:postgresql://...};
  * unset: SQLite at {@code SIEVE_ANNOTATE_DB_FILE}, default {@code $SIEVE_HOME/.sieve/annotate/annotate.db}),
- * {@code SIEVE_DB_USER} / {@code SIEVE_DB_PASSWORD}, {@code SIEVE_BIND_HOST} (default 127.0.0.1),
+ * {@code SIEVE_DB_USER} / {@code SIEVE_DB_PASSWORD}, {@code SIEVE_ANNOTATE_OVERLAYS_DIR} (where exports
+ * go, default {@code $SIEVE_HOME/data/overlays}), {@code SIEVE_BIND_HOST} (default 127.0.0.1),
  * {@code SIEVE_ANNOTATE_HTTP_PORT} (default 8470), {@code SIEVE_GRPC_PORT} (Feedback, default 50070),
  * {@code SIEVE_ANNOTATE_REPORT_OVERLAP} (annotators per report, default 2),
  * {@code SIEVE_ANNOTATE_SECURE_COOKIES} (true behind TLS), {@code SIEVE_ANNOTATE_ADMIN} (first
- * admin's name, default admin).
+ * admin's name, default admin), {@code SIEVE_ANNOTATE_FIRST_ADMIN_FILE} (where to hand the first
+ * admin's password to {@code ./sieve up} instead of printing it).
  *
  * <p>On the first start (no account yet) it creates the admin account and prints its password once
  * on standard output, in a line starting {@code FIRST ADMIN ACCOUNT}; only the Argon2id hash is kept.
@@ -30,6 +37,16 @@ public final class AnnotateMain {
 
   private AnnotateMain() {}
 
+  private static void writeOwnerOnly(Path file, String content) {
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new IllegalStateException("cannot write the first admin's password to " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path home = Path.of(Settings.get("SIEVE_HOME", "."));
     Database db = Settings.get("SIEVE_DB_URL")
@@ -37,7 +54,7 @@ public final class AnnotateMain {
         .orElseGet(() -> Database.sqlite(Path.of(Settings.get("SIEVE_ANNOTATE_DB_FILE", home.resolve(".sieve/annotate/annotate.db").toString()))));
     AnnotateApp app = AnnotateApp.start(new AnnotateApp.Config(
         db,
-        home.resolve("data/overlays"),
+        Path.of(Settings.get("SIEVE_ANNOTATE_OVERLAYS_DIR", home.resolve("data/overlays").toString())),
         home.resolve("docs/taxonomy.md"),
         Settings.get("SIEVE_BIND_HOST", "127.0.0.1"),
         Settings.getInt("SIEVE_ANNOTATE_HTTP_PORT", DEFAULT_HTTP_PORT),
@@ -46,9 +63,16 @@ public final class AnnotateMain {
         Boolean.parseBoolean(Settings.get("SIEVE_ANNOTATE_SECURE_COOKIES", "false")),
         Clock.systemUTC()));
     String adminName = Settings.get("SIEVE_ANNOTATE_ADMIN", "admin");
+    Optional<String> handOver = Settings.get("SIEVE_ANNOTATE_FIRST_ADMIN_FILE");
     app.bootstrapAdmin(adminName).ifPresent(password -> {
-      System.out.println("FIRST ADMIN ACCOUNT: user " + adminName + " password " + password
-          + "  (shown once; stored only as an Argon2id hash: write it down now)");
+      String line = "user " + adminName + " password " + password;
+      if (handOver.isPresent()) {
+        // ./sieve up prints it once and deletes the file: the password never lands in a log.
+        writeOwnerOnly(Path.of(handOver.get()), line);
+        System.out.println("FIRST ADMIN ACCOUNT created: user " + adminName + "; its password was handed to ./sieve up");
+      } else {
+        System.out.println("FIRST ADMIN ACCOUNT: " + line + "  (shown once; stored only as an Argon2id hash: write it down now)");
+      }
       System.out.flush();
     });
     log.info("annotate: web http://{}:{}/ , Feedback gRPC on port {}, database {}", Settings.get("SIEVE_BIND_HOST", "127.0.0.1"),

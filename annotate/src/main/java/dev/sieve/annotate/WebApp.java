@@ -471,7 +471,7 @@ public final class WebApp {
     List<String> cats = Taxonomy.v1().ids();
     m.put("pairs", Agreement.cohenPerPair(answers, cats).stream().map(p -> Map.of("a", p.a(), "b", p.b(), "items", p.items(),
         "kappa", fmt(p.kappa()))).toList());
-    m.put("categories", Agreement.fleissPerCategory(answers, cats).stream().filter(c -> c.items() > 0).map(c -> Map.of("category", c.category(),
+    m.put("categories", Agreement.fleissPerCategory(answers, cats).stream().filter(c -> c.items() > 0 && c.positives() > 0).map(c -> Map.of("category", c.category(),
         "items", c.items(), "positives", c.positives(), "kappa", fmt(c.kappa()))).toList());
     m.put("gold", Agreement.goldAccuracy(answers, Agreement.gold(app.db())).stream().map(g -> Map.of("annotator", g.annotator(),
         "items", g.items(), "exact", fmt(g.exactRate()), "decisions", fmt(g.decisionAccuracy()))).toList());

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 final class TestPostgres implements AutoCloseable {
 
   private static TestPostgres shared;
+  /** Where helm/tools/install-postgresql.sh unpacks the package when not root. */
+  static final Path LOCAL = Path.of(System.getProperty("sieve.repo.root", "..")).toAbsolutePath().normalize().resolve(".tools/postgresql");
 
   private final Path dir;
   private final Path bin;
@@ -49,12 +51,14 @@ final class TestPostgres implements AutoCloseable {
     if (env != null && !env.isBlank()) {
       candidates.add(Path.of(env));
     }
-    Path lib = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(lib)) {
-      try (Stream<Path> s = Files.list(lib)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> candidates.add(p.resolve("bin")));
-      } catch (IOException e) {
-        // fall through
+    // The system package (root installs it), else what install-postgresql.sh unpacked without root.
+    for (Path lib : List.of(Path.of("/usr/lib/postgresql"), LOCAL.resolve("usr/lib/postgresql"))) {
+      if (Files.isDirectory(lib)) {
+        try (Stream<Path> s = Files.list(lib)) {
+          s.sorted(Comparator.reverseOrder()).forEach(p -> candidates.add(p.resolve("bin")));
+        } catch (IOException e) {
+          // fall through
+        }
       }
     }
     for (Path c : candidates) {
@@ -104,7 +108,11 @@ final class TestPostgres implements AutoCloseable {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     full.addAll(command);
-    Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+    if (command.get(0).startsWith(LOCAL.toString())) {
+      builder.environment().put("LD_LIBRARY_PATH", LOCAL.resolve("usr/lib/x86_64-linux-gnu").toString());
+    }
+    Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException(String.join(" ", full) + " failed:\n" + out);

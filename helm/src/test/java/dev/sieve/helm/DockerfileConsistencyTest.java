@@ -60,10 +60,10 @@ class DockerfileConsistencyTest {
    */
   @Test
   void everyServiceTheImageAcceptsNamesAnExistingMainClass() throws IOException {
-    String services = single("^\\s*router\\|url-service\\|content-service\\|llm-fallback-service\\|icap-adapter\\).*$").group();
+    String services = single("^\\s*router\\|url-service\\|content-service\\|llm-fallback-service\\|icap-adapter\\|annotate\\).*$").group();
     assertThat(services).isNotEmpty();
     Pattern mainClass = Pattern.compile("<sieve\\.main\\.class>([\\w.]+)</sieve\\.main\\.class>");
-    for (String service : List.of("router", "url-service", "content-service", "llm-fallback-service", "icap-adapter")) {
+    for (String service : List.of("router", "url-service", "content-service", "llm-fallback-service", "icap-adapter", "annotate")) {
       String pom = Files.readString(Helm.repoRoot().resolve(service).resolve("pom.xml"));
       Matcher m = mainClass.matcher(pom);
       assertThat(m.find()).as(service + "/pom.xml sets sieve.main.class").isTrue();

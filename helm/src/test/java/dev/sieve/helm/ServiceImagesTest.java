@@ -115,9 +115,10 @@ class ServiceImagesTest {
       assertThat(docker).as("docker build after the data in %s", recipe).isGreaterThan(data);
       assertThat(recipe.get(docker)).contains("-f docker/Dockerfile").contains("--build-arg SERVICE=");
     }
-    // Every gRPC service's image, and the ICAP adapter's (not started here: no gRPC port, no /metrics).
+    // Every gRPC service's image, the ICAP adapter's and the annotation app's (not started here).
     List<String> images = new ArrayList<>(SERVICES);
     images.add("icap-adapter");
+    images.add("annotate");
     assertThat(imagesBuilt(operationsRecipe())).as("docs/operations.md builds every service's image")
         .containsExactlyInAnyOrderElementsOf(images);
   }

@@ -44,8 +44,17 @@ public final class DownCommand implements Callable<Integer> {
       return 1;
     }
     try (FleetLock held = lock.get()) {
-      // The ICAP adapter first: it is a client of the router (./sieve up --icap-port).
-      boolean adapterGone = true;
+      // The annotation app and the ICAP adapter first: they are not part of the router's fleet.
+      boolean annotateGone = true;
+      Optional<ProcessHandle> annotate = AnnotateProcess.live(files);
+      if (annotate.isPresent()) {
+        out.println("Stopping the annotation app ...");
+        annotateGone = ProcessStopper.stop(List.of(new ProcessStopper.Target(AnnotateProcess.NAME, annotate.get())), timeout, out);
+      }
+      if (annotateGone) {
+        AnnotateProcess.forget(files);
+      }
+      boolean adapterGone = annotateGone;
       Optional<ProcessHandle> adapter = IcapAdapterProcess.live(files);
       if (adapter.isPresent()) {
         out.println("Stopping the ICAP adapter ...");
@@ -60,7 +69,7 @@ public final class DownCommand implements Callable<Integer> {
         files.delete(stale.service());
       }
       if (state.alive().isEmpty()) {
-        out.println(adapter.isPresent() ? "Sieve is down." : "Sieve is not running.");
+        out.println(adapter.isPresent() || annotate.isPresent() ? "Sieve is down." : "Sieve is not running.");
         out.flush();
         return adapterGone ? 0 : 1;
       }

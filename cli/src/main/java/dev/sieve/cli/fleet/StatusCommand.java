@@ -90,6 +90,17 @@ public final class StatusCommand implements Callable<Integer> {
       out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", IcapAdapterProcess.NAME, "-", adapterPid.get(), alive ? "yes" : "no",
           port.isPresent() ? "icap://127.0.0.1:" + port.getAsInt() : "?", "-", health);
     }
+    Optional<Long> annotatePid = AnnotateProcess.recordedPid(files);
+    if (annotatePid.isPresent()) {
+      boolean alive = AnnotateProcess.live(files).isPresent();
+      java.util.OptionalInt port = AnnotateProcess.port(files);
+      String health = !alive ? "DEAD (see " + UpCommand.display(layout.logsDir().resolve(AnnotateProcess.NAME + ".log")) + ")"
+          : port.isPresent() && AnnotateProcess.healthy(port.getAsInt()) ? "HTTP 200 (feedback gRPC :"
+              + AnnotateProcess.grpcPort(files).orElse(-1) + ")" : "NOT ANSWERING HTTP";
+      healthy &= health.startsWith("HTTP 200");
+      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", AnnotateProcess.NAME, "-", annotatePid.get(), alive ? "yes" : "no",
+          port.isPresent() ? "http://127.0.0.1:" + port.getAsInt() : "?", "-", health);
+    }
     return healthy;
   }
 }

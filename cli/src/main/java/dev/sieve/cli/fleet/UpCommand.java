@@ -121,6 +121,21 @@ public final class UpCommand implements Callable<Integer> {
   int icapPort;
 
   @Option(
+      names = "--annotate-port",
+      paramLabel = "PORT",
+      description = "Port of the annotation web app (docs/annotation.md), started after the fleet (default: ${DEFAULT-VALUE}).")
+  int annotatePort = AnnotateProcess.DEFAULT_HTTP_PORT;
+
+  @Option(
+      names = "--annotate-grpc-port",
+      paramLabel = "PORT",
+      description = "The annotation app's Feedback gRPC port (reports in, overrides out; default: ${DEFAULT-VALUE}).")
+  int annotateGrpcPort = AnnotateProcess.DEFAULT_GRPC_PORT;
+
+  @Option(names = "--no-annotate", description = "Do not start the annotation app.")
+  boolean noAnnotate;
+
+  @Option(
       names = "--jvm-opts",
       paramLabel = "OPTS",
       description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
@@ -157,12 +172,18 @@ public final class UpCommand implements Callable<Integer> {
     }
     try (FleetLock held = lock.get()) {
       int result = up(layout, files, requested.get(), grpcPorts, out, err);
-      if (result != 0 || icapPort == 0) {
+      if (result != 0) {
         return result;
       }
-      int router = files.port(FleetService.ROUTER).orElse(routerPort);
-      return IcapAdapterProcess.start(layout, files, icapPort, router, bindHost,
-          jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")), timeout, out, err);
+      List<String> extraJvm = jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+"));
+      if (icapPort != 0) {
+        int router = files.port(FleetService.ROUTER).orElse(routerPort);
+        result = IcapAdapterProcess.start(layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
+      }
+      if (!noAnnotate) {
+        result |= AnnotateProcess.start(layout, files, annotatePort, annotateGrpcPort, bindHost, extraJvm, timeout, out, err);
+      }
+      return result;
     }
   }
 

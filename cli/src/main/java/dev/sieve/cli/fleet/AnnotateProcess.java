@@ -1,0 +1,219 @@
+package dev.sieve.cli.fleet;
+
+import dev.sieve.cli.support.SieveLayout;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The annotation app next to a local fleet (issue #14, docs/annotation.md): {@code ./sieve up}
+ * starts it on loopback once the fleet is SERVING (unless {@code --no-annotate}), {@code ./sieve
+ * down} stops it first. Not a {@link FleetService}: besides its Feedback gRPC port it is a web app,
+ * and "ready" means {@code GET /healthz} answers 200. Its SQLite database lives under {@code
+ * .sieve/annotate/} (or {@code SIEVE_DB_URL} for PostgreSQL).
+ *
+ * <p>First admin: on the app's first start the cli passes it a file path
+ * ({@code SIEVE_ANNOTATE_FIRST_ADMIN_FILE}); the app writes the generated password there (owner
+ * read/write only) and keeps only its Argon2id hash; the cli prints it once and deletes the file.
+ * Files: {@code .sieve/run/annotate.pid|.port|.grpc-port}, log {@code .sieve/logs/annotate.log}.
+ */
+final class AnnotateProcess {
+
+  static final String NAME = "annotate";
+  static final String MAIN_CLASS = "dev.sieve.annotate.AnnotateMain";
+  static final int DEFAULT_HTTP_PORT = 8470;
+  static final int DEFAULT_GRPC_PORT = 50070;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  private AnnotateProcess() {}
+
+  static Path pidFile(RunFiles files) {
+    return files.runDir().resolve(NAME + ".pid");
+  }
+
+  static Path portFile(RunFiles files) {
+    return files.runDir().resolve(NAME + ".port");
+  }
+
+  static Path grpcPortFile(RunFiles files) {
+    return files.runDir().resolve(NAME + ".grpc-port");
+  }
+
+  static Optional<Long> recordedPid(RunFiles files) {
+    return read(pidFile(files)).flatMap(AnnotateProcess::parse);
+  }
+
+  static OptionalInt port(RunFiles files) {
+    return read(portFile(files)).flatMap(AnnotateProcess::parse).map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+  }
+
+  static OptionalInt grpcPort(RunFiles files) {
+    return read(grpcPortFile(files)).flatMap(AnnotateProcess::parse).map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+  }
+
+  /** The recorded app process while it runs (and really is the app: pids get reused). */
+  static Optional<ProcessHandle> live(RunFiles files) {
+    return recordedPid(files).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).filter(h -> {
+      Optional<String[]> arguments = h.info().arguments();
+      if (arguments.isPresent()) {
+        return List.of(arguments.get()).contains(MAIN_CLASS);
+      }
+      return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
+    });
+  }
+
+  static void forget(RunFiles files) {
+    try {
+      Files.deleteIfExists(pidFile(files));
+      Files.deleteIfExists(portFile(files));
+      Files.deleteIfExists(grpcPortFile(files));
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  /**
+   * Starts the app and waits until {@code /healthz} answers.
+   *
+   * @return 0 when it answers (or already ran) or is not built (said so), 1 when it failed to start
+   */
+  static int start(SieveLayout layout, RunFiles files, int httpPort, int grpcPort, String bindHost, List<String> jvmOptions,
+      Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+    if (live(files).isPresent()) {
+      out.printf("  %-22s already running (pid %d, http://%s:%d/)%n", NAME, recordedPid(files).orElse(-1L), bindHost,
+          port(files).orElse(httpPort));
+      return 0;
+    }
+    forget(files);
+    Path target = layout.buildRoot().resolve("annotate/target");
+    Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-annotate");
+    if (jar.isEmpty()) {
+      out.println("  " + NAME + ": not built (no " + target.resolve("sieve-annotate-*.jar") + "); the fleet is up without it.");
+      return 0;
+    }
+    for (int p : new int[] {httpPort, grpcPort}) {
+      if (!PortCheck.isFree(bindHost, p)) {
+        err.printf("sieve up: port %d (annotate) is already in use on %s; pick others with --annotate-port / --annotate-grpc-port,"
+            + " or --no-annotate. The fleet is up without it.%n", p, bindHost);
+        return 1;
+      }
+    }
+    Path firstAdmin = files.runDir().resolve(NAME + ".first-admin");
+    Files.deleteIfExists(firstAdmin);
+    List<String> command = new ArrayList<>();
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
+    command.add(ProcessStarter.currentJava().toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(jvmOptions);
+    command.add("-Dsieve.home=" + layout.home());
+    command.add("-Dsieve.bind.host=" + bindHost);
+    command.add("-Dsieve.annotate.http.port=" + httpPort);
+    command.add("-Dsieve.grpc.port=" + grpcPort);
+    command.add("-Dsieve.annotate.first.admin.file=" + firstAdmin);
+    command.add("-cp");
+    command.add(jar.get() + File.pathSeparator + target.resolve("lib") + File.separator + "*");
+    command.add(MAIN_CLASS);
+    Files.createDirectories(layout.logsDir());
+    Path log = layout.logsDir().resolve(NAME + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.home().toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(k -> k.equals("SIEVE_GRPC_PORT") || k.equals("SIEVE_BIND_HOST")
+        || k.equals("SIEVE_METRICS_PORT") || k.startsWith("SIEVE_ANNOTATE_"));
+    if (new File("/dev/null").exists()) {
+      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+    Process process = builder.start();
+    Files.createDirectories(files.runDir());
+    write(portFile(files), Integer.toString(httpPort));
+    write(grpcPortFile(files), Integer.toString(grpcPort));
+    write(pidFile(files), Long.toString(process.pid()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      if (!process.isAlive()) {
+        return failed(files, "exited with code " + process.exitValue(), log, err);
+      }
+      if (healthy(httpPort)) {
+        out.printf("  %-22s pid %-8d http://%s:%d/  Feedback gRPC %s:%d   log %s%n", NAME, process.pid(), bindHost, httpPort, bindHost,
+            grpcPort, UpCommand.display(log));
+        if (Files.isRegularFile(firstAdmin)) {
+          out.println();
+          out.println("  First admin account of the annotation app (shown once; only its Argon2id hash is stored):");
+          out.println("    " + Files.readString(firstAdmin, StandardCharsets.UTF_8).strip());
+          out.println("  Log in at http://" + bindHost + ":" + httpPort + "/login and create the other accounts there.");
+          out.println();
+          Files.delete(firstAdmin);
+        }
+        out.flush();
+        return 0;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    process.destroy();
+    return failed(files, "did not answer /healthz within " + timeout.toSeconds() + " s", log, err);
+  }
+
+  private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
+    forget(files);
+    err.println("sieve up: annotate " + why + "; the fleet is up without it.");
+    err.println("---- last 20 lines of " + log + " ----");
+    LogTail.lastLines(log, 20).forEach(line -> err.println("  " + line));
+    err.flush();
+    return 1;
+  }
+
+  /** Whether {@code GET /healthz} on loopback answers 200. */
+  static boolean healthy(int port) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/healthz").toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      try {
+        return c.getResponseCode() == 200;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Optional<String> read(Path file) {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Long> parse(String text) {
+    try {
+      return Optional.of(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
