@@ -43,7 +43,7 @@ public final class AnnotateApp implements AutoCloseable {
   public static AnnotateApp start(Config config) throws IOException {
     AnnotateApp app = new AnnotateApp(config);
     try {
-      app.web.start(config.bindHost(), config.httpPort());
+      // gRPC first, the web last: /healthz answering means both serve.
       app.grpc = GrpcServerLauncher.builder("annotate")
           .host(config.bindHost())
           .port(config.grpcPort())
@@ -51,6 +51,7 @@ public final class AnnotateApp implements AutoCloseable {
           .build()
           .start();
       app.grpc.markServing();
+      app.web.start(config.bindHost(), config.httpPort());
     } catch (IOException | RuntimeException e) {
       app.close();
       throw e;
@@ -63,6 +64,11 @@ public final class AnnotateApp implements AutoCloseable {
    * only as an Argon2id hash); empty when accounts exist.
    */
   public Optional<String> bootstrapAdmin(String username) {
+    return bootstrapAdmin(accounts, username);
+  }
+
+  /** The same, before the app starts serving (so that "ready" implies the account exists). */
+  public static Optional<String> bootstrapAdmin(Accounts accounts, String username) {
     if (!accounts.isEmpty()) {
       return Optional.empty();
     }
@@ -116,7 +122,9 @@ public final class AnnotateApp implements AutoCloseable {
     if (grpc != null) {
       grpc.shutdownGracefully(Duration.ofSeconds(2));
     }
-    web.stop();
+    if (web.started()) {
+      web.stop();
+    }
     overrides.close();
     db.close();
   }

@@ -52,19 +52,10 @@ public final class AnnotateMain {
     Database db = Settings.get("SIEVE_DB_URL")
         .map(url -> Database.connect(url, Settings.get("SIEVE_DB_USER", null), Settings.get("SIEVE_DB_PASSWORD", null)))
         .orElseGet(() -> Database.sqlite(Path.of(Settings.get("SIEVE_ANNOTATE_DB_FILE", home.resolve(".sieve/annotate/annotate.db").toString()))));
-    AnnotateApp app = AnnotateApp.start(new AnnotateApp.Config(
-        db,
-        Path.of(Settings.get("SIEVE_ANNOTATE_OVERLAYS_DIR", home.resolve("data/overlays").toString())),
-        home.resolve("docs/taxonomy.md"),
-        Settings.get("SIEVE_BIND_HOST", "127.0.0.1"),
-        Settings.getInt("SIEVE_ANNOTATE_HTTP_PORT", DEFAULT_HTTP_PORT),
-        Settings.getInt("SIEVE_GRPC_PORT", DEFAULT_GRPC_PORT),
-        Settings.getInt("SIEVE_ANNOTATE_REPORT_OVERLAP", 2),
-        Boolean.parseBoolean(Settings.get("SIEVE_ANNOTATE_SECURE_COOKIES", "false")),
-        Clock.systemUTC()));
+    // The first admin exists before the app answers /healthz: ./sieve up reads the hand-over file then.
     String adminName = Settings.get("SIEVE_ANNOTATE_ADMIN", "admin");
     Optional<String> handOver = Settings.get("SIEVE_ANNOTATE_FIRST_ADMIN_FILE");
-    app.bootstrapAdmin(adminName).ifPresent(password -> {
+    AnnotateApp.bootstrapAdmin(new Accounts(db, Clock.systemUTC()), adminName).ifPresent(password -> {
       String line = "user " + adminName + " password " + password;
       if (handOver.isPresent()) {
         // ./sieve up prints it once and deletes the file: the password never lands in a log.
@@ -75,6 +66,16 @@ public final class AnnotateMain {
       }
       System.out.flush();
     });
+    AnnotateApp app = AnnotateApp.start(new AnnotateApp.Config(
+        db,
+        Path.of(Settings.get("SIEVE_ANNOTATE_OVERLAYS_DIR", home.resolve("data/overlays").toString())),
+        home.resolve("docs/taxonomy.md"),
+        Settings.get("SIEVE_BIND_HOST", "127.0.0.1"),
+        Settings.getInt("SIEVE_ANNOTATE_HTTP_PORT", DEFAULT_HTTP_PORT),
+        Settings.getInt("SIEVE_GRPC_PORT", DEFAULT_GRPC_PORT),
+        Settings.getInt("SIEVE_ANNOTATE_REPORT_OVERLAP", 2),
+        Boolean.parseBoolean(Settings.get("SIEVE_ANNOTATE_SECURE_COOKIES", "false")),
+        Clock.systemUTC()));
     log.info("annotate: web http://{}:{}/ , Feedback gRPC on port {}, database {}", Settings.get("SIEVE_BIND_HOST", "127.0.0.1"),
         app.httpPort(), app.grpcPort(), db.description());
     CountDownLatch stopped = new CountDownLatch(1);

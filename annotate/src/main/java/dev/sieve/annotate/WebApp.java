@@ -144,6 +144,10 @@ public final class WebApp {
     return javalin.port();
   }
 
+  boolean started() {
+    return javalin != null;
+  }
+
   // ---- auth
 
   private void loginPage(Context ctx) {

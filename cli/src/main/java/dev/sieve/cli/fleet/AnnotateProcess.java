@@ -86,10 +86,11 @@ final class AnnotateProcess {
   /**
    * Starts the app and waits until {@code /healthz} answers.
    *
+   * @param portsChosen the ports were given on the command line: a busy one is an error, not replaced
    * @return 0 when it answers (or already ran) or is not built (said so), 1 when it failed to start
    */
-  static int start(SieveLayout layout, RunFiles files, int httpPort, int grpcPort, String bindHost, List<String> jvmOptions,
-      Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+  static int start(SieveLayout layout, RunFiles files, int httpPort, int grpcPort, boolean portsChosen, String bindHost,
+      List<String> jvmOptions, Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
     if (live(files).isPresent()) {
       out.printf("  %-22s already running (pid %d, http://%s:%d/)%n", NAME, recordedPid(files).orElse(-1L), bindHost,
           port(files).orElse(httpPort));
@@ -102,12 +103,17 @@ final class AnnotateProcess {
       out.println("  " + NAME + ": not built (no " + target.resolve("sieve-annotate-*.jar") + "); the fleet is up without it.");
       return 0;
     }
-    for (int p : new int[] {httpPort, grpcPort}) {
-      if (!PortCheck.isFree(bindHost, p)) {
-        err.printf("sieve up: port %d (annotate) is already in use on %s; pick others with --annotate-port / --annotate-grpc-port,"
-            + " or --no-annotate. The fleet is up without it.%n", p, bindHost);
+    if (!PortCheck.isFree(bindHost, httpPort) || !PortCheck.isFree(bindHost, grpcPort)) {
+      if (portsChosen) {
+        err.printf("sieve up: port %d or %d (annotate) is already in use on %s; pick others with --annotate-port /"
+            + " --annotate-grpc-port, or --no-annotate. The fleet is up without it.%n", httpPort, grpcPort, bindHost);
         return 1;
       }
+      // The default ports are taken (another checkout's app, say): any free ones, said out loud.
+      int[] free = PortCheck.freePorts(2);
+      out.printf("  %s: default ports %d/%d are in use; using %d (web) and %d (Feedback gRPC)%n", NAME, httpPort, grpcPort, free[0], free[1]);
+      httpPort = free[0];
+      grpcPort = free[1];
     }
     Path firstAdmin = files.runDir().resolve(NAME + ".first-admin");
     Files.deleteIfExists(firstAdmin);

@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
       "(the router reports it NOT_DEPLOYED). Logs: .sieve/logs/<service>.log; pids and ports:",
       ".sieve/run/. When part of the fleet is still running, only what died is started again, on",
       "the ports it had (the running router's tier targets). Exit code 0 when everything is SERVING",
-      "(or was already up), 1 otherwise."
+      "(or was already up), 1 otherwise. The annotation app (docs/annotation.md) starts after the fleet",
+      "unless --no-annotate; if it cannot start, up says why and the exit code stays the fleet's."
     },
     mixinStandardHelpOptions = true)
 public final class UpCommand implements Callable<Integer> {
@@ -181,7 +182,11 @@ public final class UpCommand implements Callable<Integer> {
         result = IcapAdapterProcess.start(layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
       }
       if (!noAnnotate) {
-        result |= AnnotateProcess.start(layout, files, annotatePort, annotateGrpcPort, bindHost, extraJvm, timeout, out, err);
+        // A default-on companion: when it cannot start, up says so (and status shows it), but the
+        // fleet's exit code stays the fleet's: classification works without the annotation app.
+        boolean chosen = spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
+            || spec.commandLine().getParseResult().hasMatchedOption("--annotate-grpc-port");
+        AnnotateProcess.start(layout, files, annotatePort, annotateGrpcPort, chosen, bindHost, extraJvm, timeout, out, err);
       }
       return result;
     }
