@@ -23,11 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -164,7 +165,7 @@ class AnnotationBrowserTest {
 
         driver.get(base + "/agreement");
         assertThat(driver.findElement(By.id("cohen")).getText()).contains("ann1").contains("ann2");
-        assertThat(driver.findElement(By.id("fleiss")).getText()).contains("gambling").contains("adult");
+        assertThat(driver.findElement(By.id("fleiss")).getText()).contains("violence").contains("adult").doesNotContain("gambling");
         shot(driver, shots, "agreement");
 
         driver.get(base + "/admin");
@@ -275,7 +276,22 @@ class AnnotationBrowserTest {
   static void submit(WebDriver driver, WebElement button) {
     WebElement html = driver.findElement(By.tagName("html"));
     button.click();
-    new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(html));
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+      try {
+        html.isEnabled();
+        return false;
+      } catch (StaleElementReferenceException e) {
+        return true;
+      } catch (WebDriverException e) {
+        // Chromium answers this instead of "stale" while the old document is being replaced.
+        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+          return true;
+        }
+        throw e;
+      }
+    });
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "complete".equals(
+        ((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   static void setValue(WebDriver driver, String id, String value) {
