@@ -133,7 +133,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "The annotation app's Feedback gRPC port (reports in, overrides out; default: ${DEFAULT-VALUE}).")
   int annotateGrpcPort = AnnotateProcess.DEFAULT_GRPC_PORT;
 
-  @Option(names = "--no-annotate", description = "Do not start the annotation app.")
+  @Option(names = "--no-annotate", description = "Do not start the annotation app (also: SIEVE_ANNOTATE=off).")
   boolean noAnnotate;
 
   @Option(
@@ -181,7 +181,7 @@ public final class UpCommand implements Callable<Integer> {
         int router = files.port(FleetService.ROUTER).orElse(routerPort);
         result = IcapAdapterProcess.start(layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
       }
-      if (!noAnnotate) {
+      if (!noAnnotate && !Settings.get("SIEVE_ANNOTATE", "on").equalsIgnoreCase("off")) {
         // A default-on companion: when it cannot start, up says so (and status shows it), but the
         // fleet's exit code stays the fleet's: classification works without the annotation app.
         boolean chosen = spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")

@@ -32,7 +32,9 @@ final class LocalFleet {
     return new SystemProperties()
         .set("sieve.home", home.toString())
         .set("sieve.build.root", REPO_ROOT.toString())
-        .set("sieve.runtime.dir", runtime.toString());
+        .set("sieve.runtime.dir", runtime.toString())
+        // These tests are about the fleet; the annotation app's start is UpWithAnnotateTest's.
+        .set("sieve.annotate", "off");
   }
 
   /** {@code down}, then kills whatever of {@code pids} is still alive, then restores the properties. */
