@@ -203,8 +203,9 @@ class SieveScriptTest {
     Files.writeString(source, "class Changed {}");
     Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
 
-    for (List<String> args : List.of(List.of("up", "--help"), List.of("data", "card", "-h"), List.of("help"),
-        List.of("--version"), List.of())) {
+    List<List<String>> helpCalls = List.of(List.of("up", "--help"), List.of("data", "card", "-h"), List.of("help"),
+        List.of("--version"), List.<String>of());
+    for (List<String> args : helpCalls) {
       Result result = sieve(Map.of("JAVA_HOME", jdk.toString()), args.toArray(String[]::new));
       assertThat(result.code()).as(args + ": " + result.err()).isZero();
       assertThat(result.err()).as(args.toString()).doesNotContain("building").doesNotContain("dataset");
