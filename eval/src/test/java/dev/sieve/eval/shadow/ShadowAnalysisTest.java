@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * the weighted estimate must recover 1000 comparisons and a 10% flip rate, where the raw lines
  * would say 100 / 190 = 53%.
  */
-class ShadowAnalysisTest {
+public class ShadowAnalysisTest {
 
   private static String line(String host, double serving, double candidate, boolean flip, double logP) {
     return String.format(Locale.ROOT, "{\"ts\":\"2026-12-07T00:00:00Z\",\"tier\":\"content\",\"mode\":\"shadow\","
@@ -25,7 +25,7 @@ class ShadowAnalysisTest {
         + "\"log_p\":%s}", host, serving, candidate, flip ? "\"gambling\"" : "", Double.toString(logP));
   }
 
-  static String syntheticFile() {
+  public static String syntheticFile() {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 60; i++) {
       sb.append(line("casino" + (i % 3) + ".example", 0.3, 0.7, true, 1.0)).append('\n');
