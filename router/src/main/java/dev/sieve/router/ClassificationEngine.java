@@ -69,6 +69,8 @@ public final class ClassificationEngine {
   private final RouterMetrics metrics;
   /** The candidate version of a tier (shadow or canary), or {@link CandidateRouting#none()}. */
   private final CandidateRouting candidates;
+  /** Input drift as the content tier reports it: truncated pages, languages. */
+  private final ContentInputMetrics contentInputs;
   private final TierOutcome[] notDeployed = new TierOutcome[TierName.values().length];
   private final TierOutcome[] notInFilter = new TierOutcome[TierName.values().length];
   private final TierOutcome skippedNoUrl;
@@ -94,6 +96,7 @@ public final class ClassificationEngine {
       RouterMetrics metrics,
       CandidateRouting candidates) {
     this.candidates = candidates;
+    this.contentInputs = new ContentInputMetrics(metrics.registry());
     this.fleet = fleet;
     this.metrics = metrics;
     this.policies = policies;
@@ -353,6 +356,7 @@ public final class ClassificationEngine {
         metrics.alert(response.getAlert());
         metrics.input(request);
         metrics.categories(response, outcomes);
+        contentInputs.record(outcomes[TierName.CONTENT.ordinal()]);
         if (log.isDebugEnabled()) {
           log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
               tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());
