@@ -139,13 +139,18 @@ run_build() {
   local reason="$1" started
   [[ -x "${JAVA_HOME}/bin/javac" ]] \
     || die "building needs a JDK, but ${JAVA_HOME} has no bin/javac (a JRE?). Install a JDK ${MIN_JAVA}+ and set JAVA_HOME."
-  echo "sieve: building (${reason}): ./mvnw -B -q install -DskipTests ..." >&2
+  echo "sieve: building (${reason}): ./mvnw -B install -DskipTests (full log: .sieve/build.log)" >&2
   mkdir -p "${ROOT}/.sieve"
   # Stamp the time the build STARTED: an edit made during the build triggers the next one.
   started="$(mktemp "${ROOT}/.sieve/build.stamp.XXXXXX")"
-  if ! (cd "${ROOT}" && ./mvnw -B -q install -DskipTests); then
+  # One progress line per module (a first build downloads dependencies and takes minutes: it must not
+  # look hung); the full Maven output goes to the log and its errors to the terminal on failure.
+  if ! (cd "${ROOT}" && set -o pipefail && ./mvnw -B -ntp install -DskipTests 2>&1 \
+      | tee "${ROOT}/.sieve/build.log" \
+      | sed -un 's/^\[INFO\] Building \(Sieve :: [^ ]*\).*\[\([0-9]*\/[0-9]*\)\]$/sieve:   [\2] \1/p' >&2); then
     rm -f "${started}"
-    die "the build failed (see above). Fix it, or run without rebuilding: SIEVE_NO_BUILD=1 ./sieve ..."
+    grep -E '^\[ERROR\]' "${ROOT}/.sieve/build.log" | head -40 >&2 || true
+    die "the build failed (above; full log: .sieve/build.log). Fix it, or run without rebuilding: SIEVE_NO_BUILD=1 ./sieve ..."
   fi
   mv -f "${started}" "${STAMP}"
   echo "sieve: build done." >&2
@@ -225,8 +230,25 @@ run_tests() {
   exec ./mvnw -B verify "$@"
 }
 
+# True when the command line only asks for help or the version: those never build, rebuild a
+# dataset or start anything (they only need a cli that was built once).
+wants_help() {
+  local arg
+  [[ $# -eq 0 || "${1}" == "help" ]] && return 0
+  for arg in "$@"; do
+    case "${arg}" in
+      -h | --help | -V | --version) return 0 ;;
+    esac
+  done
+  return 1
+}
+
 main() {
   find_java
+  if [[ "${1:-}" != "test" && "${1:-}" != "build" ]] && wants_help "$@"; then
+    compgen -G "${ROOT}/cli/target/sieve-cli-*.jar" >/dev/null || ensure_built
+    run_cli "$@"
+  fi
   case "${1:-}" in
     test)
       shift

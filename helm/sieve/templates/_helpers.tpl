@@ -65,6 +65,15 @@ The components of the fleet, in one place. "key" is the component's block in val
 {{- $enabled = append $enabled $c }}
 {{- end }}
 {{- end }}
+{{- /* The candidate version of a tier (#15): a component of its own (Deployment, Services, PDB,
+NetworkPolicy, Certificate) over the tier's values block, image and ports, named <tier service>-candidate. */}}
+{{- if .Values.candidate.enabled }}
+{{- range $c := include "sieve.components" . | fromYamlArray }}
+{{- if and $c.tier (eq $c.tier $.Values.candidate.tier) }}
+{{- $enabled = append $enabled (dict "name" (printf "%s-candidate" $c.name) "key" $c.key "tier" $c.tier "configs" $c.configs "candidate" true "image" $c.name) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- toYaml $enabled }}
 {{- end }}
 
@@ -125,7 +134,7 @@ app.kubernetes.io/component: {{ .c.name }}
 
 {{- define "sieve.image" -}}
 {{- $g := .root.Values.image }}
-{{- $repository := .v.image.repository | default (printf "%s/%s%s" $g.registry $g.repositoryPrefix .c.name) }}
+{{- $repository := .v.image.repository | default (printf "%s/%s%s" $g.registry $g.repositoryPrefix (.c.image | default .c.name)) }}
 {{- $tag := .v.image.tag | default $g.tag | default .root.Chart.AppVersion }}
 {{- printf "%s:%s" $repository $tag }}
 {{- end }}
@@ -255,6 +264,18 @@ data:
 Render-time checks that values.schema.json cannot express (they relate two fields).
 */}}
 {{- define "sieve.validate" -}}
+{{- if .Values.candidate.enabled }}
+{{- $tierKey := get (dict "url" "urlService" "content" "contentService" "llm" "llmFallbackService") (toString .Values.candidate.tier) }}
+{{- if not $tierKey }}
+{{- fail (printf "candidate.tier must be url, content or llm, got %q" (toString .Values.candidate.tier)) }}
+{{- end }}
+{{- if not (index .Values $tierKey).enabled }}
+{{- fail (printf "candidate.tier %s: the serving %s is not enabled; a candidate runs beside it" .Values.candidate.tier $tierKey) }}
+{{- end }}
+{{- if not .Values.candidate.modelDir }}
+{{- fail "candidate.modelDir is required: the model version directory the candidate serves (e.g. /app/models/content-minilm-mlp/<version>)" }}
+{{- end }}
+{{- end }}
 {{- if and .Values.llm.apiKey .Values.llm.existingSecret }}
 {{- fail "llm: set either llm.apiKey or llm.existingSecret, not both" }}
 {{- end }}

@@ -75,6 +75,9 @@ public final class SieveCli implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
+  /** Columns of every command's help (and of the test that holds help to it). */
+  public static final int USAGE_WIDTH = 100;
+
   /** The command line with the built-in commands and every contributed {@link SieveCommand}. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new SieveCli());
@@ -82,6 +85,8 @@ public final class SieveCli implements Callable<Integer> {
     PrintWriter err = commandLine.getErr();
     problems.forEach(p -> err.println("sieve: warning: " + p));
     err.flush();
+    // Help fits a 100-column terminal; picocli wraps longer descriptions at word boundaries.
+    commandLine.setUsageHelpWidth(USAGE_WIDTH);
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> {
           PrintWriter e = cmd.getErr();

@@ -4,6 +4,7 @@ import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
+import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
 import dev.sieve.core.limit.ConcurrencyLimitSettings;

@@ -26,6 +26,7 @@ final class ExportedMetrics {
       "sieve_router_category_score_count",
       "sieve_router_decisions_total",
       "sieve_router_inputs_total",
+      "sieve_router_content_pages_total",
       "sieve_content_shed_total",
       "sieve_content_rejected_total",
       "sieve_content_queue_depth");

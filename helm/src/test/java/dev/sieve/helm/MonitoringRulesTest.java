@@ -147,6 +147,10 @@ class MonitoringRulesTest {
     assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
     List<JsonNode> expected = new ArrayList<>();
     YAML.readTree(REFERENCE.toFile()).path("groups").forEach(expected::add);
+    for (String tier : List.of("url", "content")) {
+      YAML.readTree(MONITORING.resolve("sieve-drift-reference-" + tier + ".rules.yaml").toFile()).path("groups")
+          .forEach(expected::add);
+    }
     YAML.readTree(ALERTS.toFile()).path("groups").forEach(expected::add);
     List<JsonNode> rendered = new ArrayList<>();
     rule.path("spec").path("groups").forEach(rendered::add);

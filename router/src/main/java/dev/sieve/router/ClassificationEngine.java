@@ -8,6 +8,7 @@ import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.auth.AuthenticatedTenant;
 import dev.sieve.router.cache.VerdictCache;
+import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.cache.VerdictKey;
 import dev.sieve.router.logging.RateLimitedLog;
 import dev.sieve.router.merge.MergedScores;
@@ -66,6 +67,10 @@ public final class ClassificationEngine {
   private final VerdictCache cache;
   private final RequestValidator validator;
   private final RouterMetrics metrics;
+  /** The candidate version of a tier (shadow or canary), or {@link CandidateRouting#none()}. */
+  private final CandidateRouting candidates;
+  /** Input drift as the content tier reports it: truncated pages, languages. */
+  private final ContentInputMetrics contentInputs;
   private final TierOutcome[] notDeployed = new TierOutcome[TierName.values().length];
   private final TierOutcome[] notInFilter = new TierOutcome[TierName.values().length];
   private final TierOutcome skippedNoUrl;
@@ -79,6 +84,19 @@ public final class ClassificationEngine {
       VerdictCache cache,
       RequestValidator validator,
       RouterMetrics metrics) {
+    this(fleet, policies, cache, validator, metrics, CandidateRouting.none());
+  }
+
+  /** As above, with a candidate version of a tier beside the serving one (#15: shadow, canary). */
+  public ClassificationEngine(
+      TierFleet fleet,
+      PolicyStore policies,
+      VerdictCache cache,
+      RequestValidator validator,
+      RouterMetrics metrics,
+      CandidateRouting candidates) {
+    this.candidates = candidates;
+    this.contentInputs = new ContentInputMetrics(metrics.registry());
     this.fleet = fleet;
     this.metrics = metrics;
     this.policies = policies;
@@ -174,6 +192,11 @@ public final class ClassificationEngine {
     final TierOutcome[] outcomes = new TierOutcome[TierName.values().length];
     final MergedScores merged = new MergedScores();
     final AtomicInteger pending = new AtomicInteger(1);
+    /** The client that answers each tier (the candidate in a canary), and what it was asked. */
+    final TierClient[] chosen = new TierClient[TierName.values().length];
+    final ScoreRequest[] sent = new ScoreRequest[TierName.values().length];
+    /** True when a canary answered per request: the verdict stays out of the shared cache. */
+    boolean uncacheable;
     boolean[] llmCore;
     List<String> llmEmerging = List.of();
     boolean llmForced;
@@ -200,7 +223,7 @@ public final class ClassificationEngine {
           if (client == null) {
             outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
           } else if (tier.in(mask)) {
-            calls.add(client);
+            calls.add(choose(tier, client));
           } else {
             outcomes[tier.ordinal()] = notInFilter[tier.ordinal()];
           }
@@ -219,7 +242,9 @@ public final class ClassificationEngine {
       pending.set(calls.size() + 1);
       boolean forced = mask != 0;
       for (TierClient client : calls) {
-        client.score(scoreRequest(client.tier(), forced, List.of()), deadline, context, this::firstPhaseDone);
+        ScoreRequest scoreRequest = scoreRequest(client.tier(), forced, List.of());
+        sent[client.tier().ordinal()] = scoreRequest;
+        client.score(scoreRequest, deadline, context, this::firstPhaseDone);
       }
       firstPhaseDone(null);
     }
@@ -229,15 +254,29 @@ public final class ClassificationEngine {
       if (client == null) {
         outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
       } else if (needed) {
-        calls.add(client);
+        calls.add(choose(tier, client));
       } else {
         outcomes[tier.ordinal()] = skipped;
       }
     }
 
+    /** The version that answers {@code tier} for this request (the serving one unless a canary). */
+    private TierClient choose(TierName tier, TierClient serving) {
+      TierClient client = candidates.choose(tier, serving, tenant.tenantId());
+      chosen[tier.ordinal()] = client;
+      uncacheable |= candidates.uncacheable(client);
+      return client;
+    }
+
+    /** The outcome as reported: a canary candidate's answer says so in its detail. */
+    private TierOutcome reported(TierOutcome outcome) {
+      TierClient client = chosen[outcome.tier().ordinal()];
+      return client != null && client != fleet.client(outcome.tier()) ? candidates.markCanary(outcome) : outcome;
+    }
+
     private void firstPhaseDone(TierOutcome outcome) {
       if (outcome != null) {
-        outcomes[outcome.tier().ordinal()] = outcome;
+        outcomes[outcome.tier().ordinal()] = reported(outcome);
       }
       if (pending.decrementAndGet() != 0) {
         return;
@@ -269,7 +308,9 @@ public final class ClassificationEngine {
         }
         llmEmerging = emerging;
         categories.addAll(emerging);
-        llm.score(scoreRequest(TierName.LLM, false, categories), deadline, context, this::finish);
+        ScoreRequest llmRequest = scoreRequest(TierName.LLM, false, categories);
+        sent[TierName.LLM.ordinal()] = llmRequest;
+        choose(TierName.LLM, llm).score(llmRequest, deadline, context, this::finish);
       } catch (RuntimeException e) {
         fail(e);
       }
@@ -278,7 +319,7 @@ public final class ClassificationEngine {
     private void finish(TierOutcome llmOutcome) {
       try {
         if (llmOutcome != null) {
-          outcomes[TierName.LLM.ordinal()] = llmOutcome;
+          outcomes[TierName.LLM.ordinal()] = reported(llmOutcome);
         }
         TierOutcome rejected = rejectedInput();
         if (rejected != null) {
@@ -308,20 +349,35 @@ public final class ClassificationEngine {
                 request, requestId, policy, tenant, defaultApplied, outcomes, merged, emergingIds(), fleet);
         if (response.getDegraded()) {
           recordDegraded(response);
-        } else {
+        } else if (!uncacheable) {
           cache.put(key, response);
         }
         metrics.verdict(response.getAction());
         metrics.alert(response.getAlert());
         metrics.input(request);
         metrics.categories(response, outcomes);
+        contentInputs.record(outcomes[TierName.CONTENT.ordinal()]);
         if (log.isDebugEnabled()) {
           log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
               tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());
         }
         result.complete(response);
+        if (candidates.deployed()) {
+          compareVersions();
+        }
       } catch (RuntimeException e) {
         fail(e);
+      }
+    }
+
+    /** After the answer went out: the candidate's comparison, off the served path. */
+    private void compareVersions() {
+      for (TierName tier : TierName.all()) {
+        int i = tier.ordinal();
+        if (chosen[i] != null && sent[i] != null && outcomes[i] != null) {
+          candidates.compareLater(chosen[i], outcomes[i], fleet.client(tier), sent[i], tenant,
+              request.url() == null ? "" : request.url().host());
+        }
       }
     }
 

@@ -6,6 +6,7 @@ import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.cache.VerdictCache;
+import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,7 @@ public final class Router implements AutoCloseable {
   /** Where classifications with a large body run instead of the event loop (see ClassifierService). */
   private final ForkJoinPool offload;
   private GrpcServerLauncher launcher;
+  private final CandidateRouting candidates;
 
   /**
    * @param registry where the router's metrics go (core Telemetry's Prometheus registry in
@@ -42,13 +44,25 @@ public final class Router implements AutoCloseable {
    */
   public Router(
       RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker) {
+    this(settings, policies, fleet, registry, ticker, CandidateRouting.none());
+  }
+
+  /**
+   * As above, with a candidate version of a tier beside the serving one (shadow or canary, #15);
+   * the router closes {@code candidates} (its disagreement file) when it closes.
+   */
+  public Router(
+      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      CandidateRouting candidates) {
+    this.candidates = candidates;
     this.settings = settings;
     this.policies = policies;
     this.fleet = fleet;
     this.cache = new VerdictCache(settings.cacheMaxBytes(), ticker);
     this.engine =
         new ClassificationEngine(
-            fleet, policies, cache, new RequestValidator(settings.maxBodyBytes()), new RouterMetrics(registry, fleet));
+            fleet, policies, cache, new RequestValidator(settings.maxBodyBytes()), new RouterMetrics(registry, fleet),
+            candidates);
     this.offload =
         new ForkJoinPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()),
@@ -151,6 +165,7 @@ public final class Router implements AutoCloseable {
     }
     background.shutdownNow();
     fleet.close();
+    candidates.close();
     offload.shutdown();
   }
 }

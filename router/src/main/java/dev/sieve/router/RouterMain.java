@@ -9,7 +9,10 @@ import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
+import dev.sieve.router.candidate.CandidateRouting;
+import dev.sieve.router.candidate.CandidateSettings;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +41,10 @@ public final class RouterMain {
     int metricsPort;
     RouterSecurity security;
     ClientSecurity tierSecurity;
+    Optional<CandidateSettings> candidate;
     try {
       settings = RouterSettings.fromEnvironment();
+      candidate = CandidateSettings.fromEnvironment();
       metricsPort = Settings.getInt("SIEVE_METRICS_PORT", 9091);
       policies = PolicyStore.open(settings.policyFile());
       security = RouterSecurity.fromEnvironment(settings.bindHost());
@@ -48,6 +53,7 @@ public final class RouterMain {
       settings.tierTargets().values().stream()
           .filter(target -> !target.isBlank())
           .forEach(target -> tierSecurity.credentials(target.strip()));
+      candidate.ifPresent(c -> tierSecurity.credentials(c.target()));
     } catch (PolicyException | IllegalArgumentException e) {
       log.error("router cannot start: {}", e.getMessage());
       System.exit(2);
@@ -60,7 +66,18 @@ public final class RouterMain {
         TierFleet.connect(
             settings.tierTargets(), settings.resilience()::get, settings.deadlineMargin(),
             List.of(telemetry.clientInterceptor()), tierSecurity);
-    Router router = new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker());
+    CandidateRouting candidates =
+        candidate
+            .map(c -> {
+              log.info("candidate {} tier: target {}, mode {}, sample {}{}", c.tier().wireName(), c.target(),
+                  c.mode().wireName(), c.sample(),
+                  c.mode() == CandidateSettings.Mode.CANARY ? ", share " + c.share() + " of " + c.unit() : "");
+              return CandidateRouting.connect(c, settings.resilience().get(c.tier()), settings.deadlineMargin(),
+                  List.of(telemetry.clientInterceptor()), tierSecurity, telemetry.meterRegistry());
+            })
+            .orElse(CandidateRouting.none());
+    Router router =
+        new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker(), candidates);
     router.startBackgroundTasks();
     GrpcServerLauncher launcher = router.serve(telemetry, security);
     telemetry.startMetricsServer(settings.bindHost(), metricsPort);

@@ -87,6 +87,11 @@ public final class RouterMetrics {
    *     it is a {@link PrometheusMeterRegistry} (production), else into a private one ({@link
    *     #scoreRegistry()}, for tests)
    */
+  /** The registry these meters live in (for the router's other meter groups). */
+  MeterRegistry registry() {
+    return registry;
+  }
+
   public RouterMetrics(MeterRegistry registry, TierFleet fleet) {
     this.registry = registry;
     this.scoreRegistry =

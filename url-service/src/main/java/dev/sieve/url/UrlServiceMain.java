@@ -1,5 +1,6 @@
 package dev.sieve.url;
 
+import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
@@ -111,7 +112,7 @@ public final class UrlServiceMain {
   public static Running start(Path home, String host, int port, int metricsPort) throws IOException {
     long t0 = System.nanoTime();
     Telemetry telemetry = Telemetry.create("url-service");
-    DelegatingScorer delegate = new DelegatingScorer();
+    DeferredScorer delegate = new DeferredScorer(UrlTierScorer.TIER);
     GrpcServerLauncher.Builder builder =
         GrpcServerLauncher.builder("url-service")
             .host(host)
@@ -185,37 +186,4 @@ public final class UrlServiceMain {
     log.info("warmed up on {} requests in {} ms", scored, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /**
-   * Lets the server bind (and report NOT_SERVING) before the table is loaded; calls that arrive
-   * before loading finishes get UNAVAILABLE, the status a client retries.
-   */
-  private static final class DelegatingScorer implements dev.sieve.core.scoring.TierScorer {
-    private volatile UrlTierScorer target;
-
-    void set(UrlTierScorer scorer) {
-      this.target = scorer;
-    }
-
-    @Override
-    public String tier() {
-      return UrlTierScorer.TIER;
-    }
-
-    @Override
-    public dev.sieve.proto.v1.TierDescription describe() {
-      UrlTierScorer t = target;
-      return t == null
-          ? dev.sieve.proto.v1.TierDescription.newBuilder().setTier(UrlTierScorer.TIER).build()
-          : t.describe();
-    }
-
-    @Override
-    public dev.sieve.proto.v1.ScoreResponse score(ScoreRequest request) throws ScoringException {
-      UrlTierScorer t = target;
-      if (t == null) {
-        throw new ScoringException(io.grpc.Status.Code.UNAVAILABLE, "url tier is still loading");
-      }
-      return t.score(request);
-    }
-  }
 }

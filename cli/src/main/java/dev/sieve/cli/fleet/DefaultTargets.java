@@ -1,23 +1,20 @@
 package dev.sieve.cli.fleet;
 
 import dev.sieve.cli.support.HostPort;
+import dev.sieve.core.cli.FleetTargets;
 import dev.sieve.cli.support.SieveLayout;
-import java.util.OptionalInt;
 
 /**
  * Where client commands connect when no {@code --target} is given: the port the local fleet was
- * started on ({@code .sieve/run/<service>.port}), else the documented default port, on loopback.
+ * started on ({@code .sieve/run/<service>.port}), else the documented default port, on loopback; the
+ * rule itself is core's {@link FleetTargets}, shared with the offline modules' commands.
  */
 public final class DefaultTargets {
 
   private DefaultTargets() {}
 
   public static HostPort resolve(String explicit, FleetService service) {
-    if (explicit != null && !explicit.isBlank()) {
-      return HostPort.parse(explicit);
-    }
-    RunFiles files = new RunFiles(SieveLayout.fromSettings().runDir());
-    OptionalInt recorded = files.port(service);
-    return HostPort.loopback(recorded.orElse(service.defaultGrpcPort()));
+    return HostPort.parse(FleetTargets.target(explicit, service.serviceName(), service.defaultGrpcPort(),
+        SieveLayout.fromSettings().runDir()));
   }
 }

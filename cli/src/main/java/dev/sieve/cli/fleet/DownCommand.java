@@ -63,6 +63,18 @@ public final class DownCommand implements Callable<Integer> {
       if (adapterGone) {
         IcapAdapterProcess.forget(files);
       }
+      // The candidate tier next (./sieve up --candidate): the router only compares with it.
+      Optional<ProcessHandle> candidate = CandidateTierProcess.live(files);
+      if (candidate.isPresent()) {
+        out.println("Stopping the candidate tier ...");
+        boolean gone = ProcessStopper.stop(List.of(new ProcessStopper.Target(CandidateTierProcess.NAME, candidate.get())), timeout, out);
+        adapterGone &= gone;
+        if (gone) {
+          CandidateTierProcess.forget(files);
+        }
+      } else {
+        CandidateTierProcess.forget(files);
+      }
       FleetState state = FleetState.read(files);
       for (FleetState.Recorded stale : state.stale()) {
         out.printf("  %-22s (pid %d) was not running; removed its pid file%n", stale.service().serviceName(), stale.pid());

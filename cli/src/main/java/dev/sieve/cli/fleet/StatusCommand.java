@@ -80,6 +80,15 @@ public final class StatusCommand implements Callable<Integer> {
           "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
           service.serviceName(), tier, r.pid(), r.alive() ? "yes" : "no", endpoint, metrics, health);
     }
+    Optional<Long> candidatePid = CandidateTierProcess.recordedPid(files);
+    if (candidatePid.isPresent()) {
+      boolean alive = CandidateTierProcess.live(files).isPresent();
+      java.util.OptionalInt port = CandidateTierProcess.port(files);
+      String health = alive ? "RUNNING (candidate)" : "DEAD";
+      healthy &= alive;
+      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", CandidateTierProcess.NAME, CandidateTierProcess.tier(files).orElse("?"),
+          candidatePid.get(), alive ? "yes" : "no", port.isPresent() ? "127.0.0.1:" + port.getAsInt() : "?", "-", health);
+    }
     Optional<Long> adapterPid = IcapAdapterProcess.recordedPid(files);
     if (adapterPid.isPresent()) {
       boolean alive = IcapAdapterProcess.live(files).isPresent();

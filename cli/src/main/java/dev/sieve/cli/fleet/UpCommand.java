@@ -142,6 +142,38 @@ public final class UpCommand implements Callable<Integer> {
       description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
   String jvmOpts = Settings.get("SIEVE_SERVICE_JAVA_OPTS", "");
 
+  @Option(
+      names = "--candidate",
+      paramLabel = "TIER=MODEL_DIR",
+      description = "Also start a candidate version of TIER serving MODEL_DIR (e.g. content=models/content-minilm-mlp/<version>);"
+          + " the router compares it (shadow) or serves a share with it (canary). docs/operations.md, \"Shadow and canary\".")
+  String candidate;
+
+  @Option(names = "--candidate-mode", paramLabel = "shadow|canary", description = "How the candidate takes part (default: ${DEFAULT-VALUE}).")
+  String candidateMode = "shadow";
+
+  @Option(names = "--candidate-sample", description = "Share of the tier's answers also scored by the other version, off the served path (default: ${DEFAULT-VALUE}).")
+  double candidateSample = 0.1;
+
+  @Option(names = "--candidate-share", description = "Canary: share of tenants (or requests) served by the candidate (default: ${DEFAULT-VALUE}).")
+  double candidateShare = 0.05;
+
+  @Option(names = "--candidate-unit", paramLabel = "tenant|request", description = "Canary: what the share is of (default: ${DEFAULT-VALUE}).")
+  String candidateUnit = "tenant";
+
+  @Option(names = "--candidate-port", description = "Candidate gRPC port (default: ${DEFAULT-VALUE}).")
+  int candidatePort = 50055;
+
+  @Option(names = "--candidate-metrics-port", description = "Candidate metrics port (default: ${DEFAULT-VALUE}).")
+  int candidateMetricsPort = 9095;
+
+  @Option(names = "--candidate-log", paramLabel = "FILE",
+      description = "Disagreement JSONL the router writes (default: .sieve/shadow/<tier>-disagreements.jsonl).")
+  Path candidateLog;
+
+  /** The parsed --candidate, set in call(). */
+  private CandidateTierProcess.Spec candidateSpec;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -161,6 +193,26 @@ public final class UpCommand implements Callable<Integer> {
     if (!validPorts(grpcPorts, err)) {
       return 2;
     }
+    if (candidate != null) {
+      Optional<CandidateTierProcess.Spec> parsed = CandidateTierProcess.Spec.parse(candidate, err);
+      if (parsed.isEmpty()) {
+        return 2;
+      }
+      candidateSpec = parsed.get();
+      if (!List.of("shadow", "canary").contains(candidateMode) || !List.of("tenant", "request").contains(candidateUnit)
+          || !(candidateSample >= 0 && candidateSample <= 1) || !(candidateShare >= 0 && candidateShare <= 1)) {
+        err.println("sieve up: --candidate-mode shadow|canary, --candidate-unit tenant|request, --candidate-sample and"
+            + " --candidate-share in [0, 1]");
+        return 2;
+      }
+      if (grpcPorts.containsValue(candidatePort)) {
+        err.println("sieve up: --candidate-port " + candidatePort + " is a fleet service's port");
+        return 2;
+      }
+      if (candidateLog == null) {
+        candidateLog = layout.home().resolve(".sieve/shadow/" + candidateSpec.tier().tier() + "-disagreements.jsonl");
+      }
+    }
     if (icapPort < 0 || icapPort > 65_535) {
       err.printf("sieve up: --icap-port %d is outside 1..65535 (0: no adapter)%n", icapPort);
       return 2;
@@ -173,6 +225,16 @@ public final class UpCommand implements Callable<Integer> {
     }
     try (FleetLock held = lock.get()) {
       int result = up(layout, files, requested.get(), grpcPorts, out, err);
+      if (result == 0 && candidateSpec != null) {
+        result = CandidateTierProcess.start(layout, files, candidateSpec, candidatePort, candidateMetricsPort, bindHost,
+            jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")), timeout, out, err);
+        if (result == 0) {
+          out.printf("  the router compares it (%s, sample %s%s); disagreements: %s; report: ./sieve eval shadow %s%n",
+              candidateMode, candidateSample, candidateMode.equals("canary") ? ", share " + candidateShare + " of " + candidateUnit + "s" : "",
+              display(candidateLog), display(candidateLog));
+          out.flush();
+        }
+      }
       if (result != 0) {
         return result;
       }
@@ -387,6 +449,15 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (policy != null) {
           extra.put("sieve.policy.file", policy.toAbsolutePath().normalize().toString());
+        }
+        if (candidateSpec != null) {
+          extra.put("sieve.candidate.tier", candidateSpec.tier().tier());
+          extra.put("sieve.candidate.target", "127.0.0.1:" + candidatePort);
+          extra.put("sieve.candidate.mode", candidateMode);
+          extra.put("sieve.candidate.sample", Double.toString(candidateSample));
+          extra.put("sieve.candidate.share", Double.toString(candidateShare));
+          extra.put("sieve.candidate.unit", candidateUnit);
+          extra.put("sieve.candidate.log.file", candidateLog.toAbsolutePath().normalize().toString());
         }
       }
       specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPorts.get(artifact.service()), extra));

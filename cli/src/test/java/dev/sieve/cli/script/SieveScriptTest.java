@@ -26,7 +26,8 @@ class SieveScriptTest {
 
   private static final Path SCRIPT = Path.of(System.getProperty("user.dir")).getParent().resolve("sieve");
   private static final List<String> TOOLS =
-      List.of("awk", "find", "readlink", "dirname", "mktemp", "mv", "mkdir", "rm", "touch", "cat");
+      List.of("awk", "find", "readlink", "dirname", "mktemp", "mv", "mkdir", "rm", "touch", "cat", "sed", "tee",
+          "grep", "head");
 
   @TempDir Path tmp;
   private Path root;
@@ -52,7 +53,10 @@ class SieveScriptTest {
         """
         #!/bin/bash
         echo "mvnw $*" >> "%s"
-        if [ "$*" = "-B -q install -DskipTests" ]; then
+        if [ "$*" = "-B -ntp install -DskipTests" ]; then
+          echo "[INFO] Building Sieve :: core 0.1.0-SNAPSHOT                       [1/2]"
+          echo "[INFO] Downloading from central: https://repo.maven.apache.org/..."
+          echo "[INFO] Building Sieve :: cli 0.1.0-SNAPSHOT                        [2/2]"
           mkdir -p cli/target/lib && touch cli/target/sieve-cli-0.1.0-SNAPSHOT.jar
         fi
         """
@@ -173,8 +177,11 @@ class SieveScriptTest {
 
     Result first = sieve(env, "version");
     assertThat(first.code()).as(first.err()).isZero();
-    assertThat(first.err()).contains("building (cli/target/lib is missing): ./mvnw -B -q install -DskipTests");
-    assertThat(calls()).startsWith("mvnw -B -q install -DskipTests\njava ");
+    assertThat(first.err()).contains("building (cli/target/lib is missing): ./mvnw -B install -DskipTests");
+    assertThat(first.err()).as("one progress line per module, not Maven's whole output")
+        .contains("sieve:   [1/2] Sieve :: core\nsieve:   [2/2] Sieve :: cli").doesNotContain("Downloading");
+    assertThat(root.resolve(".sieve/build.log")).content().contains("Downloading from central");
+    assertThat(calls()).startsWith("mvnw -B -ntp install -DskipTests\njava ");
 
     Result second = sieve(env, "version");
     assertThat(second.err()).doesNotContain("building");
@@ -186,6 +193,25 @@ class SieveScriptTest {
     Result third = sieve(env, "version");
     assertThat(third.err()).contains("building (sources changed since the last build (cli/src/main/java");
     assertThat(calls().lines().filter(l -> l.startsWith("mvnw")).count()).isEqualTo(2);
+  }
+
+  @Test
+  void helpNeverBuildsNorBuildsTheDataset() throws Exception {
+    Path jdk = fakeJdk("jdk-25", "25.0.1");
+    builtCli();
+    Path source = root.resolve("cli/src/main/java/Changed.java");
+    Files.writeString(source, "class Changed {}");
+    Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+
+    List<List<String>> helpCalls = List.of(List.of("up", "--help"), List.of("data", "card", "-h"), List.of("help"),
+        List.of("--version"), List.<String>of());
+    for (List<String> args : helpCalls) {
+      Result result = sieve(Map.of("JAVA_HOME", jdk.toString()), args.toArray(String[]::new));
+      assertThat(result.code()).as(args + ": " + result.err()).isZero();
+      assertThat(result.err()).as(args.toString()).doesNotContain("building").doesNotContain("dataset");
+    }
+    assertThat(calls()).as("no build, no data build: only the cli printing help")
+        .doesNotContain("mvnw").doesNotContain("SieveCli data build").contains("SieveCli up --help");
   }
 
   @Test
@@ -217,7 +243,7 @@ class SieveScriptTest {
     assertThat(lines.get(0)).isEqualTo("install-helm");
     assertThat(lines.get(1)).isEqualTo("install-promtool");
     assertThat(lines.get(2)).isEqualTo("install-squid");
-    assertThat(lines.get(3)).as("the cli is built before `data build` runs").isEqualTo("mvnw -B -q install -DskipTests");
+    assertThat(lines.get(3)).as("the cli is built before `data build` runs").isEqualTo("mvnw -B -ntp install -DskipTests");
     assertThat(lines.get(4)).startsWith("java ").endsWith("dev.sieve.cli.SieveCli data build");
     assertThat(lines.get(5)).isEqualTo("mvnw -B verify");
   }

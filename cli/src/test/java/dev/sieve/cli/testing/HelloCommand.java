@@ -7,12 +7,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A contributed command, registered in the test resources' META-INF/services like a module would. */
-@Command(name = "hello-test", description = "Test command contributed through ServiceLoader.")
+@Command(name = "hello-test", mixinStandardHelpOptions = true, description = "Test command contributed through ServiceLoader.")
 public final class HelloCommand implements SieveCommand {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--name")
+  @Option(names = "--name", description = "Who to greet.")
   String name = "world";
 
   @Override

@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Drift of live traffic against model cards: per category PSI and Jensen-Shannon distance of the",
         "live score distribution against the card's test split, the live decision rate against the card's",
-        "(95% Wilson intervals), and the input profile (URL-only vs page requests, tier states, failed items).",
+        "(95%% Wilson intervals), and the input profile (URL-only vs page requests, tier states, failed items).",
         "Live data: classify-batch output (--batch; served scores, compared with the fleet card), a router's",
         "/metrics (--metrics URL or saved file; every tier's scores, each compared with its own card; --since",
         "an earlier scrape for a time window), or JSONL {\"id\",\"scores\"} (--scores, the card's own tier).",

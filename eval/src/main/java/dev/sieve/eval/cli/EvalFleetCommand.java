@@ -1,9 +1,8 @@
 package dev.sieve.eval.cli;
 
+import dev.sieve.core.cli.FleetTargets;
 import dev.sieve.eval.pipeline.FleetEvaluation;
 import dev.sieve.eval.policy.EvaluationPolicy;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,9 +23,9 @@ import picocli.CommandLine.Option;
       "card is stale."})
 public final class EvalFleetCommand implements Callable<Integer> {
 
-  @Option(names = "--router", description = "host:port of the router (default: the port ./sieve up recorded in"
+  @Option(names = "--target", paramLabel = "HOST:PORT", description = "Router address (default: the port in"
       + " .sieve/run/router.port, else 127.0.0.1:50051).")
-  String router;
+  String target;
 
   @Option(names = "--policy", description = "The policy file the router runs (default: its embedded"
       + " default, " + FleetEvaluation.DEFAULT_POLICY + ").")
@@ -38,8 +37,9 @@ public final class EvalFleetCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "4", description = "Concurrent Classify calls (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--deadline-ms", defaultValue = "30000", description = "Per-call deadline (default: ${DEFAULT-VALUE}).")
-  long deadlineMs;
+  @Option(names = "--deadline", defaultValue = "30s", converter = DeadlineConverter.class,
+      description = "Per-call deadline (default: ${DEFAULT-VALUE}).")
+  Duration deadline;
 
   @Option(names = "--limit", defaultValue = "0", description = "At most N examples per input kind (deterministic"
       + " sample; 0 = all; a card for release uses all).")
@@ -51,16 +51,9 @@ public final class EvalFleetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path h = home != null ? home : EvaluationPolicy.home();
-    String target = router != null ? router : defaultRouter(h);
-    Path dir = new FleetEvaluation(new FleetEvaluation.Options(h, target, policy, concurrency,
-        Duration.ofMillis(deadlineMs), limit, release), System.out::println).run();
+    Path dir = new FleetEvaluation(new FleetEvaluation.Options(h, FleetTargets.router(target), policy,
+        concurrency, deadline, limit, release), System.out::println).run();
     System.out.println(dir);
     return 0;
-  }
-
-  /** The router port ./sieve up recorded, else the documented default. */
-  static String defaultRouter(Path home) throws java.io.IOException {
-    Path port = home.resolve(".sieve/run/router.port");
-    return "127.0.0.1:" + (Files.isRegularFile(port) ? Files.readString(port, StandardCharsets.UTF_8).strip() : "50051");
   }
 }

@@ -1,5 +1,6 @@
 package dev.sieve.eval.cli;
 
+import dev.sieve.core.cli.FleetTargets;
 import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.pipeline.EvaluationPipeline;
@@ -28,6 +29,11 @@ import picocli.CommandLine.Option;
     })
 public final class EvalRunCommand implements Callable<Integer> {
 
+  /** Marks a --target/--router given without a value: the local fleet's recorded port. */
+  static final String LOCAL = "<local>";
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--tier", required = true, description = "Tier: url, content or llm.")
   String tier;
 
@@ -55,10 +61,13 @@ public final class EvalRunCommand implements Callable<Integer> {
   @Option(names = "--policy", description = "Policy file (default: <home>/release-gate.yaml, else built-in).")
   Path policy;
 
-  @Option(names = "--target", description = "host:port of a running tier's gRPC Scorer.")
+  @Option(names = "--target", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = LOCAL,
+      description = "A running tier's gRPC Scorer; without a value, the --tier's port in .sieve/run (./sieve up).")
   String target;
 
-  @Option(names = "--router", description = "host:port of the router's Classifier (tiers filter = --tier).")
+  @Option(names = "--router", paramLabel = "HOST:PORT", arity = "0..1", fallbackValue = LOCAL,
+      description = "The router's Classifier with a tiers filter (= --tier); without a value, the port in"
+          + " .sieve/run/router.port, else 127.0.0.1:50051.")
   String router;
 
   @Option(names = "--predictions", description = "JSONL predictions {\"id\",\"scores\"} instead of scoring.")
@@ -89,8 +98,9 @@ public final class EvalRunCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "8", description = "Concurrent scoring calls (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--deadline-ms", defaultValue = "10000", description = "Per-call deadline for gRPC scoring.")
-  long deadlineMs;
+  @Option(names = "--deadline", defaultValue = "10s", converter = DeadlineConverter.class,
+      description = "Per-call deadline for gRPC scoring (default: ${DEFAULT-VALUE}).")
+  java.time.Duration deadline;
 
   @Option(names = "--bootstrap", description = "Bootstrap resamples (overrides the policy).")
   Integer bootstrap;
@@ -120,8 +130,8 @@ public final class EvalRunCommand implements Callable<Integer> {
     Path phrases = phraseLists == null || phraseLists.equalsIgnoreCase("none") ? null : Path.of(phraseLists);
     RunConfig config = new RunConfig(root, dataset, split,
         inputs == null ? null : DatasetExamples.Inputs.parse(inputs), p, tier, modelDir, out, metadata,
-        target, router, predictions, categories, !noCalibration, phrases, !noExactList, !noPrevious, !noTierBaselines,
-        limit, concurrency, deadlineMs, savePredictions);
+        localTier(target), router == null ? null : FleetTargets.router(LOCAL.equals(router) ? null : router), predictions, categories, !noCalibration, phrases, !noExactList, !noPrevious, !noTierBaselines,
+        limit, concurrency, deadline.toMillis(), savePredictions);
     EvaluationPipeline.Outcome outcome = new EvaluationPipeline(config, m -> System.err.println("eval: " + m)).run();
     System.out.printf(Locale.ROOT, "%-20s %-17s %7s %22s %22s %22s%n", "category", "status", "support",
         "precision", "recall", "auprc");
@@ -140,5 +150,19 @@ public final class EvalRunCommand implements Callable<Integer> {
     }
     return e.lower() == null ? String.format(Locale.ROOT, "%.3f", e.value())
         : String.format(Locale.ROOT, "%.3f [%.3f,%.3f]", e.value(), e.lower(), e.upper());
+  }
+
+  /** --target without a value: the tier's port recorded by ./sieve up (else its documented default). */
+  private String localTier(String given) {
+    if (given == null || !LOCAL.equals(given)) {
+      return given;
+    }
+    return switch (tier) {
+      case "url" -> FleetTargets.target(null, "url-service", 50052);
+      case "content" -> FleetTargets.target(null, "content-service", 50053);
+      case "llm" -> FleetTargets.target(null, "llm-fallback-service", 50054);
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--target without a value needs --tier url|content|llm (got '" + tier + "')");
+    };
   }
 }

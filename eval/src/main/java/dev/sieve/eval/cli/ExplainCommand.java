@@ -1,5 +1,6 @@
 package dev.sieve.eval.cli;
 
+import dev.sieve.core.cli.FleetTargets;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.eval.explain.ActionRules;
@@ -50,8 +51,9 @@ public final class ExplainCommand implements SieveCommand {
   @Option(names = "--text-file", description = "File whose content is the text to explain.")
   Path textFile;
 
-  @Option(names = "--router", defaultValue = "127.0.0.1:50051", description = "Router Classifier (default: ${DEFAULT-VALUE}).")
-  String router;
+  @Option(names = "--target", paramLabel = "HOST:PORT",
+      description = "Router address (default: the port in .sieve/run/router.port, else 127.0.0.1:50051).")
+  String target;
 
   @Option(names = "--tiers", split = ",",
       description = "Tiers to consult (default: every tier that can read the input: url with a URL, content with text, llm).")
@@ -75,8 +77,9 @@ public final class ExplainCommand implements SieveCommand {
   @Option(names = "--neighbours", defaultValue = "5", description = "Nearest training examples to list.")
   int neighbours;
 
-  @Option(names = "--deadline-ms", defaultValue = "5000", description = "Router call deadline.")
-  long deadlineMs;
+  @Option(names = "--deadline", defaultValue = "5s", converter = DeadlineConverter.class,
+      description = "Router call deadline (default: ${DEFAULT-VALUE}).")
+  Duration deadline;
 
   @Override
   public Integer call() throws Exception {
@@ -111,8 +114,8 @@ public final class ExplainCommand implements SieveCommand {
     } catch (RuntimeException e) {
       System.err.println("explain: no dataset for neighbours (" + e.getMessage() + ")");
     }
-    Explainer.RouterAnswer answer = Explainer.classify(router, url, body, tiersFor(url, body), tenant,
-        Duration.ofMillis(deadlineMs));
+    Explainer.RouterAnswer answer = Explainer.classify(FleetTargets.router(target), url, body, tiersFor(url, body),
+        tenant, deadline);
     if (answer.response().isEmpty()) {
       System.err.println("explain: " + answer.error());
     }

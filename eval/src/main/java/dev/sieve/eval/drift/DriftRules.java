@@ -36,7 +36,10 @@ public final class DriftRules {
         .append("\"}: per category the card's share of scores in each\n")
         .append("# of the 20 score bins (bin \"00\" = [0, 0.05) ... \"19\" = [0.95, 1]) and its positive-decision rate.\n")
         .append("# sieve-alerts.rules.yaml compares live traffic with these series.\n")
-        .append("groups:\n  - name: sieve-drift-reference\n    rules:\n");
+        // One group per reference: the fleet card's keeps its name, a tier card's is suffixed with the
+        // tier, so that both can live in one PrometheusRule (group names must be unique there).
+        .append("groups:\n  - name: sieve-drift-reference").append(tier.equals("merged") ? "" : "-" + tier)
+        .append("\n    rules:\n");
     for (int bin = 0; bin < ScoreBins.BINS; bin++) {
       List<String> terms = new ArrayList<>();
       for (CategoryResult r : categories) {

@@ -147,7 +147,7 @@ class ExplainTest {
         }).build().start();
     try {
       Path rca = home.resolve("rca.md");
-      int code = new CommandLine(new ExplainCommand()).execute("http://bet7win.net/promo", "--router",
+      int code = new CommandLine(new ExplainCommand()).execute("http://bet7win.net/promo", "--target",
           "127.0.0.1:" + server.getPort(), "--home", home.toString(), "--expected", "none", "--out", rca.toString());
       assertThat(code).isZero();
       assertThat(seen.get().getTiersList()).containsExactly("url", "llm");
@@ -183,8 +183,8 @@ class ExplainTest {
       port = socket.getLocalPort();
     }
     int code = new CommandLine(new ExplainCommand()).execute("--text", "win big at the online casino tonight",
-        "--router", "127.0.0.1:" + port, "--home", home.toString(), "--expected", "gambling",
-        "--out", rca.toString(), "--deadline-ms", "2000");
+        "--target", "127.0.0.1:" + port, "--home", home.toString(), "--expected", "gambling",
+        "--out", rca.toString(), "--deadline", "2s");
     assertThat(code).isZero();
     String md = Files.readString(rca);
     assertThat(md).contains("No verdict: router at 127.0.0.1:" + port + " answered UNAVAILABLE")

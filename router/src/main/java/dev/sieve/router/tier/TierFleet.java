@@ -98,7 +98,7 @@ public final class TierFleet implements AutoCloseable {
    * A Netty channel to {@code target} over {@code security} (TLS, mTLS, or plaintext only where it
    * allows); round_robin for {@code dns:} targets.
    */
-  static ManagedChannel channelFor(String target, ClientSecurity security, List<ClientInterceptor> interceptors) {
+  public static ManagedChannel channelFor(String target, ClientSecurity security, List<ClientInterceptor> interceptors) {
     NettyChannelBuilder builder =
         security.channelBuilder(target)
             .directExecutor()

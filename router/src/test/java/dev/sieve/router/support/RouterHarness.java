@@ -8,7 +8,10 @@ import dev.sieve.router.RouterSettings;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.PolicyStore;
+import dev.sieve.router.candidate.CandidateRouting;
+import dev.sieve.router.candidate.CandidateSettings;
 import dev.sieve.router.tier.ResilienceSettings;
+import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
@@ -90,7 +93,17 @@ public final class RouterHarness implements AutoCloseable {
             Duration.ofSeconds(1));
     TierFleet fleet = TierFleet.over(tierChannels, resilience::get, b.deadlineMargin);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.router = new Router(settings, b.policies, fleet, meters, ticker);
+    CandidateRouting candidates = CandidateRouting.none();
+    if (b.candidate != null) {
+      String name = "candidate-" + b.candidateSettings.tier().wireName() + "-" + System.nanoTime();
+      servers.add(InProcessServerBuilder.forName(name).directExecutor().addService(b.candidate).build().start());
+      ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+      channels.add(channel);
+      candidates = new CandidateRouting(b.candidateSettings,
+          new TierClient(b.candidateSettings.tier(), channel, resilience.get(b.candidateSettings.tier()), b.deadlineMargin),
+          meters);
+    }
+    this.router = new Router(settings, b.policies, fleet, meters, ticker, candidates);
     fleet.refreshCoverage(Duration.ofSeconds(5)).join();
     String routerName = "router-" + System.nanoTime();
     this.routerServer =
@@ -154,6 +167,15 @@ public final class RouterHarness implements AutoCloseable {
     private int streamWindow = 4;
     private FakeTicker ticker = new FakeTicker();
     private MutableClock clock = new MutableClock();
+    private FakeTier candidate;
+    private CandidateSettings candidateSettings;
+
+    /** A candidate version of a tier (shadow or canary), served by {@code fake}. */
+    public Builder candidate(FakeTier fake, CandidateSettings settings) {
+      this.candidate = fake;
+      this.candidateSettings = settings;
+      return this;
+    }
 
     public Builder tier(TierName tier, FakeTier fake) {
       tiers.put(tier, fake);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code --timings} prints how long its last build took on this machine. Timings stay out of the
  * committed card so that a rebuild leaves the working tree unchanged.
  */
-@Command(name = "card", mixinStandardHelpOptions = true, description = {
+@Command(name = "card", description = {
     "Regenerate a dataset version's data card.",
     "With --timings, print the version's last build timings on this machine instead (they are kept",
     "out of the committed card, in the untracked " + DatasetBuilder.BUILD_TIMINGS + ")."})
@@ -25,6 +25,11 @@ public final class CardCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "data/datasets", description = "Datasets folder.")
   Path out;
+
+  // --version names the dataset version here, so picocli's standard -V/--version mixin cannot be used;
+  // help is declared explicitly instead.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean helpRequested;
 
   @Option(names = "--version", description = "Version id (default: the one named by CURRENT).")
   String version;

@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 /** {@code ./sieve data review-queue}: suspected label errors from out-of-fold scores, for review. */
 @Command(
     name = "review-queue",
-    mixinStandardHelpOptions = true,
     description = "Rank suspected label errors per category from out-of-fold scores "
         + "(JSONL: {\"id\"|\"host\", \"category\", \"score\"}) and write a review file.")
 public final class ReviewQueueCommand implements Callable<Integer> {
@@ -21,6 +20,11 @@ public final class ReviewQueueCommand implements Callable<Integer> {
 
   @Option(names = "--datasets", defaultValue = "data/datasets", description = "Datasets folder.")
   Path datasets;
+
+  // --version names the dataset version here, so picocli's standard -V/--version mixin cannot be used;
+  // help is declared explicitly instead.
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean helpRequested;
 
   @Option(names = "--version", description = "Dataset version (default: CURRENT).")
   String version;
