@@ -168,8 +168,16 @@ public final class Overrides implements AutoCloseable {
     watchers.remove(watcher);
   }
 
-  /** Bumps the revision and pushes the active set to every watcher. */
+  /**
+   * When the active set differs from the last one pushed (a create, a revoke, an expiry), bumps the
+   * revision and pushes it to every watcher. One lock and one comparison for every caller, so the
+   * sweeper and a create racing each other push the change once, not twice.
+   */
   private synchronized void publish() {
+    Set<String> now = activeIds();
+    if (now.equals(lastActiveIds)) {
+      return;
+    }
     db.tx(c -> Database.nextCounter(c, "override_revision"));
     OverrideSet set = activeSet();
     lastActiveIds = ids(set);
@@ -185,9 +193,7 @@ public final class Overrides implements AutoCloseable {
   /** An expiry is a change: publish when the active set lost a member since the last push. */
   void sweep() {
     try {
-      if (!activeIds().equals(lastActiveIds)) {
-        publish();
-      }
+      publish();
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Overrides.class).warn("override expiry sweep failed: {}", e.getMessage());
     }
