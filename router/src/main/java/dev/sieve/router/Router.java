@@ -6,10 +6,14 @@ import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.cache.VerdictCache;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The router's composition root: wires the policy store, the tier fleet, the verdict cache, the
- * engine and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
+ * engine, the feedback loop (ReportVerdict, tenant host overrides) and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
  * serves them through core's {@link GrpcServerLauncher} (health + reflection + graceful shutdown).
  *
  * <p>Kept separate from {@link RouterMain} so tests build the same object graph over in-process tiers.
@@ -30,6 +34,7 @@ public final class Router implements AutoCloseable {
   private final VerdictCache cache;
   private final ClassificationEngine engine;
   private final ClassifierService service;
+  private final FeedbackLoop feedback;
   private final ScheduledExecutorService background;
   /** Where classifications with a large body run instead of the event loop (see ClassifierService). */
   private final ForkJoinPool offload;
@@ -42,6 +47,17 @@ public final class Router implements AutoCloseable {
    */
   public Router(
       RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker) {
+    this(settings, policies, fleet, registry, ticker,
+        registry2 -> new FeedbackLoop(FeedbackSettings.none(), null, Clock.systemUTC(), registry2, "router"));
+  }
+
+  /**
+   * As the five-argument constructor, with the feedback loop (ReportVerdict, host overrides) built
+   * by {@code feedback} over the router's meter registry.
+   */
+  public Router(
+      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      Function<MeterRegistry, FeedbackLoop> feedback) {
     this.settings = settings;
     this.policies = policies;
     this.fleet = fleet;
@@ -58,6 +74,9 @@ public final class Router implements AutoCloseable {
     this.service =
         new ClassifierService(
             engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES);
+    this.feedback = feedback.apply(registry);
+    engine.onServed(this.feedback);
+    service.withReports(this.feedback.reports());
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -70,6 +89,7 @@ public final class Router implements AutoCloseable {
   /** Starts policy polling and the periodic tier Describe refresh (the first one immediately). */
   public Router startBackgroundTasks() {
     policies.watch(background, settings.policyReload());
+    feedback.start();
     long refresh = settings.describeRefresh().toMillis();
     background.scheduleWithFixedDelay(
         () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
@@ -139,6 +159,10 @@ public final class Router implements AutoCloseable {
     return policies;
   }
 
+  public FeedbackLoop feedback() {
+    return feedback;
+  }
+
   public TierFleet fleet() {
     return fleet;
   }
@@ -150,6 +174,7 @@ public final class Router implements AutoCloseable {
       launcher.shutdownGracefully(settings.drainTimeout());
     }
     background.shutdownNow();
+    feedback.close();
     fleet.close();
     offload.shutdown();
   }

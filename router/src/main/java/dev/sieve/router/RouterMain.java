@@ -6,6 +6,11 @@ import dev.sieve.core.security.ClientSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
 import dev.sieve.router.auth.RouterSecurity;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import java.time.Clock;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
@@ -38,12 +43,17 @@ public final class RouterMain {
     int metricsPort;
     RouterSecurity security;
     ClientSecurity tierSecurity;
+    FeedbackSettings feedbackSettings;
     try {
       settings = RouterSettings.fromEnvironment();
       metricsPort = Settings.getInt("SIEVE_METRICS_PORT", 9091);
       policies = PolicyStore.open(settings.policyFile());
       security = RouterSecurity.fromEnvironment(settings.bindHost());
       tierSecurity = ClientSecurity.forTiers();
+      feedbackSettings = FeedbackSettings.fromEnvironment();
+      if (feedbackSettings.feedbackAddress() != null) {
+        tierSecurity.credentials(feedbackSettings.feedbackAddress());
+      }
       // The plaintext rule for tier targets, checked now so a refused target stops the start here.
       settings.tierTargets().values().stream()
           .filter(target -> !target.isBlank())
@@ -60,7 +70,20 @@ public final class RouterMain {
         TierFleet.connect(
             settings.tierTargets(), settings.resilience()::get, settings.deadlineMargin(),
             List.of(telemetry.clientInterceptor()), tierSecurity);
-    Router router = new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker());
+    ManagedChannel feedbackChannel =
+        feedbackSettings.feedbackAddress() == null
+            ? null
+            : Grpc.newChannelBuilder(feedbackSettings.feedbackAddress(), tierSecurity.credentials(feedbackSettings.feedbackAddress()))
+                .intercept(telemetry.clientInterceptor())
+                .build();
+    String watcherName = Settings.get("HOSTNAME", "router");
+    Router router =
+        new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker(),
+            registry -> new FeedbackLoop(feedbackSettings, feedbackChannel, Clock.systemUTC(), registry, watcherName));
+    log.info("feedback: {}; report spool {}; overrides file {}",
+        feedbackSettings.feedbackAddress() == null ? "no annotation app (SIEVE_FEEDBACK_ADDR unset)" : feedbackSettings.feedbackAddress(),
+        feedbackSettings.spoolFile() == null ? "off" : feedbackSettings.spoolFile(),
+        feedbackSettings.overridesFile() == null ? "none" : feedbackSettings.overridesFile());
     router.startBackgroundTasks();
     GrpcServerLauncher launcher = router.serve(telemetry, security);
     telemetry.startMetricsServer(settings.bindHost(), metricsPort);
@@ -68,6 +91,9 @@ public final class RouterMain {
         settings.drainTimeout(),
         () -> {
           router.close();
+          if (feedbackChannel != null) {
+            feedbackChannel.shutdownNow();
+          }
           tierSecurity.close();
           telemetry.close();
         });

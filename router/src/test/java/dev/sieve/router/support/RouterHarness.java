@@ -5,6 +5,9 @@ import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.router.Router;
 import dev.sieve.router.RouterSettings;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
+import io.grpc.Channel;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.PolicyStore;
@@ -90,7 +93,9 @@ public final class RouterHarness implements AutoCloseable {
             Duration.ofSeconds(1));
     TierFleet fleet = TierFleet.over(tierChannels, resilience::get, b.deadlineMargin);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.router = new Router(settings, b.policies, fleet, meters, ticker);
+    this.router =
+        new Router(settings, b.policies, fleet, meters, ticker,
+            registry -> new FeedbackLoop(b.feedbackSettings, b.feedbackChannel, clock, registry, "harness"));
     fleet.refreshCoverage(Duration.ofSeconds(5)).join();
     String routerName = "router-" + System.nanoTime();
     this.routerServer =
@@ -154,6 +159,15 @@ public final class RouterHarness implements AutoCloseable {
     private int streamWindow = 4;
     private FakeTicker ticker = new FakeTicker();
     private MutableClock clock = new MutableClock();
+    private FeedbackSettings feedbackSettings = FeedbackSettings.none();
+    private Channel feedbackChannel;
+
+    /** The feedback loop's settings and its channel to a (test-double) Feedback service, or null. */
+    public Builder feedback(FeedbackSettings settings, Channel channel) {
+      this.feedbackSettings = settings;
+      this.feedbackChannel = channel;
+      return this;
+    }
 
     public Builder tier(TierName tier, FakeTier fake) {
       tiers.put(tier, fake);
