@@ -13,9 +13,10 @@ import java.time.Duration;
  *   <li>SIEVE_FEEDBACK_TIMEOUT_MS (2000): deadline of one SubmitReport
  *   <li>SIEVE_FEEDBACK_BREAKER_OPEN_MS (30000): how long the circuit breaker in front of the app stays
  *       open (reports go straight to the spool meanwhile) before one probe call
- *   <li>SIEVE_FEEDBACK_SPOOL (SIEVE_HOME/var/feedback-spool.jsonl, SIEVE_HOME defaulting to the
- *       working directory): reports the app could not take, one JSON line each, re-sent later; "off"
- *       disables it (a report the app cannot take then gets UNAVAILABLE)
+ *   <li>SIEVE_FEEDBACK_SPOOL (SIEVE_RUNTIME_DIR/feedback-spool.jsonl, the runtime directory
+ *       defaulting to SIEVE_HOME/.sieve as for {@code ./sieve up}): reports the app could not take, one
+ *       JSON line each, re-sent later; "off" disables it (a report the app cannot take then gets
+ *       UNAVAILABLE). In a container, point it at a writable persistent volume.
  *   <li>SIEVE_FEEDBACK_SPOOL_MAX_BYTES (16 MiB): beyond it new reports get UNAVAILABLE
  *   <li>SIEVE_FEEDBACK_RESEND_SECONDS (15): how often the spool is re-sent while the app is configured
  *   <li>SIEVE_OVERRIDES_FILE: an OverrideSet in protobuf JSON form, polled for changes (deployments
@@ -47,7 +48,9 @@ public record FeedbackSettings(
     String spool = Settings.get("SIEVE_FEEDBACK_SPOOL").orElse(null);
     Path spoolFile;
     if (spool == null || spool.isBlank()) {
-      spoolFile = Path.of(Settings.get("SIEVE_HOME", "."), "var", "feedback-spool.jsonl").toAbsolutePath().normalize();
+      Path runtime = Settings.get("SIEVE_RUNTIME_DIR").map(Path::of)
+          .orElse(Path.of(Settings.get("SIEVE_HOME", "."), ".sieve"));
+      spoolFile = runtime.resolve("feedback-spool.jsonl").toAbsolutePath().normalize();
     } else if (spool.strip().equals("off")) {
       spoolFile = null;
     } else {

@@ -20,9 +20,22 @@ import java.util.List;
  */
 public final class RecentVerdicts {
 
-  /** One served verdict. */
+  /**
+   * One served verdict, kept compact (about 300 bytes plus the URL: 50,000 entries are about 20 MB):
+   * category ids are the response's own strings, scores a primitive array.
+   */
   public record Served(
-      String tenantId, String normalizedUrl, Action action, String policyVersion, List<CategoryScore> scores) {}
+      String tenantId, String normalizedUrl, Action action, String policyVersion, String[] categories, double[] values) {
+
+    /** The per-category scores as the Feedback contract carries them. */
+    public List<CategoryScore> scores() {
+      List<CategoryScore> out = new ArrayList<>(categories.length);
+      for (int i = 0; i < categories.length; i++) {
+        out.add(CategoryScore.newBuilder().setCategory(categories[i]).setScore(values[i]).build());
+      }
+      return out;
+    }
+  }
 
   private final Cache<String, Served> byRequestId;
 
@@ -38,13 +51,17 @@ public final class RecentVerdicts {
     if (byRequestId == null || served.getRequestId().isEmpty()) {
       return;
     }
-    List<CategoryScore> scores = new ArrayList<>(served.getCategoriesCount());
-    for (CategoryVerdict v : served.getCategoriesList()) {
-      scores.add(CategoryScore.newBuilder().setCategory(v.getCategory()).setScore(v.getScore()).build());
+    int n = served.getCategoriesCount();
+    String[] categories = new String[n];
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
+      CategoryVerdict v = served.getCategories(i);
+      categories[i] = v.getCategory();
+      values[i] = v.getScore();
     }
     byRequestId.put(
         served.getRequestId(),
-        new Served(tenantId, served.getNormalizedUrl(), served.getAction(), served.getPolicyVersion(), scores));
+        new Served(tenantId, served.getNormalizedUrl(), served.getAction(), served.getPolicyVersion(), categories, values));
   }
 
   /** The verdict served for {@code requestId}, or null when unknown (never seen, evicted or expired). */

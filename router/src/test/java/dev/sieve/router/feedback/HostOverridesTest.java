@@ -10,7 +10,13 @@ import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.HostOverride;
 import dev.sieve.proto.v1.OverrideSet;
 import dev.sieve.proto.v1.Reason;
+import dev.sieve.proto.v1.ClassifyStreamResponse;
+import dev.sieve.proto.v1.ReportVerdictRequest;
 import dev.sieve.router.support.FakeTier;
+import dev.sieve.router.support.StreamCollector;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
 import java.nio.file.Files;
@@ -164,6 +170,29 @@ class HostOverridesTest {
       assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.BLOCK);
       app.push(OverrideSet.newBuilder().setRevision(6).build()); // revoked
       assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.ALLOW);
+    }
+  }
+
+  @Test
+  void streamedItemsGetTheOverrideTooAndAReportSeesTheVerdictServed() throws Exception {
+    try (FakeFeedbackService app = new FakeFeedbackService(); RouterHarness h = harness(app)) {
+      app.push(OverrideSet.newBuilder().setRevision(1)
+          .addOverrides(block("ov-s", "school-1", "example.org", now(h) + 600_000)).build());
+      StreamCollector collector = new StreamCollector();
+      StreamObserver<ClassifyRequest> requests =
+          h.asyncStub().withDeadlineAfter(20, TimeUnit.SECONDS).classifyStream(collector);
+      requests.onNext(request("school-1", "https://example.org/").toBuilder().setRequestId("s-1").build());
+      requests.onNext(request("school-2", "https://example.org/").toBuilder().setRequestId("s-2").build());
+      requests.onCompleted();
+      Map<String, ClassifyResponse> byId = collector.done.get(20, TimeUnit.SECONDS).stream()
+          .collect(Collectors.toMap(ClassifyStreamResponse::getRequestId, ClassifyStreamResponse::getResponse));
+      assertThat(byId.get("s-1").getAction()).isEqualTo(Action.BLOCK);
+      assertThat(byId.get("s-2").getAction()).isEqualTo(Action.ALLOW);
+
+      h.stub().reportVerdict(ReportVerdictRequest.newBuilder().setTenantId("school-1").setRequestId("s-1")
+          .setKind(ReportVerdictRequest.Kind.KIND_WRONG_BLOCK).setReportId("rep-s").build());
+      assertThat(app.reports).hasSize(1);
+      assertThat(app.reports.get(0).getServedAction()).as("what was served, override included").isEqualTo("BLOCK");
     }
   }
 
