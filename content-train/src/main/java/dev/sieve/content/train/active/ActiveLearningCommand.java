@@ -1,4 +1,4 @@
-package dev.sieve.content.active;
+package dev.sieve.content.train.active;
 
 import dev.sieve.content.train.TextExample;
 import dev.sieve.core.cli.SieveCommand;
@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
     name = "active-learning",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulate active learning on the text dataset: hide the train split's labels, let uncertainty (margin)",
-      "sampling and random sampling ask for them in batches, retrain the hashed n-gram logistic baseline after",
-      "each batch, and compare dev macro PR-AUC at equal label budgets over several seeds, with 95% intervals.",
-      "Writes the result into docs/annotation.md and an SVG figure."
+      "Simulate active learning on the text dataset: hide the train split's labels, let",
+      "uncertainty (margin) and random sampling ask for them in batches, retrain the hashed",
+      "n-gram baseline after each batch, and compare dev macro PR-AUC at equal label budgets",
+      "over several seeds with 95%% intervals. Writes the result into docs/annotation.md",
+      "and an SVG figure."
     })
 public final class ActiveLearningCommand implements SieveCommand {
 

@@ -1,4 +1,4 @@
-package dev.sieve.content.active;
+package dev.sieve.content.train.active;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.sieve.content.active;
+package dev.sieve.content.train.active;
 
 import dev.sieve.content.model.NgramFeaturizer;
 import dev.sieve.content.train.Metrics;

@@ -1,4 +1,4 @@
-package dev.sieve.content.active;
+package dev.sieve.content.train.active;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
