@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * only: it is never put into the shared verdict cache, so one request's outage never becomes another
  * request's verdict. Decisions made without evidence are logged, rate-limited per tier state.
  *
+ * <p>Every verdict, from the cache or fresh, passes the {@link ServedVerdictHook} on its way out
+ * (the feedback loop: tenant host overrides, recent verdicts for reports); the cache only ever holds
+ * the engine's own verdict.
+ *
  * <p>Entirely asynchronous: no thread waits for a tier. The future completes with the response, or
  * exceptionally with a {@link StatusException} carrying the precise status.
  */
@@ -77,6 +81,7 @@ public final class ClassificationEngine {
   private final TierOutcome skippedNoBody;
   private final TierOutcome skippedClear;
   private final RateLimitedLog tierLossLog = new RateLimitedLog(log);
+  private volatile ServedVerdictHook servedHook = ServedVerdictHook.NONE;
 
   public ClassificationEngine(
       TierFleet fleet,
@@ -115,6 +120,22 @@ public final class ClassificationEngine {
     policies.onReload(p -> cache.invalidateAll());
   }
 
+  /** Installs what every verdict passes through on its way out (host overrides, recent verdicts). */
+  public void onServed(ServedVerdictHook hook) {
+    this.servedHook = hook == null ? ServedVerdictHook.NONE : hook;
+  }
+
+  /** The hook's verdict; a failing hook (a bug) is logged and the engine's verdict served. */
+  private ClassifyResponse served(
+      ServedVerdictHook hook, ClassifyRequest request, ValidatedRequest validated, ClassifyResponse verdict) {
+    try {
+      return hook.served(request, validated.url(), verdict);
+    } catch (RuntimeException e) {
+      log.error("request {}: served-verdict hook failed, serving the engine's verdict", verdict.getRequestId(), e);
+      return verdict;
+    }
+  }
+
   private static TierOutcome outcome(TierName tier, TierState state, String detail) {
     return new TierOutcome(tier, state, 0, null, detail, Status.Code.OK);
   }
@@ -147,6 +168,7 @@ public final class ClassificationEngine {
             VerdictKey.bodyHash(request.getHtml(), request.getText()),
             validated.tierMask(),
             active.generation());
+    ServedVerdictHook hook = servedHook;
     if (request.getBypassCache()) {
       metrics.cacheBypass();
     } else {
@@ -154,7 +176,8 @@ public final class ClassificationEngine {
       if (hit != null) {
         metrics.cacheHit();
         metrics.verdict(hit.getAction());
-        return CompletableFuture.completedFuture(hit);
+        return CompletableFuture.completedFuture(
+            hook == ServedVerdictHook.NONE ? hit : served(hook, request, validated, hit));
       }
       metrics.cacheMiss();
     }
@@ -167,7 +190,11 @@ public final class ClassificationEngine {
     Exchange exchange =
         new Exchange(validated, requestId, policy, tenant, defaultApplied, key, deadline, callerContext);
     exchange.start();
-    return exchange.result;
+    if (hook == ServedVerdictHook.NONE) {
+      return exchange.result;
+    }
+    ClassifyRequest bound = request;
+    return exchange.result.thenApply(verdict -> served(hook, bound, validated, verdict));
   }
 
   /** A random (version 4) UUID without SecureRandom's lock: request ids need uniqueness, not secrecy. */

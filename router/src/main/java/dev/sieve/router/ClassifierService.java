@@ -4,6 +4,9 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
+import dev.sieve.proto.v1.ReportVerdictRequest;
+import dev.sieve.proto.v1.ReportVerdictResponse;
+import dev.sieve.router.feedback.VerdictReports;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -48,6 +51,8 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   private final Executor offload;
   private final int inlineBodyBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** ReportVerdict's handler (the feedback loop); null: ReportVerdict answers UNIMPLEMENTED. */
+  private volatile VerdictReports reports;
 
   /** Every classification on the calling thread (tests; a server whose executor is a pool). */
   public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
@@ -100,6 +105,45 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
                 log.debug("classify: response not delivered ({})", e.toString());
               }
             });
+  }
+
+  /** Serves ReportVerdict through {@code reports} (see {@link VerdictReports}). */
+  public ClassifierService withReports(VerdictReports reports) {
+    this.reports = reports;
+    return this;
+  }
+
+  @Override
+  public void reportVerdict(ReportVerdictRequest request, StreamObserver<ReportVerdictResponse> responses) {
+    VerdictReports handler = reports;
+    if (handler == null) {
+      responses.onError(Status.UNIMPLEMENTED.withDescription("ReportVerdict is not enabled on this router").asRuntimeException());
+      return;
+    }
+    CompletableFuture<ReportVerdictResponse> result;
+    try {
+      result = handler.report(request, Context.current());
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete(
+        (response, error) -> {
+          try {
+            if (error == null) {
+              responses.onNext(response);
+              responses.onCompleted();
+            } else {
+              Status status = toStatus(error);
+              if (status.getCode() == Status.Code.INTERNAL) {
+                // A bug must not look like a lost report: the caller retries, report_id dedups.
+                status = Status.UNAVAILABLE.withDescription("report not taken (" + status.getDescription() + "); retry");
+              }
+              responses.onError(status.asRuntimeException());
+            }
+          } catch (StatusRuntimeException | IllegalStateException e) {
+            log.debug("reportVerdict: response not delivered ({})", e.toString());
+          }
+        });
   }
 
   @Override

@@ -7,10 +7,14 @@ import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.candidate.CandidateRouting;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The router's composition root: wires the policy store, the tier fleet, the verdict cache, the
- * engine and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
+ * engine, the feedback loop (ReportVerdict, tenant host overrides) and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
  * serves them through core's {@link GrpcServerLauncher} (health + reflection + graceful shutdown).
  *
  * <p>Kept separate from {@link RouterMain} so tests build the same object graph over in-process tiers.
@@ -31,6 +35,7 @@ public final class Router implements AutoCloseable {
   private final VerdictCache cache;
   private final ClassificationEngine engine;
   private final ClassifierService service;
+  private final FeedbackLoop feedback;
   private final ScheduledExecutorService background;
   /** Where classifications with a large body run instead of the event loop (see ClassifierService). */
   private final ForkJoinPool offload;
@@ -44,7 +49,7 @@ public final class Router implements AutoCloseable {
    */
   public Router(
       RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker) {
-    this(settings, policies, fleet, registry, ticker, CandidateRouting.none());
+    this(settings, policies, fleet, registry, ticker, CandidateRouting.none(), Router::noFeedback);
   }
 
   /**
@@ -54,6 +59,23 @@ public final class Router implements AutoCloseable {
   public Router(
       RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
       CandidateRouting candidates) {
+    this(settings, policies, fleet, registry, ticker, candidates, Router::noFeedback);
+  }
+
+  /**
+   * As the five-argument constructor, with the feedback loop (ReportVerdict, host overrides) built
+   * by {@code feedback} over the router's meter registry.
+   */
+  public Router(
+      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      Function<MeterRegistry, FeedbackLoop> feedback) {
+    this(settings, policies, fleet, registry, ticker, CandidateRouting.none(), feedback);
+  }
+
+  /** Every part given: a candidate tier version (#15) and the feedback loop (#14). */
+  public Router(
+      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      CandidateRouting candidates, Function<MeterRegistry, FeedbackLoop> feedback) {
     this.candidates = candidates;
     this.settings = settings;
     this.policies = policies;
@@ -72,6 +94,9 @@ public final class Router implements AutoCloseable {
     this.service =
         new ClassifierService(
             engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES);
+    this.feedback = feedback.apply(registry);
+    engine.onServed(this.feedback);
+    service.withReports(this.feedback.reports());
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -81,9 +106,15 @@ public final class Router implements AutoCloseable {
             });
   }
 
+  /** No feedback service: reports are refused as unavailable unless a spool is set, no overrides. */
+  private static FeedbackLoop noFeedback(MeterRegistry registry) {
+    return new FeedbackLoop(FeedbackSettings.none(), null, Clock.systemUTC(), registry, "router");
+  }
+
   /** Starts policy polling and the periodic tier Describe refresh (the first one immediately). */
   public Router startBackgroundTasks() {
     policies.watch(background, settings.policyReload());
+    feedback.start();
     long refresh = settings.describeRefresh().toMillis();
     background.scheduleWithFixedDelay(
         () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
@@ -153,6 +184,10 @@ public final class Router implements AutoCloseable {
     return policies;
   }
 
+  public FeedbackLoop feedback() {
+    return feedback;
+  }
+
   public TierFleet fleet() {
     return fleet;
   }
@@ -164,6 +199,7 @@ public final class Router implements AutoCloseable {
       launcher.shutdownGracefully(settings.drainTimeout());
     }
     background.shutdownNow();
+    feedback.close();
     fleet.close();
     candidates.close();
     offload.shutdown();

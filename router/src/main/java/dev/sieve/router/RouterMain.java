@@ -6,6 +6,11 @@ import dev.sieve.core.security.ClientSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
 import dev.sieve.router.auth.RouterSecurity;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import java.time.Clock;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
@@ -42,6 +47,7 @@ public final class RouterMain {
     RouterSecurity security;
     ClientSecurity tierSecurity;
     Optional<CandidateSettings> candidate;
+    FeedbackSettings feedbackSettings;
     try {
       settings = RouterSettings.fromEnvironment();
       candidate = CandidateSettings.fromEnvironment();
@@ -49,6 +55,10 @@ public final class RouterMain {
       policies = PolicyStore.open(settings.policyFile());
       security = RouterSecurity.fromEnvironment(settings.bindHost());
       tierSecurity = ClientSecurity.forTiers();
+      feedbackSettings = FeedbackSettings.fromEnvironment();
+      if (feedbackSettings.feedbackAddress() != null) {
+        tierSecurity.credentials(feedbackSettings.feedbackAddress());
+      }
       // The plaintext rule for tier targets, checked now so a refused target stops the start here.
       settings.tierTargets().values().stream()
           .filter(target -> !target.isBlank())
@@ -76,8 +86,20 @@ public final class RouterMain {
                   List.of(telemetry.clientInterceptor()), tierSecurity, telemetry.meterRegistry());
             })
             .orElse(CandidateRouting.none());
+    ManagedChannel feedbackChannel =
+        feedbackSettings.feedbackAddress() == null
+            ? null
+            : Grpc.newChannelBuilder(feedbackSettings.feedbackAddress(), tierSecurity.credentials(feedbackSettings.feedbackAddress()))
+                .intercept(telemetry.clientInterceptor())
+                .build();
+    String watcherName = Settings.get("HOSTNAME", "router");
     Router router =
-        new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker(), candidates);
+        new Router(settings, policies, fleet, telemetry.meterRegistry(), Ticker.systemTicker(), candidates,
+            registry -> new FeedbackLoop(feedbackSettings, feedbackChannel, Clock.systemUTC(), registry, watcherName));
+    log.info("feedback: {}; report spool {}; overrides file {}",
+        feedbackSettings.feedbackAddress() == null ? "no annotation app (SIEVE_FEEDBACK_ADDR unset)" : feedbackSettings.feedbackAddress(),
+        feedbackSettings.spoolFile() == null ? "off" : feedbackSettings.spoolFile(),
+        feedbackSettings.overridesFile() == null ? "none" : feedbackSettings.overridesFile());
     router.startBackgroundTasks();
     GrpcServerLauncher launcher = router.serve(telemetry, security);
     telemetry.startMetricsServer(settings.bindHost(), metricsPort);
@@ -85,6 +107,9 @@ public final class RouterMain {
         settings.drainTimeout(),
         () -> {
           router.close();
+          if (feedbackChannel != null) {
+            feedbackChannel.shutdownNow();
+          }
           tierSecurity.close();
           telemetry.close();
         });

@@ -35,6 +35,8 @@ import java.util.Map;
  *   <li>SIEVE_DESCRIBE_REFRESH_SECONDS (30), SIEVE_DRAIN_TIMEOUT_SECONDS (20)
  *   <li>transport security and client authentication: core's {@code TlsSettings} (SIEVE_TLS*,
  *       SIEVE_TIER_TLS_*) and {@code RouterSecurity} (SIEVE_CLIENT_AUTH*)
+ *   <li>the feedback loop (ReportVerdict, tenant host overrides): {@code FeedbackSettings}
+ *       (SIEVE_FEEDBACK_*, SIEVE_OVERRIDES_FILE, SIEVE_RECENT_VERDICTS*; docs/annotation.md)
  * </ul>
  */
 public record RouterSettings(

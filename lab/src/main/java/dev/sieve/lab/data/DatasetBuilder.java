@@ -214,6 +214,19 @@ public final class DatasetBuilder {
     counts.put("texts_labelled", texts.texts().stream().filter(t -> !t.labels().isEmpty()).count());
     ObjectNode ov = m.putObject("overlays");
     overlays.files().forEach(ov::put);
+    ObjectNode annotation = m.putObject("annotation");
+    overlays.annotation().forEach((name, a) -> {
+      ObjectNode o = annotation.putObject(name);
+      o.put("items", a.items);
+      o.put("labels", a.labels);
+      o.put("corrections", a.corrections);
+      o.put("new_texts", a.newTexts);
+      o.put("url_records", a.urlRecords);
+      o.put("annotators_mean", a.items == 0 ? 0 : round3((double) a.annotatorsSum / a.items));
+      o.put("agreement_mean", a.items == 0 ? 0 : round3(a.agreementSum / a.items));
+      o.put("agreement_min", a.items == 0 ? 0 : round3(a.agreementMin));
+      o.put("low_agreement_items", a.lowAgreement);
+    });
     ArrayNode inputs = m.putArray("inputs");
     for (Path p : rawFiles()) {
       ObjectNode in = inputs.addObject();
@@ -297,6 +310,10 @@ public final class DatasetBuilder {
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
   }
 
   static double round(double v) {

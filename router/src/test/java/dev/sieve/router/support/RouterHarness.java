@@ -5,6 +5,9 @@ import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.router.Router;
 import dev.sieve.router.RouterSettings;
+import dev.sieve.router.feedback.FeedbackLoop;
+import dev.sieve.router.feedback.FeedbackSettings;
+import io.grpc.Channel;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.PolicyStore;
@@ -103,7 +106,9 @@ public final class RouterHarness implements AutoCloseable {
           new TierClient(b.candidateSettings.tier(), channel, resilience.get(b.candidateSettings.tier()), b.deadlineMargin),
           meters);
     }
-    this.router = new Router(settings, b.policies, fleet, meters, ticker, candidates);
+    this.router =
+        new Router(settings, b.policies, fleet, meters, ticker, candidates,
+            registry -> new FeedbackLoop(b.feedbackSettings, b.feedbackChannel, clock, registry, "harness"));
     fleet.refreshCoverage(Duration.ofSeconds(5)).join();
     String routerName = "router-" + System.nanoTime();
     this.routerServer =
@@ -174,6 +179,16 @@ public final class RouterHarness implements AutoCloseable {
     public Builder candidate(FakeTier fake, CandidateSettings settings) {
       this.candidate = fake;
       this.candidateSettings = settings;
+      return this;
+    }
+
+    private FeedbackSettings feedbackSettings = FeedbackSettings.none();
+    private Channel feedbackChannel;
+
+    /** The feedback loop's settings and its channel to a (test-double) Feedback service, or null. */
+    public Builder feedback(FeedbackSettings settings, Channel channel) {
+      this.feedbackSettings = settings;
+      this.feedbackChannel = channel;
       return this;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.lab.data.SourceCatalog;
+import dev.sieve.lab.data.Overlays;
 import dev.sieve.lab.data.Splitter;
 import dev.sieve.lab.data.io.JsonlGzWriter;
 import dev.sieve.lab.data.mapping.LabelMapping;
@@ -96,6 +97,8 @@ public final class DataCard {
     j.put("mapping_version", version.manifest().path("mapping_version").asText());
     j.set("split", version.manifest().path("split"));
     j.set("files", version.manifest().path("files"));
+    j.set("overlays", version.manifest().path("overlays"));
+    j.set("annotation", version.manifest().path("annotation"));
     ObjectNode comp = j.putObject("composition");
     comp.put("domain_records", s.domainRecords);
     comp.put("domain_records_unlabelled", s.domainUnlabelled);
@@ -215,6 +218,7 @@ public final class DataCard {
             List.of("label mapping", "`" + manifest.path("mapping_version").asText() + "` (sha256 `"
                 + abbreviate(manifest.path("mapping_sha256").asText()) + "`)"),
             List.of("split", "seed `" + manifest.path("split").path("seed").asText() + "`; " + Splitter.RULE),
+            List.of("label overlays", overlayIds(manifest)),
             List.of("build timings", "machine-dependent, so not in this card: `./sieve data card --timings` "
                 + "prints the last build's on this machine (`build-timings.json`, not committed)")));
     List<List<String>> fileRows = new ArrayList<>();
@@ -242,6 +246,8 @@ public final class DataCard {
             + " kept without one: source labels such as ut1/ai, and hosts whose labels a noise rule withheld)",
         "background records: " + n(s.backgroundRecords),
         "text records: " + n(s.textRecords) + " " + s.textKinds));
+
+    annotationSection(md, manifest, report);
 
     md.h3("2.1 Labelled hosts per category and split (stratification)");
     md.p("Splits are assigned per registered domain, not per host, so a registered domain with thousands of "
@@ -515,6 +521,48 @@ public final class DataCard {
         "A new source category fails the build as an unknown category until it gets a mapping row (the coverage test enforces it)."));
     md.p("Error budget of this build: " + report.path("error_budget") + ".");
     return md.toString();
+  }
+
+  /** The overlay ids applied to this version (file names without .jsonl), or "none". */
+  private static String overlayIds(JsonNode manifest) {
+    List<String> ids = new ArrayList<>();
+    manifest.path("overlays").fieldNames().forEachRemaining(
+        f -> ids.add("`" + f.replaceFirst("^overlays/", "").replaceFirst("\\.jsonl$", "") + "`"));
+    return ids.isEmpty() ? "none" : String.join(", ", ids);
+  }
+
+  /** How many labels came from the annotation app, and how much its annotators agreed (issue #14). */
+  private static void annotationSection(Md md, JsonNode manifest, JsonNode report) {
+    JsonNode annotation = manifest.path("annotation");
+    md.h3("2.0 Labels from annotation");
+    if (annotation.isEmpty()) {
+      md.p("No annotation overlay in this version: every label comes from the sources and reviewed overlays.");
+      return;
+    }
+    md.p("Overlays exported by the annotation app (`\"source\": \"annotation\"`, docs/annotation.md): corrections of "
+        + "existing records and new records (texts of source `annotation`; URL labels on their host). Agreement is the "
+        + "app's per-item agreement of the annotators with the adjudicated label (0..1); items below "
+        + Overlays.LOW_AGREEMENT + " are counted. `applied` counts corrections that found their record.");
+    List<List<String>> rows = new ArrayList<>();
+    long labels = 0;
+    for (Map.Entry<String, JsonNode> e : iterable(annotation.fields())) {
+      JsonNode a = e.getValue();
+      labels += a.path("labels").asLong();
+      long applied = report.path("text_stats").path("overlayApplied").path(e.getKey()).asLong()
+          + report.path("domain_stats").path("overlayApplied").path(e.getKey()).asLong();
+      rows.add(List.of("`" + e.getKey() + "`", n(a.path("items").asLong()), n(a.path("labels").asLong()),
+          n(a.path("corrections").asLong()) + " (" + n(applied) + " applied)", n(a.path("new_texts").asLong()),
+          n(a.path("url_records").asLong()), String.format(Locale.ROOT, "%.2f", a.path("annotators_mean").asDouble()),
+          String.format(Locale.ROOT, "%.3f / %.3f", a.path("agreement_mean").asDouble(), a.path("agreement_min").asDouble()),
+          n(a.path("low_agreement_items").asLong())));
+    }
+    md.table(List.of("overlay", "items", "labels", "corrections", "new texts", "URL records", "annotators (mean)",
+        "agreement mean / min", "low agreement"), rows);
+    md.p("Labels from annotation in this version: " + n(labels) + ".");
+  }
+
+  private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
+    return () -> it;
   }
 
   private static String share(Map<String, Long> bySplit) {

@@ -84,6 +84,11 @@ public final class TextDatasetBuilder {
         progress.advance(1);
       }
     }
+    List<TextDraft> annotated = annotationDrafts();
+    if (!annotated.isEmpty()) {
+      stats.rowsRead.put(Overlays.ANNOTATION, (long) annotated.size());
+      kept.addAll(deduplicate(Overlays.ANNOTATION, annotated));
+    }
     Map<String, Set<String>> sourcesByKey = new HashMap<>();
     for (TextDraft d : kept) {
       sourcesByKey.computeIfAbsent(d.dedupKey, k -> new TreeSet<>()).add(d.source);
@@ -117,6 +122,34 @@ public final class TextDatasetBuilder {
       }
     }
     return new Output(out, stats);
+  }
+
+  /**
+   * New texts labelled in the annotation app (overlay lines {@code "record": "text"}), as drafts of
+   * source "annotation": cleaned like every source's text, then de-duplicated and split by the same
+   * rules (their group is the hash of the near-duplicate key, so a near-copy of a text already in the
+   * dataset lands in that text's split). Annotators answer for every category (multi-label), so the
+   * labels are complete: scope "*". A later line for the same item replaces an earlier one.
+   */
+  private List<TextDraft> annotationDrafts() {
+    Map<String, Overlays.NewText> byItem = new LinkedHashMap<>();
+    for (Overlays.NewText t : overlays.newTexts()) {
+      byItem.remove(t.item());
+      byItem.put(t.item(), t);
+    }
+    List<TextDraft> drafts = new ArrayList<>(byItem.size());
+    long order = 0;
+    for (Overlays.NewText t : byItem.values()) {
+      TextDraft d = new TextDraft(Overlays.ANNOTATION + ":" + t.item(), Overlays.ANNOTATION, "page_text", TextCleaner.clean(t.text()));
+      d.labels.addAll(t.categories());
+      d.labelScope.add(TextSource.BACKGROUND_SCOPE);
+      d.order = order++;
+      d.meta.put("overlay", t.overlay());
+      d.meta.put("annotators", String.valueOf(t.provenance().annotators()));
+      d.meta.put("agreement", String.valueOf(t.provenance().agreement()));
+      drafts.add(d);
+    }
+    return drafts;
   }
 
   private List<TextDraft> deduplicate(String source, List<TextDraft> drafts) {
