@@ -111,7 +111,7 @@ public final class OverlayExport {
         o.put("action", want ? "add" : "remove");
         o.put("reason", "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)");
         o.put("reviewer", reviewer);
-        o.put("source", "annotate");
+        o.put("source", "annotation"); // lab Overlays: provenance required (annotators, agreement)
         o.put("item", item.id());
         o.put("annotators", labels.size());
         o.put("agreement", sure == 0 ? 0.0 : (double) agreeing / sure);

@@ -88,4 +88,12 @@ class AnnotateChartTest {
             + rule.path("ports").get(0).path("port").asText())));
     assertThat(routerEgress).contains("annotate:50070");
   }
+
+  @Test
+  void theRouterSendsReportsToTheAppAndSpoolsThemOnItsTmpOnlyWhenTheAppIsDeployed() {
+    assertThat(env(container(Renders.defaults().get("Deployment", "sieve-router")))).doesNotContainKey("SIEVE_FEEDBACK_ADDR");
+    JsonNode router = container(Helm.render("--set", "annotate.enabled=true").get("Deployment", "sieve-router"));
+    assertThat(envValue(router, "SIEVE_FEEDBACK_ADDR")).isEqualTo("dns:///sieve-annotate:50070");
+    assertThat(envValue(router, "SIEVE_FEEDBACK_SPOOL")).startsWith("/tmp/");
+  }
 }

@@ -121,6 +121,9 @@ public final class IcapParser {
       names.add(kv[0].strip());
       offsets.add(offset);
     }
+    if (names.isEmpty()) { // "Encapsulated: ," splits into nothing (found by IcapParserFuzzTest)
+      throw new IcapProtocolException(400, "empty Encapsulated header");
+    }
     String last = names.get(names.size() - 1);
     boolean lastIsBody = last.endsWith("-body");
     if (!lastIsBody) {

@@ -243,7 +243,7 @@ public final class UpCommand implements Callable<Integer> {
         int router = files.port(FleetService.ROUTER).orElse(routerPort);
         result = IcapAdapterProcess.start(layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
       }
-      if (!noAnnotate && !Settings.get("SIEVE_ANNOTATE", "on").equalsIgnoreCase("off")) {
+      if (annotateWanted()) {
         // A default-on companion: when it cannot start, up says so (and status shows it), but the
         // fleet's exit code stays the fleet's: classification works without the annotation app.
         boolean chosen = spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
@@ -458,6 +458,11 @@ public final class UpCommand implements Callable<Integer> {
           extra.put("sieve.candidate.share", Double.toString(candidateShare));
           extra.put("sieve.candidate.unit", candidateUnit);
           extra.put("sieve.candidate.log.file", candidateLog.toAbsolutePath().normalize().toString());
+        }
+        if (annotateWanted()) {
+          // ReportVerdict and tenant overrides go to the annotation app started after the fleet; the
+          // router reconnects until it is up, and spools reports (under .sieve) while it is not.
+          extra.put("sieve.feedback.addr", "127.0.0.1:" + annotateGrpcPort);
         }
       }
       specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPorts.get(artifact.service()), extra));
@@ -757,5 +762,10 @@ public final class UpCommand implements Callable<Integer> {
     HealthProbe probe() {
       return probe;
     }
+  }
+
+  /** The annotation app is started unless --no-annotate or SIEVE_ANNOTATE=off. */
+  private boolean annotateWanted() {
+    return !noAnnotate && !Settings.get("SIEVE_ANNOTATE", "on").equalsIgnoreCase("off");
   }
 }
