@@ -4,6 +4,8 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -75,7 +77,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     call.setOnCancelHandler(() -> {});
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      call.onError(overloaded().asRuntimeException());
+      call.onError(overloaded());
       return;
     }
     io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
@@ -94,7 +96,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
                   call.onNext(response);
                   call.onCompleted();
                 } else {
-                  call.onError(toStatus(error).asRuntimeException());
+                  call.onError(toStatusException(error));
                 }
               } catch (StatusRuntimeException | IllegalStateException e) {
                 log.debug("classify: response not delivered ({})", e.toString());
@@ -136,7 +138,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
-          Status.UNAVAILABLE.withDescription("router is shutting down").asException());
+          ErrorDetails.error(Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "router is shutting down"));
     }
     return result;
   }
@@ -164,8 +166,21 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     }
   }
 
-  static Status overloaded() {
-    return Status.RESOURCE_EXHAUSTED.withDescription("router overloaded: too many classifications in flight");
+  static StatusException overloaded() {
+    return ErrorDetails.error(
+        Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "router overloaded: too many classifications in flight");
+  }
+
+  /**
+   * The exception a failed classification is reported with: the original status exception, so its
+   * trailers (the {@code google.rpc.Status} details of {@link ErrorDetails}) reach the caller.
+   */
+  static Throwable toStatusException(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StatusException || cause instanceof StatusRuntimeException) {
+      return cause;
+    }
+    return toStatus(cause).asException();
   }
 
   /** The status a failed classification is reported with. */

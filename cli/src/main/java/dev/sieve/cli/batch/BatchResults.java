@@ -59,10 +59,21 @@ public final class BatchResults {
   }
 
   public static ObjectNode error(BatchItem item, String code, String message) {
+    return error(item, code, message, "");
+  }
+
+  /**
+   * An item the router refused or failed: the gRPC code name, the message and, when the router sent
+   * one, the stable reason code ({@code ErrorInfo.reason}, e.g. MALFORMED_HOST) to branch on.
+   */
+  public static ObjectNode error(BatchItem item, String code, String message, String reason) {
     ObjectNode line = header(item);
     ObjectNode error = line.putObject("error");
     error.put("code", code);
     error.put("message", message == null ? "" : message);
+    if (reason != null && !reason.isEmpty()) {
+      error.put("reason", reason);
+    }
     return line;
   }
 
