@@ -50,6 +50,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   private final Executor offload;
   private final int inlineBodyBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile dev.sieve.router.catalog.CategoryCatalog catalog;
 
   /** Every classification on the calling thread (tests; a server whose executor is a pool). */
   public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
@@ -102,6 +103,29 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
                 log.debug("classify: response not delivered ({})", e.toString());
               }
             });
+  }
+
+  /** ListCategories: answered by the {@link dev.sieve.router.catalog.CategoryCatalog}, if wired. */
+  @Override
+  public void listCategories(
+      dev.sieve.proto.v1.ListCategoriesRequest request,
+      StreamObserver<dev.sieve.proto.v1.ListCategoriesResponse> responses) {
+    if (catalog == null) {
+      super.listCategories(request, responses);
+      return;
+    }
+    try {
+      responses.onNext(catalog.list(request, Context.current()));
+      responses.onCompleted();
+    } catch (StatusException e) {
+      responses.onError(e);
+    }
+  }
+
+  /** Serves ListCategories from {@code catalog} (the router's composition root wires it). */
+  public ClassifierService withCatalog(dev.sieve.router.catalog.CategoryCatalog catalog) {
+    this.catalog = catalog;
+    return this;
   }
 
   @Override

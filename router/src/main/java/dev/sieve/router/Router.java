@@ -57,7 +57,8 @@ public final class Router implements AutoCloseable {
             true);
     this.service =
         new ClassifierService(
-            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES);
+            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES)
+            .withCatalog(new dev.sieve.router.catalog.CategoryCatalog(policies, fleet));
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
