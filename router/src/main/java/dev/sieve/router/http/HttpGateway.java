@@ -459,6 +459,10 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   private static void reply(HttpExchange exchange, Refusal refusal) throws IOException {
+    if (refusal.http == 413) {
+      // The rest of the body was never read: the connection cannot carry another request.
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     try {
       reply(exchange, refusal.http, ERROR_PRINTER.print(refusal.status));
     } catch (InvalidProtocolBufferException e) {
