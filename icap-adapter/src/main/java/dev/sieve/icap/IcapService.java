@@ -124,18 +124,19 @@ public final class IcapService {
     SieveClient.Outcome outcome =
         url == null ? new SieveClient.Rejected("no URL in the request") : sieve.classify(url, new byte[0], tenant, requestId, settings.reqmodDeadline());
     Optional<String> block = blockPage(outcome, url, tenant, requestId, "REQMOD");
+    String alert = alertHeader(outcome, requestId);
     if (block.isPresent()) {
-      writeBlock(out, block.get(), requestId);
+      writeBlock(out, block.get(), requestId, alert);
       return;
     }
     if (preview.isPresent() || request.allows204()) {
-      write204(out);
+      write204(out, alert);
       return;
     }
     if (body != null && body.truncated()) {
       throw new IcapProtocolException(500, "request body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
     }
-    echo(out, "req-hdr", http, "req-body", body);
+    echo(out, "req-hdr", http, "req-body", body, alert);
   }
 
   private void respmod(IcapRequest request, InputStream in, OutputStream out) throws IOException, IcapProtocolException {
@@ -173,15 +174,16 @@ public final class IcapService {
     byte[] html = decodeHtml(response, kept.length > settings.maxBodyBytes() ? java.util.Arrays.copyOf(kept, settings.maxBodyBytes()) : kept);
     SieveClient.Outcome outcome = sieve.classify(url, html, tenant, requestId, settings.respmodDeadline());
     Optional<String> block = blockPage(outcome, url == null ? "" : url, tenant, requestId, "RESPMOD");
+    String alert = alertHeader(outcome, requestId);
     if (block.isPresent()) {
-      writeBlock(out, block.get(), requestId);
+      writeBlock(out, block.get(), requestId, alert);
       return;
     }
     if (request.allows204()) {
-      write204(out);
+      write204(out, alert);
       return;
     }
-    echoOrFail(out, response, body);
+    echoOrFail(out, response, body, alert);
   }
 
   /** Why a response is allowed without classifying its body; empty when it is to be classified. */
@@ -300,10 +302,15 @@ public final class IcapService {
   }
 
   private void echoOrFail(OutputStream out, HttpHead response, ChunkedBody body) throws IOException, IcapProtocolException {
+    echoOrFail(out, response, body, "");
+  }
+
+  private void echoOrFail(OutputStream out, HttpHead response, ChunkedBody body, String extra)
+      throws IOException, IcapProtocolException {
     if (body.truncated()) {
       throw new IcapProtocolException(500, "response body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
     }
-    echo(out, "res-hdr", response, "res-body", body.total() == 0 && response == null ? null : body);
+    echo(out, "res-hdr", response, "res-body", body.total() == 0 && response == null ? null : body, extra);
   }
 
   private static void drainBody(IcapRequest request, InputStream in) throws IOException, IcapProtocolException {
@@ -312,12 +319,44 @@ public final class IcapService {
     }
   }
 
+  /**
+   * The ICAP header that carries the wellness alert to the proxy, or "" when the verdict raises none:
+   * {@code X-Sieve-Alert: <category>; request-id=<id>}. It rides on whatever the answer is (204,
+   * block page, echo), because an alert is independent of the action: a crisis-help page is served
+   * and still alerts. Squid logs it with {@code %{X-Sieve-Alert}adapt::<last_h}
+   * (docs/integrations.md), so a school's alert pipeline need not scrape the adapter's own log.
+   */
+  static String alertHeader(SieveClient.Outcome outcome, String requestId) {
+    if (!(outcome instanceof SieveClient.Verdict verdict) || !verdict.response().getAlert()) {
+      return "";
+    }
+    ClassifyResponse response = verdict.response();
+    String category = response.getCategoriesList().stream()
+        .filter(c -> c.getAlert() && c.getDecision())
+        .map(c -> c.getCategory())
+        .findFirst()
+        .orElse(response.getPrimaryCategory());
+    String id = response.getRequestId().isEmpty() ? requestId : response.getRequestId();
+    return "X-Sieve-Alert: " + sanitize(category) + "; request-id=" + sanitize(id) + "\r\n";
+  }
+
+  /** A header value from router data: no CR, LF or other control characters. */
+  private static String sanitize(String value) {
+    return value.replaceAll("[\\p{Cntrl}]", "");
+  }
+
   /** Sends the message back unchanged (a client that does not accept 204). */
   private void echo(OutputStream out, String headName, HttpHead head, String bodyName, ChunkedBody body) throws IOException {
+    echo(out, headName, head, bodyName, body, "");
+  }
+
+  private void echo(OutputStream out, String headName, HttpHead head, String bodyName, ChunkedBody body, String extra)
+      throws IOException {
     byte[] raw = head == null ? new byte[0] : head.raw();
     String encapsulated = (head == null ? "" : headName + "=0, ")
         + (body == null ? "null-body=" : bodyName + "=") + raw.length;
-    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\nEncapsulated: " + encapsulated + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: " + encapsulated + "\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
     out.write(raw);
     if (body != null) {
       writeChunked(out, body.kept());
@@ -326,12 +365,17 @@ public final class IcapService {
   }
 
   private void write204(OutputStream out) throws IOException {
-    out.write(("ICAP/1.0 204 No Content\r\nISTag: " + isTag + "\r\nEncapsulated: null-body=0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    write204(out, "");
+  }
+
+  private void write204(OutputStream out, String extra) throws IOException {
+    out.write(("ICAP/1.0 204 No Content\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: null-body=0\r\n\r\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
   /** The block page as the HTTP response (REQMOD: request satisfaction; RESPMOD: a replaced response). */
-  private void writeBlock(OutputStream out, String page, String requestId) throws IOException {
+  private void writeBlock(OutputStream out, String page, String requestId, String extra) throws IOException {
     byte[] body = page.getBytes(StandardCharsets.UTF_8);
     byte[] http = ("HTTP/1.1 403 Forbidden\r\n"
         + "Content-Type: text/html; charset=utf-8\r\n"
@@ -339,7 +383,7 @@ public final class IcapService {
         + "Cache-Control: no-store\r\n"
         + "X-Sieve-Request-Id: " + requestId + "\r\n"
         + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\nEncapsulated: res-hdr=0, res-body=" + http.length + "\r\n\r\n")
+    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: res-hdr=0, res-body=" + http.length + "\r\n\r\n")
         .getBytes(StandardCharsets.ISO_8859_1));
     out.write(http);
     writeChunked(out, body);

@@ -5,6 +5,8 @@ import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -80,7 +82,9 @@ public final class SieveClient {
       String why = code + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
       return switch (code) {
         case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> new Rejected(why);
-        case RESOURCE_EXHAUSTED -> why.contains("overloaded") ? new Unavailable(why) : new Rejected(why);
+        // Branch on the router's stable reason code, never on the message text.
+        case RESOURCE_EXHAUSTED ->
+            ErrorDetails.hasReason(e, ErrorReason.OVERLOADED) ? new Unavailable(why) : new Rejected(why);
         default -> new Unavailable(why);
       };
     } finally {

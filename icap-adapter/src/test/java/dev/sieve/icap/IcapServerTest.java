@@ -46,13 +46,28 @@ class IcapServerTest {
         response.onError(Status.UNAVAILABLE.withDescription("router down").asRuntimeException());
         return;
       }
+      if (request.getUrl().contains("busy.example")) {
+        // The reason code decides, not the text: the message deliberately avoids the word.
+        response.onError(dev.sieve.core.grpc.ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED,
+            dev.sieve.core.grpc.ErrorReason.OVERLOADED, "too many in flight"));
+        return;
+      }
+      if (request.getUrl().contains("huge.example")) {
+        response.onError(dev.sieve.core.grpc.ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED,
+            dev.sieve.core.grpc.ErrorReason.BODY_TOO_LARGE, "router overloaded? no: body over the limit", "html")
+            );
+        return;
+      }
       if (request.getUrl().contains("malformed")) {
         response.onError(Status.INVALID_ARGUMENT.withDescription("malformed URL").asRuntimeException());
         return;
       }
       String html = request.getHtml().toStringUtf8();
       ClassifyResponse.Builder verdict = ClassifyResponse.newBuilder().setRequestId(request.getRequestId()).setAction(Action.ALLOW);
-      if (request.getUrl().contains("pokerstars.com")) {
+      if (request.getUrl().contains("crisis.example")) {
+        verdict.setAlert(true).setPrimaryCategory("self_harm_help").addCategories(
+            dev.sieve.proto.v1.CategoryVerdict.newBuilder().setCategory("self_harm_help").setDecision(true).setAlert(true));
+      } else if (request.getUrl().contains("pokerstars.com")) {
         verdict.setAction(Action.BLOCK).setPrimaryCategory("gambling");
       } else if (html.contains("gore")) {
         verdict.setAction(Action.BLOCK).setPrimaryCategory("violence");
@@ -277,6 +292,30 @@ class IcapServerTest {
       c.head();
     }
     assertThat(router.calls).extracting(ClassifyRequest::getTenantId).containsExactly("district-4", "district-9", "");
+  }
+
+  @Test
+  void theRoutersReasonCodeTellsOverloadFromABadItem() throws Exception {
+    try (Connection c = new Connection()) {
+      c.send(reqmod("http://busy.example/", ""));
+      String head = c.head();
+      assertThat(head).as("OVERLOADED = no verdict: this tenant's policy blocks").startsWith("ICAP/1.0 200 OK");
+      assertThat(c.encapsulatedResponse(head)[1]).contains("could not check this page");
+      c.send(reqmod("http://huge.example/", ""));
+      assertThat(c.head()).as("BODY_TOO_LARGE = refused item: allowed").startsWith("ICAP/1.0 204");
+    }
+  }
+
+  @Test
+  void aVerdictWithTheWellnessAlertCarriesItInTheIcapAnswer() throws Exception {
+    try (Connection c = new Connection()) {
+      c.send(reqmod("http://crisis.example/help", ""));
+      String head = c.head();
+      assertThat(head).as("served: alert is not block").startsWith("ICAP/1.0 204");
+      assertThat(head).containsPattern("X-Sieve-Alert: self_harm_help; request-id=\\S+\n");
+      c.send(reqmod("http://www.wikipedia.org/", ""));
+      assertThat(c.head()).startsWith("ICAP/1.0 204").doesNotContain("X-Sieve-Alert");
+    }
   }
 
   @Test

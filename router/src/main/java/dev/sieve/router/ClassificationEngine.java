@@ -184,8 +184,10 @@ public final class ClassificationEngine {
     Deadline deadline = callerContext == null ? null : callerContext.getDeadline();
     if (deadline != null && deadline.isExpired()) {
       return CompletableFuture.failedFuture(
-          Status.DEADLINE_EXCEEDED.withDescription("deadline expired before classification started")
-              .asException());
+          dev.sieve.core.grpc.ErrorDetails.error(
+              Status.Code.DEADLINE_EXCEEDED,
+              dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT,
+              "deadline expired before classification started"));
     }
     Exchange exchange =
         new Exchange(validated, requestId, policy, tenant, defaultApplied, key, deadline, callerContext);
@@ -368,7 +370,9 @@ public final class ClassificationEngine {
         String refusal = callerDeadlineRefusal();
         if (refusal != null) {
           metrics.degraded(RouterMetrics.DegradedKind.CALLER_DEADLINE_REFUSED);
-          result.completeExceptionally(Status.DEADLINE_EXCEEDED.withDescription(refusal).asException());
+          result.completeExceptionally(
+              dev.sieve.core.grpc.ErrorDetails.error(
+                  Status.Code.DEADLINE_EXCEEDED, dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT, refusal));
           return;
         }
         ClassifyResponse response =

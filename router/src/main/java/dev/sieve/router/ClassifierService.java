@@ -7,6 +7,8 @@ import dev.sieve.proto.v1.ClassifyStreamResponse;
 import dev.sieve.proto.v1.ReportVerdictRequest;
 import dev.sieve.proto.v1.ReportVerdictResponse;
 import dev.sieve.router.feedback.VerdictReports;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -53,6 +55,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   private final AtomicInteger inFlight = new AtomicInteger();
   /** ReportVerdict's handler (the feedback loop); null: ReportVerdict answers UNIMPLEMENTED. */
   private volatile VerdictReports reports;
+  private volatile dev.sieve.router.catalog.CategoryCatalog catalog;
 
   /** Every classification on the calling thread (tests; a server whose executor is a pool). */
   public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
@@ -80,7 +83,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     call.setOnCancelHandler(() -> {});
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      call.onError(overloaded().asRuntimeException());
+      call.onError(overloaded());
       return;
     }
     io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
@@ -99,7 +102,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
                   call.onNext(response);
                   call.onCompleted();
                 } else {
-                  call.onError(toStatus(error).asRuntimeException());
+                  call.onError(toStatusException(error));
                 }
               } catch (StatusRuntimeException | IllegalStateException e) {
                 log.debug("classify: response not delivered ({})", e.toString());
@@ -146,6 +149,29 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
         });
   }
 
+  /** ListCategories: answered by the {@link dev.sieve.router.catalog.CategoryCatalog}, if wired. */
+  @Override
+  public void listCategories(
+      dev.sieve.proto.v1.ListCategoriesRequest request,
+      StreamObserver<dev.sieve.proto.v1.ListCategoriesResponse> responses) {
+    if (catalog == null) {
+      super.listCategories(request, responses);
+      return;
+    }
+    try {
+      responses.onNext(catalog.list(request, Context.current()));
+      responses.onCompleted();
+    } catch (StatusException e) {
+      responses.onError(e);
+    }
+  }
+
+  /** Serves ListCategories from {@code catalog} (the router's composition root wires it). */
+  public ClassifierService withCatalog(dev.sieve.router.catalog.CategoryCatalog catalog) {
+    this.catalog = catalog;
+    return this;
+  }
+
   @Override
   public StreamObserver<ClassifyRequest> classifyStream(StreamObserver<ClassifyStreamResponse> responses) {
     return new ClassifyStreamHandler((ServerCallStreamObserver<ClassifyStreamResponse>) responses, streamWindow, this);
@@ -180,7 +206,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
-          Status.UNAVAILABLE.withDescription("router is shutting down").asException());
+          ErrorDetails.error(Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "router is shutting down"));
     }
     return result;
   }
@@ -208,8 +234,21 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     }
   }
 
-  static Status overloaded() {
-    return Status.RESOURCE_EXHAUSTED.withDescription("router overloaded: too many classifications in flight");
+  static StatusException overloaded() {
+    return ErrorDetails.error(
+        Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "router overloaded: too many classifications in flight");
+  }
+
+  /**
+   * The exception a failed classification is reported with: the original status exception, so its
+   * trailers (the {@code google.rpc.Status} details of {@link ErrorDetails}) reach the caller.
+   */
+  static Throwable toStatusException(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StatusException || cause instanceof StatusRuntimeException) {
+      return cause;
+    }
+    return toStatus(cause).asException();
   }
 
   /** The status a failed classification is reported with. */

@@ -73,20 +73,23 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
                         .setResponse(response)
                         .build());
               } else {
-                emitError(request.getRequestId(), ClassifierService.toStatus(error));
+                emitError(request.getRequestId(), ClassifierService.toStatusException(error));
               }
             });
   }
 
-  private void emitError(String requestId, Status status) {
-    emit(
-        ClassifyStreamResponse.newBuilder()
-            .setRequestId(requestId)
-            .setError(
-                ItemError.newBuilder()
-                    .setCode(status.getCode().name())
-                    .setMessage(status.getDescription() == null ? "" : status.getDescription()))
-            .build());
+  private void emitError(String requestId, Throwable error) {
+    emit(ClassifyStreamResponse.newBuilder().setRequestId(requestId).setError(itemError(error)).build());
+  }
+
+  /** The per-item error for a failed classification: code name, message and the stable reason. */
+  static ItemError itemError(Throwable error) {
+    Status status = Status.fromThrowable(error);
+    return ItemError.newBuilder()
+        .setCode(status.getCode().name())
+        .setMessage(status.getDescription() == null ? "" : status.getDescription())
+        .setReason(dev.sieve.core.grpc.ErrorDetails.reason(error).orElse(""))
+        .build();
   }
 
   /** Sends one item's response, then lets one more request in. */

@@ -93,7 +93,8 @@ public final class Router implements AutoCloseable {
             true);
     this.service =
         new ClassifierService(
-            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES);
+            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES)
+            .withCatalog(new dev.sieve.router.catalog.CategoryCatalog(policies, fleet));
     this.feedback = feedback.apply(registry);
     engine.onServed(this.feedback);
     service.withReports(this.feedback.reports());
@@ -166,6 +167,29 @@ public final class Router implements AutoCloseable {
     launcher = builder.build().start();
     launcher.markServing();
     return launcher;
+  }
+
+  /**
+   * Starts the JSON/HTTP gateway in front of this router's service, behind the same per-call
+   * interceptors as the gRPC port (telemetry, then tenant authentication), so both doors share
+   * deadlines, statuses, load shedding and metrics ({@link dev.sieve.router.http.HttpGateway}).
+   * With TLS on the gRPC port the listener serves HTTPS with the same certificate.
+   */
+  public dev.sieve.router.http.HttpGateway serveHttp(
+      dev.sieve.router.http.HttpGatewaySettings http, Telemetry telemetry, RouterSecurity security)
+      throws IOException, java.security.GeneralSecurityException {
+    java.util.List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>();
+    if (telemetry != null) {
+      interceptors.addAll(java.util.List.of(telemetry.serverInterceptors()));
+    }
+    interceptors.addAll(security.callInterceptors());
+    javax.net.ssl.SSLContext tls = null;
+    if (security.transport().tls()) {
+      // HTTPS with the gRPC port's own reloading certificate (the same key manager).
+      tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(new javax.net.ssl.KeyManager[] {security.transport().material().keyManager()}, null, null);
+    }
+    return dev.sieve.router.http.HttpGateway.start(http, service, interceptors, tls);
   }
 
   public ClassifierService service() {

@@ -16,6 +16,9 @@ import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.candidate.CandidateSettings;
+import dev.sieve.router.http.HttpGateway;
+import dev.sieve.router.http.HttpGatewaySettings;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * client authentication ({@link RouterSecurity}; a refused combination also exits with code 2),
  * binds the gRPC port and the metrics port ({@code SIEVE_METRICS_PORT}, default 9091,
  * -1 = off) and reports SERVING without waiting for the tiers: a down tier is reported per response.
+ * With SIEVE_HTTP_PORT set it also serves the JSON/HTTP API ({@link HttpGateway}) in the same process.
  * SIGTERM flips health to NOT_SERVING, drains in-flight calls for SIEVE_DRAIN_TIMEOUT_SECONDS, then
  * closes the tier channels and telemetry.
  */
@@ -48,6 +52,7 @@ public final class RouterMain {
     ClientSecurity tierSecurity;
     Optional<CandidateSettings> candidate;
     FeedbackSettings feedbackSettings;
+    HttpGatewaySettings httpSettings;
     try {
       settings = RouterSettings.fromEnvironment();
       candidate = CandidateSettings.fromEnvironment();
@@ -59,6 +64,7 @@ public final class RouterMain {
       if (feedbackSettings.feedbackAddress() != null) {
         tierSecurity.credentials(feedbackSettings.feedbackAddress());
       }
+      httpSettings = HttpGatewaySettings.fromEnvironment(settings.bindHost(), settings.maxBodyBytes());
       // The plaintext rule for tier targets, checked now so a refused target stops the start here.
       settings.tierTargets().values().stream()
           .filter(target -> !target.isBlank())
@@ -103,9 +109,24 @@ public final class RouterMain {
     router.startBackgroundTasks();
     GrpcServerLauncher launcher = router.serve(telemetry, security);
     telemetry.startMetricsServer(settings.bindHost(), metricsPort);
+    HttpGateway http = null;
+    if (httpSettings.enabled()) {
+      try {
+        http = router.serveHttp(httpSettings, telemetry, security);
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        // A router without the HTTP door it was asked for must not look healthy.
+        log.error("router cannot start: JSON/HTTP port {} on {}: {}", httpSettings.port(), httpSettings.bindHost(), e.toString());
+        System.exit(2);
+        return;
+      }
+    }
+    HttpGateway gateway = http;
     launcher.installShutdownHook(
         settings.drainTimeout(),
         () -> {
+          if (gateway != null) {
+            gateway.close();
+          }
           router.close();
           if (feedbackChannel != null) {
             feedbackChannel.shutdownNow();

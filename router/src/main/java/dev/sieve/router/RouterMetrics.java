@@ -115,7 +115,8 @@ public final class RouterMetrics {
             Counter.builder("sieve.router.tier.outcomes")
                 .description("Tier outcomes per request, by state")
                 .tag("tier", tier.wireName())
-                .tag("state", state.name())
+                // Short label values ("OK", "TIMEOUT"): dashboards and alert rules key on them.
+                .tag("state", dev.sieve.core.grpc.ShortNames.tierState(state))
                 .register(registry);
       }
       TierClient client = fleet.client(tier);
@@ -160,7 +161,7 @@ public final class RouterMetrics {
   }
 
   private static Counter verdict(MeterRegistry registry, Action action) {
-    return Counter.builder("sieve.router.verdicts").description("Verdicts returned").tag("action", action.name()).register(registry);
+    return Counter.builder("sieve.router.verdicts").description("Verdicts returned").tag("action", dev.sieve.core.grpc.ShortNames.action(action)).register(registry);
   }
 
   void tierOutcome(TierOutcome outcome) {

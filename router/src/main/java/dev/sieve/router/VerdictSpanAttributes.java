@@ -54,7 +54,7 @@ final class VerdictSpanAttributes {
     if (!span.isRecording()) {
       return;
     }
-    span.setAttribute(ACTION, response.getAction().name());
+    span.setAttribute(ACTION, dev.sieve.core.grpc.ShortNames.action(response.getAction()));
     span.setAttribute(CACHE_HIT, response.getCacheHit());
     span.setAttribute(ALERT, response.getAlert());
     span.setAttribute(DEGRADED, response.getDegraded());
@@ -73,7 +73,7 @@ final class VerdictSpanAttributes {
     span.setAttribute(DECIDED, decided);
     List<String> models = new ArrayList<>();
     for (TierStatus tier : response.getTiersList()) {
-      span.setAttribute(statusKey(tier.getTier()), tier.getState().name());
+      span.setAttribute(statusKey(tier.getTier()), dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
       if (tier.hasModel() && !tier.getModel().getName().isEmpty()) {
         models.add(tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());
       }

@@ -1,5 +1,6 @@
 package dev.sieve.cli.batch;
 
+import dev.sieve.core.grpc.ShortNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -43,26 +44,39 @@ public final class BatchResults {
       category.put("score", verdict.getScore());
       category.put("decision", verdict.getDecision());
     }
-    line.put("action", response.getAction().name());
+    // Short names ("BLOCK", "OK", "DEGRADED_TIER_UNAVAILABLE"), whatever prefix the proto's enum
+    // values carry: this file is read by an external evaluation (BatchOutputNamesTest pins it).
+    line.put("action", ShortNames.action(response.getAction()));
     line.put("alert", response.getAlert());
     line.put("primary_category", response.getPrimaryCategory());
     line.put("degraded", response.getDegraded());
     ObjectNode tiers = line.putObject("tiers");
     for (TierStatus tier : response.getTiersList()) {
-      tiers.put(tier.getTier(), tier.getState().name());
+      tiers.put(tier.getTier(), ShortNames.tierState(tier.getState()));
     }
     // Why a degraded verdict (decided without a tier it needed: the policy's on_tier_loss for what
     // that tier covers) is degraded, so that nobody scores it as the fleet's judgement.
     var reasons = line.putArray("degraded_reasons");
-    response.getDegradedReasonsList().forEach(r -> reasons.add(r.name()));
+    response.getDegradedReasonsList().forEach(r -> reasons.add(ShortNames.degradedReason(r)));
     return line;
   }
 
   public static ObjectNode error(BatchItem item, String code, String message) {
+    return error(item, code, message, "");
+  }
+
+  /**
+   * An item the router refused or failed: the gRPC code name, the message and, when the router sent
+   * one, the stable reason code ({@code ErrorInfo.reason}, e.g. MALFORMED_HOST) to branch on.
+   */
+  public static ObjectNode error(BatchItem item, String code, String message, String reason) {
     ObjectNode line = header(item);
     ObjectNode error = line.putObject("error");
     error.put("code", code);
     error.put("message", message == null ? "" : message);
+    if (reason != null && !reason.isEmpty()) {
+      error.put("reason", reason);
+    }
     return line;
   }
 

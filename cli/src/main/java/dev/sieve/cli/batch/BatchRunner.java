@@ -6,6 +6,8 @@ import dev.sieve.core.grpc.DegradedVerdictRetry;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedWriter;
@@ -227,10 +229,10 @@ public final class BatchRunner {
                     }
                     String code = status.getCode().name();
                     // The router itself shedding or timing out is the same load signal as a tier's.
-                    inFlight.signal(epoch, !loadSignal(status.getCode()));
+                    inFlight.signal(epoch, !loadSignal(t));
                     recordError(errors, errorCount, code);
                     String message = status.getDescription() != null ? status.getDescription() : String.valueOf(status.getCause());
-                    finish(BatchResults.error(item, code, message));
+                    finish(BatchResults.error(item, code, message, ErrorDetails.reason(t).orElse("")));
                   }
 
                   @Override
@@ -338,9 +340,17 @@ public final class BatchRunner {
   }
 
   /** Statuses by which the router says it is overloaded (not that the item is bad). */
-  private static boolean loadSignal(Status.Code code) {
-    return code == Status.Code.RESOURCE_EXHAUSTED || code == Status.Code.DEADLINE_EXCEEDED
-        || code == Status.Code.UNAVAILABLE;
+  /**
+   * True when a failed item says the router is loaded (back off), decided on the status code and the
+   * stable reason: RESOURCE_EXHAUSTED for a body over the router's limit (reason BODY_TOO_LARGE) is
+   * a property of the item, not load.
+   */
+  static boolean loadSignal(Throwable error) {
+    Status.Code code = Status.fromThrowable(error).getCode();
+    if (code == Status.Code.RESOURCE_EXHAUSTED) {
+      return !ErrorDetails.hasReason(error, ErrorReason.BODY_TOO_LARGE);
+    }
+    return code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNAVAILABLE;
   }
 
   private static void acquire(Semaphore semaphore) throws InterruptedException {

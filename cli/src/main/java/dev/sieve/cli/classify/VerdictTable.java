@@ -48,7 +48,7 @@ public final class VerdictTable {
     }
     out.printf(
         "Action     %s   alert: %s   primary category: %s%n",
-        response.getAction().name(),
+        dev.sieve.core.grpc.ShortNames.action(response.getAction()),
         response.getAlert() ? "YES" : "no",
         response.getPrimaryCategory().isEmpty() ? "-" : response.getPrimaryCategory());
     if (response.getDegraded()) {
@@ -113,7 +113,7 @@ public final class VerdictTable {
       out.printf(
           "  %-8s %-13s %10s  %s%n",
           tier.getTier(),
-          tier.getState().name(),
+          dev.sieve.core.grpc.ShortNames.tierState(tier.getState()),
           tier.getLatencyMicros() > 0 ? latency(tier.getLatencyMicros()) : "-",
           fit(model(tier.getModel()), WIDTH - MODEL_INDENT));
       String detail = truncate(tier.getDetail());
@@ -154,7 +154,7 @@ public final class VerdictTable {
             default -> false;
           };
       if (missing && tier.getDetail().startsWith("caller deadline") == cutByCaller) {
-        named.add(tier.getTier() + " " + tier.getState().name());
+        named.add(tier.getTier() + " " + dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
       }
     }
     return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
@@ -205,7 +205,7 @@ public final class VerdictTable {
     if (!kindKnown && evidence.getDetail().isEmpty() && evidence.getSource().isEmpty()) {
       return "(the tier reported no evidence)";
     }
-    StringBuilder text = new StringBuilder(kindKnown ? evidence.getKind().name() : "");
+    StringBuilder text = new StringBuilder(kindKnown ? dev.sieve.core.grpc.ShortNames.evidenceKind(evidence.getKind()) : "");
     if (!evidence.getDetail().isEmpty()) {
       String detail = truncate(evidence.getDetail());
       text.append(text.isEmpty() ? "" : " ").append(evidence.getKind() == Evidence.Kind.TEXT_SPAN ? '"' + detail + '"' : detail);

@@ -58,7 +58,7 @@ final class RouterWarmup {
           last.clear();
           for (TierStatus status : response.getTiersList()) {
             if (tiers.contains(status.getTier())) {
-              last.put(status.getTier(), status.getState().name());
+              last.put(status.getTier(), dev.sieve.core.grpc.ShortNames.tierState(status.getState()));
             }
           }
           boolean allOk =

@@ -137,6 +137,15 @@ public final class UpCommand implements Callable<Integer> {
   boolean noAnnotate;
 
   @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description = {
+        "Also serve the JSON/HTTP API (POST /v1/classify, /v1/classify:batch, GET /v1/categories,",
+        "/v1/openapi.json; docs/integrations.md) from the router on this port. 0 (default): off."
+      })
+  int httpPort;
+
+  @Option(
       names = "--jvm-opts",
       paramLabel = "OPTS",
       description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
@@ -212,6 +221,10 @@ public final class UpCommand implements Callable<Integer> {
       if (candidateLog == null) {
         candidateLog = layout.home().resolve(".sieve/shadow/" + candidateSpec.tier().tier() + "-disagreements.jsonl");
       }
+    }
+    if (httpPort < 0 || httpPort > 65_535) {
+      err.printf("sieve up: --http-port %d is outside 1..65535 (0: no JSON/HTTP API)%n", httpPort);
+      return 2;
     }
     if (icapPort < 0 || icapPort > 65_535) {
       err.printf("sieve up: --icap-port %d is outside 1..65535 (0: no adapter)%n", icapPort);
@@ -464,6 +477,9 @@ public final class UpCommand implements Callable<Integer> {
           // router reconnects until it is up, and spools reports (under .sieve) while it is not.
           extra.put("sieve.feedback.addr", "127.0.0.1:" + annotateGrpcPort);
         }
+        if (httpPort > 0) {
+          extra.put("sieve.http.port", Integer.toString(httpPort));
+        }
       }
       specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPorts.get(artifact.service()), extra));
     }
@@ -551,6 +567,9 @@ public final class UpCommand implements Callable<Integer> {
         StatusCommand.printTable(layout, files, out);
       } else {
         printEndpoints(starter, started, notDeployed, out);
+      }
+      if (httpPort > 0 && started.stream().anyMatch(x -> x.spec().service() == FleetService.ROUTER)) {
+        out.printf("  JSON/HTTP API: http://%s/v1/classify (OpenAPI: /v1/openapi.json)%n", HostPort.loopback(httpPort));
       }
       out.println();
       out.println("Try: ./sieve classify https://www.example.com/   ./sieve status   ./sieve down");

@@ -46,9 +46,11 @@ public final class AuthenticatedTenant {
       return request.toBuilder().setTenantId(authenticated).build();
     }
     if (!named.equals(authenticated)) {
-      throw Status.PERMISSION_DENIED
-          .withDescription("authenticated as tenant '" + authenticated + "', request names tenant '" + named + "'")
-          .asException();
+      throw dev.sieve.core.grpc.ErrorDetails.error(
+          Status.Code.PERMISSION_DENIED,
+          dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH,
+          "authenticated as tenant '" + authenticated + "', request names tenant '" + named + "'",
+          "tenant_id");
     }
     return request;
   }

@@ -103,6 +103,14 @@ public final class RouterSecurity implements AutoCloseable {
     return builder;
   }
 
+  /**
+   * The per-call interceptors {@link #applyTo} installs (tenant authentication when on), for another
+   * door to the same service: the JSON/HTTP gateway's in-process server.
+   */
+  public java.util.List<io.grpc.ServerInterceptor> callInterceptors() {
+    return tenants == null ? java.util.List.of() : java.util.List.of(new TenantAuthInterceptor(tenants));
+  }
+
   /** Starts polling the client-auth file on {@code scheduler} (no-op when authentication is off). */
   public void watch(ScheduledExecutorService scheduler) {
     if (tenants != null) {

@@ -85,7 +85,14 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
       log.warn("{} {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), status.getCode(),
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), reason);
     }
-    call.close(status.withDescription(reason), new Metadata());
+    dev.sieve.core.grpc.ErrorReason code =
+        status.getCode() == Status.Code.PERMISSION_DENIED
+            ? dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH
+            : dev.sieve.core.grpc.ErrorReason.UNAUTHENTICATED;
+    // The google.rpc.Status details (ErrorInfo) travel in the trailers, as for every other refusal.
+    io.grpc.StatusException rich = dev.sieve.core.grpc.ErrorDetails.error(status.getCode(), code, reason);
+    Metadata trailers = rich.getTrailers() == null ? new Metadata() : rich.getTrailers();
+    call.close(rich.getStatus(), trailers);
     return new ServerCall.Listener<>() {};
   }
 }

@@ -218,7 +218,7 @@ public final class ScoreMerger {
         } else {
           detail.append(", ");
         }
-        detail.append(tier.wireName()).append(' ').append(outcome.state().name());
+        detail.append(tier.wireName()).append(' ').append(dev.sieve.core.grpc.ShortNames.tierState(outcome.state()));
       }
       if (detail != null) {
         m.unavailable[i] = true;

@@ -102,6 +102,50 @@ class TenantAuthenticationTest {
     });
   }
 
+  /** The JSON/HTTP API over TLS with the router's certificate, authenticated by the same API keys. */
+  @Test
+  void theHttpApiServesHttpsAndTheSameKeysDecideTheTenant() throws Exception {
+    java.security.cert.Certificate caCert;
+    try (var in = java.nio.file.Files.newInputStream(caFile)) {
+      caCert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", caCert);
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, tmf.getTrustManagers(), null);
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+    try (dev.sieve.router.http.HttpGateway http = harness.router().serveHttp(
+        new dev.sieve.router.http.HttpGatewaySettings(0, "127.0.0.1", 1 << 20, 8, 4, 16), null, security)) {
+      java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (key, body) -> {
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://localhost:" + http.port() + "/v1/classify"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+          request.header("Authorization", "Bearer " + key);
+        }
+        try {
+          return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      var ok = post.apply(KEY_A, "{\"url\":\"https://games.example/\"}");
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      assertThat(ok.body()).contains("\"effectiveTenant\":\"district-a\"");
+      var anonymous = post.apply(null, "{\"url\":\"https://games.example/\"}");
+      assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+      assertThat(anonymous.body()).contains("\"reason\":\"UNAUTHENTICATED\"");
+      var other = post.apply(KEY_A, "{\"url\":\"https://games.example/\",\"tenantId\":\"district-b\"}");
+      assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+      assertThat(other.body()).contains("\"reason\":\"TENANT_MISMATCH\"");
+    }
+  }
+
   @Test
   void missingMalformedAndUnknownKeysAreUnauthenticated() throws Exception {
     withChannel(Optional.empty(), channel -> {

@@ -128,6 +128,11 @@ public final class RouterHarness implements AutoCloseable {
     return tiers.get(tier);
   }
 
+  /** The in-process channel to the router under test (the HTTP gateway's tests call through it). */
+  public io.grpc.Channel channel() {
+    return routerChannel;
+  }
+
   public ClassifierGrpc.ClassifierBlockingStub stub() {
     return ClassifierGrpc.newBlockingStub(routerChannel).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
