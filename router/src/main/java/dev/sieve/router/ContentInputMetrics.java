@@ -50,7 +50,7 @@ final class ContentInputMetrics {
 
   /** Records the content tier's outcome of one fresh verdict (no-op unless it answered). */
   void record(TierOutcome content) {
-    if (content == null || content.state() != TierState.OK || content.response() == null) {
+    if (content == null || content.state() != TierState.TIER_STATE_OK || content.response() == null) {
       return;
     }
     String input = content.response().getNormalizedInput();

@@ -222,7 +222,7 @@ public final class CandidateRouting implements AutoCloseable {
   public void compareLater(
       TierClient served, TierOutcome outcome, TierClient serving, ScoreRequest request, TenantPolicy tenant,
       String host) {
-    if (settings == null || outcome.tier() != settings.tier() || outcome.state() != TierState.OK
+    if (settings == null || outcome.tier() != settings.tier() || outcome.state() != TierState.TIER_STATE_OK
         || outcome.response() == null || serving == null) {
       return;
     }
@@ -237,7 +237,7 @@ public final class CandidateRouting implements AutoCloseable {
     TierClient other = servedByCandidate ? serving : candidate;
     Consumer<TierOutcome> done = answer -> {
       try {
-        if (answer.state() != TierState.OK || answer.response() == null) {
+        if (answer.state() != TierState.TIER_STATE_OK || answer.response() == null) {
           failed.increment();
           return;
         }

@@ -29,7 +29,7 @@ public final class OverrideApplier {
     long secondsLeft = Math.max(0, (o.getExpiresAtMs() - nowMs) / 1000);
     int ttl = (int) Math.min(verdict.getTtlSeconds(), secondsLeft);
     return verdict.toBuilder()
-        .setAction(allow ? Action.ALLOW : Action.BLOCK)
+        .setAction(allow ? Action.ACTION_ALLOW : Action.ACTION_BLOCK)
         .setTtlSeconds(ttl)
         .addReasons(
             Reason.newBuilder()
@@ -37,7 +37,7 @@ public final class OverrideApplier {
                 .setTier(REASON_TIER)
                 .setEvidence(
                     Evidence.newBuilder()
-                        .setKind(Evidence.Kind.RULE)
+                        .setKind(Evidence.Kind.KIND_RULE)
                         .setDetail(describe(o))
                         .setSource("override " + o.getId())))
         .build();

@@ -69,37 +69,37 @@ class HostOverridesTest {
   void anOverrideAppliesOnTheNextRequestOfItsTenantOnlyAndNeverThroughTheCache() throws Exception {
     try (FakeFeedbackService app = new FakeFeedbackService(); RouterHarness h = harness(app)) {
       ClassifyResponse before = h.classify(request("school-1", "https://www.example.org/a"));
-      assertThat(before.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(before.getAction()).isEqualTo(Action.ACTION_ALLOW);
 
       long expires = now(h) + Duration.ofHours(2).toMillis();
       app.push(OverrideSet.newBuilder().setRevision(2).addOverrides(block("ov-7", "school-1", "Example.ORG", expires)).build());
 
       ClassifyResponse overridden = h.classify(request("school-1", "https://www.example.org/a"));
-      assertThat(overridden.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(overridden.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(overridden.getCacheHit()).as("the model's verdict came from the cache").isTrue();
       Reason reason = overridden.getReasonsList().get(overridden.getReasonsCount() - 1);
       assertThat(reason.getTier()).isEqualTo("override");
-      assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.RULE);
+      assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_RULE);
       assertThat(reason.getEvidence().getSource()).isEqualTo("override ov-7");
       assertThat(reason.getEvidence().getDetail())
           .contains("ov-7", "block example.org", "school-1", "t.smith", Instant.ofEpochMilli(expires).toString(), "exam today");
 
       // Another tenant on the same (default) policy shares the cache entry and never sees the override.
       ClassifyResponse other = h.classify(request("school-2", "https://www.example.org/a"));
-      assertThat(other.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(other.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(other.getCacheHit()).isTrue();
       assertThat(other.getReasonsList()).noneMatch(r -> r.getTier().equals("override"));
       // Nor does a request without a tenant, nor a sibling domain.
-      assertThat(h.classify(request("", "https://www.example.org/a")).getAction()).isEqualTo(Action.ALLOW);
-      assertThat(h.classify(request("school-1", "https://notexample.org/")).getAction()).isEqualTo(Action.ALLOW);
+      assertThat(h.classify(request("", "https://www.example.org/a")).getAction()).isEqualTo(Action.ACTION_ALLOW);
+      assertThat(h.classify(request("school-1", "https://notexample.org/")).getAction()).isEqualTo(Action.ACTION_ALLOW);
       // Subdomains and other paths of the host are covered, fresh (uncached) verdicts too.
-      assertThat(h.classify(request("school-1", "http://deep.sub.example.org/x?y=1")).getAction()).isEqualTo(Action.BLOCK);
+      assertThat(h.classify(request("school-1", "http://deep.sub.example.org/x?y=1")).getAction()).isEqualTo(Action.ACTION_BLOCK);
 
       // What the cache holds is the model's verdict: bypassing the override is impossible, and a
       // bypass of the cache still gets the override.
       ClassifyResponse bypass =
           h.classify(request("school-1", "https://www.example.org/a").toBuilder().setBypassCache(true).build());
-      assertThat(bypass.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(bypass.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(bypass.getCacheHit()).isFalse();
 
       double applied = h.meters.get("sieve.router.overrides.applied").tags("effect", "block").counter().count();
@@ -115,17 +115,17 @@ class HostOverridesTest {
       app.push(OverrideSet.newBuilder().setRevision(1).addOverrides(block("ov-1", "school-1", "example.org", expires)).build());
 
       ClassifyResponse first = h.classify(request("school-1", "https://example.org/"));
-      assertThat(first.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(first.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(first.getTtlSeconds()).as("cut to the seconds left, rounded down").isEqualTo(90);
 
       h.clock.advance(Duration.ofMillis(90_499));
       ClassifyResponse last = h.classify(request("school-1", "https://example.org/"));
-      assertThat(last.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(last.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(last.getTtlSeconds()).isZero();
 
       h.clock.advance(Duration.ofMillis(1));
       ClassifyResponse after = h.classify(request("school-1", "https://example.org/"));
-      assertThat(after.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(after.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(after.getReasonsList()).noneMatch(r -> r.getTier().equals("override"));
       assertThat(h.meters.get("sieve.router.overrides.active").gauge().value()).isZero();
     }
@@ -137,10 +137,10 @@ class HostOverridesTest {
       long expires = now(h) + 60_000;
       app.push(OverrideSet.newBuilder().setRevision(3).addOverrides(block("ov-3", "school-1", "example.org", expires)).build());
       app.dropStreams();
-      assertThat(h.classify(request("school-1", "https://example.org/")).getAction()).isEqualTo(Action.BLOCK);
+      assertThat(h.classify(request("school-1", "https://example.org/")).getAction()).isEqualTo(Action.ACTION_BLOCK);
       h.clock.advance(Duration.ofSeconds(60));
       assertThat(h.classify(request("school-1", "https://example.org/")).getAction())
-          .as("expired with no stream to tell the router").isEqualTo(Action.ALLOW);
+          .as("expired with no stream to tell the router").isEqualTo(Action.ACTION_ALLOW);
 
       // The app comes back with a new set (its first message is the whole current set, revision reset).
       app.current = OverrideSet.newBuilder().setRevision(1)
@@ -150,7 +150,7 @@ class HostOverridesTest {
         Thread.sleep(50);
       }
       assertThat(app.watchCalls.get()).as("reconnected after back-off").isGreaterThanOrEqualTo(2);
-      assertThat(h.classify(request("school-1", "https://example.net/")).getAction()).isEqualTo(Action.BLOCK);
+      assertThat(h.classify(request("school-1", "https://example.net/")).getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(h.meters.get("sieve.router.overrides.stream.connected").gauge().value()).isEqualTo(1);
     }
   }
@@ -163,13 +163,13 @@ class HostOverridesTest {
       HostOverride allowChild = blockParent.toBuilder().setId("ov-b").setHost("docs.example.org")
           .setEffect(HostOverride.Effect.EFFECT_ALLOW).build();
       app.push(OverrideSet.newBuilder().setRevision(5).addOverrides(blockParent).addOverrides(allowChild).build());
-      assertThat(h.classify(request("school-1", "https://docs.example.org/")).getAction()).isEqualTo(Action.ALLOW);
-      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.BLOCK);
+      assertThat(h.classify(request("school-1", "https://docs.example.org/")).getAction()).isEqualTo(Action.ACTION_ALLOW);
+      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.ACTION_BLOCK);
 
       app.push(OverrideSet.newBuilder().setRevision(4).build()); // stale within the stream
-      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.BLOCK);
+      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.ACTION_BLOCK);
       app.push(OverrideSet.newBuilder().setRevision(6).build()); // revoked
-      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.ALLOW);
+      assertThat(h.classify(request("school-1", "https://www.example.org/")).getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
 
@@ -186,8 +186,8 @@ class HostOverridesTest {
       requests.onCompleted();
       Map<String, ClassifyResponse> byId = collector.done.get(20, TimeUnit.SECONDS).stream()
           .collect(Collectors.toMap(ClassifyStreamResponse::getRequestId, ClassifyStreamResponse::getResponse));
-      assertThat(byId.get("s-1").getAction()).isEqualTo(Action.BLOCK);
-      assertThat(byId.get("s-2").getAction()).isEqualTo(Action.ALLOW);
+      assertThat(byId.get("s-1").getAction()).isEqualTo(Action.ACTION_BLOCK);
+      assertThat(byId.get("s-2").getAction()).isEqualTo(Action.ACTION_ALLOW);
 
       h.stub().reportVerdict(ReportVerdictRequest.newBuilder().setTenantId("school-1").setRequestId("s-1")
           .setKind(ReportVerdictRequest.Kind.KIND_WRONG_BLOCK).setReportId("rep-s").build());
@@ -224,8 +224,8 @@ class HostOverridesTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier())
         .feedback(FeedbackSettings.none().withOverridesFile(file), null).build()) {
       h.router().feedback().start();
-      assertThat(h.classify(request("school-1", "https://example.org/")).getAction()).isEqualTo(Action.BLOCK);
-      assertThat(h.classify(request("school-2", "https://example.org/")).getAction()).isEqualTo(Action.ALLOW);
+      assertThat(h.classify(request("school-1", "https://example.org/")).getAction()).isEqualTo(Action.ACTION_BLOCK);
+      assertThat(h.classify(request("school-2", "https://example.org/")).getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
 }
