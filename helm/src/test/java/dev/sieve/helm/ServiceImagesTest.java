@@ -181,7 +181,7 @@ class ServiceImagesTest {
                   .build());
       assertThat(response.getTiersList())
           .as("every tier answered the router: %s", response.getTiersList())
-          .filteredOn(t -> t.getState() == TierState.OK)
+          .filteredOn(t -> t.getState() == TierState.TIER_STATE_OK)
           .extracting(TierStatus::getTier)
           .containsExactlyInAnyOrder("url", "content", "llm");
       assertThat(response.getCategoriesList()).isNotEmpty();

@@ -26,7 +26,7 @@ public final class SieveClient {
   /** A verdict from the router. */
   public record Verdict(ClassifyResponse response) implements Outcome {
     public boolean blocks() {
-      return response.getAction() == Action.BLOCK;
+      return response.getAction() == Action.ACTION_BLOCK;
     }
   }
 

@@ -63,14 +63,14 @@ class IcapServerTest {
         return;
       }
       String html = request.getHtml().toStringUtf8();
-      ClassifyResponse.Builder verdict = ClassifyResponse.newBuilder().setRequestId(request.getRequestId()).setAction(Action.ALLOW);
+      ClassifyResponse.Builder verdict = ClassifyResponse.newBuilder().setRequestId(request.getRequestId()).setAction(Action.ACTION_ALLOW);
       if (request.getUrl().contains("crisis.example")) {
         verdict.setAlert(true).setPrimaryCategory("self_harm_help").addCategories(
             dev.sieve.proto.v1.CategoryVerdict.newBuilder().setCategory("self_harm_help").setDecision(true).setAlert(true));
       } else if (request.getUrl().contains("pokerstars.com")) {
-        verdict.setAction(Action.BLOCK).setPrimaryCategory("gambling");
+        verdict.setAction(Action.ACTION_BLOCK).setPrimaryCategory("gambling");
       } else if (html.contains("gore")) {
-        verdict.setAction(Action.BLOCK).setPrimaryCategory("violence");
+        verdict.setAction(Action.ACTION_BLOCK).setPrimaryCategory("violence");
       }
       response.onNext(verdict.build());
       response.onCompleted();

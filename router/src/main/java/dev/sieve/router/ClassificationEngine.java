@@ -86,14 +86,14 @@ public final class ClassificationEngine {
     this.validator = validator;
     for (TierName tier : TierName.all()) {
       notDeployed[tier.ordinal()] =
-          outcome(tier, TierState.NOT_DEPLOYED,
+          outcome(tier, TierState.TIER_STATE_NOT_DEPLOYED,
               "not part of this deployment (SIEVE_" + tier.name() + "_TIER_TARGET is unset)");
-      notInFilter[tier.ordinal()] = outcome(tier, TierState.SKIPPED, "not in the request's tiers filter");
+      notInFilter[tier.ordinal()] = outcome(tier, TierState.TIER_STATE_SKIPPED, "not in the request's tiers filter");
     }
-    skippedNoUrl = outcome(TierName.URL, TierState.SKIPPED, "request has no url");
-    skippedNoBody = outcome(TierName.CONTENT, TierState.SKIPPED, "request has no html or text");
+    skippedNoUrl = outcome(TierName.URL, TierState.TIER_STATE_SKIPPED, "request has no url");
+    skippedNoBody = outcome(TierName.CONTENT, TierState.TIER_STATE_SKIPPED, "request has no html or text");
     skippedClear =
-        outcome(TierName.LLM, TierState.SKIPPED, "no uncertain category and no emerging category");
+        outcome(TierName.LLM, TierState.TIER_STATE_SKIPPED, "no uncertain category and no emerging category");
     policies.onReload(p -> cache.invalidateAll());
   }
 
@@ -381,7 +381,7 @@ public final class ClassificationEngine {
     /** Metrics and the rate-limited log line of a degraded verdict (returned, never cached). */
     private void recordDegraded(ClassifyResponse response) {
       for (DegradedReason reason : response.getDegradedReasonsList()) {
-        metrics.degraded(reason == DegradedReason.DEGRADED_CALLER_DEADLINE
+        metrics.degraded(reason == DegradedReason.DEGRADED_REASON_CALLER_DEADLINE
             ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
             : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
       }

@@ -147,8 +147,8 @@ public final class RouterMetrics {
         Counter.builder("sieve.router.alerts")
             .description("Fresh verdicts raising the wellness alert")
             .register(registry);
-    allow = verdict(registry, Action.ALLOW);
-    block = verdict(registry, Action.BLOCK);
+    allow = verdict(registry, Action.ACTION_ALLOW);
+    block = verdict(registry, Action.ACTION_BLOCK);
   }
 
   private static Counter cache(MeterRegistry registry, String result) {
@@ -193,7 +193,7 @@ public final class RouterMetrics {
   }
 
   void verdict(Action action) {
-    (action == Action.BLOCK ? block : allow).increment();
+    (action == Action.ACTION_BLOCK ? block : allow).increment();
   }
 
   /** The registry that holds {@code sieve_router_category_score}. */

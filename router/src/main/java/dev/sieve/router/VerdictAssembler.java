@@ -200,7 +200,7 @@ final class VerdictAssembler {
       tierLoss |= outcome.unavailable();
       callerCut |= outcome.callerDeadline();
       response.addTiers(tierStatus(outcome, fleet.client(tier)));
-      if (outcome.state() == TierState.OK) {
+      if (outcome.state() == TierState.TIER_STATE_OK) {
         String dataset = outcome.response().getModel().getDatasetVersion();
         if (!dataset.isEmpty() && !response.getDatasetVersionsList().contains(dataset)) {
           response.addDatasetVersions(dataset);
@@ -208,10 +208,10 @@ final class VerdictAssembler {
       }
     }
     if (tierLoss) {
-      response.addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      response.addDegradedReasons(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
     }
     if (callerCut) {
-      response.addDegradedReasons(DegradedReason.DEGRADED_CALLER_DEADLINE);
+      response.addDegradedReasons(DegradedReason.DEGRADED_REASON_CALLER_DEADLINE);
     }
     int ttl =
         callerCut
@@ -220,7 +220,7 @@ final class VerdictAssembler {
                 ? tenant.ttls().degradedSeconds()
                 : (block || alert ? tenant.ttls().positiveSeconds() : tenant.ttls().negativeSeconds());
     return response
-        .setAction(block ? Action.BLOCK : Action.ALLOW)
+        .setAction(block ? Action.ACTION_BLOCK : Action.ACTION_ALLOW)
         .setAlert(alert)
         .setPrimaryCategory(primary)
         .setTtlSeconds(ttl)
@@ -296,7 +296,7 @@ final class VerdictAssembler {
         .setTier("policy")
         .setEvidence(
             Evidence.newBuilder()
-                .setKind(Evidence.Kind.RULE)
+                .setKind(Evidence.Kind.KIND_RULE)
                 .setCategory(category)
                 .setDetail(detail)
                 .setSource("policy " + policy.id() + "@" + policy.version()))

@@ -66,28 +66,28 @@ class ClassifyRoutingTest {
       assertThat(gambling.getScore()).isEqualTo(1.0);
       assertThat(gambling.getThreshold()).isEqualTo(0.5);
       assertThat(gambling.getDecision()).isTrue();
-      assertThat(gambling.getAction()).isEqualTo(CategoryAction.ACTION_BLOCK);
+      assertThat(gambling.getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(gambling.getTiersList()).containsExactly("url");
       assertThat(verdict(r, "adult").getScore()).isEqualTo(0.1);
       assertThat(verdict(r, "adult").getDecision()).isFalse();
       assertThat(verdict(r, "news").getTiersList()).isEmpty();
-      assertThat(verdict(r, "news").getAction()).isEqualTo(CategoryAction.ACTION_ALLOW);
+      assertThat(verdict(r, "news").getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
 
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getAlert()).isFalse();
       assertThat(r.getPrimaryCategory()).isEqualTo("gambling");
       assertThat(r.getReasonsList())
           .extracting(Reason::getCategory, Reason::getTier, x -> x.getEvidence().getKind(), x -> x.getEvidence().getDetail(),
               x -> x.getEvidence().getSource())
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("gambling", "url", Evidence.Kind.LIST_MATCH, "casino.example", "ut1/gambling"));
+              org.assertj.core.groups.Tuple.tuple("gambling", "url", Evidence.Kind.KIND_LIST_MATCH, "casino.example", "ut1/gambling"));
 
       assertThat(r.getTiersList()).extracting(TierStatus::getTier).containsExactly("url", "content", "llm");
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(status(r, "url").getModel().getName()).isEqualTo("url-model");
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.SKIPPED);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(status(r, "content").getDetail()).isEqualTo("request has no html or text");
-      assertThat(status(r, "llm").getState()).isEqualTo(TierState.NOT_DEPLOYED);
+      assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
 
       assertThat(r.getPolicyId()).isEqualTo("test-policy");
       assertThat(r.getPolicyVersion()).isEqualTo("7");
@@ -138,12 +138,12 @@ class ClassifyRoutingTest {
         RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r =
           h.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("some words")).build());
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.SKIPPED);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(status(r, "url").getDetail()).isEqualTo("request has no url");
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.OK);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(r.getNormalizedUrl()).isEmpty();
       assertThat(urlTier.calls()).isZero();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getTtlSeconds()).as("negative TTL").isEqualTo(300);
     }
   }
@@ -153,13 +153,13 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(r.getTiersList()).extracting(TierStatus::getState)
-          .containsExactly(TierState.NOT_DEPLOYED, TierState.NOT_DEPLOYED, TierState.NOT_DEPLOYED);
+          .containsExactly(TierState.TIER_STATE_NOT_DEPLOYED, TierState.TIER_STATE_NOT_DEPLOYED, TierState.TIER_STATE_NOT_DEPLOYED);
       assertThat(r.getCategoriesList()).allSatisfy(v -> {
         assertThat(v.getScore()).isZero();
         assertThat(v.getDecision()).as("not deployed is not 'unavailable': no fail-closed").isFalse();
         assertThat(v.getTiersList()).isEmpty();
       });
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
 
@@ -177,10 +177,10 @@ class ClassifyRoutingTest {
                   .setText(ByteString.copyFromUtf8("text"))
                   .addTiers("url")
                   .build());
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.OK);
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.SKIPPED);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(status(r, "content").getDetail()).isEqualTo("not in the request's tiers filter");
-      assertThat(status(r, "llm").getState()).isEqualTo(TierState.SKIPPED);
+      assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(urlTier.requests().getFirst().getForced()).isTrue();
       assertThat(content.calls()).isZero();
       assertThat(llm.calls()).isZero();
@@ -195,8 +195,8 @@ class ClassifyRoutingTest {
           h.classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").addTiers("content").build());
       assertThat(content.calls()).isEqualTo(1);
       assertThat(content.requests().getFirst().getForced()).isTrue();
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.OK);
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.NOT_DEPLOYED);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_OK);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
     }
   }
 
@@ -221,7 +221,7 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(llm.calls()).isZero();
-      assertThat(status(r, "llm").getState()).isEqualTo(TierState.SKIPPED);
+      assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(status(r, "llm").getDetail()).isEqualTo("no uncertain category and no emerging category");
       assertThat(status(r, "llm").getModel().getName()).as("lineage from Describe").isEqualTo("llm-model");
     }
@@ -238,7 +238,7 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(page);
       assertThat(verdict(r, "adult").getDecision()).as("the llm alone decided adult").isTrue();
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
     String advisory = RouterHarness.TEST_POLICY.replace("uncertainty_margin: 0.1}", "uncertainty_margin: 0.1, llm_fills_gaps: false}");
     assertThat(advisory).contains("llm_fills_gaps: false");
@@ -248,7 +248,7 @@ class ClassifyRoutingTest {
       ClassifyResponse r = h.classify(page);
       assertThat(llm2.requests()).allSatisfy(asked -> assertThat(asked.getCategoriesList()).doesNotContain("adult"));
       assertThat(verdict(r, "adult").getDecision()).isFalse();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
 
@@ -269,8 +269,8 @@ class ClassifyRoutingTest {
       assertThat(verdict(r, "hate").getScore()).isCloseTo(0.205, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(verdict(r, "hate").getDecision()).as("pulled down").isFalse();
       assertThat(verdict(r, "adult").getScore()).as("clear: llm opinion not asked, not used").isEqualTo(0.1);
-      assertThat(status(r, "llm").getState()).isEqualTo(TierState.OK);
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_OK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
   }
 
@@ -318,7 +318,7 @@ class ClassifyRoutingTest {
                     .setCategory("ai_homework_tools")
                     .setScore(0.9)
                     .setZeroShot(true)
-                    .addEvidence(Evidence.newBuilder().setKind(Evidence.Kind.ZERO_SHOT).setDetail("essay writer")))
+                    .addEvidence(Evidence.newBuilder().setKind(Evidence.Kind.KIND_ZERO_SHOT).setDetail("essay writer")))
             .build());
     String policy =
         RouterHarness.TEST_POLICY
@@ -335,9 +335,9 @@ class ClassifyRoutingTest {
       assertThat(emerging.getThreshold()).isEqualTo(0.8);
       assertThat(emerging.getDecision()).isTrue();
       assertThat(emerging.getTiersList()).containsExactly("llm");
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("ai_homework_tools");
-      assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getKind()).containsExactly(Evidence.Kind.ZERO_SHOT);
+      assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getKind()).containsExactly(Evidence.Kind.KIND_ZERO_SHOT);
     }
   }
 
@@ -348,7 +348,7 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(ClassifyRequest.newBuilder()
           .setText(com.google.protobuf.ByteString.copyFromUtf8("Ask our AI to write your essay")).build());
-      assertThat(status(r, "llm").getState()).as(status(r, "llm").getDetail()).isEqualTo(TierState.OK);
+      assertThat(status(r, "llm").getState()).as(status(r, "llm").getDetail()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(llm.requests().getFirst().getCategoriesList()).contains("ai_homework_tools");
     }
   }
@@ -388,14 +388,14 @@ class ClassifyRoutingTest {
       assertThat(unknown.getDefaultPolicyApplied()).isTrue();
       assertThat(unknown.getEffectiveTenant()).isEmpty();
       assertThat(verdict(unknown, "games").getDecision()).as("global threshold 0.9").isFalse();
-      assertThat(unknown.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(unknown.getAction()).isEqualTo(Action.ACTION_ALLOW);
 
       ClassifyResponse district =
           h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("district-1").build());
       assertThat(district.getDefaultPolicyApplied()).isFalse();
       assertThat(district.getEffectiveTenant()).isEqualTo("district-1");
       assertThat(verdict(district, "games").getThreshold()).isEqualTo(0.6);
-      assertThat(district.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(district.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
   }
 
@@ -407,13 +407,13 @@ class ClassifyRoutingTest {
           h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("group-1").build());
       CategoryVerdict games = verdict(group, "games");
       assertThat(games.getThreshold()).as("school's threshold").isEqualTo(0.3);
-      assertThat(games.getAction()).as("district's action").isEqualTo(CategoryAction.ACTION_BLOCK);
+      assertThat(games.getAction()).as("district's action").isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(games.getDecision()).isTrue();
       assertThat(group.getEffectiveTenant()).isEqualTo("group-1");
-      assertThat(group.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(group.getAction()).isEqualTo(Action.ACTION_BLOCK);
       ClassifyResponse district =
           h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("district-1").build());
-      assertThat(district.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(district.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
 
@@ -433,23 +433,23 @@ class ClassifyRoutingTest {
             """;
     try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.URL, urlTier).build()) {
       ClassifyResponse denied = h.classify(url("https://www.blocked.example/page"));
-      assertThat(denied.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(denied.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(denied.getPrimaryCategory()).as("decided but non-blocking").isEqualTo("education");
       assertThat(denied.getReasonsList()).anySatisfy(reason -> {
         assertThat(reason.getTier()).isEqualTo("policy");
-        assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.RULE);
+        assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_RULE);
         assertThat(reason.getEvidence().getDetail()).isEqualTo("deny override: blocked.example (global)");
       });
 
       ClassifyResponse allowed =
           h.classify(ClassifyRequest.newBuilder().setUrl("https://casino.example/").setTenantId("school-1").build());
-      assertThat(allowed.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(allowed.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(verdict(allowed, "gambling").getDecision()).as("scores stay truthful").isTrue();
       assertThat(allowed.getReasonsList()).extracting(x -> x.getEvidence().getDetail())
           .contains("allow override: casino.example (school-1)");
 
       ClassifyResponse elsewhere = h.classify(url("https://casino.example/"));
-      assertThat(elsewhere.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(elsewhere.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
   }
 
@@ -460,9 +460,9 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAlert()).isTrue();
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("self_harm");
-      assertThat(verdict(r, "self_harm").getAction()).isEqualTo(CategoryAction.ACTION_ALERT);
+      assertThat(verdict(r, "self_harm").getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
     }
     try (RouterHarness h =
         RouterHarness.builder()
@@ -471,7 +471,7 @@ class ClassifyRoutingTest {
             .build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAlert()).isTrue();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getPrimaryCategory()).as("highest decided when none blocks").isEqualTo("self_harm");
     }
   }
@@ -490,7 +490,7 @@ class ClassifyRoutingTest {
     try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, hotline).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(verdict(r, "self_harm").getDecision()).as("still reported").isTrue();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).as("the counsellor still hears about it").isTrue();
       assertThat(verdict(r, "self_harm_help").getAlert()).isTrue();
       assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getDetail())
@@ -499,19 +499,19 @@ class ClassifyRoutingTest {
     FakeTier proAna = tier("content").answer(Map.of("self_harm", 0.95, "self_harm_help", 0.6));
     try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, proAna).build()) {
       ClassifyResponse r = h.classify(request);
-      assertThat(r.getAction()).as("help score below the harm score: no yield").isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).as("help score below the harm score: no yield").isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("self_harm");
     }
     FakeTier sexEd = tier("content").answer(Map.of("adult", 0.6, "sex_education", 0.8));
     try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, sexEd).build()) {
       ClassifyResponse r = h.classify(request);
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).isFalse();
     }
     FakeTier helpAlone = tier("content").answer(Map.of("self_harm_help", 0.8));
     try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, helpAlone).build()) {
       ClassifyResponse r = h.classify(request);
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).as("self_harm_help alerts without blocking").isTrue();
     }
   }

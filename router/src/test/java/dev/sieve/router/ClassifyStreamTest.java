@@ -77,7 +77,7 @@ class ClassifyStreamTest {
       assertThat(responses).hasSize(items);
       assertThat(responses).extracting(ClassifyStreamResponse::getRequestId)
           .containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
-      assertThat(responses.stream().filter(r -> r.getResponse().getTiers(0).getState() == TierState.ERROR).count())
+      assertThat(responses.stream().filter(r -> r.getResponse().getTiers(0).getState() == TierState.TIER_STATE_ERROR).count())
           .as("the released hanging calls").isEqualTo(window);
       assertThat(urlTier.calls()).isEqualTo(items);
     }

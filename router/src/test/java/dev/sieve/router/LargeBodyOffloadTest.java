@@ -45,7 +45,7 @@ class LargeBodyOffloadTest {
       assertThat(offloaded.getTiersList())
           .anySatisfy(t -> {
             assertThat(t.getTier()).isEqualTo("content");
-            assertThat(t.getState()).isEqualTo(TierState.OK);
+            assertThat(t.getState()).isEqualTo(TierState.TIER_STATE_OK);
           });
       assertThat(offloaded.getCategoriesList()).isEqualTo(inline.getCategoriesList());
       assertThat(offloaded.getCategoriesList()).anySatisfy(v -> {

@@ -56,7 +56,7 @@ class ResilienceTest {
     FakeTier urlTier = new FakeTier("url", CORE).fail(Status.UNAVAILABLE.withDescription("connection refused"));
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).build()) {
       ClassifyResponse r = h.classify(url("https://unknown.example/"));
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.ERROR);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_ERROR);
       assertThat(status(r, "url").getDetail()).isEqualTo("UNAVAILABLE: connection refused");
       assertThat(verdict(r, "adult").getDecision()).isTrue();
       assertThat(verdict(r, "adult").getScore()).as("honest: nobody scored it").isZero();
@@ -64,14 +64,14 @@ class ResilienceTest {
           .as("an ALERT category is not fail-closed: blocking without evidence would be stricter than with it").isFalse();
       assertThat(verdict(r, "violence").getDecision()).as("fail-open category").isFalse();
       assertThat(verdict(r, "gambling").getDecision()).isFalse();
-      assertThat(r.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getAlert()).as("fail-closed blocks, it does not accuse: no model score, no alert").isFalse();
       assertThat(r.getDegraded()).isTrue();
-      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
       assertThat(r.getReasonsList())
           .filteredOn(reason -> reason.getTier().equals("policy"))
           .extracting(reason -> reason.getCategory() + "|" + reason.getEvidence().getKind() + "|" + reason.getEvidence().getDetail())
-          .containsExactly("adult|RULE|fail-closed: url ERROR");
+          .containsExactly("adult|KIND_RULE|fail-closed: url ERROR");
       assertThat(r.getTtlSeconds()).as("degraded verdicts get the short TTL").isEqualTo(5);
     }
   }
@@ -112,7 +112,7 @@ class ResilienceTest {
           h.classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").setText(ByteString.copyFromUtf8("hi")).build());
       assertThat(verdict(r, "adult").getDecision()).isFalse();
       assertThat(verdict(r, "self_harm").getDecision()).isFalse();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getTtlSeconds()).as("still degraded").isEqualTo(5);
     }
   }
@@ -125,7 +125,7 @@ class ResilienceTest {
         RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(content.calls()).isZero();
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getTtlSeconds()).isEqualTo(300);
     }
   }
@@ -141,20 +141,20 @@ class ResilienceTest {
         RouterHarness.builder().tier(TierName.URL, urlTier).resilience(TierName.URL, breaker).build()) {
       var client = h.router().fleet().client(TierName.URL);
       for (int i = 0; i < 4; i++) {
-        assertThat(status(h.classify(fresh("https://x" + i + ".example/")), "url").getState()).isEqualTo(TierState.ERROR);
+        assertThat(status(h.classify(fresh("https://x" + i + ".example/")), "url").getState()).isEqualTo(TierState.TIER_STATE_ERROR);
       }
       assertThat(client.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
 
       ClassifyResponse open = h.classify(fresh("https://y.example/"));
-      assertThat(status(open, "url").getState()).isEqualTo(TierState.CIRCUIT_OPEN);
+      assertThat(status(open, "url").getState()).isEqualTo(TierState.TIER_STATE_CIRCUIT_OPEN);
       assertThat(urlTier.calls()).as("an open breaker does not call the tier").isEqualTo(4);
       assertThat(verdict(open, "adult").getDecision()).as("circuit open counts as unavailable").isTrue();
 
       h.clock.advance(Duration.ofSeconds(31));
       urlTier.answer(Map.of("news", 0.9));
-      assertThat(status(h.classify(fresh("https://z1.example/")), "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(h.classify(fresh("https://z1.example/")), "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(client.breakerState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
-      assertThat(status(h.classify(fresh("https://z2.example/")), "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(h.classify(fresh("https://z2.example/")), "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(client.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
       assertThat(urlTier.calls()).isEqualTo(6);
     }
@@ -194,12 +194,12 @@ class ResilienceTest {
           h.stub()
               .withDeadlineAfter(2500, TimeUnit.MILLISECONDS)
               .classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").setText(ByteString.copyFromUtf8("t")).build());
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIMEOUT);
-      assertThat(status(r, "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_TIMEOUT);
+      assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(status(r, "content").getDetail()).startsWith("caller deadline: DEADLINE_EXCEEDED");
       assertThat(verdict(r, "news").getDecision()).isTrue();
       assertThat(r.getDegraded()).isTrue();
-      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_CALLER_DEADLINE);
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_CALLER_DEADLINE);
       assertThat(r.getTtlSeconds()).as("a partial answer is not to be cached").isZero();
       assertThat(h.router().cache().estimatedSize()).isZero();
       assertThat(h.router().fleet().client(TierName.CONTENT).breakerState())
@@ -245,7 +245,7 @@ class ResilienceTest {
     try (RouterHarness h =
         RouterHarness.builder().tier(TierName.CONTENT, content).resilience(TierName.CONTENT, shortTimeout).build()) {
       ClassifyResponse r = h.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("t")).build());
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIMEOUT);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_TIMEOUT);
       assertThat(verdict(r, "adult").getDecision()).as("content covers adult: fail closed").isTrue();
     }
   }
@@ -260,7 +260,7 @@ class ResilienceTest {
           .score(ScoreRequest.newBuilder().setUrl("https://x.example/").build(),
               Deadline.after(100, TimeUnit.MILLISECONDS), null, outcome::complete);
       TierOutcome result = outcome.join();
-      assertThat(result.state()).isEqualTo(TierState.TIMEOUT);
+      assertThat(result.state()).isEqualTo(TierState.TIER_STATE_TIMEOUT);
       assertThat(result.detail()).isEqualTo("caller deadline expired before the call started");
       assertThat(urlTier.calls()).isZero();
     }
@@ -271,7 +271,7 @@ class ResilienceTest {
     FakeTier content = new FakeTier("content", CORE).fail(Status.RESOURCE_EXHAUSTED.withDescription("queue full"));
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("t")).build());
-      assertThat(status(r, "content").getState()).isEqualTo(TierState.REJECTED);
+      assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_REJECTED);
       assertThat(status(r, "content").getDetail()).isEqualTo("RESOURCE_EXHAUSTED: queue full");
     }
   }
@@ -300,7 +300,7 @@ class ResilienceTest {
       }
       for (int i = 0; i < 6; i++) {
         ClassifyResponse refused = h.classify(fresh("https://fast" + i + ".example/"));
-        assertThat(status(refused, "url").getState()).isEqualTo(TierState.REJECTED);
+        assertThat(status(refused, "url").getState()).isEqualTo(TierState.TIER_STATE_REJECTED);
         assertThat(status(refused, "url").getDetail()).isEqualTo(
             "RESOURCE_EXHAUSTED: router's concurrency limit for the url tier reached (2 calls in flight, adaptive limit 2); not sent");
         assertThat(refused.getDegraded()).isTrue();
@@ -312,7 +312,7 @@ class ResilienceTest {
       for (CompletableFuture<ClassifyResponse> call : held) {
         call.get(10, TimeUnit.SECONDS);
       }
-      assertThat(status(h.classify(fresh("https://fast.example/")), "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(h.classify(fresh("https://fast.example/")), "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
     }
   }
 
@@ -333,12 +333,12 @@ class ResilienceTest {
         Thread.sleep(5);
       }
       ClassifyResponse second = h.classify(fresh("https://fast.example/"));
-      assertThat(status(second, "url").getState()).isEqualTo(TierState.REJECTED);
+      assertThat(status(second, "url").getState()).isEqualTo(TierState.TIER_STATE_REJECTED);
       assertThat(status(second, "url").getDetail()).isEqualTo("router bulkhead full (1 concurrent calls)");
       assertThat(urlTier.calls()).isEqualTo(1);
       urlTier.releaseHanging();
-      assertThat(status(first.get(10, TimeUnit.SECONDS), "url").getState()).isEqualTo(TierState.ERROR);
-      assertThat(status(h.classify(fresh("https://fast.example/")), "url").getState()).isEqualTo(TierState.OK);
+      assertThat(status(first.get(10, TimeUnit.SECONDS), "url").getState()).isEqualTo(TierState.TIER_STATE_ERROR);
+      assertThat(status(h.classify(fresh("https://fast.example/")), "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
     }
   }
 
@@ -367,7 +367,7 @@ class ResilienceTest {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(r.getReasonsList()).singleElement().satisfies(reason -> {
         assertThat(reason.getCategory()).isEqualTo("weapons");
-        assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.FEATURE);
+        assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_FEATURE);
         assertThat(reason.getEvidence().getDetail()).isEqualTo("url feature for weapons");
       });
     }

@@ -92,10 +92,10 @@ class RouterServerTest {
       ClassifyResponse response =
           router.engine().classify(ClassifyRequest.newBuilder().setUrl("https://bet.example/").build(), null)
               .get(20, TimeUnit.SECONDS);
-      assertThat(response.getTiers(0).getState()).isEqualTo(dev.sieve.proto.v1.TierState.OK);
-      assertThat(response.getTiers(1).getState()).isEqualTo(dev.sieve.proto.v1.TierState.NOT_DEPLOYED);
+      assertThat(response.getTiers(0).getState()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
+      assertThat(response.getTiers(1).getState()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_NOT_DEPLOYED);
       assertThat(response.getPolicyId()).isEqualTo("k12-default");
-      assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.BLOCK);
+      assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -103,7 +103,7 @@ class RouterUnderStressTest {
 
       ClassifyResponse patient = h.stub().withDeadlineAfter(5, TimeUnit.SECONDS).classify(KHAN);
       assertThat(patient.getCacheHit()).isFalse();
-      assertThat(patient.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(patient.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(patient.getAlert()).isFalse();
       assertThat(patient.getDegraded()).isFalse();
       assertThat(patient.getPrimaryCategory()).isEqualTo("education");
@@ -119,7 +119,7 @@ class RouterUnderStressTest {
       }
       ClassifyResponse other = h.classify(bare);
       assertThat(other.getCacheHit()).isFalse();
-      assertThat(other.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(other.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(other.getAlert()).isFalse();
     } finally {
       timer.shutdownNow();
@@ -144,7 +144,7 @@ class RouterUnderStressTest {
           .isEqualTo(1);
       ClassifyResponse patient = h.stub().withDeadlineAfter(5, TimeUnit.SECONDS).classify(KHAN);
       assertThat(patient.getCacheHit()).isFalse();
-      assertThat(patient.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(patient.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(patient.getAlert()).isFalse();
       assertThat(patient.getDegraded()).isFalse();
     }
@@ -177,11 +177,11 @@ class RouterUnderStressTest {
         RouterHarness.builder().tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(KHAN);
       assertThat(r.getAction()).as("self_harm is ALERT: no evidence, no block; the url tier's verdict stands")
-          .isEqualTo(Action.ALLOW);
+          .isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).isFalse();
       assertThat(verdict(r, "self_harm").getDecision()).isFalse();
       assertThat(r.getDegraded()).isTrue();
-      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
       assertThat(h.router().cache().estimatedSize()).as("a degraded verdict is never shared").isZero();
       assertThat(h.meters.get("sieve.router.tier.loss.blocks").counter().count()).isZero();
     }
@@ -194,12 +194,12 @@ class RouterUnderStressTest {
     try (RouterHarness h = RouterHarness.builder().policy(selfHarmFailsClosed)
         .tier(TierName.URL, healthyUrl()).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(KHAN);
-      assertThat(r.getAction()).as("this policy: self_harm blocks on tier loss").isEqualTo(Action.BLOCK);
+      assertThat(r.getAction()).as("this policy: self_harm blocks on tier loss").isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getAlert()).as("an alert must mean evidence").isFalse();
       assertThat(verdict(r, "self_harm").getDecision()).isTrue();
       assertThat(verdict(r, "adult").getDecision()).as("the url tier scored adult: evidence, not loss").isFalse();
       assertThat(r.getDegraded()).isTrue();
-      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
       assertThat(policyReasons(r)).containsExactly("self_harm|fail-closed: content ERROR");
       assertThat(h.classify(KHAN).getCacheHit()).isFalse();
       assertThat(h.router().cache().estimatedSize()).isZero();
@@ -249,9 +249,9 @@ class RouterUnderStressTest {
         ClassifyResponse r = call.get(20, TimeUnit.SECONDS);
         assertThat(r.getAlert()).isFalse();
         assertThat(r.getDegraded()).isTrue();
-        assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+        assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
         TierStatus contentStatus = r.getTiersList().stream().filter(t -> t.getTier().equals("content")).findFirst().orElseThrow();
-        assertThat(contentStatus.getState()).isEqualTo(TierState.REJECTED);
+        assertThat(contentStatus.getState()).isEqualTo(TierState.TIER_STATE_REJECTED);
         assertThat(contentStatus.getDetail()).startsWith("RESOURCE_EXHAUSTED: ");
       }
       assertThat(h.router().fleet().client(TierName.CONTENT).breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -271,7 +271,7 @@ class RouterUnderStressTest {
       ClassifyResponse after = h.classify(ClassifyRequest.newBuilder().setUrl("https://after.example/")
           .setHtml(ByteString.copyFromUtf8(page)).build());
       assertThat(after.getTiersList().stream().filter(t -> t.getTier().equals("content")).findFirst().orElseThrow()
-          .getState()).isEqualTo(TierState.OK);
+          .getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(after.getDegraded()).isFalse();
     }
   }
@@ -317,7 +317,7 @@ class RouterUnderStressTest {
       assertThat(verdict(withUrl, "adult").getDecision()).as("allow: fail-open").isFalse();
       assertThat(verdict(withUrl, "self_harm").getDecision()).as("url_only: the url tier answered").isFalse();
       assertThat(verdict(withUrl, "weapons").getDecision()).as("block").isTrue();
-      assertThat(withUrl.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(withUrl.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(withUrl.getPrimaryCategory()).isEqualTo("weapons");
       assertThat(withUrl.getAlert()).isFalse();
       assertThat(policyReasons(withUrl))
@@ -327,7 +327,7 @@ class RouterUnderStressTest {
 
       ClassifyResponse textOnly = h.classify(ClassifyRequest.newBuilder().setText(KHAN.getText()).build());
       assertThat(verdict(textOnly, "self_harm").getDecision()).as("url_only without a url-tier answer blocks").isTrue();
-      assertThat(textOnly.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(textOnly.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(textOnly.getAlert()).as("self_harm is ALERT, but blocked without evidence: no alert").isFalse();
       assertThat(policyReasons(textOnly))
           .containsExactly(
@@ -342,9 +342,9 @@ class RouterUnderStressTest {
     FakeTier content = new FakeTier("content", CORE).fail(Status.UNAVAILABLE);
     try (RouterHarness h = RouterHarness.builder().policy(allowAll).tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(ClassifyRequest.newBuilder().setText(KHAN.getText()).build());
-      assertThat(r.getAction()).isEqualTo(Action.ALLOW);
+      assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getDegraded()).isTrue();
-      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(r.getDegradedReasonsList()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
       assertThat(r.getTtlSeconds()).isEqualTo(5);
     }
   }

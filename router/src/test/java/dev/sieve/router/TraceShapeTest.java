@@ -78,7 +78,7 @@ class TraceShapeTest {
       channel = NettyChannelBuilder.forAddress("127.0.0.1", routerServer.port()).usePlaintext().build();
       dev.sieve.proto.v1.ClassifyResponse response = ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .classify(ClassifyRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
-      assertThat(response.getTiers(0).getState()).as(response.toString()).isEqualTo(dev.sieve.proto.v1.TierState.OK);
+      assertThat(response.getTiers(0).getState()).as(response.toString()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
       // Client spans end in close callbacks that may run just after the reply: wait (bounded).
       List<SpanData> spans = exporter.getFinishedSpanItems();
       for (int i = 0; i < 100 && spans.size() < 3; i++) {

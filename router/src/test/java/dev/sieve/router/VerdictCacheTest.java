@@ -156,20 +156,20 @@ class VerdictCacheTest {
     try (RouterHarness h = RouterHarness.builder().policyFile(file).tier(TierName.URL, tier).build()) {
       ClassifyResponse before = h.classify(url("https://g.example/"));
       assertThat(before.getPolicyVersion()).isEqualTo("1");
-      assertThat(before.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ALLOW);
+      assertThat(before.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_ALLOW);
 
       Files.writeString(file, "id: hot\nversion: '2'\ncategories: {games: {action: BLOCK}}\n");
       assertThat(h.router().policies().reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.RELOADED);
       ClassifyResponse after = h.classify(url("https://g.example/"));
       assertThat(after.getCacheHit()).isFalse();
       assertThat(after.getPolicyVersion()).isEqualTo("2");
-      assertThat(after.getAction()).isEqualTo(dev.sieve.proto.v1.Action.BLOCK);
+      assertThat(after.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
 
       Files.writeString(file, "id: hot\nversion: '3'\ncategories: {gamez: {action: ALLOW}}\n");
       assertThat(h.router().policies().reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.REJECTED);
       ClassifyResponse kept = h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setBypassCache(true).build());
       assertThat(kept.getPolicyVersion()).as("last good policy stays active").isEqualTo("2");
-      assertThat(kept.getAction()).isEqualTo(dev.sieve.proto.v1.Action.BLOCK);
+      assertThat(kept.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
     }
   }
 }

@@ -198,7 +198,7 @@ public final class UrlTierScorer implements TierScorer {
             .computeIfAbsent(category, c -> new ArrayList<>(1))
             .add(
                 Evidence.newBuilder()
-                    .setKind(Evidence.Kind.LIST_MATCH)
+                    .setKind(Evidence.Kind.KIND_LIST_MATCH)
                     .setCategory(category)
                     .setDetail(match.entry())
                     .setSource(match.labels().sourcesOf(category))
@@ -235,7 +235,7 @@ public final class UrlTierScorer implements TierScorer {
         for (UrlModel.FeatureContribution f : prediction.topFeatures(index, TOP_FEATURES)) {
           score.addEvidence(
               Evidence.newBuilder()
-                  .setKind(Evidence.Kind.FEATURE)
+                  .setKind(Evidence.Kind.KIND_FEATURE)
                   .setCategory(category)
                   .setDetail(f.feature())
                   .setWeight(f.weight())

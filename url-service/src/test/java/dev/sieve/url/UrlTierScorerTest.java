@@ -47,7 +47,7 @@ class UrlTierScorerTest {
     assertThat(gambling.getScore()).isEqualTo(1.0);
     assertThat(gambling.getDefinitive()).isTrue();
     Evidence evidence = gambling.getEvidence(0);
-    assertThat(evidence.getKind()).isEqualTo(Evidence.Kind.LIST_MATCH);
+    assertThat(evidence.getKind()).isEqualTo(Evidence.Kind.KIND_LIST_MATCH);
     assertThat(evidence.getCategory()).isEqualTo("gambling");
     assertThat(evidence.getDetail()).isEqualTo("pokerstars.com");
     assertThat(evidence.getSource()).isEqualTo("blocklistproject/gambling,ut1/gambling");

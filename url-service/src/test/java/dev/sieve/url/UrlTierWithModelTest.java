@@ -44,12 +44,12 @@ class UrlTierWithModelTest {
     Map<String, CategoryScore> scores = byCategory(response);
     assertThat(scores.get("gambling").getDefinitive()).isTrue();
     assertThat(scores.get("gambling").getScore()).isEqualTo(1.0);
-    assertThat(scores.get("gambling").getEvidence(0).getKind()).isEqualTo(Evidence.Kind.LIST_MATCH);
+    assertThat(scores.get("gambling").getEvidence(0).getKind()).isEqualTo(Evidence.Kind.KIND_LIST_MATCH);
     assertThat(scores.get("games").getDefinitive()).isTrue();
     CategoryScore adult = scores.get("adult");
     assertThat(adult.getDefinitive()).isFalse();
     assertThat(adult.getScore()).isBetween(0.0, 1.0);
-    assertThat(adult.getEvidenceList()).allMatch(e -> e.getKind() == Evidence.Kind.FEATURE);
+    assertThat(adult.getEvidenceList()).allMatch(e -> e.getKind() == Evidence.Kind.KIND_FEATURE);
     assertThat(response.getModel().getName()).isEqualTo("url-table+url-lexical");
     assertThat(response.getModel().getDatasetVersion()).isEqualTo("table=ds-fixture-table;model=ds-fixture-train");
   }
@@ -64,7 +64,7 @@ class UrlTierWithModelTest {
     assertThat(gambling.getScore()).isGreaterThan(scores.get("adult").getScore());
     assertThat(gambling.getEvidenceList()).isNotEmpty();
     Evidence top = gambling.getEvidence(0);
-    assertThat(top.getKind()).isEqualTo(Evidence.Kind.FEATURE);
+    assertThat(top.getKind()).isEqualTo(Evidence.Kind.KIND_FEATURE);
     assertThat(top.getWeight()).isPositive();
     assertThat(top.getSource()).startsWith("url-lexical/v1-");
     var features = trained.model().featurizer().featurize(

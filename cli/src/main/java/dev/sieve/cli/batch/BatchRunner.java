@@ -110,12 +110,12 @@ public final class BatchRunner {
    */
   static boolean tierUnavailable(ClassifyResponse response) {
     return unavailableTiers(response) > 0
-        || response.getDegradedReasonsList().contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+        || response.getDegradedReasonsList().contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
   }
 
   private static long unavailableTiers(ClassifyResponse r) {
     return r.getTiersList().stream().filter(t -> switch (t.getState()) {
-      case TIMEOUT, REJECTED, CIRCUIT_OPEN, ERROR -> true;
+      case TIER_STATE_TIMEOUT, TIER_STATE_REJECTED, TIER_STATE_CIRCUIT_OPEN, TIER_STATE_ERROR -> true;
       default -> false;
     }).count();
   }

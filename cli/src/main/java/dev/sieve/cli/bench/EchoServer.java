@@ -59,7 +59,7 @@ public final class EchoServer implements AutoCloseable {
   static ClassifyResponse classifyResponse(ClassifyRequest request) {
     return ClassifyResponse.newBuilder()
         .setRequestId(request.getRequestId())
-        .setAction(Action.ALLOW)
+        .setAction(Action.ACTION_ALLOW)
         .setPolicyId("echo")
         .build();
   }

@@ -135,8 +135,8 @@ public final class VerdictTable {
     List<String> why = new ArrayList<>();
     for (DegradedReason reason : response.getDegradedReasonsList()) {
       switch (reason) {
-        case DEGRADED_TIER_UNAVAILABLE -> why.add("tier unavailable" + tiers(response, false));
-        case DEGRADED_CALLER_DEADLINE -> why.add("caller deadline too short for a tier" + tiers(response, true));
+        case DEGRADED_REASON_TIER_UNAVAILABLE -> why.add("tier unavailable" + tiers(response, false));
+        case DEGRADED_REASON_CALLER_DEADLINE -> why.add("caller deadline too short for a tier" + tiers(response, true));
         default -> why.add("reason " + (reason == DegradedReason.UNRECOGNIZED ? "unknown to this cli" : reason.name()));
       }
     }
@@ -150,7 +150,7 @@ public final class VerdictTable {
     for (TierStatus tier : response.getTiersList()) {
       boolean missing =
           switch (tier.getState()) {
-            case TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED -> true;
+            case TIER_STATE_TIMEOUT, TIER_STATE_CIRCUIT_OPEN, TIER_STATE_ERROR, TIER_STATE_REJECTED -> true;
             default -> false;
           };
       if (missing && tier.getDetail().startsWith("caller deadline") == cutByCaller) {
@@ -168,7 +168,7 @@ public final class VerdictTable {
   static String datasets(ClassifyResponse response) {
     Map<String, List<String>> users = new LinkedHashMap<>();
     for (TierStatus tier : response.getTiersList()) {
-      if (tier.getState() == TierState.OK) {
+      if (tier.getState() == TierState.TIER_STATE_OK) {
         addDatasets(users, tier.getModel().getDatasetVersion(), tier.getTier());
       }
     }
@@ -208,7 +208,7 @@ public final class VerdictTable {
     StringBuilder text = new StringBuilder(kindKnown ? dev.sieve.core.grpc.ShortNames.evidenceKind(evidence.getKind()) : "");
     if (!evidence.getDetail().isEmpty()) {
       String detail = truncate(evidence.getDetail());
-      text.append(text.isEmpty() ? "" : " ").append(evidence.getKind() == Evidence.Kind.TEXT_SPAN ? '"' + detail + '"' : detail);
+      text.append(text.isEmpty() ? "" : " ").append(evidence.getKind() == Evidence.Kind.KIND_TEXT_SPAN ? '"' + detail + '"' : detail);
     }
     if (evidence.getWeight() != 0) {
       text.append(String.format(Locale.ROOT, " (weight %+.3f)", evidence.getWeight()));
@@ -254,9 +254,9 @@ public final class VerdictTable {
 
   private static String categoryAction(CategoryVerdict v) {
     return switch (v.getAction()) {
-      case ACTION_ALLOW -> "allow";
-      case ACTION_BLOCK -> "block";
-      case ACTION_ALERT -> "alert";
+      case CATEGORY_ACTION_ALLOW -> "allow";
+      case CATEGORY_ACTION_BLOCK -> "block";
+      case CATEGORY_ACTION_ALERT -> "alert";
       default -> "-";
     };
   }

@@ -64,7 +64,7 @@ final class RouterWarmup {
           boolean allOk =
               response.getTiersList().stream()
                   .filter(s -> tiers.contains(s.getTier()))
-                  .allMatch(s -> s.getState() == TierState.OK);
+                  .allMatch(s -> s.getState() == TierState.TIER_STATE_OK);
           if (allOk && last.size() == tiers.size()) {
             out.printf("Router reaches every tier (%s) after %d warm-up call(s).%n", String.join(", ", tiers), calls);
             return;

@@ -52,7 +52,7 @@ class ClassifyCommandTest {
       assertThat(run.exitCode()).isZero();
       ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
       JsonFormat.parser().merge(run.out(), parsed);
-      assertThat(parsed.getAction()).isEqualTo(Action.BLOCK);
+      assertThat(parsed.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(parsed.getReasons(0).getEvidence().getDetail()).isEqualTo("pokerstars.com");
       assertThat(parsed.getCategoriesCount()).isEqualTo(Taxonomy.v1().ids().size());
     }

@@ -22,7 +22,7 @@ class VerdictTableTest {
   /** What the real fleet answered for pokerstars.com (models and datasets of this repository). */
   private static ClassifyResponse fleetLikeResponse() {
     return ClassifyResponse.newBuilder()
-        .setAction(Action.BLOCK)
+        .setAction(Action.ACTION_BLOCK)
         .setPrimaryCategory("gambling")
         .setPolicyId("k12-default")
         .setPolicyVersion("1")
@@ -33,21 +33,21 @@ class VerdictTableTest {
         .addDatasetVersions("ds-1a0071be7453")
         .addDatasetVersions("ds-d0c31329cb3e")
         .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setScore(1.0).setThreshold(0.5)
-            .setDecision(true).setAction(CategoryAction.ACTION_BLOCK).addTiers("url"))
+            .setDecision(true).setAction(CategoryAction.CATEGORY_ACTION_BLOCK).addTiers("url"))
         .addReasons(Reason.newBuilder().setCategory("gambling").setTier("url").setEvidence(Evidence.newBuilder()
-            .setKind(Evidence.Kind.LIST_MATCH).setDetail("pokerstars.com").setSource("ut1/gambling")))
+            .setKind(Evidence.Kind.KIND_LIST_MATCH).setDetail("pokerstars.com").setSource("ut1/gambling")))
         .addReasons(Reason.newBuilder().setCategory("games").setTier("url").setEvidence(Evidence.newBuilder()
-            .setKind(Evidence.Kind.FEATURE).setDetail("char n-gram \"pok\"").setWeight(0.697)
+            .setKind(Evidence.Kind.KIND_FEATURE).setDetail("char n-gram \"pok\"").setWeight(0.697)
             .setSource("url-lexical/v1-762b094c1355")))
         .addReasons(Reason.newBuilder().setCategory("self_harm").setTier("content"))
-        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.OK).setLatencyMicros(24_650)
+        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.TIER_STATE_OK).setLatencyMicros(24_650)
             .setModel(ModelInfo.newBuilder().setName("url-table+url-lexical")
                 .setVersion("ds-1a0071be7453+v1-762b094c1355")
                 .setDatasetVersion("table=ds-1a0071be7453;model=ds-d0c31329cb3e")))
-        .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.OK).setLatencyMicros(41_010)
+        .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIER_STATE_OK).setLatencyMicros(41_010)
             .setModel(ModelInfo.newBuilder().setName("content-minilm-mlp").setVersion("20261125-8224cdad")
                 .setDatasetVersion("ds-1a0071be7453")))
-        .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIMEOUT)
+        .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_TIMEOUT)
             .setModel(ModelInfo.newBuilder().setName("llm-zero-shot").setVersion("zs-59265523dc95")
                 .setDatasetVersion("ds-d0c31329cb3e"))
             .setDetail("deadline exceeded after 150 ms while waiting for the zero-shot backend; the router"
@@ -96,15 +96,15 @@ class VerdictTableTest {
   /** What the router answers for pokerstars.com while the url tier's breaker is open (default policy). */
   private static ClassifyResponse urlTierLostResponse() {
     return ClassifyResponse.newBuilder()
-        .setAction(Action.BLOCK)
+        .setAction(Action.ACTION_BLOCK)
         .setPrimaryCategory("adult")
         .setTtlSeconds(10)
         .setDegraded(true)
-        .addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE)
+        .addDegradedReasons(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE)
         .addReasons(Reason.newBuilder().setCategory("adult").setTier("policy").setEvidence(Evidence.newBuilder()
             .setDetail("fail-closed: url CIRCUIT_OPEN")))
-        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.CIRCUIT_OPEN).setDetail("circuit breaker open"))
-        .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.NOT_DEPLOYED))
+        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.TIER_STATE_CIRCUIT_OPEN).setDetail("circuit breaker open"))
+        .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIER_STATE_NOT_DEPLOYED))
         .build();
   }
 
@@ -124,19 +124,19 @@ class VerdictTableTest {
   void aPartialAnswerBlamesTheCallersDeadlineNotTheTier() {
     ClassifyResponse partial =
         ClassifyResponse.newBuilder()
-            .setAction(Action.ALLOW)
+            .setAction(Action.ACTION_ALLOW)
             .setDegraded(true)
-            .addDegradedReasons(DegradedReason.DEGRADED_CALLER_DEADLINE)
-            .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.OK))
-            .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIMEOUT)
+            .addDegradedReasons(DegradedReason.DEGRADED_REASON_CALLER_DEADLINE)
+            .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.TIER_STATE_OK))
+            .addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIER_STATE_TIMEOUT)
                 .setDetail("caller deadline: DEADLINE_EXCEEDED: deadline exceeded after 0.04s"))
-            .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.CIRCUIT_OPEN).setDetail("circuit breaker open"))
+            .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_CIRCUIT_OPEN).setDetail("circuit breaker open"))
             .build();
 
     assertThat(VerdictTable.degraded(partial))
         .isEqualTo("YES: caller deadline too short for a tier (content TIMEOUT); decided without every tier it"
             + " needed, not cached by the router");
-    assertThat(VerdictTable.degraded(partial.toBuilder().addDegradedReasons(DegradedReason.DEGRADED_TIER_UNAVAILABLE).build()))
+    assertThat(VerdictTable.degraded(partial.toBuilder().addDegradedReasons(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE).build()))
         .startsWith("YES: caller deadline too short for a tier (content TIMEOUT), tier unavailable (llm CIRCUIT_OPEN);");
     assertThat(VerdictTable.degraded(partial.toBuilder().clearDegradedReasons().build()))
         .startsWith("YES: the router gave no reason;");

@@ -101,7 +101,7 @@ class FleetEndToEndTest {
     ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
     JsonFormat.parser().merge(json.out(), parsed);
     ClassifyResponse response = parsed.build();
-    assertThat(response.getAction()).as(json.out()).isEqualTo(Action.BLOCK);
+    assertThat(response.getAction()).as(json.out()).isEqualTo(Action.ACTION_BLOCK);
     assertThat(response.getPrimaryCategory()).as(json.out()).isEqualTo("gambling");
     assertThat(response.getReasonsList())
         .as("a url-tier reason whose evidence is the matched list entry")
@@ -109,17 +109,17 @@ class FleetEndToEndTest {
             (Reason reason) -> {
               assertThat(reason.getCategory()).isEqualTo("gambling");
               assertThat(reason.getTier()).isEqualTo("url");
-              assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.LIST_MATCH);
+              assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_LIST_MATCH);
               assertThat(reason.getEvidence().getDetail()).contains("pokerstars.com");
             });
     assertThat(response.getTiersList())
         .anySatisfy((TierStatus tier) -> {
           assertThat(tier.getTier()).isEqualTo("url");
-          assertThat(tier.getState()).isEqualTo(TierState.OK);
+          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
         })
         .anySatisfy((TierStatus tier) -> {
           assertThat(tier.getTier()).isEqualTo("content");
-          assertThat(tier.getState()).isEqualTo(TierState.NOT_DEPLOYED);
+          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
         });
 
     CliRun table = CliRun.of("classify", "https://www.pokerstars.com/", "--deadline", "30s");

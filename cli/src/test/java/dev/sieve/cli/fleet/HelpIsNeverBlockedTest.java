@@ -125,7 +125,7 @@ class HelpIsNeverBlockedTest {
   @Test
   void anOrdinaryNewsArticleIsAllowedWithoutAnAlert() throws Exception {
     ClassifyResponse response = classify("https://www.theguardian.com/artanddesign/turner-banknote", NEWS_ARTICLE);
-    assertThat(response.getAction()).as(JsonFormat.printer().print(response)).isEqualTo(Action.ALLOW);
+    assertThat(response.getAction()).as(JsonFormat.printer().print(response)).isEqualTo(Action.ACTION_ALLOW);
     assertThat(response.getAlert()).as(JsonFormat.printer().print(response)).isFalse();
   }
 
@@ -143,9 +143,9 @@ class HelpIsNeverBlockedTest {
     assertThat(response.getTiersList()).as(shown)
         .anySatisfy((TierStatus tier) -> {
           assertThat(tier.getTier()).isEqualTo("content");
-          assertThat(tier.getState()).isEqualTo(TierState.OK);
+          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
         });
-    assertThat(response.getAction()).as(shown).isNotEqualTo(Action.BLOCK);
+    assertThat(response.getAction()).as(shown).isNotEqualTo(Action.ACTION_BLOCK);
   }
 
   private ClassifyResponse classify(String url, String text) throws Exception {

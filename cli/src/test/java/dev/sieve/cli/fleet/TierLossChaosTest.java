@@ -70,7 +70,7 @@ class TierLossChaosTest {
   private static final Duration CALLER_DEADLINE = Duration.ofSeconds(30);
   private static final String JVM_OPTS = "-Dsieve.url.tier.timeout.ms=" + TIER_TIMEOUT.toMillis();
   private static final Set<TierState> UNAVAILABLE =
-      EnumSet.of(TierState.ERROR, TierState.CIRCUIT_OPEN, TierState.TIMEOUT, TierState.REJECTED);
+      EnumSet.of(TierState.TIER_STATE_ERROR, TierState.TIER_STATE_CIRCUIT_OPEN, TierState.TIER_STATE_TIMEOUT, TierState.TIER_STATE_REJECTED);
 
   @TempDir Path home;
   private SystemProperties properties;
@@ -196,7 +196,7 @@ class TierLossChaosTest {
     List<Call> degraded = calls.stream().filter(Call::degraded).toList();
     assertThat(degraded).allSatisfy(c -> {
       ClassifyResponse r = c.response();
-      assertThat(r.getDegradedReasonsList()).as(r.toString()).containsExactly(DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+      assertThat(r.getDegradedReasonsList()).as(r.toString()).containsExactly(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
       assertThat(urlTier(r).getState()).as(r.toString()).isIn(UNAVAILABLE);
     });
     assertThat(degraded).as("degraded verdicts only while the tier was gone")
@@ -209,9 +209,9 @@ class TierLossChaosTest {
 
     // 4. Healthy verdicts are the url tier's own; after recovery every verdict is healthy again.
     assertThat(calls.stream().filter(Call::healthy).toList()).allSatisfy(c -> {
-      assertThat(c.response().getAction()).isEqualTo(Action.BLOCK);
+      assertThat(c.response().getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(c.response().getPrimaryCategory()).isEqualTo("gambling");
-      assertThat(urlTier(c.response()).getState()).isEqualTo(TierState.OK);
+      assertThat(urlTier(c.response()).getState()).isEqualTo(TierState.TIER_STATE_OK);
     });
     // (Between the first healthy verdict and the breaker closing, the half-open breaker lets only its
     // trial calls through: the others are still CIRCUIT_OPEN, degraded, and that is honest.)

@@ -96,11 +96,11 @@ public final class FakeRouter implements AutoCloseable {
   public static ClassifyResponse degraded(ClassifyRequest request, TierState contentState) {
     ClassifyResponse healthy = verdict(request);
     ClassifyResponse.Builder response = healthy.toBuilder()
-        .setAction(Action.BLOCK)
+        .setAction(Action.ACTION_BLOCK)
         .setPrimaryCategory("self_harm")
         .setTtlSeconds(0)
         .setDegraded(true)
-        .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_TIER_UNAVAILABLE);
+        .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
     for (int i = 0; i < response.getTiersCount(); i++) {
       if (response.getTiers(i).getTier().equals("content")) {
         response.setTiers(i, response.getTiers(i).toBuilder().setState(contentState).setDetail("fake overload"));
@@ -114,7 +114,7 @@ public final class FakeRouter implements AutoCloseable {
     ClassifyResponse.Builder response =
         ClassifyResponse.newBuilder()
             .setRequestId("req-" + Math.abs(request.getUrl().hashCode()))
-            .setAction(gambling ? Action.BLOCK : Action.ALLOW)
+            .setAction(gambling ? Action.ACTION_BLOCK : Action.ACTION_ALLOW)
             .setPrimaryCategory(gambling ? "gambling" : "")
             .setPolicyId("default")
             .setPolicyVersion("2025-01")
@@ -128,7 +128,7 @@ public final class FakeRouter implements AutoCloseable {
               .setScore(score)
               .setThreshold(0.5)
               .setDecision(score >= 0.5)
-              .setAction(CategoryAction.ACTION_BLOCK)
+              .setAction(CategoryAction.CATEGORY_ACTION_BLOCK)
               .addAllTiers(score > 0 ? List.of("url") : List.of()));
     }
     if (gambling) {
@@ -138,7 +138,7 @@ public final class FakeRouter implements AutoCloseable {
               .setTier("url")
               .setEvidence(
                   Evidence.newBuilder()
-                      .setKind(Evidence.Kind.LIST_MATCH)
+                      .setKind(Evidence.Kind.KIND_LIST_MATCH)
                       .setCategory("gambling")
                       .setDetail("pokerstars.com")
                       .setSource("ut1/gambling")));
@@ -146,11 +146,11 @@ public final class FakeRouter implements AutoCloseable {
     response.addTiers(
         TierStatus.newBuilder()
             .setTier("url")
-            .setState(TierState.OK)
+            .setState(TierState.TIER_STATE_OK)
             .setLatencyMicros(420)
             .setModel(ModelInfo.newBuilder().setName("url-table").setVersion("t-1").setDatasetVersion("ds-fixture")));
-    response.addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.SKIPPED).setDetail("no page body"));
-    response.addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.NOT_DEPLOYED));
+    response.addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIER_STATE_SKIPPED).setDetail("no page body"));
+    response.addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_NOT_DEPLOYED));
     return response.build();
   }
 
@@ -168,7 +168,7 @@ public final class FakeRouter implements AutoCloseable {
           () -> {
             if (request.getUrl().contains("down") || overCapacity) {
               degradedAnswers.incrementAndGet();
-              observer.onNext(degraded(request, overCapacity ? TierState.REJECTED : TierState.CIRCUIT_OPEN));
+              observer.onNext(degraded(request, overCapacity ? TierState.TIER_STATE_REJECTED : TierState.TIER_STATE_CIRCUIT_OPEN));
               observer.onCompleted();
             } else if (request.getUrl().contains("invalid")) {
               observer.onError(
@@ -179,7 +179,7 @@ public final class FakeRouter implements AutoCloseable {
               // First sight of a "flaky" host: the url tier timed out under load.
               ClassifyResponse first = verdict(request);
               observer.onNext(first.toBuilder().setTiers(0, first.getTiers(0).toBuilder()
-                  .setState(TierState.TIMEOUT).setDetail("deadline exceeded")).build());
+                  .setState(TierState.TIER_STATE_TIMEOUT).setDetail("deadline exceeded")).build());
               observer.onCompleted();
             } else {
               boolean hit = emulateCache && !request.getBypassCache() && !cached.add(request.getUrl());

@@ -298,7 +298,7 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
       Chunk chunk = chunks.get(c);
       score.addEvidence(
           Evidence.newBuilder()
-              .setKind(Evidence.Kind.TEXT_SPAN)
+              .setKind(Evidence.Kind.KIND_TEXT_SPAN)
               .setCategory(category)
               .setDetail(TextNormalizer.abbreviate(chunk.text(), EVIDENCE_CHARS))
               .setWeight(scores.chunkCalibrated()[c][output])

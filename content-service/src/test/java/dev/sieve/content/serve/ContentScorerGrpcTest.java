@@ -109,7 +109,7 @@ class ContentScorerGrpcTest {
     CategoryScore gambling = casino.getScoresList().stream().filter(s -> s.getCategory().equals("gambling")).findFirst().orElseThrow();
     assertThat(gambling.getEvidenceList()).isNotEmpty();
     Evidence top = gambling.getEvidence(0);
-    assertThat(top.getKind()).isEqualTo(Evidence.Kind.TEXT_SPAN);
+    assertThat(top.getKind()).isEqualTo(Evidence.Kind.KIND_TEXT_SPAN);
     assertThat(top.getCategory()).isEqualTo("gambling");
     assertThat(top.getDetail()).isNotBlank();
     assertThat(top.getSource()).startsWith("chunk ").contains("lang=en");

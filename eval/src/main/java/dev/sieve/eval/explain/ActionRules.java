@@ -50,7 +50,7 @@ public final class ActionRules {
               + " labelled examples like it");
     }
     for (Evidence e : evidence) {
-      if (e.getKind() != Evidence.Kind.LIST_MATCH || !matches(e, focus)) {
+      if (e.getKind() != Evidence.Kind.KIND_LIST_MATCH || !matches(e, focus)) {
         continue;
       }
       Optional<DomainRecord> entry = listed.apply(e.getDetail());
@@ -66,7 +66,7 @@ public final class ActionRules {
       }
     }
     for (Evidence e : evidence) {
-      if (e.getKind() == Evidence.Kind.RULE && matches(e, focus)) {
+      if (e.getKind() == Evidence.Kind.KIND_RULE && matches(e, focus)) {
         return new ProposedAction(Action.ADD_RULE, "R2",
             "a policy rule decided (" + e.getDetail() + "): change the rule or add an override");
       }

@@ -94,7 +94,7 @@ public final class ClassifierSource implements PredictionSource {
       } catch (StatusRuntimeException ex) {
         throw new ParallelScoring.ScoreFailure(ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
       }
-      outcomes.put(e.id(), new boolean[] {resp.getAction() == dev.sieve.proto.v1.Action.BLOCK, resp.getAlert()});
+      outcomes.put(e.id(), new boolean[] {resp.getAction() == dev.sieve.proto.v1.Action.ACTION_BLOCK, resp.getAlert()});
       policy.putIfAbsent("id", resp.getPolicyId());
       policy.putIfAbsent("version", resp.getPolicyVersion());
       for (CategoryVerdict v : resp.getCategoriesList()) {

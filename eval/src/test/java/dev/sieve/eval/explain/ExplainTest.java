@@ -34,20 +34,20 @@ import picocli.CommandLine;
 
 class ExplainTest {
 
-  private static final Evidence LIST = Evidence.newBuilder().setKind(Evidence.Kind.LIST_MATCH)
+  private static final Evidence LIST = Evidence.newBuilder().setKind(Evidence.Kind.KIND_LIST_MATCH)
       .setCategory("gambling").setDetail("bet7win.net").setSource("blocklistproject/gambling").build();
 
   static ClassifyResponse response(double score, double threshold, Evidence... evidence) {
     ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setRequestId("r")
-        .setAction(score >= threshold ? dev.sieve.proto.v1.Action.BLOCK : dev.sieve.proto.v1.Action.ALLOW)
+        .setAction(score >= threshold ? dev.sieve.proto.v1.Action.ACTION_BLOCK : dev.sieve.proto.v1.Action.ACTION_ALLOW)
         .setPrimaryCategory(score >= threshold ? "gambling" : "")
         .setPolicyId("default").setPolicyVersion("1")
         .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setScore(score)
             .setThreshold(threshold).setDecision(score >= threshold).addTiers("url"))
         .addCategories(CategoryVerdict.newBuilder().setCategory("adult").setScore(0.01).setThreshold(0.5))
-        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.OK).setLatencyMicros(40)
+        .addTiers(TierStatus.newBuilder().setTier("url").setState(TierState.TIER_STATE_OK).setLatencyMicros(40)
             .setModel(ModelInfo.newBuilder().setName("url-lexical").setVersion("1.0.0").setDatasetVersion("ds-fixture-1")))
-        .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.NOT_DEPLOYED));
+        .addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_NOT_DEPLOYED));
     for (Evidence e : evidence) {
       b.addReasons(Reason.newBuilder().setCategory(e.getCategory()).setTier("url").setEvidence(e));
     }
@@ -70,7 +70,7 @@ class ExplainTest {
     assertThat(r1.rule()).isEqualTo("R1");
     assertThat(r1.rationale()).contains("bet7win.net").contains("infrastructure");
     // R2: policy rule
-    Evidence rule = Evidence.newBuilder().setKind(Evidence.Kind.RULE).setCategory("gambling").setDetail("deny override").build();
+    Evidence rule = Evidence.newBuilder().setKind(Evidence.Kind.KIND_RULE).setCategory("gambling").setDetail("deny override").build();
     assertThat(rules.decide(fp, List.of(rule), List.of(), h -> Optional.empty()).action()).isEqualTo(Action.ADD_RULE);
     // R3: near the threshold
     Focus close = new Focus("gambling", "false_positive", 0.53, 0.5);
@@ -140,7 +140,7 @@ class ExplainTest {
           @Override
           public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> out) {
             seen.set(request);
-            out.onNext(response(0.91, 0.5, LIST, Evidence.newBuilder().setKind(Evidence.Kind.FEATURE)
+            out.onNext(response(0.91, 0.5, LIST, Evidence.newBuilder().setKind(Evidence.Kind.KIND_FEATURE)
                 .setCategory("gambling").setDetail("token:win").setWeight(1.7).setSource("url-lexical").build()));
             out.onCompleted();
           }

@@ -98,7 +98,7 @@ class PredictionSourcesTest {
             // "shed": the content tier refuses the first two calls under load (a degraded verdict).
             boolean degraded = in.contains("shed") && ATTEMPTS.merge(request.getRequestId(), 1, Integer::sum) <= 2;
             out.onNext(ClassifyResponse.newBuilder().setDegraded(degraded)
-                .setAction(casino ? Action.BLOCK : Action.ALLOW).setAlert(in.contains("crisis"))
+                .setAction(casino ? Action.ACTION_BLOCK : Action.ACTION_ALLOW).setAlert(in.contains("crisis"))
                 .setPolicyId("default").setPolicyVersion("7")
                 .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setThreshold(0.42)
                     .setScore(casino ? 0.8 : 0.2).addAllTiers(request.getTiersList()).addTiers("content"))

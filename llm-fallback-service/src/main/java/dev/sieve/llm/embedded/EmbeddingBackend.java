@@ -204,7 +204,7 @@ public final class EmbeddingBackend implements ScoringBackend {
         .setZeroShot(true)
         .addEvidence(
             Evidence.newBuilder()
-                .setKind(Evidence.Kind.ZERO_SHOT)
+                .setKind(Evidence.Kind.KIND_ZERO_SHOT)
                 .setCategory(category.id())
                 .setDetail("closest positive: " + describe(match.closestPositive()))
                 .setWeight(match.positiveSimilarity())
@@ -213,14 +213,14 @@ public final class EmbeddingBackend implements ScoringBackend {
                     + (thresholds.isPresent() ? String.format(Locale.ROOT, " aligned at threshold %.3f", threshold) : "")))
         .addEvidence(
             Evidence.newBuilder()
-                .setKind(Evidence.Kind.TEXT_SPAN)
+                .setKind(Evidence.Kind.KIND_TEXT_SPAN)
                 .setCategory(category.id())
                 .setDetail(spanDetail)
                 .setWeight(match.margin())
                 .setSource(chunkSource))
         .addEvidence(
             Evidence.newBuilder()
-                .setKind(Evidence.Kind.ZERO_SHOT)
+                .setKind(Evidence.Kind.KIND_ZERO_SHOT)
                 .setCategory(category.id())
                 .setDetail("closest negative: " + describe(match.closestNegative()))
                 .setWeight(-match.negativeSimilarity())

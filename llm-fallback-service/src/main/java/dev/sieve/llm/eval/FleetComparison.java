@@ -205,7 +205,7 @@ public final class FleetComparison {
       return true;
     }
     for (TierStatus status : response.getTiersList()) {
-      if (onlyTiers.contains(status.getTier()) && status.getState() == TierState.OK) {
+      if (onlyTiers.contains(status.getTier()) && status.getState() == TierState.TIER_STATE_OK) {
         return true;
       }
     }

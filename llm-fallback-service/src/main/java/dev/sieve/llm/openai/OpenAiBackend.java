@@ -148,7 +148,7 @@ public final class OpenAiBackend implements ScoringBackend {
               .addEvidence(
                   0,
                   Evidence.newBuilder()
-                      .setKind(Evidence.Kind.RULE)
+                      .setKind(Evidence.Kind.KIND_RULE)
                       .setCategory(score.getCategory())
                       .setDetail("openai backend failed (" + outcome.failure() + "); scored by the "
                           + fallback.name() + " backend")
@@ -235,7 +235,7 @@ public final class OpenAiBackend implements ScoringBackend {
               .setZeroShot(true)
               .addEvidence(
                   Evidence.newBuilder()
-                      .setKind(Evidence.Kind.ZERO_SHOT)
+                      .setKind(Evidence.Kind.KIND_ZERO_SHOT)
                       .setCategory(category.id())
                       .setDetail("llm rationale: " + clip(verdict.rationale(), MAX_RATIONALE_EVIDENCE_CHARS))
                       .setWeight(score)

@@ -87,10 +87,10 @@ class EmbeddingBackendTest {
   void evidenceNamesThePrototypeTheSpanAndTheCalibration() throws Exception {
     CategoryScore gambling = score(HARMFUL.get("gambling")).scores().stream()
         .filter(s -> s.getCategory().equals("gambling")).findFirst().orElseThrow();
-    assertThat(gambling.getEvidence(0).getKind()).isEqualTo(Evidence.Kind.ZERO_SHOT);
+    assertThat(gambling.getEvidence(0).getKind()).isEqualTo(Evidence.Kind.KIND_ZERO_SHOT);
     assertThat(gambling.getEvidence(0).getDetail()).startsWith("closest positive: ");
     assertThat(gambling.getEvidence(0).getSource()).contains(catalog.version()).contains("calibration default:builtin");
-    assertThat(gambling.getEvidence(1).getKind()).isEqualTo(Evidence.Kind.TEXT_SPAN);
+    assertThat(gambling.getEvidence(1).getKind()).isEqualTo(Evidence.Kind.KIND_TEXT_SPAN);
     assertThat(gambling.getEvidence(1).getDetail()).contains("Lucky Spin Casino");
     assertThat(gambling.getEvidence(2).getDetail()).startsWith("closest negative: ");
   }

@@ -44,7 +44,7 @@ class FleetComparisonTest {
       out.onNext(ClassifyResponse.newBuilder()
           .setRequestId(request.getRequestId())
           .addCategories(CategoryVerdict.newBuilder().setCategory("gambling").setScore(score).addTiers(tier))
-          .addTiers(TierStatus.newBuilder().setTier(tier).setState(TierState.OK))
+          .addTiers(TierStatus.newBuilder().setTier(tier).setState(TierState.TIER_STATE_OK))
           .build());
       out.onCompleted();
     }

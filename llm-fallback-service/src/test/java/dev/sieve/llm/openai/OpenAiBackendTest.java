@@ -83,10 +83,10 @@ class OpenAiBackendTest {
     assertThat(result.model().getName()).isEqualTo(EmbeddingBackend.MODEL_NAME);
     for (CategoryScore score : result.scores()) {
       Evidence first = score.getEvidence(0);
-      assertThat(first.getKind()).isEqualTo(Evidence.Kind.RULE);
+      assertThat(first.getKind()).isEqualTo(Evidence.Kind.KIND_RULE);
       assertThat(first.getDetail()).startsWith("openai backend failed (").contains(reason)
           .endsWith("scored by the embedded backend");
-      assertThat(score.getEvidenceList()).anyMatch(e -> e.getKind() == Evidence.Kind.ZERO_SHOT);
+      assertThat(score.getEvidenceList()).anyMatch(e -> e.getKind() == Evidence.Kind.KIND_ZERO_SHOT);
     }
   }
 

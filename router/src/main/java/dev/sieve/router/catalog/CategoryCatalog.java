@@ -101,9 +101,9 @@ public final class CategoryCatalog {
 
   static CategoryAction toWire(DefaultAction action) {
     return switch (action) {
-      case ALLOW -> CategoryAction.ACTION_ALLOW;
-      case BLOCK -> CategoryAction.ACTION_BLOCK;
-      case ALERT -> CategoryAction.ACTION_ALERT;
+      case ALLOW -> CategoryAction.CATEGORY_ACTION_ALLOW;
+      case BLOCK -> CategoryAction.CATEGORY_ACTION_BLOCK;
+      case ALERT -> CategoryAction.CATEGORY_ACTION_ALERT;
     };
   }
 }

@@ -32,7 +32,7 @@ public record CategoryRule(
   private static final int[] NONE = new int[0];
 
   public CategoryRule {
-    alert = alert || action == CategoryAction.ACTION_ALERT;
+    alert = alert || action == CategoryAction.CATEGORY_ACTION_ALERT;
     yieldsTo = yieldsTo == null ? NONE : yieldsTo.clone();
     onTierLoss = onTierLoss == null ? TierLossMode.ALLOW : onTierLoss;
   }
@@ -55,7 +55,7 @@ public record CategoryRule(
 
   /** True when a positive decision blocks under {@code blockOnAlert}. */
   public boolean blocks(boolean blockOnAlert) {
-    return action == CategoryAction.ACTION_BLOCK
-        || (action == CategoryAction.ACTION_ALERT && blockOnAlert);
+    return action == CategoryAction.CATEGORY_ACTION_BLOCK
+        || (action == CategoryAction.CATEGORY_ACTION_ALERT && blockOnAlert);
   }
 }

@@ -237,7 +237,7 @@ public final class PolicyParser {
         hi = band[1];
       }
       CategoryAction resolvedAction = action != null ? action : toProto(category.defaultAction());
-      if (alert != null && !alert && resolvedAction == CategoryAction.ACTION_ALERT) {
+      if (alert != null && !alert && resolvedAction == CategoryAction.CATEGORY_ACTION_ALERT) {
         throw fail((tenantId.isEmpty() ? "" : "tenants." + tenantId + ".") + "categories." + category.id()
             + ".alert", "alert: false contradicts action ALERT (which raises the alert); set action"
             + " BLOCK or ALLOW together with alert: false");
@@ -278,7 +278,7 @@ public final class PolicyParser {
     CategoryRule emergingDefault =
         new CategoryRule(
             emergingThreshold != null ? emergingThreshold : DEFAULT_EMERGING_THRESHOLD,
-            emergingAction != null ? emergingAction : CategoryAction.ACTION_ALLOW,
+            emergingAction != null ? emergingAction : CategoryAction.CATEGORY_ACTION_ALLOW,
             Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY,
             false);
@@ -509,18 +509,18 @@ public final class PolicyParser {
   private CategoryAction action(JsonNode node, String path) throws PolicyException {
     String value = scalar(node, path);
     return switch (value.toUpperCase(Locale.ROOT)) {
-      case "BLOCK" -> CategoryAction.ACTION_BLOCK;
-      case "ALLOW" -> CategoryAction.ACTION_ALLOW;
-      case "ALERT" -> CategoryAction.ACTION_ALERT;
+      case "BLOCK" -> CategoryAction.CATEGORY_ACTION_BLOCK;
+      case "ALLOW" -> CategoryAction.CATEGORY_ACTION_ALLOW;
+      case "ALERT" -> CategoryAction.CATEGORY_ACTION_ALERT;
       default -> throw fail(path, "unknown action '" + value + "'; expected one of BLOCK, ALLOW, ALERT");
     };
   }
 
   static CategoryAction toProto(DefaultAction action) {
     return switch (action) {
-      case ALLOW -> CategoryAction.ACTION_ALLOW;
-      case BLOCK -> CategoryAction.ACTION_BLOCK;
-      case ALERT -> CategoryAction.ACTION_ALERT;
+      case ALLOW -> CategoryAction.CATEGORY_ACTION_ALLOW;
+      case BLOCK -> CategoryAction.CATEGORY_ACTION_BLOCK;
+      case ALERT -> CategoryAction.CATEGORY_ACTION_ALERT;
     };
   }
 

@@ -141,9 +141,9 @@ public final class TierClient {
     });
     this.expiredBeforeStart =
         TierOutcome.notCalledForCallerDeadline(tier, "caller deadline expired before the call started");
-    this.circuitOpen = TierOutcome.notCalled(tier, TierState.CIRCUIT_OPEN, "circuit breaker open");
+    this.circuitOpen = TierOutcome.notCalled(tier, TierState.TIER_STATE_CIRCUIT_OPEN, "circuit breaker open");
     this.bulkheadFull =
-        TierOutcome.notCalled(tier, TierState.REJECTED,
+        TierOutcome.notCalled(tier, TierState.TIER_STATE_REJECTED,
             "router bulkhead full (" + settings.maxConcurrentCalls() + " concurrent calls)");
     this.coverage = TierCoverage.assumed(tier);
   }
@@ -288,13 +288,13 @@ public final class TierClient {
       if (response == null) {
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IllegalStateException("no response"));
         markDown("completed without a response");
-        done.accept(new TierOutcome(tier, TierState.ERROR, elapsed / 1000, null,
+        done.accept(new TierOutcome(tier, TierState.TIER_STATE_ERROR, elapsed / 1000, null,
             "tier completed without a response", Status.Code.INTERNAL));
         return;
       }
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
       markUp();
-      done.accept(new TierOutcome(tier, TierState.OK, elapsed / 1000, response, "", Status.Code.OK));
+      done.accept(new TierOutcome(tier, TierState.TIER_STATE_OK, elapsed / 1000, response, "", Status.Code.OK));
     }
 
     @Override
@@ -311,16 +311,16 @@ public final class TierClient {
       boolean recordFailure;
       switch (code) {
         case INVALID_ARGUMENT -> {
-          state = TierState.ERROR;
+          state = TierState.TIER_STATE_ERROR;
           recordFailure = false;
         }
         case DEADLINE_EXCEEDED -> {
-          state = TierState.TIMEOUT;
+          state = TierState.TIER_STATE_TIMEOUT;
           recordFailure = !callerBound;
         }
         case RESOURCE_EXHAUSTED -> {
           // Shed by the tier or refused by the router's limit: overload, not an outage (class comment).
-          state = TierState.REJECTED;
+          state = TierState.TIER_STATE_REJECTED;
           recordFailure = false;
           boolean local = ConcurrencyLimitClientInterceptor.isLocalRejection(status);
           healthLog.warn(tier.wireName() + (local ? "/limit" : "/shed"), "tier {}: {}: {}", tier.wireName(),
@@ -328,11 +328,11 @@ public final class TierClient {
               abbreviate(String.valueOf(status.getDescription())));
         }
         case CANCELLED -> {
-          state = TierState.ERROR;
+          state = TierState.TIER_STATE_ERROR;
           recordFailure = callerContext == null || !callerContext.isCancelled();
         }
         case UNAVAILABLE -> {
-          state = TierState.ERROR;
+          state = TierState.TIER_STATE_ERROR;
           recordFailure = true;
           // A tier that was down at start-up (or restarted) leaves the channel waiting out an
           // exponential reconnect backoff (up to minutes); reconnect now, so the next call finds it.
@@ -341,7 +341,7 @@ public final class TierClient {
           }
         }
         default -> {
-          state = TierState.ERROR;
+          state = TierState.TIER_STATE_ERROR;
           recordFailure = true;
         }
       }

@@ -44,10 +44,10 @@ public record TierOutcome(
 
   /** TIMEOUT, CIRCUIT_OPEN, ERROR and REJECTED: the states that trigger fail-open/fail-closed rules. */
   public static boolean isUnavailable(TierState state) {
-    return state == TierState.TIMEOUT
-        || state == TierState.CIRCUIT_OPEN
-        || state == TierState.ERROR
-        || state == TierState.REJECTED;
+    return state == TierState.TIER_STATE_TIMEOUT
+        || state == TierState.TIER_STATE_CIRCUIT_OPEN
+        || state == TierState.TIER_STATE_ERROR
+        || state == TierState.TIER_STATE_REJECTED;
   }
 
   static TierOutcome notCalled(TierName tier, TierState state, String detail) {
@@ -55,6 +55,6 @@ public record TierOutcome(
   }
 
   static TierOutcome notCalledForCallerDeadline(TierName tier, String detail) {
-    return new TierOutcome(tier, TierState.TIMEOUT, 0, null, detail, Status.Code.OK, true);
+    return new TierOutcome(tier, TierState.TIER_STATE_TIMEOUT, 0, null, detail, Status.Code.OK, true);
   }
 }

@@ -56,22 +56,22 @@ class CategoryCatalogTest {
       assertThat(gambling.getDisplayName()).isEqualTo(taxonomy.displayName());
       assertThat(gambling.getDefinition()).isEqualTo(taxonomy.definition()).isNotBlank();
       assertThat(gambling.getEmerging()).isFalse();
-      assertThat(gambling.getDefaultAction()).isEqualTo(CategoryAction.ACTION_BLOCK);
+      assertThat(gambling.getDefaultAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
 
       CategoryInfo selfHarm = byId(global).get("self_harm");
       assertThat(selfHarm.getAlert()).isTrue();
-      assertThat(selfHarm.getDefaultAction()).isEqualTo(CategoryAction.ACTION_ALERT);
+      assertThat(selfHarm.getDefaultAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
 
       CategoryInfo homework = byId(global).get("ai_homework_tools");
       assertThat(homework.getEmerging()).isTrue();
-      assertThat(homework.getAction()).isEqualTo(CategoryAction.ACTION_BLOCK);
+      assertThat(homework.getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(homework.getThreshold()).isEqualTo(0.8);
       assertThat(homework.getDefinition()).as("known by id only").isEmpty();
 
       ListCategoriesResponse district =
           stub.listCategories(ListCategoriesRequest.newBuilder().setTenantId("district-1").build());
       assertThat(district.getEffectiveTenant()).isEqualTo("district-1");
-      assertThat(byId(district).get("games").getAction()).isEqualTo(CategoryAction.ACTION_BLOCK);
+      assertThat(byId(district).get("games").getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(byId(district).get("games").getThreshold()).isEqualTo(0.6);
       assertThat(byId(global).get("games").getThreshold()).isEqualTo(0.5);
 

@@ -123,13 +123,13 @@ class HttpGatewayTest {
     ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
     JsonFormat.parser().merge(response.body(), parsed);
     assertThat(parsed.getRequestId()).isEqualTo("r-1");
-    assertThat(parsed.getAction()).isEqualTo(Action.BLOCK);
+    assertThat(parsed.getAction()).isEqualTo(Action.ACTION_BLOCK);
     assertThat(parsed.getPrimaryCategory()).isEqualTo("gambling");
     assertThat(parsed.getNormalizedUrl()).isEqualTo("https://casino.example/");
     assertThat(parsed.getDefaultPolicyApplied()).isTrue();
     JsonNode tree = JSON.readTree(response.body());
     assertThat(tree.path("alert").isBoolean()).as("fields with default values are printed too").isTrue();
-    assertThat(tree.path("action").asText()).isEqualTo(Action.BLOCK.name());
+    assertThat(tree.path("action").asText()).isEqualTo(Action.ACTION_BLOCK.name());
 
     ClassifyResponse grpc = harness.stub().classify(
         ClassifyRequest.newBuilder().setUrl("https://casino.example/").setTenantId("school-1").setRequestId("r-1").build());
@@ -200,7 +200,7 @@ class HttpGatewayTest {
         ClassifyResponse.Builder partial = ClassifyResponse.newBuilder();
         JsonFormat.parser().merge(response.body(), partial);
         assertThat(partial.getTiersList()).anySatisfy(t -> {
-          assertThat(t.getState()).isEqualTo(TierState.TIMEOUT);
+          assertThat(t.getState()).isEqualTo(TierState.TIER_STATE_TIMEOUT);
           assertThat(t.getDetail()).startsWith("caller deadline");
         });
       }
@@ -235,7 +235,7 @@ class HttpGatewayTest {
     ClassifyBatchResponse.Builder batch = ClassifyBatchResponse.newBuilder();
     JsonFormat.parser().merge(response.body(), batch);
     assertThat(batch.getResponsesList()).extracting(r -> r.getRequestId()).containsExactly("a", "bad", "c");
-    assertThat(batch.getResponses(0).getResponse().getAction()).isEqualTo(Action.BLOCK);
+    assertThat(batch.getResponses(0).getResponse().getAction()).isEqualTo(Action.ACTION_BLOCK);
     assertThat(batch.getResponses(1).getError().getCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(batch.getResponses(1).getError().getReason()).isEqualTo("MALFORMED_HOST");
     assertThat(batch.getResponses(2).hasResponse()).isTrue();

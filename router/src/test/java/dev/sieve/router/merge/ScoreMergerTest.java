@@ -33,7 +33,7 @@ class ScoreMergerTest {
   private static TierOutcome ok(TierName tier, CategoryScore... scores) {
     ScoreResponse response =
         ScoreResponse.newBuilder().setTier(tier.wireName()).addAllScores(Arrays.asList(scores)).build();
-    return new TierOutcome(tier, TierState.OK, 10, response, "", Status.Code.OK);
+    return new TierOutcome(tier, TierState.TIER_STATE_OK, 10, response, "", Status.Code.OK);
   }
 
   private static TierOutcome down(TierName tier, TierState state) {
@@ -180,7 +180,7 @@ class ScoreMergerTest {
   void unavailableCoveringTierMarksOnlyCategoriesWithoutOpinionThatItCovers() {
     MergedScores m = new MergedScores();
     TierOutcome[] outcomes =
-        outcomes(down(TierName.URL, TierState.TIMEOUT), ok(TierName.CONTENT, score("adult", 0.1)), null);
+        outcomes(down(TierName.URL, TierState.TIER_STATE_TIMEOUT), ok(TierName.CONTENT, score("adult", 0.1)), null);
     ScoreMerger.mergePrimary(m, outcomes);
     boolean[] urlCovers = new boolean[CoreCategories.count()];
     urlCovers[ADULT] = true;
@@ -202,7 +202,7 @@ class ScoreMergerTest {
     MergedScores m = new MergedScores();
     TierOutcome[] outcomes = outcomes(ok(TierName.URL, score("gambling", 0.8), score("news", 0.79)), null, null);
     ScoreMerger.mergePrimary(m, outcomes);
-    outcomes[TierName.CONTENT.ordinal()] = down(TierName.CONTENT, TierState.ERROR);
+    outcomes[TierName.CONTENT.ordinal()] = down(TierName.CONTENT, TierState.TIER_STATE_ERROR);
     boolean[] all = new boolean[CoreCategories.count()];
     Arrays.fill(all, true);
     ScoreMerger.markUnavailable(m, outcomes, new boolean[][] {all, all, null});

@@ -62,7 +62,7 @@ class PolicyParserTest {
       // adult is the one category whose tier-loss rule the default policy sets itself (allow).
       assertThat(rule.failClosed()).as(category.id()).isEqualTo(category.failClosed() && !category.id().equals("adult"));
     }
-    assertThat(global.core(CoreCategories.indexOf("self_harm")).action()).isEqualTo(CategoryAction.ACTION_ALERT);
+    assertThat(global.core(CoreCategories.indexOf("self_harm")).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
     // Help is never blocked: a self_harm decision alerts and a counsellor decides (issue #11).
     assertThat(global.blockOnAlert()).isFalse();
   }
@@ -71,7 +71,7 @@ class PolicyParserTest {
   void unsetFieldsFallBackToTaxonomyDefaults() throws Exception {
     TenantPolicy global = parse("id: minimal\nversion: 1\n").global();
     assertThat(global.core(ADULT).failClosed()).isTrue();
-    assertThat(global.core(ADULT).action()).isEqualTo(CategoryAction.ACTION_BLOCK);
+    assertThat(global.core(ADULT).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     assertThat(global.core(GAMBLING).failClosed()).isFalse();
     assertThat(global.core(GAMBLING).threshold()).isEqualTo(0.5);
     assertThat(global.core(GAMBLING).bandLow()).isCloseTo(0.35, org.assertj.core.data.Offset.offset(1e-9));
@@ -101,10 +101,10 @@ class PolicyParserTest {
     assertThat(school.core(GAMBLING).threshold()).isEqualTo(0.8);
     assertThat(group.core(GAMBLING).threshold()).isEqualTo(0.8);
     // action: global ALLOW, district BLOCK, school inherits BLOCK, group ALLOW again
-    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.ACTION_ALLOW);
-    assertThat(district.core(GAMES).action()).isEqualTo(CategoryAction.ACTION_BLOCK);
-    assertThat(school.core(GAMES).action()).isEqualTo(CategoryAction.ACTION_BLOCK);
-    assertThat(group.core(GAMES).action()).isEqualTo(CategoryAction.ACTION_ALLOW);
+    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
+    assertThat(district.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+    assertThat(school.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+    assertThat(group.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
     // ttl field by field: negative from school, positive from global
     assertThat(group.ttls()).isEqualTo(new VerdictTtls(100, 20, 5));
     assertThat(district.ttls()).isEqualTo(new VerdictTtls(100, 50, 5));
@@ -183,11 +183,11 @@ class PolicyParserTest {
             """);
     CategoryRule global = policy.global().emerging("ai_homework_tools");
     assertThat(global.threshold()).isEqualTo(0.6);
-    assertThat(global.action()).isEqualTo(CategoryAction.ACTION_BLOCK);
+    assertThat(global.action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     CategoryRule school = policy.lookup("school").emerging("ai_homework_tools");
     assertThat(school.threshold()).isEqualTo(0.9);
-    assertThat(school.action()).isEqualTo(CategoryAction.ACTION_BLOCK);
-    assertThat(policy.global().emerging("something_else").action()).isEqualTo(CategoryAction.ACTION_ALLOW);
+    assertThat(school.action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+    assertThat(policy.global().emerging("something_else").action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
     assertThat(policy.global().consultLlmForEmerging()).isTrue();
     assertThat(policy.lookup("school").consultLlmForEmerging()).isFalse();
   }
@@ -378,6 +378,6 @@ class PolicyParserTest {
             "{\"id\":\"j\",\"version\":\"2\",\"categories\":{\"games\":{\"action\":\"BLOCK\"}}}"
                 .getBytes(StandardCharsets.UTF_8));
     assertThat(policy.version()).isEqualTo("2");
-    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.ACTION_BLOCK);
+    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
   }
 }

@@ -93,11 +93,11 @@ class ReleasedCardsServedActionsTest {
     }
     CategoryRule rule = policy.core(index);
     String action = words(rule.action());
-    return rule.alert() && rule.action() != CategoryAction.ACTION_ALERT ? action + " + alert" : action;
+    return rule.alert() && rule.action() != CategoryAction.CATEGORY_ACTION_ALERT ? action + " + alert" : action;
   }
 
   private static String words(CategoryAction action) {
-    return action.name().substring("ACTION_".length()).toLowerCase(Locale.ROOT);
+    return action.name().substring("CATEGORY_ACTION_".length()).toLowerCase(Locale.ROOT);
   }
 
   private static List<Path> releasedCards() throws IOException {

@@ -115,7 +115,7 @@ public final class FakeTier extends ScorerGrpc.ScorerImplBase {
               .setScore(scores.get(id))
               .addEvidence(
                   Evidence.newBuilder()
-                      .setKind(Evidence.Kind.FEATURE)
+                      .setKind(Evidence.Kind.KIND_FEATURE)
                       .setCategory(id)
                       .setDetail(name + " feature for " + id)
                       .setWeight(1.0)));
@@ -131,7 +131,7 @@ public final class FakeTier extends ScorerGrpc.ScorerImplBase {
         .setDefinitive(true)
         .addEvidence(
             Evidence.newBuilder()
-                .setKind(Evidence.Kind.LIST_MATCH)
+                .setKind(Evidence.Kind.KIND_LIST_MATCH)
                 .setCategory(category)
                 .setDetail(entry)
                 .setSource(list))

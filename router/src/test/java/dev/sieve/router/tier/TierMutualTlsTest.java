@@ -52,8 +52,8 @@ class TierMutualTlsTest {
             .addService(url).build().start();
     tier.markServing();
     try {
-      assertThat(stateThrough(routerCert, caFile, tier.port())).isEqualTo(TierState.OK);
-      assertThat(stateThrough(otherCert, caFile, tier.port())).isEqualTo(TierState.ERROR);
+      assertThat(stateThrough(routerCert, caFile, tier.port())).isEqualTo(TierState.TIER_STATE_OK);
+      assertThat(stateThrough(otherCert, caFile, tier.port())).isEqualTo(TierState.TIER_STATE_ERROR);
       assertThat(url.calls()).isEqualTo(1);
     } finally {
       tier.shutdownGracefully(Duration.ZERO);
