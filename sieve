@@ -221,6 +221,10 @@ run_tests() {
     echo "sieve test: installing chromium and chromium-driver (Debian) for the annotation app's browser tests (helm/tools/install-chromium.sh)" >&2
     "${BASH}" helm/tools/install-chromium.sh
   fi
+  if [[ -f helm/tools/install-python-grpc.sh ]]; then
+    echo "sieve test: installing protoc, the gRPC Python plugin and python3-grpcio (Debian) for the Python client example's test (helm/tools/install-python-grpc.sh)" >&2
+    "${BASH}" helm/tools/install-python-grpc.sh
+  fi
   if [[ -f helm/tools/install-squid.sh ]]; then
     echo "sieve test: installing squid (Debian squid) for the ICAP proxy test (helm/tools/install-squid.sh)" >&2
     "${BASH}" helm/tools/install-squid.sh

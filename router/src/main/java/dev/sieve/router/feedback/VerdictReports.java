@@ -312,7 +312,7 @@ public final class VerdictReports {
     RecentVerdicts.Served served = recent.get(request.getRequestId());
     // Never across tenants: a request id of another tenant is treated as unknown.
     if (served != null && served.tenantId().equals(request.getTenantId())) {
-      report.setServedAction(served.action().name())
+      report.setServedAction(dev.sieve.core.grpc.ShortNames.action(served.action()))
           .addAllServedScores(served.scores())
           .setPolicyVersion(served.policyVersion())
           .setNormalizedUrl(served.normalizedUrl());
