@@ -54,7 +54,7 @@ class ReportVerdictTest {
       assertThat(response.getQueued()).isTrue();
       assertThat(app.reports).hasSize(1);
       FeedbackReport forwarded = app.reports.get(0);
-      assertThat(forwarded.getServedAction()).isEqualTo(served.getAction().name());
+      assertThat(forwarded.getServedAction()).isEqualTo(dev.sieve.core.grpc.ShortNames.action(served.getAction()));
       assertThat(forwarded.getNormalizedUrl()).isEqualTo("https://casino.example/play");
       assertThat(forwarded.getPolicyVersion()).isEqualTo("7");
       assertThat(forwarded.getServedScoresList())
