@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Offline against online: classify-batch verdicts joined with later labels (JSONL {\"url\"|\"id\",",
         "\"categories\", \"judged\", \"p\"}; p = the probability the item was drawn for labelling), per category",
-        "online precision and recall (weighted by 1/p, 95% bootstrap intervals) against the card's; names the",
+        "online precision and recall (weighted by 1/p, 95%% Wilson intervals) against the card's; names the",
         "categories where the card's value lies outside the online interval. docs/operations.md, \"Offline against online\"."})
 public final class EvalOnlineCommand implements Callable<Integer> {
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {"Disagreement between a tier's serving and candidate version on live traffic, from the router's",
         "disagreement file (./sieve up --candidate ..., SIEVE_CANDIDATE_LOG_FILE): per category the decision-flip",
-        "rate with a 95% interval (lines weighted by 1/log_p), flips by direction, mean |score delta|, hosts behind",
+        "rate with a 95%% interval (lines weighted by 1/log_p), flips by direction, mean |score delta|, hosts behind",
         "the flips. docs/operations.md, \"Shadow and canary\"."})
 public final class EvalShadowCommand implements Callable<Integer> {
 
