@@ -238,10 +238,12 @@ run_tests() {
 # dataset or start anything (they only need a cli that was built once).
 wants_help() {
   local arg
-  [[ $# -eq 0 || "${1}" == "help" ]] && return 0
+  # -V/--version only as the whole command line: a subcommand may own --version (data card
+  # --version <dataset id>), and that is a real run which needs a current build.
+  [[ $# -eq 0 || "${1}" == "help" || ( $# -eq 1 && ( "${1}" == "-V" || "${1}" == "--version" ) ) ]] && return 0
   for arg in "$@"; do
     case "${arg}" in
-      -h | --help | -V | --version) return 0 ;;
+      -h | --help) return 0 ;;
     esac
   done
   return 1

@@ -212,6 +212,12 @@ class SieveScriptTest {
     }
     assertThat(calls()).as("no build, no data build: only the cli printing help")
         .doesNotContain("mvnw").doesNotContain("SieveCli data build").contains("SieveCli up --help");
+
+    Result dataCard = sieve(Map.of("JAVA_HOME", jdk.toString()), "data", "card", "--version", "ds-1");
+    assertThat(dataCard.code()).as(dataCard.err()).isZero();
+    assertThat(dataCard.err()).as("a subcommand's own --version option is a real run: the stale build is rebuilt")
+        .contains("building (");
+    assertThat(calls()).contains("mvnw -B -ntp install -DskipTests").contains("SieveCli data card --version ds-1");
   }
 
   @Test
