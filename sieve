@@ -5,7 +5,7 @@
 #                              classify-batch, bench, version, and the commands modules contribute
 #                              (data, eval, ...). ./sieve help lists them.
 #   ./sieve test [mvn args]    runs the whole test suite exactly as CI does.
-#   ./sieve build              builds everything (./mvnw -B -q install -DskipTests).
+#   ./sieve build              builds everything (./mvnw -B -q install -DskipTests; the format check runs in ./sieve test).
 #
 # What it does first:
 #   1. finds a JDK >= 21: $JAVA_HOME if new enough, else /usr/lib/jvm/temurin-25-jdk-amd64, else the
@@ -145,7 +145,7 @@ run_build() {
   started="$(mktemp "${ROOT}/.sieve/build.stamp.XXXXXX")"
   # One progress line per module (a first build downloads dependencies and takes minutes: it must not
   # look hung); the full Maven output goes to the log and its errors to the terminal on failure.
-  if ! (cd "${ROOT}" && set -o pipefail && ./mvnw -B -ntp install -DskipTests 2>&1 \
+  if ! (cd "${ROOT}" && set -o pipefail && ./mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true 2>&1 \
       | tee "${ROOT}/.sieve/build.log" \
       | sed -un 's/^\[INFO\] Building \(Sieve :: [^ ]*\).*\[\([0-9]*\/[0-9]*\)\]$/sieve:   [\2] \1/p' >&2); then
     rm -f "${started}"

@@ -10,9 +10,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Accounts, roles and sessions. Roles: {@code annotator} (labels queues), {@code admin} (everything,
- * every tenant), {@code teacher} (one tenant: its reports and its overrides, nothing else). No
- * student identity is ever stored: reports carry a URL and a tenant, not who asked.
+ * Accounts, roles and sessions. Roles: {@code annotator} (labels queues), {@code admin}
+ * (everything, every tenant), {@code teacher} (one tenant: its reports and its overrides, nothing
+ * else). No student identity is ever stored: reports carry a URL and a tenant, not who asked.
  *
  * <p>Sessions are random 256-bit tokens in an HttpOnly, SameSite=Strict cookie; only their SHA-256
  * is stored, so a copy of the database does not let anyone log in. Each session has its own CSRF
@@ -22,7 +22,9 @@ public final class Accounts {
 
   /** A role. */
   public enum Role {
-    ANNOTATOR, ADMIN, TEACHER;
+    ANNOTATOR,
+    ADMIN,
+    TEACHER;
 
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -67,7 +69,8 @@ public final class Accounts {
    */
   public Account create(String username, String password, Role role, String tenantId) {
     if (username == null || !USERNAME.matcher(username).matches()) {
-      throw new IllegalArgumentException("user name: 2-64 characters, lower-case letters, digits, . _ -");
+      throw new IllegalArgumentException(
+          "user name: 2-64 characters, lower-case letters, digits, . _ -");
     }
     if (password == null || password.length() < 12) {
       throw new IllegalArgumentException("password: at least 12 characters");
@@ -79,13 +82,19 @@ public final class Accounts {
     if (role != Role.TEACHER) {
       tenant = null;
     }
-    if (db.one("SELECT id FROM accounts WHERE username = ?", rs -> rs.getString(1), username).isPresent()) {
+    if (db.one("SELECT id FROM accounts WHERE username = ?", rs -> rs.getString(1), username)
+        .isPresent()) {
       throw new IllegalArgumentException("user name taken: " + username);
     }
     String id = UUID.randomUUID().toString();
     db.update(
         "INSERT INTO accounts(id, username, password_hash, role, tenant_id, created_at) VALUES (?,?,?,?,?,?)",
-        id, username, Passwords.hash(password), role.id(), tenant, clock.millis());
+        id,
+        username,
+        Passwords.hash(password),
+        role.id(),
+        tenant,
+        clock.millis());
     return new Account(id, username, role, tenant);
   }
 
@@ -94,11 +103,15 @@ public final class Accounts {
   }
 
   public List<Account> list() {
-    return db.query("SELECT id, username, role, tenant_id FROM accounts ORDER BY username", Accounts::account);
+    return db.query(
+        "SELECT id, username, role, tenant_id FROM accounts ORDER BY username", Accounts::account);
   }
 
   public Optional<Account> byName(String username) {
-    return db.one("SELECT id, username, role, tenant_id FROM accounts WHERE username = ?", Accounts::account, username);
+    return db.one(
+        "SELECT id, username, role, tenant_id FROM accounts WHERE username = ?",
+        Accounts::account,
+        username);
   }
 
   /** Checks the password; on success opens a session and returns its cookie value. */
@@ -120,7 +133,11 @@ public final class Accounts {
     long now = clock.millis();
     db.update(
         "INSERT INTO sessions(token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?,?,?,?,?)",
-        hashToken(token), row.get()[0], Passwords.token(), now, now + SESSION_TTL.toMillis());
+        hashToken(token),
+        row.get()[0],
+        Passwords.token(),
+        now,
+        now + SESSION_TTL.toMillis());
     return Optional.of(token);
   }
 
@@ -132,7 +149,8 @@ public final class Accounts {
         "SELECT a.id, a.username, a.role, a.tenant_id, s.csrf_token FROM sessions s JOIN accounts a ON a.id = s.account_id"
             + " WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0",
         rs -> new Session(account(rs), rs.getString(5)),
-        hashToken(token), clock.millis());
+        hashToken(token),
+        clock.millis());
   }
 
   public void logout(String token) {
@@ -142,12 +160,14 @@ public final class Accounts {
   }
 
   private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new Account(rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getString(4));
+    return new Account(
+        rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getString(4));
   }
 
   private static String hashToken(String token) {
     return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static final String DUMMY_HASH = Passwords.hash("not-a-real-password-" + UUID.randomUUID());
+  private static final String DUMMY_HASH =
+      Passwords.hash("not-a-real-password-" + UUID.randomUUID());
 }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>Cohen's kappa per annotator pair: over the items both labelled (unsure answers left out),
- *       each (item, category) is one binary decision of each annotator; {@code kappa = (p_o - p_e) /
- *       (1 - p_e)} with {@code p_e} from each annotator's own positive rate.
+ *       each (item, category) is one binary decision of each annotator; {@code kappa = (p_o - p_e)
+ *       / (1 - p_e)} with {@code p_e} from each annotator's own positive rate.
  *   <li>Fleiss' kappa per category: each category is a yes/no rating of every item with two or more
  *       (sure) answers, computed by lab's {@link FleissKappa} (one formula in the code base).
  *   <li>Gold accuracy per annotator: the share of gold items whose answer equals the known answer
@@ -32,14 +32,17 @@ public final class Agreement {
 
   public record CategoryKappa(String category, int items, int positives, double kappa) {}
 
-  public record GoldAccuracy(String annotator, int items, int exact, double exactRate, double decisionAccuracy) {}
+  public record GoldAccuracy(
+      String annotator, int items, int exact, double exactRate, double decisionAccuracy) {}
 
   private Agreement() {}
 
   public static List<PairKappa> cohenPerPair(List<Answer> answers, List<String> categories) {
     Map<String, Map<String, Set<String>>> byAnnotator = new TreeMap<>();
     for (Answer a : answers) {
-      byAnnotator.computeIfAbsent(a.annotator(), k -> new TreeMap<>()).put(a.itemId(), a.categories());
+      byAnnotator
+          .computeIfAbsent(a.annotator(), k -> new TreeMap<>())
+          .put(a.itemId(), a.categories());
     }
     List<String> names = new ArrayList<>(byAnnotator.keySet());
     List<PairKappa> out = new ArrayList<>();
@@ -71,7 +74,8 @@ public final class Agreement {
             }
           }
         }
-        out.add(new PairKappa(names.get(i), names.get(j), common.size(), cohen(n, agree, xPos, yPos)));
+        out.add(
+            new PairKappa(names.get(i), names.get(j), common.size(), cohen(n, agree, xPos, yPos)));
       }
     }
     return out;
@@ -83,7 +87,8 @@ public final class Agreement {
     return pe == 1 ? Double.NaN : (po - pe) / (1 - pe);
   }
 
-  public static List<CategoryKappa> fleissPerCategory(List<Answer> answers, List<String> categories) {
+  public static List<CategoryKappa> fleissPerCategory(
+      List<Answer> answers, List<String> categories) {
     Map<String, List<Set<String>>> byItem = new TreeMap<>();
     for (Answer a : answers) {
       byItem.computeIfAbsent(a.itemId(), k -> new ArrayList<>()).add(a.categories());
@@ -112,7 +117,8 @@ public final class Agreement {
     return out;
   }
 
-  public static List<GoldAccuracy> goldAccuracy(List<Answer> answers, Map<String, Set<String>> gold) {
+  public static List<GoldAccuracy> goldAccuracy(
+      List<Answer> answers, Map<String, Set<String>> gold) {
     Map<String, int[]> acc = new TreeMap<>();
     List<String> categories = Taxonomy.v1().ids();
     for (Answer a : answers) {
@@ -132,19 +138,30 @@ public final class Agreement {
       }
     }
     List<GoldAccuracy> out = new ArrayList<>();
-    acc.forEach((k, s) -> out.add(new GoldAccuracy(k, s[0], s[1], (double) s[1] / s[0], (double) s[2] / (s[0] * (double) categories.size()))));
+    acc.forEach(
+        (k, s) ->
+            out.add(
+                new GoldAccuracy(
+                    k,
+                    s[0],
+                    s[1],
+                    (double) s[1] / s[0],
+                    (double) s[2] / (s[0] * (double) categories.size()))));
     return out;
   }
 
   /** Sure answers from the database. */
   static List<Answer> sureAnswers(Database db) {
-    return db.query("SELECT l.item_id, a.username, l.categories FROM labels l JOIN accounts a ON a.id = l.account_id WHERE l.unsure = 0",
+    return db.query(
+        "SELECT l.item_id, a.username, l.categories FROM labels l JOIN accounts a ON a.id = l.account_id WHERE l.unsure = 0",
         rs -> new Answer(rs.getString(1), rs.getString(2), Item.labelSet(rs.getString(3))));
   }
 
   static Map<String, Set<String>> gold(Database db) {
     Map<String, Set<String>> out = new TreeMap<>();
-    db.query("SELECT id, gold_labels FROM items WHERE gold_labels IS NOT NULL", rs -> out.put(rs.getString(1), Item.labelSet(rs.getString(2))));
+    db.query(
+        "SELECT id, gold_labels FROM items WHERE gold_labels IS NOT NULL",
+        rs -> out.put(rs.getString(1), Item.labelSet(rs.getString(2))));
     return out;
   }
 }

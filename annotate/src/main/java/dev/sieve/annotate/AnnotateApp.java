@@ -14,8 +14,16 @@ import java.util.Optional;
 public final class AnnotateApp implements AutoCloseable {
 
   /** How to start. Ports 0 = any free port (tests). */
-  public record Config(Database database, Path overlaysDir, Path taxonomyDoc, String bindHost, int httpPort, int grpcPort,
-      int reportOverlap, boolean secureCookies, Clock clock) {}
+  public record Config(
+      Database database,
+      Path overlaysDir,
+      Path taxonomyDoc,
+      String bindHost,
+      int httpPort,
+      int grpcPort,
+      int reportOverlap,
+      boolean secureCookies,
+      Clock clock) {}
 
   private final Config config;
   private final Database db;
@@ -44,12 +52,15 @@ public final class AnnotateApp implements AutoCloseable {
     AnnotateApp app = new AnnotateApp(config);
     try {
       // gRPC first, the web last: /healthz answering means both serve.
-      app.grpc = GrpcServerLauncher.builder("annotate")
-          .host(config.bindHost())
-          .port(config.grpcPort())
-          .addService(new FeedbackService(app.db, app.queues, app.overrides, config.clock(), config.reportOverlap()))
-          .build()
-          .start();
+      app.grpc =
+          GrpcServerLauncher.builder("annotate")
+              .host(config.bindHost())
+              .port(config.grpcPort())
+              .addService(
+                  new FeedbackService(
+                      app.db, app.queues, app.overrides, config.clock(), config.reportOverlap()))
+              .build()
+              .start();
       app.grpc.markServing();
       app.web.start(config.bindHost(), config.httpPort());
     } catch (IOException | RuntimeException e) {

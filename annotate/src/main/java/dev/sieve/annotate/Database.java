@@ -17,8 +17,8 @@ import org.flywaydb.core.Flyway;
  * The app's one database: an embedded SQLite file by default (nothing to install for a single
  * annotator team), PostgreSQL when {@code SIEVE_DB_URL} is a {@code jdbc:postgresql:} URL (several
  * app replicas, backups, a team's existing server). Both are created and migrated on start by the
- * same Flyway migrations ({@code db/migration}), written in the SQL both accept, so a test on either
- * tests the schema the other runs.
+ * same Flyway migrations ({@code db/migration}), written in the SQL both accept, so a test on
+ * either tests the schema the other runs.
  *
  * <p>Access is plain JDBC through a few helpers: the app has a dozen queries, and an ORM would hide
  * the very SQL that must stay portable.
@@ -52,16 +52,22 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create " + file.getParent() + ": " + e.getMessage(), e);
     }
     HikariConfig config = new HikariConfig();
     // WAL: readers do not block the writer; busy_timeout: a second writer waits instead of failing.
-    config.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath() + "?journal_mode=WAL&busy_timeout=10000&foreign_keys=on");
-    // One connection: SQLite has one writer; a single pooled connection serializes writes in-process
+    config.setJdbcUrl(
+        "jdbc:sqlite:"
+            + file.toAbsolutePath()
+            + "?journal_mode=WAL&busy_timeout=10000&foreign_keys=on");
+    // One connection: SQLite has one writer; a single pooled connection serializes writes
+    // in-process
     // instead of surfacing SQLITE_BUSY to users.
     config.setMaximumPoolSize(1);
     config.setPoolName("annotate-sqlite");
-    return migrate(new Database(new HikariDataSource(config), true, "sqlite:" + file.toAbsolutePath()));
+    return migrate(
+        new Database(new HikariDataSource(config), true, "sqlite:" + file.toAbsolutePath()));
   }
 
   /** Any JDBC URL; {@code jdbc:sqlite:} or {@code jdbc:postgresql:}. */
@@ -70,7 +76,9 @@ public final class Database implements AutoCloseable {
       return sqlite(Path.of(jdbcUrl.substring("jdbc:sqlite:".length())));
     }
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("SIEVE_DB_URL must be jdbc:postgresql:... or jdbc:sqlite:..., got " + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+      throw new IllegalArgumentException(
+          "SIEVE_DB_URL must be jdbc:postgresql:... or jdbc:sqlite:..., got "
+              + jdbcUrl.replaceAll("password=[^&]*", "password=***"));
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
@@ -112,7 +120,8 @@ public final class Database implements AutoCloseable {
     return tx(c -> query(c, sql, mapper, args));
   }
 
-  public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
@@ -141,7 +150,9 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
   public <T> T tx(TxWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       boolean auto = c.getAutoCommit();
@@ -185,7 +196,9 @@ public final class Database implements AutoCloseable {
     dataSource.close();
   }
 
-  /** A database failure, unchecked: the web layer answers 500 with a reference, gRPC UNAVAILABLE. */
+  /**
+   * A database failure, unchecked: the web layer answers 500 with a reference, gRPC UNAVAILABLE.
+   */
   public static final class DataException extends RuntimeException {
     DataException(SQLException cause) {
       super(cause.getMessage(), cause);

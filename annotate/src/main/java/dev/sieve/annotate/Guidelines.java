@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class Guidelines {
 
-  private static final Pattern ROW = Pattern.compile("^\\| `([a-z_]+)` \\| ([^|]+) \\| ([^|]+) \\|");
+  private static final Pattern ROW =
+      Pattern.compile("^\\| `([a-z_]+)` \\| ([^|]+) \\| ([^|]+) \\|");
 
   private final Map<String, String[]> byCategory;
 
@@ -35,7 +36,8 @@ public final class Guidelines {
         for (String line : Files.readAllLines(taxonomyMd)) {
           Matcher m = ROW.matcher(line);
           if (m.find() && out.containsKey(m.group(1))) {
-            out.put(m.group(1), new String[] {m.group(2).strip(), m.group(3).strip().replace("`", "")});
+            out.put(
+                m.group(1), new String[] {m.group(2).strip(), m.group(3).strip().replace("`", "")});
           }
         }
       } catch (IOException e) {

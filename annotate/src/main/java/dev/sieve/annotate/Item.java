@@ -46,18 +46,42 @@ public record Item(
     double pi = rs.getDouble(18);
     Double inclusion = rs.wasNull() ? null : pi;
     return new Item(
-        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-        rs.getString(7), rs.getString(8), Json.scores(rs.getString(9)), Json.strings(rs.getString(10)),
-        rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
-        rs.getString(17), inclusion, rs.getInt(19), rs.getInt(20) == 1, rs.getString(21), rs.getString(22),
-        rs.getString(23), rs.getString(24), rs.getInt(25), rs.getString(26));
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        Json.scores(rs.getString(9)),
+        Json.strings(rs.getString(10)),
+        rs.getString(11),
+        rs.getString(12),
+        rs.getString(13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        rs.getString(17),
+        inclusion,
+        rs.getInt(19),
+        rs.getInt(20) == 1,
+        rs.getString(21),
+        rs.getString(22),
+        rs.getString(23),
+        rs.getString(24),
+        rs.getInt(25),
+        rs.getString(26));
   }
 
   /** Parses a stored comma list of category ids. */
   public static Set<String> labelSet(String commaList) {
     Set<String> out = new TreeSet<>();
     if (commaList != null && !commaList.isBlank()) {
-      Arrays.stream(commaList.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
+      Arrays.stream(commaList.split(","))
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .forEach(out::add);
     }
     return out;
   }

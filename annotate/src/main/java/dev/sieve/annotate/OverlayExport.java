@@ -22,23 +22,30 @@ import java.util.UUID;
  * SHA-256 (the content it promises); an existing file is never overwritten.
  *
  * <p>Dataset records (kind host or text): a category the final answer has and the dataset does not
- * becomes {@code "action":"add"}; one the dataset has and the answer does not becomes
- * {@code "remove"}. Review-queue items change only the category they were queued for. Each line
- * also carries provenance the build ignores but a data card can count: {@code "source":
- * "annotate"}, {@code "item"}, {@code "annotators"}, {@code "agreement"} (share of sure answers that
- * match the final decision on this category), {@code "adjudicated"}, {@code "export"}.
+ * becomes {@code "action":"add"}; one the dataset has and the answer does not becomes {@code
+ * "remove"}. Review-queue items change only the category they were queued for. Each line also
+ * carries provenance the build ignores but a data card can count: {@code "source": "annotate"},
+ * {@code "item"}, {@code "annotators"}, {@code "agreement"} (share of sure answers that match the
+ * final decision on this category), {@code "adjudicated"}, {@code "export"}.
  *
  * <p>Traffic items (kind url: reports and scored traffic, which are not dataset records) cannot be
- * written as host or id corrections without changing the label of a whole domain. They go to
- * {@code data/overlays/traffic/annotate-<seq>-<sha12>.jsonl} (a sub-directory, which today's build
- * does not read), one line per item: {@code {"url","host","labels":[...],"categories_absent":[...],
+ * written as host or id corrections without changing the label of a whole domain. They go to {@code
+ * data/overlays/traffic/annotate-<seq>-<sha12>.jsonl} (a sub-directory, which today's build does
+ * not read), one line per item: {@code {"url","host","labels":[...],"categories_absent":[...],
  * "tenant","queue","inclusion_probability","annotators","adjudicated","reviewer","reason","source",
  * "item","export"}}: the full label set, so a pipeline that adds URL records can take them as-is.
  */
 public final class OverlayExport {
 
   /** What an export wrote. */
-  public record Result(String exportId, Path overlayFile, String sha256, int corrections, Path trafficFile, int trafficRecords, int items) {}
+  public record Result(
+      String exportId,
+      Path overlayFile,
+      String sha256,
+      int corrections,
+      Path trafficFile,
+      int trafficRecords,
+      int items) {}
 
   private final Database db;
   private final Clock clock;
@@ -54,7 +61,12 @@ public final class OverlayExport {
     if (!admin.isAdmin()) {
       throw new SecurityException("only admins export");
     }
-    List<Item> items = db.query("SELECT " + Item.COLUMNS + " FROM items WHERE final_labels IS NOT NULL AND exported_in IS NULL ORDER BY id", Item::map);
+    List<Item> items =
+        db.query(
+            "SELECT "
+                + Item.COLUMNS
+                + " FROM items WHERE final_labels IS NOT NULL AND exported_in IS NULL ORDER BY id",
+            Item::map);
     long seq = db.tx(c -> Database.nextCounter(c, "export_seq"));
     String exportId = String.format(java.util.Locale.ROOT, "annotate-%04d", seq);
     List<String> dataset = new ArrayList<>();
@@ -64,8 +76,9 @@ public final class OverlayExport {
       List<Labelling.Label> labels = new Labelling(db, clock).labels(item.id());
       Set<String> fin = Item.labelSet(item.finalLabels());
       boolean adjudicated = "adjudication".equals(item.finalSource());
-      String reviewer = labels.stream().map(Labelling.Label::username).reduce((a, b) -> a + "," + b).orElse("")
-          + (adjudicated ? " (adjudicated by " + adjudicator(item.id()) + ")" : "");
+      String reviewer =
+          labels.stream().map(Labelling.Label::username).reduce((a, b) -> a + "," + b).orElse("")
+              + (adjudicated ? " (adjudicated by " + adjudicator(item.id()) + ")" : "");
       if (item.kind().equals("url")) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("url", item.url() == null ? item.key() : item.url());
@@ -93,7 +106,10 @@ public final class OverlayExport {
         continue;
       }
       Set<String> given = Item.labelSet(item.givenLabels());
-      Set<String> scope = item.focusCategory() != null ? Set.of(item.focusCategory()) : new TreeSet<>(dev.sieve.core.taxonomy.Taxonomy.v1().ids());
+      Set<String> scope =
+          item.focusCategory() != null
+              ? Set.of(item.focusCategory())
+              : new TreeSet<>(dev.sieve.core.taxonomy.Taxonomy.v1().ids());
       for (String category : new TreeSet<>(scope)) {
         boolean want = fin.contains(category);
         boolean has = given.contains(category);
@@ -103,13 +119,22 @@ public final class OverlayExport {
         if (!want && item.givenLabels() == null) {
           continue; // dataset labels unknown: only additions can be stated
         }
-        long agreeing = labels.stream().filter(l -> !l.unsure() && l.categories().contains(category) == want).count();
+        long agreeing =
+            labels.stream()
+                .filter(l -> !l.unsure() && l.categories().contains(category) == want)
+                .count();
         long sure = labels.stream().filter(l -> !l.unsure()).count();
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put(item.kind().equals("host") ? "host" : "id", item.key());
         o.put("category", category);
         o.put("action", want ? "add" : "remove");
-        o.put("reason", "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)");
+        o.put(
+            "reason",
+            "annotation "
+                + (adjudicated ? "adjudicated" : "agreed")
+                + " ("
+                + item.queue()
+                + " queue)");
         o.put("reviewer", reviewer);
         o.put("source", "annotation"); // lab Overlays: provenance required (annotators, agreement)
         o.put("item", item.id());
@@ -125,26 +150,52 @@ public final class OverlayExport {
       exportedIds.add(item.id());
     }
     Path overlay = dataset.isEmpty() ? null : writeVersioned(overlaysDir, exportId, dataset);
-    Path trafficFile = traffic.isEmpty() ? null : writeVersioned(overlaysDir.resolve("traffic"), exportId, traffic);
+    Path trafficFile =
+        traffic.isEmpty()
+            ? null
+            : writeVersioned(overlaysDir.resolve("traffic"), exportId, traffic);
     String sha = overlay == null ? "" : Sha256.ofFile(overlay);
     String id = UUID.randomUUID().toString();
-    db.tx(c -> {
-      for (String itemId : exportedIds) {
-        Database.update(c, "UPDATE items SET exported_in = ? WHERE id = ?", exportId, itemId);
-      }
-      Database.update(c,
-          "INSERT INTO exports(id, file_name, sha256, traffic_file_name, corrections, traffic_records, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)",
-          id, overlay == null ? "" : overlay.getFileName().toString(), sha, trafficFile == null ? null : trafficFile.getFileName().toString(),
-          dataset.size(), traffic.size(), clock.millis(), admin.username());
-      Audit.record(c, clock, admin.username(), null, "export", exportId + ": " + dataset.size() + " corrections, " + traffic.size() + " traffic records");
-      return null;
-    });
-    return new Result(exportId, overlay, sha, dataset.size(), trafficFile, traffic.size(), exportedIds.size());
+    db.tx(
+        c -> {
+          for (String itemId : exportedIds) {
+            Database.update(c, "UPDATE items SET exported_in = ? WHERE id = ?", exportId, itemId);
+          }
+          Database.update(
+              c,
+              "INSERT INTO exports(id, file_name, sha256, traffic_file_name, corrections, traffic_records, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)",
+              id,
+              overlay == null ? "" : overlay.getFileName().toString(),
+              sha,
+              trafficFile == null ? null : trafficFile.getFileName().toString(),
+              dataset.size(),
+              traffic.size(),
+              clock.millis(),
+              admin.username());
+          Audit.record(
+              c,
+              clock,
+              admin.username(),
+              null,
+              "export",
+              exportId
+                  + ": "
+                  + dataset.size()
+                  + " corrections, "
+                  + traffic.size()
+                  + " traffic records");
+          return null;
+        });
+    return new Result(
+        exportId, overlay, sha, dataset.size(), trafficFile, traffic.size(), exportedIds.size());
   }
 
   private String adjudicator(String itemId) {
-    return db.one("SELECT a.username FROM adjudications j JOIN accounts a ON a.id = j.account_id WHERE j.item_id = ?",
-        rs -> rs.getString(1), itemId).orElse("?");
+    return db.one(
+            "SELECT a.username FROM adjudications j JOIN accounts a ON a.id = j.account_id WHERE j.item_id = ?",
+            rs -> rs.getString(1),
+            itemId)
+        .orElse("?");
   }
 
   private static String hostOf(String canonical) {
@@ -172,7 +223,17 @@ public final class OverlayExport {
 
   /** Past exports, newest first. */
   public List<String[]> list() {
-    return db.query("SELECT file_name, sha256, corrections, traffic_records, created_at, created_by, traffic_file_name FROM exports ORDER BY created_at DESC",
-        rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), Long.toString(rs.getLong(5)), rs.getString(6), rs.getString(7)});
+    return db.query(
+        "SELECT file_name, sha256, corrections, traffic_records, created_at, created_by, traffic_file_name FROM exports ORDER BY created_at DESC",
+        rs ->
+            new String[] {
+              rs.getString(1),
+              rs.getString(2),
+              rs.getString(3),
+              rs.getString(4),
+              Long.toString(rs.getLong(5)),
+              rs.getString(6),
+              rs.getString(7)
+            });
   }
 }

@@ -31,8 +31,17 @@ import java.util.function.Consumer;
 public final class Overrides implements AutoCloseable {
 
   /** An override as stored. */
-  public record Entry(String id, String tenantId, String host, String effect, long createdAt, long expiresAt,
-      String createdBy, String reason, Long revokedAt, String revokedBy) {
+  public record Entry(
+      String id,
+      String tenantId,
+      String host,
+      String effect,
+      long createdAt,
+      long expiresAt,
+      String createdBy,
+      String reason,
+      Long revokedAt,
+      String revokedBy) {
 
     boolean activeAt(long now) {
       return revokedAt == null && expiresAt > now;
@@ -51,11 +60,13 @@ public final class Overrides implements AutoCloseable {
     this.db = db;
     this.clock = clock;
     this.lastActiveIds = activeIds();
-    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "override-expiry");
-      t.setDaemon(true);
-      return t;
-    });
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "override-expiry");
+              t.setDaemon(true);
+              return t;
+            });
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -65,12 +76,24 @@ public final class Overrides implements AutoCloseable {
    * @throws SecurityException a teacher naming another tenant, an annotator
    * @throws IllegalArgumentException a bad host, effect, duration or missing reason
    */
-  public Entry create(Account actor, String tenantId, String hostOrUrl, String effect, Duration duration, String reason) {
-    String tenant = actor.role() == Accounts.Role.TEACHER ? actor.tenantId() : tenantId == null ? "" : tenantId.strip();
+  public Entry create(
+      Account actor,
+      String tenantId,
+      String hostOrUrl,
+      String effect,
+      Duration duration,
+      String reason) {
+    String tenant =
+        actor.role() == Accounts.Role.TEACHER
+            ? actor.tenantId()
+            : tenantId == null ? "" : tenantId.strip();
     if (actor.role() == Accounts.Role.ANNOTATOR) {
       throw new SecurityException("annotators do not set overrides");
     }
-    if (actor.role() == Accounts.Role.TEACHER && tenantId != null && !tenantId.isBlank() && !tenantId.strip().equals(actor.tenantId())) {
+    if (actor.role() == Accounts.Role.TEACHER
+        && tenantId != null
+        && !tenantId.isBlank()
+        && !tenantId.strip().equals(actor.tenantId())) {
       throw new SecurityException("a teacher sets overrides for their own tenant only");
     }
     if (tenant.isEmpty()) {
@@ -80,7 +103,10 @@ public final class Overrides implements AutoCloseable {
     if (!e.equals("allow") && !e.equals("block")) {
       throw new IllegalArgumentException("effect must be allow or block");
     }
-    if (duration == null || duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
+    if (duration == null
+        || duration.isNegative()
+        || duration.isZero()
+        || duration.compareTo(MAX_DURATION) > 0) {
       throw new IllegalArgumentException("duration must be between 1 minute and 365 days");
     }
     if (reason == null || reason.isBlank() || reason.length() > 500) {
@@ -88,16 +114,46 @@ public final class Overrides implements AutoCloseable {
     }
     String host = normalizeHost(hostOrUrl);
     long now = clock.millis();
-    Entry o = new Entry(UUID.randomUUID().toString(), tenant, host, e, now, now + duration.toMillis(),
-        actor.username(), reason.strip(), null, null);
-    db.tx(c -> {
-      Database.update(c,
-          "INSERT INTO overrides(id, tenant_id, host, effect, created_at, expires_at, created_by, reason) VALUES (?,?,?,?,?,?,?,?)",
-          o.id(), o.tenantId(), o.host(), o.effect(), o.createdAt(), o.expiresAt(), o.createdBy(), o.reason());
-      Audit.record(c, clock, actor.username(), tenant, "override.create",
-          e + " " + host + " until " + java.time.Instant.ofEpochMilli(o.expiresAt()) + ": " + o.reason());
-      return null;
-    });
+    Entry o =
+        new Entry(
+            UUID.randomUUID().toString(),
+            tenant,
+            host,
+            e,
+            now,
+            now + duration.toMillis(),
+            actor.username(),
+            reason.strip(),
+            null,
+            null);
+    db.tx(
+        c -> {
+          Database.update(
+              c,
+              "INSERT INTO overrides(id, tenant_id, host, effect, created_at, expires_at, created_by, reason) VALUES (?,?,?,?,?,?,?,?)",
+              o.id(),
+              o.tenantId(),
+              o.host(),
+              o.effect(),
+              o.createdAt(),
+              o.expiresAt(),
+              o.createdBy(),
+              o.reason());
+          Audit.record(
+              c,
+              clock,
+              actor.username(),
+              tenant,
+              "override.create",
+              e
+                  + " "
+                  + host
+                  + " until "
+                  + java.time.Instant.ofEpochMilli(o.expiresAt())
+                  + ": "
+                  + o.reason());
+          return null;
+        });
     publish();
     return o;
   }
@@ -108,14 +164,27 @@ public final class Overrides implements AutoCloseable {
     if (o.isEmpty() || actor.role() == Accounts.Role.ANNOTATOR) {
       return false;
     }
-    boolean changed = db.tx(c -> {
-      int n = Database.update(c, "UPDATE overrides SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
-          clock.millis(), actor.username(), id);
-      if (n > 0) {
-        Audit.record(c, clock, actor.username(), o.get().tenantId(), "override.revoke", o.get().effect() + " " + o.get().host());
-      }
-      return n > 0;
-    });
+    boolean changed =
+        db.tx(
+            c -> {
+              int n =
+                  Database.update(
+                      c,
+                      "UPDATE overrides SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL",
+                      clock.millis(),
+                      actor.username(),
+                      id);
+              if (n > 0) {
+                Audit.record(
+                    c,
+                    clock,
+                    actor.username(),
+                    o.get().tenantId(),
+                    "override.revoke",
+                    o.get().effect() + " " + o.get().host());
+              }
+              return n > 0;
+            });
     if (changed) {
       publish();
     }
@@ -123,22 +192,29 @@ public final class Overrides implements AutoCloseable {
   }
 
   static boolean visible(Entry o, Account actor) {
-    return actor.isAdmin() || (actor.role() == Accounts.Role.TEACHER && o.tenantId().equals(actor.tenantId()));
+    return actor.isAdmin()
+        || (actor.role() == Accounts.Role.TEACHER && o.tenantId().equals(actor.tenantId()));
   }
 
   public Optional<Entry> find(String id) {
-    return db.one("SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides WHERE id = ?",
-        Overrides::map, id);
+    return db.one(
+        "SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides WHERE id = ?",
+        Overrides::map,
+        id);
   }
 
-  /** Every override the actor may see, newest first (active, revoked and expired: the audit view). */
+  /**
+   * Every override the actor may see, newest first (active, revoked and expired: the audit view).
+   */
   public List<Entry> list(Account actor) {
-    String base = "SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides";
+    String base =
+        "SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides";
     if (actor.isAdmin()) {
       return db.query(base + " ORDER BY created_at DESC", Overrides::map);
     }
     if (actor.role() == Accounts.Role.TEACHER) {
-      return db.query(base + " WHERE tenant_id = ? ORDER BY created_at DESC", Overrides::map, actor.tenantId());
+      return db.query(
+          base + " WHERE tenant_id = ? ORDER BY created_at DESC", Overrides::map, actor.tenantId());
     }
     return List.of();
   }
@@ -146,15 +222,29 @@ public final class Overrides implements AutoCloseable {
   /** The active set now, with the current revision. */
   public OverrideSet activeSet() {
     long now = clock.millis();
-    long revision = db.one("SELECT value FROM counters WHERE name = 'override_revision'", rs -> rs.getLong(1)).orElse(0L);
+    long revision =
+        db.one("SELECT value FROM counters WHERE name = 'override_revision'", rs -> rs.getLong(1))
+            .orElse(0L);
     OverrideSet.Builder b = OverrideSet.newBuilder().setRevision(revision);
-    for (Entry o : db.query(
-        "SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides"
-            + " WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id", Overrides::map, now)) {
-      b.addOverrides(HostOverride.newBuilder()
-          .setId(o.id()).setTenantId(o.tenantId()).setHost(o.host())
-          .setEffect(o.effect().equals("allow") ? HostOverride.Effect.EFFECT_ALLOW : HostOverride.Effect.EFFECT_BLOCK)
-          .setCreatedAtMs(o.createdAt()).setExpiresAtMs(o.expiresAt()).setCreatedBy(o.createdBy()).setReason(o.reason()));
+    for (Entry o :
+        db.query(
+            "SELECT id, tenant_id, host, effect, created_at, expires_at, created_by, reason, revoked_at, revoked_by FROM overrides"
+                + " WHERE revoked_at IS NULL AND expires_at > ? ORDER BY created_at, id",
+            Overrides::map,
+            now)) {
+      b.addOverrides(
+          HostOverride.newBuilder()
+              .setId(o.id())
+              .setTenantId(o.tenantId())
+              .setHost(o.host())
+              .setEffect(
+                  o.effect().equals("allow")
+                      ? HostOverride.Effect.EFFECT_ALLOW
+                      : HostOverride.Effect.EFFECT_BLOCK)
+              .setCreatedAtMs(o.createdAt())
+              .setExpiresAtMs(o.expiresAt())
+              .setCreatedBy(o.createdBy())
+              .setReason(o.reason()));
     }
     return b.build();
   }
@@ -195,12 +285,17 @@ public final class Overrides implements AutoCloseable {
     try {
       publish();
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Overrides.class).warn("override expiry sweep failed: {}", e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(Overrides.class)
+          .warn("override expiry sweep failed: {}", e.getMessage());
     }
   }
 
   private Set<String> activeIds() {
-    return Set.copyOf(db.query("SELECT id FROM overrides WHERE revoked_at IS NULL AND expires_at > ?", rs -> rs.getString(1), clock.millis()));
+    return Set.copyOf(
+        db.query(
+            "SELECT id FROM overrides WHERE revoked_at IS NULL AND expires_at > ?",
+            rs -> rs.getString(1),
+            clock.millis()));
   }
 
   private static Set<String> ids(OverrideSet set) {
@@ -214,7 +309,10 @@ public final class Overrides implements AutoCloseable {
     }
     String s = hostOrUrl.strip();
     try {
-      NormalizedUrl u = s.contains("://") ? UrlNormalizer.instance().normalize(s) : UrlNormalizer.instance().normalizeHost(s, "https");
+      NormalizedUrl u =
+          s.contains("://")
+              ? UrlNormalizer.instance().normalize(s)
+              : UrlNormalizer.instance().normalizeHost(s, "https");
       return u.host();
     } catch (UrlRejectedException | RuntimeException e) {
       throw new IllegalArgumentException("not a host or URL: " + s);
@@ -224,8 +322,17 @@ public final class Overrides implements AutoCloseable {
   private static Entry map(java.sql.ResultSet rs) throws java.sql.SQLException {
     long revoked = rs.getLong(9);
     Long revokedAt = rs.wasNull() ? null : revoked;
-    return new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-        rs.getString(7), rs.getString(8), revokedAt, rs.getString(10));
+    return new Entry(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getLong(5),
+        rs.getLong(6),
+        rs.getString(7),
+        rs.getString(8),
+        revokedAt,
+        rs.getString(10));
   }
 
   @Override

@@ -11,9 +11,9 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Password hashing with Argon2id (RFC 9106), through BouncyCastle (already a dependency of the
  * project for TLS). Why Argon2id and not PBKDF2: it is memory-hard, so a leaked table costs an
  * attacker memory per guess, not only CPU, which GPUs and ASICs make cheap for PBKDF2. Parameters:
- * OWASP's minimum for Argon2id (19 MiB, 2 passes, 1 lane); stored in the PHC string form
- * {@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash} so they can be raised later without breaking old
- * hashes (each hash carries its own parameters).
+ * OWASP's minimum for Argon2id (19 MiB, 2 passes, 1 lane); stored in the PHC string form {@code
+ * $argon2id$v=19$m=19456,t=2,p=1$salt$hash} so they can be raised later without breaking old hashes
+ * (each hash carries its own parameters).
  */
 public final class Passwords {
 
@@ -32,8 +32,16 @@ public final class Passwords {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
     byte[] out = argon2(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
-    return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM + "$"
-        + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    return "$argon2id$v=19$m="
+        + MEMORY_KIB
+        + ",t="
+        + ITERATIONS
+        + ",p="
+        + PARALLELISM
+        + "$"
+        + B64.encodeToString(salt)
+        + "$"
+        + B64.encodeToString(out);
   }
 
   /** True when {@code password} matches {@code stored}; false for a malformed stored hash. */
@@ -74,7 +82,8 @@ public final class Passwords {
     }
   }
 
-  private static byte[] argon2(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+  private static byte[] argon2(
+      String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
     Argon2Parameters params =
         new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
             .withVersion(Argon2Parameters.ARGON2_VERSION_13)

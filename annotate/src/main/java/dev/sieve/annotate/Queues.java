@@ -41,31 +41,43 @@ import java.util.UUID;
  *
  * <p>A batch mixes queues by configurable shares of its size; see {@link Sampling} for each rule's
  * inclusion probability. Near-duplicates (same normalized host+path, or text SimHash within 3 bits
- * of an item already drawn or queued) are skipped, and a per-category budget caps how many items
- * of one predicted category a batch takes.
+ * of an item already drawn or queued) are skipped, and a per-category budget caps how many items of
+ * one predicted category a batch takes.
  */
 public final class Queues {
 
   /** Queue names, in the order a batch draws them. */
-  public static final List<String> QUEUES = List.of("review", "disagreement", "uncertainty", "margin", "random");
+  public static final List<String> QUEUES =
+      List.of("review", "disagreement", "uncertainty", "margin", "random");
 
   static final Map<String, String> RULES =
       Map.of(
           "review", "label-noise review: Poisson PPS on the confident-learning margin",
-          "disagreement", "tier disagreement: Poisson PPS on the largest per-category score spread between tiers",
+          "disagreement",
+              "tier disagreement: Poisson PPS on the largest per-category score spread between tiers",
           "uncertainty", "uncertainty: Poisson PPS on the largest per-category binary entropy",
           "margin", "margin: Poisson PPS on 1 - (top1 - top2) category score",
-          "random", "stratified random by predicted primary category, proportional allocation (pi = n_h/N_h)",
-          "report", "every report from a school is queued (pi = 1); repeats of an open report collapse into it");
+          "random",
+              "stratified random by predicted primary category, proportional allocation (pi = n_h/N_h)",
+          "report",
+              "every report from a school is queued (pi = 1); repeats of an open report collapse into it");
 
   /** Counts of an import. */
-  public record ImportResult(String importId, int added, int duplicates, int skipped, int malformed) {}
+  public record ImportResult(
+      String importId, int added, int duplicates, int skipped, int malformed) {}
 
   /** A batch request. */
-  public record BatchSpec(String name, int size, Map<String, Double> shares, int overlap, Map<String, Integer> budgets, long seed) {}
+  public record BatchSpec(
+      String name,
+      int size,
+      Map<String, Double> shares,
+      int overlap,
+      Map<String, Integer> budgets,
+      long seed) {}
 
   /** What a batch drew per queue. */
-  public record BatchResult(String batchId, Map<String, Integer> drawn, int nearDuplicates, int overBudget) {}
+  public record BatchResult(
+      String batchId, Map<String, Integer> drawn, int nearDuplicates, int overBudget) {}
 
   private final Database db;
   private final Clock clock;
@@ -120,26 +132,54 @@ public final class Queues {
     return new ImportResult(importId, counts[0], counts[1], skipped, malformed);
   }
 
-  private int[] insertPool(Connection c, List<Map<String, Object>> rows, String source, String importId) throws SQLException {
+  private int[] insertPool(
+      Connection c, List<Map<String, Object>> rows, String source, String importId)
+      throws SQLException {
     int added = 0;
     int dups = 0;
     long now = clock.millis();
     for (Map<String, Object> r : rows) {
       String dedup = (String) r.get("dedup_key");
-      boolean exists = !Database.query(c, "SELECT id FROM items WHERE dedup_key = ? AND (focus_category IS NULL OR focus_category = ?)",
-          rs -> rs.getString(1), dedup, r.get("focus_category") == null ? "" : r.get("focus_category")).isEmpty();
+      boolean exists =
+          !Database.query(
+                  c,
+                  "SELECT id FROM items WHERE dedup_key = ? AND (focus_category IS NULL OR focus_category = ?)",
+                  rs -> rs.getString(1),
+                  dedup,
+                  r.get("focus_category") == null ? "" : r.get("focus_category"))
+              .isEmpty();
       if (exists) {
         dups++;
         continue;
       }
-      Database.update(c,
+      Database.update(
+          c,
           "INSERT INTO items(id, tenant_id, kind, item_key, url, text_content, html, source, scores_json, tier_scores_json,"
               + " evidence_json, given_labels, focus_category, dataset_version, priority, stratum, dedup_key, simhash, state,"
               + " sensitive, gold_labels, import_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-          UUID.randomUUID().toString(), null, r.get("kind"), r.get("key"), r.get("url"), r.get("text"), r.get("html"), source,
-          r.get("scores"), r.get("tier_scores"), r.get("evidence"), r.get("given"), r.get("focus_category"),
-          r.get("dataset_version"), r.get("priority"), r.get("stratum"), dedup, r.get("simhash"), "pool",
-          r.get("sensitive"), r.get("gold"), importId, now);
+          UUID.randomUUID().toString(),
+          null,
+          r.get("kind"),
+          r.get("key"),
+          r.get("url"),
+          r.get("text"),
+          r.get("html"),
+          source,
+          r.get("scores"),
+          r.get("tier_scores"),
+          r.get("evidence"),
+          r.get("given"),
+          r.get("focus_category"),
+          r.get("dataset_version"),
+          r.get("priority"),
+          r.get("stratum"),
+          dedup,
+          r.get("simhash"),
+          "pool",
+          r.get("sensitive"),
+          r.get("gold"),
+          importId,
+          now);
       added++;
     }
     return new int[] {added, dups};
@@ -175,11 +215,14 @@ public final class Queues {
       for (var it = ts.fields(); it.hasNext(); ) {
         var e = it.next();
         Map<String, Double> m = new TreeMap<>();
-        e.getValue().fields().forEachRemaining(x -> {
-          if (x.getValue().isNumber()) {
-            m.put(x.getKey(), x.getValue().asDouble());
-          }
-        });
+        e.getValue()
+            .fields()
+            .forEachRemaining(
+                x -> {
+                  if (x.getValue().isNumber()) {
+                    m.put(x.getKey(), x.getValue().asDouble());
+                  }
+                });
         tiers.put(e.getKey(), m);
       }
     }
@@ -253,8 +296,14 @@ public final class Queues {
     row.put("scores", Json.write(Map.of(category, score.asDouble())));
     row.put("tier_scores", null);
     List<String> evidence = new ArrayList<>();
-    evidence.add("label-noise review: dataset says " + (n.path("given").asInt() == 1 ? "" : "not ") + category
-        + ", out-of-fold score " + String.format(Locale.ROOT, "%.3f", score.asDouble()) + ", suggested " + n.path("suggested").asText());
+    evidence.add(
+        "label-noise review: dataset says "
+            + (n.path("given").asInt() == 1 ? "" : "not ")
+            + category
+            + ", out-of-fold score "
+            + String.format(Locale.ROOT, "%.3f", score.asDouble())
+            + ", suggested "
+            + n.path("suggested").asText());
     if (host && !context.isEmpty()) {
       evidence.add("sources: " + context);
     }
@@ -288,11 +337,12 @@ public final class Queues {
   private static String labels(JsonNode node) {
     List<String> out = new ArrayList<>();
     if (node.isArray()) {
-      node.forEach(x -> {
-        if (Taxonomy.v1().contains(x.asText())) {
-          out.add(x.asText());
-        }
-      });
+      node.forEach(
+          x -> {
+            if (Taxonomy.v1().contains(x.asText())) {
+              out.add(x.asText());
+            }
+          });
     } else if (node.isTextual()) {
       for (String s : node.asText().split(",")) {
         if (Taxonomy.v1().contains(s.strip())) {
@@ -317,7 +367,8 @@ public final class Queues {
     try {
       NormalizedUrl u = UrlNormalizer.instance().normalize(canonical);
       String host = u.host().startsWith("www.") ? u.host().substring(4) : u.host();
-      String path = u.path().endsWith("/") ? u.path().substring(0, u.path().length() - 1) : u.path();
+      String path =
+          u.path().endsWith("/") ? u.path().substring(0, u.path().length() - 1) : u.path();
       return (host + path).toLowerCase(Locale.ROOT);
     } catch (UrlRejectedException | RuntimeException e) {
       return canonical.toLowerCase(Locale.ROOT);
@@ -328,31 +379,71 @@ public final class Queues {
    * Queues a report as an item of its tenant, or collapses it into the open item of the same tenant
    * and normalized URL. Returns {itemId, "true" when a new item was queued}.
    */
-  String[] queueReport(Connection c, String tenantId, String url, String normalizedUrl, String kind,
-      List<String> categories, String servedScoresJson, String note, int overlap) throws SQLException {
+  String[] queueReport(
+      Connection c,
+      String tenantId,
+      String url,
+      String normalizedUrl,
+      String kind,
+      List<String> categories,
+      String servedScoresJson,
+      String note,
+      int overlap)
+      throws SQLException {
     String dedup = "url:" + dedupUrl(normalizedUrl);
-    List<String> open = Database.query(c,
-        "SELECT id FROM items WHERE source = 'report' AND tenant_id = ? AND dedup_key = ? AND final_labels IS NULL",
-        rs -> rs.getString(1), tenantId, dedup);
+    List<String> open =
+        Database.query(
+            c,
+            "SELECT id FROM items WHERE source = 'report' AND tenant_id = ? AND dedup_key = ? AND final_labels IS NULL",
+            rs -> rs.getString(1),
+            tenantId,
+            dedup);
     if (!open.isEmpty()) {
-      Database.update(c, "UPDATE items SET report_count = report_count + 1 WHERE id = ?", open.get(0));
+      Database.update(
+          c, "UPDATE items SET report_count = report_count + 1 WHERE id = ?", open.get(0));
       return new String[] {open.get(0), "false"};
     }
     String id = UUID.randomUUID().toString();
     Map<String, Double> scores = Json.scores(servedScoresJson);
     List<String> evidence = new ArrayList<>();
-    evidence.add("report: " + kind + (categories.isEmpty() ? "" : " (" + String.join(", ", categories) + ")"));
+    evidence.add(
+        "report: "
+            + kind
+            + (categories.isEmpty() ? "" : " (" + String.join(", ", categories) + ")"));
     if (!note.isBlank()) {
       evidence.add("reporter's note: " + note);
     }
-    String primary = scores.entrySet().stream().max(Map.Entry.comparingByValue()).filter(e -> e.getValue() >= 0.5)
-        .map(Map.Entry::getKey).orElse("none");
-    Database.update(c,
+    String primary =
+        scores.entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .filter(e -> e.getValue() >= 0.5)
+            .map(Map.Entry::getKey)
+            .orElse("none");
+    Database.update(
+        c,
         "INSERT INTO items(id, tenant_id, kind, item_key, url, source, scores_json, evidence_json, queue, priority, stratum,"
             + " dedup_key, simhash, state, sampling_rule, inclusion_prob, overlap, sensitive, report_count, created_at)"
             + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        id, tenantId, "url", normalizedUrl, url, "report", servedScoresJson, Json.write(evidence), "report", 1.0, primary,
-        dedup, 0L, "queued", RULES.get("report"), 1.0, overlap, sensitive(scores, null, primary), 1, clock.millis());
+        id,
+        tenantId,
+        "url",
+        normalizedUrl,
+        url,
+        "report",
+        servedScoresJson,
+        Json.write(evidence),
+        "report",
+        1.0,
+        primary,
+        dedup,
+        0L,
+        "queued",
+        RULES.get("report"),
+        1.0,
+        overlap,
+        sensitive(scores, null, primary),
+        1,
+        clock.millis());
     return new String[] {id, "true"};
   }
 
@@ -375,94 +466,140 @@ public final class Queues {
       throw new IllegalArgumentException("shares must not all be zero");
     }
     double total = shareSum;
-    return db.tx(c -> {
-      List<Object[]> pool = Database.query(c,
-          "SELECT id, source, scores_json, tier_scores_json, priority, stratum, simhash FROM items WHERE state = 'pool'",
-          rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5),
-              rs.getString(6), rs.getLong(7)});
-      List<Long> taken = new ArrayList<>(Database.query(c,
-          "SELECT simhash FROM items WHERE state = 'queued' AND simhash <> 0", rs -> rs.getLong(1)));
-      Map<String, Integer> perStratum = new TreeMap<>();
-      Map<String, Integer> drawn = new LinkedHashMap<>();
-      Set<String> chosen = new java.util.HashSet<>();
-      Random random = new Random(spec.seed());
-      String batchId = UUID.randomUUID().toString();
-      Database.update(c,
-          "INSERT INTO batches(id, name, created_at, created_by, overlap, config_json, summary_json) VALUES (?,?,?,?,?,?,?)",
-          batchId, spec.name(), clock.millis(), createdBy, spec.overlap(), Json.write(spec), "{}");
-      int nearDup = 0;
-      int overBudget = 0;
-      for (String queue : QUEUES) {
-        double share = spec.shares().getOrDefault(queue, 0.0);
-        int n = (int) Math.round(spec.size() * share / total);
-        if (n == 0) {
-          continue;
-        }
-        List<Sampling.Candidate> candidates = new ArrayList<>();
-        Map<String, Object[]> byId = new TreeMap<>();
-        for (Object[] p : pool) {
-          String id = (String) p[0];
-          if (chosen.contains(id)) {
-            continue;
+    return db.tx(
+        c -> {
+          List<Object[]> pool =
+              Database.query(
+                  c,
+                  "SELECT id, source, scores_json, tier_scores_json, priority, stratum, simhash FROM items WHERE state = 'pool'",
+                  rs ->
+                      new Object[] {
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getDouble(5),
+                        rs.getString(6),
+                        rs.getLong(7)
+                      });
+          List<Long> taken =
+              new ArrayList<>(
+                  Database.query(
+                      c,
+                      "SELECT simhash FROM items WHERE state = 'queued' AND simhash <> 0",
+                      rs -> rs.getLong(1)));
+          Map<String, Integer> perStratum = new TreeMap<>();
+          Map<String, Integer> drawn = new LinkedHashMap<>();
+          Set<String> chosen = new java.util.HashSet<>();
+          Random random = new Random(spec.seed());
+          String batchId = UUID.randomUUID().toString();
+          Database.update(
+              c,
+              "INSERT INTO batches(id, name, created_at, created_by, overlap, config_json, summary_json) VALUES (?,?,?,?,?,?,?)",
+              batchId,
+              spec.name(),
+              clock.millis(),
+              createdBy,
+              spec.overlap(),
+              Json.write(spec),
+              "{}");
+          int nearDup = 0;
+          int overBudget = 0;
+          for (String queue : QUEUES) {
+            double share = spec.shares().getOrDefault(queue, 0.0);
+            int n = (int) Math.round(spec.size() * share / total);
+            if (n == 0) {
+              continue;
+            }
+            List<Sampling.Candidate> candidates = new ArrayList<>();
+            Map<String, Object[]> byId = new TreeMap<>();
+            for (Object[] p : pool) {
+              String id = (String) p[0];
+              if (chosen.contains(id)) {
+                continue;
+              }
+              String source = (String) p[1];
+              Double priority =
+                  switch (queue) {
+                    case "review" -> source.equals("review") ? (Double) p[4] : null;
+                    case "disagreement" ->
+                        source.equals("batch") && p[3] != null
+                            ? Sampling.disagreement(Json.tierScores((String) p[3]))
+                            : null;
+                    case "uncertainty" ->
+                        source.equals("batch")
+                            ? Sampling.uncertainty(Json.scores((String) p[2]))
+                            : null;
+                    case "margin" ->
+                        source.equals("batch") ? Sampling.margin(Json.scores((String) p[2])) : null;
+                    case "random" -> source.equals("batch") ? 0.0 : null;
+                    default -> null;
+                  };
+              if (priority != null) {
+                candidates.add(new Sampling.Candidate(id, priority, (String) p[5]));
+                byId.put(id, p);
+              }
+            }
+            List<Sampling.Drawn> picks =
+                queue.equals("random")
+                    ? Sampling.stratified(candidates, n, random)
+                    : Sampling.pps(candidates, n, random);
+            Map<String, Double> priorities = new java.util.HashMap<>();
+            candidates.forEach(cand -> priorities.put(cand.id(), cand.priority()));
+            List<Sampling.Drawn> ordered = new ArrayList<>(picks);
+            ordered.sort(
+                java.util.Comparator.comparingDouble((Sampling.Drawn d) -> -priorities.get(d.id()))
+                    .thenComparing(Sampling.Drawn::id));
+            int count = 0;
+            for (Sampling.Drawn d : ordered) {
+              Object[] p = byId.get(d.id());
+              long simhash = (Long) p[6];
+              String stratum = (String) p[5];
+              if (taken.stream().anyMatch(t -> Sampling.nearDuplicate(t, simhash))) {
+                nearDup++;
+                continue;
+              }
+              Integer budget = spec.budgets().get(stratum);
+              if (budget != null && perStratum.getOrDefault(stratum, 0) >= budget) {
+                overBudget++;
+                continue;
+              }
+              perStratum.merge(stratum, 1, Integer::sum);
+              chosen.add(d.id());
+              if (simhash != 0) {
+                taken.add(simhash);
+              }
+              Database.update(
+                  c,
+                  "UPDATE items SET state = 'queued', batch_id = ?, queue = ?, sampling_rule = ?, inclusion_prob = ?, overlap = ? WHERE id = ?",
+                  batchId,
+                  queue,
+                  RULES.get(queue)
+                      + (queue.equals("random")
+                          ? ""
+                          : "; conditional on not drawn by an earlier queue of the batch"),
+                  d.inclusionProbability(),
+                  spec.overlap(),
+                  d.id());
+              count++;
+            }
+            drawn.put(queue, count);
           }
-          String source = (String) p[1];
-          Double priority = switch (queue) {
-            case "review" -> source.equals("review") ? (Double) p[4] : null;
-            case "disagreement" -> source.equals("batch") && p[3] != null ? Sampling.disagreement(Json.tierScores((String) p[3])) : null;
-            case "uncertainty" -> source.equals("batch") ? Sampling.uncertainty(Json.scores((String) p[2])) : null;
-            case "margin" -> source.equals("batch") ? Sampling.margin(Json.scores((String) p[2])) : null;
-            case "random" -> source.equals("batch") ? 0.0 : null;
-            default -> null;
-          };
-          if (priority != null) {
-            candidates.add(new Sampling.Candidate(id, priority, (String) p[5]));
-            byId.put(id, p);
-          }
-        }
-        List<Sampling.Drawn> picks = queue.equals("random")
-            ? Sampling.stratified(candidates, n, random)
-            : Sampling.pps(candidates, n, random);
-        Map<String, Double> priorities = new java.util.HashMap<>();
-        candidates.forEach(cand -> priorities.put(cand.id(), cand.priority()));
-        List<Sampling.Drawn> ordered = new ArrayList<>(picks);
-        ordered.sort(java.util.Comparator.comparingDouble((Sampling.Drawn d) -> -priorities.get(d.id())).thenComparing(Sampling.Drawn::id));
-        int count = 0;
-        for (Sampling.Drawn d : ordered) {
-          Object[] p = byId.get(d.id());
-          long simhash = (Long) p[6];
-          String stratum = (String) p[5];
-          if (taken.stream().anyMatch(t -> Sampling.nearDuplicate(t, simhash))) {
-            nearDup++;
-            continue;
-          }
-          Integer budget = spec.budgets().get(stratum);
-          if (budget != null && perStratum.getOrDefault(stratum, 0) >= budget) {
-            overBudget++;
-            continue;
-          }
-          perStratum.merge(stratum, 1, Integer::sum);
-          chosen.add(d.id());
-          if (simhash != 0) {
-            taken.add(simhash);
-          }
-          Database.update(c,
-              "UPDATE items SET state = 'queued', batch_id = ?, queue = ?, sampling_rule = ?, inclusion_prob = ?, overlap = ? WHERE id = ?",
-              batchId, queue, RULES.get(queue) + (queue.equals("random") ? "" : "; conditional on not drawn by an earlier queue of the batch"),
-              d.inclusionProbability(), spec.overlap(), d.id());
-          count++;
-        }
-        drawn.put(queue, count);
-      }
-      Database.update(c, "UPDATE batches SET summary_json = ? WHERE id = ?",
-          Json.write(Map.of("drawn", drawn, "near_duplicates", nearDup, "over_budget", overBudget)), batchId);
-      return new BatchResult(batchId, drawn, nearDup, overBudget);
-    });
+          Database.update(
+              c,
+              "UPDATE batches SET summary_json = ? WHERE id = ?",
+              Json.write(
+                  Map.of("drawn", drawn, "near_duplicates", nearDup, "over_budget", overBudget)),
+              batchId);
+          return new BatchResult(batchId, drawn, nearDup, overBudget);
+        });
   }
 
   /** Pool and queue sizes per source/state, for the admin page. */
   public Map<String, Long> counts() {
     Map<String, Long> out = new TreeMap<>();
-    db.query("SELECT source, state, COUNT(*) FROM items GROUP BY source, state",
+    db.query(
+        "SELECT source, state, COUNT(*) FROM items GROUP BY source, state",
         rs -> out.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3)));
     return out;
   }

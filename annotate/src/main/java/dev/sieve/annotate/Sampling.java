@@ -15,11 +15,11 @@ import java.util.Random;
  * <p>Every rule draws with a known, recorded inclusion probability {@code pi} per item, so an
  * estimate over labelled items can be reweighted by {@code 1/pi} (Horvitz–Thompson) and compared
  * with online figures. Active queues (uncertainty, margin, tier disagreement, label-noise review)
- * use Poisson probability-proportional-to-size sampling: item i is taken independently with
- * {@code pi_i = min(1, n * w_i / sum w)} (the excess of capped items redistributed), where the
- * weight {@code w_i} is the queue's priority plus a small floor, so every candidate has a non-zero
- * chance and the most informative are nearly certain. The random queue is stratified by predicted
- * primary category with proportional allocation: {@code pi = n_h / N_h} within stratum h.
+ * use Poisson probability-proportional-to-size sampling: item i is taken independently with {@code
+ * pi_i = min(1, n * w_i / sum w)} (the excess of capped items redistributed), where the weight
+ * {@code w_i} is the queue's priority plus a small floor, so every candidate has a non-zero chance
+ * and the most informative are nearly certain. The random queue is stratified by predicted primary
+ * category with proportional allocation: {@code pi = n_h / N_h} within stratum h.
  */
 public final class Sampling {
 
@@ -74,7 +74,9 @@ public final class Sampling {
     Map<String, double[]> range = new HashMap<>();
     for (Map<String, Double> tier : tierScores.values()) {
       for (var e : tier.entrySet()) {
-        double[] r = range.computeIfAbsent(e.getKey(), k -> new double[] {Double.MAX_VALUE, -Double.MAX_VALUE});
+        double[] r =
+            range.computeIfAbsent(
+                e.getKey(), k -> new double[] {Double.MAX_VALUE, -Double.MAX_VALUE});
         r[0] = Math.min(r[0], e.getValue());
         r[1] = Math.max(r[1], e.getValue());
       }
@@ -153,8 +155,8 @@ public final class Sampling {
   }
 
   /**
-   * Stratified simple random sample without replacement, proportional allocation of {@code n}
-   * over the strata (at least one per non-empty stratum while n allows): {@code pi = n_h / N_h}.
+   * Stratified simple random sample without replacement, proportional allocation of {@code n} over
+   * the strata (at least one per non-empty stratum while n allows): {@code pi = n_h / N_h}.
    */
   public static List<Drawn> stratified(List<Candidate> candidates, int n, Random random) {
     Map<String, List<Candidate>> strata = new java.util.TreeMap<>();
@@ -184,7 +186,8 @@ public final class Sampling {
     if (text == null || text.isBlank()) {
       return 0;
     }
-    String[] words = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip().split(" ");
+    String[] words =
+        text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip().split(" ");
     int[] v = new int[64];
     int shingles = Math.max(1, words.length - 2);
     for (int i = 0; i < shingles; i++) {

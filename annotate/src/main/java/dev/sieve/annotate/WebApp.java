@@ -13,7 +13,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -51,7 +50,8 @@ public final class WebApp {
           + " form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
   static final String RENDER_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
   static final String SHORTCUT_KEYS = "123456789qwertyiopasdfghjklzxcbm";
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private final AnnotateApp app;
   private final Views views = new Views();
@@ -64,56 +64,76 @@ public final class WebApp {
   }
 
   Javalin start(String host, int port) {
-    javalin = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.staticFiles.add(s -> {
-        s.hostedPath = "/static";
-        s.directory = "/static";
-        s.location = Location.CLASSPATH;
-      });
-      config.http.maxRequestSize = 64L * 1024 * 1024;
-    });
-    javalin.before(ctx -> {
-      ctx.header("Content-Security-Policy", PAGE_CSP);
-      ctx.header("X-Content-Type-Options", "nosniff");
-      ctx.header("Referrer-Policy", "no-referrer");
-      ctx.header("Cache-Control", "no-store");
-    });
-    javalin.before(ctx -> {
-      if (ctx.method().name().equals("POST") && !ctx.path().equals("/login")) {
-        Session s = session(ctx);
-        if (s == null) {
-          throw new Forbidden("log in first");
-        }
-        String sent = ctx.formParam("_csrf");
-        if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8), s.csrfToken().getBytes(StandardCharsets.UTF_8))) {
-          throw new Forbidden("missing or wrong CSRF token: reload the page and try again");
-        }
-      }
-    });
+    javalin =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.staticFiles.add(
+                  s -> {
+                    s.hostedPath = "/static";
+                    s.directory = "/static";
+                    s.location = Location.CLASSPATH;
+                  });
+              config.http.maxRequestSize = 64L * 1024 * 1024;
+            });
+    javalin.before(
+        ctx -> {
+          ctx.header("Content-Security-Policy", PAGE_CSP);
+          ctx.header("X-Content-Type-Options", "nosniff");
+          ctx.header("Referrer-Policy", "no-referrer");
+          ctx.header("Cache-Control", "no-store");
+        });
+    javalin.before(
+        ctx -> {
+          if (ctx.method().name().equals("POST") && !ctx.path().equals("/login")) {
+            Session s = session(ctx);
+            if (s == null) {
+              throw new Forbidden("log in first");
+            }
+            String sent = ctx.formParam("_csrf");
+            if (sent == null
+                || !MessageDigest.isEqual(
+                    sent.getBytes(StandardCharsets.UTF_8),
+                    s.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+              throw new Forbidden("missing or wrong CSRF token: reload the page and try again");
+            }
+          }
+        });
     javalin.exception(NeedLogin.class, (e, ctx) -> ctx.redirect("/login"));
-    javalin.exception(Forbidden.class, (e, ctx) -> error(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
-    javalin.exception(SecurityException.class, (e, ctx) -> error(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
+    javalin.exception(
+        Forbidden.class, (e, ctx) -> error(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
+    javalin.exception(
+        SecurityException.class, (e, ctx) -> error(ctx, HttpStatus.FORBIDDEN, e.getMessage()));
     javalin.exception(NotFound.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "not found"));
-    javalin.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
-    javalin.exception(Exception.class, (e, ctx) -> {
-      String ref = Long.toHexString(System.nanoTime());
-      log.error("request {} {} failed (ref {})", ctx.method(), ctx.path(), ref, e);
-      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "something failed on our side (reference " + ref + ")");
-    });
+    javalin.exception(
+        IllegalArgumentException.class,
+        (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    javalin.exception(
+        Exception.class,
+        (e, ctx) -> {
+          String ref = Long.toHexString(System.nanoTime());
+          log.error("request {} {} failed (ref {})", ctx.method(), ctx.path(), ref, e);
+          error(
+              ctx,
+              HttpStatus.INTERNAL_SERVER_ERROR,
+              "something failed on our side (reference " + ref + ")");
+        });
 
     javalin.get("/healthz", ctx -> ctx.result("ok"));
     javalin.get("/login", this::loginPage);
     javalin.post("/login", this::login);
     javalin.post("/logout", this::logout);
-    javalin.get("/", ctx -> {
-      Account a = require(ctx);
-      ctx.redirect(switch (a.role()) {
-        case ADMIN -> "/admin";
-        case ANNOTATOR -> "/queue";
-        case TEACHER -> "/overrides";
-      });
-    });
+    javalin.get(
+        "/",
+        ctx -> {
+          Account a = require(ctx);
+          ctx.redirect(
+              switch (a.role()) {
+                case ADMIN -> "/admin";
+                case ANNOTATOR -> "/queue";
+                case TEACHER -> "/overrides";
+              });
+        });
     javalin.get("/queue", this::queue);
     javalin.get("/items/{id}", this::itemPage);
     javalin.post("/items/{id}/label", this::label);
@@ -162,7 +182,10 @@ public final class WebApp {
   private void login(Context ctx) {
     String cookie = ctx.cookie(LOGIN_CSRF_COOKIE);
     String sent = ctx.formParam("_login");
-    if (cookie == null || sent == null || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
+    if (cookie == null
+        || sent == null
+        || !MessageDigest.isEqual(
+            cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
       throw new Forbidden("the login form expired: reload it");
     }
     var token = app.accounts().login(ctx.formParam("username"), ctx.formParam("password"));
@@ -182,8 +205,16 @@ public final class WebApp {
   }
 
   private void setCookie(Context ctx, String name, String value, int maxAge) {
-    ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=/; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict"
-        + (secureCookies ? "; Secure" : ""));
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            name
+                + "="
+                + value
+                + "; Path=/; Max-Age="
+                + maxAge
+                + "; HttpOnly; SameSite=Strict"
+                + (secureCookies ? "; Secure" : ""));
   }
 
   private Session session(Context ctx) {
@@ -242,27 +273,58 @@ public final class WebApp {
     m.put("sensitive", item.sensitive());
     m.put("sensitiveWhat", sensitiveWhat(item));
     List<Map<String, Object>> scores = new ArrayList<>();
-    item.scores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e -> {
-      Map<String, Object> s = new HashMap<>();
-      s.put("category", e.getKey());
-      s.put("score", String.format(Locale.ROOT, "%.3f", e.getValue()));
-      s.put("width", Math.round(e.getValue() * 100));
-      scores.add(s);
-    });
+    item.scores().entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .forEach(
+            e -> {
+              Map<String, Object> s = new HashMap<>();
+              s.put("category", e.getKey());
+              s.put("score", String.format(Locale.ROOT, "%.3f", e.getValue()));
+              s.put("width", Math.round(e.getValue() * 100));
+              scores.add(s);
+            });
     m.put("scores", scores);
     m.put("evidence", item.evidence());
-    m.put("queueRule", item.samplingRule() == null ? "(in the pool, not drawn yet)" : item.samplingRule());
-    m.put("inclusion", item.inclusionProbability() == null ? "" : String.format(Locale.ROOT, "%.4f", item.inclusionProbability()));
+    m.put(
+        "queueRule",
+        item.samplingRule() == null ? "(in the pool, not drawn yet)" : item.samplingRule());
+    m.put(
+        "inclusion",
+        item.inclusionProbability() == null
+            ? ""
+            : String.format(Locale.ROOT, "%.4f", item.inclusionProbability()));
     List<Labelling.Label> labels = app.labelling().labels(item.id());
-    Set<String> mine = labels.stream().filter(l -> l.accountId().equals(a.id())).findFirst().map(Labelling.Label::categories).orElse(Set.of());
+    Set<String> mine =
+        labels.stream()
+            .filter(l -> l.accountId().equals(a.id()))
+            .findFirst()
+            .map(Labelling.Label::categories)
+            .orElse(Set.of());
     m.put("categories", categoryRows(mine, item.focusCategory()));
     boolean open = "queued".equals(item.state()) && item.finalLabels() == null;
     m.put("canLabel", a.canLabel() && open);
     m.put("remaining", a.canLabel() ? app.labelling().remaining(a) : 0);
     m.put("isAdminView", a.isAdmin());
-    m.put("labels", labels.stream().map(l -> Map.of("user", l.username(), "cats", String.join(", ", l.categories()),
-        "unsure", l.unsure(), "note", l.note())).toList());
-    m.put("finalLabels", item.finalLabels() == null ? null : (item.finalLabels().isEmpty() ? "(none)" : item.finalLabels()));
+    m.put(
+        "labels",
+        labels.stream()
+            .map(
+                l ->
+                    Map.of(
+                        "user",
+                        l.username(),
+                        "cats",
+                        String.join(", ", l.categories()),
+                        "unsure",
+                        l.unsure(),
+                        "note",
+                        l.note()))
+            .toList());
+    m.put(
+        "finalLabels",
+        item.finalLabels() == null
+            ? null
+            : (item.finalLabels().isEmpty() ? "(none)" : item.finalLabels()));
     m.put("gold", item.goldLabels());
     m.put("focus", item.focusCategory());
     m.put("given", item.givenLabels());
@@ -289,7 +351,9 @@ public final class WebApp {
   private static String sensitiveWhat(Item item) {
     Set<String> what = new TreeSet<>();
     for (String c : List.of("adult", "self_harm")) {
-      if (c.equals(item.focusCategory()) || item.scores().getOrDefault(c, 0.0) >= 0.3 || c.equals(item.stratum())) {
+      if (c.equals(item.focusCategory())
+          || item.scores().getOrDefault(c, 0.0) >= 0.3
+          || c.equals(item.stratum())) {
         what.add(c.equals("adult") ? "sexual content" : "self-harm or suicide");
       }
     }
@@ -303,11 +367,18 @@ public final class WebApp {
    */
   static String sandboxedDocument(String html) {
     Document doc = Jsoup.parse(html);
-    doc.select("script, noscript, iframe, frame, frameset, object, embed, applet, base, meta[http-equiv], link").remove();
-    doc.getAllElements().forEach(el -> el.attributes().asList().stream()
-        .filter(at -> at.getKey().toLowerCase(Locale.ROOT).startsWith("on"))
-        .toList().forEach(at -> el.removeAttr(at.getKey())));
-    doc.head().prepend("<meta http-equiv=\"Content-Security-Policy\" content=\"" + RENDER_CSP + "\">");
+    doc.select(
+            "script, noscript, iframe, frame, frameset, object, embed, applet, base, meta[http-equiv], link")
+        .remove();
+    doc.getAllElements()
+        .forEach(
+            el ->
+                el.attributes().asList().stream()
+                    .filter(at -> at.getKey().toLowerCase(Locale.ROOT).startsWith("on"))
+                    .toList()
+                    .forEach(at -> el.removeAttr(at.getKey())));
+    doc.head()
+        .prepend("<meta http-equiv=\"Content-Security-Policy\" content=\"" + RENDER_CSP + "\">");
     return doc.outerHtml();
   }
 
@@ -315,7 +386,13 @@ public final class WebApp {
     Account a = requireRole(ctx, Role.ANNOTATOR, Role.ADMIN);
     String id = ctx.pathParam("id");
     app.labelling().item(id, a).orElseThrow(NotFound::new);
-    app.labelling().submit(a, id, new TreeSet<>(ctx.formParams("category")), ctx.formParam("unsure") != null, ctx.formParam("note"));
+    app.labelling()
+        .submit(
+            a,
+            id,
+            new TreeSet<>(ctx.formParams("category")),
+            ctx.formParam("unsure") != null,
+            ctx.formParam("note"));
     ctx.redirect("/queue");
   }
 
@@ -338,17 +415,68 @@ public final class WebApp {
   private void adminPage(Context ctx) {
     Account a = requireRole(ctx, Role.ADMIN);
     Map<String, Object> m = base(ctx, "Admin", a);
-    m.put("counts", app.queues().counts().entrySet().stream().map(e -> Map.of("k", e.getKey(), "v", e.getValue())).toList());
-    m.put("queues", Queues.QUEUES.stream().map(q -> Map.of("q", q, "rule", Queues.RULES.get(q), "share", defaultShare(q))).toList());
+    m.put(
+        "counts",
+        app.queues().counts().entrySet().stream()
+            .map(e -> Map.of("k", e.getKey(), "v", e.getValue()))
+            .toList());
+    m.put(
+        "queues",
+        Queues.QUEUES.stream()
+            .map(q -> Map.of("q", q, "rule", Queues.RULES.get(q), "share", defaultShare(q)))
+            .toList());
     m.put("reportRule", Queues.RULES.get("report"));
-    m.put("batches", app.db().query("SELECT name, created_at, created_by, overlap, summary_json FROM batches ORDER BY created_at DESC",
-        rs -> Map.of("name", rs.getString(1), "at", TIME.format(Instant.ofEpochMilli(rs.getLong(2))), "by", rs.getString(3),
-            "overlap", rs.getInt(4), "summary", rs.getString(5))));
-    m.put("exports", app.export().list().stream().map(r -> Map.of("file", r[0].isEmpty() ? "(no dataset corrections)" : r[0], "sha", r[1],
-        "corrections", r[2], "traffic", r[3], "at", TIME.format(Instant.ofEpochMilli(Long.parseLong(r[4]))), "by", r[5],
-        "trafficFile", r[6] == null ? "" : "traffic/" + r[6])).toList());
-    m.put("users", app.accounts().list().stream().map(u -> Map.of("name", u.username(), "role", u.role().id(),
-        "tenant", u.tenantId() == null ? "" : u.tenantId())).toList());
+    m.put(
+        "batches",
+        app.db()
+            .query(
+                "SELECT name, created_at, created_by, overlap, summary_json FROM batches ORDER BY created_at DESC",
+                rs ->
+                    Map.of(
+                        "name",
+                        rs.getString(1),
+                        "at",
+                        TIME.format(Instant.ofEpochMilli(rs.getLong(2))),
+                        "by",
+                        rs.getString(3),
+                        "overlap",
+                        rs.getInt(4),
+                        "summary",
+                        rs.getString(5))));
+    m.put(
+        "exports",
+        app.export().list().stream()
+            .map(
+                r ->
+                    Map.of(
+                        "file",
+                        r[0].isEmpty() ? "(no dataset corrections)" : r[0],
+                        "sha",
+                        r[1],
+                        "corrections",
+                        r[2],
+                        "traffic",
+                        r[3],
+                        "at",
+                        TIME.format(Instant.ofEpochMilli(Long.parseLong(r[4]))),
+                        "by",
+                        r[5],
+                        "trafficFile",
+                        r[6] == null ? "" : "traffic/" + r[6]))
+            .toList());
+    m.put(
+        "users",
+        app.accounts().list().stream()
+            .map(
+                u ->
+                    Map.of(
+                        "name",
+                        u.username(),
+                        "role",
+                        u.role().id(),
+                        "tenant",
+                        u.tenantId() == null ? "" : u.tenantId()))
+            .toList());
     m.put("flash", ctx.queryParam("msg"));
     ctx.html(views.render("admin", m));
   }
@@ -371,16 +499,40 @@ public final class WebApp {
     }
     String kind = ctx.formParam("kind");
     Queues.ImportResult r;
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(file.content(), StandardCharsets.UTF_8))) {
-      r = "review".equals(kind) ? app.queues().importReviewQueue(in) : app.queues().importBatchOutput(in);
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(file.content(), StandardCharsets.UTF_8))) {
+      r =
+          "review".equals(kind)
+              ? app.queues().importReviewQueue(in)
+              : app.queues().importBatchOutput(in);
     }
-    app.db().tx(c -> {
-      Audit.record(c, app.clock(), a.username(), null, "import", file.filename() + " (" + kind + "): " + r);
-      return null;
-    });
-    ctx.redirect("/admin?msg=" + java.net.URLEncoder.encode("imported " + file.filename() + ": " + r.added() + " added, "
-        + r.duplicates() + " duplicates collapsed, " + r.skipped() + " skipped (errors or degraded verdicts), " + r.malformed() + " malformed",
-        StandardCharsets.UTF_8));
+    app.db()
+        .tx(
+            c -> {
+              Audit.record(
+                  c,
+                  app.clock(),
+                  a.username(),
+                  null,
+                  "import",
+                  file.filename() + " (" + kind + "): " + r);
+              return null;
+            });
+    ctx.redirect(
+        "/admin?msg="
+            + java.net.URLEncoder.encode(
+                "imported "
+                    + file.filename()
+                    + ": "
+                    + r.added()
+                    + " added, "
+                    + r.duplicates()
+                    + " duplicates collapsed, "
+                    + r.skipped()
+                    + " skipped (errors or degraded verdicts), "
+                    + r.malformed()
+                    + " malformed",
+                StandardCharsets.UTF_8));
   }
 
   private void drawBatch(Context ctx) {
@@ -394,19 +546,44 @@ public final class WebApp {
     if (budgetText != null && !budgetText.isBlank()) {
       for (String part : budgetText.split(",")) {
         String[] kv = part.split("=", 2);
-        if (kv.length != 2 || (!Taxonomy.v1().contains(kv[0].strip()) && !kv[0].strip().equals("none"))) {
-          throw new IllegalArgumentException("budgets: category=count, comma separated (e.g. adult=10,self_harm=5)");
+        if (kv.length != 2
+            || (!Taxonomy.v1().contains(kv[0].strip()) && !kv[0].strip().equals("none"))) {
+          throw new IllegalArgumentException(
+              "budgets: category=count, comma separated (e.g. adult=10,self_harm=5)");
         }
         budgets.put(kv[0].strip(), (int) parseDouble(kv[1], "budget of " + kv[0]));
       }
     }
-    String name = ctx.formParam("name") == null || ctx.formParam("name").isBlank() ? "batch" : ctx.formParam("name").strip();
-    long seed = ctx.formParam("seed") == null || ctx.formParam("seed").isBlank() ? System.nanoTime() : (long) parseDouble(ctx.formParam("seed"), "seed");
-    var spec = new Queues.BatchSpec(name, (int) parseDouble(ctx.formParam("size"), "size"), shares,
-        (int) parseDouble(ctx.formParam("overlap"), "overlap"), budgets, seed);
+    String name =
+        ctx.formParam("name") == null || ctx.formParam("name").isBlank()
+            ? "batch"
+            : ctx.formParam("name").strip();
+    long seed =
+        ctx.formParam("seed") == null || ctx.formParam("seed").isBlank()
+            ? System.nanoTime()
+            : (long) parseDouble(ctx.formParam("seed"), "seed");
+    var spec =
+        new Queues.BatchSpec(
+            name,
+            (int) parseDouble(ctx.formParam("size"), "size"),
+            shares,
+            (int) parseDouble(ctx.formParam("overlap"), "overlap"),
+            budgets,
+            seed);
     var r = app.queues().drawBatch(spec, a.username());
-    ctx.redirect("/admin?msg=" + java.net.URLEncoder.encode("batch " + name + " drawn: " + r.drawn() + "; " + r.nearDuplicates()
-        + " near-duplicates skipped, " + r.overBudget() + " over a category budget", StandardCharsets.UTF_8));
+    ctx.redirect(
+        "/admin?msg="
+            + java.net.URLEncoder.encode(
+                "batch "
+                    + name
+                    + " drawn: "
+                    + r.drawn()
+                    + "; "
+                    + r.nearDuplicates()
+                    + " near-duplicates skipped, "
+                    + r.overBudget()
+                    + " over a category budget",
+                StandardCharsets.UTF_8));
   }
 
   private static double parseDouble(String s, String what) {
@@ -424,22 +601,54 @@ public final class WebApp {
   private void export(Context ctx) throws Exception {
     Account a = requireRole(ctx, Role.ADMIN);
     var r = app.export().export(a);
-    ctx.redirect("/admin?msg=" + java.net.URLEncoder.encode(r.items() == 0 ? "nothing new to export"
-        : "exported " + r.items() + " items: " + r.corrections() + " corrections in "
-            + (r.overlayFile() == null ? "(none)" : "data/overlays/" + r.overlayFile().getFileName()) + ", " + r.trafficRecords()
-            + " traffic records" + (r.trafficFile() == null ? "" : " in data/overlays/traffic/" + r.trafficFile().getFileName()),
-        StandardCharsets.UTF_8));
+    ctx.redirect(
+        "/admin?msg="
+            + java.net.URLEncoder.encode(
+                r.items() == 0
+                    ? "nothing new to export"
+                    : "exported "
+                        + r.items()
+                        + " items: "
+                        + r.corrections()
+                        + " corrections in "
+                        + (r.overlayFile() == null
+                            ? "(none)"
+                            : "data/overlays/" + r.overlayFile().getFileName())
+                        + ", "
+                        + r.trafficRecords()
+                        + " traffic records"
+                        + (r.trafficFile() == null
+                            ? ""
+                            : " in data/overlays/traffic/" + r.trafficFile().getFileName()),
+                StandardCharsets.UTF_8));
   }
 
   private void createUser(Context ctx) {
     Account a = requireRole(ctx, Role.ADMIN);
     Role role = Role.parse(ctx.formParam("role") == null ? "annotator" : ctx.formParam("role"));
-    Account created = app.accounts().create(ctx.formParam("username"), ctx.formParam("password"), role, ctx.formParam("tenant"));
-    app.db().tx(c -> {
-      Audit.record(c, app.clock(), a.username(), created.tenantId(), "account.create", created.username() + " (" + role.id() + ")");
-      return null;
-    });
-    ctx.redirect("/admin?msg=" + java.net.URLEncoder.encode("account " + created.username() + " created", StandardCharsets.UTF_8));
+    Account created =
+        app.accounts()
+            .create(
+                ctx.formParam("username"),
+                ctx.formParam("password"),
+                role,
+                ctx.formParam("tenant"));
+    app.db()
+        .tx(
+            c -> {
+              Audit.record(
+                  c,
+                  app.clock(),
+                  a.username(),
+                  created.tenantId(),
+                  "account.create",
+                  created.username() + " (" + role.id() + ")");
+              return null;
+            });
+    ctx.redirect(
+        "/admin?msg="
+            + java.net.URLEncoder.encode(
+                "account " + created.username() + " created", StandardCharsets.UTF_8));
   }
 
   private void adjudicateList(Context ctx) {
@@ -450,11 +659,26 @@ public final class WebApp {
       Map<String, Object> r = new HashMap<>();
       r.put("id", item.id());
       r.put("what", item.url() != null ? item.url() : item.key());
-      r.put("labels", app.labelling().labels(item.id()).stream().map(l -> Map.of("user", l.username(),
-          "cats", l.categories().isEmpty() ? "(none)" : String.join(", ", l.categories()), "unsure", l.unsure(), "note", l.note())).toList());
+      r.put(
+          "labels",
+          app.labelling().labels(item.id()).stream()
+              .map(
+                  l ->
+                      Map.of(
+                          "user",
+                          l.username(),
+                          "cats",
+                          l.categories().isEmpty() ? "(none)" : String.join(", ", l.categories()),
+                          "unsure",
+                          l.unsure(),
+                          "note",
+                          l.note()))
+              .toList());
       Set<String> union = new TreeSet<>();
       app.labelling().labels(item.id()).forEach(l -> union.addAll(l.categories()));
-      r.put("categories", categoryRows(union, item.focusCategory()).stream().filter(c -> true).toList());
+      r.put(
+          "categories",
+          categoryRows(union, item.focusCategory()).stream().filter(c -> true).toList());
       rows.add(r);
     }
     m.put("items", rows);
@@ -464,7 +688,12 @@ public final class WebApp {
 
   private void adjudicate(Context ctx) {
     Account a = requireRole(ctx, Role.ADMIN);
-    app.labelling().adjudicate(a, ctx.pathParam("id"), new TreeSet<>(ctx.formParams("category")), ctx.formParam("note"));
+    app.labelling()
+        .adjudicate(
+            a,
+            ctx.pathParam("id"),
+            new TreeSet<>(ctx.formParams("category")),
+            ctx.formParam("note"));
     ctx.redirect("/adjudicate");
   }
 
@@ -473,12 +702,42 @@ public final class WebApp {
     Map<String, Object> m = base(ctx, "Agreement", a);
     var answers = Agreement.sureAnswers(app.db());
     List<String> cats = Taxonomy.v1().ids();
-    m.put("pairs", Agreement.cohenPerPair(answers, cats).stream().map(p -> Map.of("a", p.a(), "b", p.b(), "items", p.items(),
-        "kappa", fmt(p.kappa()))).toList());
-    m.put("categories", Agreement.fleissPerCategory(answers, cats).stream().filter(c -> c.items() > 0 && c.positives() > 0).map(c -> Map.of("category", c.category(),
-        "items", c.items(), "positives", c.positives(), "kappa", fmt(c.kappa()))).toList());
-    m.put("gold", Agreement.goldAccuracy(answers, Agreement.gold(app.db())).stream().map(g -> Map.of("annotator", g.annotator(),
-        "items", g.items(), "exact", fmt(g.exactRate()), "decisions", fmt(g.decisionAccuracy()))).toList());
+    m.put(
+        "pairs",
+        Agreement.cohenPerPair(answers, cats).stream()
+            .map(p -> Map.of("a", p.a(), "b", p.b(), "items", p.items(), "kappa", fmt(p.kappa())))
+            .toList());
+    m.put(
+        "categories",
+        Agreement.fleissPerCategory(answers, cats).stream()
+            .filter(c -> c.items() > 0 && c.positives() > 0)
+            .map(
+                c ->
+                    Map.of(
+                        "category",
+                        c.category(),
+                        "items",
+                        c.items(),
+                        "positives",
+                        c.positives(),
+                        "kappa",
+                        fmt(c.kappa())))
+            .toList());
+    m.put(
+        "gold",
+        Agreement.goldAccuracy(answers, Agreement.gold(app.db())).stream()
+            .map(
+                g ->
+                    Map.of(
+                        "annotator",
+                        g.annotator(),
+                        "items",
+                        g.items(),
+                        "exact",
+                        fmt(g.exactRate()),
+                        "decisions",
+                        fmt(g.decisionAccuracy())))
+            .toList());
     m.put("answers", answers.size());
     ctx.html(views.render("agreement", m));
   }
@@ -493,32 +752,62 @@ public final class WebApp {
     Account a = requireRole(ctx, Role.ADMIN, Role.TEACHER);
     Map<String, Object> m = base(ctx, "Overrides", a);
     long now = app.clock().millis();
-    m.put("overrides", app.overrides().list(a).stream().map(o -> {
-      Map<String, Object> r = new HashMap<>();
-      r.put("id", o.id());
-      r.put("tenant", o.tenantId());
-      r.put("host", o.host());
-      r.put("effect", o.effect());
-      r.put("created", TIME.format(Instant.ofEpochMilli(o.createdAt())));
-      r.put("expires", TIME.format(Instant.ofEpochMilli(o.expiresAt())));
-      r.put("by", o.createdBy());
-      r.put("reason", o.reason());
-      r.put("active", o.activeAt(now));
-      r.put("status", o.revokedAt() != null ? "revoked by " + o.revokedBy() : o.expiresAt() <= now ? "expired" : "active");
-      return r;
-    }).toList());
+    m.put(
+        "overrides",
+        app.overrides().list(a).stream()
+            .map(
+                o -> {
+                  Map<String, Object> r = new HashMap<>();
+                  r.put("id", o.id());
+                  r.put("tenant", o.tenantId());
+                  r.put("host", o.host());
+                  r.put("effect", o.effect());
+                  r.put("created", TIME.format(Instant.ofEpochMilli(o.createdAt())));
+                  r.put("expires", TIME.format(Instant.ofEpochMilli(o.expiresAt())));
+                  r.put("by", o.createdBy());
+                  r.put("reason", o.reason());
+                  r.put("active", o.activeAt(now));
+                  r.put(
+                      "status",
+                      o.revokedAt() != null
+                          ? "revoked by " + o.revokedBy()
+                          : o.expiresAt() <= now ? "expired" : "active");
+                  return r;
+                })
+            .toList());
     m.put("tenantFixed", a.role() == Role.TEACHER ? a.tenantId() : null);
-    m.put("audit", Audit.latest(app.db(), a.isAdmin() ? null : a.tenantId(), 30).stream()
-        .filter(e -> e.action().startsWith("override")).map(e -> Map.of("at", TIME.format(Instant.ofEpochMilli(e.at())), "actor", e.actor(),
-            "tenant", e.tenantId() == null ? "" : e.tenantId(), "action", e.action(), "detail", e.detail())).toList());
+    m.put(
+        "audit",
+        Audit.latest(app.db(), a.isAdmin() ? null : a.tenantId(), 30).stream()
+            .filter(e -> e.action().startsWith("override"))
+            .map(
+                e ->
+                    Map.of(
+                        "at",
+                        TIME.format(Instant.ofEpochMilli(e.at())),
+                        "actor",
+                        e.actor(),
+                        "tenant",
+                        e.tenantId() == null ? "" : e.tenantId(),
+                        "action",
+                        e.action(),
+                        "detail",
+                        e.detail()))
+            .toList());
     ctx.html(views.render("overrides", m));
   }
 
   private void createOverride(Context ctx) {
     Account a = requireRole(ctx, Role.ADMIN, Role.TEACHER);
     int minutes = (int) parseDouble(ctx.formParam("minutes"), "duration in minutes");
-    app.overrides().create(a, ctx.formParam("tenant"), ctx.formParam("host"), ctx.formParam("effect"), Duration.ofMinutes(minutes),
-        ctx.formParam("reason"));
+    app.overrides()
+        .create(
+            a,
+            ctx.formParam("tenant"),
+            ctx.formParam("host"),
+            ctx.formParam("effect"),
+            Duration.ofMinutes(minutes),
+            ctx.formParam("reason"));
     ctx.redirect("/overrides");
   }
 
@@ -533,21 +822,31 @@ public final class WebApp {
   private void reportsPage(Context ctx) {
     Account a = requireRole(ctx, Role.ADMIN, Role.TEACHER);
     Map<String, Object> m = base(ctx, "Reports", a);
-    String sql = "SELECT r.received_at, r.tenant_id, r.url, r.kind, r.categories, r.note, i.final_labels, i.id FROM reports r"
-        + " JOIN items i ON i.id = r.item_id" + (a.isAdmin() ? "" : " WHERE r.tenant_id = ?") + " ORDER BY r.received_at DESC";
-    Database.RowMapper<Map<String, Object>> mapper = rs -> {
-      Map<String, Object> r = new HashMap<>();
-      r.put("at", TIME.format(Instant.ofEpochMilli(rs.getLong(1))));
-      r.put("tenant", rs.getString(2));
-      r.put("url", rs.getString(3));
-      r.put("kind", rs.getString(4).replace('_', ' '));
-      r.put("categories", rs.getString(5));
-      r.put("note", rs.getString(6));
-      r.put("status", rs.getString(7) == null ? "in the queue" : "labelled: " + (rs.getString(7).isEmpty() ? "(none)" : rs.getString(7)));
-      r.put("item", rs.getString(8));
-      return r;
-    };
-    m.put("reports", a.isAdmin() ? app.db().query(sql, mapper) : app.db().query(sql, mapper, a.tenantId()));
+    String sql =
+        "SELECT r.received_at, r.tenant_id, r.url, r.kind, r.categories, r.note, i.final_labels, i.id FROM reports r"
+            + " JOIN items i ON i.id = r.item_id"
+            + (a.isAdmin() ? "" : " WHERE r.tenant_id = ?")
+            + " ORDER BY r.received_at DESC";
+    Database.RowMapper<Map<String, Object>> mapper =
+        rs -> {
+          Map<String, Object> r = new HashMap<>();
+          r.put("at", TIME.format(Instant.ofEpochMilli(rs.getLong(1))));
+          r.put("tenant", rs.getString(2));
+          r.put("url", rs.getString(3));
+          r.put("kind", rs.getString(4).replace('_', ' '));
+          r.put("categories", rs.getString(5));
+          r.put("note", rs.getString(6));
+          r.put(
+              "status",
+              rs.getString(7) == null
+                  ? "in the queue"
+                  : "labelled: " + (rs.getString(7).isEmpty() ? "(none)" : rs.getString(7)));
+          r.put("item", rs.getString(8));
+          return r;
+        };
+    m.put(
+        "reports",
+        a.isAdmin() ? app.db().query(sql, mapper) : app.db().query(sql, mapper, a.tenantId()));
     ctx.html(views.render("reports", m));
   }
 

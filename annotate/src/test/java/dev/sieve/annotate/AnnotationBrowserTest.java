@@ -6,8 +6,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.lab.data.DatasetBuilder;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +35,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * End to end in real headless Chromium, on SQLite and on PostgreSQL: the admin logs in, creates two
  * annotators, imports classify-batch output, draws a batch; both annotators label the queue (with
- * the keyboard shortcuts), an admin adjudicates their disagreement, exports an overlay, and the data
- * pipeline builds a new dataset version from it (lab's DatasetBuilder on the lab fixture's raw tree,
- * the same code as {@code ./sieve data build}, on a small raw tree so the test stays short). Along
- * the way: the sensitive item is blurred behind a content warning, and the sandboxed render loads
- * nothing from the network (a beacon server counts requests: zero).
+ * the keyboard shortcuts), an admin adjudicates their disagreement, exports an overlay, and the
+ * data pipeline builds a new dataset version from it (lab's DatasetBuilder on the lab fixture's raw
+ * tree, the same code as {@code ./sieve data build}, on a small raw tree so the test stays short).
+ * Along the way: the sensitive item is blurred behind a content warning, and the sandboxed render
+ * loads nothing from the network (a beacon server counts requests: zero).
  *
  * <p>With {@code -Dsieve.screenshots=DIR} it saves the main pages as PNG (docs/annotation.md).
  */
@@ -52,28 +52,55 @@ class AnnotationBrowserTest {
   void twoAnnotatorsAdjudicateExportAndRebuild(String backend) throws Exception {
     AtomicInteger beaconHits = new AtomicInteger();
     HttpServer beacon = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    beacon.createContext("/", ex -> {
-      beaconHits.incrementAndGet();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
+    beacon.createContext(
+        "/",
+        ex -> {
+          beaconHits.incrementAndGet();
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
     beacon.start();
     int beaconPort = beacon.getAddress().getPort();
     Path overlays = tmp.resolve("overlays");
     Path batchFile = tmp.resolve("batch.jsonl");
-    String html = "<html><head><title>Hot pics</title><link rel=stylesheet href='http://127.0.0.1:" + beaconPort + "/css'></head><body>"
-        + "<h1>Members only gallery</h1><p>Explicit pictures for adults.</p><img src='http://127.0.0.1:" + beaconPort + "/img.png'>"
-        + "<script>fetch('http://127.0.0.1:" + beaconPort + "/script')</script><img src=x onerror=\"fetch('http://127.0.0.1:" + beaconPort + "/onerror')\">"
-        + "</body></html>";
-    Files.writeString(batchFile, String.join("\n",
-        "{\"id\":1,\"dataset_host\":\"newsportal.com\",\"url\":\"https://newsportal.com/\",\"labels\":[],\"text\":\"Uncensored: watch the full execution video, every second of it, no blur.\",\"categories\":{\"violence\":{\"score\":0.51,\"decision\":true},\"adult\":{\"score\":0.05,\"decision\":false}},\"primary_category\":\"violence\",\"evidence\":[\"content: tokens execution, uncensored, video\"]}",
-        "{\"id\":2,\"url\":\"https://pics.example/gallery\",\"html\":" + Json.MAPPER.writeValueAsString(html) + ",\"text\":\"Members only gallery. Explicit pictures for adults.\",\"categories\":{\"adult\":{\"score\":0.48,\"decision\":false},\"sex_education\":{\"score\":0.3,\"decision\":false}},\"primary_category\":\"\"}",
-        "{\"id\":3,\"url\":\"https://news.example.org/story\",\"text\":\"Police reported a fight after the game; two people were hurt.\",\"categories\":{\"violence\":{\"score\":0.5,\"decision\":false}},\"primary_category\":\"\"}")
-        + "\n");
-    Path shots = Optional.ofNullable(System.getProperty("sieve.screenshots")).map(Path::of).orElse(null);
+    String html =
+        "<html><head><title>Hot pics</title><link rel=stylesheet href='http://127.0.0.1:"
+            + beaconPort
+            + "/css'></head><body>"
+            + "<h1>Members only gallery</h1><p>Explicit pictures for adults.</p><img src='http://127.0.0.1:"
+            + beaconPort
+            + "/img.png'>"
+            + "<script>fetch('http://127.0.0.1:"
+            + beaconPort
+            + "/script')</script><img src=x onerror=\"fetch('http://127.0.0.1:"
+            + beaconPort
+            + "/onerror')\">"
+            + "</body></html>";
+    Files.writeString(
+        batchFile,
+        String.join(
+                "\n",
+                "{\"id\":1,\"dataset_host\":\"newsportal.com\",\"url\":\"https://newsportal.com/\",\"labels\":[],\"text\":\"Uncensored: watch the full execution video, every second of it, no blur.\",\"categories\":{\"violence\":{\"score\":0.51,\"decision\":true},\"adult\":{\"score\":0.05,\"decision\":false}},\"primary_category\":\"violence\",\"evidence\":[\"content: tokens execution, uncensored, video\"]}",
+                "{\"id\":2,\"url\":\"https://pics.example/gallery\",\"html\":"
+                    + Json.MAPPER.writeValueAsString(html)
+                    + ",\"text\":\"Members only gallery. Explicit pictures for adults.\",\"categories\":{\"adult\":{\"score\":0.48,\"decision\":false},\"sex_education\":{\"score\":0.3,\"decision\":false}},\"primary_category\":\"\"}",
+                "{\"id\":3,\"url\":\"https://news.example.org/story\",\"text\":\"Police reported a fight after the game; two people were hurt.\",\"categories\":{\"violence\":{\"score\":0.5,\"decision\":false}},\"primary_category\":\"\"}")
+            + "\n");
+    Path shots =
+        Optional.ofNullable(System.getProperty("sieve.screenshots")).map(Path::of).orElse(null);
 
-    try (AnnotateApp app = AnnotateApp.start(new AnnotateApp.Config(Backends.open(backend, tmp), overlays, Path.of("../docs/taxonomy.md"),
-        "127.0.0.1", 0, 0, 2, false, Clock.systemUTC()))) {
+    try (AnnotateApp app =
+        AnnotateApp.start(
+            new AnnotateApp.Config(
+                Backends.open(backend, tmp),
+                overlays,
+                Path.of("../docs/taxonomy.md"),
+                "127.0.0.1",
+                0,
+                0,
+                2,
+                false,
+                Clock.systemUTC()))) {
       String adminPassword = app.bootstrapAdmin("admin").orElseThrow();
       String base = "http://127.0.0.1:" + app.httpPort();
       ChromeDriver driver = Browser.start();
@@ -101,7 +128,8 @@ class AnnotationBrowserTest {
         shot(driver, shots, "admin");
         logout(driver);
 
-        // Annotator 1: casino = gambling; pics = adult; news = violence. Annotator 2 differs on news.
+        // Annotator 1: casino = gambling; pics = adult; news = violence. Annotator 2 differs on
+        // news.
         for (String who : List.of("ann1", "ann2")) {
           login(driver, base, who, "correct horse battery");
           for (int i = 0; i < 3; i++) {
@@ -112,17 +140,21 @@ class AnnotationBrowserTest {
               answer = List.of("violence");
             } else if (url.contains("pics.example")) {
               // Blurred behind a content warning until revealed.
-              assertThat(driver.findElement(By.id("content-warning")).getText()).contains("sexual content");
-              assertThat(driver.findElement(By.id("item-body")).getAttribute("class")).contains("blurred");
+              assertThat(driver.findElement(By.id("content-warning")).getText())
+                  .contains("sexual content");
+              assertThat(driver.findElement(By.id("item-body")).getAttribute("class"))
+                  .contains("blurred");
               WebElement frame = driver.findElement(By.id("render"));
               assertThat(frame.getAttribute("sandbox")).isEmpty();
               if (who.equals("ann1")) {
                 shot(driver, shots, "item-blurred");
               }
               new Actions(driver).sendKeys("v").perform();
-              assertThat(driver.findElement(By.id("item-body")).getAttribute("class")).doesNotContain("blurred");
+              assertThat(driver.findElement(By.id("item-body")).getAttribute("class"))
+                  .doesNotContain("blurred");
               driver.switchTo().frame(frame);
-              assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Members only gallery");
+              assertThat(driver.findElement(By.tagName("h1")).getText())
+                  .isEqualTo("Members only gallery");
               driver.switchTo().defaultContent();
               answer = List.of("adult");
             } else {
@@ -136,7 +168,9 @@ class AnnotationBrowserTest {
             for (String c : answer) {
               String key = driver.findElement(By.id("cat-" + c)).getAttribute("data-key");
               new Actions(driver).sendKeys(key).perform();
-              assertThat(driver.findElement(By.id("cat-" + c)).isSelected()).as(c + " toggled by key " + key).isTrue();
+              assertThat(driver.findElement(By.id("cat-" + c)).isSelected())
+                  .as(c + " toggled by key " + key)
+                  .isTrue();
             }
             if (who.equals("ann2") && url.contains("news.example")) {
               new Actions(driver).sendKeys("u").perform();
@@ -165,7 +199,10 @@ class AnnotationBrowserTest {
 
         driver.get(base + "/agreement");
         assertThat(driver.findElement(By.id("cohen")).getText()).contains("ann1").contains("ann2");
-        assertThat(driver.findElement(By.id("fleiss")).getText()).contains("violence").contains("adult").doesNotContain("gambling");
+        assertThat(driver.findElement(By.id("fleiss")).getText())
+            .contains("violence")
+            .contains("adult")
+            .doesNotContain("gambling");
         shot(driver, shots, "agreement");
 
         driver.get(base + "/admin");
@@ -178,38 +215,55 @@ class AnnotationBrowserTest {
         }
         assertThat(files).hasSize(1);
         assertThat(flash).contains(files.get(0).getFileName().toString());
-        // newsportal.com is a dataset host: "add violence". The pics and news pages are traffic records.
+        // newsportal.com is a dataset host: "add violence". The pics and news pages are traffic
+        // records.
         Path overlay = files.get(0);
-        assertThat(Files.readString(overlay)).contains("\"host\":\"newsportal.com\"").contains("\"category\":\"violence\"")
+        assertThat(Files.readString(overlay))
+            .contains("\"host\":\"newsportal.com\"")
+            .contains("\"category\":\"violence\"")
             .contains("\"action\":\"add\"");
         Path trafficFile;
         try (Stream<Path> s = Files.list(overlays.resolve("traffic"))) {
-          trafficFile = s.filter(p -> p.getFileName().toString().startsWith("annotate-0001-")).findFirst().orElseThrow();
+          trafficFile =
+              s.filter(p -> p.getFileName().toString().startsWith("annotate-0001-"))
+                  .findFirst()
+                  .orElseThrow();
         }
-        assertThat(Files.readString(trafficFile)).contains("pics.example")
-            .contains("\"labels\":[\"adult\"]").contains("news.example.org");
+        assertThat(Files.readString(trafficFile))
+            .contains("pics.example")
+            .contains("\"labels\":[\"adult\"]")
+            .contains("news.example.org");
         shot(driver, shots, "export");
 
         logout(driver);
 
         // Teachers: an override for one's own district; another district's teacher never sees it.
-        app.accounts().create("teacher-a", "correct horse battery", Accounts.Role.TEACHER, "district-a");
-        app.accounts().create("teacher-b", "correct horse battery", Accounts.Role.TEACHER, "district-b");
+        app.accounts()
+            .create("teacher-a", "correct horse battery", Accounts.Role.TEACHER, "district-a");
+        app.accounts()
+            .create("teacher-b", "correct horse battery", Accounts.Role.TEACHER, "district-b");
         login(driver, base, "teacher-a", "correct horse battery");
         assertThat(driver.getCurrentUrl()).endsWith("/overrides");
-        driver.findElement(By.id("ov-host")).sendKeys("https://www.khanacademy.org/science/biology");
+        driver
+            .findElement(By.id("ov-host"))
+            .sendKeys("https://www.khanacademy.org/science/biology");
         new Select(driver.findElement(By.id("ov-effect"))).selectByValue("allow");
         setValue(driver, "ov-minutes", "120");
         driver.findElement(By.id("ov-reason")).sendKeys("biology lesson, period 3");
         submit(driver, driver.findElement(By.id("override-submit")));
-        assertThat(driver.findElement(By.id("override-table")).getText()).contains("www.khanacademy.org").contains("allow").contains("active");
+        assertThat(driver.findElement(By.id("override-table")).getText())
+            .contains("www.khanacademy.org")
+            .contains("allow")
+            .contains("active");
         assertThat(driver.findElement(By.id("audit")).getText()).contains("override.create");
         shot(driver, shots, "overrides");
-        assertThat(app.overrides().activeSet().getOverridesList()).singleElement()
+        assertThat(app.overrides().activeSet().getOverridesList())
+            .singleElement()
             .satisfies(o -> assertThat(o.getTenantId()).isEqualTo("district-a"));
         logout(driver);
         login(driver, base, "teacher-b", "correct horse battery");
-        assertThat(driver.findElement(By.id("override-table")).getText()).doesNotContain("khanacademy");
+        assertThat(driver.findElement(By.id("override-table")).getText())
+            .doesNotContain("khanacademy");
         driver.get(base + "/admin");
         assertThat(driver.findElement(By.tagName("h1")).getText()).contains("403");
         logout(driver);
@@ -223,9 +277,10 @@ class AnnotationBrowserTest {
   }
 
   /**
-   * The data pipeline with the exported overlay: lab's DatasetBuilder (what {@code ./sieve data build}
-   * runs) on lab's small fixture raw tree, once without and once with the overlay. The overlay makes a
-   * new version (its hash is a build input) in which newsportal.com carries the annotated label.
+   * The data pipeline with the exported overlay: lab's DatasetBuilder (what {@code ./sieve data
+   * build} runs) on lab's small fixture raw tree, once without and once with the overlay. The
+   * overlay makes a new version (its hash is a build input) in which newsportal.com carries the
+   * annotated label.
    */
   private void rebuildWith(Path overlay) throws Exception {
     Path fixtures = Path.of("../lab/src/test/resources/fixtures");
@@ -234,20 +289,47 @@ class AnnotationBrowserTest {
     Path withOverlays = Files.createDirectories(tmp.resolve("with-overlays"));
     Files.copy(overlay, withOverlays.resolve(overlay.getFileName()));
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    var before = new DatasetBuilder(new DatasetBuilder.Options(fixtures.resolve("raw"), tmp.resolve("ds-before"), fixtures.resolve("mapping.tsv"),
-        noOverlays, "test-seed", 0.5, 0, true), quiet).build();
-    var after = new DatasetBuilder(new DatasetBuilder.Options(fixtures.resolve("raw"), tmp.resolve("ds-after"), fixtures.resolve("mapping.tsv"),
-        withOverlays, "test-seed", 0.5, 0, true), quiet).build();
+    var before =
+        new DatasetBuilder(
+                new DatasetBuilder.Options(
+                    fixtures.resolve("raw"),
+                    tmp.resolve("ds-before"),
+                    fixtures.resolve("mapping.tsv"),
+                    noOverlays,
+                    "test-seed",
+                    0.5,
+                    0,
+                    true),
+                quiet)
+            .build();
+    var after =
+        new DatasetBuilder(
+                new DatasetBuilder.Options(
+                    fixtures.resolve("raw"),
+                    tmp.resolve("ds-after"),
+                    fixtures.resolve("mapping.tsv"),
+                    withOverlays,
+                    "test-seed",
+                    0.5,
+                    0,
+                    true),
+                quiet)
+            .build();
     assertThat(before.ok()).as("fixture build: %s", before.budgetViolations()).isTrue();
-    assertThat(after.ok()).as("fixture build with the overlay: %s", after.budgetViolations()).isTrue();
+    assertThat(after.ok())
+        .as("fixture build with the overlay: %s", after.budgetViolations())
+        .isTrue();
     assertThat(after.versionId()).isNotEqualTo(before.versionId());
-    assertThat(Files.readString(after.versionDir().resolve(DatasetVersion.MANIFEST))).contains(overlay.getFileName().toString());
+    assertThat(Files.readString(after.versionDir().resolve(DatasetVersion.MANIFEST)))
+        .contains(overlay.getFileName().toString());
     List<DomainRecord> news = new java.util.ArrayList<>();
-    DatasetVersion.open(after.versionDir()).forEachDomain(d -> {
-      if (d.host().equals("newsportal.com")) {
-        news.add(d);
-      }
-    });
+    DatasetVersion.open(after.versionDir())
+        .forEachDomain(
+            d -> {
+              if (d.host().equals("newsportal.com")) {
+                news.add(d);
+              }
+            });
     assertThat(news).singleElement().satisfies(d -> assertThat(d.labels()).contains("violence"));
   }
 
@@ -255,7 +337,8 @@ class AnnotationBrowserTest {
   static String flash(WebDriver driver) {
     List<WebElement> f = driver.findElements(By.id("flash"));
     if (f.isEmpty()) {
-      throw new AssertionError("no status line on " + driver.getCurrentUrl() + ":\n" + driver.getPageSource());
+      throw new AssertionError(
+          "no status line on " + driver.getCurrentUrl() + ":\n" + driver.getPageSource());
     }
     return f.get(0).getText();
   }
@@ -265,7 +348,8 @@ class AnnotationBrowserTest {
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(password);
     submit(driver, driver.findElement(By.id("login")));
-    new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
+    new WebDriverWait(driver, Duration.ofSeconds(20))
+        .until(d -> !d.getCurrentUrl().contains("/login"));
   }
 
   static void logout(WebDriver driver) {
@@ -276,22 +360,30 @@ class AnnotationBrowserTest {
   static void submit(WebDriver driver, WebElement button) {
     WebElement html = driver.findElement(By.tagName("html"));
     button.click();
-    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
-      try {
-        html.isEnabled();
-        return false;
-      } catch (StaleElementReferenceException e) {
-        return true;
-      } catch (WebDriverException e) {
-        // Chromium answers this instead of "stale" while the old document is being replaced.
-        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
-          return true;
-        }
-        throw e;
-      }
-    });
-    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "complete".equals(
-        ((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .until(
+            d -> {
+              try {
+                html.isEnabled();
+                return false;
+              } catch (StaleElementReferenceException e) {
+                return true;
+              } catch (WebDriverException e) {
+                // Chromium answers this instead of "stale" while the old document is being
+                // replaced.
+                if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                  return true;
+                }
+                throw e;
+              }
+            });
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .until(
+            d ->
+                "complete"
+                    .equals(
+                        ((org.openqa.selenium.JavascriptExecutor) d)
+                            .executeScript("return document.readyState")));
   }
 
   static void setValue(WebDriver driver, String id, String value) {

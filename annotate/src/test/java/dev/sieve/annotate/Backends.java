@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The two databases every storage test runs on: SQLite always, PostgreSQL from Debian's package. */
+/**
+ * The two databases every storage test runs on: SQLite always, PostgreSQL from Debian's package.
+ */
 final class Backends {
 
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -19,14 +21,17 @@ final class Backends {
   static Database open(String backend, Path tmp) throws Exception {
     return switch (backend) {
       case "sqlite" -> Database.sqlite(tmp.resolve("annotate.db"));
-      case "postgresql" -> Database.connect(TestPostgres.shared().jdbcUrl("annotate_" + DATABASES.incrementAndGet()), null, null);
+      case "postgresql" ->
+          Database.connect(
+              TestPostgres.shared().jdbcUrl("annotate_" + DATABASES.incrementAndGet()), null, null);
       default -> throw new IllegalArgumentException(backend);
     };
   }
 
   /** A clock tests move by hand (override expiry). */
   static final class MutableClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(Instant.parse("2026-12-07T10:00:00Z").toEpochMilli());
+    private final AtomicLong millis =
+        new AtomicLong(Instant.parse("2026-12-07T10:00:00Z").toEpochMilli());
 
     void advance(Duration d) {
       millis.addAndGet(d.toMillis());

@@ -29,18 +29,35 @@ final class Browser {
     String v = System.getenv(env);
     Path p = Path.of(v == null || v.isBlank() ? fallback : v);
     if (!Files.isExecutable(p)) {
-      throw new AssertionError(p + " is missing, so the browser test cannot run: install Debian's chromium and chromium-driver"
-          + " (bash helm/tools/install-chromium.sh, which ./sieve test runs), or point " + env + " at them.");
+      throw new AssertionError(
+          p
+              + " is missing, so the browser test cannot run: install Debian's chromium and chromium-driver"
+              + " (bash helm/tools/install-chromium.sh, which ./sieve test runs), or point "
+              + env
+              + " at them.");
     }
     return p;
   }
 
   static ChromeDriver start() {
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver().toFile()).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(chromedriver().toFile())
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium().toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1366,900",
-        "--no-first-run", "--disable-extensions", "--disable-background-networking", "--disable-sync", "--force-color-profile=srgb");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1366,900",
+        "--no-first-run",
+        "--disable-extensions",
+        "--disable-background-networking",
+        "--disable-sync",
+        "--force-color-profile=srgb");
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().implicitlyWait(Duration.ofSeconds(0));
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));

@@ -75,22 +75,30 @@ class SamplingTest {
     List<Sampling.Drawn> d = Sampling.stratified(c, 10, new Random(1));
     assertThat(d).hasSize(10);
     assertThat(d.stream().filter(x -> x.id().startsWith("g")).count()).isEqualTo(2);
-    assertThat(d).allSatisfy(x -> assertThat(x.inclusionProbability()).isCloseTo(0.1, within(1e-9)));
+    assertThat(d)
+        .allSatisfy(x -> assertThat(x.inclusionProbability()).isCloseTo(0.1, within(1e-9)));
   }
 
   @Test
   void uncertaintyMarginAndDisagreementRankWhatTheyShould() {
     assertThat(Sampling.uncertainty(Map.of("adult", 0.5))).isCloseTo(1.0, within(1e-9));
     assertThat(Sampling.uncertainty(Map.of("adult", 0.99, "violence", 0.01))).isLessThan(0.1);
-    assertThat(Sampling.margin(Map.of("adult", 0.8, "sex_education", 0.78))).isGreaterThan(Sampling.margin(Map.of("adult", 0.9, "sex_education", 0.1)));
-    assertThat(Sampling.disagreement(Map.of("url", Map.of("gambling", 0.9), "content", Map.of("gambling", 0.2)))).isCloseTo(0.7, within(1e-9));
+    assertThat(Sampling.margin(Map.of("adult", 0.8, "sex_education", 0.78)))
+        .isGreaterThan(Sampling.margin(Map.of("adult", 0.9, "sex_education", 0.1)));
+    assertThat(
+            Sampling.disagreement(
+                Map.of("url", Map.of("gambling", 0.9), "content", Map.of("gambling", 0.2))))
+        .isCloseTo(0.7, within(1e-9));
   }
 
   @Test
   void simhashFindsNearDuplicatesButNotDifferentTexts() {
-    String a = "Free online casino games with real money bonuses for new players every single day of the week";
-    String b = "Free online casino games with real money bonuses for new players every single day of the week!";
-    String c = "The mitochondria is the powerhouse of the cell and produces energy through respiration in animals";
+    String a =
+        "Free online casino games with real money bonuses for new players every single day of the week";
+    String b =
+        "Free online casino games with real money bonuses for new players every single day of the week!";
+    String c =
+        "The mitochondria is the powerhouse of the cell and produces energy through respiration in animals";
     assertThat(Sampling.nearDuplicate(Sampling.simhash(a), Sampling.simhash(b))).isTrue();
     assertThat(Sampling.nearDuplicate(Sampling.simhash(a), Sampling.simhash(c))).isFalse();
   }
@@ -98,12 +106,16 @@ class SamplingTest {
   @Test
   void cohenKappaMatchesAHandComputedExample() {
     // Two annotators, 4 items, one category: (yes,yes) (yes,no) (no,no) (no,no).
-    // p_o = 3/4; p_yes A = 1/2, B = 1/4; p_e = 1/2*1/4 + 1/2*3/4 = 1/2; kappa = (0.75-0.5)/0.5 = 0.5.
-    List<Agreement.Answer> answers = List.of(
-        new Agreement.Answer("1", "a", Set.of("adult")), new Agreement.Answer("1", "b", Set.of("adult")),
-        new Agreement.Answer("2", "a", Set.of("adult")), new Agreement.Answer("2", "b", Set.of()),
-        new Agreement.Answer("3", "a", Set.of()), new Agreement.Answer("3", "b", Set.of()),
-        new Agreement.Answer("4", "a", Set.of()), new Agreement.Answer("4", "b", Set.of()));
+    // p_o = 3/4; p_yes A = 1/2, B = 1/4; p_e = 1/2*1/4 + 1/2*3/4 = 1/2; kappa = (0.75-0.5)/0.5 =
+    // 0.5.
+    List<Agreement.Answer> answers =
+        List.of(
+            new Agreement.Answer("1", "a", Set.of("adult")),
+                new Agreement.Answer("1", "b", Set.of("adult")),
+            new Agreement.Answer("2", "a", Set.of("adult")),
+                new Agreement.Answer("2", "b", Set.of()),
+            new Agreement.Answer("3", "a", Set.of()), new Agreement.Answer("3", "b", Set.of()),
+            new Agreement.Answer("4", "a", Set.of()), new Agreement.Answer("4", "b", Set.of()));
     var pairs = Agreement.cohenPerPair(answers, List.of("adult"));
     assertThat(pairs).hasSize(1);
     assertThat(pairs.get(0).kappa()).isCloseTo(0.5, within(1e-9));
@@ -115,8 +127,12 @@ class SamplingTest {
 
   @Test
   void goldAccuracyCountsExactAnswers() {
-    var acc = Agreement.goldAccuracy(List.of(new Agreement.Answer("g1", "a", Set.of("adult")), new Agreement.Answer("g2", "a", Set.of())),
-        Map.of("g1", Set.of("adult"), "g2", Set.of("violence")));
+    var acc =
+        Agreement.goldAccuracy(
+            List.of(
+                new Agreement.Answer("g1", "a", Set.of("adult")),
+                new Agreement.Answer("g2", "a", Set.of())),
+            Map.of("g1", Set.of("adult"), "g2", Set.of("violence")));
     assertThat(acc.get(0).exactRate()).isEqualTo(0.5);
   }
 }

@@ -21,8 +21,13 @@ import java.util.stream.Stream;
 final class TestPostgres implements AutoCloseable {
 
   private static TestPostgres shared;
+
   /** Where helm/tools/install-postgresql.sh unpacks the package when not root. */
-  static final Path LOCAL = Path.of(System.getProperty("sieve.repo.root", "..")).toAbsolutePath().normalize().resolve(".tools/postgresql");
+  static final Path LOCAL =
+      Path.of(System.getProperty("sieve.repo.root", ".."))
+          .toAbsolutePath()
+          .normalize()
+          .resolve(".tools/postgresql");
 
   private final Path dir;
   private final Path bin;
@@ -72,9 +77,10 @@ final class TestPostgres implements AutoCloseable {
   private static TestPostgres start() throws Exception {
     Path bin = findBin();
     if (bin == null) {
-      throw new AssertionError("PostgreSQL is not available, so the PostgreSQL half of this test cannot run:"
-          + " no initdb/pg_ctl under SIEVE_PG_BIN or /usr/lib/postgresql/*/bin. Install Debian's postgresql package"
-          + " (bash helm/tools/install-postgresql.sh, which ./sieve test runs) and run again.");
+      throw new AssertionError(
+          "PostgreSQL is not available, so the PostgreSQL half of this test cannot run:"
+              + " no initdb/pg_ctl under SIEVE_PG_BIN or /usr/lib/postgresql/*/bin. Install Debian's postgresql package"
+              + " (bash helm/tools/install-postgresql.sh, which ./sieve test runs) and run again.");
     }
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("sieve-annotate-pg");
@@ -87,14 +93,44 @@ final class TestPostgres implements AutoCloseable {
       port = s.getLocalPort();
     }
     TestPostgres pg = new TestPostgres(dir, bin, port, root);
-    pg.exec(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "sieve", "--auth=trust", "-E", "UTF8", "--no-sync"));
-    pg.exec(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l", dir.resolve("log").toString(),
-        "-o", "-p " + port + " -h 127.0.0.1 -k " + dir + " -F", "start"));
+    pg.exec(
+        List.of(
+            bin.resolve("initdb").toString(),
+            "-D",
+            data.toString(),
+            "-U",
+            "sieve",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync"));
+    pg.exec(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "-D",
+            data.toString(),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            dir.resolve("log").toString(),
+            "-o",
+            "-p " + port + " -h 127.0.0.1 -k " + dir + " -F",
+            "start"));
     return pg;
   }
 
   String jdbcUrl(String database) throws Exception {
-    exec(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "sieve", database));
+    exec(
+        List.of(
+            bin.resolve("createdb").toString(),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            Integer.toString(port),
+            "-U",
+            "sieve",
+            database));
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=sieve";
   }
 
@@ -110,7 +146,9 @@ final class TestPostgres implements AutoCloseable {
     full.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
     if (command.get(0).startsWith(LOCAL.toString())) {
-      builder.environment().put("LD_LIBRARY_PATH", LOCAL.resolve("usr/lib/x86_64-linux-gnu").toString());
+      builder
+          .environment()
+          .put("LD_LIBRARY_PATH", LOCAL.resolve("usr/lib/x86_64-linux-gnu").toString());
     }
     Process p = builder.start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -122,7 +160,14 @@ final class TestPostgres implements AutoCloseable {
   @Override
   public void close() {
     try {
-      exec(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "stop"));
+      exec(
+          List.of(
+              bin.resolve("pg_ctl").toString(),
+              "-D",
+              dir.resolve("data").toString(),
+              "-m",
+              "immediate",
+              "stop"));
     } catch (Exception e) {
       // best effort
     }

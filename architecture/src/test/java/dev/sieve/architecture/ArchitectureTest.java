@@ -7,18 +7,22 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Holds every module's production classes (tests and the planted fixtures excluded) to {@link ModuleRules}. */
+/**
+ * Holds every module's production classes (tests and the planted fixtures excluded) to {@link
+ * ModuleRules}.
+ */
 class ArchitectureTest {
 
   private static JavaClasses production;
 
   @BeforeAll
   static void importProductionClasses() {
-    production = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        // test-jars (shared fixtures) are test code too
-        .withImportOption(location -> !location.contains("-tests.jar"))
-        .importPackages("dev.sieve");
+    production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // test-jars (shared fixtures) are test code too
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("dev.sieve");
   }
 
   @Test

@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every production package says in a package-info.java what lives there and why, so a newcomer can read
- * the design from the tree. New packages fail this test until they do.
+ * Every production package says in a package-info.java what lives there and why, so a newcomer can
+ * read the design from the tree. New packages fail this test until they do.
  */
 class PackageDocumentationTest {
 
@@ -20,16 +20,20 @@ class PackageDocumentationTest {
     Path root = Path.of(System.getProperty("user.dir")).getParent();
     List<Path> undocumented;
     try (Stream<Path> files = Files.walk(root, 12)) {
-      undocumented = files
-          .filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> p.toString().contains("/src/main/java/"))
-          .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/node_modules/"))
-          .map(Path::getParent)
-          .distinct()
-          .filter(dir -> !Files.exists(dir.resolve("package-info.java")))
-          .map(root::relativize)
-          .sorted()
-          .toList();
+      undocumented =
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> p.toString().contains("/src/main/java/"))
+              .filter(
+                  p ->
+                      !p.toString().contains("/target/")
+                          && !p.toString().contains("/node_modules/"))
+              .map(Path::getParent)
+              .distinct()
+              .filter(dir -> !Files.exists(dir.resolve("package-info.java")))
+              .map(root::relativize)
+              .sorted()
+              .toList();
     }
     assertThat(undocumented).as("packages without package-info.java").isEmpty();
   }

@@ -14,8 +14,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves that each rule of {@link ModuleRules} fails the build on a forbidden import: a rule that never
- * fires would let {@link ArchitectureTest} pass on anything.
+ * Proves that each rule of {@link ModuleRules} fails the build on a forbidden import: a rule that
+ * never fires would let {@link ArchitectureTest} pass on anything.
  */
 class PlantedViolationTest {
 
@@ -25,16 +25,20 @@ class PlantedViolationTest {
 
   @Test
   void servingImportingTrainingCodeFails() {
-    assertThatThrownBy(() -> ModuleRules.servingNeverImportsOffline()
-            .check(planted(PlantedServingImportsTrainer.class)))
+    assertThatThrownBy(
+            () ->
+                ModuleRules.servingNeverImportsOffline()
+                    .check(planted(PlantedServingImportsTrainer.class)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("dev.sieve.content.train.ContentTrainer");
   }
 
   @Test
   void routerImportingATierFails() {
-    assertThatThrownBy(() -> ModuleRules.routerKnowsTiersOnlyThroughTheProto()
-            .check(planted(PlantedRouterImportsTier.class)))
+    assertThatThrownBy(
+            () ->
+                ModuleRules.routerKnowsTiersOnlyThroughTheProto()
+                    .check(planted(PlantedRouterImportsTier.class)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("dev.sieve.content.extract.PageExtractor");
   }
@@ -42,22 +46,26 @@ class PlantedViolationTest {
   @Test
   void tierImportingAnotherTierFails() {
     JavaClasses classes = planted(PlantedTierImportsTier.class);
-    long failing = Arrays.stream(ModuleRules.tiersNeverImportEachOther())
-        .filter(rule -> fails(rule, classes)).count();
+    long failing =
+        Arrays.stream(ModuleRules.tiersNeverImportEachOther())
+            .filter(rule -> fails(rule, classes))
+            .count();
     org.assertj.core.api.Assertions.assertThat(failing).isEqualTo(1);
   }
 
   @Test
   void coreImportingTheRouterFails() {
-    assertThatThrownBy(() -> ModuleRules.coreSeesOnlyTheProto()
-            .check(planted(PlantedCoreImportsRouter.class)))
+    assertThatThrownBy(
+            () -> ModuleRules.coreSeesOnlyTheProto().check(planted(PlantedCoreImportsRouter.class)))
         .isInstanceOf(AssertionError.class);
   }
 
   @Test
   void aCycleBetweenModulesFails() {
-    assertThatThrownBy(() -> ModuleRules.noCyclesBetweenModules()
-            .check(planted(PlantedCoreImportsRouter.class, PlantedRouterImportsCore.class)))
+    assertThatThrownBy(
+            () ->
+                ModuleRules.noCyclesBetweenModules()
+                    .check(planted(PlantedCoreImportsRouter.class, PlantedRouterImportsCore.class)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("Cycle");
   }

@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code ./sieve} command. Built-in sub-commands run and query the local fleet; every module
- * on the classpath can add its own (data, train, eval, release ...) by implementing {@link
+ * The {@code ./sieve} command. Built-in sub-commands run and query the local fleet; every module on
+ * the classpath can add its own (data, train, eval, release ...) by implementing {@link
  * SieveCommand} and listing it for {@link ServiceLoader}, so the cli never depends on their
  * internals at compile time.
  */
@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     name = "sieve",
     mixinStandardHelpOptions = true,
     versionProvider = CliVersion.class,
-    description = "Sieve: K-12 web-filtering classifier fleet. Run and query it locally, and drive the offline pipeline.",
+    description =
+        "Sieve: K-12 web-filtering classifier fleet. Run and query it locally, and drive the offline pipeline.",
     subcommands = {
       VersionCommand.class,
       UpCommand.class,
@@ -81,7 +82,8 @@ public final class SieveCli implements Callable<Integer> {
   /** The command line with the built-in commands and every contributed {@link SieveCommand}. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new SieveCli());
-    List<String> problems = addContributedCommands(commandLine, ServiceLoader.load(SieveCommand.class).iterator());
+    List<String> problems =
+        addContributedCommands(commandLine, ServiceLoader.load(SieveCommand.class).iterator());
     PrintWriter err = commandLine.getErr();
     problems.forEach(p -> err.println("sieve: warning: " + p));
     err.flush();
@@ -109,7 +111,8 @@ public final class SieveCli implements Callable<Integer> {
    *
    * @return warnings for skipped providers
    */
-  static List<String> addContributedCommands(CommandLine commandLine, Iterator<SieveCommand> providers) {
+  static List<String> addContributedCommands(
+      CommandLine commandLine, Iterator<SieveCommand> providers) {
     List<String> problems = new ArrayList<>();
     while (true) {
       SieveCommand command;
@@ -123,13 +126,19 @@ public final class SieveCli implements Callable<Integer> {
         continue;
       }
       Command annotation = command.getClass().getAnnotation(Command.class);
-      if (annotation == null || annotation.name().isEmpty() || annotation.name().equals("<main class>")) {
+      if (annotation == null
+          || annotation.name().isEmpty()
+          || annotation.name().equals("<main class>")) {
         problems.add(command.getClass().getName() + " has no @Command(name = ...); skipped");
         continue;
       }
       String name = annotation.name();
       if (commandLine.getSubcommands().containsKey(name)) {
-        problems.add(command.getClass().getName() + " wants the name '" + name + "', which is taken; skipped");
+        problems.add(
+            command.getClass().getName()
+                + " wants the name '"
+                + name
+                + "', which is taken; skipped");
         continue;
       }
       try {

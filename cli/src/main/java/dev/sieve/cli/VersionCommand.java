@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
  * {@code ./sieve version}: the cli version plus what it runs on and against (Java, SIEVE_HOME,
  * current dataset), the first things to paste into a bug report.
  */
-@Command(name = "version", description = "Print the Sieve version, the Java runtime, SIEVE_HOME and the current dataset.", mixinStandardHelpOptions = true)
+@Command(
+    name = "version",
+    description = "Print the Sieve version, the Java runtime, SIEVE_HOME and the current dataset.",
+    mixinStandardHelpOptions = true)
 public final class VersionCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

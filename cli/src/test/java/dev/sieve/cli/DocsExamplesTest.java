@@ -22,17 +22,21 @@ import picocli.CommandLine;
 
 /**
  * The examples in the README and docs/ stay true: every model version they name exists, every
- * {@code ./sieve} command line in a code block parses with the real command line (sub-commands
- * and options exist), and the evaluation standard's {@code release check} example runs green on
- * the released model it names through {@code models/<name>/RELEASED}.
+ * {@code ./sieve} command line in a code block parses with the real command line (sub-commands and
+ * options exist), and the evaluation standard's {@code release check} example runs green on the
+ * released model it names through {@code models/<name>/RELEASED}.
  */
 class DocsExamplesTest {
 
   private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
-  private static final Pattern MODEL_VERSION = Pattern.compile("models/([a-z0-9][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9._+-]*)");
-  private static final Pattern CODE_BLOCK = Pattern.compile("^```[a-z]*\\n(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
+  private static final Pattern MODEL_VERSION =
+      Pattern.compile("models/([a-z0-9][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9._+-]*)");
+  private static final Pattern CODE_BLOCK =
+      Pattern.compile("^```[a-z]*\\n(.*?)^```", Pattern.DOTALL | Pattern.MULTILINE);
   private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Z_][A-Z0-9_]*)=(.+)$");
-  private static final Pattern CAT_RELEASED = Pattern.compile("\\$\\(cat (models/[a-z0-9-]+/RELEASED)\\)");
+  private static final Pattern CAT_RELEASED =
+      Pattern.compile("\\$\\(cat (models/[a-z0-9-]+/RELEASED)\\)");
+
   /** Script-level commands of ./sieve (not sub-commands of the Java command line). */
   private static final List<String> SCRIPT_COMMANDS = List.of("test", "build");
 
@@ -69,7 +73,12 @@ class DocsExamplesTest {
           SieveCli.commandLine().parseArgs(args.toArray(String[]::new));
           parsed++;
         } catch (CommandLine.ParameterException e) {
-          problems.add(REPO.relativize(doc) + ": ./sieve " + String.join(" ", args) + "\n    " + e.getMessage());
+          problems.add(
+              REPO.relativize(doc)
+                  + ": ./sieve "
+                  + String.join(" ", args)
+                  + "\n    "
+                  + e.getMessage());
         }
       }
     }
@@ -79,10 +88,18 @@ class DocsExamplesTest {
 
   @Test
   void theReleaseCheckExampleRunsOnTheReleasedModel() throws IOException {
-    List<String> check = sieveCommands(Files.readString(REPO.resolve("docs/evaluation-standard.md"))).stream()
-        .filter(args -> args.size() == 3 && args.get(0).equals("release") && args.get(1).equals("check"))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("docs/evaluation-standard.md has no `./sieve release check <dir>` example"));
+    List<String> check =
+        sieveCommands(Files.readString(REPO.resolve("docs/evaluation-standard.md"))).stream()
+            .filter(
+                args ->
+                    args.size() == 3
+                        && args.get(0).equals("release")
+                        && args.get(1).equals("check"))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "docs/evaluation-standard.md has no `./sieve release check <dir>` example"));
     Path modelDir = REPO.resolve(check.get(2));
     assertThat(modelDir.getParent().resolve("RELEASED")).isRegularFile();
     assertThat(modelDir.getFileName().toString())
@@ -103,7 +120,8 @@ class DocsExamplesTest {
 
   /** README.md, cli/README.md and docs/*.md. */
   private static List<Path> docs() throws IOException {
-    List<Path> docs = new ArrayList<>(List.of(REPO.resolve("README.md"), REPO.resolve("cli/README.md")));
+    List<Path> docs =
+        new ArrayList<>(List.of(REPO.resolve("README.md"), REPO.resolve("cli/README.md")));
     try (Stream<Path> files = Files.list(REPO.resolve("docs"))) {
       docs.addAll(files.filter(p -> p.toString().endsWith(".md")).sorted().toList());
     }
@@ -141,12 +159,16 @@ class DocsExamplesTest {
     Matcher released = CAT_RELEASED.matcher(text);
     StringBuilder out = new StringBuilder();
     while (released.find()) {
-      released.appendReplacement(out, Matcher.quoteReplacement(Files.readString(REPO.resolve(released.group(1))).strip()));
+      released.appendReplacement(
+          out, Matcher.quoteReplacement(Files.readString(REPO.resolve(released.group(1))).strip()));
     }
     released.appendTail(out);
     String result = out.toString();
     for (var e : variables.entrySet()) {
-      result = result.replace("${" + e.getKey() + "}", e.getValue()).replace("$" + e.getKey(), e.getValue());
+      result =
+          result
+              .replace("${" + e.getKey() + "}", e.getValue())
+              .replace("$" + e.getKey(), e.getValue());
     }
     return result;
   }
@@ -201,13 +223,17 @@ class DocsExamplesTest {
   @Test
   void theParserSeesThroughVariablesQuotesAndComments() throws IOException {
     String released = Files.readString(REPO.resolve("models/url-lexical/RELEASED")).strip();
-    String doc = "```\nM=models/url-lexical/$(cat models/url-lexical/RELEASED)   # comment\n"
-        + "./sieve release check \"$M\"   # the gate\n./sieve up && ./sieve classify 'a b' | head\n```\n";
+    String doc =
+        "```\nM=models/url-lexical/$(cat models/url-lexical/RELEASED)   # comment\n"
+            + "./sieve release check \"$M\"   # the gate\n./sieve up && ./sieve classify 'a b' | head\n```\n";
 
     List<List<String>> commands = sieveCommands(doc);
 
-    assertThat(commands).containsExactly(
-        List.of("release", "check", "models/url-lexical/" + released), List.of("up"), List.of("classify", "a b"));
+    assertThat(commands)
+        .containsExactly(
+            List.of("release", "check", "models/url-lexical/" + released),
+            List.of("up"),
+            List.of("classify", "a b"));
     assertThat(new TreeSet<>(SCRIPT_COMMANDS)).containsExactly("build", "test");
   }
 }

@@ -15,11 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Every {@code ./sieve} command, built in or contributed by an offline module, answers {@code --help}
- * with a complete usage text (a description for the command and for every option and parameter) that
- * fits a 100-column terminal, without running anything. The elapsed time of each is printed (a help
- * that builds or loads data would show up there); it is not asserted, since timings on shared machines
- * are noise.
+ * Every {@code ./sieve} command, built in or contributed by an offline module, answers {@code
+ * --help} with a complete usage text (a description for the command and for every option and
+ * parameter) that fits a 100-column terminal, without running anything. The elapsed time of each is
+ * printed (a help that builds or loads data would show up there); it is not asserted, since timings
+ * on shared machines are noise.
  */
 class EveryCommandHelpTest {
 
@@ -29,8 +29,16 @@ class EveryCommandHelpTest {
     collect("sieve", SieveCli.commandLine(), commands);
     assertThat(commands.keySet())
         .as("built-in and contributed commands")
-        .contains("sieve classify", "sieve classify-batch", "sieve up", "sieve data", "sieve eval run",
-            "sieve explain", "sieve train-url", "sieve train-content", "sieve fleet-vs-tiers");
+        .contains(
+            "sieve classify",
+            "sieve classify-batch",
+            "sieve up",
+            "sieve data",
+            "sieve eval run",
+            "sieve explain",
+            "sieve train-url",
+            "sieve train-content",
+            "sieve fleet-vs-tiers");
 
     List<String> problems = new ArrayList<>();
     StringBuilder timings = new StringBuilder();
@@ -42,7 +50,8 @@ class EveryCommandHelpTest {
         problems.add(path + ": no description");
       }
       for (ArgSpec arg : spec.args()) {
-        if (arg instanceof OptionSpec option && option.usageHelp() || arg instanceof OptionSpec o && o.versionHelp()) {
+        if (arg instanceof OptionSpec option && option.usageHelp()
+            || arg instanceof OptionSpec o && o.versionHelp()) {
           continue;
         }
         if (arg.hidden()) {
@@ -63,7 +72,8 @@ class EveryCommandHelpTest {
       // picocli warns on System.err when it cannot format a description (a lone '%': write %%)
       java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
       java.io.PrintStream systemErr = System.err;
-      System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+      System.setErr(
+          new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
       long started = System.nanoTime();
       int code;
       try {
@@ -72,7 +82,9 @@ class EveryCommandHelpTest {
         System.setErr(systemErr);
       }
       long micros = (System.nanoTime() - started) / 1_000;
-      warnings.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+      warnings
+          .toString(java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
           .filter(line -> line.contains("[picocli WARN]"))
           .forEach(line -> problems.add(path + " --help: " + line));
       timings.append(String.format("%-40s %8.1f ms%n", path + " --help", micros / 1000.0));
@@ -84,8 +96,12 @@ class EveryCommandHelpTest {
       if (!help.startsWith("Usage: ")) {
         problems.add(path + " --help: no usage line");
       }
-      help.lines().filter(line -> line.length() > SieveCli.USAGE_WIDTH)
-          .forEach(line -> problems.add(path + " --help: line over " + SieveCli.USAGE_WIDTH + " columns: " + line));
+      help.lines()
+          .filter(line -> line.length() > SieveCli.USAGE_WIDTH)
+          .forEach(
+              line ->
+                  problems.add(
+                      path + " --help: line over " + SieveCli.USAGE_WIDTH + " columns: " + line));
     }
     System.out.print(timings);
     assertThat(problems).isEmpty();
@@ -93,12 +109,15 @@ class EveryCommandHelpTest {
 
   private static void collect(String path, CommandLine commandLine, Map<String, CommandLine> into) {
     into.put(path, commandLine);
-    commandLine.getSubcommands().forEach((name, sub) -> {
-      // aliases once; picocli's "help" subcommand prints its parent's help
-      if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
-        collect(path + " " + name, sub, into);
-      }
-    });
+    commandLine
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              // aliases once; picocli's "help" subcommand prints its parent's help
+              if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
+                collect(path + " " + name, sub, into);
+              }
+            });
   }
 
   private static String label(ArgSpec arg) {

@@ -18,7 +18,10 @@ class SieveCliTest {
 
     assertThat(run.exitCode()).isEqualTo(7);
     assertThat(run.out()).isEqualTo("hello sieve" + System.lineSeparator());
-    assertThat(CliRun.of("--help").out()).contains("hello-test").contains("classify-batch").contains("Handled by the ./sieve script itself");
+    assertThat(CliRun.of("--help").out())
+        .contains("hello-test")
+        .contains("classify-batch")
+        .contains("Handled by the ./sieve script itself");
   }
 
   /** Not annotated: cannot be a sub-command. */
@@ -42,7 +45,9 @@ class SieveCliTest {
   void brokenOrClashingContributionsAreSkippedWithAWarning() {
     CommandLine commandLine = new CommandLine(new SieveCli());
     List<String> problems =
-        SieveCli.addContributedCommands(commandLine, List.<SieveCommand>of(new Unnamed(), new Squatter(), new HelloCommand()).iterator());
+        SieveCli.addContributedCommands(
+            commandLine,
+            List.<SieveCommand>of(new Unnamed(), new Squatter(), new HelloCommand()).iterator());
 
     assertThat(problems).hasSize(2);
     assertThat(problems.get(0)).contains("Unnamed has no @Command(name = ...)");
@@ -57,7 +62,10 @@ class SieveCliTest {
     CliRun run = CliRun.of("version");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).startsWith("sieve ").contains("java " + Runtime.version().feature()).contains("SIEVE_HOME ");
+    assertThat(run.out())
+        .startsWith("sieve ")
+        .contains("java " + Runtime.version().feature())
+        .contains("SIEVE_HOME ");
   }
 
   @Test

@@ -4,11 +4,11 @@ import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
-import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
 import dev.sieve.core.limit.ConcurrencyLimitSettings;
-import dev.sieve.core.grpc.ScorerService;
+import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  * Runs the content tier as a gRPC {@code sieve.v1.Scorer} service.
  *
  * <p>Settings (environment or -D, see {@link Settings}): SIEVE_HOME (repo root holding models/,
- * default "."), SIEVE_CONTENT_MODEL_DIR (a model version directory; default
- * {@code $SIEVE_HOME/models/content-minilm-mlp/<RELEASED>}), SIEVE_GRPC_PORT (50053),
- * SIEVE_METRICS_PORT (9093, -1 = off), SIEVE_BIND_HOST (127.0.0.1), SIEVE_DEVICE (cpu|gpu, default
- * cpu), SIEVE_CONTENT_ENCODER_SESSIONS (0 = one per core), batching (see {@link
+ * default "."), SIEVE_CONTENT_MODEL_DIR (a model version directory; default {@code
+ * $SIEVE_HOME/models/content-minilm-mlp/<RELEASED>}), SIEVE_GRPC_PORT (50053), SIEVE_METRICS_PORT
+ * (9093, -1 = off), SIEVE_BIND_HOST (127.0.0.1), SIEVE_DEVICE (cpu|gpu, default cpu),
+ * SIEVE_CONTENT_ENCODER_SESSIONS (0 = one per core), batching (see {@link
  * BatcherConfig#fromSettings()}), limits (see {@link ExtractionLimits#fromSettings(int)}).
  *
- * <p>Start-up order: bind the port with health NOT_SERVING, load encoder + head, run a warm-up batch,
- * then mark SERVING. SIGTERM flips health to NOT_SERVING and drains in-flight calls.
+ * <p>Start-up order: bind the port with health NOT_SERVING, load encoder + head, run a warm-up
+ * batch, then mark SERVING. SIGTERM flips health to NOT_SERVING and drains in-flight calls.
  */
 public final class ContentServiceMain {
 
@@ -44,27 +44,32 @@ public final class ContentServiceMain {
   static final int MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 
   /**
-   * Gradient2 from 32 calls in flight, between 16 (one full batch, so the encoder is never starved by
-   * the limit) and 256 (twice the queue).
+   * Gradient2 from 32 calls in flight, between 16 (one full batch, so the encoder is never starved
+   * by the limit) and 256 (twice the queue).
    */
-  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT = ConcurrencyLimitSettings.gradient2(32, 16, 256);
+  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT =
+      ConcurrencyLimitSettings.gradient2(32, 16, 256);
 
   private ContentServiceMain() {}
 
   public static void main(String[] args) throws Exception {
     Running running = start();
-    running.installShutdownHook(Duration.ofSeconds(Settings.getInt("SIEVE_SHUTDOWN_DRAIN_SECONDS", 10)));
+    running.installShutdownHook(
+        Duration.ofSeconds(Settings.getInt("SIEVE_SHUTDOWN_DRAIN_SECONDS", 10)));
     running.server().awaitTermination();
   }
 
   /** A started service: the server (SERVING), the tier behind it and its telemetry. */
-  public record Running(GrpcServerLauncher server, ContentTier tier, Telemetry telemetry) implements AutoCloseable {
+  public record Running(GrpcServerLauncher server, ContentTier tier, Telemetry telemetry)
+      implements AutoCloseable {
 
     void installShutdownHook(Duration drain) {
-      server.installShutdownHook(drain, () -> {
-        tier.close();
-        telemetry.close();
-      });
+      server.installShutdownHook(
+          drain,
+          () -> {
+            tier.close();
+            telemetry.close();
+          });
     }
 
     /** Graceful stop: NOT_SERVING, drain, then release the model. */
@@ -77,8 +82,8 @@ public final class ContentServiceMain {
   }
 
   /**
-   * Binds the port (health NOT_SERVING), loads and warms the model, then marks SERVING. Settings are
-   * read from the environment / system properties (see the class comment).
+   * Binds the port (health NOT_SERVING), loads and warms the model, then marks SERVING. Settings
+   * are read from the environment / system properties (see the class comment).
    */
   public static Running start() throws Exception {
     String device = Settings.get("SIEVE_DEVICE", "cpu").toLowerCase(Locale.ROOT);
@@ -89,8 +94,12 @@ public final class ContentServiceMain {
     Path modelDir =
         Settings.get("SIEVE_CONTENT_MODEL_DIR")
             .map(Path::of)
-            .orElseGet(() -> ContentModel.releasedVersion(home.resolve("models").resolve(ContentTier.MODEL_NAME)));
-    ExtractionLimits limits = ExtractionLimits.fromSettings(ExtractionLimits.DEFAULT_WORDS_PER_CHUNK);
+            .orElseGet(
+                () ->
+                    ContentModel.releasedVersion(
+                        home.resolve("models").resolve(ContentTier.MODEL_NAME)));
+    ExtractionLimits limits =
+        ExtractionLimits.fromSettings(ExtractionLimits.DEFAULT_WORDS_PER_CHUNK);
     BatcherConfig batcher = BatcherConfig.fromSettings();
     String host = Settings.get("SIEVE_BIND_HOST", "127.0.0.1");
 
@@ -99,7 +108,9 @@ public final class ContentServiceMain {
         GrpcServerLauncher.builder("content-service")
             .host(host)
             .port(Settings.getInt("SIEVE_GRPC_PORT", 50053))
-            .secure(ServerSecurity.fromEnvironment("content-service", host, ServerSecurity.Role.INTERNAL))
+            .secure(
+                ServerSecurity.fromEnvironment(
+                    "content-service", host, ServerSecurity.Role.INTERNAL))
             .maxInboundMessageBytes(maxInboundMessageBytes(limits));
     for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
       builder.intercept(interceptor);
@@ -108,7 +119,8 @@ public final class ContentServiceMain {
     // adaptive limit is refused before its page is parsed; deadline admission then decides, for
     // the calls within the limit, whether each one can finish in time (docs/reliability.md).
     Optional<ConcurrencyLimitServerInterceptor> limit =
-        ConcurrencyLimitServerInterceptor.forScorer("content-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
+        ConcurrencyLimitServerInterceptor.forScorer(
+            "content-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
     limit.ifPresent(builder::intercept);
     // The port is bound first (health answers NOT_SERVING while the model loads), so the service is
     // registered through a holder that the loaded tier fills in.
@@ -117,9 +129,14 @@ public final class ContentServiceMain {
     ContentTier tier;
     try {
       telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9093));
-      tier = ContentTier.open(
-          new ContentTier.Options(
-              modelDir, device.equals("gpu"), Settings.getInt("SIEVE_CONTENT_ENCODER_SESSIONS", 0), batcher, limits));
+      tier =
+          ContentTier.open(
+              new ContentTier.Options(
+                  modelDir,
+                  device.equals("gpu"),
+                  Settings.getInt("SIEVE_CONTENT_ENCODER_SESSIONS", 0),
+                  batcher,
+                  limits));
     } catch (RuntimeException e) {
       server.shutdownGracefully(Duration.ZERO);
       telemetry.close();
@@ -172,12 +189,14 @@ public final class ContentServiceMain {
         .description("Requests dropped because their deadline expired before compute")
         .register(registry);
     FunctionCounter.builder("sieve.content.shed", stats, s -> s.shed())
-        .description("Requests refused at admission: remaining deadline shorter than the expected wait + "
-            + "service time (RESOURCE_EXHAUSTED)")
+        .description(
+            "Requests refused at admission: remaining deadline shorter than the expected wait + "
+                + "service time (RESOURCE_EXHAUSTED)")
         .register(registry);
     FunctionCounter.builder("sieve.content.unfinishable", stats, s -> s.unfinishable())
-        .description("Requests dropped when their batch was formed: less time left than the batch's "
-            + "estimated time (DEADLINE_EXCEEDED, never encoded)")
+        .description(
+            "Requests dropped when their batch was formed: less time left than the batch's "
+                + "estimated time (DEADLINE_EXCEEDED, never encoded)")
         .register(registry);
     FunctionCounter.builder("sieve.content.late", stats, s -> s.late())
         .description("Requests encoded but finished after their deadline (wasted work)")
@@ -202,5 +221,4 @@ public final class ContentServiceMain {
         .description("Text chunks encoded (a long page is split into several)")
         .register(registry);
   }
-
 }

@@ -1,6 +1,7 @@
 package dev.sieve.content;
 
 import ai.djl.Device;
+import com.google.protobuf.ByteString;
 import dev.sieve.content.encode.EncoderVariant;
 import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.content.extract.ExtractionLimits;
@@ -12,7 +13,6 @@ import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
 import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.proto.v1.ScoreRequest;
-import com.google.protobuf.ByteString;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,14 +39,19 @@ public final class ContentTier implements AutoCloseable {
    * @param limits extraction limits (chunk size is taken from the model)
    */
   public record Options(
-      Path modelVersionDir, boolean gpu, int encoderSessions, BatcherConfig batcher, ExtractionLimits limits) {}
+      Path modelVersionDir,
+      boolean gpu,
+      int encoderSessions,
+      BatcherConfig batcher,
+      ExtractionLimits limits) {}
 
   private final OnnxSentenceEncoder encoder;
   private final ContentModel model;
   private final ContentTierScorer scorer;
   private final long loadMillis;
 
-  private ContentTier(OnnxSentenceEncoder encoder, ContentModel model, ContentTierScorer scorer, long loadMillis) {
+  private ContentTier(
+      OnnxSentenceEncoder encoder, ContentModel model, ContentTierScorer scorer, long loadMillis) {
     this.encoder = encoder;
     this.model = model;
     this.scorer = scorer;
@@ -63,7 +68,8 @@ public final class ContentTier implements AutoCloseable {
       encoderOptions = OnnxSentenceEncoder.Options.gpuDefaults(variant);
     } else {
       OnnxSentenceEncoder.Options defaults = OnnxSentenceEncoder.Options.cpuDefaults(variant);
-      int sessions = options.encoderSessions() > 0 ? options.encoderSessions() : defaults.sessions();
+      int sessions =
+          options.encoderSessions() > 0 ? options.encoderSessions() : defaults.sessions();
       encoderOptions = new OnnxSentenceEncoder.Options(variant, sessions, 1, 1, false);
     }
     OnnxSentenceEncoder encoder;
@@ -87,18 +93,28 @@ public final class ContentTier implements AutoCloseable {
       encoder.close();
       throw e;
     }
-    PageExtractor extractor = new PageExtractor(options.limits().withWordsPerChunk(config.wordsPerChunk()));
+    PageExtractor extractor =
+        new PageExtractor(options.limits().withWordsPerChunk(config.wordsPerChunk()));
     ContentTierScorer scorer = new ContentTierScorer(model, extractor, options.batcher());
     long millis = (System.nanoTime() - start) / 1_000_000;
     log.info(
         "content model {}/{} loaded in {} ms (encoder {} on {}, head on {}); serving {}",
-        config.name(), config.version(), millis, encoder.id(), encoder.device(), device, config.servedCategoryIds());
+        config.name(),
+        config.version(),
+        millis,
+        encoder.id(),
+        encoder.device(),
+        device,
+        config.servedCategoryIds());
     return new ContentTier(encoder, model, scorer, millis);
   }
 
   static EncoderVariant variantOf(String encoderId) {
-    return EncoderVariant.byEncoderId(encoderId).orElseThrow(() ->
-        new IllegalStateException("model was trained on unknown encoder '" + encoderId + "'"));
+    return EncoderVariant.byEncoderId(encoderId)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "model was trained on unknown encoder '" + encoderId + "'"));
   }
 
   /**
@@ -115,9 +131,11 @@ public final class ContentTier implements AutoCloseable {
         List.of(
             ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8("warm-up text")).build(),
             ScoreRequest.newBuilder()
-                .setHtml(ByteString.copyFromUtf8(
-                    "<html><head><title>Warm-up</title></head><body><h1>Hello</h1><p>"
-                        + paragraph.repeat(12) + "</p><a href='/a'>About us</a></body></html>"))
+                .setHtml(
+                    ByteString.copyFromUtf8(
+                        "<html><head><title>Warm-up</title></head><body><h1>Hello</h1><p>"
+                            + paragraph.repeat(12)
+                            + "</p><a href='/a'>About us</a></body></html>"))
                 .build());
     for (int round = 0; round < 3; round++) {
       for (ScoreRequest request : requests) {

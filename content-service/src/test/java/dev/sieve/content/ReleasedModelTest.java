@@ -25,8 +25,11 @@ class ReleasedModelTest {
   static final Path MODEL_ROOT = Path.of("..", "models", ContentTier.MODEL_NAME);
 
   private static double score(ScoreResponse response, String category) {
-    return response.getScoresList().stream().filter(s -> s.getCategory().equals(category))
-        .mapToDouble(CategoryScore::getScore).findFirst().orElse(Double.NaN);
+    return response.getScoresList().stream()
+        .filter(s -> s.getCategory().equals(category))
+        .mapToDouble(CategoryScore::getScore)
+        .findFirst()
+        .orElse(Double.NaN);
   }
 
   @Test
@@ -34,17 +37,37 @@ class ReleasedModelTest {
     Path version = ContentModel.releasedVersion(MODEL_ROOT);
     HeadConfig config = HeadConfig.read(version.resolve(HeadConfig.FILE));
     JsonNode card = new ObjectMapper().readTree(version.resolve("training-report.json").toFile());
-    assertThat(card.path("model").path("artifact_sha256").asText()).isEqualTo(config.artifactSha256());
+    assertThat(card.path("model").path("artifact_sha256").asText())
+        .isEqualTo(config.artifactSha256());
     assertThat(card.path("model").path("version").asText()).isEqualTo(config.version());
     assertThat(config.servedCategoryIds()).contains("self_harm", "hate");
 
-    try (ContentTier tier = ContentTier.open(new ContentTier.Options(
-        version, false, 1, new BatcherConfig(4, Duration.ofMillis(1), 8, 1), ExtractionLimits.defaults()))) {
-      assertThat(tier.scorer().describe().getCategoriesList()).containsExactlyElementsOf(config.servedCategoryIds());
-      ScoreResponse crisis = tier.scorer().score(ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8(
-          "I can't do this anymore. I have the pills ready and I am going to kill myself tonight.")).build());
-      ScoreResponse homework = tier.scorer().score(ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8(
-          "Our class planted tomatoes in the school garden and measured how fast they grew.")).build());
+    try (ContentTier tier =
+        ContentTier.open(
+            new ContentTier.Options(
+                version,
+                false,
+                1,
+                new BatcherConfig(4, Duration.ofMillis(1), 8, 1),
+                ExtractionLimits.defaults()))) {
+      assertThat(tier.scorer().describe().getCategoriesList())
+          .containsExactlyElementsOf(config.servedCategoryIds());
+      ScoreResponse crisis =
+          tier.scorer()
+              .score(
+                  ScoreRequest.newBuilder()
+                      .setText(
+                          ByteString.copyFromUtf8(
+                              "I can't do this anymore. I have the pills ready and I am going to kill myself tonight."))
+                      .build());
+      ScoreResponse homework =
+          tier.scorer()
+              .score(
+                  ScoreRequest.newBuilder()
+                      .setText(
+                          ByteString.copyFromUtf8(
+                              "Our class planted tomatoes in the school garden and measured how fast they grew."))
+                      .build());
       assertThat(score(crisis, "self_harm")).isGreaterThan(score(homework, "self_harm"));
       // Served scores are on the fleet's common scale: the card's dev threshold sits at 0.5.
       double threshold = dev.sieve.core.scoring.ThresholdAlignment.ALIGNED_THRESHOLD;

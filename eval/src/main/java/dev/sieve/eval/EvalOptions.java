@@ -57,7 +57,13 @@ public record EvalOptions(
 
   public EvalOptions withBootstrap(int resamples, long newSeed) {
     return new EvalOptions(
-        minPositives, resamples, newSeed, confidence, reliabilityBins, topExamples, blockingCategories);
+        minPositives,
+        resamples,
+        newSeed,
+        confidence,
+        reliabilityBins,
+        topExamples,
+        blockingCategories);
   }
 
   public EvalOptions withMinPositives(int n) {

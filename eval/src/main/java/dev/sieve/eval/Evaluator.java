@@ -22,19 +22,23 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * The decoupled evaluation API: examples + per-category scores + thresholds in, every number of
- * the standard out. Trainers call it directly with arrays; the CLI calls it after scoring a
- * dataset through a tier.
+ * The decoupled evaluation API: examples + per-category scores + thresholds in, every number of the
+ * standard out. Trainers call it directly with arrays; the CLI calls it after scoring a dataset
+ * through a tier.
  *
- * <p>Label scope is honoured throughout: an example counts for a category (as positive or
- * negative) only when {@link Example#inScope(String)}. Categories with fewer positives than
- * {@link EvalOptions#minPositives()} get no rates ("insufficient data"), but their background
- * flag rate — measurable without positives — is still reported.
+ * <p>Label scope is honoured throughout: an example counts for a category (as positive or negative)
+ * only when {@link Example#inScope(String)}. Categories with fewer positives than {@link
+ * EvalOptions#minPositives()} get no rates ("insufficient data"), but their background flag rate —
+ * measurable without positives — is still reported.
  */
 public final class Evaluator {
 
-  /** The card's score histogram bins: the same ones the router's live histograms use (core ScoreBins). */
+  /**
+   * The card's score histogram bins: the same ones the router's live histograms use (core
+   * ScoreBins).
+   */
   static final int HISTOGRAM_BINS = dev.sieve.core.metrics.ScoreBins.BINS;
+
   static final int PR_POINTS = 101;
   static final int INPUT_CHARS = 200;
 
@@ -66,7 +70,10 @@ public final class Evaluator {
    * @throws IllegalArgumentException when a threshold is missing or arrays are misaligned
    */
   public static EvaluationResult evaluate(
-      List<Example> examples, Scores scores, Scores uncalibrated, Map<String, Double> thresholds,
+      List<Example> examples,
+      Scores scores,
+      Scores uncalibrated,
+      Map<String, Double> thresholds,
       EvalOptions options) {
     return evaluate(examples, scores, uncalibrated, thresholds, options, null);
   }
@@ -80,11 +87,16 @@ public final class Evaluator {
 
   /** As above; with {@code served}, block and alert rates come from the served verdicts. */
   public static EvaluationResult evaluate(
-      List<Example> examples, Scores scores, Scores uncalibrated, Map<String, Double> thresholds,
-      EvalOptions options, Served served) {
+      List<Example> examples,
+      Scores scores,
+      Scores uncalibrated,
+      Map<String, Double> thresholds,
+      EvalOptions options,
+      Served served) {
     int n = examples.size();
     if (served != null && (served.blocked().length != n || served.alerted().length != n)) {
-      throw new IllegalArgumentException("served outcomes are not aligned with the " + n + " examples");
+      throw new IllegalArgumentException(
+          "served outcomes are not aligned with the " + n + " examples");
     }
     if (scores.size() != n || (uncalibrated != null && uncalibrated.size() != n)) {
       throw new IllegalArgumentException("scores are not aligned with the " + n + " examples");
@@ -106,11 +118,15 @@ public final class Evaluator {
       ranked[c] = RankedCategory.build(id, examples, scores.get(id));
       counts[c] = ranked[c].counts();
       // Not scored means the model gave no opinion on any input; a model that scores the category
-      // but meets no labelled or ordinary input of it is unmeasured (insufficient), not "not scored"
+      // but meets no labelled or ordinary input of it is unmeasured (insufficient), not "not
+      // scored"
       // (issue #17: the llm card said "not scored" for gambling, which the tier serves).
-      status[c] = ranked[c].scored() == 0 && !anyScore(scores.get(id)) ? CategoryResult.NOT_SCORED
-          : counts[c].totalPos() < options.minPositives() ? CategoryResult.INSUFFICIENT
-          : CategoryResult.MEASURED;
+      status[c] =
+          ranked[c].scored() == 0 && !anyScore(scores.get(id))
+              ? CategoryResult.NOT_SCORED
+              : counts[c].totalPos() < options.minPositives()
+                  ? CategoryResult.INSUFFICIENT
+                  : CategoryResult.MEASURED;
       double[] s = scores.get(id);
       decided[c] = new boolean[n];
       for (int i = 0; i < n; i++) {
@@ -136,51 +152,56 @@ public final class Evaluator {
     double[][] micro = new double[3][resamples];
     double[][] macro = new double[5][resamples];
     double[] blockRate = new double[resamples];
-    IntStream.range(0, resamples).parallel().forEach(b -> {
-      int[] w = Bootstrap.weights(options.seed(), b, n);
-      long tp = 0;
-      long fp = 0;
-      long fn = 0;
-      double[] macroSum = new double[5];
-      int[] macroN = new int[5];
-      for (int c = 0; c < k; c++) {
-        if (status[c].equals(CategoryResult.NOT_SCORED)) {
-          continue;
-        }
-        GroupCounts gc = ranked[c].counts(w);
-        Confusion at = gc.at(threshold[c]);
-        stats[c][BG][b] = at.backgroundFlagRate();
-        if (!status[c].equals(CategoryResult.MEASURED)) {
-          continue;
-        }
-        double[] v = {at.precision(), at.recall(), at.f1(), gc.averagePrecision(), gc.auroc()};
-        for (int m = 0; m < 5; m++) {
-          stats[c][m][b] = v[m];
-          if (!Double.isNaN(v[m])) {
-            macroSum[m] += v[m];
-            macroN[m]++;
-          }
-        }
-        tp += at.tp();
-        fp += at.fp();
-        fn += at.fn();
-      }
-      micro[0][b] = ratio(tp, tp + fp);
-      micro[1][b] = ratio(tp, tp + fn);
-      micro[2][b] = ratio(2 * tp, 2 * tp + fp + fn);
-      for (int m = 0; m < 5; m++) {
-        macro[m][b] = macroN[m] == 0 ? Double.NaN : macroSum[m] / macroN[m];
-      }
-      long bgBlocked = 0;
-      long bgTotal = 0;
-      for (int i : backgroundIdx) {
-        bgTotal += w[i];
-        if (blocked[i]) {
-          bgBlocked += w[i];
-        }
-      }
-      blockRate[b] = ratio(bgBlocked, bgTotal);
-    });
+    IntStream.range(0, resamples)
+        .parallel()
+        .forEach(
+            b -> {
+              int[] w = Bootstrap.weights(options.seed(), b, n);
+              long tp = 0;
+              long fp = 0;
+              long fn = 0;
+              double[] macroSum = new double[5];
+              int[] macroN = new int[5];
+              for (int c = 0; c < k; c++) {
+                if (status[c].equals(CategoryResult.NOT_SCORED)) {
+                  continue;
+                }
+                GroupCounts gc = ranked[c].counts(w);
+                Confusion at = gc.at(threshold[c]);
+                stats[c][BG][b] = at.backgroundFlagRate();
+                if (!status[c].equals(CategoryResult.MEASURED)) {
+                  continue;
+                }
+                double[] v = {
+                  at.precision(), at.recall(), at.f1(), gc.averagePrecision(), gc.auroc()
+                };
+                for (int m = 0; m < 5; m++) {
+                  stats[c][m][b] = v[m];
+                  if (!Double.isNaN(v[m])) {
+                    macroSum[m] += v[m];
+                    macroN[m]++;
+                  }
+                }
+                tp += at.tp();
+                fp += at.fp();
+                fn += at.fn();
+              }
+              micro[0][b] = ratio(tp, tp + fp);
+              micro[1][b] = ratio(tp, tp + fn);
+              micro[2][b] = ratio(2 * tp, 2 * tp + fp + fn);
+              for (int m = 0; m < 5; m++) {
+                macro[m][b] = macroN[m] == 0 ? Double.NaN : macroSum[m] / macroN[m];
+              }
+              long bgBlocked = 0;
+              long bgTotal = 0;
+              for (int i : backgroundIdx) {
+                bgTotal += w[i];
+                if (blocked[i]) {
+                  bgBlocked += w[i];
+                }
+              }
+              blockRate[b] = ratio(bgBlocked, bgTotal);
+            });
 
     List<CategoryResult> results = new ArrayList<>();
     long tp = 0;
@@ -212,51 +233,100 @@ public final class Evaluator {
           }
         }
       }
-      Estimate bg = scored && gc.totalBg() > 0
-          ? estimate(at.backgroundFlagRate(), stats[c][BG], resamples, options) : null;
+      Estimate bg =
+          scored && gc.totalBg() > 0
+              ? estimate(at.backgroundFlagRate(), stats[c][BG], resamples, options)
+              : null;
       Reliability.Curve reliabilityServed = reliability(examples, scores.get(id), id, options);
-      Reliability.Curve raw = uncalibrated == null ? null
-          : reliability(examples, uncalibrated.get(id), id, options);
-      String note = switch (status[c]) {
-        case CategoryResult.NOT_SCORED -> "the model returned no score for this category";
-        case CategoryResult.INSUFFICIENT -> "insufficient data: " + gc.totalPos() + " positives < "
-            + options.minPositives() + " in the " + splitOf(examples) + " split; no rates reported";
-        default -> "";
-      };
-      results.add(new CategoryResult(
-          id, status[c], note, gc.totalPos(), gc.totalNeg(), gc.totalBg(), ranked[c].scored(),
-          threshold[c], at.tp(), at.fp(), at.fn(), at.tn(),
-          est[0], est[1], est[2], est[3], est[4], bg,
-          measured ? Estimate.orNull(reliabilityServed.ece()) : null,
-          measured && raw != null ? Estimate.orNull(raw.ece()) : null,
-          measured ? reliabilityServed.bins() : List.of(),
-          measured && raw != null ? raw.bins() : List.of(),
-          measured ? gc.precisionRecallCurve(PR_POINTS) : List.of(),
-          scored ? Drift.histogram(scores.get(id), HISTOGRAM_BINS) : new long[0],
-          topFalsePositives(examples, ranked[c], scores.get(id), threshold[c], id, options.topExamples()),
-          measured || gc.totalPos() > 0
-              ? topFalseNegatives(examples, scores.get(id), threshold[c], id, options.topExamples())
-              : List.of()));
+      Reliability.Curve raw =
+          uncalibrated == null ? null : reliability(examples, uncalibrated.get(id), id, options);
+      String note =
+          switch (status[c]) {
+            case CategoryResult.NOT_SCORED -> "the model returned no score for this category";
+            case CategoryResult.INSUFFICIENT ->
+                "insufficient data: "
+                    + gc.totalPos()
+                    + " positives < "
+                    + options.minPositives()
+                    + " in the "
+                    + splitOf(examples)
+                    + " split; no rates reported";
+            default -> "";
+          };
+      results.add(
+          new CategoryResult(
+              id,
+              status[c],
+              note,
+              gc.totalPos(),
+              gc.totalNeg(),
+              gc.totalBg(),
+              ranked[c].scored(),
+              threshold[c],
+              at.tp(),
+              at.fp(),
+              at.fn(),
+              at.tn(),
+              est[0],
+              est[1],
+              est[2],
+              est[3],
+              est[4],
+              bg,
+              measured ? Estimate.orNull(reliabilityServed.ece()) : null,
+              measured && raw != null ? Estimate.orNull(raw.ece()) : null,
+              measured ? reliabilityServed.bins() : List.of(),
+              measured && raw != null ? raw.bins() : List.of(),
+              measured ? gc.precisionRecallCurve(PR_POINTS) : List.of(),
+              scored ? Drift.histogram(scores.get(id), HISTOGRAM_BINS) : new long[0],
+              topFalsePositives(
+                  examples, ranked[c], scores.get(id), threshold[c], id, options.topExamples()),
+              measured || gc.totalPos() > 0
+                  ? topFalseNegatives(
+                      examples, scores.get(id), threshold[c], id, options.topExamples())
+                  : List.of()));
     }
-    Averages microAvg = new Averages(measuredCount,
-        estimate(ratio(tp, tp + fp), micro[0], resamples, options),
-        estimate(ratio(tp, tp + fn), micro[1], resamples, options),
-        estimate(ratio(2 * tp, 2 * tp + fp + fn), micro[2], resamples, options), null, null);
+    Averages microAvg =
+        new Averages(
+            measuredCount,
+            estimate(ratio(tp, tp + fp), micro[0], resamples, options),
+            estimate(ratio(tp, tp + fn), micro[1], resamples, options),
+            estimate(ratio(2 * tp, 2 * tp + fp + fn), micro[2], resamples, options),
+            null,
+            null);
     Estimate[] mac = new Estimate[5];
     for (int m = 0; m < 5; m++) {
-      mac[m] = estimate(macroN[m] == 0 ? Double.NaN : macroSum[m] / macroN[m], macro[m], resamples, options);
+      mac[m] =
+          estimate(
+              macroN[m] == 0 ? Double.NaN : macroSum[m] / macroN[m], macro[m], resamples, options);
     }
     Averages macroAvg = new Averages(measuredCount, mac[0], mac[1], mac[2], mac[3], mac[4]);
 
-    OverBlocking over = overBlocking(examples, scores, categories, decided, blocked, blockRate, options);
+    OverBlocking over =
+        overBlocking(examples, scores, categories, decided, blocked, blockRate, options);
     ConfusionMatrix confusion = confusion(examples, categories, decided, status);
     long background = examples.stream().filter(Example::background).count();
     return new EvaluationResult(
-        splitOf(examples), n, background, options.minPositives(), resamples, options.seed(),
-        options.confidence(), results,
-        microAvg, macroAvg, over, confusion,
-        SliceAnalyzer.tables(examples, categories, decided, blocked, status, options.blockingCategories()),
-        ExternalValidityAnalyzer.analyze(examples, categories, decided, status, EvalOptions.defaultAlerting(),
+        splitOf(examples),
+        n,
+        background,
+        options.minPositives(),
+        resamples,
+        options.seed(),
+        options.confidence(),
+        results,
+        microAvg,
+        macroAvg,
+        over,
+        confusion,
+        SliceAnalyzer.tables(
+            examples, categories, decided, blocked, status, options.blockingCategories()),
+        ExternalValidityAnalyzer.analyze(
+            examples,
+            categories,
+            decided,
+            status,
+            EvalOptions.defaultAlerting(),
             served == null ? null : served.alerted()));
   }
 
@@ -292,7 +362,11 @@ public final class Evaluator {
   }
 
   private static List<ErrorExample> topFalsePositives(
-      List<Example> examples, RankedCategory ranked, double[] scores, double t, String category,
+      List<Example> examples,
+      RankedCategory ranked,
+      double[] scores,
+      double t,
+      String category,
       int limit) {
     List<ErrorExample> out = new ArrayList<>();
     for (int i : ranked.exampleOrder()) {
@@ -319,9 +393,10 @@ public final class Evaluator {
       }
     }
     // Most confidently missed first: lowest score (no opinion lowest of all), then id.
-    missed.sort(Comparator.<Integer>comparingDouble(
-            i -> Double.isNaN(scores[i]) ? Double.NEGATIVE_INFINITY : scores[i])
-        .thenComparing(i -> examples.get(i).id()));
+    missed.sort(
+        Comparator.<Integer>comparingDouble(
+                i -> Double.isNaN(scores[i]) ? Double.NEGATIVE_INFINITY : scores[i])
+            .thenComparing(i -> examples.get(i).id()));
     List<ErrorExample> out = new ArrayList<>();
     for (int i : missed.subList(0, Math.min(limit, missed.size()))) {
       out.add(error(examples.get(i), category, Double.isNaN(scores[i]) ? 0 : scores[i]));
@@ -330,22 +405,34 @@ public final class Evaluator {
   }
 
   static ErrorExample error(Example e, String category, double score) {
-    String input = e.input().length() > INPUT_CHARS
-        ? e.input().substring(0, INPUT_CHARS) + "…" : e.input();
-    return new ErrorExample(e.id(), input, category, score, List.copyOf(e.labels()),
-        List.copyOf(e.provenance().keySet()), e.flags());
+    String input =
+        e.input().length() > INPUT_CHARS ? e.input().substring(0, INPUT_CHARS) + "…" : e.input();
+    return new ErrorExample(
+        e.id(),
+        input,
+        category,
+        score,
+        List.copyOf(e.labels()),
+        List.copyOf(e.provenance().keySet()),
+        e.flags());
   }
 
   /**
    * The blocking category with the highest score on example {@code i}, among the decided ones when
    * {@code decidedOnly}, else among every scored one; -1 when there is none.
    */
-  private static int topBlocking(int i, List<String> categories, Scores scores, boolean[][] decided,
-      EvalOptions options, boolean decidedOnly) {
+  private static int topBlocking(
+      int i,
+      List<String> categories,
+      Scores scores,
+      boolean[][] decided,
+      EvalOptions options,
+      boolean decidedOnly) {
     int top = -1;
     for (int c = 0; c < categories.size(); c++) {
       double s = scores.get(categories.get(c))[i];
-      if ((decidedOnly ? decided[c][i] : !Double.isNaN(s)) && options.blockingCategories().contains(categories.get(c))
+      if ((decidedOnly ? decided[c][i] : !Double.isNaN(s))
+          && options.blockingCategories().contains(categories.get(c))
           && (top < 0 || s > scores.get(categories.get(top))[i])) {
         top = c;
       }
@@ -354,8 +441,13 @@ public final class Evaluator {
   }
 
   private static OverBlocking overBlocking(
-      List<Example> examples, Scores scores, List<String> categories, boolean[][] decided,
-      boolean[] blocked, double[] resampledBlockRate, EvalOptions options) {
+      List<Example> examples,
+      Scores scores,
+      List<String> categories,
+      boolean[][] decided,
+      boolean[] blocked,
+      double[] resampledBlockRate,
+      EvalOptions options) {
     long bg = 0;
     long bgBlocked = 0;
     long[] flagged = new long[categories.size()];
@@ -390,18 +482,23 @@ public final class Evaluator {
         rates.put(categories.get(c), (double) flagged[c] / bg);
       }
     }
-    blockedItems.sort(Comparator.<int[]>comparingDouble(
-            a -> -scores.get(categories.get(a[1]))[a[0]])
-        .thenComparing(a -> examples.get(a[0]).id()));
+    blockedItems.sort(
+        Comparator.<int[]>comparingDouble(a -> -scores.get(categories.get(a[1]))[a[0]])
+            .thenComparing(a -> examples.get(a[0]).id()));
     List<ErrorExample> top = new ArrayList<>();
-    for (int[] a : blockedItems.subList(0, Math.min(options.topExamples() * 2, blockedItems.size()))) {
+    for (int[] a :
+        blockedItems.subList(0, Math.min(options.topExamples() * 2, blockedItems.size()))) {
       String cat = categories.get(a[1]);
       top.add(error(examples.get(a[0]), cat, scores.get(cat)[a[0]]));
     }
-    Estimate rate = bg == 0 ? null
-        : options.bootstrapResamples() == 0 ? Estimate.point((double) bgBlocked / bg)
-        : Estimate.of((double) bgBlocked / bg,
-            Bootstrap.percentile(resampledBlockRate, options.confidence()));
+    Estimate rate =
+        bg == 0
+            ? null
+            : options.bootstrapResamples() == 0
+                ? Estimate.point((double) bgBlocked / bg)
+                : Estimate.of(
+                    (double) bgBlocked / bg,
+                    Bootstrap.percentile(resampledBlockRate, options.confidence()));
     return new OverBlocking(bg, rate, rates, top);
   }
 

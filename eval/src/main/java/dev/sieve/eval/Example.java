@@ -15,17 +15,17 @@ import java.util.TreeSet;
  *
  * <p>Lists are positive-only, so "not labelled gambling" does not mean "not gambling" unless the
  * record's {@code scope} says its labels are complete for gambling. Every metric in this module
- * counts an example for a category only when {@link #inScope(String)} holds, which is how
- * negatives come from the background of ordinary sites (scope {@code "*"}) instead of from the
- * accident of which lists were imported.
+ * counts an example for a category only when {@link #inScope(String)} holds, which is how negatives
+ * come from the background of ordinary sites (scope {@code "*"}) instead of from the accident of
+ * which lists were imported.
  *
  * @param id stable id (e.g. {@code "domain:example.com"}, {@code "text:davidson/123"})
  * @param input what a human reads when reviewing an error: the host, URL or (truncated) text
  * @param split "train", "dev" or "test"
  * @param labels categories the item is positive for
  * @param scope categories the labels are complete for; {@code "*"} means all
- * @param slices slice dimension (e.g. "source", "tld", "protected") to the values this item
- *     belongs to; multi-valued because a host can be on several lists
+ * @param slices slice dimension (e.g. "source", "tld", "protected") to the values this item belongs
+ *     to; multi-valued because a host can be on several lists
  * @param provenance label source id (e.g. "ut1/gambling") to the categories it asserted
  * @param flags known-noise flags carried from the dataset
  * @param background true for ordinary-traffic items (weak negatives for every category): the
@@ -56,9 +56,17 @@ public record Example(
   }
 
   /** Minimal example for trainers calling the metrics with arrays: no slices, no provenance. */
-  public static Example of(String id, String split, Collection<String> labels, Collection<String> scope) {
+  public static Example of(
+      String id, String split, Collection<String> labels, Collection<String> scope) {
     return new Example(
-        id, id, split, new TreeSet<>(labels), new TreeSet<>(scope), Map.of(), Map.of(), List.of(),
+        id,
+        id,
+        split,
+        new TreeSet<>(labels),
+        new TreeSet<>(scope),
+        Map.of(),
+        Map.of(),
+        List.of(),
         false);
   }
 

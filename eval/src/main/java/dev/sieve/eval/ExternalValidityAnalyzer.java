@@ -33,8 +33,12 @@ final class ExternalValidityAnalyzer {
   }
 
   static ExternalValidity analyze(
-      List<Example> examples, List<String> categories, boolean[][] decided, String[] status,
-      Set<String> alerting, boolean[] servedAlerts) {
+      List<Example> examples,
+      List<String> categories,
+      boolean[][] decided,
+      String[] status,
+      Set<String> alerting,
+      boolean[] servedAlerts) {
     TreeSet<String> groupSet = new TreeSet<>();
     for (Example e : examples) {
       if (e.background()) {
@@ -71,8 +75,17 @@ final class ExternalValidityAnalyzer {
           }
         }
       }
-      counts.forEach((g, n) -> rates.add(new ExternalValidity.GroupRate(category, g, n[0], n[1],
-          n[0] == 0 ? null : Estimate.of((double) n[1] / n[0], Wilson.interval(n[1], n[0])))));
+      counts.forEach(
+          (g, n) ->
+              rates.add(
+                  new ExternalValidity.GroupRate(
+                      category,
+                      g,
+                      n[0],
+                      n[1],
+                      n[0] == 0
+                          ? null
+                          : Estimate.of((double) n[1] / n[0], Wilson.interval(n[1], n[0])))));
     }
     long items = 0;
     long alerted = 0;
@@ -93,8 +106,8 @@ final class ExternalValidityAnalyzer {
         }
       }
     }
-    Estimate falseAlerts = items == 0 ? null
-        : Estimate.of((double) alerted / items, Wilson.interval(alerted, items));
+    Estimate falseAlerts =
+        items == 0 ? null : Estimate.of((double) alerted / items, Wilson.interval(alerted, items));
     return new ExternalValidity(groups, rates, falseAlerts);
   }
 }

@@ -28,8 +28,8 @@ public final class Scores {
    * Validates and wraps scores. Categories keep the caller's order (taxonomy order is what cards
    * print).
    *
-   * @throws IllegalArgumentException when an array has the wrong length or a score is outside
-   *     [0, 1] (a silent out-of-range score would corrupt every curve)
+   * @throws IllegalArgumentException when an array has the wrong length or a score is outside [0,
+   *     1] (a silent out-of-range score would corrupt every curve)
    */
   public static Scores of(Map<String, double[]> byCategory, int size) {
     Map<String, double[]> copy = new LinkedHashMap<>();
@@ -37,7 +37,13 @@ public final class Scores {
       double[] values = e.getValue();
       if (values.length != size) {
         throw new IllegalArgumentException(
-            "scores for '" + e.getKey() + "' have " + values.length + " values for " + size + " examples");
+            "scores for '"
+                + e.getKey()
+                + "' have "
+                + values.length
+                + " values for "
+                + size
+                + " examples");
       }
       for (int i = 0; i < values.length; i++) {
         double v = values[i];

@@ -30,8 +30,12 @@ final class SliceAnalyzer {
   private SliceAnalyzer() {}
 
   static List<SliceTable> tables(
-      List<Example> examples, List<String> categories, boolean[][] decided, boolean[] blocked,
-      String[] status, java.util.Set<String> blocking) {
+      List<Example> examples,
+      List<String> categories,
+      boolean[][] decided,
+      boolean[] blocked,
+      String[] status,
+      java.util.Set<String> blocking) {
     TreeSet<String> dims = new TreeSet<>();
     examples.forEach(e -> dims.addAll(e.slices().keySet()));
     List<String> ordered = new ArrayList<>();
@@ -50,22 +54,39 @@ final class SliceAnalyzer {
         }
       }
       List<Map.Entry<String, List<Integer>>> entries = new ArrayList<>(members.entrySet());
-      entries.sort(Comparator.<Map.Entry<String, List<Integer>>>comparingInt(e -> -e.getValue().size())
-          .thenComparing(Map.Entry::getKey));
+      entries.sort(
+          Comparator.<Map.Entry<String, List<Integer>>>comparingInt(e -> -e.getValue().size())
+              .thenComparing(Map.Entry::getKey));
       List<SliceRow> rows = new ArrayList<>();
       List<Integer> other = new ArrayList<>();
       for (int r = 0; r < entries.size(); r++) {
         boolean keep = dim.equals("protected") || r < MAX_ROWS - 1 || entries.size() == MAX_ROWS;
         if (keep) {
-          rows.add(row(entries.get(r).getKey(), entries.get(r).getValue(), examples, categories,
-              decided, blocked, status, blocking));
+          rows.add(
+              row(
+                  entries.get(r).getKey(),
+                  entries.get(r).getValue(),
+                  examples,
+                  categories,
+                  decided,
+                  blocked,
+                  status,
+                  blocking));
         } else {
           other.addAll(entries.get(r).getValue());
         }
       }
       if (!other.isEmpty()) {
-        rows.add(row(OTHER, new ArrayList<>(new TreeSet<>(other)), examples, categories, decided,
-            blocked, status, blocking));
+        rows.add(
+            row(
+                OTHER,
+                new ArrayList<>(new TreeSet<>(other)),
+                examples,
+                categories,
+                decided,
+                blocked,
+                status,
+                blocking));
       }
       if (dim.equals("protected")) {
         List<Integer> bg = new ArrayList<>();
@@ -84,8 +105,14 @@ final class SliceAnalyzer {
   }
 
   private static SliceRow row(
-      String value, List<Integer> idx, List<Example> examples, List<String> categories,
-      boolean[][] decided, boolean[] blocked, String[] status, java.util.Set<String> blocking) {
+      String value,
+      List<Integer> idx,
+      List<Example> examples,
+      List<String> categories,
+      boolean[][] decided,
+      boolean[] blocked,
+      String[] status,
+      java.util.Set<String> blocking) {
     long positives = 0;
     long shouldAllow = 0;
     long overBlocked = 0;
@@ -129,12 +156,17 @@ final class SliceAnalyzer {
       }
     }
     double rate = idx.isEmpty() ? Double.NaN : (double) nBlocked / idx.size();
-    return new SliceRow(value, idx.size(), positives,
+    return new SliceRow(
+        value,
+        idx.size(),
+        positives,
         pairs == 0 ? null : (double) hits / pairs,
         Estimate.of(rate, Wilson.interval(nBlocked, idx.size())),
         top < 0 ? "" : categories.get(top),
         shouldAllow,
-        shouldAllow == 0 ? Estimate.of(Double.NaN, Wilson.interval(0, 0))
-            : Estimate.of((double) overBlocked / shouldAllow, Wilson.interval(overBlocked, shouldAllow)));
+        shouldAllow == 0
+            ? Estimate.of(Double.NaN, Wilson.interval(0, 0))
+            : Estimate.of(
+                (double) overBlocked / shouldAllow, Wilson.interval(overBlocked, shouldAllow)));
   }
 }

@@ -30,7 +30,8 @@ public final class CardFixture {
    * 1%, LOSO recall 0.5 on sources with 30 positives, crisis help never blocked by the fleet), with
    * one recall floor (adult 0.85): a release-gate.yaml for fixture repositories.
    */
-  public static final String V2_POLICY = """
+  public static final String V2_POLICY =
+      """
       version: 1
       gate:
         split: test
@@ -70,14 +71,28 @@ public final class CardFixture {
    * @param protectedSlices protected slices they belong to
    * @param flaggedIn categories whose score is over the threshold
    */
-  public CardFixture add(int n, String input, String source, boolean ordinary, List<String> labels,
-      List<String> protectedSlices, Set<String> flaggedIn) {
+  public CardFixture add(
+      int n,
+      String input,
+      String source,
+      boolean ordinary,
+      List<String> labels,
+      List<String> protectedSlices,
+      Set<String> flaggedIn) {
     return add(n, input, source, ordinary, labels, protectedSlices, flaggedIn, false, false);
   }
 
   /** As above, with what the served verdict did (a fleet card: router action and alert). */
-  public CardFixture add(int n, String input, String source, boolean ordinary, List<String> labels,
-      List<String> protectedSlices, Set<String> flaggedIn, boolean servedBlock, boolean servedAlert) {
+  public CardFixture add(
+      int n,
+      String input,
+      String source,
+      boolean ordinary,
+      List<String> labels,
+      List<String> protectedSlices,
+      Set<String> flaggedIn,
+      boolean servedBlock,
+      boolean servedAlert) {
     for (int i = 0; i < n; i++) {
       Map<String, List<String>> slices = new TreeMap<>();
       slices.put("input", List.of(input));
@@ -86,8 +101,17 @@ public final class CardFixture {
         slices.put("protected", protectedSlices);
       }
       String id = input + ":" + source + "/" + examples.size();
-      examples.add(new Example(id, id, "test", Set.copyOf(labels), ordinary ? Set.of("*") : Set.copyOf(labels),
-          slices, Map.of(source, labels), List.of(), ordinary));
+      examples.add(
+          new Example(
+              id,
+              id,
+              "test",
+              Set.copyOf(labels),
+              ordinary ? Set.of("*") : Set.copyOf(labels),
+              slices,
+              Map.of(source, labels),
+              List.of(),
+              ordinary));
       for (String c : categories) {
         scores.get(c).add(flaggedIn.contains(c) ? FLAGGED : NOT_FLAGGED);
       }
@@ -117,32 +141,84 @@ public final class CardFixture {
     return new Evaluator.Served(b, a);
   }
 
-  /** The evaluation of the split at threshold 0.5 (with the served outcomes when {@code served}). */
+  /**
+   * The evaluation of the split at threshold 0.5 (with the served outcomes when {@code served}).
+   */
   public EvaluationResult evaluate(boolean served) {
     Map<String, Double> t = new LinkedHashMap<>();
     categories.forEach(c -> t.put(c, 0.5));
-    return Evaluator.evaluate(examples, scores(), null, t, EvalOptions.defaults().withBootstrap(0, 1),
+    return Evaluator.evaluate(
+        examples,
+        scores(),
+        null,
+        t,
+        EvalOptions.defaults().withBootstrap(0, 1),
         served ? served() : null);
   }
 
   /**
-   * Evaluates, writes thresholds.json (selected on dev) and generates the card in {@code dir}, whose
-   * {@code artifacts} must exist. {@code inputs} are the dataset files the card says it used.
+   * Evaluates, writes thresholds.json (selected on dev) and generates the card in {@code dir},
+   * whose {@code artifacts} must exist. {@code inputs} are the dataset files the card says it used.
    */
-  public ModelCard card(Path dir, String name, String tier, List<String> inputs, List<String> artifacts,
-      String datasetVersion, boolean served) {
+  public ModelCard card(
+      Path dir,
+      String name,
+      String tier,
+      List<String> inputs,
+      List<String> artifacts,
+      String datasetVersion,
+      boolean served) {
     Map<String, ThresholdChoice> choices = new TreeMap<>();
-    categories.forEach(c -> choices.put(c, new ThresholdChoice(c, 0.5, "fixed", "fixed", List.of(), 0, 0, null,
-        null, null, null, null, null)));
+    categories.forEach(
+        c ->
+            choices.put(
+                c,
+                new ThresholdChoice(
+                    c, 0.5, "fixed", "fixed", List.of(), 0, 0, null, null, null, null, null,
+                    null)));
     ThresholdSet set = new ThresholdSet(ThresholdSet.FORMAT, "dev", datasetVersion, "raw", choices);
     set.write(dir.resolve(ThresholdSet.FILE));
     Map<String, String> prot = new TreeMap<>();
     examples.forEach(e -> e.slice("protected").forEach(p -> prot.put(p, p + " (fixture)")));
-    ModelMetadata meta = new ModelMetadata(name, dir.getFileName().toString(), "2026-01-01", tier, "fixture scorer", "none",
-        Map.of("fixture", true), "0123456789abcdef", "Apache-2.0", "eval team", "eval@example.org", artifacts,
-        datasetVersion, "none", "none", null, null, null, null, null);
-    CardInputs in = new CardInputs(meta, dir, evaluate(served), set, null, datasetVersion, "", "", inputs,
-        List.of(), List.of(), List.of(), prot, "in-process (fixture)", List.of());
+    ModelMetadata meta =
+        new ModelMetadata(
+            name,
+            dir.getFileName().toString(),
+            "2026-01-01",
+            tier,
+            "fixture scorer",
+            "none",
+            Map.of("fixture", true),
+            "0123456789abcdef",
+            "Apache-2.0",
+            "eval team",
+            "eval@example.org",
+            artifacts,
+            datasetVersion,
+            "none",
+            "none",
+            null,
+            null,
+            null,
+            null,
+            null);
+    CardInputs in =
+        new CardInputs(
+            meta,
+            dir,
+            evaluate(served),
+            set,
+            null,
+            datasetVersion,
+            "",
+            "",
+            inputs,
+            List.of(),
+            List.of(),
+            List.of(),
+            prot,
+            "in-process (fixture)",
+            List.of());
     return ModelCardGenerator.generate(in).card();
   }
 

@@ -16,30 +16,52 @@ import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
 
-  private static Example domain(String id, String split, List<String> labels, List<String> scope, String protectedSlice) {
+  private static Example domain(
+      String id, String split, List<String> labels, List<String> scope, String protectedSlice) {
     Map<String, List<String>> slices = new LinkedHashMap<>();
     slices.put("input", List.of("url"));
     if (protectedSlice != null) {
       slices.put("protected", List.of(protectedSlice));
     }
-    return new Example(id, id, split, Set.copyOf(labels), Set.copyOf(scope), slices,
-        Map.of("ut1/x", labels), List.of(), false);
+    return new Example(
+        id,
+        id,
+        split,
+        Set.copyOf(labels),
+        Set.copyOf(scope),
+        slices,
+        Map.of("ut1/x", labels),
+        List.of(),
+        false);
   }
 
   private static Example background(String id) {
-    return new Example(id, id, "test", Set.of(), Set.of("*"), Map.of("input", List.of("url")),
-        Map.of(), List.of(), true);
+    return new Example(
+        id,
+        id,
+        "test",
+        Set.of(),
+        Set.of("*"),
+        Map.of("input", List.of("url")),
+        Map.of(),
+        List.of(),
+        true);
   }
 
   @Test
   void labelScopeDecidesWhatCountsAsANegative() {
-    List<Example> ex = List.of(
-        domain("g1", "test", List.of("gambling"), List.of("gambling"), null),
-        domain("a1", "test", List.of("adult"), List.of("adult"), null), // unknown for gambling
-        background("bg1"));
+    List<Example> ex =
+        List.of(
+            domain("g1", "test", List.of("gambling"), List.of("gambling"), null),
+            domain("a1", "test", List.of("adult"), List.of("adult"), null), // unknown for gambling
+            background("bg1"));
     Scores s = Scores.of(Map.of("gambling", new double[] {0.9, 0.95, 0.1}), 3);
-    EvaluationResult r = Evaluator.evaluate(ex, s, Map.of("gambling", 0.5),
-        EvalOptions.defaults().withMinPositives(1).withBootstrap(0, 1));
+    EvaluationResult r =
+        Evaluator.evaluate(
+            ex,
+            s,
+            Map.of("gambling", 0.5),
+            EvalOptions.defaults().withMinPositives(1).withBootstrap(0, 1));
     CategoryResult g = r.category("gambling").orElseThrow();
     // a1 scores 0.95 for gambling but its labels say nothing about gambling: not a false positive.
     assertThat(g.fp()).isZero();
@@ -59,8 +81,12 @@ class EvaluatorTest {
       ex.add(background("bg" + i));
       s[i + 1] = i < 2 ? 0.8 : 0.1;
     }
-    EvaluationResult r = Evaluator.evaluate(ex, Scores.of(Map.of("self_harm", s), 11),
-        Map.of("self_harm", 0.5), EvalOptions.defaults().withBootstrap(50, 1));
+    EvaluationResult r =
+        Evaluator.evaluate(
+            ex,
+            Scores.of(Map.of("self_harm", s), 11),
+            Map.of("self_harm", 0.5),
+            EvalOptions.defaults().withBootstrap(50, 1));
     CategoryResult c = r.category("self_harm").orElseThrow();
     assertThat(c.status()).isEqualTo(CategoryResult.INSUFFICIENT);
     assertThat(c.note()).contains("1 positives < 30");
@@ -75,9 +101,11 @@ class EvaluatorTest {
 
   @Test
   void categoriesWithoutAnyScoreAreNotScored() {
-    List<Example> ex = List.of(background("bg1"), domain("g", "test", List.of("games"), List.of("games"), null));
+    List<Example> ex =
+        List.of(background("bg1"), domain("g", "test", List.of("games"), List.of("games"), null));
     Scores s = Scores.of(Map.of("games", new double[] {Double.NaN, Double.NaN}), 2);
-    EvaluationResult r = Evaluator.evaluate(ex, s, Map.of("games", 0.5), EvalOptions.defaults().withBootstrap(0, 1));
+    EvaluationResult r =
+        Evaluator.evaluate(ex, s, Map.of("games", 0.5), EvalOptions.defaults().withBootstrap(0, 1));
     assertThat(r.category("games").orElseThrow().status()).isEqualTo(CategoryResult.NOT_SCORED);
     assertThat(r.confusion().columns()).containsExactly("none");
   }
@@ -86,12 +114,21 @@ class EvaluatorTest {
   void aScoredCategoryWithNothingInScopeIsUnmeasuredNotUnscored() {
     // The llm tier scores gambling, but no evaluated input is a gambling positive or negative
     // (issue #17: its card said "not scored by this model").
-    List<Example> ex = List.of(domain("a", "test", List.of("adult"), List.of("adult"), null),
-        domain("b", "test", List.of(), List.of("adult"), null));
-    Scores s = Scores.of(Map.of("gambling", new double[] {0.63, 0.1}, "adult", new double[] {0.9, 0.1}), 2);
-    EvaluationResult r = Evaluator.evaluate(ex, s, Map.of("gambling", 0.5, "adult", 0.5),
-        EvalOptions.defaults().withBootstrap(0, 1));
-    assertThat(r.category("gambling").orElseThrow().status()).isEqualTo(CategoryResult.INSUFFICIENT);
+    List<Example> ex =
+        List.of(
+            domain("a", "test", List.of("adult"), List.of("adult"), null),
+            domain("b", "test", List.of(), List.of("adult"), null));
+    Scores s =
+        Scores.of(
+            Map.of("gambling", new double[] {0.63, 0.1}, "adult", new double[] {0.9, 0.1}), 2);
+    EvaluationResult r =
+        Evaluator.evaluate(
+            ex,
+            s,
+            Map.of("gambling", 0.5, "adult", 0.5),
+            EvalOptions.defaults().withBootstrap(0, 1));
+    assertThat(r.category("gambling").orElseThrow().status())
+        .isEqualTo(CategoryResult.INSUFFICIENT);
     assertThat(r.category("gambling").orElseThrow().support()).isZero();
   }
 
@@ -126,13 +163,18 @@ class EvaluatorTest {
     Map<String, double[]> m = new LinkedHashMap<>();
     m.put("adult", as.stream().mapToDouble(Double::doubleValue).toArray());
     m.put("gambling", gs.stream().mapToDouble(Double::doubleValue).toArray());
-    EvaluationResult r = Evaluator.evaluate(ex, Scores.of(m, ex.size()), Map.of("adult", 0.5, "gambling", 0.5),
-        EvalOptions.defaults().withBootstrap(100, 5));
+    EvaluationResult r =
+        Evaluator.evaluate(
+            ex,
+            Scores.of(m, ex.size()),
+            Map.of("adult", 0.5, "gambling", 0.5),
+            EvalOptions.defaults().withBootstrap(100, 5));
     CategoryResult g = r.category("gambling").orElseThrow();
     CategoryResult a = r.category("adult").orElseThrow();
     assertThat(g.tp()).isEqualTo(30);
     assertThat(g.fn()).isEqualTo(10);
-    assertThat(g.fp()).isEqualTo(5); // background only: adult-list hosts are out of gambling's scope
+    assertThat(g.fp())
+        .isEqualTo(5); // background only: adult-list hosts are out of gambling's scope
     assertThat(g.recall().value()).isEqualTo(0.75);
     assertThat(g.recall().lower()).isLessThan(0.75);
     assertThat(g.recall().upper()).isGreaterThan(0.75);
@@ -149,7 +191,11 @@ class EvaluatorTest {
     assertThat(r.confusion().rowTotals()).containsExactly(40, 40);
     assertThat(r.overBlocking().blockRate().value()).isEqualTo(0.05);
     assertThat(r.overBlocking().flagRateByCategory()).containsEntry("gambling", 0.05);
-    SliceTable prot = r.slices().stream().filter(t -> t.dimension().equals("protected")).findFirst().orElseThrow();
+    SliceTable prot =
+        r.slices().stream()
+            .filter(t -> t.dimension().equals("protected"))
+            .findFirst()
+            .orElseThrow();
     assertThat(prot.rows().get(0).value()).isEqualTo("sex_education");
     assertThat(prot.rows().get(0).blockRate().value()).isEqualTo(0.4);
     assertThat(prot.rows().get(0).topFlagged()).isEqualTo("adult");
@@ -170,9 +216,15 @@ class EvaluatorTest {
       s[i] = Math.min(1, Math.max(0, (pos ? 0.6 : 0.4) + (rng.nextDouble() - 0.5) * 0.7));
     }
     Scores scores = Scores.of(Map.of("hate", s), 400);
-    EvaluationResult a = Evaluator.evaluate(ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 42));
-    EvaluationResult b = Evaluator.evaluate(ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 42));
-    EvaluationResult c = Evaluator.evaluate(ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 43));
+    EvaluationResult a =
+        Evaluator.evaluate(
+            ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 42));
+    EvaluationResult b =
+        Evaluator.evaluate(
+            ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 42));
+    EvaluationResult c =
+        Evaluator.evaluate(
+            ex, scores, Map.of("hate", 0.5), EvalOptions.defaults().withBootstrap(300, 43));
     CategoryResult ra = a.category("hate").orElseThrow();
     assertThat(ra.auprc()).isEqualTo(b.category("hate").orElseThrow().auprc());
     assertThat(ra.f1()).isEqualTo(b.category("hate").orElseThrow().f1());
@@ -186,7 +238,8 @@ class EvaluatorTest {
     List<Example> ex = List.of(background("bg"));
     assertThatThrownBy(() -> Scores.of(Map.of("adult", new double[] {0.1, 0.2}), 1))
         .hasMessageContaining("2 values for 1 examples");
-    assertThatThrownBy(() -> Scores.of(Map.of("adult", new double[] {1.5}), 1)).hasMessageContaining("outside [0, 1]");
+    assertThatThrownBy(() -> Scores.of(Map.of("adult", new double[] {1.5}), 1))
+        .hasMessageContaining("outside [0, 1]");
     Scores s = Scores.of(Map.of("adult", new double[] {0.1}), 1);
     assertThatThrownBy(() -> Evaluator.evaluate(ex, s, Map.of(), EvalOptions.defaults()))
         .hasMessageContaining("no threshold for category 'adult'");

@@ -23,22 +23,39 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalValidityAnalyzerTest {
 
-  private static final List<String> CATEGORIES = List.of("adult", "self_harm", "self_harm_help", "games");
+  private static final List<String> CATEGORIES =
+      List.of("adult", "self_harm", "self_harm_help", "games");
   private static final String[] STATUS = {
-      CategoryResult.MEASURED, CategoryResult.MEASURED, CategoryResult.INSUFFICIENT, CategoryResult.NOT_SCORED};
+    CategoryResult.MEASURED,
+    CategoryResult.MEASURED,
+    CategoryResult.INSUFFICIENT,
+    CategoryResult.NOT_SCORED
+  };
 
-  /** An input of one kind from one source; background (ordinary) when its labels are complete ("*"). */
-  private static Example item(String id, String input, String source, boolean ordinary, String... labels) {
+  /**
+   * An input of one kind from one source; background (ordinary) when its labels are complete ("*").
+   */
+  private static Example item(
+      String id, String input, String source, boolean ordinary, String... labels) {
     Map<String, List<String>> slices = new LinkedHashMap<>();
     slices.put("input", List.of(input));
     slices.put("source", List.of(source));
-    return new Example(id, id, "test", Set.of(labels), ordinary ? Set.of("*") : Set.of(labels), slices,
-        Map.of(), List.of(), ordinary);
+    return new Example(
+        id,
+        id,
+        "test",
+        Set.of(labels),
+        ordinary ? Set.of("*") : Set.of(labels),
+        slices,
+        Map.of(),
+        List.of(),
+        ordinary);
   }
 
   /**
    * 0-1: self_harm positives from C-SSRS (not ordinary); 2-11: textbook passages; 12-16: user posts
-   * (16 is a crisis-help post labelled self_harm_help); 17-20: real pages (20 labelled adult, scope "*").
+   * (16 is a crisis-help post labelled self_harm_help); 17-20: real pages (20 labelled adult, scope
+   * "*").
    */
   private static List<Example> examples() {
     List<Example> ex = new ArrayList<>();
@@ -69,7 +86,8 @@ class ExternalValidityAnalyzerTest {
     return d;
   }
 
-  private static ExternalValidity.GroupRate row(ExternalValidity xv, String category, String group) {
+  private static ExternalValidity.GroupRate row(
+      ExternalValidity xv, String category, String group) {
     return xv.of(category).stream().filter(r -> r.group().equals(group)).findFirst().orElseThrow();
   }
 
@@ -83,16 +101,25 @@ class ExternalValidityAnalyzerTest {
   @Test
   void groupsAreAllThenInputKindsThenSourcesOfOrdinaryInputsOnly() {
     List<Example> ex = examples();
-    ExternalValidity xv = ExternalValidityAnalyzer.analyze(ex, CATEGORIES, decided(ex.size()), STATUS,
-        EvalOptions.defaultAlerting(), null);
+    ExternalValidity xv =
+        ExternalValidityAnalyzer.analyze(
+            ex, CATEGORIES, decided(ex.size()), STATUS, EvalOptions.defaultAlerting(), null);
     // cssrs has no ordinary input: it is no group.
-    assertThat(xv.groups()).containsExactly("all", "input:html", "input:text", "source:hate/sbic",
-        "source:ordinary/openstax", "source:pages/readability");
-    assertThat(ExternalValidityAnalyzer.groupsOf(ex.get(2))).containsExactly("all", "input:text",
-        "source:ordinary/openstax");
+    assertThat(xv.groups())
+        .containsExactly(
+            "all",
+            "input:html",
+            "input:text",
+            "source:hate/sbic",
+            "source:ordinary/openstax",
+            "source:pages/readability");
+    assertThat(ExternalValidityAnalyzer.groupsOf(ex.get(2)))
+        .containsExactly("all", "input:text", "source:ordinary/openstax");
     // A category nobody scored has no rows; every other category one per group.
     assertThat(xv.of("games")).isEmpty();
-    assertThat(xv.of("adult")).extracting(ExternalValidity.GroupRate::group).containsExactlyElementsOf(xv.groups());
+    assertThat(xv.of("adult"))
+        .extracting(ExternalValidity.GroupRate::group)
+        .containsExactlyElementsOf(xv.groups());
     assertThat(xv.rates()).hasSize(3 * xv.groups().size());
   }
 
@@ -100,11 +127,17 @@ class ExternalValidityAnalyzerTest {
   void flagRatesCountOrdinaryInputsNotLabelledWithTheCategoryWithWilsonIntervals() {
     List<Example> ex = examples();
     int n = ex.size();
-    // adult: 2 textbook passages, 1 post, the adult-labelled page (a correct flag) and 1 other page.
+    // adult: 2 textbook passages, 1 post, the adult-labelled page (a correct flag) and 1 other
+    // page.
     // self_harm: both positives (not ordinary: they do not count), 1 post and the help post.
-    ExternalValidity xv = ExternalValidityAnalyzer.analyze(ex, CATEGORIES,
-        decided(n, new int[] {2, 3, 12, 20, 17}, new int[] {0, 1, 13, 16}), STATUS,
-        EvalOptions.defaultAlerting(), null);
+    ExternalValidity xv =
+        ExternalValidityAnalyzer.analyze(
+            ex,
+            CATEGORIES,
+            decided(n, new int[] {2, 3, 12, 20, 17}, new int[] {0, 1, 13, 16}),
+            STATUS,
+            EvalOptions.defaultAlerting(),
+            null);
     assertRate(row(xv, "adult", "all"), 4, 18); // 19 ordinary minus the adult-labelled page
     assertRate(row(xv, "adult", "input:text"), 3, 15);
     assertRate(row(xv, "adult", "input:html"), 1, 3);
@@ -126,9 +159,16 @@ class ExternalValidityAnalyzerTest {
     assertThat(EvalOptions.defaultAlerting()).containsExactly("self_harm", "self_harm_help");
     // self_harm on post1 and on the help post; self_harm_help on post1 (counted once) and page0;
     // adult on book0 (not an alerting category).
-    ExternalValidity xv = ExternalValidityAnalyzer.analyze(ex, CATEGORIES,
-        decided(n, new int[] {2}, new int[] {13, 16}, new int[] {13, 17}), STATUS, EvalOptions.defaultAlerting(), null);
-    // 19 ordinary inputs minus the help post (labelled self_harm_help: its alert is by design) = 18;
+    ExternalValidity xv =
+        ExternalValidityAnalyzer.analyze(
+            ex,
+            CATEGORIES,
+            decided(n, new int[] {2}, new int[] {13, 16}, new int[] {13, 17}),
+            STATUS,
+            EvalOptions.defaultAlerting(),
+            null);
+    // 19 ordinary inputs minus the help post (labelled self_harm_help: its alert is by design) =
+    // 18;
     // alerted: post1 and page0.
     assertThat(xv.falseAlertRate()).isEqualTo(Estimate.of(2.0 / 18, Wilson.interval(2, 18)));
   }
@@ -141,9 +181,16 @@ class ExternalValidityAnalyzerTest {
     served[0] = true; // a positive: not ordinary
     served[16] = true; // the help post: alerting by design
     served[5] = true; // one textbook passage: a false alert
-    // Decided says post1 would alert; the router (help yields, policy) did not: the served verdict counts.
-    ExternalValidity xv = ExternalValidityAnalyzer.analyze(ex, CATEGORIES,
-        decided(n, new int[] {}, new int[] {13}), STATUS, EvalOptions.defaultAlerting(), served);
+    // Decided says post1 would alert; the router (help yields, policy) did not: the served verdict
+    // counts.
+    ExternalValidity xv =
+        ExternalValidityAnalyzer.analyze(
+            ex,
+            CATEGORIES,
+            decided(n, new int[] {}, new int[] {13}),
+            STATUS,
+            EvalOptions.defaultAlerting(),
+            served);
     assertThat(xv.falseAlertRate()).isEqualTo(Estimate.of(1.0 / 18, Wilson.interval(1, 18)));
     // Per-category rates stay the decided ones.
     assertRate(row(xv, "self_harm", "all"), 1, 19);
@@ -152,14 +199,18 @@ class ExternalValidityAnalyzerTest {
   @Test
   void withoutOrdinaryInputsThereIsNothingToReport() {
     List<Example> ex = List.of(item("p0", "text", "cssrs", false, "self_harm"));
-    ExternalValidity xv = ExternalValidityAnalyzer.analyze(ex, CATEGORIES, decided(1), STATUS,
-        EvalOptions.defaultAlerting(), null);
+    ExternalValidity xv =
+        ExternalValidityAnalyzer.analyze(
+            ex, CATEGORIES, decided(1), STATUS, EvalOptions.defaultAlerting(), null);
     assertThat(xv.groups()).isEmpty();
     assertThat(xv.rates()).isEmpty();
     assertThat(xv.falseAlertRate()).isNull();
   }
 
-  /** Through the Evaluator: served blocks and alerts are the router's, per-category rates the scores'. */
+  /**
+   * Through the Evaluator: served blocks and alerts are the router's, per-category rates the
+   * scores'.
+   */
   @Test
   void theEvaluatorTakesBlockAndAlertRatesFromServedVerdicts() {
     List<Example> ex = examples();
@@ -189,7 +240,8 @@ class ExternalValidityAnalyzerTest {
     assertThat(derived.overBlocking().blockRate().value()).isEqualTo(1.0 / 19);
     assertThat(derived.externalValidity().falseAlertRate().value()).isZero();
 
-    EvaluationResult served = Evaluator.evaluate(ex, scores, null, t, o, new Evaluator.Served(blocked, alerted));
+    EvaluationResult served =
+        Evaluator.evaluate(ex, scores, null, t, o, new Evaluator.Served(blocked, alerted));
     assertThat(served.overBlocking().blockRate().value()).isEqualTo(1.0 / 19);
     assertThat(served.overBlocking().topBlocked()).extracting(e -> e.id()).containsExactly("page1");
     assertThat(served.externalValidity().falseAlertRate().value()).isEqualTo(1.0 / 18);
@@ -200,9 +252,17 @@ class ExternalValidityAnalyzerTest {
   void servedOutcomesMustBeAlignedWithTheExamples() {
     List<Example> ex = examples();
     Scores scores = Scores.of(Map.of("adult", new double[ex.size()]), ex.size());
-    assertThatThrownBy(() -> Evaluator.evaluate(ex, scores, null, Map.of("adult", 0.5),
-            EvalOptions.defaults().withBootstrap(0, 1), new Evaluator.Served(new boolean[3], new boolean[3])))
+    assertThatThrownBy(
+            () ->
+                Evaluator.evaluate(
+                    ex,
+                    scores,
+                    null,
+                    Map.of("adult", 0.5),
+                    EvalOptions.defaults().withBootstrap(0, 1),
+                    new Evaluator.Served(new boolean[3], new boolean[3])))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("served outcomes are not aligned with the " + ex.size() + " examples");
+        .hasMessageContaining(
+            "served outcomes are not aligned with the " + ex.size() + " examples");
   }
 }

@@ -1,9 +1,6 @@
 package dev.sieve.eval;
 
 import dev.sieve.core.data.DatasetVersion;
-import dev.sieve.eval.scoring.TierBaseline;
-import dev.sieve.eval.scoring.TierScorerSource;
-
 import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.core.url.NormalizedUrl;
@@ -13,6 +10,8 @@ import dev.sieve.eval.card.ModelMetadata;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerProvider;
+import dev.sieve.eval.scoring.TierBaseline;
+import dev.sieve.eval.scoring.TierScorerSource;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.ScoreRequest;
@@ -26,8 +25,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A test tier ("fixture") registered through the real ServiceLoader path: a keyword URL scorer whose
- * strength comes from its artifact (model.bin: "strength=0.8"), so two model versions score
+ * A test tier ("fixture") registered through the real ServiceLoader path: a keyword URL scorer
+ * whose strength comes from its artifact (model.bin: "strength=0.8"), so two model versions score
  * differently and regressions can be planted.
  */
 public final class FixtureScorerProvider implements ScorerProvider {
@@ -44,7 +43,8 @@ public final class FixtureScorerProvider implements ScorerProvider {
 
   @Override
   public TierScorer create(ScorerContext context) throws IOException {
-    Path dir = context.modelDir().orElseThrow(() -> new IOException("fixture tier needs a model dir"));
+    Path dir =
+        context.modelDir().orElseThrow(() -> new IOException("fixture tier needs a model dir"));
     String bin = Files.readString(dir.resolve("model.bin")).strip();
     double strength = Double.parseDouble(bin.substring(bin.indexOf('=') + 1));
     ModelMetadata meta = ModelMetadata.read(dir.resolve(ModelMetadata.FILE));
@@ -54,8 +54,11 @@ public final class FixtureScorerProvider implements ScorerProvider {
   /** A tier-offered baseline: the same scorer at a fixed, weak strength. */
   @Override
   public List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) {
-    return List.of(new TierBaseline("fixture_weak", "The fixture scorer at strength 0.3.",
-        new TierScorerSource(new Scorer(0.3, "fixture-weak", "0"), "weak fixture", 2, null)));
+    return List.of(
+        new TierBaseline(
+            "fixture_weak",
+            "The fixture scorer at strength 0.3.",
+            new TierScorerSource(new Scorer(0.3, "fixture-weak", "0"), "weak fixture", 2, null)));
   }
 
   /** The scorer: keyword base score per category plus deterministic per-host noise. */
@@ -77,9 +80,11 @@ public final class FixtureScorerProvider implements ScorerProvider {
 
     @Override
     public TierDescription describe() {
-      return TierDescription.newBuilder().setTier("fixture")
+      return TierDescription.newBuilder()
+          .setTier("fixture")
           .setModel(ModelInfo.newBuilder().setName(name).setVersion(version))
-          .addAllCategories(List.of("self_harm", "gambling", "adult")).build();
+          .addAllCategories(List.of("self_harm", "gambling", "adult"))
+          .build();
     }
 
     @Override
@@ -96,7 +101,9 @@ public final class FixtureScorerProvider implements ScorerProvider {
       boolean adult = h.contains("xxx") || h.contains("cam") || h.contains("tube");
       // "sex" alone is a weak cue: it also fires on sex-education sites (a protected slice).
       double adultBase = adult ? 0.35 + 0.45 * strength : h.contains("sex") ? 0.4 : 0.1;
-      return ScoreResponse.newBuilder().setTier("fixture").setNormalizedInput(url.canonical())
+      return ScoreResponse.newBuilder()
+          .setTier("fixture")
+          .setNormalizedInput(url.canonical())
           .addScores(score("gambling", gambling ? 0.35 + 0.45 * strength : 0.15, noise))
           .addScores(score("adult", adultBase, noise))
           .addScores(score("self_harm", 0.05, noise / 3))
@@ -104,7 +111,10 @@ public final class FixtureScorerProvider implements ScorerProvider {
     }
 
     private static CategoryScore score(String c, double base, double noise) {
-      return CategoryScore.newBuilder().setCategory(c).setScore(Math.min(1, Math.max(0, base + noise))).build();
+      return CategoryScore.newBuilder()
+          .setCategory(c)
+          .setScore(Math.min(1, Math.max(0, base + noise)))
+          .build();
     }
   }
 }

@@ -40,30 +40,77 @@ public final class Fixtures {
     for (int i = 0; i < 250; i++) {
       String g = i % 2 == 0 ? "casino-royal" + i + ".com" : "bet" + i + "win.net";
       boolean noisy = i % 50 == 7;
-      domains.add(new DomainRecord(g, g, List.of("gambling"), List.of("gambling"),
-          noisy ? Map.of("blocklistproject/gambling", List.of("gambling")) : Map.of("ut1/gambling", List.of("gambling")),
-          split(i), noisy ? List.of("infrastructure") : List.of(), 0));
+      domains.add(
+          new DomainRecord(
+              g,
+              g,
+              List.of("gambling"),
+              List.of("gambling"),
+              noisy
+                  ? Map.of("blocklistproject/gambling", List.of("gambling"))
+                  : Map.of("ut1/gambling", List.of("gambling")),
+              split(i),
+              noisy ? List.of("infrastructure") : List.of(),
+              0));
       String a = i % 2 == 0 ? "xxx-" + i + "tube.com" : "sexcam" + i + ".net";
-      domains.add(new DomainRecord(a, a, List.of("adult"), List.of("adult"),
-          Map.of("shadowwhisperer/adult", List.of("adult")), split(i), List.of(), 0));
+      domains.add(
+          new DomainRecord(
+              a,
+              a,
+              List.of("adult"),
+              List.of("adult"),
+              Map.of("shadowwhisperer/adult", List.of("adult")),
+              split(i),
+              List.of(),
+              0));
     }
     List<DomainRecord> background = new ArrayList<>();
-    String[] kinds = {"shop", "news", "school", "library", "weather", "sexed-info", "lgbt-youth", "museum", "recipes", "maps"};
+    String[] kinds = {
+      "shop",
+      "news",
+      "school",
+      "library",
+      "weather",
+      "sexed-info",
+      "lgbt-youth",
+      "museum",
+      "recipes",
+      "maps"
+    };
     for (int i = 0; i < 600; i++) {
       String h = kinds[i % kinds.length] + i + (i % 3 == 0 ? ".org" : ".com");
-      background.add(new DomainRecord(h, h, List.of(), List.of("*"), Map.of("websitelaunches", List.of()),
-          split(i / 10), List.of(), i + 1));
+      background.add(
+          new DomainRecord(
+              h,
+              h,
+              List.of(),
+              List.of("*"),
+              Map.of("websitelaunches", List.of()),
+              split(i / 10),
+              List.of(),
+              i + 1));
     }
     List<TextRecord> texts = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      texts.add(new TextRecord("t" + i, i % 2 == 0 ? "win big at the online casino tonight " + i
-          : "homework help for algebra " + i, i % 2 == 0 ? List.of("gambling") : List.of(), List.of("*"),
-          "fixture", "post", "g" + i, split(i), Map.of()));
+      texts.add(
+          new TextRecord(
+              "t" + i,
+              i % 2 == 0
+                  ? "win big at the online casino tonight " + i
+                  : "homework help for algebra " + i,
+              i % 2 == 0 ? List.of("gambling") : List.of(),
+              List.of("*"),
+              "fixture",
+              "post",
+              "g" + i,
+              split(i),
+              Map.of()));
     }
     try {
       Files.createDirectories(dir);
       ObjectMapper m = DatasetVersion.mapper();
-      Files.writeString(dir.resolve(DatasetVersion.MANIFEST),
+      Files.writeString(
+          dir.resolve(DatasetVersion.MANIFEST),
           m.writeValueAsString(Map.of("version", version, "files", List.of())));
       writeGz(dir.resolve(DatasetVersion.DOMAINS), domains, m);
       writeGz(dir.resolve(DatasetVersion.BACKGROUND), background, m);
@@ -77,7 +124,9 @@ public final class Fixtures {
   }
 
   private static void writeGz(Path file, List<?> records, ObjectMapper m) throws IOException {
-    try (Writer w = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
+    try (Writer w =
+        new OutputStreamWriter(
+            new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
       for (Object r : records) {
         w.write(m.writeValueAsString(r));
         w.write('\n');
@@ -85,13 +134,17 @@ public final class Fixtures {
     }
   }
 
-  /** models/{@code name}/{@code version} with model.bin ("strength=...") and model-metadata.json. */
+  /**
+   * models/{@code name}/{@code version} with model.bin ("strength=...") and model-metadata.json.
+   */
   public static Path model(Path home, String name, String version, double strength) {
     Path dir = home.resolve("models").resolve(name).resolve(version);
     try {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("model.bin"), "strength=" + strength + "\n");
-      Files.writeString(dir.resolve("model-metadata.json"), """
+      Files.writeString(
+          dir.resolve("model-metadata.json"),
+          """
           {
             "name": "%s",
             "version": "%s",
@@ -109,7 +162,8 @@ public final class Fixtures {
             "resampling": "none",
             "caveats": ["Fixture model for tests."]
           }
-          """.formatted(name, version, strength));
+          """
+              .formatted(name, version, strength));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -154,6 +208,7 @@ public final class Fixtures {
           lgbtq:
             description: LGBTQ+ resources
             host_patterns: ['lgbt']
-        """.formatted(insufficientData, gateCategories.indent(4).stripTrailing());
+        """
+        .formatted(insufficientData, gateCategories.indent(4).stripTrailing());
   }
 }

@@ -12,24 +12,43 @@ class ChartLintTest {
   void lintsCleanWithDefaultValues() {
     Helm.Result result = Helm.run(List.of("lint", "--strict", Helm.chartDir().toString()));
 
-    assertThat(result.exitCode()).as("helm lint output:%n%s%s", result.stdout(), result.stderr()).isZero();
-    assertThat(result.stdout()).contains("1 chart(s) linted, 0 chart(s) failed").doesNotContain("[WARNING]", "[ERROR]");
+    assertThat(result.exitCode())
+        .as("helm lint output:%n%s%s", result.stdout(), result.stderr())
+        .isZero();
+    assertThat(result.stdout())
+        .contains("1 chart(s) linted, 0 chart(s) failed")
+        .doesNotContain("[WARNING]", "[ERROR]");
   }
 
   @Test
   void lintsCleanWithProductionValues() {
     Helm.Result result =
         Helm.run(
-            List.of("lint", "--strict", Helm.chartDir().toString(), "-f", Helm.productionValues().toString()));
+            List.of(
+                "lint",
+                "--strict",
+                Helm.chartDir().toString(),
+                "-f",
+                Helm.productionValues().toString()));
 
-    assertThat(result.exitCode()).as("helm lint output:%n%s%s", result.stdout(), result.stderr()).isZero();
-    assertThat(result.stdout()).contains("1 chart(s) linted, 0 chart(s) failed").doesNotContain("[WARNING]", "[ERROR]");
+    assertThat(result.exitCode())
+        .as("helm lint output:%n%s%s", result.stdout(), result.stderr())
+        .isZero();
+    assertThat(result.stdout())
+        .contains("1 chart(s) linted, 0 chart(s) failed")
+        .doesNotContain("[WARNING]", "[ERROR]");
   }
 
   @Test
   void lintRejectsValuesThatBreakTheSchema() {
     Helm.Result result =
-        Helm.run(List.of("lint", "--strict", Helm.chartDir().toString(), "--set", "urlService.replicaCount=-3"));
+        Helm.run(
+            List.of(
+                "lint",
+                "--strict",
+                Helm.chartDir().toString(),
+                "--set",
+                "urlService.replicaCount=-3"));
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.stdout() + result.stderr()).contains("replicaCount");

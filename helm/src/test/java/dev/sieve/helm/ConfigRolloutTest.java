@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Config files reach the pods and a change rolls exactly the pods that read the changed file:
- * the checksum/config annotation is a hash of the ConfigMaps a component mounts.
+ * Config files reach the pods and a change rolls exactly the pods that read the changed file: the
+ * checksum/config annotation is a hash of the ConfigMaps a component mounts.
  */
 class ConfigRolloutTest {
 
@@ -29,7 +29,8 @@ class ConfigRolloutTest {
     for (Component tier : Renders.TIERS) {
       assertThat(after.get(tier.name())).as(tier.name()).isEqualTo(before.get(tier.name()));
     }
-    JsonNode policy = parse(changed.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
+    JsonNode policy =
+        parse(changed.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
     assertThat(policy.path("version").asInt()).isEqualTo(2);
   }
 
@@ -39,14 +40,17 @@ class ConfigRolloutTest {
     Map<String, String> after = checksums(Helm.render("--set", "config.taxonomy.version=v2"));
 
     for (Component component : Renders.COMPONENTS) {
-      assertThat(after.get(component.name())).as(component.name()).isNotEqualTo(before.get(component.name()));
+      assertThat(after.get(component.name()))
+          .as(component.name())
+          .isNotEqualTo(before.get(component.name()));
     }
   }
 
   @Test
   void emergingCategoriesChangeRollsTheRouterAndTheLlmTier() {
     Map<String, String> before = checksums(Renders.defaults());
-    Map<String, String> after = checksums(Helm.render("--set", "config.emergingCategories.version=7"));
+    Map<String, String> after =
+        checksums(Helm.render("--set", "config.emergingCategories.version=7"));
 
     assertThat(after.get("router")).isNotEqualTo(before.get("router"));
     assertThat(after.get("llm-fallback-service")).isNotEqualTo(before.get("llm-fallback-service"));
@@ -61,26 +65,38 @@ class ConfigRolloutTest {
 
   @Test
   void policyFileReplacesTheDefaultPolicyVerbatim(@TempDir Path dir) throws IOException {
-    String policy = "id: district-42\nversion: \"2025-09-01\"\ncategories:\n  games: {action: BLOCK}\n";
+    String policy =
+        "id: district-42\nversion: \"2025-09-01\"\ncategories:\n  games: {action: BLOCK}\n";
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, policy);
 
     Manifests render = Helm.render("--set-file", "config.files.policy=" + file);
 
-    String mounted = render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
+    String mounted =
+        render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
     assertThat(mounted).isEqualTo(policy);
-    assertThat(checksums(render).get("router")).isNotEqualTo(checksums(Renders.defaults()).get("router"));
+    assertThat(checksums(render).get("router"))
+        .isNotEqualTo(checksums(Renders.defaults()).get("router"));
   }
 
   @Test
   void defaultConfigFilesAreValidAndCarryTaxonomyV1() {
     Manifests render = Renders.defaults();
-    JsonNode taxonomy = parse(render.get("ConfigMap", "sieve-taxonomy").path("data").path("taxonomy.yaml").asText());
-    JsonNode policy = parse(render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
+    JsonNode taxonomy =
+        parse(
+            render.get("ConfigMap", "sieve-taxonomy").path("data").path("taxonomy.yaml").asText());
+    JsonNode policy =
+        parse(render.get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText());
     JsonNode emerging =
-        parse(render.get("ConfigMap", "sieve-emerging-categories").path("data").path("emerging-categories.yaml").asText());
+        parse(
+            render
+                .get("ConfigMap", "sieve-emerging-categories")
+                .path("data")
+                .path("emerging-categories.yaml")
+                .asText());
 
-    assertThat(DeploymentContractTest.texts(taxonomy.path("categories"))).isEqualTo(Renders.TAXONOMY_V1);
+    assertThat(DeploymentContractTest.texts(taxonomy.path("categories")))
+        .isEqualTo(Renders.TAXONOMY_V1);
     assertThat(policy.path("id").asText()).isEqualTo("k12-default");
     assertThat(emerging.path("categories").isArray()).isTrue();
   }
@@ -89,9 +105,14 @@ class ConfigRolloutTest {
   @Test
   void defaultPolicyLoadsWithTheRoutersParser() throws Exception {
     String yaml =
-        Renders.defaults().get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
+        Renders.defaults()
+            .get("ConfigMap", "sieve-policy")
+            .path("data")
+            .path("policy.yaml")
+            .asText();
     dev.sieve.router.policy.Policy policy =
-        dev.sieve.router.policy.PolicyParser.parse("policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.sieve.router.policy.PolicyParser.parse(
+            "policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     assertThat(policy).isNotNull();
   }
 
@@ -103,8 +124,14 @@ class ConfigRolloutTest {
   @Test
   void theChartsDefaultPolicyDecidesExactlyLikeTheRoutersEmbeddedDefault() throws Exception {
     String yaml =
-        Renders.defaults().get("ConfigMap", "sieve-policy").path("data").path("policy.yaml").asText();
-    var chart = dev.sieve.router.policy.PolicyParser.parse("policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Renders.defaults()
+            .get("ConfigMap", "sieve-policy")
+            .path("data")
+            .path("policy.yaml")
+            .asText();
+    var chart =
+        dev.sieve.router.policy.PolicyParser.parse(
+            "policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     var embedded = dev.sieve.router.policy.PolicyStore.loadEmbeddedDefault();
     assertThat(chart.id()).isEqualTo(embedded.id());
     assertThat(chart.global())

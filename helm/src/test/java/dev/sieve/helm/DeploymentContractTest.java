@@ -47,13 +47,16 @@ class DeploymentContractTest {
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void servesGrpcAndMetricsOnTheAgreedPorts(JsonNode deployment, Component component, Manifests all) {
+  void servesGrpcAndMetricsOnTheAgreedPorts(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode container = container(deployment);
 
     assertThat(containerPort(container, "grpc")).isEqualTo(component.grpcPort());
     assertThat(containerPort(container, "metrics")).isEqualTo(component.metricsPort());
-    assertThat(envValue(container, "SIEVE_GRPC_PORT")).isEqualTo(String.valueOf(component.grpcPort()));
-    assertThat(envValue(container, "SIEVE_METRICS_PORT")).isEqualTo(String.valueOf(component.metricsPort()));
+    assertThat(envValue(container, "SIEVE_GRPC_PORT"))
+        .isEqualTo(String.valueOf(component.grpcPort()));
+    assertThat(envValue(container, "SIEVE_METRICS_PORT"))
+        .isEqualTo(String.valueOf(component.metricsPort()));
   }
 
   @ParameterizedTest
@@ -64,12 +67,15 @@ class DeploymentContractTest {
 
     // Kubelet gRPC probes cannot speak TLS: they use the health-only port the service opens.
     assertThat(containerPort(container, "health")).isEqualTo(component.healthPort());
-    assertThat(envValue(container, "SIEVE_HEALTH_PORT")).isEqualTo(String.valueOf(component.healthPort()));
+    assertThat(envValue(container, "SIEVE_HEALTH_PORT"))
+        .isEqualTo(String.valueOf(component.healthPort()));
     assertThat(envValue(container, "SIEVE_TLS")).isEqualTo("on");
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       JsonNode node = container.path(probe);
       assertThat(node.isObject()).as("%s present", probe).isTrue();
-      assertThat(node.path("grpc").path("port").asInt()).as("%s grpc port", probe).isEqualTo(component.healthPort());
+      assertThat(node.path("grpc").path("port").asInt())
+          .as("%s grpc port", probe)
+          .isEqualTo(component.healthPort());
       assertThat(node.has("httpGet") || node.has("tcpSocket") || node.has("exec"))
           .as("%s uses only the gRPC health check", probe)
           .isFalse();
@@ -84,15 +90,18 @@ class DeploymentContractTest {
     assertThat(envValue(container, "SIEVE_TLS")).isEqualTo("off");
     assertThat(env(container)).doesNotContainKey("SIEVE_HEALTH_PORT");
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-      assertThat(container.path(probe).path("grpc").path("port").asInt()).isEqualTo(component.grpcPort());
+      assertThat(container.path(probe).path("grpc").path("port").asInt())
+          .isEqualTo(component.grpcPort());
     }
   }
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void modelTiersGetAGenerousStartupWindow(JsonNode deployment, Component component, Manifests all) {
+  void modelTiersGetAGenerousStartupWindow(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode startup = container(deployment).path("startupProbe");
-    int windowSeconds = startup.path("periodSeconds").asInt() * startup.path("failureThreshold").asInt();
+    int windowSeconds =
+        startup.path("periodSeconds").asInt() * startup.path("failureThreshold").asInt();
 
     // Readiness comes only after models load and warm up; the content and LLM tiers load encoders.
     int minimum = component == Renders.CONTENT || component == Renders.LLM ? 120 : 30;
@@ -106,14 +115,17 @@ class DeploymentContractTest {
 
     for (String bound : List.of("requests", "limits")) {
       for (String resource : List.of("cpu", "memory")) {
-        assertThat(resources.path(bound).path(resource).asText("")).as("%s.%s", bound, resource).isNotBlank();
+        assertThat(resources.path(bound).path(resource).asText(""))
+            .as("%s.%s", bound, resource)
+            .isNotBlank();
       }
     }
   }
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void runsWithTheRestrictiveSecurityContext(JsonNode deployment, Component component, Manifests all) {
+  void runsWithTheRestrictiveSecurityContext(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode pod = podSpec(deployment).path("securityContext");
     JsonNode container = container(deployment).path("securityContext");
 
@@ -138,7 +150,8 @@ class DeploymentContractTest {
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void nativeLibrariesHaveWritableScratchSpace(JsonNode deployment, Component component, Manifests all) {
+  void nativeLibrariesHaveWritableScratchSpace(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode container = container(deployment);
     String djlCacheDir = envValue(container, "DJL_CACHE_DIR");
 
@@ -153,7 +166,8 @@ class DeploymentContractTest {
   void selectorMatchesThePodTemplate(JsonNode deployment, Component component, Manifests all) {
     JsonNode matchLabels = deployment.path("spec").path("selector").path("matchLabels");
 
-    assertThat(matchLabels.path("app.kubernetes.io/component").asText()).isEqualTo(component.name());
+    assertThat(matchLabels.path("app.kubernetes.io/component").asText())
+        .isEqualTo(component.name());
     assertThat(Manifests.selects(matchLabels, podLabels(deployment))).isTrue();
     // No other Deployment's pods match: selectors of the components do not overlap.
     assertThat(all.deploymentSelectedBy(matchLabels)).isSameAs(deployment);
@@ -163,7 +177,8 @@ class DeploymentContractTest {
   @MethodSource("deployments")
   void mountsItsConfigFilesWithAChecksum(JsonNode deployment, Component component, Manifests all) {
     JsonNode container = container(deployment);
-    Set<String> configEnv = Set.of("SIEVE_POLICY_FILE", "SIEVE_TAXONOMY_FILE", "SIEVE_EMERGING_CATEGORIES_FILE");
+    Set<String> configEnv =
+        Set.of("SIEVE_POLICY_FILE", "SIEVE_TAXONOMY_FILE", "SIEVE_EMERGING_CATEGORIES_FILE");
     Set<String> mountedFiles = projectedConfigFiles(deployment, all);
     String configDir = mountPath(container, "config");
 
@@ -178,7 +193,8 @@ class DeploymentContractTest {
     }
     assertThat(env(container)).containsKey("SIEVE_TAXONOMY_FILE");
     if (component == Renders.ROUTER) {
-      assertThat(env(container)).containsKeys("SIEVE_POLICY_FILE", "SIEVE_EMERGING_CATEGORIES_FILE");
+      assertThat(env(container))
+          .containsKeys("SIEVE_POLICY_FILE", "SIEVE_EMERGING_CATEGORIES_FILE");
     }
     assertThat(checked).isEqualTo(mountedFiles.size());
     assertThat(podAnnotations(deployment).path("checksum/config").asText()).matches("[0-9a-f]{64}");
@@ -186,7 +202,8 @@ class DeploymentContractTest {
 
   @ParameterizedTest
   @MethodSource("deployments")
-  void drainsWithinTheTerminationGracePeriod(JsonNode deployment, Component component, Manifests all) {
+  void drainsWithinTheTerminationGracePeriod(
+      JsonNode deployment, Component component, Manifests all) {
     JsonNode container = container(deployment);
     int grace = podSpec(deployment).path("terminationGracePeriodSeconds").asInt();
     int drain = Integer.parseInt(envValue(container, "SIEVE_DRAIN_TIMEOUT_SECONDS"));
@@ -208,14 +225,17 @@ class DeploymentContractTest {
     if (envValue(container, "OTEL_TRACES_EXPORTER").equals("otlp")) {
       assertThat(envValue(container, "OTEL_EXPORTER_OTLP_ENDPOINT")).startsWith("http");
     }
-    assertThat(envValue(container, "OTEL_RESOURCE_ATTRIBUTES")).contains("k8s.pod.name=$(POD_NAME)");
-    assertThat(container.path("image").asText()).isEqualTo("ghcr.io/sieve-dev/sieve-" + component.name() + ":0.1.0");
+    assertThat(envValue(container, "OTEL_RESOURCE_ATTRIBUTES"))
+        .contains("k8s.pod.name=$(POD_NAME)");
+    assertThat(container.path("image").asText())
+        .isEqualTo("ghcr.io/sieve-dev/sieve-" + component.name() + ":0.1.0");
   }
 
   private static boolean emptyDirMountedAt(JsonNode deployment, String path) {
     JsonNode container = container(deployment);
     for (JsonNode mount : container.path("volumeMounts")) {
-      if (path.equals(mount.path("mountPath").asText()) && !mount.path("readOnly").asBoolean(false)) {
+      if (path.equals(mount.path("mountPath").asText())
+          && !mount.path("readOnly").asBoolean(false)) {
         String volume = mount.path("name").asText();
         for (JsonNode v : podSpec(deployment).path("volumes")) {
           if (volume.equals(v.path("name").asText()) && v.has("emptyDir")) {

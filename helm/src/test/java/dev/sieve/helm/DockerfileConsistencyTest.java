@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * No Docker engine is available to build docker/Dockerfile here, so at least its contract with
- * the chart is checked: the image's user is the chart's runAsUser (runAsNonRoot needs a numeric
+ * No Docker engine is available to build docker/Dockerfile here, so at least its contract with the
+ * chart is checked: the image's user is the chart's runAsUser (runAsNonRoot needs a numeric
  * non-root USER), the DJL cache directory matches, and the JVM is PID 1 (exec-form ENTRYPOINT) so
  * that SIGTERM starts the graceful drain.
  */
@@ -26,7 +26,11 @@ class DockerfileConsistencyTest {
   @Test
   void imageUserIsTheChartsNumericNonRootUser() {
     Matcher user = single("^USER\\s+(\\d+)(?::(\\d+))?\\s*$");
-    int chartUser = podSpec(Renders.defaults().get("Deployment", "sieve-router")).path("securityContext").path("runAsUser").asInt();
+    int chartUser =
+        podSpec(Renders.defaults().get("Deployment", "sieve-router"))
+            .path("securityContext")
+            .path("runAsUser")
+            .asInt();
 
     assertThat(Integer.parseInt(user.group(1))).isEqualTo(chartUser).isNotZero();
     assertThat(Integer.parseInt(user.group(2))).isNotZero();
@@ -50,7 +54,8 @@ class DockerfileConsistencyTest {
 
   @Test
   void baseImageIsTheJava21Runtime() {
-    assertThat(single("^ARG\\s+JAVA_IMAGE=(\\S+)\\s*$").group(1)).isEqualTo("eclipse-temurin:21-jre");
+    assertThat(single("^ARG\\s+JAVA_IMAGE=(\\S+)\\s*$").group(1))
+        .isEqualTo("eclipse-temurin:21-jre");
   }
 
   /**
@@ -60,15 +65,28 @@ class DockerfileConsistencyTest {
    */
   @Test
   void everyServiceTheImageAcceptsNamesAnExistingMainClass() throws IOException {
-    String services = single("^\\s*router\\|url-service\\|content-service\\|llm-fallback-service\\|icap-adapter\\|annotate\\).*$").group();
+    String services =
+        single(
+                "^\\s*router\\|url-service\\|content-service\\|llm-fallback-service\\|icap-adapter\\|annotate\\).*$")
+            .group();
     assertThat(services).isNotEmpty();
     Pattern mainClass = Pattern.compile("<sieve\\.main\\.class>([\\w.]+)</sieve\\.main\\.class>");
-    for (String service : List.of("router", "url-service", "content-service", "llm-fallback-service", "icap-adapter", "annotate")) {
+    for (String service :
+        List.of(
+            "router",
+            "url-service",
+            "content-service",
+            "llm-fallback-service",
+            "icap-adapter",
+            "annotate")) {
       String pom = Files.readString(Helm.repoRoot().resolve(service).resolve("pom.xml"));
       Matcher m = mainClass.matcher(pom);
       assertThat(m.find()).as(service + "/pom.xml sets sieve.main.class").isTrue();
-      java.nio.file.Path source = Helm.repoRoot().resolve(service).resolve("src/main/java")
-          .resolve(m.group(1).replace('.', '/') + ".java");
+      java.nio.file.Path source =
+          Helm.repoRoot()
+              .resolve(service)
+              .resolve("src/main/java")
+              .resolve(m.group(1).replace('.', '/') + ".java");
       assertThat(source).as(service + " main class source").isRegularFile();
       assertThat(Files.readString(source)).contains("public static void main(String[] args)");
     }

@@ -73,7 +73,8 @@ final class DockerfileModel {
       if (instruction.startsWith("COPY ")) {
         String[] parts = instruction.substring(5).strip().split(" ");
         if (parts.length != 2 || parts[0].startsWith("--")) {
-          throw new AssertionError("unsupported COPY form (one source, one destination expected): " + instruction);
+          throw new AssertionError(
+              "unsupported COPY form (one source, one destination expected): " + instruction);
         }
         copies.add(new Copy(parts[0], parts[1]));
       }
@@ -139,7 +140,8 @@ final class DockerfileModel {
   private String single(String prefix) {
     List<String> found = instructions.stream().filter(i -> i.startsWith(prefix)).toList();
     if (found.size() != 1) {
-      throw new AssertionError("expected exactly one " + prefix.strip() + " in docker/Dockerfile, found " + found);
+      throw new AssertionError(
+          "expected exactly one " + prefix.strip() + " in docker/Dockerfile, found " + found);
     }
     return found.get(0).substring(prefix.length()).strip();
   }

@@ -10,26 +10,30 @@ import java.util.Set;
  */
 final class ExportedMetrics {
 
-  /** Created on the first positive decision of a category, so absent from a fleet that has made none. */
+  /**
+   * Created on the first positive decision of a category, so absent from a fleet that has made
+   * none.
+   */
   static final Set<String> LAZY = Set.of("sieve_router_decisions_total");
 
-  static final Set<String> NAMES = Set.of(
-      "sieve_grpc_server_seconds_count",
-      "sieve_grpc_server_seconds_bucket",
-      "sieve_router_tier_outcomes_total",
-      "sieve_router_breaker_state",
-      "sieve_router_degraded_total",
-      "sieve_router_tier_loss_blocks_total",
-      "sieve_router_cache_total",
-      "sieve_router_verdicts_total",
-      "sieve_router_category_score_bucket",
-      "sieve_router_category_score_count",
-      "sieve_router_decisions_total",
-      "sieve_router_inputs_total",
-      "sieve_router_content_pages_total",
-      "sieve_content_shed_total",
-      "sieve_content_rejected_total",
-      "sieve_content_queue_depth");
+  static final Set<String> NAMES =
+      Set.of(
+          "sieve_grpc_server_seconds_count",
+          "sieve_grpc_server_seconds_bucket",
+          "sieve_router_tier_outcomes_total",
+          "sieve_router_breaker_state",
+          "sieve_router_degraded_total",
+          "sieve_router_tier_loss_blocks_total",
+          "sieve_router_cache_total",
+          "sieve_router_verdicts_total",
+          "sieve_router_category_score_bucket",
+          "sieve_router_category_score_count",
+          "sieve_router_decisions_total",
+          "sieve_router_inputs_total",
+          "sieve_router_content_pages_total",
+          "sieve_content_shed_total",
+          "sieve_content_rejected_total",
+          "sieve_content_queue_depth");
 
   private ExportedMetrics() {}
 }

@@ -21,10 +21,14 @@ class GpuSwitchTest {
 
     for (JsonNode deployment : render.ofKind("Deployment")) {
       assertThat(gpuLimit(deployment)).as(Manifests.name(deployment)).isNull();
-      assertThat(podSpec(deployment).path("nodeSelector").toString()).doesNotContain("nvidia.com/gpu");
-      assertThat(podSpec(deployment).path("tolerations").toString()).doesNotContain("nvidia.com/gpu");
+      assertThat(podSpec(deployment).path("nodeSelector").toString())
+          .doesNotContain("nvidia.com/gpu");
+      assertThat(podSpec(deployment).path("tolerations").toString())
+          .doesNotContain("nvidia.com/gpu");
     }
-    assertThat(envValue(container(render.get("Deployment", "sieve-content-service")), "SIEVE_DEVICE")).isEqualTo("cpu");
+    assertThat(
+            envValue(container(render.get("Deployment", "sieve-content-service")), "SIEVE_DEVICE"))
+        .isEqualTo("cpu");
   }
 
   @Test
@@ -46,7 +50,8 @@ class GpuSwitchTest {
                 "--set", "contentService.gpu.resourceName=amd.com/gpu")
             .get("Deployment", "sieve-content-service");
 
-    assertThat(container(content).path("resources").path("limits").path("amd.com/gpu").asInt()).isEqualTo(2);
+    assertThat(container(content).path("resources").path("limits").path("amd.com/gpu").asInt())
+        .isEqualTo(2);
   }
 
   private static void assertGpuContentTier(Manifests render) {
@@ -57,7 +62,8 @@ class GpuSwitchTest {
     assertThat(limits.path("cpu").asText()).isNotBlank();
     assertThat(limits.path("memory").asText()).isNotBlank();
     assertThat(envValue(container(content), "SIEVE_DEVICE")).isEqualTo("gpu");
-    assertThat(podSpec(content).path("nodeSelector").path("nvidia.com/gpu.present").asText()).isEqualTo("true");
+    assertThat(podSpec(content).path("nodeSelector").path("nvidia.com/gpu.present").asText())
+        .isEqualTo("true");
     boolean tolerated = false;
     for (JsonNode toleration : podSpec(content).path("tolerations")) {
       tolerated |= "nvidia.com/gpu".equals(toleration.path("key").asText());

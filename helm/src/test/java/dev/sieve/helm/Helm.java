@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * by parsing the templates.
  *
  * <p>The binary is taken from the {@code sieve.helm} system property or the {@code SIEVE_HELM}
- * environment variable, else from {@code <repo>/.tools/helm/bin/helm} where
- * {@code helm/tools/install-helm.sh} puts it. A missing binary fails the tests instead of skipping
- * them: a skipped chart check is a chart nobody checked.
+ * environment variable, else from {@code <repo>/.tools/helm/bin/helm} where {@code
+ * helm/tools/install-helm.sh} puts it. A missing binary fails the tests instead of skipping them: a
+ * skipped chart check is a chart nobody checked.
  */
 final class Helm {
 
@@ -44,7 +44,8 @@ final class Helm {
   }
 
   static Path chartDir() {
-    return Paths.get(System.getProperty("sieve.chart.dir", repoRoot().resolve("helm/sieve").toString()))
+    return Paths.get(
+            System.getProperty("sieve.chart.dir", repoRoot().resolve("helm/sieve").toString()))
         .toAbsolutePath()
         .normalize();
   }
@@ -81,7 +82,8 @@ final class Helm {
     List<String> command = new ArrayList<>();
     command.add(binary().toString());
     command.addAll(args);
-    Path home = Paths.get(System.getProperty("sieve.helm.home", "target/helm-home")).toAbsolutePath();
+    Path home =
+        Paths.get(System.getProperty("sieve.helm.home", "target/helm-home")).toAbsolutePath();
     try {
       Files.createDirectories(home);
       Path out = Files.createTempFile(home, "helm", ".out");
@@ -116,9 +118,13 @@ final class Helm {
     }
   }
 
-  /** {@code helm template} of the chart with the given extra arguments (values files, --set ...). */
+  /**
+   * {@code helm template} of the chart with the given extra arguments (values files, --set ...).
+   */
   static Result template(String release, List<String> extraArgs) {
-    List<String> args = new ArrayList<>(List.of("template", release, chartDir().toString(), "--namespace", NAMESPACE));
+    List<String> args =
+        new ArrayList<>(
+            List.of("template", release, chartDir().toString(), "--namespace", NAMESPACE));
     args.addAll(extraArgs);
     return run(args);
   }
@@ -131,7 +137,13 @@ final class Helm {
   static Manifests renderRelease(String release, String... extraArgs) {
     Result result = template(release, List.of(extraArgs));
     if (!result.succeeded()) {
-      fail("helm template " + String.join(" ", extraArgs) + " failed (exit " + result.exitCode() + "):\n" + result.stderr());
+      fail(
+          "helm template "
+              + String.join(" ", extraArgs)
+              + " failed (exit "
+              + result.exitCode()
+              + "):\n"
+              + result.stderr());
     }
     return Manifests.parse(result.stdout());
   }

@@ -30,19 +30,24 @@ class HttpApiChartTest {
 
   private static List<String> servicePorts(JsonNode service) {
     List<String> ports = new ArrayList<>();
-    service.path("spec").path("ports").forEach(p -> ports.add(p.path("name").asText() + "=" + p.path("port").asInt()));
+    service
+        .path("spec")
+        .path("ports")
+        .forEach(p -> ports.add(p.path("name").asText() + "=" + p.path("port").asInt()));
     return ports;
   }
 
   @Test
   void servedByDefaultWithTlsAndPlaintext() {
-    for (Manifests render : List.of(Renders.defaults(), Renders.plaintext(), Renders.production())) {
+    for (Manifests render :
+        List.of(Renders.defaults(), Renders.plaintext(), Renders.production())) {
       JsonNode router = container(render.get("Deployment", "sieve-router"));
       assertThat(containerPort(router, "http")).isEqualTo(8080);
       assertThat(envValue(router, "SIEVE_HTTP_PORT")).isEqualTo("8080");
       assertThat(envValue(router, "SIEVE_HTTP_MAX_BATCH_ITEMS")).isEqualTo("256");
       assertThat(env(router)).doesNotContainKey("SIEVE_HTTP_MAX_BODY_BYTES");
-      assertThat(servicePorts(render.get("Service", "sieve-router"))).contains("http=8080", "grpc=50051");
+      assertThat(servicePorts(render.get("Service", "sieve-router")))
+          .contains("http=8080", "grpc=50051");
       JsonNode policy = render.get("NetworkPolicy", "sieve-router");
       assertThat(ingressPorts(policy)).contains("grpc", "http");
       // http sits in the same rule as grpc: the same callers.
@@ -56,8 +61,10 @@ class HttpApiChartTest {
         }
       }
       assertThat(grpcRule).isNotNull();
-      for (String tier : List.of("sieve-url-service", "sieve-content-service", "sieve-llm-fallback-service")) {
-        assertThat(env(container(render.get("Deployment", tier)))).doesNotContainKey("SIEVE_HTTP_PORT");
+      for (String tier :
+          List.of("sieve-url-service", "sieve-content-service", "sieve-llm-fallback-service")) {
+        assertThat(env(container(render.get("Deployment", tier))))
+            .doesNotContainKey("SIEVE_HTTP_PORT");
       }
     }
   }
@@ -67,11 +74,18 @@ class HttpApiChartTest {
     Manifests off = Helm.render("--set", "router.http.enabled=false");
     JsonNode router = container(off.get("Deployment", "sieve-router"));
     assertThat(env(router)).doesNotContainKey("SIEVE_HTTP_PORT");
-    assertThat(servicePorts(off.get("Service", "sieve-router"))).noneMatch(p -> p.startsWith("http="));
+    assertThat(servicePorts(off.get("Service", "sieve-router")))
+        .noneMatch(p -> p.startsWith("http="));
     assertThat(ingressPorts(off.get("NetworkPolicy", "sieve-router"))).doesNotContain("http");
 
-    Manifests tuned = Helm.render("--set", "router.ports.http=9443", "--set", "router.http.maxBodyBytes=1048576",
-        "--set", "router.http.maxBatchItems=32");
+    Manifests tuned =
+        Helm.render(
+            "--set",
+            "router.ports.http=9443",
+            "--set",
+            "router.http.maxBodyBytes=1048576",
+            "--set",
+            "router.http.maxBatchItems=32");
     JsonNode tunedRouter = container(tuned.get("Deployment", "sieve-router"));
     assertThat(envValue(tunedRouter, "SIEVE_HTTP_PORT")).isEqualTo("9443");
     assertThat(envValue(tunedRouter, "SIEVE_HTTP_MAX_BODY_BYTES")).isEqualTo("1048576");

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The optional ICAP adapter (docs/integrations.md): absent by default; enabled, a Deployment and a
- * Service on the ICAP port that call the router's Service, admitted by the router's NetworkPolicy and
- * reachable only from the configured proxies; the render refuses a TLS or client-auth fleet the
+ * Service on the ICAP port that call the router's Service, admitted by the router's NetworkPolicy
+ * and reachable only from the configured proxies; the render refuses a TLS or client-auth fleet the
  * adapter could not call.
  */
 class IcapAdapterChartTest {
@@ -30,7 +30,8 @@ class IcapAdapterChartTest {
   void offByDefault() {
     Manifests render = Renders.defaults();
     for (String kind : List.of("Deployment", "Service", "NetworkPolicy")) {
-      assertThat(render.ofKind(kind)).noneMatch(doc -> "icap-adapter".equals(Manifests.component(doc)));
+      assertThat(render.ofKind(kind))
+          .noneMatch(doc -> "icap-adapter".equals(Manifests.component(doc)));
     }
   }
 
@@ -43,15 +44,27 @@ class IcapAdapterChartTest {
 
     assertThat(containerPort(adapter, "icap")).isEqualTo(1344);
     assertThat(service.path("spec").path("ports").get(0).path("port").asInt()).isEqualTo(1344);
-    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("icap");
+    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
+        .isEqualTo("icap");
     assertThat(envValue(adapter, "SIEVE_ICAP_ROUTER_TARGET"))
-        .isEqualTo("sieve-router:" + containerPort(container(render.get("Deployment", "sieve-router")), "grpc"));
-    assertThat(envValue(adapter, "SIEVE_ICAP_ROUTER_CA_FILE")).isEqualTo("/etc/sieve/router-ca/ca.crt");
-    assertThat(env(adapter).get("SIEVE_API_KEY").path("valueFrom").path("secretKeyRef").path("name").asText())
+        .isEqualTo(
+            "sieve-router:"
+                + containerPort(container(render.get("Deployment", "sieve-router")), "grpc"));
+    assertThat(envValue(adapter, "SIEVE_ICAP_ROUTER_CA_FILE"))
+        .isEqualTo("/etc/sieve/router-ca/ca.crt");
+    assertThat(
+            env(adapter)
+                .get("SIEVE_API_KEY")
+                .path("valueFrom")
+                .path("secretKeyRef")
+                .path("name")
+                .asText())
         .isEqualTo("sieve-icap-key");
     assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE")).isEqualTo("allow");
-    assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE_TENANTS")).isEqualTo("district-a=allow");
-    assertThat(adapter.path("readinessProbe").path("tcpSocket").path("port").asText()).isEqualTo("icap");
+    assertThat(envValue(adapter, "SIEVE_ICAP_ON_UNAVAILABLE_TENANTS"))
+        .isEqualTo("district-a=allow");
+    assertThat(adapter.path("readinessProbe").path("tcpSocket").path("port").asText())
+        .isEqualTo("icap");
     assertThat(adapter.path("image").asText()).contains("/sieve-icap-adapter:");
     assertThat(adapter.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
   }
@@ -61,29 +74,69 @@ class IcapAdapterChartTest {
     Manifests render = Helm.render(ENABLED);
     JsonNode routerPolicy = render.get("NetworkPolicy", "sieve-router");
     List<String> routerPeers = new ArrayList<>();
-    routerPolicy.path("spec").path("ingress").get(0).path("from")
-        .forEach(peer -> routerPeers.add(peer.path("podSelector").path("matchLabels").path("app.kubernetes.io/component").asText()));
+    routerPolicy
+        .path("spec")
+        .path("ingress")
+        .get(0)
+        .path("from")
+        .forEach(
+            peer ->
+                routerPeers.add(
+                    peer.path("podSelector")
+                        .path("matchLabels")
+                        .path("app.kubernetes.io/component")
+                        .asText()));
     assertThat(routerPeers).contains("icap-adapter");
 
     JsonNode adapterPolicy = render.get("NetworkPolicy", "sieve-icap-adapter");
     JsonNode ingress = adapterPolicy.path("spec").path("ingress");
     assertThat(ingress).hasSize(1);
-    assertThat(ingress.get(0).path("from").get(0).path("namespaceSelector").path("matchLabels").path("sieve.dev/filtering-stack").asText())
+    assertThat(
+            ingress
+                .get(0)
+                .path("from")
+                .get(0)
+                .path("namespaceSelector")
+                .path("matchLabels")
+                .path("sieve.dev/filtering-stack")
+                .asText())
         .isEqualTo("true");
     List<String> egressPorts = new ArrayList<>();
-    adapterPolicy.path("spec").path("egress").forEach(rule -> rule.path("ports").forEach(p -> egressPorts.add(p.path("port").asText())));
-    assertThat(egressPorts).containsExactlyInAnyOrder("53", "53",
-        Integer.toString(containerPort(container(render.get("Deployment", "sieve-router")), "grpc")));
+    adapterPolicy
+        .path("spec")
+        .path("egress")
+        .forEach(rule -> rule.path("ports").forEach(p -> egressPorts.add(p.path("port").asText())));
+    assertThat(egressPorts)
+        .containsExactlyInAnyOrder(
+            "53",
+            "53",
+            Integer.toString(
+                containerPort(container(render.get("Deployment", "sieve-router")), "grpc")));
   }
 
   @Test
   void withoutTheRouterCaOrAnApiKeyTheRenderFailsWithTheReason() {
-    Helm.Result noCa = Helm.template(Helm.RELEASE, List.of("--set", "icapAdapter.enabled=true",
-        "--set", "icapAdapter.apiKeySecret.name=k"));
-    Helm.Result noKey = Helm.template(Helm.RELEASE, List.of("--set", "icapAdapter.enabled=true",
-        "--set", "icapAdapter.routerCaSecret=ca"));
-    Helm.Result badMode = Helm.template(Helm.RELEASE, List.of(ENABLED[0], ENABLED[1], ENABLED[2], ENABLED[3], ENABLED[4],
-        ENABLED[5], "--set", "icapAdapter.onUnavailable=maybe"));
+    Helm.Result noCa =
+        Helm.template(
+            Helm.RELEASE,
+            List.of(
+                "--set", "icapAdapter.enabled=true", "--set", "icapAdapter.apiKeySecret.name=k"));
+    Helm.Result noKey =
+        Helm.template(
+            Helm.RELEASE,
+            List.of("--set", "icapAdapter.enabled=true", "--set", "icapAdapter.routerCaSecret=ca"));
+    Helm.Result badMode =
+        Helm.template(
+            Helm.RELEASE,
+            List.of(
+                ENABLED[0],
+                ENABLED[1],
+                ENABLED[2],
+                ENABLED[3],
+                ENABLED[4],
+                ENABLED[5],
+                "--set",
+                "icapAdapter.onUnavailable=maybe"));
 
     assertThat(noCa.succeeded()).isFalse();
     assertThat(noCa.stderr()).contains("icapAdapter.routerCaSecret is required while tls.enabled");

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Deviations from the image, all about the machine rather than the image: the service binds
  * loopback instead of {@code 0.0.0.0}, on free ports; DJL keeps its native-library cache where it
- * is on this machine instead of {@code /var/cache/djl}; the router is pointed at the other services.
+ * is on this machine instead of {@code /var/cache/djl}; the router is pointed at the other
+ * services.
  */
 final class ImageProcess implements AutoCloseable {
 
@@ -53,7 +54,12 @@ final class ImageProcess implements AutoCloseable {
    * @param extraEnv settings the deployment adds (the router's tier targets)
    */
   static ImageProcess start(
-      DockerfileModel dockerfile, Path repoRoot, String service, String version, Path work, Map<String, String> extraEnv)
+      DockerfileModel dockerfile,
+      Path repoRoot,
+      String service,
+      String version,
+      Path work,
+      Map<String, String> extraEnv)
       throws IOException {
     Path root = Files.createDirectories(work.resolve(service));
     String appDir = dockerfile.workdir();
@@ -69,7 +75,11 @@ final class ImageProcess implements AutoCloseable {
     }
     int[] ports = freePorts(2);
     Map<String, String> env = new HashMap<>();
-    dockerfile.env().forEach((name, value) -> env.put(name, value.replace(appDir, inImage(root, appDir).toString())));
+    dockerfile
+        .env()
+        .forEach(
+            (name, value) ->
+                env.put(name, value.replace(appDir, inImage(root, appDir).toString())));
     env.put("SIEVE_BIND_HOST", "127.0.0.1");
     env.remove("DJL_CACHE_DIR");
     env.put("SIEVE_GRPC_PORT", Integer.toString(ports[0]));
@@ -85,13 +95,19 @@ final class ImageProcess implements AutoCloseable {
 
     Path log = root.resolve(service + ".log");
     ProcessBuilder builder = new ProcessBuilder(command).directory(inImage(root, appDir).toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("SIEVE_") || name.startsWith("JDK_JAVA_OPTIONS"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(name -> name.startsWith("SIEVE_") || name.startsWith("JDK_JAVA_OPTIONS"));
     builder.environment().putAll(env);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return new ImageProcess(service, builder.start(), ports[0], ports[1], log);
   }
 
-  /** Polls grpc.health.v1 until SERVING; fails with the log's tail when the process dies or time runs out. */
+  /**
+   * Polls grpc.health.v1 until SERVING; fails with the log's tail when the process dies or time
+   * runs out.
+   */
   void awaitServing(Duration timeout) throws Exception {
     long end = System.nanoTime() + timeout.toNanos();
     ManagedChannel channel = channel();
@@ -99,11 +115,15 @@ final class ImageProcess implements AutoCloseable {
       ServingStatus last = null;
       while (System.nanoTime() < end) {
         if (!process.isAlive()) {
-          throw new AssertionError(service + " exited with " + process.exitValue() + " before SERVING:\n" + logTail());
+          throw new AssertionError(
+              service + " exited with " + process.exitValue() + " before SERVING:\n" + logTail());
         }
         try {
-          last = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+          last =
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(2, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus();
           if (last == ServingStatus.SERVING) {
             return;
           }
@@ -112,7 +132,8 @@ final class ImageProcess implements AutoCloseable {
         }
         Thread.sleep(250);
       }
-      throw new AssertionError(service + " not SERVING after " + timeout + " (last: " + last + "):\n" + logTail());
+      throw new AssertionError(
+          service + " not SERVING after " + timeout + " (last: " + last + "):\n" + logTail());
     } finally {
       channel.shutdownNow();
     }

@@ -45,15 +45,17 @@ class InputAndTierDriftRulesTest {
   private static ModelCard releasedCard(String tier) throws IOException {
     String model = tier.equals("url") ? "url-lexical" : "content-minilm-mlp";
     Path root = Helm.repoRoot().resolve("models").resolve(model);
-    return ModelCardGenerator.read(root.resolve(Files.readString(root.resolve("RELEASED")).strip()).resolve(ModelCard.JSON));
+    return ModelCardGenerator.read(
+        root.resolve(Files.readString(root.resolve("RELEASED")).strip()).resolve(ModelCard.JSON));
   }
 
   @Test
   void tierReferencesAreTheReleasedTierCardsAndPassPromtool() throws Exception {
     for (String tier : TIERS) {
       assertThat(Files.readString(reference(tier)))
-          .as("regenerate (%s): ./sieve eval drift-rules models/<model>/$(cat models/<model>/RELEASED) --out %s", MODEL_OF,
-              reference(tier))
+          .as(
+              "regenerate (%s): ./sieve eval drift-rules models/<model>/$(cat models/<model>/RELEASED) --out %s",
+              MODEL_OF, reference(tier))
           .isEqualTo(DriftRules.generate(releasedCard(tier), tier, EvalDriftRulesCommand.COMMAND));
       Result r = promtool("check", "rules", reference(tier).toString());
       assertThat(r.code).as(r.output).isZero();
@@ -66,27 +68,37 @@ class InputAndTierDriftRulesTest {
   void eachAlertFiresOnItsPlantedShiftOnly() throws Exception {
     ModelCard url = releasedCard("url");
     long[] urlGambling = histogram(url, "gambling");
-    JsonNode measured = JSON.readTree(Files.readString(Path.of("src/test/resources/drift/gambling-blocklist-histograms.json")));
+    JsonNode measured =
+        JSON.readTree(
+            Files.readString(
+                Path.of("src/test/resources/drift/gambling-blocklist-histograms.json")));
     long[] elsewhere = new long[ScoreBins.BINS];
     for (int i = 0; i < elsewhere.length; i++) {
       elsewhere[i] = measured.path("histograms").path("gambling").get(i).asLong();
     }
-    assertThat(psi(urlGambling, elsewhere)).as("the planted shift against the url card is large").isGreaterThan(0.25);
+    assertThat(psi(urlGambling, elsewhere))
+        .as("the planted shift against the url card is large")
+        .isGreaterThan(0.25);
 
     StringBuilder t = new StringBuilder("rule_files:\n");
-    t.append("  - ").append(MONITORING.resolve("sieve-drift-reference.rules.yaml").toAbsolutePath()).append('\n');
+    t.append("  - ")
+        .append(MONITORING.resolve("sieve-drift-reference.rules.yaml").toAbsolutePath())
+        .append('\n');
     for (String tier : TIERS) {
       t.append("  - ").append(reference(tier).toAbsolutePath()).append('\n');
     }
     t.append("  - ").append(ALERTS.toAbsolutePath()).append("\nevaluation_interval: 1m\ntests:\n");
 
-    // 1. The url tier's gambling scores like its card: silent; from the blocklist run: SieveTierScoreDrift.
+    // 1. The url tier's gambling scores like its card: silent; from the blocklist run:
+    // SieveTierScoreDrift.
     t.append("  - interval: 1m\n    input_series:\n");
     buckets(t, "url", "gambling", urlGambling, 120);
-    t.append("    alert_rule_test:\n      - eval_time: 100m\n        alertname: SieveTierScoreDrift\n        exp_alerts: []\n");
+    t.append(
+        "    alert_rule_test:\n      - eval_time: 100m\n        alertname: SieveTierScoreDrift\n        exp_alerts: []\n");
     t.append("  - interval: 1m\n    input_series:\n");
     buckets(t, "url", "gambling", elsewhere, 120);
-    t.append("    alert_rule_test:\n      - eval_time: 100m\n        alertname: SieveTierScoreDrift\n        exp_alerts:\n")
+    t.append(
+            "    alert_rule_test:\n      - eval_time: 100m\n        alertname: SieveTierScoreDrift\n        exp_alerts:\n")
         .append("          - exp_labels: {severity: warning, tier: url, category: gambling}\n")
         .append("            exp_annotations:\n")
         .append(annotations("SieveTierScoreDrift", "url", "gambling"));
@@ -100,12 +112,17 @@ class InputAndTierDriftRulesTest {
     // The day-over-day shifts, at a 5-minute step (a day and a half of rule evaluations at 1 minute
     // took promtool six minutes): samples every 5 minutes, the shift starting at 25h05m; evaluated
     // 10 minutes before it (silent) and 95 minutes after it (firing after the 30 minutes' "for").
-    StringBuilder d = new StringBuilder("rule_files:\n  - ").append(ALERTS.toAbsolutePath())
-        .append("\nevaluation_interval: 5m\ntests:\n");
+    StringBuilder d =
+        new StringBuilder("rule_files:\n  - ")
+            .append(ALERTS.toAbsolutePath())
+            .append("\nevaluation_interval: 5m\ntests:\n");
     // 2. Decision rate of gambling: 10% of 20 verdicts a minute for a day, then 40%.
     d.append("  - interval: 5m\n    input_series:\n")
-        .append("      - series: 'sieve_router_category_score_bucket{category=\"gambling\",tier=\"merged\",le=\"+Inf\"}'\n")
-        .append("        values: '0+100x").append(STEPS + 40).append("'\n");
+        .append(
+            "      - series: 'sieve_router_category_score_bucket{category=\"gambling\",tier=\"merged\",le=\"+Inf\"}'\n")
+        .append("        values: '0+100x")
+        .append(STEPS + 40)
+        .append("'\n");
     shifting(d, "sieve_router_decisions_total{category=\"gambling\"}", 2, 8);
     d.append("    alert_rule_test:\n");
     silentThenFiring(d, "SieveDecisionRateShift", "category: gambling, ", "gambling");
@@ -128,18 +145,40 @@ class InputAndTierDriftRulesTest {
   /** 5-minute samples until the shift: 25 hours. */
   private static final int STEPS = 300;
 
-  private static void silentThenFiring(StringBuilder d, String alert, String labels, String category) throws IOException {
-    d.append("      - eval_time: ").append(STEPS * 5 - 5).append("m\n        alertname: ").append(alert)
+  private static void silentThenFiring(
+      StringBuilder d, String alert, String labels, String category) throws IOException {
+    d.append("      - eval_time: ")
+        .append(STEPS * 5 - 5)
+        .append("m\n        alertname: ")
+        .append(alert)
         .append("\n        exp_alerts: []\n")
-        .append("      - eval_time: ").append(STEPS * 5 + 100).append("m\n        alertname: ").append(alert)
-        .append("\n        exp_alerts:\n          - exp_labels: {").append(labels).append("severity: warning}\n")
-        .append("            exp_annotations:\n").append(annotations(alert, null, category));
+        .append("      - eval_time: ")
+        .append(STEPS * 5 + 100)
+        .append("m\n        alertname: ")
+        .append(alert)
+        .append("\n        exp_alerts:\n          - exp_labels: {")
+        .append(labels)
+        .append("severity: warning}\n")
+        .append("            exp_annotations:\n")
+        .append(annotations(alert, null, category));
   }
 
-  /** A counter growing by {@code before} a minute (sampled every 5) for 25 hours, then by {@code after} for 200 minutes. */
+  /**
+   * A counter growing by {@code before} a minute (sampled every 5) for 25 hours, then by {@code
+   * after} for 200 minutes.
+   */
   private static void shifting(StringBuilder t, String series, int before, int after) {
-    t.append("      - series: '").append(series).append("'\n        values: '0+").append(5 * before).append('x').append(STEPS)
-        .append(' ').append(5L * before * STEPS + 5L * after).append('+').append(5 * after).append("x40'\n");
+    t.append("      - series: '")
+        .append(series)
+        .append("'\n        values: '0+")
+        .append(5 * before)
+        .append('x')
+        .append(STEPS)
+        .append(' ')
+        .append(5L * before * STEPS + 5L * after)
+        .append('+')
+        .append(5 * after)
+        .append("x40'\n");
   }
 
   private static String annotations(String alert, String tier, String category) throws IOException {
@@ -163,19 +202,26 @@ class InputAndTierDriftRulesTest {
       if (category != null) {
         text = text.replace("{{ $labels.category }}", category);
       }
-      sb.append("              ").append(key).append(": \"").append(text.replace("\\", "\\\\").replace("\"", "\\\""))
+      sb.append("              ")
+          .append(key)
+          .append(": \"")
+          .append(text.replace("\\", "\\\\").replace("\"", "\\\""))
           .append("\"\n");
     }
     return sb.toString();
   }
 
   private static long[] histogram(ModelCard card, String category) {
-    return card.quantitativeAnalyses().categories().stream().filter(c -> c.category().equals(category)).findFirst()
-        .orElseThrow().scoreHistogram();
+    return card.quantitativeAnalyses().categories().stream()
+        .filter(c -> c.category().equals(category))
+        .findFirst()
+        .orElseThrow()
+        .scoreHistogram();
   }
 
   /** Cumulative bucket series of {@code tier}, 20 scores a minute in the histogram's shares. */
-  private static void buckets(StringBuilder sb, String tier, String category, long[] histogram, int minutes) {
+  private static void buckets(
+      StringBuilder sb, String tier, String category, long[] histogram, int minutes) {
     double total = Arrays.stream(histogram).sum();
     double[] edges = ScoreBins.upperEdges();
     double cumulative = 0;
@@ -184,9 +230,17 @@ class InputAndTierDriftRulesTest {
         cumulative += histogram[i] / total;
       }
       String le = i == edges.length ? "+Inf" : Double.toString(edges[i]);
-      sb.append("      - series: 'sieve_router_category_score_bucket{category=\"").append(category).append("\",tier=\"")
-          .append(tier).append("\",le=\"").append(le).append("\"}'\n        values: '0+")
-          .append(String.format(Locale.ROOT, "%.9f", cumulative * 20)).append('x').append(minutes).append("'\n");
+      sb.append("      - series: 'sieve_router_category_score_bucket{category=\"")
+          .append(category)
+          .append("\",tier=\"")
+          .append(tier)
+          .append("\",le=\"")
+          .append(le)
+          .append("\"}'\n        values: '0+")
+          .append(String.format(Locale.ROOT, "%.9f", cumulative * 20))
+          .append('x')
+          .append(minutes)
+          .append("'\n");
     }
   }
 
@@ -206,11 +260,16 @@ class InputAndTierDriftRulesTest {
 
   private static Result promtool(String... args) throws Exception {
     String configured = System.getProperty("sieve.promtool", System.getenv("SIEVE_PROMTOOL"));
-    Path promtool = configured != null && !configured.isBlank()
-        ? Path.of(configured) : Helm.repoRoot().resolve(".tools/prometheus/bin/promtool");
+    Path promtool =
+        configured != null && !configured.isBlank()
+            ? Path.of(configured)
+            : Helm.repoRoot().resolve(".tools/prometheus/bin/promtool");
     if (!Files.isExecutable(promtool)) {
-      fail("promtool not found at " + promtool + ". Run helm/tools/install-promtool.sh from the repository root"
-          + " (./sieve test and CI run it), or point SIEVE_PROMTOOL at a promtool binary.");
+      fail(
+          "promtool not found at "
+              + promtool
+              + ". Run helm/tools/install-promtool.sh from the repository root"
+              + " (./sieve test and CI run it), or point SIEVE_PROMTOOL at a promtool binary.");
     }
     List<String> command = new ArrayList<>();
     command.add(promtool.toString());

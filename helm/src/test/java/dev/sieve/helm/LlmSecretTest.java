@@ -11,8 +11,8 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LLM endpoint key reaches only the llm-fallback-service, always through a Secret (the
- * chart's or the operator's), never as a literal in the pod spec.
+ * The LLM endpoint key reaches only the llm-fallback-service, always through a Secret (the chart's
+ * or the operator's), never as a literal in the pod spec.
  */
 class LlmSecretTest {
 
@@ -22,7 +22,9 @@ class LlmSecretTest {
     JsonNode llm = container(render.get("Deployment", "sieve-llm-fallback-service"));
 
     assertThat(render.ofKind("Secret")).isEmpty();
-    assertThat(env(llm)).doesNotContainKey("SIEVE_LLM_API_KEY").containsKeys("SIEVE_LLM_URL", "SIEVE_LLM_MODEL");
+    assertThat(env(llm))
+        .doesNotContainKey("SIEVE_LLM_API_KEY")
+        .containsKeys("SIEVE_LLM_URL", "SIEVE_LLM_MODEL");
   }
 
   @Test
@@ -38,7 +40,8 @@ class LlmSecretTest {
     JsonNode secret = render.get("Secret", ref.path("name").asText());
 
     String stored = secret.path("data").path(ref.path("key").asText()).asText();
-    assertThat(new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8)).isEqualTo("s3cr3t-key");
+    assertThat(new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8))
+        .isEqualTo("s3cr3t-key");
     assertThat(env(llm).get("SIEVE_LLM_API_KEY").has("value")).isFalse();
     assertThat(envValue(llm, "SIEVE_LLM_URL")).isEqualTo("https://vllm.llm.svc/v1");
     assertThat(envValue(llm, "SIEVE_LLM_MODEL")).isEqualTo("qwen");

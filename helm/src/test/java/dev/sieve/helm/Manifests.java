@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The documents of one {@code helm template} output, parsed, with the look-ups the chart tests
- * need. Assertions work on the parsed objects, never on the text, so that formatting changes in
- * the templates cannot hide or fake a result.
+ * need. Assertions work on the parsed objects, never on the text, so that formatting changes in the
+ * templates cannot hide or fake a result.
  */
 final class Manifests {
 
@@ -30,7 +30,8 @@ final class Manifests {
 
   static Manifests parse(String multiDocumentYaml) {
     List<JsonNode> docs = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(multiDocumentYaml)) {
+    try (MappingIterator<JsonNode> it =
+        YAML.readerFor(JsonNode.class).readValues(multiDocumentYaml)) {
       while (it.hasNext()) {
         JsonNode doc = it.next();
         if (doc != null && doc.isObject() && doc.has("kind")) {
@@ -56,19 +57,27 @@ final class Manifests {
   }
 
   JsonNode get(String kind, String name) {
-    return find(kind, name).orElseGet(() -> fail("no " + kind + " named " + name + " rendered; have " + names(kind)));
+    return find(kind, name)
+        .orElseGet(() -> fail("no " + kind + " named " + name + " rendered; have " + names(kind)));
   }
 
   List<String> names(String kind) {
     return ofKind(kind).stream().map(Manifests::name).toList();
   }
 
-  /** The Deployment whose pod template the given label selector selects; fails unless exactly one. */
+  /**
+   * The Deployment whose pod template the given label selector selects; fails unless exactly one.
+   */
   JsonNode deploymentSelectedBy(JsonNode matchLabels) {
     List<JsonNode> selected =
         ofKind("Deployment").stream().filter(d -> selects(matchLabels, podLabels(d))).toList();
     if (selected.size() != 1) {
-      fail("selector " + matchLabels + " selects " + selected.size() + " Deployments, expected exactly 1");
+      fail(
+          "selector "
+              + matchLabels
+              + " selects "
+              + selected.size()
+              + " Deployments, expected exactly 1");
     }
     return selected.get(0);
   }

@@ -28,13 +28,16 @@ class NetworkEgressTest {
       }
       assertThat(rule.path("to")).hasSize(1);
       JsonNode peer = rule.path("to").get(0);
-      assertThat(peer.has("namespaceSelector") || peer.has("ipBlock")).as("only pods of this release").isFalse();
+      assertThat(peer.has("namespaceSelector") || peer.has("ipBlock"))
+          .as("only pods of this release")
+          .isFalse();
       JsonNode tier = render.deploymentSelectedBy(peer.path("podSelector").path("matchLabels"));
       Component component = Renders.component(Manifests.component(tier));
       assertThat(ports(rule)).containsExactly(component.grpcPort());
       tiersReached.add(component.name());
     }
-    assertThat(tiersReached).containsExactlyInAnyOrder("url-service", "content-service", "llm-fallback-service");
+    assertThat(tiersReached)
+        .containsExactlyInAnyOrder("url-service", "content-service", "llm-fallback-service");
   }
 
   @Test
@@ -53,18 +56,30 @@ class NetworkEgressTest {
   void llmTierReachesDnsAndItsEndpointOnTheEndpointsPort() {
     JsonNode egress = egress(Renders.production(), "llm-fallback-service");
     List<JsonNode> other = new ArrayList<>();
-    egress.forEach(rule -> {
-      if (!isDns(rule) && !isOtel(rule)) {
-        other.add(rule);
-      }
-    });
+    egress.forEach(
+        rule -> {
+          if (!isDns(rule) && !isOtel(rule)) {
+            other.add(rule);
+          }
+        });
     assertThat(other).hasSize(1);
     assertThat(ports(other.get(0))).containsExactly(8443);
     JsonNode peer = other.get(0).path("to").get(0);
-    assertThat(peer.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText()).isEqualTo("llm");
+    assertThat(
+            peer.path("namespaceSelector")
+                .path("matchLabels")
+                .path("kubernetes.io/metadata.name")
+                .asText())
+        .isEqualTo("llm");
 
-    JsonNode defaultPort = egress(Helm.render("--set", "llm.url=https://api.llm.example/v1",
-        "--set", "networkPolicy.egress.llm[0].ipBlock.cidr=203.0.113.0/24"), "llm-fallback-service");
+    JsonNode defaultPort =
+        egress(
+            Helm.render(
+                "--set",
+                "llm.url=https://api.llm.example/v1",
+                "--set",
+                "networkPolicy.egress.llm[0].ipBlock.cidr=203.0.113.0/24"),
+            "llm-fallback-service");
     assertThat(defaultPort).anySatisfy(rule -> assertThat(ports(rule)).containsExactly(443));
   }
 
@@ -79,10 +94,12 @@ class NetworkEgressTest {
 
   @Test
   void everyEgressRuleNamesItsDestinations() {
-    for (Manifests render : List.of(Renders.defaults(), Renders.production(), Renders.longRelease())) {
+    for (Manifests render :
+        List.of(Renders.defaults(), Renders.production(), Renders.longRelease())) {
       for (JsonNode policy : render.ofKind("NetworkPolicy")) {
         for (JsonNode rule : policy.path("spec").path("egress")) {
-          assertThat(rule.path("to").size()).as("%s: a rule without 'to' allows everything", Manifests.name(policy))
+          assertThat(rule.path("to").size())
+              .as("%s: a rule without 'to' allows everything", Manifests.name(policy))
               .isPositive();
           assertThat(rule.path("ports").size()).isPositive();
         }
@@ -92,8 +109,10 @@ class NetworkEgressTest {
 
   @Test
   void egressRestrictionCanBeSwitchedOff() {
-    for (JsonNode policy : Helm.render("--set", "networkPolicy.egress.enabled=false").ofKind("NetworkPolicy")) {
-      assertThat(DeploymentContractTest.texts(policy.path("spec").path("policyTypes"))).containsExactly("Ingress");
+    for (JsonNode policy :
+        Helm.render("--set", "networkPolicy.egress.enabled=false").ofKind("NetworkPolicy")) {
+      assertThat(DeploymentContractTest.texts(policy.path("spec").path("policyTypes")))
+          .containsExactly("Ingress");
       assertThat(policy.path("spec").has("egress")).isFalse();
     }
   }

@@ -27,9 +27,25 @@ final class Renders {
   /** Taxonomy v1, exactly as the project defines it. */
   static final List<String> TAXONOMY_V1 =
       List.of(
-          "adult", "violence", "self_harm", "weapons", "drugs", "gambling", "hate", "dating",
-          "social_media", "games", "streaming", "chat", "proxy_circumvention", "security_threat",
-          "piracy", "shopping", "news", "education", "sports");
+          "adult",
+          "violence",
+          "self_harm",
+          "weapons",
+          "drugs",
+          "gambling",
+          "hate",
+          "dating",
+          "social_media",
+          "games",
+          "streaming",
+          "chat",
+          "proxy_circumvention",
+          "security_threat",
+          "piracy",
+          "shopping",
+          "news",
+          "education",
+          "sports");
 
   /** Helm's maximum release name length: the worst case for resource name lengths. */
   static final String LONG_RELEASE = "a-very-long-release-name-for-the-k12-filtering-fleets";

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ScalingTest {
 
   static Stream<Arguments> renders() {
-    return Renders.standard().entrySet().stream().map(e -> Arguments.of(Named.of(e.getKey(), e.getValue())));
+    return Renders.standard().entrySet().stream()
+        .map(e -> Arguments.of(Named.of(e.getKey(), e.getValue())));
   }
 
   @ParameterizedTest
@@ -33,11 +34,15 @@ class ScalingTest {
       assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
       JsonNode spec = hpa.path("spec");
       assertThat(spec.path("scaleTargetRef").path("kind").asText()).isEqualTo("Deployment");
-      assertThat(spec.path("minReplicas").asInt()).isPositive().isLessThanOrEqualTo(spec.path("maxReplicas").asInt());
+      assertThat(spec.path("minReplicas").asInt())
+          .isPositive()
+          .isLessThanOrEqualTo(spec.path("maxReplicas").asInt());
       JsonNode metric = spec.path("metrics").get(0);
       assertThat(metric.path("resource").path("name").asText()).isEqualTo("cpu");
-      assertThat(metric.path("resource").path("target").path("type").asText()).isEqualTo("Utilization");
-      assertThat(metric.path("resource").path("target").path("averageUtilization").asInt()).isBetween(1, 100);
+      assertThat(metric.path("resource").path("target").path("type").asText())
+          .isEqualTo("Utilization");
+      assertThat(metric.path("resource").path("target").path("averageUtilization").asInt())
+          .isBetween(1, 100);
       // The HPA owns the replica count: a fixed one would be reset on every helm upgrade.
       assertThat(deployment.path("spec").has("replicas")).isFalse();
     }
@@ -49,7 +54,11 @@ class ScalingTest {
     for (JsonNode deployment : render.ofKind("Deployment")) {
       List<JsonNode> pdbs =
           render.ofKind("PodDisruptionBudget").stream()
-              .filter(p -> Manifests.selects(p.path("spec").path("selector").path("matchLabels"), Manifests.podLabels(deployment)))
+              .filter(
+                  p ->
+                      Manifests.selects(
+                          p.path("spec").path("selector").path("matchLabels"),
+                          Manifests.podLabels(deployment)))
               .toList();
       assertThat(pdbs).as("PDB for %s", Manifests.name(deployment)).hasSize(1);
       JsonNode spec = pdbs.get(0).path("spec");
@@ -61,8 +70,10 @@ class ScalingTest {
   @Test
   void productionScalesFurtherThanTheDefaults() {
     for (Component component : Renders.COMPONENTS) {
-      JsonNode defaults = Renders.defaults().get("HorizontalPodAutoscaler", component.deployment()).path("spec");
-      JsonNode production = Renders.production().get("HorizontalPodAutoscaler", component.deployment()).path("spec");
+      JsonNode defaults =
+          Renders.defaults().get("HorizontalPodAutoscaler", component.deployment()).path("spec");
+      JsonNode production =
+          Renders.production().get("HorizontalPodAutoscaler", component.deployment()).path("spec");
       assertThat(production.path("maxReplicas").asInt())
           .as(component.name())
           .isGreaterThan(defaults.path("maxReplicas").asInt());
@@ -77,7 +88,8 @@ class ScalingTest {
     Manifests render =
         Helm.render("--set", "router.autoscaling.enabled=false", "--set", "router.replicaCount=3");
 
-    assertThat(render.get("Deployment", "sieve-router").path("spec").path("replicas").asInt()).isEqualTo(3);
+    assertThat(render.get("Deployment", "sieve-router").path("spec").path("replicas").asInt())
+        .isEqualTo(3);
     assertThat(render.find("HorizontalPodAutoscaler", "sieve-router")).isEmpty();
     assertThat(render.find("HorizontalPodAutoscaler", "sieve-url-service")).isPresent();
   }

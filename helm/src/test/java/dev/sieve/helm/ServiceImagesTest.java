@@ -3,13 +3,13 @@ package dev.sieve.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +36,9 @@ import org.junit.jupiter.api.TestInstance;
  *       {@code ./sieve data build} included;
  *   <li>after those steps (the build and {@code ./sieve test} have run them) every {@code COPY}
  *       source exists, is in the build context, and the dataset the url-service loads is there;
- *   <li>each service's jar starts with the image's command line ({@code java -jar /app/app.jar}, the
- *       image's environment, an {@code /app} assembled from the {@code COPY}s) and reaches SERVING;
+ *   <li>each service's jar starts with the image's command line ({@code java -jar /app/app.jar},
+ *       the image's environment, an {@code /app} assembled from the {@code COPY}s) and reaches
+ *       SERVING;
  *   <li>every service's real {@code /metrics} output passes {@code promtool check metrics} (HELP on
  *       every metric, naming rules), with the labels operators query by.
  * </ul>
@@ -48,7 +49,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServiceImagesTest {
 
-  private static final List<String> SERVICES = List.of("url-service", "content-service", "llm-fallback-service", "router");
+  private static final List<String> SERVICES =
+      List.of("url-service", "content-service", "llm-fallback-service", "router");
   private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
   private final Path repo = Helm.repoRoot();
@@ -63,7 +65,9 @@ class ServiceImagesTest {
     for (String service : SERVICES) {
       Path jar = repo.resolve(service + "/target/sieve-" + service + "-" + version + ".jar");
       if (!Files.isRegularFile(jar)) {
-        fail(jar + " is missing: build first (./mvnw -B install -DskipTests, as docs/operations.md says)");
+        fail(
+            jar
+                + " is missing: build first (./mvnw -B install -DskipTests, as docs/operations.md says)");
       }
     }
     Path work = Files.createDirectories(repo.resolve("helm/target/image-test"));
@@ -76,12 +80,13 @@ class ServiceImagesTest {
       }
       ImageProcess process = ImageProcess.start(dockerfile, repo, service, version, work, Map.of());
       running.put(service, process);
-      String tier = switch (service) {
-        case "url-service" -> "URL";
-        case "content-service" -> "CONTENT";
-        case "llm-fallback-service" -> "LLM";
-        default -> throw new AssertionError("not a tier: " + service);
-      };
+      String tier =
+          switch (service) {
+            case "url-service" -> "URL";
+            case "content-service" -> "CONTENT";
+            case "llm-fallback-service" -> "LLM";
+            default -> throw new AssertionError("not a tier: " + service);
+          };
       routerTargets.put("SIEVE_" + tier + "_TIER_TARGET", process.target());
       // Production budgets assume warm JVMs on their own cores; this checks answers, not speed.
       routerTargets.put("SIEVE_" + tier + "_TIER_TIMEOUT_MS", "30000");
@@ -91,7 +96,8 @@ class ServiceImagesTest {
     for (ImageProcess process : running.values()) {
       process.awaitServing(START_TIMEOUT);
     }
-    ImageProcess router = ImageProcess.start(dockerfile, repo, "router", version, work, routerTargets);
+    ImageProcess router =
+        ImageProcess.start(dockerfile, repo, "router", version, work, routerTargets);
     running.put("router", router);
     router.awaitServing(START_TIMEOUT);
   }
@@ -110,16 +116,22 @@ class ServiceImagesTest {
       int data = indexOf(recipe, "./sieve data build");
       int docker = indexOf(recipe, "docker build ");
       assertThat(build).as("a ./mvnw build step in %s", recipe).isNotNegative();
-      assertThat(recipe.get(build)).as("the build step builds every service and its lib/").contains("install").doesNotContain("-pl ");
+      assertThat(recipe.get(build))
+          .as("the build step builds every service and its lib/")
+          .contains("install")
+          .doesNotContain("-pl ");
       assertThat(data).as("./sieve data build in %s", recipe).isGreaterThan(build);
       assertThat(docker).as("docker build after the data in %s", recipe).isGreaterThan(data);
-      assertThat(recipe.get(docker)).contains("-f docker/Dockerfile").contains("--build-arg SERVICE=");
+      assertThat(recipe.get(docker))
+          .contains("-f docker/Dockerfile")
+          .contains("--build-arg SERVICE=");
     }
     // Every gRPC service's image, the ICAP adapter's and the annotation app's (not started here).
     List<String> images = new ArrayList<>(SERVICES);
     images.add("icap-adapter");
     images.add("annotate");
-    assertThat(imagesBuilt(operationsRecipe())).as("docs/operations.md builds every service's image")
+    assertThat(imagesBuilt(operationsRecipe()))
+        .as("docs/operations.md builds every service's image")
         .containsExactlyInAnyOrderElementsOf(images);
   }
 
@@ -139,7 +151,9 @@ class ServiceImagesTest {
         continue;
       }
       String loop = "for " + variable.group(1) + " in ";
-      recipe.stream().filter(c -> c.startsWith(loop)).findFirst()
+      recipe.stream()
+          .filter(c -> c.startsWith(loop))
+          .findFirst()
           .ifPresent(c -> built.addAll(List.of(c.substring(loop.length()).strip().split(" "))));
     }
     return built;
@@ -153,14 +167,18 @@ class ServiceImagesTest {
         String source = copy.source().replace("${SERVICE}", service).replace("${VERSION}", version);
         Path path = repo.resolve(source);
         assertThat(source.endsWith("/") ? Files.isDirectory(path) : Files.isRegularFile(path))
-            .as("COPY source %s exists for SERVICE=%s", source, service).isTrue();
-        assertThat(dockerfile.inBuildContext(source)).as("%s is in the build context (.dockerignore)", source).isTrue();
+            .as("COPY source %s exists for SERVICE=%s", source, service)
+            .isTrue();
+        assertThat(dockerfile.inBuildContext(source))
+            .as("%s is in the build context (.dockerignore)", source)
+            .isTrue();
       }
     }
     // data/datasets/ exists in any clone; what the url-service needs is the generated files of the
     // current version, which only ./sieve data build produces.
     DatasetVersion current = DatasetVersion.current(repo.resolve("data/datasets"));
-    for (String file : List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS)) {
+    for (String file :
+        List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS)) {
       assertThat(current.dir().resolve(file)).as("generated by ./sieve data build").isRegularFile();
       assertThat(dockerfile.inBuildContext("data/datasets/" + current.id() + "/" + file)).isTrue();
     }
@@ -168,18 +186,23 @@ class ServiceImagesTest {
 
   @Test
   void everyServiceJarStartsWithTheImagesCommandLineAndServes() throws Exception {
-    assertThat(dockerfile.entrypoint()).containsExactly("java", "-jar", dockerfile.workdir() + "/app.jar");
+    assertThat(dockerfile.entrypoint())
+        .containsExactly("java", "-jar", dockerfile.workdir() + "/app.jar");
     ImageProcess router = running.get("router");
     ManagedChannel channel = router.channel();
     try {
       ClassifyResponse response =
-          ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
-              .classify(ClassifyRequest.newBuilder()
-                  .setUrl("https://www.khanacademy.org/math")
-                  .setText(ByteString.copyFromUtf8("Lesson: adding fractions with unlike denominators."))
-                  .addAllTiers(List.of("url", "content", "llm")) // every tier, ungated
-                  .setBypassCache(true)
-                  .build());
+          ClassifierGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .classify(
+                  ClassifyRequest.newBuilder()
+                      .setUrl("https://www.khanacademy.org/math")
+                      .setText(
+                          ByteString.copyFromUtf8(
+                              "Lesson: adding fractions with unlike denominators."))
+                      .addAllTiers(List.of("url", "content", "llm")) // every tier, ungated
+                      .setBypassCache(true)
+                      .build());
       assertThat(response.getTiersList())
           .as("every tier answered the router: %s", response.getTiersList())
           .filteredOn(t -> t.getState() == TierState.TIER_STATE_OK)
@@ -202,10 +225,14 @@ class ServiceImagesTest {
     }
     List<String> problems = new ArrayList<>();
     for (var e : expositions.entrySet()) {
-      Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+      Process check =
+          new ProcessBuilder(promtool.toString(), "check", "metrics")
+              .redirectErrorStream(true)
+              .start();
       check.getOutputStream().write(e.getValue().getBytes(StandardCharsets.UTF_8));
       check.getOutputStream().close();
-      String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String output =
+          new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!check.waitFor(60, TimeUnit.SECONDS)) {
         check.destroyForcibly();
         problems.add(e.getKey() + ": promtool did not finish");
@@ -223,13 +250,16 @@ class ServiceImagesTest {
           .contains("jvm_gc_", "process_cpu_usage{", "process_uptime_seconds{");
     }
     assertThat(expositions.get("router"))
-        .containsPattern("sieve_grpc_server_seconds_count\\{[^}]*grpc_method=\"Classify\",grpc_service=\"sieve.v1.Classifier\"")
+        .containsPattern(
+            "sieve_grpc_server_seconds_count\\{[^}]*grpc_method=\"Classify\",grpc_service=\"sieve.v1.Classifier\"")
         .containsPattern("sieve_router_breaker_state\\{[^}]*state=\"closed\",tier=\"url\"} 1")
         .containsPattern("sieve_router_breaker_state\\{[^}]*state=\"open\",tier=\"url\"} 0");
     assertThat(expositions.get("url-service"))
-        .containsPattern("sieve_grpc_server_seconds_count\\{[^}]*grpc_method=\"Score\",grpc_service=\"sieve.v1.Scorer\"");
+        .containsPattern(
+            "sieve_grpc_server_seconds_count\\{[^}]*grpc_method=\"Score\",grpc_service=\"sieve.v1.Scorer\"");
 
-    // What the chart's dashboard and alert rules query exists (MonitoringRulesTest checks they query nothing else).
+    // What the chart's dashboard and alert rules query exists (MonitoringRulesTest checks they
+    // query nothing else).
     String all = String.join("\n", expositions.values());
     for (String name : ExportedMetrics.NAMES) {
       if (!ExportedMetrics.LAZY.contains(name)) {
@@ -241,12 +271,16 @@ class ServiceImagesTest {
   /** promtool from SIEVE_PROMTOOL / -Dsieve.promtool, else where install-promtool.sh puts it. */
   private Path promtool() {
     String configured = System.getProperty("sieve.promtool", System.getenv("SIEVE_PROMTOOL"));
-    Path path = configured != null && !configured.isBlank()
-        ? Path.of(configured)
-        : repo.resolve(".tools/prometheus/bin/promtool");
+    Path path =
+        configured != null && !configured.isBlank()
+            ? Path.of(configured)
+            : repo.resolve(".tools/prometheus/bin/promtool");
     if (!Files.isExecutable(path)) {
-      fail("promtool not found at " + path + ". Run helm/tools/install-promtool.sh from the repository root"
-          + " (./sieve test and CI run it), or point SIEVE_PROMTOOL at a promtool binary.");
+      fail(
+          "promtool not found at "
+              + path
+              + ". Run helm/tools/install-promtool.sh from the repository root"
+              + " (./sieve test and CI run it), or point SIEVE_PROMTOOL at a promtool binary.");
     }
     return path;
   }

@@ -31,7 +31,8 @@ class ServiceWiringTest {
 
   static Stream<Arguments> renders() {
     return Stream.concat(
-        Renders.standard().entrySet().stream().map(e -> Arguments.of(Named.of(e.getKey(), e.getValue()))),
+        Renders.standard().entrySet().stream()
+            .map(e -> Arguments.of(Named.of(e.getKey(), e.getValue()))),
         Stream.of(Arguments.of(Named.of("53-character release name", Renders.longRelease()))));
   }
 
@@ -60,7 +61,8 @@ class ServiceWiringTest {
         assertThat(headless).as("%s is headless", Manifests.name(service)).isTrue();
       }
       if (headless) {
-        assertThat(service.path("spec").path("publishNotReadyAddresses").asBoolean(false)).isFalse();
+        assertThat(service.path("spec").path("publishNotReadyAddresses").asBoolean(false))
+            .isFalse();
       }
     }
     List<JsonNode> routerClusterIp =
@@ -77,7 +79,8 @@ class ServiceWiringTest {
   void routerTargetsEachTierThroughItsHeadlessService(Manifests render) {
     JsonNode router = deploymentOf(render, "router");
     for (Component tier : Renders.TIERS) {
-      String target = envValue(container(router), "SIEVE_" + tier.tier().toUpperCase() + "_TIER_TARGET");
+      String target =
+          envValue(container(router), "SIEVE_" + tier.tier().toUpperCase() + "_TIER_TARGET");
       Matcher m = DNS_TARGET.matcher(target);
       assertThat(m.matches()).as("%s is a dns:/// target", target).isTrue();
 
@@ -86,7 +89,9 @@ class ServiceWiringTest {
       JsonNode tierDeployment = render.deploymentSelectedBy(service.path("spec").path("selector"));
       assertThat(Manifests.component(tierDeployment)).isEqualTo(tier.name());
       JsonNode grpcPort = servicePort(service, "grpc");
-      assertThat(grpcPort.path("port").asInt()).isEqualTo(Integer.parseInt(m.group(2))).isEqualTo(tier.grpcPort());
+      assertThat(grpcPort.path("port").asInt())
+          .isEqualTo(Integer.parseInt(m.group(2)))
+          .isEqualTo(tier.grpcPort());
     }
   }
 
@@ -113,7 +118,9 @@ class ServiceWiringTest {
       assertThat(DeploymentContractTest.texts(spec.path("policyTypes"))).contains("Ingress");
       for (JsonNode rule : spec.path("ingress")) {
         // A rule without peers admits every source.
-        assertThat(rule.path("from").size()).as("%s has peers in every rule", Manifests.name(policy)).isPositive();
+        assertThat(rule.path("from").size())
+            .as("%s has peers in every rule", Manifests.name(policy))
+            .isPositive();
         assertThat(rule.path("ports").size()).isPositive();
       }
       JsonNode grpcRule = ruleForPort(spec, "grpc");
@@ -123,7 +130,8 @@ class ServiceWiringTest {
         assertThat(grpcRule.path("from")).hasSize(1);
         JsonNode peer = grpcRule.path("from").get(0);
         assertThat(peer.has("namespaceSelector") || peer.has("ipBlock")).isFalse();
-        assertThat(render.deploymentSelectedBy(peer.path("podSelector").path("matchLabels"))).isSameAs(router);
+        assertThat(render.deploymentSelectedBy(peer.path("podSelector").path("matchLabels")))
+            .isSameAs(router);
       }
       JsonNode metricsRule = ruleForPort(spec, "metrics");
       assertThat(metricsRule.path("from").toString()).contains("monitoring");
@@ -136,15 +144,26 @@ class ServiceWiringTest {
     JsonNode from = ruleForPort(policy.path("spec"), "grpc").path("from");
 
     assertThat(from).hasSize(1);
-    assertThat(from.get(0).path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText())
+    assertThat(
+            from.get(0)
+                .path("namespaceSelector")
+                .path("matchLabels")
+                .path("kubernetes.io/metadata.name")
+                .asText())
         .isEqualTo("filtering");
-    assertThat(from.get(0).path("podSelector").path("matchLabels").path("app.kubernetes.io/name").asText())
+    assertThat(
+            from.get(0)
+                .path("podSelector")
+                .path("matchLabels")
+                .path("app.kubernetes.io/name")
+                .asText())
         .isEqualTo("filtering-proxy");
   }
 
   @Test
   void networkPolicyCanBeSwitchedOff() {
-    assertThat(Helm.render("--set", "networkPolicy.enabled=false").ofKind("NetworkPolicy")).isEmpty();
+    assertThat(Helm.render("--set", "networkPolicy.enabled=false").ofKind("NetworkPolicy"))
+        .isEmpty();
   }
 
   @Test
@@ -167,10 +186,12 @@ class ServiceWiringTest {
             .filter(s -> Manifests.selects(selector, s.path("metadata").path("labels")))
             .toList();
     assertThat(scraped.stream().map(Manifests::component))
-        .containsExactlyInAnyOrder("router", "url-service", "content-service", "llm-fallback-service");
+        .containsExactlyInAnyOrder(
+            "router", "url-service", "content-service", "llm-fallback-service");
     for (JsonNode service : scraped) {
       Component component = Renders.component(Manifests.component(service));
-      assertThat(servicePort(service, "metrics").path("port").asInt()).isEqualTo(component.metricsPort());
+      assertThat(servicePort(service, "metrics").path("port").asInt())
+          .isEqualTo(component.metricsPort());
     }
   }
 

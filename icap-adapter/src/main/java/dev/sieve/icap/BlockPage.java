@@ -29,18 +29,25 @@ public final class BlockPage {
       Map.ofEntries(
           Map.entry("adult", "it has sexual content that is meant for adults only."),
           Map.entry("violence", "it shows or encourages violence or gore."),
-          Map.entry("self_harm",
+          Map.entry(
+              "self_harm",
               "it has content about hurting yourself. If things feel hard right now, please talk to a"
                   + " teacher, a counsellor or another adult you trust. In the US you can call or text 988 at any time."),
           Map.entry("weapons", "it sells weapons or shows how to make or change them."),
           Map.entry("drugs", "it promotes drugs, alcohol, vaping or tobacco."),
           Map.entry("gambling", "it is a gambling site: betting, casinos, poker or lotteries."),
-          Map.entry("hate", "it attacks people for who they are (their race, religion, gender, sexuality or disability)."),
+          Map.entry(
+              "hate",
+              "it attacks people for who they are (their race, religion, gender, sexuality or disability)."),
           Map.entry("dating", "it is a dating site."),
           Map.entry("chat", "it is a chat or messaging site that your school does not allow."),
-          Map.entry("proxy_circumvention", "it is a tool for getting around the school's web filter."),
-          Map.entry("security_threat", "it may be dangerous: it could steal passwords or put harmful software on your device."),
-          Map.entry("piracy", "it shares games, films, music, books or software without permission."));
+          Map.entry(
+              "proxy_circumvention", "it is a tool for getting around the school's web filter."),
+          Map.entry(
+              "security_threat",
+              "it may be dangerous: it could steal passwords or put harmful software on your device."),
+          Map.entry(
+              "piracy", "it shares games, films, music, books or software without permission."));
 
   private static final String UNAVAILABLE_REASON =
       "the filter could not check this page just now, and your school's settings say to block pages"
@@ -60,7 +67,9 @@ public final class BlockPage {
     if (reason != null) {
       return reason;
     }
-    return "your school's rules block pages about " + displayName(categoryId).toLowerCase(java.util.Locale.ROOT) + ".";
+    return "your school's rules block pages about "
+        + displayName(categoryId).toLowerCase(java.util.Locale.ROOT)
+        + ".";
   }
 
   /** The category's name as people say it ("Gambling"); the id when it is not in the taxonomy. */
@@ -78,28 +87,44 @@ public final class BlockPage {
     return render("Not checked", UNAVAILABLE_REASON, "unavailable", url, requestId);
   }
 
-  private String render(String title, String reason, String categoryId, String url, String requestId) {
+  private String render(
+      String title, String reason, String categoryId, String url, String requestId) {
     StringBuilder page = new StringBuilder(2048);
     page.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .append("<title>Blocked: ").append(HTML.escape(title)).append("</title>")
-        .append("<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}")
+        .append("<title>Blocked: ")
+        .append(HTML.escape(title))
+        .append("</title>")
+        .append(
+            "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em;color:#222}")
         .append("h1{font-size:1.6em}code{background:#eee;padding:.1em .3em}</style></head><body>\n")
         .append("<h1>This page is blocked</h1>\n")
-        .append("<p class=\"category\">Category: <strong>").append(HTML.escape(title)).append("</strong></p>\n")
-        .append("<p class=\"reason\">This page is blocked because ").append(HTML.escape(reason)).append("</p>\n")
-        .append("<p class=\"url\">Address: <code>").append(HTML.escape(abbreviate(url))).append("</code></p>\n");
+        .append("<p class=\"category\">Category: <strong>")
+        .append(HTML.escape(title))
+        .append("</strong></p>\n")
+        .append("<p class=\"reason\">This page is blocked because ")
+        .append(HTML.escape(reason))
+        .append("</p>\n")
+        .append("<p class=\"url\">Address: <code>")
+        .append(HTML.escape(abbreviate(url)))
+        .append("</code></p>\n");
     if (reviewUrlTemplate.isPresent()) {
-      String link = reviewUrlTemplate.get()
-          .replace("{request_id}", encode(requestId))
-          .replace("{category}", encode(categoryId))
-          .replace("{url}", encode(url));
-      page.append("<p class=\"review\">Think this is a mistake? <a href=\"").append(HTML.escape(link))
+      String link =
+          reviewUrlTemplate
+              .get()
+              .replace("{request_id}", encode(requestId))
+              .replace("{category}", encode(categoryId))
+              .replace("{url}", encode(url));
+      page.append("<p class=\"review\">Think this is a mistake? <a href=\"")
+          .append(HTML.escape(link))
           .append("\">Ask for a review</a>.</p>\n");
     } else {
-      page.append("<p class=\"review\">Think this is a mistake? Tell your teacher and give them the request id below.</p>\n");
+      page.append(
+          "<p class=\"review\">Think this is a mistake? Tell your teacher and give them the request id below.</p>\n");
     }
-    page.append("<p class=\"request-id\">Request id: <code>").append(HTML.escape(requestId)).append("</code></p>\n")
+    page.append("<p class=\"request-id\">Request id: <code>")
+        .append(HTML.escape(requestId))
+        .append("</code></p>\n")
         .append("</body></html>\n");
     return page.toString();
   }

@@ -41,8 +41,11 @@ public final class ChunkedBody {
         extension = sizeLine.substring(semicolon + 1).strip();
       }
       sizeField = sizeField.strip();
-      if (sizeField.isEmpty() || sizeField.length() > 12 || !sizeField.chars().allMatch(ChunkedBody::isHex)) {
-        throw new IcapProtocolException(400, "malformed chunk size: " + HttpHead.abbreviate(sizeLine));
+      if (sizeField.isEmpty()
+          || sizeField.length() > 12
+          || !sizeField.chars().allMatch(ChunkedBody::isHex)) {
+        throw new IcapProtocolException(
+            400, "malformed chunk size: " + HttpHead.abbreviate(sizeLine));
       }
       long size = Long.parseLong(sizeField, 16);
       if (size > MAX_CHUNK) {

@@ -44,7 +44,8 @@ public record HttpHead(String startLine, List<Header> headers, byte[] raw) {
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw new IcapProtocolException(400, "encapsulated HTTP header field without a name: " + abbreviate(line));
+        throw new IcapProtocolException(
+            400, "encapsulated HTTP header field without a name: " + abbreviate(line));
       }
       headers.add(new Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
     }
@@ -53,7 +54,9 @@ public record HttpHead(String startLine, List<Header> headers, byte[] raw) {
 
   /** The media type of Content-Type, lower case, without parameters; empty when absent. */
   public String mediaType() {
-    return header("Content-Type").map(v -> v.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)).orElse("");
+    return header("Content-Type")
+        .map(v -> v.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+        .orElse("");
   }
 
   static String abbreviate(String s) {

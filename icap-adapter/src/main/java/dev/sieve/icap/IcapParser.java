@@ -14,23 +14,26 @@ import java.util.Set;
  *
  * <p>Why hand-written: no maintained JVM ICAP server library exists (the known ones, e.g. the
  * abandoned icap4j / GreasySpoon code, have had no release in a decade), and the part of ICAP a
- * filtering adapter needs is small: a request line, header fields, the {@code Encapsulated} offsets,
- * the HTTP heads at those offsets, and a chunked body ({@link ChunkedBody}). Everything here is
- * bounded (line length, header count, encapsulated head size) and every malformed input ends in an
- * {@link IcapProtocolException} carrying the status to answer; {@code IcapParserFuzzTest} checks that
- * no input does anything else.
+ * filtering adapter needs is small: a request line, header fields, the {@code Encapsulated}
+ * offsets, the HTTP heads at those offsets, and a chunked body ({@link ChunkedBody}). Everything
+ * here is bounded (line length, header count, encapsulated head size) and every malformed input
+ * ends in an {@link IcapProtocolException} carrying the status to answer; {@code
+ * IcapParserFuzzTest} checks that no input does anything else.
  */
 public final class IcapParser {
 
   /** Longest ICAP request line or header line. */
   public static final int MAX_LINE = 8 * 1024;
+
   /** Most ICAP header fields in one request. */
   public static final int MAX_HEADERS = 100;
+
   /** Largest total of encapsulated HTTP heads (req-hdr + res-hdr). */
   public static final int MAX_ENCAPSULATED_HEADS = 64 * 1024;
 
   private static final Set<String> METHODS = Set.of("OPTIONS", "REQMOD", "RESPMOD");
-  private static final Set<String> SECTIONS = Set.of("req-hdr", "res-hdr", "req-body", "res-body", "null-body", "opt-body");
+  private static final Set<String> SECTIONS =
+      Set.of("req-hdr", "res-hdr", "req-body", "res-body", "null-body", "opt-body");
 
   private IcapParser() {}
 
@@ -41,7 +44,8 @@ public final class IcapParser {
    * @throws IcapProtocolException on malformed input, a limit exceeded, or a close mid-message
    * @throws IOException on a socket error (including a read timeout)
    */
-  public static Optional<IcapRequest> readRequest(InputStream in) throws IOException, IcapProtocolException {
+  public static Optional<IcapRequest> readRequest(InputStream in)
+      throws IOException, IcapProtocolException {
     String requestLine;
     do {
       requestLine = readLine(in, true);
@@ -52,10 +56,12 @@ public final class IcapParser {
 
     String[] parts = requestLine.split(" ", -1);
     if (parts.length != 3 || parts[1].isEmpty()) {
-      throw new IcapProtocolException(400, "malformed ICAP request line: " + HttpHead.abbreviate(requestLine));
+      throw new IcapProtocolException(
+          400, "malformed ICAP request line: " + HttpHead.abbreviate(requestLine));
     }
     if (!parts[2].equals("ICAP/1.0")) {
-      throw new IcapProtocolException(505, "unsupported ICAP version: " + HttpHead.abbreviate(parts[2]));
+      throw new IcapProtocolException(
+          505, "unsupported ICAP version: " + HttpHead.abbreviate(parts[2]));
     }
     String method = parts[0];
     if (!METHODS.contains(method)) {
@@ -76,9 +82,11 @@ public final class IcapParser {
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw new IcapProtocolException(400, "ICAP header field without a name: " + HttpHead.abbreviate(line));
+        throw new IcapProtocolException(
+            400, "ICAP header field without a name: " + HttpHead.abbreviate(line));
       }
-      headers.add(new HttpHead.Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
+      headers.add(
+          new HttpHead.Header(line.substring(0, colon).strip(), line.substring(colon + 1).strip()));
     }
 
     String encapsulated = null;
@@ -89,7 +97,9 @@ public final class IcapParser {
     }
     if (encapsulated == null) {
       if (method.equals("OPTIONS")) {
-        return Optional.of(new IcapRequest(method, parts[1], List.copyOf(headers), Optional.empty(), Optional.empty(), null));
+        return Optional.of(
+            new IcapRequest(
+                method, parts[1], List.copyOf(headers), Optional.empty(), Optional.empty(), null));
       }
       throw new IcapProtocolException(400, method + " without an Encapsulated header");
     }
@@ -104,19 +114,23 @@ public final class IcapParser {
     for (String entry : encapsulated.split(",")) {
       String[] kv = entry.strip().split("=", -1);
       if (kv.length != 2 || !SECTIONS.contains(kv[0].strip())) {
-        throw new IcapProtocolException(400, "malformed Encapsulated entry: " + HttpHead.abbreviate(entry));
+        throw new IcapProtocolException(
+            400, "malformed Encapsulated entry: " + HttpHead.abbreviate(entry));
       }
       int offset;
       try {
         offset = Integer.parseInt(kv[1].strip());
       } catch (NumberFormatException e) {
-        throw new IcapProtocolException(400, "malformed Encapsulated offset: " + HttpHead.abbreviate(entry));
+        throw new IcapProtocolException(
+            400, "malformed Encapsulated offset: " + HttpHead.abbreviate(entry));
       }
       if (offset < 0 || (!offsets.isEmpty() && offset < offsets.get(offsets.size() - 1))) {
-        throw new IcapProtocolException(400, "Encapsulated offsets must start at 0 and not decrease");
+        throw new IcapProtocolException(
+            400, "Encapsulated offsets must start at 0 and not decrease");
       }
       if (names.contains(kv[0].strip())) {
-        throw new IcapProtocolException(400, "Encapsulated names a section twice: " + kv[0].strip());
+        throw new IcapProtocolException(
+            400, "Encapsulated names a section twice: " + kv[0].strip());
       }
       names.add(kv[0].strip());
       offsets.add(offset);
@@ -127,7 +141,9 @@ public final class IcapParser {
     String last = names.get(names.size() - 1);
     boolean lastIsBody = last.endsWith("-body");
     if (!lastIsBody) {
-      throw new IcapProtocolException(400, "Encapsulated must end with a body entry (req-body, res-body, opt-body or null-body)");
+      throw new IcapProtocolException(
+          400,
+          "Encapsulated must end with a body entry (req-body, res-body, opt-body or null-body)");
     }
     for (int i = 0; i < names.size() - 1; i++) {
       if (names.get(i).endsWith("-body")) {
@@ -139,7 +155,13 @@ public final class IcapParser {
     }
     int headsLength = offsets.get(offsets.size() - 1);
     if (headsLength > MAX_ENCAPSULATED_HEADS) {
-      throw new IcapProtocolException(413, "encapsulated HTTP heads of " + headsLength + " bytes (limit " + MAX_ENCAPSULATED_HEADS + ")");
+      throw new IcapProtocolException(
+          413,
+          "encapsulated HTTP heads of "
+              + headsLength
+              + " bytes (limit "
+              + MAX_ENCAPSULATED_HEADS
+              + ")");
     }
     byte[] heads = in.readNBytes(headsLength);
     if (heads.length < headsLength) {
@@ -157,10 +179,13 @@ public final class IcapParser {
       }
     }
     String bodyKind = last.equals("null-body") ? null : last;
-    if (method.equals("REQMOD") && (requestHead.isEmpty() || responseHead.isPresent() || "res-body".equals(bodyKind))) {
-      throw new IcapProtocolException(400, "REQMOD encapsulates req-hdr (and req-body), nothing else");
+    if (method.equals("REQMOD")
+        && (requestHead.isEmpty() || responseHead.isPresent() || "res-body".equals(bodyKind))) {
+      throw new IcapProtocolException(
+          400, "REQMOD encapsulates req-hdr (and req-body), nothing else");
     }
-    if (method.equals("RESPMOD") && (responseHead.isEmpty() && bodyKind != null || "req-body".equals(bodyKind))) {
+    if (method.equals("RESPMOD")
+        && (responseHead.isEmpty() && bodyKind != null || "req-body".equals(bodyKind))) {
       throw new IcapProtocolException(400, "RESPMOD encapsulates [req-hdr,] res-hdr and res-body");
     }
     return new IcapRequest(method, uri, List.copyOf(headers), requestHead, responseHead, bodyKind);
@@ -190,7 +215,8 @@ public final class IcapParser {
       line.write(b);
     }
     byte[] bytes = line.toByteArray();
-    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+    int length =
+        bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
     return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
   }
 }

@@ -41,16 +41,19 @@ public final class IcapServer implements AutoCloseable {
   private final Thread acceptor;
   private volatile boolean closing;
 
-  private IcapServer(ServerSocket socket, IcapService service, int maxConnections, Duration idleTimeout) {
+  private IcapServer(
+      ServerSocket socket, IcapService service, int maxConnections, Duration idleTimeout) {
     this.socket = socket;
     this.service = service;
     this.connections = new Semaphore(maxConnections);
     this.idleTimeout = idleTimeout;
-    this.acceptor = Thread.ofPlatform().name("icap-accept").daemon(false).unstarted(this::acceptLoop);
+    this.acceptor =
+        Thread.ofPlatform().name("icap-accept").daemon(false).unstarted(this::acceptLoop);
   }
 
   /** Binds and starts accepting. Port 0 picks a free port ({@link #port()}). */
-  public static IcapServer start(String bindHost, int port, IcapService service, int maxConnections, Duration idleTimeout)
+  public static IcapServer start(
+      String bindHost, int port, IcapService service, int maxConnections, Duration idleTimeout)
       throws IOException {
     ServerSocket socket = new ServerSocket();
     socket.setReuseAddress(true);
@@ -80,14 +83,15 @@ public final class IcapServer implements AutoCloseable {
         continue;
       }
       open.add(client);
-      workers.execute(() -> {
-        try {
-          serve(client);
-        } finally {
-          open.remove(client);
-          connections.release();
-        }
-      });
+      workers.execute(
+          () -> {
+            try {
+              serve(client);
+            } finally {
+              open.remove(client);
+              connections.release();
+            }
+          });
     }
   }
 
@@ -117,7 +121,8 @@ public final class IcapServer implements AutoCloseable {
           keep = service.handle(request.get(), in, out);
         } catch (IcapProtocolException e) {
           if (e.status() != 0) {
-            log.info("ICAP {} from {}: {}", e.status(), client.getRemoteSocketAddress(), e.getMessage());
+            log.info(
+                "ICAP {} from {}: {}", e.status(), client.getRemoteSocketAddress(), e.getMessage());
             IcapService.writeStatus(out, e.status(), reasonPhrase(e.status()), true);
           }
           return;
@@ -126,7 +131,8 @@ public final class IcapServer implements AutoCloseable {
     } catch (SocketTimeoutException idle) {
       // idle keep-alive connection (or a peer that stopped sending mid-message): closed
     } catch (IOException e) {
-      log.debug("ICAP connection from {} ended: {}", client.getRemoteSocketAddress(), e.getMessage());
+      log.debug(
+          "ICAP connection from {} ended: {}", client.getRemoteSocketAddress(), e.getMessage());
     } catch (RuntimeException e) {
       log.error("ICAP connection from {} failed", client.getRemoteSocketAddress(), e);
     }
@@ -154,13 +160,14 @@ public final class IcapServer implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
-    open.forEach(s -> {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-    });
+    open.forEach(
+        s -> {
+          try {
+            s.close();
+          } catch (IOException ignored) {
+            // closing anyway
+          }
+        });
     workers.shutdown();
     try {
       workers.awaitTermination(5, TimeUnit.SECONDS);

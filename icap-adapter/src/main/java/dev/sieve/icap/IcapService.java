@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  *       page, and the origin is never contacted.
  *   <li><b>RESPMOD</b> (the origin's answer, before the client sees it): a {@code text/html} body
  *       (gzip and deflate decoded) is classified with its URL, the first {@link
- *       IcapSettings#maxBodyBytes()} of it; anything else is allowed at once, from the preview, without
- *       reading the body.
- *   <li>Allow is {@code 204 No Content} whenever the client allows it ({@code Allow: 204}, or inside
- *       a preview), else the message is sent back unchanged.
+ *       IcapSettings#maxBodyBytes()} of it; anything else is allowed at once, from the preview,
+ *       without reading the body.
+ *   <li>Allow is {@code 204 No Content} whenever the client allows it ({@code Allow: 204}, or
+ *       inside a preview), else the message is sent back unchanged.
  *   <li>No verdict in time (router down, deadline, overload): {@link UnavailablePolicy} per tenant.
  * </ul>
  */
@@ -49,13 +49,18 @@ public final class IcapService {
   private final String isTag;
 
   public IcapService(
-      IcapSettings settings, SieveClient sieve, TenantResolver tenants, UnavailablePolicy unavailable, BlockPage blockPage) {
+      IcapSettings settings,
+      SieveClient sieve,
+      TenantResolver tenants,
+      UnavailablePolicy unavailable,
+      BlockPage blockPage) {
     this.settings = settings;
     this.sieve = sieve;
     this.tenants = tenants;
     this.unavailable = unavailable;
     this.blockPage = blockPage;
-    // ISTag changes when the adapter's behaviour may change (RFC 3507 4.7): a restart with new settings.
+    // ISTag changes when the adapter's behaviour may change (RFC 3507 4.7): a restart with new
+    // settings.
     this.isTag = "\"sieve-" + Integer.toHexString(settings.hashCode()) + "\"";
   }
 
@@ -64,7 +69,8 @@ public final class IcapService {
    *
    * @return whether the connection may be kept for another request
    */
-  public boolean handle(IcapRequest request, InputStream in, OutputStream out) throws IOException, IcapProtocolException {
+  public boolean handle(IcapRequest request, InputStream in, OutputStream out)
+      throws IOException, IcapProtocolException {
     String service = request.service();
     if (!service.equals("reqmod") && !service.equals("respmod")) {
       drainBody(request, in);
@@ -90,25 +96,35 @@ public final class IcapService {
     return !request.wantsClose();
   }
 
-  private void options(String service, IcapRequest request, InputStream in, OutputStream out) throws IOException, IcapProtocolException {
+  private void options(String service, IcapRequest request, InputStream in, OutputStream out)
+      throws IOException, IcapProtocolException {
     drainBody(request, in);
-    StringBuilder head = new StringBuilder("ICAP/1.0 200 OK\r\n")
-        .append("Methods: ").append(service.toUpperCase(Locale.ROOT)).append("\r\n")
-        .append("Service: Sieve ICAP adapter\r\n")
-        .append("ISTag: ").append(isTag).append("\r\n")
-        .append("Max-Connections: ").append(settings.maxConnections()).append("\r\n")
-        .append("Options-TTL: 300\r\n")
-        .append("Allow: 204\r\n")
-        // A zero-byte preview: the headers alone decide most messages (REQMOD never needs a body;
-        // RESPMOD needs one only for text/html).
-        .append("Preview: 0\r\n")
-        .append("Transfer-Preview: *\r\n")
-        .append("Encapsulated: null-body=0\r\n\r\n");
+    StringBuilder head =
+        new StringBuilder("ICAP/1.0 200 OK\r\n")
+            .append("Methods: ")
+            .append(service.toUpperCase(Locale.ROOT))
+            .append("\r\n")
+            .append("Service: Sieve ICAP adapter\r\n")
+            .append("ISTag: ")
+            .append(isTag)
+            .append("\r\n")
+            .append("Max-Connections: ")
+            .append(settings.maxConnections())
+            .append("\r\n")
+            .append("Options-TTL: 300\r\n")
+            .append("Allow: 204\r\n")
+            // A zero-byte preview: the headers alone decide most messages (REQMOD never needs a
+            // body;
+            // RESPMOD needs one only for text/html).
+            .append("Preview: 0\r\n")
+            .append("Transfer-Preview: *\r\n")
+            .append("Encapsulated: null-body=0\r\n\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
-  private void reqmod(IcapRequest request, InputStream in, OutputStream out) throws IOException, IcapProtocolException {
+  private void reqmod(IcapRequest request, InputStream in, OutputStream out)
+      throws IOException, IcapProtocolException {
     HttpHead http = request.requestHead().orElseThrow();
     String url = requestUrl(http);
     Optional<Integer> preview = request.preview();
@@ -116,13 +132,16 @@ public final class IcapService {
     // sends no more once it has our answer); without a preview, keep it only to echo it back.
     ChunkedBody body = null;
     if (request.hasBody()) {
-      body = new ChunkedBody(preview.isEmpty() && !request.allows204() ? settings.maxEchoBytes() : 0);
+      body =
+          new ChunkedBody(preview.isEmpty() && !request.allows204() ? settings.maxEchoBytes() : 0);
       body.readUntilLastChunk(in);
     }
     String tenant = tenants.resolve(request);
     String requestId = UUID.randomUUID().toString();
     SieveClient.Outcome outcome =
-        url == null ? new SieveClient.Rejected("no URL in the request") : sieve.classify(url, new byte[0], tenant, requestId, settings.reqmodDeadline());
+        url == null
+            ? new SieveClient.Rejected("no URL in the request")
+            : sieve.classify(url, new byte[0], tenant, requestId, settings.reqmodDeadline());
     Optional<String> block = blockPage(outcome, url, tenant, requestId, "REQMOD");
     String alert = alertHeader(outcome, requestId);
     if (block.isPresent()) {
@@ -134,19 +153,22 @@ public final class IcapService {
       return;
     }
     if (body != null && body.truncated()) {
-      throw new IcapProtocolException(500, "request body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
+      throw new IcapProtocolException(
+          500, "request body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
     }
     echo(out, "req-hdr", http, "req-body", body, alert);
   }
 
-  private void respmod(IcapRequest request, InputStream in, OutputStream out) throws IOException, IcapProtocolException {
+  private void respmod(IcapRequest request, InputStream in, OutputStream out)
+      throws IOException, IcapProtocolException {
     Optional<Integer> preview = request.preview();
     boolean may204 = preview.isPresent() || request.allows204();
     HttpHead response = request.responseHead().orElse(null);
     String url = request.requestHead().map(IcapService::requestUrl).orElse(null);
     Optional<String> skip = whyNotClassified(request, response);
     if (skip.isPresent()) {
-      // Decided on the headers. Whatever body is already on its way is read (a preview ends with its
+      // Decided on the headers. Whatever body is already on its way is read (a preview ends with
+      // its
       // own last chunk; without a preview the whole body comes); after a preview's 204 the client
       // sends no more.
       ChunkedBody all = readAll(request, in, may204 ? 0 : settings.maxEchoBytes());
@@ -159,7 +181,10 @@ public final class IcapService {
     }
 
     // A text/html page: read it (after "100 Continue" when only a preview came).
-    int keep = request.allows204() ? settings.maxBodyBytes() : Math.max(settings.maxBodyBytes(), settings.maxEchoBytes());
+    int keep =
+        request.allows204()
+            ? settings.maxBodyBytes()
+            : Math.max(settings.maxBodyBytes(), settings.maxEchoBytes());
     ChunkedBody body = new ChunkedBody(keep);
     boolean ieof = body.readUntilLastChunk(in);
     if (preview.isPresent() && !ieof) {
@@ -171,9 +196,16 @@ public final class IcapService {
     String requestId = UUID.randomUUID().toString();
     byte[] kept = body.kept();
     // Only the budget goes to Sieve, also when more was kept to echo to a client without 204.
-    byte[] html = decodeHtml(response, kept.length > settings.maxBodyBytes() ? java.util.Arrays.copyOf(kept, settings.maxBodyBytes()) : kept);
-    SieveClient.Outcome outcome = sieve.classify(url, html, tenant, requestId, settings.respmodDeadline());
-    Optional<String> block = blockPage(outcome, url == null ? "" : url, tenant, requestId, "RESPMOD");
+    byte[] html =
+        decodeHtml(
+            response,
+            kept.length > settings.maxBodyBytes()
+                ? java.util.Arrays.copyOf(kept, settings.maxBodyBytes())
+                : kept);
+    SieveClient.Outcome outcome =
+        sieve.classify(url, html, tenant, requestId, settings.respmodDeadline());
+    Optional<String> block =
+        blockPage(outcome, url == null ? "" : url, tenant, requestId, "RESPMOD");
     String alert = alertHeader(outcome, requestId);
     if (block.isPresent()) {
       writeBlock(out, block.get(), requestId, alert);
@@ -194,11 +226,13 @@ public final class IcapService {
     if (!HTML_TYPES.contains(response.mediaType())) {
       return Optional.of("not html: " + response.mediaType());
     }
-    String status = response.startLine().split(" ", 3).length > 1 ? response.startLine().split(" ", 3)[1] : "";
+    String status =
+        response.startLine().split(" ", 3).length > 1 ? response.startLine().split(" ", 3)[1] : "";
     if (!status.startsWith("2")) {
       return Optional.of("status " + status);
     }
-    String encoding = response.header("Content-Encoding").orElse("identity").strip().toLowerCase(Locale.ROOT);
+    String encoding =
+        response.header("Content-Encoding").orElse("identity").strip().toLowerCase(Locale.ROOT);
     if (!Set.of("identity", "", "gzip", "x-gzip", "deflate").contains(encoding)) {
       return Optional.of("content-encoding " + encoding + " not decoded");
     }
@@ -206,18 +240,31 @@ public final class IcapService {
   }
 
   /** The block page to answer, or empty to allow; logs every block and every missing verdict. */
-  private Optional<String> blockPage(SieveClient.Outcome outcome, String url, String tenant, String requestId, String mode) {
+  private Optional<String> blockPage(
+      SieveClient.Outcome outcome, String url, String tenant, String requestId, String mode) {
     return switch (outcome) {
       case SieveClient.Verdict verdict -> {
         ClassifyResponse response = verdict.response();
         String id = response.getRequestId().isEmpty() ? requestId : response.getRequestId();
         if (response.getAlert()) {
-          log.warn("{} wellness alert: request {} tenant '{}' category {} url {}", mode, id, tenant, response.getPrimaryCategory(), url);
+          log.warn(
+              "{} wellness alert: request {} tenant '{}' category {} url {}",
+              mode,
+              id,
+              tenant,
+              response.getPrimaryCategory(),
+              url);
         }
         if (!verdict.blocks()) {
           yield Optional.empty();
         }
-        log.info("{} block: request {} tenant '{}' category {} url {}", mode, id, tenant, response.getPrimaryCategory(), url);
+        log.info(
+            "{} block: request {} tenant '{}' category {} url {}",
+            mode,
+            id,
+            tenant,
+            response.getPrimaryCategory(),
+            url);
         yield Optional.of(blockPage.forCategory(response.getPrimaryCategory(), url, id));
       }
       case SieveClient.Rejected rejected -> {
@@ -226,8 +273,17 @@ public final class IcapService {
       }
       case SieveClient.Unavailable down -> {
         UnavailablePolicy.Mode policy = unavailable.forTenant(tenant);
-        log.warn("{} no verdict ({}); tenant '{}' policy {}: request {} url {}", mode, down.why(), tenant, policy, requestId, url);
-        yield policy == UnavailablePolicy.Mode.BLOCK ? Optional.of(blockPage.forUnavailable(url, requestId)) : Optional.empty();
+        log.warn(
+            "{} no verdict ({}); tenant '{}' policy {}: request {} url {}",
+            mode,
+            down.why(),
+            tenant,
+            policy,
+            requestId,
+            url);
+        yield policy == UnavailablePolicy.Mode.BLOCK
+            ? Optional.of(blockPage.forUnavailable(url, requestId))
+            : Optional.empty();
       }
     };
   }
@@ -240,7 +296,9 @@ public final class IcapService {
     }
     String target = parts[1];
     if (parts[0].equalsIgnoreCase("CONNECT")) {
-      return target.endsWith(":443") ? "https://" + target.substring(0, target.length() - 4) + "/" : "https://" + target + "/";
+      return target.endsWith(":443")
+          ? "https://" + target.substring(0, target.length() - 4) + "/"
+          : "https://" + target + "/";
     }
     if (target.contains("://")) {
       return target;
@@ -254,7 +312,8 @@ public final class IcapService {
 
   /** The page as UTF-8: content-encoding undone, then decoded from its declared charset. */
   private byte[] decodeHtml(HttpHead response, byte[] raw) {
-    String encoding = response.header("Content-Encoding").orElse("identity").strip().toLowerCase(Locale.ROOT);
+    String encoding =
+        response.header("Content-Encoding").orElse("identity").strip().toLowerCase(Locale.ROOT);
     byte[] bytes = raw;
     if (encoding.equals("gzip") || encoding.equals("x-gzip") || encoding.equals("deflate")) {
       bytes = inflate(raw, encoding.equals("deflate"));
@@ -278,8 +337,10 @@ public final class IcapService {
   /** Inflates at most maxBodyBytes; a body cut at the budget yields what was decoded so far. */
   private byte[] inflate(byte[] compressed, boolean deflate) {
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    try (InputStream inflater = deflate ? new InflaterInputStream(new ByteArrayInputStream(compressed))
-        : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
+    try (InputStream inflater =
+        deflate
+            ? new InflaterInputStream(new ByteArrayInputStream(compressed))
+            : new GZIPInputStream(new ByteArrayInputStream(compressed))) {
       byte[] buffer = new byte[8192];
       int n;
       while (plain.size() < settings.maxBodyBytes() && (n = inflater.read(buffer)) > 0) {
@@ -293,7 +354,8 @@ public final class IcapService {
     return plain.toByteArray();
   }
 
-  private ChunkedBody readAll(IcapRequest request, InputStream in, int keep) throws IOException, IcapProtocolException {
+  private ChunkedBody readAll(IcapRequest request, InputStream in, int keep)
+      throws IOException, IcapProtocolException {
     ChunkedBody body = new ChunkedBody(keep);
     if (request.hasBody()) {
       body.readUntilLastChunk(in);
@@ -301,29 +363,38 @@ public final class IcapService {
     return body;
   }
 
-  private void echoOrFail(OutputStream out, HttpHead response, ChunkedBody body) throws IOException, IcapProtocolException {
+  private void echoOrFail(OutputStream out, HttpHead response, ChunkedBody body)
+      throws IOException, IcapProtocolException {
     echoOrFail(out, response, body, "");
   }
 
   private void echoOrFail(OutputStream out, HttpHead response, ChunkedBody body, String extra)
       throws IOException, IcapProtocolException {
     if (body.truncated()) {
-      throw new IcapProtocolException(500, "response body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
+      throw new IcapProtocolException(
+          500, "response body over SIEVE_ICAP_MAX_ECHO_BYTES and the client does not accept 204");
     }
-    echo(out, "res-hdr", response, "res-body", body.total() == 0 && response == null ? null : body, extra);
+    echo(
+        out,
+        "res-hdr",
+        response,
+        "res-body",
+        body.total() == 0 && response == null ? null : body,
+        extra);
   }
 
-  private static void drainBody(IcapRequest request, InputStream in) throws IOException, IcapProtocolException {
+  private static void drainBody(IcapRequest request, InputStream in)
+      throws IOException, IcapProtocolException {
     if (request.hasBody()) {
       new ChunkedBody(0).readUntilLastChunk(in);
     }
   }
 
   /**
-   * The ICAP header that carries the wellness alert to the proxy, or "" when the verdict raises none:
-   * {@code X-Sieve-Alert: <category>; request-id=<id>}. It rides on whatever the answer is (204,
-   * block page, echo), because an alert is independent of the action: a crisis-help page is served
-   * and still alerts. Squid logs it with {@code %{X-Sieve-Alert}adapt::<last_h}
+   * The ICAP header that carries the wellness alert to the proxy, or "" when the verdict raises
+   * none: {@code X-Sieve-Alert: <category>; request-id=<id>}. It rides on whatever the answer is
+   * (204, block page, echo), because an alert is independent of the action: a crisis-help page is
+   * served and still alerts. Squid logs it with {@code %{X-Sieve-Alert}adapt::<last_h}
    * (docs/integrations.md), so a school's alert pipeline need not scrape the adapter's own log.
    */
   static String alertHeader(SieveClient.Outcome outcome, String requestId) {
@@ -331,11 +402,12 @@ public final class IcapService {
       return "";
     }
     ClassifyResponse response = verdict.response();
-    String category = response.getCategoriesList().stream()
-        .filter(c -> c.getAlert() && c.getDecision())
-        .map(c -> c.getCategory())
-        .findFirst()
-        .orElse(response.getPrimaryCategory());
+    String category =
+        response.getCategoriesList().stream()
+            .filter(c -> c.getAlert() && c.getDecision())
+            .map(c -> c.getCategory())
+            .findFirst()
+            .orElse(response.getPrimaryCategory());
     String id = response.getRequestId().isEmpty() ? requestId : response.getRequestId();
     return "X-Sieve-Alert: " + sanitize(category) + "; request-id=" + sanitize(id) + "\r\n";
   }
@@ -346,17 +418,34 @@ public final class IcapService {
   }
 
   /** Sends the message back unchanged (a client that does not accept 204). */
-  private void echo(OutputStream out, String headName, HttpHead head, String bodyName, ChunkedBody body) throws IOException {
+  private void echo(
+      OutputStream out, String headName, HttpHead head, String bodyName, ChunkedBody body)
+      throws IOException {
     echo(out, headName, head, bodyName, body, "");
   }
 
-  private void echo(OutputStream out, String headName, HttpHead head, String bodyName, ChunkedBody body, String extra)
+  private void echo(
+      OutputStream out,
+      String headName,
+      HttpHead head,
+      String bodyName,
+      ChunkedBody body,
+      String extra)
       throws IOException {
     byte[] raw = head == null ? new byte[0] : head.raw();
-    String encapsulated = (head == null ? "" : headName + "=0, ")
-        + (body == null ? "null-body=" : bodyName + "=") + raw.length;
-    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: " + encapsulated + "\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    String encapsulated =
+        (head == null ? "" : headName + "=0, ")
+            + (body == null ? "null-body=" : bodyName + "=")
+            + raw.length;
+    out.write(
+        ("ICAP/1.0 200 OK\r\nISTag: "
+                + isTag
+                + "\r\n"
+                + extra
+                + "Encapsulated: "
+                + encapsulated
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.write(raw);
     if (body != null) {
       writeChunked(out, body.kept());
@@ -369,22 +458,44 @@ public final class IcapService {
   }
 
   private void write204(OutputStream out, String extra) throws IOException {
-    out.write(("ICAP/1.0 204 No Content\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: null-body=0\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        ("ICAP/1.0 204 No Content\r\nISTag: "
+                + isTag
+                + "\r\n"
+                + extra
+                + "Encapsulated: null-body=0\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 
-  /** The block page as the HTTP response (REQMOD: request satisfaction; RESPMOD: a replaced response). */
-  private void writeBlock(OutputStream out, String page, String requestId, String extra) throws IOException {
+  /**
+   * The block page as the HTTP response (REQMOD: request satisfaction; RESPMOD: a replaced
+   * response).
+   */
+  private void writeBlock(OutputStream out, String page, String requestId, String extra)
+      throws IOException {
     byte[] body = page.getBytes(StandardCharsets.UTF_8);
-    byte[] http = ("HTTP/1.1 403 Forbidden\r\n"
-        + "Content-Type: text/html; charset=utf-8\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "Cache-Control: no-store\r\n"
-        + "X-Sieve-Request-Id: " + requestId + "\r\n"
-        + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-    out.write(("ICAP/1.0 200 OK\r\nISTag: " + isTag + "\r\n" + extra + "Encapsulated: res-hdr=0, res-body=" + http.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.ISO_8859_1));
+    byte[] http =
+        ("HTTP/1.1 403 Forbidden\r\n"
+                + "Content-Type: text/html; charset=utf-8\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\n"
+                + "Cache-Control: no-store\r\n"
+                + "X-Sieve-Request-Id: "
+                + requestId
+                + "\r\n"
+                + "\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    out.write(
+        ("ICAP/1.0 200 OK\r\nISTag: "
+                + isTag
+                + "\r\n"
+                + extra
+                + "Encapsulated: res-hdr=0, res-body="
+                + http.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.write(http);
     writeChunked(out, body);
     out.flush();
@@ -401,9 +512,17 @@ public final class IcapService {
   }
 
   /** An ICAP status line with no encapsulated message. */
-  static void writeStatus(OutputStream out, int status, String reason, boolean close) throws IOException {
-    out.write(("ICAP/1.0 " + status + " " + reason + "\r\n" + (close ? "Connection: close\r\n" : "")
-        + "Encapsulated: null-body=0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+  static void writeStatus(OutputStream out, int status, String reason, boolean close)
+      throws IOException {
+    out.write(
+        ("ICAP/1.0 "
+                + status
+                + " "
+                + reason
+                + "\r\n"
+                + (close ? "Connection: close\r\n" : "")
+                + "Encapsulated: null-body=0\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
   }
 

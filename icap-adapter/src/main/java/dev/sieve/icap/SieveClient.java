@@ -1,12 +1,12 @@
 package dev.sieve.icap;
 
 import com.google.protobuf.ByteString;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
-import dev.sieve.core.grpc.ErrorDetails;
-import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -14,9 +14,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The adapter's one call to Sieve: the router's public {@code Classify}, with a deadline and a bound
- * on calls in flight. The adapter is a client of the router like any filtering stack; it embeds no
- * tier, so it scales and fails independently of the fleet.
+ * The adapter's one call to Sieve: the router's public {@code Classify}, with a deadline and a
+ * bound on calls in flight. The adapter is a client of the router like any filtering stack; it
+ * embeds no tier, so it scales and fails independently of the fleet.
  */
 public final class SieveClient {
 
@@ -54,11 +54,13 @@ public final class SieveClient {
    *
    * @param html page HTML in UTF-8, or empty for a URL-only (REQMOD) request
    */
-  public Outcome classify(String url, byte[] html, String tenant, String requestId, Duration deadline) {
+  public Outcome classify(
+      String url, byte[] html, String tenant, String requestId, Duration deadline) {
     long start = System.nanoTime();
     try {
       if (!inFlight.tryAcquire(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
-        return new Unavailable("adapter busy: " + "no free slot for Classify within " + deadline.toMillis() + " ms");
+        return new Unavailable(
+            "adapter busy: " + "no free slot for Classify within " + deadline.toMillis() + " ms");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -69,22 +71,30 @@ public final class SieveClient {
       if (left <= 0) {
         return new Unavailable("deadline spent waiting for a slot");
       }
-      ClassifyRequest.Builder request = ClassifyRequest.newBuilder().setTenantId(tenant).setRequestId(requestId);
+      ClassifyRequest.Builder request =
+          ClassifyRequest.newBuilder().setTenantId(tenant).setRequestId(requestId);
       if (url != null) {
         request.setUrl(url);
       }
       if (html.length > 0) {
         request.setHtml(ByteString.copyFrom(html));
       }
-      return new Verdict(stub.withDeadlineAfter(left, TimeUnit.NANOSECONDS).classify(request.build()));
+      return new Verdict(
+          stub.withDeadlineAfter(left, TimeUnit.NANOSECONDS).classify(request.build()));
     } catch (StatusRuntimeException e) {
       Status.Code code = e.getStatus().getCode();
-      String why = code + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription());
+      String why =
+          code
+              + (e.getStatus().getDescription() == null
+                  ? ""
+                  : ": " + e.getStatus().getDescription());
       return switch (code) {
         case INVALID_ARGUMENT, OUT_OF_RANGE, FAILED_PRECONDITION -> new Rejected(why);
         // Branch on the router's stable reason code, never on the message text.
         case RESOURCE_EXHAUSTED ->
-            ErrorDetails.hasReason(e, ErrorReason.OVERLOADED) ? new Unavailable(why) : new Rejected(why);
+            ErrorDetails.hasReason(e, ErrorReason.OVERLOADED)
+                ? new Unavailable(why)
+                : new Rejected(why);
         default -> new Unavailable(why);
       };
     } finally {

@@ -11,10 +11,10 @@ import java.util.Optional;
  * policy. Two sources, in order:
  *
  * <ol>
- *   <li>an ICAP header the proxy adds, named by {@code SIEVE_ICAP_TENANT_HEADER} (Squid:
- *       {@code adaptation_meta X-Sieve-Tenant "district-9" all}, or one per ACL);
- *   <li>the client's address, which Squid sends as {@code X-Client-IP} ({@code
- *       icap_send_client_ip on}), looked up in {@code SIEVE_ICAP_TENANT_BY_CLIENT}: {@code
+ *   <li>an ICAP header the proxy adds, named by {@code SIEVE_ICAP_TENANT_HEADER} (Squid: {@code
+ *       adaptation_meta X-Sieve-Tenant "district-9" all}, or one per ACL);
+ *   <li>the client's address, which Squid sends as {@code X-Client-IP} ({@code icap_send_client_ip
+ *       on}), looked up in {@code SIEVE_ICAP_TENANT_BY_CLIENT}: {@code
  *       10.1.0.0/16=district-a,10.2.0.0/16=district-b} (first match wins).
  * </ol>
  *
@@ -65,21 +65,25 @@ public final class TenantResolver {
       }
       String[] kv = entry.strip().split("=", 2);
       if (kv.length != 2 || kv[1].isBlank()) {
-        throw new IllegalArgumentException("SIEVE_ICAP_TENANT_BY_CLIENT entry is not CIDR=tenant: " + entry);
+        throw new IllegalArgumentException(
+            "SIEVE_ICAP_TENANT_BY_CLIENT entry is not CIDR=tenant: " + entry);
       }
       String[] cidr = kv[0].strip().split("/", 2);
       if (!InetAddresses.isInetAddress(cidr[0])) {
-        throw new IllegalArgumentException("SIEVE_ICAP_TENANT_BY_CLIENT: not an IP address: " + cidr[0]);
+        throw new IllegalArgumentException(
+            "SIEVE_ICAP_TENANT_BY_CLIENT: not an IP address: " + cidr[0]);
       }
       byte[] network = InetAddresses.forString(cidr[0]).getAddress();
       int prefix;
       try {
         prefix = cidr.length == 2 ? Integer.parseInt(cidr[1]) : network.length * 8;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("SIEVE_ICAP_TENANT_BY_CLIENT: bad prefix length in " + entry);
+        throw new IllegalArgumentException(
+            "SIEVE_ICAP_TENANT_BY_CLIENT: bad prefix length in " + entry);
       }
       if (prefix < 0 || prefix > network.length * 8) {
-        throw new IllegalArgumentException("SIEVE_ICAP_TENANT_BY_CLIENT: bad prefix length in " + entry);
+        throw new IllegalArgumentException(
+            "SIEVE_ICAP_TENANT_BY_CLIENT: bad prefix length in " + entry);
       }
       blocks.add(new Block(network, prefix, kv[1].strip()));
     }

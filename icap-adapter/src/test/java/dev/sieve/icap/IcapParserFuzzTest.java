@@ -15,12 +15,13 @@ import java.util.Optional;
  *
  * <p>What must hold for any bytes a proxy (or anything else reaching the port) sends: reading a
  * request head and its chunked body returns or throws {@link IcapProtocolException} with a status
- * the server can answer (0 or 4xx/5xx), nothing else; the body kept never exceeds its limit; a parsed
- * request names one of the three methods and, for REQMOD, carries its HTTP request head.
+ * the server can answer (0 or 4xx/5xx), nothing else; the body kept never exceeds its limit; a
+ * parsed request names one of the three methods and, for REQMOD, carries its HTTP request head.
  */
 class IcapParserFuzzTest {
 
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @org.junit.jupiter.api.AfterAll
   static void reportExecutions() {

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class IcapServerTest {
 
-  /** Stand-in router: blocks pokerstars.com (gambling) and pages that say "gore" (violence); "slow" hangs. */
+  /**
+   * Stand-in router: blocks pokerstars.com (gambling) and pages that say "gore" (violence); "slow"
+   * hangs.
+   */
   private static final class StandInRouter extends ClassifierGrpc.ClassifierImplBase {
     final List<ClassifyRequest> calls = new CopyOnWriteArrayList<>();
     volatile boolean down;
@@ -48,25 +51,41 @@ class IcapServerTest {
       }
       if (request.getUrl().contains("busy.example")) {
         // The reason code decides, not the text: the message deliberately avoids the word.
-        response.onError(dev.sieve.core.grpc.ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED,
-            dev.sieve.core.grpc.ErrorReason.OVERLOADED, "too many in flight"));
+        response.onError(
+            dev.sieve.core.grpc.ErrorDetails.error(
+                Status.Code.RESOURCE_EXHAUSTED,
+                dev.sieve.core.grpc.ErrorReason.OVERLOADED,
+                "too many in flight"));
         return;
       }
       if (request.getUrl().contains("huge.example")) {
-        response.onError(dev.sieve.core.grpc.ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED,
-            dev.sieve.core.grpc.ErrorReason.BODY_TOO_LARGE, "router overloaded? no: body over the limit", "html")
-            );
+        response.onError(
+            dev.sieve.core.grpc.ErrorDetails.error(
+                Status.Code.RESOURCE_EXHAUSTED,
+                dev.sieve.core.grpc.ErrorReason.BODY_TOO_LARGE,
+                "router overloaded? no: body over the limit",
+                "html"));
         return;
       }
       if (request.getUrl().contains("malformed")) {
-        response.onError(Status.INVALID_ARGUMENT.withDescription("malformed URL").asRuntimeException());
+        response.onError(
+            Status.INVALID_ARGUMENT.withDescription("malformed URL").asRuntimeException());
         return;
       }
       String html = request.getHtml().toStringUtf8();
-      ClassifyResponse.Builder verdict = ClassifyResponse.newBuilder().setRequestId(request.getRequestId()).setAction(Action.ACTION_ALLOW);
+      ClassifyResponse.Builder verdict =
+          ClassifyResponse.newBuilder()
+              .setRequestId(request.getRequestId())
+              .setAction(Action.ACTION_ALLOW);
       if (request.getUrl().contains("crisis.example")) {
-        verdict.setAlert(true).setPrimaryCategory("self_harm_help").addCategories(
-            dev.sieve.proto.v1.CategoryVerdict.newBuilder().setCategory("self_harm_help").setDecision(true).setAlert(true));
+        verdict
+            .setAlert(true)
+            .setPrimaryCategory("self_harm_help")
+            .addCategories(
+                dev.sieve.proto.v1.CategoryVerdict.newBuilder()
+                    .setCategory("self_harm_help")
+                    .setDecision(true)
+                    .setAlert(true));
       } else if (request.getUrl().contains("pokerstars.com")) {
         verdict.setAction(Action.ACTION_BLOCK).setPrimaryCategory("gambling");
       } else if (html.contains("gore")) {
@@ -87,14 +106,33 @@ class IcapServerTest {
     String name = InProcessServerBuilder.generateName();
     grpc = InProcessServerBuilder.forName(name).directExecutor().addService(router).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    IcapSettings settings = new IcapSettings(0, "127.0.0.1", "unused", Duration.ofSeconds(2), Duration.ofSeconds(2),
-        1024, 1 << 20, 4, 8, Duration.ofSeconds(10), "X-Sieve-Tenant", "10.9.0.0/16=district-9", "block",
-        "open-district=allow", Optional.of("https://help.example.edu/review?id={request_id}&c={category}"));
-    IcapService service = new IcapService(settings, new SieveClient(ClassifierGrpc.newBlockingStub(channel), 8),
-        TenantResolver.of(settings.tenantHeader(), settings.tenantByClient()),
-        UnavailablePolicy.of(settings.onUnavailable(), settings.onUnavailableTenants()),
-        new BlockPage(Taxonomy.v1(), settings.reviewUrl()));
-    server = IcapServer.start("127.0.0.1", 0, service, settings.maxConnections(), settings.idleTimeout());
+    IcapSettings settings =
+        new IcapSettings(
+            0,
+            "127.0.0.1",
+            "unused",
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            1024,
+            1 << 20,
+            4,
+            8,
+            Duration.ofSeconds(10),
+            "X-Sieve-Tenant",
+            "10.9.0.0/16=district-9",
+            "block",
+            "open-district=allow",
+            Optional.of("https://help.example.edu/review?id={request_id}&c={category}"));
+    IcapService service =
+        new IcapService(
+            settings,
+            new SieveClient(ClassifierGrpc.newBlockingStub(channel), 8),
+            TenantResolver.of(settings.tenantHeader(), settings.tenantByClient()),
+            UnavailablePolicy.of(settings.onUnavailable(), settings.onUnavailableTenants()),
+            new BlockPage(Taxonomy.v1(), settings.reviewUrl()));
+    server =
+        IcapServer.start(
+            "127.0.0.1", 0, service, settings.maxConnections(), settings.idleTimeout());
   }
 
   @AfterEach
@@ -148,19 +186,41 @@ class IcapServerTest {
   }
 
   private static String reqmod(String url, String extraHeaders) {
-    String http = "GET " + url + " HTTP/1.1\r\nHost: " + url.replaceAll("https?://([^/]+).*", "$1") + "\r\n\r\n";
-    return "REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\nAllow: 204\r\nPreview: 0\r\n" + extraHeaders
-        + "Encapsulated: req-hdr=0, null-body=" + http.length() + "\r\n\r\n" + http;
+    String http =
+        "GET "
+            + url
+            + " HTTP/1.1\r\nHost: "
+            + url.replaceAll("https?://([^/]+).*", "$1")
+            + "\r\n\r\n";
+    return "REQMOD icap://127.0.0.1/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\nAllow: 204\r\nPreview: 0\r\n"
+        + extraHeaders
+        + "Encapsulated: req-hdr=0, null-body="
+        + http.length()
+        + "\r\n\r\n"
+        + http;
   }
 
-  private static String respmod(String contentType, String body, boolean preview, boolean allow204) {
+  private static String respmod(
+      String contentType, String body, boolean preview, boolean allow204) {
     String req = "GET http://pages.example.org/a HTTP/1.1\r\nHost: pages.example.org\r\n\r\n";
-    String res = "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length() + "\r\n\r\n";
+    String res =
+        "HTTP/1.1 200 OK\r\nContent-Type: "
+            + contentType
+            + "\r\nContent-Length: "
+            + body.length()
+            + "\r\n\r\n";
     String chunked = Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
-    return "RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nHost: 127.0.0.1\r\n" + (allow204 ? "Allow: 204\r\n" : "")
+    return "RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nHost: 127.0.0.1\r\n"
+        + (allow204 ? "Allow: 204\r\n" : "")
         + (preview ? "Preview: 0\r\n" : "")
-        + "Encapsulated: req-hdr=0, res-hdr=" + req.length() + ", res-body=" + (req.length() + res.length()) + "\r\n\r\n"
-        + req + res + (preview ? "0\r\n\r\n" : chunked);
+        + "Encapsulated: req-hdr=0, res-hdr="
+        + req.length()
+        + ", res-body="
+        + (req.length() + res.length())
+        + "\r\n\r\n"
+        + req
+        + res
+        + (preview ? "0\r\n\r\n" : chunked);
   }
 
   @Test
@@ -168,8 +228,12 @@ class IcapServerTest {
     try (Connection c = new Connection()) {
       c.send("OPTIONS icap://127.0.0.1/respmod ICAP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
       String head = c.head();
-      assertThat(head).startsWith("ICAP/1.0 200 OK").contains("Methods: RESPMOD").contains("Allow: 204")
-          .contains("Preview: 0").contains("ISTag: \"sieve-");
+      assertThat(head)
+          .startsWith("ICAP/1.0 200 OK")
+          .contains("Methods: RESPMOD")
+          .contains("Allow: 204")
+          .contains("Preview: 0")
+          .contains("ISTag: \"sieve-");
     }
   }
 
@@ -180,16 +244,24 @@ class IcapServerTest {
       String head = c.head();
       assertThat(head).startsWith("ICAP/1.0 200 OK").contains("Encapsulated: res-hdr=0, res-body=");
       String[] blocked = c.encapsulatedResponse(head);
-      assertThat(blocked[0]).startsWith("HTTP/1.1 403 Forbidden").contains("Content-Type: text/html");
-      assertThat(blocked[1]).contains("This page is blocked").contains("Gambling")
+      assertThat(blocked[0])
+          .startsWith("HTTP/1.1 403 Forbidden")
+          .contains("Content-Type: text/html");
+      assertThat(blocked[1])
+          .contains("This page is blocked")
+          .contains("Gambling")
           .contains("it is a gambling site")
           .contains("Request id: <code>" + router.calls.get(0).getRequestId() + "</code>")
-          .contains("https://help.example.edu/review?id=" + router.calls.get(0).getRequestId() + "&amp;c=gambling");
+          .contains(
+              "https://help.example.edu/review?id="
+                  + router.calls.get(0).getRequestId()
+                  + "&amp;c=gambling");
 
       c.send(reqmod("http://www.wikipedia.org/wiki/Volcano", ""));
       assertThat(c.head()).startsWith("ICAP/1.0 204 No Content");
     }
-    assertThat(router.calls).extracting(ClassifyRequest::getUrl)
+    assertThat(router.calls)
+        .extracting(ClassifyRequest::getUrl)
         .containsExactly("http://www.pokerstars.com/", "http://www.wikipedia.org/wiki/Volcano");
     assertThat(router.calls).allSatisfy(call -> assertThat(call.getHtml().isEmpty()).isTrue());
   }
@@ -219,9 +291,15 @@ class IcapServerTest {
       gzip.write(page.getBytes(StandardCharsets.ISO_8859_1));
     }
     byte[] body = zipped.toByteArray();
-    String res = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Encoding: gzip\r\n\r\n";
-    String head = "RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nAllow: 204\r\nEncapsulated: res-hdr=0, res-body=" + res.length()
-        + "\r\n\r\n" + res + Integer.toHexString(body.length) + "\r\n";
+    String res =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Encoding: gzip\r\n\r\n";
+    String head =
+        "RESPMOD icap://127.0.0.1/respmod ICAP/1.0\r\nAllow: 204\r\nEncapsulated: res-hdr=0, res-body="
+            + res.length()
+            + "\r\n\r\n"
+            + res
+            + Integer.toHexString(body.length)
+            + "\r\n";
     try (Connection c = new Connection()) {
       c.out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       c.out.write(body);
@@ -251,7 +329,11 @@ class IcapServerTest {
       String head = c.head();
       assertThat(head).startsWith("ICAP/1.0 200 OK");
       String[] echoed = c.encapsulatedResponse(head);
-      assertThat(echoed[0]).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + page.length() + "\r\n\r\n");
+      assertThat(echoed[0])
+          .isEqualTo(
+              "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                  + page.length()
+                  + "\r\n\r\n");
       assertThat(echoed[1]).isEqualTo(page);
     }
   }
@@ -264,7 +346,9 @@ class IcapServerTest {
       String head = c.head();
       assertThat(c.encapsulatedResponse(head)[1]).as("echoed unchanged").isEqualTo(page);
     }
-    assertThat(router.calls.get(0).getHtml().size()).as("SIEVE_ICAP_MAX_BODY_BYTES in this test").isEqualTo(1024);
+    assertThat(router.calls.get(0).getHtml().size())
+        .as("SIEVE_ICAP_MAX_BODY_BYTES in this test")
+        .isEqualTo(1024);
   }
 
   @Test
@@ -284,14 +368,17 @@ class IcapServerTest {
   @Test
   void theTenantComesFromTheConfiguredHeaderElseTheClientAddressMap() throws Exception {
     try (Connection c = new Connection()) {
-      c.send(reqmod("http://a.example/", "X-Sieve-Tenant: district-4\r\nX-Client-IP: 10.9.1.2\r\n"));
+      c.send(
+          reqmod("http://a.example/", "X-Sieve-Tenant: district-4\r\nX-Client-IP: 10.9.1.2\r\n"));
       c.head();
       c.send(reqmod("http://b.example/", "X-Client-IP: 10.9.1.2\r\n"));
       c.head();
       c.send(reqmod("http://c.example/", "X-Client-IP: 10.8.1.2\r\n"));
       c.head();
     }
-    assertThat(router.calls).extracting(ClassifyRequest::getTenantId).containsExactly("district-4", "district-9", "");
+    assertThat(router.calls)
+        .extracting(ClassifyRequest::getTenantId)
+        .containsExactly("district-4", "district-9", "");
   }
 
   @Test
@@ -299,7 +386,9 @@ class IcapServerTest {
     try (Connection c = new Connection()) {
       c.send(reqmod("http://busy.example/", ""));
       String head = c.head();
-      assertThat(head).as("OVERLOADED = no verdict: this tenant's policy blocks").startsWith("ICAP/1.0 200 OK");
+      assertThat(head)
+          .as("OVERLOADED = no verdict: this tenant's policy blocks")
+          .startsWith("ICAP/1.0 200 OK");
       assertThat(c.encapsulatedResponse(head)[1]).contains("could not check this page");
       c.send(reqmod("http://huge.example/", ""));
       assertThat(c.head()).as("BODY_TOO_LARGE = refused item: allowed").startsWith("ICAP/1.0 204");
@@ -362,5 +451,4 @@ class IcapServerTest {
       }
     }
   }
-
 }

@@ -1,9 +1,9 @@
 package dev.sieve.llm;
 
 import dev.sieve.core.grpc.GrpcServerLauncher;
+import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
 import dev.sieve.core.limit.ConcurrencyLimitSettings;
-import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.util.Settings;
 import dev.sieve.llm.category.CatalogLoader;
@@ -29,22 +29,25 @@ import org.slf4j.LoggerFactory;
  * Runs the llm-fallback-service: the "llm" tier as a gRPC {@code sieve.v1.Scorer}.
  *
  * <p>Settings (env or {@code -D}, see {@link Settings}):
+ *
  * <ul>
- *   <li>{@code SIEVE_GRPC_PORT} = 50054, {@code SIEVE_BIND_HOST} = 127.0.0.1, {@code SIEVE_HOME} = .
+ *   <li>{@code SIEVE_GRPC_PORT} = 50054, {@code SIEVE_BIND_HOST} = 127.0.0.1, {@code SIEVE_HOME} =
+ *       .
  *   <li>{@code SIEVE_LLM_BACKEND} = embedded | openai (openai settings: {@link OpenAiSettings}).
- *   <li>{@code SIEVE_LLM_CATEGORIES_DIR} = $SIEVE_HOME/config/categories (hot reloaded, polled every
- *       {@code SIEVE_LLM_CATEGORIES_POLL_MS} = 2000); without it the copy packaged in the jar is
- *       served, without reload.
+ *   <li>{@code SIEVE_LLM_CATEGORIES_DIR} = $SIEVE_HOME/config/categories (hot reloaded, polled
+ *       every {@code SIEVE_LLM_CATEGORIES_POLL_MS} = 2000); without it the copy packaged in the jar
+ *       is served, without reload.
  *   <li>{@code SIEVE_LLM_CALIBRATION} = the calibration.json of the version named by
  *       $SIEVE_HOME/models/llm-zero-shot/RELEASED; absent = the documented default mapping. The
  *       evaluation standard's thresholds.json next to it aligns the scores (see {@link
  *       EmbeddedModel}); an invalid one stops the start.
- *   <li>{@code SIEVE_LLM_MAX_CHUNKS} = 12 (chunks of 80 words scored per page),
- *       {@code SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT} = 8, {@code SIEVE_LLM_DEFAULT_BUDGET_MS} = 10000 (time
+ *   <li>{@code SIEVE_LLM_MAX_CHUNKS} = 12 (chunks of 80 words scored per page), {@code
+ *       SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT} = 8, {@code SIEVE_LLM_DEFAULT_BUDGET_MS} = 10000 (time
  *       allowed when the caller sets no deadline).
  * </ul>
- * Health turns SERVING only after the encoder is loaded, the prototypes are embedded and one warm-up
- * request has been scored.
+ *
+ * Health turns SERVING only after the encoder is loaded, the prototypes are embedded and one
+ * warm-up request has been scored.
  */
 public final class LlmFallbackServiceMain {
 
@@ -55,7 +58,8 @@ public final class LlmFallbackServiceMain {
    * embedded backend's own semaphore (SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT, 8) still refuses at once
    * what it cannot run now; the limit also covers the OpenAI backend, which has no such cap.
    */
-  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT = ConcurrencyLimitSettings.gradient2(16, 4, 64);
+  static final ConcurrencyLimitSettings DEFAULT_CONCURRENCY_LIMIT =
+      ConcurrencyLimitSettings.gradient2(16, 4, 64);
 
   private LlmFallbackServiceMain() {}
 
@@ -64,9 +68,12 @@ public final class LlmFallbackServiceMain {
     int port = Settings.getInt("SIEVE_GRPC_PORT", 50054);
     String host = Settings.get("SIEVE_BIND_HOST", "127.0.0.1");
 
-    EmbeddingBackend embedded = EmbeddedModel.backend(
-        EmbeddedModel.scorer(maxChunks(), null), calibrationFile(home), EmbeddedModel.Scale.SERVED,
-        Settings.getInt("SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT", 8));
+    EmbeddingBackend embedded =
+        EmbeddedModel.backend(
+            EmbeddedModel.scorer(maxChunks(), null),
+            calibrationFile(home),
+            EmbeddedModel.Scale.SERVED,
+            Settings.getInt("SIEVE_LLM_EMBEDDED_MAX_IN_FLIGHT", 8));
     ScoringBackend backend = chooseBackend(embedded);
 
     Path categoriesDir = categoriesDir(home);
@@ -78,14 +85,21 @@ public final class LlmFallbackServiceMain {
       watcher = new CatalogWatcher(categoriesDir, initial, backend::prepare);
       catalog = watcher;
     } else {
-      log.warn("no category files in {}; serving the copy packaged in the jar (no hot reload)", categoriesDir);
+      log.warn(
+          "no category files in {}; serving the copy packaged in the jar (no hot reload)",
+          categoriesDir);
       CategoryCatalog packaged = loadPackaged();
       backend.prepare(packaged);
       catalog = () -> packaged;
     }
-    log.info("categories {} from {}: {}", catalog.get().version(), catalog.get().origin(), catalog.get().ids());
+    log.info(
+        "categories {} from {}: {}",
+        catalog.get().version(),
+        catalog.get().origin(),
+        catalog.get().ids());
 
-    LlmTierScorer scorer = new LlmTierScorer(catalog, backend, new InputRenderer(), defaultBudget());
+    LlmTierScorer scorer =
+        new LlmTierScorer(catalog, backend, new InputRenderer(), defaultBudget());
     // Warm-up through the embedded path (always present): loads ONNX kernels before SERVING.
     embedded.warmUp(catalog.get());
 
@@ -95,33 +109,44 @@ public final class LlmFallbackServiceMain {
         GrpcServerLauncher.builder("llm-fallback-service")
             .host(host)
             .port(port)
-            .secure(ServerSecurity.fromEnvironment("llm-fallback-service", host, ServerSecurity.Role.INTERNAL))
+            .secure(
+                ServerSecurity.fromEnvironment(
+                    "llm-fallback-service", host, ServerSecurity.Role.INTERNAL))
             .telemetry(telemetry);
     // Inside telemetry, outside the scorer: over the adaptive limit a call is refused before any
     // work; within it, the backend's own time-budget check still sheds what cannot finish in time.
     java.util.Optional<ConcurrencyLimitServerInterceptor> limit =
-        ConcurrencyLimitServerInterceptor.forScorer("llm-fallback-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
+        ConcurrencyLimitServerInterceptor.forScorer(
+            "llm-fallback-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
     limit.ifPresent(builder::intercept);
     GrpcServerLauncher server = builder.addService(new ScorerService(scorer)).build().start();
     telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9094));
-    io.micrometer.core.instrument.FunctionCounter.builder("sieve.llm.shed", embedded, EmbeddingBackend::shed)
-        .description("Requests the embedded backend refused before any work: time budget shorter than a "
-            + "request currently takes (RESOURCE_EXHAUSTED) or already spent (DEADLINE_EXCEEDED)")
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "sieve.llm.shed", embedded, EmbeddingBackend::shed)
+        .description(
+            "Requests the embedded backend refused before any work: time budget shorter than a "
+                + "request currently takes (RESOURCE_EXHAUSTED) or already spent (DEADLINE_EXCEEDED)")
         .register(telemetry.meterRegistry());
     telemetry.registerModelInfo("llm", backend.modelInfo(catalog.get()));
     CatalogWatcher watcherRef = watcher;
     if (watcher != null) {
       watcher.start(Duration.ofMillis(Settings.getLong("SIEVE_LLM_CATEGORIES_POLL_MS", 2000)));
     }
-    server.installShutdownHook(GrpcServerLauncher.configuredDrainTimeout(), () -> {
-      if (watcherRef != null) {
-        watcherRef.close();
-      }
-      telemetry.close();
-    });
+    server.installShutdownHook(
+        GrpcServerLauncher.configuredDrainTimeout(),
+        () -> {
+          if (watcherRef != null) {
+            watcherRef.close();
+          }
+          telemetry.close();
+        });
     server.markServing();
-    log.info("llm tier serving on {}:{} with the {} backend ({}), concurrency limit {}",
-        host, server.port(), backend.name(), backend.modelInfo(catalog.get()).getVersion(),
+    log.info(
+        "llm tier serving on {}:{} with the {} backend ({}), concurrency limit {}",
+        host,
+        server.port(),
+        backend.name(),
+        backend.modelInfo(catalog.get()).getVersion(),
         limit.map(l -> l.limiter().settings().toString()).orElse("off"));
     server.awaitTermination();
   }
@@ -134,15 +159,20 @@ public final class LlmFallbackServiceMain {
         OpenAiSettings settings = OpenAiSettings.fromEnvironment();
         log.info("openai backend: {}", settings);
         yield new OpenAiBackend(
-            settings, new ChatCompletionsClient(settings), embedded,
+            settings,
+            new ChatCompletionsClient(settings),
+            embedded,
             new TokenBudget(settings.dailyTokenBudget(), Clock.systemUTC()));
       }
-      default -> throw new IllegalArgumentException(
-          "SIEVE_LLM_BACKEND must be 'embedded' or 'openai', got '" + choice + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "SIEVE_LLM_BACKEND must be 'embedded' or 'openai', got '" + choice + "'");
     };
   }
 
-  /** Chunks scored per page ({@code SIEVE_LLM_MAX_CHUNKS}); the offline evaluation uses the same. */
+  /**
+   * Chunks scored per page ({@code SIEVE_LLM_MAX_CHUNKS}); the offline evaluation uses the same.
+   */
   public static int maxChunks() {
     return Settings.getInt("SIEVE_LLM_MAX_CHUNKS", EmbeddedModel.DEFAULT_MAX_CHUNKS);
   }
@@ -154,7 +184,8 @@ public final class LlmFallbackServiceMain {
 
   /** {@code SIEVE_LLM_CATEGORIES_DIR}, default {@code <home>/config/categories}. */
   public static Path categoriesDir(Path home) {
-    return Path.of(Settings.get("SIEVE_LLM_CATEGORIES_DIR", home.resolve("config/categories").toString()));
+    return Path.of(
+        Settings.get("SIEVE_LLM_CATEGORIES_DIR", home.resolve("config/categories").toString()));
   }
 
   /**
@@ -162,7 +193,9 @@ public final class LlmFallbackServiceMain {
    * no category files.
    */
   public static CategoryCatalog catalog(Path dir) throws CategoryConfigException {
-    return CatalogLoader.isCategoryDirectory(dir) ? CatalogLoader.fromDirectory(dir) : loadPackaged();
+    return CatalogLoader.isCategoryDirectory(dir)
+        ? CatalogLoader.fromDirectory(dir)
+        : loadPackaged();
   }
 
   /** {@code SIEVE_LLM_CALIBRATION}, else the released version's calibration.json; empty = none. */
@@ -174,7 +207,8 @@ public final class LlmFallbackServiceMain {
     Path root = EmbeddedModel.modelRoot(home);
     Optional<Path> released = EmbeddedModel.releasedVersion(root);
     if (released.isEmpty()) {
-      log.warn("no {}: scores use the documented default calibration mapping", root.resolve("RELEASED"));
+      log.warn(
+          "no {}: scores use the documented default calibration mapping", root.resolve("RELEASED"));
     }
     return released.map(dir -> dir.resolve(EmbeddedModel.CALIBRATION));
   }

@@ -46,7 +46,10 @@ public final class LlmTierScorer implements TierScorer {
    * @param defaultBudget time allowed for one request when the caller set no deadline
    */
   public LlmTierScorer(
-      Supplier<CategoryCatalog> catalog, ScoringBackend backend, InputRenderer renderer, Duration defaultBudget) {
+      Supplier<CategoryCatalog> catalog,
+      ScoringBackend backend,
+      InputRenderer renderer,
+      Duration defaultBudget) {
     this.catalog = Objects.requireNonNull(catalog);
     this.backend = Objects.requireNonNull(backend);
     this.renderer = Objects.requireNonNull(renderer);

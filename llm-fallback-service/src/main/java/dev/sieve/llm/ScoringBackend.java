@@ -29,7 +29,10 @@ public interface ScoringBackend {
    * @throws ScoringException RESOURCE_EXHAUSTED when the backend's concurrency limit is full
    */
   BackendResult score(
-      ScoringInput input, CategoryCatalog catalog, List<CategoryDefinition> categories, Duration timeBudget)
+      ScoringInput input,
+      CategoryCatalog catalog,
+      List<CategoryDefinition> categories,
+      Duration timeBudget)
       throws ScoringException;
 
   /**

@@ -51,10 +51,17 @@ class LlmScorerGrpcTest {
       Files.copy(TestFixtures.CATEGORIES_DIR.resolve(name), categories.resolve(name));
     }
     ScoringBackend backend = TestFixtures.embedded(4);
-    watcher = new CatalogWatcher(categories, CatalogLoader.fromDirectory(categories), backend::prepare);
-    LlmTierScorer scorer = new LlmTierScorer(watcher, backend, new InputRenderer(), Duration.ofSeconds(10));
+    watcher =
+        new CatalogWatcher(categories, CatalogLoader.fromDirectory(categories), backend::prepare);
+    LlmTierScorer scorer =
+        new LlmTierScorer(watcher, backend, new InputRenderer(), Duration.ofSeconds(10));
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(new ScorerService(scorer)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new ScorerService(scorer))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = ScorerGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
@@ -74,34 +81,57 @@ class LlmScorerGrpcTest {
   void describeListsCoreHarmfulAndEmergingCategories() {
     TierDescription description = stub.describe(DescribeRequest.getDefaultInstance());
     assertThat(description.getTier()).isEqualTo("llm");
-    assertThat(description.getCategoriesList()).containsExactly(
-        "adult", "sex_education", "violence", "self_harm", "self_harm_help", "weapons", "drugs", "gambling", "hate",
-            "ai_chatbots", "cheating");
+    assertThat(description.getCategoriesList())
+        .containsExactly(
+            "adult",
+            "sex_education",
+            "violence",
+            "self_harm",
+            "self_harm_help",
+            "weapons",
+            "drugs",
+            "gambling",
+            "hate",
+            "ai_chatbots",
+            "cheating");
     assertThat(description.getModel().getName()).isEqualTo("llm-zero-shot");
     assertThat(description.getModel().getConfigHash()).hasSize(64);
   }
 
   @Test
   void emptyCategoryListScoresEverythingCoveredAllMarkedZeroShot() {
-    ScoreResponse response = stub.score(text(
-        "Chat with our AI assistant: it writes essays, answers any question and generates code for free.").build());
+    ScoreResponse response =
+        stub.score(
+            text("Chat with our AI assistant: it writes essays, answers any question and generates code for free.")
+                .build());
     assertThat(response.getTier()).isEqualTo("llm");
     assertThat(response.getScoresList()).hasSize(11).allMatch(CategoryScore::getZeroShot);
-    CategoryScore top = response.getScoresList().stream().max(Comparator.comparingDouble(CategoryScore::getScore)).orElseThrow();
+    CategoryScore top =
+        response.getScoresList().stream()
+            .max(Comparator.comparingDouble(CategoryScore::getScore))
+            .orElseThrow();
     assertThat(top.getCategory()).isEqualTo("ai_chatbots");
     assertThat(response.getModel().getName()).isEqualTo("llm-zero-shot");
   }
 
   @Test
   void anySubsetIsScoredInCatalogOrderAndUncoveredCategoriesAreLeftOut() {
-    ScoreRequest request = text("Bet on tonight's football match with the best odds and a free bet bonus.")
-        .addCategories("cheating").addCategories("news").addCategories("gambling").addCategories("gambling")
-        .build();
+    ScoreRequest request =
+        text("Bet on tonight's football match with the best odds and a free bet bonus.")
+            .addCategories("cheating")
+            .addCategories("news")
+            .addCategories("gambling")
+            .addCategories("gambling")
+            .build();
     ScoreResponse normal = stub.score(request);
-    assertThat(normal.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("gambling", "cheating");
+    assertThat(normal.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("gambling", "cheating");
     assertThat(normal.getScores(0).getScore()).isGreaterThan(normal.getScores(1).getScore());
     ScoreResponse forced = stub.score(request.toBuilder().setForced(true).build());
-    assertThat(forced.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("gambling", "cheating");
+    assertThat(forced.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("gambling", "cheating");
     assertThat(forced.getScores(0).getScore()).isEqualTo(normal.getScores(0).getScore());
 
     ScoreResponse none = stub.score(text("hello").addCategories("news").build());
@@ -110,27 +140,37 @@ class LlmScorerGrpcTest {
 
   @Test
   void urlOnlyRequestCarriesTheNormalizedUrl() {
-    ScoreResponse response = stub.score(ScoreRequest.newBuilder().setUrl("HTTPS://ChatBot-AI.example/Chat?u=7").build());
-    assertThat(response.getNormalizedInput()).isEqualTo("https://chatbot-ai.example/Chat?<redacted>");
+    ScoreResponse response =
+        stub.score(ScoreRequest.newBuilder().setUrl("HTTPS://ChatBot-AI.example/Chat?u=7").build());
+    assertThat(response.getNormalizedInput())
+        .isEqualTo("https://chatbot-ai.example/Chat?<redacted>");
     assertThat(response.getScoresList()).hasSize(11);
   }
 
   @Test
   void badInputIsInvalidArgumentOverTheWire() {
-    assertThatThrownBy(() -> stub.score(ScoreRequest.newBuilder()
-            .setText(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xFE})).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+    assertThatThrownBy(
+            () ->
+                stub.score(
+                    ScoreRequest.newBuilder()
+                        .setText(ByteString.copyFrom(new byte[] {(byte) 0xFF, (byte) 0xFE}))
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     assertThatThrownBy(() -> stub.score(ScoreRequest.getDefaultInstance()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
   }
 
   @Test
   void aHotReloadedEmergingCategoryIsDescribedAndScoredZeroShot() throws Exception {
     Path emerging = categories.resolve("emerging.yaml");
-    Files.writeString(emerging, Files.readString(emerging)
-        + """
+    Files.writeString(
+        emerging,
+        Files.readString(emerging)
+            + """
           - id: crypto_trading
             display_name: Crypto trading
             description: Buy, sell and trade bitcoin and other crypto coins on an exchange, trading signals.
@@ -139,23 +179,38 @@ class LlmScorerGrpcTest {
     Files.setLastModifiedTime(emerging, FileTime.from(Instant.now().plusSeconds(5)));
     assertThat(watcher.pollOnce()).isTrue();
 
-    assertThat(stub.describe(DescribeRequest.getDefaultInstance()).getCategoriesList()).endsWith("crypto_trading");
-    ScoreResponse response = stub.score(text("Trade Bitcoin and Ethereum with zero fees on our crypto exchange.")
-        .addCategories("crypto_trading").addCategories("gambling").build());
-    assertThat(response.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("gambling", "crypto_trading");
+    assertThat(stub.describe(DescribeRequest.getDefaultInstance()).getCategoriesList())
+        .endsWith("crypto_trading");
+    ScoreResponse response =
+        stub.score(
+            text("Trade Bitcoin and Ethereum with zero fees on our crypto exchange.")
+                .addCategories("crypto_trading")
+                .addCategories("gambling")
+                .build());
+    assertThat(response.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("gambling", "crypto_trading");
     assertThat(response.getScores(1).getZeroShot()).isTrue();
     assertThat(response.getScores(1).getScore()).isGreaterThan(0.5);
   }
 
   @Test
   void fullBackendIsResourceExhaustedOverTheWire() throws Exception {
-    LlmTierScorer full = new LlmTierScorer(watcher, TestFixtures.embedded(0), new InputRenderer(), Duration.ofSeconds(1));
+    LlmTierScorer full =
+        new LlmTierScorer(
+            watcher, TestFixtures.embedded(0), new InputRenderer(), Duration.ofSeconds(1));
     String name = InProcessServerBuilder.generateName();
-    Server other = InProcessServerBuilder.forName(name).directExecutor().addService(new ScorerService(full)).build().start();
+    Server other =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new ScorerService(full))
+            .build()
+            .start();
     ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
     try {
       assertThatThrownBy(() -> ScorerGrpc.newBlockingStub(ch).score(text("hello").build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class,
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     } finally {
       ch.shutdownNow();

@@ -11,8 +11,8 @@ import dev.sieve.llm.embedded.ZeroShotScorer;
 import java.nio.file.Path;
 
 /**
- * Shared, lazily created fixtures: the real MiniLM encoder (loaded once per test JVM, ~1 s) and
- * the shipped category catalog.
+ * Shared, lazily created fixtures: the real MiniLM encoder (loaded once per test JVM, ~1 s) and the
+ * shipped category catalog.
  */
 public final class TestFixtures {
 
@@ -26,7 +26,9 @@ public final class TestFixtures {
 
   public static synchronized ZeroShotScorer zeroShot() {
     if (zeroShot == null) {
-      zeroShot = new ZeroShotScorer(new MiniLmSentenceEncoder(), new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, 12));
+      zeroShot =
+          new ZeroShotScorer(
+              new MiniLmSentenceEncoder(), new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, 12));
     }
     return zeroShot;
   }

@@ -8,8 +8,8 @@ import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.auth.AuthenticatedTenant;
 import dev.sieve.router.cache.VerdictCache;
-import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.cache.VerdictKey;
+import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.logging.RateLimitedLog;
 import dev.sieve.router.merge.MergedScores;
 import dev.sieve.router.merge.ScoreMerger;
@@ -40,24 +40,25 @@ import org.slf4j.LoggerFactory;
  * to the tiers in parallel, consult the llm tier only for what is still uncertain, merge, decide,
  * cache.
  *
- * <p>Routing (normal requests): the url tier whenever there is a URL, the content tier whenever there
- * is a body, both in parallel; then the llm tier only when a core category's merged score lies in
- * the tenant's uncertainty band or the llm tier serves emerging categories (and the policy asks for
- * them) — never for clear cases. A request's tiers filter replaces all of this: exactly the named
- * tiers are consulted, in parallel, with {@code forced=true}.
+ * <p>Routing (normal requests): the url tier whenever there is a URL, the content tier whenever
+ * there is a body, both in parallel; then the llm tier only when a core category's merged score
+ * lies in the tenant's uncertainty band or the llm tier serves emerging categories (and the policy
+ * asks for them) — never for clear cases. A request's tiers filter replaces all of this: exactly
+ * the named tiers are consulted, in parallel, with {@code forced=true}.
  *
  * <p>Deadlines are the caller's, outages are the tier's (#12 item 1). A tier cut short by the
  * caller's deadline is not a tier outage: it never triggers {@code on_tier_loss}. When it leaves a
  * category undecidable that the policy would otherwise block on tier loss, or when no tier answered
  * at all, the request fails with DEADLINE_EXCEEDED instead of guessing; otherwise the answer is a
- * partial one, marked {@code degraded} with CALLER_DEADLINE and never cached. A verdict decided while
- * a tier was unavailable (marked {@code degraded} with TIER_UNAVAILABLE) is returned to its caller
- * only: it is never put into the shared verdict cache, so one request's outage never becomes another
- * request's verdict. Decisions made without evidence are logged, rate-limited per tier state.
+ * partial one, marked {@code degraded} with CALLER_DEADLINE and never cached. A verdict decided
+ * while a tier was unavailable (marked {@code degraded} with TIER_UNAVAILABLE) is returned to its
+ * caller only: it is never put into the shared verdict cache, so one request's outage never becomes
+ * another request's verdict. Decisions made without evidence are logged, rate-limited per tier
+ * state.
  *
  * <p>Every verdict, from the cache or fresh, passes the {@link ServedVerdictHook} on its way out
- * (the feedback loop: tenant host overrides, recent verdicts for reports); the cache only ever holds
- * the engine's own verdict.
+ * (the feedback loop: tenant host overrides, recent verdicts for reports); the cache only ever
+ * holds the engine's own verdict.
  *
  * <p>Entirely asynchronous: no thread waits for a tier. The future completes with the response, or
  * exceptionally with a {@link StatusException} carrying the precise status.
@@ -71,10 +72,13 @@ public final class ClassificationEngine {
   private final VerdictCache cache;
   private final RequestValidator validator;
   private final RouterMetrics metrics;
+
   /** The candidate version of a tier (shadow or canary), or {@link CandidateRouting#none()}. */
   private final CandidateRouting candidates;
+
   /** Input drift as the content tier reports it: truncated pages, languages. */
   private final ContentInputMetrics contentInputs;
+
   private final TierOutcome[] notDeployed = new TierOutcome[TierName.values().length];
   private final TierOutcome[] notInFilter = new TierOutcome[TierName.values().length];
   private final TierOutcome skippedNoUrl;
@@ -109,29 +113,44 @@ public final class ClassificationEngine {
     this.validator = validator;
     for (TierName tier : TierName.all()) {
       notDeployed[tier.ordinal()] =
-          outcome(tier, TierState.TIER_STATE_NOT_DEPLOYED,
+          outcome(
+              tier,
+              TierState.TIER_STATE_NOT_DEPLOYED,
               "not part of this deployment (SIEVE_" + tier.name() + "_TIER_TARGET is unset)");
-      notInFilter[tier.ordinal()] = outcome(tier, TierState.TIER_STATE_SKIPPED, "not in the request's tiers filter");
+      notInFilter[tier.ordinal()] =
+          outcome(tier, TierState.TIER_STATE_SKIPPED, "not in the request's tiers filter");
     }
     skippedNoUrl = outcome(TierName.URL, TierState.TIER_STATE_SKIPPED, "request has no url");
-    skippedNoBody = outcome(TierName.CONTENT, TierState.TIER_STATE_SKIPPED, "request has no html or text");
+    skippedNoBody =
+        outcome(TierName.CONTENT, TierState.TIER_STATE_SKIPPED, "request has no html or text");
     skippedClear =
-        outcome(TierName.LLM, TierState.TIER_STATE_SKIPPED, "no uncertain category and no emerging category");
+        outcome(
+            TierName.LLM,
+            TierState.TIER_STATE_SKIPPED,
+            "no uncertain category and no emerging category");
     policies.onReload(p -> cache.invalidateAll());
   }
 
-  /** Installs what every verdict passes through on its way out (host overrides, recent verdicts). */
+  /**
+   * Installs what every verdict passes through on its way out (host overrides, recent verdicts).
+   */
   public void onServed(ServedVerdictHook hook) {
     this.servedHook = hook == null ? ServedVerdictHook.NONE : hook;
   }
 
   /** The hook's verdict; a failing hook (a bug) is logged and the engine's verdict served. */
   private ClassifyResponse served(
-      ServedVerdictHook hook, ClassifyRequest request, ValidatedRequest validated, ClassifyResponse verdict) {
+      ServedVerdictHook hook,
+      ClassifyRequest request,
+      ValidatedRequest validated,
+      ClassifyResponse verdict) {
     try {
       return hook.served(request, validated.url(), verdict);
     } catch (RuntimeException e) {
-      log.error("request {}: served-verdict hook failed, serving the engine's verdict", verdict.getRequestId(), e);
+      log.error(
+          "request {}: served-verdict hook failed, serving the engine's verdict",
+          verdict.getRequestId(),
+          e);
       return verdict;
     }
   }
@@ -145,7 +164,8 @@ public final class ClassificationEngine {
    *
    * @param callerContext the server call's context (deadline, cancellation), or null
    */
-  public CompletableFuture<ClassifyResponse> classify(ClassifyRequest request, Context callerContext) {
+  public CompletableFuture<ClassifyResponse> classify(
+      ClassifyRequest request, Context callerContext) {
     ValidatedRequest validated;
     try {
       request = AuthenticatedTenant.bind(request, callerContext);
@@ -190,7 +210,8 @@ public final class ClassificationEngine {
               "deadline expired before classification started"));
     }
     Exchange exchange =
-        new Exchange(validated, requestId, policy, tenant, defaultApplied, key, deadline, callerContext);
+        new Exchange(
+            validated, requestId, policy, tenant, defaultApplied, key, deadline, callerContext);
     exchange.start();
     if (hook == ServedVerdictHook.NONE) {
       return exchange.result;
@@ -199,7 +220,10 @@ public final class ClassificationEngine {
     return exchange.result.thenApply(verdict -> served(hook, bound, validated, verdict));
   }
 
-  /** A random (version 4) UUID without SecureRandom's lock: request ids need uniqueness, not secrecy. */
+  /**
+   * A random (version 4) UUID without SecureRandom's lock: request ids need uniqueness, not
+   * secrecy.
+   */
   private static String newRequestId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long msb = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;
@@ -221,18 +245,28 @@ public final class ClassificationEngine {
     final TierOutcome[] outcomes = new TierOutcome[TierName.values().length];
     final MergedScores merged = new MergedScores();
     final AtomicInteger pending = new AtomicInteger(1);
+
     /** The client that answers each tier (the candidate in a canary), and what it was asked. */
     final TierClient[] chosen = new TierClient[TierName.values().length];
+
     final ScoreRequest[] sent = new ScoreRequest[TierName.values().length];
+
     /** True when a canary answered per request: the verdict stays out of the shared cache. */
     boolean uncacheable;
+
     boolean[] llmCore;
     List<String> llmEmerging = List.of();
     boolean llmForced;
 
     Exchange(
-        ValidatedRequest request, String requestId, Policy policy, TenantPolicy tenant,
-        boolean defaultApplied, VerdictKey key, Deadline deadline, Context context) {
+        ValidatedRequest request,
+        String requestId,
+        Policy policy,
+        TenantPolicy tenant,
+        boolean defaultApplied,
+        VerdictKey key,
+        Deadline deadline,
+        Context context) {
       this.request = request;
       this.requestId = requestId;
       this.policy = policy;
@@ -300,7 +334,9 @@ public final class ClassificationEngine {
     /** The outcome as reported: a canary candidate's answer says so in its detail. */
     private TierOutcome reported(TierOutcome outcome) {
       TierClient client = chosen[outcome.tier().ordinal()];
-      return client != null && client != fleet.client(outcome.tier()) ? candidates.markCanary(outcome) : outcome;
+      return client != null && client != fleet.client(outcome.tier())
+          ? candidates.markCanary(outcome)
+          : outcome;
     }
 
     private void firstPhaseDone(TierOutcome outcome) {
@@ -354,7 +390,8 @@ public final class ClassificationEngine {
         if (rejected != null) {
           result.completeExceptionally(
               Status.INVALID_ARGUMENT
-                  .withDescription(rejected.tier().wireName() + " tier rejected the input: " + rejected.detail())
+                  .withDescription(
+                      rejected.tier().wireName() + " tier rejected the input: " + rejected.detail())
                   .asException());
           return;
         }
@@ -372,12 +409,22 @@ public final class ClassificationEngine {
           metrics.degraded(RouterMetrics.DegradedKind.CALLER_DEADLINE_REFUSED);
           result.completeExceptionally(
               dev.sieve.core.grpc.ErrorDetails.error(
-                  Status.Code.DEADLINE_EXCEEDED, dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT, refusal));
+                  Status.Code.DEADLINE_EXCEEDED,
+                  dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT,
+                  refusal));
           return;
         }
         ClassifyResponse response =
             VerdictAssembler.assemble(
-                request, requestId, policy, tenant, defaultApplied, outcomes, merged, emergingIds(), fleet);
+                request,
+                requestId,
+                policy,
+                tenant,
+                defaultApplied,
+                outcomes,
+                merged,
+                emergingIds(),
+                fleet);
         if (response.getDegraded()) {
           recordDegraded(response);
         } else if (!uncacheable) {
@@ -389,8 +436,14 @@ public final class ClassificationEngine {
         metrics.categories(response, outcomes);
         contentInputs.record(outcomes[TierName.CONTENT.ordinal()]);
         if (log.isDebugEnabled()) {
-          log.debug("request {} {} tenant '{}': {} primary '{}' ttl {}s", requestId, request.loggableUrl(),
-              tenant.tenantId(), response.getAction(), response.getPrimaryCategory(), response.getTtlSeconds());
+          log.debug(
+              "request {} {} tenant '{}': {} primary '{}' ttl {}s",
+              requestId,
+              request.loggableUrl(),
+              tenant.tenantId(),
+              response.getAction(),
+              response.getPrimaryCategory(),
+              response.getTtlSeconds());
         }
         result.complete(response);
         if (candidates.deployed()) {
@@ -406,7 +459,12 @@ public final class ClassificationEngine {
       for (TierName tier : TierName.all()) {
         int i = tier.ordinal();
         if (chosen[i] != null && sent[i] != null && outcomes[i] != null) {
-          candidates.compareLater(chosen[i], outcomes[i], fleet.client(tier), sent[i], tenant,
+          candidates.compareLater(
+              chosen[i],
+              outcomes[i],
+              fleet.client(tier),
+              sent[i],
+              tenant,
               request.url() == null ? "" : request.url().host());
         }
       }
@@ -415,14 +473,16 @@ public final class ClassificationEngine {
     private void fail(RuntimeException e) {
       log.error("request {} ({}): classification failed", requestId, request.loggableUrl(), e);
       result.completeExceptionally(
-          Status.INTERNAL.withDescription("router failed: " + e.getClass().getSimpleName()).asException());
+          Status.INTERNAL
+              .withDescription("router failed: " + e.getClass().getSimpleName())
+              .asException());
     }
 
     /**
      * Why the request must fail with DEADLINE_EXCEEDED rather than be answered, or null: the
      * caller's deadline cut a tier short and either no tier answered at all, or a category without
-     * any opinion that the cut tier covers would be blocked under on_tier_loss (guessing it
-     * would turn the caller's deadline into a fail-closed verdict).
+     * any opinion that the cut tier covers would be blocked under on_tier_loss (guessing it would
+     * turn the caller's deadline into a fail-closed verdict).
      */
     private String callerDeadlineRefusal() {
       List<String> cut = null;
@@ -439,12 +499,16 @@ public final class ClassificationEngine {
       }
       String budget = deadline == null ? "" : " (" + describeDeadline() + ")";
       if (!anyAnswer) {
-        return "caller deadline too short" + budget + " to consult the " + String.join(", ", cut)
+        return "caller deadline too short"
+            + budget
+            + " to consult the "
+            + String.join(", ", cut)
             + " tier; no verdict without a tier's answer";
       }
       List<String> undecidable = null;
       for (int i = 0; i < CoreCategories.count(); i++) {
-        if (merged.callerCutDetail(i) != null && ScoreMerger.blocksOnTierLoss(merged, tenant.core(i))) {
+        if (merged.callerCutDetail(i) != null
+            && ScoreMerger.blocksOnTierLoss(merged, tenant.core(i))) {
           undecidable = undecidable == null ? new ArrayList<>(2) : undecidable;
           undecidable.add(CoreCategories.id(i));
         }
@@ -452,8 +516,13 @@ public final class ClassificationEngine {
       if (undecidable == null) {
         return null; // a partial answer: nothing the cut tier covers would have changed a decision
       }
-      return "caller deadline too short" + budget + " for the " + String.join(", ", cut)
-          + " tier, which " + String.join(", ", undecidable) + (undecidable.size() == 1 ? " depends on" : " depend on");
+      return "caller deadline too short"
+          + budget
+          + " for the "
+          + String.join(", ", cut)
+          + " tier, which "
+          + String.join(", ", undecidable)
+          + (undecidable.size() == 1 ? " depends on" : " depend on");
     }
 
     private String describeDeadline() {
@@ -464,14 +533,16 @@ public final class ClassificationEngine {
     /** Metrics and the rate-limited log line of a degraded verdict (returned, never cached). */
     private void recordDegraded(ClassifyResponse response) {
       for (DegradedReason reason : response.getDegradedReasonsList()) {
-        metrics.degraded(reason == DegradedReason.DEGRADED_REASON_CALLER_DEADLINE
-            ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
-            : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
+        metrics.degraded(
+            reason == DegradedReason.DEGRADED_REASON_CALLER_DEADLINE
+                ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
+                : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
       }
       List<String> blocked = null;
       String detail = null;
       for (int i = 0; i < CoreCategories.count(); i++) {
-        if (!merged.hasOpinion(i) && merged.coveringTierUnavailable(i)
+        if (!merged.hasOpinion(i)
+            && merged.coveringTierUnavailable(i)
             && ScoreMerger.decided(merged, i, tenant.core(i))) {
           blocked = blocked == null ? new ArrayList<>(2) : blocked;
           blocked.add(CoreCategories.id(i) + " (" + tenant.core(i).onTierLoss().wireName() + ")");
@@ -480,9 +551,14 @@ public final class ClassificationEngine {
       }
       if (blocked != null) {
         metrics.tierLossBlock();
-        tierLossLog.warn("tier-loss/" + detail,
+        tierLossLog.warn(
+            "tier-loss/" + detail,
             "fail-closed: {} blocked without evidence (no alert) for {}: request {} tenant '{}' {}",
-            blocked, detail, requestId, tenant.tenantId(), request.loggableUrl());
+            blocked,
+            detail,
+            requestId,
+            tenant.tenantId(),
+            request.loggableUrl());
       }
     }
 
@@ -512,7 +588,9 @@ public final class ClassificationEngine {
       return coverage;
     }
 
-    /** Emerging categories listed in the response: those asked for, then any other the llm scored. */
+    /**
+     * Emerging categories listed in the response: those asked for, then any other the llm scored.
+     */
     private List<String> emergingIds() {
       if (merged.emerging().isEmpty()) {
         return llmEmerging;

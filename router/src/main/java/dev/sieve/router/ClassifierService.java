@@ -1,5 +1,7 @@
 package dev.sieve.router;
 
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -7,8 +9,6 @@ import dev.sieve.proto.v1.ClassifyStreamResponse;
 import dev.sieve.proto.v1.ReportVerdictRequest;
 import dev.sieve.proto.v1.ReportVerdictResponse;
 import dev.sieve.router.feedback.VerdictReports;
-import dev.sieve.core.grpc.ErrorDetails;
-import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * ClassificationEngine}, plus the router's own load shedding.
  *
  * <p>A bounded number of classifications may be in flight at once (unary calls and stream items
- * together); beyond it a call fails fast with RESOURCE_EXHAUSTED instead of queueing, so an overloaded
- * router sheds load the way the architecture asks (bounded queues, never block).
+ * together); beyond it a call fails fast with RESOURCE_EXHAUSTED instead of queueing, so an
+ * overloaded router sheds load the way the architecture asks (bounded queues, never block).
  *
  * <p>Where the work runs: the router serves on the transport's event loop (see {@link
- * Router#serve}), so a request without a large body is classified right there, with no hand-off
- * to another thread. A request whose html + text exceed {@code inlineBodyBytes} is handed to the
+ * Router#serve}), so a request without a large body is classified right there, with no hand-off to
+ * another thread. A request whose html + text exceed {@code inlineBodyBytes} is handed to the
  * {@code offload} executor first: hashing and UTF-8-checking up to the body limit (2 MiB) takes
  * milliseconds that would otherwise stall every other connection on that event loop.
  */
@@ -53,8 +53,10 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   private final Executor offload;
   private final int inlineBodyBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
+
   /** ReportVerdict's handler (the feedback loop); null: ReportVerdict answers UNIMPLEMENTED. */
   private volatile VerdictReports reports;
+
   private volatile dev.sieve.router.catalog.CategoryCatalog catalog;
 
   /** Every classification on the calling thread (tests; a server whose executor is a pool). */
@@ -69,7 +71,11 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
    * @param inlineBodyBytes largest html + text classified on the calling thread
    */
   public ClassifierService(
-      ClassificationEngine engine, int maxInFlight, int streamWindow, Executor offload, int inlineBodyBytes) {
+      ClassificationEngine engine,
+      int maxInFlight,
+      int streamWindow,
+      Executor offload,
+      int inlineBodyBytes) {
     this.engine = engine;
     this.maxInFlight = maxInFlight;
     this.streamWindow = streamWindow;
@@ -79,7 +85,8 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
 
   @Override
   public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> responses) {
-    ServerCallStreamObserver<ClassifyResponse> call = (ServerCallStreamObserver<ClassifyResponse>) responses;
+    ServerCallStreamObserver<ClassifyResponse> call =
+        (ServerCallStreamObserver<ClassifyResponse>) responses;
     call.setOnCancelHandler(() -> {});
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
@@ -117,10 +124,14 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   }
 
   @Override
-  public void reportVerdict(ReportVerdictRequest request, StreamObserver<ReportVerdictResponse> responses) {
+  public void reportVerdict(
+      ReportVerdictRequest request, StreamObserver<ReportVerdictResponse> responses) {
     VerdictReports handler = reports;
     if (handler == null) {
-      responses.onError(Status.UNIMPLEMENTED.withDescription("ReportVerdict is not enabled on this router").asRuntimeException());
+      responses.onError(
+          Status.UNIMPLEMENTED
+              .withDescription("ReportVerdict is not enabled on this router")
+              .asRuntimeException());
       return;
     }
     CompletableFuture<ReportVerdictResponse> result;
@@ -139,7 +150,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
               Status status = toStatus(error);
               if (status.getCode() == Status.Code.INTERNAL) {
                 // A bug must not look like a lost report: the caller retries, report_id dedups.
-                status = Status.UNAVAILABLE.withDescription("report not taken (" + status.getDescription() + "); retry");
+                status =
+                    Status.UNAVAILABLE.withDescription(
+                        "report not taken (" + status.getDescription() + "); retry");
               }
               responses.onError(status.asRuntimeException());
             }
@@ -173,8 +186,10 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   }
 
   @Override
-  public StreamObserver<ClassifyRequest> classifyStream(StreamObserver<ClassifyStreamResponse> responses) {
-    return new ClassifyStreamHandler((ServerCallStreamObserver<ClassifyStreamResponse>) responses, streamWindow, this);
+  public StreamObserver<ClassifyRequest> classifyStream(
+      StreamObserver<ClassifyStreamResponse> responses) {
+    return new ClassifyStreamHandler(
+        (ServerCallStreamObserver<ClassifyStreamResponse>) responses, streamWindow, this);
   }
 
   /**
@@ -190,23 +205,27 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     try {
       offload.execute(
           () -> {
-            // The caller's gRPC context (deadline, cancellation, authenticated tenant) travels along.
+            // The caller's gRPC context (deadline, cancellation, authenticated tenant) travels
+            // along.
             Context previous = context.attach();
             try {
-              classifySafely(engine, request, context).whenComplete((response, error) -> {
-                if (error == null) {
-                  result.complete(response);
-                } else {
-                  result.completeExceptionally(error);
-                }
-              });
+              classifySafely(engine, request, context)
+                  .whenComplete(
+                      (response, error) -> {
+                        if (error == null) {
+                          result.complete(response);
+                        } else {
+                          result.completeExceptionally(error);
+                        }
+                      });
             } finally {
               context.detach(previous);
             }
           });
     } catch (RejectedExecutionException e) {
       result.completeExceptionally(
-          ErrorDetails.error(Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "router is shutting down"));
+          ErrorDetails.error(
+              Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "router is shutting down"));
     }
     return result;
   }
@@ -224,7 +243,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     inFlight.decrementAndGet();
   }
 
-  /** The engine's future; a synchronous failure (a bug) becomes a failed future, never a lost slot. */
+  /**
+   * The engine's future; a synchronous failure (a bug) becomes a failed future, never a lost slot.
+   */
   static CompletableFuture<ClassifyResponse> classifySafely(
       ClassificationEngine engine, ClassifyRequest request, Context context) {
     try {
@@ -236,7 +257,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
 
   static StatusException overloaded() {
     return ErrorDetails.error(
-        Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "router overloaded: too many classifications in flight");
+        Status.Code.RESOURCE_EXHAUSTED,
+        ErrorReason.OVERLOADED,
+        "router overloaded: too many classifications in flight");
   }
 
   /**
@@ -244,7 +267,8 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
    * trailers (the {@code google.rpc.Status} details of {@link ErrorDetails}) reach the caller.
    */
   static Throwable toStatusException(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof StatusException || cause instanceof StatusRuntimeException) {
       return cause;
     }
@@ -253,7 +277,8 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
 
   /** The status a failed classification is reported with. */
   static Status toStatus(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof StatusException e) {
       return e.getStatus();
     }

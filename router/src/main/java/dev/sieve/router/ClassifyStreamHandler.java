@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * completion order; a bad item gets an {@link ItemError} and the stream stays open.
  *
  * <p>Flow control is manual so a bulk caller cannot make the router read unboundedly ahead: at most
- * {@code window} items are requested from the transport and in flight; one more is requested only when
- * one completes <em>and</em> the outbound side is ready (a caller that stops reading responses stops
- * getting its requests read, instead of filling the router's memory with responses).
+ * {@code window} items are requested from the transport and in flight; one more is requested only
+ * when one completes <em>and</em> the outbound side is ready (a caller that stops reading responses
+ * stops getting its requests read, instead of filling the router's memory with responses).
  */
 final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
 
@@ -33,7 +33,9 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
   private boolean finished;
 
   ClassifyStreamHandler(
-      ServerCallStreamObserver<ClassifyStreamResponse> call, int window, ClassifierService service) {
+      ServerCallStreamObserver<ClassifyStreamResponse> call,
+      int window,
+      ClassifierService service) {
     this.call = call;
     this.service = service;
     this.context = Context.current();
@@ -62,7 +64,8 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
       emitError(request.getRequestId(), ClassifierService.overloaded());
       return;
     }
-    service.classify(request, context)
+    service
+        .classify(request, context)
         .whenComplete(
             (response, error) -> {
               service.release();
@@ -79,7 +82,11 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
   }
 
   private void emitError(String requestId, Throwable error) {
-    emit(ClassifyStreamResponse.newBuilder().setRequestId(requestId).setError(itemError(error)).build());
+    emit(
+        ClassifyStreamResponse.newBuilder()
+            .setRequestId(requestId)
+            .setError(itemError(error))
+            .build());
   }
 
   /** The per-item error for a failed classification: code name, message and the stable reason. */

@@ -17,11 +17,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns bad input into a precise status before any tier is called.
  *
- * <p>Checks, in order: an empty request (no url, html or text) and an unknown tier name in the tiers
- * filter are INVALID_ARGUMENT; a body (html + text) over the configured limit is RESOURCE_EXHAUSTED;
- * a URL over {@value UrlNormalizer#MAX_URL_BYTES} bytes or one {@link UrlNormalizer} rejects is
- * INVALID_ARGUMENT with the normalizer's reason; invalid UTF-8 in html or text is INVALID_ARGUMENT with
- * the byte offset. A blank URL is fine when a body is present (text-only classification).
+ * <p>Checks, in order: an empty request (no url, html or text) and an unknown tier name in the
+ * tiers filter are INVALID_ARGUMENT; a body (html + text) over the configured limit is
+ * RESOURCE_EXHAUSTED; a URL over {@value UrlNormalizer#MAX_URL_BYTES} bytes or one {@link
+ * UrlNormalizer} rejects is INVALID_ARGUMENT with the normalizer's reason; invalid UTF-8 in html or
+ * text is INVALID_ARGUMENT with the byte offset. A blank URL is fine when a body is present
+ * (text-only classification).
  *
  * <p>Every refusal carries an {@code ErrorInfo} with a stable {@link ErrorReason} and a {@code
  * BadRequest} field violation naming the field ({@link ErrorDetails}), so clients branch on codes.
@@ -30,7 +31,9 @@ public final class RequestValidator {
 
   private final int maxBodyBytes;
 
-  /** @param maxBodyBytes largest html + text accepted (SIEVE_MAX_BODY_BYTES) */
+  /**
+   * @param maxBodyBytes largest html + text accepted (SIEVE_MAX_BODY_BYTES)
+   */
   public RequestValidator(int maxBodyBytes) {
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -42,15 +45,20 @@ public final class RequestValidator {
     ByteString text = request.getText();
     boolean hasBody = !html.isEmpty() || !text.isEmpty();
     if (!hasUrl && !hasBody) {
-      throw invalid(ErrorReason.EMPTY_REQUEST, "request has no url, html or text: nothing to classify", "url");
+      throw invalid(
+          ErrorReason.EMPTY_REQUEST,
+          "request has no url, html or text: nothing to classify",
+          "url");
     }
     int tierMask = 0;
     for (int i = 0; i < request.getTiersCount(); i++) {
       String name = request.getTiers(i);
       TierName tier = TierName.fromWire(name);
       if (tier == null) {
-        throw invalid(ErrorReason.UNKNOWN_TIER,
-            "unknown tier '" + abbreviate(name) + "' in tiers; known tiers: url, content, llm", "tiers[" + i + "]");
+        throw invalid(
+            ErrorReason.UNKNOWN_TIER,
+            "unknown tier '" + abbreviate(name) + "' in tiers; known tiers: url, content, llm",
+            "tiers[" + i + "]");
       }
       tierMask |= tier.bit();
     }
@@ -59,7 +67,10 @@ public final class RequestValidator {
       throw ErrorDetails.error(
           Status.Code.RESOURCE_EXHAUSTED,
           ErrorReason.BODY_TOO_LARGE,
-          "body (html + text) is " + bodyBytes + " bytes; the limit is " + maxBodyBytes
+          "body (html + text) is "
+              + bodyBytes
+              + " bytes; the limit is "
+              + maxBodyBytes
               + " bytes (SIEVE_MAX_BODY_BYTES)",
           html.size() >= text.size() ? "html" : "text");
     }
@@ -67,17 +78,22 @@ public final class RequestValidator {
     if (hasUrl) {
       if (rawUrl.length() > UrlNormalizer.MAX_URL_BYTES
           || rawUrl.getBytes(StandardCharsets.UTF_8).length > UrlNormalizer.MAX_URL_BYTES) {
-        throw invalid(ErrorReason.URL_TOO_LONG, "url is longer than " + UrlNormalizer.MAX_URL_BYTES + " bytes", "url");
+        throw invalid(
+            ErrorReason.URL_TOO_LONG,
+            "url is longer than " + UrlNormalizer.MAX_URL_BYTES + " bytes",
+            "url");
       }
       try {
         url = UrlNormalizer.instance().normalize(rawUrl);
       } catch (UrlRejectedException e) {
-        throw invalid(reasonOf(e.reason()), "url rejected (" + e.reason() + "): " + e.getMessage(), "url");
+        throw invalid(
+            reasonOf(e.reason()), "url rejected (" + e.reason() + "): " + e.getMessage(), "url");
       }
     }
     checkUtf8(html, "html");
     checkUtf8(text, "text");
-    return new ValidatedRequest(request, url, url == null ? "" : url.canonical(), tierMask, hasBody);
+    return new ValidatedRequest(
+        request, url, url == null ? "" : url.canonical(), tierMask, hasBody);
   }
 
   /** Fast path without allocation; the precise offset is computed only for invalid input. */

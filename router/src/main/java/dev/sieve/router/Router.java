@@ -14,18 +14,20 @@ import dev.sieve.router.tier.TierFleet;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The router's composition root: wires the policy store, the tier fleet, the verdict cache, the
- * engine, the feedback loop (ReportVerdict, tenant host overrides) and the gRPC service, runs the background tasks (policy polling, tier Describe refresh) and
- * serves them through core's {@link GrpcServerLauncher} (health + reflection + graceful shutdown).
+ * engine, the feedback loop (ReportVerdict, tenant host overrides) and the gRPC service, runs the
+ * background tasks (policy polling, tier Describe refresh) and serves them through core's {@link
+ * GrpcServerLauncher} (health + reflection + graceful shutdown).
  *
- * <p>Kept separate from {@link RouterMain} so tests build the same object graph over in-process tiers.
+ * <p>Kept separate from {@link RouterMain} so tests build the same object graph over in-process
+ * tiers.
  */
 public final class Router implements AutoCloseable {
 
@@ -37,8 +39,12 @@ public final class Router implements AutoCloseable {
   private final ClassifierService service;
   private final FeedbackLoop feedback;
   private final ScheduledExecutorService background;
-  /** Where classifications with a large body run instead of the event loop (see ClassifierService). */
+
+  /**
+   * Where classifications with a large body run instead of the event loop (see ClassifierService).
+   */
   private final ForkJoinPool offload;
+
   private GrpcServerLauncher launcher;
   private final CandidateRouting candidates;
 
@@ -48,7 +54,11 @@ public final class Router implements AutoCloseable {
    * @param ticker time source of the verdict cache
    */
   public Router(
-      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker) {
+      RouterSettings settings,
+      PolicyStore policies,
+      TierFleet fleet,
+      MeterRegistry registry,
+      Ticker ticker) {
     this(settings, policies, fleet, registry, ticker, CandidateRouting.none(), Router::noFeedback);
   }
 
@@ -57,7 +67,11 @@ public final class Router implements AutoCloseable {
    * the router closes {@code candidates} (its disagreement file) when it closes.
    */
   public Router(
-      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      RouterSettings settings,
+      PolicyStore policies,
+      TierFleet fleet,
+      MeterRegistry registry,
+      Ticker ticker,
       CandidateRouting candidates) {
     this(settings, policies, fleet, registry, ticker, candidates, Router::noFeedback);
   }
@@ -67,15 +81,24 @@ public final class Router implements AutoCloseable {
    * by {@code feedback} over the router's meter registry.
    */
   public Router(
-      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
+      RouterSettings settings,
+      PolicyStore policies,
+      TierFleet fleet,
+      MeterRegistry registry,
+      Ticker ticker,
       Function<MeterRegistry, FeedbackLoop> feedback) {
     this(settings, policies, fleet, registry, ticker, CandidateRouting.none(), feedback);
   }
 
   /** Every part given: a candidate tier version (#15) and the feedback loop (#14). */
   public Router(
-      RouterSettings settings, PolicyStore policies, TierFleet fleet, MeterRegistry registry, Ticker ticker,
-      CandidateRouting candidates, Function<MeterRegistry, FeedbackLoop> feedback) {
+      RouterSettings settings,
+      PolicyStore policies,
+      TierFleet fleet,
+      MeterRegistry registry,
+      Ticker ticker,
+      CandidateRouting candidates,
+      Function<MeterRegistry, FeedbackLoop> feedback) {
     this.candidates = candidates;
     this.settings = settings;
     this.policies = policies;
@@ -83,7 +106,11 @@ public final class Router implements AutoCloseable {
     this.cache = new VerdictCache(settings.cacheMaxBytes(), ticker);
     this.engine =
         new ClassificationEngine(
-            fleet, policies, cache, new RequestValidator(settings.maxBodyBytes()), new RouterMetrics(registry, fleet),
+            fleet,
+            policies,
+            cache,
+            new RequestValidator(settings.maxBodyBytes()),
+            new RouterMetrics(registry, fleet),
             candidates);
     this.offload =
         new ForkJoinPool(
@@ -93,7 +120,11 @@ public final class Router implements AutoCloseable {
             true);
     this.service =
         new ClassifierService(
-            engine, settings.maxInFlight(), settings.streamWindow(), offload, ClassifierService.INLINE_BODY_BYTES)
+                engine,
+                settings.maxInFlight(),
+                settings.streamWindow(),
+                offload,
+                ClassifierService.INLINE_BODY_BYTES)
             .withCatalog(new dev.sieve.router.catalog.CategoryCatalog(policies, fleet));
     this.feedback = feedback.apply(registry);
     engine.onServed(this.feedback);
@@ -107,7 +138,9 @@ public final class Router implements AutoCloseable {
             });
   }
 
-  /** No feedback service: reports are refused as unavailable unless a spool is set, no overrides. */
+  /**
+   * No feedback service: reports are refused as unavailable unless a spool is set, no overrides.
+   */
   private static FeedbackLoop noFeedback(MeterRegistry registry) {
     return new FeedbackLoop(FeedbackSettings.none(), null, Clock.systemUTC(), registry, "router");
   }
@@ -118,12 +151,18 @@ public final class Router implements AutoCloseable {
     feedback.start();
     long refresh = settings.describeRefresh().toMillis();
     background.scheduleWithFixedDelay(
-        () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
+        () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)),
+        0,
+        refresh,
+        TimeUnit.MILLISECONDS);
     // Tiers usually start with the router and answer a few seconds later: ask the ones not yet
     // described every second, so their coverage is known within a second of their being up, not
     // after a whole refresh period (measured: ~30 s of pages routed without emerging categories).
     background.scheduleWithFixedDelay(
-        () -> fleet.refreshUndescribed(java.time.Duration.ofSeconds(1)), 1000, 1000, TimeUnit.MILLISECONDS);
+        () -> fleet.refreshUndescribed(java.time.Duration.ofSeconds(1)),
+        1000,
+        1000,
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -135,21 +174,23 @@ public final class Router implements AutoCloseable {
     return serve(null);
   }
 
-  /** As {@link #serve()}, with core telemetry's tracing, log-correlation and metrics interceptors. */
+  /**
+   * As {@link #serve()}, with core telemetry's tracing, log-correlation and metrics interceptors.
+   */
   public GrpcServerLauncher serve(Telemetry telemetry) throws IOException {
     return serve(telemetry, RouterSecurity.none());
   }
 
   /**
-   * As {@link #serve(Telemetry)} (telemetry may be null) behind {@code security}: TLS on the port and
-   * per-tenant client authentication, whose credentials file is then polled with the policy.
+   * As {@link #serve(Telemetry)} (telemetry may be null) behind {@code security}: TLS on the port
+   * and per-tenant client authentication, whose credentials file is then polled with the policy.
    *
    * <p>Calls run on the transport's event loop (gRPC's direct executor): nothing on the router's
-   * request path blocks (tier calls are asynchronous, their callbacks run on the tier channels' event
-   * loops), and a cache hit or a URL-only request costs tens of microseconds, less than a hand-off
-   * to a worker pool and back (measured: docs/benchmarks.md, "Router / gRPC path"). The one thing
-   * that grows with the input, hashing and UTF-8-checking a large body, is handed to a worker pool
-   * by {@link ClassifierService}.
+   * request path blocks (tier calls are asynchronous, their callbacks run on the tier channels'
+   * event loops), and a cache hit or a URL-only request costs tens of microseconds, less than a
+   * hand-off to a worker pool and back (measured: docs/benchmarks.md, "Router / gRPC path"). The
+   * one thing that grows with the input, hashing and UTF-8-checking a large body, is handed to a
+   * worker pool by {@link ClassifierService}.
    */
   public GrpcServerLauncher serve(Telemetry telemetry, RouterSecurity security) throws IOException {
     GrpcServerLauncher.Builder builder =
@@ -187,7 +228,10 @@ public final class Router implements AutoCloseable {
     if (security.transport().tls()) {
       // HTTPS with the gRPC port's own reloading certificate (the same key manager).
       tls = javax.net.ssl.SSLContext.getInstance("TLS");
-      tls.init(new javax.net.ssl.KeyManager[] {security.transport().material().keyManager()}, null, null);
+      tls.init(
+          new javax.net.ssl.KeyManager[] {security.transport().material().keyManager()},
+          null,
+          null);
     }
     return dev.sieve.router.http.HttpGateway.start(http, service, interceptors, tls);
   }

@@ -29,21 +29,21 @@ import java.util.Locale;
  *   <li>{@code sieve_router_cache_total{result = hit | miss | bypass}}
  *   <li>{@code sieve_router_verdicts_total{action}}
  *   <li>{@code sieve_router_breaker_state{tier, state}}: one series per breaker state ({@code
- *       closed}, {@code open}, {@code half_open}, ...), 1 for the current state and 0 for the others,
- *       so {@code sieve_router_breaker_state{state="open"} == 1} is an alert rule
+ *       closed}, {@code open}, {@code half_open}, ...), 1 for the current state and 0 for the
+ *       others, so {@code sieve_router_breaker_state{state="open"} == 1} is an alert rule
  *   <li>{@code sieve_router_degraded_total{reason}}: fresh verdicts decided without every tier they
  *       needed ({@code tier_unavailable}; {@code caller_deadline_partial}: a partial answer), and
- *       requests refused with DEADLINE_EXCEEDED because the caller's deadline left no time for a tier
- *       a decision depended on ({@code caller_deadline_refused})
- *   <li>{@code sieve_router_tier_loss_blocks_total}: fresh verdicts that block because a category was
- *       decided without evidence under on_tier_loss
+ *       requests refused with DEADLINE_EXCEEDED because the caller's deadline left no time for a
+ *       tier a decision depended on ({@code caller_deadline_refused})
+ *   <li>{@code sieve_router_tier_loss_blocks_total}: fresh verdicts that block because a category
+ *       was decided without evidence under on_tier_loss
  *   <li>{@code sieve_router_alerts_total}: fresh verdicts that raise the wellness alert (each one
  *       rests on a model score)
  *   <li>{@code sieve_router_decisions_total{category}}: positive decisions per category (fresh
  *       verdicts, not cache hits)
- *   <li>{@code sieve_router_category_score{category, tier}}: histogram of served scores per category,
- *       per tier and merged, over the model cards' score bins ({@link ScoreHistograms}): the input
- *       of drift monitoring (PSI / Jensen-Shannon against the model card's distribution)
+ *   <li>{@code sieve_router_category_score{category, tier}}: histogram of served scores per
+ *       category, per tier and merged, over the model cards' score bins ({@link ScoreHistograms}):
+ *       the input of drift monitoring (PSI / Jensen-Shannon against the model card's distribution)
  *   <li>{@code sieve_router_inputs_total{input = url_only | html | text}}: what fresh verdicts were
  *       computed from, the input-mix side of drift (a card evaluated on pages says little about
  *       traffic that is all bare URLs)
@@ -57,13 +57,18 @@ public final class RouterMetrics {
   private final Counter cacheBypass;
   private final Counter allow;
   private final Counter block;
-  private final java.util.Map<String, Counter> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Counter> decisions =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ScoreHistograms scores;
   private final Counter[] inputs = new Counter[InputKind.values().length];
   private final MeterRegistry registry;
   private final PrometheusRegistry scoreRegistry;
-  /** The application label Telemetry gives every router series ({@code Telemetry.create("router")}). */
+
+  /**
+   * The application label Telemetry gives every router series ({@code Telemetry.create("router")}).
+   */
   static final String APPLICATION = "router";
+
   private final Counter[] degraded = new Counter[DegradedKind.values().length];
   private final Counter tierLossBlocks;
   private final Counter alerts;
@@ -95,7 +100,9 @@ public final class RouterMetrics {
   public RouterMetrics(MeterRegistry registry, TierFleet fleet) {
     this.registry = registry;
     this.scoreRegistry =
-        registry instanceof PrometheusMeterRegistry prometheus ? prometheus.getPrometheusRegistry() : new PrometheusRegistry();
+        registry instanceof PrometheusMeterRegistry prometheus
+            ? prometheus.getPrometheusRegistry()
+            : new PrometheusRegistry();
     this.scores = new ScoreHistograms(scoreRegistry, APPLICATION);
     for (InputKind kind : InputKind.values()) {
       inputs[kind.ordinal()] =
@@ -122,8 +129,10 @@ public final class RouterMetrics {
       TierClient client = fleet.client(tier);
       if (client != null) {
         for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-          Gauge.builder("sieve.router.breaker.state", client, c -> c.breakerState() == state ? 1 : 0)
-              .description("Circuit breaker state per tier: 1 for the current state, 0 for the others")
+          Gauge.builder(
+                  "sieve.router.breaker.state", client, c -> c.breakerState() == state ? 1 : 0)
+              .description(
+                  "Circuit breaker state per tier: 1 for the current state, 0 for the others")
               .tag("tier", tier.wireName())
               .tag("state", state.name().toLowerCase(Locale.ROOT))
               .register(registry);
@@ -140,13 +149,15 @@ public final class RouterMetrics {
     for (DegradedKind kind : DegradedKind.values()) {
       degraded[kind.ordinal()] =
           Counter.builder("sieve.router.degraded")
-              .description("Verdicts decided (or refused) without every tier they needed, by reason")
+              .description(
+                  "Verdicts decided (or refused) without every tier they needed, by reason")
               .tag("reason", kind.name().toLowerCase(Locale.ROOT))
               .register(registry);
     }
     tierLossBlocks =
         Counter.builder("sieve.router.tier.loss.blocks")
-            .description("Verdicts blocked because a category was decided without evidence (on_tier_loss)")
+            .description(
+                "Verdicts blocked because a category was decided without evidence (on_tier_loss)")
             .register(registry);
     alerts =
         Counter.builder("sieve.router.alerts")
@@ -157,11 +168,17 @@ public final class RouterMetrics {
   }
 
   private static Counter cache(MeterRegistry registry, String result) {
-    return Counter.builder("sieve.router.cache").description("Verdict cache lookups").tag("result", result).register(registry);
+    return Counter.builder("sieve.router.cache")
+        .description("Verdict cache lookups")
+        .tag("result", result)
+        .register(registry);
   }
 
   private static Counter verdict(MeterRegistry registry, Action action) {
-    return Counter.builder("sieve.router.verdicts").description("Verdicts returned").tag("action", dev.sieve.core.grpc.ShortNames.action(action)).register(registry);
+    return Counter.builder("sieve.router.verdicts")
+        .description("Verdicts returned")
+        .tag("action", dev.sieve.core.grpc.ShortNames.action(action))
+        .register(registry);
   }
 
   void tierOutcome(TierOutcome outcome) {
@@ -209,11 +226,17 @@ public final class RouterMetrics {
   /** What a fresh verdict was computed from. */
   void input(ValidatedRequest request) {
     ClassifyRequest r = request.request();
-    InputKind kind = !r.getHtml().isEmpty() ? InputKind.HTML : !r.getText().isEmpty() ? InputKind.TEXT : InputKind.URL_ONLY;
+    InputKind kind =
+        !r.getHtml().isEmpty()
+            ? InputKind.HTML
+            : !r.getText().isEmpty() ? InputKind.TEXT : InputKind.URL_ONLY;
     inputs[kind.ordinal()].increment();
   }
 
-  /** Per-category decision counts, merged and per-tier score histograms of a freshly computed verdict. */
+  /**
+   * Per-category decision counts, merged and per-tier score histograms of a freshly computed
+   * verdict.
+   */
   void categories(ClassifyResponse response, TierOutcome[] outcomes) {
     scores.merged(response);
     scores.tiers(outcomes);

@@ -13,7 +13,8 @@ import java.util.Map;
  * Everything the router reads from its environment, in one place with its defaults, so that the
  * operations doc, the Helm chart and the code cannot disagree about a name.
  *
- * <p>Names (environment form; the {@code -Dsieve.x.y} system property wins, see core {@link Settings}):
+ * <p>Names (environment form; the {@code -Dsieve.x.y} system property wins, see core {@link
+ * Settings}):
  *
  * <ul>
  *   <li>SIEVE_GRPC_PORT (50051), SIEVE_BIND_HOST (127.0.0.1)
@@ -25,8 +26,8 @@ import java.util.Map;
  *   <li>SIEVE_{URL,CONTENT,LLM}_TIER_TIMEOUT_MS (100, 2000, 3000),
  *       SIEVE_{URL,CONTENT,LLM}_TIER_MAX_CONCURRENT (2048, 512, 64)
  *   <li>SIEVE_BREAKER_WINDOW, SIEVE_BREAKER_MIN_CALLS, SIEVE_BREAKER_FAILURE_RATE,
- *       SIEVE_BREAKER_OPEN_MS, SIEVE_BREAKER_HALF_OPEN_CALLS: override the per-tier breaker defaults
- *       for every tier
+ *       SIEVE_BREAKER_OPEN_MS, SIEVE_BREAKER_HALF_OPEN_CALLS: override the per-tier breaker
+ *       defaults for every tier
  *   <li>SIEVE_{URL,CONTENT,LLM}_TIER_LIMIT (aimd; gradient2, fixed, off) with _INITIAL, _MIN, _MAX,
  *       _TIMEOUT_MS: the adaptive concurrency limit on calls to the tier (defaults: url 256 in
  *       16..2048, content 64 in 8..512, llm 16 in 2..64; timeout = the tier's timeout)
@@ -55,6 +56,7 @@ public record RouterSettings(
     Duration drainTimeout) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
   /** Headroom over the body limit for the rest of the message (URL, tenant, ids, framing). */
   public static final int MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 
@@ -66,24 +68,35 @@ public record RouterSettings(
       String prefix = "SIEVE_" + tier.name() + "_TIER_";
       Settings.get(prefix + "TARGET").ifPresent(target -> targets.put(tier, target));
       ResilienceSettings defaults = ResilienceSettings.defaults(tier);
-      Duration timeout = Duration.ofMillis(Settings.getLong(prefix + "TIMEOUT_MS", defaults.timeout().toMillis()));
+      Duration timeout =
+          Duration.ofMillis(Settings.getLong(prefix + "TIMEOUT_MS", defaults.timeout().toMillis()));
       ConcurrencyLimitSettings limitDefaults = defaults.concurrencyLimit();
       ConcurrencyLimitSettings limit =
           ConcurrencyLimitSettings.fromEnvironment(
               prefix + "LIMIT",
-              new ConcurrencyLimitSettings(limitDefaults.algorithm(), limitDefaults.initialLimit(),
-                  limitDefaults.minLimit(), limitDefaults.maxLimit(), timeout.isZero() || timeout.isNegative() ? limitDefaults.aimdTimeout() : timeout));
+              new ConcurrencyLimitSettings(
+                  limitDefaults.algorithm(),
+                  limitDefaults.initialLimit(),
+                  limitDefaults.minLimit(),
+                  limitDefaults.maxLimit(),
+                  timeout.isZero() || timeout.isNegative()
+                      ? limitDefaults.aimdTimeout()
+                      : timeout));
       resilience.put(
           tier,
           defaults
               .withTimeout(timeout)
               .withConcurrencyLimit(limit)
-              .withMaxConcurrentCalls(positive(prefix + "MAX_CONCURRENT", defaults.maxConcurrentCalls()))
+              .withMaxConcurrentCalls(
+                  positive(prefix + "MAX_CONCURRENT", defaults.maxConcurrentCalls()))
               .withBreaker(
                   positive("SIEVE_BREAKER_WINDOW", defaults.slidingWindowSize()),
                   positive("SIEVE_BREAKER_MIN_CALLS", defaults.minimumNumberOfCalls()),
-                  Settings.getInt("SIEVE_BREAKER_FAILURE_RATE", (int) defaults.failureRateThreshold()),
-                  Duration.ofMillis(Settings.getLong("SIEVE_BREAKER_OPEN_MS", defaults.waitInOpenState().toMillis())),
+                  Settings.getInt(
+                      "SIEVE_BREAKER_FAILURE_RATE", (int) defaults.failureRateThreshold()),
+                  Duration.ofMillis(
+                      Settings.getLong(
+                          "SIEVE_BREAKER_OPEN_MS", defaults.waitInOpenState().toMillis())),
                   positive("SIEVE_BREAKER_HALF_OPEN_CALLS", defaults.permittedCallsInHalfOpen())));
     }
     int maxBody = positive("SIEVE_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES);
@@ -106,7 +119,9 @@ public record RouterSettings(
         Duration.ofSeconds(positive("SIEVE_DRAIN_TIMEOUT_SECONDS", 20)));
   }
 
-  /** The server's inbound message limit: bigger messages get RESOURCE_EXHAUSTED from gRPC, unparsed. */
+  /**
+   * The server's inbound message limit: bigger messages get RESOURCE_EXHAUSTED from gRPC, unparsed.
+   */
   public int maxInboundMessageBytes() {
     return maxBodyBytes + MESSAGE_OVERHEAD_BYTES;
   }

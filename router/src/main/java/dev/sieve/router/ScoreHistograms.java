@@ -19,13 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * histograms ({@link ScoreBins}), so a drift job (and the chart's alert rules) can compare a time
  * window of live traffic with the card bin for bin.
  *
- * <p>Why the Prometheus client's {@link Histogram} and not a Micrometer {@code DistributionSummary}:
- * the summary's service-level buckets on a Prometheus registry count fractional values against
- * whole-number boundaries (measured: six scores between 0.01 and 0.95 all landed in {@code
- * le="1.0"}), which made the old histogram useless for drift. The Prometheus client is the library
- * Micrometer's registry is built on, registered into the same registry the {@code /metrics}
- * endpoint serves; buckets are classic cumulative {@code _bucket{le=...}} counters, no native
- * histogram, so {@code increase(..._bucket[1h])} gives a window's distribution.
+ * <p>Why the Prometheus client's {@link Histogram} and not a Micrometer {@code
+ * DistributionSummary}: the summary's service-level buckets on a Prometheus registry count
+ * fractional values against whole-number boundaries (measured: six scores between 0.01 and 0.95 all
+ * landed in {@code le="1.0"}), which made the old histogram useless for drift. The Prometheus
+ * client is the library Micrometer's registry is built on, registered into the same registry the
+ * {@code /metrics} endpoint serves; buckets are classic cumulative {@code _bucket{le=...}}
+ * counters, no native histogram, so {@code increase(..._bucket[1h])} gives a window's distribution.
  *
  * <p>Each (category, tier) data point is resolved once and cached, so an observation costs a map
  * read and the histogram's own atomic updates.
@@ -38,17 +38,20 @@ public final class ScoreHistograms {
   private static final int SERIES = TierName.values().length + 1;
 
   private final Histogram histogram;
-  private final ConcurrentHashMap<String, DistributionDataPoint[]> points = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DistributionDataPoint[]> points =
+      new ConcurrentHashMap<>();
 
   /**
    * @param registry the Prometheus registry the metrics endpoint serves
-   * @param application the {@code application} label every Sieve series carries (Telemetry's common tag)
+   * @param application the {@code application} label every Sieve series carries (Telemetry's common
+   *     tag)
    */
   public ScoreHistograms(PrometheusRegistry registry, String application) {
     this.histogram =
         Histogram.builder()
             .name("sieve_router_category_score")
-            .help("Served scores per category and tier (merged = the verdict's score), over the model cards' 20 score bins")
+            .help(
+                "Served scores per category and tier (merged = the verdict's score), over the model cards' 20 score bins")
             .labelNames("category", "tier")
             .constLabels(Labels.of("application", application))
             .classicUpperBounds(ScoreBins.upperEdges())
@@ -89,7 +92,9 @@ public final class ScoreHistograms {
     }
     DistributionDataPoint point = row[series];
     if (point == null) {
-      point = histogram.labelValues(category, series == SERIES - 1 ? MERGED : TierName.values()[series].wireName());
+      point =
+          histogram.labelValues(
+              category, series == SERIES - 1 ? MERGED : TierName.values()[series].wireName());
       row[series] = point;
     }
     point.observe(score);

@@ -6,8 +6,8 @@ import dev.sieve.proto.v1.ClassifyResponse;
 
 /**
  * What happens to a verdict between the engine (and its shared verdict cache) and the caller: the
- * feedback loop applies the tenant's host overrides and remembers what was served for later
- * reports (package {@code dev.sieve.router.feedback}).
+ * feedback loop applies the tenant's host overrides and remembers what was served for later reports
+ * (package {@code dev.sieve.router.feedback}).
  *
  * <p>Why a hook after the cache and not a step inside the merge: a tenant's override must never be
  * stored in the verdict cache, which tenants on the same policy share and which does not know the

@@ -9,14 +9,18 @@ import dev.sieve.proto.v1.ClassifyRequest;
  *
  * @param request the original request (bodies are passed to tiers as received, no copy)
  * @param url the normalized URL, or null for a request without a URL
- * @param canonicalUrl {@code url.canonical()}, or "" without a URL (the cache key and the response's
- *     normalized_url)
+ * @param canonicalUrl {@code url.canonical()}, or "" without a URL (the cache key and the
+ *     response's normalized_url)
  * @param tierMask the tiers filter as a {@link dev.sieve.router.tier.TierName} bit mask, 0 = normal
  *     routing
  * @param hasBody true when html or text is present
  */
 public record ValidatedRequest(
-    ClassifyRequest request, NormalizedUrl url, String canonicalUrl, int tierMask, boolean hasBody) {
+    ClassifyRequest request,
+    NormalizedUrl url,
+    String canonicalUrl,
+    int tierMask,
+    boolean hasBody) {
 
   public boolean hasUrl() {
     return url != null;

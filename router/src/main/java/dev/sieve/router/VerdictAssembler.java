@@ -34,8 +34,8 @@ import java.util.List;
  * <ul>
  *   <li>A category is decided positive when its merged score reaches the tenant's threshold, or,
  *       without any tier opinion, when a consulted tier covering it was unavailable and the
- *       category's {@code on_tier_loss} blocks it (block; url_only without a url-tier answer). Such a
- *       decision blocks the request, whatever the category's action, and never raises the alert:
+ *       category's {@code on_tier_loss} blocks it (block; url_only without a url-tier answer). Such
+ *       a decision blocks the request, whatever the category's action, and never raises the alert:
  *       fail-closed blocks, it does not accuse (#12 item 2).
  *   <li>Action BLOCK when any decided category's action is BLOCK, or ALERT while the policy's
  *       {@code block_on_alert} is true, unless the category yields to a help category decided with
@@ -43,16 +43,18 @@ import java.util.List;
  *       allow/deny domain override, if any, sets the action outright. The alert is raised by any
  *       category decided from a model score whose rule alerts (ALERT, or {@code alert: true}),
  *       override or not: an allow-listed help site still tells the counsellor.
- *   <li>Degraded: {@code degraded} with TIER_UNAVAILABLE when a consulted tier was unavailable on its
- *       own account, CALLER_DEADLINE when the caller's deadline cut a tier short (a partial answer).
+ *   <li>Degraded: {@code degraded} with TIER_UNAVAILABLE when a consulted tier was unavailable on
+ *       its own account, CALLER_DEADLINE when the caller's deadline cut a tier short (a partial
+ *       answer).
  *   <li>Primary category: the decided blocking category with the highest score (ties: taxonomy
  *       order); when none blocks, the highest decided category; "" when nothing is decided.
  *   <li>Reasons: for each decided category, the evidence of each contributing tier (at most {@value
- *       #EVIDENCE_PER_TIER} items per tier, the tier's strongest first: a url-tier list match carries
- *       the matched entry and list), then the policy's own reasons (fail-closed, overrides).
- *   <li>TTL: a partial answer (CALLER_DEADLINE) 0; degraded by tier loss the policy's short degraded
- *       TTL (for the caller; the router itself never caches a degraded verdict), otherwise positive
- *       (BLOCK or alert) or negative.
+ *       #EVIDENCE_PER_TIER} items per tier, the tier's strongest first: a url-tier list match
+ *       carries the matched entry and list), then the policy's own reasons (fail-closed,
+ *       overrides).
+ *   <li>TTL: a partial answer (CALLER_DEADLINE) 0; degraded by tier loss the policy's short
+ *       degraded TTL (for the caller; the router itself never caches a degraded verdict), otherwise
+ *       positive (BLOCK or alert) or negative.
  * </ul>
  */
 final class VerdictAssembler {
@@ -110,9 +112,18 @@ final class VerdictAssembler {
               .setZeroShot(zeroShotOnly(merged, i, contributors)));
       boolean evidence = merged.hasOpinion(i);
       if (!decided) {
-        if (!evidence && merged.coveringTierUnavailable(i) && rule.onTierLoss() == TierLossMode.URL_ONLY) {
-          policyReasons = add(policyReasons, policyReason(id, "url-only: " + merged.unavailableDetail(i)
-              + "; the url tier answered without evidence for it: not decided", policy));
+        if (!evidence
+            && merged.coveringTierUnavailable(i)
+            && rule.onTierLoss() == TierLossMode.URL_ONLY) {
+          policyReasons =
+              add(
+                  policyReasons,
+                  policyReason(
+                      id,
+                      "url-only: "
+                          + merged.unavailableDetail(i)
+                          + "; the url tier answered without evidence for it: not decided",
+                      policy));
         }
         continue;
       }
@@ -124,9 +135,17 @@ final class VerdictAssembler {
         if (policyReasons == null) {
           policyReasons = new ArrayList<>(2);
         }
-        policyReasons.add(policyReason(id, "yields to " + CoreCategories.id(yieldedTo)
-            + ": help is not blocked (" + CoreCategories.id(yieldedTo) + " decided with score "
-            + String.format(java.util.Locale.ROOT, "%.3f", merged.score(yieldedTo)) + ")", policy));
+        policyReasons.add(
+            policyReason(
+                id,
+                "yields to "
+                    + CoreCategories.id(yieldedTo)
+                    + ": help is not blocked ("
+                    + CoreCategories.id(yieldedTo)
+                    + " decided with score "
+                    + String.format(java.util.Locale.ROOT, "%.3f", merged.score(yieldedTo))
+                    + ")",
+                policy));
       }
       block |= blocks;
       // An alert must mean evidence: a decision made without any model score never raises it.
@@ -147,9 +166,12 @@ final class VerdictAssembler {
           policyReasons = new ArrayList<>(2);
         }
         policyReasons.add(
-            policyReason(id, rule.onTierLoss() == TierLossMode.URL_ONLY
-                ? "url-only: " + merged.unavailableDetail(i) + "; no url-tier answer: blocked"
-                : "fail-closed: " + merged.unavailableDetail(i), policy));
+            policyReason(
+                id,
+                rule.onTierLoss() == TierLossMode.URL_ONLY
+                    ? "url-only: " + merged.unavailableDetail(i) + "; no url-tier answer: blocked"
+                    : "fail-closed: " + merged.unavailableDetail(i),
+                policy));
       }
     }
 
@@ -218,7 +240,9 @@ final class VerdictAssembler {
             ? 0
             : tierLoss
                 ? tenant.ttls().degradedSeconds()
-                : (block || alert ? tenant.ttls().positiveSeconds() : tenant.ttls().negativeSeconds());
+                : (block || alert
+                    ? tenant.ttls().positiveSeconds()
+                    : tenant.ttls().negativeSeconds());
     return response
         .setAction(block ? Action.ACTION_BLOCK : Action.ACTION_ALLOW)
         .setAlert(alert)
@@ -233,9 +257,12 @@ final class VerdictAssembler {
    * rule names that is itself decided with a merged score at least {@code score}; -1 when none.
    * Only a category with a model opinion counts (a fail-closed decision is no evidence of help).
    */
-  private static int yieldedTo(MergedScores merged, TenantPolicy tenant, CategoryRule rule, double score) {
+  private static int yieldedTo(
+      MergedScores merged, TenantPolicy tenant, CategoryRule rule, double score) {
     for (int j : rule.yieldsTo()) {
-      if (merged.hasOpinion(j) && merged.score(j) >= score && ScoreMerger.decided(merged, j, tenant.core(j))) {
+      if (merged.hasOpinion(j)
+          && merged.score(j) >= score
+          && ScoreMerger.decided(merged, j, tenant.core(j))) {
         return j;
       }
     }

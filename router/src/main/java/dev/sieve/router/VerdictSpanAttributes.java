@@ -3,9 +3,9 @@ package dev.sieve.router;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierStatus;
+import dev.sieve.router.tier.TierName;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import dev.sieve.router.tier.TierName;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Writes a verdict's lineage onto the router's server span, so an SRE looking at one trace sees what
- * was decided and which tiers answered without opening logs: {@code sieve.action}, {@code
- * sieve.cache_hit}, {@code sieve.alert}, {@code sieve.degraded} (with {@code sieve.degraded_reasons}
- * when true), {@code sieve.decided_categories}, {@code sieve.policy_version}, {@code
- * sieve.model_versions} and {@code sieve.tier.<tier>.status} per tier. Never the URL's query.
+ * Writes a verdict's lineage onto the router's server span, so an SRE looking at one trace sees
+ * what was decided and which tiers answered without opening logs: {@code sieve.action}, {@code
+ * sieve.cache_hit}, {@code sieve.alert}, {@code sieve.degraded} (with {@code
+ * sieve.degraded_reasons} when true), {@code sieve.decided_categories}, {@code
+ * sieve.policy_version}, {@code sieve.model_versions} and {@code sieve.tier.<tier>.status} per
+ * tier. Never the URL's query.
  */
 final class VerdictSpanAttributes {
 
@@ -30,14 +31,18 @@ final class VerdictSpanAttributes {
       AttributeKey.stringArrayKey("sieve.degraded_reasons");
   private static final AttributeKey<List<String>> DECIDED =
       AttributeKey.stringArrayKey("sieve.decided_categories");
-  private static final AttributeKey<List<String>> MODELS = AttributeKey.stringArrayKey("sieve.model_versions");
+  private static final AttributeKey<List<String>> MODELS =
+      AttributeKey.stringArrayKey("sieve.model_versions");
   private static final AttributeKey<String> POLICY = AttributeKey.stringKey("sieve.policy_version");
-  private static final AttributeKey<String> TENANT = AttributeKey.stringKey("sieve.effective_tenant");
+  private static final AttributeKey<String> TENANT =
+      AttributeKey.stringKey("sieve.effective_tenant");
 
   /** {@code sieve.tier.<tier>.status} of the known tiers, built once instead of per span. */
   private static final Map<String, AttributeKey<String>> TIER_STATUS =
       Arrays.stream(TierName.values())
-          .collect(Collectors.toUnmodifiableMap(TierName::wireName, tier -> tierStatusKey(tier.wireName())));
+          .collect(
+              Collectors.toUnmodifiableMap(
+                  TierName::wireName, tier -> tierStatusKey(tier.wireName())));
 
   private VerdictSpanAttributes() {}
 
@@ -73,9 +78,11 @@ final class VerdictSpanAttributes {
     span.setAttribute(DECIDED, decided);
     List<String> models = new ArrayList<>();
     for (TierStatus tier : response.getTiersList()) {
-      span.setAttribute(statusKey(tier.getTier()), dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
+      span.setAttribute(
+          statusKey(tier.getTier()), dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
       if (tier.hasModel() && !tier.getModel().getName().isEmpty()) {
-        models.add(tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());
+        models.add(
+            tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());
       }
     }
     span.setAttribute(MODELS, models);

@@ -29,18 +29,27 @@ class BreakerStateMetricTest {
             .withTimeout(Duration.ofSeconds(5))
             .withBreaker(4, 4, 50f, Duration.ofSeconds(30), 2);
     try (RouterHarness h =
-        RouterHarness.builder().tier(TierName.URL, urlTier).resilience(TierName.URL, breaker).build()) {
+        RouterHarness.builder()
+            .tier(TierName.URL, urlTier)
+            .resilience(TierName.URL, breaker)
+            .build()) {
       assertStates(h, "closed");
 
       for (int i = 0; i < 4; i++) {
-        h.classify(ClassifyRequest.newBuilder().setUrl("https://x" + i + ".example/").setBypassCache(true).build());
+        h.classify(
+            ClassifyRequest.newBuilder()
+                .setUrl("https://x" + i + ".example/")
+                .setBypassCache(true)
+                .build());
       }
-      assertThat(h.router().fleet().client(TierName.URL).breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+      assertThat(h.router().fleet().client(TierName.URL).breakerState())
+          .isEqualTo(CircuitBreaker.State.OPEN);
       assertStates(h, "open");
 
       h.clock.advance(Duration.ofSeconds(31));
       urlTier.answer(Map.of("news", 0.9));
-      h.classify(ClassifyRequest.newBuilder().setUrl("https://z.example/").setBypassCache(true).build());
+      h.classify(
+          ClassifyRequest.newBuilder().setUrl("https://z.example/").setBypassCache(true).build());
       assertStates(h, "half_open");
     }
   }
@@ -48,8 +57,15 @@ class BreakerStateMetricTest {
   private static void assertStates(RouterHarness h, String current) {
     for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
       String label = state.name().toLowerCase(Locale.ROOT);
-      double value = h.meters.get("sieve.router.breaker.state").tags("tier", "url", "state", label).gauge().value();
-      assertThat(value).as("breaker_state{state=%s}", label).isEqualTo(label.equals(current) ? 1.0 : 0.0);
+      double value =
+          h.meters
+              .get("sieve.router.breaker.state")
+              .tags("tier", "url", "state", label)
+              .gauge()
+              .value();
+      assertThat(value)
+          .as("breaker_state{state=%s}", label)
+          .isEqualTo(label.equals(current) ? 1.0 : 0.0);
     }
   }
 }

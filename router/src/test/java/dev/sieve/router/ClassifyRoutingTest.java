@@ -43,7 +43,10 @@ class ClassifyRoutingTest {
   }
 
   private static TierStatus status(ClassifyResponse response, String tier) {
-    return response.getTiersList().stream().filter(t -> t.getTier().equals(tier)).findFirst().orElseThrow();
+    return response.getTiersList().stream()
+        .filter(t -> t.getTier().equals(tier))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -58,10 +61,15 @@ class ClassifyRoutingTest {
             .build());
     FakeTier content = tier("content");
     try (RouterHarness h =
-        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).build()) {
+        RouterHarness.builder()
+            .tier(TierName.URL, urlTier)
+            .tier(TierName.CONTENT, content)
+            .build()) {
       ClassifyResponse r = h.classify(url("HTTPS://WWW.Casino.Example:443/slots?id=5#top"));
 
-      assertThat(r.getCategoriesList()).extracting(CategoryVerdict::getCategory).containsExactlyElementsOf(CORE);
+      assertThat(r.getCategoriesList())
+          .extracting(CategoryVerdict::getCategory)
+          .containsExactlyElementsOf(CORE);
       CategoryVerdict gambling = verdict(r, "gambling");
       assertThat(gambling.getScore()).isEqualTo(1.0);
       assertThat(gambling.getThreshold()).isEqualTo(0.5);
@@ -77,12 +85,23 @@ class ClassifyRoutingTest {
       assertThat(r.getAlert()).isFalse();
       assertThat(r.getPrimaryCategory()).isEqualTo("gambling");
       assertThat(r.getReasonsList())
-          .extracting(Reason::getCategory, Reason::getTier, x -> x.getEvidence().getKind(), x -> x.getEvidence().getDetail(),
+          .extracting(
+              Reason::getCategory,
+              Reason::getTier,
+              x -> x.getEvidence().getKind(),
+              x -> x.getEvidence().getDetail(),
               x -> x.getEvidence().getSource())
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("gambling", "url", Evidence.Kind.KIND_LIST_MATCH, "casino.example", "ut1/gambling"));
+              org.assertj.core.groups.Tuple.tuple(
+                  "gambling",
+                  "url",
+                  Evidence.Kind.KIND_LIST_MATCH,
+                  "casino.example",
+                  "ut1/gambling"));
 
-      assertThat(r.getTiersList()).extracting(TierStatus::getTier).containsExactly("url", "content", "llm");
+      assertThat(r.getTiersList())
+          .extracting(TierStatus::getTier)
+          .containsExactly("url", "content", "llm");
       assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(status(r, "url").getModel().getName()).isEqualTo("url-model");
       assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
@@ -112,7 +131,10 @@ class ClassifyRoutingTest {
     FakeTier urlTier = tier("url").answer(Map.of("adult", 0.2));
     FakeTier content = tier("content").answer(Map.of("adult", 0.9));
     try (RouterHarness h =
-        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).build()) {
+        RouterHarness.builder()
+            .tier(TierName.URL, urlTier)
+            .tier(TierName.CONTENT, content)
+            .build()) {
       ClassifyResponse r =
           h.classify(
               ClassifyRequest.newBuilder()
@@ -135,9 +157,13 @@ class ClassifyRoutingTest {
     FakeTier urlTier = tier("url");
     FakeTier content = tier("content").answer(Map.of("violence", 0.3));
     try (RouterHarness h =
-        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).build()) {
+        RouterHarness.builder()
+            .tier(TierName.URL, urlTier)
+            .tier(TierName.CONTENT, content)
+            .build()) {
       ClassifyResponse r =
-          h.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("some words")).build());
+          h.classify(
+              ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("some words")).build());
       assertThat(status(r, "url").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
       assertThat(status(r, "url").getDetail()).isEqualTo("request has no url");
       assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_OK);
@@ -152,13 +178,21 @@ class ClassifyRoutingTest {
   void tiersWithoutTargetAreReportedNotDeployedAndNeverFaked() {
     try (RouterHarness h = RouterHarness.builder().build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
-      assertThat(r.getTiersList()).extracting(TierStatus::getState)
-          .containsExactly(TierState.TIER_STATE_NOT_DEPLOYED, TierState.TIER_STATE_NOT_DEPLOYED, TierState.TIER_STATE_NOT_DEPLOYED);
-      assertThat(r.getCategoriesList()).allSatisfy(v -> {
-        assertThat(v.getScore()).isZero();
-        assertThat(v.getDecision()).as("not deployed is not 'unavailable': no fail-closed").isFalse();
-        assertThat(v.getTiersList()).isEmpty();
-      });
+      assertThat(r.getTiersList())
+          .extracting(TierStatus::getState)
+          .containsExactly(
+              TierState.TIER_STATE_NOT_DEPLOYED,
+              TierState.TIER_STATE_NOT_DEPLOYED,
+              TierState.TIER_STATE_NOT_DEPLOYED);
+      assertThat(r.getCategoriesList())
+          .allSatisfy(
+              v -> {
+                assertThat(v.getScore()).isZero();
+                assertThat(v.getDecision())
+                    .as("not deployed is not 'unavailable': no fail-closed")
+                    .isFalse();
+                assertThat(v.getTiersList()).isEmpty();
+              });
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
@@ -169,7 +203,11 @@ class ClassifyRoutingTest {
     FakeTier content = tier("content");
     FakeTier llm = tier("llm");
     try (RouterHarness h =
-        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+        RouterHarness.builder()
+            .tier(TierName.URL, urlTier)
+            .tier(TierName.CONTENT, content)
+            .tier(TierName.LLM, llm)
+            .build()) {
       ClassifyResponse r =
           h.classify(
               ClassifyRequest.newBuilder()
@@ -192,7 +230,11 @@ class ClassifyRoutingTest {
     FakeTier content = tier("content").answer(Map.of("news", 0.8));
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").addTiers("content").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://x.example/")
+                  .addTiers("content")
+                  .build());
       assertThat(content.calls()).isEqualTo(1);
       assertThat(content.requests().getFirst().getForced()).isTrue();
       assertThat(status(r, "content").getState()).isEqualTo(TierState.TIER_STATE_OK);
@@ -205,11 +247,19 @@ class ClassifyRoutingTest {
     FakeTier urlTier = tier("url");
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).build()) {
       assertThatThrownBy(
-              () -> h.classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").addTiers("gpu").build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).isEqualTo("unknown tier 'gpu' in tiers; known tiers: url, content, llm");
-          });
+              () ->
+                  h.classify(
+                      ClassifyRequest.newBuilder()
+                          .setUrl("https://x.example/")
+                          .addTiers("gpu")
+                          .build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription())
+                    .isEqualTo("unknown tier 'gpu' in tiers; known tiers: url, content, llm");
+              });
       assertThat(urlTier.calls()).isZero();
     }
   }
@@ -218,35 +268,59 @@ class ClassifyRoutingTest {
   void llmIsNotConsultedForClearCases() {
     FakeTier urlTier = tier("url").answer(Map.of("gambling", 0.95, "adult", 0.02, "news", 0.7));
     FakeTier llm = tier("llm");
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(llm.calls()).isZero();
       assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_SKIPPED);
-      assertThat(status(r, "llm").getDetail()).isEqualTo("no uncertain category and no emerging category");
-      assertThat(status(r, "llm").getModel().getName()).as("lineage from Describe").isEqualTo("llm-model");
+      assertThat(status(r, "llm").getDetail())
+          .isEqualTo("no uncertain category and no emerging category");
+      assertThat(status(r, "llm").getModel().getName())
+          .as("lineage from Describe")
+          .isEqualTo("llm-model");
     }
   }
 
-  /** defaults.llm_fills_gaps: false (an advisory llm tier) keeps a page's unscored core category undecided. */
+  /**
+   * defaults.llm_fills_gaps: false (an advisory llm tier) keeps a page's unscored core category
+   * undecided.
+   */
   @Test
   void anAdvisoryLlmTierFillsNoGapOnAPage() {
     FakeTier content = tier("content").answer(Map.of("hate", 0.1)).describes(FakeTier.ids("hate"));
-    FakeTier llm = tier("llm").answer(Map.of("adult", 0.9, "hate", 0.9)).describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
-    ClassifyRequest page = ClassifyRequest.newBuilder().setUrl("https://x.example/")
-        .setText(com.google.protobuf.ByteString.copyFromUtf8("a page about marriage law")).build();
+    FakeTier llm =
+        tier("llm")
+            .answer(Map.of("adult", 0.9, "hate", 0.9))
+            .describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
+    ClassifyRequest page =
+        ClassifyRequest.newBuilder()
+            .setUrl("https://x.example/")
+            .setText(com.google.protobuf.ByteString.copyFromUtf8("a page about marriage law"))
+            .build();
     // The test policy fills gaps (the built-in default): the llm alone decides adult and blocks.
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(page);
       assertThat(verdict(r, "adult").getDecision()).as("the llm alone decided adult").isTrue();
       assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
-    String advisory = RouterHarness.TEST_POLICY.replace("uncertainty_margin: 0.1}", "uncertainty_margin: 0.1, llm_fills_gaps: false}");
+    String advisory =
+        RouterHarness.TEST_POLICY.replace(
+            "uncertainty_margin: 0.1}", "uncertainty_margin: 0.1, llm_fills_gaps: false}");
     assertThat(advisory).contains("llm_fills_gaps: false");
-    FakeTier llm2 = tier("llm").answer(Map.of("adult", 0.9, "hate", 0.9)).describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm2)
-        .policy(advisory).build()) {
+    FakeTier llm2 =
+        tier("llm")
+            .answer(Map.of("adult", 0.9, "hate", 0.9))
+            .describes(FakeTier.ids("adult", "hate", "ai_chatbots"));
+    try (RouterHarness h =
+        RouterHarness.builder()
+            .tier(TierName.CONTENT, content)
+            .tier(TierName.LLM, llm2)
+            .policy(advisory)
+            .build()) {
       ClassifyResponse r = h.classify(page);
-      assertThat(llm2.requests()).allSatisfy(asked -> assertThat(asked.getCategoriesList()).doesNotContain("adult"));
+      assertThat(llm2.requests())
+          .allSatisfy(asked -> assertThat(asked.getCategoriesList()).doesNotContain("adult"));
       assertThat(verdict(r, "adult").getDecision()).isFalse();
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
@@ -257,18 +331,25 @@ class ClassifyRoutingTest {
     // test policy: threshold 0.5, margin 0.1 -> band [0.4, 0.6]
     FakeTier urlTier = tier("url").answer(Map.of("gambling", 0.55, "adult", 0.1, "hate", 0.41));
     FakeTier llm = tier("llm").answer(Map.of("gambling", 0.9, "adult", 0.9, "hate", 0.0));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r = h.classify(url("https://x.example/"));
       assertThat(llm.calls()).isEqualTo(1);
       ScoreRequest asked = llm.requests().getFirst();
-      assertThat(asked.getCategoriesList()).as("a bare URL: no gap filling").containsExactly("gambling", "hate");
+      assertThat(asked.getCategoriesList())
+          .as("a bare URL: no gap filling")
+          .containsExactly("gambling", "hate");
       assertThat(asked.getForced()).isFalse();
-      assertThat(verdict(r, "gambling").getScore()).isCloseTo(0.725, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "gambling").getScore())
+          .isCloseTo(0.725, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(verdict(r, "gambling").getDecision()).isTrue();
       assertThat(verdict(r, "gambling").getTiersList()).containsExactly("url", "llm");
-      assertThat(verdict(r, "hate").getScore()).isCloseTo(0.205, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "hate").getScore())
+          .isCloseTo(0.205, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(verdict(r, "hate").getDecision()).as("pulled down").isFalse();
-      assertThat(verdict(r, "adult").getScore()).as("clear: llm opinion not asked, not used").isEqualTo(0.1);
+      assertThat(verdict(r, "adult").getScore())
+          .as("clear: llm opinion not asked, not used")
+          .isEqualTo(0.1);
       assertThat(status(r, "llm").getState()).isEqualTo(TierState.TIER_STATE_OK);
       assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
@@ -278,16 +359,28 @@ class ClassifyRoutingTest {
   void aConsultedLlmAlsoFillsCoreCategoriesNoPrimaryTierScoredOnAPage() {
     // test policy band [0.4, 0.6]: hate is uncertain, so the llm is consulted; weapons has no
     // primary opinion (the content model does not serve it) and the llm covers it: asked too.
-    FakeTier content = new FakeTier("content", FakeTier.ids("hate", "adult")).answer(Map.of("hate", 0.45, "adult", 0.1));
-    FakeTier llm = new FakeTier("llm", FakeTier.ids("hate", "weapons", "adult")).answer(Map.of("hate", 0.2, "weapons", 0.8));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
-      ClassifyResponse r = h.classify(ClassifyRequest.newBuilder()
-          .setText(com.google.protobuf.ByteString.copyFromUtf8("build a rifle suppressor at home")).build());
+    FakeTier content =
+        new FakeTier("content", FakeTier.ids("hate", "adult"))
+            .answer(Map.of("hate", 0.45, "adult", 0.1));
+    FakeTier llm =
+        new FakeTier("llm", FakeTier.ids("hate", "weapons", "adult"))
+            .answer(Map.of("hate", 0.2, "weapons", 0.8));
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+      ClassifyResponse r =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setText(
+                      com.google.protobuf.ByteString.copyFromUtf8(
+                          "build a rifle suppressor at home"))
+                  .build());
       assertThat(llm.requests().getFirst().getCategoriesList()).containsExactly("hate", "weapons");
       assertThat(verdict(r, "weapons").getScore()).isEqualTo(0.8);
       assertThat(verdict(r, "weapons").getTiersList()).containsExactly("llm");
       assertThat(verdict(r, "weapons").getDecision()).isTrue();
-      assertThat(verdict(r, "adult").getTiersList()).as("clear primary opinion: not asked").containsExactly("content");
+      assertThat(verdict(r, "adult").getTiersList())
+          .as("clear primary opinion: not asked")
+          .containsExactly("content");
     }
   }
 
@@ -295,13 +388,20 @@ class ClassifyRoutingTest {
   void llmNamedInTheTiersFilterIsAlwaysCalledForEverything() {
     FakeTier urlTier = tier("url").answer(Map.of("gambling", 0.95));
     FakeTier llm = tier("llm").answer(Map.of("gambling", 0.1, "news", 0.8));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
       ClassifyResponse r =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://x.example/").addTiers("url").addTiers("llm").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://x.example/")
+                  .addTiers("url")
+                  .addTiers("llm")
+                  .build());
       assertThat(llm.calls()).isEqualTo(1);
       assertThat(llm.requests().getFirst().getForced()).isTrue();
       assertThat(llm.requests().getFirst().getCategoriesList()).isEmpty();
-      assertThat(verdict(r, "gambling").getScore()).isCloseTo(0.525, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "gambling").getScore())
+          .isCloseTo(0.525, org.assertj.core.data.Offset.offset(1e-9));
       assertThat(verdict(r, "news").getScore()).isEqualTo(0.8);
       assertThat(verdict(r, "news").getTiersList()).containsExactly("llm");
     }
@@ -318,15 +418,23 @@ class ClassifyRoutingTest {
                     .setCategory("ai_homework_tools")
                     .setScore(0.9)
                     .setZeroShot(true)
-                    .addEvidence(Evidence.newBuilder().setKind(Evidence.Kind.KIND_ZERO_SHOT).setDetail("essay writer")))
+                    .addEvidence(
+                        Evidence.newBuilder()
+                            .setKind(Evidence.Kind.KIND_ZERO_SHOT)
+                            .setDetail("essay writer")))
             .build());
     String policy =
         RouterHarness.TEST_POLICY
             + "emerging: {categories: {ai_homework_tools: {threshold: 0.8, action: BLOCK}}}\n";
     try (RouterHarness h =
-        RouterHarness.builder().policy(policy).tier(TierName.URL, urlTier).tier(TierName.LLM, llm).build()) {
+        RouterHarness.builder()
+            .policy(policy)
+            .tier(TierName.URL, urlTier)
+            .tier(TierName.LLM, llm)
+            .build()) {
       ClassifyResponse r = h.classify(url("https://essays.example/"));
-      assertThat(llm.requests().getFirst().getCategoriesList()).containsExactly("ai_homework_tools");
+      assertThat(llm.requests().getFirst().getCategoriesList())
+          .containsExactly("ai_homework_tools");
       assertThat(r.getCategoriesCount()).isEqualTo(CORE.size() + 1);
       CategoryVerdict emerging = r.getCategories(CORE.size());
       assertThat(emerging.getCategory()).isEqualTo("ai_homework_tools");
@@ -337,18 +445,29 @@ class ClassifyRoutingTest {
       assertThat(emerging.getTiersList()).containsExactly("llm");
       assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("ai_homework_tools");
-      assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getKind()).containsExactly(Evidence.Kind.KIND_ZERO_SHOT);
+      assertThat(r.getReasonsList())
+          .extracting(x -> x.getEvidence().getKind())
+          .containsExactly(Evidence.Kind.KIND_ZERO_SHOT);
     }
   }
 
   @Test
   void emergingCategoriesAreAskedForPagesToo() {
     FakeTier content = new FakeTier("content", FakeTier.ids("hate")).answer(Map.of("hate", 0.01));
-    FakeTier llm = new FakeTier("llm", FakeTier.ids("hate", "ai_homework_tools")).answer(Map.of("ai_homework_tools", 0.9));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
-      ClassifyResponse r = h.classify(ClassifyRequest.newBuilder()
-          .setText(com.google.protobuf.ByteString.copyFromUtf8("Ask our AI to write your essay")).build());
-      assertThat(status(r, "llm").getState()).as(status(r, "llm").getDetail()).isEqualTo(TierState.TIER_STATE_OK);
+    FakeTier llm =
+        new FakeTier("llm", FakeTier.ids("hate", "ai_homework_tools"))
+            .answer(Map.of("ai_homework_tools", 0.9));
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.CONTENT, content).tier(TierName.LLM, llm).build()) {
+      ClassifyResponse r =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setText(
+                      com.google.protobuf.ByteString.copyFromUtf8("Ask our AI to write your essay"))
+                  .build());
+      assertThat(status(r, "llm").getState())
+          .as(status(r, "llm").getDetail())
+          .isEqualTo(TierState.TIER_STATE_OK);
       assertThat(llm.requests().getFirst().getCategoriesList()).contains("ai_homework_tools");
     }
   }
@@ -382,16 +501,25 @@ class ClassifyRoutingTest {
   @Test
   void unknownTenantGetsTheDefaultPolicyAndTheResponseSaysSo() {
     FakeTier urlTier = tier("url").answer(Map.of("games", 0.7));
-    try (RouterHarness h = RouterHarness.builder().policy(TENANTS).tier(TierName.URL, urlTier).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(TENANTS).tier(TierName.URL, urlTier).build()) {
       ClassifyResponse unknown =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("nobody").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://g.example/")
+                  .setTenantId("nobody")
+                  .build());
       assertThat(unknown.getDefaultPolicyApplied()).isTrue();
       assertThat(unknown.getEffectiveTenant()).isEmpty();
       assertThat(verdict(unknown, "games").getDecision()).as("global threshold 0.9").isFalse();
       assertThat(unknown.getAction()).isEqualTo(Action.ACTION_ALLOW);
 
       ClassifyResponse district =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("district-1").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://g.example/")
+                  .setTenantId("district-1")
+                  .build());
       assertThat(district.getDefaultPolicyApplied()).isFalse();
       assertThat(district.getEffectiveTenant()).isEqualTo("district-1");
       assertThat(verdict(district, "games").getThreshold()).isEqualTo(0.6);
@@ -402,17 +530,28 @@ class ClassifyRoutingTest {
   @Test
   void tenantLayeringAppliesThroughTheRouter() {
     FakeTier urlTier = tier("url").answer(Map.of("games", 0.4));
-    try (RouterHarness h = RouterHarness.builder().policy(TENANTS).tier(TierName.URL, urlTier).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(TENANTS).tier(TierName.URL, urlTier).build()) {
       ClassifyResponse group =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("group-1").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://g.example/")
+                  .setTenantId("group-1")
+                  .build());
       CategoryVerdict games = verdict(group, "games");
       assertThat(games.getThreshold()).as("school's threshold").isEqualTo(0.3);
-      assertThat(games.getAction()).as("district's action").isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+      assertThat(games.getAction())
+          .as("district's action")
+          .isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(games.getDecision()).isTrue();
       assertThat(group.getEffectiveTenant()).isEqualTo("group-1");
       assertThat(group.getAction()).isEqualTo(Action.ACTION_BLOCK);
       ClassifyResponse district =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setTenantId("district-1").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://g.example/")
+                  .setTenantId("district-1")
+                  .build());
       assertThat(district.getAction()).isEqualTo(Action.ACTION_ALLOW);
     }
   }
@@ -420,10 +559,13 @@ class ClassifyRoutingTest {
   @Test
   void denyAndAllowOverridesSetTheActionAndSayWhy() {
     FakeTier urlTier =
-        tier("url").behave(request -> new FakeTier.Answer(
-            request.getUrl().contains("casino")
-                ? new FakeTier("url", CORE).response(Map.of("gambling", 0.99))
-                : new FakeTier("url", CORE).response(Map.of("education", 0.9))));
+        tier("url")
+            .behave(
+                request ->
+                    new FakeTier.Answer(
+                        request.getUrl().contains("casino")
+                            ? new FakeTier("url", CORE).response(Map.of("gambling", 0.99))
+                            : new FakeTier("url", CORE).response(Map.of("education", 0.9))));
     String policy =
         RouterHarness.TEST_POLICY
             + """
@@ -431,21 +573,30 @@ class ClassifyRoutingTest {
             tenants:
               school-1: {overrides: {allow: [casino.example]}}
             """;
-    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.URL, urlTier).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(policy).tier(TierName.URL, urlTier).build()) {
       ClassifyResponse denied = h.classify(url("https://www.blocked.example/page"));
       assertThat(denied.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(denied.getPrimaryCategory()).as("decided but non-blocking").isEqualTo("education");
-      assertThat(denied.getReasonsList()).anySatisfy(reason -> {
-        assertThat(reason.getTier()).isEqualTo("policy");
-        assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_RULE);
-        assertThat(reason.getEvidence().getDetail()).isEqualTo("deny override: blocked.example (global)");
-      });
+      assertThat(denied.getReasonsList())
+          .anySatisfy(
+              reason -> {
+                assertThat(reason.getTier()).isEqualTo("policy");
+                assertThat(reason.getEvidence().getKind()).isEqualTo(Evidence.Kind.KIND_RULE);
+                assertThat(reason.getEvidence().getDetail())
+                    .isEqualTo("deny override: blocked.example (global)");
+              });
 
       ClassifyResponse allowed =
-          h.classify(ClassifyRequest.newBuilder().setUrl("https://casino.example/").setTenantId("school-1").build());
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://casino.example/")
+                  .setTenantId("school-1")
+                  .build());
       assertThat(allowed.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(verdict(allowed, "gambling").getDecision()).as("scores stay truthful").isTrue();
-      assertThat(allowed.getReasonsList()).extracting(x -> x.getEvidence().getDetail())
+      assertThat(allowed.getReasonsList())
+          .extracting(x -> x.getEvidence().getDetail())
           .contains("allow override: casino.example (school-1)");
 
       ClassifyResponse elsewhere = h.classify(url("https://casino.example/"));
@@ -456,60 +607,78 @@ class ClassifyRoutingTest {
   @Test
   void selfHarmRaisesTheAlertAndBlocksUnlessThePolicySaysOtherwise() {
     FakeTier content = tier("content").answer(Map.of("self_harm", 0.8, "violence", 0.6));
-    ClassifyRequest request = ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("...")).build();
+    ClassifyRequest request =
+        ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("...")).build();
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAlert()).isTrue();
       assertThat(r.getAction()).isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("self_harm");
-      assertThat(verdict(r, "self_harm").getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
+      assertThat(verdict(r, "self_harm").getAction())
+          .isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
     }
     try (RouterHarness h =
         RouterHarness.builder()
-            .policy(RouterHarness.TEST_POLICY + "block_on_alert: false\ncategories: {violence: {action: ALLOW}}\n")
+            .policy(
+                RouterHarness.TEST_POLICY
+                    + "block_on_alert: false\ncategories: {violence: {action: ALLOW}}\n")
             .tier(TierName.CONTENT, content)
             .build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAlert()).isTrue();
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
-      assertThat(r.getPrimaryCategory()).as("highest decided when none blocks").isEqualTo("self_harm");
+      assertThat(r.getPrimaryCategory())
+          .as("highest decided when none blocks")
+          .isEqualTo("self_harm");
     }
   }
 
-  /** docs/policy.md yields_to: the harmful category is reported and alerts, the help is not blocked. */
+  /**
+   * docs/policy.md yields_to: the harmful category is reported and alerts, the help is not blocked.
+   */
   @Test
   void helpIsNeverBlockedWhenTheHarmfulCategoryYieldsToADecidedHelpCategory() {
-    String policy = RouterHarness.TEST_POLICY + """
+    String policy =
+        RouterHarness.TEST_POLICY
+            + """
         categories:
           self_harm: {action: ALERT, yields_to: [self_harm_help]}
           self_harm_help: {action: ALLOW, alert: true}
           adult: {action: BLOCK, yields_to: [sex_education]}
         """;
-    ClassifyRequest request = ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("...")).build();
+    ClassifyRequest request =
+        ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("...")).build();
     FakeTier hotline = tier("content").answer(Map.of("self_harm", 0.7, "self_harm_help", 0.9));
-    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, hotline).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(policy).tier(TierName.CONTENT, hotline).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(verdict(r, "self_harm").getDecision()).as("still reported").isTrue();
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).as("the counsellor still hears about it").isTrue();
       assertThat(verdict(r, "self_harm_help").getAlert()).isTrue();
-      assertThat(r.getReasonsList()).extracting(x -> x.getEvidence().getDetail())
+      assertThat(r.getReasonsList())
+          .extracting(x -> x.getEvidence().getDetail())
           .anyMatch(d -> d.startsWith("yields to self_harm_help"));
     }
     FakeTier proAna = tier("content").answer(Map.of("self_harm", 0.95, "self_harm_help", 0.6));
-    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, proAna).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(policy).tier(TierName.CONTENT, proAna).build()) {
       ClassifyResponse r = h.classify(request);
-      assertThat(r.getAction()).as("help score below the harm score: no yield").isEqualTo(Action.ACTION_BLOCK);
+      assertThat(r.getAction())
+          .as("help score below the harm score: no yield")
+          .isEqualTo(Action.ACTION_BLOCK);
       assertThat(r.getPrimaryCategory()).isEqualTo("self_harm");
     }
     FakeTier sexEd = tier("content").answer(Map.of("adult", 0.6, "sex_education", 0.8));
-    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, sexEd).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(policy).tier(TierName.CONTENT, sexEd).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).isFalse();
     }
     FakeTier helpAlone = tier("content").answer(Map.of("self_harm_help", 0.8));
-    try (RouterHarness h = RouterHarness.builder().policy(policy).tier(TierName.CONTENT, helpAlone).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policy(policy).tier(TierName.CONTENT, helpAlone).build()) {
       ClassifyResponse r = h.classify(request);
       assertThat(r.getAction()).isEqualTo(Action.ACTION_ALLOW);
       assertThat(r.getAlert()).as("self_harm_help alerts without blocking").isTrue();

@@ -22,16 +22,22 @@ class ContentInputMetricsTest {
   void truncatedPagesReasonsAndLanguagesAreCountedOncePerFreshVerdict() {
     FakeTier content = new FakeTier("content", Taxonomy.v1().ids());
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
-      content.answer(content.response(Map.of("news", 0.2)).toBuilder()
-          .setNormalizedInput("html lang=de chars=90000 chunks=16 truncated=max_chunks(31),max_text_chars").build());
+      content.answer(
+          content.response(Map.of("news", 0.2)).toBuilder()
+              .setNormalizedInput(
+                  "html lang=de chars=90000 chunks=16 truncated=max_chunks(31),max_text_chars")
+              .build());
       h.classify(page("https://a.example/", "<p>lang</p>"));
       h.classify(page("https://a.example/", "<p>lang</p>")); // cache hit: not counted again
-      content.answer(content.response(Map.of("news", 0.2)).toBuilder()
-          .setNormalizedInput("text lang=en chars=120 chunks=1").build());
+      content.answer(
+          content.response(Map.of("news", 0.2)).toBuilder()
+              .setNormalizedInput("text lang=en chars=120 chunks=1")
+              .build());
       h.classify(page("https://b.example/", "<p>short</p>"));
 
       String text = h.meters.scrape();
-      assertThat(text).contains("sieve_router_content_pages_total{truncated=\"yes\"} 1.0")
+      assertThat(text)
+          .contains("sieve_router_content_pages_total{truncated=\"yes\"} 1.0")
           .contains("sieve_router_content_pages_total{truncated=\"no\"} 1.0")
           .contains("sieve_router_content_truncations_total{reason=\"max_chunks\"} 1.0")
           .contains("sieve_router_content_truncations_total{reason=\"max_text_chars\"} 1.0")

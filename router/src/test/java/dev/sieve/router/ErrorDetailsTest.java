@@ -21,8 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every refusal carries google.rpc.Status details over the wire: an ErrorInfo with the stable reason
- * in domain sieve.dev and a BadRequest violation naming the field, so clients branch on codes.
+ * Every refusal carries google.rpc.Status details over the wire: an ErrorInfo with the stable
+ * reason in domain sieve.dev and a BadRequest violation naming the field, so clients branch on
+ * codes.
  */
 class ErrorDetailsTest {
 
@@ -51,31 +52,69 @@ class ErrorDetailsTest {
   }
 
   private static ErrorInfo errorInfo(com.google.rpc.Status status) throws Exception {
-    return status.getDetailsList().stream().filter(a -> a.is(ErrorInfo.class)).findFirst().orElseThrow()
+    return status.getDetailsList().stream()
+        .filter(a -> a.is(ErrorInfo.class))
+        .findFirst()
+        .orElseThrow()
         .unpack(ErrorInfo.class);
   }
 
   private static String violatedField(com.google.rpc.Status status) throws Exception {
-    return status.getDetailsList().stream().filter(a -> a.is(BadRequest.class)).findFirst().orElseThrow()
-        .unpack(BadRequest.class).getFieldViolations(0).getField();
+    return status.getDetailsList().stream()
+        .filter(a -> a.is(BadRequest.class))
+        .findFirst()
+        .orElseThrow()
+        .unpack(BadRequest.class)
+        .getFieldViolations(0)
+        .getField();
   }
 
   @Test
   void eachRefusalCarriesItsReasonAndField() throws Exception {
     record Case(ClassifyRequest request, Status.Code code, String reason, String field) {}
     Case[] cases = {
-      new Case(ClassifyRequest.getDefaultInstance(), Status.Code.INVALID_ARGUMENT, "EMPTY_REQUEST", "url"),
-      new Case(RouterHarness.url("http://exa mple.com/"), Status.Code.INVALID_ARGUMENT, "MALFORMED_HOST", "url"),
-      new Case(RouterHarness.url("http://example.com:99999/"), Status.Code.INVALID_ARGUMENT, "MALFORMED_PORT", "url"),
-      new Case(RouterHarness.url("javascript:alert(1)"), Status.Code.INVALID_ARGUMENT, "UNSUPPORTED_SCHEME", "url"),
-      new Case(RouterHarness.url("https://example.com/" + "a".repeat(8200)), Status.Code.INVALID_ARGUMENT,
-          "URL_TOO_LONG", "url"),
-      new Case(RouterHarness.url("https://example.com/").toBuilder().addTiers("nope").build(),
-          Status.Code.INVALID_ARGUMENT, "UNKNOWN_TIER", "tiers[0]"),
-      new Case(ClassifyRequest.newBuilder().setHtml(ByteString.copyFrom(new byte[101])).build(),
-          Status.Code.RESOURCE_EXHAUSTED, "BODY_TOO_LARGE", "html"),
-      new Case(ClassifyRequest.newBuilder().setText(ByteString.copyFrom(new byte[] {'o', (byte) 0xFF})).build(),
-          Status.Code.INVALID_ARGUMENT, "INVALID_UTF8", "text"),
+      new Case(
+          ClassifyRequest.getDefaultInstance(),
+          Status.Code.INVALID_ARGUMENT,
+          "EMPTY_REQUEST",
+          "url"),
+      new Case(
+          RouterHarness.url("http://exa mple.com/"),
+          Status.Code.INVALID_ARGUMENT,
+          "MALFORMED_HOST",
+          "url"),
+      new Case(
+          RouterHarness.url("http://example.com:99999/"),
+          Status.Code.INVALID_ARGUMENT,
+          "MALFORMED_PORT",
+          "url"),
+      new Case(
+          RouterHarness.url("javascript:alert(1)"),
+          Status.Code.INVALID_ARGUMENT,
+          "UNSUPPORTED_SCHEME",
+          "url"),
+      new Case(
+          RouterHarness.url("https://example.com/" + "a".repeat(8200)),
+          Status.Code.INVALID_ARGUMENT,
+          "URL_TOO_LONG",
+          "url"),
+      new Case(
+          RouterHarness.url("https://example.com/").toBuilder().addTiers("nope").build(),
+          Status.Code.INVALID_ARGUMENT,
+          "UNKNOWN_TIER",
+          "tiers[0]"),
+      new Case(
+          ClassifyRequest.newBuilder().setHtml(ByteString.copyFrom(new byte[101])).build(),
+          Status.Code.RESOURCE_EXHAUSTED,
+          "BODY_TOO_LARGE",
+          "html"),
+      new Case(
+          ClassifyRequest.newBuilder()
+              .setText(ByteString.copyFrom(new byte[] {'o', (byte) 0xFF}))
+              .build(),
+          Status.Code.INVALID_ARGUMENT,
+          "INVALID_UTF8",
+          "text"),
     };
     for (Case c : cases) {
       com.google.rpc.Status status = refusal(c.request());
@@ -92,7 +131,8 @@ class ErrorDetailsTest {
   void overloadCarriesOverloaded() {
     RouterHarness full = RouterHarness.builder().tier(TierName.URL, urlTier).maxInFlight(0).build();
     try {
-      Throwable error = catchThrowable(() -> full.classify(RouterHarness.url("https://example.com/")));
+      Throwable error =
+          catchThrowable(() -> full.classify(RouterHarness.url("https://example.com/")));
       assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(ErrorDetails.reason(error)).contains("OVERLOADED");
     } finally {
@@ -104,9 +144,11 @@ class ErrorDetailsTest {
   void streamItemErrorsCarryTheReason() {
     StreamCollector collector = new StreamCollector();
     var requests = harness.asyncStub().classifyStream(collector);
-    requests.onNext(RouterHarness.url("http://exa mple.com/").toBuilder().setRequestId("bad").build());
+    requests.onNext(
+        RouterHarness.url("http://exa mple.com/").toBuilder().setRequestId("bad").build());
     requests.onCompleted();
-    ClassifyStreamResponse item = collector.done.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().get(0);
+    ClassifyStreamResponse item =
+        collector.done.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().get(0);
     assertThat(item.getError().getCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(item.getError().getReason()).isEqualTo("MALFORMED_HOST");
   }

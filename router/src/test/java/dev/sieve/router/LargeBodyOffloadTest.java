@@ -28,10 +28,11 @@ class LargeBodyOffloadTest {
     FakeTier content = new FakeTier("content", Taxonomy.v1().ids());
     FakeTier.Answer answer = new FakeTier.Answer(content.response(Map.of("violence", 0.97)));
     // The fake tier is served with a direct executor: it runs on the thread that called it.
-    content.behave(request -> {
-      threads.add(Thread.currentThread().getName());
-      return answer;
-    });
+    content.behave(
+        request -> {
+          threads.add(Thread.currentThread().getName());
+          return answer;
+        });
     try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).build()) {
       String small = "a".repeat(ClassifierService.INLINE_BODY_BYTES);
       String large = "b".repeat(ClassifierService.INLINE_BODY_BYTES + 1);
@@ -43,21 +44,27 @@ class LargeBodyOffloadTest {
       assertThat(threads.get(0)).doesNotContain("ForkJoinPool");
       assertThat(threads.get(1)).contains("ForkJoinPool");
       assertThat(offloaded.getTiersList())
-          .anySatisfy(t -> {
-            assertThat(t.getTier()).isEqualTo("content");
-            assertThat(t.getState()).isEqualTo(TierState.TIER_STATE_OK);
-          });
+          .anySatisfy(
+              t -> {
+                assertThat(t.getTier()).isEqualTo("content");
+                assertThat(t.getState()).isEqualTo(TierState.TIER_STATE_OK);
+              });
       assertThat(offloaded.getCategoriesList()).isEqualTo(inline.getCategoriesList());
-      assertThat(offloaded.getCategoriesList()).anySatisfy(v -> {
-        assertThat(v.getCategory()).isEqualTo("violence");
-        assertThat(v.getDecision()).isTrue();
-      });
+      assertThat(offloaded.getCategoriesList())
+          .anySatisfy(
+              v -> {
+                assertThat(v.getCategory()).isEqualTo("violence");
+                assertThat(v.getDecision()).isTrue();
+              });
       assertThat(offloaded.getAction()).isEqualTo(inline.getAction());
       assertThat(content.requests().get(1).getText().size()).isEqualTo(large.length());
     }
   }
 
   private static ClassifyRequest text(String body) {
-    return ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8(body)).setBypassCache(true).build();
+    return ClassifyRequest.newBuilder()
+        .setText(ByteString.copyFromUtf8(body))
+        .setBypassCache(true)
+        .build();
   }
 }

@@ -13,15 +13,17 @@ import io.grpc.StatusException;
 /**
  * Coverage-guided fuzzing of request validation (Jazzer), from the wire bytes on: bytes that do not
  * parse are what the server's guard answers with INVALID_ARGUMENT; a request that parses is
- * validated or refused with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a description — never another
- * status and never an exception (which the server would turn into UNKNOWN). Every test run replays
- * the committed inputs under {@code src/test/resources/dev/sieve/router/RequestValidatorFuzzTestInputs/}
- * and fuzzes for a few seconds (docs/reliability.md, "Wire input and operations").
+ * validated or refused with INVALID_ARGUMENT or RESOURCE_EXHAUSTED and a description — never
+ * another status and never an exception (which the server would turn into UNKNOWN). Every test run
+ * replays the committed inputs under {@code
+ * src/test/resources/dev/sieve/router/RequestValidatorFuzzTestInputs/} and fuzzes for a few seconds
+ * (docs/reliability.md, "Wire input and operations").
  */
 class RequestValidatorFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @org.junit.jupiter.api.AfterAll
   static void reportExecutions() {
@@ -35,7 +37,8 @@ class RequestValidatorFuzzTest {
     EXECUTIONS.incrementAndGet();
     ClassifyRequest request;
     if (data.consumeBoolean()) {
-      // Structured: fields the validator reads, with arbitrary contents (html/text may be invalid UTF-8).
+      // Structured: fields the validator reads, with arbitrary contents (html/text may be invalid
+      // UTF-8).
       ClassifyRequest.Builder builder =
           ClassifyRequest.newBuilder()
               .setUrl(data.consumeString(600))
@@ -61,7 +64,8 @@ class RequestValidatorFuzzTest {
         assertThat(validated.canonicalUrl()).isEqualTo(validated.url().canonical());
       }
     } catch (StatusException refused) {
-      assertThat(refused.getStatus().getCode()).isIn(Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(refused.getStatus().getCode())
+          .isIn(Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED);
       assertThat(refused.getStatus().getDescription()).isNotBlank();
     }
   }

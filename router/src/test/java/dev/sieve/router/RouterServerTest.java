@@ -30,30 +30,46 @@ class RouterServerTest {
   void servesHealthAndRejectsOversizedMessagesBeforeParsing() throws Exception {
     int maxBody = 1024;
     FakeTier content = new FakeTier("content", Taxonomy.v1().ids()).answer(Map.of("news", 0.6));
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.CONTENT, content).maxBodyBytes(maxBody).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.CONTENT, content).maxBodyBytes(maxBody).build()) {
       GrpcServerLauncher launcher = h.router().serve();
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
       try {
         HealthCheckResponse health =
-            HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+            HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.newBuilder().setService("sieve.v1.Classifier").build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
         ClassifierGrpc.ClassifierBlockingStub stub =
             ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        ClassifyResponse ok = stub.classify(ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("fine")).build());
+        ClassifyResponse ok =
+            stub.classify(
+                ClassifyRequest.newBuilder().setText(ByteString.copyFromUtf8("fine")).build());
         assertThat(ok.getCategoriesCount()).isEqualTo(Taxonomy.v1().size());
 
-        assertThatThrownBy(() -> stub.classify(
-                ClassifyRequest.newBuilder().setText(ByteString.copyFrom(new byte[maxBody + 10])).build()))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-              assertThat(e.getStatus().getDescription()).startsWith("body (html + text) is 1034 bytes");
-            });
-        assertThatThrownBy(() -> stub.classify(
-                ClassifyRequest.newBuilder().setText(ByteString.copyFrom(new byte[200 * 1024])).build()))
-            .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(
+                () ->
+                    stub.classify(
+                        ClassifyRequest.newBuilder()
+                            .setText(ByteString.copyFrom(new byte[maxBody + 10]))
+                            .build()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                  assertThat(e.getStatus().getDescription())
+                      .startsWith("body (html + text) is 1034 bytes");
+                });
+        assertThatThrownBy(
+                () ->
+                    stub.classify(
+                        ClassifyRequest.newBuilder()
+                            .setText(ByteString.copyFrom(new byte[200 * 1024]))
+                            .build()))
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
         assertThat(content.calls()).isEqualTo(1);
       } finally {
@@ -63,11 +79,15 @@ class RouterServerTest {
   }
 
   @Test
-  void connectsToTiersByTargetWithDnsRoundRobinAndReportsUnsetTargetsNotDeployed() throws Exception {
+  void connectsToTiersByTargetWithDnsRoundRobinAndReportsUnsetTargetsNotDeployed()
+      throws Exception {
     FakeTier urlTier = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.9));
     io.grpc.Server server =
-        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
-            .addService(urlTier).build().start();
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(urlTier)
+            .build()
+            .start();
     Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
     targets.put(TierName.URL, "dns:///127.0.0.1:" + server.getPort());
     targets.put(TierName.CONTENT, " ");
@@ -76,7 +96,9 @@ class RouterServerTest {
     dev.sieve.router.tier.TierFleet fleet =
         dev.sieve.router.tier.TierFleet.connect(
             targets,
-            t -> dev.sieve.router.tier.ResilienceSettings.defaults(t).withTimeout(java.time.Duration.ofSeconds(10)),
+            t ->
+                dev.sieve.router.tier.ResilienceSettings.defaults(t)
+                    .withTimeout(java.time.Duration.ofSeconds(10)),
             java.time.Duration.ofMillis(5),
             java.util.List.of());
     try (Router router =
@@ -90,10 +112,14 @@ class RouterServerTest {
       fleet.refreshCoverage(java.time.Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS);
       assertThat(fleet.client(TierName.URL).coverage().described()).isTrue();
       ClassifyResponse response =
-          router.engine().classify(ClassifyRequest.newBuilder().setUrl("https://bet.example/").build(), null)
+          router
+              .engine()
+              .classify(ClassifyRequest.newBuilder().setUrl("https://bet.example/").build(), null)
               .get(20, TimeUnit.SECONDS);
-      assertThat(response.getTiers(0).getState()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
-      assertThat(response.getTiers(1).getState()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_NOT_DEPLOYED);
+      assertThat(response.getTiers(0).getState())
+          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
+      assertThat(response.getTiers(1).getState())
+          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_NOT_DEPLOYED);
       assertThat(response.getPolicyId()).isEqualTo("k12-default");
       assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
     } finally {
@@ -102,18 +128,25 @@ class RouterServerTest {
   }
 
   @Test
-  void aTierThatComesUpAfterTheRouterIsDescribedWithinSecondsNotAfterAFullRefreshPeriod() throws Exception {
+  void aTierThatComesUpAfterTheRouterIsDescribedWithinSecondsNotAfterAFullRefreshPeriod()
+      throws Exception {
     FakeTier llm = new FakeTier("llm", java.util.List.of("hate", "ai_homework_tools"));
     io.grpc.Server probe =
-        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
-            .addService(llm).build().start();
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(llm)
+            .build()
+            .start();
     int port = probe.getPort();
     probe.shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the tier is not up yet
     Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
     targets.put(TierName.LLM, "127.0.0.1:" + port);
     dev.sieve.router.tier.TierFleet fleet =
         dev.sieve.router.tier.TierFleet.connect(
-            targets, dev.sieve.router.tier.ResilienceSettings::defaults, java.time.Duration.ofMillis(5), java.util.List.of());
+            targets,
+            dev.sieve.router.tier.ResilienceSettings::defaults,
+            java.time.Duration.ofMillis(5),
+            java.util.List.of());
     io.grpc.Server late = null;
     try (Router router =
         new Router(
@@ -125,14 +158,19 @@ class RouterServerTest {
       router.startBackgroundTasks();
       Thread.sleep(1500);
       assertThat(fleet.client(TierName.LLM).coverage().described()).isFalse();
-      late = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", port))
-          .addService(llm).build().start();
+      late =
+          io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                  new java.net.InetSocketAddress("127.0.0.1", port))
+              .addService(llm)
+              .build()
+              .start();
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (!fleet.client(TierName.LLM).coverage().described() && System.nanoTime() < until) {
         Thread.sleep(100);
       }
       assertThat(fleet.client(TierName.LLM).coverage().described()).isTrue();
-      assertThat(fleet.client(TierName.LLM).coverage().emerging()).containsExactly("ai_homework_tools");
+      assertThat(fleet.client(TierName.LLM).coverage().emerging())
+          .containsExactly("ai_homework_tools");
     } finally {
       if (late != null) {
         late.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

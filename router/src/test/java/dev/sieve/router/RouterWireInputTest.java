@@ -52,27 +52,36 @@ class RouterWireInputTest {
     FakeTier url = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("news", 0.6));
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, url).build()) {
       GrpcServerLauncher launcher = h.router().serve();
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
       try {
-        MethodDescriptor<byte[], byte[]> classify = ClassifierGrpc.getClassifyMethod().toBuilder(BYTES, BYTES).build();
+        MethodDescriptor<byte[], byte[]> classify =
+            ClassifierGrpc.getClassifyMethod().toBuilder(BYTES, BYTES).build();
         HexFormat hex = HexFormat.of();
-        for (String message : new String[] {
-          "0a02c328", // url: invalid UTF-8
-          "2203ff6162", // tenant_id: invalid UTF-8
-          "2a03eda080", // request_id: an unpaired surrogate
-          "3202c0af", // tiers: an overlong encoding
-          "0a1868747470733a2f2f", // url: length 24, 10 bytes sent (truncated)
-          "ffffffffffffffffffff", // not a message at all
-        }) {
+        for (String message :
+            new String[] {
+              "0a02c328", // url: invalid UTF-8
+              "2203ff6162", // tenant_id: invalid UTF-8
+              "2a03eda080", // request_id: an unpaired surrogate
+              "3202c0af", // tiers: an overlong encoding
+              "0a1868747470733a2f2f", // url: length 24, 10 bytes sent (truncated)
+              "ffffffffffffffffffff", // not a message at all
+            }) {
           Status status;
           try {
-            ClientCalls.blockingUnaryCall(channel, classify, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), hex.parseHex(message));
+            ClientCalls.blockingUnaryCall(
+                channel,
+                classify,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                hex.parseHex(message));
             status = Status.OK;
           } catch (StatusRuntimeException e) {
             status = e.getStatus();
           }
           assertThat(status.getCode()).as(message).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(status.getDescription()).as(message).startsWith("malformed request message for sieve.v1.Classifier/Classify: ");
+          assertThat(status.getDescription())
+              .as(message)
+              .startsWith("malformed request message for sieve.v1.Classifier/Classify: ");
         }
         assertThat(url.calls()).isZero();
       } finally {

@@ -9,7 +9,6 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.support.FakeTier;
-import dev.sieve.router.tier.ResilienceSettings;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
@@ -31,9 +30,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * One Classify across real gRPC hops (router and a tier on Netty, W3C propagation) yields one trace:
- * the router's server span, a client span per consulted tier under it, and the tier's server span
- * under that; the router span carries the verdict's lineage as attributes.
+ * One Classify across real gRPC hops (router and a tier on Netty, W3C propagation) yields one
+ * trace: the router's server span, a client span per consulted tier under it, and the tier's server
+ * span under that; the router span carries the verdict's lineage as attributes.
  */
 class TraceShapeTest {
 
@@ -43,7 +42,9 @@ class TraceShapeTest {
     OpenTelemetrySdk otel =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
-                SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     Telemetry routerTelemetry = Telemetry.of("router", otel);
@@ -51,12 +52,18 @@ class TraceShapeTest {
 
     FakeTier url = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.97));
     GrpcServerLauncher tierServer =
-        GrpcServerLauncher.builder("url").host("127.0.0.1").port(0).telemetry(tierTelemetry)
-            .addService(url).build().start();
+        GrpcServerLauncher.builder("url")
+            .host("127.0.0.1")
+            .port(0)
+            .telemetry(tierTelemetry)
+            .addService(url)
+            .build()
+            .start();
     tierServer.markServing();
 
     ManagedChannel channel = null;
-    // A loaded CI machine must not turn a slow first call into a TIMEOUT (this test is about spans).
+    // A loaded CI machine must not turn a slow first call into a TIMEOUT (this test is about
+    // spans).
     System.setProperty("sieve.url.tier.timeout.ms", "20000");
     System.setProperty("sieve.grpc.port", "0"); // any free port: a running fleet holds 50051
     RouterSettings settings;
@@ -69,16 +76,28 @@ class TraceShapeTest {
     Map<TierName, String> targets = new EnumMap<>(TierName.class);
     targets.put(TierName.URL, "127.0.0.1:" + tierServer.port());
     TierFleet fleet =
-        TierFleet.connect(targets, tier -> settings.resilience().get(tier), Duration.ofMillis(5),
+        TierFleet.connect(
+            targets,
+            tier -> settings.resilience().get(tier),
+            Duration.ofMillis(5),
             List.of(routerTelemetry.clientInterceptor()));
     try (Router router =
-        new Router(settings, PolicyStore.open(null), fleet,
-            routerTelemetry.meterRegistry(), com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+        new Router(
+            settings,
+            PolicyStore.open(null),
+            fleet,
+            routerTelemetry.meterRegistry(),
+            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
       GrpcServerLauncher routerServer = router.serve(routerTelemetry);
-      channel = NettyChannelBuilder.forAddress("127.0.0.1", routerServer.port()).usePlaintext().build();
-      dev.sieve.proto.v1.ClassifyResponse response = ClassifierGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .classify(ClassifyRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
-      assertThat(response.getTiers(0).getState()).as(response.toString()).isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
+      channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", routerServer.port()).usePlaintext().build();
+      dev.sieve.proto.v1.ClassifyResponse response =
+          ClassifierGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .classify(ClassifyRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
+      assertThat(response.getTiers(0).getState())
+          .as(response.toString())
+          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
       // Client spans end in close callbacks that may run just after the reply: wait (bounded).
       List<SpanData> spans = exporter.getFinishedSpanItems();
       for (int i = 0; i < 100 && spans.size() < 3; i++) {
@@ -94,15 +113,24 @@ class TraceShapeTest {
       assertThat(tierServerSpan.getTraceId()).isEqualTo(routerSpan.getTraceId());
       assertThat(tierServerSpan.getParentSpanId()).isEqualTo(tierClient.getSpanId());
 
-      assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.action"))).isEqualTo("BLOCK");
-      assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.cache_hit"))).isFalse();
-      assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.degraded"))).isFalse();
-      assertThat(routerSpan.getAttributes().get(AttributeKey.stringArrayKey("sieve.decided_categories")))
+      assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.action")))
+          .isEqualTo("BLOCK");
+      assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.cache_hit")))
+          .isFalse();
+      assertThat(routerSpan.getAttributes().get(AttributeKey.booleanKey("sieve.degraded")))
+          .isFalse();
+      assertThat(
+              routerSpan
+                  .getAttributes()
+                  .get(AttributeKey.stringArrayKey("sieve.decided_categories")))
           .contains("gambling");
-      assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.tier.url.status"))).isEqualTo("OK");
-      assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.tier.content.status")))
+      assertThat(routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.tier.url.status")))
+          .isEqualTo("OK");
+      assertThat(
+              routerSpan.getAttributes().get(AttributeKey.stringKey("sieve.tier.content.status")))
           .isEqualTo("NOT_DEPLOYED");
-      assertThat(routerSpan.getAttributes().get(AttributeKey.stringArrayKey("sieve.model_versions")))
+      assertThat(
+              routerSpan.getAttributes().get(AttributeKey.stringArrayKey("sieve.model_versions")))
           .isNotEmpty();
     } finally {
       if (channel != null) {

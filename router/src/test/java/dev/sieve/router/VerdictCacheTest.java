@@ -32,9 +32,20 @@ class VerdictCacheTest {
   void aRepeatedRequestIsACacheHitWithItsOwnRequestId() {
     FakeTier tier = urlTier();
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, tier).build()) {
-      ClassifyResponse first = h.classify(ClassifyRequest.newBuilder().setUrl("https://News.example/a?b=1").setRequestId("one").build());
-      ClassifyResponse second = h.classify(ClassifyRequest.newBuilder().setUrl("http://news.example:80/a?b=1#x").build());
-      ClassifyResponse third = h.classify(ClassifyRequest.newBuilder().setUrl("https://news.example/a?b=1").setRequestId("three").build());
+      ClassifyResponse first =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://News.example/a?b=1")
+                  .setRequestId("one")
+                  .build());
+      ClassifyResponse second =
+          h.classify(ClassifyRequest.newBuilder().setUrl("http://news.example:80/a?b=1#x").build());
+      ClassifyResponse third =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://news.example/a?b=1")
+                  .setRequestId("three")
+                  .build());
       assertThat(first.getCacheHit()).isFalse();
       assertThat(second.getCacheHit()).as("different scheme: different canonical URL").isFalse();
       assertThat(third.getCacheHit()).isTrue();
@@ -66,7 +77,12 @@ class VerdictCacheTest {
     FakeTier tier = urlTier();
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, tier).build()) {
       h.classify(url("https://a.example/"));
-      ClassifyResponse bypassed = h.classify(ClassifyRequest.newBuilder().setUrl("https://a.example/").setBypassCache(true).build());
+      ClassifyResponse bypassed =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://a.example/")
+                  .setBypassCache(true)
+                  .build());
       assertThat(bypassed.getCacheHit()).isFalse();
       assertThat(tier.calls()).isEqualTo(2);
     }
@@ -77,15 +93,45 @@ class VerdictCacheTest {
     FakeTier tier = urlTier();
     FakeTier content = new FakeTier("content", Taxonomy.v1().ids());
     try (RouterHarness h =
-        RouterHarness.builder().policy(TENANTS).tier(TierName.URL, tier).tier(TierName.CONTENT, content).build()) {
+        RouterHarness.builder()
+            .policy(TENANTS)
+            .tier(TierName.URL, tier)
+            .tier(TierName.CONTENT, content)
+            .build()) {
       ClassifyRequest base = ClassifyRequest.newBuilder().setUrl("https://a.example/").build();
       h.classify(base.toBuilder().setTenantId("school-1").build());
-      assertThat(h.classify(base.toBuilder().setTenantId("school-1").build()).getCacheHit()).isTrue();
-      assertThat(h.classify(base.toBuilder().setTenantId("school-2").build()).getCacheHit()).isFalse();
-      assertThat(h.classify(base.toBuilder().setTenantId("school-1").addTiers("url").build()).getCacheHit()).isFalse();
-      assertThat(h.classify(base.toBuilder().setTenantId("school-1").setText(ByteString.copyFromUtf8("a")).build()).getCacheHit()).isFalse();
-      assertThat(h.classify(base.toBuilder().setTenantId("school-1").setText(ByteString.copyFromUtf8("b")).build()).getCacheHit()).isFalse();
-      assertThat(h.classify(base.toBuilder().setTenantId("school-1").setText(ByteString.copyFromUtf8("a")).build()).getCacheHit()).isTrue();
+      assertThat(h.classify(base.toBuilder().setTenantId("school-1").build()).getCacheHit())
+          .isTrue();
+      assertThat(h.classify(base.toBuilder().setTenantId("school-2").build()).getCacheHit())
+          .isFalse();
+      assertThat(
+              h.classify(base.toBuilder().setTenantId("school-1").addTiers("url").build())
+                  .getCacheHit())
+          .isFalse();
+      assertThat(
+              h.classify(
+                      base.toBuilder()
+                          .setTenantId("school-1")
+                          .setText(ByteString.copyFromUtf8("a"))
+                          .build())
+                  .getCacheHit())
+          .isFalse();
+      assertThat(
+              h.classify(
+                      base.toBuilder()
+                          .setTenantId("school-1")
+                          .setText(ByteString.copyFromUtf8("b"))
+                          .build())
+                  .getCacheHit())
+          .isFalse();
+      assertThat(
+              h.classify(
+                      base.toBuilder()
+                          .setTenantId("school-1")
+                          .setText(ByteString.copyFromUtf8("a"))
+                          .build())
+                  .getCacheHit())
+          .isTrue();
 
       ClassifyResponse global = h.classify(base);
       assertThat(global.getCacheHit()).isFalse();
@@ -106,15 +152,26 @@ class VerdictCacheTest {
       assertThat(degraded.getDegraded()).isTrue();
       assertThat(degraded.getTtlSeconds()).as("the caller may keep it briefly").isEqualTo(5);
       assertThat(h.classify(url("https://a.example/")).getCacheHit()).isFalse();
-      assertThat(h.classify(url("https://a.example/").toBuilder().setTenantId("other").build()).getCacheHit()).isFalse();
+      assertThat(
+              h.classify(url("https://a.example/").toBuilder().setTenantId("other").build())
+                  .getCacheHit())
+          .isFalse();
       assertThat(h.router().cache().estimatedSize()).isZero();
-      assertThat(h.meters.get("sieve.router.degraded").tag("reason", "tier_unavailable").counter().count()).isEqualTo(3);
+      assertThat(
+              h.meters
+                  .get("sieve.router.degraded")
+                  .tag("reason", "tier_unavailable")
+                  .counter()
+                  .count())
+          .isEqualTo(3);
       tier.answer(Map.of("news", 0.9));
       ClassifyResponse recovered = h.classify(url("https://a.example/"));
       assertThat(recovered.getCacheHit()).isFalse();
       assertThat(recovered.getDegraded()).isFalse();
       assertThat(recovered.getTtlSeconds()).isEqualTo(300);
-      assertThat(h.classify(url("https://a.example/")).getCacheHit()).as("healthy verdicts are cached").isTrue();
+      assertThat(h.classify(url("https://a.example/")).getCacheHit())
+          .as("healthy verdicts are cached")
+          .isTrue();
     }
   }
 
@@ -124,24 +181,53 @@ class VerdictCacheTest {
     try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, tier).build()) {
       h.classify(url("https://a.example/"));
       h.classify(url("https://a.example/"));
-      h.classify(ClassifyRequest.newBuilder().setUrl("https://a.example/").setBypassCache(true).build());
+      h.classify(
+          ClassifyRequest.newBuilder().setUrl("https://a.example/").setBypassCache(true).build());
       var meters = h.meters;
-      assertThat(meters.get("sieve.router.cache").tag("result", "miss").counter().count()).isEqualTo(1);
-      assertThat(meters.get("sieve.router.cache").tag("result", "hit").counter().count()).isEqualTo(1);
-      assertThat(meters.get("sieve.router.cache").tag("result", "bypass").counter().count()).isEqualTo(1);
-      assertThat(meters.get("sieve.router.tier.outcomes").tags("tier", "url", "state", "OK").counter().count()).isEqualTo(2);
-      assertThat(meters.get("sieve.router.tier.outcomes").tags("tier", "llm", "state", "NOT_DEPLOYED").counter().count())
+      assertThat(meters.get("sieve.router.cache").tag("result", "miss").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get("sieve.router.cache").tag("result", "hit").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get("sieve.router.cache").tag("result", "bypass").counter().count())
+          .isEqualTo(1);
+      assertThat(
+              meters
+                  .get("sieve.router.tier.outcomes")
+                  .tags("tier", "url", "state", "OK")
+                  .counter()
+                  .count())
           .isEqualTo(2);
-      assertThat(meters.get("sieve.router.verdicts").tag("action", "ALLOW").counter().count()).isEqualTo(3);
-      assertThat(meters.get("sieve.router.breaker.state").tags("tier", "url", "state", "closed").gauge().value()).isOne();
-      assertThat(meters.get("sieve.router.breaker.state").tags("tier", "url", "state", "open").gauge().value()).isZero();
+      assertThat(
+              meters
+                  .get("sieve.router.tier.outcomes")
+                  .tags("tier", "llm", "state", "NOT_DEPLOYED")
+                  .counter()
+                  .count())
+          .isEqualTo(2);
+      assertThat(meters.get("sieve.router.verdicts").tag("action", "ALLOW").counter().count())
+          .isEqualTo(3);
+      assertThat(
+              meters
+                  .get("sieve.router.breaker.state")
+                  .tags("tier", "url", "state", "closed")
+                  .gauge()
+                  .value())
+          .isOne();
+      assertThat(
+              meters
+                  .get("sieve.router.breaker.state")
+                  .tags("tier", "url", "state", "open")
+                  .gauge()
+                  .value())
+          .isZero();
     }
   }
 
   @Test
   void aDisabledCacheNeverHits() {
     FakeTier tier = urlTier();
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, tier).cacheMaxBytes(0).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, tier).cacheMaxBytes(0).build()) {
       h.classify(url("https://a.example/"));
       assertThat(h.classify(url("https://a.example/")).getCacheHit()).isFalse();
       assertThat(tier.calls()).isEqualTo(2);
@@ -149,25 +235,34 @@ class VerdictCacheTest {
   }
 
   @Test
-  void aPolicyReloadIsVisibleInResponsesAndRetiresCachedVerdicts(@TempDir Path dir) throws Exception {
+  void aPolicyReloadIsVisibleInResponsesAndRetiresCachedVerdicts(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("policy.yaml");
     Files.writeString(file, "id: hot\nversion: '1'\n");
     FakeTier tier = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("games", 0.9));
-    try (RouterHarness h = RouterHarness.builder().policyFile(file).tier(TierName.URL, tier).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder().policyFile(file).tier(TierName.URL, tier).build()) {
       ClassifyResponse before = h.classify(url("https://g.example/"));
       assertThat(before.getPolicyVersion()).isEqualTo("1");
       assertThat(before.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_ALLOW);
 
       Files.writeString(file, "id: hot\nversion: '2'\ncategories: {games: {action: BLOCK}}\n");
-      assertThat(h.router().policies().reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.RELOADED);
+      assertThat(h.router().policies().reloadIfChanged())
+          .isEqualTo(PolicyStore.ReloadResult.RELOADED);
       ClassifyResponse after = h.classify(url("https://g.example/"));
       assertThat(after.getCacheHit()).isFalse();
       assertThat(after.getPolicyVersion()).isEqualTo("2");
       assertThat(after.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
 
       Files.writeString(file, "id: hot\nversion: '3'\ncategories: {gamez: {action: ALLOW}}\n");
-      assertThat(h.router().policies().reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.REJECTED);
-      ClassifyResponse kept = h.classify(ClassifyRequest.newBuilder().setUrl("https://g.example/").setBypassCache(true).build());
+      assertThat(h.router().policies().reloadIfChanged())
+          .isEqualTo(PolicyStore.ReloadResult.REJECTED);
+      ClassifyResponse kept =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setUrl("https://g.example/")
+                  .setBypassCache(true)
+                  .build());
       assertThat(kept.getPolicyVersion()).as("last good policy stays active").isEqualTo("2");
       assertThat(kept.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
     }

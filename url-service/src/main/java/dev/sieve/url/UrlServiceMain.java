@@ -1,9 +1,9 @@
 package dev.sieve.url;
 
-import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
+import dev.sieve.core.scoring.DeferredScorer;
 import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.telemetry.Telemetry;
@@ -31,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: bind the port with health NOT_SERVING, load the known-domain table of the current
  * dataset version and the released lexical model, warm both up on a few URLs, then mark SERVING;
  * SIGTERM flips health to NOT_SERVING and drains in-flight calls before exit. The model decides at
- * the thresholds its standard model card measured ({@code thresholds.json} in the version directory,
- * written by {@code ./sieve eval run --tier url}); without that file it falls back to the trainer's
- * thresholds with a warning, and an invalid one stops the start with the reason.
+ * the thresholds its standard model card measured ({@code thresholds.json} in the version
+ * directory, written by {@code ./sieve eval run --tier url}); without that file it falls back to
+ * the trainer's thresholds with a warning, and an invalid one stops the start with the reason.
  *
  * <p>Settings (system property or environment, see {@link Settings}):
  *
  * <ul>
- *   <li>{@code SIEVE_HOME}: repository root holding {@code data/} and {@code models/} (default: cwd)
+ *   <li>{@code SIEVE_HOME}: repository root holding {@code data/} and {@code models/} (default:
+ *       cwd)
  *   <li>{@code SIEVE_GRPC_PORT}: default 50052; {@code SIEVE_METRICS_PORT}: Prometheus {@code
  *       /metrics}, default 9092; {@code SIEVE_BIND_HOST}: default 127.0.0.1
  *   <li>{@code SIEVE_SHUTDOWN_DRAIN_SECONDS}: in-flight drain on SIGTERM, default 10
@@ -46,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *       models/url-lexical/RELEASED}; the value {@code none} serves the table alone
  *   <li>{@code SIEVE_URL_TABLE_SNAPSHOT_DIR}: where the compiled table is cached between restarts
  *       (default {@code java.io.tmpdir/sieve-url-table}); a stale or unreadable snapshot is rebuilt
- *   <li>{@code SIEVE_URL_TABLE_EXCLUDED_FLAGS}: comma-separated dataset noise flags whose records are
- *       not authoritative table entries (default: none)
+ *   <li>{@code SIEVE_URL_TABLE_EXCLUDED_FLAGS}: comma-separated dataset noise flags whose records
+ *       are not authoritative table entries (default: none)
  * </ul>
  */
 public final class UrlServiceMain {
@@ -55,9 +56,9 @@ public final class UrlServiceMain {
   private static final Logger log = LoggerFactory.getLogger(UrlServiceMain.class);
 
   /**
-   * Default noise flags excluded from the authoritative table: none, because the data pipeline already
-   * withholds noisy-list labels on popular and infrastructure hosts (rule N1) and keeps the labels
-   * that a reliable list corroborates; excluding whole flagged records would drop those too.
+   * Default noise flags excluded from the authoritative table: none, because the data pipeline
+   * already withholds noisy-list labels on popular and infrastructure hosts (rule N1) and keeps the
+   * labels that a reliable list corroborates; excluding whole flagged records would drop those too.
    */
   public static final String DEFAULT_EXCLUDED_FLAGS = "";
 
@@ -75,7 +76,8 @@ public final class UrlServiceMain {
   private UrlServiceMain() {}
 
   /** A running url service: the server, what it serves, and its telemetry. */
-  public record Running(GrpcServerLauncher server, UrlTierScorer scorer, Telemetry telemetry, int metricsPort) {
+  public record Running(
+      GrpcServerLauncher server, UrlTierScorer scorer, Telemetry telemetry, int metricsPort) {
     public int port() {
       return server.port();
     }
@@ -89,10 +91,17 @@ public final class UrlServiceMain {
 
   public static void main(String[] args) throws Exception {
     String host = Settings.get("SIEVE_BIND_HOST", "127.0.0.1");
-    Running running = start(Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath().normalize(),
-        host, Settings.getInt("SIEVE_GRPC_PORT", 50052), Settings.getInt("SIEVE_METRICS_PORT", 9092));
-    running.server().installShutdownHook(
-        Duration.ofSeconds(Settings.getInt("SIEVE_SHUTDOWN_DRAIN_SECONDS", 10)), running.telemetry()::close);
+    Running running =
+        start(
+            Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath().normalize(),
+            host,
+            Settings.getInt("SIEVE_GRPC_PORT", 50052),
+            Settings.getInt("SIEVE_METRICS_PORT", 9092));
+    running
+        .server()
+        .installShutdownHook(
+            Duration.ofSeconds(Settings.getInt("SIEVE_SHUTDOWN_DRAIN_SECONDS", 10)),
+            running.telemetry()::close);
     running.server().awaitTermination();
   }
 
@@ -109,7 +118,8 @@ public final class UrlServiceMain {
    * @param port gRPC port, 0 for an ephemeral port
    * @param metricsPort Prometheus {@code /metrics} port, 0 ephemeral, negative disabled
    */
-  public static Running start(Path home, String host, int port, int metricsPort) throws IOException {
+  public static Running start(Path home, String host, int port, int metricsPort)
+      throws IOException {
     long t0 = System.nanoTime();
     Telemetry telemetry = Telemetry.create("url-service");
     DeferredScorer delegate = new DeferredScorer(UrlTierScorer.TIER);
@@ -117,8 +127,10 @@ public final class UrlServiceMain {
         GrpcServerLauncher.builder("url-service")
             .host(host)
             .port(port)
-            .secure(ServerSecurity.fromEnvironment("url-service", host, ServerSecurity.Role.INTERNAL))
-            .maxInboundMessageBytes(64 * 1024); // a url tier request is a URL (<= 8 KiB) and a few ids
+            .secure(
+                ServerSecurity.fromEnvironment("url-service", host, ServerSecurity.Role.INTERNAL))
+            .maxInboundMessageBytes(
+                64 * 1024); // a url tier request is a URL (<= 8 KiB) and a few ids
     for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
       builder.intercept(interceptor);
     }
@@ -130,7 +142,10 @@ public final class UrlServiceMain {
       warmUp(scorer);
       telemetry.registerModelInfo(UrlTierScorer.TIER, scorer.modelInfo());
       server.markServing();
-      log.info("url-service ready in {} ms: {}", (System.nanoTime() - t0) / 1_000_000, scorer.modelInfo());
+      log.info(
+          "url-service ready in {} ms: {}",
+          (System.nanoTime() - t0) / 1_000_000,
+          scorer.modelInfo());
       return new Running(server, scorer, telemetry, metrics == null ? -1 : metrics.getPort());
     } catch (RuntimeException | Error e) {
       server.shutdownGracefully(Duration.ZERO);
@@ -144,17 +159,22 @@ public final class UrlServiceMain {
     DatasetVersion dataset = DatasetVersion.current(home.resolve("data").resolve("datasets"));
     Set<String> excluded =
         new LinkedHashSet<>(
-            Arrays.stream(Settings.get("SIEVE_URL_TABLE_EXCLUDED_FLAGS", DEFAULT_EXCLUDED_FLAGS).split(","))
+            Arrays.stream(
+                    Settings.get("SIEVE_URL_TABLE_EXCLUDED_FLAGS", DEFAULT_EXCLUDED_FLAGS)
+                        .split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList());
-    Path snapshots = Settings.get("SIEVE_URL_TABLE_SNAPSHOT_DIR")
-        .map(Path::of)
-        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "sieve-url-table"));
+    Path snapshots =
+        Settings.get("SIEVE_URL_TABLE_SNAPSHOT_DIR")
+            .map(Path::of)
+            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "sieve-url-table"));
     LoadedTable table = KnownDomainTableLoader.forServing(excluded, snapshots).load(dataset);
     UrlModel model = loadModel(home).orElse(null);
     if (model == null) {
-      log.warn("no released url model under {}: serving the known-domain table alone", home.resolve("models"));
+      log.warn(
+          "no released url model under {}: serving the known-domain table alone",
+          home.resolve("models"));
     }
     return new UrlTierScorer(table, model);
   }
@@ -167,7 +187,8 @@ public final class UrlServiceMain {
       }
       return Optional.of(LexicalUrlModel.load(home.resolve(explicit.get())));
     }
-    return LexicalUrlModel.loadReleased(home.resolve("models").resolve(LexicalUrlModel.NAME)).map(m -> m);
+    return LexicalUrlModel.loadReleased(home.resolve("models").resolve(LexicalUrlModel.NAME))
+        .map(m -> m);
   }
 
   private static void warmUp(UrlTierScorer scorer) {
@@ -179,11 +200,11 @@ public final class UrlServiceMain {
           scorer.score(ScoreRequest.newBuilder().setUrl(url).build());
           scored++;
         } catch (ScoringException e) {
-          throw new IllegalStateException("warm-up URL rejected: " + url + ": " + e.getMessage(), e);
+          throw new IllegalStateException(
+              "warm-up URL rejected: " + url + ": " + e.getMessage(), e);
         }
       }
     }
     log.info("warmed up on {} requests in {} ms", scored, (System.nanoTime() - t0) / 1_000_000);
   }
-
 }

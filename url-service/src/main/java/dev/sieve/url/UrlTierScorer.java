@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Score scale: serving aligns each model probability to the fleet's common scale (core {@link
  * ThresholdAlignment}) at the threshold the evaluation standard chose on dev ({@code
- * thresholds.json} next to the model, see {@link UrlModel#servedThresholds()}), so the router decides
- * exactly where the model card measured; a category the file does not cover, or a model never
- * evaluated, falls back to the trainer's threshold (with a warning). {@link #modelProbabilities} is
- * the evaluation's view of the same code: the model alone, probabilities before alignment.
+ * thresholds.json} next to the model, see {@link UrlModel#servedThresholds()}), so the router
+ * decides exactly where the model card measured; a category the file does not cover, or a model
+ * never evaluated, falls back to the trainer's threshold (with a warning). {@link
+ * #modelProbabilities} is the evaluation's view of the same code: the model alone, probabilities
+ * before alignment.
  */
 public final class UrlTierScorer implements TierScorer {
 
@@ -81,35 +82,46 @@ public final class UrlTierScorer implements TierScorer {
   public UrlTierScorer(LoadedTable loaded, UrlModel model) {
     this(loaded.table(), model, modelInfo(loaded, model), true);
     if (model != null && model.servedThresholds().isEmpty()) {
-      log.warn("url model {}/{} has no {}: aligning the trainer's thresholds, which no standard model card has"
+      log.warn(
+          "url model {}/{} has no {}: aligning the trainer's thresholds, which no standard model card has"
               + " measured (run ./sieve eval run --tier url --model-dir models/{}/{})",
-          model.name(), model.version(), ServedThresholds.FILE, model.name(), model.version());
+          model.name(),
+          model.version(),
+          ServedThresholds.FILE,
+          model.name(),
+          model.version());
     } else if (model != null) {
       ServedThresholds served = model.servedThresholds().get();
-      log.info("url model {}/{} decides at the thresholds of {} (chosen on dev of {})",
-          model.name(), model.version(), served.file(), served.datasetVersion());
+      log.info(
+          "url model {}/{} decides at the thresholds of {} (chosen on dev of {})",
+          model.name(),
+          model.version(),
+          served.file(),
+          served.datasetVersion());
     }
   }
 
   /**
-   * The lexical model alone, returning its calibrated probabilities before threshold alignment: what
-   * the offline evaluation scores ({@code UrlScorerProvider}). No known-domain table, because the
-   * evaluation measures the model on held-out domains (a list match would be a definitive 1.0 learnt
-   * from the labels being evaluated), and no alignment, because the evaluation chooses the
+   * The lexical model alone, returning its calibrated probabilities before threshold alignment:
+   * what the offline evaluation scores ({@code UrlScorerProvider}). No known-domain table, because
+   * the evaluation measures the model on held-out domains (a list match would be a definitive 1.0
+   * learnt from the labels being evaluated), and no alignment, because the evaluation chooses the
    * thresholds that serving then aligns. Lineage names the model itself.
    */
   public static UrlTierScorer modelProbabilities(UrlModel model) {
     Objects.requireNonNull(model, "model");
-    ModelInfo info = ModelInfo.newBuilder()
-        .setName(model.name())
-        .setVersion(model.version())
-        .setConfigHash(model.configHash())
-        .setDatasetVersion(model.datasetVersion())
-        .build();
+    ModelInfo info =
+        ModelInfo.newBuilder()
+            .setName(model.name())
+            .setVersion(model.version())
+            .setConfigHash(model.configHash())
+            .setDatasetVersion(model.datasetVersion())
+            .build();
     return new UrlTierScorer(KnownDomainTable.builder().build(), model, info, false);
   }
 
-  private UrlTierScorer(KnownDomainTable table, UrlModel model, ModelInfo modelInfo, boolean aligned) {
+  private UrlTierScorer(
+      KnownDomainTable table, UrlModel model, ModelInfo modelInfo, boolean aligned) {
     this.table = table;
     this.model = model;
     this.aligned = aligned;
@@ -120,7 +132,8 @@ public final class UrlTierScorer implements TierScorer {
       String category = model.categories().get(i);
       modelIndex.put(category, i);
       double trainer = model.threshold(i);
-      thresholds[i] = model.servedThresholds().map(t -> t.thresholdOr(category, trainer)).orElse(trainer);
+      thresholds[i] =
+          model.servedThresholds().map(t -> t.thresholdOr(category, trainer)).orElse(trainer);
     }
     Set<String> known = new HashSet<>(table.entriesPerCategory().keySet());
     known.addAll(modelIndex.keySet());
@@ -162,7 +175,11 @@ public final class UrlTierScorer implements TierScorer {
 
   @Override
   public TierDescription describe() {
-    return TierDescription.newBuilder().setTier(TIER).setModel(modelInfo).addAllCategories(categories).build();
+    return TierDescription.newBuilder()
+        .setTier(TIER)
+        .setModel(modelInfo)
+        .addAllCategories(categories)
+        .build();
   }
 
   /** Lineage reported with every response. */
@@ -180,7 +197,8 @@ public final class UrlTierScorer implements TierScorer {
     try {
       url = normalizer.normalize(raw);
     } catch (UrlRejectedException e) {
-      throw ScoringException.invalidArgument("url rejected (" + e.reason() + "): " + e.getMessage());
+      throw ScoringException.invalidArgument(
+          "url rejected (" + e.reason() + "): " + e.getMessage());
     }
     return score(url, request.getCategoriesList());
   }
@@ -189,7 +207,10 @@ public final class UrlTierScorer implements TierScorer {
   public ScoreResponse score(NormalizedUrl url, List<String> requested) {
     Set<String> wanted = requested.isEmpty() ? null : new HashSet<>(requested);
     ScoreResponse.Builder response =
-        ScoreResponse.newBuilder().setTier(TIER).setModel(modelInfo).setNormalizedInput(url.canonical());
+        ScoreResponse.newBuilder()
+            .setTier(TIER)
+            .setModel(modelInfo)
+            .setNormalizedInput(url.canonical());
 
     Map<String, List<Evidence>> listEvidence = new LinkedHashMap<>();
     for (KnownDomainTable.Match match : table.lookup(url)) {
@@ -228,9 +249,11 @@ public final class UrlTierScorer implements TierScorer {
         prediction = model.predict(url);
       }
       double p = prediction.probability(index);
-      // Common score scale: the threshold the model card measured sits at 0.5 (core ThresholdAlignment).
+      // Common score scale: the threshold the model card measured sits at 0.5 (core
+      // ThresholdAlignment).
       double value = aligned ? ThresholdAlignment.align(p, thresholds[index]) : p;
-      CategoryScore.Builder score = CategoryScore.newBuilder().setCategory(category).setScore(value);
+      CategoryScore.Builder score =
+          CategoryScore.newBuilder().setCategory(category).setScore(value);
       if (p >= EVIDENCE_MIN_PROBABILITY) {
         for (UrlModel.FeatureContribution f : prediction.topFeatures(index, TOP_FEATURES)) {
           score.addEvidence(

@@ -26,8 +26,12 @@ public final class FixtureDatasets {
   public static Path install(String fixture, Path home) {
     try {
       String manifest = resource(fixture, "manifest.json");
-      String version = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-          .readTree(manifest).path("version").asText();
+      String version =
+          com.fasterxml.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .readTree(manifest)
+              .path("version")
+              .asText();
       Path datasets = home.resolve("data").resolve("datasets");
       Path dir = datasets.resolve(version);
       Files.createDirectories(dir);
@@ -63,7 +67,8 @@ public final class FixtureDatasets {
   }
 
   private static String resourceOrNull(String fixture, String name) throws IOException {
-    try (InputStream in = FixtureDatasets.class.getResourceAsStream("/fixtures/" + fixture + "/" + name)) {
+    try (InputStream in =
+        FixtureDatasets.class.getResourceAsStream("/fixtures/" + fixture + "/" + name)) {
       return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

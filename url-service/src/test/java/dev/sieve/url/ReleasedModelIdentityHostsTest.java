@@ -24,29 +24,65 @@ import org.junit.jupiter.api.Test;
  */
 class ReleasedModelIdentityHostsTest {
 
-  private static final Path MODELS = Path.of("..").toAbsolutePath().normalize().resolve("models").resolve(LexicalUrlModel.NAME);
+  private static final Path MODELS =
+      Path.of("..").toAbsolutePath().normalize().resolve("models").resolve(LexicalUrlModel.NAME);
 
-  private static final List<String> LGBTQ_ORGANISATIONS = List.of(
-      "www.thetrevorproject.org", "www.glsen.org", "pflag.org", "glaad.org", "www.lgbtqnation.com",
-      "transequality.org", "itgetsbetter.org", "www.lambdalegal.org", "gaycenter.org", "lgbtqia.ucdavis.edu",
-      "www.lgbtmap.org", "lgbtqhealtheducation.org", "transfamilies.org", "www.gaystarnews.com",
-      "lesbianhistoryproject.org", "queerhistory.org", "bisexual.org", "gayyouthcorner.com",
-      "translifeline.org", "lgbthotline.org");
+  private static final List<String> LGBTQ_ORGANISATIONS =
+      List.of(
+          "www.thetrevorproject.org",
+          "www.glsen.org",
+          "pflag.org",
+          "glaad.org",
+          "www.lgbtqnation.com",
+          "transequality.org",
+          "itgetsbetter.org",
+          "www.lambdalegal.org",
+          "gaycenter.org",
+          "lgbtqia.ucdavis.edu",
+          "www.lgbtmap.org",
+          "lgbtqhealtheducation.org",
+          "transfamilies.org",
+          "www.gaystarnews.com",
+          "lesbianhistoryproject.org",
+          "queerhistory.org",
+          "bisexual.org",
+          "gayyouthcorner.com",
+          "translifeline.org",
+          "lgbthotline.org");
 
   @Test
   void organisationsOfLgbtqPeopleAreNotFlaggedAdultByTheirName() throws ScoringException {
     LexicalUrlModel model = LexicalUrlModel.loadReleased(MODELS).orElseThrow();
-    UrlTierScorer served = new UrlTierScorer(
-        new LoadedTable(KnownDomainTable.builder().build(), model.datasetVersion(), "", 0, 0, 0, 0, 0, false), model);
+    UrlTierScorer served =
+        new UrlTierScorer(
+            new LoadedTable(
+                KnownDomainTable.builder().build(),
+                model.datasetVersion(),
+                "",
+                0,
+                0,
+                0,
+                0,
+                0,
+                false),
+            model);
     List<String> flagged = new ArrayList<>();
     for (String host : LGBTQ_ORGANISATIONS) {
-      double adult = served.score(ScoreRequest.newBuilder().setUrl("https://" + host + "/").build()).getScoresList()
-          .stream().filter(s -> s.getCategory().equals("adult")).mapToDouble(CategoryScore::getScore).findFirst()
-          .orElse(0);
+      double adult =
+          served
+              .score(ScoreRequest.newBuilder().setUrl("https://" + host + "/").build())
+              .getScoresList()
+              .stream()
+              .filter(s -> s.getCategory().equals("adult"))
+              .mapToDouble(CategoryScore::getScore)
+              .findFirst()
+              .orElse(0);
       if (adult >= 0.5) {
         flagged.add(host + " (" + adult + ")");
       }
     }
-    assertThat(flagged).as("LGBTQ+ organisations' hosts the released url model flags adult").isEmpty();
+    assertThat(flagged)
+        .as("LGBTQ+ organisations' hosts the released url model flags adult")
+        .isEmpty();
   }
 }

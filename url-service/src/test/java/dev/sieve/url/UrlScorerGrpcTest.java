@@ -36,9 +36,15 @@ class UrlScorerGrpcTest {
   static void start() throws Exception {
     Path dir = FixtureDatasets.install("table", home);
     UrlTierScorer scorer =
-        new UrlTierScorer(KnownDomainTableLoader.forServing(Set.of()).load(DatasetVersion.open(dir)), null);
+        new UrlTierScorer(
+            KnownDomainTableLoader.forServing(Set.of()).load(DatasetVersion.open(dir)), null);
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).directExecutor().addService(new ScorerService(scorer)).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(new ScorerService(scorer))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     stub = ScorerGrpc.newBlockingStub(channel);
   }
@@ -51,7 +57,8 @@ class UrlScorerGrpcTest {
 
   @Test
   void scoresAListedHost() {
-    ScoreResponse response = stub.score(ScoreRequest.newBuilder().setUrl("https://casino.example.org/slots").build());
+    ScoreResponse response =
+        stub.score(ScoreRequest.newBuilder().setUrl("https://casino.example.org/slots").build());
     assertThat(response.getScoresCount()).isEqualTo(1);
     assertThat(response.getScores(0).getCategory()).isEqualTo("gambling");
     assertThat(response.getScores(0).getDefinitive()).isTrue();
@@ -60,18 +67,24 @@ class UrlScorerGrpcTest {
 
   @Test
   void badInputIsInvalidArgumentNeverInternal() {
-    for (String url : new String[] {"", "javascript:alert(1)", "http://exa mple.com/", "http:///"}) {
+    for (String url :
+        new String[] {"", "javascript:alert(1)", "http://exa mple.com/", "http:///"}) {
       assertThatThrownBy(() -> stub.score(ScoreRequest.newBuilder().setUrl(url).build()))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).as(url).isEqualTo(Status.Code.INVALID_ARGUMENT));
+              e ->
+                  assertThat(e.getStatus().getCode())
+                      .as(url)
+                      .isEqualTo(Status.Code.INVALID_ARGUMENT));
     }
   }
 
   @Test
   void expiredDeadlineIsDroppedBeforeScoring() {
     assertThatThrownBy(
-            () -> stub.withDeadlineAfter(0, TimeUnit.NANOSECONDS).score(ScoreRequest.newBuilder().setUrl("a.com").build()))
+            () ->
+                stub.withDeadlineAfter(0, TimeUnit.NANOSECONDS)
+                    .score(ScoreRequest.newBuilder().setUrl("a.com").build()))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));

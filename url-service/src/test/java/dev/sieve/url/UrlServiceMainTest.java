@@ -26,39 +26,68 @@ class UrlServiceMainTest {
     FixtureDatasets.install("table", home);
     System.setProperty("sieve.url.table.snapshot.dir", home.resolve("snapshots").toString());
     UrlServiceMain.Running running = UrlServiceMain.start(home, "127.0.0.1", 0, 0);
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", running.port()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", running.port()).usePlaintext().build();
     try {
       var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
-      assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
-      assertThat(health.check(HealthCheckRequest.newBuilder().setService("sieve.v1.Scorer").build()).getStatus())
+      assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
+          .isEqualTo(ServingStatus.SERVING);
+      assertThat(
+              health
+                  .check(HealthCheckRequest.newBuilder().setService("sieve.v1.Scorer").build())
+                  .getStatus())
           .isEqualTo(ServingStatus.SERVING);
 
       ScoreResponse response =
           ScorerGrpc.newBlockingStub(channel)
               .withDeadlineAfter(60, TimeUnit.SECONDS)
-              .score(ScoreRequest.newBuilder().setUrl("http://www.overlap.com/").setRequestId("r1").build());
-      assertThat(response.getScoresList()).extracting(s -> s.getCategory()).containsExactly("adult", "dating");
+              .score(
+                  ScoreRequest.newBuilder()
+                      .setUrl("http://www.overlap.com/")
+                      .setRequestId("r1")
+                      .build());
+      assertThat(response.getScoresList())
+          .extracting(s -> s.getCategory())
+          .containsExactly("adult", "dating");
       assertThat(response.getModel().getDatasetVersion()).isEqualTo("ds-fixture-table");
 
-      // Malformed wire input on the real tier: INVALID_ARGUMENT (not UNKNOWN); oversized stays RESOURCE_EXHAUSTED.
+      // Malformed wire input on the real tier: INVALID_ARGUMENT (not UNKNOWN); oversized stays
+      // RESOURCE_EXHAUSTED.
       assertThat(rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a03ff2f2f")).getCode())
           .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-      assertThat(rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a1068747470")).getCode())
-          .as("truncated").isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-      byte[] oversized = ScoreRequest.newBuilder().setUrl("http://x/").setText(com.google.protobuf.ByteString.copyFrom(new byte[70_000])).build().toByteArray();
-      assertThat(rawScoreStatus(channel, oversized).getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(
+              rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a1068747470")).getCode())
+          .as("truncated")
+          .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+      byte[] oversized =
+          ScoreRequest.newBuilder()
+              .setUrl("http://x/")
+              .setText(com.google.protobuf.ByteString.copyFrom(new byte[70_000]))
+              .build()
+              .toByteArray();
+      assertThat(rawScoreStatus(channel, oversized).getCode())
+          .isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
 
       var http = java.net.http.HttpClient.newHttpClient();
-      String metrics = http.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + running.metricsPort() + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics).contains("sieve_model_info").contains("tier=\"url\"").contains("ds-fixture-table");
+      String metrics =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://127.0.0.1:" + running.metricsPort() + "/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .contains("sieve_model_info")
+          .contains("tier=\"url\"")
+          .contains("ds-fixture-table");
     } finally {
       running.stop(Duration.ofSeconds(2));
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     assertThat(running.server().isTerminated()).isTrue();
-    assertThat(home.resolve("snapshots")).isDirectoryContaining("glob:**/url-table-ds-fixture-table-*.bin");
+    assertThat(home.resolve("snapshots"))
+        .isDirectoryContaining("glob:**/url-table-ds-fixture-table-*.bin");
     System.clearProperty("sieve.url.table.snapshot.dir");
   }
 

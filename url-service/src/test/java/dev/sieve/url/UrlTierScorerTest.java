@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The url tier with the known-domain table alone (no model): verdicts, evidence and input errors. */
+/**
+ * The url tier with the known-domain table alone (no model): verdicts, evidence and input errors.
+ */
 class UrlTierScorerTest {
 
   @TempDir static Path home;
@@ -29,7 +31,9 @@ class UrlTierScorerTest {
   @BeforeAll
   static void load() {
     Path dir = FixtureDatasets.install("table", home);
-    LoadedTable table = KnownDomainTableLoader.forServing(Set.of("giant_benign_host")).load(DatasetVersion.open(dir));
+    LoadedTable table =
+        KnownDomainTableLoader.forServing(Set.of("giant_benign_host"))
+            .load(DatasetVersion.open(dir));
     scorer = new UrlTierScorer(table, null);
   }
 
@@ -42,7 +46,9 @@ class UrlTierScorerTest {
     ScoreResponse response = score("https://WWW.PokerStars.com:443/poker/#top");
     assertThat(response.getTier()).isEqualTo("url");
     assertThat(response.getNormalizedInput()).isEqualTo("https://www.pokerstars.com/poker/");
-    assertThat(response.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("gambling", "games");
+    assertThat(response.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("gambling", "games");
     CategoryScore gambling = response.getScores(0);
     assertThat(gambling.getScore()).isEqualTo(1.0);
     assertThat(gambling.getDefinitive()).isTrue();
@@ -55,10 +61,13 @@ class UrlTierScorerTest {
 
   @Test
   void multiLabelHostsGetEveryCategoryAndParentEntriesAddTheirs() throws Exception {
-    assertThat(score("overlap.com").getScoresList()).extracting(CategoryScore::getCategory)
+    assertThat(score("overlap.com").getScoresList())
+        .extracting(CategoryScore::getCategory)
         .containsExactly("adult", "dating");
     ScoreResponse nested = score("http://games.example.net/");
-    assertThat(nested.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("games", "streaming");
+    assertThat(nested.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("games", "streaming");
     assertThat(nested.getScoresList()).allMatch(CategoryScore::getDefinitive);
     assertThat(nested.getScores(1).getEvidence(0).getDetail()).isEqualTo("example.net");
   }
@@ -66,8 +75,15 @@ class UrlTierScorerTest {
   @Test
   void requestedCategoriesFilterTheResponseAndUnknownIdsAreIgnored() throws Exception {
     ScoreResponse response =
-        scorer.score(ScoreRequest.newBuilder().setUrl("pokerstars.com").addCategories("games").addCategories("cheese").build());
-    assertThat(response.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("games");
+        scorer.score(
+            ScoreRequest.newBuilder()
+                .setUrl("pokerstars.com")
+                .addCategories("games")
+                .addCategories("cheese")
+                .build());
+    assertThat(response.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("games");
   }
 
   @Test
@@ -81,14 +97,20 @@ class UrlTierScorerTest {
 
   @Test
   void ipLiteralsAreScoredNotRejected() throws Exception {
-    assertThat(score("http://192.0.2.55/admin").getNormalizedInput()).isEqualTo("http://192.0.2.55/admin");
-    assertThat(score("http://[2001:DB8::1]:8080/").getNormalizedInput()).isEqualTo("http://[2001:db8::1]:8080/");
-    assertThat(score("http://203.0.113.7/").getScores(0).getCategory()).isEqualTo("security_threat");
+    assertThat(score("http://192.0.2.55/admin").getNormalizedInput())
+        .isEqualTo("http://192.0.2.55/admin");
+    assertThat(score("http://[2001:DB8::1]:8080/").getNormalizedInput())
+        .isEqualTo("http://[2001:db8::1]:8080/");
+    assertThat(score("http://203.0.113.7/").getScores(0).getCategory())
+        .isEqualTo("security_threat");
   }
 
   @Test
   void requestWithoutUrlIsInvalidArgument() {
-    assertInvalid(ScoreRequest.newBuilder().setText(com.google.protobuf.ByteString.copyFromUtf8("hello")).build(),
+    assertInvalid(
+        ScoreRequest.newBuilder()
+            .setText(com.google.protobuf.ByteString.copyFromUtf8("hello"))
+            .build(),
         "url tier needs a url");
     assertInvalid(ScoreRequest.getDefaultInstance(), "url tier needs a url");
   }
@@ -132,8 +154,15 @@ class UrlTierScorerTest {
   void describeListsTheCategoriesTheTableKnowsInTaxonomyOrder() {
     assertThat(scorer.describe().getTier()).isEqualTo("url");
     assertThat(scorer.describe().getCategoriesList())
-        .containsExactly("adult", "gambling", "dating", "games", "streaming", "proxy_circumvention",
-            "security_threat", "shopping");
+        .containsExactly(
+            "adult",
+            "gambling",
+            "dating",
+            "games",
+            "streaming",
+            "proxy_circumvention",
+            "security_threat",
+            "shopping");
   }
 
   private static void assertInvalid(String url, String reason) {

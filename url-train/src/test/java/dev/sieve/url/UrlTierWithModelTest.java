@@ -27,36 +27,50 @@ class UrlTierWithModelTest {
 
   @BeforeAll
   static void setUp() {
-    DatasetVersion training = DatasetVersion.open(FixtureDatasets.install("train", home.resolve("train")));
-    trained = new UrlModelTrainer(UrlModelTrainer.Options.defaults()
-        .withFeatures(FeatureConfig.defaults().withHashBits(16)).withThreads(1)).train(training, "test");
-    DatasetVersion tableData = DatasetVersion.open(FixtureDatasets.install("table", home.resolve("table")));
-    scorer = new UrlTierScorer(KnownDomainTableLoader.forServing(Set.of()).load(tableData), trained.model());
+    DatasetVersion training =
+        DatasetVersion.open(FixtureDatasets.install("train", home.resolve("train")));
+    trained =
+        new UrlModelTrainer(
+                UrlModelTrainer.Options.defaults()
+                    .withFeatures(FeatureConfig.defaults().withHashBits(16))
+                    .withThreads(1))
+            .train(training, "test");
+    DatasetVersion tableData =
+        DatasetVersion.open(FixtureDatasets.install("table", home.resolve("table")));
+    scorer =
+        new UrlTierScorer(
+            KnownDomainTableLoader.forServing(Set.of()).load(tableData), trained.model());
   }
 
   static Map<String, CategoryScore> byCategory(ScoreResponse response) {
-    return response.getScoresList().stream().collect(Collectors.toMap(CategoryScore::getCategory, s -> s));
+    return response.getScoresList().stream()
+        .collect(Collectors.toMap(CategoryScore::getCategory, s -> s));
   }
 
   @Test
   void tableEntryWinsForItsCategoriesAndTheModelScoresTheRest() throws Exception {
-    ScoreResponse response = scorer.score(ScoreRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
+    ScoreResponse response =
+        scorer.score(ScoreRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
     Map<String, CategoryScore> scores = byCategory(response);
     assertThat(scores.get("gambling").getDefinitive()).isTrue();
     assertThat(scores.get("gambling").getScore()).isEqualTo(1.0);
-    assertThat(scores.get("gambling").getEvidence(0).getKind()).isEqualTo(Evidence.Kind.KIND_LIST_MATCH);
+    assertThat(scores.get("gambling").getEvidence(0).getKind())
+        .isEqualTo(Evidence.Kind.KIND_LIST_MATCH);
     assertThat(scores.get("games").getDefinitive()).isTrue();
     CategoryScore adult = scores.get("adult");
     assertThat(adult.getDefinitive()).isFalse();
     assertThat(adult.getScore()).isBetween(0.0, 1.0);
     assertThat(adult.getEvidenceList()).allMatch(e -> e.getKind() == Evidence.Kind.KIND_FEATURE);
     assertThat(response.getModel().getName()).isEqualTo("url-table+url-lexical");
-    assertThat(response.getModel().getDatasetVersion()).isEqualTo("table=ds-fixture-table;model=ds-fixture-train");
+    assertThat(response.getModel().getDatasetVersion())
+        .isEqualTo("table=ds-fixture-table;model=ds-fixture-train");
   }
 
   @Test
   void unlistedHostIsScoredByTheModelWithFeatureEvidence() throws Exception {
-    ScoreResponse response = scorer.score(ScoreRequest.newBuilder().setUrl("http://best-online-casino-bonus.xyz/").build());
+    ScoreResponse response =
+        scorer.score(
+            ScoreRequest.newBuilder().setUrl("http://best-online-casino-bonus.xyz/").build());
     Map<String, CategoryScore> scores = byCategory(response);
     assertThat(scores.keySet()).contains("adult", "gambling", "games");
     CategoryScore gambling = scores.get("gambling");
@@ -67,28 +81,38 @@ class UrlTierWithModelTest {
     assertThat(top.getKind()).isEqualTo(Evidence.Kind.KIND_FEATURE);
     assertThat(top.getWeight()).isPositive();
     assertThat(top.getSource()).startsWith("url-lexical/v1-");
-    var features = trained.model().featurizer().featurize(
-        dev.sieve.core.url.UrlNormalizer.instance().normalize("http://best-online-casino-bonus.xyz/"));
+    var features =
+        trained
+            .model()
+            .featurizer()
+            .featurize(
+                dev.sieve.core.url.UrlNormalizer.instance()
+                    .normalize("http://best-online-casino-bonus.xyz/"));
     java.util.Set<String> described = new java.util.HashSet<>();
     for (int i = 0; i < features.size(); i++) {
       described.add(features.describe(i));
     }
     assertThat(gambling.getEvidenceList()).allMatch(e -> described.contains(e.getDetail()));
-    assertThat(gambling.getEvidenceList()).anyMatch(e -> e.getDetail().contains("sin") || e.getDetail().contains("casino"));
+    assertThat(gambling.getEvidenceList())
+        .anyMatch(e -> e.getDetail().contains("sin") || e.getDetail().contains("casino"));
     for (int i = 1; i < gambling.getEvidenceCount(); i++) {
-      assertThat(gambling.getEvidence(i).getWeight()).isLessThanOrEqualTo(gambling.getEvidence(i - 1).getWeight());
+      assertThat(gambling.getEvidence(i).getWeight())
+          .isLessThanOrEqualTo(gambling.getEvidence(i - 1).getWeight());
     }
   }
 
   @Test
   void ipLiteralIsScoredByTheModel() throws Exception {
-    ScoreResponse response = scorer.score(ScoreRequest.newBuilder().setUrl("http://198.51.100.23/").build());
-    assertThat(byCategory(response).keySet()).containsExactlyInAnyOrder("adult", "gambling", "games");
+    ScoreResponse response =
+        scorer.score(ScoreRequest.newBuilder().setUrl("http://198.51.100.23/").build());
+    assertThat(byCategory(response).keySet())
+        .containsExactlyInAnyOrder("adult", "gambling", "games");
     assertThat(response.getScoresList()).noneMatch(CategoryScore::getDefinitive);
   }
 
   @Test
   void describeListsTableAndModelCategories() {
-    assertThat(scorer.describe().getCategoriesList()).contains("adult", "gambling", "games", "dating", "shopping");
+    assertThat(scorer.describe().getCategoriesList())
+        .contains("adult", "gambling", "games", "dating", "shopping");
   }
 }

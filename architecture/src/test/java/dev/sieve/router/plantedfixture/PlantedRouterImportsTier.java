@@ -2,7 +2,10 @@ package dev.sieve.router.plantedfixture;
 
 import dev.sieve.content.extract.PageExtractor;
 
-/** A planted violation (the router reaching into a tier) that {@code PlantedViolationTest} feeds to the rules; test code only. */
+/**
+ * A planted violation (the router reaching into a tier) that {@code PlantedViolationTest} feeds to
+ * the rules; test code only.
+ */
 public final class PlantedRouterImportsTier {
   /** The forbidden reference. */
   public static Class<?> forbidden() {

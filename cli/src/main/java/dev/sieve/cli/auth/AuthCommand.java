@@ -41,7 +41,10 @@ public final class AuthCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--tenant", required = true, description = "Tenant id the key authenticates as.")
+    @Option(
+        names = "--tenant",
+        required = true,
+        description = "Tenant id the key authenticates as.")
     String tenant;
 
     @Override
@@ -57,7 +60,8 @@ public final class AuthCommand implements Callable<Integer> {
       out.println("    api_keys:");
       out.println("      - " + ApiKeys.hash(key));
       out.println();
-      out.println("Callers send it as the gRPC header 'authorization: Bearer <key>' (./sieve: SIEVE_API_KEY).");
+      out.println(
+          "Callers send it as the gRPC header 'authorization: Bearer <key>' (./sieve: SIEVE_API_KEY).");
       out.flush();
       return 0;
     }

@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Why a batch client needs it: a batch wants every tier's opinion, not the lowest latency. At a
  * fixed concurrency above the fleet's capacity (a 2-core laptop running every service, real pages
- * of 100 KB), the content tier's deadline admission sheds, its calls time out, the router's
- * breaker opens, and the rest of the batch comes back decided without the content tier: degraded
- * verdicts that follow the policy's {@code on_tier_loss}, written as if they were the fleet's
- * answer. Measured before this class existed: 58 of 71 real pages in one run came back with the
- * content tier CIRCUIT_OPEN. Halving the limit whenever an answer is degraded, and growing it back
- * by one after a full window of healthy answers, keeps the batch at the rate the fleet sustains.
+ * of 100 KB), the content tier's deadline admission sheds, its calls time out, the router's breaker
+ * opens, and the rest of the batch comes back decided without the content tier: degraded verdicts
+ * that follow the policy's {@code on_tier_loss}, written as if they were the fleet's answer.
+ * Measured before this class existed: 58 of 71 real pages in one run came back with the content
+ * tier CIRCUIT_OPEN. Halving the limit whenever an answer is degraded, and growing it back by one
+ * after a full window of healthy answers, keeps the batch at the rate the fleet sustains.
  *
  * <p>One decrease per window: the calls already in flight when the limit was halved were sent under
  * the old limit, so their degraded answers say nothing new; a call remembers the epoch it was

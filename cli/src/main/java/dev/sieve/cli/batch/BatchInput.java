@@ -103,8 +103,12 @@ public final class BatchInput implements Iterator<BatchItem>, Closeable {
 
     MixedFormatException(Path file, int firstJsonLine, int firstPlainLine) {
       super(
-          file + " mixes JSONL lines (first: line " + firstJsonLine + ") and URL lines (first: line "
-              + firstPlainLine + "); use one format per file: every item line a JSON object"
+          file
+              + " mixes JSONL lines (first: line "
+              + firstJsonLine
+              + ") and URL lines (first: line "
+              + firstPlainLine
+              + "); use one format per file: every item line a JSON object"
               + " ({\"url\": ...}), or every item line a URL");
     }
   }
@@ -128,7 +132,8 @@ public final class BatchInput implements Iterator<BatchItem>, Closeable {
    *
    * @return empty for blank and comment lines
    */
-  public static Optional<BatchItem> parseLine(Format format, int lineNumber, int index, String rawLine) {
+  public static Optional<BatchItem> parseLine(
+      Format format, int lineNumber, int index, String rawLine) {
     String line = stripBom(rawLine).strip();
     if (!isItemLine(line)) {
       return Optional.empty();
@@ -138,20 +143,32 @@ public final class BatchInput implements Iterator<BatchItem>, Closeable {
       return Optional.of(new BatchItem(index, lineNumber, lineId, line, null, null, null, null));
     }
     if (!line.startsWith("{")) {
-      return Optional.of(invalid(index, lineNumber, lineId, "line " + lineNumber + ": expected a JSON object"));
+      return Optional.of(
+          invalid(index, lineNumber, lineId, "line " + lineNumber + ": expected a JSON object"));
     }
     JsonNode node;
     try {
       node = MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      return Optional.of(invalid(index, lineNumber, lineId, "line " + lineNumber + ": malformed JSON: " + e.getOriginalMessage()));
+      return Optional.of(
+          invalid(
+              index,
+              lineNumber,
+              lineId,
+              "line " + lineNumber + ": malformed JSON: " + e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
-      return Optional.of(invalid(index, lineNumber, lineId, "line " + lineNumber + ": expected a JSON object"));
+      return Optional.of(
+          invalid(index, lineNumber, lineId, "line " + lineNumber + ": expected a JSON object"));
     }
     JsonNode id = node.has("id") && !node.get("id").isNull() ? node.get("id") : lineId;
     if (!id.isValueNode()) {
-      return Optional.of(invalid(index, lineNumber, lineId, "line " + lineNumber + ": \"id\" must be a string or number"));
+      return Optional.of(
+          invalid(
+              index,
+              lineNumber,
+              lineId,
+              "line " + lineNumber + ": \"id\" must be a string or number"));
     }
     String[] values = new String[4];
     String[] fields = {"url", "text", "html", "tenant"};
@@ -161,11 +178,17 @@ public final class BatchInput implements Iterator<BatchItem>, Closeable {
         continue;
       }
       if (!value.isTextual()) {
-        return Optional.of(invalid(index, lineNumber, id, "line " + lineNumber + ": \"" + fields[i] + "\" must be a string"));
+        return Optional.of(
+            invalid(
+                index,
+                lineNumber,
+                id,
+                "line " + lineNumber + ": \"" + fields[i] + "\" must be a string"));
       }
       values[i] = value.asText();
     }
-    return Optional.of(new BatchItem(index, lineNumber, id, values[0], values[1], values[2], values[3], null));
+    return Optional.of(
+        new BatchItem(index, lineNumber, id, values[0], values[1], values[2], values[3], null));
   }
 
   @Override

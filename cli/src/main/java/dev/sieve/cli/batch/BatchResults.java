@@ -1,16 +1,16 @@
 package dev.sieve.cli.batch;
 
-import dev.sieve.core.grpc.ShortNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierStatus;
 
 /**
- * The output line of {@code classify-batch} for one item. Every category of the response is
- * written (not only positives) so the file can be scored offline at any threshold.
+ * The output line of {@code classify-batch} for one item. Every category of the response is written
+ * (not only positives) so the file can be scored offline at any threshold.
  *
  * <pre>
  * {"id":..,"url":..,"input":"url_only","categories":{"adult":{"score":0.01,"decision":false},..},"action":"ALLOW",
@@ -36,8 +36,11 @@ public final class BatchResults {
 
   public static ObjectNode success(BatchItem item, ClassifyResponse response) {
     ObjectNode line = header(item);
-    line.put("input", item.html() != null && !item.html().isEmpty() ? "html"
-        : item.text() != null && !item.text().isEmpty() ? "text" : "url_only");
+    line.put(
+        "input",
+        item.html() != null && !item.html().isEmpty()
+            ? "html"
+            : item.text() != null && !item.text().isEmpty() ? "text" : "url_only");
     ObjectNode categories = line.putObject("categories");
     for (CategoryVerdict verdict : response.getCategoriesList()) {
       ObjectNode category = categories.putObject(verdict.getCategory());

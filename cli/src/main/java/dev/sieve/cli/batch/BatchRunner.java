@@ -3,11 +3,11 @@ package dev.sieve.cli.batch;
 import com.google.protobuf.ByteString;
 import dev.sieve.cli.support.GrpcErrors;
 import dev.sieve.core.grpc.DegradedVerdictRetry;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
-import dev.sieve.core.grpc.ErrorDetails;
-import dev.sieve.core.grpc.ErrorReason;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedWriter;
@@ -54,7 +54,8 @@ public final class BatchRunner {
   private final Options options;
 
   /** Per-run settings. */
-  public record Options(int concurrency, Duration deadline, String tenant, List<String> tiers, boolean bypassCache) {
+  public record Options(
+      int concurrency, Duration deadline, String tenant, List<String> tiers, boolean bypassCache) {
     public Options {
       if (concurrency < 1) {
         throw new IllegalArgumentException("concurrency must be >= 1, got " + concurrency);
@@ -66,15 +67,15 @@ public final class BatchRunner {
 
   private final ClassifierGrpc.ClassifierBlockingStub retryStub;
   private final java.util.concurrent.ExecutorService retries =
-      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "classify-batch-retry");
-        t.setDaemon(true);
-        return t;
-      });
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "classify-batch-retry");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong stillDegraded = new AtomicLong();
   private final AtomicInteger unhealedInARow = new AtomicInteger();
-
 
   /** Items in a row whose retries all came back degraded before the batch stops retrying. */
   static final int TIER_DOWN_ITEMS = 3;
@@ -110,14 +111,24 @@ public final class BatchRunner {
    */
   static boolean tierUnavailable(ClassifyResponse response) {
     return unavailableTiers(response) > 0
-        || response.getDegradedReasonsList().contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
+        || response
+            .getDegradedReasonsList()
+            .contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
   }
 
   private static long unavailableTiers(ClassifyResponse r) {
-    return r.getTiersList().stream().filter(t -> switch (t.getState()) {
-      case TIER_STATE_TIMEOUT, TIER_STATE_REJECTED, TIER_STATE_CIRCUIT_OPEN, TIER_STATE_ERROR -> true;
-      default -> false;
-    }).count();
+    return r.getTiersList().stream()
+        .filter(
+            t ->
+                switch (t.getState()) {
+                  case TIER_STATE_TIMEOUT,
+                      TIER_STATE_REJECTED,
+                      TIER_STATE_CIRCUIT_OPEN,
+                      TIER_STATE_ERROR ->
+                      true;
+                  default -> false;
+                })
+        .count();
   }
 
   /**
@@ -139,8 +150,10 @@ public final class BatchRunner {
         break;
       }
       try {
-        ClassifyResponse again = retryStub.withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
-            .classify(request(item).toBuilder().setBypassCache(true).build());
+        ClassifyResponse again =
+            retryStub
+                .withDeadlineAfter(options.deadline().toMillis(), TimeUnit.MILLISECONDS)
+                .classify(request(item).toBuilder().setBypassCache(true).build());
         if (unavailableTiers(again) < unavailableTiers(best) || !tierUnavailable(again)) {
           best = again;
         }
@@ -149,7 +162,8 @@ public final class BatchRunner {
           return again;
         }
       } catch (RuntimeException e) {
-        // The retry itself failed (deadline, router restarting): the next back-off step tries again.
+        // The retry itself failed (deadline, router restarting): the next back-off step tries
+        // again.
       }
     }
     unhealedInARow.incrementAndGet();
@@ -163,7 +177,8 @@ public final class BatchRunner {
    * @param progress how to report progress ({@link ProgressBar.Mode#OFF} in tests)
    * @throws IOException when the input cannot be read or the output cannot be written
    */
-  public BatchSummary run(Path in, Path out, PrintWriter err, ProgressBar.Mode progress) throws IOException {
+  public BatchSummary run(Path in, Path out, PrintWriter err, ProgressBar.Mode progress)
+      throws IOException {
     long startNanos = System.nanoTime();
     int total = BatchInput.count(in);
     // Consecutive "cannot connect" failures before giving up: the router went away mid-batch.
@@ -186,11 +201,16 @@ public final class BatchRunner {
     BufferedWriter writerOut = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
     try (BatchInput input = BatchInput.open(in);
         OrderedWriter writer = new OrderedWriter(writerOut, window);
-        ProgressBar bar = new ProgressBar(err, progress, total, () -> ok.get() + errorCount.get(), errorCount::get)) {
+        ProgressBar bar =
+            new ProgressBar(
+                err, progress, total, () -> ok.get() + errorCount.get(), errorCount::get)) {
       while (input.hasNext()) {
         if (consecutiveUnreachable.get() >= unreachableLimit) {
           unreachable = true;
-          abortReason = "the router became unreachable (" + unreachableLimit + " consecutive connection failures)";
+          abortReason =
+              "the router became unreachable ("
+                  + unreachableLimit
+                  + " consecutive connection failures)";
           break;
         }
         if (writer.failure() != null) {
@@ -202,7 +222,9 @@ public final class BatchRunner {
         if (!item.isValid()) {
           inFlight.acquireNow();
           recordError(errors, errorCount, INVALID_INPUT);
-          writer.complete(item.index(), BatchResults.toLine(BatchResults.error(item, INVALID_INPUT, item.inputError())));
+          writer.complete(
+              item.index(),
+              BatchResults.toLine(BatchResults.error(item, INVALID_INPUT, item.inputError())));
           inFlight.release();
           continue;
         }
@@ -231,8 +253,12 @@ public final class BatchRunner {
                     // The router itself shedding or timing out is the same load signal as a tier's.
                     inFlight.signal(epoch, !loadSignal(t));
                     recordError(errors, errorCount, code);
-                    String message = status.getDescription() != null ? status.getDescription() : String.valueOf(status.getCause());
-                    finish(BatchResults.error(item, code, message, ErrorDetails.reason(t).orElse("")));
+                    String message =
+                        status.getDescription() != null
+                            ? status.getDescription()
+                            : String.valueOf(status.getCause());
+                    finish(
+                        BatchResults.error(item, code, message, ErrorDetails.reason(t).orElse("")));
                   }
 
                   @Override
@@ -240,7 +266,11 @@ public final class BatchRunner {
                     consecutiveUnreachable.set(0);
                     if (response == null) {
                       recordError(errors, errorCount, "INTERNAL");
-                      finish(BatchResults.error(item, "INTERNAL", "the router completed the call without a response"));
+                      finish(
+                          BatchResults.error(
+                              item,
+                              "INTERNAL",
+                              "the router completed the call without a response"));
                       return;
                     }
                     ok.incrementAndGet();
@@ -266,14 +296,19 @@ public final class BatchRunner {
       }
       // Every call has a deadline, so every callback comes; the margin covers a stalled transport
       // and the sequential retries still queued.
-      long retryMillis = java.util.Arrays.stream(backoffMillis).sum() + options.deadline().toMillis() * backoffMillis.length;
-      long drainMillis = options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64))
-          + retryMillis * Math.min(options.concurrency(), 64) + 30_000;
+      long retryMillis =
+          java.util.Arrays.stream(backoffMillis).sum()
+              + options.deadline().toMillis() * backoffMillis.length;
+      long drainMillis =
+          options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64))
+              + retryMillis * Math.min(options.concurrency(), 64)
+              + 30_000;
       if (!inFlight.awaitIdle(drainMillis)) {
         abortReason = "gave up waiting for in-flight items after " + drainMillis / 1000 + " s";
       }
       if (total > 0 && unreachableItems.get() == total) {
-        // Every item failed to connect (a batch smaller than the abort limit): that is not a result.
+        // Every item failed to connect (a batch smaller than the abort limit): that is not a
+        // result.
         unreachable = true;
         if (abortReason == null) {
           abortReason = "the router was unreachable for every item";
@@ -285,17 +320,30 @@ public final class BatchRunner {
       bar.close();
       retries.shutdown();
       if (inFlight.lowest() < inFlight.max()) {
-        err.println("sieve classify-batch: degraded answers lowered the items in flight from " + inFlight.max()
-            + " to as few as " + inFlight.lowest() + " (the fleet could not sustain more)");
+        err.println(
+            "sieve classify-batch: degraded answers lowered the items in flight from "
+                + inFlight.max()
+                + " to as few as "
+                + inFlight.lowest()
+                + " (the fleet could not sustain more)");
       }
       if (retried.get() > 0) {
-        err.println("sieve classify-batch: " + retried.get() + " item(s) classified again, one at a time, after a"
-            + " tier was unavailable (TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR) under the batch's load");
+        err.println(
+            "sieve classify-batch: "
+                + retried.get()
+                + " item(s) classified again, one at a time, after a"
+                + " tier was unavailable (TIMEOUT, REJECTED, CIRCUIT_OPEN or ERROR) under the batch's load");
       }
       if (stillDegraded.get() > 0) {
-        err.println("sieve classify-batch: WARNING " + stillDegraded.get() + " item(s) written with a degraded verdict"
-            + " (a tier stayed unavailable" + (unhealedInARow.get() >= TIER_DOWN_ITEMS ? "; it looks down, later items"
-            + " were not retried" : "") + "): their lines say \"degraded\": true; check ./sieve status");
+        err.println(
+            "sieve classify-batch: WARNING "
+                + stillDegraded.get()
+                + " item(s) written with a degraded verdict"
+                + " (a tier stayed unavailable"
+                + (unhealedInARow.get() >= TIER_DOWN_ITEMS
+                    ? "; it looks down, later items" + " were not retried"
+                    : "")
+                + "): their lines say \"degraded\": true; check ./sieve status");
       }
       int written = writer.written();
       Map<String, Long> counts = new TreeMap<>();
@@ -334,16 +382,17 @@ public final class BatchRunner {
     return request.build();
   }
 
-  private static void recordError(Map<String, LongAdder> errors, AtomicLong errorCount, String code) {
+  private static void recordError(
+      Map<String, LongAdder> errors, AtomicLong errorCount, String code) {
     errors.computeIfAbsent(code, c -> new LongAdder()).increment();
     errorCount.incrementAndGet();
   }
 
   /** Statuses by which the router says it is overloaded (not that the item is bad). */
   /**
-   * True when a failed item says the router is loaded (back off), decided on the status code and the
-   * stable reason: RESOURCE_EXHAUSTED for a body over the router's limit (reason BODY_TOO_LARGE) is
-   * a property of the item, not load.
+   * True when a failed item says the router is loaded (back off), decided on the status code and
+   * the stable reason: RESOURCE_EXHAUSTED for a body over the router's limit (reason
+   * BODY_TOO_LARGE) is a property of the item, not load.
    */
   static boolean loadSignal(Throwable error) {
     Status.Code code = Status.fromThrowable(error).getCode();

@@ -46,16 +46,31 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--in", required = true, paramLabel = "FILE", description = "Input file (JSONL or one URL per line).")
+  @Option(
+      names = "--in",
+      required = true,
+      paramLabel = "FILE",
+      description = "Input file (JSONL or one URL per line).")
   Path in;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output JSONL file (overwritten).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Output JSONL file (overwritten).")
   Path out;
 
-  @Option(names = "--tiers", split = ",", paramLabel = "TIER", description = "Consult only these tiers (url,content,llm), ungated.")
+  @Option(
+      names = "--tiers",
+      split = ",",
+      paramLabel = "TIER",
+      description = "Consult only these tiers (url,content,llm), ungated.")
   List<String> tiers = List.of();
 
-  @Option(names = "--concurrency", description = "Most requests in flight; fewer while the fleet answers degraded (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      description =
+          "Most requests in flight; fewer while the fleet answers degraded (default: ${DEFAULT-VALUE}).")
   int concurrency = 8;
 
   @Option(names = "--tenant", description = "Tenant id for items without their own \"tenant\".")
@@ -64,10 +79,16 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
   @Option(names = "--bypass-cache", description = "Skip the router's verdict cache.")
   boolean bypassCache;
 
-  @Option(names = "--deadline", converter = DurationConverter.class, description = "Per-item deadline (default: 10s).")
+  @Option(
+      names = "--deadline",
+      converter = DurationConverter.class,
+      description = "Per-item deadline (default: 10s).")
   Duration deadline = Duration.ofSeconds(10);
 
-  @Option(names = "--target", paramLabel = "HOST:PORT", description = "Router address (default: .sieve/run/router.port, else 127.0.0.1:50051).")
+  @Option(
+      names = "--target",
+      paramLabel = "HOST:PORT",
+      description = "Router address (default: .sieve/run/router.port, else 127.0.0.1:50051).")
   String target;
 
   @Option(names = "--no-progress", description = "Do not show progress on stderr.")
@@ -111,7 +132,8 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
         return 3;
       }
       if (health == Health.NOT_SERVING) {
-        err.println("router at " + router + " is NOT_SERVING (starting or stopping); see ./sieve status");
+        err.println(
+            "router at " + router + " is NOT_SERVING (starting or stopping); see ./sieve status");
         return 3;
       }
     }
@@ -121,17 +143,38 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
       BatchRunner runner =
           new BatchRunner(
               ClassifierGrpc.newStub(channel),
-              new BatchRunner.Options(concurrency, deadline, tenant, tiers.stream().map(String::strip).filter(t -> !t.isEmpty()).toList(), bypassCache));
+              new BatchRunner.Options(
+                  concurrency,
+                  deadline,
+                  tenant,
+                  tiers.stream().map(String::strip).filter(t -> !t.isEmpty()).toList(),
+                  bypassCache));
       BatchSummary summary =
-          runner.run(in, out, err, noProgress ? ProgressBar.Mode.OFF : ProgressBar.Mode.fromSettings());
+          runner.run(
+              in, out, err, noProgress ? ProgressBar.Mode.OFF : ProgressBar.Mode.fromSettings());
       err.println("sieve classify-batch: " + summary.describe() + " -> " + out + " (input order)");
       if (summary.routerUnreachable()) {
-        err.println("router not running at " + router + ": run ./sieve up (" + summary.abortReason() + "; "
-            + summary.written() + " of " + summary.total() + " items written)");
+        err.println(
+            "router not running at "
+                + router
+                + ": run ./sieve up ("
+                + summary.abortReason()
+                + "; "
+                + summary.written()
+                + " of "
+                + summary.total()
+                + " items written)");
         return 3;
       }
       if (!summary.complete()) {
-        err.println("sieve classify-batch: stopped early: " + summary.abortReason() + " (" + summary.written() + " of " + summary.total() + " items written)");
+        err.println(
+            "sieve classify-batch: stopped early: "
+                + summary.abortReason()
+                + " ("
+                + summary.written()
+                + " of "
+                + summary.total()
+                + " items written)");
         return 1;
       }
       return 0;

@@ -63,7 +63,8 @@ final class ProgressBar implements AutoCloseable {
   }
 
   private void draw() {
-    String line = render(done.getAsLong(), errors.getAsLong(), (System.nanoTime() - startNanos) / 1e9);
+    String line =
+        render(done.getAsLong(), errors.getAsLong(), (System.nanoTime() - startNanos) / 1e9);
     synchronized (err) {
       if (mode == Mode.TTY) {
         err.print("\r" + line + "\u001b[K");
@@ -97,7 +98,9 @@ final class ProgressBar implements AutoCloseable {
 
   static String formatSeconds(double seconds) {
     long s = Math.round(seconds);
-    return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+    return s < 60
+        ? s + "s"
+        : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
   }
 
   @Override

@@ -8,7 +8,6 @@ import dev.sieve.cli.support.HealthProbe;
 import dev.sieve.cli.support.HealthProbe.Health;
 import dev.sieve.cli.support.HostPort;
 import dev.sieve.proto.v1.ClassifierGrpc;
-import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -28,15 +27,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./sieve bench}: a closed-loop (or, with {@code --rate}, open-loop) gRPC load generator for the router (Classify) or a tier
- * (Scorer.Score), reporting QPS, latency percentiles and errors by status code. With {@code
- * --echo} it runs the same load against a bare echo server in this JVM and prints the overhead
- * ratio, which is the router's cost over the gRPC floor on this machine.
+ * {@code ./sieve bench}: a closed-loop (or, with {@code --rate}, open-loop) gRPC load generator for
+ * the router (Classify) or a tier (Scorer.Score), reporting QPS, latency percentiles and errors by
+ * status code. With {@code --echo} it runs the same load against a bare echo server in this JVM and
+ * prints the overhead ratio, which is the router's cost over the gRPC floor on this machine.
  *
  * <p>Classify calls bypass the router's verdict cache unless {@code --cache} is given: a small
- * input mix cycled for seconds would otherwise measure cache hits after the first pass and
- * report them as classification speed. The report prints the hit ratio the responses declare,
- * and a cached run is labelled as such.
+ * input mix cycled for seconds would otherwise measure cache hits after the first pass and report
+ * them as classification speed. The report prints the hit ratio the responses declare, and a cached
+ * run is labelled as such.
  */
 @Command(
     name = "bench",
@@ -62,50 +61,91 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--target", paramLabel = "HOST:PORT", description = "Server to load (default: the router, or the url tier for --rpc score; ports from .sieve/run).")
+  @Option(
+      names = "--target",
+      paramLabel = "HOST:PORT",
+      description =
+          "Server to load (default: the router, or the url tier for --rpc score; ports from .sieve/run).")
   String target;
 
-  @Option(names = "--rpc", description = "classify (Classifier.Classify on the router) or score (Scorer.Score on a tier). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rpc",
+      description =
+          "classify (Classifier.Classify on the router) or score (Scorer.Score on a tier). Default: ${DEFAULT-VALUE}.")
   Rpc rpc = Rpc.classify;
 
-  @Option(names = "--concurrency", description = "Workers / calls in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      description = "Workers / calls in flight (default: ${DEFAULT-VALUE}).")
   int concurrency = 16;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "Measured phase length (default: 10s unless --requests).")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "Measured phase length (default: 10s unless --requests).")
   Duration duration;
 
-  @Option(names = "--rate", paramLabel = "PER_SECOND", description = "Open loop: issue this many calls per second whatever the server does (overload, goodput); --concurrency then caps calls in flight (a call due beyond it is counted CLIENT_CAP). Default: closed loop.")
+  @Option(
+      names = "--rate",
+      paramLabel = "PER_SECOND",
+      description =
+          "Open loop: issue this many calls per second whatever the server does (overload, goodput); --concurrency then caps calls in flight (a call due beyond it is counted CLIENT_CAP). Default: closed loop.")
   double rate;
 
   @Option(names = "--requests", description = "Measured calls instead of a duration.")
   long requests;
 
-  @Option(names = "--max-time", converter = DurationConverter.class, description = "Hard limit on the measured phase (default: 120s).")
+  @Option(
+      names = "--max-time",
+      converter = DurationConverter.class,
+      description = "Hard limit on the measured phase (default: 120s).")
   Duration maxTime = Duration.ofSeconds(120);
 
-  @Option(names = "--warmup", converter = DurationConverter.class, description = "Unrecorded warmup (default: 2s).")
+  @Option(
+      names = "--warmup",
+      converter = DurationConverter.class,
+      description = "Unrecorded warmup (default: 2s).")
   Duration warmup = Duration.ofSeconds(2);
 
-  @Option(names = "--deadline", converter = DurationConverter.class, description = "Per-call deadline (default: 5s).")
+  @Option(
+      names = "--deadline",
+      converter = DurationConverter.class,
+      description = "Per-call deadline (default: 5s).")
   Duration deadline = Duration.ofSeconds(5);
 
-  @Option(names = "--in", paramLabel = "FILE", description = "Inputs to cycle through (JSONL or one URL per line; default: built-in URL mix).")
+  @Option(
+      names = "--in",
+      paramLabel = "FILE",
+      description =
+          "Inputs to cycle through (JSONL or one URL per line; default: built-in URL mix).")
   Path in;
 
-  @Option(names = "--tiers", split = ",", paramLabel = "TIER", description = "Classify only: consult only these tiers.")
+  @Option(
+      names = "--tiers",
+      split = ",",
+      paramLabel = "TIER",
+      description = "Classify only: consult only these tiers.")
   List<String> tiers = List.of();
 
-  @Option(names = "--cache", description = "Classify only: go through the router's verdict cache (measures the hit path once inputs repeat; the run is labelled router+cache).")
+  @Option(
+      names = "--cache",
+      description =
+          "Classify only: go through the router's verdict cache (measures the hit path once inputs repeat; the run is labelled router+cache).")
   boolean cache;
 
   /** The default since --cache exists; still accepted so that older scripts keep working. */
   @Option(names = "--bypass-cache", hidden = true)
   boolean bypassCache;
 
-  @Option(names = "--echo", description = "Also run the same load against an in-JVM echo server and print overhead ratios.")
+  @Option(
+      names = "--echo",
+      description =
+          "Also run the same load against an in-JVM echo server and print overhead ratios.")
   boolean echo;
 
-  @Option(names = "--echo-only", description = "Only measure the echo server (the loopback gRPC floor of this machine).")
+  @Option(
+      names = "--echo-only",
+      description = "Only measure the echo server (the loopback gRPC floor of this machine).")
   boolean echoOnly;
 
   @Option(names = "--allow-remote", description = "Allow a non-loopback target.")
@@ -139,15 +179,20 @@ public final class BenchCommand implements Callable<Integer> {
     if (measured != null && measured.compareTo(maxTime) > 0) {
       maxTime = measured;
     }
-    LoadGenerator.Plan plan = new LoadGenerator.Plan(concurrency, warmup, measured, requests, maxTime, rate);
+    LoadGenerator.Plan plan =
+        new LoadGenerator.Plan(concurrency, warmup, measured, requests, maxTime, rate);
     Workload workload = in == null ? Workload.defaultUrls() : Workload.fromFile(in);
 
     List<BenchReport> reports = new ArrayList<>();
     String bound = requests > 0 ? requests + " requests" : DurationConverter.format(measured);
     if (!echoOnly) {
-      HostPort host = DefaultTargets.resolve(target, rpc == Rpc.score ? FleetService.URL : FleetService.ROUTER);
+      HostPort host =
+          DefaultTargets.resolve(target, rpc == Rpc.score ? FleetService.URL : FleetService.ROUTER);
       if (!host.isLoopback() && !allowRemote) {
-        err.println("sieve bench: " + host + " is not a loopback address; pass --allow-remote to load a remote server");
+        err.println(
+            "sieve bench: "
+                + host
+                + " is not a loopback address; pass --allow-remote to load a remote server");
         return 2;
       }
       try (HealthProbe probe = new HealthProbe(host)) {
@@ -156,14 +201,24 @@ public final class BenchCommand implements Callable<Integer> {
           return 3;
         }
       }
-      out.printf("bench %s -> %s: %s, warmup %s, measuring %s, %d distinct inputs%s%n",
-          rpc, host, loopNote(), DurationConverter.format(warmup), bound, workload.size(), cacheNote());
+      out.printf(
+          "bench %s -> %s: %s, warmup %s, measuring %s, %d distinct inputs%s%n",
+          rpc,
+          host,
+          loopNote(),
+          DurationConverter.format(warmup),
+          bound,
+          workload.size(),
+          cacheNote());
       out.flush();
-      reports.add(measure(rpc == Rpc.score ? "tier" : cache ? "router+cache" : "router", host, workload, plan));
+      reports.add(
+          measure(
+              rpc == Rpc.score ? "tier" : cache ? "router+cache" : "router", host, workload, plan));
     }
     if (echo || echoOnly) {
       try (EchoServer server = EchoServer.start()) {
-        out.printf("bench %s -> echo server %s (same JVM): %s, warmup %s, measuring %s%n",
+        out.printf(
+            "bench %s -> echo server %s (same JVM): %s, warmup %s, measuring %s%n",
             rpc, server.target(), loopNote(), DurationConverter.format(warmup), bound);
         out.flush();
         reports.add(measure("echo", server.target(), workload, plan));
@@ -174,14 +229,20 @@ public final class BenchCommand implements Callable<Integer> {
     out.println(BenchReport.header());
     reports.forEach(r -> out.println(r.row()));
     reports.stream().filter(r -> r.errors() > 0).forEach(r -> out.println(r.errorLine()));
-    reports.stream().map(BenchReport::qualityLine).filter(line -> line != null).forEach(out::println);
+    reports.stream()
+        .map(BenchReport::qualityLine)
+        .filter(line -> line != null)
+        .forEach(out::println);
     if (reports.size() == 2) {
       BenchReport t = reports.get(0);
       BenchReport e = reports.get(1);
       out.printf(
           Locale.ROOT,
           "  overhead %s/echo: p50 x%.2f, p99 x%.2f, QPS x%.2f%n",
-          t.label(), ratio(t.p50Micros(), e.p50Micros()), ratio(t.p99Micros(), e.p99Micros()), ratio(t.qps(), e.qps()));
+          t.label(),
+          ratio(t.p50Micros(), e.p50Micros()),
+          ratio(t.p99Micros(), e.p99Micros()),
+          ratio(t.qps(), e.qps()));
     }
     out.flush();
     return reports.stream().allMatch(r -> r.ok() > 0) ? 0 : 1;
@@ -189,7 +250,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String loopNote() {
     return rate > 0
-        ? String.format(Locale.ROOT, "open loop at %.1f calls/s (at most %d in flight)", rate, concurrency)
+        ? String.format(
+            Locale.ROOT, "open loop at %.1f calls/s (at most %d in flight)", rate, concurrency)
         : concurrency + " workers";
   }
 
@@ -202,10 +264,12 @@ public final class BenchCommand implements Callable<Integer> {
         : ", verdict cache bypassed (every call classified; --cache measures the hit path)";
   }
 
-  private BenchReport measure(String label, HostPort host, Workload workload, LoadGenerator.Plan plan)
+  private BenchReport measure(
+      String label, HostPort host, Workload workload, LoadGenerator.Plan plan)
       throws InterruptedException {
     // The echo server runs in this JVM without TLS; the fleet may run with it (./sieve up --tls).
-    ManagedChannel channel = label.equals("echo") ? Channels.openLocalPlaintextDirect(host) : Channels.openDirect(host);
+    ManagedChannel channel =
+        label.equals("echo") ? Channels.openLocalPlaintextDirect(host) : Channels.openDirect(host);
     try {
       LoadGenerator.AsyncCall call =
           rpc == Rpc.score ? scoreCall(channel, workload) : classifyCall(channel, workload);
@@ -220,8 +284,13 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> tierList = tiers.stream().map(String::strip).filter(t -> !t.isEmpty()).toList();
     return (sequence, onDone) ->
         stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .classify(workload.classifyRequest(sequence, tierList, !cache), observer(onDone,
-                response -> new LoadGenerator.Answer(response.getCacheHit(), response.getDegraded(), response.getAlert())));
+            .classify(
+                workload.classifyRequest(sequence, tierList, !cache),
+                observer(
+                    onDone,
+                    response ->
+                        new LoadGenerator.Answer(
+                            response.getCacheHit(), response.getDegraded(), response.getAlert())));
   }
 
   private LoadGenerator.AsyncCall scoreCall(ManagedChannel channel, Workload workload) {
@@ -232,7 +301,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /** Reports a unary call's status and, on success, what {@code answer} says of its response. */
-  static <T> StreamObserver<T> observer(LoadGenerator.Completion onDone, Function<T, LoadGenerator.Answer> answer) {
+  static <T> StreamObserver<T> observer(
+      LoadGenerator.Completion onDone, Function<T, LoadGenerator.Answer> answer) {
     return new StreamObserver<>() {
       private LoadGenerator.Answer hit;
 

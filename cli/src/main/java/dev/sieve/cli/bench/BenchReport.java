@@ -6,8 +6,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The result of one measured load run. Latencies are of successful calls, in microseconds, from
- * an HdrHistogram (3 significant digits).
+ * The result of one measured load run. Latencies are of successful calls, in microseconds, from an
+ * HdrHistogram (3 significant digits).
  *
  * @param label what was measured ("router", "echo", ...)
  * @param target host:port
@@ -44,7 +44,8 @@ public record BenchReport(
    * @param degradedCacheHits degraded answers served from the cache (must be 0)
    * @param offered calls due in the measured window (open loop; 0 in closed loop)
    */
-  public record Quality(long degraded, long alerts, long degradedAlerts, long degradedCacheHits, long offered) {
+  public record Quality(
+      long degraded, long alerts, long degradedAlerts, long degradedCacheHits, long offered) {
     static final Quality NONE = new Quality(0, 0, 0, 0, 0);
   }
 
@@ -53,7 +54,9 @@ public record BenchReport(
     quality = quality == null ? Quality.NONE : quality;
   }
 
-  /** OK answers that are not degraded, per second: the work the service did that callers could use. */
+  /**
+   * OK answers that are not degraded, per second: the work the service did that callers could use.
+   */
   public double goodput() {
     return seconds > 0 ? (ok - quality.degraded()) / seconds : 0;
   }
@@ -68,12 +71,20 @@ public record BenchReport(
     if (cacheReported == 0) {
       return null;
     }
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "  %s verdicts: goodput %.1f/s (OK and not degraded)%s; degraded %d of %d OK (%.1f%%); alerts %d (on degraded verdicts %d); degraded verdicts from the cache %d",
-        label, goodput(),
-        Double.isNaN(offeredRate()) ? "" : String.format(Locale.ROOT, ", offered %.1f/s", offeredRate()),
-        quality.degraded(), ok, ok > 0 ? 100.0 * quality.degraded() / ok : 0.0,
-        quality.alerts(), quality.degradedAlerts(), quality.degradedCacheHits());
+        label,
+        goodput(),
+        Double.isNaN(offeredRate())
+            ? ""
+            : String.format(Locale.ROOT, ", offered %.1f/s", offeredRate()),
+        quality.degraded(),
+        ok,
+        ok > 0 ? 100.0 * quality.degraded() / ok : 0.0,
+        quality.alerts(),
+        quality.degradedAlerts(),
+        quality.degradedCacheHits());
   }
 
   public long errors() {
@@ -98,7 +109,18 @@ public record BenchReport(
     return String.format(
         Locale.ROOT,
         "  %-14s %-21s %9s %9s %7s %10s %6s %9s %9s %9s %9s %9s",
-        "RUN", "TARGET", "REQUESTS", "OK", "ERRORS", "QPS", "HIT%", "p50", "p90", "p99", "p99.9", "max");
+        "RUN",
+        "TARGET",
+        "REQUESTS",
+        "OK",
+        "ERRORS",
+        "QPS",
+        "HIT%",
+        "p50",
+        "p90",
+        "p99",
+        "p99.9",
+        "max");
   }
 
   String row() {
@@ -111,7 +133,9 @@ public record BenchReport(
         ok,
         errors(),
         qps(),
-        Double.isNaN(cacheHitRatio()) ? "-" : String.format(Locale.ROOT, "%.1f", 100 * cacheHitRatio()),
+        Double.isNaN(cacheHitRatio())
+            ? "-"
+            : String.format(Locale.ROOT, "%.1f", 100 * cacheHitRatio()),
         latency(p50Micros),
         latency(p90Micros),
         latency(p99Micros),

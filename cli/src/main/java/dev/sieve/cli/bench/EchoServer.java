@@ -66,13 +66,15 @@ public final class EchoServer implements AutoCloseable {
 
   private static final class EchoClassifier extends ClassifierGrpc.ClassifierImplBase {
     @Override
-    public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> responseObserver) {
+    public void classify(
+        ClassifyRequest request, StreamObserver<ClassifyResponse> responseObserver) {
       responseObserver.onNext(classifyResponse(request));
       responseObserver.onCompleted();
     }
 
     @Override
-    public StreamObserver<ClassifyRequest> classifyStream(StreamObserver<ClassifyStreamResponse> responseObserver) {
+    public StreamObserver<ClassifyRequest> classifyStream(
+        StreamObserver<ClassifyStreamResponse> responseObserver) {
       return new StreamObserver<>() {
         @Override
         public void onNext(ClassifyRequest request) {
@@ -102,7 +104,8 @@ public final class EchoServer implements AutoCloseable {
     }
 
     @Override
-    public void describe(DescribeRequest request, StreamObserver<TierDescription> responseObserver) {
+    public void describe(
+        DescribeRequest request, StreamObserver<TierDescription> responseObserver) {
       responseObserver.onNext(TierDescription.newBuilder().setTier("echo").build());
       responseObserver.onCompleted();
     }

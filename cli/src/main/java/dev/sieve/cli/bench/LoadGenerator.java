@@ -18,9 +18,9 @@ import org.HdrHistogram.Histogram;
  * A load generator, closed or open loop.
  *
  * <p>Closed loop (the default): N workers, each with exactly one asynchronous call in flight; a
- * worker issues its next call when the previous one completes. Closed loop measures latency under
- * a fixed concurrency (what a proxy with N connections experiences) and never queues unboundedly
- * on the client — but it also slows down with the server, so it cannot overload it.
+ * worker issues its next call when the previous one completes. Closed loop measures latency under a
+ * fixed concurrency (what a proxy with N connections experiences) and never queues unboundedly on
+ * the client — but it also slows down with the server, so it cannot overload it.
  *
  * <p>Open loop ({@code rate > 0}): calls are issued at a fixed rate whatever the server does (what
  * many independent clients do), so offered load can exceed capacity; this is how overload and
@@ -46,7 +46,8 @@ public final class LoadGenerator {
   public interface Completion {
     /**
      * @param code the call's status
-     * @param cacheHit whether the server answered from its cache, or null where the RPC has no cache
+     * @param cacheHit whether the server answered from its cache, or null where the RPC has no
+     *     cache
      */
     void done(Status.Code code, Answer answer);
   }
@@ -70,8 +71,15 @@ public final class LoadGenerator {
    * @param maxTime hard limit for the measured phase whatever the other bounds say
    * @param rate calls per second in open loop, or 0 for closed loop
    */
-  public record Plan(int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime, double rate) {
-    public Plan(int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime) {
+  public record Plan(
+      int concurrency,
+      Duration warmup,
+      Duration duration,
+      long requests,
+      Duration maxTime,
+      double rate) {
+    public Plan(
+        int concurrency, Duration warmup, Duration duration, long requests, Duration maxTime) {
       this(concurrency, warmup, duration, requests, maxTime, 0);
     }
 
@@ -158,11 +166,17 @@ public final class LoadGenerator {
           any ? histogram.getMean() : 0,
           cacheReported.sum(),
           cacheHits.sum(),
-          new BenchReport.Quality(degraded.sum(), alerts.sum(), degradedAlerts.sum(), degradedCacheHits.sum(), offered));
+          new BenchReport.Quality(
+              degraded.sum(),
+              alerts.sum(),
+              degradedAlerts.sum(),
+              degradedCacheHits.sum(),
+              offered));
     }
   }
 
-  public static BenchReport run(String label, String target, AsyncCall call, Plan plan) throws InterruptedException {
+  public static BenchReport run(String label, String target, AsyncCall call, Plan plan)
+      throws InterruptedException {
     if (plan.rate() > 0) {
       return runOpen(label, target, call, plan);
     }
@@ -171,10 +185,12 @@ public final class LoadGenerator {
     long start = System.nanoTime();
     long measureStart = start + plan.warmup().toNanos();
     Tally tally = new Tally(measureStart);
-    long durationEnd = plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
+    long durationEnd =
+        plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
     long hardEnd = measureStart + plan.maxTime().toNanos();
     CountDownLatch finished = new CountDownLatch(plan.concurrency());
-    // Calls run with direct executors (no thread hop per callback, like grpc-java's own benchmarks);
+    // Calls run with direct executors (no thread hop per callback, like grpc-java's own
+    // benchmarks);
     // a call that fails inside start() then completes on the calling thread, and the next issue()
     // is handed to this thread instead of recursing.
     ThreadLocal<Boolean> starting = ThreadLocal.withInitial(() -> false);
@@ -225,10 +241,12 @@ public final class LoadGenerator {
     for (int i = 0; i < plan.concurrency(); i++) {
       new Worker().issue();
     }
-    long waitNanos = plan.warmup().toNanos() + plan.maxTime().toNanos() + TimeUnit.SECONDS.toNanos(30);
+    long waitNanos =
+        plan.warmup().toNanos() + plan.maxTime().toNanos() + TimeUnit.SECONDS.toNanos(30);
     try {
       if (!finished.await(waitNanos, TimeUnit.NANOSECONDS)) {
-        throw new IllegalStateException("load run did not finish: calls are hanging past their deadlines");
+        throw new IllegalStateException(
+            "load run did not finish: calls are hanging past their deadlines");
       }
     } finally {
       handoff.shutdownNow();
@@ -236,15 +254,21 @@ public final class LoadGenerator {
     return tally.report(label, target, measureStart, 0);
   }
 
-  /** Open loop: one call every 1/rate seconds from this thread, at most {@code concurrency} in flight. */
-  private static BenchReport runOpen(String label, String target, AsyncCall call, Plan plan) throws InterruptedException {
+  /**
+   * Open loop: one call every 1/rate seconds from this thread, at most {@code concurrency} in
+   * flight.
+   */
+  private static BenchReport runOpen(String label, String target, AsyncCall call, Plan plan)
+      throws InterruptedException {
     long start = System.nanoTime();
     long measureStart = start + plan.warmup().toNanos();
-    long durationEnd = plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
+    long durationEnd =
+        plan.duration() == null ? Long.MAX_VALUE : measureStart + plan.duration().toNanos();
     long hardEnd = measureStart + plan.maxTime().toNanos();
     double intervalNanos = 1e9 / plan.rate();
     Tally tally = new Tally(measureStart);
-    java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(plan.concurrency());
+    java.util.concurrent.Semaphore inFlight =
+        new java.util.concurrent.Semaphore(plan.concurrency());
     long offered = 0;
     long measuredIssued = 0;
     for (long k = 0; ; k++) {
@@ -273,12 +297,14 @@ public final class LoadGenerator {
       }
       long started = now;
       try {
-        call.start(k, (code, answer) -> {
-          if (measured) {
-            tally.record(code, answer, started, System.nanoTime());
-          }
-          inFlight.release();
-        });
+        call.start(
+            k,
+            (code, answer) -> {
+              if (measured) {
+                tally.record(code, answer, started, System.nanoTime());
+              }
+              inFlight.release();
+            });
       } catch (RuntimeException e) {
         inFlight.release();
         if (measured) {
@@ -288,7 +314,8 @@ public final class LoadGenerator {
     }
     // Let the calls in flight finish (each has a deadline), then report.
     if (!inFlight.tryAcquire(plan.concurrency(), 60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("load run did not finish: calls are hanging past their deadlines");
+      throw new IllegalStateException(
+          "load run did not finish: calls are hanging past their deadlines");
     }
     return tally.report(label, target, measureStart, offered);
   }

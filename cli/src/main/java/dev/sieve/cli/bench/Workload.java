@@ -16,7 +16,9 @@ import java.util.List;
  */
 public final class Workload {
 
-  /** Built-in URLs: a mix of educational, news, social, gaming, shopping and blocked-category sites. */
+  /**
+   * Built-in URLs: a mix of educational, news, social, gaming, shopping and blocked-category sites.
+   */
   static final List<String> DEFAULT_URLS =
       List.of(
           "https://www.wikipedia.org/",
@@ -73,7 +75,8 @@ public final class Workload {
 
   public ClassifyRequest classifyRequest(long sequence, List<String> tiers, boolean bypassCache) {
     Item item = items.get((int) (sequence % items.size()));
-    ClassifyRequest.Builder request = ClassifyRequest.newBuilder().addAllTiers(tiers).setBypassCache(bypassCache);
+    ClassifyRequest.Builder request =
+        ClassifyRequest.newBuilder().addAllTiers(tiers).setBypassCache(bypassCache);
     if (item.url() != null) {
       request.setUrl(item.url());
     }

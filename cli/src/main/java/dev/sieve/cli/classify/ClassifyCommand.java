@@ -57,10 +57,16 @@ public final class ClassifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "0..1", paramLabel = "URL", description = "The URL to classify (optional with --html/--text).")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "URL",
+      description = "The URL to classify (optional with --html/--text).")
   String url;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "Page HTML to send with the URL ('-' = stdin).")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "Page HTML to send with the URL ('-' = stdin).")
   String htmlFile;
 
   @Option(names = "--text", paramLabel = "TEXT", description = "Page text to send with the URL.")
@@ -69,7 +75,11 @@ public final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--tenant", description = "Tenant id (school/district); empty = default policy.")
   String tenant = "";
 
-  @Option(names = "--tiers", split = ",", paramLabel = "TIER", description = "Consult only these tiers (url,content,llm), ungated.")
+  @Option(
+      names = "--tiers",
+      split = ",",
+      paramLabel = "TIER",
+      description = "Consult only these tiers (url,content,llm), ungated.")
   List<String> tiers = List.of();
 
   @Option(names = "--json", description = "Print the response as JSON (protobuf JSON mapping).")
@@ -81,10 +91,17 @@ public final class ClassifyCommand implements Callable<Integer> {
   @Option(names = "--bypass-cache", description = "Skip the router's verdict cache.")
   boolean bypassCache;
 
-  @Option(names = "--target", paramLabel = "HOST:PORT", description = "Router address (default: the port in .sieve/run/router.port, else 127.0.0.1:50051).")
+  @Option(
+      names = "--target",
+      paramLabel = "HOST:PORT",
+      description =
+          "Router address (default: the port in .sieve/run/router.port, else 127.0.0.1:50051).")
   String target;
 
-  @Option(names = "--deadline", converter = DurationConverter.class, description = "Call deadline (default: 5s).")
+  @Option(
+      names = "--deadline",
+      converter = DurationConverter.class,
+      description = "Call deadline (default: 5s).")
   Duration deadline = Duration.ofSeconds(5);
 
   @Override
@@ -92,7 +109,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if ((url == null || url.isEmpty()) && htmlFile == null && text == null) {
-      err.println("sieve classify: give a URL, --html FILE or --text TEXT (see ./sieve classify --help)");
+      err.println(
+          "sieve classify: give a URL, --html FILE or --text TEXT (see ./sieve classify --help)");
       return EXIT_RPC_ERROR;
     }
     if (htmlFile != null && text != null) {
@@ -110,7 +128,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         err.println("sieve classify: cannot read --html file " + htmlFile);
         return 1;
       }
-      byte[] html = htmlFile.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(htmlFile));
+      byte[] html =
+          htmlFile.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(htmlFile));
       request.setHtml(ByteString.copyFrom(html));
     }
     if (text != null) {
@@ -146,8 +165,8 @@ public final class ClassifyCommand implements Callable<Integer> {
 
   /**
    * Jackson re-prints the protobuf JSON: JsonFormat HTML-escapes {@code = < > & '} (as {@code
-   * \u003d} ...), which nobody reading a terminal or piping into {@code jq} wants. Numbers keep
-   * the digits JsonFormat wrote (exact decimals).
+   * \u003d} ...), which nobody reading a terminal or piping into {@code jq} wants. Numbers keep the
+   * digits JsonFormat wrote (exact decimals).
    */
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -156,7 +175,8 @@ public final class ClassifyCommand implements Callable<Integer> {
           .build();
 
   private static final DefaultPrettyPrinter PRETTY =
-      new DefaultPrettyPrinter(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      new DefaultPrettyPrinter(
+          Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
 
   static String toJson(ClassifyResponse response) {
     try {

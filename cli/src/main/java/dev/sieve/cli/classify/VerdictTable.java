@@ -19,18 +19,22 @@ import java.util.Map;
  * Renders a {@link ClassifyResponse} for a person at a terminal: the decision first, then why
  * (categories, reasons with their concrete evidence), then lineage (tiers, models, policy, cache).
  * A degraded verdict says so right under the decision, with why: a BLOCK decided because a tier was
- * down must not read like one decided on evidence.
- * Every line fits a 100-column terminal: long evidence and tier details wrap under their column.
+ * down must not read like one decided on evidence. Every line fits a 100-column terminal: long
+ * evidence and tier details wrap under their column.
  */
 public final class VerdictTable {
 
   /** The terminal width every line fits. */
   static final int WIDTH = 100;
+
   private static final int MAX_DETAIL = 90;
+
   /** Where the Reasons table's evidence column starts. */
   private static final int REASON_INDENT = 2 + 22 + 1 + 8 + 1;
+
   /** Where the Tiers table's MODEL column starts. */
   private static final int MODEL_INDENT = 2 + 8 + 1 + 13 + 1 + 10 + 2;
+
   /** Where a tier's detail line starts (under STATE). */
   private static final int DETAIL_INDENT = 2 + 8 + 1;
 
@@ -39,11 +43,13 @@ public final class VerdictTable {
   /**
    * @param allCategories print every category, not only those with a non-zero score or a decision
    */
-  public static void render(String requestedUrl, ClassifyResponse response, boolean allCategories, PrintWriter out) {
+  public static void render(
+      String requestedUrl, ClassifyResponse response, boolean allCategories, PrintWriter out) {
     if (!requestedUrl.isEmpty()) {
       out.printf("URL        %s%n", requestedUrl);
     }
-    if (!response.getNormalizedUrl().isEmpty() && !response.getNormalizedUrl().equals(requestedUrl)) {
+    if (!response.getNormalizedUrl().isEmpty()
+        && !response.getNormalizedUrl().equals(requestedUrl)) {
       out.printf("Normalized %s%n", response.getNormalizedUrl());
     }
     out.printf(
@@ -54,7 +60,10 @@ public final class VerdictTable {
     if (response.getDegraded()) {
       out.print(wrap("Degraded   " + degraded(response), 11));
     }
-    String tenant = response.getEffectiveTenant().isEmpty() ? "(global default)" : response.getEffectiveTenant();
+    String tenant =
+        response.getEffectiveTenant().isEmpty()
+            ? "(global default)"
+            : response.getEffectiveTenant();
     out.printf(
         "Policy     %s version %s, tenant %s%s%n",
         orDash(response.getPolicyId()),
@@ -72,8 +81,13 @@ public final class VerdictTable {
     }
 
     out.println();
-    out.println(allCategories ? "Categories (all)" : "Categories (score > 0 or decided; --all for every category)");
-    out.printf("  %-22s %7s %9s  %-8s %-14s %s%n", "CATEGORY", "SCORE", "THRESHOLD", "DECISION", "ACTION", "TIERS");
+    out.println(
+        allCategories
+            ? "Categories (all)"
+            : "Categories (score > 0 or decided; --all for every category)");
+    out.printf(
+        "  %-22s %7s %9s  %-8s %-14s %s%n",
+        "CATEGORY", "SCORE", "THRESHOLD", "DECISION", "ACTION", "TIERS");
     int shown = 0;
     for (CategoryVerdict v : response.getCategoriesList()) {
       if (!allCategories && v.getScore() <= 0 && !v.getDecision()) {
@@ -101,9 +115,14 @@ public final class VerdictTable {
       out.println("  (none)");
     }
     for (Reason reason : response.getReasonsList()) {
-      out.print(wrap(
-          String.format("  %-22s %-8s %s", orDash(reason.getCategory()), orDash(reason.getTier()), evidence(reason.getEvidence())),
-          REASON_INDENT));
+      out.print(
+          wrap(
+              String.format(
+                  "  %-22s %-8s %s",
+                  orDash(reason.getCategory()),
+                  orDash(reason.getTier()),
+                  evidence(reason.getEvidence())),
+              REASON_INDENT));
     }
 
     out.println();
@@ -125,32 +144,45 @@ public final class VerdictTable {
   }
 
   /**
-   * Why a degraded verdict is degraded, e.g. {@code YES: tier unavailable (url CIRCUIT_OPEN); decided
-   * without every tier it needed, not cached by the router}. The reasons come from {@code
-   * degraded_reasons}; the tiers behind each from {@code tiers[]} (a tier cut by the caller's deadline
-   * has a detail starting "caller deadline", docs/reliability.md), so a person sees at once whether
-   * the fleet or their own deadline is to blame.
+   * Why a degraded verdict is degraded, e.g. {@code YES: tier unavailable (url CIRCUIT_OPEN);
+   * decided without every tier it needed, not cached by the router}. The reasons come from {@code
+   * degraded_reasons}; the tiers behind each from {@code tiers[]} (a tier cut by the caller's
+   * deadline has a detail starting "caller deadline", docs/reliability.md), so a person sees at
+   * once whether the fleet or their own deadline is to blame.
    */
   static String degraded(ClassifyResponse response) {
     List<String> why = new ArrayList<>();
     for (DegradedReason reason : response.getDegradedReasonsList()) {
       switch (reason) {
-        case DEGRADED_REASON_TIER_UNAVAILABLE -> why.add("tier unavailable" + tiers(response, false));
-        case DEGRADED_REASON_CALLER_DEADLINE -> why.add("caller deadline too short for a tier" + tiers(response, true));
-        default -> why.add("reason " + (reason == DegradedReason.UNRECOGNIZED ? "unknown to this cli" : reason.name()));
+        case DEGRADED_REASON_TIER_UNAVAILABLE ->
+            why.add("tier unavailable" + tiers(response, false));
+        case DEGRADED_REASON_CALLER_DEADLINE ->
+            why.add("caller deadline too short for a tier" + tiers(response, true));
+        default ->
+            why.add(
+                "reason "
+                    + (reason == DegradedReason.UNRECOGNIZED
+                        ? "unknown to this cli"
+                        : reason.name()));
       }
     }
     String reasons = why.isEmpty() ? "the router gave no reason" : String.join(", ", why);
     return "YES: " + reasons + "; decided without every tier it needed, not cached by the router";
   }
 
-  /** " (url CIRCUIT_OPEN, content TIMEOUT)": the tiers that were unavailable, or cut by the caller. */
+  /**
+   * " (url CIRCUIT_OPEN, content TIMEOUT)": the tiers that were unavailable, or cut by the caller.
+   */
   private static String tiers(ClassifyResponse response, boolean cutByCaller) {
     List<String> named = new ArrayList<>();
     for (TierStatus tier : response.getTiersList()) {
       boolean missing =
           switch (tier.getState()) {
-            case TIER_STATE_TIMEOUT, TIER_STATE_CIRCUIT_OPEN, TIER_STATE_ERROR, TIER_STATE_REJECTED -> true;
+            case TIER_STATE_TIMEOUT,
+                TIER_STATE_CIRCUIT_OPEN,
+                TIER_STATE_ERROR,
+                TIER_STATE_REJECTED ->
+                true;
             default -> false;
           };
       if (missing && tier.getDetail().startsWith("caller deadline") == cutByCaller) {
@@ -161,9 +193,9 @@ public final class VerdictTable {
   }
 
   /**
-   * The dataset versions behind the tiers that answered, each with who used it, e.g. {@code
-   * ds-1a00 (url table, content), ds-d0c3 (url model, llm)}: the url tier reports its table's and
-   * its model's datasets as {@code table=<id>;model=<id>}.
+   * The dataset versions behind the tiers that answered, each with who used it, e.g. {@code ds-1a00
+   * (url table, content), ds-d0c3 (url model, llm)}: the url tier reports its table's and its
+   * model's datasets as {@code table=<id>;model=<id>}.
    */
   static String datasets(ClassifyResponse response) {
     Map<String, List<String>> users = new LinkedHashMap<>();
@@ -176,7 +208,8 @@ public final class VerdictTable {
       addDatasets(users, listed, null);
     }
     List<String> parts = new ArrayList<>();
-    users.forEach((id, who) -> parts.add(who.isEmpty() ? id : id + " (" + String.join(", ", who) + ")"));
+    users.forEach(
+        (id, who) -> parts.add(who.isEmpty() ? id : id + " (" + String.join(", ", who) + ")"));
     return String.join(", ", parts);
   }
 
@@ -201,14 +234,18 @@ public final class VerdictTable {
 
   static String evidence(Evidence evidence) {
     boolean kindKnown =
-        evidence.getKind() != Evidence.Kind.KIND_UNSPECIFIED && evidence.getKind() != Evidence.Kind.UNRECOGNIZED;
+        evidence.getKind() != Evidence.Kind.KIND_UNSPECIFIED
+            && evidence.getKind() != Evidence.Kind.UNRECOGNIZED;
     if (!kindKnown && evidence.getDetail().isEmpty() && evidence.getSource().isEmpty()) {
       return "(the tier reported no evidence)";
     }
-    StringBuilder text = new StringBuilder(kindKnown ? dev.sieve.core.grpc.ShortNames.evidenceKind(evidence.getKind()) : "");
+    StringBuilder text =
+        new StringBuilder(
+            kindKnown ? dev.sieve.core.grpc.ShortNames.evidenceKind(evidence.getKind()) : "");
     if (!evidence.getDetail().isEmpty()) {
       String detail = truncate(evidence.getDetail());
-      text.append(text.isEmpty() ? "" : " ").append(evidence.getKind() == Evidence.Kind.KIND_TEXT_SPAN ? '"' + detail + '"' : detail);
+      text.append(text.isEmpty() ? "" : " ")
+          .append(evidence.getKind() == Evidence.Kind.KIND_TEXT_SPAN ? '"' + detail + '"' : detail);
     }
     if (evidence.getWeight() != 0) {
       text.append(String.format(Locale.ROOT, " (weight %+.3f)", evidence.getWeight()));
@@ -270,9 +307,7 @@ public final class VerdictTable {
   }
 
   static String latency(long micros) {
-    return micros < 1_000
-        ? micros + " us"
-        : String.format(Locale.ROOT, "%.2f ms", micros / 1000.0);
+    return micros < 1_000 ? micros + " us" : String.format(Locale.ROOT, "%.2f ms", micros / 1000.0);
   }
 
   private static String truncate(String text) {

@@ -23,10 +23,10 @@ import java.util.OptionalInt;
  * and "ready" means {@code GET /healthz} answers 200. Its SQLite database lives under {@code
  * .sieve/annotate/} (or {@code SIEVE_DB_URL} for PostgreSQL).
  *
- * <p>First admin: on the app's first start the cli passes it a file path
- * ({@code SIEVE_ANNOTATE_FIRST_ADMIN_FILE}); the app writes the generated password there (owner
- * read/write only) and keeps only its Argon2id hash; the cli prints it once and deletes the file.
- * Files: {@code .sieve/run/annotate.pid|.port|.grpc-port}, log {@code .sieve/logs/annotate.log}.
+ * <p>First admin: on the app's first start the cli passes it a file path ({@code
+ * SIEVE_ANNOTATE_FIRST_ADMIN_FILE}); the app writes the generated password there (owner read/write
+ * only) and keeps only its Argon2id hash; the cli prints it once and deletes the file. Files:
+ * {@code .sieve/run/annotate.pid|.port|.grpc-port}, log {@code .sieve/logs/annotate.log}.
  */
 final class AnnotateProcess {
 
@@ -55,22 +55,32 @@ final class AnnotateProcess {
   }
 
   static OptionalInt port(RunFiles files) {
-    return read(portFile(files)).flatMap(AnnotateProcess::parse).map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+    return read(portFile(files))
+        .flatMap(AnnotateProcess::parse)
+        .map(p -> OptionalInt.of(p.intValue()))
+        .orElse(OptionalInt.empty());
   }
 
   static OptionalInt grpcPort(RunFiles files) {
-    return read(grpcPortFile(files)).flatMap(AnnotateProcess::parse).map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+    return read(grpcPortFile(files))
+        .flatMap(AnnotateProcess::parse)
+        .map(p -> OptionalInt.of(p.intValue()))
+        .orElse(OptionalInt.empty());
   }
 
   /** The recorded app process while it runs (and really is the app: pids get reused). */
   static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).filter(h -> {
-      Optional<String[]> arguments = h.info().arguments();
-      if (arguments.isPresent()) {
-        return List.of(arguments.get()).contains(MAIN_CLASS);
-      }
-      return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
-    });
+    return recordedPid(files)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            h -> {
+              Optional<String[]> arguments = h.info().arguments();
+              if (arguments.isPresent()) {
+                return List.of(arguments.get()).contains(MAIN_CLASS);
+              }
+              return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
+            });
   }
 
   static void forget(RunFiles files) {
@@ -86,32 +96,53 @@ final class AnnotateProcess {
   /**
    * Starts the app and waits until {@code /healthz} answers.
    *
-   * @param portsChosen the ports were given on the command line: a busy one is an error, not replaced
+   * @param portsChosen the ports were given on the command line: a busy one is an error, not
+   *     replaced
    * @return 0 when it answers (or already ran) or is not built (said so), 1 when it failed to start
    */
-  static int start(SieveLayout layout, RunFiles files, int httpPort, int grpcPort, boolean portsChosen, String bindHost,
-      List<String> jvmOptions, Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+  static int start(
+      SieveLayout layout,
+      RunFiles files,
+      int httpPort,
+      int grpcPort,
+      boolean portsChosen,
+      String bindHost,
+      List<String> jvmOptions,
+      Duration timeout,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     if (live(files).isPresent()) {
-      out.printf("  %-22s already running (pid %d, http://%s:%d/)%n", NAME, recordedPid(files).orElse(-1L), bindHost,
-          port(files).orElse(httpPort));
+      out.printf(
+          "  %-22s already running (pid %d, http://%s:%d/)%n",
+          NAME, recordedPid(files).orElse(-1L), bindHost, port(files).orElse(httpPort));
       return 0;
     }
     forget(files);
     Path target = layout.buildRoot().resolve("annotate/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-annotate");
     if (jar.isEmpty()) {
-      out.println("  " + NAME + ": not built (no " + target.resolve("sieve-annotate-*.jar") + "); the fleet is up without it.");
+      out.println(
+          "  "
+              + NAME
+              + ": not built (no "
+              + target.resolve("sieve-annotate-*.jar")
+              + "); the fleet is up without it.");
       return 0;
     }
     if (!PortCheck.isFree(bindHost, httpPort) || !PortCheck.isFree(bindHost, grpcPort)) {
       if (portsChosen) {
-        err.printf("sieve up: port %d or %d (annotate) is already in use on %s; pick others with --annotate-port /"
-            + " --annotate-grpc-port, or --no-annotate. The fleet is up without it.%n", httpPort, grpcPort, bindHost);
+        err.printf(
+            "sieve up: port %d or %d (annotate) is already in use on %s; pick others with --annotate-port /"
+                + " --annotate-grpc-port, or --no-annotate. The fleet is up without it.%n",
+            httpPort, grpcPort, bindHost);
         return 1;
       }
       // The default ports are taken (another checkout's app, say): any free ones, said out loud.
       int[] free = PortCheck.freePorts(2);
-      out.printf("  %s: default ports %d/%d are in use; using %d (web) and %d (Feedback gRPC)%n", NAME, httpPort, grpcPort, free[0], free[1]);
+      out.printf(
+          "  %s: default ports %d/%d are in use; using %d (web) and %d (Feedback gRPC)%n",
+          NAME, httpPort, grpcPort, free[0], free[1]);
       httpPort = free[0];
       grpcPort = free[1];
     }
@@ -134,10 +165,20 @@ final class AnnotateProcess {
     command.add(MAIN_CLASS);
     Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.home().toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.equals("SIEVE_GRPC_PORT") || k.equals("SIEVE_BIND_HOST")
-        || k.equals("SIEVE_METRICS_PORT") || k.startsWith("SIEVE_ANNOTATE_"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(layout.home().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(
+            k ->
+                k.equals("SIEVE_GRPC_PORT")
+                    || k.equals("SIEVE_BIND_HOST")
+                    || k.equals("SIEVE_METRICS_PORT")
+                    || k.startsWith("SIEVE_ANNOTATE_"));
     if (new File("/dev/null").exists()) {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -152,13 +193,20 @@ final class AnnotateProcess {
         return failed(files, "exited with code " + process.exitValue(), log, err);
       }
       if (healthy(httpPort)) {
-        out.printf("  %-22s pid %-8d http://%s:%d/  Feedback gRPC %s:%d   log %s%n", NAME, process.pid(), bindHost, httpPort, bindHost,
-            grpcPort, UpCommand.display(log));
+        out.printf(
+            "  %-22s pid %-8d http://%s:%d/  Feedback gRPC %s:%d   log %s%n",
+            NAME, process.pid(), bindHost, httpPort, bindHost, grpcPort, UpCommand.display(log));
         if (Files.isRegularFile(firstAdmin)) {
           out.println();
-          out.println("  First admin account of the annotation app (shown once; only its Argon2id hash is stored):");
+          out.println(
+              "  First admin account of the annotation app (shown once; only its Argon2id hash is stored):");
           out.println("    " + Files.readString(firstAdmin, StandardCharsets.UTF_8).strip());
-          out.println("  Log in at http://" + bindHost + ":" + httpPort + "/login and create the other accounts there.");
+          out.println(
+              "  Log in at http://"
+                  + bindHost
+                  + ":"
+                  + httpPort
+                  + "/login and create the other accounts there.");
           out.println();
           Files.delete(firstAdmin);
         }
@@ -188,7 +236,9 @@ final class AnnotateProcess {
   /** Whether {@code GET /healthz} on loopback answers 200. */
   static boolean healthy(int port) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/healthz").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + "/healthz").toURL().openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       try {

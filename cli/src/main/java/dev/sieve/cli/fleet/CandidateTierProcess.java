@@ -22,12 +22,12 @@ import java.util.OptionalInt;
 
 /**
  * The candidate version of a tier next to a local fleet ({@code ./sieve up --candidate
- * content=<model dir> --candidate-mode shadow --candidate-sample 0.2}, #15): the same service as the
- * serving tier, started from another model directory on its own ports, which the router reaches
+ * content=<model dir> --candidate-mode shadow --candidate-sample 0.2}, #15): the same service as
+ * the serving tier, started from another model directory on its own ports, which the router reaches
  * through its SIEVE_CANDIDATE_* settings (docs/operations.md, "Shadow and canary").
  *
- * <p>Not a {@link FleetService}: the fleet's run files and logs are per service and the candidate is
- * a second process of the same service. Files: {@code .sieve/run/candidate.pid|.port|.tier}, log
+ * <p>Not a {@link FleetService}: the fleet's run files and logs are per service and the candidate
+ * is a second process of the same service. Files: {@code .sieve/run/candidate.pid|.port|.tier}, log
  * {@code .sieve/logs/candidate-<tier>.log}. Started after the router (whose channel to it connects
  * lazily), stopped first by {@code ./sieve down}.
  */
@@ -44,7 +44,10 @@ final class CandidateTierProcess {
     static Optional<Spec> parse(String value, PrintWriter err) {
       int eq = value.indexOf('=');
       if (eq <= 0 || eq == value.length() - 1) {
-        err.println("sieve up: --candidate wants TIER=MODEL_DIR (e.g. content=models/content-minilm-mlp/20261125-8224cdad), got '" + value + "'");
+        err.println(
+            "sieve up: --candidate wants TIER=MODEL_DIR (e.g. content=models/content-minilm-mlp/20261125-8224cdad), got '"
+                + value
+                + "'");
         return Optional.empty();
       }
       String tierName = value.substring(0, eq).strip().toLowerCase(Locale.ROOT);
@@ -61,12 +64,15 @@ final class CandidateTierProcess {
       return Optional.of(new Spec(tier.get(), dir));
     }
 
-    /** The -D settings that make the tier's service serve {@link #modelDir()} instead of RELEASED. */
+    /**
+     * The -D settings that make the tier's service serve {@link #modelDir()} instead of RELEASED.
+     */
     Map<String, String> modelProperties() {
       return switch (tier) {
         case URL -> Map.of("sieve.url.model.dir", modelDir.toString());
         case CONTENT -> Map.of("sieve.content.model.dir", modelDir.toString());
-        case LLM -> Map.of("sieve.llm.calibration", modelDir.resolve("calibration.json").toString());
+        case LLM ->
+            Map.of("sieve.llm.calibration", modelDir.resolve("calibration.json").toString());
         default -> throw new IllegalStateException("not a tier: " + tier);
       };
     }
@@ -89,8 +95,10 @@ final class CandidateTierProcess {
   }
 
   static OptionalInt port(RunFiles files) {
-    return read(portFile(files)).flatMap(CandidateTierProcess::parseLong)
-        .map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+    return read(portFile(files))
+        .flatMap(CandidateTierProcess::parseLong)
+        .map(p -> OptionalInt.of(p.intValue()))
+        .orElse(OptionalInt.empty());
   }
 
   static Optional<String> tier(RunFiles files) {
@@ -99,7 +107,9 @@ final class CandidateTierProcess {
 
   /** The recorded candidate process while it runs (and is a Sieve service: pids get reused). */
   static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+    return recordedPid(files)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
         .filter(h -> h.info().commandLine().map(c -> c.contains("dev.sieve.")).orElse(true));
   }
 
@@ -118,22 +128,42 @@ final class CandidateTierProcess {
    *
    * @return 0 when it serves (or already ran), 1 otherwise (with the reason and its log tail)
    */
-  static int start(SieveLayout layout, RunFiles files, Spec spec, int grpcPort, int metricsPort, String bindHost,
-      List<String> jvmOptions, Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+  static int start(
+      SieveLayout layout,
+      RunFiles files,
+      Spec spec,
+      int grpcPort,
+      int metricsPort,
+      String bindHost,
+      List<String> jvmOptions,
+      Duration timeout,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     if (live(files).isPresent()) {
-      out.printf("  %-22s already running (pid %d, port %d)%n", NAME, recordedPid(files).orElse(-1L), port(files).orElse(grpcPort));
+      out.printf(
+          "  %-22s already running (pid %d, port %d)%n",
+          NAME, recordedPid(files).orElse(-1L), port(files).orElse(grpcPort));
       return 0;
     }
     forget(files);
     String[] why = new String[1];
-    Optional<ServiceArtifact> artifact = ServiceArtifact.locate(spec.tier(), layout.buildRoot(), why);
+    Optional<ServiceArtifact> artifact =
+        ServiceArtifact.locate(spec.tier(), layout.buildRoot(), why);
     if (artifact.isEmpty()) {
-      err.println("sieve up: --candidate: " + spec.tier().serviceName() + " is " + why[0] + "; the fleet is up without a candidate.");
+      err.println(
+          "sieve up: --candidate: "
+              + spec.tier().serviceName()
+              + " is "
+              + why[0]
+              + "; the fleet is up without a candidate.");
       return 1;
     }
     if (!PortCheck.isFree(bindHost, grpcPort) || !PortCheck.isFree(bindHost, metricsPort)) {
-      err.printf("sieve up: port %d or %d (candidate) is already in use on %s; pick others with --candidate-port and"
-          + " --candidate-metrics-port. The fleet is up without a candidate.%n", grpcPort, metricsPort, bindHost);
+      err.printf(
+          "sieve up: port %d or %d (candidate) is already in use on %s; pick others with --candidate-port and"
+              + " --candidate-metrics-port. The fleet is up without a candidate.%n",
+          grpcPort, metricsPort, bindHost);
       return 1;
     }
     Map<String, String> properties = new HashMap<>(spec.modelProperties());
@@ -146,12 +176,16 @@ final class CandidateTierProcess {
     if (Files.isExecutable(setsid)) {
       command.add(setsid.toString());
     }
-    command.addAll(new LaunchSpec(artifact.get(), grpcPort, metricsPort, properties)
-        .command(ProcessStarter.currentJava(), layout.home(), bindHost, jvmOptions));
+    command.addAll(
+        new LaunchSpec(artifact.get(), grpcPort, metricsPort, properties)
+            .command(ProcessStarter.currentJava(), layout.home(), bindHost, jvmOptions));
     Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + "-" + spec.tier().tier() + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.home().toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(layout.home().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().keySet().removeIf(k -> k.startsWith("SIEVE_") && !k.equals("SIEVE_HOME"));
     builder.environment().put("SIEVE_HOME", layout.home().toString());
     if (new File("/dev/null").exists()) {
@@ -169,8 +203,14 @@ final class CandidateTierProcess {
           return failed(files, "exited with code " + process.exitValue(), log, err);
         }
         if (probe.check(Duration.ofSeconds(1)) == HealthProbe.Health.SERVING) {
-          out.printf("  %-22s pid %-8d port %-6d %s from %s   log %s%n", NAME + " (" + spec.tier().tier() + ")",
-              process.pid(), grpcPort, spec.tier().serviceName(), UpCommand.display(spec.modelDir()), UpCommand.display(log));
+          out.printf(
+              "  %-22s pid %-8d port %-6d %s from %s   log %s%n",
+              NAME + " (" + spec.tier().tier() + ")",
+              process.pid(),
+              grpcPort,
+              spec.tier().serviceName(),
+              UpCommand.display(spec.modelDir()),
+              UpCommand.display(log));
           out.flush();
           return 0;
         }
@@ -185,7 +225,10 @@ final class CandidateTierProcess {
 
   private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
     forget(files);
-    err.println("sieve up: candidate " + why + "; the fleet is up without it (the router reports no comparisons).");
+    err.println(
+        "sieve up: candidate "
+            + why
+            + "; the fleet is up without it (the router reports no comparisons).");
     err.println("---- last 20 lines of " + log + " ----");
     LogTail.lastLines(log, 20).forEach(line -> err.println("  " + line));
     err.flush();

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "down",
-    description = "Stop the local fleet started by ./sieve up (SIGTERM, then SIGKILL after --timeout).",
+    description =
+        "Stop the local fleet started by ./sieve up (SIGTERM, then SIGKILL after --timeout).",
     mixinStandardHelpOptions = true)
 public final class DownCommand implements Callable<Integer> {
 
@@ -40,7 +41,10 @@ public final class DownCommand implements Callable<Integer> {
     RunFiles files = new RunFiles(layout.runDir());
     Optional<FleetLock> lock = FleetLock.tryAcquire(layout.runDir());
     if (lock.isEmpty()) {
-      err.println("sieve down: another `./sieve up` or `./sieve down` is running (lock " + layout.runDir().resolve(".lock") + ")");
+      err.println(
+          "sieve down: another `./sieve up` or `./sieve down` is running (lock "
+              + layout.runDir().resolve(".lock")
+              + ")");
       return 1;
     }
     try (FleetLock held = lock.get()) {
@@ -49,7 +53,11 @@ public final class DownCommand implements Callable<Integer> {
       Optional<ProcessHandle> annotate = AnnotateProcess.live(files);
       if (annotate.isPresent()) {
         out.println("Stopping the annotation app ...");
-        annotateGone = ProcessStopper.stop(List.of(new ProcessStopper.Target(AnnotateProcess.NAME, annotate.get())), timeout, out);
+        annotateGone =
+            ProcessStopper.stop(
+                List.of(new ProcessStopper.Target(AnnotateProcess.NAME, annotate.get())),
+                timeout,
+                out);
       }
       if (annotateGone) {
         AnnotateProcess.forget(files);
@@ -58,7 +66,11 @@ public final class DownCommand implements Callable<Integer> {
       Optional<ProcessHandle> adapter = IcapAdapterProcess.live(files);
       if (adapter.isPresent()) {
         out.println("Stopping the ICAP adapter ...");
-        adapterGone = ProcessStopper.stop(List.of(new ProcessStopper.Target(IcapAdapterProcess.NAME, adapter.get())), timeout, out);
+        adapterGone =
+            ProcessStopper.stop(
+                List.of(new ProcessStopper.Target(IcapAdapterProcess.NAME, adapter.get())),
+                timeout,
+                out);
       }
       if (adapterGone) {
         IcapAdapterProcess.forget(files);
@@ -67,7 +79,11 @@ public final class DownCommand implements Callable<Integer> {
       Optional<ProcessHandle> candidate = CandidateTierProcess.live(files);
       if (candidate.isPresent()) {
         out.println("Stopping the candidate tier ...");
-        boolean gone = ProcessStopper.stop(List.of(new ProcessStopper.Target(CandidateTierProcess.NAME, candidate.get())), timeout, out);
+        boolean gone =
+            ProcessStopper.stop(
+                List.of(new ProcessStopper.Target(CandidateTierProcess.NAME, candidate.get())),
+                timeout,
+                out);
         adapterGone &= gone;
         if (gone) {
           CandidateTierProcess.forget(files);
@@ -77,11 +93,16 @@ public final class DownCommand implements Callable<Integer> {
       }
       FleetState state = FleetState.read(files);
       for (FleetState.Recorded stale : state.stale()) {
-        out.printf("  %-22s (pid %d) was not running; removed its pid file%n", stale.service().serviceName(), stale.pid());
+        out.printf(
+            "  %-22s (pid %d) was not running; removed its pid file%n",
+            stale.service().serviceName(), stale.pid());
         files.delete(stale.service());
       }
       if (state.alive().isEmpty()) {
-        out.println(adapter.isPresent() || annotate.isPresent() ? "Sieve is down." : "Sieve is not running.");
+        out.println(
+            adapter.isPresent() || annotate.isPresent()
+                ? "Sieve is down."
+                : "Sieve is not running.");
         out.flush();
         return adapterGone ? 0 : 1;
       }
@@ -90,7 +111,8 @@ public final class DownCommand implements Callable<Integer> {
       List<ProcessStopper.Target> routerStage = new ArrayList<>();
       List<ProcessStopper.Target> tierStage = new ArrayList<>();
       for (FleetState.Recorded r : state.alive()) {
-        ProcessStopper.Target target = new ProcessStopper.Target(r.service().serviceName(), r.live().orElseThrow());
+        ProcessStopper.Target target =
+            new ProcessStopper.Target(r.service().serviceName(), r.live().orElseThrow());
         (r.service() == FleetService.ROUTER ? routerStage : tierStage).add(target);
       }
       allGone &= ProcessStopper.stop(routerStage, timeout, out);
@@ -100,7 +122,10 @@ public final class DownCommand implements Callable<Integer> {
           files.delete(r.service());
         }
       }
-      out.println(allGone ? "Sieve is down." : "Some processes could not be stopped; their pid files are kept.");
+      out.println(
+          allGone
+              ? "Sieve is down."
+              : "Some processes could not be stopped; their pid files are kept.");
       out.flush();
       return allGone ? 0 : 1;
     }

@@ -27,7 +27,8 @@ public final class FleetLock implements AutoCloseable {
   public static Optional<FleetLock> tryAcquire(Path runDir) throws IOException {
     Files.createDirectories(runDir);
     FileChannel channel =
-        FileChannel.open(runDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(
+            runDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       FileLock lock = channel.tryLock();
       if (lock == null) {

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The processes a local fleet consists of, with the conventions the cli relies on (module dir,
- * main class, default ports, the router setting that points at the tier). Declared once here so
- * up, down and status agree.
+ * The processes a local fleet consists of, with the conventions the cli relies on (module dir, main
+ * class, default ports, the router setting that points at the tier). Declared once here so up, down
+ * and status agree.
  */
 public enum FleetService {
   URL("url-service", "url", "dev.sieve.url.UrlServiceMain", 50052, 9092, "SIEVE_URL_TIER_TARGET"),
@@ -106,6 +106,8 @@ public enum FleetService {
   }
 
   public static Optional<FleetService> forTier(String tier) {
-    return tiers().stream().filter(s -> s.tier.equals(tier.strip().toLowerCase(Locale.ROOT))).findFirst();
+    return tiers().stream()
+        .filter(s -> s.tier.equals(tier.strip().toLowerCase(Locale.ROOT)))
+        .findFirst();
   }
 }

@@ -12,7 +12,8 @@ import java.util.OptionalInt;
 public final class FleetState {
 
   /** One recorded service. */
-  public record Recorded(FleetService service, long pid, OptionalInt port, Optional<ProcessHandle> live) {
+  public record Recorded(
+      FleetService service, long pid, OptionalInt port, Optional<ProcessHandle> live) {
     public boolean alive() {
       return live.isPresent();
     }
@@ -29,7 +30,8 @@ public final class FleetState {
     for (FleetService service : FleetService.all()) {
       Optional<Long> pid = files.pid(service);
       if (pid.isPresent()) {
-        recorded.add(new Recorded(service, pid.get(), files.port(service), files.liveProcess(service)));
+        recorded.add(
+            new Recorded(service, pid.get(), files.port(service), files.liveProcess(service)));
       }
     }
     return new FleetState(recorded);

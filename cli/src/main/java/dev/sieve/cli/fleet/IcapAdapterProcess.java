@@ -18,11 +18,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The ICAP adapter next to a local fleet ({@code ./sieve up --icap-port PORT}, docs/integrations.md).
- * Not a {@link FleetService}: it is not a gRPC server (no grpc.health.v1) but a client of the router,
- * so it is started after the router is SERVING, "ready" means it answers an ICAP OPTIONS, and {@code
- * down} stops it first. Files: {@code .sieve/run/icap-adapter.pid|.port}, log {@code
- * .sieve/logs/icap-adapter.log}.
+ * The ICAP adapter next to a local fleet ({@code ./sieve up --icap-port PORT},
+ * docs/integrations.md). Not a {@link FleetService}: it is not a gRPC server (no grpc.health.v1)
+ * but a client of the router, so it is started after the router is SERVING, "ready" means it
+ * answers an ICAP OPTIONS, and {@code down} stops it first. Files: {@code
+ * .sieve/run/icap-adapter.pid|.port}, log {@code .sieve/logs/icap-adapter.log}.
  */
 final class IcapAdapterProcess {
 
@@ -46,18 +46,25 @@ final class IcapAdapterProcess {
   }
 
   static OptionalInt port(RunFiles files) {
-    return read(portFile(files)).flatMap(IcapAdapterProcess::parse).map(p -> OptionalInt.of(p.intValue())).orElse(OptionalInt.empty());
+    return read(portFile(files))
+        .flatMap(IcapAdapterProcess::parse)
+        .map(p -> OptionalInt.of(p.intValue()))
+        .orElse(OptionalInt.empty());
   }
 
   /** The recorded adapter process while it runs (and really is the adapter: pids get reused). */
   static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).filter(h -> {
-      Optional<String[]> arguments = h.info().arguments();
-      if (arguments.isPresent()) {
-        return List.of(arguments.get()).contains(MAIN_CLASS);
-      }
-      return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
-    });
+    return recordedPid(files)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            h -> {
+              Optional<String[]> arguments = h.info().arguments();
+              if (arguments.isPresent()) {
+                return List.of(arguments.get()).contains(MAIN_CLASS);
+              }
+              return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
+            });
   }
 
   static void forget(RunFiles files) {
@@ -70,27 +77,42 @@ final class IcapAdapterProcess {
   }
 
   /**
-   * Starts the adapter pointed at the router on {@code routerPort} and waits until it answers OPTIONS.
+   * Starts the adapter pointed at the router on {@code routerPort} and waits until it answers
+   * OPTIONS.
    *
-   * @return 0 when it answers (or already ran), 1 otherwise (with the reason and its log tail on err)
+   * @return 0 when it answers (or already ran), 1 otherwise (with the reason and its log tail on
+   *     err)
    */
-  static int start(SieveLayout layout, RunFiles files, int icapPort, int routerPort, String bindHost, List<String> jvmOptions,
-      Duration timeout, PrintWriter out, PrintWriter err) throws IOException {
+  static int start(
+      SieveLayout layout,
+      RunFiles files,
+      int icapPort,
+      int routerPort,
+      String bindHost,
+      List<String> jvmOptions,
+      Duration timeout,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     if (live(files).isPresent()) {
-      out.printf("  %-22s already running (pid %d, icap://%s:%d/reqmod)%n", NAME, recordedPid(files).orElse(-1L), bindHost,
-          port(files).orElse(icapPort));
+      out.printf(
+          "  %-22s already running (pid %d, icap://%s:%d/reqmod)%n",
+          NAME, recordedPid(files).orElse(-1L), bindHost, port(files).orElse(icapPort));
       return 0;
     }
     forget(files);
     Path target = layout.buildRoot().resolve("icap-adapter/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-icap-adapter");
     if (jar.isEmpty()) {
-      err.println("sieve up: --icap-port: the icap adapter is not built (no " + target.resolve("sieve-icap-adapter-*.jar")
-          + "); build it: ./mvnw -B -q package -DskipTests. The fleet is up without it.");
+      err.println(
+          "sieve up: --icap-port: the icap adapter is not built (no "
+              + target.resolve("sieve-icap-adapter-*.jar")
+              + "); build it: ./mvnw -B -q package -DskipTests. The fleet is up without it.");
       return 1;
     }
     if (!PortCheck.isFree(bindHost, icapPort)) {
-      err.printf("sieve up: port %d (icap-adapter) is already in use on %s; pick another with --icap-port. The fleet is up without it.%n",
+      err.printf(
+          "sieve up: port %d (icap-adapter) is already in use on %s; pick another with --icap-port. The fleet is up without it.%n",
           icapPort, bindHost);
       return 1;
     }
@@ -113,9 +135,15 @@ final class IcapAdapterProcess {
     command.add(MAIN_CLASS);
     Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(layout.home().toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("SIEVE_ICAP_") || k.equals("SIEVE_BIND_HOST"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(layout.home().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("SIEVE_ICAP_") || k.equals("SIEVE_BIND_HOST"));
     if (new File("/dev/null").exists()) {
       builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
@@ -129,8 +157,9 @@ final class IcapAdapterProcess {
         return failed(files, "exited with code " + process.exitValue(), log, err);
       }
       if (answersOptions(icapPort)) {
-        out.printf("  %-22s pid %-8d icap://%s:%d/reqmod and /respmod -> router 127.0.0.1:%d   log %s%n", NAME, process.pid(),
-            bindHost, icapPort, routerPort, UpCommand.display(log));
+        out.printf(
+            "  %-22s pid %-8d icap://%s:%d/reqmod and /respmod -> router 127.0.0.1:%d   log %s%n",
+            NAME, process.pid(), bindHost, icapPort, routerPort, UpCommand.display(log));
         out.flush();
         return 0;
       }
@@ -142,7 +171,8 @@ final class IcapAdapterProcess {
       }
     }
     process.destroy();
-    return failed(files, "did not answer ICAP OPTIONS within " + timeout.toSeconds() + " s", log, err);
+    return failed(
+        files, "did not answer ICAP OPTIONS within " + timeout.toSeconds() + " s", log, err);
   }
 
   private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
@@ -158,8 +188,14 @@ final class IcapAdapterProcess {
   static boolean answersOptions(int port) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(2000);
-      socket.getOutputStream().write(("OPTIONS icap://127.0.0.1:" + port + "/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("OPTIONS icap://127.0.0.1:"
+                      + port
+                      + "/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = socket.getInputStream();
       return new String(in.readNBytes(15), StandardCharsets.ISO_8859_1).startsWith("ICAP/1.0 200");
     } catch (IOException e) {

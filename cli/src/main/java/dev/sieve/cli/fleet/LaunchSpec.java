@@ -22,13 +22,16 @@ public record LaunchSpec(
   /**
    * The full command line: {@code java [jvmOptions] -D... -cp <jar>:<lib>/* <Main>}.
    *
-   * @param javaBinary the java executable (the cli's own, so the fleet runs on the JDK the script found)
+   * @param javaBinary the java executable (the cli's own, so the fleet runs on the JDK the script
+   *     found)
    */
-  public List<String> command(Path javaBinary, Path home, String bindHost, List<String> jvmOptions) {
+  public List<String> command(
+      Path javaBinary, Path home, String bindHost, List<String> jvmOptions) {
     List<String> command = new java.util.ArrayList<>();
     command.add(javaBinary.toString());
     // Quiet JDK warnings about gRPC's dependencies in every service log: Netty loads a native
-    // transport (JDK 22+ warns), protobuf uses sun.misc.Unsafe (JDK 24+ warns; switch since JDK 23).
+    // transport (JDK 22+ warns), protobuf uses sun.misc.Unsafe (JDK 24+ warns; switch since JDK
+    // 23).
     // The services run on this JVM's java, so its version decides.
     command.add("--enable-native-access=ALL-UNNAMED");
     if (Runtime.version().feature() >= 23) {

@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Whether a port can be bound, so `up` fails with "port in use" instead of a dead service later. */
+/**
+ * Whether a port can be bound, so `up` fails with "port in use" instead of a dead service later.
+ */
 public final class PortCheck {
 
   private PortCheck() {}

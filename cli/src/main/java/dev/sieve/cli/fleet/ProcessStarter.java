@@ -35,7 +35,8 @@ public final class ProcessStarter {
   private final String bindHost;
   private final List<String> jvmOptions;
 
-  public ProcessStarter(Path javaBinary, Path home, Path logsDir, String bindHost, List<String> jvmOptions) {
+  public ProcessStarter(
+      Path javaBinary, Path home, Path logsDir, String bindHost, List<String> jvmOptions) {
     this.javaBinary = javaBinary;
     this.home = home;
     this.logsDir = logsDir;

@@ -39,7 +39,9 @@ public final class ProcessStopper {
       boolean exited = await(target.handle(), Math.max(remaining, 0));
       if (exited) {
         if (out != null) {
-          out.printf("  stopped %-22s (pid %d) in %.1f s%n", target.name(), target.handle().pid(), seconds(start));
+          out.printf(
+              "  stopped %-22s (pid %d) in %.1f s%n",
+              target.name(), target.handle().pid(), seconds(start));
         }
         continue;
       }

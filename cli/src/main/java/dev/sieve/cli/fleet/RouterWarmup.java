@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Health SERVING only says each process is ready on its own: the router may still hold a channel
  * to a tier that was not up yet when it first tried (waiting out a reconnect backoff), and its own
  * code path is cold. A first real request would then meet a tier ERROR or TIMEOUT and, for
- * fail-closed categories, a BLOCK that has nothing to do with the URL. Warming up here makes the first
- * user-visible verdict the real one; it never fails {@code up} (a tier the router cannot reach is
- * reported, and every response says so too).
+ * fail-closed categories, a BLOCK that has nothing to do with the URL. Warming up here makes the
+ * first user-visible verdict the real one; it never fails {@code up} (a tier the router cannot
+ * reach is reported, and every response says so too).
  */
 final class RouterWarmup {
 
@@ -58,7 +58,8 @@ final class RouterWarmup {
           last.clear();
           for (TierStatus status : response.getTiersList()) {
             if (tiers.contains(status.getTier())) {
-              last.put(status.getTier(), dev.sieve.core.grpc.ShortNames.tierState(status.getState()));
+              last.put(
+                  status.getTier(), dev.sieve.core.grpc.ShortNames.tierState(status.getState()));
             }
           }
           boolean allOk =
@@ -66,7 +67,9 @@ final class RouterWarmup {
                   .filter(s -> tiers.contains(s.getTier()))
                   .allMatch(s -> s.getState() == TierState.TIER_STATE_OK);
           if (allOk && last.size() == tiers.size()) {
-            out.printf("Router reaches every tier (%s) after %d warm-up call(s).%n", String.join(", ", tiers), calls);
+            out.printf(
+                "Router reaches every tier (%s) after %d warm-up call(s).%n",
+                String.join(", ", tiers), calls);
             return;
           }
         } catch (StatusRuntimeException e) {
@@ -80,7 +83,8 @@ final class RouterWarmup {
         sleep(250);
       }
       out.printf(
-          "WARNING: after %d warm-up call(s) the router does not reach every tier yet: %s%n", calls, last);
+          "WARNING: after %d warm-up call(s) the router does not reach every tier yet: %s%n",
+          calls, last);
     } finally {
       Channels.close(channel);
     }

@@ -10,8 +10,8 @@ import java.util.OptionalInt;
 
 /**
  * The {@code .sieve/run/} directory of a local fleet: {@code <service>.pid} and {@code
- * <service>.port} per started process. Plain one-line files so that shell tools (kill, cat) work
- * on them too.
+ * <service>.port} per started process. Plain one-line files so that shell tools (kill, cat) work on
+ * them too.
  */
 public final class RunFiles {
 
@@ -79,7 +79,10 @@ public final class RunFiles {
    * really that service (pids get reused after a reboot or a crash).
    */
   public Optional<ProcessHandle> liveProcess(FleetService service) {
-    return pid(service).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive).filter(h -> isService(h, service));
+    return pid(service)
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(h -> isService(h, service));
   }
 
   /**

@@ -27,7 +27,8 @@ public record ServiceArtifact(FleetService service, Path jar, Path libDir) {
    *
    * @return the artifact, or empty with {@code whyMissing[0]} set to a one-line reason
    */
-  public static Optional<ServiceArtifact> locate(FleetService service, Path buildRoot, String[] whyMissing) {
+  public static Optional<ServiceArtifact> locate(
+      FleetService service, Path buildRoot, String[] whyMissing) {
     Path target = buildRoot.resolve(service.moduleDir()).resolve("target");
     Optional<Path> jar = findJar(target, service.artifactId());
     if (jar.isEmpty()) {
@@ -46,10 +47,13 @@ public record ServiceArtifact(FleetService service, Path jar, Path libDir) {
       return Optional.empty();
     }
     List<Path> candidates = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(targetDir, artifactId + "-*.jar")) {
+    try (DirectoryStream<Path> stream =
+        Files.newDirectoryStream(targetDir, artifactId + "-*.jar")) {
       for (Path path : stream) {
         String name = path.getFileName().toString();
-        if (!name.endsWith("-tests.jar") && !name.endsWith("-sources.jar") && !name.endsWith("-javadoc.jar")) {
+        if (!name.endsWith("-tests.jar")
+            && !name.endsWith("-sources.jar")
+            && !name.endsWith("-javadoc.jar")) {
           candidates.add(path);
         }
       }

@@ -34,7 +34,10 @@ public final class StatusCommand implements Callable<Integer> {
     SieveLayout layout = SieveLayout.fromSettings();
     RunFiles files = new RunFiles(layout.runDir());
     if (FleetState.read(files).isEmpty()) {
-      out.println("Sieve is not running (no pid files in " + layout.runDir() + "). Start it with ./sieve up");
+      out.println(
+          "Sieve is not running (no pid files in "
+              + layout.runDir()
+              + "). Start it with ./sieve up");
       out.flush();
       return 3;
     }
@@ -51,19 +54,30 @@ public final class StatusCommand implements Callable<Integer> {
   public static boolean printTable(SieveLayout layout, RunFiles files, PrintWriter out) {
     FleetState state = FleetState.read(files);
     boolean healthy = true;
-    out.printf("  %-22s %-8s %-8s %-6s %-18s %-8s %s%n", "SERVICE", "TIER", "PID", "ALIVE", "ENDPOINT", "METRICS", "HEALTH");
-    for (FleetService service : new FleetService[] {FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM}) {
+    out.printf(
+        "  %-22s %-8s %-8s %-6s %-18s %-8s %s%n",
+        "SERVICE", "TIER", "PID", "ALIVE", "ENDPOINT", "METRICS", "HEALTH");
+    for (FleetService service :
+        new FleetService[] {
+          FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM
+        }) {
       String tier = service.isTier() ? service.tier() : "-";
       Optional<FleetState.Recorded> recorded = state.get(service);
       if (recorded.isEmpty()) {
-        out.printf("  %-22s %-8s %-8s %-6s %-18s %-8s %s%n", service.serviceName(), tier, "-", "-", "-", "-", "not started");
+        out.printf(
+            "  %-22s %-8s %-8s %-6s %-18s %-8s %s%n",
+            service.serviceName(), tier, "-", "-", "-", "-", "not started");
         continue;
       }
       FleetState.Recorded r = recorded.get();
-      String endpoint = r.port().isPresent() ? HostPort.loopback(r.port().getAsInt()).toString() : "?";
+      String endpoint =
+          r.port().isPresent() ? HostPort.loopback(r.port().getAsInt()).toString() : "?";
       String health;
       if (!r.alive()) {
-        health = "DEAD (stale pid file; see " + UpCommand.display(layout.logsDir().resolve(service.serviceName() + ".log")) + ")";
+        health =
+            "DEAD (stale pid file; see "
+                + UpCommand.display(layout.logsDir().resolve(service.serviceName() + ".log"))
+                + ")";
         healthy = false;
       } else if (r.port().isEmpty()) {
         health = "UNKNOWN (no port file)";
@@ -75,10 +89,19 @@ public final class StatusCommand implements Callable<Integer> {
           healthy &= h == Health.SERVING;
         }
       }
-      String metrics = files.metricsPort(service).isPresent() ? Integer.toString(files.metricsPort(service).getAsInt()) : "-";
+      String metrics =
+          files.metricsPort(service).isPresent()
+              ? Integer.toString(files.metricsPort(service).getAsInt())
+              : "-";
       out.printf(
           "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
-          service.serviceName(), tier, r.pid(), r.alive() ? "yes" : "no", endpoint, metrics, health);
+          service.serviceName(),
+          tier,
+          r.pid(),
+          r.alive() ? "yes" : "no",
+          endpoint,
+          metrics,
+          health);
     }
     Optional<Long> candidatePid = CandidateTierProcess.recordedPid(files);
     if (candidatePid.isPresent()) {
@@ -86,29 +109,61 @@ public final class StatusCommand implements Callable<Integer> {
       java.util.OptionalInt port = CandidateTierProcess.port(files);
       String health = alive ? "RUNNING (candidate)" : "DEAD";
       healthy &= alive;
-      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", CandidateTierProcess.NAME, CandidateTierProcess.tier(files).orElse("?"),
-          candidatePid.get(), alive ? "yes" : "no", port.isPresent() ? "127.0.0.1:" + port.getAsInt() : "?", "-", health);
+      out.printf(
+          "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
+          CandidateTierProcess.NAME,
+          CandidateTierProcess.tier(files).orElse("?"),
+          candidatePid.get(),
+          alive ? "yes" : "no",
+          port.isPresent() ? "127.0.0.1:" + port.getAsInt() : "?",
+          "-",
+          health);
     }
     Optional<Long> adapterPid = IcapAdapterProcess.recordedPid(files);
     if (adapterPid.isPresent()) {
       boolean alive = IcapAdapterProcess.live(files).isPresent();
       java.util.OptionalInt port = IcapAdapterProcess.port(files);
-      String health = !alive ? "DEAD (see " + UpCommand.display(layout.logsDir().resolve(IcapAdapterProcess.NAME + ".log")) + ")"
-          : port.isPresent() && IcapAdapterProcess.answersOptions(port.getAsInt()) ? "ICAP OPTIONS 200" : "NOT ANSWERING ICAP";
+      String health =
+          !alive
+              ? "DEAD (see "
+                  + UpCommand.display(layout.logsDir().resolve(IcapAdapterProcess.NAME + ".log"))
+                  + ")"
+              : port.isPresent() && IcapAdapterProcess.answersOptions(port.getAsInt())
+                  ? "ICAP OPTIONS 200"
+                  : "NOT ANSWERING ICAP";
       healthy &= health.equals("ICAP OPTIONS 200");
-      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", IcapAdapterProcess.NAME, "-", adapterPid.get(), alive ? "yes" : "no",
-          port.isPresent() ? "icap://127.0.0.1:" + port.getAsInt() : "?", "-", health);
+      out.printf(
+          "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
+          IcapAdapterProcess.NAME,
+          "-",
+          adapterPid.get(),
+          alive ? "yes" : "no",
+          port.isPresent() ? "icap://127.0.0.1:" + port.getAsInt() : "?",
+          "-",
+          health);
     }
     Optional<Long> annotatePid = AnnotateProcess.recordedPid(files);
     if (annotatePid.isPresent()) {
       boolean alive = AnnotateProcess.live(files).isPresent();
       java.util.OptionalInt port = AnnotateProcess.port(files);
-      String health = !alive ? "DEAD (see " + UpCommand.display(layout.logsDir().resolve(AnnotateProcess.NAME + ".log")) + ")"
-          : port.isPresent() && AnnotateProcess.healthy(port.getAsInt()) ? "HTTP 200 (feedback gRPC :"
-              + AnnotateProcess.grpcPort(files).orElse(-1) + ")" : "NOT ANSWERING HTTP";
+      String health =
+          !alive
+              ? "DEAD (see "
+                  + UpCommand.display(layout.logsDir().resolve(AnnotateProcess.NAME + ".log"))
+                  + ")"
+              : port.isPresent() && AnnotateProcess.healthy(port.getAsInt())
+                  ? "HTTP 200 (feedback gRPC :" + AnnotateProcess.grpcPort(files).orElse(-1) + ")"
+                  : "NOT ANSWERING HTTP";
       healthy &= health.startsWith("HTTP 200");
-      out.printf("  %-22s %-8s %-8d %-6s %-18s %-8s %s%n", AnnotateProcess.NAME, "-", annotatePid.get(), alive ? "yes" : "no",
-          port.isPresent() ? "http://127.0.0.1:" + port.getAsInt() : "?", "-", health);
+      out.printf(
+          "  %-22s %-8s %-8d %-6s %-18s %-8s %s%n",
+          AnnotateProcess.NAME,
+          "-",
+          annotatePid.get(),
+          alive ? "yes" : "no",
+          port.isPresent() ? "http://127.0.0.1:" + port.getAsInt() : "?",
+          "-",
+          health);
     }
     return healthy;
   }

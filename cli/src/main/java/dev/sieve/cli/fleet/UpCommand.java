@@ -65,32 +65,48 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--url-port", description = "url-service gRPC port (default: ${DEFAULT-VALUE}).")
   int urlPort = FleetService.URL.defaultGrpcPort();
 
-  @Option(names = "--content-port", description = "content-service gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--content-port",
+      description = "content-service gRPC port (default: ${DEFAULT-VALUE}).")
   int contentPort = FleetService.CONTENT.defaultGrpcPort();
 
-  @Option(names = "--llm-port", description = "llm-fallback-service gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--llm-port",
+      description = "llm-fallback-service gRPC port (default: ${DEFAULT-VALUE}).")
   int llmPort = FleetService.LLM.defaultGrpcPort();
 
-  @Option(names = "--router-metrics-port", description = "Router metrics HTTP port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--router-metrics-port",
+      description = "Router metrics HTTP port (default: ${DEFAULT-VALUE}).")
   int routerMetricsPort = FleetService.ROUTER.defaultMetricsPort();
 
-  @Option(names = "--url-metrics-port", description = "url-service metrics port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--url-metrics-port",
+      description = "url-service metrics port (default: ${DEFAULT-VALUE}).")
   int urlMetricsPort = FleetService.URL.defaultMetricsPort();
 
-  @Option(names = "--content-metrics-port", description = "content-service metrics port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--content-metrics-port",
+      description = "content-service metrics port (default: ${DEFAULT-VALUE}).")
   int contentMetricsPort = FleetService.CONTENT.defaultMetricsPort();
 
-  @Option(names = "--llm-metrics-port", description = "llm-fallback-service metrics port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--llm-metrics-port",
+      description = "llm-fallback-service metrics port (default: ${DEFAULT-VALUE}).")
   int llmMetricsPort = FleetService.LLM.defaultMetricsPort();
 
   @Option(
       names = "--tiers",
       split = ",",
       paramLabel = "TIER",
-      description = "Tiers to start: url,content,llm, or none for the router alone (default: every built tier).")
+      description =
+          "Tiers to start: url,content,llm, or none for the router alone (default: every built tier).")
   List<String> tiers;
 
-  @Option(names = "--policy", paramLabel = "FILE", description = "Policy file for the router (default: its embedded policy).")
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = "Policy file for the router (default: its embedded policy).")
   Path policy;
 
   @Option(
@@ -99,7 +115,9 @@ public final class UpCommand implements Callable<Integer> {
       description = "How long to wait for every service to be SERVING (default: 120s).")
   Duration timeout = Duration.ofSeconds(120);
 
-  @Option(names = "--bind-host", description = "Address the services bind (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bind-host",
+      description = "Address the services bind (default: ${DEFAULT-VALUE}).")
   String bindHost = "127.0.0.1";
 
   @Option(
@@ -124,16 +142,20 @@ public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--annotate-port",
       paramLabel = "PORT",
-      description = "Port of the annotation web app (docs/annotation.md), started after the fleet (default: ${DEFAULT-VALUE}).")
+      description =
+          "Port of the annotation web app (docs/annotation.md), started after the fleet (default: ${DEFAULT-VALUE}).")
   int annotatePort = AnnotateProcess.DEFAULT_HTTP_PORT;
 
   @Option(
       names = "--annotate-grpc-port",
       paramLabel = "PORT",
-      description = "The annotation app's Feedback gRPC port (reports in, overrides out; default: ${DEFAULT-VALUE}).")
+      description =
+          "The annotation app's Feedback gRPC port (reports in, overrides out; default: ${DEFAULT-VALUE}).")
   int annotateGrpcPort = AnnotateProcess.DEFAULT_GRPC_PORT;
 
-  @Option(names = "--no-annotate", description = "Do not start the annotation app (also: SIEVE_ANNOTATE=off).")
+  @Option(
+      names = "--no-annotate",
+      description = "Do not start the annotation app (also: SIEVE_ANNOTATE=off).")
   boolean noAnnotate;
 
   @Option(
@@ -148,36 +170,57 @@ public final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--jvm-opts",
       paramLabel = "OPTS",
-      description = "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
+      description =
+          "Extra JVM options for every service, space separated (default: $SIEVE_SERVICE_JAVA_OPTS).")
   String jvmOpts = Settings.get("SIEVE_SERVICE_JAVA_OPTS", "");
 
   @Option(
       names = "--candidate",
       paramLabel = "TIER=MODEL_DIR",
-      description = "Also start a candidate version of TIER serving MODEL_DIR (e.g. content=models/content-minilm-mlp/<version>);"
-          + " the router compares it (shadow) or serves a share with it (canary). docs/operations.md, \"Shadow and canary\".")
+      description =
+          "Also start a candidate version of TIER serving MODEL_DIR (e.g. content=models/content-minilm-mlp/<version>);"
+              + " the router compares it (shadow) or serves a share with it (canary). docs/operations.md, \"Shadow and canary\".")
   String candidate;
 
-  @Option(names = "--candidate-mode", paramLabel = "shadow|canary", description = "How the candidate takes part (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-mode",
+      paramLabel = "shadow|canary",
+      description = "How the candidate takes part (default: ${DEFAULT-VALUE}).")
   String candidateMode = "shadow";
 
-  @Option(names = "--candidate-sample", description = "Share of the tier's answers also scored by the other version, off the served path (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-sample",
+      description =
+          "Share of the tier's answers also scored by the other version, off the served path (default: ${DEFAULT-VALUE}).")
   double candidateSample = 0.1;
 
-  @Option(names = "--candidate-share", description = "Canary: share of tenants (or requests) served by the candidate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-share",
+      description =
+          "Canary: share of tenants (or requests) served by the candidate (default: ${DEFAULT-VALUE}).")
   double candidateShare = 0.05;
 
-  @Option(names = "--candidate-unit", paramLabel = "tenant|request", description = "Canary: what the share is of (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-unit",
+      paramLabel = "tenant|request",
+      description = "Canary: what the share is of (default: ${DEFAULT-VALUE}).")
   String candidateUnit = "tenant";
 
-  @Option(names = "--candidate-port", description = "Candidate gRPC port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-port",
+      description = "Candidate gRPC port (default: ${DEFAULT-VALUE}).")
   int candidatePort = 50055;
 
-  @Option(names = "--candidate-metrics-port", description = "Candidate metrics port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--candidate-metrics-port",
+      description = "Candidate metrics port (default: ${DEFAULT-VALUE}).")
   int candidateMetricsPort = 9095;
 
-  @Option(names = "--candidate-log", paramLabel = "FILE",
-      description = "Disagreement JSONL the router writes (default: .sieve/shadow/<tier>-disagreements.jsonl).")
+  @Option(
+      names = "--candidate-log",
+      paramLabel = "FILE",
+      description =
+          "Disagreement JSONL the router writes (default: .sieve/shadow/<tier>-disagreements.jsonl).")
   Path candidateLog;
 
   /** The parsed --candidate, set in call(). */
@@ -208,10 +251,13 @@ public final class UpCommand implements Callable<Integer> {
         return 2;
       }
       candidateSpec = parsed.get();
-      if (!List.of("shadow", "canary").contains(candidateMode) || !List.of("tenant", "request").contains(candidateUnit)
-          || !(candidateSample >= 0 && candidateSample <= 1) || !(candidateShare >= 0 && candidateShare <= 1)) {
-        err.println("sieve up: --candidate-mode shadow|canary, --candidate-unit tenant|request, --candidate-sample and"
-            + " --candidate-share in [0, 1]");
+      if (!List.of("shadow", "canary").contains(candidateMode)
+          || !List.of("tenant", "request").contains(candidateUnit)
+          || !(candidateSample >= 0 && candidateSample <= 1)
+          || !(candidateShare >= 0 && candidateShare <= 1)) {
+        err.println(
+            "sieve up: --candidate-mode shadow|canary, --candidate-unit tenant|request, --candidate-sample and"
+                + " --candidate-share in [0, 1]");
         return 2;
       }
       if (grpcPorts.containsValue(candidatePort)) {
@@ -219,7 +265,10 @@ public final class UpCommand implements Callable<Integer> {
         return 2;
       }
       if (candidateLog == null) {
-        candidateLog = layout.home().resolve(".sieve/shadow/" + candidateSpec.tier().tier() + "-disagreements.jsonl");
+        candidateLog =
+            layout
+                .home()
+                .resolve(".sieve/shadow/" + candidateSpec.tier().tier() + "-disagreements.jsonl");
       }
     }
     if (httpPort < 0 || httpPort > 65_535) {
@@ -233,35 +282,68 @@ public final class UpCommand implements Callable<Integer> {
 
     Optional<FleetLock> lock = FleetLock.tryAcquire(layout.runDir());
     if (lock.isEmpty()) {
-      err.println("sieve up: another `./sieve up` or `./sieve down` is running (lock " + layout.runDir().resolve(".lock") + ")");
+      err.println(
+          "sieve up: another `./sieve up` or `./sieve down` is running (lock "
+              + layout.runDir().resolve(".lock")
+              + ")");
       return 1;
     }
     try (FleetLock held = lock.get()) {
       int result = up(layout, files, requested.get(), grpcPorts, out, err);
       if (result == 0 && candidateSpec != null) {
-        result = CandidateTierProcess.start(layout, files, candidateSpec, candidatePort, candidateMetricsPort, bindHost,
-            jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")), timeout, out, err);
+        result =
+            CandidateTierProcess.start(
+                layout,
+                files,
+                candidateSpec,
+                candidatePort,
+                candidateMetricsPort,
+                bindHost,
+                jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+")),
+                timeout,
+                out,
+                err);
         if (result == 0) {
-          out.printf("  the router compares it (%s, sample %s%s); disagreements: %s; report: ./sieve eval shadow %s%n",
-              candidateMode, candidateSample, candidateMode.equals("canary") ? ", share " + candidateShare + " of " + candidateUnit + "s" : "",
-              display(candidateLog), display(candidateLog));
+          out.printf(
+              "  the router compares it (%s, sample %s%s); disagreements: %s; report: ./sieve eval shadow %s%n",
+              candidateMode,
+              candidateSample,
+              candidateMode.equals("canary")
+                  ? ", share " + candidateShare + " of " + candidateUnit + "s"
+                  : "",
+              display(candidateLog),
+              display(candidateLog));
           out.flush();
         }
       }
       if (result != 0) {
         return result;
       }
-      List<String> extraJvm = jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+"));
+      List<String> extraJvm =
+          jvmOpts.isBlank() ? List.of() : List.of(jvmOpts.strip().split("\\s+"));
       if (icapPort != 0) {
         int router = files.port(FleetService.ROUTER).orElse(routerPort);
-        result = IcapAdapterProcess.start(layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
+        result =
+            IcapAdapterProcess.start(
+                layout, files, icapPort, router, bindHost, extraJvm, timeout, out, err);
       }
       if (annotateWanted()) {
         // A default-on companion: when it cannot start, up says so (and status shows it), but the
         // fleet's exit code stays the fleet's: classification works without the annotation app.
-        boolean chosen = spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
-            || spec.commandLine().getParseResult().hasMatchedOption("--annotate-grpc-port");
-        AnnotateProcess.start(layout, files, annotatePort, annotateGrpcPort, chosen, bindHost, extraJvm, timeout, out, err);
+        boolean chosen =
+            spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
+                || spec.commandLine().getParseResult().hasMatchedOption("--annotate-grpc-port");
+        AnnotateProcess.start(
+            layout,
+            files,
+            annotatePort,
+            annotateGrpcPort,
+            chosen,
+            bindHost,
+            extraJvm,
+            timeout,
+            out,
+            err);
       }
       return result;
     }
@@ -277,7 +359,8 @@ public final class UpCommand implements Callable<Integer> {
       throws IOException {
     FleetState state = FleetState.read(files);
     if (!state.alive().isEmpty()) {
-      boolean routerAlive = state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
+      boolean routerAlive =
+          state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
       if (routerAlive && state.stale().isEmpty()) {
         out.println("Sieve is already up:");
         StatusCommand.printTable(layout, files, out);
@@ -303,21 +386,39 @@ public final class UpCommand implements Callable<Integer> {
       } else {
         notDeployed.put(tier, why[0]);
         if (tiers != null) {
-          err.println("sieve up: warning: " + tier.serviceName() + " requested but " + why[0] + "; the router will report it NOT_DEPLOYED");
+          err.println(
+              "sieve up: warning: "
+                  + tier.serviceName()
+                  + " requested but "
+                  + why[0]
+                  + "; the router will report it NOT_DEPLOYED");
         }
       }
     }
-    Optional<ServiceArtifact> router = ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
+    Optional<ServiceArtifact> router =
+        ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
     if (router.isEmpty()) {
       err.println("sieve up: the router is " + why[0] + ".");
-      err.println("Build it first: ./mvnw -B -q install -DskipTests (the ./sieve script does this on first use).");
+      err.println(
+          "Build it first: ./mvnw -B -q install -DskipTests (the ./sieve script does this on first use).");
       return 1;
     }
     toStart.add(router.get());
 
     Map<FleetService, Integer> metricsPorts = new EnumMap<>(FleetService.class);
     FleetService.all().forEach(service -> metricsPorts.put(service, metricsPort(service)));
-    return launch(layout, files, toStart, grpcPorts, metricsPorts, List.of(), tls, notDeployed, false, out, err);
+    return launch(
+        layout,
+        files,
+        toStart,
+        grpcPorts,
+        metricsPorts,
+        List.of(),
+        tls,
+        notDeployed,
+        false,
+        out,
+        err);
   }
 
   /**
@@ -335,11 +436,13 @@ public final class UpCommand implements Callable<Integer> {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    boolean routerAlive = state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
+    boolean routerAlive =
+        state.get(FleetService.ROUTER).map(FleetState.Recorded::alive).orElse(false);
     boolean fleetTls = LocalTls.of(layout).enabled();
     if (tls != fleetTls) {
       err.println(
-          "sieve up: warning: the running fleet was started " + (fleetTls ? "with" : "without")
+          "sieve up: warning: the running fleet was started "
+              + (fleetTls ? "with" : "without")
               + " --tls; the services started now match it");
     }
     Map<FleetService, Integer> grpcPorts = new EnumMap<>(optionPorts);
@@ -360,7 +463,8 @@ public final class UpCommand implements Callable<Integer> {
         continue;
       }
       if (!recorded && (routerAlive || (tiers != null && !requested.contains(tier)))) {
-        notDeployed.put(tier, routerAlive ? "not part of the running fleet" : "not requested (--tiers)");
+        notDeployed.put(
+            tier, routerAlive ? "not part of the running fleet" : "not requested (--tiers)");
         continue;
       }
       Optional<ServiceArtifact> artifact = ServiceArtifact.locate(tier, layout.buildRoot(), why);
@@ -374,7 +478,8 @@ public final class UpCommand implements Callable<Integer> {
       }
     }
     if (!routerAlive) {
-      Optional<ServiceArtifact> router = ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
+      Optional<ServiceArtifact> router =
+          ServiceArtifact.locate(FleetService.ROUTER, layout.buildRoot(), why);
       if (router.isEmpty()) {
         err.println("sieve up: cannot restart the router: it is " + why[0] + ".");
         return 1;
@@ -392,12 +497,23 @@ public final class UpCommand implements Callable<Integer> {
             + String.join(", ", toStart.stream().map(a -> a.service().serviceName()).toList())
             + "; still running: "
             + String.join(", ", running.stream().map(FleetService::serviceName).toList()));
-    return launch(layout, files, toStart, grpcPorts, metricsPorts, running, fleetTls, notDeployed, true, out, err);
+    return launch(
+        layout,
+        files,
+        toStart,
+        grpcPorts,
+        metricsPorts,
+        running,
+        fleetTls,
+        notDeployed,
+        true,
+        out,
+        err);
   }
 
   /**
-   * Starts {@code toStart} (each on its port in {@code grpcPorts} / {@code metricsPorts}) next to the
-   * {@code running} services, and waits until they are SERVING.
+   * Starts {@code toStart} (each on its port in {@code grpcPorts} / {@code metricsPorts}) next to
+   * the {@code running} services, and waits until they are SERVING.
    */
   private int launch(
       SieveLayout layout,
@@ -416,10 +532,17 @@ public final class UpCommand implements Callable<Integer> {
     for (ServiceArtifact artifact : toStart) {
       FleetService service = artifact.service();
       for (Map.Entry<String, Integer> port :
-          Map.of(service.serviceName() + " gRPC", grpcPorts.get(service), service.serviceName() + " metrics", metricsPorts.get(service)).entrySet()) {
+          Map.of(
+                  service.serviceName() + " gRPC",
+                  grpcPorts.get(service),
+                  service.serviceName() + " metrics",
+                  metricsPorts.get(service))
+              .entrySet()) {
         String other = claimed.put(port.getValue(), port.getKey());
         if (other != null) {
-          err.printf("sieve up: %s and %s cannot both use port %d%n", other, port.getKey(), port.getValue());
+          err.printf(
+              "sieve up: %s and %s cannot both use port %d%n",
+              other, port.getKey(), port.getValue());
           return 2;
         }
       }
@@ -447,12 +570,16 @@ public final class UpCommand implements Callable<Integer> {
     for (ServiceArtifact artifact : toStart) {
       Map<String, String> extra = new HashMap<>();
       if (useTls) {
-        extra.putAll(localTls.serviceProperties(artifact.service().serviceName(), artifact.service() == FleetService.ROUTER));
+        extra.putAll(
+            localTls.serviceProperties(
+                artifact.service().serviceName(), artifact.service() == FleetService.ROUTER));
       }
       if (artifact.service() == FleetService.ROUTER) {
         for (ServiceArtifact tier : toStart) {
           if (tier.service().isTier()) {
-            extra.put(tier.service().routerTargetProperty(), "127.0.0.1:" + grpcPorts.get(tier.service()));
+            extra.put(
+                tier.service().routerTargetProperty(),
+                "127.0.0.1:" + grpcPorts.get(tier.service()));
           }
         }
         for (FleetService tier : running) {
@@ -470,10 +597,12 @@ public final class UpCommand implements Callable<Integer> {
           extra.put("sieve.candidate.sample", Double.toString(candidateSample));
           extra.put("sieve.candidate.share", Double.toString(candidateShare));
           extra.put("sieve.candidate.unit", candidateUnit);
-          extra.put("sieve.candidate.log.file", candidateLog.toAbsolutePath().normalize().toString());
+          extra.put(
+              "sieve.candidate.log.file", candidateLog.toAbsolutePath().normalize().toString());
         }
         if (annotateWanted()) {
-          // ReportVerdict and tenant overrides go to the annotation app started after the fleet; the
+          // ReportVerdict and tenant overrides go to the annotation app started after the fleet;
+          // the
           // router reconnects until it is up, and spools reports (under .sieve) while it is not.
           extra.put("sieve.feedback.addr", "127.0.0.1:" + annotateGrpcPort);
         }
@@ -481,7 +610,12 @@ public final class UpCommand implements Callable<Integer> {
           extra.put("sieve.http.port", Integer.toString(httpPort));
         }
       }
-      specs.add(new LaunchSpec(artifact, grpcPorts.get(artifact.service()), metricsPorts.get(artifact.service()), extra));
+      specs.add(
+          new LaunchSpec(
+              artifact,
+              grpcPorts.get(artifact.service()),
+              metricsPorts.get(artifact.service()),
+              extra));
     }
 
     ProcessStarter starter =
@@ -497,7 +631,18 @@ public final class UpCommand implements Callable<Integer> {
         fleetTiers.add(service.tier());
       }
     }
-    return startAndWait(layout, files, starter, specs, notDeployed, grpcPorts.get(FleetService.ROUTER), fleetTiers, useTls, restart, out, err);
+    return startAndWait(
+        layout,
+        files,
+        starter,
+        specs,
+        notDeployed,
+        grpcPorts.get(FleetService.ROUTER),
+        fleetTiers,
+        useTls,
+        restart,
+        out,
+        err);
   }
 
   private int startAndWait(
@@ -525,14 +670,19 @@ public final class UpCommand implements Callable<Integer> {
         try {
           process = starter.start(spec);
         } catch (IOException e) {
-          err.println("sieve up: cannot start " + spec.service().serviceName() + ": " + e.getMessage());
+          err.println(
+              "sieve up: cannot start " + spec.service().serviceName() + ": " + e.getMessage());
           return fail(started, files, err);
         }
-        started.add(new Started(spec, process, new HealthProbe(HostPort.loopback(spec.grpcPort()))));
+        started.add(
+            new Started(spec, process, new HealthProbe(HostPort.loopback(spec.grpcPort()))));
         files.write(spec.service(), process.pid(), spec.grpcPort(), spec.metricsPort());
         out.printf(
             "  %-22s pid %-8d port %-6d log %s%n",
-            spec.service().serviceName(), process.pid(), spec.grpcPort(), display(starter.logFile(spec.service())));
+            spec.service().serviceName(),
+            process.pid(),
+            spec.grpcPort(),
+            display(starter.logFile(spec.service())));
       }
       out.flush();
 
@@ -561,15 +711,24 @@ public final class UpCommand implements Callable<Integer> {
       // Also after restarting only a tier: the running router may be waiting out a reconnect
       // backoff to it, and its warm-up calls make it reconnect now.
       RouterWarmup.run(routerPort, fleetTiers, Duration.ofSeconds(30), out);
-      out.printf("%nSieve is up (%.1f s)%s:%n", (System.nanoTime() - startNanos) / 1e9,
-          useTls ? ", TLS with the local CA " + display(LocalTls.of(layout).caFile()) + " (router <-> tiers: mTLS)" : "");
+      out.printf(
+          "%nSieve is up (%.1f s)%s:%n",
+          (System.nanoTime() - startNanos) / 1e9,
+          useTls
+              ? ", TLS with the local CA "
+                  + display(LocalTls.of(layout).caFile())
+                  + " (router <-> tiers: mTLS)"
+              : "");
       if (restart) {
         StatusCommand.printTable(layout, files, out);
       } else {
         printEndpoints(starter, started, notDeployed, out);
       }
-      if (httpPort > 0 && started.stream().anyMatch(x -> x.spec().service() == FleetService.ROUTER)) {
-        out.printf("  JSON/HTTP API: http://%s/v1/classify (OpenAPI: /v1/openapi.json)%n", HostPort.loopback(httpPort));
+      if (httpPort > 0
+          && started.stream().anyMatch(x -> x.spec().service() == FleetService.ROUTER)) {
+        out.printf(
+            "  JSON/HTTP API: http://%s/v1/classify (OpenAPI: /v1/openapi.json)%n",
+            HostPort.loopback(httpPort));
       }
       out.println();
       out.println("Try: ./sieve classify https://www.example.com/   ./sieve status   ./sieve down");
@@ -595,11 +754,15 @@ public final class UpCommand implements Callable<Integer> {
    *
    * @return the service that failed (with {@link Started#failure} set), or empty on success
    */
-  private Optional<Started> waitUntilServing(List<Started> started, long startNanos, PrintWriter out) {
+  private Optional<Started> waitUntilServing(
+      List<Started> started, long startNanos, PrintWriter out) {
     List<Started> pending = new ArrayList<>(started);
     long deadline = startNanos + timeout.toNanos();
     long nextProgress = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    out.println("Waiting for grpc.health.v1 SERVING (timeout " + DurationConverter.format(timeout) + ") ...");
+    out.println(
+        "Waiting for grpc.health.v1 SERVING (timeout "
+            + DurationConverter.format(timeout)
+            + ") ...");
     out.flush();
     while (!pending.isEmpty()) {
       for (Started s : new ArrayList<>(pending)) {
@@ -611,10 +774,13 @@ public final class UpCommand implements Callable<Integer> {
         s.lastHealth = health;
         if (health == Health.SERVING) {
           pending.remove(s);
-          out.printf("  %-22s SERVING after %.1f s%n", s.spec().service().serviceName(), (System.nanoTime() - startNanos) / 1e9);
+          out.printf(
+              "  %-22s SERVING after %.1f s%n",
+              s.spec().service().serviceName(), (System.nanoTime() - startNanos) / 1e9);
           out.flush();
         } else if (health == Health.NO_HEALTH_SERVICE) {
-          s.failure = "answers on port " + s.spec().grpcPort() + " but does not implement grpc.health.v1";
+          s.failure =
+              "answers on port " + s.spec().grpcPort() + " but does not implement grpc.health.v1";
           return Optional.of(s);
         }
       }
@@ -625,13 +791,22 @@ public final class UpCommand implements Callable<Integer> {
       if (now - deadline > 0) {
         Started first = pending.get(0);
         first.failure =
-            "did not become SERVING within " + DurationConverter.format(timeout) + " (last health: " + first.lastHealth + ")";
+            "did not become SERVING within "
+                + DurationConverter.format(timeout)
+                + " (last health: "
+                + first.lastHealth
+                + ")";
         return Optional.of(first);
       }
       if (now - nextProgress > 0) {
         StringBuilder waiting = new StringBuilder();
         for (Started s : pending) {
-          waiting.append(waiting.isEmpty() ? "" : ", ").append(s.spec().service().serviceName()).append(" (").append(s.lastHealth).append(')');
+          waiting
+              .append(waiting.isEmpty() ? "" : ", ")
+              .append(s.spec().service().serviceName())
+              .append(" (")
+              .append(s.lastHealth)
+              .append(')');
         }
         out.printf("  ... %.0f s, still waiting for %s%n", (now - startNanos) / 1e9, waiting);
         out.flush();
@@ -661,7 +836,8 @@ public final class UpCommand implements Callable<Integer> {
   private static void stopAll(List<Started> started, RunFiles files, PrintWriter out) {
     List<ProcessStopper.Target> targets = new ArrayList<>();
     for (Started s : List.copyOf(started)) {
-      targets.add(new ProcessStopper.Target(s.spec().service().serviceName(), s.process().toHandle()));
+      targets.add(
+          new ProcessStopper.Target(s.spec().service().serviceName(), s.process().toHandle()));
     }
     ProcessStopper.stop(targets, Duration.ofSeconds(10), out);
     for (Started s : List.copyOf(started)) {
@@ -674,8 +850,11 @@ public final class UpCommand implements Callable<Integer> {
       List<Started> started,
       Map<FleetService, String> notDeployed,
       PrintWriter out) {
-    out.printf("  %-22s %-8s %-8s %-18s %-8s %s%n", "SERVICE", "TIER", "PID", "ENDPOINT", "METRICS", "LOG");
-    for (FleetService service : List.of(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM)) {
+    out.printf(
+        "  %-22s %-8s %-8s %-18s %-8s %s%n",
+        "SERVICE", "TIER", "PID", "ENDPOINT", "METRICS", "LOG");
+    for (FleetService service :
+        List.of(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM)) {
       Optional<Started> s = started.stream().filter(x -> x.spec().service() == service).findFirst();
       String tier = service.isTier() ? service.tier() : "-";
       if (s.isPresent()) {
@@ -690,7 +869,12 @@ public final class UpCommand implements Callable<Integer> {
       } else {
         out.printf(
             "  %-22s %-8s %-8s %-18s %-8s %s%n",
-            service.serviceName(), tier, "-", "NOT_DEPLOYED", "-", notDeployed.getOrDefault(service, ""));
+            service.serviceName(),
+            tier,
+            "-",
+            "NOT_DEPLOYED",
+            "-",
+            notDeployed.getOrDefault(service, ""));
       }
     }
   }

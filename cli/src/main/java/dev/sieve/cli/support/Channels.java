@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Channels {
 
-  /** Big enough for any verdict or page body the router accepts (its own limit is 2 MiB by default). */
+  /**
+   * Big enough for any verdict or page body the router accepts (its own limit is 2 MiB by default).
+   */
   private static final int MAX_INBOUND_BYTES = 16 * 1024 * 1024;
 
   private Channels() {}
@@ -41,26 +43,37 @@ public final class Channels {
     if (!target.isLoopback()) {
       throw new IllegalArgumentException(target + " is not a loopback address");
     }
-    return NettyChannelBuilder.forTarget(target.toString()).usePlaintext().directExecutor()
-        .maxInboundMessageSize(MAX_INBOUND_BYTES).build();
+    return NettyChannelBuilder.forTarget(target.toString())
+        .usePlaintext()
+        .directExecutor()
+        .maxInboundMessageSize(MAX_INBOUND_BYTES)
+        .build();
   }
 
   private static NettyChannelBuilder builder(HostPort target) {
     NettyChannelBuilder builder =
-        LocalTls.clientFor(target).channelBuilder(target.toString()).maxInboundMessageSize(MAX_INBOUND_BYTES);
+        LocalTls.clientFor(target)
+            .channelBuilder(target.toString())
+            .maxInboundMessageSize(MAX_INBOUND_BYTES);
     apiKey().ifPresent(builder::intercept);
     return builder;
   }
 
   private static Optional<ClientInterceptor> apiKey() {
-    return Settings.get("SIEVE_API_KEY").map(key -> {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
-      return MetadataUtils.newAttachHeadersInterceptor(headers);
-    });
+    return Settings.get("SIEVE_API_KEY")
+        .map(
+            key -> {
+              Metadata headers = new Metadata();
+              headers.put(
+                  Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+                  "Bearer " + key);
+              return MetadataUtils.newAttachHeadersInterceptor(headers);
+            });
   }
 
-  /** Shuts the channel down and waits a little, so the JVM exits without orphan-channel warnings. */
+  /**
+   * Shuts the channel down and waits a little, so the JVM exits without orphan-channel warnings.
+   */
   public static void close(ManagedChannel channel) {
     if (channel == null) {
       return;

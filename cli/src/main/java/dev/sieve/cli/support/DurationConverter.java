@@ -6,8 +6,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * picocli's face of {@link Durations}: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a bare number
- * of seconds, or ISO-8601, the same in every command.
+ * picocli's face of {@link Durations}: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a bare
+ * number of seconds, or ISO-8601, the same in every command.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 

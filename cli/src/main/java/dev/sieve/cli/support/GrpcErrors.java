@@ -30,7 +30,8 @@ public final class GrpcErrors {
     }
     String description = status.getDescription();
     return description != null
-        && (description.contains("Connection refused") || description.contains("Unable to resolve host"));
+        && (description.contains("Connection refused")
+            || description.contains("Unable to resolve host"));
   }
 
   /** "CODE: description" for one-line error messages. */
@@ -38,7 +39,9 @@ public final class GrpcErrors {
     Status status = Status.fromThrowable(error);
     String description = status.getDescription();
     Throwable cause = status.getCause();
-    if (cause != null && cause.getMessage() != null && (description == null || !description.contains(cause.getMessage()))) {
+    if (cause != null
+        && cause.getMessage() != null
+        && (description == null || !description.contains(cause.getMessage()))) {
       // "io exception" alone says nothing; the cause says "Connection refused: /127.0.0.1:50051".
       description = (description == null ? "" : description + ": ") + cause.getMessage();
     }

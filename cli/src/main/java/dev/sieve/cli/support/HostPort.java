@@ -40,7 +40,8 @@ public record HostPort(String host, int port) {
         if (close < 0 || close + 1 >= value.length() || value.charAt(close + 1) != ':') {
           throw new IllegalArgumentException("bad IPv6 target");
         }
-        return new HostPort(value.substring(1, close), Integer.parseInt(value.substring(close + 2)));
+        return new HostPort(
+            value.substring(1, close), Integer.parseInt(value.substring(close + 2)));
       }
       int colon = value.lastIndexOf(':');
       if (colon < 0 || value.indexOf(':') != colon) {
@@ -50,7 +51,9 @@ public record HostPort(String host, int port) {
       return new HostPort(host, Integer.parseInt(value.substring(colon + 1)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a host:port target (examples: 127.0.0.1:50051, localhost:50051, [::1]:50051)",
+          "'"
+              + text
+              + "' is not a host:port target (examples: 127.0.0.1:50051, localhost:50051, [::1]:50051)",
           e);
     }
   }

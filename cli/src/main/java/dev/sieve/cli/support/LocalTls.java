@@ -43,6 +43,7 @@ public final class LocalTls {
 
   /** One client per local CA directory (tests run fleets in several homes in one JVM). */
   private static final Map<Path, ClientSecurity> LOCAL_CLIENTS = new java.util.HashMap<>();
+
   private static ClientSecurity configuredClient;
 
   private final Path dir;
@@ -77,7 +78,9 @@ public final class LocalTls {
   public void prepare(List<String> services, List<String> extraNames) {
     LocalCertificateAuthority ca;
     Path caKey = dir.resolve("ca.key");
-    if (Files.isRegularFile(caFile()) && Files.isRegularFile(caKey) && caValidFor(caFile(), LEAF_VALIDITY)) {
+    if (Files.isRegularFile(caFile())
+        && Files.isRegularFile(caKey)
+        && caValidFor(caFile(), LEAF_VALIDITY)) {
       ca = LocalCertificateAuthority.load(caFile(), caKey);
     } else {
       ca = LocalCertificateAuthority.create("Sieve local development CA", CA_VALIDITY);
@@ -127,17 +130,32 @@ public final class LocalTls {
   public static synchronized ClientSecurity clientFor(HostPort target) {
     LocalTls local = of(SieveLayout.fromSettings());
     if (local.enabled() && target.isLoopback()) {
-      return LOCAL_CLIENTS.computeIfAbsent(local.dir, dir -> ClientSecurity.of(
-          "cli", TlsSettings.Mode.ON, Optional.of(local.caFile()),
-          Optional.of(new PemIdentity(local.certFile("cli"), local.keyFile("cli")))));
+      return LOCAL_CLIENTS.computeIfAbsent(
+          local.dir,
+          dir ->
+              ClientSecurity.of(
+                  "cli",
+                  TlsSettings.Mode.ON,
+                  Optional.of(local.caFile()),
+                  Optional.of(new PemIdentity(local.certFile("cli"), local.keyFile("cli")))));
     }
     if (configuredClient == null) {
       TlsSettings.Mode mode = TlsSettings.fromEnvironment().mode();
       Optional<PemIdentity> identity =
           Settings.get("SIEVE_CLI_TLS_CERT_FILE")
-              .map(cert -> new PemIdentity(Path.of(cert), Path.of(Settings.get("SIEVE_CLI_TLS_KEY_FILE")
-                  .orElseThrow(() -> new IllegalArgumentException("SIEVE_CLI_TLS_CERT_FILE needs SIEVE_CLI_TLS_KEY_FILE")))));
-      configuredClient = ClientSecurity.of("cli", mode, Settings.get("SIEVE_CLI_TLS_CA_FILE").map(Path::of), identity);
+              .map(
+                  cert ->
+                      new PemIdentity(
+                          Path.of(cert),
+                          Path.of(
+                              Settings.get("SIEVE_CLI_TLS_KEY_FILE")
+                                  .orElseThrow(
+                                      () ->
+                                          new IllegalArgumentException(
+                                              "SIEVE_CLI_TLS_CERT_FILE needs SIEVE_CLI_TLS_KEY_FILE")))));
+      configuredClient =
+          ClientSecurity.of(
+              "cli", mode, Settings.get("SIEVE_CLI_TLS_CA_FILE").map(Path::of), identity);
     }
     return configuredClient;
   }

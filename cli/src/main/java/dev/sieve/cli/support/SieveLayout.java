@@ -7,10 +7,10 @@ import java.nio.file.Path;
  * Where things are for one {@code ./sieve} invocation.
  *
  * <ul>
- *   <li>{@code home} ({@code SIEVE_HOME}, default: working directory): data/ and models/ the services
- *       read;
- *   <li>{@code buildRoot} ({@code SIEVE_BUILD_ROOT}, default: home): the checkout whose
- *       {@code <module>/target/} holds the service jars;
+ *   <li>{@code home} ({@code SIEVE_HOME}, default: working directory): data/ and models/ the
+ *       services read;
+ *   <li>{@code buildRoot} ({@code SIEVE_BUILD_ROOT}, default: home): the checkout whose {@code
+ *       <module>/target/} holds the service jars;
  *   <li>{@code runtimeDir} ({@code SIEVE_RUNTIME_DIR}, default: home/.sieve): {@code run/} (pid and
  *       port files) and {@code logs/} of a local fleet. Git-ignored.
  * </ul>

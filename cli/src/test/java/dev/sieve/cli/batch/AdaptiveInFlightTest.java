@@ -37,7 +37,8 @@ class AdaptiveInFlightTest {
       limit.release();
     }
     assertThat(limit.limit()).isEqualTo(1);
-    // limit 1: one healthy answer raises it to 2, then two more to 3, then three more to 4 (the max).
+    // limit 1: one healthy answer raises it to 2, then two more to 3, then three more to 4 (the
+    // max).
     int healthy = 0;
     while (limit.limit() < 4) {
       long epoch = limit.acquire();
@@ -59,13 +60,15 @@ class AdaptiveInFlightTest {
   void acquireWaitsWhileTheLimitIsReached() throws Exception {
     AdaptiveInFlight limit = new AdaptiveInFlight(1);
     limit.acquire();
-    Thread waiter = new Thread(() -> {
-      try {
-        limit.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                limit.acquire();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     waiter.start();
     waiter.join(200);
     assertThat(waiter.isAlive()).as("a second call waits for the only slot").isTrue();

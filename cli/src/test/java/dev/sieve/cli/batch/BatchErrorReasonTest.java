@@ -12,16 +12,25 @@ class BatchErrorReasonTest {
 
   @Test
   void aBodyOverTheLimitIsNotALoadSignalButOverloadIs() {
-    assertThat(BatchRunner.loadSignal(
-            ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.BODY_TOO_LARGE, "body too big", "html")))
+    assertThat(
+            BatchRunner.loadSignal(
+                ErrorDetails.error(
+                    Status.Code.RESOURCE_EXHAUSTED,
+                    ErrorReason.BODY_TOO_LARGE,
+                    "body too big",
+                    "html")))
         .isFalse();
-    assertThat(BatchRunner.loadSignal(
-            ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "busy")))
+    assertThat(
+            BatchRunner.loadSignal(
+                ErrorDetails.error(Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "busy")))
         .isTrue();
     assertThat(BatchRunner.loadSignal(Status.RESOURCE_EXHAUSTED.asRuntimeException()))
-        .as("an older router without details: treated as load, as before").isTrue();
-    assertThat(BatchRunner.loadSignal(
-            ErrorDetails.error(Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_HOST, "bad host", "url")))
+        .as("an older router without details: treated as load, as before")
+        .isTrue();
+    assertThat(
+            BatchRunner.loadSignal(
+                ErrorDetails.error(
+                    Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_HOST, "bad host", "url")))
         .isFalse();
   }
 }

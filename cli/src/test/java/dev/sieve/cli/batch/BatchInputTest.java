@@ -28,9 +28,12 @@ class BatchInputTest {
 
   @Test
   void plainFileIsOneUrlPerLineWithLineNumbersAsIds() throws IOException {
-    List<BatchItem> items = readAll("# a comment\nhttps://a.example/\n\n  https://b.example/x  \nnot a url\n");
+    List<BatchItem> items =
+        readAll("# a comment\nhttps://a.example/\n\n  https://b.example/x  \nnot a url\n");
 
-    assertThat(items).extracting(BatchItem::url).containsExactly("https://a.example/", "https://b.example/x", "not a url");
+    assertThat(items)
+        .extracting(BatchItem::url)
+        .containsExactly("https://a.example/", "https://b.example/x", "not a url");
     assertThat(items).extracting(i -> i.id().asInt()).containsExactly(2, 4, 5);
     assertThat(items).extracting(BatchItem::index).containsExactly(0, 1, 2);
     assertThat(items).allMatch(BatchItem::isValid);
@@ -94,11 +97,16 @@ class BatchInputTest {
     assertThat(BatchInput.count(empty)).isZero();
   }
 
-  /** Guessing from the first line used to classify a JSONL line's text as a URL; now the file is refused. */
+  /**
+   * Guessing from the first line used to classify a JSONL line's text as a URL; now the file is
+   * refused.
+   */
   @Test
   void aFileMixingUrlLinesAndJsonlLinesIsRefusedNamingTheFirstLineOfEach() throws IOException {
     Path urlFirst = dir.resolve("url-first.txt");
-    Files.writeString(urlFirst, "# mixed\nhttps://x.example/\n\n{\"url\":\"https://y.example/\"}\nhttps://z.example/\n");
+    Files.writeString(
+        urlFirst,
+        "# mixed\nhttps://x.example/\n\n{\"url\":\"https://y.example/\"}\nhttps://z.example/\n");
     Path jsonFirst = dir.resolve("json-first.jsonl");
     Files.writeString(jsonFirst, "{\"url\":\"https://y.example/\"}\nhttps://x.example/\n");
 

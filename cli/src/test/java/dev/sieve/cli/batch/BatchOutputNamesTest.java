@@ -18,16 +18,19 @@ import org.junit.jupiter.api.Test;
 /**
  * classify-batch's JSONL is read by an external evaluation: it keeps the documented short values
  * ("action":"BLOCK"/"ALLOW", tier states "OK", "TIMEOUT", ..., degraded reasons
- * "DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE") whatever prefixes the proto's enum values
- * carry (ShortNames). This test pins the exact strings for every value of every enum it prints.
+ * "DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE") whatever prefixes the proto's enum
+ * values carry (ShortNames). This test pins the exact strings for every value of every enum it
+ * prints.
  */
 class BatchOutputNamesTest {
 
   private static final BatchItem ITEM =
       new BatchItem(0, 1, IntNode.valueOf(1), "https://a.example/", null, null, null, null);
 
-  private static ClassifyResponse response(Action action, List<TierState> states, List<DegradedReason> reasons) {
-    ClassifyResponse.Builder r = ClassifyResponse.newBuilder().setAction(action).setDegraded(!reasons.isEmpty());
+  private static ClassifyResponse response(
+      Action action, List<TierState> states, List<DegradedReason> reasons) {
+    ClassifyResponse.Builder r =
+        ClassifyResponse.newBuilder().setAction(action).setDegraded(!reasons.isEmpty());
     for (int i = 0; i < states.size(); i++) {
       r.addTiers(TierStatus.newBuilder().setTier("t" + i).setState(states.get(i)));
     }
@@ -38,7 +41,8 @@ class BatchOutputNamesTest {
   @Test
   void theJsonlKeepsTheShortDocumentedValues() {
     List<TierState> states = new ArrayList<>();
-    List<String> expected = List.of("OK", "SKIPPED", "TIMEOUT", "CIRCUIT_OPEN", "NOT_DEPLOYED", "ERROR", "REJECTED");
+    List<String> expected =
+        List.of("OK", "SKIPPED", "TIMEOUT", "CIRCUIT_OPEN", "NOT_DEPLOYED", "ERROR", "REJECTED");
     for (TierState state : TierState.values()) {
       if (state != TierState.UNRECOGNIZED && state.getNumber() != 0) {
         states.add(state);
@@ -57,9 +61,11 @@ class BatchOutputNamesTest {
     assertThat(printed).containsExactlyElementsOf(expected);
     List<String> printedReasons = new ArrayList<>();
     block.path("degraded_reasons").forEach(n -> printedReasons.add(n.asText()));
-    assertThat(printedReasons).containsExactly("DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE");
+    assertThat(printedReasons)
+        .containsExactly("DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE");
 
-    ObjectNode allow = BatchResults.success(ITEM, response(Action.forNumber(1), List.of(), List.of()));
+    ObjectNode allow =
+        BatchResults.success(ITEM, response(Action.forNumber(1), List.of(), List.of()));
     assertThat(allow.path("action").asText()).isEqualTo("ALLOW");
     assertThat(allow.path("degraded_reasons")).isEmpty();
   }

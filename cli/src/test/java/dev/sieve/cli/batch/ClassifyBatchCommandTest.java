@@ -34,18 +34,32 @@ class ClassifyBatchCommandTest {
   @Test
   void writesOneLinePerItemInInputOrderWithEveryCategory() throws Exception {
     Path in = dir.resolve("urls.txt");
-    List<String> urls = IntStream.range(0, 120).mapToObj(i -> "https://site" + i + ".example/").toList();
+    List<String> urls =
+        IntStream.range(0, 120).mapToObj(i -> "https://site" + i + ".example/").toList();
     Files.write(in, urls);
     Path out = dir.resolve("out.jsonl");
 
     try (FakeRouter router = new FakeRouter(15)) {
       CliRun run =
-          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
-              "--concurrency", "16", "--no-progress");
+          CliRun.of(
+              "classify-batch",
+              "--in",
+              in.toString(),
+              "--out",
+              out.toString(),
+              "--target",
+              router.target(),
+              "--concurrency",
+              "16",
+              "--no-progress");
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(router.calls()).isEqualTo(120);
-      assertThat(run.err()).contains("120 items").contains("120 ok, 0 errors").contains("items/s").contains("input order");
+      assertThat(run.err())
+          .contains("120 items")
+          .contains("120 ok, 0 errors")
+          .contains("items/s")
+          .contains("input order");
     }
     List<JsonNode> results = lines(out);
     assertThat(results).hasSize(120);
@@ -71,37 +85,71 @@ class ClassifyBatchCommandTest {
   @Test
   void anItemWhoseTierTimedOutUnderTheBatchLoadIsClassifiedAgain() throws Exception {
     Path in = dir.resolve("urls.txt");
-    Files.write(in, List.of("https://a.example/", "https://flaky1.example/", "https://b.example/", "https://flaky2.example/"));
+    Files.write(
+        in,
+        List.of(
+            "https://a.example/",
+            "https://flaky1.example/",
+            "https://b.example/",
+            "https://flaky2.example/"));
     Path out = dir.resolve("out.jsonl");
     try (FakeRouter router = new FakeRouter(5)) {
-      CliRun run = CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
-          "--no-progress");
+      CliRun run =
+          CliRun.of(
+              "classify-batch",
+              "--in",
+              in.toString(),
+              "--out",
+              out.toString(),
+              "--target",
+              router.target(),
+              "--no-progress");
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(router.calls()).isEqualTo(6);
       assertThat(run.err()).contains("2 item(s) classified again");
     }
-    assertThat(lines(out)).extracting(n -> n.get("tiers").get("url").asText()).containsExactly("OK", "OK", "OK", "OK");
+    assertThat(lines(out))
+        .extracting(n -> n.get("tiers").get("url").asText())
+        .containsExactly("OK", "OK", "OK", "OK");
   }
 
   @Test
   void aBatchAboveTheFleetsCapacitySlowsDownUntilEveryVerdictIsHealthy() throws Exception {
     Path in = dir.resolve("urls.txt");
-    Files.write(in, IntStream.range(0, 40).mapToObj(i -> "https://page" + i + ".example/").toList());
+    Files.write(
+        in, IntStream.range(0, 40).mapToObj(i -> "https://page" + i + ".example/").toList());
     Path out = dir.resolve("out.jsonl");
     try (FakeRouter router = new FakeRouter(5).capacity(2)) {
-      CliRun run = CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(),
-          "--concurrency", "16", "--no-progress");
+      CliRun run =
+          CliRun.of(
+              "classify-batch",
+              "--in",
+              in.toString(),
+              "--out",
+              out.toString(),
+              "--target",
+              router.target(),
+              "--concurrency",
+              "16",
+              "--no-progress");
       assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertThat(router.degradedAnswers()).as("the first burst exceeded the fake fleet's capacity").isPositive();
-      assertThat(run.err()).contains("lowered the items in flight from 16").contains("classified again")
+      assertThat(router.degradedAnswers())
+          .as("the first burst exceeded the fake fleet's capacity")
+          .isPositive();
+      assertThat(run.err())
+          .contains("lowered the items in flight from 16")
+          .contains("classified again")
           .doesNotContain("WARNING");
     }
-    // Every line is the fleet's healthy judgement, none the fail-closed BLOCK of an overloaded tier.
+    // Every line is the fleet's healthy judgement, none the fail-closed BLOCK of an overloaded
+    // tier.
     List<JsonNode> results = lines(out);
     assertThat(results).hasSize(40);
     assertThat(results).extracting(n -> n.get("degraded").asBoolean()).containsOnly(false);
     assertThat(results).extracting(n -> n.get("action").asText()).containsOnly("ALLOW");
-    assertThat(results).extracting(n -> n.get("tiers").get("content").asText()).containsOnly("SKIPPED");
+    assertThat(results)
+        .extracting(n -> n.get("tiers").get("content").asText())
+        .containsOnly("SKIPPED");
   }
 
   @Test
@@ -110,25 +158,38 @@ class ClassifyBatchCommandTest {
     Files.write(in, IntStream.range(0, 6).mapToObj(i -> "https://down" + i + ".example/").toList());
     Path out = dir.resolve("out.jsonl");
     try (FakeRouter router = new FakeRouter(1)) {
-      io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(router.target()).usePlaintext().build();
+      io.grpc.ManagedChannel channel =
+          io.grpc.ManagedChannelBuilder.forTarget(router.target()).usePlaintext().build();
       try {
-        BatchRunner runner = new BatchRunner(dev.sieve.proto.v1.ClassifierGrpc.newStub(channel),
-            new BatchRunner.Options(1, java.time.Duration.ofSeconds(5), "", List.of(), false), new long[] {1, 1});
+        BatchRunner runner =
+            new BatchRunner(
+                dev.sieve.proto.v1.ClassifierGrpc.newStub(channel),
+                new BatchRunner.Options(1, java.time.Duration.ofSeconds(5), "", List.of(), false),
+                new long[] {1, 1});
         java.io.StringWriter err = new java.io.StringWriter();
-        BatchSummary summary = runner.run(in, out, new java.io.PrintWriter(err, true), ProgressBar.Mode.OFF);
+        BatchSummary summary =
+            runner.run(in, out, new java.io.PrintWriter(err, true), ProgressBar.Mode.OFF);
         assertThat(summary.written()).isEqualTo(6);
-        assertThat(runner.retried()).as("retried until the tier looked down").isEqualTo(BatchRunner.TIER_DOWN_ITEMS);
+        assertThat(runner.retried())
+            .as("retried until the tier looked down")
+            .isEqualTo(BatchRunner.TIER_DOWN_ITEMS);
         assertThat(runner.stillDegraded()).isEqualTo(6);
         assertThat(router.calls()).isEqualTo(6 + BatchRunner.TIER_DOWN_ITEMS * 2);
-        assertThat(err.toString()).contains("WARNING 6 item(s) written with a degraded verdict").contains("looks down");
+        assertThat(err.toString())
+            .contains("WARNING 6 item(s) written with a degraded verdict")
+            .contains("looks down");
       } finally {
         channel.shutdownNow();
       }
     }
     List<JsonNode> results = lines(out);
     assertThat(results).extracting(n -> n.get("degraded").asBoolean()).containsOnly(true);
-    assertThat(results).extracting(n -> n.get("degraded_reasons").get(0).asText()).containsOnly("DEGRADED_TIER_UNAVAILABLE");
-    assertThat(results).extracting(n -> n.get("tiers").get("content").asText()).containsOnly("CIRCUIT_OPEN");
+    assertThat(results)
+        .extracting(n -> n.get("degraded_reasons").get(0).asText())
+        .containsOnly("DEGRADED_TIER_UNAVAILABLE");
+    assertThat(results)
+        .extracting(n -> n.get("tiers").get("content").asText())
+        .containsOnly("CIRCUIT_OPEN");
   }
 
   @Test
@@ -148,23 +209,34 @@ class ClassifyBatchCommandTest {
 
     try (FakeRouter router = new FakeRouter(5)) {
       CliRun run =
-          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(), "--no-progress");
+          CliRun.of(
+              "classify-batch",
+              "--in",
+              in.toString(),
+              "--out",
+              out.toString(),
+              "--target",
+              router.target(),
+              "--no-progress");
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.err()).contains("3 ok, 3 errors (INVALID_ARGUMENT: 3)");
     }
     List<JsonNode> results = lines(out);
-    assertThat(results).extracting(n -> n.get("id").asText())
+    assertThat(results)
+        .extracting(n -> n.get("id").asText())
         .as("an unreadable line's id is its line number")
         .containsExactly("ok-1", "bad-url", "3", "text-only", "empty", "ok-2");
     assertThat(results.get(0).get("action").asText()).isEqualTo("BLOCK");
     assertThat(results.get(0).get("primary_category").asText()).isEqualTo("gambling");
-    assertThat(results.get(0).get("categories").get("gambling").get("decision").asBoolean()).isTrue();
+    assertThat(results.get(0).get("categories").get("gambling").get("decision").asBoolean())
+        .isTrue();
     assertThat(results.get(1).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
     assertThat(results.get(1).get("error").get("message").asText()).contains("malformed URL");
     assertThat(results.get(1).has("categories")).isFalse();
     assertThat(results.get(2).get("error").get("code").asText()).isEqualTo("INVALID_ARGUMENT");
-    assertThat(results.get(2).get("error").get("message").asText()).startsWith("line 3: malformed JSON");
+    assertThat(results.get(2).get("error").get("message").asText())
+        .startsWith("line 3: malformed JSON");
     assertThat(results.get(3).get("url").isNull()).isTrue();
     assertThat(results.get(3).get("action").asText()).isEqualTo("ALLOW");
     assertThat(results.get(4).get("error").get("message").asText()).isEqualTo("empty request");
@@ -178,8 +250,15 @@ class ClassifyBatchCommandTest {
     int port = PortCheck.freePort();
 
     CliRun run =
-        CliRun.of("classify-batch", "--in", in.toString(), "--out", dir.resolve("o.jsonl").toString(),
-            "--target", "127.0.0.1:" + port, "--no-progress");
+        CliRun.of(
+            "classify-batch",
+            "--in",
+            in.toString(),
+            "--out",
+            dir.resolve("o.jsonl").toString(),
+            "--target",
+            "127.0.0.1:" + port,
+            "--no-progress");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
     assertThat(run.err()).contains("router not running at 127.0.0.1:" + port + ": run ./sieve up");
@@ -188,12 +267,22 @@ class ClassifyBatchCommandTest {
   @Test
   void aMixedFileIsRefusedWithExitCode2BeforeAnyItemIsSent() throws Exception {
     Path in = dir.resolve("mixed.txt");
-    Files.writeString(in, "https://www.pokerstars.com/\n{\"id\": \"x\", \"url\": \"https://www.wikipedia.org/\"}\n");
+    Files.writeString(
+        in,
+        "https://www.pokerstars.com/\n{\"id\": \"x\", \"url\": \"https://www.wikipedia.org/\"}\n");
     Path out = dir.resolve("out.jsonl");
 
     try (FakeRouter router = new FakeRouter(5)) {
       CliRun run =
-          CliRun.of("classify-batch", "--in", in.toString(), "--out", out.toString(), "--target", router.target(), "--no-progress");
+          CliRun.of(
+              "classify-batch",
+              "--in",
+              in.toString(),
+              "--out",
+              out.toString(),
+              "--target",
+              router.target(),
+              "--no-progress");
 
       assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
       assertThat(run.err())
@@ -206,7 +295,13 @@ class ClassifyBatchCommandTest {
 
   @Test
   void aMissingInputFileIsAnIoError() {
-    CliRun run = CliRun.of("classify-batch", "--in", dir.resolve("nope.txt").toString(), "--out", dir.resolve("o").toString());
+    CliRun run =
+        CliRun.of(
+            "classify-batch",
+            "--in",
+            dir.resolve("nope.txt").toString(),
+            "--out",
+            dir.resolve("o").toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("cannot read input");
@@ -214,7 +309,13 @@ class ClassifyBatchCommandTest {
 
   @Test
   void progressLineShowsCountRateAndEta() {
-    ProgressBar bar = new ProgressBar(new java.io.PrintWriter(new java.io.StringWriter()), ProgressBar.Mode.OFF, 200, () -> 0, () -> 0);
+    ProgressBar bar =
+        new ProgressBar(
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            ProgressBar.Mode.OFF,
+            200,
+            () -> 0,
+            () -> 0);
     assertThat(bar.render(50, 2, 10.0)).isEqualTo("50/200  25.0%  5.0 items/s  ETA 30s  errors 2");
     assertThat(ProgressBar.formatSeconds(3725)).isEqualTo("1h2m");
   }

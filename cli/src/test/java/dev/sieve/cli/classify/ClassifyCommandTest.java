@@ -16,7 +16,8 @@ class ClassifyCommandTest {
   @Test
   void printsTheVerdictWithReasonsTiersAndLineage() throws Exception {
     try (FakeRouter router = new FakeRouter(0)) {
-      CliRun run = CliRun.of("classify", "https://www.pokerstars.com/", "--target", router.target());
+      CliRun run =
+          CliRun.of("classify", "https://www.pokerstars.com/", "--target", router.target());
 
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.out())
@@ -37,17 +38,22 @@ class ClassifyCommandTest {
   @Test
   void allListsEveryCategory() throws Exception {
     try (FakeRouter router = new FakeRouter(0)) {
-      CliRun run = CliRun.of("classify", "https://www.wikipedia.org/", "--all", "--target", router.target());
+      CliRun run =
+          CliRun.of("classify", "https://www.wikipedia.org/", "--all", "--target", router.target());
 
       assertThat(run.exitCode()).isZero();
-      assertThat(run.out()).containsPattern("\\n  adult\\s+0\\.000").containsPattern("\\n  sports\\s+0\\.000");
+      assertThat(run.out())
+          .containsPattern("\\n  adult\\s+0\\.000")
+          .containsPattern("\\n  sports\\s+0\\.000");
     }
   }
 
   @Test
   void jsonIsTheProtobufJsonOfTheResponse() throws Exception {
     try (FakeRouter router = new FakeRouter(0)) {
-      CliRun run = CliRun.of("classify", "https://www.pokerstars.com/", "--json", "--target", router.target());
+      CliRun run =
+          CliRun.of(
+              "classify", "https://www.pokerstars.com/", "--json", "--target", router.target());
 
       assertThat(run.exitCode()).isZero();
       ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
@@ -61,7 +67,13 @@ class ClassifyCommandTest {
   @Test
   void jsonDoesNotHtmlEscape() throws Exception {
     try (FakeRouter router = new FakeRouter(0)) {
-      CliRun run = CliRun.of("classify", "https://www.pokerstars.com/?a=1&b=<2>", "--json", "--target", router.target());
+      CliRun run =
+          CliRun.of(
+              "classify",
+              "https://www.pokerstars.com/?a=1&b=<2>",
+              "--json",
+              "--target",
+              router.target());
 
       assertThat(run.exitCode()).isZero();
       assertThat(run.out())

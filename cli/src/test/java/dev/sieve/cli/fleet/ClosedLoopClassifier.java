@@ -15,18 +15,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Steady closed-loop load on the router for chaos tests: one background thread sends Classify for the
- * same URL (verdict cache bypassed, so every call reaches the tiers), waits for the answer, pauses a
- * little and sends the next, recording every call's status, verdict and latency. Closed loop, so the
- * load never piles up behind a slow router: what is measured is what one patient client sees.
+ * Steady closed-loop load on the router for chaos tests: one background thread sends Classify for
+ * the same URL (verdict cache bypassed, so every call reaches the tiers), waits for the answer,
+ * pauses a little and sends the next, recording every call's status, verdict and latency. Closed
+ * loop, so the load never piles up behind a slow router: what is measured is what one patient
+ * client sees.
  */
 final class ClosedLoopClassifier implements AutoCloseable {
 
   /**
-   * One call: when it started and ended ({@link System#nanoTime()}), its status, and the verdict when
-   * the status is OK.
+   * One call: when it started and ended ({@link System#nanoTime()}), its status, and the verdict
+   * when the status is OK.
    */
-  record Call(long startNanos, long endNanos, Status.Code code, String description, ClassifyResponse response) {
+  record Call(
+      long startNanos,
+      long endNanos,
+      Status.Code code,
+      String description,
+      ClassifyResponse response) {
 
     Duration latency() {
       return Duration.ofNanos(endNanos - startNanos);
@@ -73,11 +79,18 @@ final class ClosedLoopClassifier implements AutoCloseable {
       long start = System.nanoTime();
       try {
         ClassifyResponse response =
-            stub.withDeadlineAfter(callerDeadline.toNanos(), TimeUnit.NANOSECONDS).classify(request);
+            stub.withDeadlineAfter(callerDeadline.toNanos(), TimeUnit.NANOSECONDS)
+                .classify(request);
         calls.add(new Call(start, System.nanoTime(), Status.Code.OK, "", response));
       } catch (RuntimeException e) {
         Status status = Status.fromThrowable(e);
-        calls.add(new Call(start, System.nanoTime(), status.getCode(), String.valueOf(status.getDescription()), null));
+        calls.add(
+            new Call(
+                start,
+                System.nanoTime(),
+                status.getCode(),
+                String.valueOf(status.getDescription()),
+                null));
       }
       try {
         Thread.sleep(pause);
@@ -94,7 +107,9 @@ final class ClosedLoopClassifier implements AutoCloseable {
 
   /** The first call that ended at or after {@code sinceNanos} and matches. */
   Optional<Call> firstEndedSince(long sinceNanos, Predicate<Call> matches) {
-    return calls.stream().filter(c -> c.endNanos() - sinceNanos >= 0 && matches.test(c)).findFirst();
+    return calls.stream()
+        .filter(c -> c.endNanos() - sinceNanos >= 0 && matches.test(c))
+        .findFirst();
   }
 
   /** How many calls started at or after {@code sinceNanos} and match. */

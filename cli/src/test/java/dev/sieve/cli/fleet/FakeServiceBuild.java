@@ -15,11 +15,12 @@ import javax.tools.ToolProvider;
 /**
  * Builds a fake "checkout" whose service modules are tiny gRPC servers (health only), laid out
  * exactly like the real ones ({@code <module>/target/sieve-<module>-0.1.0-SNAPSHOT.jar} + {@code
- * target/lib/*}), so that up/status/down can be tested as real separate processes without the
- * real services.
+ * target/lib/*}), so that up/status/down can be tested as real separate processes without the real
+ * services.
  *
  * <p>The fake main reads {@code -Dfake.fail=<main class>} (print "boom", exit 3) and {@code
- * -Dfake.never.serving=<main class>} (listen but stay NOT_SERVING), and logs the tier targets it got.
+ * -Dfake.never.serving=<main class>} (listen but stay NOT_SERVING), and logs the tier targets it
+ * got.
  */
 final class FakeServiceBuild {
 
@@ -70,16 +71,28 @@ final class FakeServiceBuild {
       Files.createDirectories(source.getParent());
       Files.writeString(source, SOURCE.formatted(pkg, simple, simple));
       Path classes = Files.createDirectories(work.resolve("classes"));
-      int rc = compiler.run(null, null, null, "-classpath", classpath, "-d", classes.toString(), source.toString());
+      int rc =
+          compiler.run(
+              null,
+              null,
+              null,
+              "-classpath",
+              classpath,
+              "-d",
+              classes.toString(),
+              source.toString());
       if (rc != 0) {
         throw new IllegalStateException("cannot compile the fake " + main);
       }
-      Path target = Files.createDirectories(buildRoot.resolve(service.moduleDir()).resolve("target"));
+      Path target =
+          Files.createDirectories(buildRoot.resolve(service.moduleDir()).resolve("target"));
       jar(classes, target.resolve(service.artifactId() + "-0.1.0-SNAPSHOT.jar"));
       Path lib = Files.createDirectories(target.resolve("lib"));
       for (String entry : classpath.split(File.pathSeparator)) {
         Path jar = Path.of(entry);
-        if (entry.endsWith(".jar") && Files.isRegularFile(jar) && !Files.exists(lib.resolve(jar.getFileName()))) {
+        if (entry.endsWith(".jar")
+            && Files.isRegularFile(jar)
+            && !Files.exists(lib.resolve(jar.getFileName()))) {
           Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar.toAbsolutePath());
         }
       }
@@ -91,7 +104,8 @@ final class FakeServiceBuild {
         JarOutputStream jar = new JarOutputStream(out);
         Stream<Path> files = Files.walk(classes)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        jar.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
+        jar.putNextEntry(
+            new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
         jar.write(Files.readAllBytes(file));
         jar.closeEntry();
       }

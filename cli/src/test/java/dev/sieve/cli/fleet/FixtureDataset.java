@@ -18,13 +18,17 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A tiny dataset for fleet tests that start the real services: {@code data/datasets/CURRENT} -> a
  * version whose {@code domains.jsonl.gz} lists pokerstars.com as gambling (and coolmathgames.com as
- * games), so the url tier has a verdict with concrete evidence without the real data (hundreds of MB).
+ * games), so the url tier has a verdict with concrete evidence without the real data (hundreds of
+ * MB).
  */
 final class FixtureDataset {
 
   private FixtureDataset() {}
 
-  /** Writes the fixture under {@code home/data/datasets} and checks it reads the way the services read it. */
+  /**
+   * Writes the fixture under {@code home/data/datasets} and checks it reads the way the services
+   * read it.
+   */
   static void write(Path home) throws IOException {
     Path datasets = Files.createDirectories(home.resolve("data/datasets"));
     String version = "ds-e2e-fixture";
@@ -35,10 +39,24 @@ final class FixtureDataset {
         "{\"version\": \"" + version + "\", \"files\": {}}\n");
     List<DomainRecord> records =
         List.of(
-            new DomainRecord("pokerstars.com", "pokerstars.com", List.of("gambling"), List.of("gambling"),
-                Map.of("ut1/gambling", List.of("gambling")), "train", List.of(), 0),
-            new DomainRecord("coolmathgames.com", "coolmathgames.com", List.of("games"), List.of("games"),
-                Map.of("ut1/games", List.of("games")), "test", List.of(), 0));
+            new DomainRecord(
+                "pokerstars.com",
+                "pokerstars.com",
+                List.of("gambling"),
+                List.of("gambling"),
+                Map.of("ut1/gambling", List.of("gambling")),
+                "train",
+                List.of(),
+                0),
+            new DomainRecord(
+                "coolmathgames.com",
+                "coolmathgames.com",
+                List.of("games"),
+                List.of("games"),
+                Map.of("ut1/games", List.of("games")),
+                "test",
+                List.of(),
+                0));
     try (OutputStream file = Files.newOutputStream(dir.resolve(DatasetVersion.DOMAINS));
         Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
       for (DomainRecord record : records) {

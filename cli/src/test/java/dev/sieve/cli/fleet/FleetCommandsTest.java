@@ -55,8 +55,16 @@ class FleetCommandsTest {
   }
 
   private List<String> portArgs() throws IOException {
-    List<String> options = List.of("--router-port", "--url-port", "--content-port", "--llm-port",
-        "--router-metrics-port", "--url-metrics-port", "--content-metrics-port", "--llm-metrics-port");
+    List<String> options =
+        List.of(
+            "--router-port",
+            "--url-port",
+            "--content-port",
+            "--llm-port",
+            "--router-metrics-port",
+            "--url-metrics-port",
+            "--content-metrics-port",
+            "--llm-metrics-port");
     int[] ports = PortCheck.freePorts(options.size());
     List<String> args = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
@@ -84,18 +92,31 @@ class FleetCommandsTest {
     long urlPid = runFiles.pid(FleetService.URL).orElseThrow();
     assertThat(up.out())
         .contains("Sieve is up")
-        .containsPattern("router\\s+-\\s+" + routerPid + "\\s+127\\.0\\.0\\.1:" + routerPort + "\\s+" + runFiles.metricsPort(FleetService.ROUTER).orElseThrow())
+        .containsPattern(
+            "router\\s+-\\s+"
+                + routerPid
+                + "\\s+127\\.0\\.0\\.1:"
+                + routerPort
+                + "\\s+"
+                + runFiles.metricsPort(FleetService.ROUTER).orElseThrow())
         .containsPattern("url-service\\s+url\\s+" + urlPid + "\\s+127\\.0\\.0\\.1:" + urlPort)
         .containsPattern("content-service\\s+content\\s+-\\s+NOT_DEPLOYED\\s+-\\s+not built")
         .containsPattern("router\\s+SERVING after");
     // The router is pointed at exactly the tiers that were started.
     String routerLog = Files.readString(home.resolve(".sieve/logs/router.log"));
-    assertThat(routerLog).contains("url=127.0.0.1:" + urlPort + " content=null llm=null").contains("home=" + home);
+    assertThat(routerLog)
+        .contains("url=127.0.0.1:" + urlPort + " content=null llm=null")
+        .contains("home=" + home);
 
     CliRun status = CliRun.of("status");
     assertThat(status.exitCode()).as(status.toString()).isZero();
     assertThat(status.out())
-        .containsPattern("router\\s+-\\s+" + routerPid + "\\s+yes\\s+127\\.0\\.0\\.1:" + routerPort + "\\s+\\d+\\s+SERVING")
+        .containsPattern(
+            "router\\s+-\\s+"
+                + routerPid
+                + "\\s+yes\\s+127\\.0\\.0\\.1:"
+                + routerPort
+                + "\\s+\\d+\\s+SERVING")
         .containsPattern("url-service\\s+url\\s+" + urlPid + "\\s+yes\\s+.*SERVING")
         .containsPattern("llm-fallback-service\\s+llm\\s+-\\s+-\\s+-\\s+-\\s+not started");
 
@@ -106,11 +127,16 @@ class FleetCommandsTest {
 
     CliRun down = CliRun.of("down");
     assertThat(down.exitCode()).as(down.toString()).isZero();
-    assertThat(down.out()).contains("stopped router").contains("stopped url-service").contains("Sieve is down.");
+    assertThat(down.out())
+        .contains("stopped router")
+        .contains("stopped url-service")
+        .contains("Sieve is down.");
     assertThat(ProcessHandle.of(routerPid).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(ProcessHandle.of(urlPid).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(runFiles.pidFile(FleetService.ROUTER)).doesNotExist();
-    assertThat(Files.readString(home.resolve(".sieve/logs/router.log"))).as("graceful SIGTERM").contains("fake stopped");
+    assertThat(Files.readString(home.resolve(".sieve/logs/router.log")))
+        .as("graceful SIGTERM")
+        .contains("fake stopped");
     assertThat(CliRun.of("status").exitCode()).isEqualTo(3);
     assertThat(CliRun.of("down").out()).contains("Sieve is not running.");
   }
@@ -121,9 +147,11 @@ class FleetCommandsTest {
 
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(up.err()).contains("content-service requested but not built");
-    assertThat(up.out()).containsPattern("url-service\\s+url\\s+-\\s+NOT_DEPLOYED\\s+-\\s+not requested");
+    assertThat(up.out())
+        .containsPattern("url-service\\s+url\\s+-\\s+NOT_DEPLOYED\\s+-\\s+not requested");
     assertThat(runFiles.pid(FleetService.URL)).isEmpty();
-    assertThat(Files.readString(home.resolve(".sieve/logs/router.log"))).contains("url=null content=null llm=null");
+    assertThat(Files.readString(home.resolve(".sieve/logs/router.log")))
+        .contains("url=null content=null llm=null");
   }
 
   @Test
@@ -142,14 +170,26 @@ class FleetCommandsTest {
 
   @Test
   void aServiceThatNeverBecomesServingTimesOut() throws Exception {
-    List<String> args = new ArrayList<>(List.of("up", "--timeout", "10s", "--tiers", "url", "--jvm-opts", "-Dfake.never.serving=dev.sieve.url.UrlServiceMain"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "up",
+                "--timeout",
+                "10s",
+                "--tiers",
+                "url",
+                "--jvm-opts",
+                "-Dfake.never.serving=dev.sieve.url.UrlServiceMain"));
     args.addAll(portArgs());
 
     CliRun up = CliRun.of(args.toArray(String[]::new));
 
     assertThat(up.exitCode()).as(up.toString()).isEqualTo(1);
-    // NOT_SERVING once the fake listens; UNREACHABLE if this machine is too busy to start it in time.
-    assertThat(up.err()).containsPattern("url-service did not become SERVING within 10\\.0 s \\(last health: (NOT_SERVING|UNREACHABLE|NO_ANSWER)\\)");
+    // NOT_SERVING once the fake listens; UNREACHABLE if this machine is too busy to start it in
+    // time.
+    assertThat(up.err())
+        .containsPattern(
+            "url-service did not become SERVING within 10\\.0 s \\(last health: (NOT_SERVING|UNREACHABLE|NO_ANSWER)\\)");
     assertThat(up.err()).contains("To start the fleet without it: ./sieve up --tiers none");
     assertThat(FleetState.read(runFiles).isEmpty()).isTrue();
   }
@@ -164,7 +204,9 @@ class FleetCommandsTest {
       CliRun up = CliRun.of(args.toArray(String[]::new));
 
       assertThat(up.exitCode()).isEqualTo(1);
-      assertThat(up.err()).contains("port " + taken.getLocalPort() + " (router) is already in use").contains("--router-port");
+      assertThat(up.err())
+          .contains("port " + taken.getLocalPort() + " (router) is already in use")
+          .contains("--router-port");
       assertThat(FleetState.read(runFiles).isEmpty()).isTrue();
     }
   }
@@ -178,7 +220,9 @@ class FleetCommandsTest {
     CliRun up = CliRun.of(args.toArray(String[]::new));
 
     assertThat(up.exitCode()).isEqualTo(2);
-    assertThat(up.err()).containsPattern("(router gRPC and url-service metrics|url-service metrics and router gRPC) cannot both use port");
+    assertThat(up.err())
+        .containsPattern(
+            "(router gRPC and url-service metrics|url-service metrics and router gRPC) cannot both use port");
   }
 
   @Test
@@ -188,7 +232,9 @@ class FleetCommandsTest {
     CliRun up = up();
 
     assertThat(up.exitCode()).isEqualTo(1);
-    assertThat(up.err()).contains("the router is not built").contains("./mvnw -B -q install -DskipTests");
+    assertThat(up.err())
+        .contains("the router is not built")
+        .contains("./mvnw -B -q install -DskipTests");
   }
 
   @Test

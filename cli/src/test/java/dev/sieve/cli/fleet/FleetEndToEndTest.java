@@ -76,13 +76,23 @@ class FleetEndToEndTest {
   private void upClassifyDownSteps(boolean tls) throws Exception {
     FixtureDataset.write(home);
     // The router's 100 ms url-tier budget is a production setting; a busy 2-core CI machine running
-    // the whole reactor cannot promise it for a cold JVM, and this test checks the verdict, not speed.
+    // the whole reactor cannot promise it for a cold JVM, and this test checks the verdict, not
+    // speed.
     List<String> args =
-        new ArrayList<>(List.of("up", "--tiers", "url", "--timeout", "120s", "--jvm-opts", "-Dsieve.url.tier.timeout.ms=20000"));
+        new ArrayList<>(
+            List.of(
+                "up",
+                "--tiers",
+                "url",
+                "--timeout",
+                "120s",
+                "--jvm-opts",
+                "-Dsieve.url.tier.timeout.ms=20000"));
     if (tls) {
       args.add("--tls");
     }
-    List<String> options = List.of("--router-port", "--url-port", "--router-metrics-port", "--url-metrics-port");
+    List<String> options =
+        List.of("--router-port", "--url-port", "--router-metrics-port", "--url-metrics-port");
     int[] ports = PortCheck.freePorts(options.size());
     for (int i = 0; i < options.size(); i++) {
       args.add(options.get(i));
@@ -96,7 +106,14 @@ class FleetEndToEndTest {
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(pids).hasSize(2);
 
-    CliRun json = CliRun.of("classify", "https://www.pokerstars.com/", "--json", "--bypass-cache", "--deadline", "30s");
+    CliRun json =
+        CliRun.of(
+            "classify",
+            "https://www.pokerstars.com/",
+            "--json",
+            "--bypass-cache",
+            "--deadline",
+            "30s");
     assertThat(json.exitCode()).as(json.toString()).isZero();
     ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
     JsonFormat.parser().merge(json.out(), parsed);
@@ -113,18 +130,22 @@ class FleetEndToEndTest {
               assertThat(reason.getEvidence().getDetail()).contains("pokerstars.com");
             });
     assertThat(response.getTiersList())
-        .anySatisfy((TierStatus tier) -> {
-          assertThat(tier.getTier()).isEqualTo("url");
-          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
-        })
-        .anySatisfy((TierStatus tier) -> {
-          assertThat(tier.getTier()).isEqualTo("content");
-          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
-        });
+        .anySatisfy(
+            (TierStatus tier) -> {
+              assertThat(tier.getTier()).isEqualTo("url");
+              assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
+            })
+        .anySatisfy(
+            (TierStatus tier) -> {
+              assertThat(tier.getTier()).isEqualTo("content");
+              assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
+            });
 
     CliRun table = CliRun.of("classify", "https://www.pokerstars.com/", "--deadline", "30s");
     assertThat(table.exitCode()).isZero();
-    assertThat(table.out()).contains("Action     BLOCK").containsPattern("gambling\\s+url\\s+LIST_MATCH .*pokerstars\\.com");
+    assertThat(table.out())
+        .contains("Action     BLOCK")
+        .containsPattern("gambling\\s+url\\s+LIST_MATCH .*pokerstars\\.com");
 
     CliRun malformed = CliRun.of("classify", "http://exa mple.com/");
     assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(2);
@@ -135,17 +156,28 @@ class FleetEndToEndTest {
     String routerLog = Files.readString(home.resolve(".sieve/logs/router.log"));
     String urlLog = Files.readString(home.resolve(".sieve/logs/url-service.log"));
     if (tls) {
-      assertThat(routerLog).contains("router listening on port " + ports[0] + " (TLS").contains("tier url: target").contains("(TLS)");
+      assertThat(routerLog)
+          .contains("router listening on port " + ports[0] + " (TLS")
+          .contains("tier url: target")
+          .contains("(TLS)");
       assertThat(urlLog).contains("(mTLS, allowed clients [sieve-router])");
       io.grpc.ManagedChannel plain =
-          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", ports[0])
+              .usePlaintext()
+              .build();
       try {
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
-                io.grpc.StatusRuntimeException.class,
-                () -> dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(plain)
-                    .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
-                    .classify(dev.sieve.proto.v1.ClassifyRequest.newBuilder().setUrl("https://example.com/").build()))
-            .getStatus().getCode())
+        assertThat(
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                        io.grpc.StatusRuntimeException.class,
+                        () ->
+                            dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(plain)
+                                .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                                .classify(
+                                    dev.sieve.proto.v1.ClassifyRequest.newBuilder()
+                                        .setUrl("https://example.com/")
+                                        .build()))
+                    .getStatus()
+                    .getCode())
             .isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
       } finally {
         plain.shutdownNow();
@@ -157,7 +189,9 @@ class FleetEndToEndTest {
     CliRun down = CliRun.of("down");
     assertThat(down.exitCode()).as(down.toString()).isZero();
     for (long pid : pids) {
-      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid " + pid + " is gone").isEmpty();
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+          .as("pid " + pid + " is gone")
+          .isEmpty();
     }
     assertThat(files.pidFile(FleetService.ROUTER)).doesNotExist();
     assertThat(files.pidFile(FleetService.URL)).doesNotExist();

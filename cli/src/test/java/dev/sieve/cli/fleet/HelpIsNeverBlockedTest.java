@@ -22,10 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The promise of docs/taxonomy.md on the released models, through the whole fleet: a page that
  * offers help (a crisis line, LGBTQ+ youth support, a textbook passage on bullying and suicide) is
- * never blocked and an ordinary news article is allowed without an alert, while a student writing in
- * the first person about ending their life still raises the wellness alert (issue #11). The fleet is the one {@code ./sieve up} starts from this repository (its
- * released url, content and llm models and default policy); the help texts are not chosen from
- * what the models get right but from the cases issue #11 found blocked.
+ * never blocked and an ordinary news article is allowed without an alert, while a student writing
+ * in the first person about ending their life still raises the wellness alert (issue #11). The
+ * fleet is the one {@code ./sieve up} starts from this repository (its released url, content and
+ * llm models and default policy); the help texts are not chosen from what the models get right but
+ * from the cases issue #11 found blocked.
  *
  * <p>Skipped (not passed) when the service jars are not built; the reactor builds them first.
  */
@@ -81,14 +82,31 @@ class HelpIsNeverBlockedTest {
   @BeforeAll
   void startFleet() throws Exception {
     runtime = Files.createTempDirectory("sieve-help-fleet");
-    LocalFleet.requireBuilt(FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM);
+    LocalFleet.requireBuilt(
+        FleetService.ROUTER, FleetService.URL, FleetService.CONTENT, FleetService.LLM);
     properties = LocalFleet.properties(REPO_ROOT, runtime.resolve(".sieve"));
     // Generous tier budgets: a cold 2-core CI machine running the reactor is slow, and this test
     // checks what the models and policy decide, not how fast.
-    List<String> args = new ArrayList<>(List.of("up", "--tiers", "url,content,llm", "--timeout", "300s", "--jvm-opts",
-        "-Dsieve.url.tier.timeout.ms=20000 -Dsieve.content.tier.timeout.ms=60000 -Dsieve.llm.tier.timeout.ms=60000"));
-    List<String> options = List.of("--router-port", "--url-port", "--content-port", "--llm-port",
-        "--router-metrics-port", "--url-metrics-port", "--content-metrics-port", "--llm-metrics-port");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "up",
+                "--tiers",
+                "url,content,llm",
+                "--timeout",
+                "300s",
+                "--jvm-opts",
+                "-Dsieve.url.tier.timeout.ms=20000 -Dsieve.content.tier.timeout.ms=60000 -Dsieve.llm.tier.timeout.ms=60000"));
+    List<String> options =
+        List.of(
+            "--router-port",
+            "--url-port",
+            "--content-port",
+            "--llm-port",
+            "--router-metrics-port",
+            "--url-metrics-port",
+            "--content-metrics-port",
+            "--llm-metrics-port");
     int[] ports = PortCheck.freePorts(options.size());
     for (int i = 0; i < options.size(); i++) {
       args.add(options.get(i));
@@ -109,7 +127,9 @@ class HelpIsNeverBlockedTest {
 
   @Test
   void anLgbtqYouthSuicidePreventionPointerIsNotBlocked() throws Exception {
-    assertNotBlocked("https://openstax.org/books/introduction-sociology-3e/pages/12-3-sexuality", TREVOR_PROJECT);
+    assertNotBlocked(
+        "https://openstax.org/books/introduction-sociology-3e/pages/12-3-sexuality",
+        TREVOR_PROJECT);
   }
 
   @Test
@@ -124,32 +144,41 @@ class HelpIsNeverBlockedTest {
 
   @Test
   void anOrdinaryNewsArticleIsAllowedWithoutAnAlert() throws Exception {
-    ClassifyResponse response = classify("https://www.theguardian.com/artanddesign/turner-banknote", NEWS_ARTICLE);
-    assertThat(response.getAction()).as(JsonFormat.printer().print(response)).isEqualTo(Action.ACTION_ALLOW);
+    ClassifyResponse response =
+        classify("https://www.theguardian.com/artanddesign/turner-banknote", NEWS_ARTICLE);
+    assertThat(response.getAction())
+        .as(JsonFormat.printer().print(response))
+        .isEqualTo(Action.ACTION_ALLOW);
     assertThat(response.getAlert()).as(JsonFormat.printer().print(response)).isFalse();
   }
 
   @Test
   void aFirstPersonCrisisMessageRaisesTheWellnessAlert() throws Exception {
-    ClassifyResponse response = classify("https://docs.example.edu/student/journal", FIRST_PERSON_CRISIS);
+    ClassifyResponse response =
+        classify("https://docs.example.edu/student/journal", FIRST_PERSON_CRISIS);
     assertThat(response.getAlert()).as(JsonFormat.printer().print(response)).isTrue();
-    assertThat(response.getReasonsList()).as(JsonFormat.printer().print(response))
+    assertThat(response.getReasonsList())
+        .as(JsonFormat.printer().print(response))
         .anySatisfy(reason -> assertThat(reason.getCategory()).isEqualTo("self_harm"));
   }
 
   private void assertNotBlocked(String url, String text) throws Exception {
     ClassifyResponse response = classify(url, text);
     String shown = JsonFormat.printer().print(response);
-    assertThat(response.getTiersList()).as(shown)
-        .anySatisfy((TierStatus tier) -> {
-          assertThat(tier.getTier()).isEqualTo("content");
-          assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
-        });
+    assertThat(response.getTiersList())
+        .as(shown)
+        .anySatisfy(
+            (TierStatus tier) -> {
+              assertThat(tier.getTier()).isEqualTo("content");
+              assertThat(tier.getState()).isEqualTo(TierState.TIER_STATE_OK);
+            });
     assertThat(response.getAction()).as(shown).isNotEqualTo(Action.ACTION_BLOCK);
   }
 
   private ClassifyResponse classify(String url, String text) throws Exception {
-    CliRun run = CliRun.of("classify", url, "--text", text, "--json", "--bypass-cache", "--deadline", "120s");
+    CliRun run =
+        CliRun.of(
+            "classify", url, "--text", text, "--json", "--bypass-cache", "--deadline", "120s");
     assertThat(run.exitCode()).as(run + "\n" + logs()).isZero();
     ClassifyResponse.Builder parsed = ClassifyResponse.newBuilder();
     JsonFormat.parser().merge(run.out(), parsed);

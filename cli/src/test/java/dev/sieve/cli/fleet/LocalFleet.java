@@ -22,12 +22,16 @@ final class LocalFleet {
   static void requireBuilt(FleetService... services) {
     String[] why = new String[1];
     for (FleetService service : services) {
-      assumeTrue(ServiceArtifact.locate(service, REPO_ROOT, why).isPresent(),
+      assumeTrue(
+          ServiceArtifact.locate(service, REPO_ROOT, why).isPresent(),
           () -> service.serviceName() + " jar not available: " + why[0]);
     }
   }
 
-  /** The cli's view of the repository: data and models from {@code home}, runtime files in {@code runtime}. */
+  /**
+   * The cli's view of the repository: data and models from {@code home}, runtime files in {@code
+   * runtime}.
+   */
   static SystemProperties properties(Path home, Path runtime) {
     return new SystemProperties()
         .set("sieve.home", home.toString())
@@ -37,7 +41,9 @@ final class LocalFleet {
         .set("sieve.annotate", "off");
   }
 
-  /** {@code down}, then kills whatever of {@code pids} is still alive, then restores the properties. */
+  /**
+   * {@code down}, then kills whatever of {@code pids} is still alive, then restores the properties.
+   */
   static void stop(SystemProperties properties, List<Long> pids) {
     if (properties == null) {
       return;

@@ -7,12 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Reads single records from the imported raw data (data/raw), so tests use real texts, not made-up ones. */
+/**
+ * Reads single records from the imported raw data (data/raw), so tests use real texts, not made-up
+ * ones.
+ */
 final class RawData {
 
   private RawData() {}
 
-  /** The bytes of the entry whose name ends with {@code nameSuffix} in a .tar.gz (plain ustar reading). */
+  /**
+   * The bytes of the entry whose name ends with {@code nameSuffix} in a .tar.gz (plain ustar
+   * reading).
+   */
   static byte[] tarGzEntry(Path archive, String nameSuffix) throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(archive), 64 * 1024)) {
       byte[] header = new byte[512];
@@ -25,7 +31,9 @@ final class RawData {
         if (!prefix.isEmpty()) {
           name = prefix + "/" + name;
         }
-        long size = Long.parseLong(field(header, 124, 12).strip().isEmpty() ? "0" : field(header, 124, 12).strip(), 8);
+        long size =
+            Long.parseLong(
+                field(header, 124, 12).strip().isEmpty() ? "0" : field(header, 124, 12).strip(), 8);
         byte[] content = in.readNBytes((int) size);
         long padding = (512 - size % 512) % 512;
         in.skipNBytes(padding);
@@ -37,7 +45,10 @@ final class RawData {
     throw new IOException("no entry ending in " + nameSuffix + " in " + archive);
   }
 
-  /** The second field of the CSV line whose first field is {@code id}, in a .csv.gz (quoted fields, "" escapes). */
+  /**
+   * The second field of the CSV line whose first field is {@code id}, in a .csv.gz (quoted fields,
+   * "" escapes).
+   */
   static String csvGzField(Path file, String id) throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -12,15 +12,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads one series from a service's Prometheus {@code /metrics} endpoint, the way an operator's alert
- * rule would see it: by name and labels (in any order, other labels ignored).
+ * Reads one series from a service's Prometheus {@code /metrics} endpoint, the way an operator's
+ * alert rule would see it: by name and labels (in any order, other labels ignored).
  */
 final class RouterMetricsScrape {
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)$");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)$");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI endpoint;
 
   RouterMetricsScrape(int metricsPort) {
@@ -30,15 +33,21 @@ final class RouterMetricsScrape {
   /** The whole exposition text. */
   String text() throws IOException, InterruptedException {
     HttpResponse<String> response =
-        http.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IOException(endpoint + " answered HTTP " + response.statusCode());
     }
     return response.body();
   }
 
-  /** The sum of every sample of {@code name} whose labels include {@code labels}; empty when there is none. */
-  OptionalDouble value(String name, Map<String, String> labels) throws IOException, InterruptedException {
+  /**
+   * The sum of every sample of {@code name} whose labels include {@code labels}; empty when there
+   * is none.
+   */
+  OptionalDouble value(String name, Map<String, String> labels)
+      throws IOException, InterruptedException {
     return value(text(), name, labels);
   }
 
@@ -65,8 +74,11 @@ final class RouterMetricsScrape {
     return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
   }
 
-  /** Whether the router's breaker for {@code tier} is in {@code state} (closed, open, half_open). */
+  /**
+   * Whether the router's breaker for {@code tier} is in {@code state} (closed, open, half_open).
+   */
   boolean breakerIs(String tier, String state) throws IOException, InterruptedException {
-    return value("sieve_router_breaker_state", Map.of("tier", tier, "state", state)).orElse(0) == 1.0;
+    return value("sieve_router_breaker_state", Map.of("tier", tier, "state", state)).orElse(0)
+        == 1.0;
   }
 }

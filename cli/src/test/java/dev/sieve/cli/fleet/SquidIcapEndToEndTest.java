@@ -42,26 +42,26 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Sieve in a real filtering stack (issue #16): a real Squid (Debian's {@code squid}) on loopback,
- * configured from {@code icap-adapter/squid/squid-icap.conf.template} (the text docs/integrations.md
- * shows), sends REQMOD and RESPMOD to the real ICAP adapter process, which asks the real router with
- * the released url and content models; a local origin server serves four pages, and a plain HTTP
- * client fetches them through the proxy.
+ * configured from {@code icap-adapter/squid/squid-icap.conf.template} (the text
+ * docs/integrations.md shows), sends REQMOD and RESPMOD to the real ICAP adapter process, which
+ * asks the real router with the released url and content models; a local origin server serves four
+ * pages, and a plain HTTP client fetches them through the proxy.
  *
  * <ul>
  *   <li>an ordinary article and a crisis-help page (MedlinePlus "Suicide", MedQuAD, from data/raw)
  *       come through byte for byte;
- *   <li>the gambling landing page on a host of the url tier's known-domain table is answered with the
- *       block page in REQMOD, and the origin never sees the request;
- *   <li>a violent-threat post (AILuminate prompt airr_practice_1_0_85354, from data/raw) is blocked in
- *       RESPMOD by the content model. Not an adult-text page: the content model serves no {@code
+ *   <li>the gambling landing page on a host of the url tier's known-domain table is answered with
+ *       the block page in REQMOD, and the origin never sees the request;
+ *   <li>a violent-threat post (AILuminate prompt airr_practice_1_0_85354, from data/raw) is blocked
+ *       in RESPMOD by the content model. Not an adult-text page: the content model serves no {@code
  *       adult} score on text (docs/content-tier.md); violence is a blocking category it serves;
- *   <li>with the adapter down, Squid's {@code bypass=on} serves pages unfiltered and {@code bypass=off}
- *       answers an ICAP error, as the template documents.
+ *   <li>with the adapter down, Squid's {@code bypass=on} serves pages unfiltered and {@code
+ *       bypass=off} answers an ICAP error, as the template documents.
  * </ul>
  *
- * <p>Squid missing fails the test with how to install it ({@code helm/tools/install-squid.sh}, which
- * {@code ./sieve test} runs), the same rule as promtool. Skipped (not passed) when the service or
- * adapter jars are not built.
+ * <p>Squid missing fails the test with how to install it ({@code helm/tools/install-squid.sh},
+ * which {@code ./sieve test} runs), the same rule as promtool. Skipped (not passed) when the
+ * service or adapter jars are not built.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -75,10 +75,17 @@ class SquidIcapEndToEndTest {
   static final String ARTICLE_URL = "http://news.example.org/2016/turner-banknote.html";
   static final String CRISIS_URL = "http://www.nlm.nih.gov/medlineplus/suicide.html";
   static final String GAMBLING_URL = "http://www.pokerstars.com/";
-  /** A host and path the url tier has no opinion on (checked: ALLOW on the URL alone), so RESPMOD decides. */
+
+  /**
+   * A host and path the url tier has no opinion on (checked: ALLOW on the URL alone), so RESPMOD
+   * decides.
+   */
   static final String THREAT_URL = "http://forum.example.org/threat.html";
 
-  /** OneStopEnglish (CC BY-SA 4.0), wnl-jmw-turner-ele: an ordinary news article (as in HelpIsNeverBlockedTest). */
+  /**
+   * OneStopEnglish (CC BY-SA 4.0), wnl-jmw-turner-ele: an ordinary news article (as in
+   * HelpIsNeverBlockedTest).
+   */
   static final String NEWS_ARTICLE =
       "JMW Turner, one of Britain\u2019s greatest painters, will be on the new \u00a320 note, after a national vote. It"
           + " will be the first time an artist is on a British banknote. The governor of the Bank of England, Mark"
@@ -89,7 +96,8 @@ class SquidIcapEndToEndTest {
   private SystemProperties properties;
   private final List<Long> pids = new ArrayList<>();
   private HttpServer origin;
-  private final java.util.concurrent.ExecutorService originThreads = java.util.concurrent.Executors.newFixedThreadPool(8);
+  private final java.util.concurrent.ExecutorService originThreads =
+      java.util.concurrent.Executors.newFixedThreadPool(8);
   private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> originHits = new ConcurrentHashMap<>();
   private Process adapter;
@@ -113,10 +121,24 @@ class SquidIcapEndToEndTest {
 
     // The fleet ./sieve up starts from this repository (released models, default policy). Generous
     // tier budgets: a cold 2-core CI machine is slow; this test checks verdicts and the proxy path.
-    List<String> args = new ArrayList<>(List.of("up", "--tiers", "url,content", "--timeout", "300s", "--jvm-opts",
-        "-Dsieve.url.tier.timeout.ms=20000 -Dsieve.content.tier.timeout.ms=60000"));
-    List<String> options = List.of("--router-port", "--url-port", "--content-port",
-        "--router-metrics-port", "--url-metrics-port", "--content-metrics-port");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "up",
+                "--tiers",
+                "url,content",
+                "--timeout",
+                "300s",
+                "--jvm-opts",
+                "-Dsieve.url.tier.timeout.ms=20000 -Dsieve.content.tier.timeout.ms=60000"));
+    List<String> options =
+        List.of(
+            "--router-port",
+            "--url-port",
+            "--content-port",
+            "--router-metrics-port",
+            "--url-metrics-port",
+            "--content-metrics-port");
     int[] ports = PortCheck.freePorts(options.size() + 4);
     for (int i = 0; i < options.size(); i++) {
       args.add(options.get(i));
@@ -137,7 +159,8 @@ class SquidIcapEndToEndTest {
     startOrigin(originPort);
     adapter = startAdapter(adapterJar, adapterPort, routerPort);
     squid = startSquid(squidBinary, "bypass-on", squidPort, originPort, "on", true);
-    squidBypassOff = startSquid(squidBinary, "bypass-off", squidBypassOffPort, originPort, "off", true);
+    squidBypassOff =
+        startSquid(squidBinary, "bypass-off", squidBypassOffPort, originPort, "off", true);
     client = proxyClient(squidPort);
     clientBypassOff = proxyClient(squidBypassOffPort);
   }
@@ -169,15 +192,17 @@ class SquidIcapEndToEndTest {
   /**
    * Not a test: the overhead figures of docs/integrations.md. Skipped unless {@code
    * -Dsieve.icap.bench=ROUNDS}; then, before the tests, it fetches the ordinary article through a
-   * Squid without ICAP and through the Squid with the adapter, alternating request by request so both
-   * see the same machine load, first the same URL every time (verdict cache warm), then a new query
-   * string every time (cache miss: url and content tiers on every page). Prints latency per request.
+   * Squid without ICAP and through the Squid with the adapter, alternating request by request so
+   * both see the same machine load, first the same URL every time (verdict cache warm), then a new
+   * query string every time (cache miss: url and content tiers on every page). Prints latency per
+   * request.
    */
   @Test
   @Order(0)
   void benchOverheadOfTheAdapterThroughSquid() throws Exception {
     int rounds = Integer.getInteger("sieve.icap.bench", 0);
-    org.junit.jupiter.api.Assumptions.assumeTrue(rounds > 0, "bench: run with -Dsieve.icap.bench=ROUNDS");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        rounds > 0, "bench: run with -Dsieve.icap.bench=ROUNDS");
     int plainPort = PortCheck.freePorts(1)[0];
     Process plain = startSquid(squidBinary, "no-icap", plainPort, originPort, "on", false);
     try {
@@ -188,7 +213,8 @@ class SquidIcapEndToEndTest {
         long[] with = new long[rounds];
         int warmup = Math.max(10, rounds / 10);
         for (int i = -warmup; i < rounds; i++) {
-          String url = distinct ? ARTICLE_URL + "?n=" + (i + warmup) + "-" + System.nanoTime() : ARTICLE_URL;
+          String url =
+              distinct ? ARTICLE_URL + "?n=" + (i + warmup) + "-" + System.nanoTime() : ARTICLE_URL;
           long a = timed(plainClient, url);
           long b = timed(client, url);
           if (i >= 0) {
@@ -196,16 +222,33 @@ class SquidIcapEndToEndTest {
             with[i] = b;
           }
         }
-        report.append(distinct ? "distinct URLs (verdict cache miss)" : "same URL (verdict cache warm)").append(", ")
-            .append(rounds).append(" requests each, alternating:\n")
-            .append("  squid without ICAP : ").append(stats(without)).append('\n')
-            .append("  squid + sieve ICAP : ").append(stats(with)).append('\n')
-            .append(String.format("  overhead: mean +%.2f ms (x%.2f), p50 +%.2f ms%n",
-                (mean(with) - mean(without)) / 1e6, mean(with) / mean(without),
-                (percentile(with, 50) - percentile(without, 50)) / 1e6));
+        report
+            .append(
+                distinct ? "distinct URLs (verdict cache miss)" : "same URL (verdict cache warm)")
+            .append(", ")
+            .append(rounds)
+            .append(" requests each, alternating:\n")
+            .append("  squid without ICAP : ")
+            .append(stats(without))
+            .append('\n')
+            .append("  squid + sieve ICAP : ")
+            .append(stats(with))
+            .append('\n')
+            .append(
+                String.format(
+                    "  overhead: mean +%.2f ms (x%.2f), p50 +%.2f ms%n",
+                    (mean(with) - mean(without)) / 1e6,
+                    mean(with) / mean(without),
+                    (percentile(with, 50) - percentile(without, 50)) / 1e6));
       }
       String load = Files.readString(Path.of("/proc/loadavg")).strip();
-      System.out.println("SquidIcapBench (" + Runtime.getRuntime().availableProcessors() + " cpus, loadavg " + load + "):\n" + report);
+      System.out.println(
+          "SquidIcapBench ("
+              + Runtime.getRuntime().availableProcessors()
+              + " cpus, loadavg "
+              + load
+              + "):\n"
+              + report);
       Files.writeString(work.resolve("bench.txt"), report.toString());
     } finally {
       stopProcess(plain);
@@ -231,8 +274,12 @@ class SquidIcapEndToEndTest {
   }
 
   private static String stats(long[] values) {
-    return String.format("mean %.2f ms, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms", mean(values) / 1e6,
-        percentile(values, 50) / 1e6, percentile(values, 95) / 1e6, percentile(values, 99) / 1e6);
+    return String.format(
+        "mean %.2f ms, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms",
+        mean(values) / 1e6,
+        percentile(values, 50) / 1e6,
+        percentile(values, 95) / 1e6,
+        percentile(values, 99) / 1e6);
   }
 
   @Test
@@ -240,7 +287,9 @@ class SquidIcapEndToEndTest {
   void anOrdinaryArticlePassesByteForByte() throws Exception {
     HttpResponse<byte[]> response = get(client, ARTICLE_URL);
     assertThat(response.statusCode()).as(diagnostics()).isEqualTo(200);
-    assertThat(response.body()).as("body through Squid + Sieve\n" + diagnostics()).isEqualTo(pages.get(ARTICLE_URL));
+    assertThat(response.body())
+        .as("body through Squid + Sieve\n" + diagnostics())
+        .isEqualTo(pages.get(ARTICLE_URL));
   }
 
   @Test
@@ -248,7 +297,9 @@ class SquidIcapEndToEndTest {
   void aCrisisHelpPagePassesByteForByte() throws Exception {
     HttpResponse<byte[]> response = get(client, CRISIS_URL);
     assertThat(response.statusCode()).as(diagnostics()).isEqualTo(200);
-    assertThat(response.body()).as("a help page is never blocked\n" + diagnostics()).isEqualTo(pages.get(CRISIS_URL));
+    assertThat(response.body())
+        .as("a help page is never blocked\n" + diagnostics())
+        .isEqualTo(pages.get(CRISIS_URL));
   }
 
   @Test
@@ -257,11 +308,15 @@ class SquidIcapEndToEndTest {
     HttpResponse<byte[]> response = get(client, GAMBLING_URL);
     String page = new String(response.body(), StandardCharsets.UTF_8);
     assertThat(response.statusCode()).as(page + "\n" + diagnostics()).isEqualTo(403);
-    assertThat(page).contains("This page is blocked").contains("Gambling").contains("it is a gambling site");
+    assertThat(page)
+        .contains("This page is blocked")
+        .contains("Gambling")
+        .contains("it is a gambling site");
     String requestId = response.headers().firstValue("X-Sieve-Request-Id").orElseThrow();
     assertThat(page).contains("Request id: <code>" + requestId + "</code>");
     assertThat(originHits.getOrDefault(GAMBLING_URL, new AtomicInteger()).get())
-        .as("REQMOD answered before Squid contacted the origin").isZero();
+        .as("REQMOD answered before Squid contacted the origin")
+        .isZero();
   }
 
   @Test
@@ -270,9 +325,17 @@ class SquidIcapEndToEndTest {
     HttpResponse<byte[]> response = get(client, THREAT_URL);
     String page = new String(response.body(), StandardCharsets.UTF_8);
     assertThat(originHits.getOrDefault(THREAT_URL, new AtomicInteger()).get())
-        .as("REQMOD let the URL through, the origin served the page\n" + page + "\n" + diagnostics()).isPositive();
+        .as(
+            "REQMOD let the URL through, the origin served the page\n"
+                + page
+                + "\n"
+                + diagnostics())
+        .isPositive();
     assertThat(response.statusCode()).as(page + "\n" + diagnostics()).isEqualTo(403);
-    assertThat(page).contains("This page is blocked").contains("Violence and gore").contains("violence or gore");
+    assertThat(page)
+        .contains("This page is blocked")
+        .contains("Violence and gore")
+        .contains("violence or gore");
   }
 
   @Test
@@ -285,17 +348,23 @@ class SquidIcapEndToEndTest {
     assertThat(article.statusCode()).as(diagnostics()).isEqualTo(200);
     assertThat(article.body()).isEqualTo(pages.get(ARTICLE_URL));
     HttpResponse<byte[]> gambling = get(client, GAMBLING_URL);
-    assertThat(gambling.statusCode()).as("bypass=on: nothing filters while the adapter is down").isEqualTo(200);
+    assertThat(gambling.statusCode())
+        .as("bypass=on: nothing filters while the adapter is down")
+        .isEqualTo(200);
     assertThat(gambling.body()).isEqualTo(pages.get(GAMBLING_URL));
 
     HttpResponse<byte[]> refused = get(clientBypassOff, ARTICLE_URL);
-    assertThat(refused.statusCode()).as("bypass=off: Squid's ICAP error, not the page").isGreaterThanOrEqualTo(500);
+    assertThat(refused.statusCode())
+        .as("bypass=off: Squid's ICAP error, not the page")
+        .isGreaterThanOrEqualTo(500);
     assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("ICAP");
   }
 
   // ---- harness ----
 
-  /** Squid from SIEVE_SQUID / -Dsieve.squid, else /usr/sbin/squid, else PATH; a missing one fails. */
+  /**
+   * Squid from SIEVE_SQUID / -Dsieve.squid, else /usr/sbin/squid, else PATH; a missing one fails.
+   */
   static Path squidBinary() {
     String configured = System.getProperty("sieve.squid", System.getenv("SIEVE_SQUID"));
     List<Path> candidates = new ArrayList<>();
@@ -314,55 +383,80 @@ class SquidIcapEndToEndTest {
         return candidate;
       }
     }
-    return fail("squid not found (" + candidates.get(0) + (configured == null ? " or on PATH" : "") + "). Run"
-        + " helm/tools/install-squid.sh as root (./sieve test and CI run it; it installs Debian's squid package),"
-        + " or point SIEVE_SQUID at a squid binary.");
+    return fail(
+        "squid not found ("
+            + candidates.get(0)
+            + (configured == null ? " or on PATH" : "")
+            + "). Run"
+            + " helm/tools/install-squid.sh as root (./sieve test and CI run it; it installs Debian's squid package),"
+            + " or point SIEVE_SQUID at a squid binary.");
   }
 
   static Path adapterJar() {
     Path target = REPO_ROOT.resolve("icap-adapter/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-icap-adapter");
-    org.junit.jupiter.api.Assumptions.assumeTrue(jar.isPresent(), "icap-adapter not built (no " + target + "/sieve-icap-adapter-*.jar)");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        jar.isPresent(), "icap-adapter not built (no " + target + "/sieve-icap-adapter-*.jar)");
     return jar.get();
   }
 
   private void startOrigin(int port) throws IOException {
     pages.put(ARTICLE_URL, html("Turner on the new \u00a320 note", "<p>" + NEWS_ARTICLE + "</p>"));
     pages.put(CRISIS_URL, crisisPage());
-    pages.put(GAMBLING_URL, html("PokerStars - Play Poker Online",
-        "<h1>Play poker online</h1><p>Join the world's biggest poker site. Deposit now and get a 100% bonus on your"
-            + " first deposit. Real money cash games, tournaments and sports betting.</p>"));
-    pages.put(THREAT_URL, html("Forum", "<p>" + escape(RawData.csvGzField(
-        REPO_ROOT.resolve("data/raw/safety-prompts/ailuminate_demo/airr_official_1.0_demo_en_us_prompt_set_release.csv.gz"),
-        "airr_practice_1_0_85354")) + "</p>"));
+    pages.put(
+        GAMBLING_URL,
+        html(
+            "PokerStars - Play Poker Online",
+            "<h1>Play poker online</h1><p>Join the world's biggest poker site. Deposit now and get a 100% bonus on your"
+                + " first deposit. Real money cash games, tournaments and sports betting.</p>"));
+    pages.put(
+        THREAT_URL,
+        html(
+            "Forum",
+            "<p>"
+                + escape(
+                    RawData.csvGzField(
+                        REPO_ROOT.resolve(
+                            "data/raw/safety-prompts/ailuminate_demo/airr_official_1.0_demo_en_us_prompt_set_release.csv.gz"),
+                        "airr_practice_1_0_85354"))
+                + "</p>"));
     origin = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    origin.createContext("/", exchange -> {
-      String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host")).orElse("").replaceAll(":\\d+$", "");
-      String url = "http://" + host + exchange.getRequestURI();
-      originHits.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
-      // The bench varies a query string to miss the verdict cache: the page is the same.
-      byte[] body = pages.get(url.replaceFirst("\\?.*$", ""));
-      try (exchange) {
-        if (body == null) {
-          exchange.sendResponseHeaders(404, -1);
-          return;
-        }
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    });
+    origin.createContext(
+        "/",
+        exchange -> {
+          String host =
+              Optional.ofNullable(exchange.getRequestHeaders().getFirst("Host"))
+                  .orElse("")
+                  .replaceAll(":\\d+$", "");
+          String url = "http://" + host + exchange.getRequestURI();
+          originHits.computeIfAbsent(url, k -> new AtomicInteger()).incrementAndGet();
+          // The bench varies a query string to miss the verdict cache: the page is the same.
+          byte[] body = pages.get(url.replaceFirst("\\?.*$", ""));
+          try (exchange) {
+            if (body == null) {
+              exchange.sendResponseHeaders(404, -1);
+              return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          }
+        });
     origin.setExecutor(originThreads);
     origin.start();
   }
 
   /** MedlinePlus "Suicide" (MedQuAD 4_MPlus_Health_Topics_QA/0000861, CC BY 4.0), from data/raw. */
   private static byte[] crisisPage() throws IOException {
-    String xml = new String(RawData.tarGzEntry(
-        REPO_ROOT.resolve("data/raw/ordinary-text/medquad-nih-health/medquad_xml_selected_collections.tar.gz"),
-        "4_MPlus_Health_Topics_QA/0000861.xml"), StandardCharsets.UTF_8);
+    String xml =
+        new String(
+            RawData.tarGzEntry(
+                REPO_ROOT.resolve(
+                    "data/raw/ordinary-text/medquad-nih-health/medquad_xml_selected_collections.tar.gz"),
+                "4_MPlus_Health_Topics_QA/0000861.xml"),
+            StandardCharsets.UTF_8);
     Matcher answer = Pattern.compile("<Answer>(.*?)</Answer>", Pattern.DOTALL).matcher(xml);
     assertThat(answer.find()).as("MedQuAD 0000861 has an answer").isTrue();
     // The XML's own escapes (&apos;) are valid HTML entities: the text goes into the page as is.
@@ -370,8 +464,12 @@ class SquidIcapEndToEndTest {
   }
 
   private static byte[] html(String title, String body) {
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title></head>\n<body>"
-        + body + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+            + escape(title)
+            + "</title></head>\n<body>"
+            + body
+            + "</body></html>\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static String escape(String text) {
@@ -380,13 +478,21 @@ class SquidIcapEndToEndTest {
 
   private Process startAdapter(Path jar, int port, int routerPort) throws Exception {
     Path log = work.resolve("icap-adapter.log");
-    List<String> command = List.of(ProcessStarter.currentJava().toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Dsieve.icap.port=" + port, "-Dsieve.bind.host=127.0.0.1",
-        "-Dsieve.icap.router.target=127.0.0.1:" + routerPort,
-        // Generous: a cold CI machine; production keeps 500 ms / 3 s.
-        "-Dsieve.icap.reqmod.deadline.ms=30000", "-Dsieve.icap.respmod.deadline.ms=60000",
-        "-cp", jar + java.io.File.pathSeparator + jar.getParent().resolve("lib") + "/*", ADAPTER_MAIN);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> command =
+        List.of(
+            ProcessStarter.currentJava().toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-Dsieve.icap.port=" + port,
+            "-Dsieve.bind.host=127.0.0.1",
+            "-Dsieve.icap.router.target=127.0.0.1:" + routerPort,
+            // Generous: a cold CI machine; production keeps 500 ms / 3 s.
+            "-Dsieve.icap.reqmod.deadline.ms=30000",
+            "-Dsieve.icap.respmod.deadline.ms=60000",
+            "-cp",
+            jar + java.io.File.pathSeparator + jar.getParent().resolve("lib") + "/*",
+            ADAPTER_MAIN);
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -404,8 +510,14 @@ class SquidIcapEndToEndTest {
   static boolean optionsOk(int port) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(2000);
-      socket.getOutputStream().write(("OPTIONS icap://127.0.0.1:" + port + "/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\n"
-          + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              ("OPTIONS icap://127.0.0.1:"
+                      + port
+                      + "/reqmod ICAP/1.0\r\nHost: 127.0.0.1\r\n"
+                      + "Connection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       InputStream in = socket.getInputStream();
       byte[] head = in.readNBytes(15);
       return new String(head, StandardCharsets.ISO_8859_1).startsWith("ICAP/1.0 200");
@@ -414,8 +526,13 @@ class SquidIcapEndToEndTest {
     }
   }
 
-  /** The template with its placeholders filled; what docs/integrations.md shows is the template itself. */
-  static String squidConfig(Path dir, int httpPort, int icapPort, int originPort, String bypass, boolean icap) throws IOException {
+  /**
+   * The template with its placeholders filled; what docs/integrations.md shows is the template
+   * itself.
+   */
+  static String squidConfig(
+      Path dir, int httpPort, int icapPort, int originPort, String bypass, boolean icap)
+      throws IOException {
     return Files.readString(TEMPLATE)
         .replace("@HTTP_PORT@", Integer.toString(httpPort))
         .replace("@ICAP_PORT@", Integer.toString(icapPort))
@@ -427,7 +544,9 @@ class SquidIcapEndToEndTest {
         .replace("@DIR@", dir.toString());
   }
 
-  private Process startSquid(Path binary, String name, int port, int originPort, String bypass, boolean icap) throws Exception {
+  private Process startSquid(
+      Path binary, String name, int port, int originPort, String bypass, boolean icap)
+      throws Exception {
     Path dir = work.resolve("squid-" + name);
     Files.createDirectories(dir);
     // Squid started as root runs as its cache_effective_user (Debian: proxy): it must write here.
@@ -440,8 +559,11 @@ class SquidIcapEndToEndTest {
 
   static Process startSquidWith(Path binary, Path conf, Path dir, int port) throws Exception {
     Path log = dir.resolve("stderr.log");
-    Process process = new ProcessBuilder(binary.toString(), "-N", "-d", "1", "-f", conf.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(binary.toString(), "-N", "-d", "1", "-f", conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -469,7 +591,8 @@ class SquidIcapEndToEndTest {
   }
 
   private static HttpResponse<byte[]> get(HttpClient client, String url) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(180)).GET().build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(180)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
@@ -491,7 +614,8 @@ class SquidIcapEndToEndTest {
 
   private String diagnostics() {
     StringBuilder out = new StringBuilder("origin hits: " + originHits + "\n");
-    for (String file : List.of("icap-adapter.log", "squid-bypass-on/cache.log", "squid-bypass-on/access.log")) {
+    for (String file :
+        List.of("icap-adapter.log", "squid-bypass-on/cache.log", "squid-bypass-on/access.log")) {
       Path path = work.resolve(file);
       out.append("---- ").append(file).append(" ----\n");
       LogTail.lastLines(path, 30).forEach(line -> out.append(line).append('\n'));

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./sieve up} starts the annotation app next to the fleet and prints its first admin account
  * once (the password logs in; a second {@code up} does not print it again and nothing in the logs
- * holds it); {@code status} shows the app; {@code down} stops it. Skipped when the jars are not built.
+ * holds it); {@code status} shows the app; {@code down} stops it. Skipped when the jars are not
+ * built.
  */
 @Tag("e2e")
 class UpWithAnnotateTest {
@@ -39,7 +40,9 @@ class UpWithAnnotateTest {
   @BeforeEach
   void requireBuilt() {
     LocalFleet.requireBuilt(FleetService.ROUTER);
-    assumeTrue(ServiceArtifact.findJar(LocalFleet.REPO_ROOT.resolve("annotate/target"), "sieve-annotate").isPresent(),
+    assumeTrue(
+        ServiceArtifact.findJar(LocalFleet.REPO_ROOT.resolve("annotate/target"), "sieve-annotate")
+            .isPresent(),
         "annotate jar not built");
     properties = LocalFleet.properties(home, home.resolve(".sieve")).set("sieve.annotate", "on");
   }
@@ -52,9 +55,21 @@ class UpWithAnnotateTest {
   @Test
   void upStartsTheAppPrintsTheFirstAdminOnceAndDownStopsIt() throws Exception {
     int[] ports = PortCheck.freePorts(4);
-    List<String> args = List.of("up", "--tiers", "none", "--timeout", "120s",
-        "--router-port", Integer.toString(ports[0]), "--router-metrics-port", Integer.toString(ports[1]),
-        "--annotate-port", Integer.toString(ports[2]), "--annotate-grpc-port", Integer.toString(ports[3]));
+    List<String> args =
+        List.of(
+            "up",
+            "--tiers",
+            "none",
+            "--timeout",
+            "120s",
+            "--router-port",
+            Integer.toString(ports[0]),
+            "--router-metrics-port",
+            Integer.toString(ports[1]),
+            "--annotate-port",
+            Integer.toString(ports[2]),
+            "--annotate-grpc-port",
+            Integer.toString(ports[3]));
     CliRun up = CliRun.of(args.toArray(String[]::new));
     RunFiles files = new RunFiles(home.resolve(".sieve/run"));
     files.pid(FleetService.ROUTER).ifPresent(pids::add);
@@ -69,13 +84,25 @@ class UpWithAnnotateTest {
     // The printed password logs in.
     HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     String base = "http://127.0.0.1:" + ports[2];
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+            HttpResponse.BodyHandlers.ofString());
     Matcher token = Pattern.compile("name=\"_login\" value=\"([^\"]+)\"").matcher(page.body());
     assertThat(token.find()).isTrue();
-    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/login"))
-        .header("Cookie", "sieve_annotate_login=" + token.group(1)).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("_login=" + token.group(1) + "&username=admin&password="
-            + URLEncoder.encode(password, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> login =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/login"))
+                .header("Cookie", "sieve_annotate_login=" + token.group(1))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "_login="
+                            + token.group(1)
+                            + "&username=admin&password="
+                            + URLEncoder.encode(password, StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(login.headers().firstValue("Location")).hasValue("/");
     // Shown once: not in the app's log, no hand-over file left, not printed by a second up.
     assertThat(Files.readString(home.resolve(".sieve/logs/annotate.log"))).doesNotContain(password);
@@ -84,12 +111,15 @@ class UpWithAnnotateTest {
     assertThat(again.out()).doesNotContain(password).contains("already running");
 
     CliRun status = CliRun.of("status");
-    assertThat(status.out()).containsPattern("annotate\\s+-\\s+\\d+\\s+yes\\s+http://127\\.0\\.0\\.1:" + ports[2] + ".*HTTP 200");
+    assertThat(status.out())
+        .containsPattern(
+            "annotate\\s+-\\s+\\d+\\s+yes\\s+http://127\\.0\\.0\\.1:" + ports[2] + ".*HTTP 200");
 
     CliRun down = CliRun.of("down", "--timeout", "10s");
     assertThat(down.exitCode()).as(down.toString()).isZero();
     assertThat(down.out()).contains("Stopping the annotation app");
-    assertThat(ProcessHandle.of(appPid.orElseThrow()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(appPid.orElseThrow()).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
     assertThat(AnnotateProcess.recordedPid(files)).isEmpty();
   }
 }

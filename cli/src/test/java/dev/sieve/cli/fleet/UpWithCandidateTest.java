@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./sieve up --candidate url=<model dir> --candidate-sample 1}: a second url-service serving
  * another model version starts next to the fleet, the router compares every url answer with it off
- * the served path (its metrics count the comparisons), the served answer names the serving
- * version, {@code status} lists it and {@code down} stops it. Bad --candidate values are refused
- * before anything starts. Skipped when the jars are not built.
+ * the served path (its metrics count the comparisons), the served answer names the serving version,
+ * {@code status} lists it and {@code down} stops it. Bad --candidate values are refused before
+ * anything starts. Skipped when the jars are not built.
  */
 @Tag("e2e")
 class UpWithCandidateTest {
@@ -49,7 +49,8 @@ class UpWithCandidateTest {
     CliRun noTier = CliRun.of("up", "--candidate", "video=" + home);
     assertThat(noTier.exitCode()).isEqualTo(2);
     assertThat(noTier.err()).contains("unknown tier 'video'");
-    CliRun badMode = CliRun.of("up", "--candidate", "url=" + home, "--candidate-mode", "blue-green");
+    CliRun badMode =
+        CliRun.of("up", "--candidate", "url=" + home, "--candidate-mode", "blue-green");
     assertThat(badMode.exitCode()).isEqualTo(2);
   }
 
@@ -57,14 +58,37 @@ class UpWithCandidateTest {
   void aShadowCandidateIsComparedAndNeverServed() throws Exception {
     FixtureDataset.write(home);
     Path candidateModel = LocalFleet.REPO_ROOT.resolve("models/url-lexical/v1-762b094c1355");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(candidateModel), "no older url model in models/");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isDirectory(candidateModel), "no older url model in models/");
     int[] ports = PortCheck.freePorts(6);
     Path log = home.resolve("shadow.jsonl");
-    CliRun up = CliRun.of("up", "--tiers", "url", "--timeout", "120s", "--jvm-opts", "-Dsieve.url.tier.timeout.ms=20000",
-        "--router-port", Integer.toString(ports[0]), "--url-port", Integer.toString(ports[1]),
-        "--router-metrics-port", Integer.toString(ports[2]), "--url-metrics-port", Integer.toString(ports[3]),
-        "--candidate", "url=" + candidateModel, "--candidate-sample", "1", "--candidate-port", Integer.toString(ports[4]),
-        "--candidate-metrics-port", Integer.toString(ports[5]), "--candidate-log", log.toString());
+    CliRun up =
+        CliRun.of(
+            "up",
+            "--tiers",
+            "url",
+            "--timeout",
+            "120s",
+            "--jvm-opts",
+            "-Dsieve.url.tier.timeout.ms=20000",
+            "--router-port",
+            Integer.toString(ports[0]),
+            "--url-port",
+            Integer.toString(ports[1]),
+            "--router-metrics-port",
+            Integer.toString(ports[2]),
+            "--url-metrics-port",
+            Integer.toString(ports[3]),
+            "--candidate",
+            "url=" + candidateModel,
+            "--candidate-sample",
+            "1",
+            "--candidate-port",
+            Integer.toString(ports[4]),
+            "--candidate-metrics-port",
+            Integer.toString(ports[5]),
+            "--candidate-log",
+            log.toString());
     RunFiles files = new RunFiles(home.resolve(".sieve/run"));
     files.pid(FleetService.ROUTER).ifPresent(pids::add);
     files.pid(FleetService.URL).ifPresent(pids::add);
@@ -74,7 +98,9 @@ class UpWithCandidateTest {
     assertThat(up.out()).contains("candidate (url)").contains("./sieve eval shadow");
     assertThat(candidatePid).isPresent();
 
-    for (String url : List.of("https://www.pokerstars.com/", "https://www.bbc.co.uk/news", "https://example.org/")) {
+    for (String url :
+        List.of(
+            "https://www.pokerstars.com/", "https://www.bbc.co.uk/news", "https://example.org/")) {
       CliRun classify = CliRun.of("classify", url, "--json");
       assertThat(classify.exitCode()).as(classify.toString()).isZero();
       assertThat(classify.out()).doesNotContain("canary candidate");
@@ -84,13 +110,20 @@ class UpWithCandidateTest {
     double compared = 0;
     int polls = 0;
     while (System.nanoTime() < end && compared < 3) {
-      compared = metrics.value("sieve_router_candidate_comparisons_total", Map.of("result", "compared", "tier", "url"))
-          .orElse(0);
+      compared =
+          metrics
+              .value(
+                  "sieve_router_candidate_comparisons_total",
+                  Map.of("result", "compared", "tier", "url"))
+              .orElse(0);
       if (compared < 3 && ++polls % 10 == 0) {
-        // A comparison may fail or be dropped while the candidate process is still warming up (never
-        // served either way): every 2 s classify one more URL, so the test waits for comparisons, not
+        // A comparison may fail or be dropped while the candidate process is still warming up
+        // (never
+        // served either way): every 2 s classify one more URL, so the test waits for comparisons,
+        // not
         // for luck with the first three.
-        CliRun more = CliRun.of("classify", "https://candidate-" + polls + ".example.org/", "--json");
+        CliRun more =
+            CliRun.of("classify", "https://candidate-" + polls + ".example.org/", "--json");
         assertThat(more.exitCode()).as(more.toString()).isZero();
         assertThat(more.out()).doesNotContain("canary candidate");
       }
@@ -102,7 +135,8 @@ class UpWithCandidateTest {
     assertThat(status.out()).contains("candidate").contains("RUNNING (candidate)");
     CliRun down = CliRun.of("down", "--timeout", "10s");
     assertThat(down.exitCode()).as(down.toString()).isZero();
-    assertThat(ProcessHandle.of(candidatePid.get()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(ProcessHandle.of(candidatePid.get()).map(ProcessHandle::isAlive).orElse(false))
+        .isFalse();
     assertThat(CandidateTierProcess.recordedPid(files)).isEmpty();
   }
 }

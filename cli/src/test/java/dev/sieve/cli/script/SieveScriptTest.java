@@ -24,10 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SieveScriptTest {
 
-  private static final Path SCRIPT = Path.of(System.getProperty("user.dir")).getParent().resolve("sieve");
+  private static final Path SCRIPT =
+      Path.of(System.getProperty("user.dir")).getParent().resolve("sieve");
   private static final List<String> TOOLS =
-      List.of("awk", "find", "readlink", "dirname", "mktemp", "mv", "mkdir", "rm", "touch", "cat", "sed", "tee",
-          "grep", "head");
+      List.of(
+          "awk",
+          "find",
+          "readlink",
+          "dirname",
+          "mktemp",
+          "mv",
+          "mkdir",
+          "rm",
+          "touch",
+          "cat",
+          "sed",
+          "tee",
+          "grep",
+          "head");
 
   @TempDir Path tmp;
   private Path root;
@@ -43,7 +57,10 @@ class SieveScriptTest {
     toolsDir = Files.createDirectories(tmp.resolve("tools"));
     calls = root.resolve("calls.log");
     for (String tool : TOOLS) {
-      Path real = Files.exists(Path.of("/usr/bin", tool)) ? Path.of("/usr/bin", tool) : Path.of("/bin", tool);
+      Path real =
+          Files.exists(Path.of("/usr/bin", tool))
+              ? Path.of("/usr/bin", tool)
+              : Path.of("/bin", tool);
       Files.createSymbolicLink(toolsDir.resolve(tool), real);
     }
     Files.createDirectories(root.resolve("cli/src/main/java"));
@@ -69,7 +86,9 @@ class SieveScriptTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** A fake JDK whose java reports {@code version} and otherwise prints what it was asked to run. */
+  /**
+   * A fake JDK whose java reports {@code version} and otherwise prints what it was asked to run.
+   */
   private Path fakeJdk(String name, String version) throws IOException {
     Path home = jvmDir.resolve(name);
     executable(
@@ -95,7 +114,8 @@ class SieveScriptTest {
   private record Result(int code, String out, String err) {}
 
   private Result sieve(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("/bin/bash", root.resolve("sieve").toString()));
+    List<String> command =
+        new java.util.ArrayList<>(List.of("/bin/bash", root.resolve("sieve").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
     Map<String, String> environment = builder.environment();
@@ -107,7 +127,10 @@ class SieveScriptTest {
     builder.redirectError(tmp.resolve("err.txt").toFile());
     Process process = builder.start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("script finished").isTrue();
-    return new Result(process.exitValue(), Files.readString(tmp.resolve("out.txt")), Files.readString(tmp.resolve("err.txt")));
+    return new Result(
+        process.exitValue(),
+        Files.readString(tmp.resolve("out.txt")),
+        Files.readString(tmp.resolve("err.txt")));
   }
 
   private String calls() throws IOException {
@@ -139,14 +162,21 @@ class SieveScriptTest {
     Path newest = fakeJdk("jdk-25", "25.0.1");
     builtCli();
 
-    Result result = sieve(Map.of("JAVA_HOME", "/nonexistent/jdk", "SIEVE_NO_BUILD", "1"), "version", "--flag");
+    Result result =
+        sieve(Map.of("JAVA_HOME", "/nonexistent/jdk", "SIEVE_NO_BUILD", "1"), "version", "--flag");
 
     assertThat(result.code()).as(result.err()).isZero();
     assertThat(result.out())
-        .contains("-cp " + root + "/cli/target/sieve-cli-0.1.0-SNAPSHOT.jar:" + root + "/cli/target/lib/*")
+        .contains(
+            "-cp "
+                + root
+                + "/cli/target/sieve-cli-0.1.0-SNAPSHOT.jar:"
+                + root
+                + "/cli/target/lib/*")
         .contains("-Dsieve.home=" + root)
         .contains("dev.sieve.cli.SieveCli version --flag")
-        .as("JDK 23+ only flag for a JDK 25").contains("--sun-misc-unsafe-memory-access=allow")
+        .as("JDK 23+ only flag for a JDK 25")
+        .contains("--sun-misc-unsafe-memory-access=allow")
         .contains("SIEVE_HOME=" + root)
         .contains("JAVA_HOME=" + newest.toRealPath());
   }
@@ -161,13 +191,24 @@ class SieveScriptTest {
     assertThat(fallback.code()).as(fallback.err()).isZero();
     assertThat(fallback.out()).contains("JAVA_HOME=" + good.toRealPath());
 
-    Result explicit = sieve(Map.of("JAVA_HOME", good.toString(), "SIEVE_NO_BUILD", "1", "SIEVE_HOME", "/data/elsewhere"), "status");
+    Result explicit =
+        sieve(
+            Map.of(
+                "JAVA_HOME",
+                good.toString(),
+                "SIEVE_NO_BUILD",
+                "1",
+                "SIEVE_HOME",
+                "/data/elsewhere"),
+            "status");
     assertThat(explicit.code()).isZero();
     assertThat(explicit.out()).contains("JAVA_HOME=" + good).contains("SIEVE_HOME=/data/elsewhere");
 
     Path jdk21 = fakeJdk("jdk-21", "21.0.4");
     Result onJdk21 = sieve(Map.of("JAVA_HOME", jdk21.toString(), "SIEVE_NO_BUILD", "1"), "version");
-    assertThat(onJdk21.out()).as("a JDK 21 does not know the JDK 23 switch").doesNotContain("--sun-misc-unsafe-memory-access");
+    assertThat(onJdk21.out())
+        .as("a JDK 21 does not know the JDK 23 switch")
+        .doesNotContain("--sun-misc-unsafe-memory-access");
   }
 
   @Test
@@ -177,9 +218,12 @@ class SieveScriptTest {
 
     Result first = sieve(env, "version");
     assertThat(first.code()).as(first.err()).isZero();
-    assertThat(first.err()).contains("building (cli/target/lib is missing): ./mvnw -B install -DskipTests");
-    assertThat(first.err()).as("one progress line per module, not Maven's whole output")
-        .contains("sieve:   [1/2] Sieve :: core\nsieve:   [2/2] Sieve :: cli").doesNotContain("Downloading");
+    assertThat(first.err())
+        .contains("building (cli/target/lib is missing): ./mvnw -B install -DskipTests");
+    assertThat(first.err())
+        .as("one progress line per module, not Maven's whole output")
+        .contains("sieve:   [1/2] Sieve :: core\nsieve:   [2/2] Sieve :: cli")
+        .doesNotContain("Downloading");
     assertThat(root.resolve(".sieve/build.log")).content().contains("Downloading from central");
     assertThat(calls()).startsWith("mvnw -B -ntp install -DskipTests\njava ");
 
@@ -191,7 +235,8 @@ class SieveScriptTest {
     Files.writeString(source, "class Changed {}");
     Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
     Result third = sieve(env, "version");
-    assertThat(third.err()).contains("building (sources changed since the last build (cli/src/main/java");
+    assertThat(third.err())
+        .contains("building (sources changed since the last build (cli/src/main/java");
     assertThat(calls().lines().filter(l -> l.startsWith("mvnw")).count()).isEqualTo(2);
   }
 
@@ -203,42 +248,65 @@ class SieveScriptTest {
     Files.writeString(source, "class Changed {}");
     Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
 
-    List<List<String>> helpCalls = List.of(List.of("up", "--help"), List.of("data", "card", "-h"), List.of("help"),
-        List.of("--version"), List.<String>of());
+    List<List<String>> helpCalls =
+        List.of(
+            List.of("up", "--help"),
+            List.of("data", "card", "-h"),
+            List.of("help"),
+            List.of("--version"),
+            List.<String>of());
     for (List<String> args : helpCalls) {
       Result result = sieve(Map.of("JAVA_HOME", jdk.toString()), args.toArray(String[]::new));
       assertThat(result.code()).as(args + ": " + result.err()).isZero();
-      assertThat(result.err()).as(args.toString()).doesNotContain("building").doesNotContain("dataset");
+      assertThat(result.err())
+          .as(args.toString())
+          .doesNotContain("building")
+          .doesNotContain("dataset");
     }
-    assertThat(calls()).as("no build, no data build: only the cli printing help")
-        .doesNotContain("mvnw").doesNotContain("SieveCli data build").contains("SieveCli up --help");
+    assertThat(calls())
+        .as("no build, no data build: only the cli printing help")
+        .doesNotContain("mvnw")
+        .doesNotContain("SieveCli data build")
+        .contains("SieveCli up --help");
 
-    Result dataCard = sieve(Map.of("JAVA_HOME", jdk.toString()), "data", "card", "--version", "ds-1");
+    Result dataCard =
+        sieve(Map.of("JAVA_HOME", jdk.toString()), "data", "card", "--version", "ds-1");
     assertThat(dataCard.code()).as(dataCard.err()).isZero();
-    assertThat(dataCard.err()).as("a subcommand's own --version option is a real run: the stale build is rebuilt")
+    assertThat(dataCard.err())
+        .as("a subcommand's own --version option is a real run: the stale build is rebuilt")
         .contains("building (");
-    assertThat(calls()).contains("mvnw -B -ntp install -DskipTests").contains("SieveCli data card --version ds-1");
+    assertThat(calls())
+        .contains("mvnw -B -ntp install -DskipTests")
+        .contains("SieveCli data card --version ds-1");
   }
 
   @Test
   void aFailedBuildStopsWithAClearMessage() throws Exception {
     Path jdk = fakeJdk("jdk-25", "25.0.1");
-    executable(root.resolve("mvnw"), "#!/bin/bash\necho '[ERROR] compilation failure' >&2\nexit 1\n");
+    executable(
+        root.resolve("mvnw"), "#!/bin/bash\necho '[ERROR] compilation failure' >&2\nexit 1\n");
 
     Result result = sieve(Map.of("JAVA_HOME", jdk.toString()), "version");
 
     assertThat(result.code()).isEqualTo(1);
-    assertThat(result.err()).contains("[ERROR] compilation failure").contains("sieve: the build failed");
+    assertThat(result.err())
+        .contains("[ERROR] compilation failure")
+        .contains("sieve: the build failed");
     assertThat(root.resolve(".sieve/build.stamp")).doesNotExist();
   }
 
   @Test
-  void testInstallsHelmPromtoolAndSquidBuildsTheMissingDatasetThenVerifiesLikeCi() throws Exception {
+  void testInstallsHelmPromtoolAndSquidBuildsTheMissingDatasetThenVerifiesLikeCi()
+      throws Exception {
     Path jdk = fakeJdk("jdk-25", "25.0.1");
-    executable(root.resolve("helm/tools/install-helm.sh"), "#!/bin/bash\necho \"install-helm\" >> \"%s\"\n".formatted(calls));
-    executable(root.resolve("helm/tools/install-promtool.sh"),
+    executable(
+        root.resolve("helm/tools/install-helm.sh"),
+        "#!/bin/bash\necho \"install-helm\" >> \"%s\"\n".formatted(calls));
+    executable(
+        root.resolve("helm/tools/install-promtool.sh"),
         "#!/bin/bash\necho \"install-promtool\" >> \"%s\"\n".formatted(calls));
-    executable(root.resolve("helm/tools/install-squid.sh"),
+    executable(
+        root.resolve("helm/tools/install-squid.sh"),
         "#!/bin/bash\necho \"install-squid\" >> \"%s\"\n".formatted(calls));
 
     Result result = sieve(new HashMap<>(Map.of("JAVA_HOME", jdk.toString())), "test");
@@ -249,7 +317,9 @@ class SieveScriptTest {
     assertThat(lines.get(0)).isEqualTo("install-helm");
     assertThat(lines.get(1)).isEqualTo("install-promtool");
     assertThat(lines.get(2)).isEqualTo("install-squid");
-    assertThat(lines.get(3)).as("the cli is built before `data build` runs").isEqualTo("mvnw -B -ntp install -DskipTests");
+    assertThat(lines.get(3))
+        .as("the cli is built before `data build` runs")
+        .isEqualTo("mvnw -B -ntp install -DskipTests");
     assertThat(lines.get(4)).startsWith("java ").endsWith("dev.sieve.cli.SieveCli data build");
     assertThat(lines.get(5)).isEqualTo("mvnw -B verify");
   }

@@ -32,7 +32,9 @@ class SupportTest {
     assertThat(HostPort.parse("localhost:1").isLoopback()).isTrue();
     assertThat(HostPort.parse("[::1]:1").isLoopback()).isTrue();
     assertThat(HostPort.parse("192.0.2.1:1").isLoopback()).isFalse();
-    assertThatThrownBy(() -> HostPort.parse("router")).hasMessageContaining("is not a host:port target");
-    assertThatThrownBy(() -> HostPort.parse("h:99999")).hasMessageContaining("is not a host:port target");
+    assertThatThrownBy(() -> HostPort.parse("router"))
+        .hasMessageContaining("is not a host:port target");
+    assertThatThrownBy(() -> HostPort.parse("h:99999"))
+        .hasMessageContaining("is not a host:port target");
   }
 }

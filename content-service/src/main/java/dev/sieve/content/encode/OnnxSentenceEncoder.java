@@ -35,14 +35,15 @@ import org.slf4j.LoggerFactory;
  * pool already uses every core, so concurrent calls fight for the same cores. Measured on this
  * project's 2-core machines, N single-threaded sessions (N = cores) at micro-batch 1-2 are ~1.6x
  * faster. The numerics are the same as langchain4j's: the same ONNX graph and tokenizer (truncation
- * at the variant's window: 128 word pieces for MiniLM, 512 for BGE), the variant's pooling (mean for
- * MiniLM, [CLS] for BGE), L2 normalization ({@code OnnxSentenceEncoderTest} checks cosine &gt; 0.999
- * against langchain4j's class).
+ * at the variant's window: 128 word pieces for MiniLM, 512 for BGE), the variant's pooling (mean
+ * for MiniLM, [CLS] for BGE), L2 normalization ({@code OnnxSentenceEncoderTest} checks cosine &gt;
+ * 0.999 against langchain4j's class).
  *
  * <p>Micro-batch 1 (the CPU default) means no padding, so a text's vector never depends on which
- * texts shared its batch: the int8 model is dynamically quantized per tensor, and padding neighbours
- * shift its embeddings (cosine 0.97-0.995), which would make scores depend on load. On a GPU the
- * micro-batch is large (padding with the fp32 model changes vectors only at float rounding level).
+ * texts shared its batch: the int8 model is dynamically quantized per tensor, and padding
+ * neighbours shift its embeddings (cosine 0.97-0.995), which would make scores depend on load. On a
+ * GPU the micro-batch is large (padding with the fp32 model changes vectors only at float rounding
+ * level).
  */
 public final class OnnxSentenceEncoder implements ChunkEncoder {
 
@@ -69,7 +70,8 @@ public final class OnnxSentenceEncoder implements ChunkEncoder {
     }
 
     public static Options cpuDefaults(EncoderVariant variant) {
-      return new Options(variant, Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 1, false);
+      return new Options(
+          variant, Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 1, false);
     }
 
     public static Options gpuDefaults(EncoderVariant variant) {
@@ -108,7 +110,8 @@ public final class OnnxSentenceEncoder implements ChunkEncoder {
         } catch (OrtException | RuntimeException e) {
           throw new IllegalStateException(
               "CUDA execution provider unavailable for the encoder (add "
-                  + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime): " + e.getMessage(),
+                  + "com.microsoft.onnxruntime:onnxruntime_gpu instead of onnxruntime): "
+                  + e.getMessage(),
               e);
         }
       }
@@ -117,12 +120,20 @@ public final class OnnxSentenceEncoder implements ChunkEncoder {
     this.device = deviceName;
     this.idleSessions = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
     this.needsTokenTypeIds = sessions.get(0).getInputNames().contains("token_type_ids");
-    try (InputStream in = resource(options.variant().tokenizerResource(), options.variant().artifact())) {
+    try (InputStream in =
+        resource(options.variant().tokenizerResource(), options.variant().artifact())) {
       // Same options as langchain4j: no padding; truncation at the model's window (MiniLM's
       // tokenizer.json sets 128 itself, BGE's sets none).
-      this.tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of(
-          "padding", "false", "truncation", "true",
-          "maxLength", String.valueOf(options.variant().maxTokens())));
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              in,
+              Map.of(
+                  "padding",
+                  "false",
+                  "truncation",
+                  "true",
+                  "maxLength",
+                  String.valueOf(options.variant().maxTokens())));
     }
     AtomicInteger threadNo = new AtomicInteger();
     this.workers =
@@ -270,17 +281,20 @@ public final class OnnxSentenceEncoder implements ChunkEncoder {
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeTensor = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
+        OnnxTensor typeTensor =
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape)) {
       inputs.put("input_ids", idTensor);
       inputs.put("attention_mask", maskTensor);
       if (needsTokenTypeIds) {
         inputs.put("token_type_ids", typeTensor);
       }
-      try (OrtSession.Result result = session.run(inputs, Set.of(session.getOutputNames().iterator().next()))) {
+      try (OrtSession.Result result =
+          session.run(inputs, Set.of(session.getOutputNames().iterator().next()))) {
         FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
         boolean cls = options.variant().pooling() == EncoderVariant.Pooling.CLS;
         for (int b = 0; b < batch; b++) {
-          out[offset + b] = cls ? clsNormalized(hidden, b, length) : meanPoolNormalized(hidden, mask, b, length);
+          out[offset + b] =
+              cls ? clsNormalized(hidden, b, length) : meanPoolNormalized(hidden, mask, b, length);
         }
       }
     }

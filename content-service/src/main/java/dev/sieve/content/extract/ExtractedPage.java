@@ -7,9 +7,9 @@ import java.util.List;
  * decide what a page is about, already bounded by {@link ExtractionLimits}.
  *
  * <p>Sections are kept apart (instead of one blob) because they carry different signal and are
- * chunked under separate budgets: the title/description/headings summarize a page in a few words, the
- * body holds the substance, and link anchors/image alt texts reveal what a site is (a casino's nav
- * bar says "Slots | Poker | Live betting" even when its body is a cookie notice).
+ * chunked under separate budgets: the title/description/headings summarize a page in a few words,
+ * the body holds the substance, and link anchors/image alt texts reveal what a site is (a casino's
+ * nav bar says "Slots | Poker | Live betting" even when its body is a cookie notice).
  *
  * @param inputKind "html" or "text"
  * @param title document title ("" when none)

@@ -6,28 +6,36 @@ import java.time.Duration;
 /**
  * Bounds on the work one page may cost the content tier.
  *
- * <p>A filtering proxy forwards whatever a web server sent, so every cost must be capped before it is
- * paid: the body size is checked before decoding or parsing (a 50 MB page is rejected, not parsed),
- * parsing stops when its time budget is spent (what was parsed so far is scored), extracted text is
- * cut at {@code maxTextChars}, and at most {@code maxChunks} chunks of {@code wordsPerChunk} words are
- * encoded. The same limits apply when training, so a model never sees text the service would not.
+ * <p>A filtering proxy forwards whatever a web server sent, so every cost must be capped before it
+ * is paid: the body size is checked before decoding or parsing (a 50 MB page is rejected, not
+ * parsed), parsing stops when its time budget is spent (what was parsed so far is scored),
+ * extracted text is cut at {@code maxTextChars}, and at most {@code maxChunks} chunks of {@code
+ * wordsPerChunk} words are encoded. The same limits apply when training, so a model never sees text
+ * the service would not.
  *
  * @param maxBodyBytes largest html/text body accepted (bytes); larger bodies are RESOURCE_EXHAUSTED
  * @param maxTextChars extracted text kept per page (characters), across all sections
- * @param parseBudget wall-clock budget for HTML parsing; parsing stops (page marked truncated) after
- * @param wordsPerChunk words per encoder chunk: the MiniLM tokenizer truncates at 128 word pieces, so
- *     a chunk must stay under ~100 words or its tail is silently ignored
+ * @param parseBudget wall-clock budget for HTML parsing; parsing stops (page marked truncated)
+ *     after
+ * @param wordsPerChunk words per encoder chunk: the MiniLM tokenizer truncates at 128 word pieces,
+ *     so a chunk must stay under ~100 words or its tail is silently ignored
  * @param maxChunks chunks encoded per page (the dominant cost of the tier)
  * @param markup bounds on the page's markup structure (tags, depth, attributes, entities), applied
  *     before parsing so that no page within the body limit costs more than a bounded parse
  */
 public record ExtractionLimits(
-    int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks,
+    int maxBodyBytes,
+    int maxTextChars,
+    Duration parseBudget,
+    int wordsPerChunk,
+    int maxChunks,
     MarkupLimits markup) {
 
   /** With the default markup limits. */
-  public ExtractionLimits(int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks) {
-    this(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, MarkupLimits.defaults());
+  public ExtractionLimits(
+      int maxBodyBytes, int maxTextChars, Duration parseBudget, int wordsPerChunk, int maxChunks) {
+    this(
+        maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, MarkupLimits.defaults());
   }
 
   /** 2 MiB: the router's default body limit, so the tier accepts whatever the router forwards. */
@@ -68,8 +76,8 @@ public record ExtractionLimits(
   /**
    * Limits from settings: SIEVE_MAX_BODY_BYTES, SIEVE_CONTENT_MAX_TEXT_CHARS,
    * SIEVE_CONTENT_PARSE_BUDGET_MS, SIEVE_CONTENT_MAX_CHUNKS and the markup limits ({@link
-   * MarkupLimits#fromSettings()}). The chunk size is not configurable at serving time: it is part of
-   * the trained model's configuration.
+   * MarkupLimits#fromSettings()}). The chunk size is not configurable at serving time: it is part
+   * of the trained model's configuration.
    */
   public static ExtractionLimits fromSettings(int wordsPerChunk) {
     return new ExtractionLimits(
@@ -87,11 +95,13 @@ public record ExtractionLimits(
   }
 
   public ExtractionLimits withMaxChunks(int chunks) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, chunks, markup);
+    return new ExtractionLimits(
+        maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, chunks, markup);
   }
 
   public ExtractionLimits withParseBudget(Duration budget) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, budget, wordsPerChunk, maxChunks, markup);
+    return new ExtractionLimits(
+        maxBodyBytes, maxTextChars, budget, wordsPerChunk, maxChunks, markup);
   }
 
   public ExtractionLimits withMaxBodyBytes(int bytes) {
@@ -99,6 +109,7 @@ public record ExtractionLimits(
   }
 
   public ExtractionLimits withMarkup(MarkupLimits limits) {
-    return new ExtractionLimits(maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, limits);
+    return new ExtractionLimits(
+        maxBodyBytes, maxTextChars, parseBudget, wordsPerChunk, maxChunks, limits);
   }
 }

@@ -22,13 +22,13 @@ public final class LanguageHint {
 
   private static final Set<String> STOPWORDS =
       Set.of(
-          "the", "and", "of", "to", "a", "in", "is", "it", "you", "that", "for", "on", "with", "are",
-          "this", "was", "be", "as", "have", "not", "but", "at", "by", "from", "or", "your", "i",
-          "we", "they", "he", "she", "my", "me", "an", "will", "can", "all", "if", "so", "what",
-          "there", "their", "about", "more", "do", "has", "our", "out", "up", "just", "like", "no",
-          "when", "how", "who", "which", "get", "one", "would", "been", "were", "them", "his", "her",
-          "than", "its", "into", "only", "also", "some", "any", "these", "those", "here", "now",
-          "am", "im", "dont", "u");
+          "the", "and", "of", "to", "a", "in", "is", "it", "you", "that", "for", "on", "with",
+          "are", "this", "was", "be", "as", "have", "not", "but", "at", "by", "from", "or", "your",
+          "i", "we", "they", "he", "she", "my", "me", "an", "will", "can", "all", "if", "so",
+          "what", "there", "their", "about", "more", "do", "has", "our", "out", "up", "just",
+          "like", "no", "when", "how", "who", "which", "get", "one", "would", "been", "were",
+          "them", "his", "her", "than", "its", "into", "only", "also", "some", "any", "these",
+          "those", "here", "now", "am", "im", "dont", "u");
 
   private LanguageHint() {}
 

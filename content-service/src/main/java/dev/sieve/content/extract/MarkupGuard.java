@@ -13,18 +13,19 @@ import java.util.Set;
  * nest deeper than the depth limit are replaced by a space (their text stays); attributes past the
  * per-tag limit are dropped.
  *
- * <p>Why before parsing and not inside it: jsoup offers no hook per token, and what makes these pages
- * expensive (tree depth, one huge tag, hundreds of thousands of nodes) is paid while the parser
- * builds the tree, before any element completes; a linear scan over the string costs a few
+ * <p>Why before parsing and not inside it: jsoup offers no hook per token, and what makes these
+ * pages expensive (tree depth, one huge tag, hundreds of thousands of nodes) is paid while the
+ * parser builds the tree, before any element completes; a linear scan over the string costs a few
  * milliseconds for the largest body the tier accepts.
  *
  * <p>The hard bounds do not depend on reading the markup the way the parser does: start tags are
- * counted as every {@code <} followed by an ASCII letter and character references as every {@code &},
- * anywhere in the page (scripts, comments and attribute values included), and after the tag limit
- * no {@code <} is left at all, so the parser can never see more than the limits. The depth and attribute rewrites follow the HTML tokenizer (quoted
- * attribute values, comments, and the raw text of script, style, textarea, title and the like are
- * skipped, so a script's {@code a<b} does not count as nesting); where a crafted page reads
- * differently to jsoup than to this scan, the tag limit still bounds the parser's work.
+ * counted as every {@code <} followed by an ASCII letter and character references as every {@code
+ * &}, anywhere in the page (scripts, comments and attribute values included), and after the tag
+ * limit no {@code <} is left at all, so the parser can never see more than the limits. The depth
+ * and attribute rewrites follow the HTML tokenizer (quoted attribute values, comments, and the raw
+ * text of script, style, textarea, title and the like are skipped, so a script's {@code a<b} does
+ * not count as nesting); where a crafted page reads differently to jsoup than to this scan, the tag
+ * limit still bounds the parser's work.
  *
  * <p>Thread-safe: holds only the limits.
  */
@@ -32,7 +33,12 @@ public final class MarkupGuard {
 
   /** What the guard did to one page. */
   public record Result(
-      String html, List<String> reasons, int tags, int entities, int droppedTags, int droppedAttributes) {
+      String html,
+      List<String> reasons,
+      int tags,
+      int entities,
+      int droppedTags,
+      int droppedAttributes) {
 
     public Result {
       reasons = List.copyOf(reasons);
@@ -43,23 +49,66 @@ public final class MarkupGuard {
     }
   }
 
-  private static final Set<String> VOID = Set.of(
-      "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
-      "link", "meta", "param", "source", "track", "wbr");
+  private static final Set<String> VOID =
+      Set.of(
+          "area",
+          "base",
+          "basefont",
+          "bgsound",
+          "br",
+          "col",
+          "embed",
+          "frame",
+          "hr",
+          "img",
+          "input",
+          "keygen",
+          "link",
+          "meta",
+          "param",
+          "source",
+          "track",
+          "wbr");
 
   /** Elements whose content the tokenizer reads as text up to their end tag (outside svg/math). */
-  private static final Set<String> RAW_TEXT = Set.of(
-      "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes");
+  private static final Set<String> RAW_TEXT =
+      Set.of("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes");
 
   /** Elements a following sibling of the same name closes implicitly ({@code <li>a<li>b}). */
-  private static final Set<String> IMPLIED_END = Set.of(
-      "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rb", "rp", "rt", "rtc");
+  private static final Set<String> IMPLIED_END =
+      Set.of(
+          "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rb", "rp", "rt", "rtc");
 
   /** Start tags that close an open {@code <p>} (HTML's "close a p element"). */
-  private static final Set<String> CLOSES_P = Set.of(
-      "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figure", "footer",
-      "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section",
-      "table", "ul");
+  private static final Set<String> CLOSES_P =
+      Set.of(
+          "address",
+          "article",
+          "aside",
+          "blockquote",
+          "details",
+          "div",
+          "dl",
+          "fieldset",
+          "figure",
+          "footer",
+          "form",
+          "h1",
+          "h2",
+          "h3",
+          "h4",
+          "h5",
+          "h6",
+          "header",
+          "hr",
+          "main",
+          "nav",
+          "ol",
+          "p",
+          "pre",
+          "section",
+          "table",
+          "ul");
 
   private static final int MAX_NAME_CHARS = 32;
 
@@ -147,8 +196,8 @@ public final class MarkupGuard {
     }
 
     /**
-     * Counts page text in {@code [from, to)}; when it passes the limit, the page ends there (the tier
-     * never uses more text than that) and false is returned.
+     * Counts page text in {@code [from, to)}; when it passes the limit, the page ends there (the
+     * tier never uses more text than that) and false is returned.
      */
     private boolean countText(int from, int to) {
       long after = textChars + (to - from);
@@ -171,7 +220,9 @@ public final class MarkupGuard {
       return false;
     }
 
-    /** Replaces every piece of markup from {@code from} on with a space: the parser sees text only. */
+    /**
+     * Replaces every piece of markup from {@code from} on with a space: the parser sees text only.
+     */
     private void stripMarkup(int from) {
       end = pageEnd;
       int i = from;
@@ -202,10 +253,14 @@ public final class MarkupGuard {
       return html.regionMatches(true, at, name, 0, name.length());
     }
 
-    /** Finds the tag cap (where markup stops being read) and the entity cap (where the page ends). */
+    /**
+     * Finds the tag cap (where markup stops being read) and the entity cap (where the page ends).
+     */
     private void applyHardCaps() {
       tagCut = html.length();
-      for (int lt = html.indexOf('<'); lt >= 0 && lt + 1 < html.length(); lt = html.indexOf('<', lt + 1)) {
+      for (int lt = html.indexOf('<');
+          lt >= 0 && lt + 1 < html.length();
+          lt = html.indexOf('<', lt + 1)) {
         if (isAsciiLetter(html.charAt(lt + 1)) && ++tags > limits.maxTags()) {
           tagCut = lt;
           tags--;
@@ -253,7 +308,10 @@ public final class MarkupGuard {
 
     private int startTag(int lt) {
       int j = lt + 1;
-      while (j < end && !isSpace(html.charAt(j)) && html.charAt(j) != '/' && html.charAt(j) != '>') {
+      while (j < end
+          && !isSpace(html.charAt(j))
+          && html.charAt(j) != '/'
+          && html.charAt(j) != '>') {
         j++;
       }
       String name = name(lt + 1, j);
@@ -282,8 +340,9 @@ public final class MarkupGuard {
       boolean selfClosing = close > lt + 1 && close < end && html.charAt(close - 1) == '/';
 
       boolean isVoid = VOID.contains(name) || (selfClosing && foreign > 0);
-      if (depth > 0 && ((IMPLIED_END.contains(name) && stack[depth - 1].equals(name))
-          || (CLOSES_P.contains(name) && stack[depth - 1].equals("p")))) {
+      if (depth > 0
+          && ((IMPLIED_END.contains(name) && stack[depth - 1].equals(name))
+              || (CLOSES_P.contains(name) && stack[depth - 1].equals("p")))) {
         pop();
       }
       if (!isVoid && depth >= limits.maxDepth()) {
@@ -337,7 +396,10 @@ public final class MarkupGuard {
 
     private int endTag(int lt) {
       int j = lt + 2;
-      while (j < end && !isSpace(html.charAt(j)) && html.charAt(j) != '/' && html.charAt(j) != '>') {
+      while (j < end
+          && !isSpace(html.charAt(j))
+          && html.charAt(j) != '/'
+          && html.charAt(j) != '>') {
         j++;
       }
       String name = name(lt + 2, j);

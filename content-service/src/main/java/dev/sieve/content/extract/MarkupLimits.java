@@ -3,10 +3,10 @@ package dev.sieve.content.extract;
 import dev.sieve.core.util.Settings;
 
 /**
- * Bounds on the markup structure of one page, so that HTML extraction costs at most a bounded amount
- * of CPU whatever arrives within the body limit (issue #12 item 4: 100,000 nested {@code <div>}s,
- * 300,000 unclosed tags, 400,000 entities or one tag with 300,000 attributes each cost the tier
- * seconds and tripped the router's breakers for everyone).
+ * Bounds on the markup structure of one page, so that HTML extraction costs at most a bounded
+ * amount of CPU whatever arrives within the body limit (issue #12 item 4: 100,000 nested {@code
+ * <div>}s, 300,000 unclosed tags, 400,000 entities or one tag with 300,000 attributes each cost the
+ * tier seconds and tripped the router's breakers for everyone).
  *
  * <p>The parse time budget alone cannot do this: it is checked between completed elements, and a
  * page of unclosed or nested tags completes none until its end. These limits are counted before
@@ -34,7 +34,12 @@ import dev.sieve.core.util.Settings;
  *     fraction of its parse
  */
 public record MarkupLimits(
-    int maxTags, int maxDepth, int maxAttributesPerTag, int maxEntities, int maxElements, int maxPageTextChars) {
+    int maxTags,
+    int maxDepth,
+    int maxAttributesPerTag,
+    int maxEntities,
+    int maxElements,
+    int maxPageTextChars) {
 
   public static final int DEFAULT_MAX_TAGS = 20_000;
   public static final int DEFAULT_MAX_DEPTH = 256;
@@ -42,25 +47,36 @@ public record MarkupLimits(
   public static final int DEFAULT_MAX_ENTITIES = 50_000;
   public static final int DEFAULT_MAX_ELEMENTS = 40_000;
 
-  /** Four times the default text kept per page ({@link ExtractionLimits#DEFAULT_MAX_TEXT_CHARS}). */
+  /**
+   * Four times the default text kept per page ({@link ExtractionLimits#DEFAULT_MAX_TEXT_CHARS}).
+   */
   public static final int DEFAULT_MAX_PAGE_TEXT_CHARS = 4 * ExtractionLimits.DEFAULT_MAX_TEXT_CHARS;
 
   public MarkupLimits {
-    if (maxTags <= 0 || maxDepth <= 0 || maxAttributesPerTag <= 0 || maxEntities <= 0 || maxElements <= 0
+    if (maxTags <= 0
+        || maxDepth <= 0
+        || maxAttributesPerTag <= 0
+        || maxEntities <= 0
+        || maxElements <= 0
         || maxPageTextChars <= 0) {
       throw new IllegalArgumentException("markup limits must be positive");
     }
   }
 
   public static MarkupLimits defaults() {
-    return new MarkupLimits(DEFAULT_MAX_TAGS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ATTRIBUTES_PER_TAG,
-        DEFAULT_MAX_ENTITIES, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_PAGE_TEXT_CHARS);
+    return new MarkupLimits(
+        DEFAULT_MAX_TAGS,
+        DEFAULT_MAX_DEPTH,
+        DEFAULT_MAX_ATTRIBUTES_PER_TAG,
+        DEFAULT_MAX_ENTITIES,
+        DEFAULT_MAX_ELEMENTS,
+        DEFAULT_MAX_PAGE_TEXT_CHARS);
   }
 
   /**
    * From settings: SIEVE_CONTENT_MAX_TAGS, SIEVE_CONTENT_MAX_DEPTH, SIEVE_CONTENT_MAX_ATTRIBUTES,
-   * SIEVE_CONTENT_MAX_ENTITIES, SIEVE_CONTENT_MAX_ELEMENTS, SIEVE_CONTENT_MAX_PAGE_TEXT_CHARS (defaults
-   * above).
+   * SIEVE_CONTENT_MAX_ENTITIES, SIEVE_CONTENT_MAX_ELEMENTS, SIEVE_CONTENT_MAX_PAGE_TEXT_CHARS
+   * (defaults above).
    */
   public static MarkupLimits fromSettings() {
     return new MarkupLimits(

@@ -16,24 +16,24 @@ import org.jsoup.select.Elements;
  * Turns raw HTML (or plain text) into the {@link ExtractedPage} the model reads.
  *
  * <p>The same instance of this code runs when training (texts from the dataset go through {@link
- * #extractText(String)}) and when serving, so there is no training/serving skew in what "the text of
- * a page" means.
+ * #extractText(String)}) and when serving, so there is no training/serving skew in what "the text
+ * of a page" means.
  *
  * <p>Work is bounded in two steps. Before parsing, {@link MarkupGuard} applies the {@link
  * MarkupLimits} in one linear pass (too many tags or character references: the page is cut; too
  * deep: deeper tags are flattened; too many attributes on a tag: the rest are dropped), so the tree
  * jsoup builds is bounded whatever the page. Parsing then uses jsoup's {@link StreamParser}, which
  * builds the document incrementally: completed elements are counted against {@link
- * MarkupLimits#maxElements()} and, every few elements, the parse time budget is checked; when either
- * is spent the parse stops and what was read so far is scored. Every limit that was hit is named in
- * the page's truncation reasons (and so in the response's {@code normalized_input}). jsoup copes with
- * malformed markup the way browsers do (HTML5 tree construction), and every traversal here is
- * iterative, so a deep tree cannot overflow the stack.
+ * MarkupLimits#maxElements()} and, every few elements, the parse time budget is checked; when
+ * either is spent the parse stops and what was read so far is scored. Every limit that was hit is
+ * named in the page's truncation reasons (and so in the response's {@code normalized_input}). jsoup
+ * copes with malformed markup the way browsers do (HTML5 tree construction), and every traversal
+ * here is iterative, so a deep tree cannot overflow the stack.
  *
  * <p>Boilerplate removed from the body text: script, style, noscript, template, nav, footer, svg,
  * iframe, object, embed, form controls' option lists, and elements marked {@code hidden} or {@code
- * aria-hidden="true"}. Link anchors are collected from the whole page, navigation included (a site's
- * menu says what the site is).
+ * aria-hidden="true"}. Link anchors are collected from the whole page, navigation included (a
+ * site's menu says what the site is).
  *
  * <p>Thread-safe: holds only immutable limits.
  */
@@ -61,7 +61,9 @@ public final class PageExtractor {
     return limits;
   }
 
-  /** Extracts a plain text (the {@code text} field of a request, or a dataset text when training). */
+  /**
+   * Extracts a plain text (the {@code text} field of a request, or a dataset text when training).
+   */
   public ExtractedPage extractText(String text) {
     List<String> reasons = new ArrayList<>();
     String body = TextNormalizer.normalize(text);
@@ -81,7 +83,8 @@ public final class PageExtractor {
     Document document = parseWithinBudget(guarded.html(), reasons);
 
     String title = TextNormalizer.normalize(document.title());
-    String description = metaContent(document, "meta[name=description], meta[property=og:description]");
+    String description =
+        metaContent(document, "meta[name=description], meta[property=og:description]");
     String keywords = metaContent(document, "meta[name=keywords]");
     String anchors = distinctTexts(document.select("a[href]"), MAX_ANCHORS, false);
     String imageAlt = distinctTexts(document.select("img[alt]"), MAX_ALTS, true);

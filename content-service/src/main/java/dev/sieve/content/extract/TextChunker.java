@@ -89,7 +89,8 @@ public final class TextChunker {
       }
       if (start >= 0) {
         String word = text.substring(start, i);
-        current.add(word.length() > MAX_WORD_CHARS ? TextNormalizer.truncate(word, MAX_WORD_CHARS) : word);
+        current.add(
+            word.length() > MAX_WORD_CHARS ? TextNormalizer.truncate(word, MAX_WORD_CHARS) : word);
         start = -1;
         if (current.size() == wordsPerChunk) {
           groups.add(current);

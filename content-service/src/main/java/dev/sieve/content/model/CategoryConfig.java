@@ -14,9 +14,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param calibration Platt parameters fitted on dev
  * @param threshold decision threshold on the calibrated score, chosen on dev
  * @param thresholdRule how the threshold was chosen ("max_f1_dev", "recall_floor_dev:0.90")
- * @param ngramWeight weight w of the n-gram model's logit in this category's fused logit
- *     {@code (1 - w) * head + w * ngram} (0 = the head alone; chosen on dev); calibration and
- *     threshold apply to the fused logit
+ * @param ngramWeight weight w of the n-gram model's logit in this category's fused logit {@code (1
+ *     - w) * head + w * ngram} (0 = the head alone; chosen on dev); calibration and threshold apply
+ *     to the fused logit
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CategoryConfig(
@@ -33,7 +33,11 @@ public record CategoryConfig(
 
   /** A category scored by the head alone (no n-gram fusion). */
   public CategoryConfig(
-      String category, boolean served, String reason, PlattCalibration calibration, double threshold,
+      String category,
+      boolean served,
+      String reason,
+      PlattCalibration calibration,
+      double threshold,
       String thresholdRule) {
     this(category, served, reason, calibration, threshold, thresholdRule, 0.0);
   }

@@ -71,12 +71,16 @@ public final class ContentHead implements AutoCloseable {
   private static void verifyShapes(Model model, HeadArchitecture architecture) {
     try (NDManager scratch = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
       ai.djl.nn.Block expected = architecture.build();
-      expected.initialize(scratch, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, architecture.inputDim()));
+      expected.initialize(
+          scratch, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, architecture.inputDim()));
       var loaded = model.getBlock().getParameters();
       var wanted = expected.getParameters();
       if (loaded.size() != wanted.size()) {
         throw new IllegalStateException(
-            "head weights have " + loaded.size() + " parameters, architecture expects " + wanted.size());
+            "head weights have "
+                + loaded.size()
+                + " parameters, architecture expects "
+                + wanted.size());
       }
       for (int i = 0; i < wanted.size(); i++) {
         Shape want = wanted.get(i).getValue().getArray().getShape();
@@ -84,8 +88,14 @@ public final class ContentHead implements AutoCloseable {
         Shape got = have.isInitialized() ? have.getArray().getShape() : null;
         if (!want.equals(got)) {
           throw new IllegalStateException(
-              "head parameter " + loaded.get(i).getKey() + " has shape " + got + ", architecture "
-                  + architecture + " expects " + want);
+              "head parameter "
+                  + loaded.get(i).getKey()
+                  + " has shape "
+                  + got
+                  + ", architecture "
+                  + architecture
+                  + " expects "
+                  + want);
         }
       }
     }

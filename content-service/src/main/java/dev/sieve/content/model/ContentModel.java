@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Serving, offline evaluation and the benchmark all go through {@link #score(List)} (or {@link
  * #scoreEmbeddings(List, List)} when embeddings are cached), so the numbers in the model card come
- * from the code that serves. When the configuration fuses an n-gram model ({@link NgramModel}), each
- * category's logit is {@code (1 - w) * head + w * ngram} before calibration, for the page (over its
- * joined chunk texts) and for every chunk.
+ * from the code that serves. When the configuration fuses an n-gram model ({@link NgramModel}),
+ * each category's logit is {@code (1 - w) * head + w * ngram} before calibration, for the page
+ * (over its joined chunk texts) and for every chunk.
  *
  * <p>Chunk scores: each chunk is also run through the head alone (pooled over itself, so mean = max
  * = its embedding). That is the head's view of the chunk in isolation, a faithful "which paragraph
@@ -32,11 +32,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContentModel implements AutoCloseable {
 
-  /** Scores of one page. Arrays are indexed by head output (see {@link HeadConfig#categoryIds()}). */
+  /**
+   * Scores of one page. Arrays are indexed by head output (see {@link HeadConfig#categoryIds()}).
+   */
   public record PageScores(double[] logits, double[] calibrated, double[][] chunkCalibrated) {}
 
   /** Scores of a batch plus where the time went. */
-  public record BatchResult(List<PageScores> pages, long encoderNanos, long headNanos, int chunks) {}
+  public record BatchResult(
+      List<PageScores> pages, long encoderNanos, long headNanos, int chunks) {}
 
   private final Path directory;
   private final HeadConfig config;
@@ -56,7 +59,11 @@ public final class ContentModel implements AutoCloseable {
    *     empty the trainer's thresholds in config.json apply
    */
   public ContentModel(
-      Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head,
+      Path directory,
+      HeadConfig config,
+      String configSha256,
+      ChunkEncoder encoder,
+      ContentHead head,
       Optional<ServedThresholds> servedThresholds) {
     this(directory, config, configSha256, encoder, head, servedThresholds, null);
   }
@@ -65,12 +72,23 @@ public final class ContentModel implements AutoCloseable {
    * @param ngram the n-gram model fused with the head (null when the configuration has none)
    */
   public ContentModel(
-      Path directory, HeadConfig config, String configSha256, ChunkEncoder encoder, ContentHead head,
-      Optional<ServedThresholds> servedThresholds, NgramModel ngram) {
+      Path directory,
+      HeadConfig config,
+      String configSha256,
+      ChunkEncoder encoder,
+      ContentHead head,
+      Optional<ServedThresholds> servedThresholds,
+      NgramModel ngram) {
     if (encoder != null && !encoder.id().equals(config.encoder())) {
       throw new IllegalStateException(
-          "model " + config.name() + "/" + config.version() + " was trained on encoder '"
-              + config.encoder() + "' but the service loaded '" + encoder.id()
+          "model "
+              + config.name()
+              + "/"
+              + config.version()
+              + " was trained on encoder '"
+              + config.encoder()
+              + "' but the service loaded '"
+              + encoder.id()
               + "': train a head for this encoder or change SIEVE_CONTENT_ENCODER");
     }
     this.directory = directory;
@@ -79,22 +97,39 @@ public final class ContentModel implements AutoCloseable {
     this.encoder = encoder;
     this.head = head;
     this.calibrations =
-        config.categories().stream().map(CategoryConfig::calibration).toArray(PlattCalibration[]::new);
-    this.ngramWeights = config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
+        config.categories().stream()
+            .map(CategoryConfig::calibration)
+            .toArray(PlattCalibration[]::new);
+    this.ngramWeights =
+        config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
     boolean fused = java.util.Arrays.stream(ngramWeights).anyMatch(w -> w != 0);
     if (fused && ngram == null) {
-      throw new IllegalStateException("model " + config.name() + "/" + config.version()
-          + " fuses an n-gram model but none was loaded (" + config.ngramFile() + ")");
+      throw new IllegalStateException(
+          "model "
+              + config.name()
+              + "/"
+              + config.version()
+              + " fuses an n-gram model but none was loaded ("
+              + config.ngramFile()
+              + ")");
     }
     if (ngram != null && ngram.outputs() != config.categories().size()) {
-      throw new IllegalStateException("n-gram model has " + ngram.outputs() + " outputs, the head "
-          + config.categories().size());
+      throw new IllegalStateException(
+          "n-gram model has "
+              + ngram.outputs()
+              + " outputs, the head "
+              + config.categories().size());
     }
     this.ngram = ngram;
     this.servedThresholds = servedThresholds;
-    this.thresholds = config.categories().stream()
-        .mapToDouble(c -> servedThresholds.map(t -> t.thresholdOr(c.category(), c.threshold())).orElse(c.threshold()))
-        .toArray();
+    this.thresholds =
+        config.categories().stream()
+            .mapToDouble(
+                c ->
+                    servedThresholds
+                        .map(t -> t.thresholdOr(c.category(), c.threshold()))
+                        .orElse(c.threshold()))
+            .toArray();
   }
 
   /**
@@ -105,7 +140,9 @@ public final class ContentModel implements AutoCloseable {
     return thresholds[output];
   }
 
-  /** The evaluation standard's thresholds, when the model has been through {@code ./sieve eval run}. */
+  /**
+   * The evaluation standard's thresholds, when the model has been through {@code ./sieve eval run}.
+   */
   public Optional<ServedThresholds> servedThresholds() {
     return servedThresholds;
   }
@@ -124,28 +161,47 @@ public final class ContentModel implements AutoCloseable {
     String actual = Sha256.ofFile(weights);
     if (!actual.equals(config.artifactSha256())) {
       throw new IllegalStateException(
-          "weights " + weights + " have SHA-256 " + actual + " but " + configFile + " expects "
-              + config.artifactSha256() + ": refusing to serve an artifact its card does not describe");
+          "weights "
+              + weights
+              + " have SHA-256 "
+              + actual
+              + " but "
+              + configFile
+              + " expects "
+              + config.artifactSha256()
+              + ": refusing to serve an artifact its card does not describe");
     }
     Optional<ServedThresholds> served = ServedThresholds.load(versionDirectory);
     if (served.isEmpty()) {
-      log.warn("{} has no {}: serving the trainer's thresholds from config.json, which no standard model"
-          + " card has measured (run ./sieve eval run --tier content --model-dir {})",
-          versionDirectory, ServedThresholds.FILE, versionDirectory);
+      log.warn(
+          "{} has no {}: serving the trainer's thresholds from config.json, which no standard model"
+              + " card has measured (run ./sieve eval run --tier content --model-dir {})",
+          versionDirectory,
+          ServedThresholds.FILE,
+          versionDirectory);
     }
     NgramModel ngram = null;
     if (config.ngramFile() != null) {
       Path ngramFile = versionDirectory.resolve(config.ngramFile());
       String ngramSha = Files.isRegularFile(ngramFile) ? Sha256.ofFile(ngramFile) : "(missing)";
       if (!ngramSha.equals(config.ngramSha256())) {
-        throw new IllegalStateException("n-gram model " + ngramFile + " has SHA-256 " + ngramSha + " but "
-            + configFile + " expects " + config.ngramSha256() + ": refusing to serve an artifact its card does"
-            + " not describe");
+        throw new IllegalStateException(
+            "n-gram model "
+                + ngramFile
+                + " has SHA-256 "
+                + ngramSha
+                + " but "
+                + configFile
+                + " expects "
+                + config.ngramSha256()
+                + ": refusing to serve an artifact its card does"
+                + " not describe");
       }
       ngram = NgramModel.read(ngramFile);
     }
     ContentHead head = ContentHead.load(versionDirectory, config.architecture(), device);
-    return new ContentModel(versionDirectory, config, Sha256.ofFile(configFile), encoder, head, served, ngram);
+    return new ContentModel(
+        versionDirectory, config, Sha256.ofFile(configFile), encoder, head, served, ngram);
   }
 
   /** The version directory named by {@code <modelRoot>/RELEASED}. */
@@ -219,7 +275,8 @@ public final class ContentModel implements AutoCloseable {
   /** Scores embeddings with the head alone (a model without n-gram fusion). */
   public BatchResult scoreEmbeddings(List<float[][]> pages) {
     if (ngram != null) {
-      throw new IllegalStateException("this model fuses an n-gram model: score with the chunk texts");
+      throw new IllegalStateException(
+          "this model fuses an n-gram model: score with the chunk texts");
     }
     return scoreEmbeddings(pages, null);
   }

@@ -6,9 +6,9 @@ import dev.sieve.core.util.Settings;
  * DJL/PyTorch process settings that must be in place before the engine first loads.
  *
  * <p>Offline operation: the {@code pytorch-native-cpu} jar is on the classpath, so DJL extracts
- * libtorch from it instead of downloading; {@code ai.djl.offline=true} makes any attempt to download
- * fail fast instead of hanging. Threads: the head is tiny and the encoder's ONNX Runtime sessions
- * already use every core, so libtorch gets one intra-op and one inter-op thread by default
+ * libtorch from it instead of downloading; {@code ai.djl.offline=true} makes any attempt to
+ * download fail fast instead of hanging. Threads: the head is tiny and the encoder's ONNX Runtime
+ * sessions already use every core, so libtorch gets one intra-op and one inter-op thread by default
  * (SIEVE_CONTENT_TORCH_THREADS to change).
  */
 public final class DjlRuntime {

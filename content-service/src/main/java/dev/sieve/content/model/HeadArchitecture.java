@@ -8,12 +8,12 @@ import ai.djl.nn.norm.Dropout;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Shape of the classification head: a one-hidden-layer MLP from pooled chunk embeddings to one logit
- * per category.
+ * Shape of the classification head: a one-hidden-layer MLP from pooled chunk embeddings to one
+ * logit per category.
  *
- * <p>Defined in Java (not exported TorchScript) because DJL cannot export TorchScript from Java; the
- * {@code .params} file only holds weights, and this record rebuilds the exact {@link Block} they
- * belong to. The record is stored in the model's JSON configuration so the artifact is
+ * <p>Defined in Java (not exported TorchScript) because DJL cannot export TorchScript from Java;
+ * the {@code .params} file only holds weights, and this record rebuilds the exact {@link Block}
+ * they belong to. The record is stored in the model's JSON configuration so the artifact is
  * self-describing.
  *
  * @param inputDim feature size (2 x encoder dimension: mean and max pooling)
@@ -29,7 +29,8 @@ public record HeadArchitecture(
 
   public HeadArchitecture {
     if (inputDim <= 0 || hidden <= 0 || outputs <= 0 || dropout < 0 || dropout >= 1) {
-      throw new IllegalArgumentException("invalid head architecture: " + inputDim + "/" + hidden + "/" + outputs);
+      throw new IllegalArgumentException(
+          "invalid head architecture: " + inputDim + "/" + hidden + "/" + outputs);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.sieve.content.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -50,21 +50,69 @@ public record HeadConfig(
 
   /** A head without an n-gram model (every category's {@code ngram_weight} 0). */
   public HeadConfig(
-      String name, String version, String created, String taxonomyVersion, String encoder, int wordsPerChunk,
-      int maxChunks, String pooling, float inputScale, HeadArchitecture architecture,
-      List<CategoryConfig> categories, String datasetVersion, Map<String, Object> training, String artifactFile,
-      String artifactSha256, long artifactBytes, String codeCommit) {
-    this(name, version, created, taxonomyVersion, encoder, wordsPerChunk, maxChunks, pooling, inputScale,
-        architecture, categories, datasetVersion, training, artifactFile, artifactSha256, artifactBytes,
-        codeCommit, null, null);
+      String name,
+      String version,
+      String created,
+      String taxonomyVersion,
+      String encoder,
+      int wordsPerChunk,
+      int maxChunks,
+      String pooling,
+      float inputScale,
+      HeadArchitecture architecture,
+      List<CategoryConfig> categories,
+      String datasetVersion,
+      Map<String, Object> training,
+      String artifactFile,
+      String artifactSha256,
+      long artifactBytes,
+      String codeCommit) {
+    this(
+        name,
+        version,
+        created,
+        taxonomyVersion,
+        encoder,
+        wordsPerChunk,
+        maxChunks,
+        pooling,
+        inputScale,
+        architecture,
+        categories,
+        datasetVersion,
+        training,
+        artifactFile,
+        artifactSha256,
+        artifactBytes,
+        codeCommit,
+        null,
+        null);
   }
 
   /** A copy that fuses the n-gram model in {@code file} (SHA-256 {@code sha256}) with the head. */
   public HeadConfig withNgram(String file, String sha256, List<CategoryConfig> fusedCategories) {
-    return new HeadConfig(name, version, created, taxonomyVersion, encoder, wordsPerChunk, maxChunks, pooling,
-        inputScale, architecture, fusedCategories, datasetVersion, training, artifactFile, artifactSha256,
-        artifactBytes, codeCommit, file, sha256);
+    return new HeadConfig(
+        name,
+        version,
+        created,
+        taxonomyVersion,
+        encoder,
+        wordsPerChunk,
+        maxChunks,
+        pooling,
+        inputScale,
+        architecture,
+        fusedCategories,
+        datasetVersion,
+        training,
+        artifactFile,
+        artifactSha256,
+        artifactBytes,
+        codeCommit,
+        file,
+        sha256);
   }
+
   public static final String POOLING_MEAN_MAX = "mean+max";
 
   private static final ObjectMapper MAPPER =
@@ -76,7 +124,11 @@ public record HeadConfig(
     training = training == null ? Map.of() : Map.copyOf(training);
     if (architecture != null && architecture.outputs() != categories.size()) {
       throw new IllegalArgumentException(
-          "head has " + architecture.outputs() + " outputs but " + categories.size() + " categories");
+          "head has "
+              + architecture.outputs()
+              + " outputs but "
+              + categories.size()
+              + " categories");
     }
   }
 
@@ -88,7 +140,10 @@ public record HeadConfig(
 
   @JsonIgnore
   public List<String> servedCategoryIds() {
-    return categories.stream().filter(CategoryConfig::served).map(CategoryConfig::category).toList();
+    return categories.stream()
+        .filter(CategoryConfig::served)
+        .map(CategoryConfig::category)
+        .toList();
   }
 
   public Optional<CategoryConfig> category(String id) {

@@ -13,8 +13,8 @@ import java.util.Map;
  * Hashed word unigrams and bigrams with sublinear tf x idf weights, L2-normalized: the lexical view
  * of a text that the n-gram model ({@link NgramModel}) fuses with the encoder's.
  *
- * <p>One featurizer for training and serving: the trainer's logistic regression and the served model
- * both call {@link #features}, so a token means the same bucket in both.
+ * <p>One featurizer for training and serving: the trainer's logistic regression and the served
+ * model both call {@link #features}, so a token means the same bucket in both.
  */
 public final class NgramFeaturizer {
 

@@ -11,18 +11,18 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The served n-gram model: per head output, a logistic regression over {@link NgramFeaturizer}
- * features, fused with the head's logit ({@code (1 - w) * head + w * ngram}, w per category chosen on
- * dev and stored in the configuration).
+ * features, fused with the head's logit ({@code (1 - w) * head + w * ngram}, w per category chosen
+ * on dev and stored in the configuration).
  *
  * <p>Why beside a sentence encoder: the frozen MiniLM embeds short user texts poorly and cannot see
- * the explicit words that settle many cases ("porn", "kill myself"); hashed n-grams can, for tens of
- * microseconds. Measured on dev, the fusion raised AUPRC for adult, violence, self_harm and hate
+ * the explicit words that settle many cases ("porn", "kill myself"); hashed n-grams can, for tens
+ * of microseconds. Measured on dev, the fusion raised AUPRC for adult, violence, self_harm and hate
  * (model card, training report).
  *
- * <p>Artifact ({@value #FILE}, gzipped): magic, hash bits, outputs; idf per bucket as unsigned 8-bit
- * steps of {@value #IDF_STEP}; per output a bias, a scale and one signed byte per bucket (weights
- * quantized symmetrically to 127 steps of max |w|). The trainer scores with the quantized model it
- * writes, so the card measures what serves.
+ * <p>Artifact ({@value #FILE}, gzipped): magic, hash bits, outputs; idf per bucket as unsigned
+ * 8-bit steps of {@value #IDF_STEP}; per output a bias, a scale and one signed byte per bucket
+ * (weights quantized symmetrically to 127 steps of max |w|). The trainer scores with the quantized
+ * model it writes, so the card measures what serves.
  */
 public final class NgramModel {
 
@@ -62,7 +62,8 @@ public final class NgramModel {
     }
   }
 
-  private NgramModel(NgramFeaturizer featurizer, float[] idf, byte[][] weights, float[] scales, float[] bias) {
+  private NgramModel(
+      NgramFeaturizer featurizer, float[] idf, byte[][] weights, float[] scales, float[] bias) {
     this.featurizer = featurizer;
     this.idf = idf;
     this.weights = weights;
@@ -90,7 +91,8 @@ public final class NgramModel {
   }
 
   public void write(Path file) {
-    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16))) {
       out.writeInt(MAGIC);
       out.writeInt(Integer.numberOfTrailingZeros(featurizer.size()));
       out.writeInt(bias.length);
@@ -108,7 +110,8 @@ public final class NgramModel {
   }
 
   public static NgramModel read(Path file) {
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16))) {
       if (in.readInt() != MAGIC) {
         throw new IllegalStateException(file + " is not an n-gram model");
       }

@@ -16,8 +16,11 @@ public final class PagePooling {
     return (float) Math.sqrt(dimension);
   }
 
-  /** Pooled features of the chunks {@code from..to} of {@code embeddings}, written to {@code out}. */
-  public static void meanMax(float[][] embeddings, int from, int to, float scale, float[] out, int offset) {
+  /**
+   * Pooled features of the chunks {@code from..to} of {@code embeddings}, written to {@code out}.
+   */
+  public static void meanMax(
+      float[][] embeddings, int from, int to, float scale, float[] out, int offset) {
     int dim = embeddings[from].length;
     int n = to - from;
     for (int d = 0; d < dim; d++) {

@@ -13,13 +13,17 @@ import java.time.Duration;
  *     (the queue never blocks a caller)
  * @param workers batches computed concurrently (each worker runs a whole batch)
  * @param deadlineAdmission admit a request only if its remaining deadline covers the expected queue
- *     wait plus service time (learned online), shed it with RESOURCE_EXHAUSTED otherwise, and drop a
- *     request at batch formation when it cannot outlive its batch (see {@link DynamicBatcher}). Off,
- *     only the queue capacity bounds admission: the behaviour before issue #12, kept for the
+ *     wait plus service time (learned online), shed it with RESOURCE_EXHAUSTED otherwise, and drop
+ *     a request at batch formation when it cannot outlive its batch (see {@link DynamicBatcher}).
+ *     Off, only the queue capacity bounds admission: the behaviour before issue #12, kept for the
  *     benchmark's baseline and as an escape hatch
  */
 public record BatcherConfig(
-    int maxBatchSize, Duration maxQueueDelay, int queueCapacity, int workers, boolean deadlineAdmission) {
+    int maxBatchSize,
+    Duration maxQueueDelay,
+    int queueCapacity,
+    int workers,
+    boolean deadlineAdmission) {
 
   /** With deadline admission on (the default). */
   public BatcherConfig(int maxBatchSize, Duration maxQueueDelay, int queueCapacity, int workers) {

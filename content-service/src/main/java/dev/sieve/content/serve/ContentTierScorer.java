@@ -33,7 +33,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The content tier: HTML or text in, calibrated per-category scores with the chunks that drove them.
+ * The content tier: HTML or text in, calibrated per-category scores with the chunks that drove
+ * them.
  *
  * <p>Request handling, in order (each step's failure is the precise status the Scorer contract
  * names, never INTERNAL):
@@ -111,11 +112,14 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
   private final int[] servedOutput;
   private final Timings timings = new Timings();
 
-  public ContentTierScorer(ContentModel model, PageExtractor extractor, BatcherConfig batcherConfig) {
+  public ContentTierScorer(
+      ContentModel model, PageExtractor extractor, BatcherConfig batcherConfig) {
     HeadConfig config = model.config();
     if (extractor.limits().wordsPerChunk() != config.wordsPerChunk()) {
       throw new IllegalArgumentException(
-          "extractor chunks " + extractor.limits().wordsPerChunk() + " words but the model was trained on "
+          "extractor chunks "
+              + extractor.limits().wordsPerChunk()
+              + " words but the model was trained on "
               + config.wordsPerChunk());
     }
     this.model = model;
@@ -151,7 +155,11 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
 
   @Override
   public TierDescription describe() {
-    return TierDescription.newBuilder().setTier(TIER).setModel(modelInfo).addAllCategories(served).build();
+    return TierDescription.newBuilder()
+        .setTier(TIER)
+        .setModel(modelInfo)
+        .addAllCategories(served)
+        .build();
   }
 
   public ModelInfo modelInfo() {
@@ -193,12 +201,16 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     }
     if (body.size() > extractor.limits().maxBodyBytes()) {
       throw ScoringException.resourceExhausted(
-          field + " is " + body.size() + " bytes; the content tier accepts at most "
+          field
+              + " is "
+              + body.size()
+              + " bytes; the content tier accepts at most "
               + extractor.limits().maxBodyBytes());
     }
     Deadline deadline = Context.current().getDeadline();
     try {
-      // Shed before parsing: under overload a request that cannot finish costs no extraction either.
+      // Shed before parsing: under overload a request that cannot finish costs no extraction
+      // either.
       batcher.checkAdmission(1, deadline);
     } catch (DynamicBatcher.QueueFullException e) {
       throw ScoringException.resourceExhausted(e.getMessage());
@@ -214,14 +226,18 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
     List<Chunk> chunks = chunker.chunk(page);
     String normalizedInput = describeInput(page, chunks);
     ScoreResponse.Builder response =
-        ScoreResponse.newBuilder().setTier(TIER).setModel(modelInfo).setNormalizedInput(normalizedInput);
+        ScoreResponse.newBuilder()
+            .setTier(TIER)
+            .setModel(modelInfo)
+            .setNormalizedInput(normalizedInput);
     if (chunks.isEmpty() || outputs.length == 0) {
       return response.build();
     }
     ContentModel.PageScores scores = awaitScores(chunks);
     List<String> outputIds = model.config().categoryIds();
     for (int output : outputs) {
-      response.addScores(categoryScore(outputIds.get(output), output, scores, chunks, page.language(), aligned));
+      response.addScores(
+          categoryScore(outputIds.get(output), output, scores, chunks, page.language(), aligned));
     }
     return response.build();
   }
@@ -238,16 +254,20 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
       throw ScoringException.deadlineExceeded(e.getMessage());
     }
     long waitNanos =
-        deadline == null ? DEFAULT_WAIT.toNanos() : Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        deadline == null
+            ? DEFAULT_WAIT.toNanos()
+            : Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS));
     try {
       return future.get(waitNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(false);
-      throw ScoringException.deadlineExceeded("deadline expired while waiting for the content model");
+      throw ScoringException.deadlineExceeded(
+          "deadline expired while waiting for the content model");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(false);
-      throw new ScoringException(io.grpc.Status.Code.CANCELLED, "interrupted while waiting for the content model");
+      throw new ScoringException(
+          io.grpc.Status.Code.CANCELLED, "interrupted while waiting for the content model");
     } catch (CancellationException e) {
       throw ScoringException.deadlineExceeded("request cancelled while queued");
     } catch (ExecutionException e) {
@@ -255,7 +275,9 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
         throw ScoringException.deadlineExceeded(expired.getMessage());
       }
       throw new ScoringException(
-          io.grpc.Status.Code.UNAVAILABLE, "content model failed: " + e.getCause().getClass().getSimpleName(), e.getCause());
+          io.grpc.Status.Code.UNAVAILABLE,
+          "content model failed: " + e.getCause().getClass().getSimpleName(),
+          e.getCause());
     }
   }
 
@@ -278,16 +300,22 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
   }
 
   private CategoryScore categoryScore(
-      String category, int output, ContentModel.PageScores scores, List<Chunk> chunks, String language,
+      String category,
+      int output,
+      ContentModel.PageScores scores,
+      List<Chunk> chunks,
+      String language,
       boolean aligned) {
     // Common score scale: the threshold the model card measured (thresholds.json) sits at 0.5.
     double probability = scores.calibrated()[output];
     CategoryScore.Builder score =
         CategoryScore.newBuilder()
             .setCategory(category)
-            .setScore(aligned
-                ? dev.sieve.core.scoring.ThresholdAlignment.align(probability, model.threshold(output))
-                : probability);
+            .setScore(
+                aligned
+                    ? dev.sieve.core.scoring.ThresholdAlignment.align(
+                        probability, model.threshold(output))
+                    : probability);
     List<Integer> order = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {
       order.add(c);
@@ -302,7 +330,15 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
               .setCategory(category)
               .setDetail(TextNormalizer.abbreviate(chunk.text(), EVIDENCE_CHARS))
               .setWeight(scores.chunkCalibrated()[c][output])
-              .setSource("chunk " + (c + 1) + "/" + chunks.size() + " " + chunk.section() + " lang=" + language));
+              .setSource(
+                  "chunk "
+                      + (c + 1)
+                      + "/"
+                      + chunks.size()
+                      + " "
+                      + chunk.section()
+                      + " lang="
+                      + language));
     }
     return score.build();
   }
@@ -310,9 +346,12 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
   private String describeInput(ExtractedPage page, List<Chunk> chunks) {
     StringBuilder out = new StringBuilder();
     out.append(page.inputKind())
-        .append(" lang=").append(page.language())
-        .append(" chars=").append(page.textChars())
-        .append(" chunks=").append(chunks.size());
+        .append(" lang=")
+        .append(page.language())
+        .append(" chars=")
+        .append(page.textChars())
+        .append(" chunks=")
+        .append(chunks.size());
     int uncapped = chunker.uncappedChunkCount(page);
     List<String> reasons = new ArrayList<>(page.truncationReasons());
     if (uncapped > chunks.size()) {

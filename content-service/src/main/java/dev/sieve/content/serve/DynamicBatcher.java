@@ -31,20 +31,20 @@ import org.slf4j.LoggerFactory;
  *       QueueFullException} (RESOURCE_EXHAUSTED) at once, so the router's circuit breaker sees
  *       overload instead of a timeout.
  *   <li>Admission by what can finish in time ({@link BatcherConfig#deadlineAdmission()}): a request
- *       with a deadline is admitted only if its remaining time covers the expected wait for the work
- *       ahead of it (units queued and in flight × the {@link ServiceTimeEstimator}'s cost per unit ÷
- *       workers) plus its own service time; otherwise it is shed at once with {@link
+ *       with a deadline is admitted only if its remaining time covers the expected wait for the
+ *       work ahead of it (units queued and in flight × the {@link ServiceTimeEstimator}'s cost per
+ *       unit ÷ workers) plus its own service time; otherwise it is shed at once with {@link
  *       QueueFullException} (RESOURCE_EXHAUSTED, the description says why), while the caller can
  *       still use its time elsewhere. Before the first batch there is no estimate and nothing is
  *       shed; an idle batcher (nothing queued or in flight) admits every request, so a stale
  *       estimate is corrected by the next batch instead of refusing work forever.
- *   <li>Deadlines are read when a request is enqueued (an already-expired request is refused), while
- *       a batch is formed and again just before compute: a request whose deadline passed or whose
- *       call was cancelled while queued, or (with deadline admission) whose remaining time is shorter
- *       than the estimated time of its batch, is completed with {@link DeadlineExpiredException} and
- *       never computed. With deadline admission a batch also stops growing before its estimated
- *       time would pass a member's deadline (every member is answered when the whole batch is
- *       done); the request that did not fit opens the next batch.
+ *   <li>Deadlines are read when a request is enqueued (an already-expired request is refused),
+ *       while a batch is formed and again just before compute: a request whose deadline passed or
+ *       whose call was cancelled while queued, or (with deadline admission) whose remaining time is
+ *       shorter than the estimated time of its batch, is completed with {@link
+ *       DeadlineExpiredException} and never computed. With deadline admission a batch also stops
+ *       growing before its estimated time would pass a member's deadline (every member is answered
+ *       when the whole batch is done); the request that did not fit opens the next batch.
  * </ul>
  *
  * <p>Work is measured in units given by a weigher (the content tier counts encoder chunks, so a
@@ -81,7 +81,12 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
   }
 
   private record Pending<I, O>(
-      I input, int units, Deadline deadline, Context context, long enqueuedNanos, CompletableFuture<O> result) {
+      I input,
+      int units,
+      Deadline deadline,
+      Context context,
+      long enqueuedNanos,
+      CompletableFuture<O> result) {
 
     boolean expired() {
       return result.isDone()
@@ -113,12 +118,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     }
 
     /** Requests refused because the queue was full (or the batcher closing). */
-    /** Requests refused at admission: their deadline could not cover the expected wait + service. */
+    /**
+     * Requests refused at admission: their deadline could not cover the expected wait + service.
+     */
     public long shed() {
       return shed.sum();
     }
 
-    /** Requests dropped before compute because their deadline had passed or their call was cancelled. */
+    /**
+     * Requests dropped before compute because their deadline had passed or their call was
+     * cancelled.
+     */
     public long expired() {
       return expired.sum();
     }
@@ -185,13 +195,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
   /**
    * @param weigher units of work of one request (at least 1 is counted), e.g. encoder chunks
    */
-  public DynamicBatcher(String name, BatcherConfig config, BatchFunction<I, O> function, ToIntFunction<I> weigher) {
+  public DynamicBatcher(
+      String name, BatcherConfig config, BatchFunction<I, O> function, ToIntFunction<I> weigher) {
     this(name, config, function, weigher, new ServiceTimeEstimator());
   }
 
   /** With a given estimator (tests seed it so admission decisions do not depend on timing). */
   DynamicBatcher(
-      String name, BatcherConfig config, BatchFunction<I, O> function, ToIntFunction<I> weigher,
+      String name,
+      BatcherConfig config,
+      BatchFunction<I, O> function,
+      ToIntFunction<I> weigher,
       ServiceTimeEstimator estimator) {
     this.name = name;
     this.estimator = estimator;
@@ -239,7 +253,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
    *     admission) the deadline cannot cover the expected wait and service time (never blocks)
    * @throws DeadlineExpiredException when the deadline has already expired
    */
-  public CompletableFuture<O> submit(I input, Deadline deadline, Context context) throws QueueFullException {
+  public CompletableFuture<O> submit(I input, Deadline deadline, Context context)
+      throws QueueFullException {
     if (deadline != null && deadline.isExpired()) {
       stats.expired.increment();
       throw new DeadlineExpiredException("deadline expired before the request was queued");
@@ -253,10 +268,12 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       admitOrShed(units, deadline);
     }
     Pending<I, O> pending =
-        new Pending<>(input, units, deadline, context, System.nanoTime(), new CompletableFuture<>());
+        new Pending<>(
+            input, units, deadline, context, System.nanoTime(), new CompletableFuture<>());
     queuedUnits.addAndGet(units);
     // Counted before the offer: once offered, a worker may compute the request (and a reader see
-    // its effects) before this thread runs again, and "computed" must never run ahead of "submitted".
+    // its effects) before this thread runs again, and "computed" must never run ahead of
+    // "submitted".
     stats.submitted.increment();
     if (!queue.offer(pending)) {
       stats.submitted.decrement();
@@ -298,11 +315,17 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     long remainingNanos = deadline.timeRemaining(TimeUnit.NANOSECONDS);
     if (remainingNanos < expectedNanos) {
       stats.shed.increment();
-      throw new QueueFullException(String.format(java.util.Locale.ROOT,
-          "%s overloaded: shed at admission, expected %d ms (wait for %d queued/in-flight units + %d own"
-              + " at %.1f ms/unit) exceeds the call's remaining %d ms",
-          name, expectedNanos / 1_000_000, ahead, units, estimator.nanosPerUnit() / 1e6,
-          remainingNanos / 1_000_000));
+      throw new QueueFullException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s overloaded: shed at admission, expected %d ms (wait for %d queued/in-flight units + %d own"
+                  + " at %.1f ms/unit) exceeds the call's remaining %d ms",
+              name,
+              expectedNanos / 1_000_000,
+              ahead,
+              units,
+              estimator.nanosPerUnit() / 1e6,
+              remainingNanos / 1_000_000));
     }
   }
 
@@ -376,12 +399,19 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
 
   /** Time left before {@code pending}'s deadline; {@link Long#MAX_VALUE} without one. */
   private static long remainingNanos(Pending<?, ?> pending) {
-    return pending.deadline() == null ? Long.MAX_VALUE : pending.deadline().timeRemaining(TimeUnit.NANOSECONDS);
+    return pending.deadline() == null
+        ? Long.MAX_VALUE
+        : pending.deadline().timeRemaining(TimeUnit.NANOSECONDS);
   }
 
-  /** Whether a batch of {@code units} is expected to finish within {@code budget} (always, without admission). */
+  /**
+   * Whether a batch of {@code units} is expected to finish within {@code budget} (always, without
+   * admission).
+   */
   private boolean finishableWithin(long units, long budget) {
-    return !config.deadlineAdmission() || !estimator.hasEstimate() || budget == Long.MAX_VALUE
+    return !config.deadlineAdmission()
+        || !estimator.hasEstimate()
+        || budget == Long.MAX_VALUE
         || estimator.nanosFor(units) <= budget;
   }
 
@@ -390,8 +420,10 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       return false;
     }
     stats.expired.increment();
-    pending.result().completeExceptionally(
-        new DeadlineExpiredException("deadline expired while queued; dropped before compute"));
+    pending
+        .result()
+        .completeExceptionally(
+            new DeadlineExpiredException("deadline expired while queued; dropped before compute"));
     return true;
   }
 
@@ -409,13 +441,20 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       long batchNanos = estimator.nanosFor(batchUnits);
       List<Pending<I, O>> finishable = new ArrayList<>(live.size());
       for (Pending<I, O> pending : live) {
-        if (pending.deadline() != null && pending.deadline().timeRemaining(TimeUnit.NANOSECONDS) < batchNanos) {
+        if (pending.deadline() != null
+            && pending.deadline().timeRemaining(TimeUnit.NANOSECONDS) < batchNanos) {
           stats.unfinishable.increment();
           batchUnits -= pending.units();
-          pending.result().completeExceptionally(new DeadlineExpiredException(String.format(
-              java.util.Locale.ROOT,
-              "%s: %d ms left, shorter than the estimated %d ms of its batch; dropped before compute",
-              name, pending.deadline().timeRemaining(TimeUnit.MILLISECONDS), batchNanos / 1_000_000)));
+          pending
+              .result()
+              .completeExceptionally(
+                  new DeadlineExpiredException(
+                      String.format(
+                          java.util.Locale.ROOT,
+                          "%s: %d ms left, shorter than the estimated %d ms of its batch; dropped before compute",
+                          name,
+                          pending.deadline().timeRemaining(TimeUnit.MILLISECONDS),
+                          batchNanos / 1_000_000)));
         } else {
           finishable.add(pending);
         }
@@ -442,8 +481,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       estimator.observe(batchUnits, System.nanoTime() - start);
       if (outputs == null || outputs.size() != inputs.size()) {
         throw new IllegalStateException(
-            "batch function returned " + (outputs == null ? "null" : outputs.size())
-                + " results for " + inputs.size() + " inputs");
+            "batch function returned "
+                + (outputs == null ? "null" : outputs.size())
+                + " results for "
+                + inputs.size()
+                + " inputs");
       }
     } catch (Exception | Error e) {
       inFlightUnits.addAndGet(-batchUnits);

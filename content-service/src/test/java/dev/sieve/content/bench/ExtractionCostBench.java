@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Extraction cost of the issue #12 item 4 inputs: extraction + chunking (the work the content tier
  * does on the caller's thread before the encoder), median of a few runs after a warm-up. A timed
- * main, not a test: speed is recorded in docs/reliability.md, never asserted. Run with the test class
- * path (see docs/reliability.md, "Content tier under stress").
+ * main, not a test: speed is recorded in docs/reliability.md, never asserted. Run with the test
+ * class path (see docs/reliability.md, "Content tier under stress").
  */
 public final class ExtractionCostBench {
 
@@ -24,7 +24,9 @@ public final class ExtractionCostBench {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     PageExtractor extractor = new PageExtractor(ExtractionLimits.defaults());
     TextChunker chunker = new TextChunker(ExtractionLimits.defaults());
-    System.out.printf("%-28s %9s %9s %9s %7s  %s%n", "input", "bytes", "median_ms", "max_ms", "chunks", "truncated");
+    System.out.printf(
+        "%-28s %9s %9s %9s %7s  %s%n",
+        "input", "bytes", "median_ms", "max_ms", "chunks", "truncated");
     for (Map.Entry<String, String> input : PoisonPages.ofIssue12().entrySet()) {
       String html = input.getValue();
       long[] millis = new long[runs];
@@ -38,8 +40,14 @@ public final class ExtractionCostBench {
         millis[r] = (System.nanoTime() - start) / 1_000_000;
       }
       Arrays.sort(millis);
-      System.out.printf("%-28s %9d %9d %9d %7d  %s%n", input.getKey(), PoisonPages.utf8Bytes(html),
-          millis[runs / 2], millis[runs - 1], chunks.size(), page.truncationReasons());
+      System.out.printf(
+          "%-28s %9d %9d %9d %7d  %s%n",
+          input.getKey(),
+          PoisonPages.utf8Bytes(html),
+          millis[runs / 2],
+          millis[runs - 1],
+          chunks.size(),
+          page.truncationReasons());
     }
   }
 }

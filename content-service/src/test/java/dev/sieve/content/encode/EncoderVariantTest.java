@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The encoder a head was trained on is part of its identity: ids, windows, pooling and chunk sizes. */
+/**
+ * The encoder a head was trained on is part of its identity: ids, windows, pooling and chunk sizes.
+ */
 class EncoderVariantTest {
 
   @Test
@@ -33,7 +35,8 @@ class EncoderVariantTest {
       assertThat(EncoderVariant.byEncoderId(v.encoderId())).contains(v);
     }
     // The id the released MiniLM heads were trained under is still recognised.
-    assertThat(EncoderVariant.byEncoderId("all-minilm-l6-v2-q/mean/128")).contains(EncoderVariant.QUANTIZED);
+    assertThat(EncoderVariant.byEncoderId("all-minilm-l6-v2-q/mean/128"))
+        .contains(EncoderVariant.QUANTIZED);
     assertThat(EncoderVariant.byEncoderId("bge-small-en-v1.5-q/mean/512")).isEmpty();
   }
 
@@ -46,7 +49,9 @@ class EncoderVariantTest {
     assertThat(EncoderVariant.BGE_SMALL_Q.wordsPerChunk()).isEqualTo(350);
     // About 1.3 word pieces per English word plus [CLS] and [SEP] must fit.
     for (EncoderVariant v : EncoderVariant.values()) {
-      assertThat(Math.ceil(v.wordsPerChunk() * 1.3) + 2).as(v.name()).isLessThanOrEqualTo(v.maxTokens());
+      assertThat(Math.ceil(v.wordsPerChunk() * 1.3) + 2)
+          .as(v.name())
+          .isLessThanOrEqualTo(v.maxTokens());
     }
   }
 }

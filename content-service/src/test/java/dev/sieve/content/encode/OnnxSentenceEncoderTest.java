@@ -15,7 +15,8 @@ class OnnxSentenceEncoderTest {
 
   @BeforeAll
   static void load() {
-    encoder = OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(EncoderVariant.QUANTIZED));
+    encoder =
+        OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(EncoderVariant.QUANTIZED));
   }
 
   @AfterAll
@@ -44,7 +45,9 @@ class OnnxSentenceEncoderTest {
     String text = "Buy cheap sneakers with free shipping.";
     float[] alone = encoder.embed(List.of(text))[0];
     float[][] withOthers =
-        encoder.embed(List.of("a much longer neighbour text that would need padding " .repeat(5), text, "short"));
+        encoder.embed(
+            List.of(
+                "a much longer neighbour text that would need padding ".repeat(5), text, "short"));
     assertThat(alone).hasSize(384);
     double norm = 0;
     for (float v : alone) {
@@ -63,21 +66,27 @@ class OnnxSentenceEncoderTest {
     assertThat(encoder.textsTruncated()).isEqualTo(before + 1);
   }
 
-  /** bge-small-en-v1.5 pools the [CLS] token, not the mean: langchain4j's class is the reference. */
+  /**
+   * bge-small-en-v1.5 pools the [CLS] token, not the mean: langchain4j's class is the reference.
+   */
   @Test
   void bgeSmallUsesClsPoolingAndItsOwnWindowLikeLangChain4j() {
     try (OnnxSentenceEncoder bge =
-        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.BGE_SMALL_Q, 1, 1, 1, false))) {
+        OnnxSentenceEncoder.load(
+            new OnnxSentenceEncoder.Options(EncoderVariant.BGE_SMALL_Q, 1, 1, 1, false))) {
       assertThat(bge.id()).isEqualTo("bge-small-en-v1.5-q/cls/512");
       assertThat(bge.dimension()).isEqualTo(384);
       assertThat(bge.wordsPerChunk()).isEqualTo(350);
-      List<String> texts = List.of(
-          "Play online slots and win the jackpot at our casino tonight.",
-          "The school library opens at eight; bring your student card.",
-          // Over MiniLM's 128-piece window, inside BGE's 512: the whole text counts.
-          "The water cycle moves water between oceans, air and land. ".repeat(20).strip());
+      List<String> texts =
+          List.of(
+              "Play online slots and win the jackpot at our casino tonight.",
+              "The school library opens at eight; bring your student card.",
+              // Over MiniLM's 128-piece window, inside BGE's 512: the whole text counts.
+              "The water cycle moves water between oceans, air and land. ".repeat(20).strip());
       float[][] ours = bge.embed(texts);
-      var reference = new dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel();
+      var reference =
+          new dev.langchain4j.model.embedding.onnx.bgesmallenv15q
+              .BgeSmallEnV15QuantizedEmbeddingModel();
       for (int i = 0; i < texts.size(); i++) {
         float[] theirs = reference.embed(texts.get(i)).content().vector();
         assertThat(cosine(ours[i], theirs)).as("text %d", i).isGreaterThan(0.999);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class MarkupGuardTest {
 
   private static MarkupGuard guard(int maxTags, int maxDepth, int maxAttributes, int maxEntities) {
-    return new MarkupGuard(new MarkupLimits(maxTags, maxDepth, maxAttributes, maxEntities, 1_000_000, 1_000_000));
+    return new MarkupGuard(
+        new MarkupLimits(maxTags, maxDepth, maxAttributes, maxEntities, 1_000_000, 1_000_000));
   }
 
   /** Elements in the parsed document, without the html/head/body jsoup always adds. */
@@ -30,8 +31,9 @@ class MarkupGuardTest {
 
   @Test
   void anOrdinaryPageIsLeftAlone() {
-    String html = "<!DOCTYPE html><html><head><title>A &amp; B</title><script>if (a<b && c>d) {}</script></head>"
-        + "<body><!-- <div><div> --><p class=\"x\" id='y' hidden>one<p>two<ul><li>a<li>b</ul></body></html>";
+    String html =
+        "<!DOCTYPE html><html><head><title>A &amp; B</title><script>if (a<b && c>d) {}</script></head>"
+            + "<body><!-- <div><div> --><p class=\"x\" id='y' hidden>one<p>two<ul><li>a<li>b</ul></body></html>";
     MarkupGuard.Result result = guard(100, 4, 4, 100).apply(html);
     assertThat(result.html()).isSameAs(html);
     assertThat(result.reasons()).isEmpty();
@@ -59,7 +61,8 @@ class MarkupGuardTest {
   @Test
   void theTagLimitHoldsWhenMarkupHidesInCommentsOrQuotes() {
     // The scan could read the quote as open until the end; jsoup ends the comment at "-->".
-    String html = "<!-- <a title=\" -->" + "<div>".repeat(1_000) + "text\"" + "</div>".repeat(1_000);
+    String html =
+        "<!-- <a title=\" -->" + "<div>".repeat(1_000) + "text\"" + "</div>".repeat(1_000);
     MarkupGuard.Result result = guard(100, 1_000, 10, 100).apply(html);
     assertThat(elements(result.html())).isLessThanOrEqualTo(100);
     assertThat(Jsoup.parse(result.html()).text()).contains("text");
@@ -67,8 +70,12 @@ class MarkupGuardTest {
 
   @Test
   void tagsBeyondTheDepthLimitAreFlattenedAndTheirTextKept() {
-    String html = "<html><body>" + "<div>".repeat(300) + "deep words" + "</div>".repeat(300)
-        + "<p>after</p></body></html>";
+    String html =
+        "<html><body>"
+            + "<div>".repeat(300)
+            + "deep words"
+            + "</div>".repeat(300)
+            + "<p>after</p></body></html>";
     MarkupGuard.Result result = guard(10_000, 50, 10, 100).apply(html);
     assertThat(result.reasons()).containsExactly("max_depth");
     // html and body are on the scan's stack too: 48 divs are kept, 252 flattened.
@@ -80,8 +87,12 @@ class MarkupGuardTest {
 
   @Test
   void scriptsAndCommentsDoNotCountAsNesting() {
-    String html = "<html><body><script>" + "if (i<n) {}".repeat(500) + "</script><!--" + "<div>".repeat(500)
-        + "--><div><p>kept</p></div></body></html>";
+    String html =
+        "<html><body><script>"
+            + "if (i<n) {}".repeat(500)
+            + "</script><!--"
+            + "<div>".repeat(500)
+            + "--><div><p>kept</p></div></body></html>";
     MarkupGuard.Result result = guard(10_000, 10, 10, 100).apply(html);
     assertThat(result.reasons()).isEmpty();
     assertThat(result.html()).isSameAs(html);

@@ -15,7 +15,8 @@ import java.time.Duration;
 class PageExtractorFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @org.junit.jupiter.api.AfterAll
   static void reportExecutions() {
@@ -23,13 +24,17 @@ class PageExtractorFuzzTest {
   }
 
   private static final int MAX_TEXT_CHARS = 2_000;
-  // A small text budget so truncation is reached; a generous parse budget so a slow machine does not
+  // A small text budget so truncation is reached; a generous parse budget so a slow machine does
+  // not
   // make the result depend on timing.
   private static final PageExtractor EXTRACTOR =
       new PageExtractor(
           new ExtractionLimits(
-              ExtractionLimits.DEFAULT_MAX_BODY_BYTES, MAX_TEXT_CHARS, Duration.ofSeconds(5),
-              ExtractionLimits.DEFAULT_WORDS_PER_CHUNK, ExtractionLimits.DEFAULT_MAX_CHUNKS));
+              ExtractionLimits.DEFAULT_MAX_BODY_BYTES,
+              MAX_TEXT_CHARS,
+              Duration.ofSeconds(5),
+              ExtractionLimits.DEFAULT_WORDS_PER_CHUNK,
+              ExtractionLimits.DEFAULT_MAX_CHUNKS));
 
   @FuzzTest(maxDuration = "10s")
   void anyMarkupYieldsAPageWithinTheTextBudget(FuzzedDataProvider data) {

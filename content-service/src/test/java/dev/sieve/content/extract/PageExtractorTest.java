@@ -39,24 +39,38 @@ class PageExtractorTest {
     ExtractedPage page = extractor.extractHtml(resource("casino.html"));
     String all = page.header() + " " + page.body() + " " + page.links();
     assertThat(all)
-        .doesNotContain("tracking", "late script", "color: red", "Secret hidden", "Decorative", "enable JavaScript",
-            "Template text", "Copyright");
+        .doesNotContain(
+            "tracking",
+            "late script",
+            "color: red",
+            "Secret hidden",
+            "Decorative",
+            "enable JavaScript",
+            "Template text",
+            "Copyright");
   }
 
   @Test
   void deeplyNestedMarkupIsParsedWithoutOverflow() {
     int depth = 10_000;
-    String html = "<html><body>" + "<div>".repeat(depth) + "deep words here" + "</div>".repeat(depth)
-        + "<p>after the nesting</p></body></html>";
+    String html =
+        "<html><body>"
+            + "<div>".repeat(depth)
+            + "deep words here"
+            + "</div>".repeat(depth)
+            + "<p>after the nesting</p></body></html>";
     // Markup limits raised and a generous time budget: this part is about correctness (no stack
     // overflow, content after the nesting still read), not speed.
-    PageExtractor patient = new PageExtractor(ExtractionLimits.defaults()
-        .withParseBudget(Duration.ofSeconds(30))
-        .withMarkup(new MarkupLimits(100_000, 100_000, 128, 100_000, 100_000, 1_000_000)));
+    PageExtractor patient =
+        new PageExtractor(
+            ExtractionLimits.defaults()
+                .withParseBudget(Duration.ofSeconds(30))
+                .withMarkup(new MarkupLimits(100_000, 100_000, 128, 100_000, 100_000, 1_000_000)));
     ExtractedPage page = patient.extractHtml(html);
     assertThat(page.body()).contains("deep words here").contains("after the nesting");
     assertThat(page.truncated()).isFalse();
-    // With the default limits the nesting is flattened past the depth limit: all text is kept and the
+    // With the default limits the nesting is flattened past the depth limit: all text is kept and
+    // the
     // reason is stated.
     ExtractedPage bounded = extractor.extractHtml(html);
     assertThat(bounded.body()).isEqualTo("deep words here after the nesting");
@@ -65,12 +79,14 @@ class PageExtractorTest {
 
   @Test
   void parseStopsAtTheTimeBudgetAndKeepsWhatWasRead() {
-    PageExtractor hurried = new PageExtractor(ExtractionLimits.defaults().withParseBudget(Duration.ofNanos(1)));
+    PageExtractor hurried =
+        new PageExtractor(ExtractionLimits.defaults().withParseBudget(Duration.ofNanos(1)));
     StringBuilder html = new StringBuilder("<html><body><p>first paragraph</p>");
     for (int i = 0; i < 5_000; i++) {
       html.append("<p>paragraph ").append(i).append("</p>");
     }
-    ExtractedPage page = hurried.extractHtml(html.append("<p>the very end</p></body></html>").toString());
+    ExtractedPage page =
+        hurried.extractHtml(html.append("<p>the very end</p></body></html>").toString());
     assertThat(page.truncationReasons()).contains("parse_budget");
     assertThat(page.body()).startsWith("first paragraph").doesNotContain("the very end");
   }
@@ -82,7 +98,8 @@ class PageExtractorTest {
     ExtractedPage page = small.extractText("word ".repeat(100));
     assertThat(page.body()).hasSizeLessThanOrEqualTo(50);
     assertThat(page.truncationReasons()).containsExactly("max_text_chars");
-    ExtractedPage html = small.extractHtml("<title>Title</title><p>" + "word ".repeat(100) + "</p>");
+    ExtractedPage html =
+        small.extractHtml("<title>Title</title><p>" + "word ".repeat(100) + "</p>");
     assertThat(html.textChars()).isLessThanOrEqualTo(50);
     assertThat(html.title()).isEqualTo("Title");
     assertThat(html.truncated()).isTrue();
@@ -98,15 +115,20 @@ class PageExtractorTest {
   @Test
   void emptyAndScriptOnlyPagesHaveNoText() {
     assertThat(extractor.extractHtml("").isEmpty()).isTrue();
-    assertThat(extractor.extractHtml("<html><script>var a = 1;</script><style>p{}</style></html>").isEmpty()).isTrue();
+    assertThat(
+            extractor
+                .extractHtml("<html><script>var a = 1;</script><style>p{}</style></html>")
+                .isEmpty())
+        .isTrue();
     assertThat(extractor.extractText("   ").isEmpty()).isTrue();
   }
 
   @Test
   void nonEnglishPagesGetTheUndeterminedHint() {
-    ExtractedPage german = extractor.extractHtml(
-        "<title>Online Spielothek</title><p>Spielen Sie jetzt die besten Spielautomaten und gewinnen Sie "
-            + "echtes Geld mit unserem Willkommensbonus für neue Spieler.</p>");
+    ExtractedPage german =
+        extractor.extractHtml(
+            "<title>Online Spielothek</title><p>Spielen Sie jetzt die besten Spielautomaten und gewinnen Sie "
+                + "echtes Geld mit unserem Willkommensbonus für neue Spieler.</p>");
     ExtractedPage russian = extractor.extractText("Играйте в лучшие игровые автоматы онлайн");
     assertThat(german.language()).isEqualTo(LanguageHint.UNDETERMINED);
     assertThat(russian.language()).isEqualTo(LanguageHint.UNDETERMINED);

@@ -8,10 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pathological pages of issue #12 item 4 (each within the 2 MiB body limit) get a bounded, stated
- * outcome with the default limits: what the parser is given stays within the markup budget, the text
- * that can be kept is scored, and the truncation reasons say which limit was hit. Cost is measured in
- * {@code ExtractionCostBench}, never asserted here.
+ * The pathological pages of issue #12 item 4 (each within the 2 MiB body limit) get a bounded,
+ * stated outcome with the default limits: what the parser is given stays within the markup budget,
+ * the text that can be kept is scored, and the truncation reasons say which limit was hit. Cost is
+ * measured in {@code ExtractionCostBench}, never asserted here.
  */
 class PoisonPagesTest {
 
@@ -29,7 +29,9 @@ class PoisonPagesTest {
   @Test
   void allInputsFitTheBodyLimit() {
     assertThat(PoisonPages.ofIssue12().values())
-        .allSatisfy(page -> assertThat(PoisonPages.utf8Bytes(page)).isLessThanOrEqualTo(limits.maxBodyBytes()));
+        .allSatisfy(
+            page ->
+                assertThat(PoisonPages.utf8Bytes(page)).isLessThanOrEqualTo(limits.maxBodyBytes()));
   }
 
   @Test
@@ -72,7 +74,8 @@ class PoisonPagesTest {
     assertThat(guarded.reasons()).containsExactly("max_page_text");
     assertThat(guarded.entities()).isEqualTo(48_000);
     assertThat(guarded.entities()).isLessThanOrEqualTo(MarkupLimits.DEFAULT_MAX_ENTITIES);
-    assertThat(guarded.html().chars().filter(c -> c == '&').count()).isLessThanOrEqualTo(MarkupLimits.DEFAULT_MAX_ENTITIES);
+    assertThat(guarded.html().chars().filter(c -> c == '&').count())
+        .isLessThanOrEqualTo(MarkupLimits.DEFAULT_MAX_ENTITIES);
     assertBoundedParse(guarded);
 
     ExtractedPage page = extractor.extractHtml(html);
@@ -86,7 +89,8 @@ class PoisonPagesTest {
     String html = PoisonPages.attributes(300_000);
     MarkupGuard.Result guarded = guard.apply(html);
     assertThat(guarded.reasons()).containsExactly("max_attributes");
-    assertThat(guarded.droppedAttributes()).isEqualTo(300_000 - MarkupLimits.DEFAULT_MAX_ATTRIBUTES_PER_TAG);
+    assertThat(guarded.droppedAttributes())
+        .isEqualTo(300_000 - MarkupLimits.DEFAULT_MAX_ATTRIBUTES_PER_TAG);
     assertThat(org.jsoup.Jsoup.parse(guarded.html()).selectFirst("div").attributes().size())
         .isEqualTo(MarkupLimits.DEFAULT_MAX_ATTRIBUTES_PER_TAG);
     assertBoundedParse(guarded);

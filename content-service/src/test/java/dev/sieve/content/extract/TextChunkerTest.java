@@ -39,8 +39,18 @@ class TextChunkerTest {
 
   @Test
   void headerAndLinksKeepTheirShareOfALongPage() {
-    ExtractedPage page = new ExtractedPage(
-        "html", "Casino Royale", "Best slots online", "", "", words("body", 500), "Poker Slots Betting", "", "en", List.of());
+    ExtractedPage page =
+        new ExtractedPage(
+            "html",
+            "Casino Royale",
+            "Best slots online",
+            "",
+            "",
+            words("body", 500),
+            "Poker Slots Betting",
+            "",
+            "en",
+            List.of());
     List<Chunk> chunks = new TextChunker(10, 6).chunk(page);
     assertThat(chunks).hasSize(6);
     assertThat(chunks.get(0).section()).isEqualTo("header");
@@ -52,9 +62,12 @@ class TextChunkerTest {
 
   @Test
   void shortBodyLeavesBudgetToHeader() {
-    ExtractedPage page = new ExtractedPage("html", words("t", 50), "", "", "", "tiny body", "", "", "en", List.of());
+    ExtractedPage page =
+        new ExtractedPage("html", words("t", 50), "", "", "", "tiny body", "", "", "en", List.of());
     List<Chunk> chunks = new TextChunker(10, 8).chunk(page);
-    assertThat(chunks).extracting(Chunk::section).containsExactly("header", "header", "header", "header", "header", "body");
+    assertThat(chunks)
+        .extracting(Chunk::section)
+        .containsExactly("header", "header", "header", "header", "header", "body");
   }
 
   @Test
@@ -62,7 +75,8 @@ class TextChunkerTest {
     String blob = "x".repeat(5000);
     List<Chunk> chunks = new TextChunker(10, 4).chunk(text("before " + blob + " after"));
     assertThat(chunks).hasSize(1);
-    assertThat(chunks.get(0).text()).isEqualTo("before " + "x".repeat(TextChunker.MAX_WORD_CHARS) + " after");
+    assertThat(chunks.get(0).text())
+        .isEqualTo("before " + "x".repeat(TextChunker.MAX_WORD_CHARS) + " after");
   }
 
   @Test

@@ -25,9 +25,13 @@ class ContentHeadTest {
       features[i] = (float) random.nextGaussian();
     }
     float[][] before;
-    try (Model model = Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
+    try (Model model =
+        Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(architecture.build());
-      model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
+      model
+          .getBlock()
+          .initialize(
+              model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
       before = ContentHead.wrap(model, architecture).logits(features, 5);
       Path params = ContentHead.save(model, dir);
       assertThat(params).exists();
@@ -47,9 +51,13 @@ class ContentHeadTest {
   @Test
   void weightsOfAnotherArchitectureAreRefused(@TempDir Path dir) {
     HeadArchitecture architecture = new HeadArchitecture(16, 8, 0.1f, 3);
-    try (Model model = Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
+    try (Model model =
+        Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(architecture.build());
-      model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
+      model
+          .getBlock()
+          .initialize(
+              model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
       ContentHead.save(model, dir);
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -40,7 +40,8 @@ class ContentModelNgramTest {
   @BeforeAll
   static void headAndNgram() {
     DjlRuntime.configure();
-    try (Model model = Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
+    try (Model model =
+        Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(ARCHITECTURE.build());
       model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 2 * DIM));
       params = ContentHead.save(model, dir);
@@ -65,12 +66,30 @@ class ContentModelNgramTest {
   }
 
   static HeadConfig config(double gamblingWeight) {
-    List<CategoryConfig> categories = List.of(
-        new CategoryConfig("gambling", true, "", PlattCalibration.IDENTITY, 0.5, "fixed", gamblingWeight),
-        new CategoryConfig("education", true, "", PlattCalibration.IDENTITY, 0.5, "fixed", 0.0));
-    return new HeadConfig("content-test", "t1", "2026-01-01T00:00:00Z", "v1.1", "fixture/mean/128", 90, 16,
-        HeadConfig.POOLING_MEAN_MAX, 1f, ARCHITECTURE, categories, "ds-test", null,
-        params.getFileName().toString(), Sha256.ofFile(params), 0, "test");
+    List<CategoryConfig> categories =
+        List.of(
+            new CategoryConfig(
+                "gambling", true, "", PlattCalibration.IDENTITY, 0.5, "fixed", gamblingWeight),
+            new CategoryConfig(
+                "education", true, "", PlattCalibration.IDENTITY, 0.5, "fixed", 0.0));
+    return new HeadConfig(
+        "content-test",
+        "t1",
+        "2026-01-01T00:00:00Z",
+        "v1.1",
+        "fixture/mean/128",
+        90,
+        16,
+        HeadConfig.POOLING_MEAN_MAX,
+        1f,
+        ARCHITECTURE,
+        categories,
+        "ds-test",
+        null,
+        params.getFileName().toString(),
+        Sha256.ofFile(params),
+        0,
+        "test");
   }
 
   static List<float[][]> pages() {
@@ -88,9 +107,11 @@ class ContentModelNgramTest {
     return out;
   }
 
-  static final List<List<String>> TEXTS = List.of(
-      List.of("Play casino slots tonight", "and win the jackpot"), List.of("The school library opens at eight"),
-      List.of());
+  static final List<List<String>> TEXTS =
+      List.of(
+          List.of("Play casino slots tonight", "and win the jackpot"),
+          List.of("The school library opens at eight"),
+          List.of());
 
   static double logit(double p) {
     return Math.log(p / (1 - p));
@@ -99,8 +120,15 @@ class ContentModelNgramTest {
   @Test
   void eachCategoryFusesItsOwnWeightForThePageAndForEveryChunk() {
     ContentModel headOnly = new ContentModel(dir, config(0), "sha", null, head, Optional.empty());
-    ContentModel fused = new ContentModel(dir, config(0.25).withNgram(NgramModel.FILE, "x", config(0.25).categories()),
-        "sha", null, head, Optional.empty(), ngram);
+    ContentModel fused =
+        new ContentModel(
+            dir,
+            config(0.25).withNgram(NgramModel.FILE, "x", config(0.25).categories()),
+            "sha",
+            null,
+            head,
+            Optional.empty(),
+            ngram);
     List<ContentModel.PageScores> alone = headOnly.scoreEmbeddings(pages()).pages();
     List<ContentModel.PageScores> both = fused.scoreEmbeddings(pages(), TEXTS).pages();
     assertThat(fused.ngram()).containsSame(ngram);
@@ -108,54 +136,65 @@ class ContentModelNgramTest {
 
     for (int p = 0; p < 2; p++) {
       double[] n = ngram.logits(String.join(" ", TEXTS.get(p)));
-      assertThat(both.get(p).logits()[0]).isCloseTo(0.75 * alone.get(p).logits()[0] + 0.25 * n[0], within(1e-9));
+      assertThat(both.get(p).logits()[0])
+          .isCloseTo(0.75 * alone.get(p).logits()[0] + 0.25 * n[0], within(1e-9));
       // Weight 0: the head alone, bit for bit, whatever the n-gram model says.
       assertThat(both.get(p).logits()[1]).isEqualTo(alone.get(p).logits()[1]);
-      assertThat(both.get(p).calibrated()[0]).isCloseTo(PlattCalibration.IDENTITY.apply(both.get(p).logits()[0]),
-          within(1e-12));
+      assertThat(both.get(p).calibrated()[0])
+          .isCloseTo(PlattCalibration.IDENTITY.apply(both.get(p).logits()[0]), within(1e-12));
       for (int c = 0; c < TEXTS.get(p).size(); c++) {
         double chunkHead = logit(alone.get(p).chunkCalibrated()[c][0]);
         double chunkNgram = ngram.logits(TEXTS.get(p).get(c))[0];
         assertThat(both.get(p).chunkCalibrated()[c][0])
-            .isCloseTo(PlattCalibration.IDENTITY.apply(0.75 * chunkHead + 0.25 * chunkNgram), within(1e-9));
-        assertThat(both.get(p).chunkCalibrated()[c][1]).isEqualTo(alone.get(p).chunkCalibrated()[c][1]);
+            .isCloseTo(
+                PlattCalibration.IDENTITY.apply(0.75 * chunkHead + 0.25 * chunkNgram),
+                within(1e-9));
+        assertThat(both.get(p).chunkCalibrated()[c][1])
+            .isEqualTo(alone.get(p).chunkCalibrated()[c][1]);
       }
     }
     assertThat(both.get(2)).isNull(); // a page without chunks: no opinion
     assertThatThrownBy(() -> fused.scoreEmbeddings(pages()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("score with the chunk texts");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("score with the chunk texts");
   }
 
   @Test
   void aFusedConfigurationNeedsItsNgramModelWithOneOutputPerCategory() {
-    assertThatThrownBy(() -> new ContentModel(dir, config(0.5), "sha", null, head, Optional.empty(), null))
+    assertThatThrownBy(
+            () -> new ContentModel(dir, config(0.5), "sha", null, head, Optional.empty(), null))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("fuses an n-gram model but none was loaded");
     NgramModel three = new NgramModel(8, new float[256], new float[3][256], new float[3]);
-    assertThatThrownBy(() -> new ContentModel(dir, config(0), "sha", null, head, Optional.empty(), three))
+    assertThatThrownBy(
+            () -> new ContentModel(dir, config(0), "sha", null, head, Optional.empty(), three))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("n-gram model has 3 outputs, the head 2");
   }
 
   @Test
-  void loadingRefusesAnNgramArtifactWhoseShaDiffersFromTheConfiguration(@TempDir Path version) throws Exception {
+  void loadingRefusesAnNgramArtifactWhoseShaDiffersFromTheConfiguration(@TempDir Path version)
+      throws Exception {
     Files.copy(params, version.resolve(params.getFileName()));
     Path file = version.resolve(NgramModel.FILE);
     ngram.write(file);
     HeadConfig base = config(0.25);
 
-    base.withNgram(NgramModel.FILE, "0".repeat(64), base.categories()).write(version.resolve(HeadConfig.FILE));
+    base.withNgram(NgramModel.FILE, "0".repeat(64), base.categories())
+        .write(version.resolve(HeadConfig.FILE));
     assertThatThrownBy(() -> ContentModel.load(version, null, Device.cpu()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("n-gram model " + file + " has SHA-256 " + Sha256.ofFile(file))
         .hasMessageContaining("expects " + "0".repeat(64))
         .hasMessageContaining("refusing to serve an artifact its card does not describe");
 
-    base.withNgram("missing.bin.gz", Sha256.ofFile(file), base.categories()).write(version.resolve(HeadConfig.FILE));
+    base.withNgram("missing.bin.gz", Sha256.ofFile(file), base.categories())
+        .write(version.resolve(HeadConfig.FILE));
     assertThatThrownBy(() -> ContentModel.load(version, null, Device.cpu()))
         .hasMessageContaining("has SHA-256 (missing)");
 
-    base.withNgram(NgramModel.FILE, Sha256.ofFile(file), base.categories()).write(version.resolve(HeadConfig.FILE));
+    base.withNgram(NgramModel.FILE, Sha256.ofFile(file), base.categories())
+        .write(version.resolve(HeadConfig.FILE));
     try (ContentModel loaded = ContentModel.load(version, null, Device.cpu())) {
       assertThat(loaded.ngram()).isPresent();
       ContentModel direct = new ContentModel(dir, base, "sha", null, head, Optional.empty(), ngram);

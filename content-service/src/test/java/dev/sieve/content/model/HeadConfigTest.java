@@ -9,11 +9,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** config.json stays readable across versions: a head written before n-gram fusion loads as head-only. */
+/**
+ * config.json stays readable across versions: a head written before n-gram fusion loads as
+ * head-only.
+ */
 class HeadConfigTest {
 
   /** A configuration as trainers wrote it before n-gram fusion (no ngram_* keys anywhere). */
-  static final String BEFORE_FUSION = """
+  static final String BEFORE_FUSION =
+      """
       {
         "name" : "content-minilm-mlp",
         "version" : "20261125-8224cdad",
@@ -51,7 +55,9 @@ class HeadConfigTest {
     HeadConfig config = HeadConfig.read(file);
     assertThat(config.ngramFile()).isNull();
     assertThat(config.ngramSha256()).isNull();
-    assertThat(config.categories()).extracting(CategoryConfig::ngramWeight).containsExactly(0.0, 0.0);
+    assertThat(config.categories())
+        .extracting(CategoryConfig::ngramWeight)
+        .containsExactly(0.0, 0.0);
     assertThat(config.categoryIds()).containsExactly("adult", "weapons");
     assertThat(config.servedCategoryIds()).containsExactly("adult");
     assertThat(config.category("adult").orElseThrow().threshold()).isEqualTo(0.080557747998079);
@@ -65,9 +71,18 @@ class HeadConfigTest {
   @Test
   void aFusedConfigurationKeepsItsArtifactAndWeightsThroughJson(@TempDir Path dir) {
     HeadConfig head = HeadConfig.read(write(dir, BEFORE_FUSION));
-    List<CategoryConfig> fused = List.of(
-        new CategoryConfig("adult", true, "", new PlattCalibration(0.9, -0.1), 0.3, "recall_floor_dev:0.90", 0.5),
-        new CategoryConfig("weapons", false, "few", PlattCalibration.IDENTITY, 0.9, "max_f1_dev", 0.0));
+    List<CategoryConfig> fused =
+        List.of(
+            new CategoryConfig(
+                "adult",
+                true,
+                "",
+                new PlattCalibration(0.9, -0.1),
+                0.3,
+                "recall_floor_dev:0.90",
+                0.5),
+            new CategoryConfig(
+                "weapons", false, "few", PlattCalibration.IDENTITY, 0.9, "max_f1_dev", 0.0));
     HeadConfig config = head.withNgram(NgramModel.FILE, "cd34", fused);
     assertThat(config.artifactSha256()).isEqualTo(head.artifactSha256());
     assertThat(config.training()).isEqualTo(Map.of("epochs", 12));
@@ -78,7 +93,8 @@ class HeadConfigTest {
     assertThat(read.ngramSha256()).isEqualTo("cd34");
     assertThat(read.categories()).extracting(CategoryConfig::ngramWeight).containsExactly(0.5, 0.0);
     // The head-only constructor of a category is fusion weight 0.
-    assertThat(new CategoryConfig("x", true, "", PlattCalibration.IDENTITY, 0.5, "r").ngramWeight()).isZero();
+    assertThat(new CategoryConfig("x", true, "", PlattCalibration.IDENTITY, 0.5, "r").ngramWeight())
+        .isZero();
   }
 
   private static Path write(Path dir, String json) {

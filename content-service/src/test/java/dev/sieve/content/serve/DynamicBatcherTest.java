@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batching behaviour without timing assertions: a latch holds the worker inside a batch so the queue
- * state is known when the next step is checked.
+ * Batching behaviour without timing assertions: a latch holds the worker inside a batch so the
+ * queue state is known when the next step is checked.
  */
 class DynamicBatcherTest {
 
@@ -93,7 +93,8 @@ class DynamicBatcherTest {
       assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
       Deadline shortDeadline = Deadline.after(20, TimeUnit.MILLISECONDS);
       CompletableFuture<Integer> doomed = batcher.submit(2, shortDeadline, null);
-      CompletableFuture<Integer> fine = batcher.submit(3, Deadline.after(1, TimeUnit.MINUTES), null);
+      CompletableFuture<Integer> fine =
+          batcher.submit(3, Deadline.after(1, TimeUnit.MINUTES), null);
       while (!shortDeadline.isExpired()) {
         Thread.sleep(5);
       }
@@ -141,7 +142,8 @@ class DynamicBatcherTest {
   void maxQueueDelayFlushesAPartialBatch() throws Exception {
     Recorder recorder = new Recorder(false);
     try (DynamicBatcher<Integer, Integer> batcher =
-        new DynamicBatcher<>("t", new BatcherConfig(100, Duration.ofMillis(30), 200, 1), recorder)) {
+        new DynamicBatcher<>(
+            "t", new BatcherConfig(100, Duration.ofMillis(30), 200, 1), recorder)) {
       List<CompletableFuture<Integer>> futures = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         futures.add(batcher.submit(i, null, null));
@@ -157,17 +159,19 @@ class DynamicBatcherTest {
 
   @Test
   void aFailingBatchFailsOnlyItsRequests() throws Exception {
-    DynamicBatcher.BatchFunction<Integer, Integer> function = inputs -> {
-      if (inputs.contains(-1)) {
-        throw new IllegalStateException("model exploded");
-      }
-      return inputs;
-    };
+    DynamicBatcher.BatchFunction<Integer, Integer> function =
+        inputs -> {
+          if (inputs.contains(-1)) {
+            throw new IllegalStateException("model exploded");
+          }
+          return inputs;
+        };
     try (DynamicBatcher<Integer, Integer> batcher =
         new DynamicBatcher<>("t", new BatcherConfig(1, Duration.ZERO, 10, 1), function)) {
       CompletableFuture<Integer> bad = batcher.submit(-1, null, null);
       CompletableFuture<Integer> good = batcher.submit(5, null, null);
-      assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> bad.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class);
       assertThat(good.get(10, TimeUnit.SECONDS)).isEqualTo(5);
       assertThat(batcher.stats().failed()).isEqualTo(1);
     }
@@ -184,8 +188,9 @@ class DynamicBatcherTest {
   void shedsAtAdmissionWhenTheDeadlineCannotCoverTheWorkAhead() throws Exception {
     Recorder recorder = new Recorder(true);
     // Each request weighs its own value in units; one unit is believed to cost 100 ms.
-    try (DynamicBatcher<Integer, Integer> batcher = new DynamicBatcher<>(
-        "t", new BatcherConfig(1, Duration.ZERO, 100, 1), recorder, i -> i, seeded(100))) {
+    try (DynamicBatcher<Integer, Integer> batcher =
+        new DynamicBatcher<>(
+            "t", new BatcherConfig(1, Duration.ZERO, 100, 1), recorder, i -> i, seeded(100))) {
       CompletableFuture<Integer> running = batcher.submit(4, null, null);
       assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
       CompletableFuture<Integer> queued = batcher.submit(6, null, null);
@@ -201,7 +206,8 @@ class DynamicBatcherTest {
       assertThat(batcher.queuedUnits()).isEqualTo(6);
 
       // A deadline that covers the work ahead is admitted, and so is a call without a deadline.
-      CompletableFuture<Integer> patient = batcher.submit(1, Deadline.after(10, TimeUnit.MINUTES), null);
+      CompletableFuture<Integer> patient =
+          batcher.submit(1, Deadline.after(10, TimeUnit.MINUTES), null);
       CompletableFuture<Integer> noDeadline = batcher.submit(2, null, null);
       recorder.release.countDown();
       assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(40);
@@ -216,12 +222,18 @@ class DynamicBatcherTest {
   @Test
   void withoutDeadlineAdmissionOnlyTheQueueCapacityRefuses() throws Exception {
     Recorder recorder = new Recorder(true);
-    try (DynamicBatcher<Integer, Integer> batcher = new DynamicBatcher<>(
-        "t", new BatcherConfig(1, Duration.ZERO, 100, 1, false), recorder, i -> i, seeded(100))) {
+    try (DynamicBatcher<Integer, Integer> batcher =
+        new DynamicBatcher<>(
+            "t",
+            new BatcherConfig(1, Duration.ZERO, 100, 1, false),
+            recorder,
+            i -> i,
+            seeded(100))) {
       batcher.submit(4, null, null);
       assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
       batcher.submit(6, null, null);
-      CompletableFuture<Integer> doomed = batcher.submit(1, Deadline.after(500, TimeUnit.MILLISECONDS), null);
+      CompletableFuture<Integer> doomed =
+          batcher.submit(1, Deadline.after(500, TimeUnit.MILLISECONDS), null);
       assertThat(doomed).isNotDone();
       assertThat(batcher.stats().shed()).isZero();
       recorder.release.countDown();
@@ -232,12 +244,14 @@ class DynamicBatcherTest {
   void requestThatCannotOutliveItsBatchIsDroppedWhenTheBatchIsFormed() throws Exception {
     Recorder recorder = new Recorder(true);
     ServiceTimeEstimator estimator = seeded(1);
-    try (DynamicBatcher<Integer, Integer> batcher = new DynamicBatcher<>(
-        "t", new BatcherConfig(4, Duration.ZERO, 100, 1), recorder, i -> 1, estimator)) {
+    try (DynamicBatcher<Integer, Integer> batcher =
+        new DynamicBatcher<>(
+            "t", new BatcherConfig(4, Duration.ZERO, 100, 1), recorder, i -> 1, estimator)) {
       CompletableFuture<Integer> running = batcher.submit(1, null, null);
       assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
       // Admitted: at 1 ms/unit a minute is plenty.
-      CompletableFuture<Integer> doomed = batcher.submit(2, Deadline.after(1, TimeUnit.MINUTES), null);
+      CompletableFuture<Integer> doomed =
+          batcher.submit(2, Deadline.after(1, TimeUnit.MINUTES), null);
       CompletableFuture<Integer> patient = batcher.submit(3, null, null);
       // While it waits the model turns out to be far slower: ~1,000 s per unit.
       estimator.observe(1, TimeUnit.SECONDS.toNanos(5_000));
@@ -282,12 +296,18 @@ class DynamicBatcherTest {
   void aBatchStopsGrowingBeforeItWouldOutlastAMembersDeadline() throws Exception {
     Recorder recorder = new Recorder(true);
     // Request i weighs i units (5 weighs 1); one unit is believed to cost 10 s.
-    try (DynamicBatcher<Integer, Integer> batcher = new DynamicBatcher<>(
-        "t", new BatcherConfig(8, Duration.ZERO, 100, 1), recorder, i -> i == 5 ? 1 : i, seeded(10_000))) {
+    try (DynamicBatcher<Integer, Integer> batcher =
+        new DynamicBatcher<>(
+            "t",
+            new BatcherConfig(8, Duration.ZERO, 100, 1),
+            recorder,
+            i -> i == 5 ? 1 : i,
+            seeded(10_000))) {
       CompletableFuture<Integer> held = batcher.submit(1, null, null);
       assertThat(recorder.entered.await(10, TimeUnit.SECONDS)).isTrue();
       // Admitted: 1 unit in flight + its own 2 = 30 s expected, within 35 s.
-      CompletableFuture<Integer> hurried = batcher.submit(2, Deadline.after(35, TimeUnit.SECONDS), null);
+      CompletableFuture<Integer> hurried =
+          batcher.submit(2, Deadline.after(35, TimeUnit.SECONDS), null);
       CompletableFuture<Integer> patient = batcher.submit(3, null, null);
       CompletableFuture<Integer> last = batcher.submit(5, null, null);
       recorder.release.countDown();

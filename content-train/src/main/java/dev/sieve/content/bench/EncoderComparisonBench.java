@@ -23,32 +23,48 @@ import picocli.CommandLine.Option;
  *     dev.sieve.content.bench.EncoderComparisonBench [--pages 40] [--rounds 5] [--words 600]
  * </pre>
  */
-@Command(name = "encoder-comparison", mixinStandardHelpOptions = true,
-    description = "Pages per second of the MiniLM and BGE encoders on the same pages, alternating rounds.")
+@Command(
+    name = "encoder-comparison",
+    mixinStandardHelpOptions = true,
+    description =
+        "Pages per second of the MiniLM and BGE encoders on the same pages, alternating rounds.")
 public final class EncoderComparisonBench implements Callable<Integer> {
 
-  @Option(names = "--pages", defaultValue = "40", description = "Pages per round (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pages",
+      defaultValue = "40",
+      description = "Pages per round (default: ${DEFAULT-VALUE}).")
   int pages;
 
-  @Option(names = "--words", defaultValue = "600", description = "Words per page (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--words",
+      defaultValue = "600",
+      description = "Words per page (default: ${DEFAULT-VALUE}).")
   int words;
 
-  @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      description = "Alternating rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--variants", split = ",", defaultValue = "quantized,bge-small",
-      description = "Encoder variants to compare, the first is the baseline (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--variants",
+      split = ",",
+      defaultValue = "quantized,bge-small",
+      description =
+          "Encoder variants to compare, the first is the baseline (default: ${DEFAULT-VALUE}).")
   List<String> variants;
 
   /** Deterministic ordinary prose (a school-library passage), repeated and varied per page. */
-  private static final String[] PROSE = (
-      "The library opens at eight on school days and students may borrow up to four books at a time."
-          + " Reference works stay in the reading room, and the librarian can order titles from other"
-          + " schools in the district. Science fair projects are due in March; the judges look for a"
-          + " clear question, a fair test and an honest account of what went wrong. The history club"
-          + " meets on Thursdays to read letters written by soldiers and nurses during the civil war,"
-          + " and the choir is rehearsing songs from three continents for the spring concert.")
-      .split(" ");
+  private static final String[] PROSE =
+      ("The library opens at eight on school days and students may borrow up to four books at a time."
+              + " Reference works stay in the reading room, and the librarian can order titles from other"
+              + " schools in the district. Science fair projects are due in March; the judges look for a"
+              + " clear question, a fair test and an honest account of what went wrong. The history club"
+              + " meets on Thursdays to read letters written by soldiers and nurses during the civil war,"
+              + " and the choir is rehearsing songs from three continents for the spring concert.")
+          .split(" ");
 
   @Override
   public Integer call() {
@@ -64,7 +80,8 @@ public final class EncoderComparisonBench implements Callable<Integer> {
     List<OnnxSentenceEncoder> encoders = new ArrayList<>();
     try {
       for (EncoderVariant v : vs) {
-        OnnxSentenceEncoder e = OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(v));
+        OnnxSentenceEncoder e =
+            OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(v));
         encodePages(e, corpus.subList(0, Math.min(2, corpus.size()))); // warm-up
         encoders.add(e);
       }
@@ -77,15 +94,26 @@ public final class EncoderComparisonBench implements Callable<Integer> {
           pagesPerSecond[i][r] = pages / ((System.nanoTime() - t0) / 1e9);
         }
       }
-      System.out.printf(Locale.ROOT, "%d pages x %d words, %d rounds, %d cores%n", pages, words, rounds,
+      System.out.printf(
+          Locale.ROOT,
+          "%d pages x %d words, %d rounds, %d cores%n",
+          pages,
+          words,
+          rounds,
           Runtime.getRuntime().availableProcessors());
       for (int i = 0; i < vs.size(); i++) {
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           ratio[r] = pagesPerSecond[i][r] / pagesPerSecond[0][r];
         }
-        System.out.printf(Locale.ROOT, "%-22s chunks/page %.1f  pages/s median %.2f  ratio to %s median %.3f%n",
-            encoders.get(i).id(), chunks[i] / (double) pages, median(pagesPerSecond[i]), vs.get(0), median(ratio));
+        System.out.printf(
+            Locale.ROOT,
+            "%-22s chunks/page %.1f  pages/s median %.2f  ratio to %s median %.3f%n",
+            encoders.get(i).id(),
+            chunks[i] / (double) pages,
+            median(pagesPerSecond[i]),
+            vs.get(0),
+            median(ratio));
       }
     } finally {
       encoders.forEach(OnnxSentenceEncoder::close);

@@ -22,7 +22,8 @@ import java.util.List;
  * the evaluation chooses the thresholds (thresholds.json) that serving then aligns to 0.5.
  *
  * <p>Options ({@code --scorer-option k=v}): {@code sessions} (encoder sessions, default one per
- * core), {@code max-batch} (16), {@code queue} (4096: offline callers submit many requests at once).
+ * core), {@code max-batch} (16), {@code queue} (4096: offline callers submit many requests at
+ * once).
  */
 public final class ContentScorerProvider implements ScorerProvider {
 
@@ -45,14 +46,24 @@ public final class ContentScorerProvider implements ScorerProvider {
 
   @Override
   public TierScorer create(ScorerContext context) {
-    Path modelDir = context.modelDir().orElseGet(() ->
-        ContentModel.releasedVersion(context.home().resolve("models").resolve(ContentTier.MODEL_NAME)));
+    Path modelDir =
+        context
+            .modelDir()
+            .orElseGet(
+                () ->
+                    ContentModel.releasedVersion(
+                        context.home().resolve("models").resolve(ContentTier.MODEL_NAME)));
     int sessions = Integer.parseInt(context.options().getOrDefault("sessions", "0"));
     int maxBatch = Integer.parseInt(context.options().getOrDefault("max-batch", "16"));
     int queue = Integer.parseInt(context.options().getOrDefault("queue", "4096"));
-    ContentTier tier = ContentTier.open(new ContentTier.Options(
-        modelDir, false, sessions, new BatcherConfig(maxBatch, Duration.ofMillis(5), queue, 1),
-        ExtractionLimits.defaults()));
+    ContentTier tier =
+        ContentTier.open(
+            new ContentTier.Options(
+                modelDir,
+                false,
+                sessions,
+                new BatcherConfig(maxBatch, Duration.ofMillis(5), queue, 1),
+                ExtractionLimits.defaults()));
     return new OwnedScorer(tier.scorer(), tier.scorer()::scoreProbabilities, tier);
   }
 }

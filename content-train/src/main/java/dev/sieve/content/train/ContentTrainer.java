@@ -59,10 +59,11 @@ public final class ContentTrainer {
    * (and as many in-scope negatives); below the dev/test minimums its metrics are noise, so it is
    * trained but not served and the card names it instead of printing numbers.
    */
-  public record Minimums(int trainPositives, int devPositives, int testPositives, int evalNegatives) {
+  public record Minimums(
+      int trainPositives, int devPositives, int testPositives, int evalNegatives) {
     /**
-     * 30 dev and test positives: the project's evaluation policy ({@code release-gate.yaml},
-     * {@code evaluation.min_positives}); 20 training positives to become a head output at all.
+     * 30 dev and test positives: the project's evaluation policy ({@code release-gate.yaml}, {@code
+     * evaluation.min_positives}); 20 training positives to become a head output at all.
      */
     public static Minimums defaults() {
       return new Minimums(20, 30, 30, 20);
@@ -72,8 +73,8 @@ public final class ContentTrainer {
   /**
    * Recall floors on dev for fail-closed categories, where a miss costs more than a false alarm:
    * self_harm follows the project's release policy (release-gate.yaml: recall >= 0.95 on dev, then
-   * the fewest false alarms = the highest such threshold); adult keeps 0.90 on dev so the gate's test
-   * floor (0.85) has a margin. Other categories use the best dev F1.
+   * the fewest false alarms = the highest such threshold); adult keeps 0.90 on dev so the gate's
+   * test floor (0.85) has a margin. Other categories use the best dev F1.
    */
   static final Map<String, Double> RECALL_FLOORS = Map.of("self_harm", 0.95, "adult", 0.90);
 
@@ -120,11 +121,35 @@ public final class ContentTrainer {
       Path losoOnly) {
 
     /** Options that train a new version. */
-    public Options(DatasetVersion dataset, Path modelRoot, Path cacheDir, Path phraseLists, HeadTrainer.Params params,
-        int maxTrainNegativesPerSource, boolean release, String codeCommit, Minimums minimums, boolean baselines,
-        boolean leaveOneSourceOut, String heldOutScoresSource, Path heldOutScoresFile) {
-      this(dataset, modelRoot, cacheDir, phraseLists, params, maxTrainNegativesPerSource, release, codeCommit,
-          minimums, baselines, leaveOneSourceOut, heldOutScoresSource, heldOutScoresFile, null);
+    public Options(
+        DatasetVersion dataset,
+        Path modelRoot,
+        Path cacheDir,
+        Path phraseLists,
+        HeadTrainer.Params params,
+        int maxTrainNegativesPerSource,
+        boolean release,
+        String codeCommit,
+        Minimums minimums,
+        boolean baselines,
+        boolean leaveOneSourceOut,
+        String heldOutScoresSource,
+        Path heldOutScoresFile) {
+      this(
+          dataset,
+          modelRoot,
+          cacheDir,
+          phraseLists,
+          params,
+          maxTrainNegativesPerSource,
+          release,
+          codeCommit,
+          minimums,
+          baselines,
+          leaveOneSourceOut,
+          heldOutScoresSource,
+          heldOutScoresFile,
+          null);
     }
   }
 
@@ -135,7 +160,8 @@ public final class ContentTrainer {
   public ContentTrainer(Options options, ChunkEncoder encoder) {
     this.options = options;
     this.encoder = encoder;
-    this.extractor = new PageExtractor(ExtractionLimits.defaults().withWordsPerChunk(encoder.wordsPerChunk()));
+    this.extractor =
+        new PageExtractor(ExtractionLimits.defaults().withWordsPerChunk(encoder.wordsPerChunk()));
   }
 
   /** Runs everything; returns the new version directory. */
@@ -157,14 +183,17 @@ public final class ContentTrainer {
     }
     CorpusEmbedder embedder;
     List<float[][]> chunkVectors;
-    try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
+    try (EmbeddingCache cache =
+        EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
       embedder = new CorpusEmbedder(extractor, encoder, cache);
       chunkVectors = embedder.embed(usable);
     }
     // What the n-gram model reads: the serving chunks' texts, joined (ContentModel does the same).
     Map<String, List<String>> chunkTexts = new java.util.HashMap<>();
     for (TextExample e : usable) {
-      chunkTexts.put(e.id(), embedder.chunks(e.text()).stream().map(dev.sieve.content.extract.Chunk::text).toList());
+      chunkTexts.put(
+          e.id(),
+          embedder.chunks(e.text()).stream().map(dev.sieve.content.extract.Chunk::text).toList());
     }
     Map<String, String> ngramText = new java.util.HashMap<>();
     chunkTexts.forEach((id, chunks) -> ngramText.put(id, String.join(" ", chunks)));
@@ -195,8 +224,15 @@ public final class ContentTrainer {
       if (counts[0][0] >= minimum && counts[0][1] >= minimum) {
         outputs.add(category);
       } else {
-        notTrained.put(category, "train positives " + counts[0][0] + ", negatives " + counts[0][1]
-            + " (need " + minimum + " each)");
+        notTrained.put(
+            category,
+            "train positives "
+                + counts[0][0]
+                + ", negatives "
+                + counts[0][1]
+                + " (need "
+                + minimum
+                + " each)");
       }
     }
     log.info("head outputs: {}", outputs);
@@ -204,31 +240,60 @@ public final class ContentTrainer {
     float scale = PagePooling.scale(encoder.dimension());
     float[][] trainX = pooled(train.vectors(), scale);
     float[][] devX = pooled(dev.vectors(), scale);
-    LabelMatrix trainY = LabelMatrix.of(train.examples(), outputs, positiveWeights,
-        LabelMatrix.ordinarySourceWeights(train.examples()));
+    LabelMatrix trainY =
+        LabelMatrix.of(
+            train.examples(),
+            outputs,
+            positiveWeights,
+            LabelMatrix.ordinarySourceWeights(train.examples()));
     LabelMatrix devY = LabelMatrix.of(dev.examples(), outputs, positiveWeights);
 
     // Weights are staged outside the model root so a failed run leaves nothing under models/.
     Path staging = Files.createTempDirectory("content-head-staging-");
-    HeadTrainer.Result trained = new HeadTrainer(options.params()).train(trainX, trainY, devX, devY, staging);
-    log.info("trained in {} ms, best epoch {} (dev loss {})", trained.millis(), trained.bestEpoch(), trained.bestDevLoss());
+    HeadTrainer.Result trained =
+        new HeadTrainer(options.params()).train(trainX, trainY, devX, devY, staging);
+    log.info(
+        "trained in {} ms, best epoch {} (dev loss {})",
+        trained.millis(),
+        trained.bestEpoch(),
+        trained.bestDevLoss());
     String paramsFile = trained.params().getFileName().toString();
     String sha = Sha256.ofFile(trained.params());
 
     // Logits from the saved weights, loaded exactly as the service loads them.
-    HeadConfig provisional = config("staging", "", outputs, identityCategories(outputs), trained, paramsFile, sha, dataset.id());
+    HeadConfig provisional =
+        config(
+            "staging",
+            "",
+            outputs,
+            identityCategories(outputs),
+            trained,
+            paramsFile,
+            sha,
+            dataset.id());
     provisional.write(staging.resolve(HeadConfig.FILE));
     double[][] devHeadLogits;
     try (ContentModel model = ContentModel.load(staging, encoder, Device.cpu())) {
       devHeadLogits = logits(model, dev.vectors());
     }
     // The n-gram model fused with the head, its weight per category chosen on dev.
-    EvaluationPolicy standard = EvaluationPolicy.resolve(
-        null, options.modelRoot().toAbsolutePath().getParent().getParent()).forTier("content");
-    NgramFusion.Fitted fusion = NgramFusion.fit(texts(train, ngramText), trainY, dev.examples(),
-        texts(dev, ngramText), devHeadLogits, outputs, standard);
-    double[][] devLogits = NgramFusion.fuse(devHeadLogits,
-        NgramFusion.logits(fusion.model(), texts(dev, ngramText)), fusion.weights());
+    EvaluationPolicy standard =
+        EvaluationPolicy.resolve(null, options.modelRoot().toAbsolutePath().getParent().getParent())
+            .forTier("content");
+    NgramFusion.Fitted fusion =
+        NgramFusion.fit(
+            texts(train, ngramText),
+            trainY,
+            dev.examples(),
+            texts(dev, ngramText),
+            devHeadLogits,
+            outputs,
+            standard);
+    double[][] devLogits =
+        NgramFusion.fuse(
+            devHeadLogits,
+            NgramFusion.logits(fusion.model(), texts(dev, ngramText)),
+            fusion.weights());
     sampling.put("ngram_fusion", fusion.report());
 
     // Calibration and thresholds on dev.
@@ -238,7 +303,8 @@ public final class ContentTrainer {
     int[][] devCounts = LabelMatrix.counts(dev.examples(), outputs);
     for (int k = 0; k < outputs.size(); k++) {
       String category = outputs.get(k);
-      Evaluation.Column column = Evaluation.column(dev.examples(), category, columnOf(devLogits, k));
+      Evaluation.Column column =
+          Evaluation.column(dev.examples(), category, columnOf(devLogits, k));
       PlattCalibration platt = PlattFitter.fit(column.scores(), column.labels());
       double[] calibrated = new double[column.scores().length];
       for (int i = 0; i < calibrated.length; i++) {
@@ -246,8 +312,15 @@ public final class ContentTrainer {
       }
       ThresholdSelector.Choice choice = chooseThreshold(category, calibrated, column.labels());
       String reason = insufficiency(options.minimums(), devCounts[k], testCounts[k]);
-      categories.add(new CategoryConfig(category, reason.isEmpty(), reason, platt, choice.threshold(), choice.rule(),
-          fusion.weights()[k]));
+      categories.add(
+          new CategoryConfig(
+              category,
+              reason.isEmpty(),
+              reason,
+              platt,
+              choice.threshold(),
+              choice.rule(),
+              fusion.weights()[k]));
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("support", choice.devCounts().positives());
       d.put("negatives", choice.devCounts().negatives());
@@ -260,14 +333,19 @@ public final class ContentTrainer {
 
     // Final artifact: weights + configuration, then load it the way the service does.
     String created = Instant.now().toString();
-    String version = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC).format(Instant.now())
-        + "-" + sha.substring(0, 8);
+    String version =
+        DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC).format(Instant.now())
+            + "-"
+            + sha.substring(0, 8);
     Path versionDir = options.modelRoot().resolve(version);
     Files.createDirectories(versionDir);
-    Files.copy(trained.params(), versionDir.resolve(paramsFile), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        trained.params(), versionDir.resolve(paramsFile), StandardCopyOption.REPLACE_EXISTING);
     fusion.model().write(versionDir.resolve(NgramModel.FILE));
-    HeadConfig config = config(version, created, outputs, categories, trained, paramsFile, sha, dataset.id())
-        .withNgram(NgramModel.FILE, Sha256.ofFile(versionDir.resolve(NgramModel.FILE)), categories);
+    HeadConfig config =
+        config(version, created, outputs, categories, trained, paramsFile, sha, dataset.id())
+            .withNgram(
+                NgramModel.FILE, Sha256.ofFile(versionDir.resolve(NgramModel.FILE)), categories);
     config.write(versionDir.resolve(HeadConfig.FILE));
     deleteRecursively(staging);
 
@@ -276,9 +354,15 @@ public final class ContentTrainer {
     long loadStart = System.nanoTime();
     try (ContentModel model = ContentModel.load(versionDir, encoder, Device.cpu())) {
       long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
-      List<ContentModel.PageScores> scores = scoreAll(model, test.vectors(), chunks(test, chunkTexts));
-      writePredictions(versionDir.resolve(PREDICTIONS_FILE), outputs, dev,
-          scoreAll(model, dev.vectors(), chunks(dev, chunkTexts)), test, scores);
+      List<ContentModel.PageScores> scores =
+          scoreAll(model, test.vectors(), chunks(test, chunkTexts));
+      writePredictions(
+          versionDir.resolve(PREDICTIONS_FILE),
+          outputs,
+          dev,
+          scoreAll(model, dev.vectors(), chunks(dev, chunkTexts)),
+          test,
+          scores);
       for (int k = 0; k < outputs.size(); k++) {
         double[] calibrated = new double[test.size()];
         double[] raw = new double[test.size()];
@@ -292,7 +376,8 @@ public final class ContentTrainer {
       sampling.put("final_model_load_and_verify_ms", loadMillis);
     }
 
-    ModelCard card = new ModelCard(config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
+    ModelCard card =
+        new ModelCard(config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
     card.setTraining(trained, positiveWeights, options.params());
     card.setDev(devReport);
     card.setHeadResults(testScores, testRaw);
@@ -309,14 +394,25 @@ public final class ContentTrainer {
 
     card.write(versionDir);
     if (options.leaveOneSourceOut()) {
-      leaveOneSourceOut(examples, vectors, examples.stream().map(e -> ngramText.get(e.id())).toList(), outputs,
-          scale, versionDir, dataset.id());
+      leaveOneSourceOut(
+          examples,
+          vectors,
+          examples.stream().map(e -> ngramText.get(e.id())).toList(),
+          outputs,
+          scale,
+          versionDir,
+          dataset.id());
     }
     if (options.release()) {
-      Files.writeString(options.modelRoot().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          options.modelRoot().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
       log.info("RELEASED -> {}", version);
     }
-    log.info("content model {} written to {} in {} s", version, versionDir, (System.nanoTime() - start) / 1_000_000_000);
+    log.info(
+        "content model {} written to {} in {} s",
+        version,
+        versionDir,
+        (System.nanoTime() - start) / 1_000_000_000);
     return versionDir;
   }
 
@@ -324,23 +420,36 @@ public final class ContentTrainer {
   private Path leaveOneSourceOutOnly(List<TextExample> usable, Path versionDir) throws IOException {
     HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
     if (!options.dataset().id().equals(config.datasetVersion())) {
-      throw new IllegalArgumentException(versionDir + " was trained on " + config.datasetVersion()
-          + ", not on " + options.dataset().id() + ": its leave-one-source-out must use its own dataset (--dataset)");
+      throw new IllegalArgumentException(
+          versionDir
+              + " was trained on "
+              + config.datasetVersion()
+              + ", not on "
+              + options.dataset().id()
+              + ": its leave-one-source-out must use its own dataset (--dataset)");
     }
     Embedded embedded = embedUsable(usable);
     List<String> outputs = config.categories().stream().map(CategoryConfig::category).toList();
-    leaveOneSourceOut(embedded.examples(), embedded.vectors(), embedded.texts(), outputs,
-        PagePooling.scale(encoder.dimension()), versionDir, options.dataset().id());
+    leaveOneSourceOut(
+        embedded.examples(),
+        embedded.vectors(),
+        embedded.texts(),
+        outputs,
+        PagePooling.scale(encoder.dimension()),
+        versionDir,
+        options.dataset().id());
     return versionDir;
   }
 
   /** Examples that yield at least one chunk, their chunk vectors and their joined chunk texts. */
-  private record Embedded(List<TextExample> examples, List<float[][]> vectors, List<String> texts) {}
+  private record Embedded(
+      List<TextExample> examples, List<float[][]> vectors, List<String> texts) {}
 
   private Embedded embedUsable(List<TextExample> usable) throws IOException {
     List<float[][]> vectors;
     CorpusEmbedder embedder;
-    try (EmbeddingCache cache = EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
+    try (EmbeddingCache cache =
+        EmbeddingCache.open(options.cacheDir(), encoder.id(), encoder.dimension())) {
       embedder = new CorpusEmbedder(extractor, encoder, cache);
       vectors = embedder.embed(usable);
     }
@@ -351,14 +460,21 @@ public final class ContentTrainer {
       if (vectors.get(i).length > 0) {
         examples.add(usable.get(i));
         kept.add(vectors.get(i));
-        texts.add(String.join(" ", embedder.chunks(usable.get(i).text()).stream()
-            .map(dev.sieve.content.extract.Chunk::text).toList()));
+        texts.add(
+            String.join(
+                " ",
+                embedder.chunks(usable.get(i).text()).stream()
+                    .map(dev.sieve.content.extract.Chunk::text)
+                    .toList()));
       }
     }
     return new Embedded(examples, kept, texts);
   }
 
-  /** Out-of-source scores of one source for the review queue (see {@link SourceHoldout#writeHeldOutScores}). */
+  /**
+   * Out-of-source scores of one source for the review queue (see {@link
+   * SourceHoldout#writeHeldOutScores}).
+   */
   private Path writeHeldOutScores(List<TextExample> usable) throws IOException {
     Embedded embedded = embedUsable(usable);
     List<TextExample> examples = embedded.examples();
@@ -366,44 +482,76 @@ public final class ContentTrainer {
     List<String> texts = embedded.texts();
     List<String> outputs = new ArrayList<>();
     for (String category : Taxonomy.v1().ids()) {
-      int[][] counts = LabelMatrix.counts(examples.stream().filter(e -> e.split().equals("train")).toList(),
-          List.of(category));
-      if (counts[0][0] >= options.minimums().trainPositives() && counts[0][1] >= options.minimums().trainPositives()) {
+      int[][] counts =
+          LabelMatrix.counts(
+              examples.stream().filter(e -> e.split().equals("train")).toList(), List.of(category));
+      if (counts[0][0] >= options.minimums().trainPositives()
+          && counts[0][1] >= options.minimums().trainPositives()) {
         outputs.add(category);
       }
     }
-    EvaluationPolicy policy = EvaluationPolicy.resolve(null, options.modelRoot().toAbsolutePath().getParent().getParent());
-    new SourceHoldout(examples, pooled(kept, PagePooling.scale(encoder.dimension())), texts, outputs,
-        options.params(), policy, options.dataset().id())
+    EvaluationPolicy policy =
+        EvaluationPolicy.resolve(
+            null, options.modelRoot().toAbsolutePath().getParent().getParent());
+    new SourceHoldout(
+            examples,
+            pooled(kept, PagePooling.scale(encoder.dimension())),
+            texts,
+            outputs,
+            options.params(),
+            policy,
+            options.dataset().id())
         .writeHeldOutScores(options.heldOutScoresSource(), options.heldOutScoresFile());
-    log.info("out-of-source scores of {} written to {}", options.heldOutScoresSource(), options.heldOutScoresFile());
+    log.info(
+        "out-of-source scores of {} written to {}",
+        options.heldOutScoresSource(),
+        options.heldOutScoresFile());
     return options.heldOutScoresFile();
   }
 
   /**
-   * Leave-one-source-out ({@link SourceHoldout}): the released head's calibrated scores and standard
-   * thresholds are the in-distribution reference; every fold retrains without one source.
+   * Leave-one-source-out ({@link SourceHoldout}): the released head's calibrated scores and
+   * standard thresholds are the in-distribution reference; every fold retrains without one source.
    */
-  private void leaveOneSourceOut(List<TextExample> examples, List<float[][]> vectors, List<String> texts,
-      List<String> outputs, float scale, Path versionDir, String datasetId) throws IOException {
+  private void leaveOneSourceOut(
+      List<TextExample> examples,
+      List<float[][]> vectors,
+      List<String> texts,
+      List<String> outputs,
+      float scale,
+      Path versionDir,
+      String datasetId)
+      throws IOException {
     float[][] features = pooled(vectors, scale);
-    EvaluationPolicy policy = EvaluationPolicy.resolve(
-        null, options.modelRoot().toAbsolutePath().getParent().getParent());
+    EvaluationPolicy policy =
+        EvaluationPolicy.resolve(
+            null, options.modelRoot().toAbsolutePath().getParent().getParent());
     HeadConfig config = HeadConfig.read(versionDir.resolve(HeadConfig.FILE));
     double[][] headLogits;
     try (ContentHead head = ContentHead.load(versionDir, config.architecture(), Device.cpu())) {
       headLogits = SourceHoldout.logits(head, features);
     }
-    double[] weights = config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
-    double[][] logits = NgramFusion.fuse(headLogits,
-        NgramFusion.logits(NgramModel.read(versionDir.resolve(NgramModel.FILE)), texts), weights);
+    double[] weights =
+        config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
+    double[][] logits =
+        NgramFusion.fuse(
+            headLogits,
+            NgramFusion.logits(NgramModel.read(versionDir.resolve(NgramModel.FILE)), texts),
+            weights);
     List<PlattCalibration> calibrations = new ArrayList<>();
     for (String output : outputs) {
-      calibrations.add(config.categories().stream().filter(c -> c.category().equals(output)).findFirst()
-          .map(CategoryConfig::calibration).orElse(PlattCalibration.IDENTITY));
+      calibrations.add(
+          config.categories().stream()
+              .filter(c -> c.category().equals(output))
+              .findFirst()
+              .map(CategoryConfig::calibration)
+              .orElse(PlattCalibration.IDENTITY));
     }
-    SourceHoldout.Scored full = SourceHoldout.full(examples, logits, calibrations, outputs, policy, datasetId);
-    var report = new SourceHoldout(examples, features, texts, outputs, options.params(), policy, datasetId).run(full);
+    SourceHoldout.Scored full =
+        SourceHoldout.full(examples, logits, calibrations, outputs, policy, datasetId);
+    var report =
+        new SourceHoldout(examples, features, texts, outputs, options.params(), policy, datasetId)
+            .run(full);
     SourceHoldout.write(report, versionDir);
     log.info("leave-one-source-out: {} folds written to {}", report.folds().size(), versionDir);
   }
@@ -412,11 +560,19 @@ public final class ContentTrainer {
   static final String PREDICTIONS_FILE = "predictions-dev-test.jsonl.gz";
 
   private static void writePredictions(
-      Path file, List<String> outputs, Split dev, List<ContentModel.PageScores> devScores, Split test,
-      List<ContentModel.PageScores> testScores) throws IOException {
+      Path file,
+      List<String> outputs,
+      Split dev,
+      List<ContentModel.PageScores> devScores,
+      Split test,
+      List<ContentModel.PageScores> testScores)
+      throws IOException {
     var mapper = DatasetVersion.mapper();
-    try (var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
-        new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
+    try (var out =
+        new java.io.BufferedWriter(
+            new java.io.OutputStreamWriter(
+                new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)),
+                StandardCharsets.UTF_8))) {
       for (Split split : List.of(dev, test)) {
         List<ContentModel.PageScores> scores = split == dev ? devScores : testScores;
         String name = split == dev ? "dev" : "test";
@@ -438,7 +594,12 @@ public final class ContentTrainer {
   }
 
   private void runNgramBaseline(
-      ModelCard card, Split train, Split dev, Split test, List<String> outputs, double[] positiveWeights) {
+      ModelCard card,
+      Split train,
+      Split dev,
+      Split test,
+      List<String> outputs,
+      double[] positiveWeights) {
     long start = System.nanoTime();
     HashedNgramLogistic ngram = new HashedNgramLogistic(HashedNgramLogistic.Params.defaults());
     List<String> trainTexts = train.examples().stream().map(this::baselineText).toList();
@@ -448,52 +609,83 @@ public final class ContentTrainer {
     Map<String, Double> thresholds = new LinkedHashMap<>();
     Map<String, String> rules = new LinkedHashMap<>();
     for (String category : outputs) {
-      Evaluation.Column column = Evaluation.column(dev.examples(), category, devScores.get(category));
+      Evaluation.Column column =
+          Evaluation.column(dev.examples(), category, devScores.get(category));
       ThresholdSelector.Choice choice = chooseThreshold(category, column.scores(), column.labels());
       thresholds.put(category, choice.threshold());
       rules.put(category, choice.rule());
     }
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("features", "hashed word unigrams + bigrams (2^" + HashedNgramLogistic.Params.defaults().hashBits()
-        + " buckets), sublinear tf x idf (train split), L2-normalized");
-    details.put("training", "per-category logistic regression, AdaGrad, "
-        + HashedNgramLogistic.Params.defaults().epochs() + " epochs, same masked class-weighted objective as the head");
+    details.put(
+        "features",
+        "hashed word unigrams + bigrams (2^"
+            + HashedNgramLogistic.Params.defaults().hashBits()
+            + " buckets), sublinear tf x idf (train split), L2-normalized");
+    details.put(
+        "training",
+        "per-category logistic regression, AdaGrad, "
+            + HashedNgramLogistic.Params.defaults().epochs()
+            + " epochs, same masked class-weighted objective as the head");
     details.put("non_zero_weights", ngram.nonZeroWeights());
     details.put("train_seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-    card.addBaseline("hashed_ngram_logistic", "Hashed n-gram logistic regression (TF-IDF-style, trained in Java)",
-        details, testScores, thresholds, rules);
+    card.addBaseline(
+        "hashed_ngram_logistic",
+        "Hashed n-gram logistic regression (TF-IDF-style, trained in Java)",
+        details,
+        testScores,
+        thresholds,
+        rules);
   }
 
   private void runPhraseBaseline(ModelCard card, Split dev, Split test, List<String> outputs) {
     Path lists = options.phraseLists();
     if (lists == null || !Files.isDirectory(lists)) {
-      card.skipBaseline("e2guardian_phrases", "e2guardian phrase lists not found at " + lists
-          + " (apt-get install e2guardian to compare)");
+      card.skipBaseline(
+          "e2guardian_phrases",
+          "e2guardian phrase lists not found at "
+              + lists
+              + " (apt-get install e2guardian to compare)");
       return;
     }
     PhraseListScorer phrases = PhraseListScorer.load(lists);
     List<String> covered = outputs.stream().filter(phrases::hasCategory).toList();
-    Map<String, double[]> devScores = predict(dev, covered, t -> phrases.score(baselineText(t), covered));
-    Map<String, double[]> testScores = predict(test, covered, t -> phrases.score(baselineText(t), covered));
+    Map<String, double[]> devScores =
+        predict(dev, covered, t -> phrases.score(baselineText(t), covered));
+    Map<String, double[]> testScores =
+        predict(test, covered, t -> phrases.score(baselineText(t), covered));
     Map<String, Double> thresholds = new LinkedHashMap<>();
     Map<String, String> rules = new LinkedHashMap<>();
     Map<String, Object> atLimit = new LinkedHashMap<>();
     for (String category : covered) {
-      Evaluation.Column column = Evaluation.column(dev.examples(), category, devScores.get(category));
+      Evaluation.Column column =
+          Evaluation.column(dev.examples(), category, devScores.get(category));
       ThresholdSelector.Choice choice = ThresholdSelector.maxF1(column.scores(), column.labels());
       thresholds.put(category, choice.threshold());
       rules.put(category, choice.rule());
-      atLimit.put(category, Evaluation.category(test.examples(), category, testScores.get(category),
-          PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT, false).toMap());
+      atLimit.put(
+          category,
+          Evaluation.category(
+                  test.examples(),
+                  category,
+                  testScores.get(category),
+                  PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT,
+                  false)
+              .toMap());
     }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("lists", lists.toString());
     details.put("mapping", PhraseListScorer.CATEGORY_LISTS);
     details.put("good_phrase_lists", PhraseListScorer.GOOD_PHRASE_LISTS);
     details.put("no_list_for", outputs.stream().filter(c -> !phrases.hasCategory(c)).toList());
-    details.put("test_at_naughtiness_limit_" + PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT, atLimit);
-    card.addBaseline("e2guardian_phrases", "e2guardian 5.3.5 weighted phrase lists (weightedphrasemode 2)",
-        details, testScores, thresholds, rules);
+    details.put(
+        "test_at_naughtiness_limit_" + PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT, atLimit);
+    card.addBaseline(
+        "e2guardian_phrases",
+        "e2guardian 5.3.5 weighted phrase lists (weightedphrasemode 2)",
+        details,
+        testScores,
+        thresholds,
+        rules);
   }
 
   /** The text a baseline reads: the extractor's output for the dataset text (same as the model). */
@@ -502,7 +694,8 @@ public final class ContentTrainer {
     return page.body();
   }
 
-  private static Map<String, double[]> predict(Split split, List<String> categories, Function<TextExample, double[]> scorer) {
+  private static Map<String, double[]> predict(
+      Split split, List<String> categories, Function<TextExample, double[]> scorer) {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (String category : categories) {
       out.put(category, new double[split.size()]);
@@ -538,7 +731,9 @@ public final class ContentTrainer {
           List<TextExample> take = list.subList(0, Math.min(cap, list.size()));
           out.addAll(take);
           if (list.size() > cap) {
-            kept.put(source, take.size() + " of " + list.size() + " train negatives (hash-ordered sample)");
+            kept.put(
+                source,
+                take.size() + " of " + list.size() + " train negatives (hash-ordered sample)");
           }
         });
     report.put("subsampled", kept);
@@ -564,7 +759,13 @@ public final class ContentTrainer {
       reasons.add("test positives " + test[0] + " < " + minimums.testPositives());
     }
     if (dev[1] < minimums.evalNegatives() || test[1] < minimums.evalNegatives()) {
-      reasons.add("in-scope negatives dev " + dev[1] + " / test " + test[1] + " < " + minimums.evalNegatives());
+      reasons.add(
+          "in-scope negatives dev "
+              + dev[1]
+              + " / test "
+              + test[1]
+              + " < "
+              + minimums.evalNegatives());
     }
     return reasons.isEmpty() ? "" : "insufficient data: " + String.join("; ", reasons);
   }
@@ -583,7 +784,8 @@ public final class ContentTrainer {
       HeadTrainer.Result trained,
       String paramsFile,
       String sha,
-      String datasetId) throws IOException {
+      String datasetId)
+      throws IOException {
     HeadArchitecture architecture = trained.architecture();
     Map<String, Object> training = new LinkedHashMap<>(options.params().asMap());
     training.put("loss", "masked class-weighted binary cross-entropy (label_scope mask)");
@@ -591,7 +793,12 @@ public final class ContentTrainer {
     training.put("best_dev_loss", Evaluation.round(trained.bestDevLoss()));
     training.put("best_dev_macro_auprc", Evaluation.round(trained.bestDevAuprc()));
     training.put("model_selection", "best dev macro AUPRC");
-    training.put("engine", "DJL " + ai.djl.engine.Engine.getDjlVersion() + " / PyTorch " + ai.djl.engine.Engine.getEngine(ContentHead.ENGINE).getVersion());
+    training.put(
+        "engine",
+        "DJL "
+            + ai.djl.engine.Engine.getDjlVersion()
+            + " / PyTorch "
+            + ai.djl.engine.Engine.getEngine(ContentHead.ENGINE).getVersion());
     return new HeadConfig(
         ContentTier.MODEL_NAME,
         version,
@@ -625,14 +832,19 @@ public final class ContentTrainer {
     List<ContentModel.PageScores> out = new ArrayList<>(vectors.size());
     for (int from = 0; from < vectors.size(); from += 256) {
       int to = Math.min(vectors.size(), from + 256);
-      out.addAll((chunkTexts == null ? model.scoreEmbeddings(vectors.subList(from, to))
-          : model.scoreEmbeddings(vectors.subList(from, to), chunkTexts.subList(from, to))).pages());
+      out.addAll(
+          (chunkTexts == null
+                  ? model.scoreEmbeddings(vectors.subList(from, to))
+                  : model.scoreEmbeddings(vectors.subList(from, to), chunkTexts.subList(from, to)))
+              .pages());
     }
     return out;
   }
 
   private static double[][] logits(ContentModel model, List<float[][]> vectors) {
-    return scoreAll(model, vectors, null).stream().map(ContentModel.PageScores::logits).toArray(double[][]::new);
+    return scoreAll(model, vectors, null).stream()
+        .map(ContentModel.PageScores::logits)
+        .toArray(double[][]::new);
   }
 
   private static List<String> texts(Split split, Map<String, String> ngramText) {
@@ -661,7 +873,17 @@ public final class ContentTrainer {
       s[2] = Math.max(s[2], vectors.get(i).length);
     }
     Map<String, Object> chunks = new LinkedHashMap<>();
-    byKind.forEach((kind, s) -> chunks.put(kind, Map.of("texts", s[0], "mean_chunks", Evaluation.round((double) s[1] / s[0]), "max_chunks", s[2])));
+    byKind.forEach(
+        (kind, s) ->
+            chunks.put(
+                kind,
+                Map.of(
+                    "texts",
+                    s[0],
+                    "mean_chunks",
+                    Evaluation.round((double) s[1] / s[0]),
+                    "max_chunks",
+                    s[2])));
     stats.put("encoder", encoder.id());
     stats.put("words_per_chunk", extractor.limits().wordsPerChunk());
     stats.put("max_chunks_per_page", extractor.limits().maxChunks());
@@ -671,13 +893,16 @@ public final class ContentTrainer {
 
   private static void deleteRecursively(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     }
   }
 

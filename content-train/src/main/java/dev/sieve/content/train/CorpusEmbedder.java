@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dataset texts to chunk embeddings through the serving code path: {@link PageExtractor#extractText}
- * (normalization, text limit, language hint) then {@link TextChunker}, then the encoder, with an
- * {@link EmbeddingCache} in front so only unseen chunks are encoded.
+ * Dataset texts to chunk embeddings through the serving code path: {@link
+ * PageExtractor#extractText} (normalization, text limit, language hint) then {@link TextChunker},
+ * then the encoder, with an {@link EmbeddingCache} in front so only unseen chunks are encoded.
  */
 public final class CorpusEmbedder {
 
@@ -68,7 +68,8 @@ public final class CorpusEmbedder {
   }
 
   private void encodeMissing(List<String> texts) {
-    log.info("encoding {} new chunks with {} ({} cached)", texts.size(), encoder.id(), cache.size());
+    log.info(
+        "encoding {} new chunks with {} ({} cached)", texts.size(), encoder.id(), cache.size());
     long start = System.nanoTime();
     long lastLog = start;
     for (int from = 0; from < texts.size(); from += ENCODE_BATCH) {
@@ -83,12 +84,19 @@ public final class CorpusEmbedder {
         double rate = done / ((now - start) / 1e9);
         log.info(
             "encoded {}/{} chunks ({} chunks/s, ~{} s left)",
-            done, texts.size(), Math.round(rate), Math.round((texts.size() - done) / rate));
+            done,
+            texts.size(),
+            Math.round(rate),
+            Math.round((texts.size() - done) / rate));
         lastLog = now;
       }
     }
     cache.flush();
     double seconds = (System.nanoTime() - start) / 1e9;
-    log.info("encoded {} chunks in {} s ({} chunks/s)", texts.size(), Math.round(seconds), Math.round(texts.size() / seconds));
+    log.info(
+        "encoded {} chunks in {} s ({} chunks/s)",
+        texts.size(),
+        Math.round(seconds),
+        Math.round(texts.size() / seconds));
   }
 }

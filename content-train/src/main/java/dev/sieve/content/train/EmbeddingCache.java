@@ -48,7 +48,8 @@ public final class EmbeddingCache implements AutoCloseable {
   /** Opens (or creates) the cache file for one encoder under {@code directory}. */
   public static EmbeddingCache open(Path directory, String encoderId, int dimension) {
     String safeName = encoderId.replaceAll("[^A-Za-z0-9._-]", "_");
-    EmbeddingCache cache = new EmbeddingCache(directory.resolve(safeName + ".vec"), encoderId, dimension);
+    EmbeddingCache cache =
+        new EmbeddingCache(directory.resolve(safeName + ".vec"), encoderId, dimension);
     cache.load();
     return cache;
   }
@@ -82,8 +83,12 @@ public final class EmbeddingCache implements AutoCloseable {
       if (out == null) {
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
         Files.createDirectories(file.getParent());
-        out = new DataOutputStream(new BufferedOutputStream(
-            Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16));
+        out =
+            new DataOutputStream(
+                new BufferedOutputStream(
+                    Files.newOutputStream(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                    1 << 16));
         if (fresh) {
           out.writeInt(MAGIC);
           out.writeInt(dimension);
@@ -110,9 +115,11 @@ public final class EmbeddingCache implements AutoCloseable {
       return;
     }
     long validBytes = 0;
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
       if (in.readInt() != MAGIC || in.readInt() != dimension) {
-        throw new IllegalStateException(file + " is not an embedding cache for " + dimension + " dims");
+        throw new IllegalStateException(
+            file + " is not an embedding cache for " + dimension + " dims");
       }
       byte[] id = new byte[in.readShort()];
       in.readFully(id);

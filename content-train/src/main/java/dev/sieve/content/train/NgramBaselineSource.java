@@ -19,8 +19,8 @@ import java.util.stream.IntStream;
 /**
  * The content tier's own baseline in its standard model card: {@link HashedNgramLogistic} trained
  * on the dataset's train split with the head's class weights, on the extractor's text. It answers
- * the card reader's question "what does the frozen encoder buy over lexical features learnt from the
- * same data?" on the evaluated split, next to the standard's phrase-list baseline.
+ * the card reader's question "what does the frozen encoder buy over lexical features learnt from
+ * the same data?" on the evaluated split, next to the standard's phrase-list baseline.
  *
  * <p>Training happens on the first {@link #score} call, for the categories asked (seconds on the
  * train texts; never dev or test).
@@ -39,10 +39,15 @@ public final class NgramBaselineSource implements PredictionSource {
   /** The baseline as the eval module's ScorerProvider offers it. */
   public static TierBaseline baseline(DatasetVersion dataset) {
     HashedNgramLogistic.Params p = HashedNgramLogistic.Params.defaults();
-    return new TierBaseline("hashed_ngram_logistic",
-        "Per-category logistic regression over hashed word unigrams + bigrams (2^" + p.hashBits()
-            + " buckets, sublinear tf x idf, AdaGrad, " + p.epochs() + " epochs), trained in Java on the "
-            + dataset.id() + " train split with the head's class weights.",
+    return new TierBaseline(
+        "hashed_ngram_logistic",
+        "Per-category logistic regression over hashed word unigrams + bigrams (2^"
+            + p.hashBits()
+            + " buckets, sublinear tf x idf, AdaGrad, "
+            + p.epochs()
+            + " epochs), trained in Java on the "
+            + dataset.id()
+            + " train split with the head's class weights.",
         new NgramBaselineSource(dataset));
   }
 
@@ -58,7 +63,9 @@ public final class NgramBaselineSource implements PredictionSource {
     }
     int n = examples.size();
     double[][] rows = new double[n][];
-    IntStream.range(0, n).parallel().forEach(i -> rows[i] = model.predict(text(examples.get(i).input())));
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(i -> rows[i] = model.predict(text(examples.get(i).input())));
     Map<String, double[]> out = new LinkedHashMap<>();
     for (int k = 0; k < categories.size(); k++) {
       double[] v = new double[n];
@@ -73,13 +80,15 @@ public final class NgramBaselineSource implements PredictionSource {
   private void fit(List<String> categories) {
     List<TextExample> train = new ArrayList<>();
     String trainSplit = Split.TRAIN.id();
-    dataset.forEachText(r -> {
-      if (trainSplit.equals(r.split()) && !r.labelScope().isEmpty()) {
-        train.add(TextExample.of(r));
-      }
-    });
+    dataset.forEachText(
+        r -> {
+          if (trainSplit.equals(r.split()) && !r.labelScope().isEmpty()) {
+            train.add(TextExample.of(r));
+          }
+        });
     HashedNgramLogistic m = new HashedNgramLogistic(HashedNgramLogistic.Params.defaults());
-    m.fit(train.stream().map(t -> text(t.text())).toList(),
+    m.fit(
+        train.stream().map(t -> text(t.text())).toList(),
         LabelMatrix.of(train, categories, ContentTrainer.positiveWeights(train, categories)));
     model = m;
     fittedFor = List.copyOf(categories);

@@ -30,8 +30,14 @@ final class NgramFusion {
 
   private NgramFusion() {}
 
-  static Fitted fit(List<String> trainTexts, LabelMatrix trainY, List<TextExample> dev, List<String> devTexts,
-      double[][] devHeadLogits, List<String> outputs, EvaluationPolicy policy) {
+  static Fitted fit(
+      List<String> trainTexts,
+      LabelMatrix trainY,
+      List<TextExample> dev,
+      List<String> devTexts,
+      double[][] devHeadLogits,
+      List<String> outputs,
+      EvaluationPolicy policy) {
     long start = System.nanoTime();
     HashedNgramLogistic ngram = new HashedNgramLogistic(HashedNgramLogistic.Params.defaults());
     ngram.fit(trainTexts, trainY);
@@ -58,7 +64,8 @@ final class NgramFusion {
         byWeight.put(String.valueOf(w), measured);
         // What the gate measures first (recall at the threshold the standard's ceilings allow, on
         // every ordinary source), then ranking quality.
-        if (recall > best[0] + 1e-9 || (Math.abs(recall - best[0]) <= 1e-9 && ap > best[1] + 1e-9)) {
+        if (recall > best[0] + 1e-9
+            || (Math.abs(recall - best[0]) <= 1e-9 && ap > best[1] + 1e-9)) {
           best[0] = recall;
           best[1] = ap;
           weights[k] = w;
@@ -79,16 +86,22 @@ final class NgramFusion {
    * release-gate.yaml: ceilings never relaxed, held on every ordinary source). Scores are ranked as
    * they are; a monotonic calibration cannot change the choice.
    */
-  static double recallUnderTheStandard(String category, List<Example> dev, double[] logits,
-      EvaluationPolicy policy) {
+  static double recallUnderTheStandard(
+      String category, List<Example> dev, double[] logits, EvaluationPolicy policy) {
     double[] p = new double[logits.length];
     for (int i = 0; i < p.length; i++) {
       p[i] = 1 / (1 + Math.exp(-logits[i]));
     }
     EvalOptions options = policy.options().withBootstrap(0, policy.options().seed());
-    ThresholdChoice choice = ThresholdSelector.select(
-        DevSplit.of(dev, Scores.of(Map.of(category, p), p.length)),
-        policy.thresholds(), options, "fusion", "raw").categories().get(category);
+    ThresholdChoice choice =
+        ThresholdSelector.select(
+                DevSplit.of(dev, Scores.of(Map.of(category, p), p.length)),
+                policy.thresholds(),
+                options,
+                "fusion",
+                "raw")
+            .categories()
+            .get(category);
     return choice == null || choice.devRecall() == null ? 0 : choice.devRecall();
   }
 

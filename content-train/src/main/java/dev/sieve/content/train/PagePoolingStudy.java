@@ -34,6 +34,7 @@ import java.util.function.Predicate;
  *   <li>{@code body}: pooled over body chunks (header when the body is empty);
  *   <li>{@code max chunk}: the highest single chunk score among header and body chunks.
  * </ul>
+ *
  * and prints, per rule, how many ordinary pages are flagged per category and how many injected
  * pages are caught, at the model's served thresholds. Usage: {@code PagePoolingStudy MODEL_DIR
  * DATASET_DIR [injected per category]}.
@@ -44,11 +45,12 @@ public final class PagePoolingStudy {
 
   record Rule(String name, Predicate<Chunk> keep, boolean maxChunk) {}
 
-  static final List<Rule> RULES = List.of(
-      new Rule("all", c -> true, false),
-      new Rule("header+body", c -> !c.section().equals("links"), false),
-      new Rule("body", c -> c.section().equals("body"), false),
-      new Rule("max chunk", c -> !c.section().equals("links"), true));
+  static final List<Rule> RULES =
+      List.of(
+          new Rule("all", c -> true, false),
+          new Rule("header+body", c -> !c.section().equals("links"), false),
+          new Rule("body", c -> c.section().equals("body"), false),
+          new Rule("max chunk", c -> !c.section().equals("links"), true));
 
   public static void main(String[] args) throws Exception {
     Path modelDir = Path.of(args[0]);
@@ -56,25 +58,31 @@ public final class PagePoolingStudy {
     int perCategory = args.length > 2 ? Integer.parseInt(args[2]) : 40;
     HeadConfig config = HeadConfig.read(modelDir.resolve(HeadConfig.FILE));
     EncoderVariant variant = EncoderVariant.byEncoderId(config.encoder()).orElseThrow();
-    PageExtractor extractor = new PageExtractor(ExtractionLimits.defaults().withWordsPerChunk(config.wordsPerChunk()));
+    PageExtractor extractor =
+        new PageExtractor(ExtractionLimits.defaults().withWordsPerChunk(config.wordsPerChunk()));
     TextChunker chunker = new TextChunker(extractor.limits());
     List<PageRecord> pages = dataset.pages();
     List<String> harmful = List.of("adult", "self_harm", "violence");
     Map<String, List<String>> positives = new LinkedHashMap<>();
     for (String c : harmful) {
       List<TextRecord> texts = new ArrayList<>();
-      dataset.forEachText(r -> {
-        if (r.split().equals("test") && r.labels().contains(c) && r.text().split("\\s+").length <= 150) {
-          texts.add(r);
-        }
-      });
+      dataset.forEachText(
+          r -> {
+            if (r.split().equals("test")
+                && r.labels().contains(c)
+                && r.text().split("\\s+").length <= 150) {
+              texts.add(r);
+            }
+          });
       texts.sort(Comparator.comparing(r -> Sha256.of(r.id())));
       positives.put(c, texts.stream().limit(perCategory).map(TextRecord::text).toList());
     }
-    try (OnnxSentenceEncoder encoder = OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(variant));
+    try (OnnxSentenceEncoder encoder =
+            OnnxSentenceEncoder.load(OnnxSentenceEncoder.Options.cpuDefaults(variant));
         ContentModel model = ContentModel.load(modelDir, encoder, Device.cpu())) {
       List<String> outputs = config.categoryIds();
-      List<List<Chunk>> ordinary = pages.stream().map(p -> chunker.chunk(extractor.extractHtml(p.html()))).toList();
+      List<List<Chunk>> ordinary =
+          pages.stream().map(p -> chunker.chunk(extractor.extractHtml(p.html()))).toList();
       Map<String, List<List<Chunk>>> injected = new LinkedHashMap<>();
       for (String c : harmful) {
         List<List<Chunk>> list = new ArrayList<>();
@@ -85,11 +93,13 @@ public final class PagePoolingStudy {
         }
         injected.put(c, list);
       }
-      System.out.printf("model %s, %d real pages, %d injected pages per category%n", modelDir.getFileName(),
-          pages.size(), perCategory);
+      System.out.printf(
+          "model %s, %d real pages, %d injected pages per category%n",
+          modelDir.getFileName(), pages.size(), perCategory);
       for (Rule rule : RULES) {
         double[][] ord = scores(model, ordinary, rule);
-        StringBuilder line = new StringBuilder(String.format("%-12s ordinary pages flagged:", rule.name()));
+        StringBuilder line =
+            new StringBuilder(String.format("%-12s ordinary pages flagged:", rule.name()));
         for (int k = 0; k < outputs.size(); k++) {
           int flagged = 0;
           for (double[] s : ord) {

@@ -18,14 +18,14 @@ import java.util.regex.Pattern;
  * run time (Debian package e2guardian 5.3.5, {@code /etc/e2guardian/lists/phraselists}; not
  * committed, and not needed by tests).
  *
- * <p>Semantics follow e2guardian: the page is lower-cased with whitespace collapsed ("smart"
- * mode), a line {@code <phrase><weight>} adds its weight when the phrase occurs (spaces inside the
- * angle brackets mark word boundaries, {@code < bet >}), a line {@code <a>,<b><weight>} when all
- * parts occur, each phrase counting once per page ({@code weightedphrasemode = 2}, the packaged
- * default). The "good phrases" lists (negative weights) apply to every category, as they lower
- * e2guardian's single page total. One score per taxonomy category is the sum over the lists mapped
- * to it; e2guardian blocks at its naughtiness limit (50 = "young children" in the packaged config).
- * Only the English lists are read. Approximation: punctuation is also tried as a word boundary.
+ * <p>Semantics follow e2guardian: the page is lower-cased with whitespace collapsed ("smart" mode),
+ * a line {@code <phrase><weight>} adds its weight when the phrase occurs (spaces inside the angle
+ * brackets mark word boundaries, {@code < bet >}), a line {@code <a>,<b><weight>} when all parts
+ * occur, each phrase counting once per page ({@code weightedphrasemode = 2}, the packaged default).
+ * The "good phrases" lists (negative weights) apply to every category, as they lower e2guardian's
+ * single page total. One score per taxonomy category is the sum over the lists mapped to it;
+ * e2guardian blocks at its naughtiness limit (50 = "young children" in the packaged config). Only
+ * the English lists are read. Approximation: punctuation is also tried as a word boundary.
  */
 public final class PhraseListScorer {
 
@@ -39,7 +39,8 @@ public final class PhraseListScorer {
     CATEGORY_LISTS.put("adult", List.of("pornography/weighted", "nudism/weighted"));
     CATEGORY_LISTS.put("violence", List.of("violence/weighted", "gore/weighted"));
     CATEGORY_LISTS.put("weapons", List.of("weapons/weighted"));
-    CATEGORY_LISTS.put("drugs", List.of("illegaldrugs/weighted", "drugadvocacy/weighted", "legaldrugs/weighted"));
+    CATEGORY_LISTS.put(
+        "drugs", List.of("illegaldrugs/weighted", "drugadvocacy/weighted", "legaldrugs/weighted"));
     CATEGORY_LISTS.put("gambling", List.of("gambling/weighted"));
     CATEGORY_LISTS.put("hate", List.of("intolerance/weighted"));
     CATEGORY_LISTS.put("dating", List.of("personals/weighted"));
@@ -52,9 +53,11 @@ public final class PhraseListScorer {
     CATEGORY_LISTS.put("sports", List.of("sport/weighted"));
   }
 
-  static final List<String> GOOD_PHRASE_LISTS = List.of("goodphrases/weighted_general", "goodphrases/weighted_news");
+  static final List<String> GOOD_PHRASE_LISTS =
+      List.of("goodphrases/weighted_general", "goodphrases/weighted_news");
 
-  private static final Pattern LINE = Pattern.compile("^((?:<[^<>]*>\\s*,\\s*)*<[^<>]*>)\\s*<(-?\\d+)>");
+  private static final Pattern LINE =
+      Pattern.compile("^((?:<[^<>]*>\\s*,\\s*)*<[^<>]*>)\\s*<(-?\\d+)>");
   private static final Pattern PART = Pattern.compile("<([^<>]*)>");
 
   /** One weighted phrase line: all parts must occur. */
@@ -68,7 +71,9 @@ public final class PhraseListScorer {
     this.goodPhrases = goodPhrases;
   }
 
-  /** Reads the lists under e2guardian's {@code phraselists} directory. Missing lists are skipped. */
+  /**
+   * Reads the lists under e2guardian's {@code phraselists} directory. Missing lists are skipped.
+   */
   public static PhraseListScorer load(Path phraselists) {
     Map<String, List<Phrase>> byCategory = new LinkedHashMap<>();
     CATEGORY_LISTS.forEach(

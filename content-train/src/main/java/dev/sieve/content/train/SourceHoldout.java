@@ -43,6 +43,7 @@ public final class SourceHoldout {
 
   /** A source is a fold when it has this many positives of some head output... */
   static final int MIN_POSITIVES = 30;
+
   /** ...or this many ordinary (background) records. */
   static final int MIN_ORDINARY = 100;
 
@@ -58,8 +59,13 @@ public final class SourceHoldout {
   private final String datasetVersion;
 
   public SourceHoldout(
-      List<TextExample> examples, float[][] features, List<String> texts, List<String> outputs,
-      HeadTrainer.Params params, EvaluationPolicy policy, String datasetVersion) {
+      List<TextExample> examples,
+      float[][] features,
+      List<String> texts,
+      List<String> outputs,
+      HeadTrainer.Params params,
+      EvaluationPolicy policy,
+      String datasetVersion) {
     this.examples = examples;
     this.features = features;
     this.texts = texts;
@@ -84,15 +90,16 @@ public final class SourceHoldout {
       }
     }
     List<String> out = new ArrayList<>();
-    counts.forEach((source, c) -> {
-      boolean positives = false;
-      for (int k = 0; k < outputs.size(); k++) {
-        positives |= c[k] >= MIN_POSITIVES;
-      }
-      if (positives || c[outputs.size()] >= MIN_ORDINARY) {
-        out.add(source);
-      }
-    });
+    counts.forEach(
+        (source, c) -> {
+          boolean positives = false;
+          for (int k = 0; k < outputs.size(); k++) {
+            positives |= c[k] >= MIN_POSITIVES;
+          }
+          if (positives || c[outputs.size()] >= MIN_ORDINARY) {
+            out.add(source);
+          }
+        });
     return out;
   }
 
@@ -111,24 +118,30 @@ public final class SourceHoldout {
       log.info("fold without {} done in {} s", source, (System.nanoTime() - start) / 1_000_000_000);
     }
     return new LeaveOneSourceOut(
-        "For each source with >= " + MIN_POSITIVES + " positives of a head output or >= " + MIN_ORDINARY
+        "For each source with >= "
+            + MIN_POSITIVES
+            + " positives of a head output or >= "
+            + MIN_ORDINARY
             + " ordinary records: the head and the fused n-gram model retrained on the train split without it"
             + " (same hyper-parameters; fusion weights re-chosen), Platt-calibrated and thresholded by"
             + " release-gate.yaml on the remaining sources' dev split,"
             + " then measured on all of the source's records.",
-        datasetVersion, folds);
+        datasetVersion,
+        folds);
   }
 
   /**
-   * Out-of-source scores for label review: a model trained without {@code source} scores every one of
-   * its records (none was seen in training, calibration or threshold choice), written as the review
-   * queue's JSONL ({@code {"id", "category", "score"}}; {@code ./sieve data review-queue}).
+   * Out-of-source scores for label review: a model trained without {@code source} scores every one
+   * of its records (none was seen in training, calibration or threshold choice), written as the
+   * review queue's JSONL ({@code {"id", "category", "score"}}; {@code ./sieve data review-queue}).
    */
   public void writeHeldOutScores(String source, Path file) throws IOException {
     Scored fold = trainWithout(source);
     var mapper = dev.sieve.core.data.DatasetVersion.mapper();
-    try (var out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(file),
-        java.nio.charset.StandardCharsets.UTF_8))) {
+    try (var out =
+        new java.io.BufferedWriter(
+            new java.io.OutputStreamWriter(
+                Files.newOutputStream(file), java.nio.charset.StandardCharsets.UTF_8))) {
       for (int i = 0; i < examples.size(); i++) {
         TextExample e = examples.get(i);
         if (!e.source().equals(source)) {
@@ -149,16 +162,24 @@ public final class SourceHoldout {
     }
   }
 
-  /** The released model's scores and standard thresholds, computed the way eval run computes them. */
-  static Scored full(List<TextExample> examples, double[][] logits, List<PlattCalibration> calibrations,
-      List<String> outputs, EvaluationPolicy policy, String datasetVersion) {
+  /**
+   * The released model's scores and standard thresholds, computed the way eval run computes them.
+   */
+  static Scored full(
+      List<TextExample> examples,
+      double[][] logits,
+      List<PlattCalibration> calibrations,
+      List<String> outputs,
+      EvaluationPolicy policy,
+      String datasetVersion) {
     double[][] calibrated = new double[examples.size()][outputs.size()];
     for (int i = 0; i < examples.size(); i++) {
       for (int k = 0; k < outputs.size(); k++) {
         calibrated[i][k] = calibrations.get(k).apply(logits[i][k]);
       }
     }
-    Map<String, Double> thresholds = thresholds(examples, calibrated, outputs, policy.forTier("content"), datasetVersion);
+    Map<String, Double> thresholds =
+        thresholds(examples, calibrated, outputs, policy.forTier("content"), datasetVersion);
     return new Scored(outputs, calibrated, thresholds);
   }
 
@@ -181,22 +202,42 @@ public final class SourceHoldout {
     double[] weights = ContentTrainer.positiveWeights(trainExamples, outputs);
     Path staging = Files.createTempDirectory("content-loso-");
     try {
-      HeadTrainer.Result trained = new HeadTrainer(params).train(
-          rows(train), LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples)),
-          rows(dev), LabelMatrix.of(devExamples, outputs, weights), staging);
+      HeadTrainer.Result trained =
+          new HeadTrainer(params)
+              .train(
+                  rows(train),
+                  LabelMatrix.of(
+                      trainExamples,
+                      outputs,
+                      weights,
+                      LabelMatrix.ordinarySourceWeights(trainExamples)),
+                  rows(dev),
+                  LabelMatrix.of(devExamples, outputs, weights),
+                  staging);
       double[][] headLogits;
       try (ContentHead head = ContentHead.load(staging, trained.architecture(), Device.cpu())) {
         headLogits = logits(head, features);
       }
       // The fold's n-gram model and fusion weights, also without the source.
-      LabelMatrix trainY = LabelMatrix.of(trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples));
+      LabelMatrix trainY =
+          LabelMatrix.of(
+              trainExamples, outputs, weights, LabelMatrix.ordinarySourceWeights(trainExamples));
       double[][] devHead = dev.stream().map(i -> headLogits[i]).toArray(double[][]::new);
-      NgramFusion.Fitted fusion = NgramFusion.fit(train.stream().map(texts::get).toList(), trainY, devExamples,
-          dev.stream().map(texts::get).toList(), devHead, outputs, policy);
-      double[][] logits = NgramFusion.fuse(headLogits, NgramFusion.logits(fusion.model(), texts), fusion.weights());
+      NgramFusion.Fitted fusion =
+          NgramFusion.fit(
+              train.stream().map(texts::get).toList(),
+              trainY,
+              devExamples,
+              dev.stream().map(texts::get).toList(),
+              devHead,
+              outputs,
+              policy);
+      double[][] logits =
+          NgramFusion.fuse(headLogits, NgramFusion.logits(fusion.model(), texts), fusion.weights());
       List<PlattCalibration> calibrations = new ArrayList<>();
       for (int k = 0; k < outputs.size(); k++) {
-        Evaluation.Column column = Evaluation.column(devExamples, outputs.get(k), column(logits, dev, k));
+        Evaluation.Column column =
+            Evaluation.column(devExamples, outputs.get(k), column(logits, dev, k));
         calibrations.add(PlattFitter.fit(column.scores(), column.labels()));
       }
       double[][] calibrated = new double[examples.size()][outputs.size()];
@@ -214,8 +255,8 @@ public final class SourceHoldout {
           keptScores[n++] = calibrated[i];
         }
       }
-      Map<String, Double> thresholds = thresholds(kept, java.util.Arrays.copyOf(keptScores, n), outputs, policy,
-          datasetVersion);
+      Map<String, Double> thresholds =
+          thresholds(kept, java.util.Arrays.copyOf(keptScores, n), outputs, policy, datasetVersion);
       return new Scored(outputs, calibrated, thresholds);
     } finally {
       try (var paths = Files.walk(staging)) {
@@ -225,8 +266,12 @@ public final class SourceHoldout {
   }
 
   /** Standard thresholds from the dev examples among {@code all} (release-gate.yaml rules). */
-  static Map<String, Double> thresholds(List<TextExample> all, double[][] calibrated, List<String> outputs,
-      EvaluationPolicy policy, String datasetVersion) {
+  static Map<String, Double> thresholds(
+      List<TextExample> all,
+      double[][] calibrated,
+      List<String> outputs,
+      EvaluationPolicy policy,
+      String datasetVersion) {
     List<Example> dev = new ArrayList<>();
     Map<String, List<Double>> columns = new LinkedHashMap<>();
     outputs.forEach(c -> columns.put(c, new ArrayList<>()));
@@ -242,19 +287,34 @@ public final class SourceHoldout {
     Map<String, double[]> arrays = new LinkedHashMap<>();
     columns.forEach((c, v) -> arrays.put(c, v.stream().mapToDouble(Double::doubleValue).toArray()));
     EvalOptions options = policy.options().withBootstrap(0, policy.options().seed());
-    ThresholdSet set = ThresholdSelector.select(DevSplit.of(dev, Scores.of(arrays, dev.size())),
-        policy.thresholds(), options, datasetVersion, "calibrated");
+    ThresholdSet set =
+        ThresholdSelector.select(
+            DevSplit.of(dev, Scores.of(arrays, dev.size())),
+            policy.thresholds(),
+            options,
+            datasetVersion,
+            "calibrated");
     return set.values();
   }
 
-  /** A trainer example as the evaluation module sees it (same slices as DatasetExamples.fromText). */
+  /**
+   * A trainer example as the evaluation module sees it (same slices as DatasetExamples.fromText).
+   */
   static Example example(TextExample e) {
     Map<String, List<String>> slices = new TreeMap<>();
     slices.put(DatasetExamples.INPUT, List.of(DatasetExamples.TEXT));
     slices.put("source", List.of(e.source()));
     slices.put("kind", List.of(e.kind()));
-    return new Example("text:" + e.id(), e.text(), e.split(), new TreeSet<>(e.labels()),
-        new TreeSet<>(e.scope()), slices, Map.of(), e.flags(), e.scope().contains(Example.ALL));
+    return new Example(
+        "text:" + e.id(),
+        e.text(),
+        e.split(),
+        new TreeSet<>(e.labels()),
+        new TreeSet<>(e.scope()),
+        slices,
+        Map.of(),
+        e.flags(),
+        e.scope().contains(Example.ALL));
   }
 
   private LeaveOneSourceOut.Fold measure(String source, Scored fold, Scored full) {
@@ -262,23 +322,37 @@ public final class SourceHoldout {
     long items = examples.stream().filter(e -> e.source().equals(source)).count();
     for (int k = 0; k < outputs.size(); k++) {
       String category = outputs.get(k);
-      long[] held = counts(source, null, fold.calibrated(), k, fold.thresholds().get(category), category);
-      long[] inDist = counts(source, "test", full.calibrated(), k, full.thresholds().get(category), category);
+      long[] held =
+          counts(source, null, fold.calibrated(), k, fold.thresholds().get(category), category);
+      long[] inDist =
+          counts(source, "test", full.calibrated(), k, full.thresholds().get(category), category);
       if (held[0] == 0 && held[2] == 0) {
         continue;
       }
-      rows.add(new LeaveOneSourceOut.FoldCategory(
-          category, held[0], held[2], round(fold.thresholds().get(category)),
-          held[0] == 0 ? null : Estimate.of((double) held[1] / held[0], Wilson.interval(held[1], held[0])),
-          inDist[0] == 0 ? null : round((double) inDist[1] / inDist[0]),
-          held[2] == 0 ? null : Estimate.of((double) held[3] / held[2], Wilson.interval(held[3], held[2])),
-          inDist[2] == 0 ? null : round((double) inDist[3] / inDist[2])));
+      rows.add(
+          new LeaveOneSourceOut.FoldCategory(
+              category,
+              held[0],
+              held[2],
+              round(fold.thresholds().get(category)),
+              held[0] == 0
+                  ? null
+                  : Estimate.of((double) held[1] / held[0], Wilson.interval(held[1], held[0])),
+              inDist[0] == 0 ? null : round((double) inDist[1] / inDist[0]),
+              held[2] == 0
+                  ? null
+                  : Estimate.of((double) held[3] / held[2], Wilson.interval(held[3], held[2])),
+              inDist[2] == 0 ? null : round((double) inDist[3] / inDist[2])));
     }
     return new LeaveOneSourceOut.Fold(source, items, rows);
   }
 
-  /** positives, caught, ordinary items, ordinary flagged — for {@code source} (and split when given). */
-  private long[] counts(String source, String split, double[][] scores, int k, Double threshold, String category) {
+  /**
+   * positives, caught, ordinary items, ordinary flagged — for {@code source} (and split when
+   * given).
+   */
+  private long[] counts(
+      String source, String split, double[][] scores, int k, Double threshold, String category) {
     long[] c = new long[4];
     if (threshold == null) {
       return c;

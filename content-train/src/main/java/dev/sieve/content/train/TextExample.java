@@ -34,7 +34,13 @@ public record TextExample(
 
   /** Meta keys that carry a source's own class, in order of preference. */
   static final List<String> SUBCLASS_KEYS =
-      List.of("cssrs_level", "davidson_class", "hazard", "xstest_type", "sst_category", "rtp_attribute");
+      List.of(
+          "cssrs_level",
+          "davidson_class",
+          "hazard",
+          "xstest_type",
+          "sst_category",
+          "rtp_attribute");
 
   public TextExample {
     labels = Set.copyOf(new TreeSet<>(labels));
@@ -46,8 +52,7 @@ public record TextExample(
   public static TextExample of(TextRecord record) {
     Map<String, String> meta = record.meta();
     String flagText = meta.getOrDefault("flags", "");
-    List<String> flags =
-        flagText.isBlank() ? List.of() : List.of(flagText.split("[,;\\s]+"));
+    List<String> flags = flagText.isBlank() ? List.of() : List.of(flagText.split("[,;\\s]+"));
     return new TextExample(
         record.id(),
         record.text() == null ? "" : record.text(),
@@ -57,7 +62,11 @@ public record TextExample(
         Set.copyOf(record.labels()),
         Set.copyOf(record.labelScope()),
         flags,
-        SUBCLASS_KEYS.stream().map(meta::get).filter(v -> v != null && !v.isBlank()).findFirst().orElse(""));
+        SUBCLASS_KEYS.stream()
+            .map(meta::get)
+            .filter(v -> v != null && !v.isBlank())
+            .findFirst()
+            .orElse(""));
   }
 
   /** Whether the labels say anything (positive or negative) about {@code category}. */

@@ -32,14 +32,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ContentScorerProviderTest {
 
   private static final ScoreRequest SLOTS =
-      ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8("Spin the slots and win the jackpot tonight")).build();
+      ScoreRequest.newBuilder()
+          .setText(ByteString.copyFromUtf8("Spin the slots and win the jackpot tonight"))
+          .build();
 
   @TempDir static Path dir;
 
   @BeforeAll
   static void model() throws Exception {
     try (OnnxSentenceEncoder encoder =
-        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
+        OnnxSentenceEncoder.load(
+            new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       TestModels.tinyModel(dir, encoder);
     }
   }
@@ -47,9 +50,11 @@ class ContentScorerProviderTest {
   @Test
   void evalScoresProbabilitiesThatServingAlignsToTheStandardsThresholds() throws Exception {
     assertThat(ScorerFactory.available()).contains("content");
-    assertThat(ScorerFactory.provider("content").orElseThrow().servesCalibratedProbabilities()).isTrue();
+    assertThat(ScorerFactory.provider("content").orElseThrow().servesCalibratedProbabilities())
+        .isTrue();
     // A trained tier: its trainer writes loso.json by retraining without each source.
-    assertThat(ScorerFactory.provider("content").orElseThrow().leaveOneSourceOutByThresholds()).isFalse();
+    assertThat(ScorerFactory.provider("content").orElseThrow().leaveOneSourceOutByThresholds())
+        .isFalse();
     double probability;
     TierScorer scorer = ScorerFactory.create("content", ScorerContext.of(Path.of("."), dir));
     try {
@@ -60,15 +65,23 @@ class ContentScorerProviderTest {
     } finally {
       ((AutoCloseable) scorer).close();
     }
-    double trainer = HeadConfig.read(dir.resolve(HeadConfig.FILE)).category("gambling").orElseThrow().threshold();
-    assertThat(served("gambling")).isCloseTo(ThresholdAlignment.align(probability, trainer), within());
+    double trainer =
+        HeadConfig.read(dir.resolve(HeadConfig.FILE))
+            .category("gambling")
+            .orElseThrow()
+            .threshold();
+    assertThat(served("gambling"))
+        .isCloseTo(ThresholdAlignment.align(probability, trainer), within());
 
-    Files.writeString(dir.resolve(ServedThresholds.FILE), """
+    Files.writeString(
+        dir.resolve(ServedThresholds.FILE),
+        """
         {"format":"sieve-thresholds/1","selected_on":"dev","dataset_version":"ds-test","score_space":"raw",
          "categories":{"gambling":{"threshold":0.37},"education":{"threshold":0.61}}}
         """);
     try {
-      assertThat(served("gambling")).isCloseTo(ThresholdAlignment.align(probability, 0.37), within());
+      assertThat(served("gambling"))
+          .isCloseTo(ThresholdAlignment.align(probability, 0.37), within());
     } finally {
       Files.delete(dir.resolve(ServedThresholds.FILE));
     }
@@ -76,7 +89,9 @@ class ContentScorerProviderTest {
 
   @Test
   void aThresholdsFileServingCannotHonourStopsTheTierFromLoading() throws Exception {
-    Files.writeString(dir.resolve(ServedThresholds.FILE), """
+    Files.writeString(
+        dir.resolve(ServedThresholds.FILE),
+        """
         {"format":"sieve-thresholds/1","selected_on":"dev","score_space":"calibrated",
          "categories":{"gambling":{"threshold":0.37}}}
         """);
@@ -90,14 +105,24 @@ class ContentScorerProviderTest {
   }
 
   private static double served(String category) throws Exception {
-    try (ContentTier tier = ContentTier.open(new ContentTier.Options(
-        dir, false, 1, new BatcherConfig(4, Duration.ofMillis(1), 8, 1), ExtractionLimits.defaults()))) {
+    try (ContentTier tier =
+        ContentTier.open(
+            new ContentTier.Options(
+                dir,
+                false,
+                1,
+                new BatcherConfig(4, Duration.ofMillis(1), 8, 1),
+                ExtractionLimits.defaults()))) {
       return score(tier.scorer().score(SLOTS), category);
     }
   }
 
   private static double score(ScoreResponse r, String category) {
-    return r.getScoresList().stream().filter(s -> s.getCategory().equals(category)).findFirst().orElseThrow().getScore();
+    return r.getScoresList().stream()
+        .filter(s -> s.getCategory().equals(category))
+        .findFirst()
+        .orElseThrow()
+        .getScore();
   }
 
   private static org.assertj.core.data.Offset<Double> within() {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The content tier end to end over in-process gRPC: real encoder, a tiny real head, the batcher, and
- * the documented answer to every kind of bad input.
+ * The content tier end to end over in-process gRPC: real encoder, a tiny real head, the batcher,
+ * and the documented answer to every kind of bad input.
  */
 class ContentScorerGrpcTest {
 
@@ -47,14 +47,25 @@ class ContentScorerGrpcTest {
   @BeforeAll
   static void start() throws Exception {
     try (OnnxSentenceEncoder encoder =
-        OnnxSentenceEncoder.load(new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
+        OnnxSentenceEncoder.load(
+            new OnnxSentenceEncoder.Options(EncoderVariant.QUANTIZED, 1, 1, 1, false))) {
       TestModels.tinyModel(modelDir, encoder);
     }
-    tier = ContentTier.open(new ContentTier.Options(
-        modelDir, false, 0, new BatcherConfig(8, Duration.ofMillis(2), 16, 1), ExtractionLimits.defaults()));
+    tier =
+        ContentTier.open(
+            new ContentTier.Options(
+                modelDir,
+                false,
+                0,
+                new BatcherConfig(8, Duration.ofMillis(2), 16, 1),
+                ExtractionLimits.defaults()));
     tier.warmUp();
     String name = InProcessServerBuilder.generateName();
-    server = InProcessServerBuilder.forName(name).addService(new ScorerService(tier.scorer())).build().start();
+    server =
+        InProcessServerBuilder.forName(name)
+            .addService(new ScorerService(tier.scorer()))
+            .build()
+            .start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = ScorerGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
   }
@@ -93,20 +104,26 @@ class ContentScorerGrpcTest {
 
   @Test
   void scoresHtmlWithChunkEvidence() {
-    ScoreResponse casino = scoreHtml(
-        "<html><head><title>Lucky Casino</title></head><body><nav><a href='/s'>Slots</a></nav>"
-            + "<p>Play roulette and poker, claim your deposit bonus and win the jackpot.</p>"
-            + "<footer>Terms</footer></body></html>");
-    ScoreResponse school = scoreHtml(
-        "<html><head><title>Maple Elementary School</title></head><body>"
-            + "<p>Our teachers share lesson plans and homework help for every grade.</p></body></html>");
+    ScoreResponse casino =
+        scoreHtml(
+            "<html><head><title>Lucky Casino</title></head><body><nav><a href='/s'>Slots</a></nav>"
+                + "<p>Play roulette and poker, claim your deposit bonus and win the jackpot.</p>"
+                + "<footer>Terms</footer></body></html>");
+    ScoreResponse school =
+        scoreHtml(
+            "<html><head><title>Maple Elementary School</title></head><body>"
+                + "<p>Our teachers share lesson plans and homework help for every grade.</p></body></html>");
     assertThat(casino.getTier()).isEqualTo("content");
     assertThat(casino.getModel().getName()).isEqualTo(ContentTier.MODEL_NAME);
     assertThat(casino.getModel().getConfigHash()).hasSize(64);
     assertThat(casino.getModel().getDatasetVersion()).isEqualTo("ds-test");
     assertThat(score(casino, "gambling")).isGreaterThan(score(school, "gambling"));
     assertThat(score(school, "education")).isGreaterThan(score(casino, "education"));
-    CategoryScore gambling = casino.getScoresList().stream().filter(s -> s.getCategory().equals("gambling")).findFirst().orElseThrow();
+    CategoryScore gambling =
+        casino.getScoresList().stream()
+            .filter(s -> s.getCategory().equals("gambling"))
+            .findFirst()
+            .orElseThrow();
     assertThat(gambling.getEvidenceList()).isNotEmpty();
     Evidence top = gambling.getEvidence(0);
     assertThat(top.getKind()).isEqualTo(Evidence.Kind.KIND_TEXT_SPAN);
@@ -120,20 +137,34 @@ class ContentScorerGrpcTest {
   @Test
   void scoresPlainText() {
     ScoreResponse response = scoreText("Bet on tonight's match and spin the slots for free chips.");
-    assertThat(response.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("gambling", "education");
+    assertThat(response.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("gambling", "education");
     assertThat(score(response, "gambling")).isGreaterThan(0.5);
     assertThat(response.getNormalizedInput()).startsWith("text ");
   }
 
   @Test
   void requestedCategoriesFilterTheAnswer() {
-    ScoreResponse response = stub.score(ScoreRequest.newBuilder()
-        .setText(ByteString.copyFromUtf8("Homework help for fractions."))
-        .addCategories("education").addCategories("adult").build());
+    ScoreResponse response =
+        stub.score(
+            ScoreRequest.newBuilder()
+                .setText(ByteString.copyFromUtf8("Homework help for fractions."))
+                .addCategories("education")
+                .addCategories("adult")
+                .build());
     // adult is a taxonomy category this model does not serve: absent = no opinion.
-    assertThat(response.getScoresList()).extracting(CategoryScore::getCategory).containsExactly("education");
-    assertThat(codeOf(() -> stub.score(ScoreRequest.newBuilder()
-        .setText(ByteString.copyFromUtf8("x")).addCategories("not_a_category").build())))
+    assertThat(response.getScoresList())
+        .extracting(CategoryScore::getCategory)
+        .containsExactly("education");
+    assertThat(
+            codeOf(
+                () ->
+                    stub.score(
+                        ScoreRequest.newBuilder()
+                            .setText(ByteString.copyFromUtf8("x"))
+                            .addCategories("not_a_category")
+                            .build())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
@@ -149,12 +180,14 @@ class ContentScorerGrpcTest {
 
   @Test
   void emptyRequestIsInvalidArgument() {
-    assertThat(codeOf(() -> stub.score(ScoreRequest.getDefaultInstance()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(codeOf(() -> stub.score(ScoreRequest.getDefaultInstance())))
+        .isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
   @Test
   void pageWithoutTextGetsNoOpinions() {
-    ScoreResponse response = scoreHtml("<html><head><script>var x = 1;</script></head><body>   </body></html>");
+    ScoreResponse response =
+        scoreHtml("<html><head><script>var x = 1;</script></head><body>   </body></html>");
     assertThat(response.getScoresList()).isEmpty();
     assertThat(response.getNormalizedInput()).contains("chunks=0").contains("no_text");
   }
@@ -165,7 +198,8 @@ class ContentScorerGrpcTest {
     // Zero bytes would also be "binary": the size check must come first.
     assertThat(codeOf(() -> stub.score(ScoreRequest.newBuilder().setHtml(fifty).build())))
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    ByteString justOver = ByteString.copyFromUtf8("a".repeat(ExtractionLimits.DEFAULT_MAX_BODY_BYTES + 1));
+    ByteString justOver =
+        ByteString.copyFromUtf8("a".repeat(ExtractionLimits.DEFAULT_MAX_BODY_BYTES + 1));
     assertThat(codeOf(() -> stub.score(ScoreRequest.newBuilder().setText(justOver).build())))
         .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }
@@ -173,11 +207,17 @@ class ContentScorerGrpcTest {
   @Test
   void binaryContentIsInvalidArgument() {
     byte[] binary = {'<', 'h', 't', 0, 0, 1, 2, 3};
-    assertThat(codeOf(() -> stub.score(ScoreRequest.newBuilder().setHtml(ByteString.copyFrom(binary)).build())))
+    assertThat(
+            codeOf(
+                () ->
+                    stub.score(
+                        ScoreRequest.newBuilder().setHtml(ByteString.copyFrom(binary)).build())))
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
     ByteString pdf = ByteString.copyFromUtf8("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj");
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-        StatusRuntimeException.class, () -> stub.score(ScoreRequest.newBuilder().setHtml(pdf).build()));
+    StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.score(ScoreRequest.newBuilder().setHtml(pdf).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("pdf");
   }
@@ -185,29 +225,37 @@ class ContentScorerGrpcTest {
   @Test
   void invalidUtf8IsInvalidArgument() {
     ByteString bad = ByteString.copyFrom(new byte[] {'c', 'a', 'f', (byte) 0xC3, 0x28, 'x'});
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-        StatusRuntimeException.class, () -> stub.score(ScoreRequest.newBuilder().setText(bad).build()));
+    StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () -> stub.score(ScoreRequest.newBuilder().setText(bad).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("text").contains("UTF-8");
   }
 
   @Test
   void deeplyNestedHtmlIsScored() {
-    String html = "<html><body>" + "<div>".repeat(10_000) + "Play poker and slots at the casino."
-        + "</div>".repeat(10_000) + "</body></html>";
+    String html =
+        "<html><body>"
+            + "<div>".repeat(10_000)
+            + "Play poker and slots at the casino."
+            + "</div>".repeat(10_000)
+            + "</body></html>";
     ScoreResponse response = scoreHtml(html);
     assertThat(response.getScoresList()).isNotEmpty();
   }
 
   @Test
   void malformedHtmlIsScored() {
-    ScoreResponse response = scoreHtml("<p>Roulette <b>and <i>poker</b> bonus</i><td>jackpot<div></span>");
+    ScoreResponse response =
+        scoreHtml("<p>Roulette <b>and <i>poker</b> bonus</i><td>jackpot<div></span>");
     assertThat(response.getScoresList()).isNotEmpty();
   }
 
   @Test
   void nonEnglishTextIsScoredWithTheLanguageHint() {
-    ScoreResponse response = scoreText("Spielen Sie Roulette und Poker im Online-Casino und gewinnen Sie den Jackpot.");
+    ScoreResponse response =
+        scoreText("Spielen Sie Roulette und Poker im Online-Casino und gewinnen Sie den Jackpot.");
     assertThat(response.getScoresList()).isNotEmpty();
     assertThat(response.getNormalizedInput()).contains("lang=und");
     assertThat(response.getScores(0).getEvidence(0).getSource()).contains("lang=und");
@@ -215,9 +263,15 @@ class ContentScorerGrpcTest {
 
   @Test
   void expiredDeadlineIsDeadlineExceeded() {
-    assertThat(codeOf(() -> ScorerGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(1, TimeUnit.NANOSECONDS)
-            .score(ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8("hello")).build())))
+    assertThat(
+            codeOf(
+                () ->
+                    ScorerGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(1, TimeUnit.NANOSECONDS)
+                        .score(
+                            ScoreRequest.newBuilder()
+                                .setText(ByteString.copyFromUtf8("hello"))
+                                .build())))
         .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
   }
 
@@ -236,6 +290,7 @@ class ContentScorerGrpcTest {
     } finally {
       pool.shutdownNow();
     }
-    assertThatThrownBy(() -> score(scoreText("x"), "adult")).isInstanceOf(java.util.NoSuchElementException.class);
+    assertThatThrownBy(() -> score(scoreText("x"), "adult"))
+        .isInstanceOf(java.util.NoSuchElementException.class);
   }
 }

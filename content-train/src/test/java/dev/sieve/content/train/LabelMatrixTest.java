@@ -18,7 +18,8 @@ class LabelMatrixTest {
   private static final List<String> OUTPUTS = List.of("adult", "self_harm", "hate");
 
   private static TextExample ex(String id, String source, Set<String> labels, Set<String> scope) {
-    return new TextExample(id, "text " + id, "passage", source, "train", labels, scope, List.of(), "");
+    return new TextExample(
+        id, "text " + id, "passage", source, "train", labels, scope, List.of(), "");
   }
 
   private static List<TextExample> examples() {
@@ -60,7 +61,8 @@ class LabelMatrixTest {
     assertThat(m.categories()).isEqualTo(OUTPUTS);
     // A textbook passage: a negative of every output, at its source weight.
     assertThat(m.target()[0]).containsExactly(0f, 0f, 0f);
-    assertThat(m.weight()[0]).containsExactly((float) source[0], (float) source[0], (float) source[0]);
+    assertThat(m.weight()[0])
+        .containsExactly((float) source[0], (float) source[0], (float) source[0]);
     // A Davidson tweet says nothing about adult or self_harm: masked, not a negative.
     assertThat(m.target()[125]).containsExactly(0f, 0f, 1f);
     assertThat(m.weight()[125]).containsExactly(0f, 0f, 6f);

@@ -14,13 +14,15 @@ class MetricsTest {
     // Ranked: 1(pos) .9(neg) .8(pos) .1(neg): AP = 1/2*1 + 1/2*2/3
     double ap = Metrics.averagePrecision(new double[] {1.0, 0.9, 0.8, 0.1}, new int[] {1, 0, 1, 0});
     assertThat(ap).isCloseTo(0.5 + 1.0 / 3, offset(1e-9));
-    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new int[] {1, 0})).isCloseTo(0.5, offset(1e-9));
+    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new int[] {1, 0}))
+        .isCloseTo(0.5, offset(1e-9));
     assertThat(Metrics.averagePrecision(new double[] {0.5}, new int[] {0})).isNaN();
   }
 
   @Test
   void countsAndRates() {
-    Metrics.Counts c = Metrics.counts(new double[] {0.9, 0.6, 0.4, 0.2}, new int[] {1, 0, 1, 0}, 0.5);
+    Metrics.Counts c =
+        Metrics.counts(new double[] {0.9, 0.6, 0.4, 0.2}, new int[] {1, 0, 1, 0}, 0.5);
     assertThat(c).isEqualTo(new Metrics.Counts(1, 1, 1, 1));
     assertThat(c.precision()).isEqualTo(0.5);
     assertThat(c.recall()).isEqualTo(0.5);
@@ -30,8 +32,10 @@ class MetricsTest {
 
   @Test
   void eceIsZeroForPerfectCalibrationAndPositiveOtherwise() {
-    assertThat(Metrics.expectedCalibrationError(new double[] {0.0, 1.0}, new int[] {0, 1}, 10)).isZero();
-    assertThat(Metrics.expectedCalibrationError(new double[] {0.9, 0.9}, new int[] {0, 0}, 10)).isCloseTo(0.9, offset(1e-9));
+    assertThat(Metrics.expectedCalibrationError(new double[] {0.0, 1.0}, new int[] {0, 1}, 10))
+        .isZero();
+    assertThat(Metrics.expectedCalibrationError(new double[] {0.9, 0.9}, new int[] {0, 0}, 10))
+        .isCloseTo(0.9, offset(1e-9));
   }
 
   @Test
@@ -47,7 +51,8 @@ class MetricsTest {
     PlattCalibration fit = PlattFitter.fit(logits, labels);
     assertThat(fit.a()).isCloseTo(0.5, offset(0.05));
     assertThat(fit.b()).isCloseTo(-1.0, offset(0.1));
-    assertThat(PlattFitter.fit(new double[] {1, 2}, new int[] {1, 1})).isEqualTo(PlattCalibration.IDENTITY);
+    assertThat(PlattFitter.fit(new double[] {1, 2}, new int[] {1, 1}))
+        .isEqualTo(PlattCalibration.IDENTITY);
   }
 
   @Test

@@ -21,9 +21,13 @@ class NgramBaselineSourceTest {
     TierBaseline baseline = NgramBaselineSource.baseline(dataset);
     assertThat(baseline.name()).isEqualTo("hashed_ngram_logistic");
     assertThat(baseline.description()).contains("ds-fixture train split");
-    List<Example> heldOut = List.of(
-        example("a", "Play roulette at the online casino and win the jackpot tonight.", Set.of("gambling")),
-        example("b", "Families learn about the water cycle in the spring.", Set.of()));
+    List<Example> heldOut =
+        List.of(
+            example(
+                "a",
+                "Play roulette at the online casino and win the jackpot tonight.",
+                Set.of("gambling")),
+            example("b", "Families learn about the water cycle in the spring.", Set.of()));
     try (var source = baseline.source()) {
       Predictions p = source.score(heldOut, List.of("gambling"));
       assertThat(p.rejected()).isEmpty();
@@ -34,6 +38,7 @@ class NgramBaselineSourceTest {
   }
 
   private static Example example(String id, String text, Set<String> labels) {
-    return new Example("text:" + id, text, "test", labels, Set.of("gambling"), null, null, null, false);
+    return new Example(
+        "text:" + id, text, "test", labels, Set.of("gambling"), null, null, null, false);
   }
 }

@@ -27,7 +27,8 @@ class PhraseListScorerTest {
   void scoresOncePerPhraseWithWordBoundariesAndGoodPhrases(@TempDir Path tmp) throws Exception {
     PhraseListScorer scorer = PhraseListScorer.load(ContentTrainerTest.writePhraseLists(tmp));
     List<String> categories = List.of("gambling", "adult");
-    // " casino " twice counts once (mode 2); "poker" matches inside "videopoker"; punctuation is a boundary.
+    // " casino " twice counts once (mode 2); "poker" matches inside "videopoker"; punctuation is a
+    // boundary.
     double[] s = scorer.score("Casino, casino and videopoker!", categories);
     assertThat(s[0]).isEqualTo(70);
     assertThat(s[1]).isNaN();

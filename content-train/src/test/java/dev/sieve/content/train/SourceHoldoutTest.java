@@ -9,21 +9,39 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which sources become leave-one-source-out folds, and how trainer examples look to the evaluation. */
+/**
+ * Which sources become leave-one-source-out folds, and how trainer examples look to the evaluation.
+ */
 class SourceHoldoutTest {
 
   private static final List<String> OUTPUTS = List.of("adult", "self_harm");
 
-  private static void add(List<TextExample> out, int n, String source, Set<String> labels, Set<String> scope) {
+  private static void add(
+      List<TextExample> out, int n, String source, Set<String> labels, Set<String> scope) {
     for (int i = 0; i < n; i++) {
-      out.add(new TextExample(source + i, "t", "post", source, i % 2 == 0 ? "train" : "dev", labels, scope,
-          List.of(), ""));
+      out.add(
+          new TextExample(
+              source + i,
+              "t",
+              "post",
+              source,
+              i % 2 == 0 ? "train" : "dev",
+              labels,
+              scope,
+              List.of(),
+              ""));
     }
   }
 
   private static SourceHoldout holdout(List<TextExample> examples) {
-    return new SourceHoldout(examples, new float[examples.size()][], List.of(), OUTPUTS, null,
-        EvaluationPolicy.builtIn(), "ds-test");
+    return new SourceHoldout(
+        examples,
+        new float[examples.size()][],
+        List.of(),
+        OUTPUTS,
+        null,
+        EvaluationPolicy.builtIn(),
+        "ds-test");
   }
 
   @Test
@@ -45,8 +63,18 @@ class SourceHoldoutTest {
 
   @Test
   void trainerExamplesBecomeEvaluationExamplesWithTheSameSlicesAsDatasetTexts() {
-    Example ordinary = SourceHoldout.example(new TextExample("m1", "How vaccines work.", "passage", "ordinary/medquad",
-        "dev", Set.of("sex_education"), Set.of("*"), List.of("keyword_derived"), ""));
+    Example ordinary =
+        SourceHoldout.example(
+            new TextExample(
+                "m1",
+                "How vaccines work.",
+                "passage",
+                "ordinary/medquad",
+                "dev",
+                Set.of("sex_education"),
+                Set.of("*"),
+                List.of("keyword_derived"),
+                ""));
     assertThat(ordinary.id()).isEqualTo("text:m1");
     assertThat(ordinary.background()).isTrue();
     assertThat(ordinary.split()).isEqualTo("dev");
@@ -55,8 +83,10 @@ class SourceHoldoutTest {
     assertThat(ordinary.slice("kind")).containsExactly("passage");
     assertThat(ordinary.flags()).containsExactly("keyword_derived");
     assertThat(ordinary.positive("sex_education")).isTrue();
-    Example scoped = SourceHoldout.example(new TextExample("d1", "x", "tweet", "davidson", "dev", Set.of(),
-        Set.of("hate"), List.of(), ""));
+    Example scoped =
+        SourceHoldout.example(
+            new TextExample(
+                "d1", "x", "tweet", "davidson", "dev", Set.of(), Set.of("hate"), List.of(), ""));
     assertThat(scoped.background()).isFalse();
     assertThat(scoped.inScope("adult")).isFalse();
   }

@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 
 /**
- * Where a command finds a server of the local fleet, the same way for every command of every module:
- * an explicit {@code --target} first, then the port {@code ./sieve up} recorded in {@code
+ * Where a command finds a server of the local fleet, the same way for every command of every
+ * module: an explicit {@code --target} first, then the port {@code ./sieve up} recorded in {@code
  * .sieve/run/<service>.port}, then the documented default port, on loopback. Lives in core so that
- * offline modules' commands ({@code explain}, {@code eval fleet}, {@code fleet-vs-tiers}) find a fleet
- * started on other ports exactly like {@code classify} does.
+ * offline modules' commands ({@code explain}, {@code eval fleet}, {@code fleet-vs-tiers}) find a
+ * fleet started on other ports exactly like {@code classify} does.
  */
 public final class FleetTargets {
 
@@ -26,12 +26,16 @@ public final class FleetTargets {
     return target(explicit, "router", ROUTER_DEFAULT_PORT);
   }
 
-  /** A fleet service ({@code router}, {@code url-service}, ...): explicit, recorded, else default. */
+  /**
+   * A fleet service ({@code router}, {@code url-service}, ...): explicit, recorded, else default.
+   */
   public static String target(String explicit, String service, int defaultPort) {
     return target(explicit, service, defaultPort, runDir());
   }
 
-  /** As {@link #target(String, String, int)}, with the run directory given (tests, other layouts). */
+  /**
+   * As {@link #target(String, String, int)}, with the run directory given (tests, other layouts).
+   */
   public static String target(String explicit, String service, int defaultPort, Path runDir) {
     if (explicit != null && !explicit.isBlank()) {
       return explicit.strip();
@@ -59,9 +63,10 @@ public final class FleetTargets {
    */
   public static Path runDir() {
     Path home = Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath().normalize();
-    Path runtime = Settings.get("SIEVE_RUNTIME_DIR")
-        .map(p -> Path.of(p).toAbsolutePath().normalize())
-        .orElse(home.resolve(".sieve"));
+    Path runtime =
+        Settings.get("SIEVE_RUNTIME_DIR")
+            .map(p -> Path.of(p).toAbsolutePath().normalize())
+            .orElse(home.resolve(".sieve"));
     return runtime.resolve("run");
   }
 }

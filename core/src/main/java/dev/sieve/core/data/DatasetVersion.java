@@ -65,8 +65,8 @@ public final class DatasetVersion {
   }
 
   /**
-   * The version named by {@code data/datasets/CURRENT} under {@code repoRoot} (one line: the version
-   * directory name).
+   * The version named by {@code data/datasets/CURRENT} under {@code repoRoot} (one line: the
+   * version directory name).
    */
   public static DatasetVersion current(Path datasetsDir) {
     Path pointer = datasetsDir.resolve("CURRENT");
@@ -141,7 +141,8 @@ public final class DatasetVersion {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(path), 1 << 16), StandardCharsets.UTF_8))) {
+                new GZIPInputStream(Files.newInputStream(path), 1 << 16),
+                StandardCharsets.UTF_8))) {
       String line;
       int lineNo = 0;
       while ((line = reader.readLine()) != null) {
@@ -152,7 +153,8 @@ public final class DatasetVersion {
         try {
           consumer.accept(MAPPER.readValue(line, type));
         } catch (IOException e) {
-          throw new IllegalStateException(path + ":" + lineNo + ": malformed record: " + e.getMessage(), e);
+          throw new IllegalStateException(
+              path + ":" + lineNo + ": malformed record: " + e.getMessage(), e);
         }
       }
     } catch (IOException e) {

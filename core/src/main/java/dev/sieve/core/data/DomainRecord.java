@@ -9,11 +9,11 @@ import java.util.Map;
 /**
  * One host of a domain dataset version ({@code domains.jsonl.gz} and {@code background.jsonl.gz}).
  *
- * <p>Lists are positive-only, so a record states not only its labels but its {@code labelScope}: the
- * categories for which the labels are complete. A gambling-list host is positive for gambling and
- * unknown for adult; a background host (after list members are subtracted) is a weak negative for
- * every category ({@code labelScope = ["*"]}). Trainers and evaluators must honour the scope instead
- * of treating "absent" as "negative".
+ * <p>Lists are positive-only, so a record states not only its labels but its {@code labelScope}:
+ * the categories for which the labels are complete. A gambling-list host is positive for gambling
+ * and unknown for adult; a background host (after list members are subtracted) is a weak negative
+ * for every category ({@code labelScope = ["*"]}). Trainers and evaluators must honour the scope
+ * instead of treating "absent" as "negative".
  *
  * @param host normalized ASCII host (as {@link dev.sieve.core.url.UrlNormalizer} produces)
  * @param registeredDomain eTLD+1: the grouping key of the split

@@ -3,8 +3,8 @@ package dev.sieve.core.data;
 import java.util.Locale;
 
 /**
- * Dataset split. Assigned by hash of the grouping key (registered domain, author), never by row, so a
- * site or an author never appears on both sides of an evaluation.
+ * Dataset split. Assigned by hash of the grouping key (registered domain, author), never by row, so
+ * a site or an author never appears on both sides of an evaluation.
  */
 public enum Split {
   TRAIN,

@@ -10,9 +10,10 @@ import java.util.Map;
  * One text of a text dataset version ({@code texts.jsonl.gz}): a tweet, a Reddit post, a site
  * description, a safety prompt.
  *
- * <p>{@code kind} keeps the register visible ("tweet", "post", "site_description", "prompt") because
- * prompts and tweets are not web pages, and every metric on them must say so. {@code labelScope} has
- * the same meaning as in {@link DomainRecord}: Davidson tweets are labelled for hate only.
+ * <p>{@code kind} keeps the register visible ("tweet", "post", "site_description", "prompt")
+ * because prompts and tweets are not web pages, and every metric on them must say so. {@code
+ * labelScope} has the same meaning as in {@link DomainRecord}: Davidson tweets are labelled for
+ * hate only.
  *
  * @param id stable record id (source + source row or hash)
  * @param text cleaned text

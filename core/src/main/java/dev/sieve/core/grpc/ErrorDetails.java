@@ -26,8 +26,11 @@ public final class ErrorDetails {
 
   private ErrorDetails() {}
 
-  /** A status exception with an ErrorInfo and, when {@code field} is not null, a field violation. */
-  public static StatusException error(Status.Code code, ErrorReason reason, String message, String field) {
+  /**
+   * A status exception with an ErrorInfo and, when {@code field} is not null, a field violation.
+   */
+  public static StatusException error(
+      Status.Code code, ErrorReason reason, String message, String field) {
     return StatusProto.toStatusException(status(code, reason, message, field));
   }
 
@@ -37,18 +40,23 @@ public final class ErrorDetails {
   }
 
   /** The {@code google.rpc.Status} that {@link #error} sends. */
-  public static com.google.rpc.Status status(Status.Code code, ErrorReason reason, String message, String field) {
+  public static com.google.rpc.Status status(
+      Status.Code code, ErrorReason reason, String message, String field) {
     com.google.rpc.Status.Builder status =
         com.google.rpc.Status.newBuilder()
             .setCode(code.value())
             .setMessage(message)
-            .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason.name()).setDomain(DOMAIN).build()));
+            .addDetails(
+                Any.pack(
+                    ErrorInfo.newBuilder().setReason(reason.name()).setDomain(DOMAIN).build()));
     if (field != null) {
       status.addDetails(
           Any.pack(
               BadRequest.newBuilder()
                   .addFieldViolations(
-                      BadRequest.FieldViolation.newBuilder().setField(field).setDescription(message))
+                      BadRequest.FieldViolation.newBuilder()
+                          .setField(field)
+                          .setDescription(message))
                   .build()));
     }
     return status.build();

@@ -55,7 +55,8 @@ public final class GrpcServerLauncher {
     this.health = new HealthStatusManager();
     this.security = builder.security == null ? ServerSecurity.plaintext() : builder.security;
     NettyServerBuilder nsb =
-        NettyServerBuilder.forAddress(new InetSocketAddress(builder.host, builder.port), security.credentials())
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(builder.host, builder.port), security.credentials())
             .maxInboundMessageSize(builder.maxInboundMessageBytes)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -88,12 +89,14 @@ public final class GrpcServerLauncher {
         security.healthPort() < 0
             ? null
             : NettyServerBuilder.forAddress(
-                    new InetSocketAddress(builder.host, security.healthPort()), InsecureServerCredentials.create())
+                    new InetSocketAddress(builder.host, security.healthPort()),
+                    InsecureServerCredentials.create())
                 .addService(health.getHealthService())
                 .build();
   }
 
-  @SuppressWarnings("deprecation") // v1alpha is deprecated upstream, yet older clients speak only it
+  @SuppressWarnings(
+      "deprecation") // v1alpha is deprecated upstream, yet older clients speak only it
   private static ServerServiceDefinition v1alphaReflection() {
     return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
   }
@@ -180,10 +183,13 @@ public final class GrpcServerLauncher {
    * Helm chart keeps terminationGracePeriodSeconds above preStop sleep + this value.
    */
   public static Duration configuredDrainTimeout() {
-    return Duration.ofSeconds(dev.sieve.core.util.Settings.getInt("SIEVE_DRAIN_TIMEOUT_SECONDS", 20));
+    return Duration.ofSeconds(
+        dev.sieve.core.util.Settings.getInt("SIEVE_DRAIN_TIMEOUT_SECONDS", 20));
   }
 
-  /** Registers a JVM shutdown hook (SIGTERM) that runs {@link #shutdownGracefully(Duration)} first. */
+  /**
+   * Registers a JVM shutdown hook (SIGTERM) that runs {@link #shutdownGracefully(Duration)} first.
+   */
   public GrpcServerLauncher installShutdownHook(Duration drain, Runnable afterStop) {
     Runtime.getRuntime()
         .addShutdownHook(

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Makes a service answer a request message that does not parse (invalid UTF-8 in a proto3 {@code
- * string} field, truncated or random bytes) with INVALID_ARGUMENT and a description saying what
- * was wrong, instead of grpc-java's UNKNOWN "Application error processing RPC".
+ * string} field, truncated or random bytes) with INVALID_ARGUMENT and a description saying what was
+ * wrong, instead of grpc-java's UNKNOWN "Application error processing RPC".
  *
  * <p>Why here: grpc-java parses the request with the method's marshaller before any interceptor or
  * service code runs, and turns a parse failure into UNKNOWN — a status that tells a client nothing
@@ -60,16 +60,19 @@ public final class MalformedRequestGuard {
       methods.add(guarded);
     }
     ServiceDescriptor.Builder descriptor =
-        ServiceDescriptor.newBuilder(original.getName()).setSchemaDescriptor(original.getSchemaDescriptor());
+        ServiceDescriptor.newBuilder(original.getName())
+            .setSchemaDescriptor(original.getSchemaDescriptor());
     descriptors.forEach(descriptor::addMethod);
     ServerServiceDefinition.Builder guarded = ServerServiceDefinition.builder(descriptor.build());
     methods.forEach(guarded::addMethod);
     return guarded.build();
   }
 
-  private <ReqT, RespT> ServerMethodDefinition<InputStream, RespT> guardMethod(ServerMethodDefinition<ReqT, RespT> method) {
+  private <ReqT, RespT> ServerMethodDefinition<InputStream, RespT> guardMethod(
+      ServerMethodDefinition<ReqT, RespT> method) {
     MethodDescriptor<ReqT, RespT> typed = method.getMethodDescriptor();
-    MethodDescriptor<InputStream, RespT> raw = typed.toBuilder(PASS_THROUGH, typed.getResponseMarshaller()).build();
+    MethodDescriptor<InputStream, RespT> raw =
+        typed.toBuilder(PASS_THROUGH, typed.getResponseMarshaller()).build();
     ServerCallHandler<ReqT, RespT> handler = method.getServerCallHandler();
     return ServerMethodDefinition.create(
         raw,
@@ -84,7 +87,9 @@ public final class MalformedRequestGuard {
   static String reason(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof InvalidProtocolBufferException) {
-        return t.getMessage() == null ? "not a valid protobuf message" : t.getMessage().replaceAll("\\s+", " ").strip();
+        return t.getMessage() == null
+            ? "not a valid protobuf message"
+            : t.getMessage().replaceAll("\\s+", " ").strip();
       }
     }
     return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
@@ -98,7 +103,10 @@ public final class MalformedRequestGuard {
     private boolean refused;
     private boolean endDelivered;
 
-    ParsingListener(ServerCall.Listener<ReqT> delegate, TypedCall<ReqT, RespT> call, RejectedRequestLog rejections) {
+    ParsingListener(
+        ServerCall.Listener<ReqT> delegate,
+        TypedCall<ReqT, RespT> call,
+        RejectedRequestLog rejections) {
       this.delegate = delegate;
       this.call = call;
       this.rejections = rejections;
@@ -118,7 +126,8 @@ public final class MalformedRequestGuard {
         String reason = reason(e);
         rejections.record(Status.Code.INVALID_ARGUMENT, method + ": " + reason);
         call.refuse(
-            Status.INVALID_ARGUMENT.withDescription("malformed request message for " + method + ": " + reason));
+            Status.INVALID_ARGUMENT.withDescription(
+                "malformed request message for " + method + ": " + reason));
         return;
       }
       delegate.onMessage(parsed);

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: such requests are the client's fault, cost the server nothing to refuse, and can arrive
  * by the thousand (a fuzzer, a broken proxy). grpc-java logs each oversized message with a 3.7 KB
  * stack trace; one line per request, let alone a trace, would let any client flood the log. The
- * first rejection is logged at once (an operator sees the problem start); later ones are summed
- * and summarized at most once per interval, and a burst's tail is flushed one interval after it.
+ * first rejection is logged at once (an operator sees the problem start); later ones are summed and
+ * summarized at most once per interval, and a burst's tail is flushed one interval after it.
  */
 public final class RejectedRequestLog {
 
@@ -44,7 +44,8 @@ public final class RejectedRequestLog {
   private boolean anyLine;
   private boolean flushScheduled;
 
-  RejectedRequestLog(Duration interval, LongSupplier clock, Consumer<String> sink, boolean flushInBackground) {
+  RejectedRequestLog(
+      Duration interval, LongSupplier clock, Consumer<String> sink, boolean flushInBackground) {
     this.intervalNanos = interval.toNanos();
     this.clock = clock;
     this.sink = sink;
@@ -109,9 +110,16 @@ public final class RejectedRequestLog {
 
   private String takeLine(long now) {
     long count = pending.values().stream().mapToLong(Long::longValue).sum();
-    StringBuilder line = new StringBuilder("refused ").append(count).append(count == 1 ? " malformed or oversized request" : " malformed or oversized requests");
+    StringBuilder line =
+        new StringBuilder("refused ")
+            .append(count)
+            .append(
+                count == 1
+                    ? " malformed or oversized request"
+                    : " malformed or oversized requests");
     if (anyLine) {
-      line.append(String.format(java.util.Locale.ROOT, " in the last %.0f s", (now - lastLineNanos) / 1e9));
+      line.append(
+          String.format(java.util.Locale.ROOT, " in the last %.0f s", (now - lastLineNanos) / 1e9));
     }
     line.append(" (");
     boolean first = true;
@@ -121,7 +129,11 @@ public final class RejectedRequestLog {
     }
     line.append("); latest: ").append(latest);
     if (!anyLine) {
-      line.append(String.format(java.util.Locale.ROOT, " (further refusals: one summary line per %d s)", intervalNanos / 1_000_000_000L));
+      line.append(
+          String.format(
+              java.util.Locale.ROOT,
+              " (further refusals: one summary line per %d s)",
+              intervalNanos / 1_000_000_000L));
     }
     pending.clear();
     lastLineNanos = now;

@@ -11,9 +11,9 @@ import dev.sieve.proto.v1.TierState;
  * "DEGRADED_TIER_UNAVAILABLE"}, {@code "LIST_MATCH"}.
  *
  * <p>Why one place: the proto's enum values carry buf-style prefixes ({@code ACTION_BLOCK}, {@code
- * TIER_STATE_OK}, {@code DEGRADED_REASON_TIER_UNAVAILABLE}, {@code KIND_LIST_MATCH}), which is right
- * for the wire and its JSON mapping, but the batch output is read by an external evaluation and
- * documented with the short values. Every output that prints a verdict enum goes through here
+ * TIER_STATE_OK}, {@code DEGRADED_REASON_TIER_UNAVAILABLE}, {@code KIND_LIST_MATCH}), which is
+ * right for the wire and its JSON mapping, but the batch output is read by an external evaluation
+ * and documented with the short values. Every output that prints a verdict enum goes through here
  * (pinned by BatchOutputNamesTest in the cli), so a proto rename never changes those files.
  */
 public final class ShortNames {
@@ -30,13 +30,17 @@ public final class ShortNames {
     return strip(state.name(), "TIER_STATE_", "TIER_STATE_UNSPECIFIED");
   }
 
-  /** "DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE": the names before the buf-style prefix. */
+  /**
+   * "DEGRADED_TIER_UNAVAILABLE", "DEGRADED_CALLER_DEADLINE": the names before the buf-style prefix.
+   */
   public static String degradedReason(DegradedReason reason) {
     String name = reason.name();
     if (name.equals("DEGRADED_REASON_UNSPECIFIED") || name.equals("UNRECOGNIZED")) {
       return name;
     }
-    return name.startsWith("DEGRADED_REASON_") ? "DEGRADED_" + name.substring("DEGRADED_REASON_".length()) : name;
+    return name.startsWith("DEGRADED_REASON_")
+        ? "DEGRADED_" + name.substring("DEGRADED_REASON_".length())
+        : name;
   }
 
   /** "LIST_MATCH", "FEATURE", "TEXT_SPAN", "RULE", "ZERO_SHOT". */

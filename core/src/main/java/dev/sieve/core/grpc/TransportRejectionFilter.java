@@ -12,15 +12,17 @@ import java.util.logging.Logger;
  * instead of letting {@code java.util.logging} print a full stack trace for each one.
  *
  * <p>Why a logging filter: the transport refuses these messages itself (the client already gets
- * RESOURCE_EXHAUSTED or the transport's status) before any interceptor sees a message, and logs
- * the refusal with a stack trace at WARNING, once per message. The status and the refusal are
- * right; only the log volume is not, so only the log is changed. Other records pass untouched.
+ * RESOURCE_EXHAUSTED or the transport's status) before any interceptor sees a message, and logs the
+ * refusal with a stack trace at WARNING, once per message. The status and the refusal are right;
+ * only the log volume is not, so only the log is changed. Other records pass untouched.
  */
 final class TransportRejectionFilter implements Filter {
 
   /** The transport's stream logger, shaded (what Sieve ships) and unshaded. */
   private static final List<String> LOGGER_NAMES =
-      List.of("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream", "io.grpc.netty.NettyServerStream");
+      List.of(
+          "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream",
+          "io.grpc.netty.NettyServerStream");
 
   static final String MESSAGE = "Exception processing message";
 

@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  * (Gradient2, TCP-Vegas-like: limit × longRtt/shortRtt + a small queue allowance) or that the peer
  * does not refuse (AIMD, TCP-Reno-like). A call over the limit is refused at once, which costs
  * microseconds instead of a queue slot, a parse and a deadline. Reference: Netflix Tech Blog,
- * "Performance Under Load" (2018), and the library's README (github.com/Netflix/concurrency-limits).
+ * "Performance Under Load" (2018), and the library's README
+ * (github.com/Netflix/concurrency-limits).
  *
- * <p>The gRPC glue is ours ({@link ConcurrencyLimitServerInterceptor},
- * {@link ConcurrencyLimitClientInterceptor}): the library's own {@code concurrency-limits-grpc}
- * module is not published on Maven Central.
+ * <p>The gRPC glue is ours ({@link ConcurrencyLimitServerInterceptor}, {@link
+ * ConcurrencyLimitClientInterceptor}): the library's own {@code concurrency-limits-grpc} module is
+ * not published on Maven Central.
  *
- * <p>Metrics (Prometheus names), tagged {@code side} (server / client) and {@code name}:
- * {@code sieve_concurrency_limit} (current limit), {@code sieve_concurrency_limit_in_flight},
- * {@code sieve_concurrency_limit_rejected_total}.
+ * <p>Metrics (Prometheus names), tagged {@code side} (server / client) and {@code name}: {@code
+ * sieve_concurrency_limit} (current limit), {@code sieve_concurrency_limit_in_flight}, {@code
+ * sieve_concurrency_limit_rejected_total}.
  */
 public final class AdaptiveConcurrencyLimiter {
 
@@ -49,29 +50,34 @@ public final class AdaptiveConcurrencyLimiter {
   /**
    * @param name what is limited, for descriptions, logs and the metrics' {@code name} tag
    * @param settings the algorithm and bounds; must be enabled
-   * @param nanoClock the clock that measures round trips ({@code System::nanoTime}; a fake in tests)
+   * @param nanoClock the clock that measures round trips ({@code System::nanoTime}; a fake in
+   *     tests)
    */
-  public AdaptiveConcurrencyLimiter(String name, ConcurrencyLimitSettings settings, LongSupplier nanoClock) {
+  public AdaptiveConcurrencyLimiter(
+      String name, ConcurrencyLimitSettings settings, LongSupplier nanoClock) {
     if (!settings.enabled()) {
       throw new IllegalArgumentException(name + ": concurrency limit is off; install no limiter");
     }
     this.name = name;
     this.settings = settings;
-    Limit limit = switch (settings.algorithm()) {
-      case GRADIENT2 -> Gradient2Limit.newBuilder()
-          .initialLimit(settings.initialLimit())
-          .minLimit(settings.minLimit())
-          .maxConcurrency(settings.maxLimit())
-          .build();
-      case AIMD -> AIMDLimit.newBuilder()
-          .initialLimit(settings.initialLimit())
-          .minLimit(settings.minLimit())
-          .maxLimit(settings.maxLimit())
-          .timeout(settings.aimdTimeout().toNanos(), TimeUnit.NANOSECONDS)
-          .build();
-      case FIXED -> FixedLimit.of(settings.initialLimit());
-      case OFF -> throw new AssertionError();
-    };
+    Limit limit =
+        switch (settings.algorithm()) {
+          case GRADIENT2 ->
+              Gradient2Limit.newBuilder()
+                  .initialLimit(settings.initialLimit())
+                  .minLimit(settings.minLimit())
+                  .maxConcurrency(settings.maxLimit())
+                  .build();
+          case AIMD ->
+              AIMDLimit.newBuilder()
+                  .initialLimit(settings.initialLimit())
+                  .minLimit(settings.minLimit())
+                  .maxLimit(settings.maxLimit())
+                  .timeout(settings.aimdTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                  .build();
+          case FIXED -> FixedLimit.of(settings.initialLimit());
+          case OFF -> throw new AssertionError();
+        };
     limit.notifyOnChange(newLimit -> log.debug("{}: concurrency limit now {}", name, newLimit));
     this.limiter = SimpleLimiter.newBuilder().named(name).limit(limit).nanoClock(nanoClock).build();
   }
@@ -83,7 +89,8 @@ public final class AdaptiveConcurrencyLimiter {
   /**
    * A permit for one call, or empty when the limit is reached (counted as rejected). The permit
    * must be settled exactly once: {@code onSuccess} (a latency sample), {@code onDropped} (the peer
-   * refused or timed out: overload) or {@code onIgnore} (nothing learned, e.g. the caller cancelled).
+   * refused or timed out: overload) or {@code onIgnore} (nothing learned, e.g. the caller
+   * cancelled).
    */
   public Optional<Limiter.Listener> tryAcquire() {
     Optional<Limiter.Listener> permit = limiter.acquire(CONTEXT);
@@ -120,15 +127,19 @@ public final class AdaptiveConcurrencyLimiter {
   public AdaptiveConcurrencyLimiter bindMetrics(MeterRegistry registry, String side) {
     Gauge.builder("sieve.concurrency.limit", this, AdaptiveConcurrencyLimiter::limit)
         .description("Adaptive concurrency limit now (calls allowed in flight)")
-        .tag("side", side).tag("name", name)
+        .tag("side", side)
+        .tag("name", name)
         .register(registry);
     Gauge.builder("sieve.concurrency.limit.in.flight", this, AdaptiveConcurrencyLimiter::inFlight)
         .description("Calls in flight under the adaptive concurrency limit")
-        .tag("side", side).tag("name", name)
+        .tag("side", side)
+        .tag("name", name)
         .register(registry);
-    FunctionCounter.builder("sieve.concurrency.limit.rejected", this, AdaptiveConcurrencyLimiter::rejected)
+    FunctionCounter.builder(
+            "sieve.concurrency.limit.rejected", this, AdaptiveConcurrencyLimiter::rejected)
         .description("Calls refused because the adaptive concurrency limit was reached")
-        .tag("side", side).tag("name", name)
+        .tag("side", side)
+        .tag("name", name)
         .register(registry);
     return this;
   }

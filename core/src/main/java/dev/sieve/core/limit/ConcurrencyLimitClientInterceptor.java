@@ -24,22 +24,26 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code OK}: a latency sample ({@code onSuccess});
- *   <li>{@code RESOURCE_EXHAUSTED} from the peer: nothing ({@code onIgnore}). The peer shed the call
- *       by its own admission, which is already cheap and precise (the content tier admits what can
- *       finish in its deadline). Counting each shed as a drop was measured to collapse the limit:
- *       under overload a peer sheds hundreds of calls a second, each one cut the AIMD limit by 10 %,
- *       the limit sat at its minimum and the router refused calls the peer could have served
- *       (goodput at 8x overload 53 % of the peak against 88 % without the limit, docs/reliability.md);
+ *   <li>{@code RESOURCE_EXHAUSTED} from the peer: nothing ({@code onIgnore}). The peer shed the
+ *       call by its own admission, which is already cheap and precise (the content tier admits what
+ *       can finish in its deadline). Counting each shed as a drop was measured to collapse the
+ *       limit: under overload a peer sheds hundreds of calls a second, each one cut the AIMD limit
+ *       by 10 %, the limit sat at its minimum and the router refused calls the peer could have
+ *       served (goodput at 8x overload 53 % of the peak against 88 % without the limit,
+ *       docs/reliability.md);
  *   <li>{@code DEADLINE_EXCEEDED}: a drop when the call's own timeout bound it, nothing when the
  *       caller's shorter deadline did (set {@link #CALLER_BOUND} on the call options): a caller who
  *       allows 2 ms says nothing about the peer;
- *   <li>anything else (UNAVAILABLE, INTERNAL, CANCELLED, ...): nothing ({@code onIgnore}). An outage
- *       is the circuit breaker's business, not congestion.
+ *   <li>anything else (UNAVAILABLE, INTERNAL, CANCELLED, ...): nothing ({@code onIgnore}). An
+ *       outage is the circuit breaker's business, not congestion.
  * </ul>
  */
 public final class ConcurrencyLimitClientInterceptor implements ClientInterceptor {
 
-  /** Call option: true when the call's deadline is the caller's, shorter than the call's own timeout. */
+  /**
+   * Call option: true when the call's deadline is the caller's, shorter than the call's own
+   * timeout.
+   */
   public static final CallOptions.Key<Boolean> CALLER_BOUND =
       CallOptions.Key.createWithDefault("sieve-limit-caller-bound", false);
 
@@ -62,9 +66,12 @@ public final class ConcurrencyLimitClientInterceptor implements ClientIntercepto
     return limiter;
   }
 
-  /** True when {@code status} is this interceptor's local refusal (the call never left the process). */
+  /**
+   * True when {@code status} is this interceptor's local refusal (the call never left the process).
+   */
   public static boolean isLocalRejection(Status status) {
-    return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && status.getCause() instanceof LimitReached;
+    return status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+        && status.getCause() instanceof LimitReached;
   }
 
   @Override
@@ -77,8 +84,13 @@ public final class ConcurrencyLimitClientInterceptor implements ClientIntercepto
     if (permit.isEmpty()) {
       Status status =
           Status.RESOURCE_EXHAUSTED
-              .withDescription(refusal + " reached (" + limiter.inFlight() + " calls in flight, adaptive limit "
-                  + limiter.limit() + "); not sent")
+              .withDescription(
+                  refusal
+                      + " reached ("
+                      + limiter.inFlight()
+                      + " calls in flight, adaptive limit "
+                      + limiter.limit()
+                      + "); not sent")
               .withCause(LimitReached.INSTANCE);
       return new RefusedCall<>(status);
     }
@@ -96,7 +108,8 @@ public final class ConcurrencyLimitClientInterceptor implements ClientIntercepto
       @Override
       public void start(Listener<RespT> responseListener, Metadata headers) {
         Listener<RespT> settling =
-            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(responseListener) {
+            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(
+                responseListener) {
               @Override
               public void onClose(Status status, Metadata trailers) {
                 switch (status.getCode()) {
@@ -123,7 +136,9 @@ public final class ConcurrencyLimitClientInterceptor implements ClientIntercepto
     };
   }
 
-  /** The cause of a local refusal: a marker, no stack trace (it is not an error of this process). */
+  /**
+   * The cause of a local refusal: a marker, no stack trace (it is not an error of this process).
+   */
   public static final class LimitReached extends RuntimeException {
     static final LimitReached INSTANCE = new LimitReached();
 

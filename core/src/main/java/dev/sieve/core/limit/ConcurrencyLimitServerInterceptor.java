@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the tier serves.
  *
  * <p>What the limit learns: the time from the call's start to its close. An {@code OK} close is a
- * latency sample ({@code onSuccess}); any other close, and a cancellation, teaches nothing
- * ({@code onIgnore}), because a fast refusal by the service's own admission (content tier: deadline
+ * latency sample ({@code onSuccess}); any other close, and a cancellation, teaches nothing ({@code
+ * onIgnore}), because a fast refusal by the service's own admission (content tier: deadline
  * admission) or a caller's short deadline says nothing about how long the work takes, and would
  * otherwise pull the measured latency down and the limit up.
  */
@@ -33,25 +33,31 @@ public final class ConcurrencyLimitServerInterceptor implements ServerIntercepto
   private final AdaptiveConcurrencyLimiter limiter;
   private final Set<String> limitedMethods;
 
-  public ConcurrencyLimitServerInterceptor(AdaptiveConcurrencyLimiter limiter, Set<String> limitedMethods) {
+  public ConcurrencyLimitServerInterceptor(
+      AdaptiveConcurrencyLimiter limiter, Set<String> limitedMethods) {
     this.limiter = limiter;
     this.limitedMethods = Set.copyOf(limitedMethods);
   }
 
-  /** The environment prefix of a tier server's limit: SIEVE_CONCURRENCY_LIMIT, _INITIAL, _MIN, _MAX. */
+  /**
+   * The environment prefix of a tier server's limit: SIEVE_CONCURRENCY_LIMIT, _INITIAL, _MIN, _MAX.
+   */
   public static final String SETTINGS_PREFIX = "SIEVE_CONCURRENCY_LIMIT";
 
   /**
-   * The limit on a Scorer service's {@code Score} calls as configured under {@link #SETTINGS_PREFIX}
-   * ({@code defaults} otherwise), its meters registered; empty when configured {@code off}.
+   * The limit on a Scorer service's {@code Score} calls as configured under {@link
+   * #SETTINGS_PREFIX} ({@code defaults} otherwise), its meters registered; empty when configured
+   * {@code off}.
    */
   public static Optional<ConcurrencyLimitServerInterceptor> forScorer(
       String service, ConcurrencyLimitSettings defaults, MeterRegistry registry) {
-    ConcurrencyLimitSettings settings = ConcurrencyLimitSettings.fromEnvironment(SETTINGS_PREFIX, defaults);
+    ConcurrencyLimitSettings settings =
+        ConcurrencyLimitSettings.fromEnvironment(SETTINGS_PREFIX, defaults);
     if (!settings.enabled()) {
       return Optional.empty();
     }
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(service, settings).bindMetrics(registry, "server");
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter(service, settings).bindMetrics(registry, "server");
     return Optional.of(new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score")));
   }
 
@@ -69,8 +75,12 @@ public final class ConcurrencyLimitServerInterceptor implements ServerIntercepto
     if (permit.isEmpty()) {
       call.close(
           Status.RESOURCE_EXHAUSTED.withDescription(
-              limiter.name() + " overloaded: concurrency limit reached (" + limiter.inFlight()
-                  + " calls in flight, adaptive limit " + limiter.limit() + "); refused before any work"),
+              limiter.name()
+                  + " overloaded: concurrency limit reached ("
+                  + limiter.inFlight()
+                  + " calls in flight, adaptive limit "
+                  + limiter.limit()
+                  + "); refused before any work"),
           new Metadata());
       return new ServerCall.Listener<>() {};
     }

@@ -11,9 +11,11 @@ import java.util.Locale;
  * {@code SIEVE_CONCURRENCY_LIMIT} (tiers) or {@code SIEVE_CONTENT_TIER_LIMIT} (router, per tier):
  *
  * <ul>
- *   <li>{@code <prefix>}: the algorithm, {@code gradient2}, {@code aimd}, {@code fixed} or {@code off}
- *   <li>{@code <prefix>_INITIAL}, {@code <prefix>_MIN}, {@code <prefix>_MAX}: calls in flight at start,
- *       and the bounds the algorithm moves between ({@code fixed} uses {@code _INITIAL} only)
+ *   <li>{@code <prefix>}: the algorithm, {@code gradient2}, {@code aimd}, {@code fixed} or {@code
+ *       off}
+ *   <li>{@code <prefix>_INITIAL}, {@code <prefix>_MIN}, {@code <prefix>_MAX}: calls in flight at
+ *       start, and the bounds the algorithm moves between ({@code fixed} uses {@code _INITIAL}
+ *       only)
  *   <li>{@code <prefix>_TIMEOUT_MS} ({@code aimd} only): a call slower than this counts as a drop
  * </ul>
  *
@@ -30,8 +32,8 @@ public record ConcurrencyLimitSettings(
   public enum Algorithm {
     /**
      * Netflix's Gradient2: compares a short-term RTT with a long-term (exponentially smoothed) RTT
-     * and shrinks the limit by their ratio when latency rises (queueing), grows it by a small
-     * queue allowance when it does not. Uses successful calls' latency only. The default for servers.
+     * and shrinks the limit by their ratio when latency rises (queueing), grows it by a small queue
+     * allowance when it does not. Uses successful calls' latency only. The default for servers.
      */
     GRADIENT2,
     /**
@@ -50,7 +52,11 @@ public record ConcurrencyLimitSettings(
         return valueOf(value.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            name + ": unknown concurrency limit '" + value + "'; expected gradient2, aimd, fixed or off", e);
+            name
+                + ": unknown concurrency limit '"
+                + value
+                + "'; expected gradient2, aimd, fixed or off",
+            e);
       }
     }
   }
@@ -58,16 +64,22 @@ public record ConcurrencyLimitSettings(
   public ConcurrencyLimitSettings {
     if (minLimit < 1 || maxLimit < minLimit || initialLimit < minLimit || initialLimit > maxLimit) {
       throw new IllegalArgumentException(
-          "concurrency limit bounds must satisfy 1 <= min <= initial <= max, got min " + minLimit
-              + ", initial " + initialLimit + ", max " + maxLimit);
+          "concurrency limit bounds must satisfy 1 <= min <= initial <= max, got min "
+              + minLimit
+              + ", initial "
+              + initialLimit
+              + ", max "
+              + maxLimit);
     }
     if (aimdTimeout == null || aimdTimeout.isNegative() || aimdTimeout.isZero()) {
-      throw new IllegalArgumentException("concurrency limit timeout must be positive, got " + aimdTimeout);
+      throw new IllegalArgumentException(
+          "concurrency limit timeout must be positive, got " + aimdTimeout);
     }
   }
 
   public static ConcurrencyLimitSettings gradient2(int initial, int min, int max) {
-    return new ConcurrencyLimitSettings(Algorithm.GRADIENT2, initial, min, max, Duration.ofSeconds(5));
+    return new ConcurrencyLimitSettings(
+        Algorithm.GRADIENT2, initial, min, max, Duration.ofSeconds(5));
   }
 
   public static ConcurrencyLimitSettings aimd(int initial, int min, int max, Duration timeout) {
@@ -75,7 +87,8 @@ public record ConcurrencyLimitSettings(
   }
 
   public static ConcurrencyLimitSettings fixed(int limit) {
-    return new ConcurrencyLimitSettings(Algorithm.FIXED, limit, limit, limit, Duration.ofSeconds(5));
+    return new ConcurrencyLimitSettings(
+        Algorithm.FIXED, limit, limit, limit, Duration.ofSeconds(5));
   }
 
   public boolean enabled() {
@@ -83,17 +96,26 @@ public record ConcurrencyLimitSettings(
   }
 
   /**
-   * {@code defaults} overridden by whatever is set under {@code prefix}; a malformed or inconsistent
-   * value fails with the setting's name.
+   * {@code defaults} overridden by whatever is set under {@code prefix}; a malformed or
+   * inconsistent value fails with the setting's name.
    */
-  public static ConcurrencyLimitSettings fromEnvironment(String prefix, ConcurrencyLimitSettings defaults) {
-    Algorithm algorithm = Settings.get(prefix).map(v -> Algorithm.parse(prefix, v)).orElse(defaults.algorithm());
+  public static ConcurrencyLimitSettings fromEnvironment(
+      String prefix, ConcurrencyLimitSettings defaults) {
+    Algorithm algorithm =
+        Settings.get(prefix).map(v -> Algorithm.parse(prefix, v)).orElse(defaults.algorithm());
     int initial = Settings.getInt(prefix + "_INITIAL", defaults.initialLimit());
-    int min = Settings.getInt(prefix + "_MIN", algorithm == Algorithm.FIXED ? initial : Math.min(defaults.minLimit(), initial));
-    int max = Settings.getInt(prefix + "_MAX", algorithm == Algorithm.FIXED ? initial : Math.max(defaults.maxLimit(), initial));
+    int min =
+        Settings.getInt(
+            prefix + "_MIN",
+            algorithm == Algorithm.FIXED ? initial : Math.min(defaults.minLimit(), initial));
+    int max =
+        Settings.getInt(
+            prefix + "_MAX",
+            algorithm == Algorithm.FIXED ? initial : Math.max(defaults.maxLimit(), initial));
     long timeoutMs = Settings.getLong(prefix + "_TIMEOUT_MS", defaults.aimdTimeout().toMillis());
     try {
-      return new ConcurrencyLimitSettings(algorithm, initial, min, max, Duration.ofMillis(timeoutMs));
+      return new ConcurrencyLimitSettings(
+          algorithm, initial, min, max, Duration.ofMillis(timeoutMs));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(prefix + "_*: " + e.getMessage(), e);
     }
@@ -105,7 +127,16 @@ public record ConcurrencyLimitSettings(
       case OFF -> "off";
       case FIXED -> "fixed " + initialLimit;
       case GRADIENT2 -> "gradient2 " + initialLimit + " (" + minLimit + ".." + maxLimit + ")";
-      case AIMD -> "aimd " + initialLimit + " (" + minLimit + ".." + maxLimit + ", timeout " + aimdTimeout.toMillis() + " ms)";
+      case AIMD ->
+          "aimd "
+              + initialLimit
+              + " ("
+              + minLimit
+              + ".."
+              + maxLimit
+              + ", timeout "
+              + aimdTimeout.toMillis()
+              + " ms)";
     };
   }
 }

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * Binary classification metrics over scored examples: the numbers a model card reports per category.
+ * Binary classification metrics over scored examples: the numbers a model card reports per
+ * category.
  *
  * <p>Pure functions over arrays so that dev-time threshold selection, test-time evaluation and the
  * baselines all compute precision, recall and AUPRC the same way. It lives in core because every
@@ -53,9 +54,11 @@ public final class BinaryMetrics {
     for (int i = 0; i < scores.length; i++) {
       boolean predicted = scores[i] >= threshold;
       if (positive[i]) {
-        if (predicted) tp++; else fn++;
+        if (predicted) tp++;
+        else fn++;
       } else {
-        if (predicted) fp++; else tn++;
+        if (predicted) fp++;
+        else tn++;
       }
     }
     return new Confusion(tp, fp, fn, tn);
@@ -69,9 +72,11 @@ public final class BinaryMetrics {
     long tn = 0;
     for (int i = 0; i < predicted.length; i++) {
       if (positive[i]) {
-        if (predicted[i]) tp++; else fn++;
+        if (predicted[i]) tp++;
+        else fn++;
       } else {
-        if (predicted[i]) fp++; else tn++;
+        if (predicted[i]) fp++;
+        else tn++;
       }
     }
     return new Confusion(tp, fp, fn, tn);
@@ -83,10 +88,12 @@ public final class BinaryMetrics {
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> {
-      int c = Double.compare(scores[b], scores[a]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    Arrays.sort(
+        idx,
+        (a, b) -> {
+          int c = Double.compare(scores[b], scores[a]);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
     return idx;
   }
 
@@ -123,7 +130,8 @@ public final class BinaryMetrics {
   }
 
   /** The highest recall reachable at precision >= {@code minPrecision} (over all thresholds). */
-  public static double maxRecallAtPrecision(double[] scores, boolean[] positive, double minPrecision) {
+  public static double maxRecallAtPrecision(
+      double[] scores, boolean[] positive, double minPrecision) {
     Integer[] idx = byScoreDescending(scores);
     long totalPositives = 0;
     for (boolean p : positive) {
@@ -171,7 +179,8 @@ public final class BinaryMetrics {
     while (i < idx.length) {
       int j = i;
       while (j < idx.length && scores[idx[j]] == scores[idx[i]]) {
-        if (positive[idx[j]]) tp++; else fp++;
+        if (positive[idx[j]]) tp++;
+        else fp++;
         j++;
       }
       if ((double) tp / totalPositives >= recall) {
@@ -186,7 +195,8 @@ public final class BinaryMetrics {
    * Percentile bootstrap 95% intervals of precision, recall and F1 at a threshold (resampling
    * examples with replacement, deterministic seed). Returns {p_lo, p_hi, r_lo, r_hi, f1_lo, f1_hi}.
    */
-  public static double[] bootstrap(double[] scores, boolean[] positive, double threshold, int rounds, long seed) {
+  public static double[] bootstrap(
+      double[] scores, boolean[] positive, double threshold, int rounds, long seed) {
     int n = scores.length;
     boolean[] predicted = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -203,7 +213,8 @@ public final class BinaryMetrics {
       for (int k = 0; k < n; k++) {
         int i = random.nextInt(n);
         if (positive[i]) {
-          if (predicted[i]) tp++; else fn++;
+          if (predicted[i]) tp++;
+          else fn++;
         } else if (predicted[i]) {
           fp++;
         }
@@ -214,8 +225,12 @@ public final class BinaryMetrics {
       f[round] = c.f1();
     }
     return new double[] {
-      percentile(p, 0.025), percentile(p, 0.975), percentile(r, 0.025), percentile(r, 0.975),
-      percentile(f, 0.025), percentile(f, 0.975)
+      percentile(p, 0.025),
+      percentile(p, 0.975),
+      percentile(r, 0.025),
+      percentile(r, 0.975),
+      percentile(f, 0.025),
+      percentile(f, 0.975)
     };
   }
 
@@ -229,10 +244,11 @@ public final class BinaryMetrics {
   }
 
   /**
-   * Expected calibration error over {@code bins} equal-width bins: sum over bins of |mean predicted -
-   * observed rate| weighted by the bin's share of examples.
+   * Expected calibration error over {@code bins} equal-width bins: sum over bins of |mean predicted
+   * - observed rate| weighted by the bin's share of examples.
    */
-  public static double expectedCalibrationError(double[] probabilities, boolean[] positive, int bins) {
+  public static double expectedCalibrationError(
+      double[] probabilities, boolean[] positive, int bins) {
     double[][] table = reliability(probabilities, positive, bins);
     double ece = 0;
     int n = probabilities.length;

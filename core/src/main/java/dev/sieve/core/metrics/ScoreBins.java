@@ -29,7 +29,9 @@ public final class ScoreBins {
     return edges;
   }
 
-  /** The bin a score falls into ({@code [i/20, (i+1)/20)}, 1.0 in the last); -1 for NaN or infinity. */
+  /**
+   * The bin a score falls into ({@code [i/20, (i+1)/20)}, 1.0 in the last); -1 for NaN or infinity.
+   */
   public static int bin(double score) {
     if (Double.isNaN(score) || Double.isInfinite(score)) {
       return -1;

@@ -7,8 +7,8 @@ import dev.sieve.proto.v1.TierDescription;
 /**
  * A {@link TierScorer} whose implementation arrives after the server has started: the port is bound
  * (and health answers NOT_SERVING) while the model loads. A call that arrives before the model is
- * UNAVAILABLE, which clients retry, instead of waiting on a half-built tier. Every tier process starts
- * this way, so it lives here once.
+ * UNAVAILABLE, which clients retry, instead of waiting on a half-built tier. Every tier process
+ * starts this way, so it lives here once.
  */
 public final class DeferredScorer implements TierScorer {
 
@@ -32,14 +32,17 @@ public final class DeferredScorer implements TierScorer {
   @Override
   public TierDescription describe() {
     TierScorer current = delegate;
-    return current == null ? TierDescription.newBuilder().setTier(tier).build() : current.describe();
+    return current == null
+        ? TierDescription.newBuilder().setTier(tier).build()
+        : current.describe();
   }
 
   @Override
   public ScoreResponse score(ScoreRequest request) throws ScoringException {
     TierScorer current = delegate;
     if (current == null) {
-      throw new ScoringException(io.grpc.Status.Code.UNAVAILABLE, tier + " tier is still loading its model");
+      throw new ScoringException(
+          io.grpc.Status.Code.UNAVAILABLE, tier + " tier is still loading its model");
     }
     return current.score(request);
   }

@@ -16,17 +16,20 @@ public final class PlattScaling {
 
   private PlattScaling() {}
 
-  /** Plain Platt scaling. Returns {a, b}; with no positives or no negatives, the identity {1, 0}. */
+  /**
+   * Plain Platt scaling. Returns {a, b}; with no positives or no negatives, the identity {1, 0}.
+   */
   public static double[] fit(double[] scores, boolean[] positive) {
     return fit(scores, positive, 1, 0, 0);
   }
 
   /**
    * Platt scaling with a Gaussian prior {@code lambda / 2 * ((a - a0)^2 + (b - b0)^2)} added to the
-   * log-loss ({@code lambda = 0}: plain Platt). Returns {a, b}; with no positives or no negatives the
-   * prior {a0, b0} (there is nothing to fit).
+   * log-loss ({@code lambda = 0}: plain Platt). Returns {a, b}; with no positives or no negatives
+   * the prior {a0, b0} (there is nothing to fit).
    */
-  public static double[] fit(double[] scores, boolean[] positive, double a0, double b0, double lambda) {
+  public static double[] fit(
+      double[] scores, boolean[] positive, double a0, double b0, double lambda) {
     int nPos = 0;
     for (boolean p : positive) {
       if (p) {
@@ -87,8 +90,16 @@ public final class PlattScaling {
     return new double[] {a, b};
   }
 
-  private static double loss(double[] scores, boolean[] positive, double hi, double lo, double a, double b,
-      double a0, double b0, double lambda) {
+  private static double loss(
+      double[] scores,
+      boolean[] positive,
+      double hi,
+      double lo,
+      double a,
+      double b,
+      double a0,
+      double b0,
+      double lambda) {
     double sum = lambda / 2 * ((a - a0) * (a - a0) + (b - b0) * (b - b0));
     for (int i = 0; i < scores.length; i++) {
       double t = positive[i] ? hi : lo;

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The per-category thresholds the evaluation standard chose on dev for one model version
- * ({@code thresholds.json}, written by {@code ./sieve eval run}), as a serving tier applies them.
+ * The per-category thresholds the evaluation standard chose on dev for one model version ({@code
+ * thresholds.json}, written by {@code ./sieve eval run}), as a serving tier applies them.
  *
  * <p>Why it lives in core: the release gate passes a model only when serving decides at exactly the
  * thresholds its card measured. Each tier therefore aligns its probabilities with these values
@@ -69,14 +69,21 @@ public record ServedThresholds(Path file, String datasetVersion, Map<String, Dou
     }
     String selectedOn = root.path("selected_on").asText("");
     if (!"dev".equals(selectedOn)) {
-      throw new IllegalArgumentException(file + ": thresholds selected on '" + selectedOn
-          + "'; serving only applies thresholds selected on the dev split");
+      throw new IllegalArgumentException(
+          file
+              + ": thresholds selected on '"
+              + selectedOn
+              + "'; serving only applies thresholds selected on the dev split");
     }
     String space = root.path("score_space").asText("");
     if (!"raw".equals(space)) {
-      throw new IllegalArgumentException(file + ": score_space '" + space + "' is not 'raw': these"
-          + " thresholds apply to scores re-calibrated by the evaluator, which this tier does not serve"
-          + " (re-run ./sieve eval run without evaluator calibration for a self-calibrating tier)");
+      throw new IllegalArgumentException(
+          file
+              + ": score_space '"
+              + space
+              + "' is not 'raw': these"
+              + " thresholds apply to scores re-calibrated by the evaluator, which this tier does not serve"
+              + " (re-run ./sieve eval run without evaluator calibration for a self-calibrating tier)");
     }
     Map<String, Double> values = new TreeMap<>();
     JsonNode categories = root.path("categories");
@@ -84,8 +91,12 @@ public record ServedThresholds(Path file, String datasetVersion, Map<String, Dou
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode t = e.getValue().path("threshold");
       if (!t.isNumber() || !(t.asDouble() > 0.0 && t.asDouble() < 1.0)) {
-        throw new IllegalArgumentException(file + ": categories." + e.getKey()
-            + ".threshold must be a number in (0, 1), got " + t);
+        throw new IllegalArgumentException(
+            file
+                + ": categories."
+                + e.getKey()
+                + ".threshold must be a number in (0, 1), got "
+                + t);
       }
       values.put(e.getKey(), t.asDouble());
     }

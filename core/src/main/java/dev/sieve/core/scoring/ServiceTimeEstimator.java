@@ -7,11 +7,11 @@ package dev.sieve.core.scoring;
  *
  * <p>Why: admission by what can finish in time (issue #12 item 3) needs "how long until a request
  * admitted now is done" in time units, and that depends on the machine (CPU or GPU, cores, other
- * load) and the input mix, so a configured constant would be wrong somewhere. Time per unit measured
- * over a whole batch already folds in the parallelism inside the batch (the content tier's encoder
- * sessions), so the expected wait is simply units ahead × cost per unit ÷ workers. Under overload
- * batches are full and the estimate is the throughput the queue drains at; at light load it is
- * pessimistic (small batches cost more per unit), which only matters to very short deadlines.
+ * load) and the input mix, so a configured constant would be wrong somewhere. Time per unit
+ * measured over a whole batch already folds in the parallelism inside the batch (the content tier's
+ * encoder sessions), so the expected wait is simply units ahead × cost per unit ÷ workers. Under
+ * overload batches are full and the estimate is the throughput the queue drains at; at light load
+ * it is pessimistic (small batches cost more per unit), which only matters to very short deadlines.
  *
  * <p>Thread-safe; observations are rare (one per batch), so a lock is cheaper than cleverness.
  */
@@ -28,7 +28,9 @@ public final class ServiceTimeEstimator {
     this(DEFAULT_ALPHA);
   }
 
-  /** @param alpha weight of the newest observation, in (0, 1] */
+  /**
+   * @param alpha weight of the newest observation, in (0, 1]
+   */
   public ServiceTimeEstimator(double alpha) {
     if (!(alpha > 0 && alpha <= 1)) {
       throw new IllegalArgumentException("alpha must be in (0, 1]");

@@ -4,15 +4,15 @@ package dev.sieve.core.scoring;
  * Maps a tier's calibrated probability onto the fleet's common score scale, on which the tier's
  * release threshold sits at 0.5.
  *
- * <p>Why: each model chooses its decision threshold per category on the dev split (a recall floor for
- * self_harm, a cap on how many ordinary sites it may flag for adult) and its model card reports
+ * <p>Why: each model chooses its decision threshold per category on the dev split (a recall floor
+ * for self_harm, a cap on how many ordinary sites it may flag for adult) and its model card reports
  * precision and recall at that threshold. The router merges tiers by taking the maximum score and
  * decides at the policy threshold (0.5 unless a tenant moves it). Without a common scale the router
- * would decide at 0.5 on a probability whose validated operating point is, say, 0.92 — and block far
- * more ordinary sites than the card promises. The map is piecewise linear and monotone, so rankings,
- * AUPRC and the card's decisions are unchanged: {@code p >= t} exactly when {@code align(p, t) >= 0.5}.
- * A tenant that raises its threshold above 0.5 becomes stricter than the card's operating point, and
- * one that lowers it, more permissive.
+ * would decide at 0.5 on a probability whose validated operating point is, say, 0.92 — and block
+ * far more ordinary sites than the card promises. The map is piecewise linear and monotone, so
+ * rankings, AUPRC and the card's decisions are unchanged: {@code p >= t} exactly when {@code
+ * align(p, t) >= 0.5}. A tenant that raises its threshold above 0.5 becomes stricter than the
+ * card's operating point, and one that lowers it, more permissive.
  */
 public final class ThresholdAlignment {
 

@@ -7,10 +7,10 @@ import dev.sieve.proto.v1.TierDescription;
 /**
  * The in-process form of the {@code sieve.v1.Scorer} contract that every tier implements.
  *
- * <p>One interface for three callers: the tier's gRPC server ({@link dev.sieve.core.grpc.ScorerService}
- * adapts it), offline evaluation (which scores a dataset in-process, through exactly the code that
- * serves), and tests. Keeping the proto messages as the parameter types means the in-process path and
- * the wire path cannot drift apart.
+ * <p>One interface for three callers: the tier's gRPC server ({@link
+ * dev.sieve.core.grpc.ScorerService} adapts it), offline evaluation (which scores a dataset
+ * in-process, through exactly the code that serves), and tests. Keeping the proto messages as the
+ * parameter types means the in-process path and the wire path cannot drift apart.
  */
 public interface TierScorer {
 

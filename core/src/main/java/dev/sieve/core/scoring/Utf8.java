@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Strict UTF-8 decoding of request bodies.
  *
  * <p>Bodies travel as bytes so that invalid UTF-8 reaches our code instead of failing inside the
- * protobuf runtime (which would surface as INTERNAL). Here it becomes INVALID_ARGUMENT with the byte
- * offset of the first bad sequence, never a silently mangled text that a model then scores.
+ * protobuf runtime (which would surface as INTERNAL). Here it becomes INVALID_ARGUMENT with the
+ * byte offset of the first bad sequence, never a silently mangled text that a model then scores.
  */
 public final class Utf8 {
 

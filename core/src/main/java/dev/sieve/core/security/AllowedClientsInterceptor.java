@@ -31,7 +31,9 @@ public final class AllowedClientsInterceptor implements ServerInterceptor {
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     Set<String> presented = PeerIdentity.of(call);
     if (presented.isEmpty()) {
-      call.close(Status.UNAUTHENTICATED.withDescription("a client certificate is required"), new Metadata());
+      call.close(
+          Status.UNAUTHENTICATED.withDescription("a client certificate is required"),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     for (String identity : presented) {
@@ -41,7 +43,10 @@ public final class AllowedClientsInterceptor implements ServerInterceptor {
     }
     call.close(
         Status.PERMISSION_DENIED.withDescription(
-            "client certificate " + presented + " may not call " + call.getMethodDescriptor().getServiceName()),
+            "client certificate "
+                + presented
+                + " may not call "
+                + call.getMethodDescriptor().getServiceName()),
         new Metadata());
     return new ServerCall.Listener<>() {};
   }

@@ -5,8 +5,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.util.AdvancedTlsX509TrustManager.Verification;
-import java.util.Optional;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,11 @@ public final class ClientSecurity implements AutoCloseable {
 
   /** As {@link #forTiers()} with explicit settings. */
   public static ClientSecurity forTiers(TlsSettings settings) {
-    return create("tier client", settings.mode(), settings.tierCaFile(), settings.tierClientIdentity(),
+    return create(
+        "tier client",
+        settings.mode(),
+        settings.tierCaFile(),
+        settings.tierClientIdentity(),
         settings);
   }
 
@@ -50,7 +54,10 @@ public final class ClientSecurity implements AutoCloseable {
    * @param identity client certificate for mTLS, or empty
    */
   public static ClientSecurity of(
-      String purpose, TlsSettings.Mode mode, Optional<Path> caFile, Optional<PemIdentity> identity) {
+      String purpose,
+      TlsSettings.Mode mode,
+      Optional<Path> caFile,
+      Optional<PemIdentity> identity) {
     return create(purpose, mode, caFile, identity, TlsSettings.none());
   }
 
@@ -72,7 +79,12 @@ public final class ClientSecurity implements AutoCloseable {
       return new ClientSecurity(mode, null);
     }
     ReloadingTlsMaterial material =
-        ReloadingTlsMaterial.load(purpose, identity, caFile, true, Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
+        ReloadingTlsMaterial.load(
+                purpose,
+                identity,
+                caFile,
+                true,
+                Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION)
             .watch(settings.reloadPeriod());
     return new ClientSecurity(mode, material);
   }
@@ -95,7 +107,8 @@ public final class ClientSecurity implements AutoCloseable {
   /** The channel credentials for {@code target}, applying the plaintext rule. */
   public ChannelCredentials credentials(String target) {
     if (material != null) {
-      TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder().trustManager(material.trustManager());
+      TlsChannelCredentials.Builder tls =
+          TlsChannelCredentials.newBuilder().trustManager(material.trustManager());
       if (material.keyManager() != null) {
         tls.keyManager(material.keyManager());
       }
@@ -109,7 +122,9 @@ public final class ClientSecurity implements AutoCloseable {
     }
     if (!Loopback.isLoopbackTarget(target)) {
       throw new IllegalArgumentException(
-          "refusing a plaintext connection to " + target + ", which is not a loopback address: set"
+          "refusing a plaintext connection to "
+              + target
+              + ", which is not a loopback address: set"
               + " SIEVE_TIER_TLS_CA_FILE (and SIEVE_TIER_TLS_CERT_FILE / SIEVE_TIER_TLS_KEY_FILE for mTLS),"
               + " or SIEVE_TLS=off to choose plaintext explicitly (development only)");
     }

@@ -48,9 +48,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * written as PEM files in the layout the services read (certificate chain, PKCS#8 key).
  *
  * <p>Never for production: the CA key lives next to the certificates. Production certificates come
- * from cert-manager or the operator's own PKI (docs/operations.md). Needs BouncyCastle
- * ({@code bcpkix-jdk18on}) on the classpath: an optional dependency of core, so the services, which
- * only read certificates, do not carry it.
+ * from cert-manager or the operator's own PKI (docs/operations.md). Needs BouncyCastle ({@code
+ * bcpkix-jdk18on}) on the classpath: an optional dependency of core, so the services, which only
+ * read certificates, do not carry it.
  */
 public final class LocalCertificateAuthority {
 
@@ -83,12 +83,20 @@ public final class LocalCertificateAuthority {
       Instant now = Instant.now();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              name, serial(), Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), name,
+              name,
+              serial(),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(validity)),
+              name,
               pair.getPublic());
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          utils.createSubjectKeyIdentifier(pair.getPublic()));
       return new LocalCertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate());
     } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot create a local CA: " + e.getMessage(), e);
@@ -129,36 +137,51 @@ public final class LocalCertificateAuthority {
       Instant now = Instant.now();
       X509v3CertificateBuilder builder =
           new JcaX509v3CertificateBuilder(
-              certificate, serial(), Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
-              name(commonName), pair.getPublic());
+              certificate,
+              serial(),
+              Date.from(now.minus(Duration.ofMinutes(5))),
+              Date.from(now.plus(validity)),
+              name(commonName),
+              pair.getPublic());
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       builder.addExtension(
-          Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+      builder.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(certificate));
       if (!names.isEmpty()) {
         List<GeneralName> alternatives = new ArrayList<>();
         for (String n : names) {
           alternatives.add(
               InetAddresses.isInetAddress(n)
                   ? new GeneralName(GeneralName.iPAddress, n)
-                  : n.contains(":") ? new GeneralName(GeneralName.uniformResourceIdentifier, n)
-                  : new GeneralName(GeneralName.dNSName, n));
+                  : n.contains(":")
+                      ? new GeneralName(GeneralName.uniformResourceIdentifier, n)
+                      : new GeneralName(GeneralName.dNSName, n));
         }
         builder.addExtension(
-            Extension.subjectAlternativeName, false, new GeneralNames(alternatives.toArray(new GeneralName[0])));
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(alternatives.toArray(new GeneralName[0])));
       }
       return new Issued(sign(builder, key), pair.getPrivate());
     } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
-      throw new IllegalStateException("cannot issue a certificate for " + commonName + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot issue a certificate for " + commonName + ": " + e.getMessage(), e);
     }
   }
 
   /** PEM text of one DER object. */
   public static String pem(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
@@ -200,7 +223,10 @@ public final class LocalCertificateAuthority {
   }
 
   private static X500Name name(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Sieve local development").addRDN(BCStyle.CN, commonName).build();
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, "Sieve local development")
+        .addRDN(BCStyle.CN, commonName)
+        .build();
   }
 
   private static BigInteger serial() {

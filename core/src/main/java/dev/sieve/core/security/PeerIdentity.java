@@ -18,9 +18,9 @@ import javax.net.ssl.SSLSession;
 
 /**
  * The identities a verified client certificate proves: its DNS and URI subject alternative names
- * (what cert-manager's {@code dnsNames} / {@code uris} set, e.g. a SPIFFE id) and its subject common
- * name. Authorization lists ({@code SIEVE_TLS_ALLOWED_CLIENTS}, tenant {@code certificate_identities})
- * are matched against these strings exactly.
+ * (what cert-manager's {@code dnsNames} / {@code uris} set, e.g. a SPIFFE id) and its subject
+ * common name. Authorization lists ({@code SIEVE_TLS_ALLOWED_CLIENTS}, tenant {@code
+ * certificate_identities}) are matched against these strings exactly.
  */
 public final class PeerIdentity {
 
@@ -55,7 +55,9 @@ public final class PeerIdentity {
       Collection<List<?>> names = certificate.getSubjectAlternativeNames();
       if (names != null) {
         for (List<?> name : names) {
-          if (name.size() >= 2 && name.get(0) instanceof Integer type && (type == SAN_DNS || type == SAN_URI)
+          if (name.size() >= 2
+              && name.get(0) instanceof Integer type
+              && (type == SAN_DNS || type == SAN_URI)
               && name.get(1) instanceof String value) {
             identities.add(value);
           }

@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TLS identity (certificate chain + key) and/or trust bundle read from PEM files, held in grpc-java's
- * {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager}, and re-read when the
- * files' content changes, so that certificates rotate (cert-manager renewing a Secret, an operator
- * replacing files) without a restart: every handshake after a reload uses the new material.
+ * A TLS identity (certificate chain + key) and/or trust bundle read from PEM files, held in
+ * grpc-java's {@link AdvancedTlsX509KeyManager} and {@link AdvancedTlsX509TrustManager}, and
+ * re-read when the files' content changes, so that certificates rotate (cert-manager renewing a
+ * Secret, an operator replacing files) without a restart: every handshake after a reload uses the
+ * new material.
  *
  * <p>Why not the managers' own file-watching {@code update...Credentials(File, ..., period)}: they
  * enforce a one-minute minimum period, compare modification times (one-second resolution on some
@@ -68,7 +69,10 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
   private volatile ScheduledFuture<?> watch;
 
   private ReloadingTlsMaterial(
-      String purpose, PemIdentity identity, Path trustFile, AdvancedTlsX509TrustManager trustManager) {
+      String purpose,
+      PemIdentity identity,
+      Path trustFile,
+      AdvancedTlsX509TrustManager trustManager) {
     this.purpose = purpose;
     this.identity = identity;
     this.trustFile = trustFile;
@@ -101,7 +105,8 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
         }
       }
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(purpose + ": cannot set up certificate verification: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          purpose + ": cannot set up certificate verification: " + e.getMessage(), e);
     }
     ReloadingTlsMaterial material =
         new ReloadingTlsMaterial(purpose, identity.orElse(null), trustFile.orElse(null), trust);
@@ -127,14 +132,18 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     if (a == ReloadResult.REJECTED || b == ReloadResult.REJECTED) {
       return ReloadResult.REJECTED;
     }
-    return a == ReloadResult.RELOADED || b == ReloadResult.RELOADED ? ReloadResult.RELOADED : ReloadResult.UNCHANGED;
+    return a == ReloadResult.RELOADED || b == ReloadResult.RELOADED
+        ? ReloadResult.RELOADED
+        : ReloadResult.UNCHANGED;
   }
 
   /** Checks the files every {@code period} from now on (idempotent). */
   public synchronized ReloadingTlsMaterial watch(Duration period) {
     if (watch == null && (identity != null || trustFile != null)) {
       long millis = period.toMillis();
-      watch = WATCHER.scheduleWithFixedDelay(this::reloadQuietly, millis, millis, TimeUnit.MILLISECONDS);
+      watch =
+          WATCHER.scheduleWithFixedDelay(
+              this::reloadQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
     return this;
   }
@@ -177,8 +186,13 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
       requireMatchingPair(chain[0], privateKey);
       keyManager.updateIdentityCredentials(chain, privateKey);
       identityDigest = digest;
-      log.info("{}: {} certificate {} (valid until {}) from {}", purpose, initial ? "loaded" : "reloaded",
-          PeerIdentity.describe(chain[0]), chain[0].getNotAfter().toInstant(), identity.certFile());
+      log.info(
+          "{}: {} certificate {} (valid until {}) from {}",
+          purpose,
+          initial ? "loaded" : "reloaded",
+          PeerIdentity.describe(chain[0]),
+          chain[0].getNotAfter().toInstant(),
+          identity.certFile());
       return ReloadResult.RELOADED;
     } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       return rejected(initial, identity + ": " + e.getMessage(), digest);
@@ -203,7 +217,11 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
       X509Certificate[] cas = certificates(bundle, trustFile);
       trustManager.updateTrustCredentials(cas);
       trustDigest = digest;
-      log.info("{}: {} {} trusted CA certificate(s) from {}", purpose, initial ? "loaded" : "reloaded", cas.length,
+      log.info(
+          "{}: {} {} trusted CA certificate(s) from {}",
+          purpose,
+          initial ? "loaded" : "reloaded",
+          cas.length,
           trustFile);
       return ReloadResult.RELOADED;
     } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
@@ -217,12 +235,14 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     }
     if (!digest.equals(lastRejected)) {
       lastRejected = digest;
-      log.warn("{}: new certificate files rejected, the previous ones stay in use: {}", purpose, reason);
+      log.warn(
+          "{}: new certificate files rejected, the previous ones stay in use: {}", purpose, reason);
     }
     return ReloadResult.REJECTED;
   }
 
-  private static X509Certificate[] certificates(byte[] pem, Path file) throws GeneralSecurityException {
+  private static X509Certificate[] certificates(byte[] pem, Path file)
+      throws GeneralSecurityException {
     X509Certificate[] certs = CertificateUtils.getX509Certificates(new ByteArrayInputStream(pem));
     if (certs.length == 0) {
       throw new IllegalArgumentException("no PEM certificate in " + file);
@@ -230,23 +250,27 @@ public final class ReloadingTlsMaterial implements AutoCloseable {
     return certs;
   }
 
-  private static PrivateKey privateKey(byte[] pem, Path file) throws GeneralSecurityException, IOException {
+  private static PrivateKey privateKey(byte[] pem, Path file)
+      throws GeneralSecurityException, IOException {
     String text = new String(pem, StandardCharsets.US_ASCII);
     if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
       throw new IllegalArgumentException(
-          file + " is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert it with"
+          file
+              + " is not a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert it with"
               + " `openssl pkcs8 -topk8 -nocrypt` or set cert-manager's privateKey.encoding: PKCS8");
     }
     return CertificateUtils.getPrivateKey(new ByteArrayInputStream(pem));
   }
 
   /** The key must sign for the certificate: never install a new certificate with an old key. */
-  private static void requireMatchingPair(X509Certificate cert, PrivateKey key) throws GeneralSecurityException {
+  private static void requireMatchingPair(X509Certificate cert, PrivateKey key)
+      throws GeneralSecurityException {
     String algorithm =
         switch (key.getAlgorithm()) {
           case "EC" -> "SHA256withECDSA";
           case "RSA" -> "SHA256withRSA";
-          default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+          default ->
+              throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
         };
     byte[] nonce = new byte[32];
     new SecureRandom().nextBytes(nonce);

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * One taxonomy category as the whole fleet understands it.
  *
- * <p>The id is a wire contract: evaluation tooling, policy files and model cards key on it, so it is
- * never renamed, only deprecated. {@code failClosed} says what the router does when no tier could
- * score the category: for categories where a miss harms a child (self-harm, adult) the safe default
- * is to block, for the rest to allow.
+ * <p>The id is a wire contract: evaluation tooling, policy files and model cards key on it, so it
+ * is never renamed, only deprecated. {@code failClosed} says what the router does when no tier
+ * could score the category: for categories where a miss harms a child (self-harm, adult) the safe
+ * default is to block, for the rest to allow.
  *
  * @param id stable snake_case id used on the wire
  * @param displayName short human label
@@ -38,7 +38,13 @@ public record Category(
       DefaultAction defaultAction,
       boolean failClosed,
       boolean zeroShot) {
-    this(id, displayName, definition, defaultAction, failClosed, zeroShot,
+    this(
+        id,
+        displayName,
+        definition,
+        defaultAction,
+        failClosed,
+        zeroShot,
         defaultAction == DefaultAction.ALERT);
   }
 
@@ -51,7 +57,8 @@ public record Category(
       throw new IllegalArgumentException("an ALERT category must raise the alert: " + id);
     }
     if (!id.matches("[a-z][a-z0-9_]{1,47}")) {
-      throw new IllegalArgumentException("category id must be snake_case [a-z][a-z0-9_]{1,47}: " + id);
+      throw new IllegalArgumentException(
+          "category id must be snake_case [a-z][a-z0-9_]{1,47}: " + id);
     }
   }
 }

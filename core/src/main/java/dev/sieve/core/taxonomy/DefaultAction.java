@@ -11,6 +11,8 @@ public enum DefaultAction {
   ALLOW,
   /** Blocks the request. */
   BLOCK,
-  /** Raises the wellness alert; the request is blocked or allowed per policy (blocked by default). */
+  /**
+   * Raises the wellness alert; the request is blocked or allowed per policy (blocked by default).
+   */
   ALERT
 }

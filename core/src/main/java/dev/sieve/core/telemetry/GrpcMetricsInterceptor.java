@@ -28,8 +28,10 @@ final class GrpcMetricsInterceptor implements ServerInterceptor {
   private static final int CODES = Status.Code.values().length;
 
   private final MeterRegistry registry;
+
   /** Timers per full method name, indexed by status code. */
-  private final ConcurrentHashMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicReferenceArray<Timer>> timers =
+      new ConcurrentHashMap<>();
 
   GrpcMetricsInterceptor(MeterRegistry registry) {
     this.registry = registry;
@@ -41,19 +43,22 @@ final class GrpcMetricsInterceptor implements ServerInterceptor {
     long start = System.nanoTime();
     MethodDescriptor<ReqT, RespT> descriptor = call.getMethodDescriptor();
     AtomicReferenceArray<Timer> byCode =
-        timers.computeIfAbsent(descriptor.getFullMethodName(), name -> new AtomicReferenceArray<>(CODES));
+        timers.computeIfAbsent(
+            descriptor.getFullMethodName(), name -> new AtomicReferenceArray<>(CODES));
     ServerCall<ReqT, RespT> timed =
         new SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            timer(byCode, descriptor, status.getCode()).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            timer(byCode, descriptor, status.getCode())
+                .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             super.close(status, trailers);
           }
         };
     return next.startCall(timed, headers);
   }
 
-  private Timer timer(AtomicReferenceArray<Timer> byCode, MethodDescriptor<?, ?> descriptor, Status.Code code) {
+  private Timer timer(
+      AtomicReferenceArray<Timer> byCode, MethodDescriptor<?, ?> descriptor, Status.Code code) {
     Timer timer = byCode.get(code.ordinal());
     if (timer == null) {
       String service = descriptor.getServiceName();

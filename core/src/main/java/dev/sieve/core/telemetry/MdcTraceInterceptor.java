@@ -11,8 +11,8 @@ import io.opentelemetry.context.Context;
 import org.slf4j.MDC;
 
 /**
- * Puts the current trace and span ids into the logging MDC ({@code trace_id}, {@code span_id}) while
- * the application handles a call, so every log line can be joined with its trace.
+ * Puts the current trace and span ids into the logging MDC ({@code trace_id}, {@code span_id})
+ * while the application handles a call, so every log line can be joined with its trace.
  */
 final class MdcTraceInterceptor implements ServerInterceptor {
 

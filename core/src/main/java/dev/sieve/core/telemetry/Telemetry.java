@@ -47,8 +47,8 @@ import java.util.Map;
  *
  * <p>The endpoint is the Prometheus Java client's {@link HTTPServer} (the client Micrometer's
  * registry is built on), not a hand-written one: it serves each scrape on a worker pool, so a
- * client that stalls half-way through its request holds one worker instead of the endpoint.
- * Every series carries {@code application=<service name>}; the {@code service} label is left to
+ * client that stalls half-way through its request holds one worker instead of the endpoint. Every
+ * series carries {@code application=<service name>}; the {@code service} label is left to
  * Prometheus (the Operator sets it to the Kubernetes Service), and gRPC metrics name the RPC with
  * {@code grpc_service} and {@code grpc_method}.
  */
@@ -65,7 +65,11 @@ public final class Telemetry implements AutoCloseable {
   private final List<AutoCloseable> binders = new ArrayList<>();
   private HTTPServer metricsServer;
 
-  private Telemetry(String serviceName, OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, PrometheusMeterRegistry registry) {
+  private Telemetry(
+      String serviceName,
+      OpenTelemetry openTelemetry,
+      OpenTelemetrySdk sdk,
+      PrometheusMeterRegistry registry) {
     this.serviceName = serviceName;
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
@@ -94,16 +98,27 @@ public final class Telemetry implements AutoCloseable {
     return telemetry;
   }
 
-  /** JVM (memory, GC, heap pressure, threads, classes, build info) and process (CPU, uptime, fds) metrics. */
+  /**
+   * JVM (memory, GC, heap pressure, threads, classes, build info) and process (CPU, uptime, fds)
+   * metrics.
+   */
   private void bindJvmAndProcessMetrics() {
     JvmGcMetrics gc = new JvmGcMetrics();
     JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
     binders.add(gc);
     binders.add(heapPressure);
-    for (MeterBinder binder : List.of(
-        new JvmMemoryMetrics(), gc, heapPressure, new JvmThreadMetrics(), new ClassLoaderMetrics(),
-        new JvmInfoMetrics(), new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics(),
-        Telemetry::bindProcessCpuSeconds)) {
+    for (MeterBinder binder :
+        List.of(
+            new JvmMemoryMetrics(),
+            gc,
+            heapPressure,
+            new JvmThreadMetrics(),
+            new ClassLoaderMetrics(),
+            new JvmInfoMetrics(),
+            new ProcessorMetrics(),
+            new UptimeMetrics(),
+            new FileDescriptorMetrics(),
+            Telemetry::bindProcessCpuSeconds)) {
       binder.bindTo(registry);
     }
   }
@@ -113,7 +128,8 @@ public final class Telemetry implements AutoCloseable {
    * Micrometer's {@code process_cpu_time_ns_total} (promtool rejects abbreviated units).
    */
   private static void bindProcessCpuSeconds(MeterRegistry registry) {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, b -> b.getProcessCpuTime() / 1e9)
           .baseUnit("seconds")
           .description("CPU time used by the process (all threads)")
@@ -128,14 +144,16 @@ public final class Telemetry implements AutoCloseable {
    * histograms, renamed {@code system.cpus}).
    */
   private static void lintCleanNames(PrometheusMeterRegistry registry) {
-    registry.config()
+    registry
+        .config()
         .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
-        .meterFilter(new MeterFilter() {
-          @Override
-          public Meter.Id map(Meter.Id id) {
-            return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
-          }
-        });
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+              }
+            });
   }
 
   /** Telemetry over a given OpenTelemetry (tests use an in-memory exporter). */
@@ -209,14 +227,19 @@ public final class Telemetry implements AutoCloseable {
     if (port < 0) {
       return null;
     }
-    for (String property : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+    for (String property :
+        List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
       if (System.getProperty(property) == null) {
         System.setProperty(property, Integer.toString(MAX_EXCHANGE_SECONDS));
       }
     }
     try {
       metricsServer =
-          HTTPServer.builder().hostname(host).port(port).registry(registry.getPrometheusRegistry()).buildAndStart();
+          HTTPServer.builder()
+              .hostname(host)
+              .port(port)
+              .registry(registry.getPrometheusRegistry())
+              .buildAndStart();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot bind metrics endpoint on " + host + ":" + port, e);
     }

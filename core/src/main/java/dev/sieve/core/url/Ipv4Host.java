@@ -8,12 +8,12 @@ import java.util.Optional;
 /**
  * The WHATWG URL Standard's IPv4 host parser: the forms a browser resolves as an IPv4 address.
  *
- * <p>Why: a browser sends {@code http://0x7f.1/}, {@code http://127.1/}, {@code
- * http://0177.0.0.1/} and {@code http://2130706433/} all to 127.0.0.1. A filter that compares host
- * strings would see four unknown hosts where there is one address, and anything on a block list by
- * address could be reached by rewriting it. Each part is decimal, octal (leading {@code 0}) or hex
- * ({@code 0x}); there are one to four parts, the last filling the remaining bytes; a host whose
- * last label is a number but that is not such an address is invalid, as browsers treat it.
+ * <p>Why: a browser sends {@code http://0x7f.1/}, {@code http://127.1/}, {@code http://0177.0.0.1/}
+ * and {@code http://2130706433/} all to 127.0.0.1. A filter that compares host strings would see
+ * four unknown hosts where there is one address, and anything on a block list by address could be
+ * reached by rewriting it. Each part is decimal, octal (leading {@code 0}) or hex ({@code 0x});
+ * there are one to four parts, the last filling the remaining bytes; a host whose last label is a
+ * number but that is not such an address is invalid, as browsers treat it.
  */
 public final class Ipv4Host {
 
@@ -73,7 +73,13 @@ public final class Ipv4Host {
       address += numbers.get(i).longValueExact() << (8 * (3 - i));
     }
     return Optional.of(
-        ((address >> 24) & 0xff) + "." + ((address >> 16) & 0xff) + "." + ((address >> 8) & 0xff) + "." + (address & 0xff));
+        ((address >> 24) & 0xff)
+            + "."
+            + ((address >> 16) & 0xff)
+            + "."
+            + ((address >> 8) & 0xff)
+            + "."
+            + (address & 0xff));
   }
 
   /** Splits on dots, dropping one empty last part (a trailing dot) when there are others. */

@@ -27,12 +27,12 @@ import java.util.regex.Pattern;
  *   <li>Over {@value #MAX_URL_BYTES} UTF-8 bytes: TOO_LONG. ASCII control characters: rejected.
  *   <li>Userinfo is dropped and flagged ({@code http://school.edu@evil.example/} is evil.example).
  *   <li>Backslashes count as slashes; the fragment is dropped; default ports are dropped.
- *   <li>Host: percent-decoded, lower-cased, trailing dots stripped, IDN to punycode; bracketed
- *       IPv6 becomes its canonical literal. A host whose last label is a number is an IPv4
- *       address in any form a browser accepts ({@code 2130706433}, {@code 127.1}, {@code 0x7f.1},
- *       {@code 0177.0.0.1}) and becomes the dotted quad {@code 127.0.0.1}, or is rejected
- *       (MALFORMED_HOST) when it is not a valid address ({@code 1.2.3.256}, {@code foo.123}),
- *       as browsers reject it; see {@link Ipv4Host}.
+ *   <li>Host: percent-decoded, lower-cased, trailing dots stripped, IDN to punycode; bracketed IPv6
+ *       becomes its canonical literal. A host whose last label is a number is an IPv4 address in
+ *       any form a browser accepts ({@code 2130706433}, {@code 127.1}, {@code 0x7f.1}, {@code
+ *       0177.0.0.1}) and becomes the dotted quad {@code 127.0.0.1}, or is rejected (MALFORMED_HOST)
+ *       when it is not a valid address ({@code 1.2.3.256}, {@code foo.123}), as browsers reject it;
+ *       see {@link Ipv4Host}.
  *   <li>Path and query: percent-encodings of unreserved characters are decoded, other escapes
  *       upper-cased, and raw non-ASCII or unsafe characters percent-encoded as UTF-8; dot segments
  *       are resolved in the path.
@@ -43,7 +43,8 @@ public final class UrlNormalizer {
   /** Longest URL accepted, in UTF-8 bytes. */
   public static final int MAX_URL_BYTES = 8 * 1024;
 
-  private static final Pattern HAS_AUTHORITY_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]*://");
+  private static final Pattern HAS_AUTHORITY_SCHEME =
+      Pattern.compile("^[A-Za-z][A-Za-z0-9+.\\-]*://");
   private static final Pattern NON_WEB_SCHEME =
       Pattern.compile(
           "^(?i)(data|javascript|vbscript|mailto|about|blob|file|tel|sms|chrome|chrome-extension"
@@ -64,7 +65,8 @@ public final class UrlNormalizer {
     if (raw == null || raw.isBlank()) {
       throw new UrlRejectedException(UrlRejectedException.Reason.EMPTY, "URL is empty");
     }
-    if (raw.length() > MAX_URL_BYTES || raw.getBytes(StandardCharsets.UTF_8).length > MAX_URL_BYTES) {
+    if (raw.length() > MAX_URL_BYTES
+        || raw.getBytes(StandardCharsets.UTF_8).length > MAX_URL_BYTES) {
       throw new UrlRejectedException(
           UrlRejectedException.Reason.TOO_LONG, "URL is longer than " + MAX_URL_BYTES + " bytes");
     }
@@ -79,9 +81,10 @@ public final class UrlNormalizer {
     }
     // Browsers treat backslashes before the query as slashes in http(s) URLs (http:\\host\path).
     int queryStart = s.indexOf('?');
-    s = queryStart < 0
-        ? s.replace('\\', '/')
-        : s.substring(0, queryStart).replace('\\', '/') + s.substring(queryStart);
+    s =
+        queryStart < 0
+            ? s.replace('\\', '/')
+            : s.substring(0, queryStart).replace('\\', '/') + s.substring(queryStart);
     String scheme;
     String rest;
     if (HAS_AUTHORITY_SCHEME.matcher(s).find()) {
@@ -122,13 +125,15 @@ public final class UrlNormalizer {
     if (authority.startsWith("[")) {
       int close = authority.indexOf(']');
       if (close < 0) {
-        throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "unterminated IPv6 literal");
+        throw new UrlRejectedException(
+            UrlRejectedException.Reason.MALFORMED_HOST, "unterminated IPv6 literal");
       }
       hostPart = authority.substring(0, close + 1);
       String after = authority.substring(close + 1);
       if (!after.isEmpty()) {
         if (!after.startsWith(":")) {
-          throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "junk after IPv6 literal");
+          throw new UrlRejectedException(
+              UrlRejectedException.Reason.MALFORMED_HOST, "junk after IPv6 literal");
         }
         portPart = after.substring(1);
       }
@@ -204,14 +209,16 @@ public final class UrlNormalizer {
         literal = literal.substring(0, zone);
       }
       if (!InetAddresses.isInetAddress(literal) || !literal.contains(":")) {
-        throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "invalid IPv6 literal");
+        throw new UrlRejectedException(
+            UrlRejectedException.Reason.MALFORMED_HOST, "invalid IPv6 literal");
       }
       String ip = InetAddresses.toAddrString(InetAddresses.forString(literal));
       return new HostInfo(ip, ip, ip, ip, "", true);
     }
     String host = percentDecode(rawHost);
     if (host == null) {
-      throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "invalid percent-encoding in host");
+      throw new UrlRejectedException(
+          UrlRejectedException.Reason.MALFORMED_HOST, "invalid percent-encoding in host");
     }
     host = host.toLowerCase(Locale.ROOT);
     // Full-width and ideographic dots are label separators in IDNA.
@@ -226,14 +233,16 @@ public final class UrlNormalizer {
       // An IPv6 zone (scope) id names an interface of the machine that parses it: meaningless in a
       // URL (browsers reject it), and Guava would look the name up on this host (and throw).
       throw new UrlRejectedException(
-          UrlRejectedException.Reason.MALFORMED_HOST, "IPv6 zone identifiers are not valid in a URL host");
+          UrlRejectedException.Reason.MALFORMED_HOST,
+          "IPv6 zone identifiers are not valid in a URL host");
     }
     if (InetAddresses.isInetAddress(host) && host.contains(":")) {
       InetAddress address;
       try {
         address = InetAddresses.forString(host);
       } catch (IllegalArgumentException e) {
-        throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "invalid IPv6 address");
+        throw new UrlRejectedException(
+            UrlRejectedException.Reason.MALFORMED_HOST, "invalid IPv6 address");
       }
       String ip = InetAddresses.toAddrString(address);
       return new HostInfo(ip, ip, ip, ip, "", true);
@@ -247,7 +256,8 @@ public final class UrlNormalizer {
         ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
       } catch (IllegalArgumentException e) {
         throw new UrlRejectedException(
-            UrlRejectedException.Reason.MALFORMED_HOST, "host is not a valid internationalized name");
+            UrlRejectedException.Reason.MALFORMED_HOST,
+            "host is not a valid internationalized name");
       }
       while (ascii.endsWith(".")) {
         ascii = ascii.substring(0, ascii.length() - 1); // a full-width trailing dot, mapped by IDNA
@@ -264,8 +274,11 @@ public final class UrlNormalizer {
                           "host ends in a number but is not an IPv4 address"));
       return new HostInfo(ip, ip, ip, ip, "", true);
     }
-    if (ascii.isEmpty() || ascii.length() > 253 || (!plain && !HOST_CHARS.matcher(ascii).matches())) {
-      throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_HOST, "host has invalid characters");
+    if (ascii.isEmpty()
+        || ascii.length() > 253
+        || (!plain && !HOST_CHARS.matcher(ascii).matches())) {
+      throw new UrlRejectedException(
+          UrlRejectedException.Reason.MALFORMED_HOST, "host has invalid characters");
     }
     if (!plain) { // a plain host's labels were checked by isPlainAsciiHost
       for (String label : ascii.split("\\.", -1)) {
@@ -286,7 +299,8 @@ public final class UrlNormalizer {
       }
     }
     DomainParts parts = DOMAIN_PARTS.get(ascii, UrlNormalizer::domainParts);
-    return new HostInfo(ascii, unicode, parts.registered(), parts.registrable(), parts.suffix(), false);
+    return new HostInfo(
+        ascii, unicode, parts.registered(), parts.registrable(), parts.suffix(), false);
   }
 
   /** A host name's registered and registrable domains and its public suffix. */
@@ -296,8 +310,8 @@ public final class UrlNormalizer {
    * Public-suffix lookups per ASCII host, bounded. Guava's {@link InternetDomainName} re-parses and
    * re-validates the name for each ancestor it returns (about 5 microseconds per host, half the
    * cost of normalizing a URL), while the hosts that traffic names repeat far more than URLs do.
-   * The lookup is a pure function of the host and Guava's built-in list, so a cached answer is
-   * the same answer.
+   * The lookup is a pure function of the host and Guava's built-in list, so a cached answer is the
+   * same answer.
    */
   private static final Cache<String, DomainParts> DOMAIN_PARTS =
       Caffeine.newBuilder().maximumSize(16_384).build();
@@ -325,10 +339,10 @@ public final class UrlNormalizer {
   }
 
   /**
-   * True for a lower-case host made only of {@code [a-z0-9_.-]} whose labels are 1 to 63 characters:
-   * IDN.toASCII returns such a host unchanged (it only copies it label by label), so the common case
-   * skips it. Anything else (non-ASCII, an empty or over-long label, another character) takes the
-   * IDN path, with its own errors, exactly as before.
+   * True for a lower-case host made only of {@code [a-z0-9_.-]} whose labels are 1 to 63
+   * characters: IDN.toASCII returns such a host unchanged (it only copies it label by label), so
+   * the common case skips it. Anything else (non-ASCII, an empty or over-long label, another
+   * character) takes the IDN path, with its own errors, exactly as before.
    */
   static boolean isPlainAsciiHost(String host) {
     int label = 0;
@@ -355,11 +369,14 @@ public final class UrlNormalizer {
       return -1;
     }
     if (portPart.length() > 5 || !portPart.chars().allMatch(Character::isDigit)) {
-      throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_PORT, "invalid port '" + abbreviate(portPart) + "'");
+      throw new UrlRejectedException(
+          UrlRejectedException.Reason.MALFORMED_PORT,
+          "invalid port '" + abbreviate(portPart) + "'");
     }
     int port = Integer.parseInt(portPart);
     if (port > 65535) {
-      throw new UrlRejectedException(UrlRejectedException.Reason.MALFORMED_PORT, "port out of range: " + port);
+      throw new UrlRejectedException(
+          UrlRejectedException.Reason.MALFORMED_PORT, "port out of range: " + port);
     }
     int defaultPort =
         switch (scheme) {
@@ -421,8 +438,13 @@ public final class UrlNormalizer {
   }
 
   private static boolean isUnreserved(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   private static final String PATH_SAFE = "!$&'()*+,;=:@/";
@@ -443,7 +465,8 @@ public final class UrlNormalizer {
         if (i + 2 < bytes.length
             && Character.digit(bytes[i + 1], 16) >= 0
             && Character.digit(bytes[i + 2], 16) >= 0) {
-          int decoded = (Character.digit(bytes[i + 1], 16) << 4) | Character.digit(bytes[i + 2], 16);
+          int decoded =
+              (Character.digit(bytes[i + 1], 16) << 4) | Character.digit(bytes[i + 2], 16);
           if (isUnreserved(decoded)) {
             sb.append((char) decoded);
           } else {
@@ -458,7 +481,8 @@ public final class UrlNormalizer {
       } else if (b < 0x80 && (isUnreserved(b) || safe.indexOf(b) >= 0)) {
         sb.append((char) b);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }
@@ -479,7 +503,9 @@ public final class UrlNormalizer {
         if (last) {
           out.addLast("");
         }
-      } else if (seg.equals("..") || seg.equalsIgnoreCase("%2E%2E") || seg.equalsIgnoreCase(".%2E")
+      } else if (seg.equals("..")
+          || seg.equalsIgnoreCase("%2E%2E")
+          || seg.equalsIgnoreCase(".%2E")
           || seg.equalsIgnoreCase("%2E.")) {
         if (!out.isEmpty()) {
           out.removeLast();

@@ -4,8 +4,8 @@ package dev.sieve.core.url;
  * A string that cannot be treated as a web URL, with a machine-readable reason.
  *
  * <p>Checked on purpose: every caller (request validation, dataset cleaning, featurization) must
- * decide what a rejected URL means for it — an INVALID_ARGUMENT status, a counted invalid row — instead
- * of letting a parse failure escape as an internal error.
+ * decide what a rejected URL means for it — an INVALID_ARGUMENT status, a counted invalid row —
+ * instead of letting a parse failure escape as an internal error.
  */
 public final class UrlRejectedException extends Exception {
 

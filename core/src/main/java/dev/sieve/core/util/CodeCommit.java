@@ -38,7 +38,8 @@ public final class CodeCommit {
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      String output =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0 ? output : "";
     } catch (IOException e) {
       return "";

@@ -7,10 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The durations people type on a command line ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, a
- * bare number of seconds) as well as ISO-8601 ({@code PT10S}), parsed in one place so every command's
- * {@code --deadline} reads the same way (picocli's built-in converter only knows ISO-8601, which nobody
- * types).
+ * The durations people type on a command line ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h},
+ * a bare number of seconds) as well as ISO-8601 ({@code PT10S}), parsed in one place so every
+ * command's {@code --deadline} reads the same way (picocli's built-in converter only knows
+ * ISO-8601, which nobody types).
  */
 public final class Durations {
 

@@ -15,7 +15,8 @@ public final class Settings {
   private Settings() {}
 
   public static Optional<String> get(String envName) {
-    String property = System.getProperty(envName.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+    String property =
+        System.getProperty(envName.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
     if (property != null && !property.isBlank()) {
       return Optional.of(property.strip());
     }
@@ -43,7 +44,8 @@ public final class Settings {
     try {
       return Integer.parseInt(value.get());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(envName + " must be an integer, got '" + value.get() + "'", e);
+      throw new IllegalArgumentException(
+          envName + " must be an integer, got '" + value.get() + "'", e);
     }
   }
 
@@ -55,7 +57,8 @@ public final class Settings {
     try {
       return Long.parseLong(value.get());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(envName + " must be an integer, got '" + value.get() + "'", e);
+      throw new IllegalArgumentException(
+          envName + " must be an integer, got '" + value.get() + "'", e);
     }
   }
 }

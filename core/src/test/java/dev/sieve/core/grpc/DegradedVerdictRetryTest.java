@@ -13,7 +13,9 @@ class DegradedVerdictRetryTest {
     assertThat(waits).hasSize(DegradedVerdictRetry.attempts()).isSorted();
     // The router's breakers stay open 5 s (url, content) and 10 s (llm) by default.
     assertThat(Arrays.stream(waits).sum()).isGreaterThan(10_000);
-    assertThat(waits[waits.length - 1]).as("one wait alone outlasts the content breaker").isGreaterThan(5_000);
+    assertThat(waits[waits.length - 1])
+        .as("one wait alone outlasts the content breaker")
+        .isGreaterThan(5_000);
   }
 
   @Test

@@ -22,8 +22,12 @@ class GrpcServerLauncherTest {
   @Test
   void healthIsNotServingUntilMarkedThenScoresAndMapsErrors() throws Exception {
     GrpcServerLauncher launcher =
-        GrpcServerLauncher.builder("test").host("127.0.0.1").port(0)
-            .addService(new ScorerService(new EchoTier())).build().start();
+        GrpcServerLauncher.builder("test")
+            .host("127.0.0.1")
+            .port(0)
+            .addService(new ScorerService(new EchoTier()))
+            .build()
+            .start();
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
     try {
@@ -34,7 +38,9 @@ class GrpcServerLauncherTest {
       assertThat(health.check(HealthCheckRequest.getDefaultInstance()).getStatus())
           .isEqualTo(ServingStatus.SERVING);
       assertThat(
-              health.check(HealthCheckRequest.newBuilder().setService("sieve.v1.Scorer").build()).getStatus())
+              health
+                  .check(HealthCheckRequest.newBuilder().setService("sieve.v1.Scorer").build())
+                  .getStatus())
           .isEqualTo(ServingStatus.SERVING);
 
       ScorerGrpc.ScorerBlockingStub stub =
@@ -60,8 +66,13 @@ class GrpcServerLauncherTest {
   @Test
   void oversizedMessagesAreResourceExhaustedBeforeParsing() throws Exception {
     GrpcServerLauncher launcher =
-        GrpcServerLauncher.builder("small").host("127.0.0.1").port(0).maxInboundMessageBytes(1024)
-            .addService(new ScorerService(new EchoTier())).build().start();
+        GrpcServerLauncher.builder("small")
+            .host("127.0.0.1")
+            .port(0)
+            .maxInboundMessageBytes(1024)
+            .addService(new ScorerService(new EchoTier()))
+            .build()
+            .start();
     launcher.markServing();
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();

@@ -53,7 +53,9 @@ class MalformedWireInputTest {
   private static GrpcServerLauncher launcher;
   private static ManagedChannel channel;
 
-  /** A Classifier double: answers each request with its request_id (the router's contract shape). */
+  /**
+   * A Classifier double: answers each request with its request_id (the router's contract shape).
+   */
   static final class EchoClassifier extends ClassifierGrpc.ClassifierImplBase {
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> responses) {
@@ -62,11 +64,13 @@ class MalformedWireInputTest {
     }
 
     @Override
-    public StreamObserver<ClassifyRequest> classifyStream(StreamObserver<ClassifyStreamResponse> responses) {
+    public StreamObserver<ClassifyRequest> classifyStream(
+        StreamObserver<ClassifyStreamResponse> responses) {
       return new StreamObserver<>() {
         @Override
         public void onNext(ClassifyRequest request) {
-          responses.onNext(ClassifyStreamResponse.newBuilder().setRequestId(request.getRequestId()).build());
+          responses.onNext(
+              ClassifyStreamResponse.newBuilder().setRequestId(request.getRequestId()).build());
         }
 
         @Override
@@ -83,10 +87,14 @@ class MalformedWireInputTest {
   @BeforeAll
   static void start() throws IOException {
     launcher =
-        GrpcServerLauncher.builder("wire-test").host("127.0.0.1").port(0).maxInboundMessageBytes(4096)
+        GrpcServerLauncher.builder("wire-test")
+            .host("127.0.0.1")
+            .port(0)
+            .maxInboundMessageBytes(4096)
             .addService(new ScorerService(new EchoTier()))
             .addService(new EchoClassifier())
-            .build().start();
+            .build()
+            .start();
     launcher.markServing();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
   }
@@ -122,7 +130,12 @@ class MalformedWireInputTest {
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> ClientCalls.blockingUnaryCall(channel, raw(method), CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), message));
+            () ->
+                ClientCalls.blockingUnaryCall(
+                    channel,
+                    raw(method),
+                    CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS),
+                    message));
     return e == null ? Status.OK : e.getStatus();
   }
 
@@ -139,9 +152,12 @@ class MalformedWireInputTest {
   })
   void invalidUtf8InAStringFieldIsInvalidArgumentOnRouterAndTier(String field, String hex) {
     byte[] message = HEX.parseHex(hex);
-    for (MethodDescriptor<?, ?> method : List.of(ClassifierGrpc.getClassifyMethod(), ScorerGrpc.getScoreMethod())) {
+    for (MethodDescriptor<?, ?> method :
+        List.of(ClassifierGrpc.getClassifyMethod(), ScorerGrpc.getScoreMethod())) {
       Status status = send(method, message);
-      assertThat(status.getCode()).as(field + " on " + method.getFullMethodName()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(status.getCode())
+          .as(field + " on " + method.getFullMethodName())
+          .isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription())
           .startsWith("malformed request message for " + method.getFullMethodName())
           .contains("invalid UTF-8");
@@ -150,7 +166,12 @@ class MalformedWireInputTest {
 
   @Test
   void aTruncatedMessageIsInvalidArgument() {
-    byte[] whole = ClassifyRequest.newBuilder().setUrl("https://www.example.com/some/page").setRequestId("r1").build().toByteArray();
+    byte[] whole =
+        ClassifyRequest.newBuilder()
+            .setUrl("https://www.example.com/some/page")
+            .setRequestId("r1")
+            .build()
+            .toByteArray();
     byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
 
     Status status = send(ClassifierGrpc.getClassifyMethod(), truncated);
@@ -167,7 +188,8 @@ class MalformedWireInputTest {
       byte[] message = new byte[1 + random.nextInt(200)];
       random.nextBytes(message);
       boolean parses = parses(message);
-      for (MethodDescriptor<?, ?> method : List.of(ClassifierGrpc.getClassifyMethod(), ScorerGrpc.getScoreMethod())) {
+      for (MethodDescriptor<?, ?> method :
+          List.of(ClassifierGrpc.getClassifyMethod(), ScorerGrpc.getScoreMethod())) {
         Status status = send(method, message);
         assertThat(status.getCode())
             .as("%s %s", method.getFullMethodName(), HEX.formatHex(message))
@@ -198,7 +220,11 @@ class MalformedWireInputTest {
             channel,
             raw(ClassifierGrpc.getClassifyMethod()),
             CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS),
-            ClassifyRequest.newBuilder().setUrl("https://example.com/").setRequestId("ok-1").build().toByteArray());
+            ClassifyRequest.newBuilder()
+                .setUrl("https://example.com/")
+                .setRequestId("ok-1")
+                .build()
+                .toByteArray());
     assertThat(ClassifyResponse.parseFrom(response).getRequestId()).isEqualTo("ok-1");
   }
 
@@ -209,11 +235,14 @@ class MalformedWireInputTest {
   }
 
   @Test
-  void aMalformedMessageInAStreamEndsTheStreamWithInvalidArgumentAfterTheGoodOnes() throws Exception {
+  void aMalformedMessageInAStreamEndsTheStreamWithInvalidArgumentAfterTheGoodOnes()
+      throws Exception {
     LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     StreamObserver<byte[]> requests =
         ClientCalls.asyncBidiStreamingCall(
-            channel.newCall(raw(ClassifierGrpc.getClassifyStreamMethod()), CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)),
+            channel.newCall(
+                raw(ClassifierGrpc.getClassifyStreamMethod()),
+                CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)),
             new StreamObserver<>() {
               @Override
               public void onNext(byte[] value) {
@@ -230,7 +259,12 @@ class MalformedWireInputTest {
                 events.add(Status.OK);
               }
             });
-    requests.onNext(ClassifyRequest.newBuilder().setUrl("https://example.com/").setRequestId("s-1").build().toByteArray());
+    requests.onNext(
+        ClassifyRequest.newBuilder()
+            .setUrl("https://example.com/")
+            .setRequestId("s-1")
+            .build()
+            .toByteArray());
     Object first = events.poll(5, TimeUnit.SECONDS);
     assertThat(first).isInstanceOf(byte[].class);
     assertThat(ClassifyStreamResponse.parseFrom((byte[]) first).getRequestId()).isEqualTo("s-1");
@@ -261,7 +295,12 @@ class MalformedWireInputTest {
     transport.addHandler(capture);
     try {
       long before = RejectedRequestLog.shared().total();
-      byte[] big = ClassifyRequest.newBuilder().setUrl("x").setText(com.google.protobuf.ByteString.copyFrom(new byte[8192])).build().toByteArray();
+      byte[] big =
+          ClassifyRequest.newBuilder()
+              .setUrl("x")
+              .setText(com.google.protobuf.ByteString.copyFrom(new byte[8192]))
+              .build()
+              .toByteArray();
       List<Status.Code> codes = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         codes.add(send(ClassifierGrpc.getClassifyMethod(), big).getCode());

@@ -25,8 +25,12 @@ class ServerReflectionTest {
   @BeforeAll
   static void start() throws Exception {
     launcher =
-        GrpcServerLauncher.builder("reflection-test").host("127.0.0.1").port(0)
-            .addService(new ScorerService(new EchoTier())).build().start();
+        GrpcServerLauncher.builder("reflection-test")
+            .host("127.0.0.1")
+            .port(0)
+            .addService(new ScorerService(new EchoTier()))
+            .build()
+            .start();
     launcher.markServing();
     channel = NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
   }
@@ -38,7 +42,11 @@ class ServerReflectionTest {
   }
 
   private static final List<String> EXPECTED =
-      List.of("sieve.v1.Scorer", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection");
+      List.of(
+          "sieve.v1.Scorer",
+          "grpc.health.v1.Health",
+          "grpc.reflection.v1.ServerReflection",
+          "grpc.reflection.v1alpha.ServerReflection");
 
   @Test
   void v1ListsTheServicesAndResolvesTheirSchema() throws Exception {
@@ -49,36 +57,53 @@ class ServerReflectionTest {
         .containsExactlyInAnyOrderElementsOf(EXPECTED);
 
     io.grpc.reflection.v1.ServerReflectionResponse file =
-        v1(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setFileContainingSymbol("sieve.v1.Scorer").build());
+        v1(
+            io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("sieve.v1.Scorer")
+                .build());
     assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
   }
 
   @Test
   void v1alphaListsTheServicesAndResolvesTheirSchema() throws Exception {
     io.grpc.reflection.v1alpha.ServerReflectionResponse listed =
-        v1alpha(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("*").build());
+        v1alpha(
+            io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setListServices("*")
+                .build());
     assertThat(listed.getListServicesResponse().getServiceList())
         .extracting(io.grpc.reflection.v1alpha.ServiceResponse::getName)
         .containsExactlyInAnyOrderElementsOf(EXPECTED);
 
     io.grpc.reflection.v1alpha.ServerReflectionResponse file =
-        v1alpha(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setFileContainingSymbol("sieve.v1.Scorer").build());
+        v1alpha(
+            io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("sieve.v1.Scorer")
+                .build());
     assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
   }
 
-  private static io.grpc.reflection.v1.ServerReflectionResponse v1(io.grpc.reflection.v1.ServerReflectionRequest request) throws Exception {
-    CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse> answer = new CompletableFuture<>();
+  private static io.grpc.reflection.v1.ServerReflectionResponse v1(
+      io.grpc.reflection.v1.ServerReflectionRequest request) throws Exception {
+    CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse> answer =
+        new CompletableFuture<>();
     StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests =
-        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).serverReflectionInfo(observer(answer));
+        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .serverReflectionInfo(observer(answer));
     requests.onNext(request);
     requests.onCompleted();
     return answer.get(5, TimeUnit.SECONDS);
   }
 
-  private static io.grpc.reflection.v1alpha.ServerReflectionResponse v1alpha(io.grpc.reflection.v1alpha.ServerReflectionRequest request) throws Exception {
-    CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer = new CompletableFuture<>();
+  private static io.grpc.reflection.v1alpha.ServerReflectionResponse v1alpha(
+      io.grpc.reflection.v1alpha.ServerReflectionRequest request) throws Exception {
+    CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer =
+        new CompletableFuture<>();
     StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests =
-        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).serverReflectionInfo(observer(answer));
+        io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .serverReflectionInfo(observer(answer));
     requests.onNext(request);
     requests.onCompleted();
     return answer.get(5, TimeUnit.SECONDS);

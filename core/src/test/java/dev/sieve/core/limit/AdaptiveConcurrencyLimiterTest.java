@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limiter as configured here (algorithms, bounds, metrics), driven by a fake nano clock so
- * that round-trip times are exact and no test depends on the machine's speed.
+ * The limiter as configured here (algorithms, bounds, metrics), driven by a fake nano clock so that
+ * round-trip times are exact and no test depends on the machine's speed.
  */
 class AdaptiveConcurrencyLimiterTest {
 
@@ -23,8 +23,13 @@ class AdaptiveConcurrencyLimiterTest {
 
   @AfterEach
   void clearProperties() {
-    for (String key : List.of("sieve.test.limit", "sieve.test.limit.initial", "sieve.test.limit.min",
-        "sieve.test.limit.max", "sieve.test.limit.timeout.ms")) {
+    for (String key :
+        List.of(
+            "sieve.test.limit",
+            "sieve.test.limit.initial",
+            "sieve.test.limit.min",
+            "sieve.test.limit.max",
+            "sieve.test.limit.timeout.ms")) {
       System.clearProperty(key);
     }
   }
@@ -56,8 +61,15 @@ class AdaptiveConcurrencyLimiterTest {
     Limiter.Listener b = limiter.tryAcquire().orElseThrow();
     assertThat(limiter.tryAcquire()).isEmpty();
     assertThat(limiter.inFlight()).isEqualTo(2);
-    assertThat(registry.get("sieve.concurrency.limit.rejected").tag("name", "t").functionCounter().count()).isEqualTo(1);
-    assertThat(registry.get("sieve.concurrency.limit").tag("side", "server").gauge().value()).isEqualTo(2);
+    assertThat(
+            registry
+                .get("sieve.concurrency.limit.rejected")
+                .tag("name", "t")
+                .functionCounter()
+                .count())
+        .isEqualTo(1);
+    assertThat(registry.get("sieve.concurrency.limit").tag("side", "server").gauge().value())
+        .isEqualTo(2);
     assertThat(registry.get("sieve.concurrency.limit.in.flight").gauge().value()).isEqualTo(2);
     a.onSuccess();
     b.onIgnore();
@@ -71,8 +83,9 @@ class AdaptiveConcurrencyLimiterTest {
    */
   @Test
   void gradientCutsTheLimitWhenLatencyJumpsAndRegrowsWhenItSettles() {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(
-        "content-service", ConcurrencyLimitSettings.gradient2(40, 8, 200), nanos::get);
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter(
+            "content-service", ConcurrencyLimitSettings.gradient2(40, 8, 200), nanos::get);
     for (int i = 0; i < 20; i++) {
       round(limiter, Duration.ofMillis(10), false);
     }
@@ -89,8 +102,11 @@ class AdaptiveConcurrencyLimiterTest {
 
   @Test
   void aimdBacksOffOnDropsDownToItsMinimumAndClimbsOnSuccess() {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(
-        "tier-content", ConcurrencyLimitSettings.aimd(100, 4, 400, Duration.ofMillis(500)), nanos::get);
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter(
+            "tier-content",
+            ConcurrencyLimitSettings.aimd(100, 4, 400, Duration.ofMillis(500)),
+            nanos::get);
     limiter.tryAcquire().orElseThrow().onDropped();
     assertThat(limiter.limit()).isEqualTo(90);
     for (int i = 0; i < 100; i++) {
@@ -108,21 +124,25 @@ class AdaptiveConcurrencyLimiterTest {
   @Test
   void settingsComeFromTheEnvironmentWithTheirNamesInErrors() {
     ConcurrencyLimitSettings defaults = ConcurrencyLimitSettings.gradient2(20, 16, 128);
-    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults)).isEqualTo(defaults);
+    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults))
+        .isEqualTo(defaults);
 
     System.setProperty("sieve.test.limit", "AIMD");
     System.setProperty("sieve.test.limit.initial", "50");
     System.setProperty("sieve.test.limit.timeout.ms", "250");
-    ConcurrencyLimitSettings aimd = ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults);
+    ConcurrencyLimitSettings aimd =
+        ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults);
     assertThat(aimd).isEqualTo(ConcurrencyLimitSettings.aimd(50, 16, 128, Duration.ofMillis(250)));
 
     System.setProperty("sieve.test.limit", "fixed");
     System.setProperty("sieve.test.limit.initial", "7");
     System.clearProperty("sieve.test.limit.timeout.ms");
-    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults).toString()).isEqualTo("fixed 7");
+    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults).toString())
+        .isEqualTo("fixed 7");
 
     System.setProperty("sieve.test.limit", "off");
-    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults).enabled()).isFalse();
+    assertThat(ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults).enabled())
+        .isFalse();
 
     System.setProperty("sieve.test.limit", "vegass");
     assertThatThrownBy(() -> ConcurrencyLimitSettings.fromEnvironment("SIEVE_TEST_LIMIT", defaults))
@@ -138,8 +158,9 @@ class AdaptiveConcurrencyLimiterTest {
 
   @Test
   void anOffLimitIsNotALimiter() {
-    ConcurrencyLimitSettings off = new ConcurrencyLimitSettings(
-        ConcurrencyLimitSettings.Algorithm.OFF, 1, 1, 1, Duration.ofSeconds(1));
+    ConcurrencyLimitSettings off =
+        new ConcurrencyLimitSettings(
+            ConcurrencyLimitSettings.Algorithm.OFF, 1, 1, 1, Duration.ofSeconds(1));
     assertThatThrownBy(() -> new AdaptiveConcurrencyLimiter("x", off)).hasMessageContaining("off");
   }
 }

@@ -92,45 +92,55 @@ class ConcurrencyLimitInterceptorsTest {
 
   private ManagedChannel serve(io.grpc.ServerServiceDefinition service) throws Exception {
     String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+    Server server =
+        InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    closing.add(() -> {
-      channel.shutdownNow();
-      server.shutdownNow();
-    });
+    closing.add(
+        () -> {
+          channel.shutdownNow();
+          server.shutdownNow();
+        });
     // Connect (and load classes) before any test call, whose deadline may be short.
     ScorerGrpc.newBlockingStub(channel).describe(DescribeRequest.getDefaultInstance());
     return channel;
   }
 
-  private static CompletableFuture<Status> score(Channel channel, Duration deadline, boolean callerBound) {
+  private static CompletableFuture<Status> score(
+      Channel channel, Duration deadline, boolean callerBound) {
     CompletableFuture<Status> result = new CompletableFuture<>();
-    ScorerGrpc.ScorerStub stub = ScorerGrpc.newStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    ScorerGrpc.ScorerStub stub =
+        ScorerGrpc.newStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     if (callerBound) {
       stub = stub.withOption(ConcurrencyLimitClientInterceptor.CALLER_BOUND, true);
     }
-    stub.score(ScoreRequest.getDefaultInstance(), new StreamObserver<>() {
-      @Override
-      public void onNext(ScoreResponse value) {}
+    stub.score(
+        ScoreRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ScoreResponse value) {}
 
-      @Override
-      public void onError(Throwable t) {
-        result.complete(Status.fromThrowable(t));
-      }
+          @Override
+          public void onError(Throwable t) {
+            result.complete(Status.fromThrowable(t));
+          }
 
-      @Override
-      public void onCompleted() {
-        result.complete(Status.OK);
-      }
-    });
+          @Override
+          public void onCompleted() {
+            result.complete(Status.OK);
+          }
+        });
     return result;
   }
 
   @Test
-  void serverRefusesOverTheLimitWithResourceExhaustedBeforeTheServiceSeesTheCall() throws Exception {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter("content-service", ConcurrencyLimitSettings.fixed(2));
-    ManagedChannel channel = serve(ServerInterceptors.intercept(
-        scorer, new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score"))));
+  void serverRefusesOverTheLimitWithResourceExhaustedBeforeTheServiceSeesTheCall()
+      throws Exception {
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter("content-service", ConcurrencyLimitSettings.fixed(2));
+    ManagedChannel channel =
+        serve(
+            ServerInterceptors.intercept(
+                scorer, new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score"))));
 
     CompletableFuture<Status> first = score(channel, Duration.ofSeconds(30), false);
     CompletableFuture<Status> second = score(channel, Duration.ofSeconds(30), false);
@@ -139,12 +149,17 @@ class ConcurrencyLimitInterceptorsTest {
     Status third = score(channel, Duration.ofSeconds(30), false).get(30, TimeUnit.SECONDS);
 
     assertThat(third.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(third.getDescription()).isEqualTo(
-        "content-service overloaded: concurrency limit reached (2 calls in flight, adaptive limit 2); refused before any work");
+    assertThat(third.getDescription())
+        .isEqualTo(
+            "content-service overloaded: concurrency limit reached (2 calls in flight, adaptive limit 2); refused before any work");
     assertThat(scorer.received).hasValue(2);
     assertThat(limiter.rejected()).isEqualTo(1);
     // Describe is not limited: the router keeps learning what the tier serves while it is full.
-    assertThat(ScorerGrpc.newBlockingStub(channel).describe(DescribeRequest.getDefaultInstance()).getTier()).isEqualTo("test");
+    assertThat(
+            ScorerGrpc.newBlockingStub(channel)
+                .describe(DescribeRequest.getDefaultInstance())
+                .getTier())
+        .isEqualTo("test");
 
     a.onNext(ScoreResponse.getDefaultInstance());
     a.onCompleted();
@@ -160,11 +175,15 @@ class ConcurrencyLimitInterceptorsTest {
 
   @Test
   void serverReleasesThePermitOfACallTheClientCancels() throws Exception {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter("llm-fallback-service", ConcurrencyLimitSettings.fixed(1));
-    ManagedChannel channel = serve(ServerInterceptors.intercept(
-        scorer, new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score"))));
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter("llm-fallback-service", ConcurrencyLimitSettings.fixed(1));
+    ManagedChannel channel =
+        serve(
+            ServerInterceptors.intercept(
+                scorer, new ConcurrencyLimitServerInterceptor(limiter, Set.of("Score"))));
     Context.CancellableContext caller = Context.current().withCancellation();
-    CompletableFuture<Status> cancelled = caller.call(() -> score(channel, Duration.ofSeconds(30), false));
+    CompletableFuture<Status> cancelled =
+        caller.call(() -> score(channel, Duration.ofSeconds(30), false));
     scorer.next();
     caller.cancel(null);
     assertThat(cancelled.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.CANCELLED);
@@ -173,7 +192,8 @@ class ConcurrencyLimitInterceptorsTest {
     int attempts = 0;
     do {
       CompletableFuture<Status> call = score(channel, Duration.ofSeconds(30), false);
-      if (scorer.held.poll(10, TimeUnit.MILLISECONDS) instanceof StreamObserver<ScoreResponse> held) {
+      if (scorer.held.poll(10, TimeUnit.MILLISECONDS)
+          instanceof StreamObserver<ScoreResponse> held) {
         held.onNext(ScoreResponse.getDefaultInstance());
         held.onCompleted();
       }
@@ -185,9 +205,13 @@ class ConcurrencyLimitInterceptorsTest {
 
   @Test
   void clientRefusesLocallyOverTheLimitWithoutSending() throws Exception {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter("content", ConcurrencyLimitSettings.fixed(2));
-    Channel channel = ClientInterceptors.intercept(serve(scorer.bindService()),
-        new ConcurrencyLimitClientInterceptor(limiter, Set.of("Score"), "router's concurrency limit for the content tier"));
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter("content", ConcurrencyLimitSettings.fixed(2));
+    Channel channel =
+        ClientInterceptors.intercept(
+            serve(scorer.bindService()),
+            new ConcurrencyLimitClientInterceptor(
+                limiter, Set.of("Score"), "router's concurrency limit for the content tier"));
     score(channel, Duration.ofSeconds(30), false);
     score(channel, Duration.ofSeconds(30), false);
     scorer.next();
@@ -195,23 +219,34 @@ class ConcurrencyLimitInterceptorsTest {
 
     Status refused = score(channel, Duration.ofSeconds(30), false).get(30, TimeUnit.SECONDS);
     assertThat(refused.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(refused.getDescription()).isEqualTo(
-        "router's concurrency limit for the content tier reached (2 calls in flight, adaptive limit 2); not sent");
+    assertThat(refused.getDescription())
+        .isEqualTo(
+            "router's concurrency limit for the content tier reached (2 calls in flight, adaptive limit 2); not sent");
     assertThat(ConcurrencyLimitClientInterceptor.isLocalRejection(refused)).isTrue();
     assertThat(scorer.received).hasValue(2);
 
     // A peer's own RESOURCE_EXHAUSTED is not a local refusal.
-    StatusRuntimeException fromPeer = catchThrowableOfType(StatusRuntimeException.class,
-        () -> { throw Status.RESOURCE_EXHAUSTED.withDescription("content overloaded").asRuntimeException(); });
+    StatusRuntimeException fromPeer =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> {
+              throw Status.RESOURCE_EXHAUSTED
+                  .withDescription("content overloaded")
+                  .asRuntimeException();
+            });
     assertThat(ConcurrencyLimitClientInterceptor.isLocalRejection(fromPeer.getStatus())).isFalse();
   }
 
   @Test
-  void clientLimitBacksOffOnTheCallsOwnTimeoutsNotOnShedsNorOnTheCallersDeadline() throws Exception {
-    AdaptiveConcurrencyLimiter limiter = new AdaptiveConcurrencyLimiter(
-        "content", ConcurrencyLimitSettings.aimd(50, 4, 100, Duration.ofSeconds(30)));
-    Channel channel = ClientInterceptors.intercept(serve(scorer.bindService()),
-        new ConcurrencyLimitClientInterceptor(limiter, Set.of("Score"), "limit"));
+  void clientLimitBacksOffOnTheCallsOwnTimeoutsNotOnShedsNorOnTheCallersDeadline()
+      throws Exception {
+    AdaptiveConcurrencyLimiter limiter =
+        new AdaptiveConcurrencyLimiter(
+            "content", ConcurrencyLimitSettings.aimd(50, 4, 100, Duration.ofSeconds(30)));
+    Channel channel =
+        ClientInterceptors.intercept(
+            serve(scorer.bindService()),
+            new ConcurrencyLimitClientInterceptor(limiter, Set.of("Score"), "limit"));
 
     // Caller-bound deadlines that expire teach nothing. (The service holds calls that reach it; on
     // a busy machine a 20 ms deadline may also expire before the call is sent: the same close.)
@@ -222,7 +257,8 @@ class ConcurrencyLimitInterceptorsTest {
     assertThat(limiter.limit()).isEqualTo(50);
     // The call's own timeout expiring is a drop.
     CompletableFuture<Status> timedOut = score(channel, Duration.ofMillis(20), false);
-    assertThat(timedOut.get(30, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(timedOut.get(30, TimeUnit.SECONDS).getCode())
+        .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(limiter.limit()).isEqualTo(45);
 
     // Further timeouts back off by 10 % each, down to the minimum.
@@ -233,7 +269,8 @@ class ConcurrencyLimitInterceptorsTest {
     assertThat(limiter.limit()).isEqualTo(4);
 
     // The peer's sheds are its own admission at work: they leave the limit alone.
-    scorer.answer.set(Status.RESOURCE_EXHAUSTED.withDescription("content overloaded: shed at admission"));
+    scorer.answer.set(
+        Status.RESOURCE_EXHAUSTED.withDescription("content overloaded: shed at admission"));
     for (int i = 0; i < 10; i++) {
       assertThat(score(channel, Duration.ofSeconds(30), false).get(30, TimeUnit.SECONDS).getCode())
           .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);

@@ -22,8 +22,10 @@ class PlattScalingTest {
     assertThat(ab[0]).isCloseTo(1.5, within(0.1));
     assertThat(ab[1]).isCloseTo(-0.5, within(0.1));
 
-    assertThat(PlattScaling.fit(new double[] {1, 2}, new boolean[] {true, true})).containsExactly(1, 0);
-    assertThat(PlattScaling.fit(new double[] {1, 2}, new boolean[] {true, true}, 12, -1.2, 0.5)).containsExactly(12, -1.2);
+    assertThat(PlattScaling.fit(new double[] {1, 2}, new boolean[] {true, true}))
+        .containsExactly(1, 0);
+    assertThat(PlattScaling.fit(new double[] {1, 2}, new boolean[] {true, true}, 12, -1.2, 0.5))
+        .containsExactly(12, -1.2);
 
     double[] tiny = {0.1, 0.2, 0.3, -0.1};
     boolean[] tinyY = {true, true, false, false};

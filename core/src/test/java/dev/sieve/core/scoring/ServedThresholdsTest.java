@@ -14,7 +14,8 @@ class ServedThresholdsTest {
     return """
         {"format":"sieve-thresholds/1","selected_on":"%s","dataset_version":"ds-1","score_space":"%s",
          "categories":{"adult":{"threshold":%s,"rule":"max F1"},"gambling":{"threshold":0.25}}}
-        """.formatted(selectedOn, space, adult);
+        """
+        .formatted(selectedOn, space, adult);
   }
 
   @Test
@@ -38,9 +39,11 @@ class ServedThresholdsTest {
     Files.writeString(f, file("test", "raw", "0.8"));
     assertThatThrownBy(() -> ServedThresholds.load(dir)).hasMessageContaining("selected on 'test'");
     Files.writeString(f, file("dev", "calibrated", "0.8"));
-    assertThatThrownBy(() -> ServedThresholds.load(dir)).hasMessageContaining("score_space 'calibrated'");
+    assertThatThrownBy(() -> ServedThresholds.load(dir))
+        .hasMessageContaining("score_space 'calibrated'");
     Files.writeString(f, file("dev", "raw", "1.5"));
-    assertThatThrownBy(() -> ServedThresholds.load(dir)).hasMessageContaining("categories.adult.threshold");
+    assertThatThrownBy(() -> ServedThresholds.load(dir))
+        .hasMessageContaining("categories.adult.threshold");
     Files.writeString(f, "{not json");
     assertThatThrownBy(() -> ServedThresholds.load(dir)).hasMessageContaining("not valid JSON");
   }

@@ -30,7 +30,9 @@ class ServiceTimeEstimatorTest {
 
   @Test
   void alphaMustBeAWeight() {
-    assertThatThrownBy(() -> new ServiceTimeEstimator(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ServiceTimeEstimator(1.5)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ServiceTimeEstimator(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ServiceTimeEstimator(1.5))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

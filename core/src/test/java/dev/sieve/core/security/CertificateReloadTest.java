@@ -32,7 +32,10 @@ class CertificateReloadTest {
     TestPki newCa = TestPki.create(dir, "new");
     Path certFile = dir.resolve("server.crt");
     Path keyFile = dir.resolve("server.key");
-    oldCa.ca.issue("tier", java.util.List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
+    oldCa
+        .ca
+        .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
+        .write(certFile, keyFile);
     PemIdentity router = oldCa.issue("router", "sieve-router");
     // The tier trusts client certificates from either CA: only its own certificate rotates here.
     Path clientCas = dir.resolve("client-cas.pem");
@@ -40,17 +43,22 @@ class CertificateReloadTest {
 
     TlsSettings settings =
         TlsSettings.none()
-            .withServerIdentity(new PemIdentity(certFile, keyFile), clientCas, Set.of("sieve-router"))
+            .withServerIdentity(
+                new PemIdentity(certFile, keyFile), clientCas, Set.of("sieve-router"))
             .withReloadPeriod(Duration.ofMillis(100));
     GrpcServerLauncher tier = start(settings);
     try {
       assertThat(call(oldCa.caFile, router, tier)).isEqualTo(Status.Code.OK);
       assertThat(call(newCa.caFile, router, tier)).isEqualTo(Status.Code.UNAVAILABLE);
 
-      newCa.ca.issue("tier", java.util.List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
+      newCa
+          .ca
+          .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
+          .write(certFile, keyFile);
 
       assertThat(eventually(() -> callQuietly(newCa.caFile, router, tier) == Status.Code.OK))
-          .as("a new connection sees the new certificate within 10 s").isTrue();
+          .as("a new connection sees the new certificate within 10 s")
+          .isTrue();
       assertThat(call(oldCa.caFile, router, tier)).isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
       tier.shutdownGracefully(Duration.ZERO);
@@ -69,7 +77,8 @@ class CertificateReloadTest {
     Files.copy(pki.caFile, trust);
 
     TlsSettings settings =
-        TlsSettings.none().withServerIdentity(tierCert, clientCa, Set.of("sieve-router"))
+        TlsSettings.none()
+            .withServerIdentity(tierCert, clientCa, Set.of("sieve-router"))
             .withReloadPeriod(Duration.ofMillis(100));
     GrpcServerLauncher tier = start(settings);
     try {
@@ -86,25 +95,36 @@ class CertificateReloadTest {
     TestPki pki = TestPki.create(dir, "fleet");
     Path certFile = dir.resolve("server.crt");
     Path keyFile = dir.resolve("server.key");
-    pki.ca.issue("tier", java.util.List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
+    pki.ca
+        .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
+        .write(certFile, keyFile);
     PemIdentity router = pki.issue("router", "sieve-router");
 
     TlsSettings settings =
-        TlsSettings.none().withServerIdentity(new PemIdentity(certFile, keyFile), pki.caFile, Set.of("sieve-router"));
-    ServerSecurity security = ServerSecurity.configure("tier", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL);
+        TlsSettings.none()
+            .withServerIdentity(
+                new PemIdentity(certFile, keyFile), pki.caFile, Set.of("sieve-router"));
+    ServerSecurity security =
+        ServerSecurity.configure("tier", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL);
     GrpcServerLauncher tier = start(security);
     try {
       // Half a rotation: a new certificate lands before its key.
       Path otherCert = dir.resolve("other.crt");
-      pki.ca.issue("tier", java.util.List.of("localhost"), Duration.ofDays(1)).write(otherCert, dir.resolve("other.key"));
+      pki.ca
+          .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
+          .write(otherCert, dir.resolve("other.key"));
       Files.copy(otherCert, certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-      assertThat(security.material().reloadIfChanged()).isEqualTo(ReloadingTlsMaterial.ReloadResult.REJECTED);
+      assertThat(security.material().reloadIfChanged())
+          .isEqualTo(ReloadingTlsMaterial.ReloadResult.REJECTED);
       assertThat(call(pki.caFile, router, tier)).isEqualTo(Status.Code.OK);
 
-      Files.copy(dir.resolve("other.key"), keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      assertThat(security.material().reloadIfChanged()).isEqualTo(ReloadingTlsMaterial.ReloadResult.RELOADED);
-      assertThat(security.material().reloadIfChanged()).isEqualTo(ReloadingTlsMaterial.ReloadResult.UNCHANGED);
+      Files.copy(
+          dir.resolve("other.key"), keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      assertThat(security.material().reloadIfChanged())
+          .isEqualTo(ReloadingTlsMaterial.ReloadResult.RELOADED);
+      assertThat(security.material().reloadIfChanged())
+          .isEqualTo(ReloadingTlsMaterial.ReloadResult.UNCHANGED);
       assertThat(call(pki.caFile, router, tier)).isEqualTo(Status.Code.OK);
     } finally {
       tier.shutdownGracefully(Duration.ZERO);
@@ -112,20 +132,28 @@ class CertificateReloadTest {
   }
 
   private static GrpcServerLauncher start(TlsSettings settings) throws Exception {
-    return start(ServerSecurity.configure("tier", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL));
+    return start(
+        ServerSecurity.configure("tier", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL));
   }
 
   private static GrpcServerLauncher start(ServerSecurity security) throws Exception {
     GrpcServerLauncher tier =
-        GrpcServerLauncher.builder("tier").host("127.0.0.1").port(0).secure(security)
-            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier())).build().start();
+        GrpcServerLauncher.builder("tier")
+            .host("127.0.0.1")
+            .port(0)
+            .secure(security)
+            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier()))
+            .build()
+            .start();
     tier.markServing();
     return tier;
   }
 
   /** A fresh client (new connection) trusting {@code ca}, presenting {@code identity}. */
-  private static Status.Code call(Path ca, PemIdentity identity, GrpcServerLauncher tier) throws Exception {
-    try (ClientSecurity client = ClientSecurity.of("test", TlsSettings.Mode.ON, Optional.of(ca), Optional.of(identity))) {
+  private static Status.Code call(Path ca, PemIdentity identity, GrpcServerLauncher tier)
+      throws Exception {
+    try (ClientSecurity client =
+        ClientSecurity.of("test", TlsSettings.Mode.ON, Optional.of(ca), Optional.of(identity))) {
       ManagedChannel channel = client.channelBuilder("localhost:" + tier.port()).build();
       try {
         score(channel);

@@ -41,12 +41,16 @@ class MutualTlsTest {
     PemIdentity tierCert = pki.issue("tier", "url-service", "localhost", "127.0.0.1");
     routerCert = pki.issue("router", "sieve-router", "sieve-router");
     TlsSettings settings =
-        TlsSettings.none().withServerIdentity(tierCert, pki.caFile, Set.of("sieve-router")).withHealthPort(0);
+        TlsSettings.none()
+            .withServerIdentity(tierCert, pki.caFile, Set.of("sieve-router"))
+            .withHealthPort(0);
     tier =
         GrpcServerLauncher.builder("url-service")
             .host("127.0.0.1")
             .port(0)
-            .secure(ServerSecurity.configure("url-service", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL))
+            .secure(
+                ServerSecurity.configure(
+                    "url-service", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL))
             .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier()))
             .build()
             .start();
@@ -61,7 +65,8 @@ class MutualTlsTest {
   @Test
   void theRoutersCertificateIsAcceptedOverTls() throws Exception {
     try (ClientSecurity client =
-        ClientSecurity.of("test", TlsSettings.Mode.AUTO, Optional.of(pki.caFile), Optional.of(routerCert))) {
+        ClientSecurity.of(
+            "test", TlsSettings.Mode.AUTO, Optional.of(pki.caFile), Optional.of(routerCert))) {
       assertThat(client.tls()).isTrue();
       ManagedChannel channel = client.channelBuilder("localhost:" + tier.port()).build();
       try {
@@ -74,7 +79,8 @@ class MutualTlsTest {
 
   @Test
   void aPlaintextClientIsRefused() throws Exception {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", tier.port()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", tier.port()).usePlaintext().build();
     try {
       assertThat(codeOf(() -> score(channel))).isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
@@ -84,19 +90,23 @@ class MutualTlsTest {
 
   @Test
   void aClientWithoutCertificateFailsTheHandshake() throws Exception {
-    assertThat(scoreWith(Optional.of(pki.caFile), Optional.empty(), "localhost")).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(scoreWith(Optional.of(pki.caFile), Optional.empty(), "localhost"))
+        .isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   @Test
   void anotherCertificateFromTheSameCaIsAuthenticatedButNotAllowed() throws Exception {
     PemIdentity intruder = pki.issue("intruder", "some-other-workload", "some-other-workload");
     try (ClientSecurity client =
-        ClientSecurity.of("test", TlsSettings.Mode.AUTO, Optional.of(pki.caFile), Optional.of(intruder))) {
+        ClientSecurity.of(
+            "test", TlsSettings.Mode.AUTO, Optional.of(pki.caFile), Optional.of(intruder))) {
       ManagedChannel channel = client.channelBuilder("localhost:" + tier.port()).build();
       try {
         StatusRuntimeException e = catchStatus(() -> score(channel));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(e.getStatus().getDescription()).contains("some-other-workload").contains("sieve.v1.Scorer");
+        assertThat(e.getStatus().getDescription())
+            .contains("some-other-workload")
+            .contains("sieve.v1.Scorer");
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
@@ -107,17 +117,22 @@ class MutualTlsTest {
   void aCertificateFromAnotherCaFailsTheHandshake() throws Exception {
     TestPki other = TestPki.create(dir, "other");
     PemIdentity forged = other.issue("forged", "sieve-router", "sieve-router");
-    assertThat(scoreWith(Optional.of(pki.caFile), Optional.of(forged), "localhost")).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(scoreWith(Optional.of(pki.caFile), Optional.of(forged), "localhost"))
+        .isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   @Test
   void theServerCertificateMustNameTheTargetHost() throws Exception {
     // Same socket, but the client asks for a host the tier's certificate does not name.
     try (ClientSecurity client =
-        ClientSecurity.of("test", TlsSettings.Mode.ON, Optional.of(pki.caFile), Optional.of(routerCert))) {
+        ClientSecurity.of(
+            "test", TlsSettings.Mode.ON, Optional.of(pki.caFile), Optional.of(routerCert))) {
       for (String authority : new String[] {"not-the-tier.example", "localhost"}) {
         ManagedChannel channel =
-            client.channelBuilder("127.0.0.1:" + tier.port()).overrideAuthority(authority + ":" + tier.port()).build();
+            client
+                .channelBuilder("127.0.0.1:" + tier.port())
+                .overrideAuthority(authority + ":" + tier.port())
+                .build();
         try {
           if (authority.equals("localhost")) {
             assertThat(score(channel)).isEqualTo(0.5);
@@ -134,15 +149,20 @@ class MutualTlsTest {
   @Test
   void theServerMustBeSignedByTheTrustedCa() throws Exception {
     TestPki other = TestPki.create(dir, "other");
-    assertThat(scoreWith(Optional.of(other.caFile), Optional.of(routerCert), "localhost")).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(scoreWith(Optional.of(other.caFile), Optional.of(routerCert), "localhost"))
+        .isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   @Test
   void probesReadHealthOnThePlaintextHealthPortOnly() throws Exception {
-    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", tier.healthPort()).usePlaintext().build();
+    ManagedChannel channel =
+        NettyChannelBuilder.forAddress("127.0.0.1", tier.healthPort()).usePlaintext().build();
     try {
-      assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance()).getStatus())
+      assertThat(
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
           .isEqualTo(ServingStatus.SERVING);
       assertThat(codeOf(() -> score(channel))).isEqualTo(Status.Code.UNIMPLEMENTED);
     } finally {
@@ -150,7 +170,8 @@ class MutualTlsTest {
     }
   }
 
-  private Status.Code scoreWith(Optional<Path> ca, Optional<PemIdentity> identity, String host) throws Exception {
+  private Status.Code scoreWith(Optional<Path> ca, Optional<PemIdentity> identity, String host)
+      throws Exception {
     try (ClientSecurity client = ClientSecurity.of("test", TlsSettings.Mode.ON, ca, identity)) {
       ManagedChannel channel = client.channelBuilder(host + ":" + tier.port()).build();
       try {
@@ -162,7 +183,8 @@ class MutualTlsTest {
   }
 
   static double score(ManagedChannel channel) {
-    return ScorerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+    return ScorerGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
         .score(ScoreRequest.newBuilder().setUrl("https://example.com/").build())
         .getScores(0)
         .getScore();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,49 +22,88 @@ class PlaintextRulesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0.0.0.0", "::", "10.0.0.1", "192.168.1.1", "example.com", "localhost.example.com", ""})
+  @ValueSource(
+      strings = {
+        "0.0.0.0",
+        "::",
+        "10.0.0.1",
+        "192.168.1.1",
+        "example.com",
+        "localhost.example.com",
+        ""
+      })
   void otherHosts(String host) {
     assertThat(Loopback.isLoopbackHost(host)).isFalse();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1:50052", "localhost:1", "dns:///localhost:50052", "dns://8.8.8.8/127.0.0.1:5",
-      "ipv4:127.0.0.1:1,127.0.0.2:2", "ipv6:[::1]:5", "[::1]:5", "unix:/tmp/sock"})
+  @ValueSource(
+      strings = {
+        "127.0.0.1:50052",
+        "localhost:1",
+        "dns:///localhost:50052",
+        "dns://8.8.8.8/127.0.0.1:5",
+        "ipv4:127.0.0.1:1,127.0.0.2:2",
+        "ipv6:[::1]:5",
+        "[::1]:5",
+        "unix:/tmp/sock"
+      })
   void loopbackTargets(String target) {
     assertThat(Loopback.isLoopbackTarget(target)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dns:///sieve-url-service-headless:50052", "10.0.0.5:50052", "ipv4:127.0.0.1:1,10.0.0.1:2",
-      "tier.example:443", "", "dns:///"})
+  @ValueSource(
+      strings = {
+        "dns:///sieve-url-service-headless:50052",
+        "10.0.0.5:50052",
+        "ipv4:127.0.0.1:1,10.0.0.1:2",
+        "tier.example:443",
+        "",
+        "dns:///"
+      })
   void otherTargets(String target) {
     assertThat(Loopback.isLoopbackTarget(target)).isFalse();
   }
 
   @Test
   void plaintextOnLoopbackNeedsNoSetup() {
-    ServerSecurity security = ServerSecurity.configure("s", TlsSettings.none(), "127.0.0.1", ServerSecurity.Role.INTERNAL);
+    ServerSecurity security =
+        ServerSecurity.configure(
+            "s", TlsSettings.none(), "127.0.0.1", ServerSecurity.Role.INTERNAL);
     assertThat(security.tls()).isFalse();
     assertThat(security.interceptors()).isEmpty();
   }
 
   @Test
   void plaintextOnAnyOtherAddressIsRefusedUnlessChosenExplicitly() {
-    assertThatThrownBy(() -> ServerSecurity.configure("s", TlsSettings.none(), "0.0.0.0", ServerSecurity.Role.PUBLIC))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "s", TlsSettings.none(), "0.0.0.0", ServerSecurity.Role.PUBLIC))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("refusing to serve plaintext on 0.0.0.0")
         .hasMessageContaining("SIEVE_TLS_CERT_FILE")
         .hasMessageContaining("SIEVE_TLS=off");
 
     ServerSecurity off =
-        ServerSecurity.configure("s", TlsSettings.none().withMode(TlsSettings.Mode.OFF), "0.0.0.0", ServerSecurity.Role.PUBLIC);
+        ServerSecurity.configure(
+            "s",
+            TlsSettings.none().withMode(TlsSettings.Mode.OFF),
+            "0.0.0.0",
+            ServerSecurity.Role.PUBLIC);
     assertThat(off.tls()).isFalse();
   }
 
   @Test
   void tlsOnWithoutCertificatesIsRefused() {
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "s", TlsSettings.none().withMode(TlsSettings.Mode.ON), "127.0.0.1", ServerSecurity.Role.PUBLIC))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "s",
+                    TlsSettings.none().withMode(TlsSettings.Mode.ON),
+                    "127.0.0.1",
+                    ServerSecurity.Role.PUBLIC))
         .hasMessageContaining("SIEVE_TLS=on needs SIEVE_TLS_CERT_FILE");
   }
 
@@ -73,8 +111,12 @@ class PlaintextRulesTest {
   void offContradictsConfiguredCertificates() {
     TestPki pki = TestPki.create(dir, "ca");
     PemIdentity server = pki.issue("server", "server", "localhost");
-    TlsSettings settings = TlsSettings.none().withServerIdentity(server, null, Set.of()).withMode(TlsSettings.Mode.OFF);
-    assertThatThrownBy(() -> ServerSecurity.configure("s", settings, "0.0.0.0", ServerSecurity.Role.PUBLIC))
+    TlsSettings settings =
+        TlsSettings.none()
+            .withServerIdentity(server, null, Set.of())
+            .withMode(TlsSettings.Mode.OFF);
+    assertThatThrownBy(
+            () -> ServerSecurity.configure("s", settings, "0.0.0.0", ServerSecurity.Role.PUBLIC))
         .hasMessageContaining("SIEVE_TLS=off contradicts");
   }
 
@@ -82,18 +124,29 @@ class PlaintextRulesTest {
   void aTierWithTlsMustRequireAndAuthorizeClientCertificates() {
     TestPki pki = TestPki.create(dir, "ca");
     PemIdentity server = pki.issue("server", "server", "localhost");
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "url-service", TlsSettings.none().withServerIdentity(server, null, Set.of()), "0.0.0.0",
-            ServerSecurity.Role.INTERNAL))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "url-service",
+                    TlsSettings.none().withServerIdentity(server, null, Set.of()),
+                    "0.0.0.0",
+                    ServerSecurity.Role.INTERNAL))
         .hasMessageContaining("SIEVE_TLS_CLIENT_CA_FILE");
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "url-service", TlsSettings.none().withServerIdentity(server, pki.caFile, Set.of()), "0.0.0.0",
-            ServerSecurity.Role.INTERNAL))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "url-service",
+                    TlsSettings.none().withServerIdentity(server, pki.caFile, Set.of()),
+                    "0.0.0.0",
+                    ServerSecurity.Role.INTERNAL))
         .hasMessageContaining("SIEVE_TLS_ALLOWED_CLIENTS");
 
-    ServerSecurity tier = ServerSecurity.configure(
-        "url-service", TlsSettings.none().withServerIdentity(server, pki.caFile, Set.of("sieve-router")), "0.0.0.0",
-        ServerSecurity.Role.INTERNAL);
+    ServerSecurity tier =
+        ServerSecurity.configure(
+            "url-service",
+            TlsSettings.none().withServerIdentity(server, pki.caFile, Set.of("sieve-router")),
+            "0.0.0.0",
+            ServerSecurity.Role.INTERNAL);
     assertThat(tier.tls()).isTrue();
     assertThat(tier.interceptors()).singleElement().isInstanceOf(AllowedClientsInterceptor.class);
     tier.close();
@@ -103,8 +156,12 @@ class PlaintextRulesTest {
   void theRouterServesTlsWithOrWithoutAClientCa() {
     TestPki pki = TestPki.create(dir, "ca");
     PemIdentity server = pki.issue("server", "router", "localhost");
-    try (ServerSecurity router = ServerSecurity.configure(
-        "router", TlsSettings.none().withServerIdentity(server, null, Set.of()), "0.0.0.0", ServerSecurity.Role.PUBLIC)) {
+    try (ServerSecurity router =
+        ServerSecurity.configure(
+            "router",
+            TlsSettings.none().withServerIdentity(server, null, Set.of()),
+            "0.0.0.0",
+            ServerSecurity.Role.PUBLIC)) {
       assertThat(router.tls()).isTrue();
       assertThat(router.interceptors()).isEmpty();
     }
@@ -116,22 +173,40 @@ class PlaintextRulesTest {
     PemIdentity server = pki.issue("server", "router", "localhost");
     PemIdentity other = pki.issue("other", "router", "localhost");
     PemIdentity mismatched = new PemIdentity(server.certFile(), other.keyFile());
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "router", TlsSettings.none().withServerIdentity(mismatched, null, Set.of()), "0.0.0.0",
-            ServerSecurity.Role.PUBLIC))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "router",
+                    TlsSettings.none().withServerIdentity(mismatched, null, Set.of()),
+                    "0.0.0.0",
+                    ServerSecurity.Role.PUBLIC))
         .hasMessageContaining("the private key does not belong to the certificate");
 
     Path sec1 = dir.resolve("ec.key");
-    java.nio.file.Files.writeString(sec1, "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "router", TlsSettings.none().withServerIdentity(new PemIdentity(server.certFile(), sec1), null, Set.of()),
-            "0.0.0.0", ServerSecurity.Role.PUBLIC))
+    java.nio.file.Files.writeString(
+        sec1, "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "router",
+                    TlsSettings.none()
+                        .withServerIdentity(
+                            new PemIdentity(server.certFile(), sec1), null, Set.of()),
+                    "0.0.0.0",
+                    ServerSecurity.Role.PUBLIC))
         .hasMessageContaining("not a PKCS#8 PEM key");
 
-    assertThatThrownBy(() -> ServerSecurity.configure(
-            "router",
-            TlsSettings.none().withServerIdentity(new PemIdentity(dir.resolve("missing.crt"), server.keyFile()), null, Set.of()),
-            "0.0.0.0", ServerSecurity.Role.PUBLIC))
+    assertThatThrownBy(
+            () ->
+                ServerSecurity.configure(
+                    "router",
+                    TlsSettings.none()
+                        .withServerIdentity(
+                            new PemIdentity(dir.resolve("missing.crt"), server.keyFile()),
+                            null,
+                            Set.of()),
+                    "0.0.0.0",
+                    ServerSecurity.Role.PUBLIC))
         .hasMessageContaining("cannot read");
   }
 
@@ -139,9 +214,11 @@ class PlaintextRulesTest {
   void clientsRefusePlaintextToNonLoopbackTargets() {
     ClientSecurity auto = ClientSecurity.forTiers(TlsSettings.none());
     assertThat(auto.tls()).isFalse();
-    assertThat(auto.credentials("127.0.0.1:50052")).isInstanceOf(io.grpc.InsecureChannelCredentials.class);
+    assertThat(auto.credentials("127.0.0.1:50052"))
+        .isInstanceOf(io.grpc.InsecureChannelCredentials.class);
     assertThatThrownBy(() -> auto.credentials("dns:///sieve-url-service-headless:50052"))
-        .hasMessageContaining("refusing a plaintext connection to dns:///sieve-url-service-headless:50052")
+        .hasMessageContaining(
+            "refusing a plaintext connection to dns:///sieve-url-service-headless:50052")
         .hasMessageContaining("SIEVE_TIER_TLS_CA_FILE");
 
     ClientSecurity off = ClientSecurity.forTiers(TlsSettings.none().withMode(TlsSettings.Mode.OFF));
@@ -158,13 +235,15 @@ class PlaintextRulesTest {
   void settingsAreReadWithTheirNames() {
     System.setProperty("sieve.tls", "sometimes");
     try {
-      assertThatThrownBy(TlsSettings::fromEnvironment).hasMessageContaining("SIEVE_TLS must be auto, on or off");
+      assertThatThrownBy(TlsSettings::fromEnvironment)
+          .hasMessageContaining("SIEVE_TLS must be auto, on or off");
     } finally {
       System.clearProperty("sieve.tls");
     }
     System.setProperty("sieve.tls.cert.file", dir.resolve("x.crt").toString());
     try {
-      assertThatThrownBy(TlsSettings::fromEnvironment).hasMessageContaining("SIEVE_TLS_KEY_FILE is missing");
+      assertThatThrownBy(TlsSettings::fromEnvironment)
+          .hasMessageContaining("SIEVE_TLS_KEY_FILE is missing");
     } finally {
       System.clearProperty("sieve.tls.cert.file");
     }

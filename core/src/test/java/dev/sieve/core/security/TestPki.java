@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** A CA generated for one test, writing its certificates as PEM files under a temporary directory. */
+/**
+ * A CA generated for one test, writing its certificates as PEM files under a temporary directory.
+ */
 final class TestPki {
 
   final Path dir;
@@ -24,7 +26,9 @@ final class TestPki {
     return new TestPki(dir, ca, caFile);
   }
 
-  /** Issues a certificate for {@code commonName} with the given SANs into {@code <file>.crt/.key}. */
+  /**
+   * Issues a certificate for {@code commonName} with the given SANs into {@code <file>.crt/.key}.
+   */
   PemIdentity issue(String file, String commonName, String... names) {
     return ca.issue(commonName, List.of(names), Duration.ofDays(1))
         .write(dir.resolve(file + ".crt"), dir.resolve(file + ".key"));

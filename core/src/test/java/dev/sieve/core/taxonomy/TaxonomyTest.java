@@ -14,15 +14,34 @@ class TaxonomyTest {
   void v1HasExactlyTheContractIds() {
     assertThat(Taxonomy.v1().ids())
         .containsExactly(
-            "adult", "sex_education", "violence", "self_harm", "self_harm_help", "weapons", "drugs", "gambling", "hate", "dating",
-            "social_media", "games", "streaming", "chat", "proxy_circumvention", "security_threat",
-            "piracy", "shopping", "news", "education", "sports");
+            "adult",
+            "sex_education",
+            "violence",
+            "self_harm",
+            "self_harm_help",
+            "weapons",
+            "drugs",
+            "gambling",
+            "hate",
+            "dating",
+            "social_media",
+            "games",
+            "streaming",
+            "chat",
+            "proxy_circumvention",
+            "security_threat",
+            "piracy",
+            "shopping",
+            "news",
+            "education",
+            "sports");
   }
 
   @Test
   void adultFailsClosedAndSelfHarmAlertsWithoutFailingClosed() {
     Taxonomy t = Taxonomy.v1();
-    assertThat(t.categories().stream().filter(Category::failClosed).map(Category::id)).containsExactly("adult");
+    assertThat(t.categories().stream().filter(Category::failClosed).map(Category::id))
+        .containsExactly("adult");
     assertThat(t.require("self_harm").defaultAction()).isEqualTo(DefaultAction.ALERT);
     assertThat(t.require("self_harm").failClosed()).isFalse();
   }
@@ -46,7 +65,8 @@ class TaxonomyTest {
     assertThat(t.require("sex_education").defaultAction()).isEqualTo(DefaultAction.ALLOW);
     assertThat(t.require("self_harm_help").defaultAction()).isEqualTo(DefaultAction.ALLOW);
     assertThat(t.require("self_harm_help").failClosed()).isFalse();
-    // Alerting: every ALERT category, plus self_harm_help (a counsellor may want to reach the student).
+    // Alerting: every ALERT category, plus self_harm_help (a counsellor may want to reach the
+    // student).
     assertThat(t.categories().stream().filter(Category::alerts).map(Category::id))
         .containsExactly("self_harm", "self_harm_help");
     assertThat(t.require("sex_education").alerts()).isFalse();
@@ -58,17 +78,22 @@ class TaxonomyTest {
     Taxonomy t = Taxonomy.v1();
     assertThat(t.helpFor("adult")).contains("sex_education");
     assertThat(t.helpFor("self_harm")).contains("self_harm_help");
-    for (String other : List.of("violence", "drugs", "hate", "sex_education", "self_harm_help", "no_such")) {
+    for (String other :
+        List.of("violence", "drugs", "hate", "sex_education", "self_harm_help", "no_such")) {
       assertThat(t.helpFor(other)).as(other).isEmpty();
     }
   }
 
   @Test
   void alertsFollowsTheDefaultActionUnlessSaidOtherwiseAndAnAlertCategoryMustAlert() {
-    assertThat(new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false).alerts()).isTrue();
-    assertThat(new Category("x_block", "X", "d", DefaultAction.BLOCK, false, false).alerts()).isFalse();
-    assertThat(new Category("x_allow", "X", "d", DefaultAction.ALLOW, false, false, true).alerts()).isTrue();
-    assertThatThrownBy(() -> new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false, false))
+    assertThat(new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false).alerts())
+        .isTrue();
+    assertThat(new Category("x_block", "X", "d", DefaultAction.BLOCK, false, false).alerts())
+        .isFalse();
+    assertThat(new Category("x_allow", "X", "d", DefaultAction.ALLOW, false, false, true).alerts())
+        .isTrue();
+    assertThatThrownBy(
+            () -> new Category("x_alert", "X", "d", DefaultAction.ALERT, false, false, false))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("an ALERT category must raise the alert: x_alert");
   }
@@ -93,7 +118,8 @@ class TaxonomyTest {
     Path doc = Path.of("..", "docs", "taxonomy.md");
     String text = Files.readString(doc);
     for (Category c : Taxonomy.v1().categories()) {
-      assertThat(text).as("docs/taxonomy.md row for " + c.id())
+      assertThat(text)
+          .as("docs/taxonomy.md row for " + c.id())
           .containsPattern("\\| `" + c.id() + "` \\|[^\\n]*\\| " + c.defaultAction() + " \\|");
     }
   }

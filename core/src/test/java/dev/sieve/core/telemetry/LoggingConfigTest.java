@@ -35,7 +35,10 @@ class LoggingConfigTest {
     URL config = LoggingConfigTest.class.getResource("/logback.xml");
     configurator.doConfigure(config);
     List<String> names = new ArrayList<>();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(a -> names.add(a.getName()));
+    context
+        .getLogger(Logger.ROOT_LOGGER_NAME)
+        .iteratorForAppenders()
+        .forEachRemaining(a -> names.add(a.getName()));
     return names;
   }
 }

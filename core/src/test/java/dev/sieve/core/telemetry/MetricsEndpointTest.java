@@ -41,7 +41,8 @@ class MetricsEndpointTest {
           Socket socket = new Socket();
           socket.connect(new InetSocketAddress("127.0.0.1", server.getPort()), 5_000);
           OutputStream out = socket.getOutputStream();
-          out.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(
+              "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
           out.flush();
           stalled.add(socket);
         }
@@ -64,9 +65,18 @@ class MetricsEndpointTest {
       String text = telemetry.meterRegistry().scrape();
 
       assertThat(text)
-          .contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads{", "jvm_classes_loaded_classes{",
-              "jvm_info{", "process_cpu_usage{", "process_cpu_seconds_total{", "system_cpus{", "process_uptime_seconds{",
-              "process_start_time_seconds{", "process_files_open_files{")
+          .contains(
+              "jvm_memory_used_bytes{",
+              "jvm_gc_",
+              "jvm_threads_live_threads{",
+              "jvm_classes_loaded_classes{",
+              "jvm_info{",
+              "process_cpu_usage{",
+              "process_cpu_seconds_total{",
+              "system_cpus{",
+              "process_uptime_seconds{",
+              "process_start_time_seconds{",
+              "process_files_open_files{")
           .as("names promtool rejects (abbreviated units, _count on a gauge)")
           .doesNotContain("_ms_total", "_ns_total", "system_cpu_count");
       Set<String> typed = names(text, "^# TYPE (\\S+) ");
@@ -88,7 +98,9 @@ class MetricsEndpointTest {
   private static HttpResponse<String> scrape(int port) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     return client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(20)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

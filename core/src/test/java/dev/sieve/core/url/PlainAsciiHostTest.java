@@ -32,7 +32,9 @@ class PlainAsciiHostTest {
       String h = host.toString();
       if (UrlNormalizer.isPlainAsciiHost(h)) {
         plain++;
-        assertThat(IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT)).as(h).isEqualTo(h);
+        assertThat(IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT))
+            .as(h)
+            .isEqualTo(h);
         assertThat(IDN.toUnicode(h, IDN.ALLOW_UNASSIGNED)).as(h).isEqualTo(h);
       }
     }
@@ -56,7 +58,8 @@ class PlainAsciiHostTest {
   void hostsOutsideTheShortcutKeepTheirResults() throws Exception {
     UrlNormalizer normalizer = UrlNormalizer.instance();
     assertThat(normalizer.normalize("http://B\u00fccher.de/").host()).isEqualTo("xn--bcher-kva.de");
-    assertThat(normalizer.normalize("http://xn--bcher-kva.de/").canonical()).isEqualTo("http://xn--bcher-kva.de/");
+    assertThat(normalizer.normalize("http://xn--bcher-kva.de/").canonical())
+        .isEqualTo("http://xn--bcher-kva.de/");
     assertThatThrownBy(() -> normalizer.normalize("http://a..b/"))
         .hasMessageContaining("not a valid internationalized name");
     assertThatThrownBy(() -> normalizer.normalize("http://" + "a".repeat(64) + ".com/"))

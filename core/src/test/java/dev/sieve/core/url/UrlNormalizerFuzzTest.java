@@ -11,13 +11,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * JAZZER_FUZZ=1} fuzzes (see docs/reliability.md, "Wire input and operations").
  *
  * <p>What must hold for any string: the normalizer returns or throws {@link UrlRejectedException},
- * nothing else; its canonical form normalizes to itself (the verdict cache and the domain table
- * key on it); an IP literal's host is what it would print.
+ * nothing else; its canonical form normalizes to itself (the verdict cache and the domain table key
+ * on it); an IP literal's host is what it would print.
  */
 class UrlNormalizerFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @org.junit.jupiter.api.AfterAll
   static void reportExecutions() {
@@ -41,7 +42,9 @@ class UrlNormalizerFuzzTest {
     try {
       again = NORMALIZER.normalize(url.canonical());
     } catch (UrlRejectedException e) {
-      throw new AssertionError("canonical form " + url.canonical() + " of " + raw + " is rejected: " + e.getMessage(), e);
+      throw new AssertionError(
+          "canonical form " + url.canonical() + " of " + raw + " is rejected: " + e.getMessage(),
+          e);
     }
     assertThat(again.canonical()).as("canonical form of %s", raw).isEqualTo(url.canonical());
     assertThat(again.host()).isEqualTo(url.host());

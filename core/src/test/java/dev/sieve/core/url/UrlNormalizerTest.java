@@ -129,7 +129,8 @@ class UrlNormalizerTest {
 
   @Test
   void bareHostsFromListsNormalizeLikeRequests() throws Exception {
-    assertThat(normalizer.normalizeHost("WWW.PokerStars.com.", "http").host()).isEqualTo("www.pokerstars.com");
+    assertThat(normalizer.normalizeHost("WWW.PokerStars.com.", "http").host())
+        .isEqualTo("www.pokerstars.com");
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -186,6 +187,8 @@ class UrlNormalizerTest {
     assertThat(n("http://123.example.com/").host()).isEqualTo("123.example.com");
     assertThat(n("http://0x7f.example/").ipLiteral()).isFalse();
     assertThat(n("http://a1.b2/").host()).isEqualTo("a1.b2");
-    assertThat(n("http://1.0xg/").host()).as("0xg is no number: the last label decides").isEqualTo("1.0xg");
+    assertThat(n("http://1.0xg/").host())
+        .as("0xg is no number: the last label decides")
+        .isEqualTo("1.0xg");
   }
 }

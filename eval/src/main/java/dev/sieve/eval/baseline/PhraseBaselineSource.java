@@ -41,17 +41,23 @@ public final class PhraseBaselineSource implements PredictionSource {
       out.put(c, v);
     }
     // The scorer is stateless per call, so items are scored in parallel (each writes its own slot).
-    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
-      Example e = examples.get(i);
-      String text = DatasetExamples.isUrl(e) ? e.input().replace('.', ' ').replace('-', ' ') : e.input();
-      Map<String, Double> s = scorer.score(text);
-      for (String c : categories) {
-        Double v = s.get(c);
-        if (v != null) {
-          out.get(c)[i] = v;
-        }
-      }
-    });
+    java.util.stream.IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              Example e = examples.get(i);
+              String text =
+                  DatasetExamples.isUrl(e)
+                      ? e.input().replace('.', ' ').replace('-', ' ')
+                      : e.input();
+              Map<String, Double> s = scorer.score(text);
+              for (String c : categories) {
+                Double v = s.get(c);
+                if (v != null) {
+                  out.get(c)[i] = v;
+                }
+              }
+            });
     return new Predictions(Scores.of(out, n), List.of(), Optional.empty());
   }
 }

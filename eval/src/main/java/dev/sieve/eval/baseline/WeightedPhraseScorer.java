@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  * 50). Each phrase counts once per page (e2guardian's {@code weightedphrasemode = 2}).
  *
  * <p>The lists themselves are read at run time from an e2guardian installation ({@code
- * /etc/e2guardian/lists/phraselists}); they are not part of this repository. Phrase syntax:
- * {@code <phrase><weight>}, {@code <a>,<b><weight>}; spaces inside the angle brackets mark word
- * boundaries ({@code < bet >}); a weight may be a percentage of the limit ({@code <10%>}).
+ * /etc/e2guardian/lists/phraselists}); they are not part of this repository. Phrase syntax: {@code
+ * <phrase><weight>}, {@code <a>,<b><weight>}; spaces inside the angle brackets mark word boundaries
+ * ({@code < bet >}); a weight may be a percentage of the limit ({@code <10%>}).
  *
  * <p>For ranking metrics the sum is mapped monotonically to [0, 1) as {@code s / (s + limit)} (sum
  * clamped at 0), so a score of 0.5 is exactly the naughtiness limit.
@@ -67,8 +67,10 @@ public final class WeightedPhraseScorer {
     java.util.TreeSet<String> cats = new java.util.TreeSet<>();
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
-      entryParts[i] = e.parts().stream()
-          .mapToInt(p -> phraseIndex.computeIfAbsent(p, k -> phraseIndex.size())).toArray();
+      entryParts[i] =
+          e.parts().stream()
+              .mapToInt(p -> phraseIndex.computeIfAbsent(p, k -> phraseIndex.size()))
+              .toArray();
       if (!e.category().equals(GENERAL)) {
         cats.add(e.category());
       }
@@ -127,10 +129,12 @@ public final class WeightedPhraseScorer {
   /** Scores in [0, 1): {@code max(sum, 0) / (max(sum, 0) + limit)}; 0.5 = the limit. */
   public Map<String, Double> score(String text) {
     Map<String, Double> out = new TreeMap<>();
-    sums(text).forEach((c, s) -> {
-      double v = Math.max(0, s);
-      out.put(c, v / (v + limit));
-    });
+    sums(text)
+        .forEach(
+            (c, s) -> {
+              double v = Math.max(0, s);
+              out.put(c, v / (v + limit));
+            });
     return out;
   }
 
@@ -198,9 +202,12 @@ public final class WeightedPhraseScorer {
       String w = tokens.get(tokens.size() - 1).strip();
       int weight;
       try {
-        weight = w.endsWith("%")
-            ? (int) Math.round(limit * Integer.parseInt(w.substring(0, w.length() - 1).strip()) / 100.0)
-            : Integer.parseInt(w);
+        weight =
+            w.endsWith("%")
+                ? (int)
+                    Math.round(
+                        limit * Integer.parseInt(w.substring(0, w.length() - 1).strip()) / 100.0)
+                : Integer.parseInt(w);
       } catch (NumberFormatException e) {
         continue; // not a weighted line
       }
@@ -228,8 +235,10 @@ public final class WeightedPhraseScorer {
     List<Entry> entries = new ArrayList<>();
     for (Map.Entry<String, String> e : E2GUARDIAN_CATEGORIES.entrySet()) {
       Path dir = phraselists.resolve(e.getKey());
-      List<String> files = e.getValue().equals(GENERAL)
-          ? List.of("weighted_general", "weighted_news") : List.of("weighted");
+      List<String> files =
+          e.getValue().equals(GENERAL)
+              ? List.of("weighted_general", "weighted_news")
+              : List.of("weighted");
       for (String f : files) {
         Path file = dir.resolve(f);
         if (Files.isRegularFile(file)) {
@@ -238,7 +247,8 @@ public final class WeightedPhraseScorer {
       }
     }
     if (entries.isEmpty()) {
-      throw new IllegalArgumentException("no e2guardian weighted phrase lists under " + phraselists);
+      throw new IllegalArgumentException(
+          "no e2guardian weighted phrase lists under " + phraselists);
     }
     return new WeightedPhraseScorer(entries, limit);
   }
@@ -247,10 +257,13 @@ public final class WeightedPhraseScorer {
   static List<String> readLenient(Path file) {
     try {
       byte[] bytes = Files.readAllBytes(file);
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPLACE)
-          .onUnmappableCharacter(CodingErrorAction.REPLACE)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPLACE)
+              .onUnmappableCharacter(CodingErrorAction.REPLACE)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
       return text.lines().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read phrase list " + file, e);

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Fits one calibrator per category on the dev split and picks among identity, Platt and isotonic
- * by 5-fold cross-validated log-loss (in-sample log-loss would always crown isotonic, which
- * memorizes its fitting data).
+ * Fits one calibrator per category on the dev split and picks among identity, Platt and isotonic by
+ * 5-fold cross-validated log-loss (in-sample log-loss would always crown isotonic, which memorizes
+ * its fitting data).
  *
  * <p>Accepts only a {@link DevSplit}: calibration fitted on test would make the test numbers a
  * training score.
@@ -19,8 +19,10 @@ import java.util.TreeMap;
 public final class CalibrationFitter {
 
   static final int FOLDS = 5;
+
   /** Below this many positives or negatives only Platt (2 parameters) or identity is considered. */
   static final int MIN_FOR_ISOTONIC = 50;
+
   /** Below this many positives or negatives nothing is fitted. */
   static final int MIN_FOR_ANY = 5;
 
@@ -59,9 +61,11 @@ public final class CalibrationFitter {
     long neg = labels.length - pos;
     if (pos < MIN_FOR_ANY || neg < MIN_FOR_ANY) {
       return new CategoryCalibration(
-          new IdentityCalibrator(), Map.of(),
+          new IdentityCalibrator(),
+          Map.of(),
           "identity: too little dev data to fit (" + pos + " positives, " + neg + " negatives)",
-          pos, neg);
+          pos,
+          neg);
     }
     int[] folds = fold.stream().mapToInt(Integer::intValue).toArray();
     Map<String, Double> cv = new LinkedHashMap<>();
@@ -84,8 +88,11 @@ public final class CalibrationFitter {
           default -> new IdentityCalibrator();
         };
     String reason =
-        best + ": lowest 5-fold dev log-loss"
-            + (isotonicAllowed ? "" : " (isotonic not tried: < " + MIN_FOR_ISOTONIC + " positives or negatives)");
+        best
+            + ": lowest 5-fold dev log-loss"
+            + (isotonicAllowed
+                ? ""
+                : " (isotonic not tried: < " + MIN_FOR_ISOTONIC + " positives or negatives)");
     return new CategoryCalibration(chosen, cv, reason, pos, neg);
   }
 

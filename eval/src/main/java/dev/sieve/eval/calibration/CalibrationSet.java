@@ -65,7 +65,8 @@ public record CalibrationSet(
       ObjectMapper mapper = Json.exact();
       CalibrationSet set = mapper.readValue(file.toFile(), CalibrationSet.class);
       if (!FORMAT.equals(set.format())) {
-        throw new IllegalArgumentException(file + ": unknown calibration format '" + set.format() + "'");
+        throw new IllegalArgumentException(
+            file + ": unknown calibration format '" + set.format() + "'");
       }
       return set;
     } catch (IOException e) {

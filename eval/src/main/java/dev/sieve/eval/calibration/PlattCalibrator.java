@@ -7,9 +7,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Platt scaling on the log-odds of the raw score: {@code p = 1 / (1 + exp(-(a * logit(s) + b)))}.
  * Two parameters, so it is stable on small dev sets; {@code a = 1, b = 0} is the identity.
  *
- * <p>Fitted by Newton's method with a backtracking line search on Platt's smoothed targets
- * ({@code (N+ + 1) / (N+ + 2)} for positives, {@code 1 / (N- + 2)} for negatives), following Lin,
- * Lin and Weng (2007), "A note on Platt's probabilistic outputs for support vector machines".
+ * <p>Fitted by Newton's method with a backtracking line search on Platt's smoothed targets ({@code
+ * (N+ + 1) / (N+ + 2)} for positives, {@code 1 / (N- + 2)} for negatives), following Lin, Lin and
+ * Weng (2007), "A note on Platt's probabilistic outputs for support vector machines".
  */
 public record PlattCalibrator(@JsonProperty("a") double a, @JsonProperty("b") double b)
     implements Calibrator {

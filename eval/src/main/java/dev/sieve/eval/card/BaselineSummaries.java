@@ -12,14 +12,31 @@ public final class BaselineSummaries {
   private BaselineSummaries() {}
 
   public static ModelCard.BaselineSummary of(
-      String name, String description, boolean sameSplit, String datasetVersion, EvaluationResult ev) {
+      String name,
+      String description,
+      boolean sameSplit,
+      String datasetVersion,
+      EvaluationResult ev) {
     List<ModelCard.BaselineRow> rows = new ArrayList<>();
     for (CategoryResult c : ev.categories()) {
-      rows.add(new ModelCard.BaselineRow(c.category(), c.status(), v(c.precision()), v(c.recall()),
-          v(c.f1()), v(c.auprc()), v(c.backgroundFlagRate())));
+      rows.add(
+          new ModelCard.BaselineRow(
+              c.category(),
+              c.status(),
+              v(c.precision()),
+              v(c.recall()),
+              v(c.f1()),
+              v(c.auprc()),
+              v(c.backgroundFlagRate())));
     }
-    return new ModelCard.BaselineSummary(name, description, sameSplit, datasetVersion, rows,
-        v(ev.micro().f1()), v(ev.overBlocking().blockRate()));
+    return new ModelCard.BaselineSummary(
+        name,
+        description,
+        sameSplit,
+        datasetVersion,
+        rows,
+        v(ev.micro().f1()),
+        v(ev.overBlocking().blockRate()));
   }
 
   private static Double v(Estimate e) {

@@ -1,10 +1,10 @@
 package dev.sieve.eval.card;
 
-import dev.sieve.eval.report.ExternalValidity;
-import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.ErrorExample;
 import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.ExternalValidity;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.SliceRow;
 import dev.sieve.eval.report.SliceTable;
 import dev.sieve.eval.threshold.ThresholdChoice;
@@ -22,8 +22,9 @@ final class CardDocument {
     ModelCard.ModelDetails md = card.modelDetails();
     EvaluationResult ev = card.quantitativeAnalyses();
     d.h(1, "Model card: " + md.name() + " " + md.version());
-    d.p("Generated from model-card.json by ./sieve eval run; numbers are never edited by hand."
-        + " Re-render the pages with: ./sieve eval card MODEL_DIR.");
+    d.p(
+        "Generated from model-card.json by ./sieve eval run; numbers are never edited by hand."
+            + " Re-render the pages with: ./sieve eval card MODEL_DIR.");
 
     d.h(2, "Executive summary");
     d.p(card.executiveSummary().paragraph());
@@ -33,8 +34,12 @@ final class CardDocument {
     boolean pages = summary.stream().anyMatch(r -> r.wronglyFlagsPagesPer1000() != null);
     List<List<String>> rows = new ArrayList<>();
     for (ModelCard.SummaryRow r : summary) {
-      List<String> row = new ArrayList<>(List.of(r.displayName() + " (" + r.category() + ")", r.action(),
-          r.catchesPer100() == null ? "not measured" : r.catchesPer100() + " of 100"));
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  r.displayName() + " (" + r.category() + ")",
+                  r.action(),
+                  r.catchesPer100() == null ? "not measured" : r.catchesPer100() + " of 100"));
       if (sites || (!texts && !pages)) {
         row.add(per1000(r.wronglyFlagsPer1000()));
       }
@@ -47,7 +52,8 @@ final class CardDocument {
       row.add(r.note());
       rows.add(row);
     }
-    List<String> header = new ArrayList<>(List.of("Category", "Default action", "Harmful items caught"));
+    List<String> header =
+        new ArrayList<>(List.of("Category", "Default action", "Harmful items caught"));
     if (sites || (!texts && !pages)) {
       header.add("Ordinary sites wrongly flagged");
     }
@@ -101,53 +107,128 @@ final class CardDocument {
 
     d.h(2, "4. Metrics");
     ModelCard.MetricsSection ms = card.metrics();
-    d.p("Decision thresholds are chosen per category on the dev split (never on test), then every"
-        + " number below is measured on the " + ev.split() + " split at those thresholds. Intervals: "
-        + Math.round(ms.confidence() * 100) + "% percentile bootstrap, " + ms.bootstrapResamples()
-        + " resamples, seed " + ms.seed() + ". Categories with fewer than " + ms.minPositives()
-        + " positives show no rates.");
+    d.p(
+        "Decision thresholds are chosen per category on the dev split (never on test), then every"
+            + " number below is measured on the "
+            + ev.split()
+            + " split at those thresholds. Intervals: "
+            + Math.round(ms.confidence() * 100)
+            + "% percentile bootstrap, "
+            + ms.bootstrapResamples()
+            + " resamples, seed "
+            + ms.seed()
+            + ". Categories with fewer than "
+            + ms.minPositives()
+            + " positives show no rates.");
     d.h(3, "Decision thresholds (chosen on dev)");
     List<List<String>> th = new ArrayList<>();
     for (ThresholdChoice t : ms.thresholds()) {
-      th.add(List.of(t.category(), Fmt.num(t.threshold(), 4),
-          t.thresholdCiLower() == null ? Fmt.NA : "[" + Fmt.num(t.thresholdCiLower(), 4) + ", " + Fmt.num(t.thresholdCiUpper(), 4) + "]",
-          t.rule(), t.status(), Fmt.num(t.devRecall()), Fmt.num(t.devPrecision()), Fmt.pct(t.devBackgroundFlagRate()),
-          String.join("; ", t.unmet())));
+      th.add(
+          List.of(
+              t.category(),
+              Fmt.num(t.threshold(), 4),
+              t.thresholdCiLower() == null
+                  ? Fmt.NA
+                  : "["
+                      + Fmt.num(t.thresholdCiLower(), 4)
+                      + ", "
+                      + Fmt.num(t.thresholdCiUpper(), 4)
+                      + "]",
+              t.rule(),
+              t.status(),
+              Fmt.num(t.devRecall()),
+              Fmt.num(t.devPrecision()),
+              Fmt.pct(t.devBackgroundFlagRate()),
+              String.join("; ", t.unmet())));
     }
-    d.table(List.of("Category", "Threshold", "95% CI", "Rule", "Status", "Dev recall", "Dev precision",
-        "Dev background flagged", "Unmet"), th);
+    d.table(
+        List.of(
+            "Category",
+            "Threshold",
+            "95% CI",
+            "Rule",
+            "Status",
+            "Dev recall",
+            "Dev precision",
+            "Dev background flagged",
+            "Unmet"),
+        th);
     d.h(3, "Per-category results (" + ev.split() + " split)");
     List<List<String>> pc = new ArrayList<>();
     for (CategoryResult c : ev.categories()) {
-      pc.add(List.of(c.category(), statusText(c), Fmt.count(c.support()), Fmt.count(c.negatives()),
-          Fmt.est(c.precision()), Fmt.est(c.recall()), Fmt.est(c.f1()), Fmt.est(c.auprc()),
-          Fmt.est(c.auroc()), Fmt.pct(c.backgroundFlagRate())));
+      pc.add(
+          List.of(
+              c.category(),
+              statusText(c),
+              Fmt.count(c.support()),
+              Fmt.count(c.negatives()),
+              Fmt.est(c.precision()),
+              Fmt.est(c.recall()),
+              Fmt.est(c.f1()),
+              Fmt.est(c.auprc()),
+              Fmt.est(c.auroc()),
+              Fmt.pct(c.backgroundFlagRate())));
     }
-    d.table(List.of("Category", "Status", "Support", "Negatives", "Precision", "Recall", "F1", "AUPRC",
-        "AUROC", "Background flagged"), pc);
+    d.table(
+        List.of(
+            "Category",
+            "Status",
+            "Support",
+            "Negatives",
+            "Precision",
+            "Recall",
+            "F1",
+            "AUPRC",
+            "AUROC",
+            "Background flagged"),
+        pc);
     d.h(3, "Averages over measured categories");
-    d.table(List.of("Average", "Categories", "Precision", "Recall", "F1", "AUPRC", "AUROC"), List.of(
-        List.of("micro", String.valueOf(ev.micro().categories()), Fmt.est(ev.micro().precision()),
-            Fmt.est(ev.micro().recall()), Fmt.est(ev.micro().f1()), Fmt.NA, Fmt.NA),
-        List.of("macro", String.valueOf(ev.macro().categories()), Fmt.est(ev.macro().precision()),
-            Fmt.est(ev.macro().recall()), Fmt.est(ev.macro().f1()), Fmt.est(ev.macro().auprc()),
-            Fmt.est(ev.macro().auroc()))));
+    d.table(
+        List.of("Average", "Categories", "Precision", "Recall", "F1", "AUPRC", "AUROC"),
+        List.of(
+            List.of(
+                "micro",
+                String.valueOf(ev.micro().categories()),
+                Fmt.est(ev.micro().precision()),
+                Fmt.est(ev.micro().recall()),
+                Fmt.est(ev.micro().f1()),
+                Fmt.NA,
+                Fmt.NA),
+            List.of(
+                "macro",
+                String.valueOf(ev.macro().categories()),
+                Fmt.est(ev.macro().precision()),
+                Fmt.est(ev.macro().recall()),
+                Fmt.est(ev.macro().f1()),
+                Fmt.est(ev.macro().auprc()),
+                Fmt.est(ev.macro().auroc()))));
     if (figures) {
-      d.figure(Svg.precisionRecall(ev.categories()),
-          "Precision-recall curves (" + ev.split() + " split); the dot is the operating point at the chosen threshold.");
+      d.figure(
+          Svg.precisionRecall(ev.categories()),
+          "Precision-recall curves ("
+              + ev.split()
+              + " split); the dot is the operating point at the chosen threshold.");
     }
     d.h(3, "Calibration");
-    d.p("Calibrators are fitted per category on dev (identity, Platt or isotonic/PAV, chosen by 5-fold"
-        + " dev log-loss) and ECE is measured on " + ev.split() + " (10 equal-width bins). A model whose"
-        + " trainer already calibrates its scores (method '" + ModelCardGenerator.SELF_CALIBRATED + "')"
-        + " gets no further calibrator: its row shows the ECE of the scores it serves.");
+    d.p(
+        "Calibrators are fitted per category on dev (identity, Platt or isotonic/PAV, chosen by 5-fold"
+            + " dev log-loss) and ECE is measured on "
+            + ev.split()
+            + " (10 equal-width bins). A model whose"
+            + " trainer already calibrates its scores (method '"
+            + ModelCardGenerator.SELF_CALIBRATED
+            + "')"
+            + " gets no further calibrator: its row shows the ECE of the scores it serves.");
     List<List<String>> cal = new ArrayList<>();
     for (ModelCard.CalibrationRow r : card.calibration().categories()) {
-      cal.add(List.of(r.category(), r.method(), Fmt.num(r.eceBefore()), Fmt.num(r.eceAfter()), r.reason()));
+      cal.add(
+          List.of(
+              r.category(), r.method(), Fmt.num(r.eceBefore()), Fmt.num(r.eceAfter()), r.reason()));
     }
     d.table(List.of("Category", "Method", "ECE before", "ECE after", "Why"), cal);
     if (figures) {
-      d.figure(Svg.reliability(ev.categories()),
+      d.figure(
+          Svg.reliability(ev.categories()),
           "Reliability diagrams: grey = before calibration, blue = served scores; dashed = perfect calibration.");
     }
     d.h(3, "Metric definitions");
@@ -157,24 +238,34 @@ final class CardDocument {
 
     d.h(2, "5. Evaluation data");
     ModelCard.EvaluationData ed = card.evaluationData();
-    d.table(List.of("Field", "Value"), List.of(
-        List.of("Dataset version", ed.datasetVersion()),
-        List.of("Manifest SHA-256", ed.manifestSha256()),
-        List.of("Split", ed.split()),
-        List.of("Inputs", String.join(", ", ed.inputs())),
-        List.of("Examples", Fmt.count(ed.examples())),
-        List.of("Background (ordinary) sites", Fmt.count(ed.backgroundExamples())),
-        List.of("Refused by the model (excluded)", Fmt.count(ed.rejectedInputs())),
-        List.of("Data card", ed.dataCard())));
+    d.table(
+        List.of("Field", "Value"),
+        List.of(
+            List.of("Dataset version", ed.datasetVersion()),
+            List.of("Manifest SHA-256", ed.manifestSha256()),
+            List.of("Split", ed.split()),
+            List.of("Inputs", String.join(", ", ed.inputs())),
+            List.of("Examples", Fmt.count(ed.examples())),
+            List.of("Background (ordinary) sites", Fmt.count(ed.backgroundExamples())),
+            List.of("Refused by the model (excluded)", Fmt.count(ed.rejectedInputs())),
+            List.of("Data card", ed.dataCard())));
     d.bullets(ed.rejectedSamples());
 
     d.h(2, "6. Training data");
     ModelCard.TrainingData td = card.trainingData();
-    d.p("Dataset version " + td.datasetVersion() + ". Class weighting: " + orNone(td.classWeighting())
-        + ". Resampling: " + orNone(td.resampling()) + ".");
+    d.p(
+        "Dataset version "
+            + td.datasetVersion()
+            + ". Class weighting: "
+            + orNone(td.classWeighting())
+            + ". Resampling: "
+            + orNone(td.resampling())
+            + ".");
     List<List<String>> cb = new ArrayList<>();
     for (ModelCard.ClassBalance b : td.classBalance()) {
-      cb.add(List.of(b.category(), Fmt.count(b.positives()), Fmt.count(b.inScope()), Fmt.pct(b.share())));
+      cb.add(
+          List.of(
+              b.category(), Fmt.count(b.positives()), Fmt.count(b.inScope()), Fmt.pct(b.share())));
     }
     if (!cb.isEmpty()) {
       d.table(List.of("Category", "Positives (train)", "In label scope (train)", "Share"), cb);
@@ -184,26 +275,58 @@ final class CardDocument {
     externalValidity(d, card);
     d.h(3, "Over-blocking on ordinary inputs");
     var ob = ev.overBlocking();
-    d.p(Fmt.count(ob.backgroundExamples()) + " ordinary inputs in the " + ev.split()
-        + " split; flagged in a blocking category: " + Fmt.pct(ob.blockRate()) + ".");
-    d.table(List.of("Input", "Flagged as", "Score", "Label sources", "Flags"), errorRows(ob.topBlocked()));
+    d.p(
+        Fmt.count(ob.backgroundExamples())
+            + " ordinary inputs in the "
+            + ev.split()
+            + " split; flagged in a blocking category: "
+            + Fmt.pct(ob.blockRate())
+            + ".");
+    d.table(
+        List.of("Input", "Flagged as", "Score", "Label sources", "Flags"),
+        errorRows(ob.topBlocked()));
     for (SliceTable t : ev.slices()) {
       d.h(3, "Slices: " + t.dimension());
       List<List<String>> sr = new ArrayList<>();
       for (SliceRow r : t.rows()) {
-        sr.add(List.of(r.value(), Fmt.count(r.examples()), Fmt.count(r.positives()), Fmt.num(r.recall()),
-            Fmt.pct(r.blockRate()), Fmt.count(r.shouldAllow()), Fmt.pct(r.overBlockRate()), r.topFlagged()));
+        sr.add(
+            List.of(
+                r.value(),
+                Fmt.count(r.examples()),
+                Fmt.count(r.positives()),
+                Fmt.num(r.recall()),
+                Fmt.pct(r.blockRate()),
+                Fmt.count(r.shouldAllow()),
+                Fmt.pct(r.overBlockRate()),
+                r.topFlagged()));
       }
-      d.table(List.of("Value", "Items", "With positives", "Recall", "Block rate [95% CI]",
-          "No blocking label", "Of those blocked [95% CI]", "Most flagged"), sr);
+      d.table(
+          List.of(
+              "Value",
+              "Items",
+              "With positives",
+              "Recall",
+              "Block rate [95% CI]",
+              "No blocking label",
+              "Of those blocked [95% CI]",
+              "Most flagged"),
+          sr);
     }
     d.h(3, "Multi-label confusion (per category, at the threshold)");
     List<List<String>> mc = new ArrayList<>();
     for (CategoryResult c : ev.categories()) {
-      mc.add(List.of(c.category(), Fmt.count(c.tp()), Fmt.count(c.fp()), Fmt.count(c.fn()), Fmt.count(c.tn())));
+      mc.add(
+          List.of(
+              c.category(),
+              Fmt.count(c.tp()),
+              Fmt.count(c.fp()),
+              Fmt.count(c.fn()),
+              Fmt.count(c.tn())));
     }
     d.table(List.of("Category", "TP", "FP", "FN", "TN"), mc);
-    d.h(3, "Category confusion (row: true category; cell: share of its items flagged in the column)");
+    d.h(
+        3,
+        "Category confusion (row: true category; cell: share of its items flagged in the column)");
     var cm = ev.confusion();
     List<List<String>> cmr = new ArrayList<>();
     for (int r = 0; r < cm.rows().size(); r++) {
@@ -245,21 +368,29 @@ final class CardDocument {
           List<String> row = new ArrayList<>();
           row.add(metric.equals("recall") ? c.category() : "");
           row.add(metric);
-          row.add(switch (metric) {
-            case "recall" -> Fmt.num(c.recall() == null ? null : c.recall().value());
-            case "f1" -> Fmt.num(c.f1() == null ? null : c.f1().value());
-            case "auprc" -> Fmt.num(c.auprc() == null ? null : c.auprc().value());
-            default -> Fmt.pct(c.backgroundFlagRate() == null ? null : c.backgroundFlagRate().value());
-          });
+          row.add(
+              switch (metric) {
+                case "recall" -> Fmt.num(c.recall() == null ? null : c.recall().value());
+                case "f1" -> Fmt.num(c.f1() == null ? null : c.f1().value());
+                case "auprc" -> Fmt.num(c.auprc() == null ? null : c.auprc().value());
+                default ->
+                    Fmt.pct(c.backgroundFlagRate() == null ? null : c.backgroundFlagRate().value());
+              });
           for (ModelCard.BaselineSummary b : card.baselines()) {
-            ModelCard.BaselineRow x = b.categories().stream()
-                .filter(r -> r.category().equals(c.category())).findFirst().orElse(null);
-            row.add(x == null ? Fmt.NA : switch (metric) {
-              case "recall" -> Fmt.num(x.recall());
-              case "f1" -> Fmt.num(x.f1());
-              case "auprc" -> Fmt.num(x.auprc());
-              default -> Fmt.pct(x.backgroundFlagRate());
-            });
+            ModelCard.BaselineRow x =
+                b.categories().stream()
+                    .filter(r -> r.category().equals(c.category()))
+                    .findFirst()
+                    .orElse(null);
+            row.add(
+                x == null
+                    ? Fmt.NA
+                    : switch (metric) {
+                      case "recall" -> Fmt.num(x.recall());
+                      case "f1" -> Fmt.num(x.f1());
+                      case "auprc" -> Fmt.num(x.auprc());
+                      default -> Fmt.pct(x.backgroundFlagRate());
+                    });
           }
           br.add(row);
         }
@@ -267,8 +398,15 @@ final class CardDocument {
       d.table(bh, br);
       List<String> descs = new ArrayList<>();
       for (ModelCard.BaselineSummary b : card.baselines()) {
-        descs.add(b.name() + ": " + b.description() + " Micro F1 " + Fmt.num(b.microF1())
-            + ", ordinary sites blocked " + Fmt.pct(b.backgroundBlockRate()) + ".");
+        descs.add(
+            b.name()
+                + ": "
+                + b.description()
+                + " Micro F1 "
+                + Fmt.num(b.microF1())
+                + ", ordinary sites blocked "
+                + Fmt.pct(b.backgroundBlockRate())
+                + ".");
       }
       d.bullets(descs);
     }
@@ -291,22 +429,30 @@ final class CardDocument {
     ExternalValidity xv = card.quantitativeAnalyses().externalValidity();
     d.h(3, "External validity: ordinary inputs by source and kind");
     if (xv == null || xv.groups().isEmpty()) {
-      d.p("No ordinary (background) inputs in the evaluated split: the false-flag rate is not measurable.");
+      d.p(
+          "No ordinary (background) inputs in the evaluated split: the false-flag rate is not measurable.");
     } else {
-      d.p("Share of ordinary inputs (label scope '*') not labelled with the category that the model"
-          + " flags, per group, with Wilson 95% intervals. Threshold selection keeps each category's"
-          + " ceiling on every ordinary source with at least " + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS
-          + " dev items; the release gate holds it on the pooled rate and on every group with at least"
-          + " gate.background_ceilings.min_group_items items (release-gate.yaml)."
-          + (xv.falseAlertRate() == null ? ""
-              : " False alerts (an alerting category decided on ordinary input no alerting category"
-                  + " labels): " + Fmt.pct(xv.falseAlertRate()) + "."));
+      d.p(
+          "Share of ordinary inputs (label scope '*') not labelled with the category that the model"
+              + " flags, per group, with Wilson 95% intervals. Threshold selection keeps each category's"
+              + " ceiling on every ordinary source with at least "
+              + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS
+              + " dev items; the release gate holds it on the pooled rate and on every group with at least"
+              + " gate.background_ceilings.min_group_items items (release-gate.yaml)."
+              + (xv.falseAlertRate() == null
+                  ? ""
+                  : " False alerts (an alerting category decided on ordinary input no alerting category"
+                      + " labels): "
+                      + Fmt.pct(xv.falseAlertRate())
+                      + "."));
       List<String> cats = new ArrayList<>();
-      xv.rates().forEach(r -> {
-        if (!cats.contains(r.category())) {
-          cats.add(r.category());
-        }
-      });
+      xv.rates()
+          .forEach(
+              r -> {
+                if (!cats.contains(r.category())) {
+                  cats.add(r.category());
+                }
+              });
       List<String> header = new ArrayList<>(List.of("Group", "Items"));
       header.addAll(cats);
       List<List<String>> rows = new ArrayList<>();
@@ -315,9 +461,13 @@ final class CardDocument {
         long items = 0;
         List<String> cells = new ArrayList<>();
         for (String c : cats) {
-          ExternalValidity.GroupRate r = xv.of(c).stream().filter(x -> x.group().equals(g)).findFirst().orElse(null);
+          ExternalValidity.GroupRate r =
+              xv.of(c).stream().filter(x -> x.group().equals(g)).findFirst().orElse(null);
           items = Math.max(items, r == null ? 0 : r.items());
-          cells.add(r == null || r.rate() == null ? Fmt.NA : r.flagged() + " (" + Fmt.pct(r.rate()) + ")");
+          cells.add(
+              r == null || r.rate() == null
+                  ? Fmt.NA
+                  : r.flagged() + " (" + Fmt.pct(r.rate()) + ")");
         }
         row.add(Fmt.count(items));
         row.addAll(cells);
@@ -328,30 +478,60 @@ final class CardDocument {
     LeaveOneSourceOut loso = card.leaveOneSourceOut();
     d.h(3, "External validity: leave one source out");
     if (loso == null || loso.folds().isEmpty()) {
-      d.p("No leave-one-source-out results were computed for this model (no " + LeaveOneSourceOut.FILE
-          + " next to it).");
+      d.p(
+          "No leave-one-source-out results were computed for this model (no "
+              + LeaveOneSourceOut.FILE
+              + " next to it).");
       return;
     }
-    d.p(loso.method() + " Dataset " + loso.datasetVersion() + ". 'In-distribution' is the released model"
-        + " on the same source's test split; the drop is what never having seen the source costs.");
+    d.p(
+        loso.method()
+            + " Dataset "
+            + loso.datasetVersion()
+            + ". 'In-distribution' is the released model"
+            + " on the same source's test split; the drop is what never having seen the source costs.");
     List<List<String>> rows = new ArrayList<>();
     for (LeaveOneSourceOut.Fold f : loso.folds()) {
       for (LeaveOneSourceOut.FoldCategory c : f.categories()) {
-        rows.add(List.of(f.source(), c.category(), Fmt.count(c.positives()), Fmt.est(c.recallHeldOut()),
-            Fmt.num(c.recallInDistribution()), Fmt.num(c.recallDrop()), Fmt.count(c.ordinary()),
-            Fmt.pct(c.flagRateHeldOut()), Fmt.pct(c.flagRateInDistribution()), Fmt.num(c.threshold(), 4)));
+        rows.add(
+            List.of(
+                f.source(),
+                c.category(),
+                Fmt.count(c.positives()),
+                Fmt.est(c.recallHeldOut()),
+                Fmt.num(c.recallInDistribution()),
+                Fmt.num(c.recallDrop()),
+                Fmt.count(c.ordinary()),
+                Fmt.pct(c.flagRateHeldOut()),
+                Fmt.pct(c.flagRateInDistribution()),
+                Fmt.num(c.threshold(), 4)));
       }
     }
-    d.table(List.of("Held-out source", "Category", "Positives", "Recall held out [95% CI]",
-        "Recall in-distribution", "Drop", "Ordinary items", "Flagged held out [95% CI]",
-        "Flagged in-distribution", "Fold threshold"), rows);
+    d.table(
+        List.of(
+            "Held-out source",
+            "Category",
+            "Positives",
+            "Recall held out [95% CI]",
+            "Recall in-distribution",
+            "Drop",
+            "Ordinary items",
+            "Flagged held out [95% CI]",
+            "Flagged in-distribution",
+            "Fold threshold"),
+        rows);
   }
 
   private static List<List<String>> errorRows(List<ErrorExample> errors) {
     List<List<String>> out = new ArrayList<>();
     for (ErrorExample e : errors) {
-      out.add(List.of(e.input(), e.category(), Fmt.num(e.score(), 4), String.join(", ", e.sources()),
-          String.join(", ", e.flags())));
+      out.add(
+          List.of(
+              e.input(),
+              e.category(),
+              Fmt.num(e.score(), 4),
+              String.join(", ", e.sources()),
+              String.join(", ", e.flags())));
     }
     return out;
   }

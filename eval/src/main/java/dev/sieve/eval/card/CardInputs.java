@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * @param protectedSlices protected slice name to description
  * @param predictionSource how predictions were obtained, in words
  * @param extraCaveats caveats from the pipeline (e.g. a baseline that could not run)
- * @param servedActions what the served default policy does with each category (the card's action column)
+ * @param servedActions what the served default policy does with each category (the card's action
+ *     column)
  */
 public record CardInputs(
     ModelMetadata metadata,
@@ -63,20 +64,62 @@ public record CardInputs(
 
   /** Inputs whose action column shows the taxonomy's proposals (no policy file at hand). */
   public CardInputs(
-      ModelMetadata metadata, Path modelDir, EvaluationResult evaluation, ThresholdSet thresholds,
-      CalibrationSet calibration, String datasetVersion, String manifestSha256, String dataCard,
-      List<String> inputs, List<ModelCard.ClassBalance> classBalance, List<ModelCard.BaselineSummary> baselines,
-      List<Predictions.Rejected> rejected, Map<String, String> protectedSlices, String predictionSource,
+      ModelMetadata metadata,
+      Path modelDir,
+      EvaluationResult evaluation,
+      ThresholdSet thresholds,
+      CalibrationSet calibration,
+      String datasetVersion,
+      String manifestSha256,
+      String dataCard,
+      List<String> inputs,
+      List<ModelCard.ClassBalance> classBalance,
+      List<ModelCard.BaselineSummary> baselines,
+      List<Predictions.Rejected> rejected,
+      Map<String, String> protectedSlices,
+      String predictionSource,
       List<String> extraCaveats) {
-    this(metadata, modelDir, evaluation, thresholds, calibration, datasetVersion, manifestSha256, dataCard,
-        inputs, classBalance, baselines, rejected, protectedSlices, predictionSource, extraCaveats, null);
+    this(
+        metadata,
+        modelDir,
+        evaluation,
+        thresholds,
+        calibration,
+        datasetVersion,
+        manifestSha256,
+        dataCard,
+        inputs,
+        classBalance,
+        baselines,
+        rejected,
+        protectedSlices,
+        predictionSource,
+        extraCaveats,
+        null);
   }
 
   /** The minimum a trainer calling the API directly must supply. */
   public static CardInputs minimal(
-      ModelMetadata metadata, Path modelDir, EvaluationResult evaluation, ThresholdSet thresholds,
+      ModelMetadata metadata,
+      Path modelDir,
+      EvaluationResult evaluation,
+      ThresholdSet thresholds,
       String datasetVersion) {
-    return new CardInputs(metadata, modelDir, evaluation, thresholds, null, datasetVersion, "", "",
-        List.of(), List.of(), List.of(), List.of(), Map.of(), "in-process (trainer)", List.of());
+    return new CardInputs(
+        metadata,
+        modelDir,
+        evaluation,
+        thresholds,
+        null,
+        datasetVersion,
+        "",
+        "",
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        "in-process (trainer)",
+        List.of());
   }
 }

@@ -25,7 +25,10 @@ final class Doc {
   final List<Block> blocks = new ArrayList<>();
 
   Doc h(int level, String text) {
-    String anchor = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    String anchor =
+        text.toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("(^-|-$)", "");
     blocks.add(new Heading(level, text, anchor));
     return this;
   }

@@ -3,7 +3,9 @@ package dev.sieve.eval.card;
 import dev.sieve.eval.report.Estimate;
 import java.util.Locale;
 
-/** Fixed number formatting for cards: locale-independent, so output never depends on the machine. */
+/**
+ * Fixed number formatting for cards: locale-independent, so output never depends on the machine.
+ */
 final class Fmt {
 
   static final String NA = "n/a";
@@ -55,8 +57,14 @@ final class Fmt {
     if (s == null) {
       return "";
     }
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;")
-        .replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_").replaceAll("[\\r\\n\\t]+", " ");
+    return s.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("`", "\\`")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("*", "\\*")
+        .replace("_", "\\_")
+        .replaceAll("[\\r\\n\\t]+", " ");
   }
 
   static String html(String s) {

@@ -8,7 +8,8 @@ import java.util.List;
  */
 public final class HtmlRenderer {
 
-  private static final String STYLE = """
+  private static final String STYLE =
+      """
       body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
       h1{border-bottom:2px solid #1f4e9c;padding-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ccc}
       table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.86em}
@@ -21,7 +22,8 @@ public final class HtmlRenderer {
   private HtmlRenderer() {}
 
   public static String render(ModelCard card) {
-    return render(CardDocument.build(card, true),
+    return render(
+        CardDocument.build(card, true),
         "Model card: " + card.modelDetails().name() + " " + card.modelDetails().version());
   }
 
@@ -29,12 +31,22 @@ public final class HtmlRenderer {
   static String render(Doc doc, String title) {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-        .append(Fmt.html(title)).append("</title>\n<style>\n").append(STYLE)
+        .append(Fmt.html(title))
+        .append("</title>\n<style>\n")
+        .append(STYLE)
         .append("</style>\n</head>\n<body>\n");
     for (Doc.Block b : doc.blocks) {
       switch (b) {
-        case Doc.Heading h -> sb.append("<h").append(h.level()).append(" id=\"").append(h.anchor()).append("\">")
-            .append(Fmt.html(h.text())).append("</h").append(h.level()).append(">\n");
+        case Doc.Heading h ->
+            sb.append("<h")
+                .append(h.level())
+                .append(" id=\"")
+                .append(h.anchor())
+                .append("\">")
+                .append(Fmt.html(h.text()))
+                .append("</h")
+                .append(h.level())
+                .append(">\n");
         case Doc.Para p -> sb.append("<p>").append(Fmt.html(p.text())).append("</p>\n");
         case Doc.Bullets l -> {
           sb.append("<ul>\n");
@@ -44,8 +56,12 @@ public final class HtmlRenderer {
           sb.append("</ul>\n");
         }
         case Doc.Table t -> table(sb, t.headers(), t.rows());
-        case Doc.Figure f -> sb.append("<figure>\n").append(f.svg()).append("\n<figcaption>")
-            .append(Fmt.html(f.caption())).append("</figcaption>\n</figure>\n");
+        case Doc.Figure f ->
+            sb.append("<figure>\n")
+                .append(f.svg())
+                .append("\n<figcaption>")
+                .append(Fmt.html(f.caption()))
+                .append("</figcaption>\n</figure>\n");
       }
     }
     return sb.append("</body>\n</html>\n").toString();

@@ -57,8 +57,7 @@ public final class Json {
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
         .enable(SerializationFeature.INDENT_OUTPUT)
         .defaultPrettyPrinter(
-            new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n")))
+            new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")))
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
         .addModule(numbers)
@@ -70,7 +69,9 @@ public final class Json {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       return v;
     }
-    return new BigDecimal(Double.toString(v)).setScale(CARD_DECIMALS, RoundingMode.HALF_EVEN).doubleValue();
+    return new BigDecimal(Double.toString(v))
+        .setScale(CARD_DECIMALS, RoundingMode.HALF_EVEN)
+        .doubleValue();
   }
 
   private static final class DoubleWriter extends StdSerializer<Double> {
@@ -92,7 +93,8 @@ public final class Json {
         gen.writeNull();
       } else if (rounded) {
         BigDecimal d =
-            new BigDecimal(Double.toString(v)).setScale(CARD_DECIMALS, RoundingMode.HALF_EVEN)
+            new BigDecimal(Double.toString(v))
+                .setScale(CARD_DECIMALS, RoundingMode.HALF_EVEN)
                 .stripTrailingZeros();
         if (d.signum() == 0) {
           d = BigDecimal.ZERO;

@@ -15,7 +15,8 @@ public final class MarkdownRenderer {
     StringBuilder sb = new StringBuilder();
     for (Doc.Block b : doc.blocks) {
       switch (b) {
-        case Doc.Heading h -> sb.append("#".repeat(h.level())).append(' ').append(Fmt.md(h.text())).append("\n\n");
+        case Doc.Heading h ->
+            sb.append("#".repeat(h.level())).append(' ').append(Fmt.md(h.text())).append("\n\n");
         case Doc.Para p -> sb.append(Fmt.md(p.text())).append("\n\n");
         case Doc.Bullets l -> {
           for (String item : l.items()) {
@@ -24,7 +25,8 @@ public final class MarkdownRenderer {
           sb.append('\n');
         }
         case Doc.Table t -> table(sb, t.headers(), t.rows());
-        case Doc.Figure f -> sb.append("*Figure (in model-card.html): ").append(Fmt.md(f.caption())).append("*\n\n");
+        case Doc.Figure f ->
+            sb.append("*Figure (in model-card.html): ").append(Fmt.md(f.caption())).append("*\n\n");
       }
     }
     return sb.toString().stripTrailing() + "\n";

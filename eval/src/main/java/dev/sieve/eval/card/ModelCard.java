@@ -1,7 +1,7 @@
 package dev.sieve.eval.card;
 
-import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.EvaluationResult;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.threshold.ThresholdChoice;
 import java.util.List;
 import java.util.Map;
@@ -46,20 +46,38 @@ public record ModelCard(
    * @param wronglyFlagsPagesPer1000 ordinary real pages flagged per 1,000 (null when no pages)
    */
   public record SummaryRow(
-      String category, String displayName, String action, Long catchesPer100,
-      Long wronglyFlagsPer1000, String note, Long wronglyFlagsTextsPer1000, Long wronglyFlagsPagesPer1000) {}
+      String category,
+      String displayName,
+      String action,
+      Long catchesPer100,
+      Long wronglyFlagsPer1000,
+      String note,
+      Long wronglyFlagsTextsPer1000,
+      Long wronglyFlagsPagesPer1000) {}
 
   /** Who and what the model is. */
   public record ModelDetails(
-      String name, String version, String date, String tier, String type, String trainingAlgorithm,
-      Map<String, Object> hyperparameters, String codeCommit, List<Artifact> artifacts,
-      String license, String owner, String contact, String predictionSource, String scoreSpace) {}
+      String name,
+      String version,
+      String date,
+      String tier,
+      String type,
+      String trainingAlgorithm,
+      Map<String, Object> hyperparameters,
+      String codeCommit,
+      List<Artifact> artifacts,
+      String license,
+      String owner,
+      String contact,
+      String predictionSource,
+      String scoreSpace) {}
 
   /** An artifact file and its hash. */
   public record Artifact(String path, String sha256, long bytes) {}
 
   /** Intended use, users and out-of-scope uses. */
-  public record IntendedUse(String intendedUse, List<String> primaryUsers, List<String> outOfScope) {}
+  public record IntendedUse(
+      String intendedUse, List<String> primaryUsers, List<String> outOfScope) {}
 
   /** The factors the analyses are sliced by, and the protected slices with their definitions. */
   public record Factors(List<String> sliceDimensions, Map<String, String> protectedSlices) {}
@@ -71,8 +89,12 @@ public record ModelCard(
    * @param definitions metric name to definition in words
    */
   public record MetricsSection(
-      List<ThresholdChoice> thresholds, Map<String, String> definitions, int bootstrapResamples,
-      long seed, double confidence, int minPositives) {}
+      List<ThresholdChoice> thresholds,
+      Map<String, String> definitions,
+      int bootstrapResamples,
+      long seed,
+      double confidence,
+      int minPositives) {}
 
   /**
    * What the model was evaluated on.
@@ -86,12 +108,22 @@ public record ModelCard(
    * @param rejectedSamples up to 10 of them with the reason
    */
   public record EvaluationData(
-      String datasetVersion, String manifestSha256, String split, List<String> inputs, long examples,
-      long backgroundExamples, String dataCard, long rejectedInputs, List<String> rejectedSamples) {}
+      String datasetVersion,
+      String manifestSha256,
+      String split,
+      List<String> inputs,
+      long examples,
+      long backgroundExamples,
+      String dataCard,
+      long rejectedInputs,
+      List<String> rejectedSamples) {}
 
   /** Training data as far as the card can state it. */
   public record TrainingData(
-      String datasetVersion, List<ClassBalance> classBalance, String classWeighting, String resampling) {}
+      String datasetVersion,
+      List<ClassBalance> classBalance,
+      String classWeighting,
+      String resampling) {}
 
   /**
    * Positives of one category in the training split.
@@ -102,11 +134,16 @@ public record ModelCard(
   public record ClassBalance(String category, long positives, long inScope, Double share) {}
 
   /** Calibration per category: method, why, ECE before and after (test split). */
-  public record CalibrationSummary(String fittedOn, String scoreSpace, List<CalibrationRow> categories) {}
+  public record CalibrationSummary(
+      String fittedOn, String scoreSpace, List<CalibrationRow> categories) {}
 
   /** One category's calibration. */
   public record CalibrationRow(
-      String category, String method, String reason, Map<String, Double> cvLogLoss, Double eceBefore,
+      String category,
+      String method,
+      String reason,
+      Map<String, Double> cvLogLoss,
+      Double eceBefore,
       Double eceAfter) {}
 
   /**
@@ -114,11 +151,21 @@ public record ModelCard(
    * from its own card, {@code sameSplit = false}).
    */
   public record BaselineSummary(
-      String name, String description, boolean sameSplit, String datasetVersion,
-      List<BaselineRow> categories, Double microF1, Double backgroundBlockRate) {}
+      String name,
+      String description,
+      boolean sameSplit,
+      String datasetVersion,
+      List<BaselineRow> categories,
+      Double microF1,
+      Double backgroundBlockRate) {}
 
   /** One category of a baseline. */
   public record BaselineRow(
-      String category, String status, Double precision, Double recall, Double f1, Double auprc,
+      String category,
+      String status,
+      Double precision,
+      Double recall,
+      Double f1,
+      Double auprc,
       Double backgroundFlagRate) {}
 }

@@ -63,10 +63,11 @@ public record ModelMetadata(
 
   public static final String FILE = "model-metadata.json";
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
 
   public ModelMetadata {
     if (name == null || name.isBlank() || version == null || version.isBlank()) {
@@ -78,23 +79,28 @@ public record ModelMetadata(
     }
     for (String a : artifacts) {
       if (Path.of(a).isAbsolute() || Path.of(a).normalize().startsWith("..")) {
-        throw new IllegalArgumentException("artifact path must be inside the model directory: " + a);
+        throw new IllegalArgumentException(
+            "artifact path must be inside the model directory: " + a);
       }
     }
     hyperparameters = hyperparameters == null ? Map.of() : new TreeMap<>(hyperparameters);
     artifacts = List.copyOf(artifacts);
     primaryUsers = primaryUsers == null ? List.of() : List.copyOf(primaryUsers);
     outOfScope = outOfScope == null ? List.of() : List.copyOf(outOfScope);
-    ethicalConsiderations = ethicalConsiderations == null ? List.of() : List.copyOf(ethicalConsiderations);
+    ethicalConsiderations =
+        ethicalConsiderations == null ? List.of() : List.copyOf(ethicalConsiderations);
     caveats = caveats == null ? List.of() : List.copyOf(caveats);
   }
 
-  /** Reads {@code model-metadata.json}; unknown fields are errors (a misspelt field is lost data). */
+  /**
+   * Reads {@code model-metadata.json}; unknown fields are errors (a misspelt field is lost data).
+   */
   public static ModelMetadata read(Path file) {
     try {
       return MAPPER.readValue(file.toFile(), ModelMetadata.class);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read model metadata " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read model metadata " + file + ": " + e.getMessage(), e);
     }
   }
 }

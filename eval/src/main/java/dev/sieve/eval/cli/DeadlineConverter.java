@@ -6,8 +6,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code --deadline 5s} for the offline modules' commands, parsed by core's {@link Durations} exactly
- * like the cli's own commands (the cli's converter is not visible from here).
+ * {@code --deadline 5s} for the offline modules' commands, parsed by core's {@link Durations}
+ * exactly like the cli's own commands (the cli's converter is not visible from here).
  */
 public final class DeadlineConverter implements ITypeConverter<Duration> {
 

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "card",
     mixinStandardHelpOptions = true,
-    description = "Re-render model-card.md and model-card.html from model-card.json (byte-identical for the same JSON).")
+    description =
+        "Re-render model-card.md and model-card.html from model-card.json (byte-identical for the same JSON).")
 public final class EvalCardCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "Model version directory holding model-card.json.")

@@ -15,14 +15,23 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Evaluate a model by the evaluation standard (docs/evaluation-standard.md).",
-    subcommands = {EvalRunCommand.class, EvalCardCommand.class, EvalDriftCommand.class, EvalDriftRulesCommand.class,
-        EvalFleetCommand.class, EvalShadowCommand.class, EvalOnlineCommand.class})
+    subcommands = {
+      EvalRunCommand.class,
+      EvalCardCommand.class,
+      EvalDriftCommand.class,
+      EvalDriftRulesCommand.class,
+      EvalFleetCommand.class,
+      EvalShadowCommand.class,
+      EvalOnlineCommand.class
+    })
 public final class EvalCommand implements SieveCommand {
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing sub-command: run, card, drift, drift-rules, fleet, shadow or online");
+    throw new ParameterException(
+        spec.commandLine(),
+        "missing sub-command: run, card, drift, drift-rules, fleet, shadow or online");
   }
 }

@@ -20,19 +20,30 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "online",
     mixinStandardHelpOptions = true,
-    description = {"Offline against online: classify-batch verdicts joined with later labels (JSONL {\"url\"|\"id\",",
-        "\"categories\", \"judged\", \"p\"}; p = the probability the item was drawn for labelling), per category",
-        "online precision and recall (weighted by 1/p, 95%% Wilson intervals) against the card's; names the",
-        "categories where the card's value lies outside the online interval. docs/operations.md, \"Offline against online\"."})
+    description = {
+      "Offline against online: classify-batch verdicts joined with later labels (JSONL {\"url\"|\"id\",",
+      "\"categories\", \"judged\", \"p\"}; p = the probability the item was drawn for labelling), per category",
+      "online precision and recall (weighted by 1/p, 95%% Wilson intervals) against the card's; names the",
+      "categories where the card's value lies outside the online interval. docs/operations.md, \"Offline against online\"."
+    })
 public final class EvalOnlineCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "The card the verdicts are compared with (models/sieve-fleet/<v> for served verdicts).")
+  @Parameters(
+      index = "0",
+      description =
+          "The card the verdicts are compared with (models/sieve-fleet/<v> for served verdicts).")
   Path card;
 
-  @Option(names = "--batch", required = true, description = "./sieve classify-batch output (JSONL).")
+  @Option(
+      names = "--batch",
+      required = true,
+      description = "./sieve classify-batch output (JSONL).")
   Path batch;
 
-  @Option(names = "--labels", required = true, description = "Labels JSONL (the annotation app's export).")
+  @Option(
+      names = "--labels",
+      required = true,
+      description = "Labels JSONL (the annotation app's export).")
   Path labels;
 
   @Option(names = "--out", description = "Directory for online-report.md.")
@@ -47,10 +58,14 @@ public final class EvalOnlineCommand implements Callable<Integer> {
   }
 
   private Integer run() throws IOException {
-    ModelCard c = ModelCardGenerator.read(Files.isDirectory(card) ? card.resolve(ModelCard.JSON) : card);
+    ModelCard c =
+        ModelCardGenerator.read(Files.isDirectory(card) ? card.resolve(ModelCard.JSON) : card);
     OnlineEvaluation evaluation = OnlineEvaluation.of(batch, labels, OnlineEvaluation.offline(c));
-    String report = evaluation.markdown(batch.toString(), labels.toString(),
-        c.modelDetails().name() + " " + c.modelDetails().version());
+    String report =
+        evaluation.markdown(
+            batch.toString(),
+            labels.toString(),
+            c.modelDetails().name() + " " + c.modelDetails().version());
     System.out.print(report);
     if (out != null) {
       Files.createDirectories(out);

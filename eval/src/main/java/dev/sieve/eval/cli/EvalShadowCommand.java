@@ -22,10 +22,12 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "shadow",
     mixinStandardHelpOptions = true,
-    description = {"Disagreement between a tier's serving and candidate version on live traffic, from the router's",
-        "disagreement file (./sieve up --candidate ..., SIEVE_CANDIDATE_LOG_FILE): per category the decision-flip",
-        "rate with a 95%% interval (lines weighted by 1/log_p), flips by direction, mean |score delta|, hosts behind",
-        "the flips. docs/operations.md, \"Shadow and canary\"."})
+    description = {
+      "Disagreement between a tier's serving and candidate version on live traffic, from the router's",
+      "disagreement file (./sieve up --candidate ..., SIEVE_CANDIDATE_LOG_FILE): per category the decision-flip",
+      "rate with a 95%% interval (lines weighted by 1/log_p), flips by direction, mean |score delta|, hosts behind",
+      "the flips. docs/operations.md, \"Shadow and canary\"."
+    })
 public final class EvalShadowCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "The disagreement JSONL (.gz ok).")
@@ -41,29 +43,68 @@ public final class EvalShadowCommand implements Callable<Integer> {
 
   private Integer run() throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no disagreement file " + file + " (is a candidate deployed with a log file?)");
+      throw new IllegalArgumentException(
+          "no disagreement file " + file + " (is a candidate deployed with a log file?)");
     }
     ShadowAnalysis analysis = ShadowAnalysis.of(file);
-    System.out.printf(Locale.ROOT, "%d logged comparisons (about %d in all); serving %s, candidate %s%n",
-        analysis.lines(), Math.round(analysis.estimatedComparisons()), analysis.servingModels().keySet(),
+    System.out.printf(
+        Locale.ROOT,
+        "%d logged comparisons (about %d in all); serving %s, candidate %s%n",
+        analysis.lines(),
+        Math.round(analysis.estimatedComparisons()),
+        analysis.servingModels().keySet(),
         analysis.candidateModels().keySet());
-    System.out.printf(Locale.ROOT, "%-20s %10s %6s %8s %8s %26s %10s%n", "category", "compared", "flips", "cand+",
-        "serv+", "flip rate [95% CI]", "mean|d|");
+    System.out.printf(
+        Locale.ROOT,
+        "%-20s %10s %6s %8s %8s %26s %10s%n",
+        "category",
+        "compared",
+        "flips",
+        "cand+",
+        "serv+",
+        "flip rate [95% CI]",
+        "mean|d|");
     for (ShadowAnalysis.Row r : analysis.rows()) {
-      System.out.printf(Locale.ROOT, "%-20s %10d %6d %8d %8d %8.4f [%.4f, %.4f] %10.4f%n", r.category(),
-          Math.round(r.compared()), r.flips(), r.candidateOnly(), r.servingOnly(), r.flipRate(), r.interval().lower(),
-          r.interval().upper(), r.meanAbsDelta());
+      System.out.printf(
+          Locale.ROOT,
+          "%-20s %10d %6d %8d %8d %8.4f [%.4f, %.4f] %10.4f%n",
+          r.category(),
+          Math.round(r.compared()),
+          r.flips(),
+          r.candidateOnly(),
+          r.servingOnly(),
+          r.flipRate(),
+          r.interval().lower(),
+          r.interval().upper(),
+          r.meanAbsDelta());
     }
-    System.out.println("needs an explanation before promotion: "
-        + (analysis.needingExplanation().isEmpty() ? "none" : String.join(", ", analysis.needingExplanation())));
+    System.out.println(
+        "needs an explanation before promotion: "
+            + (analysis.needingExplanation().isEmpty()
+                ? "none"
+                : String.join(", ", analysis.needingExplanation())));
     if (out != null) {
       Files.createDirectories(out);
-      Files.writeString(out.resolve(ShadowDocument.MARKDOWN), ShadowDocument.markdown(analysis), StandardCharsets.UTF_8);
-      Files.writeString(out.resolve(ShadowDocument.HTML), ShadowDocument.html(analysis), StandardCharsets.UTF_8);
-      Files.writeString(out.resolve(ShadowDocument.JSON), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(analysis.summary()) + "\n", StandardCharsets.UTF_8);
-      System.out.println("wrote " + out.resolve(ShadowDocument.MARKDOWN) + ", " + ShadowDocument.HTML + " and "
-          + ShadowDocument.JSON);
+      Files.writeString(
+          out.resolve(ShadowDocument.MARKDOWN),
+          ShadowDocument.markdown(analysis),
+          StandardCharsets.UTF_8);
+      Files.writeString(
+          out.resolve(ShadowDocument.HTML), ShadowDocument.html(analysis), StandardCharsets.UTF_8);
+      Files.writeString(
+          out.resolve(ShadowDocument.JSON),
+          new ObjectMapper()
+                  .enable(SerializationFeature.INDENT_OUTPUT)
+                  .writeValueAsString(analysis.summary())
+              + "\n",
+          StandardCharsets.UTF_8);
+      System.out.println(
+          "wrote "
+              + out.resolve(ShadowDocument.MARKDOWN)
+              + ", "
+              + ShadowDocument.HTML
+              + " and "
+              + ShadowDocument.JSON);
     }
     return 0;
   }

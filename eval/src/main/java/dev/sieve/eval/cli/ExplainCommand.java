@@ -35,9 +35,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = {"Ask the router (all tiers, cache bypassed) why it decided what it decided, find",
-        "the nearest training examples with their label sources, and write an RCA template ending",
-        "in a proposed action (relabel, add data, change threshold, add a rule)."})
+    description = {
+      "Ask the router (all tiers, cache bypassed) why it decided what it decided, find",
+      "the nearest training examples with their label sources, and write an RCA template ending",
+      "in a proposed action (relabel, add data, change threshold, add a rule)."
+    })
 public final class ExplainCommand implements SieveCommand {
 
   @Spec CommandSpec spec;
@@ -51,15 +53,23 @@ public final class ExplainCommand implements SieveCommand {
   @Option(names = "--text-file", description = "File whose content is the text to explain.")
   Path textFile;
 
-  @Option(names = "--target", paramLabel = "HOST:PORT",
-      description = "Router address (default: the port in .sieve/run/router.port, else 127.0.0.1:50051).")
+  @Option(
+      names = "--target",
+      paramLabel = "HOST:PORT",
+      description =
+          "Router address (default: the port in .sieve/run/router.port, else 127.0.0.1:50051).")
   String target;
 
-  @Option(names = "--tiers", split = ",",
-      description = "Tiers to consult (default: every tier that can read the input: url with a URL, content with text, llm).")
+  @Option(
+      names = "--tiers",
+      split = ",",
+      description =
+          "Tiers to consult (default: every tier that can read the input: url with a URL, content with text, llm).")
   List<String> tiers;
 
-  @Option(names = "--expected", description = "What the verdict should be: comma-separated categories, or 'none'.")
+  @Option(
+      names = "--expected",
+      description = "What the verdict should be: comma-separated categories, or 'none'.")
   String expected;
 
   @Option(names = "--tenant", defaultValue = "", description = "Tenant whose policy applies.")
@@ -71,13 +81,21 @@ public final class ExplainCommand implements SieveCommand {
   @Option(names = "--home", description = "Repository root (default: SIEVE_HOME or .).")
   Path home;
 
-  @Option(names = "--dataset", description = "Dataset version for neighbours (default: data/datasets/CURRENT).")
+  @Option(
+      names = "--dataset",
+      description = "Dataset version for neighbours (default: data/datasets/CURRENT).")
   Path dataset;
 
-  @Option(names = "--neighbours", defaultValue = "5", description = "Nearest training examples to list.")
+  @Option(
+      names = "--neighbours",
+      defaultValue = "5",
+      description = "Nearest training examples to list.")
   int neighbours;
 
-  @Option(names = "--deadline", defaultValue = "5s", converter = DeadlineConverter.class,
+  @Option(
+      names = "--deadline",
+      defaultValue = "5s",
+      converter = DeadlineConverter.class,
       description = "Router call deadline (default: ${DEFAULT-VALUE}).")
   Duration deadline;
 
@@ -107,30 +125,47 @@ public final class ExplainCommand implements SieveCommand {
     NeighbourIndex index = null;
     String dsId = "";
     try {
-      DatasetVersion ds = dataset != null ? DatasetVersion.open(dataset)
-          : DatasetVersion.current(root.resolve("data/datasets"));
-      index = NeighbourIndex.load(ds, url != null && !url.isBlank(), body != null && !body.isBlank());
+      DatasetVersion ds =
+          dataset != null
+              ? DatasetVersion.open(dataset)
+              : DatasetVersion.current(root.resolve("data/datasets"));
+      index =
+          NeighbourIndex.load(ds, url != null && !url.isBlank(), body != null && !body.isBlank());
       dsId = ds.id();
     } catch (RuntimeException e) {
       System.err.println("explain: no dataset for neighbours (" + e.getMessage() + ")");
     }
-    Explainer.RouterAnswer answer = Explainer.classify(FleetTargets.router(target), url, body, tiersFor(url, body),
-        tenant, deadline);
+    Explainer.RouterAnswer answer =
+        Explainer.classify(
+            FleetTargets.router(target), url, body, tiersFor(url, body), tenant, deadline);
     if (answer.response().isEmpty()) {
       System.err.println("explain: " + answer.error());
     }
-    Explanation x = Explainer.explain(url, body, exp, answer, index, dsId, ActionRules.defaults(), neighbours);
+    Explanation x =
+        Explainer.explain(url, body, exp, answer, index, dsId, ActionRules.defaults(), neighbours);
     ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-    Path file = out != null ? out
-        : Path.of("rca-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
+    Path file =
+        out != null
+            ? out
+            : Path.of("rca-" + now.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".md");
     try {
-      Files.writeString(file, RcaMarkdown.render(x, now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)),
+      Files.writeString(
+          file,
+          RcaMarkdown.render(x, now.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    System.out.println("verdict: " + x.response().map(r -> r.getAction() + " (primary: "
-        + (r.getPrimaryCategory().isEmpty() ? "none" : r.getPrimaryCategory()) + ")").orElse("none: " + answer.error()));
+    System.out.println(
+        "verdict: "
+            + x.response()
+                .map(
+                    r ->
+                        r.getAction()
+                            + " (primary: "
+                            + (r.getPrimaryCategory().isEmpty() ? "none" : r.getPrimaryCategory())
+                            + ")")
+                .orElse("none: " + answer.error()));
     System.out.println("proposed action: " + x.action().action() + " — " + x.action().rationale());
     System.out.println("wrote " + file);
     return 0;

@@ -13,15 +13,19 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = {"Fail unless the model card exists, matches the artifact SHA-256, was computed on",
-        "data/datasets/CURRENT, and meets the gate policy (floors, over-blocking ceilings, no",
-        "regression beyond tolerance vs models/<name>/RELEASED)."})
+    description = {
+      "Fail unless the model card exists, matches the artifact SHA-256, was computed on",
+      "data/datasets/CURRENT, and meets the gate policy (floors, over-blocking ceilings, no",
+      "regression beyond tolerance vs models/<name>/RELEASED)."
+    })
 public final class ReleaseCheckCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "Model version directory (models/<name>/<version>).")
   Path modelDir;
 
-  @Option(names = "--policy", description = "Policy file (default: <home>/release-gate.yaml, else built-in).")
+  @Option(
+      names = "--policy",
+      description = "Policy file (default: <home>/release-gate.yaml, else built-in).")
   Path policy;
 
   @Option(names = "--home", description = "Repository root (default: SIEVE_HOME or .).")

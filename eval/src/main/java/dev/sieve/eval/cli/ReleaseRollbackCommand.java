@@ -13,8 +13,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "rollback",
     mixinStandardHelpOptions = true,
-    description = {"Undo the tier's last promotion (deployments/<tier>.json): a candidate goes back to its previous",
-        "stage or away, a promotion to serving writes the previous version back to models/<name>/RELEASED."})
+    description = {
+      "Undo the tier's last promotion (deployments/<tier>.json): a candidate goes back to its previous",
+      "stage or away, a promotion to serving writes the previous version back to models/<name>/RELEASED."
+    })
 public final class ReleaseRollbackCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "Tier: url, content or llm.")
@@ -30,9 +32,13 @@ public final class ReleaseRollbackCommand implements Callable<Integer> {
 
   private Integer run() throws Exception {
     Path root = home != null ? home.toAbsolutePath().normalize() : EvaluationPolicy.home();
-    Deployments deployments = new Deployments(root, dir -> {
-      throw new IllegalStateException("rollback runs no gate");
-    }, Clock.systemUTC());
+    Deployments deployments =
+        new Deployments(
+            root,
+            dir -> {
+              throw new IllegalStateException("rollback runs no gate");
+            },
+            Clock.systemUTC());
     try {
       deployments.rollback(tier).forEach(System.out::println);
       return 0;

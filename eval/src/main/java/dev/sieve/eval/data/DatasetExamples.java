@@ -54,44 +54,52 @@ public final class DatasetExamples {
       DatasetVersion dataset, Set<Inputs> inputs, String split, ProtectedSlices slices) {
     List<Example> out = new ArrayList<>();
     if (inputs.contains(Inputs.DOMAINS)) {
-      dataset.forEachDomain(r -> {
-        if (split == null || split.equals(r.split())) {
-          out.add(fromDomain(r, false, slices));
-        }
-      });
+      dataset.forEachDomain(
+          r -> {
+            if (split == null || split.equals(r.split())) {
+              out.add(fromDomain(r, false, slices));
+            }
+          });
     }
     if (inputs.contains(Inputs.BACKGROUND)) {
-      dataset.forEachBackground(r -> {
-        if (split == null || split.equals(r.split())) {
-          out.add(fromDomain(r, true, slices));
-        }
-      });
+      dataset.forEachBackground(
+          r -> {
+            if (split == null || split.equals(r.split())) {
+              out.add(fromDomain(r, true, slices));
+            }
+          });
     }
     if (inputs.contains(Inputs.TEXTS)) {
-      dataset.forEachText(r -> {
-        if (split == null || split.equals(r.split())) {
-          out.add(fromText(r, slices));
-        }
-      });
+      dataset.forEachText(
+          r -> {
+            if (split == null || split.equals(r.split())) {
+              out.add(fromText(r, slices));
+            }
+          });
     }
     if (inputs.contains(Inputs.PAGES)) {
-      dataset.forEachPage(r -> {
-        if (split == null || split.equals(r.split())) {
-          out.add(fromPage(r, slices));
-        }
-      });
+      dataset.forEachPage(
+          r -> {
+            if (split == null || split.equals(r.split())) {
+              out.add(fromPage(r, slices));
+            }
+          });
     }
     return out;
   }
 
   /** A host record as an example; {@code fromBackgroundFile} marks background.jsonl.gz rows. */
-  public static Example fromDomain(DomainRecord r, boolean fromBackgroundFile, ProtectedSlices slices) {
-    boolean background = fromBackgroundFile && r.labels().isEmpty() && r.labelScope().contains(Example.ALL);
+  public static Example fromDomain(
+      DomainRecord r, boolean fromBackgroundFile, ProtectedSlices slices) {
+    boolean background =
+        fromBackgroundFile && r.labels().isEmpty() && r.labelScope().contains(Example.ALL);
     Map<String, List<String>> s = new TreeMap<>();
     s.put(INPUT, List.of(URL));
     s.put("kind", List.of(fromBackgroundFile ? "background" : "domain"));
     List<String> sources = new ArrayList<>(r.sources().keySet());
-    s.put("source", sources.isEmpty() ? List.of(fromBackgroundFile ? "background" : "(none)") : sources);
+    s.put(
+        "source",
+        sources.isEmpty() ? List.of(fromBackgroundFile ? "background" : "(none)") : sources);
     s.put("tld", List.of(tld(r)));
     s.put("popularity", List.of(popularity(r.rank())));
     if (!r.flags().isEmpty()) {
@@ -101,8 +109,16 @@ public final class DatasetExamples {
     if (!prot.isEmpty()) {
       s.put("protected", prot);
     }
-    return new Example("domain:" + r.host(), r.host(), r.split(), Set.copyOf(r.labels()),
-        Set.copyOf(r.labelScope()), s, r.sources(), r.flags(), background);
+    return new Example(
+        "domain:" + r.host(),
+        r.host(),
+        r.split(),
+        Set.copyOf(r.labels()),
+        Set.copyOf(r.labelScope()),
+        s,
+        r.sources(),
+        r.flags(),
+        background);
   }
 
   public static Example fromText(TextRecord r, ProtectedSlices slices) {
@@ -121,8 +137,16 @@ public final class DatasetExamples {
     }
     // Ordinary text (label scope "*") is the text background: the denominator of every text
     // false-flag rate, as the background hosts are for URLs.
-    return new Example("text:" + r.id(), r.text(), r.split(), Set.copyOf(r.labels()),
-        Set.copyOf(r.labelScope()), s, provenance, flags(r.meta()), r.labelScope().contains(Example.ALL));
+    return new Example(
+        "text:" + r.id(),
+        r.text(),
+        r.split(),
+        Set.copyOf(r.labels()),
+        Set.copyOf(r.labelScope()),
+        s,
+        provenance,
+        flags(r.meta()),
+        r.labelScope().contains(Example.ALL));
   }
 
   /** A real page: scored as HTML (extraction included), background when its scope is "*". */
@@ -132,8 +156,17 @@ public final class DatasetExamples {
     s.put("kind", List.of(r.kind() == null ? "page" : r.kind()));
     s.put("source", List.of(r.source() == null ? "(none)" : r.source()));
     s.put("length", List.of(lengthBucket(r.html() == null ? 0 : r.html().length())));
-    TextRecord asText = new TextRecord(r.id(), r.articleText(), r.labels(), r.labelScope(), r.source(),
-        r.kind(), r.group(), r.split(), r.meta());
+    TextRecord asText =
+        new TextRecord(
+            r.id(),
+            r.articleText(),
+            r.labels(),
+            r.labelScope(),
+            r.source(),
+            r.kind(),
+            r.group(),
+            r.split(),
+            r.meta());
     List<String> prot = slices.of(asText);
     if (!prot.isEmpty()) {
       s.put("protected", prot);
@@ -142,8 +175,16 @@ public final class DatasetExamples {
     if (r.source() != null) {
       provenance.put(r.source(), r.labels());
     }
-    return new Example("page:" + r.id(), r.html(), r.split(), Set.copyOf(r.labels()),
-        Set.copyOf(r.labelScope()), s, provenance, flags(r.meta()), r.labelScope().contains(Example.ALL));
+    return new Example(
+        "page:" + r.id(),
+        r.html(),
+        r.split(),
+        Set.copyOf(r.labels()),
+        Set.copyOf(r.labelScope()),
+        s,
+        provenance,
+        flags(r.meta()),
+        r.labelScope().contains(Example.ALL));
   }
 
   private static List<String> flags(Map<String, String> meta) {
@@ -162,7 +203,10 @@ public final class DatasetExamples {
   }
 
   static String tld(DomainRecord r) {
-    String rd = r.registeredDomain() == null || r.registeredDomain().isEmpty() ? r.host() : r.registeredDomain();
+    String rd =
+        r.registeredDomain() == null || r.registeredDomain().isEmpty()
+            ? r.host()
+            : r.registeredDomain();
     int dot = rd.indexOf('.');
     return dot < 0 ? "(none)" : rd.substring(dot + 1);
   }

@@ -11,14 +11,20 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Compiled protected-slice rules from the policy file: decides which protected slices (LGBTQ+,
- * sex education, mental-health help, news about violence, health) a dataset record belongs to.
+ * Compiled protected-slice rules from the policy file: decides which protected slices (LGBTQ+, sex
+ * education, mental-health help, news about violence, health) a dataset record belongs to.
  */
 public final class ProtectedSlices {
 
   private record Compiled(
-      String name, List<Pattern> sources, List<Pattern> hosts, List<Pattern> texts,
-      Map<String, Pattern> meta, List<String> requires, List<String> excludes, List<Pattern> textSources) {}
+      String name,
+      List<Pattern> sources,
+      List<Pattern> hosts,
+      List<Pattern> texts,
+      Map<String, Pattern> meta,
+      List<String> requires,
+      List<String> excludes,
+      List<Pattern> textSources) {}
 
   private final List<Compiled> rules;
 
@@ -32,16 +38,22 @@ public final class ProtectedSlices {
 
   public static ProtectedSlices compile(Map<String, SliceRule> definitions) {
     List<Compiled> out = new ArrayList<>();
-    new TreeMap<>(definitions).forEach((name, r) -> {
-      Map<String, Pattern> meta = new TreeMap<>();
-      r.metaPatterns().forEach((k, v) -> meta.put(k, ci(v)));
-      out.add(new Compiled(name,
-          r.sources().stream().map(ProtectedSlices::glob).toList(),
-          r.hostPatterns().stream().map(ProtectedSlices::ci).toList(),
-          r.textPatterns().stream().map(ProtectedSlices::ci).toList(),
-          meta, r.requiresLabels(), r.excludeLabels(),
-          r.textSources().stream().map(ProtectedSlices::glob).toList()));
-    });
+    new TreeMap<>(definitions)
+        .forEach(
+            (name, r) -> {
+              Map<String, Pattern> meta = new TreeMap<>();
+              r.metaPatterns().forEach((k, v) -> meta.put(k, ci(v)));
+              out.add(
+                  new Compiled(
+                      name,
+                      r.sources().stream().map(ProtectedSlices::glob).toList(),
+                      r.hostPatterns().stream().map(ProtectedSlices::ci).toList(),
+                      r.textPatterns().stream().map(ProtectedSlices::ci).toList(),
+                      meta,
+                      r.requiresLabels(),
+                      r.excludeLabels(),
+                      r.textSources().stream().map(ProtectedSlices::glob).toList()));
+            });
     return new ProtectedSlices(out);
   }
 
@@ -68,11 +80,12 @@ public final class ProtectedSlices {
         continue;
       }
       String source = r.source() == null ? "" : r.source();
-      if (!c.textSources().isEmpty() && c.textSources().stream().noneMatch(p -> p.matcher(source).matches())) {
+      if (!c.textSources().isEmpty()
+          && c.textSources().stream().noneMatch(p -> p.matcher(source).matches())) {
         continue;
       }
-      boolean hit = anySource(c, List.of(source))
-          || anyFind(c.texts(), r.text() == null ? "" : r.text());
+      boolean hit =
+          anySource(c, List.of(source)) || anyFind(c.texts(), r.text() == null ? "" : r.text());
       if (!hit) {
         for (Map.Entry<String, Pattern> m : c.meta().entrySet()) {
           String v = r.meta().get(m.getKey());

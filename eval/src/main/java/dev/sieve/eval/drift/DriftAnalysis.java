@@ -30,8 +30,8 @@ public record DriftAnalysis(List<CardRef> cards, LiveScores live, List<Row> rows
   public static final double PSI_ACT = 0.25;
 
   /**
-   * Fewest live scores a PSI is judged on: without drift the expected PSI of n samples over 20
-   * bins is about (bins - 1) / n, 0.038 at 500, so 0.1 is then rarely crossed by chance.
+   * Fewest live scores a PSI is judged on: without drift the expected PSI of n samples over 20 bins
+   * is about (bins - 1) / n, 0.038 at 500, so 0.1 is then rarely crossed by chance.
    */
   public static final long MIN_LIVE = 500;
 
@@ -54,12 +54,22 @@ public record DriftAnalysis(List<CardRef> cards, LiveScores live, List<Row> rows
    * @param verdict stable / watch / act / too few / no live scores
    */
   public record Row(
-      String tier, String card, String category, long[] reference, long[] observed, long liveN,
-      double psi, double jsDistance, Rate cardRate, Rate liveRate, String verdict) {
+      String tier,
+      String card,
+      String category,
+      long[] reference,
+      long[] observed,
+      long liveN,
+      double psi,
+      double jsDistance,
+      Rate cardRate,
+      Rate liveRate,
+      String verdict) {
 
     /** Whether the two decision rates' 95% intervals do not overlap. */
     public boolean rateShifted() {
-      return cardRate != null && liveRate != null
+      return cardRate != null
+          && liveRate != null
           && (liveRate.interval().lower() > cardRate.interval().upper()
               || liveRate.interval().upper() < cardRate.interval().lower());
     }
@@ -82,7 +92,9 @@ public record DriftAnalysis(List<CardRef> cards, LiveScores live, List<Row> rows
     for (CardRef ref : cards) {
       for (CategoryResult r : ref.card().quantitativeAnalyses().categories()) {
         long[] reference = r.scoreHistogram();
-        if (reference == null || reference.length != ScoreBins.BINS || Arrays.stream(reference).sum() == 0) {
+        if (reference == null
+            || reference.length != ScoreBins.BINS
+            || Arrays.stream(reference).sum() == 0) {
           continue;
         }
         long[] observed = live.histogram(ref.tier(), r.category());
@@ -95,8 +107,19 @@ public record DriftAnalysis(List<CardRef> cards, LiveScores live, List<Row> rows
         Rate liveRate = served && n > 0 ? Rate.of(live.decisions(r.category()), n) : null;
         double psi = n == 0 ? Double.NaN : Drift.psi(reference, observed);
         double js = n == 0 ? Double.NaN : Drift.jensenShannonDistance(reference, observed);
-        rows.add(new Row(ref.tier(), ref.label(), r.category(), reference, observed, n, psi, js, cardRate, liveRate,
-            verdict(psi, n)));
+        rows.add(
+            new Row(
+                ref.tier(),
+                ref.label(),
+                r.category(),
+                reference,
+                observed,
+                n,
+                psi,
+                js,
+                cardRate,
+                liveRate,
+                verdict(psi, n)));
       }
     }
     return new DriftAnalysis(List.copyOf(cards), live, List.copyOf(rows));
@@ -112,7 +135,11 @@ public record DriftAnalysis(List<CardRef> cards, LiveScores live, List<Row> rows
 
   /** The largest PSI among rows with enough live scores (NaN when none). */
   public double worstPsi() {
-    return rows.stream().filter(r -> r.liveN() >= MIN_LIVE).mapToDouble(Row::psi).max().orElse(Double.NaN);
+    return rows.stream()
+        .filter(r -> r.liveN() >= MIN_LIVE)
+        .mapToDouble(Row::psi)
+        .max()
+        .orElse(Double.NaN);
   }
 
   /** Input profile lines: input kinds, tier states and errors, as shares of the items. */

@@ -19,12 +19,12 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * What live traffic looked like, in the shape drift is measured on: per tier and category the
- * score histogram over the cards' bins ({@link ScoreBins}), per category the positive decisions of
- * the served verdict, and the input profile (what requests carried, how each tier answered, which
- * items failed). Read from {@code ./sieve classify-batch} output or from a router's Prometheus
- * exposition; both describe fresh verdicts only (the batch's lines, the router's
- * non-cache-hit verdicts).
+ * What live traffic looked like, in the shape drift is measured on: per tier and category the score
+ * histogram over the cards' bins ({@link ScoreBins}), per category the positive decisions of the
+ * served verdict, and the input profile (what requests carried, how each tier answered, which items
+ * failed). Read from {@code ./sieve classify-batch} output or from a router's Prometheus
+ * exposition; both describe fresh verdicts only (the batch's lines, the router's non-cache-hit
+ * verdicts).
  */
 public final class LiveScores {
 
@@ -85,7 +85,9 @@ public final class LiveScores {
   }
 
   private long[] bins(String tier, String category) {
-    return histograms.computeIfAbsent(tier, t -> new TreeMap<>()).computeIfAbsent(category, c -> new long[ScoreBins.BINS]);
+    return histograms
+        .computeIfAbsent(tier, t -> new TreeMap<>())
+        .computeIfAbsent(category, c -> new long[ScoreBins.BINS]);
   }
 
   private static void add(Map<String, Long> map, String key, long n) {
@@ -96,8 +98,8 @@ public final class LiveScores {
 
   /**
    * Reads {@code ./sieve classify-batch} output: per line {@code {id, url, input?, categories:
-   * {<id>: {score, decision}}, tiers: {<tier>: <state>}}} or {@code {id, url, error: {code}}}.
-   * The merged scores go under {@link #MERGED}. Without the {@code input} field (output of an older
+   * {<id>: {score, decision}}, tiers: {<tier>: <state>}}} or {@code {id, url, error: {code}}}. The
+   * merged scores go under {@link #MERGED}. Without the {@code input} field (output of an older
    * CLI) the input kind is inferred: content tier SKIPPED or absent means a URL-only request.
    */
   public static LiveScores fromBatch(Path file) {
@@ -115,7 +117,8 @@ public final class LiveScores {
         try {
           item = mapper.readTree(line);
         } catch (IOException e) {
-          throw new IllegalArgumentException(file + " line " + number + " is not JSON: " + e.getMessage());
+          throw new IllegalArgumentException(
+              file + " line " + number + " is not JSON: " + e.getMessage());
         }
         if (item.has("error")) {
           add(live.errors, item.path("error").path("code").asText("UNKNOWN"), 1);
@@ -123,8 +126,12 @@ public final class LiveScores {
         }
         JsonNode categories = item.path("categories");
         if (!categories.isObject()) {
-          throw new IllegalArgumentException(file + " line " + number + " has neither categories nor error:"
-              + " not classify-batch output");
+          throw new IllegalArgumentException(
+              file
+                  + " line "
+                  + number
+                  + " has neither categories nor error:"
+                  + " not classify-batch output");
         }
         live.verdicts++;
         for (Iterator<Map.Entry<String, JsonNode>> it = categories.fields(); it.hasNext(); ) {
@@ -140,7 +147,10 @@ public final class LiveScores {
         JsonNode tiers = item.path("tiers");
         for (Iterator<Map.Entry<String, JsonNode>> it = tiers.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> e = it.next();
-          add(live.tierStates.computeIfAbsent(e.getKey(), t -> new TreeMap<>()), e.getValue().asText(), 1);
+          add(
+              live.tierStates.computeIfAbsent(e.getKey(), t -> new TreeMap<>()),
+              e.getValue().asText(),
+              1);
         }
         String input = item.path("input").asText("");
         if (input.isEmpty()) {
@@ -163,18 +173,20 @@ public final class LiveScores {
 
   // ---------------------------------------------------------------- Prometheus exposition
 
-  private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}\\s+(\\S+)");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern SAMPLE =
+      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}\\s+(\\S+)");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /**
    * Reads a router's {@code /metrics} text: {@code sieve_router_category_score_bucket} (cumulative
-   * over the cards' edges, per category and tier), {@code sieve_router_decisions_total},
-   * {@code sieve_router_inputs_total} and {@code sieve_router_tier_outcomes_total}. Counters are
-   * totals since the router started; with {@code since} (an earlier scrape of the same router) the
+   * over the cards' edges, per category and tier), {@code sieve_router_decisions_total}, {@code
+   * sieve_router_inputs_total} and {@code sieve_router_tier_outcomes_total}. Counters are totals
+   * since the router started; with {@code since} (an earlier scrape of the same router) the
    * difference is taken, which is the traffic between the two scrapes.
    *
-   * @throws IllegalArgumentException when the text has no score histogram, or a bucket's edges
-   *     are not the cards' (a router that predates the fixed-edge histograms)
+   * @throws IllegalArgumentException when the text has no score histogram, or a bucket's edges are
+   *     not the cards' (a router that predates the fixed-edge histograms)
    */
   public static LiveScores fromPrometheus(String text, String since, String source) {
     LiveScores now = parse(text, source);
@@ -183,22 +195,39 @@ public final class LiveScores {
     }
     LiveScores before = parse(since, source);
     LiveScores window = new LiveScores(source + " (difference to an earlier scrape)");
-    now.histograms.forEach((tier, byCategory) -> byCategory.forEach((category, h) -> {
-      long[] earlier = before.histogram(tier, category);
-      long[] out = window.bins(tier, category);
-      for (int i = 0; i < h.length; i++) {
-        out[i] = h[i] - (earlier == null ? 0 : earlier[i]);
-        if (out[i] < 0) {
-          throw new IllegalArgumentException("counters went down between the scrapes (router restarted?):"
-              + " category " + category + ", tier " + tier);
-        }
-      }
-    }));
-    now.decisions.forEach((k, v) -> add(window.decisions, k, v - before.decisions.getOrDefault(k, 0L)));
+    now.histograms.forEach(
+        (tier, byCategory) ->
+            byCategory.forEach(
+                (category, h) -> {
+                  long[] earlier = before.histogram(tier, category);
+                  long[] out = window.bins(tier, category);
+                  for (int i = 0; i < h.length; i++) {
+                    out[i] = h[i] - (earlier == null ? 0 : earlier[i]);
+                    if (out[i] < 0) {
+                      throw new IllegalArgumentException(
+                          "counters went down between the scrapes (router restarted?):"
+                              + " category "
+                              + category
+                              + ", tier "
+                              + tier);
+                    }
+                  }
+                }));
+    now.decisions.forEach(
+        (k, v) -> add(window.decisions, k, v - before.decisions.getOrDefault(k, 0L)));
     now.inputs.forEach((k, v) -> add(window.inputs, k, v - before.inputs.getOrDefault(k, 0L)));
-    now.tierStates.forEach((tier, states) -> states.forEach((state, v) -> add(
-        window.tierStates.computeIfAbsent(tier, t -> new TreeMap<>()), state,
-        v - before.tierStates.getOrDefault(tier, Map.of()).getOrDefault(state, 0L))));
+    now.tierStates.forEach(
+        (tier, states) ->
+            states.forEach(
+                (state, v) ->
+                    add(
+                        window.tierStates.computeIfAbsent(tier, t -> new TreeMap<>()),
+                        state,
+                        v
+                            - before
+                                .tierStates
+                                .getOrDefault(tier, Map.of())
+                                .getOrDefault(state, 0L))));
     window.verdicts = now.verdicts - before.verdicts;
     return window;
   }
@@ -226,40 +255,59 @@ public final class LiveScores {
           String le = labels.getOrDefault("le", "");
           int index = le.equals("+Inf") ? edges.length : edgeIndex(edges, le);
           if (index < 0) {
-            throw new IllegalArgumentException("sieve_router_category_score has a bucket le=\"" + le
-                + "\" that is not one of the model cards' bin edges: the router predates the fixed-edge score histograms");
+            throw new IllegalArgumentException(
+                "sieve_router_category_score has a bucket le=\""
+                    + le
+                    + "\" that is not one of the model cards' bin edges: the router predates the fixed-edge score histograms");
           }
-          double[] series = cumulative.computeIfAbsent(labels.getOrDefault("tier", MERGED), t -> new TreeMap<>())
-              .computeIfAbsent(labels.get("category"), c -> new double[2 * (edges.length + 1)]);
+          double[] series =
+              cumulative
+                  .computeIfAbsent(labels.getOrDefault("tier", MERGED), t -> new TreeMap<>())
+                  .computeIfAbsent(labels.get("category"), c -> new double[2 * (edges.length + 1)]);
           series[index] += value;
           series[edges.length + 1 + index] = 1; // edge seen
         }
-        case "sieve_router_decisions_total" -> add(live.decisions, labels.get("category"), Math.round(value));
-        case "sieve_router_inputs_total" -> add(live.inputs, labels.get("input"), Math.round(value));
-        case "sieve_router_tier_outcomes_total" -> add(
-            live.tierStates.computeIfAbsent(labels.get("tier"), t -> new TreeMap<>()), labels.get("state"), Math.round(value));
-        default -> { }
+        case "sieve_router_decisions_total" ->
+            add(live.decisions, labels.get("category"), Math.round(value));
+        case "sieve_router_inputs_total" ->
+            add(live.inputs, labels.get("input"), Math.round(value));
+        case "sieve_router_tier_outcomes_total" ->
+            add(
+                live.tierStates.computeIfAbsent(labels.get("tier"), t -> new TreeMap<>()),
+                labels.get("state"),
+                Math.round(value));
+        default -> {}
       }
     }
     if (cumulative.isEmpty()) {
-      throw new IllegalArgumentException(source + " has no sieve_router_category_score_bucket series: not a router's"
-          + " /metrics, or no fresh verdict yet");
+      throw new IllegalArgumentException(
+          source
+              + " has no sieve_router_category_score_bucket series: not a router's"
+              + " /metrics, or no fresh verdict yet");
     }
-    cumulative.forEach((tier, byCategory) -> byCategory.forEach((category, c) -> {
-      for (int i = 0; i <= edges.length; i++) {
-        if (c[edges.length + 1 + i] == 0) {
-          throw new IllegalArgumentException("sieve_router_category_score{category=\"" + category + "\",tier=\"" + tier
-              + "\"} lacks the bucket le=\"" + (i == edges.length ? "+Inf" : Double.toString(edges[i]))
-              + "\": not the model cards' 20 bins (a router that predates the fixed-edge score histograms?)");
-        }
-      }
-      long[] bins = live.bins(tier, category);
-      double previous = 0;
-      for (int i = 0; i < edges.length; i++) {
-        bins[i] = Math.round(c[i] - previous);
-        previous = c[i];
-      }
-    }));
+    cumulative.forEach(
+        (tier, byCategory) ->
+            byCategory.forEach(
+                (category, c) -> {
+                  for (int i = 0; i <= edges.length; i++) {
+                    if (c[edges.length + 1 + i] == 0) {
+                      throw new IllegalArgumentException(
+                          "sieve_router_category_score{category=\""
+                              + category
+                              + "\",tier=\""
+                              + tier
+                              + "\"} lacks the bucket le=\""
+                              + (i == edges.length ? "+Inf" : Double.toString(edges[i]))
+                              + "\": not the model cards' 20 bins (a router that predates the fixed-edge score histograms?)");
+                    }
+                  }
+                  long[] bins = live.bins(tier, category);
+                  double previous = 0;
+                  for (int i = 0; i < edges.length; i++) {
+                    bins[i] = Math.round(c[i] - previous);
+                    previous = c[i];
+                  }
+                }));
     Map<String, long[]> merged = live.histograms.get(MERGED);
     if (merged != null && !merged.isEmpty()) {
       long[] any = merged.values().iterator().next();
@@ -292,7 +340,9 @@ public final class LiveScores {
     return labels;
   }
 
-  /** The scores of a legacy {@code {"id", "scores": {category: score}}} JSONL file, as one tier's. */
+  /**
+   * The scores of a legacy {@code {"id", "scores": {category: score}}} JSONL file, as one tier's.
+   */
   public static LiveScores fromScores(Path file, String tier) {
     LiveScores live = new LiveScores("scores file " + file);
     ObjectMapper mapper = new ObjectMapper();

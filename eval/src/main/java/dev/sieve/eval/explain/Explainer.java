@@ -23,9 +23,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Root-cause analysis of one verdict: asks the router (every tier, cache bypassed) for the
- * verdict and its evidence, finds the nearest training examples with their label provenance, and
- * proposes an action by {@link ActionRules}.
+ * Root-cause analysis of one verdict: asks the router (every tier, cache bypassed) for the verdict
+ * and its evidence, finds the nearest training examples with their label provenance, and proposes
+ * an action by {@link ActionRules}.
  */
 public final class Explainer {
 
@@ -36,26 +36,45 @@ public final class Explainer {
 
   /** Calls the Classifier at {@code target} with every tier named and the cache bypassed. */
   public static RouterAnswer classify(
-      String target, String url, String text, List<String> tiers, String tenant, Duration deadline) {
+      String target,
+      String url,
+      String text,
+      List<String> tiers,
+      String tenant,
+      Duration deadline) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
-      ClassifyRequest.Builder req = ClassifyRequest.newBuilder()
-          .setBypassCache(true).addAllTiers(tiers).setTenantId(tenant == null ? "" : tenant)
-          .setRequestId("explain-" + Integer.toHexString((url + text).hashCode()));
+      ClassifyRequest.Builder req =
+          ClassifyRequest.newBuilder()
+              .setBypassCache(true)
+              .addAllTiers(tiers)
+              .setTenantId(tenant == null ? "" : tenant)
+              .setRequestId("explain-" + Integer.toHexString((url + text).hashCode()));
       if (url != null && !url.isEmpty()) {
         req.setUrl(url);
       }
       if (text != null && !text.isEmpty()) {
         req.setText(ByteString.copyFromUtf8(text));
       }
-      ClassifyResponse resp = ClassifierGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
+      ClassifyResponse resp =
+          ClassifierGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+              .classify(req.build());
       return new RouterAnswer(Optional.of(resp), "");
     } catch (StatusRuntimeException e) {
-      String hint = e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-          ? " (is the router running? start it with ./sieve up)" : "";
-      return new RouterAnswer(Optional.empty(), "router at " + target + " answered "
-          + e.getStatus().getCode() + ": " + e.getStatus().getDescription() + hint);
+      String hint =
+          e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+              ? " (is the router running? start it with ./sieve up)"
+              : "";
+      return new RouterAnswer(
+          Optional.empty(),
+          "router at "
+              + target
+              + " answered "
+              + e.getStatus().getCode()
+              + ": "
+              + e.getStatus().getDescription()
+              + hint);
     } finally {
       channel.shutdownNow();
     }
@@ -68,8 +87,14 @@ public final class Explainer {
    * @param expected what the verdict should be (null = not stated)
    */
   public static Explanation explain(
-      String url, String text, Set<String> expected, RouterAnswer answer, NeighbourIndex index,
-      String datasetVersion, ActionRules rules, int k) {
+      String url,
+      String text,
+      Set<String> expected,
+      RouterAnswer answer,
+      NeighbourIndex index,
+      String datasetVersion,
+      ActionRules rules,
+      int k) {
     String host = "";
     String registered = "";
     if (url != null && !url.isEmpty()) {
@@ -91,26 +116,43 @@ public final class Explainer {
         neighbours.addAll(index.nearestTexts(text, k));
       }
     }
-    List<Evidence> evidence = answer.response().map(r -> r.getReasonsList().stream()
-        .map(Reason::getEvidence).toList()).orElse(List.of());
-    ProposedAction action = focus.kind().equals("agrees")
-        ? new ProposedAction(Action.NO_ACTION, "R0", "the verdict matches the expectation")
-        : rules.decide(focus, evidence, neighbours,
-            index == null ? h -> Optional.empty() : index::listed);
-    return new Explanation(url == null ? "" : url, text == null ? "" : text, expected, answer.response(),
-        answer.error(), host, registered, focus, neighbours, datasetVersion, action);
+    List<Evidence> evidence =
+        answer
+            .response()
+            .map(r -> r.getReasonsList().stream().map(Reason::getEvidence).toList())
+            .orElse(List.of());
+    ProposedAction action =
+        focus.kind().equals("agrees")
+            ? new ProposedAction(Action.NO_ACTION, "R0", "the verdict matches the expectation")
+            : rules.decide(
+                focus, evidence, neighbours, index == null ? h -> Optional.empty() : index::listed);
+    return new Explanation(
+        url == null ? "" : url,
+        text == null ? "" : text,
+        expected,
+        answer.response(),
+        answer.error(),
+        host,
+        registered,
+        focus,
+        neighbours,
+        datasetVersion,
+        action);
   }
 
   static Focus focus(Optional<ClassifyResponse> response, Set<String> expected) {
     if (response.isEmpty()) {
       if (expected != null && !expected.isEmpty()) {
-        return new Focus(expected.stream().sorted().findFirst().get(), "false_negative", Double.NaN, Double.NaN);
+        return new Focus(
+            expected.stream().sorted().findFirst().get(), "false_negative", Double.NaN, Double.NaN);
       }
       return new Focus("", "verdict", Double.NaN, Double.NaN);
     }
     List<CategoryVerdict> verdicts = new ArrayList<>(response.get().getCategoriesList());
-    verdicts.sort(Comparator.comparingDouble(CategoryVerdict::getScore).reversed()
-        .thenComparing(CategoryVerdict::getCategory));
+    verdicts.sort(
+        Comparator.comparingDouble(CategoryVerdict::getScore)
+            .reversed()
+            .thenComparing(CategoryVerdict::getCategory));
     if (expected == null) {
       String primary = response.get().getPrimaryCategory();
       for (CategoryVerdict v : verdicts) {

@@ -16,5 +16,11 @@ import java.util.Map;
  * @param split its split
  */
 public record Neighbour(
-    String input, double similarity, String how, List<String> labels, List<String> scope,
-    Map<String, List<String>> sources, List<String> flags, String split) {}
+    String input,
+    double similarity,
+    String how,
+    List<String> labels,
+    List<String> scope,
+    Map<String, List<String>> sources,
+    List<String> flags,
+    String split) {}

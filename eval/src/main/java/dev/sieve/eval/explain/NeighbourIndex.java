@@ -32,7 +32,10 @@ public final class NeighbourIndex {
   private Map<String, Double> idf;
   private List<Map<String, Double>> textVectors;
 
-  public NeighbourIndex(List<DomainRecord> trainHosts, Map<String, DomainRecord> allHosts, List<TextRecord> trainTexts) {
+  public NeighbourIndex(
+      List<DomainRecord> trainHosts,
+      Map<String, DomainRecord> allHosts,
+      List<TextRecord> trainTexts) {
     this.trainHosts = trainHosts;
     this.allHosts = allHosts;
     this.trainTexts = trainTexts;
@@ -45,25 +48,28 @@ public final class NeighbourIndex {
     Map<String, DomainRecord> all = new HashMap<>();
     List<TextRecord> trainTexts = new ArrayList<>();
     if (hosts) {
-      ds.forEachDomain(r -> {
-        all.put(r.host(), r);
-        if (train.equals(r.split())) {
-          trainHosts.add(r);
-        }
-      });
-      ds.forEachBackground(r -> {
-        all.putIfAbsent(r.host(), r);
-        if (train.equals(r.split())) {
-          trainHosts.add(r);
-        }
-      });
+      ds.forEachDomain(
+          r -> {
+            all.put(r.host(), r);
+            if (train.equals(r.split())) {
+              trainHosts.add(r);
+            }
+          });
+      ds.forEachBackground(
+          r -> {
+            all.putIfAbsent(r.host(), r);
+            if (train.equals(r.split())) {
+              trainHosts.add(r);
+            }
+          });
     }
     if (texts) {
-      ds.forEachText(r -> {
-        if (train.equals(r.split())) {
-          trainTexts.add(r);
-        }
-      });
+      ds.forEachText(
+          r -> {
+            if (train.equals(r.split())) {
+              trainTexts.add(r);
+            }
+          });
     }
     return new NeighbourIndex(trainHosts, all, trainTexts);
   }
@@ -92,8 +98,9 @@ public final class NeighbourIndex {
     if (out.size() >= k) {
       return out.subList(0, k);
     }
-    scored.sort(Comparator.<Object[]>comparingDouble(a -> -(double) a[1])
-        .thenComparing(a -> ((DomainRecord) a[0]).host()));
+    scored.sort(
+        Comparator.<Object[]>comparingDouble(a -> -(double) a[1])
+            .thenComparing(a -> ((DomainRecord) a[0]).host()));
     for (Object[] a : scored) {
       if (out.size() >= k) {
         break;
@@ -122,20 +129,31 @@ public final class NeighbourIndex {
         scored.add(new Object[] {i, dot});
       }
     }
-    scored.sort(Comparator.<Object[]>comparingDouble(a -> -(double) a[1])
-        .thenComparing(a -> trainTexts.get((int) a[0]).id()));
+    scored.sort(
+        Comparator.<Object[]>comparingDouble(a -> -(double) a[1])
+            .thenComparing(a -> trainTexts.get((int) a[0]).id()));
     List<Neighbour> out = new ArrayList<>();
     for (Object[] a : scored.subList(0, Math.min(k, scored.size()))) {
       TextRecord r = trainTexts.get((int) a[0]);
-      String t = r.text().length() > TEXT_CHARS ? r.text().substring(0, TEXT_CHARS) + "…" : r.text();
-      out.add(new Neighbour(t, (double) a[1], "TF-IDF cosine", r.labels(), r.labelScope(),
-          Map.of(r.source() == null ? "(none)" : r.source(), r.labels()), List.of(), r.split()));
+      String t =
+          r.text().length() > TEXT_CHARS ? r.text().substring(0, TEXT_CHARS) + "…" : r.text();
+      out.add(
+          new Neighbour(
+              t,
+              (double) a[1],
+              "TF-IDF cosine",
+              r.labels(),
+              r.labelScope(),
+              Map.of(r.source() == null ? "(none)" : r.source(), r.labels()),
+              List.of(),
+              r.split()));
     }
     return out;
   }
 
   static Neighbour neighbour(DomainRecord r, double sim, String how) {
-    return new Neighbour(r.host(), sim, how, r.labels(), r.labelScope(), r.sources(), r.flags(), r.split());
+    return new Neighbour(
+        r.host(), sim, how, r.labels(), r.labelScope(), r.sources(), r.flags(), r.split());
   }
 
   private void buildTextIndex() {

@@ -20,37 +20,81 @@ public final class RcaMarkdown {
     String subject = !x.url().isEmpty() ? x.url() : "text: " + clip(x.text(), 80);
     sb.append("# RCA: ").append(esc(subject)).append("\n\n");
     sb.append("- Investigated: ").append(timestamp).append('\n');
-    sb.append("- Reported expectation: ").append(x.expected() == null ? "not stated"
-        : x.expected().isEmpty() ? "no category (should be allowed)" : String.join(", ", x.expected().stream().sorted().toList()))
+    sb.append("- Reported expectation: ")
+        .append(
+            x.expected() == null
+                ? "not stated"
+                : x.expected().isEmpty()
+                    ? "no category (should be allowed)"
+                    : String.join(", ", x.expected().stream().sorted().toList()))
         .append('\n');
     if (!x.host().isEmpty()) {
-      sb.append("- Host: ").append(x.host()).append(" (registered domain ").append(x.registeredDomain()).append(")\n");
+      sb.append("- Host: ")
+          .append(x.host())
+          .append(" (registered domain ")
+          .append(x.registeredDomain())
+          .append(")\n");
     }
-    sb.append("- Dataset for neighbours: ").append(x.datasetVersion().isEmpty() ? "none available" : x.datasetVersion()).append("\n\n");
+    sb.append("- Dataset for neighbours: ")
+        .append(x.datasetVersion().isEmpty() ? "none available" : x.datasetVersion())
+        .append("\n\n");
 
     sb.append("## 1. Verdict\n\n");
     if (x.response().isEmpty()) {
       sb.append("No verdict: ").append(esc(x.routerError())).append("\n\n");
     } else {
       ClassifyResponse r = x.response().get();
-      sb.append("Action **").append(r.getAction()).append("**").append(r.getAlert() ? ", wellness alert raised" : "")
-          .append("; primary category: ").append(r.getPrimaryCategory().isEmpty() ? "none" : r.getPrimaryCategory())
-          .append("; policy ").append(r.getPolicyId()).append(' ').append(r.getPolicyVersion())
-          .append("; normalized URL ").append(esc(r.getNormalizedUrl())).append("\n\n");
-      sb.append("| Category | Score | Threshold | Decided | Tiers |\n| --- | --- | --- | --- | --- |\n");
+      sb.append("Action **")
+          .append(r.getAction())
+          .append("**")
+          .append(r.getAlert() ? ", wellness alert raised" : "")
+          .append("; primary category: ")
+          .append(r.getPrimaryCategory().isEmpty() ? "none" : r.getPrimaryCategory())
+          .append("; policy ")
+          .append(r.getPolicyId())
+          .append(' ')
+          .append(r.getPolicyVersion())
+          .append("; normalized URL ")
+          .append(esc(r.getNormalizedUrl()))
+          .append("\n\n");
+      sb.append(
+          "| Category | Score | Threshold | Decided | Tiers |\n| --- | --- | --- | --- | --- |\n");
       for (CategoryVerdict v : r.getCategoriesList()) {
-        if (v.getDecision() || v.getScore() >= 0.1 || v.getCategory().equals(x.focus().category())) {
-          sb.append("| ").append(v.getCategory()).append(" | ").append(num(v.getScore())).append(" | ")
-              .append(num(v.getThreshold())).append(" | ").append(v.getDecision() ? "yes" : "no").append(" | ")
-              .append(String.join(", ", v.getTiersList())).append(" |\n");
+        if (v.getDecision()
+            || v.getScore() >= 0.1
+            || v.getCategory().equals(x.focus().category())) {
+          sb.append("| ")
+              .append(v.getCategory())
+              .append(" | ")
+              .append(num(v.getScore()))
+              .append(" | ")
+              .append(num(v.getThreshold()))
+              .append(" | ")
+              .append(v.getDecision() ? "yes" : "no")
+              .append(" | ")
+              .append(String.join(", ", v.getTiersList()))
+              .append(" |\n");
         }
       }
-      sb.append("\n| Tier | State | Model | Version | Dataset | Latency (µs) | Detail |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+      sb.append(
+          "\n| Tier | State | Model | Version | Dataset | Latency (µs) | Detail |\n| --- | --- | --- | --- | --- | --- | --- |\n");
       for (TierStatus t : r.getTiersList()) {
         ModelInfo m = t.getModel();
-        sb.append("| ").append(t.getTier()).append(" | ").append(t.getState()).append(" | ").append(m.getName())
-            .append(" | ").append(m.getVersion()).append(" | ").append(m.getDatasetVersion()).append(" | ")
-            .append(t.getLatencyMicros()).append(" | ").append(esc(t.getDetail())).append(" |\n");
+        sb.append("| ")
+            .append(t.getTier())
+            .append(" | ")
+            .append(t.getState())
+            .append(" | ")
+            .append(m.getName())
+            .append(" | ")
+            .append(m.getVersion())
+            .append(" | ")
+            .append(m.getDatasetVersion())
+            .append(" | ")
+            .append(t.getLatencyMicros())
+            .append(" | ")
+            .append(esc(t.getDetail()))
+            .append(" |\n");
       }
       sb.append('\n');
     }
@@ -62,13 +106,27 @@ public final class RcaMarkdown {
       Map<String, StringBuilder> byTier = new TreeMap<>();
       for (Reason reason : x.response().get().getReasonsList()) {
         var e = reason.getEvidence();
-        byTier.computeIfAbsent(reason.getTier(), k -> new StringBuilder(
-            "| Kind | Category | Detail | Weight | Source |\n| --- | --- | --- | --- | --- |\n"))
-            .append("| ").append(e.getKind()).append(" | ").append(reason.getCategory().isEmpty() ? e.getCategory() : reason.getCategory())
-            .append(" | ").append(esc(clip(e.getDetail(), 160))).append(" | ").append(num(e.getWeight()))
-            .append(" | ").append(esc(e.getSource())).append(" |\n");
+        byTier
+            .computeIfAbsent(
+                reason.getTier(),
+                k ->
+                    new StringBuilder(
+                        "| Kind | Category | Detail | Weight | Source |\n| --- | --- | --- | --- | --- |\n"))
+            .append("| ")
+            .append(e.getKind())
+            .append(" | ")
+            .append(reason.getCategory().isEmpty() ? e.getCategory() : reason.getCategory())
+            .append(" | ")
+            .append(esc(clip(e.getDetail(), 160)))
+            .append(" | ")
+            .append(num(e.getWeight()))
+            .append(" | ")
+            .append(esc(e.getSource()))
+            .append(" |\n");
       }
-      byTier.forEach((tier, table) -> sb.append("### ").append(tier).append("\n\n").append(table).append('\n'));
+      byTier.forEach(
+          (tier, table) ->
+              sb.append("### ").append(tier).append("\n\n").append(table).append('\n'));
     }
 
     sb.append("## 3. Nearest training examples and label provenance\n\n");
@@ -77,22 +135,42 @@ public final class RcaMarkdown {
           .append(x.datasetVersion().isEmpty() ? ": no dataset available" : "")
           .append(")_\n\n");
     } else {
-      sb.append("| Example | Similarity | How | Labels | Label scope | Sources (what each said) | Flags | Split |\n")
+      sb.append(
+              "| Example | Similarity | How | Labels | Label scope | Sources (what each said) | Flags | Split |\n")
           .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (Neighbour n : x.neighbours()) {
-        sb.append("| ").append(esc(clip(n.input(), 120))).append(" | ").append(num(n.similarity())).append(" | ")
-            .append(n.how()).append(" | ").append(String.join(", ", n.labels())).append(" | ")
-            .append(String.join(", ", n.scope())).append(" | ").append(esc(sources(n.sources()))).append(" | ")
-            .append(String.join(", ", n.flags())).append(" | ").append(n.split()).append(" |\n");
+        sb.append("| ")
+            .append(esc(clip(n.input(), 120)))
+            .append(" | ")
+            .append(num(n.similarity()))
+            .append(" | ")
+            .append(n.how())
+            .append(" | ")
+            .append(String.join(", ", n.labels()))
+            .append(" | ")
+            .append(String.join(", ", n.scope()))
+            .append(" | ")
+            .append(esc(sources(n.sources())))
+            .append(" | ")
+            .append(String.join(", ", n.flags()))
+            .append(" | ")
+            .append(n.split())
+            .append(" |\n");
       }
       sb.append('\n');
     }
 
     sb.append("## 4. Analysis (fill in)\n\n");
     Focus f = x.focus();
-    sb.append("- Category under investigation: ").append(f.category().isEmpty() ? "none" : f.category())
-        .append(" (").append(f.kind().replace('_', ' ')).append(Double.isNaN(f.score()) ? ""
-            : String.format(Locale.ROOT, ", score %.3f vs threshold %.3f", f.score(), f.threshold()))
+    sb.append("- Category under investigation: ")
+        .append(f.category().isEmpty() ? "none" : f.category())
+        .append(" (")
+        .append(f.kind().replace('_', ' '))
+        .append(
+            Double.isNaN(f.score())
+                ? ""
+                : String.format(
+                    Locale.ROOT, ", score %.3f vs threshold %.3f", f.score(), f.threshold()))
         .append(")\n");
     sb.append("- Is the reported expectation right under the taxonomy definition? ...\n");
     sb.append("- Which evidence drove the verdict, and is it correct? ...\n");
@@ -101,21 +179,33 @@ public final class RcaMarkdown {
 
     sb.append("## 5. Proposed action\n\n");
     ProposedAction a = x.action();
-    sb.append("**").append(a.action()).append("** (rule ").append(a.rule()).append("): ").append(esc(a.rationale()))
+    sb.append("**")
+        .append(a.action())
+        .append("** (rule ")
+        .append(a.rule())
+        .append("): ")
+        .append(esc(a.rationale()))
         .append("\n\n");
-    sb.append("Rules, first match wins: R1 list entry from a noisy source (or a list-driven false positive)"
-        + " -> RELABEL; R2 policy rule decided -> ADD_RULE; R3 score within the margin of the threshold ->"
-        + " CHANGE_THRESHOLD; R4 no near training example -> ADD_DATA; R5 nearest examples carry the label"
-        + " from a noisy source -> RELABEL; R6 otherwise -> ADD_DATA.\n\n");
-    sb.append("- [ ] Action agreed by: ...\n- [ ] Change made (commit / dataset version / policy version): ...\n"
-        + "- [ ] Verified with ./sieve explain after the change: ...\n");
+    sb.append(
+        "Rules, first match wins: R1 list entry from a noisy source (or a list-driven false positive)"
+            + " -> RELABEL; R2 policy rule decided -> ADD_RULE; R3 score within the margin of the threshold ->"
+            + " CHANGE_THRESHOLD; R4 no near training example -> ADD_DATA; R5 nearest examples carry the label"
+            + " from a noisy source -> RELABEL; R6 otherwise -> ADD_DATA.\n\n");
+    sb.append(
+        "- [ ] Action agreed by: ...\n- [ ] Change made (commit / dataset version / policy version): ...\n"
+            + "- [ ] Verified with ./sieve explain after the change: ...\n");
     return sb.toString();
   }
 
   private static String sources(Map<String, List<String>> s) {
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(s).forEach((k, v) -> sb.append(sb.length() > 0 ? "; " : "").append(k).append(" -> ")
-        .append(v.isEmpty() ? "(no label)" : String.join(",", v)));
+    new TreeMap<>(s)
+        .forEach(
+            (k, v) ->
+                sb.append(sb.length() > 0 ? "; " : "")
+                    .append(k)
+                    .append(" -> ")
+                    .append(v.isEmpty() ? "(no label)" : String.join(",", v)));
     return sb.toString();
   }
 

@@ -12,7 +12,12 @@ import java.util.List;
 public record GateReport(Path modelDir, List<Finding> findings) {
 
   /** Severity of one finding; only FAIL blocks a release. */
-  public enum Level { PASS, INFO, WARN, FAIL }
+  public enum Level {
+    PASS,
+    INFO,
+    WARN,
+    FAIL
+  }
 
   /** One check and its outcome, e.g. "FAIL adult recall 0.812 < floor 0.850 (test split)". */
   public record Finding(Level level, String message) {
@@ -36,9 +41,19 @@ public record GateReport(Path modelDir, List<Finding> findings) {
     findings.forEach(f -> sb.append(f).append('\n'));
     long fails = failures().size();
     long warns = findings.stream().filter(f -> f.level() == Level.WARN).count();
-    sb.append("RELEASE GATE ").append(passed() ? "PASSED" : "FAILED").append(" for ").append(modelDir)
-        .append(" (").append(fails).append(" failure").append(fails == 1 ? "" : "s").append(", ")
-        .append(warns).append(" warning").append(warns == 1 ? "" : "s").append(")\n");
+    sb.append("RELEASE GATE ")
+        .append(passed() ? "PASSED" : "FAILED")
+        .append(" for ")
+        .append(modelDir)
+        .append(" (")
+        .append(fails)
+        .append(" failure")
+        .append(fails == 1 ? "" : "s")
+        .append(", ")
+        .append(warns)
+        .append(" warning")
+        .append(warns == 1 ? "" : "s")
+        .append(")\n");
     return sb.toString();
   }
 }

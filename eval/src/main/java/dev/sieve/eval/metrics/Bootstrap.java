@@ -16,8 +16,8 @@ public final class Bootstrap {
   private Bootstrap() {}
 
   /**
-   * Multiplicities of resample {@code b}: {@code n} draws with replacement from {@code n} items
-   * (a multinomial with equal probabilities).
+   * Multiplicities of resample {@code b}: {@code n} draws with replacement from {@code n} items (a
+   * multinomial with equal probabilities).
    */
   public static int[] weights(long seed, int b, int n) {
     int[] w = new int[n];

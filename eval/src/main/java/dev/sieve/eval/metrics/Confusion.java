@@ -1,8 +1,8 @@
 package dev.sieve.eval.metrics;
 
 /**
- * Counts of one category at one threshold (possibly bootstrap-weighted), and the rates derived
- * from them.
+ * Counts of one category at one threshold (possibly bootstrap-weighted), and the rates derived from
+ * them.
  *
  * <p>Undefined rates are {@code NaN}, never a made-up 0 or 1: precision with nothing flagged,
  * recall with no positives, F1 with neither positives nor flags. Cards print them as "n/a".
@@ -14,7 +14,8 @@ package dev.sieve.eval.metrics;
  * @param backgroundFlagged background (ordinary-traffic) items flagged
  * @param backgroundTotal background items in scope
  */
-public record Confusion(long tp, long fp, long fn, long tn, long backgroundFlagged, long backgroundTotal) {
+public record Confusion(
+    long tp, long fp, long fn, long tn, long backgroundFlagged, long backgroundTotal) {
 
   public double precision() {
     return ratio(tp, tp + fp);

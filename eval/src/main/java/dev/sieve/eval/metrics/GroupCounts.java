@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One category's examples collapsed into tie groups of equal score, in descending score order,
- * with (possibly bootstrap-weighted) positive, negative and background counts per group.
+ * One category's examples collapsed into tie groups of equal score, in descending score order, with
+ * (possibly bootstrap-weighted) positive, negative and background counts per group.
  *
  * <p>Every ranking metric is a single pass over the groups, which is what makes 1,000 bootstrap
  * resamples affordable: sorting happens once in {@link RankedCategory}, each resample only
- * re-counts. Handling ties as groups (not items) is also what makes AP and AUROC independent of
- * the arbitrary order of tied items.
+ * re-counts. Handling ties as groups (not items) is also what makes AP and AUROC independent of the
+ * arbitrary order of tied items.
  *
  * @param score group score, descending; {@code -Infinity} is the "no opinion" group
  * @param pos positives per group
@@ -38,9 +38,9 @@ public record GroupCounts(
   }
 
   /**
-   * Average precision: sum over distinct thresholds of (recall increase) x (precision there),
-   * the step-wise area under the precision-recall curve without interpolation (as scikit-learn's
-   * {@code average_precision_score}). {@code NaN} without positives.
+   * Average precision: sum over distinct thresholds of (recall increase) x (precision there), the
+   * step-wise area under the precision-recall curve without interpolation (as scikit-learn's {@code
+   * average_precision_score}). {@code NaN} without positives.
    */
   public double averagePrecision() {
     if (totalPos == 0) {

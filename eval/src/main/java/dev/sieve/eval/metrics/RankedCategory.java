@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The examples in scope for one category, sorted once by descending score, ready to be counted
- * (and re-counted under bootstrap weights) into {@link GroupCounts}.
+ * The examples in scope for one category, sorted once by descending score, ready to be counted (and
+ * re-counted under bootstrap weights) into {@link GroupCounts}.
  *
  * <p>Only examples whose label scope covers the category take part (see {@link
  * Example#inScope(String)}); a "no opinion" score ({@code NaN}) ranks last and is never flagged.
@@ -22,7 +22,11 @@ public final class RankedCategory {
   private final int scored;
 
   private RankedCategory(
-      String category, int[] exampleIndex, double[] sorted, boolean[] positive, boolean[] background) {
+      String category,
+      int[] exampleIndex,
+      double[] sorted,
+      boolean[] positive,
+      boolean[] background) {
     this.category = category;
     this.exampleIndex = exampleIndex;
     this.positive = positive;
@@ -93,10 +97,12 @@ public final class RankedCategory {
       order[i] = i;
     }
     // Descending score; ties by example index so the order (and every thinned curve) is stable.
-    Arrays.sort(order, (a, b) -> {
-      int c = Double.compare(s[b], s[a]);
-      return c != 0 ? c : Integer.compare(idx[a], idx[b]);
-    });
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(s[b], s[a]);
+          return c != 0 ? c : Integer.compare(idx[a], idx[b]);
+        });
     int[] sIdx = new int[n];
     double[] sScore = new double[n];
     boolean[] sPos = new boolean[n];

@@ -23,7 +23,8 @@ public final class Reliability {
    * @param meanScore mean predicted score in the bin (null when empty)
    * @param positiveRate observed share of positives (null when empty)
    */
-  public record Bin(double lower, double upper, long count, Double meanScore, Double positiveRate) {}
+  public record Bin(
+      double lower, double upper, long count, Double meanScore, Double positiveRate) {}
 
   /**
    * The curve and its ECE.

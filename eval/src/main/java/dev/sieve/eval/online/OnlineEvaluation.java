@@ -26,16 +26,16 @@ import java.util.TreeSet;
  * <p>The sampling rule is part of the estimate. Labels are rarely a uniform sample of traffic: the
  * annotation queue favours uncertain scores and disagreements, which are exactly where the model is
  * wrong most often, so precision computed over such labels as if uniform is biased low. Every label
- * line therefore carries {@code p}, the probability with which the item was drawn for labelling
- * (1 for a census, the uniform rate, or the queue's per-item probability), and every count is
- * weighted by 1/p (Horvitz-Thompson), and the 95% interval is Wilson's over Kish's effective sample
- * size of those weights (a bootstrap was tried first: with no false negative among the few
- * heavily weighted labels its percentile interval collapses to a point and calls every card value a
- * gap; Wilson's does not).
+ * line therefore carries {@code p}, the probability with which the item was drawn for labelling (1
+ * for a census, the uniform rate, or the queue's per-item probability), and every count is weighted
+ * by 1/p (Horvitz-Thompson), and the 95% interval is Wilson's over Kish's effective sample size of
+ * those weights (a bootstrap was tried first: with no false negative among the few heavily weighted
+ * labels its percentile interval collapses to a point and calls every card value a gap; Wilson's
+ * does not).
  *
  * <p>A category's gap is <em>significant</em> when the card's offline value lies outside the online
- * 95% interval: the labelled sample is then unlikely to come from a model that performs as its
- * card says on this traffic.
+ * 95% interval: the labelled sample is then unlikely to come from a model that performs as its card
+ * says on this traffic.
  *
  * <p>Labels (JSONL, docs/operations.md "Offline against online"): {@code {"url": "...", "id": ...,
  * "categories": ["gambling"], "judged": ["gambling", "news"], "p": 0.2}} — {@code url} or {@code
@@ -53,9 +53,19 @@ public final class OnlineEvaluation {
 
   /** One category's comparison. */
   public record Row(
-      String category, int labelled, double positives, double tp, double fp, double fn,
-      double precision, Bootstrap.Interval precisionCi, double recall, Bootstrap.Interval recallCi,
-      Offline offline, boolean precisionGap, boolean recallGap) {
+      String category,
+      int labelled,
+      double positives,
+      double tp,
+      double fp,
+      double fn,
+      double precision,
+      Bootstrap.Interval precisionCi,
+      double recall,
+      Bootstrap.Interval recallCi,
+      Offline offline,
+      boolean precisionGap,
+      boolean recallGap) {
 
     public boolean significant() {
       return precisionGap || recallGap;
@@ -111,8 +121,12 @@ public final class OnlineEvaluation {
     return out;
   }
 
-  /** Joins {@code verdicts} (classify-batch output) with {@code labels} and compares with {@code offline}. */
-  public static OnlineEvaluation of(Path verdicts, Path labels, Map<String, Offline> offline) throws IOException {
+  /**
+   * Joins {@code verdicts} (classify-batch output) with {@code labels} and compares with {@code
+   * offline}.
+   */
+  public static OnlineEvaluation of(Path verdicts, Path labels, Map<String, Offline> offline)
+      throws IOException {
     Map<String, JsonNode> served = new HashMap<>();
     try (BufferedReader reader = Files.newBufferedReader(verdicts, StandardCharsets.UTF_8)) {
       String line;
@@ -147,7 +161,8 @@ public final class OnlineEvaluation {
         JsonNode l = JSON.readTree(line);
         double p = l.path("p").asDouble(1.0);
         if (!(p > 0 && p <= 1)) {
-          throw new IllegalArgumentException(labels + " line " + number + ": p must be in (0, 1], got " + l.path("p"));
+          throw new IllegalArgumentException(
+              labels + " line " + number + ": p must be in (0, 1], got " + l.path("p"));
         }
         JsonNode v = l.hasNonNull("id") ? served.get("id:" + l.get("id").asText()) : null;
         if (v == null && l.hasNonNull("url")) {
@@ -192,8 +207,21 @@ public final class OnlineEvaluation {
       Bootstrap.Interval pci = Wilson.interval(precision, effectiveSize(relevant, c, true));
       Bootstrap.Interval rci = Wilson.interval(recall, effectiveSize(relevant, c, false));
       Offline off = offline.getOrDefault(c, new Offline(Double.NaN, Double.NaN));
-      rows.add(new Row(c, relevant.size(), counts[0] + counts[2], counts[0], counts[1], counts[2], precision, pci,
-          recall, rci, off, outside(off.precision(), pci), outside(off.recall(), rci)));
+      rows.add(
+          new Row(
+              c,
+              relevant.size(),
+              counts[0] + counts[2],
+              counts[0],
+              counts[1],
+              counts[2],
+              precision,
+              pci,
+              recall,
+              rci,
+              off,
+              outside(off.precision(), pci),
+              outside(off.recall(), rci)));
     }
     return List.copyOf(rows);
   }
@@ -237,27 +265,52 @@ public final class OnlineEvaluation {
   }
 
   private static boolean outside(double value, Bootstrap.Interval ci) {
-    return !Double.isNaN(value) && !Double.isNaN(ci.lower()) && (value < ci.lower() || value > ci.upper());
+    return !Double.isNaN(value)
+        && !Double.isNaN(ci.lower())
+        && (value < ci.lower() || value > ci.upper());
   }
 
   /** The report as Markdown (a table per category, the significant gaps named first). */
   public String markdown(String verdictsSource, String labelsSource, String cardLabel) {
     StringBuilder sb = new StringBuilder("# Offline against online\n\n");
-    sb.append(String.format(java.util.Locale.ROOT, "Served verdicts %s joined with labels %s: %d of %d label lines"
-        + " matched a served, non-degraded verdict (%d unmatched). Offline: %s. Counts are weighted by 1/p, the"
-        + " probability each item had of being labelled; intervals are 95%% Wilson intervals over Kish's effective"
-        + " sample size of the weights. A gap is significant when the card's value lies outside the online interval.%n%n",
-        verdictsSource, labelsSource, joined, labels, unmatched, cardLabel));
+    sb.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "Served verdicts %s joined with labels %s: %d of %d label lines"
+                + " matched a served, non-degraded verdict (%d unmatched). Offline: %s. Counts are weighted by 1/p, the"
+                + " probability each item had of being labelled; intervals are 95%% Wilson intervals over Kish's effective"
+                + " sample size of the weights. A gap is significant when the card's value lies outside the online interval.%n%n",
+            verdictsSource,
+            labelsSource,
+            joined,
+            labels,
+            unmatched,
+            cardLabel));
     List<String> gaps = significantGaps();
-    sb.append(gaps.isEmpty() ? "No significant gap.\n\n" : "**Significant gaps: " + String.join(", ", gaps) + ".**\n\n");
-    sb.append("| category | labelled | positives (weighted) | online precision [95% CI] | card precision |"
-        + " online recall [95% CI] | card recall | gap |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    sb.append(
+        gaps.isEmpty()
+            ? "No significant gap.\n\n"
+            : "**Significant gaps: " + String.join(", ", gaps) + ".**\n\n");
+    sb.append(
+        "| category | labelled | positives (weighted) | online precision [95% CI] | card precision |"
+            + " online recall [95% CI] | card recall | gap |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {
-      sb.append(String.format(java.util.Locale.ROOT, "| %s | %d | %.1f | %s | %s | %s | %s | %s |%n", r.category(),
-          r.labelled(), r.positives(), ci(r.precision(), r.precisionCi()), num(r.offline().precision()),
-          ci(r.recall(), r.recallCi()), num(r.offline().recall()),
-          r.significant() ? (r.precisionGap() ? "precision" : "") + (r.precisionGap() && r.recallGap() ? ", " : "")
-              + (r.recallGap() ? "recall" : "") : "no"));
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "| %s | %d | %.1f | %s | %s | %s | %s | %s |%n",
+              r.category(),
+              r.labelled(),
+              r.positives(),
+              ci(r.precision(), r.precisionCi()),
+              num(r.offline().precision()),
+              ci(r.recall(), r.recallCi()),
+              num(r.offline().recall()),
+              r.significant()
+                  ? (r.precisionGap() ? "precision" : "")
+                      + (r.precisionGap() && r.recallGap() ? ", " : "")
+                      + (r.recallGap() ? "recall" : "")
+                  : "no"));
     }
     return sb.toString();
   }
@@ -267,6 +320,9 @@ public final class OnlineEvaluation {
   }
 
   private static String ci(double v, Bootstrap.Interval ci) {
-    return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f [%s, %s]", v, num(ci.lower()), num(ci.upper()));
+    return Double.isNaN(v)
+        ? "n/a"
+        : String.format(
+            java.util.Locale.ROOT, "%.3f [%s, %s]", v, num(ci.lower()), num(ci.upper()));
   }
 }

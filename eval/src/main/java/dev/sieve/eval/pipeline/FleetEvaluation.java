@@ -11,8 +11,8 @@ import dev.sieve.eval.Example;
 import dev.sieve.eval.card.CardInputs;
 import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCardGenerator;
-import dev.sieve.eval.card.ServedActions;
 import dev.sieve.eval.card.ModelMetadata;
+import dev.sieve.eval.card.ServedActions;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
 import dev.sieve.eval.policy.EvaluationPolicy;
@@ -41,8 +41,8 @@ import java.util.stream.Stream;
  * The fleet card: the served verdict (router + every tier + the default policy) measured like a
  * model, because that is what students meet. It answers the questions a model card cannot: how
  * often the whole fleet blocks ordinary texts, pages and sites, how much harmful text it catches
- * once tiers are merged and the policy (help yields, fail-closed, overrides) is applied, and whether
- * crisis-help pages are ever blocked.
+ * once tiers are merged and the policy (help yields, fail-closed, overrides) is applied, and
+ * whether crisis-help pages are ever blocked.
  *
  * <p>The "model" is a directory {@code models/sieve-fleet/<version>/} whose artifacts pin what was
  * measured: {@code policy.yaml} (a copy of the router's policy) and {@code fleet.json} (every tier
@@ -59,6 +59,7 @@ public final class FleetEvaluation {
   public static final String MODEL_NAME = "sieve-fleet";
   public static final String FLEET_FILE = "fleet.json";
   public static final String POLICY_FILE = "policy.yaml";
+
   /** The router's embedded default policy, relative to the repository root. */
   public static final String DEFAULT_POLICY = "router/src/main/resources/default-policy.yaml";
 
@@ -74,7 +75,13 @@ public final class FleetEvaluation {
    * @param release point models/sieve-fleet/RELEASED at the new version
    */
   public record Options(
-      Path home, String router, Path policyFile, int concurrency, Duration deadline, int limit, boolean release) {}
+      Path home,
+      String router,
+      Path policyFile,
+      int concurrency,
+      Duration deadline,
+      int limit,
+      boolean release) {}
 
   private final Options options;
   private final Consumer<String> log;
@@ -92,17 +99,32 @@ public final class FleetEvaluation {
     DatasetVersion ds = DatasetVersion.current(home.resolve("data/datasets"));
     ProtectedSlices slices = ProtectedSlices.compile(policy.protectedSlices());
     List<Example> examples = new ArrayList<>();
-    for (DatasetExamples.Inputs input : List.of(
-        DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES, DatasetExamples.Inputs.BACKGROUND)) {
+    for (DatasetExamples.Inputs input :
+        List.of(
+            DatasetExamples.Inputs.TEXTS,
+            DatasetExamples.Inputs.PAGES,
+            DatasetExamples.Inputs.BACKGROUND)) {
       List<Example> some = DatasetExamples.load(ds, EnumSet.of(input), "test", slices);
-      examples.addAll(options.limit() > 0 ? EvaluationPipeline.sample(some, options.limit()) : some);
+      examples.addAll(
+          options.limit() > 0 ? EvaluationPipeline.sample(some, options.limit()) : some);
     }
-    log.accept("dataset " + ds.id() + ": " + examples.size() + " test examples (texts, pages, ordinary sites)");
-    Path policyFile = options.policyFile() != null ? options.policyFile() : home.resolve(DEFAULT_POLICY);
+    log.accept(
+        "dataset "
+            + ds.id()
+            + ": "
+            + examples.size()
+            + " test examples (texts, pages, ordinary sites)");
+    Path policyFile =
+        options.policyFile() != null ? options.policyFile() : home.resolve(DEFAULT_POLICY);
     byte[] policyBytes = Files.readAllBytes(policyFile);
     ObjectNode fleet = lineage(home);
-    String version = "fleet-" + Sha256.of(Json.card().writeValueAsString(fleet) + "\n"
-        + new String(policyBytes, StandardCharsets.UTF_8)).substring(0, 12);
+    String version =
+        "fleet-"
+            + Sha256.of(
+                    Json.card().writeValueAsString(fleet)
+                        + "\n"
+                        + new String(policyBytes, StandardCharsets.UTF_8))
+                .substring(0, 12);
     Path dir = home.resolve("models").resolve(MODEL_NAME).resolve(version);
 
     List<String> categories = Taxonomy.v1().ids();
@@ -110,16 +132,23 @@ public final class FleetEvaluation {
     Evaluator.Served served;
     Map<String, Double> thresholds;
     Map<String, String> servedPolicy;
-    try (ClassifierSource source = new ClassifierSource(options.router(), List.of(), options.deadline(),
-        options.concurrency())) {
+    try (ClassifierSource source =
+        new ClassifierSource(
+            options.router(), List.of(), options.deadline(), options.concurrency())) {
       predictions = source.score(examples, categories);
       served = source.served(examples);
       thresholds = source.policyThresholds();
       servedPolicy = source.policy();
       int[] degraded = source.degradedCounts();
-      System.err.println("fleet: " + degraded[0] + " degraded verdicts asked again (a tier shed or timed out under this"
-          + " evaluation's own load); " + degraded[1] + " still degraded after " + ClassifierSource.DEGRADED_RETRIES
-          + " tries (scored as served)");
+      System.err.println(
+          "fleet: "
+              + degraded[0]
+              + " degraded verdicts asked again (a tier shed or timed out under this"
+              + " evaluation's own load); "
+              + degraded[1]
+              + " still degraded after "
+              + ClassifierSource.DEGRADED_RETRIES
+              + " tries (scored as served)");
     }
     checkPolicy(policyBytes, servedPolicy, policyFile);
     Kept kept = keep(examples, predictions, served);
@@ -127,33 +156,68 @@ public final class FleetEvaluation {
     for (String c : predictions.scores().categories()) {
       t.put(c, thresholds.getOrDefault(c, 0.5));
     }
-    EvaluationResult result = Evaluator.evaluate(kept.examples(), kept.scores(), null, t, evalOptions, kept.served());
+    EvaluationResult result =
+        Evaluator.evaluate(kept.examples(), kept.scores(), null, t, evalOptions, kept.served());
 
     Files.createDirectories(dir);
     Files.write(dir.resolve(POLICY_FILE), policyBytes);
     Files.writeString(dir.resolve(FLEET_FILE), Json.card().writeValueAsString(fleet) + "\n");
     Map<String, ThresholdChoice> choices = new TreeMap<>();
-    t.forEach((c, v) -> choices.put(c, new ThresholdChoice(c, v, "the policy's threshold (" + POLICY_FILE
-        + "); every tier serves its own dev-chosen threshold at 0.5", "policy", List.of(), 0, 0, null, null,
-        null, null, null, null)));
+    t.forEach(
+        (c, v) ->
+            choices.put(
+                c,
+                new ThresholdChoice(
+                    c,
+                    v,
+                    "the policy's threshold ("
+                        + POLICY_FILE
+                        + "); every tier serves its own dev-chosen threshold at 0.5",
+                    "policy",
+                    List.of(),
+                    0,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null)));
     ThresholdSet set = new ThresholdSet(ThresholdSet.FORMAT, "policy", ds.id(), "served", choices);
     set.write(dir.resolve(ThresholdSet.FILE));
-    Files.writeString(dir.resolve("evaluation.json"), Json.card().writeValueAsString(result) + "\n");
+    Files.writeString(
+        dir.resolve("evaluation.json"), Json.card().writeValueAsString(result) + "\n");
     ModelMetadata meta = metadata(version, fleet, servedPolicy);
     Map<String, String> prot = new TreeMap<>();
     policy.protectedSlices().forEach((k, v) -> prot.put(k, v.description()));
     String manifestSha = Sha256.ofFile(ds.dir().resolve(DatasetVersion.MANIFEST));
-    CardInputs in = new CardInputs(meta, dir, result, set, null, ds.id(), manifestSha,
-        home.relativize(ds.dir().resolve("data-card.md")).toString(), List.of("texts", "pages", "background"),
-        List.of(), List.of(), predictions.rejected(), prot,
-        "router Classifier at " + options.router() + " (all tiers, default routing, cache bypassed)",
-        List.of("Recall is measured on harmful texts and pages; harmful hosts are measured by the url-lexical"
-            + " card (its test split holds registered domains no list of the fleet has seen)."),
-        ServedActions.read(policyFile));
+    CardInputs in =
+        new CardInputs(
+            meta,
+            dir,
+            result,
+            set,
+            null,
+            ds.id(),
+            manifestSha,
+            home.relativize(ds.dir().resolve("data-card.md")).toString(),
+            List.of("texts", "pages", "background"),
+            List.of(),
+            List.of(),
+            predictions.rejected(),
+            prot,
+            "router Classifier at "
+                + options.router()
+                + " (all tiers, default routing, cache bypassed)",
+            List.of(
+                "Recall is measured on harmful texts and pages; harmful hosts are measured by the url-lexical"
+                    + " card (its test split holds registered domains no list of the fleet has seen)."),
+            ServedActions.read(policyFile));
     ModelCardGenerator.generate(in);
     log.accept("wrote the fleet card to " + dir);
     if (options.release()) {
-      Files.writeString(dir.getParent().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          dir.getParent().resolve("RELEASED"), version + "\n", StandardCharsets.UTF_8);
       log.accept("RELEASED -> " + version);
     }
     return dir;
@@ -196,14 +260,23 @@ public final class FleetEvaluation {
         JsonNode a = recorded.path("models").path(name);
         JsonNode b = now.path("models").path(name);
         if (!a.equals(b)) {
-          diffs.add(name + " " + (a.isMissingNode() ? "(absent)" : a.path("version").asText()) + " measured, "
-              + (b.isMissingNode() ? "(absent)" : b.path("version").asText()) + " released"
-              + (a.path("version").equals(b.path("version")) ? " (served thresholds or metadata changed)" : ""));
+          diffs.add(
+              name
+                  + " "
+                  + (a.isMissingNode() ? "(absent)" : a.path("version").asText())
+                  + " measured, "
+                  + (b.isMissingNode() ? "(absent)" : b.path("version").asText())
+                  + " released"
+                  + (a.path("version").equals(b.path("version"))
+                      ? " (served thresholds or metadata changed)"
+                      : ""));
         }
       }
       Path policy = home.resolve(DEFAULT_POLICY);
-      if (Files.isRegularFile(policy) && !Sha256.ofFile(policy).equals(Sha256.ofFile(fleetDir.resolve(POLICY_FILE)))) {
-        diffs.add("the default policy " + DEFAULT_POLICY + " differs from the measured " + POLICY_FILE);
+      if (Files.isRegularFile(policy)
+          && !Sha256.ofFile(policy).equals(Sha256.ofFile(fleetDir.resolve(POLICY_FILE)))) {
+        diffs.add(
+            "the default policy " + DEFAULT_POLICY + " differs from the measured " + POLICY_FILE);
       }
       return String.join("; ", diffs);
     } catch (IOException e) {
@@ -216,24 +289,41 @@ public final class FleetEvaluation {
     String text = new String(policyBytes, StandardCharsets.UTF_8);
     String id = field(text, "id");
     String version = field(text, "version");
-    if (!id.equals(served.getOrDefault("id", "")) || !version.equals(served.getOrDefault("version", ""))) {
-      throw new IllegalStateException("the router serves policy " + served + " but " + file + " is id=" + id
-          + " version=" + version + ": start the fleet with that policy (or pass --policy)");
+    if (!id.equals(served.getOrDefault("id", ""))
+        || !version.equals(served.getOrDefault("version", ""))) {
+      throw new IllegalStateException(
+          "the router serves policy "
+              + served
+              + " but "
+              + file
+              + " is id="
+              + id
+              + " version="
+              + version
+              + ": start the fleet with that policy (or pass --policy)");
     }
   }
 
   private static String field(String yaml, String key) {
     for (String line : yaml.split("\n")) {
       if (line.startsWith(key + ":")) {
-        return line.substring(key.length() + 1).replaceAll("#.*", "").strip().replace("\"", "").replace("'", "");
+        return line.substring(key.length() + 1)
+            .replaceAll("#.*", "")
+            .strip()
+            .replace("\"", "")
+            .replace("'", "");
       }
     }
     return "";
   }
 
-  private record Kept(List<Example> examples, dev.sieve.eval.Scores scores, Evaluator.Served served) {}
+  private record Kept(
+      List<Example> examples, dev.sieve.eval.Scores scores, Evaluator.Served served) {}
 
-  /** Drops the inputs the fleet refused (INVALID_ARGUMENT): excluded from every metric, listed in the card. */
+  /**
+   * Drops the inputs the fleet refused (INVALID_ARGUMENT): excluded from every metric, listed in
+   * the card.
+   */
   private static Kept keep(List<Example> examples, Predictions p, Evaluator.Served served) {
     Set<Integer> rejected = new java.util.HashSet<>();
     p.rejected().forEach(r -> rejected.add(r.index()));
@@ -254,22 +344,46 @@ public final class FleetEvaluation {
       blocked[j] = served.blocked()[idx.get(j)];
       alerted[j] = served.alerted()[idx.get(j)];
     }
-    return new Kept(idx.stream().map(examples::get).toList(), dev.sieve.eval.Scores.of(scores, idx.size()),
+    return new Kept(
+        idx.stream().map(examples::get).toList(),
+        dev.sieve.eval.Scores.of(scores, idx.size()),
         new Evaluator.Served(blocked, alerted));
   }
 
-  private static ModelMetadata metadata(String version, ObjectNode fleet, Map<String, String> servedPolicy) {
+  private static ModelMetadata metadata(
+      String version, ObjectNode fleet, Map<String, String> servedPolicy) {
     Map<String, Object> hyper = new TreeMap<>();
-    fleet.path("models").fields().forEachRemaining(e -> hyper.put(e.getKey(), e.getValue().path("version").asText()));
-    hyper.put("policy", servedPolicy.getOrDefault("id", "") + " " + servedPolicy.getOrDefault("version", ""));
-    return new ModelMetadata(MODEL_NAME, version, null, "fleet",
+    fleet
+        .path("models")
+        .fields()
+        .forEachRemaining(e -> hyper.put(e.getKey(), e.getValue().path("version").asText()));
+    hyper.put(
+        "policy",
+        servedPolicy.getOrDefault("id", "") + " " + servedPolicy.getOrDefault("version", ""));
+    return new ModelMetadata(
+        MODEL_NAME,
+        version,
+        null,
+        "fleet",
         "the served verdict: router (merge, policy, help yields, fail-closed) over the url, content and llm tiers",
-        "none: the fleet is measured, not trained; each tier's training is on its own card", hyper, "",
-        "same as the Sieve repository", "Sieve", "Sieve maintainers", List.of(POLICY_FILE, FLEET_FILE),
-        null, "", "", null,
-        List.of("School IT administrators and leaders deciding whether to deploy Sieve",
+        "none: the fleet is measured, not trained; each tier's training is on its own card",
+        hyper,
+        "",
+        "same as the Sieve repository",
+        "Sieve",
+        "Sieve maintainers",
+        List.of(POLICY_FILE, FLEET_FILE),
+        null,
+        "",
+        "",
+        null,
+        List.of(
+            "School IT administrators and leaders deciding whether to deploy Sieve",
             "Sieve engineers checking that merged verdicts and policy keep what each tier's card promises"),
-        List.of(), List.of(), List.of("A fleet card describes the default policy; a tenant's own policy"
-            + " (thresholds, actions, overrides) changes every number here."));
+        List.of(),
+        List.of(),
+        List.of(
+            "A fleet card describes the default policy; a tenant's own policy"
+                + " (thresholds, actions, overrides) changes every number here."));
   }
 }

@@ -60,13 +60,16 @@ public record RunConfig(
     split = split == null ? "test" : split;
     if (split.equals("dev") || split.equals("train")) {
       throw new IllegalArgumentException(
-          "a card reports on a held-out split, not '" + split + "': thresholds and calibration are"
+          "a card reports on a held-out split, not '"
+              + split
+              + "': thresholds and calibration are"
               + " chosen on dev, and train is what the model learned from");
     }
     inputs = inputs == null ? Set.of() : Set.copyOf(inputs);
     categories = categories == null ? List.of() : List.copyOf(categories);
     if (modelDir == null && outDir == null) {
-      throw new IllegalArgumentException("give --model-dir (or --out for a run without a model directory)");
+      throw new IllegalArgumentException(
+          "give --model-dir (or --out for a run without a model directory)");
     }
   }
 

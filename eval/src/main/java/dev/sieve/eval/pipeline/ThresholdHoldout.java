@@ -29,8 +29,14 @@ final class ThresholdHoldout {
   private ThresholdHoldout() {}
 
   static LeaveOneSourceOut run(
-      List<Example> dev, Scores devScores, List<Example> test, Scores testScores, Map<String, Double> full,
-      EvaluationPolicy policy, EvalOptions options, String datasetVersion) {
+      List<Example> dev,
+      Scores devScores,
+      List<Example> test,
+      Scores testScores,
+      Map<String, Double> full,
+      EvaluationPolicy policy,
+      EvalOptions options,
+      String datasetVersion) {
     List<Example> all = new ArrayList<>(dev);
     all.addAll(test);
     List<String> categories = devScores.categories();
@@ -68,37 +74,83 @@ final class ThresholdHoldout {
         kept.put(cat, keep.stream().mapToDouble(i -> s[i]).toArray());
       }
       List<Example> keptDev = keep.stream().map(dev::get).toList();
-      Map<String, Double> fold = ThresholdSelector.select(DevSplit.of(keptDev, Scores.of(kept, keptDev.size())),
-          policy.thresholds(), fast, datasetVersion, "raw").values();
+      Map<String, Double> fold =
+          ThresholdSelector.select(
+                  DevSplit.of(keptDev, Scores.of(kept, keptDev.size())),
+                  policy.thresholds(),
+                  fast,
+                  datasetVersion,
+                  "raw")
+              .values();
       List<LeaveOneSourceOut.FoldCategory> rows = new ArrayList<>();
       long items = 0;
       for (Example e : all) {
         items += e.slice("source").contains(source) ? 1 : 0;
       }
       for (String cat : categories) {
-        long[] held = counts(source, dev, devScores.get(cat), test, testScores.get(cat), fold.get(cat), cat, true);
-        long[] inDist = counts(source, List.of(), new double[0], test, testScores.get(cat), full.get(cat), cat, false);
+        long[] held =
+            counts(
+                source,
+                dev,
+                devScores.get(cat),
+                test,
+                testScores.get(cat),
+                fold.get(cat),
+                cat,
+                true);
+        long[] inDist =
+            counts(
+                source,
+                List.of(),
+                new double[0],
+                test,
+                testScores.get(cat),
+                full.get(cat),
+                cat,
+                false);
         if (held[0] == 0 && held[2] == 0) {
           continue;
         }
-        rows.add(new LeaveOneSourceOut.FoldCategory(cat, held[0], held[2], round(fold.get(cat)),
-            held[0] == 0 ? null : Estimate.of((double) held[1] / held[0], Wilson.interval(held[1], held[0])),
-            inDist[0] == 0 ? null : round((double) inDist[1] / inDist[0]),
-            held[2] == 0 ? null : Estimate.of((double) held[3] / held[2], Wilson.interval(held[3], held[2])),
-            inDist[2] == 0 ? null : round((double) inDist[3] / inDist[2])));
+        rows.add(
+            new LeaveOneSourceOut.FoldCategory(
+                cat,
+                held[0],
+                held[2],
+                round(fold.get(cat)),
+                held[0] == 0
+                    ? null
+                    : Estimate.of((double) held[1] / held[0], Wilson.interval(held[1], held[0])),
+                inDist[0] == 0 ? null : round((double) inDist[1] / inDist[0]),
+                held[2] == 0
+                    ? null
+                    : Estimate.of((double) held[3] / held[2], Wilson.interval(held[3], held[2])),
+                inDist[2] == 0 ? null : round((double) inDist[3] / inDist[2])));
       }
       folds.add(new LeaveOneSourceOut.Fold(source, items, rows));
     }
-    return new LeaveOneSourceOut("For each source with >= " + MIN_POSITIVES + " positives or >= " + MIN_ORDINARY
-        + " ordinary records in dev+test: thresholds re-chosen by release-gate.yaml on the dev split without it,"
-        + " measured on all of its dev and test records. The tier trains no weights on the dataset (hand-written"
-        + " prototypes; a monotonic calibration per category, which cannot change a ranking), so thresholds are"
-        + " everything a source could have influenced.", datasetVersion, folds);
+    return new LeaveOneSourceOut(
+        "For each source with >= "
+            + MIN_POSITIVES
+            + " positives or >= "
+            + MIN_ORDINARY
+            + " ordinary records in dev+test: thresholds re-chosen by release-gate.yaml on the dev split without it,"
+            + " measured on all of its dev and test records. The tier trains no weights on the dataset (hand-written"
+            + " prototypes; a monotonic calibration per category, which cannot change a ranking), so thresholds are"
+            + " everything a source could have influenced.",
+        datasetVersion,
+        folds);
   }
 
   /** positives, caught, ordinary, ordinary flagged for {@code source} (dev too when asked). */
-  private static long[] counts(String source, List<Example> dev, double[] devScores, List<Example> test,
-      double[] testScores, Double threshold, String category, boolean withDev) {
+  private static long[] counts(
+      String source,
+      List<Example> dev,
+      double[] devScores,
+      List<Example> test,
+      double[] testScores,
+      Double threshold,
+      String category,
+      boolean withDev) {
     long[] c = new long[4];
     if (threshold == null) {
       return c;
@@ -110,7 +162,8 @@ final class ThresholdHoldout {
     return c;
   }
 
-  private static void add(long[] c, String source, List<Example> examples, double[] scores, double t, String category) {
+  private static void add(
+      long[] c, String source, List<Example> examples, double[] scores, double t, String category) {
     for (int i = 0; i < examples.size(); i++) {
       Example e = examples.get(i);
       if (!e.slice("source").contains(source)) {

@@ -8,19 +8,19 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.sieve.core.util.Settings;
 import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.threshold.ThresholdPolicy;
+import dev.sieve.eval.threshold.ThresholdRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.sieve.eval.threshold.ThresholdRule;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The policy file ({@code release-gate.yaml} at the repository root): how models are measured,
- * how thresholds are chosen, what blocks a release, and which slices are protected. One file so
- * that a reviewer sees the whole bargain in one place; YAML or JSON (JSON is YAML).
+ * The policy file ({@code release-gate.yaml} at the repository root): how models are measured, how
+ * thresholds are chosen, what blocks a release, and which slices are protected. One file so that a
+ * reviewer sees the whole bargain in one place; YAML or JSON (JSON is YAML).
  *
  * <p>Unknown keys fail the load: a typo in a recall floor must not silently disable it.
  *
@@ -53,8 +53,10 @@ public record EvaluationPolicy(
     if (version != 1) {
       throw new IllegalArgumentException("policy version must be 1, got " + version);
     }
-    evaluation = evaluation == null
-        ? new EvaluationSettings(null, null, null, null, null, null, null) : evaluation;
+    evaluation =
+        evaluation == null
+            ? new EvaluationSettings(null, null, null, null, null, null, null)
+            : evaluation;
     thresholds = thresholds == null ? ThresholdPolicy.maxF1Everywhere() : thresholds;
     gate = gate == null ? GatePolicy.lenient() : gate;
     protectedSlices = protectedSlices == null ? Map.of() : new TreeMap<>(protectedSlices);
@@ -74,16 +76,23 @@ public record EvaluationPolicy(
     Map<String, ThresholdRule> rules = new TreeMap<>(thresholds.categories());
     rules.putAll(t.thresholds());
     Map<String, GateCategoryRule> floors = new TreeMap<>(gate.categories());
-    t.gate().forEach((category, rule) -> {
-      if (rule == null) {
-        floors.remove(category);
-      } else {
-        floors.put(category, rule);
-      }
-    });
+    t.gate()
+        .forEach(
+            (category, rule) -> {
+              if (rule == null) {
+                floors.remove(category);
+              } else {
+                floors.put(category, rule);
+              }
+            });
     GatePolicy g = gate.withCategories(floors);
-    return new EvaluationPolicy(version, evaluation, new ThresholdPolicy(thresholds.defaults(), rules), g,
-        protectedSlices, Map.of());
+    return new EvaluationPolicy(
+        version,
+        evaluation,
+        new ThresholdPolicy(thresholds.defaults(), rules),
+        g,
+        protectedSlices,
+        Map.of());
   }
 
   /** Whether {@code tier}'s models are advisory ({@link TierPolicy#advisory()}). */
@@ -94,7 +103,8 @@ public record EvaluationPolicy(
 
   /** Why {@code tier} deviates from the standard, when it does. */
   public java.util.Optional<String> exceptionReason(String tier) {
-    return java.util.Optional.ofNullable(tier == null ? null : tiers.get(tier)).map(TierPolicy::reason);
+    return java.util.Optional.ofNullable(tier == null ? null : tiers.get(tier))
+        .map(TierPolicy::reason);
   }
 
   public EvalOptions options() {

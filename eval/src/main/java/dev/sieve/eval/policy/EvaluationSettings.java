@@ -32,6 +32,8 @@ public record EvaluationSettings(
         confidence == null ? d.confidence() : confidence,
         reliabilityBins == null ? d.reliabilityBins() : reliabilityBins,
         topExamples == null ? d.topExamples() : topExamples,
-        blockingCategories == null ? d.blockingCategories() : new java.util.TreeSet<>(blockingCategories));
+        blockingCategories == null
+            ? d.blockingCategories()
+            : new java.util.TreeSet<>(blockingCategories));
   }
 }

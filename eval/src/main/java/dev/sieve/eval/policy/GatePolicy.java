@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * @param regression tolerances versus the previously released version
  * @param requireRenderedCard fail when model-card.md/.html are missing or differ from their
  *     rendering of model-card.json (hand-edited numbers)
- * @param waivers reviewed exceptions to the regression rule for named versions ({@link RegressionWaiver})
+ * @param waivers reviewed exceptions to the regression rule for named versions ({@link
+ *     RegressionWaiver})
  * @param backgroundCeilings ceilings on the flag rate of ordinary inputs per category, pooled and
  *     per group (every ordinary source and input kind); null = none
  * @param maxFalseAlertRate ceiling on alerts raised on ordinary inputs no alerting category labels
@@ -49,20 +50,34 @@ public record GatePolicy(
     regression = regression == null ? new RegressionPolicy(Map.of(), Map.of()) : regression;
     requireRenderedCard = requireRenderedCard == null || requireRenderedCard;
     waivers = waivers == null ? List.of() : List.copyOf(waivers);
-    protectedNotAboveBackground = protectedNotAboveBackground != null && protectedNotAboveBackground;
+    protectedNotAboveBackground =
+        protectedNotAboveBackground != null && protectedNotAboveBackground;
     zeroBlockSlices = zeroBlockSlices == null ? List.of() : List.copyOf(zeroBlockSlices);
     categories.values().forEach(r -> normalizeMode(r.insufficientData()));
   }
 
   public static GatePolicy lenient() {
-    return new GatePolicy("test", "warn", null, null, Map.of(), null, true, List.of(), null, null, false, null, List.of());
+    return new GatePolicy(
+        "test", "warn", null, null, Map.of(), null, true, List.of(), null, null, false, null,
+        List.of());
   }
 
   /** A copy with other per-category floors (a tier's exceptions). */
   public GatePolicy withCategories(Map<String, GateCategoryRule> floors) {
-    return new GatePolicy(split, insufficientData, maxBackgroundBlockRate, maxProtectedBlockRate, floors,
-        regression, requireRenderedCard, waivers, backgroundCeilings, maxFalseAlertRate,
-        protectedNotAboveBackground, loso, zeroBlockSlices);
+    return new GatePolicy(
+        split,
+        insufficientData,
+        maxBackgroundBlockRate,
+        maxProtectedBlockRate,
+        floors,
+        regression,
+        requireRenderedCard,
+        waivers,
+        backgroundCeilings,
+        maxFalseAlertRate,
+        protectedNotAboveBackground,
+        loso,
+        zeroBlockSlices);
   }
 
   /**
@@ -70,9 +85,11 @@ public record GatePolicy(
    *
    * @param defaultCeiling every category whose default action blocks or alerts
    * @param categories per-category ceilings replacing the default
-   * @param minGroupItems groups (ordinary sources, input kinds) with fewer items are reported, not gated
+   * @param minGroupItems groups (ordinary sources, input kinds) with fewer items are reported, not
+   *     gated
    */
-  public record BackgroundCeilings(Double defaultCeiling, Map<String, Double> categories, Integer minGroupItems) {
+  public record BackgroundCeilings(
+      Double defaultCeiling, Map<String, Double> categories, Integer minGroupItems) {
     public BackgroundCeilings {
       categories = categories == null ? Map.of() : new TreeMap<>(categories);
       minGroupItems = minGroupItems == null ? 100 : minGroupItems;
@@ -99,7 +116,8 @@ public record GatePolicy(
   }
 
   /** The waiver for this regression, when one was granted. */
-  public java.util.Optional<RegressionWaiver> waiver(String model, String version, String category, String metric) {
+  public java.util.Optional<RegressionWaiver> waiver(
+      String model, String version, String category, String metric) {
     return waivers.stream().filter(w -> w.covers(model, version, category, metric)).findFirst();
   }
 
@@ -107,13 +125,15 @@ public record GatePolicy(
   public String insufficientDataMode(String category) {
     GateCategoryRule rule = categories.get(category);
     return rule != null && rule.insufficientData() != null
-        ? normalizeMode(rule.insufficientData()) : insufficientData;
+        ? normalizeMode(rule.insufficientData())
+        : insufficientData;
   }
 
   static String normalizeMode(String mode) {
     String m = mode == null ? "warn" : mode.toLowerCase(Locale.ROOT);
     if (!m.equals("warn") && !m.equals("fail")) {
-      throw new IllegalArgumentException("insufficient_data must be 'warn' or 'fail', got '" + mode + "'");
+      throw new IllegalArgumentException(
+          "insufficient_data must be 'warn' or 'fail', got '" + mode + "'");
     }
     return m;
   }

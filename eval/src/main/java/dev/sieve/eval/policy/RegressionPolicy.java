@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How much each metric may get worse than in the previously released version before the gate
- * fails. Metrics: recall, precision, f1, auprc, auroc (a drop is a regression) and
- * background_flag_rate (a rise is a regression).
+ * How much each metric may get worse than in the previously released version before the gate fails.
+ * Metrics: recall, precision, f1, auprc, auroc (a drop is a regression) and background_flag_rate (a
+ * rise is a regression).
  *
  * @param defaults metric to tolerance for every category
  * @param categories category to (metric to tolerance) overrides
@@ -38,7 +38,8 @@ public record RegressionPolicy(
 
   private static void check(String metric) {
     if (!METRICS.contains(metric)) {
-      throw new IllegalArgumentException("unknown regression metric '" + metric + "'; known: " + METRICS);
+      throw new IllegalArgumentException(
+          "unknown regression metric '" + metric + "'; known: " + METRICS);
     }
   }
 }

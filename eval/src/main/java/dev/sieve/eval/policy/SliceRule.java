@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * How to recognise the members of one protected slice (LGBTQ+ resources, sex education, ...)
- * among dataset records. Lists rarely label these pages, so membership is declared in the policy
- * file: by label source, by host pattern, by text pattern, by metadata — any one of them matching
- * is enough, and {@code requiresLabels} (when set) narrows the match to records carrying one of
- * those labels (e.g. news pages that talk about violence).
+ * How to recognise the members of one protected slice (LGBTQ+ resources, sex education, ...) among
+ * dataset records. Lists rarely label these pages, so membership is declared in the policy file: by
+ * label source, by host pattern, by text pattern, by metadata — any one of them matching is enough,
+ * and {@code requiresLabels} (when set) narrows the match to records carrying one of those labels
+ * (e.g. news pages that talk about violence).
  *
  * @param description what the slice is and why over-blocking it harms students
  * @param sources label-source globs ("ut1/sexual_education", "cssrs*") matched against

@@ -19,23 +19,22 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Where a tier's versions stand in production (#15 item 5): the serving version (the tier's
- * {@code models/<name>/RELEASED}, which every service reads) and at most one candidate in
- * {@code shadow} or {@code canary}, recorded in {@code <home>/deployments/<tier>.json} with the
- * history of every step and an undo stack, so that {@link #rollback} is one step back whatever the
- * last step was.
+ * Where a tier's versions stand in production (#15 item 5): the serving version (the tier's {@code
+ * models/<name>/RELEASED}, which every service reads) and at most one candidate in {@code shadow}
+ * or {@code canary}, recorded in {@code <home>/deployments/<tier>.json} with the history of every
+ * step and an undo stack, so that {@link #rollback} is one step back whatever the last step was.
  *
  * <p>The rules a promotion must pass, and why:
  *
  * <ul>
- *   <li>every step requires the candidate's release gate to pass ({@code ./sieve release check}):
- *       a model whose card does not hold up offline is not shown live traffic either;
+ *   <li>every step requires the candidate's release gate to pass ({@code ./sieve release check}): a
+ *       model whose card does not hold up offline is not shown live traffic either;
  *   <li>steps go shadow, then canary, then serving, for the same version: a version serves a share
  *       of tenants only after it was compared in shadow, and all of them only after its canary;
  *   <li>canary and serving require a shadow disagreement report ({@code ./sieve eval shadow --out
  *       DIR}) of this candidate version, with at least {@code minComparisons} comparisons, attached
- *       (its summary is copied into the record); when the report names categories whose flip rate is
- *       significant, an explanation must be given and is recorded with it.
+ *       (its summary is copied into the record); when the report names categories whose flip rate
+ *       is significant, an explanation must be given and is recorded with it.
  * </ul>
  *
  * <p>Serving means {@code RELEASED} is rewritten to the candidate's version (the services serve it
@@ -57,7 +56,8 @@ public final class Deployments {
       try {
         return valueOf(value.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--to must be shadow, canary or serving, got '" + value + "'");
+        throw new IllegalArgumentException(
+            "--to must be shadow, canary or serving, got '" + value + "'");
       }
     }
   }
@@ -66,7 +66,8 @@ public final class Deployments {
   public static final Map<String, String> MODEL_OF_TIER =
       Map.of("url", "url-lexical", "content", "content-minilm-mlp", "llm", "llm-zero-shot");
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path home;
   private final Function<Path, GateReport> gate;
@@ -100,13 +101,25 @@ public final class Deployments {
    * @param explanation why the flagged disagreements are acceptable, or null
    * @return the lines to print
    */
-  public List<String> promote(String tier, Path candidateDir, Stage to, Path shadowReport, String explanation,
-      long minComparisons) throws IOException, Refused {
+  public List<String> promote(
+      String tier,
+      Path candidateDir,
+      Stage to,
+      Path shadowReport,
+      String explanation,
+      long minComparisons)
+      throws IOException, Refused {
     String model = modelOf(tier);
     Path dir = candidateDir.toAbsolutePath().normalize();
     Path modelRoot = home.resolve("models").resolve(model);
     if (!dir.getParent().equals(modelRoot) || !Files.isDirectory(dir)) {
-      throw new Refused("the candidate of the " + tier + " tier must be a version directory under " + modelRoot + ", got " + dir);
+      throw new Refused(
+          "the candidate of the "
+              + tier
+              + " tier must be a version directory under "
+              + modelRoot
+              + ", got "
+              + dir);
     }
     String version = dir.getFileName().toString();
     ObjectNode state = read(tier);
@@ -120,8 +133,15 @@ public final class Deployments {
     switch (to) {
       case SHADOW -> {
         if (current != null && !current.equals(version)) {
-          throw new Refused("the " + tier + " tier already has candidate " + current + " (" + currentStage
-              + "); roll it back first: ./sieve release rollback " + tier);
+          throw new Refused(
+              "the "
+                  + tier
+                  + " tier already has candidate "
+                  + current
+                  + " ("
+                  + currentStage
+                  + "); roll it back first: ./sieve release rollback "
+                  + tier);
         }
       }
       case CANARY -> requireStage(tier, version, current, currentStage, "shadow");
@@ -172,12 +192,34 @@ public final class Deployments {
     List<String> lines = new ArrayList<>();
     lines.add("release gate PASSED for " + home.relativize(dir));
     if (to == Stage.SERVING) {
-      lines.add(tier + " tier: " + version + " is now serving (" + home.relativize(modelRoot.resolve("RELEASED")) + " was "
-          + serving + "); restart or reload the " + tier + " service; undo: ./sieve release rollback " + tier);
+      lines.add(
+          tier
+              + " tier: "
+              + version
+              + " is now serving ("
+              + home.relativize(modelRoot.resolve("RELEASED"))
+              + " was "
+              + serving
+              + "); restart or reload the "
+              + tier
+              + " service; undo: ./sieve release rollback "
+              + tier);
     } else {
-      lines.add(tier + " tier: candidate " + version + " in " + to.wireName() + " beside serving " + serving
-          + "; deploy it: ./sieve up --candidate " + tier + "=" + home.relativize(dir) + " --candidate-mode " + to.wireName()
-          + " (Helm: candidate.enabled, docs/operations.md \"Shadow and canary\")");
+      lines.add(
+          tier
+              + " tier: candidate "
+              + version
+              + " in "
+              + to.wireName()
+              + " beside serving "
+              + serving
+              + "; deploy it: ./sieve up --candidate "
+              + tier
+              + "="
+              + home.relativize(dir)
+              + " --candidate-mode "
+              + to.wireName()
+              + " (Helm: candidate.enabled, docs/operations.md \"Shadow and canary\")");
     }
     lines.add("recorded in " + home.relativize(stateFile(tier)));
     return lines;
@@ -190,8 +232,12 @@ public final class Deployments {
     ObjectNode state = read(tier);
     ArrayNode stack = stack(state);
     if (stack.isEmpty()) {
-      throw new Refused("nothing to roll back for the " + tier + " tier (no promotion recorded in "
-          + home.relativize(stateFile(tier)) + ")");
+      throw new Refused(
+          "nothing to roll back for the "
+              + tier
+              + " tier (no promotion recorded in "
+              + home.relativize(stateFile(tier))
+              + ")");
     }
     JsonNode undo = stack.remove(stack.size() - 1);
     String serving = released(modelRoot);
@@ -199,17 +245,35 @@ public final class Deployments {
     List<String> lines = new ArrayList<>();
     if (!previousServing.equals(serving)) {
       if (!Files.isDirectory(modelRoot.resolve(previousServing))) {
-        throw new Refused("cannot roll back to " + previousServing + ": " + modelRoot.resolve(previousServing) + " is gone");
+        throw new Refused(
+            "cannot roll back to "
+                + previousServing
+                + ": "
+                + modelRoot.resolve(previousServing)
+                + " is gone");
       }
       writeAtomically(modelRoot.resolve("RELEASED"), previousServing + "\n");
-      lines.add(tier + " tier: serving " + previousServing + " again (was " + serving + "); restart or reload the "
-          + tier + " service");
+      lines.add(
+          tier
+              + " tier: serving "
+              + previousServing
+              + " again (was "
+              + serving
+              + "); restart or reload the "
+              + tier
+              + " service");
     }
     state.put("serving", previousServing);
     state.set("candidate", undo.path("candidate").isObject() ? undo.get("candidate") : null);
     JsonNode candidate = state.path("candidate");
-    lines.add(tier + " tier: undid '" + undo.path("step").asText() + "'; candidate now: "
-        + (candidate.isObject() ? candidate.path("version").asText() + " (" + candidate.path("stage").asText() + ")" : "none"));
+    lines.add(
+        tier
+            + " tier: undid '"
+            + undo.path("step").asText()
+            + "'; candidate now: "
+            + (candidate.isObject()
+                ? candidate.path("version").asText() + " (" + candidate.path("stage").asText() + ")"
+                : "none"));
     ObjectNode event = history(state).addObject();
     event.put("at", clock.instant().toString());
     event.put("action", "rollback");
@@ -239,19 +303,33 @@ public final class Deployments {
     return object;
   }
 
-  private void requireStage(String tier, String version, String current, String currentStage, String needed)
+  private void requireStage(
+      String tier, String version, String current, String currentStage, String needed)
       throws Refused {
     if (current == null || !current.equals(version) || !needed.equals(currentStage)) {
-      throw new Refused("the " + tier + " tier's candidate is " + (current == null ? "none" : current + " (" + currentStage + ")")
-          + "; " + version + " must be in " + needed + " first: ./sieve release promote " + tier + " <dir> --to " + needed);
+      throw new Refused(
+          "the "
+              + tier
+              + " tier's candidate is "
+              + (current == null ? "none" : current + " (" + currentStage + ")")
+              + "; "
+              + version
+              + " must be in "
+              + needed
+              + " first: ./sieve release promote "
+              + tier
+              + " <dir> --to "
+              + needed);
     }
   }
 
-  private ObjectNode shadowReport(Path report, String version, String explanation, long minComparisons)
+  private ObjectNode shadowReport(
+      Path report, String version, String explanation, long minComparisons)
       throws IOException, Refused {
     if (report == null) {
-      throw new Refused("attach the candidate's shadow disagreement report: --shadow-report DIR (./sieve eval shadow"
-          + " <disagreement file> --out DIR)");
+      throw new Refused(
+          "attach the candidate's shadow disagreement report: --shadow-report DIR (./sieve eval shadow"
+              + " <disagreement file> --out DIR)");
     }
     Path file = Files.isDirectory(report) ? report.resolve("shadow-report.json") : report;
     if (!Files.isRegularFile(file)) {
@@ -263,19 +341,32 @@ public final class Deployments {
       names |= it.next().contains(version);
     }
     if (!names) {
-      throw new Refused("the shadow report " + file + " compares candidate " + summary.path("candidate_models")
-          + ", not " + version);
+      throw new Refused(
+          "the shadow report "
+              + file
+              + " compares candidate "
+              + summary.path("candidate_models")
+              + ", not "
+              + version);
     }
     long comparisons = summary.path("estimated_comparisons").asLong();
     if (comparisons < minComparisons) {
-      throw new Refused("the shadow report has " + comparisons + " comparisons, fewer than " + minComparisons
-          + " (--min-comparisons): let the shadow see more traffic");
+      throw new Refused(
+          "the shadow report has "
+              + comparisons
+              + " comparisons, fewer than "
+              + minComparisons
+              + " (--min-comparisons): let the shadow see more traffic");
     }
     List<String> flagged = new ArrayList<>();
     summary.path("needs_explanation").forEach(c -> flagged.add(c.asText()));
     if (!flagged.isEmpty() && (explanation == null || explanation.isBlank())) {
-      throw new Refused("the shadow report flags " + flagged + " (flip rate significantly above "
-          + summary.path("flip_rate_explain_threshold").asDouble() + "): say why this is acceptable with --explanation");
+      throw new Refused(
+          "the shadow report flags "
+              + flagged
+              + " (flip rate significantly above "
+              + summary.path("flip_rate_explain_threshold").asDouble()
+              + "): say why this is acceptable with --explanation");
     }
     ObjectNode attached = JSON.createObjectNode();
     attached.put("file", file.toAbsolutePath().normalize().toString());
@@ -303,11 +394,15 @@ public final class Deployments {
   }
 
   private static ArrayNode stack(ObjectNode state) {
-    return state.has("undo") && state.get("undo").isArray() ? (ArrayNode) state.get("undo") : state.putArray("undo");
+    return state.has("undo") && state.get("undo").isArray()
+        ? (ArrayNode) state.get("undo")
+        : state.putArray("undo");
   }
 
   private static ArrayNode history(ObjectNode state) {
-    return state.has("history") && state.get("history").isArray() ? (ArrayNode) state.get("history") : state.putArray("history");
+    return state.has("history") && state.get("history").isArray()
+        ? (ArrayNode) state.get("history")
+        : state.putArray("history");
   }
 
   private void write(String tier, ObjectNode state) throws IOException {

@@ -12,4 +12,9 @@ package dev.sieve.eval.report;
  * @param auroc mean AUROC (macro only)
  */
 public record Averages(
-    int categories, Estimate precision, Estimate recall, Estimate f1, Estimate auprc, Estimate auroc) {}
+    int categories,
+    Estimate precision,
+    Estimate recall,
+    Estimate f1,
+    Estimate auprc,
+    Estimate auroc) {}

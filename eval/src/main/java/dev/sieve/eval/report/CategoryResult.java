@@ -31,8 +31,8 @@ import java.util.List;
  * @param reliability reliability curve of the served scores
  * @param reliabilityUncalibrated reliability curve before calibration
  * @param prCurve precision-recall curve (thinned) of the served scores
- * @param scoreHistogram 20-bin histogram of this category's scores over all evaluated inputs:
- *     the drift reference
+ * @param scoreHistogram 20-bin histogram of this category's scores over all evaluated inputs: the
+ *     drift reference
  * @param topFalsePositives highest-scoring in-scope negatives that were flagged (over-blocking)
  * @param topFalseNegatives lowest-scoring positives that were missed (under-blocking)
  */

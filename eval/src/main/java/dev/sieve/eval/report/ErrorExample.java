@@ -15,5 +15,10 @@ import java.util.List;
  * @param flags known-noise flags
  */
 public record ErrorExample(
-    String id, String input, String category, double score, List<String> labels,
-    List<String> sources, List<String> flags) {}
+    String id,
+    String input,
+    String category,
+    double score,
+    List<String> labels,
+    List<String> sources,
+    List<String> flags) {}

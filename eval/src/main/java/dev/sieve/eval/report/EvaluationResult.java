@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The full outcome of evaluating one model's scores on one split: the quantitative core of a
- * model card, serializable as JSON (evaluation.json) so that cards can be regenerated without
- * re-scoring.
+ * The full outcome of evaluating one model's scores on one split: the quantitative core of a model
+ * card, serializable as JSON (evaluation.json) so that cards can be regenerated without re-scoring.
  *
  * @param split split id ("test" for cards)
  * @param examples items evaluated

@@ -11,12 +11,14 @@ import java.util.List;
  * (textbook paragraphs) and hides the register that over-blocks (user posts, pages). The gate holds
  * the ceiling on the pooled rate and on every group large enough to measure it.
  *
- * @param groups ordinary-input groups, "all" first, then "input:&lt;kind&gt;", then "source:&lt;id&gt;"
+ * @param groups ordinary-input groups, "all" first, then "input:&lt;kind&gt;", then
+ *     "source:&lt;id&gt;"
  * @param rates one row per category and group
  * @param falseAlertRate share of ordinary inputs that no alerting category labels but that a
  *     decided alerting category (self_harm, self_harm_help) would alert on; null without background
  */
-public record ExternalValidity(List<String> groups, List<GroupRate> rates, Estimate falseAlertRate) {
+public record ExternalValidity(
+    List<String> groups, List<GroupRate> rates, Estimate falseAlertRate) {
 
   /** The group every ordinary input belongs to. */
   public static final String ALL = "all";

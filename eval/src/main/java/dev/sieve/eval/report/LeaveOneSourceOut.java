@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /**
  * Leave-one-source-out results: for each source, a model trained and tuned without it, measured on
- * it — the closest thing to "traffic we have never seen" the team can compute itself. Written by the
- * tier's trainer next to the model ({@value #FILE}); the card shows it as its own section and the
- * release gate holds floors on it ({@code gate.loso} in release-gate.yaml).
+ * it — the closest thing to "traffic we have never seen" the team can compute itself. Written by
+ * the tier's trainer next to the model ({@value #FILE}); the card shows it as its own section and
+ * the release gate holds floors on it ({@code gate.loso} in release-gate.yaml).
  *
  * @param method how each fold was trained, calibrated and thresholded
  * @param datasetVersion dataset version the folds were computed on
@@ -47,20 +47,31 @@ public record LeaveOneSourceOut(String method, String datasetVersion, List<Fold>
    *     source's test items
    */
   public record FoldCategory(
-      String category, long positives, long ordinary, Double threshold, Estimate recallHeldOut,
-      Double recallInDistribution, Estimate flagRateHeldOut, Double flagRateInDistribution) {
+      String category,
+      long positives,
+      long ordinary,
+      Double threshold,
+      Estimate recallHeldOut,
+      Double recallInDistribution,
+      Estimate flagRateHeldOut,
+      Double flagRateInDistribution) {
 
     /** Recall lost by never having seen the source (null when either side is missing). */
     public Double recallDrop() {
       return recallHeldOut == null || recallHeldOut.value() == null || recallInDistribution == null
-          ? null : recallInDistribution - recallHeldOut.value();
+          ? null
+          : recallInDistribution - recallHeldOut.value();
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false)
+          .setPropertyNamingStrategy(
+              com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
   public void write(Path file) {
     try {

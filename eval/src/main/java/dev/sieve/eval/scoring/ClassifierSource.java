@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Predictions from the router's public Classifier, cache bypassed: with a tiers filter (e.g. only
- * "url") one tier through the router; with none, the fleet under its policy exactly as the filtering
- * stack sees it, including what each verdict did ({@link #served()}: action and alert). A verdict
- * with no contributing tier is "no opinion".
+ * "url") one tier through the router; with none, the fleet under its policy exactly as the
+ * filtering stack sees it, including what each verdict did ({@link #served()}: action and alert). A
+ * verdict with no contributing tier is "no opinion".
  */
 public final class ClassifierSource implements PredictionSource {
 
@@ -39,11 +39,20 @@ public final class ClassifierSource implements PredictionSource {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public ClassifierSource(String target, List<String> tiers, Duration deadline, int concurrency) {
-    this(ManagedChannelBuilder.forTarget(target).usePlaintext().build(), target, tiers, deadline, concurrency);
+    this(
+        ManagedChannelBuilder.forTarget(target).usePlaintext().build(),
+        target,
+        tiers,
+        deadline,
+        concurrency);
   }
 
   public ClassifierSource(
-      ManagedChannel channel, String target, List<String> tiers, Duration deadline, int concurrency) {
+      ManagedChannel channel,
+      String target,
+      List<String> tiers,
+      Duration deadline,
+      int concurrency) {
     this.channel = channel;
     this.stub = ClassifierGrpc.newBlockingStub(channel);
     this.tiers = List.copyOf(tiers);
@@ -54,69 +63,96 @@ public final class ClassifierSource implements PredictionSource {
 
   @Override
   public String describe() {
-    return "router Classifier at " + target + " (tiers " + (tiers.isEmpty() ? "all" : String.join(",", tiers))
+    return "router Classifier at "
+        + target
+        + " (tiers "
+        + (tiers.isEmpty() ? "all" : String.join(",", tiers))
         + ", cache bypassed)";
   }
 
   @Override
   public Predictions score(List<Example> examples, List<String> categories) {
-    return ParallelScoring.run(examples, categories, concurrency, e -> {
-      ClassifyRequest.Builder req = ClassifyRequest.newBuilder()
-          .setRequestId(e.id()).setBypassCache(true).addAllTiers(tiers);
-      if (DatasetExamples.isUrl(e)) {
-        req.setUrl(e.input());
-      } else if (DatasetExamples.isHtml(e)) {
-        req.setHtml(ByteString.copyFromUtf8(e.input()));
-      } else {
-        req.setText(ByteString.copyFromUtf8(e.input()));
-      }
-      ClassifyResponse resp;
-      try {
-        resp = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
-        // A verdict decided without a tier (it shed the call or timed out under this evaluation's own
-        // concurrency) measures the load, not the fleet: ask again, as classify-batch does, a few
-        // times, waiting long enough for an open breaker to let a trial call through. What is still
-        // degraded is counted and reported.
-        long[] backoff = DegradedVerdictRetry.backoffMillis();
-        for (int attempt = 1; resp.getDegraded() && attempt <= DEGRADED_RETRIES; attempt++) {
-          retried.incrementAndGet();
-          try {
-            Thread.sleep(backoff[attempt - 1]);
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
+    return ParallelScoring.run(
+        examples,
+        categories,
+        concurrency,
+        e -> {
+          ClassifyRequest.Builder req =
+              ClassifyRequest.newBuilder()
+                  .setRequestId(e.id())
+                  .setBypassCache(true)
+                  .addAllTiers(tiers);
+          if (DatasetExamples.isUrl(e)) {
+            req.setUrl(e.input());
+          } else if (DatasetExamples.isHtml(e)) {
+            req.setHtml(ByteString.copyFromUtf8(e.input()));
+          } else {
+            req.setText(ByteString.copyFromUtf8(e.input()));
           }
-          resp = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).classify(req.build());
-        }
-        if (resp.getDegraded()) {
-          stillDegraded.incrementAndGet();
-        }
-      } catch (StatusRuntimeException ex) {
-        throw new ParallelScoring.ScoreFailure(ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
-      }
-      outcomes.put(e.id(), new boolean[] {resp.getAction() == dev.sieve.proto.v1.Action.ACTION_BLOCK, resp.getAlert()});
-      policy.putIfAbsent("id", resp.getPolicyId());
-      policy.putIfAbsent("version", resp.getPolicyVersion());
-      for (CategoryVerdict v : resp.getCategoriesList()) {
-        thresholds.putIfAbsent(v.getCategory(), v.getThreshold());
-      }
-      Map<String, Double> out = new HashMap<>();
-      for (CategoryVerdict v : resp.getCategoriesList()) {
-        if (v.getTiersCount() > 0) {
-          out.put(v.getCategory(), v.getScore());
-        }
-      }
-      return out;
-    }, describe());
+          ClassifyResponse resp;
+          try {
+            resp =
+                stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .classify(req.build());
+            // A verdict decided without a tier (it shed the call or timed out under this
+            // evaluation's own
+            // concurrency) measures the load, not the fleet: ask again, as classify-batch does, a
+            // few
+            // times, waiting long enough for an open breaker to let a trial call through. What is
+            // still
+            // degraded is counted and reported.
+            long[] backoff = DegradedVerdictRetry.backoffMillis();
+            for (int attempt = 1; resp.getDegraded() && attempt <= DEGRADED_RETRIES; attempt++) {
+              retried.incrementAndGet();
+              try {
+                Thread.sleep(backoff[attempt - 1]);
+              } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+              }
+              resp =
+                  stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                      .classify(req.build());
+            }
+            if (resp.getDegraded()) {
+              stillDegraded.incrementAndGet();
+            }
+          } catch (StatusRuntimeException ex) {
+            throw new ParallelScoring.ScoreFailure(
+                ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
+          }
+          outcomes.put(
+              e.id(),
+              new boolean[] {
+                resp.getAction() == dev.sieve.proto.v1.Action.ACTION_BLOCK, resp.getAlert()
+              });
+          policy.putIfAbsent("id", resp.getPolicyId());
+          policy.putIfAbsent("version", resp.getPolicyVersion());
+          for (CategoryVerdict v : resp.getCategoriesList()) {
+            thresholds.putIfAbsent(v.getCategory(), v.getThreshold());
+          }
+          Map<String, Double> out = new HashMap<>();
+          for (CategoryVerdict v : resp.getCategoriesList()) {
+            if (v.getTiersCount() > 0) {
+              out.put(v.getCategory(), v.getScore());
+            }
+          }
+          return out;
+        },
+        describe());
   }
 
   /** Degraded verdicts asked again at most this many times. */
   public static final int DEGRADED_RETRIES = DegradedVerdictRetry.attempts();
 
-  private final java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger stillDegraded = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger retried =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger stillDegraded =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Calls asked again because their verdict was degraded, and verdicts still degraded after that. */
+  /**
+   * Calls asked again because their verdict was degraded, and verdicts still degraded after that.
+   */
   public int[] degradedCounts() {
     return new int[] {retried.get(), stillDegraded.get()};
   }

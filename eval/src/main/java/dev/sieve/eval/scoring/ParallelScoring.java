@@ -45,7 +45,10 @@ final class ParallelScoring {
   private ParallelScoring() {}
 
   static Predictions run(
-      List<Example> examples, List<String> categories, int concurrency, OneScorer scorer,
+      List<Example> examples,
+      List<String> categories,
+      int concurrency,
+      OneScorer scorer,
       String what) {
     int n = examples.size();
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -56,48 +59,67 @@ final class ParallelScoring {
     }
     List<Predictions.Rejected> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger done = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, concurrency), r -> {
-      Thread t = new Thread(r, "eval-scoring");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, concurrency),
+            r -> {
+              Thread t = new Thread(r, "eval-scoring");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<?>> futures = new ArrayList<>();
       int chunk = Math.max(1, n / (concurrency * 8));
       for (int start = 0; start < n; start += chunk) {
         int from = start;
         int to = Math.min(n, start + chunk);
-        futures.add(pool.submit(() -> {
-          for (int i = from; i < to; i++) {
-            Example e = examples.get(i);
-            try {
-              Map<String, Double> s = withRetry(scorer, e);
-              for (Map.Entry<String, Double> kv : s.entrySet()) {
-                double[] arr = out.get(kv.getKey());
-                double v = kv.getValue();
-                if (Double.isNaN(v) || v < 0 || v > 1) {
-                  throw new IllegalStateException(what + " returned score " + v + " for '"
-                      + kv.getKey() + "' on " + e.id() + ": outside [0, 1] (contract violation)");
-                }
-                if (arr != null) {
-                  arr[i] = v;
-                }
-              }
-            } catch (ScoreFailure f) {
-              if (f.code == Status.Code.INVALID_ARGUMENT) {
-                rejected.add(new Predictions.Rejected(i, e.id(), f.getMessage()));
-              } else {
-                throw new IllegalStateException(
-                    what + " failed on " + e.id() + " with " + f.code + ": " + f.getMessage(), f);
-              }
-            }
-            int d = done.incrementAndGet();
-            if (n >= 1000 && d % Math.max(1, n / 10) == 0) {
-              LOG.info("{}: scored {}/{}", what, d, n);
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = from; i < to; i++) {
+                    Example e = examples.get(i);
+                    try {
+                      Map<String, Double> s = withRetry(scorer, e);
+                      for (Map.Entry<String, Double> kv : s.entrySet()) {
+                        double[] arr = out.get(kv.getKey());
+                        double v = kv.getValue();
+                        if (Double.isNaN(v) || v < 0 || v > 1) {
+                          throw new IllegalStateException(
+                              what
+                                  + " returned score "
+                                  + v
+                                  + " for '"
+                                  + kv.getKey()
+                                  + "' on "
+                                  + e.id()
+                                  + ": outside [0, 1] (contract violation)");
+                        }
+                        if (arr != null) {
+                          arr[i] = v;
+                        }
+                      }
+                    } catch (ScoreFailure f) {
+                      if (f.code == Status.Code.INVALID_ARGUMENT) {
+                        rejected.add(new Predictions.Rejected(i, e.id(), f.getMessage()));
+                      } else {
+                        throw new IllegalStateException(
+                            what
+                                + " failed on "
+                                + e.id()
+                                + " with "
+                                + f.code
+                                + ": "
+                                + f.getMessage(),
+                            f);
+                      }
+                    }
+                    int d = done.incrementAndGet();
+                    if (n >= 1000 && d % Math.max(1, n / 10) == 0) {
+                      LOG.info("{}: scored {}/{}", what, d, n);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         try {

@@ -9,7 +9,8 @@ import java.util.Optional;
  * Scores for a list of examples, plus the inputs the tier refused (INVALID_ARGUMENT) — those are
  * excluded from metrics and listed in the card, never silently scored as 0.
  *
- * @param scores per-category scores aligned with the examples ({@code NaN} = no opinion or rejected)
+ * @param scores per-category scores aligned with the examples ({@code NaN} = no opinion or
+ *     rejected)
  * @param rejected example index to the tier's reason
  * @param model lineage reported by the tier, when known
  */

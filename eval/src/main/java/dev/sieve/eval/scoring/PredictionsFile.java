@@ -25,9 +25,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Predictions as JSON lines, {@code {"id": "...", "scores": {"adult": 0.12, ...}}} (gzipped when the
- * name ends in .gz): lets a trainer outside the JVM, or an earlier run, supply scores, and lets a
- * run save the scores it computed for later re-evaluation without re-scoring.
+ * Predictions as JSON lines, {@code {"id": "...", "scores": {"adult": 0.12, ...}}} (gzipped when
+ * the name ends in .gz): lets a trainer outside the JVM, or an earlier run, supply scores, and lets
+ * a run save the scores it computed for later re-evaluation without re-scoring.
  */
 public final class PredictionsFile implements PredictionSource {
 
@@ -60,7 +60,9 @@ public final class PredictionsFile implements PredictionSource {
     for (int i = 0; i < n; i++) {
       double[] s = byId.get(examples.get(i).id());
       if (s == null) {
-        rejected.add(new Predictions.Rejected(i, examples.get(i).id(), "no prediction in " + file.getFileName()));
+        rejected.add(
+            new Predictions.Rejected(
+                i, examples.get(i).id(), "no prediction in " + file.getFileName()));
         continue;
       }
       for (int c = 0; c < categories.size(); c++) {
@@ -76,7 +78,8 @@ public final class PredictionsFile implements PredictionSource {
       return cache;
     }
     Map<String, double[]> byId = new HashMap<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(open(file), StandardCharsets.UTF_8))) {
       String line;
       int lineNo = 0;
       while ((line = in.readLine()) != null) {
@@ -86,7 +89,8 @@ public final class PredictionsFile implements PredictionSource {
         }
         JsonNode node = MAPPER.readTree(line);
         if (!node.hasNonNull("id") || !node.path("scores").isObject()) {
-          throw new IllegalArgumentException(file + ":" + lineNo + ": expected {\"id\":..., \"scores\":{...}}");
+          throw new IllegalArgumentException(
+              file + ":" + lineNo + ": expected {\"id\":..., \"scores\":{...}}");
         }
         JsonNode scores = node.get("scores");
         double[] v = new double[categories.size()];
@@ -106,7 +110,8 @@ public final class PredictionsFile implements PredictionSource {
 
   /** Writes scores (no-opinion values omitted) in example order. */
   public static void write(Path file, List<Example> examples, Scores scores) {
-    try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(create(file), StandardCharsets.UTF_8))) {
+    try (BufferedWriter w =
+        new BufferedWriter(new OutputStreamWriter(create(file), StandardCharsets.UTF_8))) {
       for (int i = 0; i < examples.size(); i++) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("id", examples.get(i).id());

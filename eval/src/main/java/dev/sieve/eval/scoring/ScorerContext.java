@@ -9,8 +9,8 @@ import java.util.TreeMap;
  * What a {@link ScorerProvider} needs to build a scorer for offline evaluation.
  *
  * @param home SIEVE_HOME: the repository root holding data/ and models/
- * @param modelDir the model version directory to load (models/&lt;name&gt;/&lt;version&gt;); empty =
- *     the tier's default (its RELEASED version)
+ * @param modelDir the model version directory to load (models/&lt;name&gt;/&lt;version&gt;); empty
+ *     = the tier's default (its RELEASED version)
  * @param options free-form provider options from the command line ({@code --scorer-option k=v})
  */
 public record ScorerContext(Path home, Optional<Path> modelDir, Map<String, String> options) {

@@ -35,13 +35,21 @@ public final class ScorerFactory {
    * @throws IllegalStateException when the provider fails to load its model
    */
   public static TierScorer create(String tier, ScorerContext context) {
-    ScorerProvider p = provider(tier).orElseThrow(() -> new IllegalArgumentException(
-        "no in-process scorer for tier '" + tier + "' on the class path (available: " + available()
-            + "); use --target host:port for a running tier or --router host:port"));
+    ScorerProvider p =
+        provider(tier)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no in-process scorer for tier '"
+                            + tier
+                            + "' on the class path (available: "
+                            + available()
+                            + "); use --target host:port for a running tier or --router host:port"));
     try {
       return p.create(context);
     } catch (Exception e) {
-      throw new IllegalStateException("tier '" + tier + "' could not load its model: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "tier '" + tier + "' could not load its model: " + e.getMessage(), e);
     }
   }
 }

@@ -1,11 +1,10 @@
 package dev.sieve.eval.scoring;
 
 import dev.sieve.core.data.DatasetVersion;
-import java.util.List;
-
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.eval.data.DatasetExamples;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -51,7 +50,8 @@ public interface ScorerProvider {
    *
    * @throws Exception when a baseline cannot be built; the evaluation records it as a caveat
    */
-  default List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset) throws Exception {
+  default List<TierBaseline> baselines(ScorerContext context, DatasetVersion dataset)
+      throws Exception {
     return List.of();
   }
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Predictions from a {@link TierScorer}: an in-process tier (via {@link ScorerFactory}) or a
- * remote tier's gRPC Scorer (via {@link GrpcTierScorer}). Requests are marked {@code forced} so
- * the tier scores everything it can, without its own uncertainty gating.
+ * Predictions from a {@link TierScorer}: an in-process tier (via {@link ScorerFactory}) or a remote
+ * tier's gRPC Scorer (via {@link GrpcTierScorer}). Requests are marked {@code forced} so the tier
+ * scores everything it can, without its own uncertainty gating.
  */
 public final class TierScorerSource implements PredictionSource {
 
@@ -27,7 +27,8 @@ public final class TierScorerSource implements PredictionSource {
   private final int concurrency;
   private final AutoCloseable closer;
 
-  public TierScorerSource(TierScorer scorer, String description, int concurrency, AutoCloseable closer) {
+  public TierScorerSource(
+      TierScorer scorer, String description, int concurrency, AutoCloseable closer) {
     this.scorer = scorer;
     this.description = description;
     this.concurrency = concurrency;
@@ -41,32 +42,43 @@ public final class TierScorerSource implements PredictionSource {
 
   @Override
   public Predictions score(List<Example> examples, List<String> categories) {
-    Predictions p = ParallelScoring.run(examples, categories, concurrency, e -> {
-      ScoreRequest.Builder req = ScoreRequest.newBuilder()
-          .setRequestId(e.id()).setForced(true).addAllCategories(categories);
-      if (DatasetExamples.isUrl(e)) {
-        req.setUrl(e.input());
-      } else if (DatasetExamples.isHtml(e)) {
-        req.setHtml(ByteString.copyFromUtf8(e.input()));
-      } else {
-        req.setText(ByteString.copyFromUtf8(e.input()));
-      }
-      ScoreResponse resp;
-      try {
-        resp = scorer.score(req.build());
-      } catch (ScoringException ex) {
-        throw new ParallelScoring.ScoreFailure(ex.code(), ex.getMessage(), ex);
-      } catch (io.grpc.StatusRuntimeException ex) {
-        throw new ParallelScoring.ScoreFailure(ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
-      } catch (RuntimeException ex) {
-        throw new ParallelScoring.ScoreFailure(Status.Code.INTERNAL, String.valueOf(ex), ex);
-      }
-      Map<String, Double> out = new HashMap<>();
-      for (CategoryScore cs : resp.getScoresList()) {
-        out.put(cs.getCategory(), cs.getScore());
-      }
-      return out;
-    }, description);
+    Predictions p =
+        ParallelScoring.run(
+            examples,
+            categories,
+            concurrency,
+            e -> {
+              ScoreRequest.Builder req =
+                  ScoreRequest.newBuilder()
+                      .setRequestId(e.id())
+                      .setForced(true)
+                      .addAllCategories(categories);
+              if (DatasetExamples.isUrl(e)) {
+                req.setUrl(e.input());
+              } else if (DatasetExamples.isHtml(e)) {
+                req.setHtml(ByteString.copyFromUtf8(e.input()));
+              } else {
+                req.setText(ByteString.copyFromUtf8(e.input()));
+              }
+              ScoreResponse resp;
+              try {
+                resp = scorer.score(req.build());
+              } catch (ScoringException ex) {
+                throw new ParallelScoring.ScoreFailure(ex.code(), ex.getMessage(), ex);
+              } catch (io.grpc.StatusRuntimeException ex) {
+                throw new ParallelScoring.ScoreFailure(
+                    ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
+              } catch (RuntimeException ex) {
+                throw new ParallelScoring.ScoreFailure(
+                    Status.Code.INTERNAL, String.valueOf(ex), ex);
+              }
+              Map<String, Double> out = new HashMap<>();
+              for (CategoryScore cs : resp.getScoresList()) {
+                out.put(cs.getCategory(), cs.getScore());
+              }
+              return out;
+            },
+            description);
     return new Predictions(p.scores(), p.rejected(), model());
   }
 

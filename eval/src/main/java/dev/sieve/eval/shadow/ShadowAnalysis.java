@@ -22,8 +22,8 @@ import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 
 /**
- * What the router's disagreement file (SIEVE_CANDIDATE_LOG_FILE, written by the router's
- * candidate routing, #15) says about a candidate version against the serving one: per category the
+ * What the router's disagreement file (SIEVE_CANDIDATE_LOG_FILE, written by the router's candidate
+ * routing, #15) says about a candidate version against the serving one: per category the
  * decision-flip rate (with a 95% interval), the flips in each direction, the mean absolute score
  * delta, and the hosts behind the flips; overall the share of comparisons with any flip.
  *
@@ -43,8 +43,15 @@ public final class ShadowAnalysis {
 
   /** One category's figures. */
   public record Row(
-      String category, double compared, long flips, long candidateOnly, long servingOnly, double flipRate,
-      Bootstrap.Interval interval, double meanAbsDelta, List<String> hosts) {
+      String category,
+      double compared,
+      long flips,
+      long candidateOnly,
+      long servingOnly,
+      double flipRate,
+      Bootstrap.Interval interval,
+      double meanAbsDelta,
+      List<String> hosts) {
 
     /** True when the flip rate's lower bound is above {@link #FLIP_RATE_EXPLAIN}. */
     public boolean needsExplanation() {
@@ -62,8 +69,15 @@ public final class ShadowAnalysis {
   private final List<Row> rows;
   private final long malformed;
 
-  private ShadowAnalysis(String source, long lines, double estimatedComparisons, double anyFlipRate,
-      Map<String, Long> servingModels, Map<String, Long> candidateModels, Map<String, Long> modes, List<Row> rows,
+  private ShadowAnalysis(
+      String source,
+      long lines,
+      double estimatedComparisons,
+      double anyFlipRate,
+      Map<String, Long> servingModels,
+      Map<String, Long> candidateModels,
+      Map<String, Long> modes,
+      List<Row> rows,
       long malformed) {
     this.source = source;
     this.lines = lines;
@@ -80,7 +94,8 @@ public final class ShadowAnalysis {
   public static ShadowAnalysis of(Path file) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       return of(reader, file.toString());
     }
   }
@@ -119,7 +134,8 @@ public final class ShadowAnalysis {
       weightSq += w * w;
       servingModels.merge(node.path("serving_model").asText("?"), 1L, Long::sum);
       candidateModels.merge(node.path("candidate_model").asText("?"), 1L, Long::sum);
-      modes.merge(node.path("mode").asText("?") + "/" + node.path("served_by").asText("?"), 1L, Long::sum);
+      modes.merge(
+          node.path("mode").asText("?") + "/" + node.path("served_by").asText("?"), 1L, Long::sum);
       TreeSet<String> flips = new TreeSet<>();
       node.path("flips").forEach(f -> flips.add(f.asText()));
       if (!flips.isEmpty()) {
@@ -135,7 +151,8 @@ public final class ShadowAnalysis {
           continue;
         }
         Acc a = acc.computeIfAbsent(category, c -> new Acc());
-        double delta = Math.abs(candidate.get(category).asDouble() - serving.get(category).asDouble());
+        double delta =
+            Math.abs(candidate.get(category).asDouble() - serving.get(category).asDouble());
         a.weight += w;
         a.weightSq += w * w;
         a.deltaSum += w * delta;
@@ -159,15 +176,38 @@ public final class ShadowAnalysis {
       Acc a = e.getValue();
       double rate = a.weight == 0 ? 0 : a.flipWeight / a.weight;
       double nEff = a.weightSq == 0 ? 0 : a.weight * a.weight / a.weightSq;
-      List<String> hosts = a.hosts.entrySet().stream()
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-          .limit(5).map(h -> h.getKey() + " (" + h.getValue() + ")").toList();
-      rows.add(new Row(e.getKey(), a.weight, a.flips, a.candidateOnly, a.servingOnly, rate, Wilson.interval(rate, nEff),
-          a.weight == 0 ? 0 : a.deltaSum / a.weight, hosts));
+      List<String> hosts =
+          a.hosts.entrySet().stream()
+              .sorted(
+                  Map.Entry.<String, Long>comparingByValue()
+                      .reversed()
+                      .thenComparing(Map.Entry.comparingByKey()))
+              .limit(5)
+              .map(h -> h.getKey() + " (" + h.getValue() + ")")
+              .toList();
+      rows.add(
+          new Row(
+              e.getKey(),
+              a.weight,
+              a.flips,
+              a.candidateOnly,
+              a.servingOnly,
+              rate,
+              Wilson.interval(rate, nEff),
+              a.weight == 0 ? 0 : a.deltaSum / a.weight,
+              hosts));
     }
     rows.sort(Comparator.comparingDouble(Row::flipRate).reversed().thenComparing(Row::category));
-    return new ShadowAnalysis(source, lines, weight, weight == 0 ? 0 : anyFlip / weight, servingModels, candidateModels,
-        modes, List.copyOf(rows), malformed);
+    return new ShadowAnalysis(
+        source,
+        lines,
+        weight,
+        weight == 0 ? 0 : anyFlip / weight,
+        servingModels,
+        candidateModels,
+        modes,
+        List.copyOf(rows),
+        malformed);
   }
 
   public String source() {

@@ -36,8 +36,11 @@ public final class DevSplit {
     for (Example e : examples) {
       if (!dev.equals(e.split())) {
         throw new IllegalArgumentException(
-            "thresholds and calibration are chosen on the dev split only; example '" + e.id()
-                + "' is from the '" + e.split() + "' split");
+            "thresholds and calibration are chosen on the dev split only; example '"
+                + e.id()
+                + "' is from the '"
+                + e.split()
+                + "' split");
       }
     }
     return new DevSplit(List.copyOf(examples), scores);

@@ -35,10 +35,11 @@ final class SourceBackground {
       }
     }
     Map<String, double[]> out = new TreeMap<>();
-    bySource.forEach((source, list) -> {
-      double[] a = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      out.put(source, a);
-    });
+    bySource.forEach(
+        (source, list) -> {
+          double[] a = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+          out.put(source, a);
+        });
     return new SourceBackground(out);
   }
 
@@ -59,7 +60,9 @@ final class SourceBackground {
     return sorted.length - i;
   }
 
-  /** The first source (with at least {@code minItems}) significantly above the ceiling at {@code t}. */
+  /**
+   * The first source (with at least {@code minItems}) significantly above the ceiling at {@code t}.
+   */
   String violation(double t, double ceiling, int minItems) {
     for (Map.Entry<String, double[]> e : descending.entrySet()) {
       double[] s = e.getValue();
@@ -68,7 +71,8 @@ final class SourceBackground {
       }
       long k = atOrAbove(s, t);
       if (Wilson.interval(k, s.length).lower() > ceiling) {
-        return String.format(java.util.Locale.ROOT, "%s: %d of %d flagged at %.4f", e.getKey(), k, s.length, t);
+        return String.format(
+            java.util.Locale.ROOT, "%s: %d of %d flagged at %.4f", e.getKey(), k, s.length, t);
       }
     }
     return null;

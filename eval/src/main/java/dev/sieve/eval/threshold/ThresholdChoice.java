@@ -3,14 +3,14 @@ package dev.sieve.eval.threshold;
 import java.util.List;
 
 /**
- * The threshold of one category and how it was chosen, as stored with the model
- * ({@code thresholds.json}) and printed in the card.
+ * The threshold of one category and how it was chosen, as stored with the model ({@code
+ * thresholds.json}) and printed in the card.
  *
  * @param category category id
  * @param threshold flag when the (served) score is >= this
  * @param rule the rule in words, e.g. "max precision subject to recall >= 0.95"
- * @param status "selected", "constraints_relaxed", "background_only" (no positives; chosen from
- *     the background flag-rate ceiling alone), "insufficient_data" (fallback threshold), "not_scored"
+ * @param status "selected", "constraints_relaxed", "background_only" (no positives; chosen from the
+ *     background flag-rate ceiling alone), "insufficient_data" (fallback threshold), "not_scored"
  *     (the model returns no score for the category; fallback threshold) or "fixed"
  * @param unmet constraints that could not be met on dev (empty when all were)
  * @param devPositives positives in scope on dev

@@ -28,7 +28,8 @@ public record ThresholdRule(
     Double fixedThreshold,
     Double fallbackThreshold) {
 
-  public static final List<String> OBJECTIVES = List.of("max_f1", "max_precision", "max_recall", "fixed");
+  public static final List<String> OBJECTIVES =
+      List.of("max_f1", "max_precision", "max_recall", "fixed");
 
   public ThresholdRule {
     objective = objective == null ? "max_f1" : objective.toLowerCase(Locale.ROOT);

@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
  * Chooses each category's threshold on the dev split according to the {@link ThresholdPolicy}, and
  * measures how stable the choice is by re-choosing it on bootstrap resamples of dev.
  *
- * <p>Only a {@link DevSplit} is accepted, so a test-split example cannot reach this code.
- * Candidate thresholds are the distinct scores on dev (flag when score >= threshold).
+ * <p>Only a {@link DevSplit} is accepted, so a test-split example cannot reach this code. Candidate
+ * thresholds are the distinct scores on dev (flag when score >= threshold).
  */
 public final class ThresholdSelector {
 
@@ -26,39 +26,65 @@ public final class ThresholdSelector {
   record Selection(double threshold, String status, List<String> unmet) {}
 
   public static ThresholdSet select(
-      DevSplit dev, ThresholdPolicy policy, EvalOptions options, String datasetVersion, String scoreSpace) {
+      DevSplit dev,
+      ThresholdPolicy policy,
+      EvalOptions options,
+      String datasetVersion,
+      String scoreSpace) {
     Map<String, ThresholdChoice> out = new TreeMap<>();
     int n = dev.examples().size();
     for (String category : dev.scores().categories()) {
       ThresholdRule rule = policy.ruleFor(category);
-      RankedCategory ranked = RankedCategory.build(category, dev.examples(), dev.scores().get(category));
+      RankedCategory ranked =
+          RankedCategory.build(category, dev.examples(), dev.scores().get(category));
       GroupCounts counts = ranked.counts();
       Selection chosen = choose(counts, rule, options.minPositives());
-      if (rule.maxBackgroundFlagRate() != null && !List.of("insufficient_data", "fixed", "not_scored")
-          .contains(chosen.status())) {
-        chosen = holdOnEverySource(chosen, SourceBackground.of(category, dev.examples(), dev.scores().get(category)),
-            rule.maxBackgroundFlagRate(), counts);
+      if (rule.maxBackgroundFlagRate() != null
+          && !List.of("insufficient_data", "fixed", "not_scored").contains(chosen.status())) {
+        chosen =
+            holdOnEverySource(
+                chosen,
+                SourceBackground.of(category, dev.examples(), dev.scores().get(category)),
+                rule.maxBackgroundFlagRate(),
+                counts);
       }
       Confusion at = counts.at(chosen.threshold());
       Double lo = null;
       Double hi = null;
-      if (options.bootstrapResamples() > 0 && !List.of("insufficient_data", "fixed", "not_scored")
-          .contains(chosen.status())) {
+      if (options.bootstrapResamples() > 0
+          && !List.of("insufficient_data", "fixed", "not_scored").contains(chosen.status())) {
         double[] resampled = new double[options.bootstrapResamples()];
-        IntStream.range(0, resampled.length).parallel().forEach(b -> {
-          GroupCounts gc = ranked.counts(Bootstrap.weights(options.seed(), b, n));
-          Selection s = choose(gc, rule, options.minPositives());
-          resampled[b] = s.status().equals("insufficient_data") || s.status().equals("not_scored")
-              ? Double.NaN : s.threshold();
-        });
+        IntStream.range(0, resampled.length)
+            .parallel()
+            .forEach(
+                b -> {
+                  GroupCounts gc = ranked.counts(Bootstrap.weights(options.seed(), b, n));
+                  Selection s = choose(gc, rule, options.minPositives());
+                  resampled[b] =
+                      s.status().equals("insufficient_data") || s.status().equals("not_scored")
+                          ? Double.NaN
+                          : s.threshold();
+                });
         Bootstrap.Interval ci = Bootstrap.percentile(resampled, options.confidence());
         lo = nullIfNaN(ci.lower());
         hi = nullIfNaN(ci.upper());
       }
-      out.put(category, new ThresholdChoice(
-          category, chosen.threshold(), rule.describe(), chosen.status(), chosen.unmet(),
-          at.positives(), at.negatives(), nullIfNaN(at.precision()), nullIfNaN(at.recall()),
-          nullIfNaN(at.f1()), nullIfNaN(at.backgroundFlagRate()), lo, hi));
+      out.put(
+          category,
+          new ThresholdChoice(
+              category,
+              chosen.threshold(),
+              rule.describe(),
+              chosen.status(),
+              chosen.unmet(),
+              at.positives(),
+              at.negatives(),
+              nullIfNaN(at.precision()),
+              nullIfNaN(at.recall()),
+              nullIfNaN(at.f1()),
+              nullIfNaN(at.backgroundFlagRate()),
+              lo,
+              hi));
     }
     return new ThresholdSet(ThresholdSet.FORMAT, "dev", datasetVersion, scoreSpace, out);
   }
@@ -73,14 +99,18 @@ public final class ThresholdSelector {
       finite++;
     }
     if (finite == 0) {
-      return new Selection(rule.fallback(), "not_scored",
+      return new Selection(
+          rule.fallback(),
+          "not_scored",
           List.of("no scores on dev: the model has no opinion on this category"));
     }
     if (gc.totalPos() < minPositives) {
       if (rule.maxBackgroundFlagRate() != null && gc.totalBg() > 0 && finite > 0) {
         return backgroundOnly(gc, finite, rule.maxBackgroundFlagRate());
       }
-      return new Selection(rule.fallback(), "insufficient_data",
+      return new Selection(
+          rule.fallback(),
+          "insufficient_data",
           List.of("fewer than " + minPositives + " positives on dev (" + gc.totalPos() + ")"));
     }
     List<String> names = new ArrayList<>();
@@ -90,16 +120,31 @@ public final class ThresholdSelector {
       // off. The closest feasible point is the most recall the ceiling allows.
       int all = best(gc, finite, rule, activeConstraints(rule, true));
       if (all >= 0 || all == NOTHING) {
-        return selection(gc, all, "selected", all == NOTHING
-            ? List.of("no threshold that flags anything meets the constraints on dev: flags nothing") : List.of());
+        return selection(
+            gc,
+            all,
+            "selected",
+            all == NOTHING
+                ? List.of(
+                    "no threshold that flags anything meets the constraints on dev: flags nothing")
+                : List.of());
       }
-      ThresholdRule recallUnderCeiling = new ThresholdRule("max_recall", null, null,
-          rule.maxBackgroundFlagRate(), null, rule.fallbackThreshold());
+      ThresholdRule recallUnderCeiling =
+          new ThresholdRule(
+              "max_recall",
+              null,
+              null,
+              rule.maxBackgroundFlagRate(),
+              null,
+              rule.fallbackThreshold());
       int closest = best(gc, finite, recallUnderCeiling, List.of("background_flag_rate"));
       List<String> unmet = new ArrayList<>();
       if (rule.minRecall() != null) {
-        unmet.add(describeUnmet("recall", rule, gc) + " while the background ceiling holds (best: "
-            + describeAt(gc, closest) + ")");
+        unmet.add(
+            describeUnmet("recall", rule, gc)
+                + " while the background ceiling holds (best: "
+                + describeAt(gc, closest)
+                + ")");
       }
       if (rule.minPrecision() != null) {
         unmet.add(describeUnmet("precision", rule, gc) + " while the background ceiling holds");
@@ -133,7 +178,8 @@ public final class ThresholdSelector {
         return new Selection(threshold, drop == 0 ? "selected" : "constraints_relaxed", unmet);
       }
     }
-    return new Selection(rule.fallback(), "insufficient_data", List.of("no threshold is defined on dev"));
+    return new Selection(
+        rule.fallback(), "insufficient_data", List.of("no threshold is defined on dev"));
   }
 
   private static List<String> activeConstraints(ThresholdRule rule, boolean withCeiling) {
@@ -160,8 +206,12 @@ public final class ThresholdSelector {
       return "flags nothing";
     }
     Confusion at = gc.at(gc.score()[g]);
-    return String.format(java.util.Locale.ROOT, "recall %.3f, precision %.3f at %.4f",
-        at.recall(), at.precision(), gc.score()[g]);
+    return String.format(
+        java.util.Locale.ROOT,
+        "recall %.3f, precision %.3f at %.4f",
+        at.recall(),
+        at.precision(),
+        gc.score()[g]);
   }
 
   /**
@@ -171,12 +221,13 @@ public final class ThresholdSelector {
   public static final int MIN_SOURCE_ITEMS = 50;
 
   /**
-   * Raises the threshold until the ceiling holds on every ordinary source, not only on the pool:
-   * a source holds when the Wilson 95% lower bound of its flag rate is at most the ceiling (it is
-   * not significantly above it). Thresholds fitted on one pooled ordinary set do not transfer to
-   * other registers (EVALUATION.md); a pooled rate is dominated by the largest source.
+   * Raises the threshold until the ceiling holds on every ordinary source, not only on the pool: a
+   * source holds when the Wilson 95% lower bound of its flag rate is at most the ceiling (it is not
+   * significantly above it). Thresholds fitted on one pooled ordinary set do not transfer to other
+   * registers (EVALUATION.md); a pooled rate is dominated by the largest source.
    */
-  static Selection holdOnEverySource(Selection chosen, SourceBackground sources, double ceiling, GroupCounts gc) {
+  static Selection holdOnEverySource(
+      Selection chosen, SourceBackground sources, double ceiling, GroupCounts gc) {
     if (sources.isEmpty()) {
       return chosen;
     }
@@ -187,13 +238,22 @@ public final class ThresholdSelector {
     }
     double raised = sources.lowestHolding(t, ceiling, MIN_SOURCE_ITEMS);
     List<String> unmet = new ArrayList<>(chosen.unmet());
-    unmet.add(String.format(java.util.Locale.ROOT,
-        "raised from %.4f to %.4f so the background ceiling %.4f holds on every ordinary source (%s)",
-        t, raised, ceiling, violating));
+    unmet.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "raised from %.4f to %.4f so the background ceiling %.4f holds on every ordinary source (%s)",
+            t,
+            raised,
+            ceiling,
+            violating));
     Confusion at = gc.at(raised);
     if (gc.totalPos() > 0 && at.recall() < gc.at(t).recall()) {
-      unmet.add(String.format(java.util.Locale.ROOT, "dev recall %.3f -> %.3f by that raise",
-          gc.at(t).recall(), at.recall()));
+      unmet.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "dev recall %.3f -> %.3f by that raise",
+              gc.at(t).recall(),
+              at.recall()));
     }
     String status = chosen.status().equals("selected") ? "raised_for_sources" : chosen.status();
     return new Selection(raised, status, unmet);
@@ -214,10 +274,11 @@ public final class ThresholdSelector {
     int best = -1;
     double bestValue = Double.NEGATIVE_INFINITY;
     if (!active.contains("recall") && !active.contains("precision")) {
-      double nothing = switch (rule.objective()) {
-        case "max_precision" -> Double.NaN;
-        default -> 0.0; // F1 and recall of flagging nothing
-      };
+      double nothing =
+          switch (rule.objective()) {
+            case "max_precision" -> Double.NaN;
+            default -> 0.0; // F1 and recall of flagging nothing
+          };
       if (!Double.isNaN(nothing)) {
         best = NOTHING;
         bestValue = nothing;
@@ -237,7 +298,8 @@ public final class ThresholdSelector {
         continue;
       }
       if (active.contains("background_flag_rate")
-          && !Double.isNaN(bgRate) && !(bgRate <= rule.maxBackgroundFlagRate())) {
+          && !Double.isNaN(bgRate)
+          && !(bgRate <= rule.maxBackgroundFlagRate())) {
         continue;
       }
       double value =
@@ -272,18 +334,27 @@ public final class ThresholdSelector {
       }
     }
     double threshold = last >= 0 ? gc.score()[last] : Math.nextUp(gc.score()[0]);
-    return new Selection(threshold, "background_only",
-        List.of("no positives to measure recall (" + gc.totalPos() + "); threshold keeps the "
-            + "background flag rate <= " + maxRate));
+    return new Selection(
+        threshold,
+        "background_only",
+        List.of(
+            "no positives to measure recall ("
+                + gc.totalPos()
+                + "); threshold keeps the "
+                + "background flag rate <= "
+                + maxRate));
   }
 
   private static String describeUnmet(String constraint, ThresholdRule rule, GroupCounts gc) {
     return switch (constraint) {
       case "recall" -> "recall >= " + rule.minRecall() + " not reachable on dev";
       case "precision" -> "precision >= " + rule.minPrecision() + " not reachable on dev";
-      default -> gc.totalBg() == 0
-          ? "background flag rate not measurable (no background sites on dev)"
-          : "background flag rate <= " + rule.maxBackgroundFlagRate() + " not reachable together with the other constraints";
+      default ->
+          gc.totalBg() == 0
+              ? "background flag rate not measurable (no background sites on dev)"
+              : "background flag rate <= "
+                  + rule.maxBackgroundFlagRate()
+                  + " not reachable together with the other constraints";
     };
   }
 

@@ -56,7 +56,8 @@ public record ThresholdSet(
     try {
       ThresholdSet set = Json.exact().readValue(file.toFile(), ThresholdSet.class);
       if (!FORMAT.equals(set.format())) {
-        throw new IllegalArgumentException(file + ": unknown thresholds format '" + set.format() + "'");
+        throw new IllegalArgumentException(
+            file + ": unknown thresholds format '" + set.format() + "'");
       }
       return set;
     } catch (IOException e) {

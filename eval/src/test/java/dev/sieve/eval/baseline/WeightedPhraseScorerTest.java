@@ -40,7 +40,9 @@ class WeightedPhraseScorerTest {
     // each phrase counts once per page
     assertThat(s.sums("casino casino casino")).containsEntry("gambling", 30);
     // good phrases subtract from every category, and the score never goes below 0
-    assertThat(s.sums("casino education")).containsEntry("gambling", -10).containsEntry("adult", -40);
+    assertThat(s.sums("casino education"))
+        .containsEntry("gambling", -10)
+        .containsEntry("adult", -40);
     assertThat(s.score("casino education").get("gambling")).isEqualTo(0.0);
     assertThat(s.sums("breast cancer awareness, nude")).containsEntry("adult", 0);
     assertThat(s.score("xxx").get("adult")).isCloseTo(0.5, within(1e-12));
@@ -49,8 +51,13 @@ class WeightedPhraseScorerTest {
 
   @Test
   void parsesE2guardianSyntaxAndSkipsNonWeightedLines() {
-    var entries = WeightedPhraseScorer.parse(List.of(
-        "# comment", "", "< a b >,<c><10>", "<d><x>", "<only-one>", "<e><-5>", "<f><0>"), "hate", 50, null);
+    var entries =
+        WeightedPhraseScorer.parse(
+            List.of(
+                "# comment", "", "< a b >,<c><10>", "<d><x>", "<only-one>", "<e><-5>", "<f><0>"),
+            "hate",
+            50,
+            null);
     assertThat(entries).hasSize(2);
     assertThat(entries.get(0).parts()).containsExactly(" a b ", "c");
     assertThat(entries.get(1).weight()).isEqualTo(-5);
@@ -65,20 +72,42 @@ class WeightedPhraseScorerTest {
   @Test
   void baselineSourceScoresHostsAsWordsAndTexts() {
     WeightedPhraseScorer s = WeightedPhraseScorer.loadE2guardian(fixture(), 50);
-    Example host = DatasetExamples.fromDomain(
-        new DomainRecord("best-casino.jackpot.example", "jackpot.example", List.of("gambling"),
-            List.of("gambling"), Map.of(), "test", List.of(), 0), false, ProtectedSlices.none());
+    Example host =
+        DatasetExamples.fromDomain(
+            new DomainRecord(
+                "best-casino.jackpot.example",
+                "jackpot.example",
+                List.of("gambling"),
+                List.of("gambling"),
+                Map.of(),
+                "test",
+                List.of(),
+                0),
+            false,
+            ProtectedSlices.none());
     Example text = Example.of("t", "test", List.of(), List.of("*"));
-    Predictions p = new PhraseBaselineSource(s, "fixture").score(List.of(host, text), List.of("gambling", "weapons"));
+    Predictions p =
+        new PhraseBaselineSource(s, "fixture")
+            .score(List.of(host, text), List.of("gambling", "weapons"));
     assertThat(p.scores().get("gambling")[0]).isEqualTo(0.5);
     assertThat(p.scores().get("weapons")[0]).isNaN(); // no phrase list: no opinion
   }
 
   @Test
   void exactListLooksUpHostAndParents() {
-    ExactListBaseline b = ExactListBaseline.fromRecords(List.of(
-        new DomainRecord("casino.example", "casino.example", List.of("gambling"), List.of("gambling"),
-            Map.of(), "train", List.of(), 0)), "fixture");
+    ExactListBaseline b =
+        ExactListBaseline.fromRecords(
+            List.of(
+                new DomainRecord(
+                    "casino.example",
+                    "casino.example",
+                    List.of("gambling"),
+                    List.of("gambling"),
+                    Map.of(),
+                    "train",
+                    List.of(),
+                    0)),
+            "fixture");
     assertThat(b.lookup("www.casino.example")).containsExactly("gambling");
     assertThat(b.lookup("example")).isEmpty();
     assertThat(b.lookup("other.example")).isEmpty();

@@ -14,8 +14,9 @@ class CalibrationTest {
 
   @Test
   void pavPoolsAdjacentViolatorsByHand() {
-    IsotonicCalibrator iso = IsotonicCalibrator.fit(
-        new double[] {0.1, 0.2, 0.3, 0.4}, new boolean[] {false, true, false, true});
+    IsotonicCalibrator iso =
+        IsotonicCalibrator.fit(
+            new double[] {0.1, 0.2, 0.3, 0.4}, new boolean[] {false, true, false, true});
     // (0.2, 1) and (0.3, 0) violate order and pool to 0.5.
     assertThat(iso.apply(0.1)).isEqualTo(0.0);
     assertThat(iso.apply(0.2)).isEqualTo(0.5);
@@ -30,10 +31,12 @@ class CalibrationTest {
 
   @Test
   void pavPoolsTiesAndFullyDecreasingData() {
-    IsotonicCalibrator ties = IsotonicCalibrator.fit(new double[] {0.4, 0.2, 0.2}, new boolean[] {true, true, false});
+    IsotonicCalibrator ties =
+        IsotonicCalibrator.fit(new double[] {0.4, 0.2, 0.2}, new boolean[] {true, true, false});
     assertThat(ties.apply(0.2)).isEqualTo(0.5);
     assertThat(ties.apply(0.4)).isEqualTo(1.0);
-    IsotonicCalibrator flat = IsotonicCalibrator.fit(new double[] {0.1, 0.2, 0.3}, new boolean[] {true, true, false});
+    IsotonicCalibrator flat =
+        IsotonicCalibrator.fit(new double[] {0.1, 0.2, 0.3}, new boolean[] {true, true, false});
     assertThat(flat.apply(0.2)).isCloseTo(2.0 / 3, within(1e-12));
     assertThat(flat.x()).containsExactly(0.1, 0.3);
   }
@@ -42,7 +45,9 @@ class CalibrationTest {
   void plattOnOneScoreReturnsTheSmoothedTargetMean() {
     // One distinct score: only the intercept matters; the fit equals the mean of Platt's targets,
     // (2/3 + 3 * 1/5) / 4 for 1 positive and 3 negatives.
-    PlattCalibrator p = PlattCalibrator.fit(new double[] {0.3, 0.3, 0.3, 0.3}, new boolean[] {true, false, false, false});
+    PlattCalibrator p =
+        PlattCalibrator.fit(
+            new double[] {0.3, 0.3, 0.3, 0.3}, new boolean[] {true, false, false, false});
     assertThat(p.apply(0.3)).isCloseTo((2.0 / 3 + 3.0 / 5) / 4, within(1e-6));
   }
 
@@ -88,15 +93,17 @@ class CalibrationTest {
     }
     CategoryCalibration c = CalibrationFitter.fitCategory(ex, s, "adult");
     assertThat(c.calibrator().method()).isIn("platt", "isotonic");
-    assertThat(c.cvLogLoss().get(c.calibrator().method())).isLessThan(c.cvLogLoss().get("identity"));
+    assertThat(c.cvLogLoss().get(c.calibrator().method()))
+        .isLessThan(c.cvLogLoss().get("identity"));
     assertThat(c.cvLogLoss()).containsKeys("identity", "platt", "isotonic");
   }
 
   @Test
   void fitterLeavesTooLittleDataAlone() {
-    List<Example> ex = List.of(
-        Example.of("a", "dev", List.of("adult"), List.of("adult")),
-        Example.of("b", "dev", List.of(), List.of("*")));
+    List<Example> ex =
+        List.of(
+            Example.of("a", "dev", List.of("adult"), List.of("adult")),
+            Example.of("b", "dev", List.of(), List.of("*")));
     CategoryCalibration c = CalibrationFitter.fitCategory(ex, new double[] {0.9, 0.1}, "adult");
     assertThat(c.calibrator()).isEqualTo(new IdentityCalibrator());
     assertThat(c.reason()).contains("too little dev data");
@@ -104,11 +111,24 @@ class CalibrationTest {
 
   @Test
   void calibrationSetRoundTripsExactly() {
-    CalibrationSet set = new CalibrationSet(CalibrationSet.FORMAT, "dev", "ds-x", Map.of(
-        "adult", new CategoryCalibration(new IsotonicCalibrator(new double[] {0.1, 0.3}, new double[] {0.0, 1.0 / 3}),
-            Map.of("identity", 0.5), "why", 10, 20),
-        "gambling", new CategoryCalibration(new PlattCalibrator(1.2345678901234, -0.1), Map.of(), "why", 10, 20),
-        "news", new CategoryCalibration(new IdentityCalibrator(), Map.of(), "why", 1, 2)));
+    CalibrationSet set =
+        new CalibrationSet(
+            CalibrationSet.FORMAT,
+            "dev",
+            "ds-x",
+            Map.of(
+                "adult",
+                    new CategoryCalibration(
+                        new IsotonicCalibrator(
+                            new double[] {0.1, 0.3}, new double[] {0.0, 1.0 / 3}),
+                        Map.of("identity", 0.5),
+                        "why",
+                        10,
+                        20),
+                "gambling",
+                    new CategoryCalibration(
+                        new PlattCalibrator(1.2345678901234, -0.1), Map.of(), "why", 10, 20),
+                "news", new CategoryCalibration(new IdentityCalibrator(), Map.of(), "why", 1, 2)));
     CalibrationSet back = set.roundTrip();
     assertThat(back).isEqualTo(set);
     assertThat(back.apply("adult", 0.2)).isEqualTo(set.apply("adult", 0.2));

@@ -33,14 +33,26 @@ class ExternalValidityCardTest {
   }
 
   static ModelCard.SummaryRow row(ModelCard card, String category) {
-    return card.executiveSummary().rows().stream().filter(r -> r.category().equals(category)).findFirst().orElseThrow();
+    return card.executiveSummary().rows().stream()
+        .filter(r -> r.category().equals(category))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
-  void aTextModelsSummaryCountsOrdinaryTextsAndPagesSeparately(@TempDir Path home) throws Exception {
+  void aTextModelsSummaryCountsOrdinaryTextsAndPagesSeparately(@TempDir Path home)
+      throws Exception {
     Path dir = CardFixture.modelDir(home, "text-card", "1");
-    ModelCard card = textsAndPages().card(dir, "text-card", "content", List.of("texts", "pages"),
-        List.of("weights.bin"), "ds-card", false);
+    ModelCard card =
+        textsAndPages()
+            .card(
+                dir,
+                "text-card",
+                "content",
+                List.of("texts", "pages"),
+                List.of("weights.bin"),
+                "ds-card",
+                false);
     ModelCard.SummaryRow adult = row(card, "adult");
     assertThat(adult.catchesPer100()).isEqualTo(100);
     assertThat(adult.wronglyFlagsTextsPer1000()).isEqualTo(3); // 3 of 1,000
@@ -48,23 +60,32 @@ class ExternalValidityCardTest {
     assertThat(adult.wronglyFlagsPer1000()).isNull(); // no ordinary sites evaluated
     assertThat(row(card, "gambling").wronglyFlagsTextsPer1000()).isZero();
     assertThat(card.executiveSummary().paragraph())
-        .contains("Of every 1,000 ordinary inputs (texts, pages) it would flag 4 in a blocking category.")
+        .contains(
+            "Of every 1,000 ordinary inputs (texts, pages) it would flag 4 in a blocking category.")
         .contains("how many of 1,000 ordinary texts, pages it wrongly flags");
 
     String md = Files.readString(dir.resolve(ModelCard.MARKDOWN));
     assertThat(md)
-        .contains("| Category | Default action | Harmful items caught | Ordinary texts wrongly flagged"
-            + " | Ordinary pages wrongly flagged | Note |")
-        .contains("| Adult / sexual content (adult) | block | 100 of 100 | 3 of 1,000 | 10 of 1,000 |")
+        .contains(
+            "| Category | Default action | Harmful items caught | Ordinary texts wrongly flagged"
+                + " | Ordinary pages wrongly flagged | Note |")
+        .contains(
+            "| Adult / sexual content (adult) | block | 100 of 100 | 3 of 1,000 | 10 of 1,000 |")
         .doesNotContain("Ordinary sites wrongly flagged")
         .contains("### External validity: ordinary inputs by source and kind")
         .contains("| Group | Items | adult | gambling |")
         .contains("| source:ordinary/openstax | 1,000 | 3 (")
         .contains("| input:html | 200 | 2 (")
         .contains("### External validity: leave one source out")
-        .contains("No leave-one-source-out results were computed for this model (no loso.json next to it).");
-    assertThat(card.quantitativeAnalyses().externalValidity().groups()).containsExactly("all", "input:html",
-        "input:text", "source:ordinary/openstax", "source:pages/readability");
+        .contains(
+            "No leave-one-source-out results were computed for this model (no loso.json next to it).");
+    assertThat(card.quantitativeAnalyses().externalValidity().groups())
+        .containsExactly(
+            "all",
+            "input:html",
+            "input:text",
+            "source:ordinary/openstax",
+            "source:pages/readability");
     // The JSON is the card: read back, it is the same card.
     assertThat(ModelCardGenerator.toJson(ModelCardGenerator.read(dir.resolve(ModelCard.JSON))))
         .isEqualTo(ModelCardGenerator.toJson(card));
@@ -73,21 +94,48 @@ class ExternalValidityCardTest {
   @Test
   void leaveOneSourceOutNextToTheModelBecomesItsOwnSection(@TempDir Path home) throws Exception {
     Path dir = CardFixture.modelDir(home, "text-card", "2");
-    LeaveOneSourceOut loso = new LeaveOneSourceOut("Retrained without each source.", "ds-card", List.of(
-        new LeaveOneSourceOut.Fold("reddit/nsfw", 400, List.of(new LeaveOneSourceOut.FoldCategory("adult", 300, 0,
-            0.6125, Estimate.of(0.7, Wilson.interval(210, 300)), 0.92, null, null)))));
+    LeaveOneSourceOut loso =
+        new LeaveOneSourceOut(
+            "Retrained without each source.",
+            "ds-card",
+            List.of(
+                new LeaveOneSourceOut.Fold(
+                    "reddit/nsfw",
+                    400,
+                    List.of(
+                        new LeaveOneSourceOut.FoldCategory(
+                            "adult",
+                            300,
+                            0,
+                            0.6125,
+                            Estimate.of(0.7, Wilson.interval(210, 300)),
+                            0.92,
+                            null,
+                            null)))));
     loso.write(dir.resolve(LeaveOneSourceOut.FILE));
-    ModelCard card = textsAndPages().card(dir, "text-card", "content", List.of("texts", "pages"),
-        List.of("weights.bin"), "ds-card", false);
+    ModelCard card =
+        textsAndPages()
+            .card(
+                dir,
+                "text-card",
+                "content",
+                List.of("texts", "pages"),
+                List.of("weights.bin"),
+                "ds-card",
+                false);
     // Read from loso.json at generation; numbers rounded like every number of the card.
-    LeaveOneSourceOut.FoldCategory carded = card.leaveOneSourceOut().folds().get(0).categories().get(0);
+    LeaveOneSourceOut.FoldCategory carded =
+        card.leaveOneSourceOut().folds().get(0).categories().get(0);
     assertThat(card.leaveOneSourceOut().method()).isEqualTo(loso.method());
     assertThat(carded.recallHeldOut().value()).isEqualTo(0.7);
-    assertThat(carded.recallHeldOut().lower()).isCloseTo(0.645882, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(carded.recallHeldOut().lower())
+        .isCloseTo(0.645882, org.assertj.core.api.Assertions.within(1e-6));
     assertThat(carded.recallDrop()).isCloseTo(0.22, org.assertj.core.api.Assertions.within(1e-9));
     String md = Files.readString(dir.resolve(ModelCard.MARKDOWN));
-    assertThat(md).contains("Retrained without each source. Dataset ds-card.")
-        .contains("| Held-out source | Category | Positives | Recall held out [95% CI] | Recall in-distribution | Drop |")
+    assertThat(md)
+        .contains("Retrained without each source. Dataset ds-card.")
+        .contains(
+            "| Held-out source | Category | Positives | Recall held out [95% CI] | Recall in-distribution | Drop |")
         .contains("| reddit/nsfw | adult | 300 |")
         .contains("| 0.920 | 0.220 |")
         .contains("| 0.6125 |");
@@ -98,17 +146,33 @@ class ExternalValidityCardTest {
   @Test
   void aUrlModelKeepsTheOrdinarySitesColumn(@TempDir Path home) throws Exception {
     Path dir = CardFixture.modelDir(home, "url-card", "1");
-    CardFixture fx = new CardFixture("gambling")
-        .add(40, "url", "ut1/gambling", false, List.of("gambling"), List.of(), Set.of("gambling"))
-        .add(495, "url", "background", true, List.of(), List.of(), Set.of())
-        .add(5, "url", "background", true, List.of(), List.of(), Set.of("gambling"));
-    ModelCard card = fx.card(dir, "url-card", "url", List.of("domains", "background"), List.of("weights.bin"),
-        "ds-card", false);
+    CardFixture fx =
+        new CardFixture("gambling")
+            .add(
+                40,
+                "url",
+                "ut1/gambling",
+                false,
+                List.of("gambling"),
+                List.of(),
+                Set.of("gambling"))
+            .add(495, "url", "background", true, List.of(), List.of(), Set.of())
+            .add(5, "url", "background", true, List.of(), List.of(), Set.of("gambling"));
+    ModelCard card =
+        fx.card(
+            dir,
+            "url-card",
+            "url",
+            List.of("domains", "background"),
+            List.of("weights.bin"),
+            "ds-card",
+            false);
     assertThat(row(card, "gambling").wronglyFlagsPer1000()).isEqualTo(10);
     assertThat(row(card, "gambling").wronglyFlagsTextsPer1000()).isNull();
     assertThat(card.executiveSummary().paragraph()).contains("ordinary inputs (sites)");
     assertThat(Files.readString(dir.resolve(ModelCard.MARKDOWN)))
-        .contains("| Category | Default action | Harmful items caught | Ordinary sites wrongly flagged | Note |")
+        .contains(
+            "| Category | Default action | Harmful items caught | Ordinary sites wrongly flagged | Note |")
         .doesNotContain("Ordinary texts wrongly flagged");
   }
 }

@@ -55,8 +55,18 @@ class EndToEndTest {
   }
 
   static void evalRun(Path h, Path modelDir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("run", "--tier", "fixture", "--home", h.toString(),
-        "--model-dir", modelDir.toString(), "--phrase-lists", Fixtures.phraseLists().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--tier",
+                "fixture",
+                "--home",
+                h.toString(),
+                "--model-dir",
+                modelDir.toString(),
+                "--phrase-lists",
+                Fixtures.phraseLists().toString()));
     args.addAll(List.of(extra));
     int[] code = new int[1];
     runOutput = capture(() -> code[0] = run(args.toArray(String[]::new)));
@@ -77,33 +87,53 @@ class EndToEndTest {
 
   @Test
   void runWritesEveryOutputAndACardWithTheStandardSections() throws IOException {
-    for (String f : List.of("model-card.json", "model-card.md", "model-card.html", "thresholds.json",
-        "calibration.json", "evaluation.json")) {
+    for (String f :
+        List.of(
+            "model-card.json",
+            "model-card.md",
+            "model-card.html",
+            "thresholds.json",
+            "calibration.json",
+            "evaluation.json")) {
       assertThat(model.resolve(f)).as(f).isRegularFile();
     }
     ModelCard card = ModelCardGenerator.read(model.resolve(ModelCard.JSON));
     assertThat(card.evaluationData().datasetVersion()).isEqualTo("ds-fixture-1");
     assertThat(card.evaluationData().split()).isEqualTo("test");
-    assertThat(card.modelDetails().artifacts()).singleElement()
+    assertThat(card.modelDetails().artifacts())
+        .singleElement()
         .satisfies(a -> assertThat(a.sha256()).hasSize(64));
     CategoryResult adult = card.quantitativeAnalyses().category("adult").orElseThrow();
     assertThat(adult.status()).isEqualTo("measured");
     assertThat(adult.recall().lower()).isNotNull();
     CategoryResult selfHarm = card.quantitativeAnalyses().category("self_harm").orElseThrow();
-    assertThat(selfHarm.status()).isEqualTo("not_scored".equals(selfHarm.status()) ? "not_scored" : "insufficient_data");
-    assertThat(card.executiveSummary().rows()).extracting(ModelCard.SummaryRow::category)
+    assertThat(selfHarm.status())
+        .isEqualTo("not_scored".equals(selfHarm.status()) ? "not_scored" : "insufficient_data");
+    assertThat(card.executiveSummary().rows())
+        .extracting(ModelCard.SummaryRow::category)
         .containsExactly("adult", "self_harm", "gambling"); // taxonomy order
-    assertThat(card.baselines()).extracting(ModelCard.BaselineSummary::name)
+    assertThat(card.baselines())
+        .extracting(ModelCard.BaselineSummary::name)
         .containsExactly("exact_list", "e2guardian_phrases", "fixture_weak");
     assertThat(card.metrics().thresholds()).allSatisfy(t -> assertThat(t.rule()).isNotBlank());
     assertThat(ThresholdSet.read(model.resolve("thresholds.json")).selectedOn()).isEqualTo("dev");
     assertThat(card.factors().protectedSlices()).containsKeys("sex_education", "lgbtq");
-    assertThat(card.quantitativeAnalyses().slices()).extracting(t -> t.dimension()).contains("protected", "source", "tld");
+    assertThat(card.quantitativeAnalyses().slices())
+        .extracting(t -> t.dimension())
+        .contains("protected", "source", "tld");
     String md = Files.readString(model.resolve("model-card.md"));
-    assertThat(md).startsWith("# Model card: url-fixture 1.0.0").contains("## Executive summary")
-        .contains("of 100").contains("of 1,000").contains("## 8. Baselines");
+    assertThat(md)
+        .startsWith("# Model card: url-fixture 1.0.0")
+        .contains("## Executive summary")
+        .contains("of 100")
+        .contains("of 1,000")
+        .contains("## 8. Baselines");
     String html = Files.readString(model.resolve("model-card.html"));
-    assertThat(html).contains("<svg").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
+    assertThat(html)
+        .contains("<svg")
+        .doesNotContain("<script")
+        .doesNotContain("src=")
+        .doesNotContain("href=");
     assertThat(runOutput).contains("adult").contains("ordinary sites blocked");
   }
 
@@ -113,9 +143,17 @@ class EndToEndTest {
     Files.writeString(other.resolve("release-gate.yaml"), Fixtures.policy(GOOD_FLOORS, "warn"));
     Path copy = Fixtures.model(other, "url-fixture", "1.0.0", 0.9);
     evalRun(other, copy);
-    for (String f : List.of("model-card.json", "model-card.md", "model-card.html", "thresholds.json",
-        "calibration.json", "evaluation.json")) {
-      assertThat(Files.readAllBytes(copy.resolve(f))).as(f).isEqualTo(Files.readAllBytes(model.resolve(f)));
+    for (String f :
+        List.of(
+            "model-card.json",
+            "model-card.md",
+            "model-card.html",
+            "thresholds.json",
+            "calibration.json",
+            "evaluation.json")) {
+      assertThat(Files.readAllBytes(copy.resolve(f)))
+          .as(f)
+          .isEqualTo(Files.readAllBytes(model.resolve(f)));
     }
     byte[] md = Files.readAllBytes(copy.resolve("model-card.md"));
     byte[] html = Files.readAllBytes(copy.resolve("model-card.html"));
@@ -128,11 +166,19 @@ class EndToEndTest {
   void gatePassesTheGoodModelAndSaysSoThroughTheCli() {
     GateReport report = gate(model);
     assertThat(report.passed()).as(report.render()).isTrue();
-    assertThat(report.render()).contains("PASS adult recall").contains("(test split)")
-        .contains("regression check skipped (first release)").contains("RELEASE GATE PASSED");
-    assertThat(report.findings()).anyMatch(f -> f.level() == GateReport.Level.WARN
-        && f.message().startsWith("self_harm recall not measured"));
-    int code = new CommandLine(new ReleaseCommand()).execute("check", model.toString(), "--home", home.toString());
+    assertThat(report.render())
+        .contains("PASS adult recall")
+        .contains("(test split)")
+        .contains("regression check skipped (first release)")
+        .contains("RELEASE GATE PASSED");
+    assertThat(report.findings())
+        .anyMatch(
+            f ->
+                f.level() == GateReport.Level.WARN
+                    && f.message().startsWith("self_harm recall not measured"));
+    int code =
+        new CommandLine(new ReleaseCommand())
+            .execute("check", model.toString(), "--home", home.toString());
     assertThat(code).isZero();
   }
 
@@ -142,36 +188,55 @@ class EndToEndTest {
     Files.writeString(dir.resolve("model.bin"), "strength=0.1\n");
     GateReport report = gate(dir);
     assertThat(report.passed()).isFalse();
-    assertThat(report.failures()).anyMatch(f -> f.message().startsWith("artifact model.bin SHA-256")
-        && f.message().contains("!= card's"));
-    assertThat(new CommandLine(new ReleaseCommand()).execute("check", dir.toString(), "--home", home.toString())).isEqualTo(1);
+    assertThat(report.failures())
+        .anyMatch(
+            f ->
+                f.message().startsWith("artifact model.bin SHA-256")
+                    && f.message().contains("!= card's"));
+    assertThat(
+            new CommandLine(new ReleaseCommand())
+                .execute("check", dir.toString(), "--home", home.toString()))
+        .isEqualTo(1);
   }
 
   @Test
   void gateFailsOnAStaleDataset(@TempDir Path otherHome) throws IOException {
     Fixtures.dataset(otherHome, "ds-fixture-2");
     Files.writeString(otherHome.resolve("release-gate.yaml"), Fixtures.policy(GOOD_FLOORS, "warn"));
-    GateReport report = ReleaseGate.check(model, otherHome, EvaluationPolicy.resolve(null, otherHome));
-    assertThat(report.failures()).anyMatch(f -> f.message().contains(
-        "card was computed on dataset ds-fixture-1 but data/datasets/CURRENT is ds-fixture-2"));
+    GateReport report =
+        ReleaseGate.check(model, otherHome, EvaluationPolicy.resolve(null, otherHome));
+    assertThat(report.failures())
+        .anyMatch(
+            f ->
+                f.message()
+                    .contains(
+                        "card was computed on dataset ds-fixture-1 but data/datasets/CURRENT is ds-fixture-2"));
   }
 
   @Test
   void gateFailsOnAHandEditedCard(@TempDir Path tmp) throws IOException {
     Path dir = copyModel(tmp, "1.0.0");
     String md = Files.readString(dir.resolve("model-card.md"));
-    Files.writeString(dir.resolve("model-card.md"), md.replaceFirst("of 100", "of 100 (really 99!)"));
-    assertThat(gate(dir).failures()).anyMatch(f -> f.message().startsWith("model-card.md is not the rendering"));
+    Files.writeString(
+        dir.resolve("model-card.md"), md.replaceFirst("of 100", "of 100 (really 99!)"));
+    assertThat(gate(dir).failures())
+        .anyMatch(f -> f.message().startsWith("model-card.md is not the rendering"));
   }
 
   @Test
   void insufficientDataIsSaidExplicitlyAndCanBeMadeFatal() {
-    EvaluationPolicy strict = EvaluationPolicy.parse(Fixtures.policy(
-        "adult: {min_recall: 0.80}\nself_harm: {min_recall: 0.90, insufficient_data: fail}", "warn"));
+    EvaluationPolicy strict =
+        EvaluationPolicy.parse(
+            Fixtures.policy(
+                "adult: {min_recall: 0.80}\nself_harm: {min_recall: 0.90, insufficient_data: fail}",
+                "warn"));
     GateReport report = ReleaseGate.check(model, home, strict);
     assertThat(report.passed()).isFalse();
-    assertThat(report.failures()).singleElement().asString().isEqualTo(
-        "FAIL self_harm recall not measured: insufficient data (0 positives < 30 in test split); policy says fail");
+    assertThat(report.failures())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "FAIL self_harm recall not measured: insufficient data (0 positives < 30 in test split); policy says fail");
   }
 
   @Test
@@ -184,41 +249,76 @@ class EndToEndTest {
     Path candidate = Fixtures.model(h, "url-fixture", "1.1.0", 0.35); // weaker keyword signal
     evalRun(h, candidate);
     ModelCard card = ModelCardGenerator.read(candidate.resolve(ModelCard.JSON));
-    assertThat(card.baselines()).anyMatch(b -> b.name().equals("previous_release") && b.sameSplit());
+    assertThat(card.baselines())
+        .anyMatch(b -> b.name().equals("previous_release") && b.sameSplit());
     GateReport report = ReleaseGate.check(candidate, h, EvaluationPolicy.resolve(null, h));
     assertThat(report.passed()).isFalse();
-    assertThat(report.failures()).anyMatch(f -> f.toString().matches(
-        "FAIL (adult|gambling) (recall|auprc) 0\\.\\d{3} < previous [01]\\.\\d{3} - tolerance 0\\.030 "
-            + "\\(test split, vs 0\\.9\\.0 re-scored on the same split\\)"));
+    assertThat(report.failures())
+        .anyMatch(
+            f ->
+                f.toString()
+                    .matches(
+                        "FAIL (adult|gambling) (recall|auprc) 0\\.\\d{3} < previous [01]\\.\\d{3} - tolerance 0\\.030 "
+                            + "\\(test split, vs 0\\.9\\.0 re-scored on the same split\\)"));
     // The floor message names category, metric, measured value, floor and split.
-    assertThat(report.failures()).anyMatch(f -> f.toString().matches(
-        "FAIL adult recall 0\\.\\d{3} < floor 0\\.800 \\(test split\\)"));
+    assertThat(report.failures())
+        .anyMatch(
+            f ->
+                f.toString()
+                    .matches("FAIL adult recall 0\\.\\d{3} < floor 0\\.800 \\(test split\\)"));
     // The released version itself passes (no regression against itself).
     assertThat(ReleaseGate.check(released, h, EvaluationPolicy.resolve(null, h)).passed()).isTrue();
   }
 
   @Test
-  void thresholdsComeFromDevEvenWhenTestWouldChooseDifferently(@TempDir Path tmp) throws IOException {
+  void thresholdsComeFromDevEvenWhenTestWouldChooseDifferently(@TempDir Path tmp)
+      throws IOException {
     // Dev: positives 0.6, negatives 0.4. Test: positives 0.3, negatives 0.1. A threshold tuned on
     // test would be 0.3 and show perfect recall; the honest one (dev) is 0.6 and misses everything.
     var slices = dev.sieve.eval.data.ProtectedSlices.none();
     var ds = dev.sieve.core.data.DatasetVersion.current(home.resolve("data/datasets"));
     StringBuilder sb = new StringBuilder();
     for (String split : List.of("dev", "test")) {
-      for (var e : dev.sieve.eval.data.DatasetExamples.load(ds,
-          java.util.EnumSet.of(dev.sieve.eval.data.DatasetExamples.Inputs.DOMAINS,
-              dev.sieve.eval.data.DatasetExamples.Inputs.BACKGROUND), split, slices)) {
+      for (var e :
+          dev.sieve.eval.data.DatasetExamples.load(
+              ds,
+              java.util.EnumSet.of(
+                  dev.sieve.eval.data.DatasetExamples.Inputs.DOMAINS,
+                  dev.sieve.eval.data.DatasetExamples.Inputs.BACKGROUND),
+              split,
+              slices)) {
         double s = (e.positive("gambling") ? 0.6 : 0.4) - (split.equals("test") ? 0.3 : 0.0);
-        sb.append("{\"id\":\"").append(e.id()).append("\",\"scores\":{\"gambling\":").append(s).append("}}\n");
+        sb.append("{\"id\":\"")
+            .append(e.id())
+            .append("\",\"scores\":{\"gambling\":")
+            .append(s)
+            .append("}}\n");
       }
     }
     Path preds = tmp.resolve("preds.jsonl");
     Files.writeString(preds, sb.toString());
     Path out = tmp.resolve("out");
     int[] code = new int[1];
-    String log = capture(() -> code[0] = run("run", "--tier", "fixture", "--home", home.toString(), "--out",
-        out.toString(), "--predictions", preds.toString(), "--categories", "gambling", "--no-calibration",
-        "--phrase-lists", "none", "--no-exact-list"));
+    String log =
+        capture(
+            () ->
+                code[0] =
+                    run(
+                        "run",
+                        "--tier",
+                        "fixture",
+                        "--home",
+                        home.toString(),
+                        "--out",
+                        out.toString(),
+                        "--predictions",
+                        preds.toString(),
+                        "--categories",
+                        "gambling",
+                        "--no-calibration",
+                        "--phrase-lists",
+                        "none",
+                        "--no-exact-list"));
     assertThat(code[0]).as(log).isZero();
     ThresholdSet t = ThresholdSet.read(out.resolve("thresholds.json"));
     assertThat(t.categories().get("gambling").threshold()).isEqualTo(0.6);
@@ -237,31 +337,63 @@ class EndToEndTest {
     assertThat(names).contains("eval", "release", "explain");
     CommandLine release = new CommandLine(new ReleaseCommand());
     assertThat(release.getSubcommands()).containsKey("check");
-    assertThat(new CommandLine(new EvalCommand()).getSubcommands()).containsKeys("run", "card", "drift");
+    assertThat(new CommandLine(new EvalCommand()).getSubcommands())
+        .containsKeys("run", "card", "drift");
   }
 
   @Test
   void driftAgainstTheCard(@TempDir Path tmp) throws IOException {
     Path live = tmp.resolve("live.jsonl");
     StringBuilder sb = new StringBuilder();
-    // 600: drift is judged from DriftAnalysis.MIN_LIVE (500) live scores; fewer are reported as too few.
+    // 600: drift is judged from DriftAnalysis.MIN_LIVE (500) live scores; fewer are reported as too
+    // few.
     for (int i = 0; i < 600; i++) {
-      sb.append("{\"id\":\"x").append(i).append("\",\"scores\":{\"gambling\":0.97,\"adult\":0.96}}\n");
+      sb.append("{\"id\":\"x")
+          .append(i)
+          .append("\",\"scores\":{\"gambling\":0.97,\"adult\":0.96}}\n");
     }
     Files.writeString(live, sb.toString());
     String[] out = new String[1];
     int[] code = new int[1];
-    out[0] = capture(() -> code[0] = run("drift", model.toString(), "--scores", live.toString(), "--fail-psi", "0.25"));
+    out[0] =
+        capture(
+            () ->
+                code[0] =
+                    run(
+                        "drift",
+                        model.toString(),
+                        "--scores",
+                        live.toString(),
+                        "--fail-psi",
+                        "0.25"));
     assertThat(code[0]).isEqualTo(1);
     assertThat(out[0]).containsPattern("gambling +600 .* act");
   }
 
   @Test
   void cliReportsBadInputAsAnErrorLine() {
-    int code = run("run", "--tier", "no-such-tier", "--home", home.toString(), "--out", home.resolve("x").toString());
+    int code =
+        run(
+            "run",
+            "--tier",
+            "no-such-tier",
+            "--home",
+            home.toString(),
+            "--out",
+            home.resolve("x").toString());
     assertThat(code).isEqualTo(1);
-    assertThat(run("run", "--tier", "fixture", "--split", "dev", "--home", home.toString(),
-        "--out", home.resolve("x").toString())).isEqualTo(1);
+    assertThat(
+            run(
+                "run",
+                "--tier",
+                "fixture",
+                "--split",
+                "dev",
+                "--home",
+                home.toString(),
+                "--out",
+                home.resolve("x").toString()))
+        .isEqualTo(1);
   }
 
   private static Path copyModel(Path tmp, String version) throws IOException {

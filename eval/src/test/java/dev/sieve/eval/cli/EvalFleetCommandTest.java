@@ -17,6 +17,7 @@ class EvalFleetCommandTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute()).isNotZero();
-    assertThat(err.toString()).contains("missing sub-command: run, card, drift, drift-rules, fleet, shadow or online");
+    assertThat(err.toString())
+        .contains("missing sub-command: run, card, drift, drift-rules, fleet, shadow or online");
   }
 }

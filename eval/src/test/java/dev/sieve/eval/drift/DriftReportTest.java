@@ -44,7 +44,10 @@ class DriftReportTest {
   }
 
   private static CategoryResult category(ModelCard card, String id) {
-    return card.quantitativeAnalyses().categories().stream().filter(c -> c.category().equals(id)).findFirst().orElseThrow();
+    return card.quantitativeAnalyses().categories().stream()
+        .filter(c -> c.category().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** n scores drawn from a histogram's shares (uniform inside the bin). */
@@ -66,13 +69,22 @@ class DriftReportTest {
   private Path batch(String category, double[] scores, double threshold) throws IOException {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < scores.length; i++) {
-      lines.add(String.format(Locale.ROOT,
-          "{\"id\":%d,\"url\":\"https://s%d.example/\",\"input\":\"%s\",\"categories\":{\"%s\":{\"score\":%.6f,\"decision\":%s}},"
-              + "\"action\":\"ALLOW\",\"alert\":false,\"primary_category\":\"\",\"degraded\":false,"
-              + "\"tiers\":{\"url\":\"OK\",\"content\":\"%s\",\"llm\":\"SKIPPED\"}}",
-          i, i, i % 4 == 0 ? "html" : "url_only", category, scores[i], scores[i] >= threshold, i % 4 == 0 ? "OK" : "SKIPPED"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":%d,\"url\":\"https://s%d.example/\",\"input\":\"%s\",\"categories\":{\"%s\":{\"score\":%.6f,\"decision\":%s}},"
+                  + "\"action\":\"ALLOW\",\"alert\":false,\"primary_category\":\"\",\"degraded\":false,"
+                  + "\"tiers\":{\"url\":\"OK\",\"content\":\"%s\",\"llm\":\"SKIPPED\"}}",
+              i,
+              i,
+              i % 4 == 0 ? "html" : "url_only",
+              category,
+              scores[i],
+              scores[i] >= threshold,
+              i % 4 == 0 ? "OK" : "SKIPPED"));
     }
-    lines.add("{\"id\":\"bad\",\"url\":\"x\",\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"malformed\"}}");
+    lines.add(
+        "{\"id\":\"bad\",\"url\":\"x\",\"error\":{\"code\":\"INVALID_ARGUMENT\",\"message\":\"malformed\"}}");
     Path file = dir.resolve(category + "-" + scores.length + ".jsonl");
     Files.write(file, lines, StandardCharsets.UTF_8);
     return file;
@@ -91,7 +103,9 @@ class DriftReportTest {
     assertThat(live.decisions("news")).isEqualTo(3);
     assertThat(live.inputs()).containsEntry("html", 2L).containsEntry("url_only", 4L);
     assertThat(live.errors()).containsEntry("INVALID_ARGUMENT", 1L);
-    assertThat(live.tierStates().get("content")).containsEntry("OK", 2L).containsEntry("SKIPPED", 4L);
+    assertThat(live.tierStates().get("content"))
+        .containsEntry("OK", 2L)
+        .containsEntry("SKIPPED", 4L);
   }
 
   @Test
@@ -100,31 +114,42 @@ class DriftReportTest {
     CategoryResult hate = category(card, "hate");
     DriftAnalysis.CardRef ref = new DriftAnalysis.CardRef(LiveScores.MERGED, card);
 
-    LiveScores same = LiveScores.fromBatch(batch("hate", sample(hate.scoreHistogram(), 5000, 1), hate.threshold()));
+    LiveScores same =
+        LiveScores.fromBatch(
+            batch("hate", sample(hate.scoreHistogram(), 5000, 1), hate.threshold()));
     DriftAnalysis.Row stable = row(DriftAnalysis.of(List.of(ref), same), "hate");
     assertThat(stable.liveN()).isEqualTo(5000);
     assertThat(stable.psi()).isLessThan(DriftAnalysis.PSI_WATCH);
     assertThat(stable.verdict()).isEqualTo("stable");
 
-    // Scores shaped like another category's (security_threat: spread over 0-0.5) in place of hate's.
+    // Scores shaped like another category's (security_threat: spread over 0-0.5) in place of
+    // hate's.
     long[] other = category(card, "security_threat").scoreHistogram();
-    LiveScores elsewhere = LiveScores.fromBatch(batch("hate", sample(other, 5000, 2), hate.threshold()));
+    LiveScores elsewhere =
+        LiveScores.fromBatch(batch("hate", sample(other, 5000, 2), hate.threshold()));
     DriftAnalysis.Row shifted = row(DriftAnalysis.of(List.of(ref), elsewhere), "hate");
-    assertThat(shifted.psi()).isGreaterThan(DriftAnalysis.PSI_ACT)
-        .isCloseTo(Drift.psi(hate.scoreHistogram(), elsewhere.histogram("merged", "hate")), within(1e-12));
+    assertThat(shifted.psi())
+        .isGreaterThan(DriftAnalysis.PSI_ACT)
+        .isCloseTo(
+            Drift.psi(hate.scoreHistogram(), elsewhere.histogram("merged", "hate")), within(1e-12));
     assertThat(shifted.jsDistance()).isBetween(0.0, 1.0).isGreaterThan(stable.jsDistance());
     assertThat(shifted.verdict()).isEqualTo("act");
     assertThat(shifted.cardRate().k()).isEqualTo(hate.tp() + hate.fp());
 
     // A handful of scores is not judged, whatever its PSI.
     LiveScores few = LiveScores.fromBatch(batch("hate", sample(other, 50, 3), hate.threshold()));
-    assertThat(row(DriftAnalysis.of(List.of(ref), few), "hate").verdict()).startsWith("act (too few: 50");
+    assertThat(row(DriftAnalysis.of(List.of(ref), few), "hate").verdict())
+        .startsWith("act (too few: 50");
   }
 
   @Test
   void routerMetricsAreReadPerTierAndAsAWindowBetweenScrapes() {
-    String before = exposition("news", "merged", new long[] {1, 0, 2}, 0, 3) + exposition("news", "url", new long[] {3}, 0, 0);
-    String after = exposition("news", "merged", new long[] {4, 1, 2}, 9, 9) + exposition("news", "url", new long[] {3, 5}, 1, 0);
+    String before =
+        exposition("news", "merged", new long[] {1, 0, 2}, 0, 3)
+            + exposition("news", "url", new long[] {3}, 0, 0);
+    String after =
+        exposition("news", "merged", new long[] {4, 1, 2}, 9, 9)
+            + exposition("news", "url", new long[] {3, 5}, 1, 0);
     LiveScores total = LiveScores.fromPrometheus(after, null, "test");
     assertThat(total.histogram("merged", "news")).startsWith(4, 1, 2).endsWith(9);
     assertThat(Arrays.stream(total.histogram("merged", "news")).sum()).isEqualTo(16);
@@ -136,18 +161,21 @@ class DriftReportTest {
     LiveScores window = LiveScores.fromPrometheus(after, before, "test");
     assertThat(window.histogram("merged", "news")).startsWith(3, 1, 0).endsWith(9);
     assertThat(window.decisions("news")).isEqualTo(6);
-    assertThatThrownBy(() -> LiveScores.fromPrometheus(before, after, "test")).hasMessageContaining("went down");
+    assertThatThrownBy(() -> LiveScores.fromPrometheus(before, after, "test"))
+        .hasMessageContaining("went down");
   }
 
   @Test
   void metricsWithoutTheCardsEdgesAreRefused() {
-    String old = """
+    String old =
+        """
         sieve_router_category_score_bucket{application="router",category="adult",le="0.5"} 0
         sieve_router_category_score_bucket{application="router",category="adult",le="1.0"} 558
         sieve_router_category_score_bucket{application="router",category="adult",le="+Inf"} 558
         """;
     assertThatThrownBy(() -> LiveScores.fromPrometheus(old, null, "old router"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lacks the bucket le=\"0.05\"");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lacks the bucket le=\"0.05\"");
     assertThatThrownBy(() -> LiveScores.fromPrometheus("jvm_info{a=\"b\"} 1\n", null, "x"))
         .hasMessageContaining("no sieve_router_category_score_bucket");
   }
@@ -156,7 +184,8 @@ class DriftReportTest {
    * The router's exposition of one series: {@code perBin[i]} scores in bin i, {@code last} in the
    * last bin; decisions and inputs as the router names them.
    */
-  private static String exposition(String category, String tier, long[] perBin, long inLast, long decisions) {
+  private static String exposition(
+      String category, String tier, long[] perBin, long inLast, long decisions) {
     StringBuilder sb = new StringBuilder();
     double[] edges = ScoreBins.upperEdges();
     long cumulative = 0;
@@ -165,15 +194,32 @@ class DriftReportTest {
       if (i == edges.length - 1) {
         cumulative += inLast;
       }
-      sb.append("sieve_router_category_score_bucket{application=\"router\",category=\"").append(category)
-          .append("\",tier=\"").append(tier).append("\",le=\"").append(edges[i]).append("\"} ").append(cumulative).append('\n');
+      sb.append("sieve_router_category_score_bucket{application=\"router\",category=\"")
+          .append(category)
+          .append("\",tier=\"")
+          .append(tier)
+          .append("\",le=\"")
+          .append(edges[i])
+          .append("\"} ")
+          .append(cumulative)
+          .append('\n');
     }
-    sb.append("sieve_router_category_score_bucket{application=\"router\",category=\"").append(category)
-        .append("\",tier=\"").append(tier).append("\",le=\"+Inf\"} ").append(cumulative).append('\n');
+    sb.append("sieve_router_category_score_bucket{application=\"router\",category=\"")
+        .append(category)
+        .append("\",tier=\"")
+        .append(tier)
+        .append("\",le=\"+Inf\"} ")
+        .append(cumulative)
+        .append('\n');
     if (tier.equals("merged")) {
-      sb.append("sieve_router_decisions_total{application=\"router\",category=\"").append(category).append("\"} ")
-          .append(decisions).append(".0\n");
-      sb.append("sieve_router_inputs_total{application=\"router\",input=\"url_only\"} ").append(cumulative).append(".0\n");
+      sb.append("sieve_router_decisions_total{application=\"router\",category=\"")
+          .append(category)
+          .append("\"} ")
+          .append(decisions)
+          .append(".0\n");
+      sb.append("sieve_router_inputs_total{application=\"router\",input=\"url_only\"} ")
+          .append(cumulative)
+          .append(".0\n");
     }
     return sb.toString();
   }
@@ -182,48 +228,105 @@ class DriftReportTest {
   void theCommandWritesMarkdownAndHtmlReports() throws IOException {
     ModelCard card = fleetCard();
     CategoryResult hate = category(card, "hate");
-    Path file = batch("hate", sample(category(card, "security_threat").scoreHistogram(), 2000, 4), hate.threshold());
-    Path fleetDir = Path.of("..", "models", "sieve-fleet", Files.readString(Path.of("..", "models", "sieve-fleet", "RELEASED")).strip());
+    Path file =
+        batch(
+            "hate",
+            sample(category(card, "security_threat").scoreHistogram(), 2000, 4),
+            hate.threshold());
+    Path fleetDir =
+        Path.of(
+            "..",
+            "models",
+            "sieve-fleet",
+            Files.readString(Path.of("..", "models", "sieve-fleet", "RELEASED")).strip());
     Path out = dir.resolve("report");
-    int code = new CommandLine(new EvalCommand()).execute("drift", fleetDir.toString(), "--batch", file.toString(),
-        "--out", out.toString(), "--fail-psi", "0.25");
+    int code =
+        new CommandLine(new EvalCommand())
+            .execute(
+                "drift",
+                fleetDir.toString(),
+                "--batch",
+                file.toString(),
+                "--out",
+                out.toString(),
+                "--fail-psi",
+                "0.25");
     assertThat(code).as("exit 1: hate's PSI is above --fail-psi").isEqualTo(1);
     String md = Files.readString(out.resolve(DriftDocument.MARKDOWN));
     String html = Files.readString(out.resolve(DriftDocument.HTML));
-    assertThat(md).contains("# Drift report", "| hate | " + Arrays.stream(hate.scoreHistogram()).sum() + " | 2000 |",
-        "Decision rate", "| input | html | 500 | 25.0% |", "| no verdict | INVALID\\_ARGUMENT | 1 |");
-    assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg", "hate (PSI ", "<title>Drift report</title>");
+    assertThat(md)
+        .contains(
+            "# Drift report",
+            "| hate | " + Arrays.stream(hate.scoreHistogram()).sum() + " | 2000 |",
+            "Decision rate",
+            "| input | html | 500 | 25.0% |",
+            "| no verdict | INVALID\\_ARGUMENT | 1 |");
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<svg", "hate (PSI ", "<title>Drift report</title>");
 
-    assertThat(new CommandLine(new EvalCommand()).execute("drift", fleetDir.toString(), "--batch", file.toString(),
-        "--fail-psi", "1000")).isZero();
-    assertThat(new CommandLine(new EvalCommand()).execute("drift", fleetDir.toString(), "--batch", file.toString(),
-        "--since", file.toString())).as("--since without --metrics").isEqualTo(1);
-    Path urlDir = Path.of("..", "models", "url-lexical", Files.readString(Path.of("..", "models", "url-lexical", "RELEASED")).strip());
-    assertThat(new CommandLine(new EvalCommand()).execute("drift", urlDir.toString(), "--batch", file.toString()))
-        .as("batch output has served scores only: a tier card is refused").isEqualTo(1);
+    assertThat(
+            new CommandLine(new EvalCommand())
+                .execute(
+                    "drift", fleetDir.toString(), "--batch", file.toString(), "--fail-psi", "1000"))
+        .isZero();
+    assertThat(
+            new CommandLine(new EvalCommand())
+                .execute(
+                    "drift",
+                    fleetDir.toString(),
+                    "--batch",
+                    file.toString(),
+                    "--since",
+                    file.toString()))
+        .as("--since without --metrics")
+        .isEqualTo(1);
+    Path urlDir =
+        Path.of(
+            "..",
+            "models",
+            "url-lexical",
+            Files.readString(Path.of("..", "models", "url-lexical", "RELEASED")).strip());
+    assertThat(
+            new CommandLine(new EvalCommand())
+                .execute("drift", urlDir.toString(), "--batch", file.toString()))
+        .as("batch output has served scores only: a tier card is refused")
+        .isEqualTo(1);
   }
 
   @Test
   void referenceRulesCarryTheCardsShares() throws IOException {
     ModelCard card = fleetCard();
     String yaml = DriftRules.generate(card, LiveScores.MERGED, "test");
-    JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(yaml).path("groups").get(0).path("rules");
+    JsonNode rules =
+        new ObjectMapper(new YAMLFactory()).readTree(yaml).path("groups").get(0).path("rules");
     assertThat(rules).hasSize(ScoreBins.BINS + 1);
     CategoryResult hate = category(card, "hate");
     long total = Arrays.stream(hate.scoreHistogram()).sum();
     for (int bin = 0; bin < ScoreBins.BINS; bin++) {
       JsonNode rule = rules.get(bin);
       assertThat(rule.path("record").asText()).isEqualTo("sieve:card_score_bin_share");
-      assertThat(rule.path("labels").path("bin").asText()).isEqualTo(String.format(Locale.ROOT, "%02d", bin));
+      assertThat(rule.path("labels").path("bin").asText())
+          .isEqualTo(String.format(Locale.ROOT, "%02d", bin));
       assertThat(rule.path("labels").path("tier").asText()).isEqualTo("merged");
-      String expected = String.format(Locale.ROOT, "vector(%.6g), \"category\", \"hate\"", (double) hate.scoreHistogram()[bin] / total);
+      String expected =
+          String.format(
+              Locale.ROOT,
+              "vector(%.6g), \"category\", \"hate\"",
+              (double) hate.scoreHistogram()[bin] / total);
       assertThat(rule.path("expr").asText()).contains(expected);
     }
-    assertThat(rules.get(ScoreBins.BINS).path("record").asText()).isEqualTo("sieve:card_decision_rate");
-    assertThat(yaml).doesNotContain("\"weapons\"").as("a category the card did not score has no reference");
+    assertThat(rules.get(ScoreBins.BINS).path("record").asText())
+        .isEqualTo("sieve:card_decision_rate");
+    assertThat(yaml)
+        .doesNotContain("\"weapons\"")
+        .as("a category the card did not score has no reference");
   }
 
   private static DriftAnalysis.Row row(DriftAnalysis analysis, String category) {
-    return analysis.rows().stream().filter(r -> r.category().equals(category)).findFirst().orElseThrow();
+    return analysis.rows().stream()
+        .filter(r -> r.category().equals(category))
+        .findFirst()
+        .orElseThrow();
   }
 }

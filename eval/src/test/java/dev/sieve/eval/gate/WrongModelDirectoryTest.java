@@ -16,8 +16,8 @@ import picocli.CommandLine;
 
 /**
  * {@code release check} on a directory that is not a model version (a typo, a version from an old
- * doc) names what does exist: the released version of every model, instead of only suggesting
- * to generate a card there.
+ * doc) names what does exist: the released version of every model, instead of only suggesting to
+ * generate a card there.
  */
 class WrongModelDirectoryTest {
 
@@ -39,7 +39,8 @@ class WrongModelDirectoryTest {
     assertThat(report.passed()).isFalse();
     assertThat(report.render())
         .contains("no model directory " + typo)
-        .contains("released versions (models/<name>/RELEASED): models/content-minilm-mlp/20261125-xyz, models/url-lexical/v1-abc")
+        .contains(
+            "released versions (models/<name>/RELEASED): models/content-minilm-mlp/20261125-xyz, models/url-lexical/v1-abc")
         .doesNotContain("generate it with");
   }
 
@@ -50,7 +51,9 @@ class WrongModelDirectoryTest {
 
     String rendered = ReleaseGate.check(empty, home, EvaluationPolicy.resolve(null, home)).render();
 
-    assertThat(rendered).contains("no model card at").contains("./sieve eval run --model-dir " + empty)
+    assertThat(rendered)
+        .contains("no model card at")
+        .contains("./sieve eval run --model-dir " + empty)
         .contains("models/url-lexical/v1-abc");
   }
 
@@ -62,18 +65,22 @@ class WrongModelDirectoryTest {
     int exit;
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      exit = new CommandLine(new ReleaseCommand())
-          .execute("check", home.resolve("models/nope").toString(), "--home", home.toString());
+      exit =
+          new CommandLine(new ReleaseCommand())
+              .execute("check", home.resolve("models/nope").toString(), "--home", home.toString());
     } finally {
       System.setOut(original);
     }
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("models/llm-zero-shot/zs-1").contains("RELEASE GATE FAILED");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("models/llm-zero-shot/zs-1")
+        .contains("RELEASE GATE FAILED");
   }
 
   @Test
   void noReleasedModelsIsSaidPlainly() {
-    assertThat(ReleaseGate.releasedVersions(home)).contains("no released versions under " + home.resolve("models"));
+    assertThat(ReleaseGate.releasedVersions(home))
+        .contains("no released versions under " + home.resolve("models"));
   }
 }

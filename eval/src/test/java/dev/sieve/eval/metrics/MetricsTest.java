@@ -96,7 +96,8 @@ class MetricsTest {
     boolean[] y = {true, false, true};
     RankedCategory r = RankedCategory.of(s, y);
     GroupCounts weighted = r.counts(new int[] {2, 0, 1});
-    GroupCounts repeated = RankedCategory.of(new double[] {0.9, 0.9, 0.7}, new boolean[] {true, true, true}).counts();
+    GroupCounts repeated =
+        RankedCategory.of(new double[] {0.9, 0.9, 0.7}, new boolean[] {true, true, true}).counts();
     assertThat(weighted.averagePrecision()).isEqualTo(repeated.averagePrecision());
     assertThat(weighted.at(0.8).tp()).isEqualTo(2);
     assertThat(weighted.at(0.8).fp()).isZero();
@@ -128,10 +129,12 @@ class MetricsTest {
     assertThat(c.bins().get(1).positiveRate()).isEqualTo(1.0);
     assertThat(c.bins().get(5).count()).isZero();
     assertThat(c.bins().get(5).meanScore()).isNull();
-    assertThat(Reliability.ece(new double[] {1.0}, new boolean[] {true}, 10)).isEqualTo(0.0); // 1.0 in last bin
+    assertThat(Reliability.ece(new double[] {1.0}, new boolean[] {true}, 10))
+        .isEqualTo(0.0); // 1.0 in last bin
     assertThat(Reliability.ece(new double[] {}, new boolean[] {}, 10)).isNaN();
     double[] perfect = {0.25, 0.25, 0.25, 0.25};
-    assertThat(Reliability.ece(perfect, new boolean[] {true, false, false, false}, 10)).isEqualTo(0.0);
+    assertThat(Reliability.ece(perfect, new boolean[] {true, false, false, false}, 10))
+        .isEqualTo(0.0);
   }
 
   @Test
@@ -141,7 +144,8 @@ class MetricsTest {
     Bootstrap.Interval i = Bootstrap.percentile(new double[] {Double.NaN, 1, 2, 3, 4}, 0.5);
     assertThat(i.lower()).isEqualTo(1.75);
     assertThat(i.upper()).isEqualTo(3.25);
-    assertThat(Bootstrap.percentile(new double[] {Double.NaN, Double.NaN, 1}, 0.95).lower()).isNaN();
+    assertThat(Bootstrap.percentile(new double[] {Double.NaN, Double.NaN, 1}, 0.95).lower())
+        .isNaN();
   }
 
   @Test
@@ -169,8 +173,10 @@ class MetricsTest {
   void driftByHand() {
     assertThat(Drift.psi(new long[] {50, 50}, new long[] {50, 50})).isEqualTo(0.0);
     // (0.4-0.6) ln(0.4/0.6) + (0.6-0.4) ln(0.6/0.4) = 0.4 ln 1.5
-    assertThat(Drift.psi(new long[] {60, 40}, new long[] {40, 60})).isCloseTo(0.4 * Math.log(1.5), within(1e-12));
-    assertThat(Drift.jensenShannon(new long[] {100, 0}, new long[] {0, 100})).isCloseTo(1.0, within(1e-12));
+    assertThat(Drift.psi(new long[] {60, 40}, new long[] {40, 60}))
+        .isCloseTo(0.4 * Math.log(1.5), within(1e-12));
+    assertThat(Drift.jensenShannon(new long[] {100, 0}, new long[] {0, 100}))
+        .isCloseTo(1.0, within(1e-12));
     assertThat(Drift.jensenShannon(new long[] {3, 1}, new long[] {3, 1})).isEqualTo(0.0);
     assertThat(Drift.psi(new long[] {100, 0}, new long[] {0, 100})).isGreaterThan(0.25);
     assertThat(Drift.histogram(new double[] {0.0, 0.5, 1.0, Double.NaN}, 2)).containsExactly(1, 2);

@@ -41,9 +41,17 @@ class OnlineEvaluationTest {
       boolean newsDecided = i >= 1000 && i < 1300;
       boolean newsTrue = newsDecided ? i < 1285 : i >= 2000 && i < 2015;
       String url = "https://site" + i + ".example/";
-      verdicts.add(String.format(Locale.ROOT, "{\"id\":%d,\"url\":\"%s\",\"input\":\"url_only\",\"categories\":{"
-          + "\"gambling\":{\"score\":%s,\"decision\":%s},\"news\":{\"score\":%s,\"decision\":%s}},\"degraded\":false}",
-          i, url, gamblingDecided ? "0.8" : "0.1", gamblingDecided, newsDecided ? "0.8" : "0.1", newsDecided));
+      verdicts.add(
+          String.format(
+              Locale.ROOT,
+              "{\"id\":%d,\"url\":\"%s\",\"input\":\"url_only\",\"categories\":{"
+                  + "\"gambling\":{\"score\":%s,\"decision\":%s},\"news\":{\"score\":%s,\"decision\":%s}},\"degraded\":false}",
+              i,
+              url,
+              gamblingDecided ? "0.8" : "0.1",
+              gamblingDecided,
+              newsDecided ? "0.8" : "0.1",
+              newsDecided));
       double p = gamblingDecided || newsDecided ? 0.5 : 0.25;
       if (random.nextDouble() < p) {
         List<String> truth = new ArrayList<>();
@@ -53,12 +61,18 @@ class OnlineEvaluationTest {
         if (newsTrue) {
           truth.add("\"news\"");
         }
-        labels.add(String.format(Locale.ROOT, "{\"url\":\"%s\",\"categories\":[%s],\"p\":%s}", url,
-            String.join(",", truth), p));
+        labels.add(
+            String.format(
+                Locale.ROOT,
+                "{\"url\":\"%s\",\"categories\":[%s],\"p\":%s}",
+                url,
+                String.join(",", truth),
+                p));
       }
     }
     labels.add("{\"url\":\"https://never-served.example/\",\"categories\":[],\"p\":1}");
-    verdicts.add("{\"id\":9999,\"url\":\"https://down.example/\",\"error\":{\"code\":\"UNAVAILABLE\"}}");
+    verdicts.add(
+        "{\"id\":9999,\"url\":\"https://down.example/\",\"error\":{\"code\":\"UNAVAILABLE\"}}");
     Path v = Files.write(dir.resolve("verdicts.jsonl"), verdicts);
     Path l = Files.write(dir.resolve("labels.jsonl"), labels);
     return new Population(v, l);
@@ -67,15 +81,24 @@ class OnlineEvaluationTest {
   @Test
   void weightsRecoverThePopulationAndTheGapIsNamed() throws IOException {
     Population pop = population();
-    Map<String, OnlineEvaluation.Offline> card = Map.of(
-        "gambling", new OnlineEvaluation.Offline(0.95, 0.9), "news", new OnlineEvaluation.Offline(0.95, 0.95));
+    Map<String, OnlineEvaluation.Offline> card =
+        Map.of(
+            "gambling",
+            new OnlineEvaluation.Offline(0.95, 0.9),
+            "news",
+            new OnlineEvaluation.Offline(0.95, 0.95));
     OnlineEvaluation e = OnlineEvaluation.of(pop.verdicts(), pop.labels(), card);
     assertThat(e.unmatched()).isEqualTo(1);
     OnlineEvaluation.Row gambling = row(e, "gambling");
     assertThat(gambling.precisionCi().lower()).isLessThan(0.5);
     assertThat(gambling.precisionCi().upper()).isGreaterThan(0.5);
-    assertThat(gambling.recallCi().lower()).as("population recall 0.667 inside").isLessThan(2 / 3.0);
-    assertThat(gambling.recallCi().upper()).isGreaterThan(2 / 3.0).as("unweighted ~0.8 outside").isLessThan(0.8);
+    assertThat(gambling.recallCi().lower())
+        .as("population recall 0.667 inside")
+        .isLessThan(2 / 3.0);
+    assertThat(gambling.recallCi().upper())
+        .isGreaterThan(2 / 3.0)
+        .as("unweighted ~0.8 outside")
+        .isLessThan(0.8);
     assertThat(gambling.precisionGap()).isTrue();
     assertThat(gambling.recallGap()).isTrue();
     OnlineEvaluation.Row news = row(e, "news");
@@ -83,14 +106,19 @@ class OnlineEvaluationTest {
     assertThat(news.precisionCi().upper()).isGreaterThan(0.95);
     assertThat(news.significant()).isFalse();
     assertThat(e.significantGaps()).containsExactly("gambling");
-    assertThat(e.markdown("v", "l", "card")).contains("Significant gaps: gambling").contains("| news |");
+    assertThat(e.markdown("v", "l", "card"))
+        .contains("Significant gaps: gambling")
+        .contains("| news |");
   }
 
   @Test
   void offlineNumbersComeFromTheReleasedFleetCard() throws IOException {
     Path fleet = Path.of(System.getProperty("user.dir")).getParent().resolve("models/sieve-fleet");
-    ModelCard card = ModelCardGenerator.read(
-        fleet.resolve(Files.readString(fleet.resolve("RELEASED")).strip()).resolve(ModelCard.JSON));
+    ModelCard card =
+        ModelCardGenerator.read(
+            fleet
+                .resolve(Files.readString(fleet.resolve("RELEASED")).strip())
+                .resolve(ModelCard.JSON));
     Map<String, OnlineEvaluation.Offline> offline = OnlineEvaluation.offline(card);
     assertThat(offline).containsKey("gambling");
     assertThat(offline.get("gambling").precision()).isBetween(0.0, 1.0);
@@ -98,9 +126,12 @@ class OnlineEvaluationTest {
 
   @Test
   void anInclusionProbabilityOutsideItsRangeIsRefusedWithTheLine() throws IOException {
-    Path v = Files.writeString(dir.resolve("v.jsonl"), "{\"id\":1,\"url\":\"u\",\"categories\":{}}\n");
-    Path l = Files.writeString(dir.resolve("l.jsonl"), "{\"url\":\"u\",\"categories\":[],\"p\":0}\n");
-    assertThatThrownBy(() -> OnlineEvaluation.of(v, l, Map.of())).hasMessageContaining("line 1: p must be in (0, 1]");
+    Path v =
+        Files.writeString(dir.resolve("v.jsonl"), "{\"id\":1,\"url\":\"u\",\"categories\":{}}\n");
+    Path l =
+        Files.writeString(dir.resolve("l.jsonl"), "{\"url\":\"u\",\"categories\":[],\"p\":0}\n");
+    assertThatThrownBy(() -> OnlineEvaluation.of(v, l, Map.of()))
+        .hasMessageContaining("line 1: p must be in (0, 1]");
   }
 
   private static OnlineEvaluation.Row row(OnlineEvaluation e, String category) {

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fleet card at the release gate: crisis help is never blocked by the served verdict, and a card
- * whose lineage (released tier models, their served thresholds and metadata, the default policy) no
- * longer matches the repository is stale. The fleet trains nothing, so it has no leave-one-source-out.
+ * The fleet card at the release gate: crisis help is never blocked by the served verdict, and a
+ * card whose lineage (released tier models, their served thresholds and metadata, the default
+ * policy) no longer matches the repository is stale. The fleet trains nothing, so it has no
+ * leave-one-source-out.
  */
 class FleetCardGateTest {
 
@@ -59,19 +60,55 @@ class FleetCardGateTest {
   private Path fleetCard(int helpBlocked, boolean withHelpSlice) throws IOException {
     Path dir = home.resolve("models").resolve(FleetEvaluation.MODEL_NAME).resolve("fleet-test");
     Files.createDirectories(dir);
-    Files.copy(home.resolve(FleetEvaluation.DEFAULT_POLICY), dir.resolve(FleetEvaluation.POLICY_FILE));
-    Files.writeString(dir.resolve(FleetEvaluation.FLEET_FILE),
+    Files.copy(
+        home.resolve(FleetEvaluation.DEFAULT_POLICY), dir.resolve(FleetEvaluation.POLICY_FILE));
+    Files.writeString(
+        dir.resolve(FleetEvaluation.FLEET_FILE),
         Json.card().writeValueAsString(FleetEvaluation.lineage(home)) + "\n");
-    CardFixture fx = new CardFixture("adult", "self_harm", "self_harm_help")
-        .add(60, "html", "pages/adult", false, List.of("adult"), List.of(), ADULT, true, false)
-        .add(1000, "text", "ordinary/openstax", true, List.of(), List.of(), Set.of(), false, false)
-        .add(200, "text", "hate/sbic", true, List.of(), List.of(), Set.of(), false, false);
+    CardFixture fx =
+        new CardFixture("adult", "self_harm", "self_harm_help")
+            .add(60, "html", "pages/adult", false, List.of("adult"), List.of(), ADULT, true, false)
+            .add(
+                1000,
+                "text",
+                "ordinary/openstax",
+                true,
+                List.of(),
+                List.of(),
+                Set.of(),
+                false,
+                false)
+            .add(200, "text", "hate/sbic", true, List.of(), List.of(), Set.of(), false, false);
     if (withHelpSlice) {
-      fx.add(20 - helpBlocked, "text", "ordinary/medquad", true, List.of("self_harm_help"), HELP_SLICE, HELP, false, true)
-          .add(helpBlocked, "text", "ordinary/medquad", true, List.of("self_harm_help"), HELP_SLICE, HELP, true, true);
+      fx.add(
+              20 - helpBlocked,
+              "text",
+              "ordinary/medquad",
+              true,
+              List.of("self_harm_help"),
+              HELP_SLICE,
+              HELP,
+              false,
+              true)
+          .add(
+              helpBlocked,
+              "text",
+              "ordinary/medquad",
+              true,
+              List.of("self_harm_help"),
+              HELP_SLICE,
+              HELP,
+              true,
+              true);
     }
-    fx.card(dir, FleetEvaluation.MODEL_NAME, "fleet", List.of("texts", "pages", "background"),
-        List.of(FleetEvaluation.POLICY_FILE, FleetEvaluation.FLEET_FILE), DATASET, true);
+    fx.card(
+        dir,
+        FleetEvaluation.MODEL_NAME,
+        "fleet",
+        List.of("texts", "pages", "background"),
+        List.of(FleetEvaluation.POLICY_FILE, FleetEvaluation.FLEET_FILE),
+        DATASET,
+        true);
     return dir;
   }
 
@@ -95,15 +132,19 @@ class FleetCardGateTest {
   void crisisHelpBlockedByTheServedVerdictFails() throws IOException {
     GateReport report = gate(fleetCard(2, true));
     assertThat(report.passed()).isFalse();
-    assertThat(report.render()).contains("FAIL protected slice mental_health_help blocked 0.100 of 20 items under"
-        + " the default policy; it must never be blocked (test split)");
+    assertThat(report.render())
+        .contains(
+            "FAIL protected slice mental_health_help blocked 0.100 of 20 items under"
+                + " the default policy; it must never be blocked (test split)");
   }
 
   @Test
   void aFleetCardWithoutTheCrisisHelpSliceCannotShowItIsNeverBlocked() throws IOException {
     GateReport report = gate(fleetCard(0, false));
-    assertThat(report.render()).contains("FAIL protected slice mental_health_help has no members without a"
-        + " blocking label in the card: cannot show it is never blocked (test split)");
+    assertThat(report.render())
+        .contains(
+            "FAIL protected slice mental_health_help has no members without a"
+                + " blocking label in the card: cannot show it is never blocked (test split)");
   }
 
   @Test
@@ -112,21 +153,32 @@ class FleetCardGateTest {
     assertThat(FleetEvaluation.staleness(dir, home)).isEmpty();
 
     release("url-lexical", "u2", true);
-    assertThat(FleetEvaluation.staleness(dir, home)).isEqualTo("url-lexical u1 measured, u2 released");
+    assertThat(FleetEvaluation.staleness(dir, home))
+        .isEqualTo("url-lexical u1 measured, u2 released");
     GateReport report = gate(dir);
     assertThat(report.passed()).isFalse();
-    assertThat(report.render()).contains("FAIL fleet card is stale: url-lexical u1 measured, u2 released"
-        + " (re-measure: ./sieve up && ./sieve eval fleet --release)");
+    assertThat(report.render())
+        .contains(
+            "FAIL fleet card is stale: url-lexical u1 measured, u2 released"
+                + " (re-measure: ./sieve up && ./sieve eval fleet --release)");
 
     Files.writeString(home.resolve("models/url-lexical/RELEASED"), "u1\n");
-    Files.writeString(home.resolve("models/content-minilm-mlp/c1/thresholds.json"), "{\"retuned\": true}\n");
+    Files.writeString(
+        home.resolve("models/content-minilm-mlp/c1/thresholds.json"), "{\"retuned\": true}\n");
     assertThat(FleetEvaluation.staleness(dir, home))
-        .isEqualTo("content-minilm-mlp c1 measured, c1 released (served thresholds or metadata changed)");
+        .isEqualTo(
+            "content-minilm-mlp c1 measured, c1 released (served thresholds or metadata changed)");
 
-    Files.writeString(home.resolve("models/content-minilm-mlp/c1/thresholds.json"), "{\"model\": \"content-minilm-mlpc1\"}\n");
+    Files.writeString(
+        home.resolve("models/content-minilm-mlp/c1/thresholds.json"),
+        "{\"model\": \"content-minilm-mlpc1\"}\n");
     release("llm-zero-shot", "z1", false);
     Files.writeString(home.resolve(FleetEvaluation.DEFAULT_POLICY), "id: default\nversion: 8\n");
-    assertThat(FleetEvaluation.staleness(dir, home)).isEqualTo("llm-zero-shot (absent) measured, z1 released;"
-        + " the default policy " + FleetEvaluation.DEFAULT_POLICY + " differs from the measured policy.yaml");
+    assertThat(FleetEvaluation.staleness(dir, home))
+        .isEqualTo(
+            "llm-zero-shot (absent) measured, z1 released;"
+                + " the default policy "
+                + FleetEvaluation.DEFAULT_POLICY
+                + " differs from the measured policy.yaml");
   }
 }

@@ -27,13 +27,18 @@ class PolicyTest {
     assertThat(p.thresholds().ruleFor("self_harm").minRecall()).isEqualTo(0.95);
     assertThat(p.thresholds().ruleFor("news").objective()).isEqualTo("max_f1");
     assertThat(p.gate().categories().get("adult").minRecall()).isEqualTo(0.85);
-    assertThat(p.gate().regression().tolerances("adult")).containsEntry("recall", 0.02).containsEntry("auprc", 0.03);
-    assertThat(p.protectedSlices()).containsKeys("lgbtq", "sex_education", "mental_health_help", "news_violence", "health");
+    assertThat(p.gate().regression().tolerances("adult"))
+        .containsEntry("recall", 0.02)
+        .containsEntry("auprc", 0.03);
+    assertThat(p.protectedSlices())
+        .containsKeys("lgbtq", "sex_education", "mental_health_help", "news_violence", "health");
   }
 
   @Test
   void tierExceptionsReplaceRulesOneByOneAndMustSayWhy() {
-    EvaluationPolicy p = EvaluationPolicy.parse("""
+    EvaluationPolicy p =
+        EvaluationPolicy.parse(
+            """
         version: 1
         thresholds:
           categories:
@@ -60,18 +65,26 @@ class PolicyTest {
     assertThat(content).isSameAs(p);
     assertThat(content.gate().categories().get("self_harm").minRecall()).isEqualTo(0.9);
     assertThat(content.thresholds().ruleFor("adult").minRecall()).isEqualTo(0.9);
-    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ntiers: {url: {gate: {adult: null}}}\n"))
+    assertThatThrownBy(
+            () -> EvaluationPolicy.parse("version: 1\ntiers: {url: {gate: {adult: null}}}\n"))
         .hasMessageContaining("needs a 'reason'");
   }
 
   @Test
   void typosFailTheLoad() {
-    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ngate:\n  categories:\n    adult: {min_recal: 0.9}\n"))
+    assertThatThrownBy(
+            () ->
+                EvaluationPolicy.parse(
+                    "version: 1\ngate:\n  categories:\n    adult: {min_recal: 0.9}\n"))
         .hasMessageContaining("min_recal");
-    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\nthresholds:\n  default: {objective: best}\n"))
+    assertThatThrownBy(
+            () -> EvaluationPolicy.parse("version: 1\nthresholds:\n  default: {objective: best}\n"))
         .hasMessageContaining("unknown threshold objective 'best'");
-    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 2\n")).hasMessageContaining("version must be 1");
-    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 1\ngate: {regression: {default: {speed: 0.1}}}\n"))
+    assertThatThrownBy(() -> EvaluationPolicy.parse("version: 2\n"))
+        .hasMessageContaining("version must be 1");
+    assertThatThrownBy(
+            () ->
+                EvaluationPolicy.parse("version: 1\ngate: {regression: {default: {speed: 0.1}}}\n"))
         .hasMessageContaining("unknown regression metric 'speed'");
   }
 
@@ -80,22 +93,51 @@ class PolicyTest {
     ProtectedSlices s = ProtectedSlices.compile(EvaluationPolicy.builtIn().protectedSlices());
     assertThat(s.of(domain("www.thetrevorproject.org", List.of(), Map.of())))
         .containsExactly("lgbtq", "mental_health_help");
-    assertThat(s.of(domain("gaytube.example", List.of("adult"), Map.of()))).isEmpty(); // a correct block
-    assertThat(s.of(domain("teen-health.example", List.of(), Map.of("ut1/sexual_education", List.of()))))
+    assertThat(s.of(domain("gaytube.example", List.of("adult"), Map.of())))
+        .isEmpty(); // a correct block
+    assertThat(
+            s.of(
+                domain(
+                    "teen-health.example", List.of(), Map.of("ut1/sexual_education", List.of()))))
         .containsExactly("health", "sex_education");
-    assertThat(s.of(domain("dailynews.example", List.of("news"), Map.of("ut1/press", List.of("news")))))
+    assertThat(
+            s.of(
+                domain("dailynews.example", List.of("news"), Map.of("ut1/press", List.of("news")))))
         .containsExactly("news_violence");
-    assertThat(s.of(new TextRecord("1", "Police say two people were killed in the shooting downtown.",
-        List.of("news"), List.of("*"), "curlie", "site_description", "g", "test", Map.of())))
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "1",
+                    "Police say two people were killed in the shooting downtown.",
+                    List.of("news"),
+                    List.of("*"),
+                    "curlie",
+                    "site_description",
+                    "g",
+                    "test",
+                    Map.of())))
         .containsExactly("news_violence");
-    assertThat(s.of(new TextRecord("2", "Thanks for reaching out, you matter.", List.of(), List.of("self_harm"),
-        "cssrs", "post", "g", "test", Map.of("cssrs_level", "Supportive")))).containsExactly("mental_health_help");
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "2",
+                    "Thanks for reaching out, you matter.",
+                    List.of(),
+                    List.of("self_harm"),
+                    "cssrs",
+                    "post",
+                    "g",
+                    "test",
+                    Map.of("cssrs_level", "Supportive"))))
+        .containsExactly("mental_health_help");
   }
 
   /** Evaluation standard v2 gate keys: parsed, defaulted, and kept by a tier's exceptions. */
   @Test
   void v2GateKeysParseDefaultAndSurviveTierExceptions() {
-    EvaluationPolicy p = EvaluationPolicy.parse("""
+    EvaluationPolicy p =
+        EvaluationPolicy.parse(
+            """
         version: 1
         gate:
           protected_not_above_background: true
@@ -165,35 +207,147 @@ class PolicyTest {
     ProtectedSlices s = ProtectedSlices.compile(EvaluationPolicy.builtIn().protectedSlices());
     String identity = "Resources for queer and transgender teens and their families.";
     // The same words in an offensive tweet are not an LGBTQ+ resource; on a health page they are.
-    assertThat(s.of(new TextRecord("t", identity, List.of(), List.of("hate"), "davidson", "tweet", "g", "test",
-        Map.of()))).isEmpty();
-    assertThat(s.of(new TextRecord("m", identity, List.of(), List.of("*"), "ordinary/medquad", "passage", "g",
-        "test", Map.of()))).contains("lgbtq");
-    assertThat(s.of(new TextRecord("p", identity, List.of(), List.of("*"), "pages/readability", "page", "g",
-        "test", Map.of()))).contains("lgbtq");
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "t",
+                    identity,
+                    List.of(),
+                    List.of("hate"),
+                    "davidson",
+                    "tweet",
+                    "g",
+                    "test",
+                    Map.of())))
+        .isEmpty();
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "m",
+                    identity,
+                    List.of(),
+                    List.of("*"),
+                    "ordinary/medquad",
+                    "passage",
+                    "g",
+                    "test",
+                    Map.of())))
+        .contains("lgbtq");
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "p",
+                    identity,
+                    List.of(),
+                    List.of("*"),
+                    "pages/readability",
+                    "page",
+                    "g",
+                    "test",
+                    Map.of())))
+        .contains("lgbtq");
     // Literature is a source rule restricted to its own source.
-    assertThat(s.of(new TextRecord("h", "To be, or not to be", List.of(), List.of("*"), "ordinary/shakespeare",
-        "passage", "g", "test", Map.of()))).containsExactly("literature");
-    // A meta rule is also held to text_sources: a MedlinePlus-style focus outside the sources does not count.
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "h",
+                    "To be, or not to be",
+                    List.of(),
+                    List.of("*"),
+                    "ordinary/shakespeare",
+                    "passage",
+                    "g",
+                    "test",
+                    Map.of())))
+        .containsExactly("literature");
+    // A meta rule is also held to text_sources: a MedlinePlus-style focus outside the sources does
+    // not count.
     Map<String, String> focus = Map.of("focus", "Suicide");
-    assertThat(s.of(new TextRecord("f", "Text.", List.of(), List.of("*"), "ordinary/medquad", "passage", "g", "test",
-        focus))).contains("mental_health_help");
-    assertThat(s.of(new TextRecord("f2", "Text.", List.of(), List.of("*"), "reddit/other", "post", "g", "test",
-        focus))).isEmpty();
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "f",
+                    "Text.",
+                    List.of(),
+                    List.of("*"),
+                    "ordinary/medquad",
+                    "passage",
+                    "g",
+                    "test",
+                    focus)))
+        .contains("mental_health_help");
+    assertThat(
+            s.of(
+                new TextRecord(
+                    "f2",
+                    "Text.",
+                    List.of(),
+                    List.of("*"),
+                    "reddit/other",
+                    "post",
+                    "g",
+                    "test",
+                    focus)))
+        .isEmpty();
     // Hosts are matched by host patterns whatever text_sources says.
     assertThat(s.of(domain("queer-youth.example", List.of(), Map.of()))).contains("lgbtq");
 
-    ProtectedSlices glob = ProtectedSlices.compile(Map.of("x", new SliceRule("x", List.of(), List.of(),
-        List.of("help"), Map.of(), List.of(), List.of(), List.of("ordinary/*"))));
-    assertThat(glob.of(new TextRecord("a", "help", List.of(), List.of("*"), "ORDINARY/recipes", "p", "g", "test",
-        Map.of()))).containsExactly("x");
-    assertThat(glob.of(new TextRecord("b", "help", List.of(), List.of("*"), "extra-ordinary/recipes", "p", "g",
-        "test", Map.of()))).isEmpty();
-    assertThat(glob.of(new TextRecord("c", "help", List.of(), List.of("*"), null, "p", "g", "test", Map.of())))
+    ProtectedSlices glob =
+        ProtectedSlices.compile(
+            Map.of(
+                "x",
+                new SliceRule(
+                    "x",
+                    List.of(),
+                    List.of(),
+                    List.of("help"),
+                    Map.of(),
+                    List.of(),
+                    List.of(),
+                    List.of("ordinary/*"))));
+    assertThat(
+            glob.of(
+                new TextRecord(
+                    "a",
+                    "help",
+                    List.of(),
+                    List.of("*"),
+                    "ORDINARY/recipes",
+                    "p",
+                    "g",
+                    "test",
+                    Map.of())))
+        .containsExactly("x");
+    assertThat(
+            glob.of(
+                new TextRecord(
+                    "b",
+                    "help",
+                    List.of(),
+                    List.of("*"),
+                    "extra-ordinary/recipes",
+                    "p",
+                    "g",
+                    "test",
+                    Map.of())))
+        .isEmpty();
+    assertThat(
+            glob.of(
+                new TextRecord(
+                    "c", "help", List.of(), List.of("*"), null, "p", "g", "test", Map.of())))
         .isEmpty();
   }
 
-  private static DomainRecord domain(String host, List<String> labels, Map<String, List<String>> sources) {
-    return new DomainRecord(host, host, labels, labels.isEmpty() ? List.of("*") : labels, sources, "test", List.of(), 0);
+  private static DomainRecord domain(
+      String host, List<String> labels, Map<String, List<String>> sources) {
+    return new DomainRecord(
+        host,
+        host,
+        labels,
+        labels.isEmpty() ? List.of("*") : labels,
+        sources,
+        "test",
+        List.of(),
+        0);
   }
 }

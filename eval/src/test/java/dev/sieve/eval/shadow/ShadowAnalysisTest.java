@@ -11,18 +11,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A synthetic disagreement file whose answer is known: 1000 comparisons, of which 100 flip gambling
- * (60 towards the candidate) and 900 agree; only 1 in 10 agreements is logged (log_p 0.1), so
- * the weighted estimate must recover 1000 comparisons and a 10% flip rate, where the raw lines
- * would say 100 / 190 = 53%.
+ * (60 towards the candidate) and 900 agree; only 1 in 10 agreements is logged (log_p 0.1), so the
+ * weighted estimate must recover 1000 comparisons and a 10% flip rate, where the raw lines would
+ * say 100 / 190 = 53%.
  */
 public class ShadowAnalysisTest {
 
-  private static String line(String host, double serving, double candidate, boolean flip, double logP) {
-    return String.format(Locale.ROOT, "{\"ts\":\"2026-12-07T00:00:00Z\",\"tier\":\"content\",\"mode\":\"shadow\","
-        + "\"served_by\":\"serving\",\"host\":\"%s\",\"serving_model\":\"m@1\",\"candidate_model\":\"m@2\","
-        + "\"serving\":{\"gambling\":%.2f,\"news\":0.1},\"candidate\":{\"gambling\":%.2f,\"news\":0.1},"
-        + "\"thresholds\":{\"gambling\":0.5,\"news\":0.5},\"flips\":[%s],\"opinion_only\":[],\"max_abs_delta\":0.1,"
-        + "\"log_p\":%s}", host, serving, candidate, flip ? "\"gambling\"" : "", Double.toString(logP));
+  private static String line(
+      String host, double serving, double candidate, boolean flip, double logP) {
+    return String.format(
+        Locale.ROOT,
+        "{\"ts\":\"2026-12-07T00:00:00Z\",\"tier\":\"content\",\"mode\":\"shadow\","
+            + "\"served_by\":\"serving\",\"host\":\"%s\",\"serving_model\":\"m@1\",\"candidate_model\":\"m@2\","
+            + "\"serving\":{\"gambling\":%.2f,\"news\":0.1},\"candidate\":{\"gambling\":%.2f,\"news\":0.1},"
+            + "\"thresholds\":{\"gambling\":0.5,\"news\":0.5},\"flips\":[%s],\"opinion_only\":[],\"max_abs_delta\":0.1,"
+            + "\"log_p\":%s}",
+        host,
+        serving,
+        candidate,
+        flip ? "\"gambling\"" : "",
+        Double.toString(logP));
   }
 
   public static String syntheticFile() {
@@ -42,7 +50,8 @@ public class ShadowAnalysisTest {
 
   @Test
   void weightsRecoverTheFlipRateOfAllComparisons() throws Exception {
-    ShadowAnalysis a = ShadowAnalysis.of(new BufferedReader(new StringReader(syntheticFile())), "synthetic");
+    ShadowAnalysis a =
+        ShadowAnalysis.of(new BufferedReader(new StringReader(syntheticFile())), "synthetic");
     assertThat(a.lines()).isEqualTo(190);
     assertThat(a.malformed()).isEqualTo(1);
     assertThat(a.estimatedComparisons()).isCloseTo(1000, offset(1e-6));
@@ -53,8 +62,10 @@ public class ShadowAnalysisTest {
     assertThat(gambling.candidateOnly()).isEqualTo(60);
     assertThat(gambling.servingOnly()).isEqualTo(40);
     assertThat(gambling.flipRate()).isCloseTo(0.10, offset(1e-9));
-    // Kish effective size: 1000^2 / (100 + 90 * 10^2) = 109.9; Wilson at 0.1 over 109.9 = [0.0567, 0.1703],
-    // wider than 1000 unweighted comparisons would give ([0.083, 0.120]): the sampled agreements cost precision.
+    // Kish effective size: 1000^2 / (100 + 90 * 10^2) = 109.9; Wilson at 0.1 over 109.9 = [0.0567,
+    // 0.1703],
+    // wider than 1000 unweighted comparisons would give ([0.083, 0.120]): the sampled agreements
+    // cost precision.
     assertThat(gambling.interval().lower()).isCloseTo(0.0567, offset(0.001));
     assertThat(gambling.interval().upper()).isCloseTo(0.1703, offset(0.001));
     assertThat(gambling.hosts().get(0)).isEqualTo("cards.example (40)");
@@ -62,7 +73,9 @@ public class ShadowAnalysisTest {
     ShadowAnalysis.Row news = a.rows().get(1);
     assertThat(news.flips()).isZero();
     assertThat(news.meanAbsDelta()).isCloseTo(0.0, offset(1e-9));
-    assertThat(ShadowDocument.markdown(a)).contains("| gambling |").contains("Needs an explanation: gambling");
+    assertThat(ShadowDocument.markdown(a))
+        .contains("| gambling |")
+        .contains("Needs an explanation: gambling");
     assertThat(ShadowDocument.html(a)).contains("<svg");
   }
 }

@@ -24,7 +24,8 @@ class ThresholdSelectorTest {
     return RankedCategory.of(s, y).counts();
   }
 
-  private static ThresholdRule rule(String objective, Double minRecall, Double minPrecision, Double maxBg) {
+  private static ThresholdRule rule(
+      String objective, Double minRecall, Double minPrecision, Double maxBg) {
     return new ThresholdRule(objective, minRecall, minPrecision, maxBg, null, null);
   }
 
@@ -60,9 +61,11 @@ class ThresholdSelectorTest {
     List<Example> ex = new ArrayList<>();
     double[] s = {0.9, 0.8, 0.7, 0.6, 0.5};
     ex.add(Example.of("p1", "dev", List.of("adult"), List.of("adult")));
-    ex.add(new Example("bg1", "a", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+    ex.add(
+        new Example("bg1", "a", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
     ex.add(Example.of("p2", "dev", List.of("adult"), List.of("adult")));
-    ex.add(new Example("bg2", "b", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+    ex.add(
+        new Example("bg2", "b", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
     ex.add(Example.of("p3", "dev", List.of("adult"), List.of("adult")));
     GroupCounts gc = RankedCategory.build("adult", ex, s).counts();
     // Unconstrained max F1 flags everything (F1 6/8); background <= 0 allows only .9 (F1 2/4).
@@ -75,8 +78,11 @@ class ThresholdSelectorTest {
     var floorUnmet = ThresholdSelector.choose(gc, rule("max_precision", 1.0, null, 0.0), 1);
     assertThat(floorUnmet.threshold()).isEqualTo(0.9);
     assertThat(floorUnmet.status()).isEqualTo("floors_unmet");
-    assertThat(floorUnmet.unmet()).singleElement().asString()
-        .contains("recall >= 1.0 not reachable").contains("while the background ceiling holds")
+    assertThat(floorUnmet.unmet())
+        .singleElement()
+        .asString()
+        .contains("recall >= 1.0 not reachable")
+        .contains("while the background ceiling holds")
         .contains("recall 0.333");
   }
 
@@ -102,36 +108,50 @@ class ThresholdSelectorTest {
     double[] s = scores.stream().mapToDouble(Double::doubleValue).toArray();
     DevSplit dev = DevSplit.of(ex, Scores.of(Map.of("violence", s), s.length));
     ThresholdPolicy policy = new ThresholdPolicy(rule("max_f1", null, null, 0.02), Map.of());
-    ThresholdChoice c = ThresholdSelector.select(dev, policy, EvalOptions.defaults().withBootstrap(0, 1), "ds", "raw")
-        .categories().get("violence");
+    ThresholdChoice c =
+        ThresholdSelector.select(
+                dev, policy, EvalOptions.defaults().withBootstrap(0, 1), "ds", "raw")
+            .categories()
+            .get("violence");
     // The pooled ceiling (2%) allows 0.704 (all positives, 20 of 1,200 ordinary flagged = 1.7%);
     // the posts' 10% (Wilson lower bound ~6.6%) does not, so the threshold rises above 0.8.
     assertThat(c.threshold()).isGreaterThan(0.8);
     assertThat(c.status()).isEqualTo("raised_for_sources");
-    assertThat(c.unmet()).anyMatch(u -> u.contains("every ordinary source") && u.contains("hate/sbic"));
+    assertThat(c.unmet())
+        .anyMatch(u -> u.contains("every ordinary source") && u.contains("hate/sbic"));
   }
 
   /** 50 violence positives scoring 0.9 .. 0.704, then ordinary items per source. */
-  private static ThresholdChoice selectWithSources(ThresholdRule rule, Map<String, double[]> ordinaryBySource) {
+  private static ThresholdChoice selectWithSources(
+      ThresholdRule rule, Map<String, double[]> ordinaryBySource) {
     List<Example> ex = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       ex.add(Example.of("p" + i, "dev", List.of("violence"), List.of("violence")));
       scores.add(0.9 - i * 0.004);
     }
-    ordinaryBySource.forEach((source, values) -> {
-      for (int i = 0; i < values.length; i++) {
-        ex.add(bg(source + i, source));
-        scores.add(values[i]);
-      }
-    });
+    ordinaryBySource.forEach(
+        (source, values) -> {
+          for (int i = 0; i < values.length; i++) {
+            ex.add(bg(source + i, source));
+            scores.add(values[i]);
+          }
+        });
     double[] s = scores.stream().mapToDouble(Double::doubleValue).toArray();
     DevSplit dev = DevSplit.of(ex, Scores.of(Map.of("violence", s), s.length));
-    return ThresholdSelector.select(dev, new ThresholdPolicy(rule, Map.of()), EvalOptions.defaults().withBootstrap(0, 1),
-        "ds", "raw").categories().get("violence");
+    return ThresholdSelector.select(
+            dev,
+            new ThresholdPolicy(rule, Map.of()),
+            EvalOptions.defaults().withBootstrap(0, 1),
+            "ds",
+            "raw")
+        .categories()
+        .get("violence");
   }
 
-  /** {@code n} ordinary scores, the first {@code high} of them at {@code highScore}, the rest 0.1. */
+  /**
+   * {@code n} ordinary scores, the first {@code high} of them at {@code highScore}, the rest 0.1.
+   */
   private static double[] ordinary(int n, int high, double highScore) {
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
@@ -143,9 +163,12 @@ class ThresholdSelectorTest {
   @Test
   void sourcesUnderTheMinimumSizeAreReportedNotHeldToTheCeiling() {
     int small = ThresholdSelector.MIN_SOURCE_ITEMS - 10;
-    // 40 posts of which 20 score 0.8 (50%, far above 2%), but 40 items are too few to hold a ceiling on.
-    Map<String, double[]> sources = new java.util.TreeMap<>(Map.of(
-        "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(small, 20, 0.8)));
+    // 40 posts of which 20 score 0.8 (50%, far above 2%), but 40 items are too few to hold a
+    // ceiling on.
+    Map<String, double[]> sources =
+        new java.util.TreeMap<>(
+            Map.of(
+                "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(small, 20, 0.8)));
     ThresholdChoice c = selectWithSources(rule("max_f1", null, null, 0.02), sources);
     assertThat(c.status()).isEqualTo("selected");
     assertThat(c.threshold()).isEqualTo(0.9 - 49 * 0.004);
@@ -161,13 +184,17 @@ class ThresholdSelectorTest {
   void whenNoThresholdHoldsOnEverySourceTheCategoryFlagsNothing() {
     // 20 of 200 posts score 0.995, above every positive: pooled 20 of 1,200 = 1.7% is under the 2%
     // ceiling at any threshold, but the posts alone are 10% wherever a positive is flagged.
-    ThresholdChoice c = selectWithSources(rule("max_f1", null, null, 0.02), Map.of(
-        "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(200, 20, 0.995)));
+    ThresholdChoice c =
+        selectWithSources(
+            rule("max_f1", null, null, 0.02),
+            Map.of(
+                "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(200, 20, 0.995)));
     assertThat(c.status()).isEqualTo("raised_for_sources");
     assertThat(c.threshold()).isGreaterThan(0.995);
     assertThat(c.devRecall()).isZero();
     assertThat(c.devBackgroundFlagRate()).isZero();
-    assertThat(c.unmet()).anyMatch(u -> u.contains("hate/sbic: 20 of 200 flagged"))
+    assertThat(c.unmet())
+        .anyMatch(u -> u.contains("hate/sbic: 20 of 200 flagged"))
         .anyMatch(u -> u.contains("dev recall 1.000 -> 0.000"));
   }
 
@@ -176,20 +203,33 @@ class ThresholdSelectorTest {
     // 30 textbook passages at 0.75 make recall 1.0 impossible under the pooled 2% ceiling; the
     // closest threshold (0.752) still flags 20 of 200 posts at 0.8, so it is raised above them.
     double[] books = ordinary(1000, 30, 0.75);
-    ThresholdChoice c = selectWithSources(rule("max_precision", 1.0, null, 0.02), Map.of(
-        "ordinary/openstax", books, "hate/sbic", ordinary(200, 20, 0.8)));
+    ThresholdChoice c =
+        selectWithSources(
+            rule("max_precision", 1.0, null, 0.02),
+            Map.of("ordinary/openstax", books, "hate/sbic", ordinary(200, 20, 0.8)));
     assertThat(c.status()).isEqualTo("floors_unmet");
     assertThat(c.threshold()).isGreaterThan(0.8);
     assertThat(c.unmet()).hasSize(3);
-    assertThat(c.unmet().get(0)).contains("recall >= 1.0 not reachable").contains("while the background ceiling holds");
-    assertThat(c.unmet().get(1)).contains("so the background ceiling 0.0200 holds on every ordinary source")
+    assertThat(c.unmet().get(0))
+        .contains("recall >= 1.0 not reachable")
+        .contains("while the background ceiling holds");
+    assertThat(c.unmet().get(1))
+        .contains("so the background ceiling 0.0200 holds on every ordinary source")
         .contains("hate/sbic");
     assertThat(c.unmet().get(2)).startsWith("dev recall");
   }
 
   private static Example bg(String id, String source) {
-    return new Example(id, id, "dev", Set.of(), Set.of("*"), Map.of("source", List.of(source)), Map.of(),
-        List.of(), true);
+    return new Example(
+        id,
+        id,
+        "dev",
+        Set.of(),
+        Set.of("*"),
+        Map.of("source", List.of(source)),
+        Map.of(),
+        List.of(),
+        true);
   }
 
   @Test
@@ -198,8 +238,19 @@ class ThresholdSelectorTest {
     double[] s = new double[100];
     for (int i = 0; i < 100; i++) {
       boolean pos = i < 40;
-      ex.add(pos ? Example.of("p" + i, "dev", List.of("drugs"), List.of("drugs"))
-          : new Example("bg" + i, "h", "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+      ex.add(
+          pos
+              ? Example.of("p" + i, "dev", List.of("drugs"), List.of("drugs"))
+              : new Example(
+                  "bg" + i,
+                  "h",
+                  "dev",
+                  Set.of(),
+                  Set.of("*"),
+                  Map.of(),
+                  Map.of(),
+                  List.of(),
+                  true));
       s[i] = 0.2; // every item tied: any threshold flags all of them
     }
     GroupCounts gc = RankedCategory.build("drugs", ex, s).counts();
@@ -216,7 +267,17 @@ class ThresholdSelectorTest {
     List<Example> ex = new ArrayList<>();
     double[] s = new double[100];
     for (int i = 0; i < 100; i++) {
-      ex.add(new Example("bg" + i, "h" + i, "dev", Set.of(), Set.of("*"), Map.of(), Map.of(), List.of(), true));
+      ex.add(
+          new Example(
+              "bg" + i,
+              "h" + i,
+              "dev",
+              Set.of(),
+              Set.of("*"),
+              Map.of(),
+              Map.of(),
+              List.of(),
+              true));
       s[i] = i / 100.0;
     }
     GroupCounts gc = RankedCategory.build("self_harm", ex, s).counts();
@@ -231,16 +292,18 @@ class ThresholdSelectorTest {
   @Test
   void fixedThresholdIsKept() {
     GroupCounts gc = counts(new double[] {0.9, 0.1}, 1, 0);
-    var s = ThresholdSelector.choose(gc, new ThresholdRule("fixed", null, null, null, 0.42, null), 1);
+    var s =
+        ThresholdSelector.choose(gc, new ThresholdRule("fixed", null, null, null, 0.42, null), 1);
     assertThat(s.threshold()).isEqualTo(0.42);
     assertThat(s.status()).isEqualTo("fixed");
   }
 
   @Test
   void selectionRefusesAnyExampleThatIsNotFromDev() {
-    List<Example> ex = List.of(
-        Example.of("a", "dev", List.of("adult"), List.of("*")),
-        Example.of("b", "test", List.of(), List.of("*")));
+    List<Example> ex =
+        List.of(
+            Example.of("a", "dev", List.of("adult"), List.of("*")),
+            Example.of("b", "test", List.of(), List.of("*")));
     Scores scores = Scores.of(Map.of("adult", new double[] {0.9, 0.1}), 2);
     assertThatThrownBy(() -> DevSplit.of(ex, scores))
         .isInstanceOf(IllegalArgumentException.class)
@@ -265,8 +328,10 @@ class ThresholdSelectorTest {
     }
     DevSplit dev = DevSplit.of(ex, Scores.of(Map.of("gambling", s), n));
     EvalOptions o = EvalOptions.defaults().withBootstrap(200, 11);
-    ThresholdSet a = ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
-    ThresholdSet b = ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
+    ThresholdSet a =
+        ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
+    ThresholdSet b =
+        ThresholdSelector.select(dev, ThresholdPolicy.maxF1Everywhere(), o, "ds-1", "raw");
     ThresholdChoice c = a.categories().get("gambling");
     assertThat(a).isEqualTo(b);
     assertThat(c.devPositives()).isEqualTo(100);

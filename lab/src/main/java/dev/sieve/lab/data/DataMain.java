@@ -4,8 +4,8 @@ import dev.sieve.lab.data.cli.DataCommand;
 import picocli.CommandLine;
 
 /**
- * Runs the data pipeline without the cli module:
- * {@code java -cp lab/target/sieve-lab-0.1.0-SNAPSHOT.jar:lab/target/lib/* dev.sieve.lab.data.DataMain build}.
+ * Runs the data pipeline without the cli module: {@code java -cp
+ * lab/target/sieve-lab-0.1.0-SNAPSHOT.jar:lab/target/lib/* dev.sieve.lab.data.DataMain build}.
  */
 public final class DataMain {
 

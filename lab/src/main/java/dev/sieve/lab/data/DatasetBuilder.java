@@ -60,7 +60,8 @@ public final class DatasetBuilder {
       boolean updateCurrent) {}
 
   /** The outcome: the version directory, or the budget violations when the build failed. */
-  public record Result(Path versionDir, String versionId, List<String> budgetViolations, double seconds) {
+  public record Result(
+      Path versionDir, String versionId, List<String> budgetViolations, double seconds) {
     public boolean ok() {
       return budgetViolations.isEmpty();
     }
@@ -68,10 +69,19 @@ public final class DatasetBuilder {
 
   public static final String DEFAULT_SEED = "sieve-split-v1";
   public static final String BUILD_REPORT = "build-report.json";
-  /** Machine-dependent figures of the last build on this machine: never committed (data/datasets/.gitignore). */
+
+  /**
+   * Machine-dependent figures of the last build on this machine: never committed
+   * (data/datasets/.gitignore).
+   */
   public static final String BUILD_TIMINGS = "build-timings.json";
+
   private static final List<String> OUTPUT_FILES =
-      List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS, DatasetVersion.PAGES);
+      List.of(
+          DatasetVersion.DOMAINS,
+          DatasetVersion.BACKGROUND,
+          DatasetVersion.TEXTS,
+          DatasetVersion.PAGES);
 
   private final Options options;
   private final PrintStream log;
@@ -96,8 +106,12 @@ public final class DatasetBuilder {
     List<PageRecord> pages;
     try {
       Future<TextDatasetBuilder.Output> textsFuture =
-          textThread.submit(() -> new TextDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays).build());
-      domains = new DomainDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays).build();
+          textThread.submit(
+              () ->
+                  new TextDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays)
+                      .build());
+      domains =
+          new DomainDatasetBuilder(options.rawRoot(), mapping, splitter, report, overlays).build();
       pages = new PagesBuilder(options.rawRoot(), mapping, splitter, report).build();
       texts = textsFuture.get();
     } catch (InterruptedException e) {
@@ -115,7 +129,8 @@ public final class DatasetBuilder {
       textThread.shutdownNow();
     }
 
-    List<String> violations = report.budgetViolations(options.maxInvalidFraction(), options.maxFileErrors());
+    List<String> violations =
+        report.budgetViolations(options.maxInvalidFraction(), options.maxFileErrors());
     Files.createDirectories(options.outRoot());
     if (!violations.isEmpty()) {
       Path failed = options.outRoot().resolve("failed-" + BUILD_REPORT);
@@ -130,11 +145,17 @@ public final class DatasetBuilder {
     Files.createDirectories(tmp);
     Map<String, long[]> rows = new TreeMap<>();
     try (Progress progress = Progress.start("writing outputs", 4)) {
-      rows.put(DatasetVersion.DOMAINS, new long[] {write(tmp.resolve(DatasetVersion.DOMAINS), domains.domains())});
+      rows.put(
+          DatasetVersion.DOMAINS,
+          new long[] {write(tmp.resolve(DatasetVersion.DOMAINS), domains.domains())});
       progress.advance(1);
-      rows.put(DatasetVersion.BACKGROUND, new long[] {write(tmp.resolve(DatasetVersion.BACKGROUND), domains.background())});
+      rows.put(
+          DatasetVersion.BACKGROUND,
+          new long[] {write(tmp.resolve(DatasetVersion.BACKGROUND), domains.background())});
       progress.advance(1);
-      rows.put(DatasetVersion.TEXTS, new long[] {write(tmp.resolve(DatasetVersion.TEXTS), texts.texts())});
+      rows.put(
+          DatasetVersion.TEXTS,
+          new long[] {write(tmp.resolve(DatasetVersion.TEXTS), texts.texts())});
       progress.advance(1);
       rows.put(DatasetVersion.PAGES, new long[] {write(tmp.resolve(DatasetVersion.PAGES), pages)});
       progress.advance(1);
@@ -154,12 +175,14 @@ public final class DatasetBuilder {
 
     ObjectNode manifest = manifest(versionId, sha, rows, mapping, overlays, domains, texts);
     JsonlGzWriter.writeJson(versionDir.resolve(DatasetVersion.MANIFEST), manifest);
-    JsonlGzWriter.writeJson(versionDir.resolve(BUILD_REPORT), buildReport(report, domains, texts, violations));
+    JsonlGzWriter.writeJson(
+        versionDir.resolve(BUILD_REPORT), buildReport(report, domains, texts, violations));
     // The card's statistics read the files back; the recorded wall time includes that step.
     DataCard.write(versionDir, mapping, log);
     JsonlGzWriter.writeJson(versionDir.resolve(BUILD_TIMINGS), timings(start, loadAtStart));
     if (options.updateCurrent()) {
-      Files.writeString(options.outRoot().resolve("CURRENT"), versionId + "\n", StandardCharsets.UTF_8);
+      Files.writeString(
+          options.outRoot().resolve("CURRENT"), versionId + "\n", StandardCharsets.UTF_8);
     }
     return new Result(versionDir, versionId, List.of(), seconds(start));
   }
@@ -170,8 +193,13 @@ public final class DatasetBuilder {
    */
   public static String versionId(Map<String, String> outputSha, LabelMapping mapping, String seed) {
     StringBuilder sb = new StringBuilder();
-    new TreeMap<>(outputSha).forEach((name, hash) -> sb.append(name).append('\t').append(hash).append('\n'));
-    sb.append("mapping\t").append(mapping.version()).append('\t').append(mapping.sha256()).append('\n');
+    new TreeMap<>(outputSha)
+        .forEach((name, hash) -> sb.append(name).append('\t').append(hash).append('\n'));
+    sb.append("mapping\t")
+        .append(mapping.version())
+        .append('\t')
+        .append(mapping.sha256())
+        .append('\n');
     sb.append("seed\t").append(seed).append('\n');
     return "ds-" + Sha256.of(sb.toString()).substring(0, 12);
   }
@@ -194,10 +222,13 @@ public final class DatasetBuilder {
     ObjectNode split = m.putObject("split");
     split.put("seed", options.seed());
     split.put("rule", Splitter.RULE);
-    split.put("domains_key", "registered_domain (eTLD+1 incl. private suffixes, core UrlNormalizer)");
-    split.put("texts_key", "group: C-SSRS user; Curlie registered domain; the source's unit where it has one (MedQuAD "
-        + "document, OpenStax module, OneStopEnglish article at all levels, recipe, Shakespeare play and act, Stormfront "
-        + "post); otherwise 'text:' + SHA-256 of the near-duplicate key");
+    split.put(
+        "domains_key", "registered_domain (eTLD+1 incl. private suffixes, core UrlNormalizer)");
+    split.put(
+        "texts_key",
+        "group: C-SSRS user; Curlie registered domain; the source's unit where it has one (MedQuAD "
+            + "document, OpenStax module, OneStopEnglish article at all levels, recipe, Shakespeare play and act, Stormfront "
+            + "post); otherwise 'text:' + SHA-256 of the near-duplicate key");
     ArrayNode files = m.putArray("files");
     for (String name : OUTPUT_FILES) {
       ObjectNode f = files.addObject();
@@ -208,32 +239,38 @@ public final class DatasetBuilder {
     }
     ObjectNode counts = m.putObject("counts");
     counts.put("domains", domains.domains().size());
-    counts.put("domains_labelled", domains.domains().stream().filter(d -> !d.labels().isEmpty()).count());
+    counts.put(
+        "domains_labelled", domains.domains().stream().filter(d -> !d.labels().isEmpty()).count());
     counts.put("background", domains.background().size());
     counts.put("texts", texts.texts().size());
     counts.put("texts_labelled", texts.texts().stream().filter(t -> !t.labels().isEmpty()).count());
     ObjectNode ov = m.putObject("overlays");
     overlays.files().forEach(ov::put);
     ObjectNode annotation = m.putObject("annotation");
-    overlays.annotation().forEach((name, a) -> {
-      ObjectNode o = annotation.putObject(name);
-      o.put("items", a.items);
-      o.put("labels", a.labels);
-      o.put("corrections", a.corrections);
-      o.put("new_texts", a.newTexts);
-      o.put("url_records", a.urlRecords);
-      o.put("annotators_mean", a.items == 0 ? 0 : round3((double) a.annotatorsSum / a.items));
-      o.put("agreement_mean", a.items == 0 ? 0 : round3(a.agreementSum / a.items));
-      o.put("agreement_min", a.items == 0 ? 0 : round3(a.agreementMin));
-      o.put("low_agreement_items", a.lowAgreement);
-    });
+    overlays
+        .annotation()
+        .forEach(
+            (name, a) -> {
+              ObjectNode o = annotation.putObject(name);
+              o.put("items", a.items);
+              o.put("labels", a.labels);
+              o.put("corrections", a.corrections);
+              o.put("new_texts", a.newTexts);
+              o.put("url_records", a.urlRecords);
+              o.put(
+                  "annotators_mean", a.items == 0 ? 0 : round3((double) a.annotatorsSum / a.items));
+              o.put("agreement_mean", a.items == 0 ? 0 : round3(a.agreementSum / a.items));
+              o.put("agreement_min", a.items == 0 ? 0 : round3(a.agreementMin));
+              o.put("low_agreement_items", a.lowAgreement);
+            });
     ArrayNode inputs = m.putArray("inputs");
     for (Path p : rawFiles()) {
       ObjectNode in = inputs.addObject();
       in.put("path", "data/raw/" + options.rawRoot().relativize(p).toString().replace('\\', '/'));
       in.put("sha256", Sha256.ofFile(p));
     }
-    m.put("version_id_rule",
+    m.put(
+        "version_id_rule",
         "ds- + first 12 hex of SHA-256 over sorted 'file<TAB>sha256' lines of the outputs, 'mapping<TAB>version<TAB>sha256' and 'seed<TAB>seed'");
     return m;
   }
@@ -251,13 +288,16 @@ public final class DatasetBuilder {
 
   /** CPU seconds this JVM has used (all threads), or -1 where the platform does not say. */
   static double processCpuSeconds() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime() / 1e9;
     }
     return -1;
   }
 
-  /** What this machine measured while building: not a property of the dataset, so never committed. */
+  /**
+   * What this machine measured while building: not a property of the dataset, so never committed.
+   */
   private static ObjectNode timings(long start, double loadAtStart) {
     ObjectNode t = JsonlGzWriter.mapper().createObjectNode();
     t.put("build_seconds", round(seconds(start)));
@@ -302,8 +342,17 @@ public final class DatasetBuilder {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    for (String name : List.of(DatasetVersion.DOMAINS, DatasetVersion.BACKGROUND, DatasetVersion.TEXTS,
-        DatasetVersion.PAGES, DatasetVersion.MANIFEST, BUILD_REPORT, BUILD_TIMINGS, DataCard.MARKDOWN, DataCard.JSON)) {
+    for (String name :
+        List.of(
+            DatasetVersion.DOMAINS,
+            DatasetVersion.BACKGROUND,
+            DatasetVersion.TEXTS,
+            DatasetVersion.PAGES,
+            DatasetVersion.MANIFEST,
+            BUILD_REPORT,
+            BUILD_TIMINGS,
+            DataCard.MARKDOWN,
+            DataCard.JSON)) {
       Files.deleteIfExists(dir.resolve(name));
     }
   }

@@ -24,10 +24,10 @@ import java.util.stream.Stream;
  * changes a label. Raw files are never edited, so every correction stays visible, attributable and
  * reversible (delete the overlay file and rebuild).
  *
- * <p>Format: {@code data/overlays/<name>.jsonl}, one correction per line:
- * {@code {"host": "x.example" | "id": "davidson:123", "category": "gambling", "action": "add|remove",
- * "reason": "...", "reviewer": "..."}}. Files apply in name order; within a file, in line order; a
- * later correction of the same key and category wins. Overlay files are build inputs: their names and
+ * <p>Format: {@code data/overlays/<name>.jsonl}, one correction per line: {@code {"host":
+ * "x.example" | "id": "davidson:123", "category": "gambling", "action": "add|remove", "reason":
+ * "...", "reviewer": "..."}}. Files apply in name order; within a file, in line order; a later
+ * correction of the same key and category wins. Overlay files are build inputs: their names and
  * SHA-256 go into the manifest and change the version id.
  *
  * <p>Annotation exports (issue #14, the annotation app) use the same files with provenance: a line
@@ -47,9 +47,9 @@ public final class Overlays {
   public static final String ANNOTATION = "annotation";
 
   /**
-   * Who decided a label and how firmly: {@code source} "review" (a reviewer's decision, the default)
-   * or "annotation"; for annotation, the number of annotators and their agreement (0..1); {@code
-   * item} the app's item id ("" when unknown).
+   * Who decided a label and how firmly: {@code source} "review" (a reviewer's decision, the
+   * default) or "annotation"; for annotation, the number of annotators and their agreement (0..1);
+   * {@code item} the app's item id ("" when unknown).
    */
   public record Provenance(String source, String item, int annotators, double agreement) {
     public static final Provenance REVIEW = new Provenance("review", "", 0, Double.NaN);
@@ -61,11 +61,18 @@ public final class Overlays {
 
   /** One correction. {@code key} is a host (domains) or a text record id. */
   public record Correction(
-      String overlay, String key, boolean isHost, String category, boolean add, String reason, String reviewer,
+      String overlay,
+      String key,
+      boolean isHost,
+      String category,
+      boolean add,
+      String reason,
+      String reviewer,
       Provenance provenance) {}
 
   /** A new labelled text from annotation: becomes text record {@code annotation:<item>}. */
-  public record NewText(String overlay, String item, String text, List<String> categories, Provenance provenance) {}
+  public record NewText(
+      String overlay, String item, String text, List<String> categories, Provenance provenance) {}
 
   /** Per annotation overlay: what it brought (the data card's "labels from annotation"). */
   public static final class AnnotationSummary {
@@ -94,7 +101,8 @@ public final class Overlays {
   /** Agreement below this is counted separately in the card: such labels deserve a second look. */
   public static final double LOW_AGREEMENT = 0.6;
 
-  private static final java.util.regex.Pattern ITEM = java.util.regex.Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+  private static final java.util.regex.Pattern ITEM =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   private final List<Correction> corrections;
   private final List<NewText> newTexts;
@@ -102,7 +110,9 @@ public final class Overlays {
   private final Map<String, AnnotationSummary> annotation;
 
   private Overlays(
-      List<Correction> corrections, List<NewText> newTexts, Map<String, String> files,
+      List<Correction> corrections,
+      List<NewText> newTexts,
+      Map<String, String> files,
       Map<String, AnnotationSummary> annotation) {
     this.corrections = List.copyOf(corrections);
     this.newTexts = List.copyOf(newTexts);
@@ -174,7 +184,12 @@ public final class Overlays {
           String category = node.path("category").asText("");
           String action = node.path("action").asText("");
           if (host.isEmpty() == id.isEmpty()) {
-            report.invalid(label, lineNo, BuildReport.Kind.INVALID_ENTRY, "needs_exactly_one_of_host_or_id", line);
+            report.invalid(
+                label,
+                lineNo,
+                BuildReport.Kind.INVALID_ENTRY,
+                "needs_exactly_one_of_host_or_id",
+                line);
             continue;
           }
           if (!categories.contains(category)) {
@@ -182,7 +197,8 @@ public final class Overlays {
             continue;
           }
           if (!action.equals("add") && !action.equals("remove")) {
-            report.invalid(label, lineNo, BuildReport.Kind.INVALID_ENTRY, "action_not_add_or_remove", line);
+            report.invalid(
+                label, lineNo, BuildReport.Kind.INVALID_ENTRY, "action_not_add_or_remove", line);
             continue;
           }
           stats.accepted++;
@@ -236,10 +252,17 @@ public final class Overlays {
     return new Provenance(ANNOTATION, item, annotators.asInt(), agreement.asDouble());
   }
 
-  /** Adds a {@code record} line's text or host labels; returns the build-report reason when invalid. */
+  /**
+   * Adds a {@code record} line's text or host labels; returns the build-report reason when invalid.
+   */
   private static String newRecord(
-      String overlay, JsonNode node, Provenance provenance, List<String> taxonomy, List<Correction> out,
-      List<NewText> texts, Map<String, AnnotationSummary> annotation) {
+      String overlay,
+      JsonNode node,
+      Provenance provenance,
+      List<String> taxonomy,
+      List<Correction> out,
+      List<NewText> texts,
+      Map<String, AnnotationSummary> annotation) {
     String kind = node.path("record").asText("");
     if (provenance.item().isEmpty()) {
       return "new_record_needs_item";
@@ -266,7 +289,8 @@ public final class Overlays {
         if (text.isBlank()) {
           return "text_record_needs_text";
         }
-        texts.add(new NewText(overlay, provenance.item(), text, List.copyOf(categories), provenance));
+        texts.add(
+            new NewText(overlay, provenance.item(), text, List.copyOf(categories), provenance));
         sum.newTexts++;
         sum.count(provenance, categories.size());
         return null;
@@ -286,7 +310,9 @@ public final class Overlays {
           return "url_record_names_a_page_not_a_host";
         }
         for (String category : categories) {
-          out.add(new Correction(overlay, url.host(), true, category, true, reason, reviewer, provenance));
+          out.add(
+              new Correction(
+                  overlay, url.host(), true, category, true, reason, reviewer, provenance));
         }
         sum.urlRecords++;
         sum.count(provenance, categories.size());

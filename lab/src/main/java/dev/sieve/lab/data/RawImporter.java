@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The ingestion step: copies the raw sources Sieve uses from the shared import folder into
- * {@code data/raw/<source>/} (large files gzipped), with the source's LICENSE and a generated SOURCE
- * note (origin, snapshot, license, attribution line, files with SHA-256, what was left out and why).
+ * The ingestion step: copies the raw sources Sieve uses from the shared import folder into {@code
+ * data/raw/<source>/} (large files gzipped), with the source's LICENSE and a generated SOURCE note
+ * (origin, snapshot, license, attribution line, files with SHA-256, what was left out and why).
  *
- * <p>Run once per snapshot; afterwards a fresh clone builds every dataset version from
- * {@code data/raw} alone. Raw files are read-only inputs: the importer never edits content (gzip only
+ * <p>Run once per snapshot; afterwards a fresh clone builds every dataset version from {@code
+ * data/raw} alone. Raw files are read-only inputs: the importer never edits content (gzip only
  * changes the encoding; the SOURCE note records the SHA-256 of the original bytes).
  */
 public final class RawImporter {
@@ -69,7 +69,11 @@ public final class RawImporter {
       lines.add(
           String.format(
               "  %-58s <- %s (sha256 %s, %d lines%s)",
-              target, spec.from(), Sha256.ofFile(src), lineCount, spec.gzip() ? ", gzipped here" : ""));
+              target,
+              spec.from(),
+              Sha256.ofFile(src),
+              lineCount,
+              spec.gzip() ? ", gzipped here" : ""));
     }
     String upstreamNote = readUpstreamNote(from);
     writeSourceNote(source, to, lines, upstreamNote);
@@ -120,9 +124,12 @@ public final class RawImporter {
         case "ut1" ->
             out.add(
                 new SourceCatalog.FileSpec(
-                    "blacklists/" + row.category() + "/domains", row.category() + "/domains", true));
+                    "blacklists/" + row.category() + "/domains",
+                    row.category() + "/domains",
+                    true));
         case "shadowwhisperer", "blocklistproject" ->
-            out.add(new SourceCatalog.FileSpec(row.category() + ".txt", row.category() + ".txt", true));
+            out.add(
+                new SourceCatalog.FileSpec(row.category() + ".txt", row.category() + ".txt", true));
         default -> {}
       }
     }
@@ -140,7 +147,8 @@ public final class RawImporter {
   }
 
   private static void writeSourceNote(
-      SourceCatalog.Source source, Path to, List<String> files, String upstreamNote) throws IOException {
+      SourceCatalog.Source source, Path to, List<String> files, String upstreamNote)
+      throws IOException {
     Path snapshotFile = to.resolve("SNAPSHOT_COMMIT");
     String snapshot =
         Files.isRegularFile(snapshotFile)
@@ -153,9 +161,11 @@ public final class RawImporter {
     sb.append("License:      ").append(source.license()).append('\n');
     sb.append("Attribution:  ").append(source.attribution()).append('\n');
     if (source.shareAlike()) {
-      sb.append("Share-alike:  derived datasets containing this data stay under the same license.\n");
+      sb.append(
+          "Share-alike:  derived datasets containing this data stay under the same license.\n");
     }
-    sb.append("Imported by:  ./sieve data import (dev.sieve.lab.data.RawImporter); raw files are read-only inputs.\n");
+    sb.append(
+        "Imported by:  ./sieve data import (dev.sieve.lab.data.RawImporter); raw files are read-only inputs.\n");
     sb.append("Files (sha256 of the original bytes):\n");
     for (String line : files) {
       sb.append(line).append('\n');

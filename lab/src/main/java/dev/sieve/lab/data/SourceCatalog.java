@@ -4,12 +4,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every raw source Sieve uses: where it came from, its license, the attribution line, and which files
- * are imported. The importer writes each source's SOURCE note from this table and the data card
- * prints its license section from it, so the two can never disagree.
+ * Every raw source Sieve uses: where it came from, its license, the attribution line, and which
+ * files are imported. The importer writes each source's SOURCE note from this table and the data
+ * card prints its license section from it, so the two can never disagree.
  *
- * <p>List sources (UT1, ShadowWhisperer, Block List Project) import exactly the categories the label
- * mapping uses; the others import a fixed set of files.
+ * <p>List sources (UT1, ShadowWhisperer, Block List Project) import exactly the categories the
+ * label mapping uses; the others import a fixed set of files.
  */
 public final class SourceCatalog {
 
@@ -133,7 +133,11 @@ public final class SourceCatalog {
               "CC BY 4.0 (Zenodo record 2667859)",
               "Gaur, Alambo, Sain, Kursuncu, Thirunarayan, Kavuluru, Sheth, Welton, Pathak (2019), Reddit C-SSRS dataset, Zenodo 2667859, CC BY 4.0",
               false,
-              List.of(new FileSpec("500_Reddit_users_posts_labels.csv", "500_Reddit_users_posts_labels.csv", true)),
+              List.of(
+                  new FileSpec(
+                      "500_Reddit_users_posts_labels.csv",
+                      "500_Reddit_users_posts_labels.csv",
+                      true)),
               "Nothing left out. The shared copy has no LICENSE file: LICENSE here states the Zenodo license."),
           new Source(
               "curlie",
@@ -157,7 +161,10 @@ public final class SourceCatalog {
               "MLCommons AILuminate demo prompt set, CC BY 4.0",
               false,
               List.of(
-                  new FileSpec("airr_official_1.0_demo_en_us_prompt_set_release.csv", "airr_official_1.0_demo_en_us_prompt_set_release.csv", true),
+                  new FileSpec(
+                      "airr_official_1.0_demo_en_us_prompt_set_release.csv",
+                      "airr_official_1.0_demo_en_us_prompt_set_release.csv",
+                      true),
                   new FileSpec("LICENSE", "LICENSE", false),
                   new FileSpec("README.md", "README.upstream.md", false)),
               "The raw file is byte-exact; prompts of hazard 'cse' (child sexual exploitation) are excluded at build time and only counted."),
@@ -194,7 +201,8 @@ public final class SourceCatalog {
               "SimpleSafetyTests, Vidgen et al. 2023, CC BY 4.0",
               false,
               List.of(
-                  new FileSpec("SimpleSafetyTests - test cases.csv", "simplesafetytests.csv", false),
+                  new FileSpec(
+                      "SimpleSafetyTests - test cases.csv", "simplesafetytests.csv", false),
                   new FileSpec("LICENSE", "LICENSE", false)),
               "The 'Child safety' harm area is excluded at build time (child sexual exploitation rule) and only counted."),
           new Source(
@@ -225,7 +233,10 @@ public final class SourceCatalog {
               "MedQuAD, Asma Ben Abacha and Dina Demner-Fushman, 'A Question-Entailment Approach to Question Answering', BMC Bioinformatics 2019; https://github.com/abachaa/MedQuAD; CC BY 4.0",
               false,
               List.of(
-                  new FileSpec("medquad_xml_selected_collections.tar.gz", "medquad_xml_selected_collections.tar.gz", false),
+                  new FileSpec(
+                      "medquad_xml_selected_collections.tar.gz",
+                      "medquad_xml_selected_collections.tar.gz",
+                      false),
                   new FileSpec("LICENSE.txt", "LICENSE", false),
                   new FileSpec("readme.upstream.txt", "README.upstream.txt", false)),
               "Collections 2 (GARD) and 3 (GHR) were left out of the shared snapshot for size; 10-12 have no answers upstream."),
@@ -251,7 +262,10 @@ public final class SourceCatalog {
               "OneStopEnglish corpus, Sowmya Vajjala and Ivana Lucic, BEA workshop 2018, CC BY-SA 4.0",
               true,
               List.of(
-                  new FileSpec("Texts-SeparatedByReadingLevel.tar.gz", "Texts-SeparatedByReadingLevel.tar.gz", false),
+                  new FileSpec(
+                      "Texts-SeparatedByReadingLevel.tar.gz",
+                      "Texts-SeparatedByReadingLevel.tar.gz",
+                      false),
                   new FileSpec("LICENSE.markdown", "LICENSE", false),
                   new FileSpec("README.upstream.md", "README.upstream.md", false)),
               "Nothing left out; the ASCII-stripped top-level Int-Txt copies are read from their clean nested copies."),
@@ -320,7 +334,10 @@ public final class SourceCatalog {
               "Mozilla Readability test pages, github.com/mozilla/readability (Apache-2.0); page content (c) respective publishers",
               false,
               List.of(
-                  new FileSpec("readability_real_pages_en.tar.gz", "readability_real_pages_en.tar.gz", false),
+                  new FileSpec(
+                      "readability_real_pages_en.tar.gz",
+                      "readability_real_pages_en.tar.gz",
+                      false),
                   new FileSpec("pages_index.csv", "pages_index.csv", false),
                   new FileSpec("LICENSE.md", "LICENSE", false)),
               "Evaluation fixtures only, as upstream uses them: the pages go to pages.jsonl.gz (dev/test halves), never to texts.jsonl.gz, and no model trains on them."));

@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Deterministic split assignment by hash of a grouping key (registered domain, author, record hash).
+ * Deterministic split assignment by hash of a grouping key (registered domain, author, record
+ * hash).
  *
- * <p>Rule: {@code b = uint64(first 8 bytes of SHA-256(seed + ":" + key)) mod 100}; {@code b < 70} is
- * train, {@code b < 85} dev, else test. One function for domains, background hosts and site
+ * <p>Rule: {@code b = uint64(first 8 bytes of SHA-256(seed + ":" + key)) mod 100}; {@code b < 70}
+ * is train, {@code b < 85} dev, else test. One function for domains, background hosts and site
  * descriptions, so a registered domain never lands in two splits even across files. Hashing (not a
  * random draw) means a key keeps its split when other data is added.
  */

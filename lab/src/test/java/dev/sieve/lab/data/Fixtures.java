@@ -28,13 +28,18 @@ public final class Fixtures {
     return root().resolve("mapping.tsv");
   }
 
-  /** Options for a fixture build into {@code out}; the fixture's bad lines need a generous budget. */
-  public static DatasetBuilder.Options options(Path out, Path overlays, String seed, double budget) {
+  /**
+   * Options for a fixture build into {@code out}; the fixture's bad lines need a generous budget.
+   */
+  public static DatasetBuilder.Options options(
+      Path out, Path overlays, String seed, double budget) {
     return new DatasetBuilder.Options(raw(), out, mapping(), overlays, seed, budget, 0, true);
   }
 
   public static DatasetBuilder.Result build(Path out) throws Exception {
-    return new DatasetBuilder(options(out, out.resolve("no-overlays"), "test-seed", 0.5), System.err).build();
+    return new DatasetBuilder(
+            options(out, out.resolve("no-overlays"), "test-seed", 0.5), System.err)
+        .build();
   }
 
   /** One file's accounting in a build report: lines, accepted, duplicates, excluded, invalid. */
@@ -43,7 +48,11 @@ public final class Fixtures {
     if (f.isMissingNode()) {
       throw new AssertionError(file + " is not in the build report");
     }
-    return List.of(f.path("lines").asLong(), f.path("accepted").asLong(), f.path("duplicates").asLong(),
-        f.path("excluded").asLong(), f.path("invalid").asLong());
+    return List.of(
+        f.path("lines").asLong(),
+        f.path("accepted").asLong(),
+        f.path("duplicates").asLong(),
+        f.path("excluded").asLong(),
+        f.path("invalid").asLong());
   }
 }

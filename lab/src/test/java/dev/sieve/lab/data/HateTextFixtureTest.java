@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Golden tests of the v3 hate sources on the small raw fixture: Stormfront sentences (one record per
- * annotated sentence, grouped by post) and the SBIC rules (one fixture row per rule), read back
+ * Golden tests of the v3 hate sources on the small raw fixture: Stormfront sentences (one record
+ * per annotated sentence, grouped by post) and the SBIC rules (one fixture row per rule), read back
  * through core's DatasetVersion.
  */
 class HateTextFixtureTest {
@@ -34,7 +34,9 @@ class HateTextFixtureTest {
     assertThat(result.ok()).as("budget violations %s", result.budgetViolations()).isTrue();
     DatasetVersion version = DatasetVersion.current(out);
     texts = version.texts().stream().collect(Collectors.toMap(TextRecord::id, Function.identity()));
-    report = DatasetVersion.mapper().readTree(version.dir().resolve(DatasetBuilder.BUILD_REPORT).toFile());
+    report =
+        DatasetVersion.mapper()
+            .readTree(version.dir().resolve(DatasetBuilder.BUILD_REPORT).toFile());
   }
 
   @Test
@@ -45,7 +47,9 @@ class HateTextFixtureTest {
     assertThat(hate.labelScope()).containsExactly("hate");
     assertThat(hate.kind()).isEqualTo("forum_post");
     assertThat(hate.group()).isEqualTo("stormfront:100");
-    assertThat(hate.meta()).containsEntry("stormfront_label", "hate").containsEntry("subforum", "1346");
+    assertThat(hate.meta())
+        .containsEntry("stormfront_label", "hate")
+        .containsEntry("subforum", "1346");
     // noHate: a negative for hate ONLY (never ordinary text: no "*")
     TextRecord noHate = texts.get("hate/stormfront:100_1");
     assertThat(noHate.labels()).isEmpty();
@@ -60,13 +64,16 @@ class HateTextFixtureTest {
     assertThat(relation.labelScope()).isEmpty();
     assertThat(relation.meta()).containsEntry("flags", "source:hate/stormfront/relation");
     assertThat(texts).doesNotContainKeys("hate/stormfront:100_4", "hate/stormfront:300_1");
-    assertThat(texts.values().stream().filter(t -> t.source().equals("hate/stormfront"))).hasSize(3);
+    assertThat(texts.values().stream().filter(t -> t.source().equals("hate/stormfront")))
+        .hasSize(3);
 
-    // 7 rows: 3 kept, 1 duplicate, idk/skip excluded, a row without file id and an unknown label invalid
+    // 7 rows: 3 kept, 1 duplicate, idk/skip excluded, a row without file id and an unknown label
+    // invalid
     assertThat(Fixtures.entries(report, STORMFRONT)).containsExactly(7L, 3L, 1L, 1L, 2L);
     assertThat(report.path("files").path(STORMFRONT).path("invalidByReason").toString())
         .isEqualTo("{\"missing_file_id\":1,\"unknown_category:maybeHate\":1}");
-    assertThat(report.path("text_stats").path("excluded").path("hate/stormfront:idk/skip").asLong()).isEqualTo(1);
+    assertThat(report.path("text_stats").path("excluded").path("hate/stormfront:idk/skip").asLong())
+        .isEqualTo(1);
   }
 
   @Test
@@ -74,12 +81,18 @@ class HateTextFixtureTest {
     TextRecord attack = texts.get("hate/sbic:dev-0");
     assertThat(attack.text()).isEqualTo("Those foreigners are all thieves and should go home");
     assertThat(attack.labels()).containsExactly("hate");
-    assertThat(attack.labelScope()).containsExactly("adult", "hate"); // sexYN = 0: also an adult negative
+    assertThat(attack.labelScope())
+        .containsExactly("adult", "hate"); // sexYN = 0: also an adult negative
     assertThat(attack.kind()).isEqualTo("post");
-    assertThat(attack.meta()).containsEntry("sbic_source", "r/darkjokes").containsEntry("offensive", "1.00")
-        .containsEntry("group_target", "1.00").containsEntry("lewd", "0.00")
+    assertThat(attack.meta())
+        .containsEntry("sbic_source", "r/darkjokes")
+        .containsEntry("offensive", "1.00")
+        .containsEntry("group_target", "1.00")
+        .containsEntry("lewd", "0.00")
         .containsEntry("target_category", "culture,victim"); // one protected category is enough
-    assertThat(texts.get("hate/sbic:tst-3").labels()).as("gender is protected").containsExactly("hate");
+    assertThat(texts.get("hate/sbic:tst-3").labels())
+        .as("gender is protected")
+        .containsExactly("hate");
     assertThat(texts.get("hate/sbic:tst-3").kind()).isEqualTo("tweet");
 
     // offensive, aimed at a group that is not a protected attribute: no hate label, no hate scope
@@ -100,7 +113,9 @@ class HateTextFixtureTest {
     TextRecord lewd = texts.get("hate/sbic:dev-4");
     assertThat(lewd.labels()).isEmpty();
     assertThat(lewd.labelScope()).containsExactly("hate");
-    assertThat(lewd.meta()).containsEntry("flags", "source:hate/sbic/lewd").containsEntry("lewd", "1.00");
+    assertThat(lewd.meta())
+        .containsEntry("flags", "source:hate/sbic/lewd")
+        .containsEntry("lewd", "1.00");
     // 0 < sexYN < 0.5: neither an adult negative nor lewd
     TextRecord unsure = texts.get("hate/sbic:dev-5");
     assertThat(unsure.labelScope()).containsExactly("hate");
@@ -123,17 +138,29 @@ class HateTextFixtureTest {
     assertThat(texts.get("hate/sbic:tst-2").labelScope()).containsExactly("adult", "hate");
 
     // duplicates of other sources and sexual references to children are excluded and counted
-    assertThat(texts).doesNotContainKeys("hate/sbic:dev-6", "hate/sbic:dev-7", "hate/sbic:dev-8", "hate/sbic:dev-9",
-        "hate/sbic:dev-11");
+    assertThat(texts)
+        .doesNotContainKeys(
+            "hate/sbic:dev-6",
+            "hate/sbic:dev-7",
+            "hate/sbic:dev-8",
+            "hate/sbic:dev-9",
+            "hate/sbic:dev-11");
     JsonNode excluded = report.path("text_stats").path("excluded");
     assertThat(excluded.path("hate/sbic:duplicate_of_davidson").asLong()).isEqualTo(1);
     assertThat(excluded.path("hate/sbic:duplicate_of_stormfront").asLong()).isEqualTo(1);
     // one by the annotators' lewdness, one by the text alone
     assertThat(excluded.path("hate/sbic:child_sexual_reference").asLong()).isEqualTo(2);
 
-    // dev: 12 rows = 7 kept + 4 excluded + 1 non-numeric annotation; tst: 5 rows = 4 kept + 1 duplicate
+    // dev: 12 rows = 7 kept + 4 excluded + 1 non-numeric annotation; tst: 5 rows = 4 kept + 1
+    // duplicate
     assertThat(Fixtures.entries(report, SBIC_DEV)).containsExactly(12L, 7L, 0L, 4L, 1L);
-    assertThat(report.path("files").path(SBIC_DEV).path("invalidByReason").path("non_numeric_annotation").asLong())
+    assertThat(
+            report
+                .path("files")
+                .path(SBIC_DEV)
+                .path("invalidByReason")
+                .path("non_numeric_annotation")
+                .asLong())
         .isEqualTo(1);
     assertThat(Fixtures.entries(report, SBIC_TST)).containsExactly(5L, 4L, 1L, 0L, 0L);
     assertThat(texts.values().stream().filter(t -> t.source().equals("hate/sbic"))).hasSize(11);

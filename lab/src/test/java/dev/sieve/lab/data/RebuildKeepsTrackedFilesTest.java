@@ -27,7 +27,8 @@ class RebuildKeepsTrackedFilesTest {
   private static final Path REPO_ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
   @Test
-  void rebuildingAVersionInPlaceRewritesEveryCommittedFileByteForByte(@TempDir Path out) throws Exception {
+  void rebuildingAVersionInPlaceRewritesEveryCommittedFileByteForByte(@TempDir Path out)
+      throws Exception {
     DatasetBuilder.Result first = Fixtures.build(out);
     Map<String, byte[]> before = committedFiles(out);
     // A different load on the machine between builds must not matter either.
@@ -37,8 +38,12 @@ class RebuildKeepsTrackedFilesTest {
     assertThat(second.versionId()).isEqualTo(first.versionId());
     Map<String, byte[]> after = committedFiles(out);
     assertThat(after.keySet())
-        .contains("CURRENT", first.versionId() + "/manifest.json", first.versionId() + "/build-report.json",
-            first.versionId() + "/data-card.md", first.versionId() + "/data-card.json")
+        .contains(
+            "CURRENT",
+            first.versionId() + "/manifest.json",
+            first.versionId() + "/build-report.json",
+            first.versionId() + "/data-card.md",
+            first.versionId() + "/data-card.json")
         .isEqualTo(before.keySet());
     after.forEach((name, bytes) -> assertThat(bytes).as(name).isEqualTo(before.get(name)));
     for (var e : after.entrySet()) {
@@ -46,7 +51,8 @@ class RebuildKeepsTrackedFilesTest {
           .as("machine-dependent figures in committed %s", e.getKey())
           .doesNotContain("build_seconds", "cpu_seconds", "load_average", "load average");
     }
-    assertThat(out.resolve(first.versionId()).resolve(DatasetBuilder.BUILD_TIMINGS)).isRegularFile();
+    assertThat(out.resolve(first.versionId()).resolve(DatasetBuilder.BUILD_TIMINGS))
+        .isRegularFile();
   }
 
   @Test
@@ -71,7 +77,8 @@ class RebuildKeepsTrackedFilesTest {
     assertThat(exit).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8))
         .startsWith(built.versionId() + " built in ")
-        .containsPattern("\\d+\\.\\d s wall, -?\\d+\\.\\d s CPU on \\d+ CPUs \\(system load average -?\\d+\\.\\d at start; Java \\S+\\)");
+        .containsPattern(
+            "\\d+\\.\\d s wall, -?\\d+\\.\\d s CPU on \\d+ CPUs \\(system load average -?\\d+\\.\\d at start; Java \\S+\\)");
   }
 
   /** Every file under {@code out} that git would track: all but the ignored generated ones. */

@@ -28,7 +28,8 @@ class SplitAndDeterminismTest {
           checked[0]++;
           String previous = splitOf.putIfAbsent(key, split);
           assertThat(previous == null || previous.equals(split))
-              .as("registered domain %s in %s and %s", key, previous, split).isTrue();
+              .as("registered domain %s in %s and %s", key, previous, split)
+              .isTrue();
         };
     for (DomainRecord d : v.domains()) {
       check.accept(d.registeredDomain(), d.split());
@@ -52,7 +53,11 @@ class SplitAndDeterminismTest {
       assertThat(previous == null || previous.equals(p.split())).isTrue();
     }
     // The fixture has several hosts under one registered domain across both files.
-    assertThat(v.domains().stream().filter(d -> d.registeredDomain().equals("casino-royal.com")).count()).isEqualTo(3);
+    assertThat(
+            v.domains().stream()
+                .filter(d -> d.registeredDomain().equals("casino-royal.com"))
+                .count())
+        .isEqualTo(3);
   }
 
   @Test
@@ -81,10 +86,17 @@ class SplitAndDeterminismTest {
     DatasetBuilder.Result first = Fixtures.build(a);
     DatasetBuilder.Result second = Fixtures.build(b);
     assertThat(second.versionId()).isEqualTo(first.versionId());
-    for (String name : new String[] {"domains.jsonl.gz", "background.jsonl.gz", "texts.jsonl.gz", "pages.jsonl.gz",
-        "manifest.json"}) {
+    for (String name :
+        new String[] {
+          "domains.jsonl.gz",
+          "background.jsonl.gz",
+          "texts.jsonl.gz",
+          "pages.jsonl.gz",
+          "manifest.json"
+        }) {
       assertThat(Sha256.ofFile(b.resolve(second.versionId()).resolve(name)))
-          .as(name).isEqualTo(Sha256.ofFile(a.resolve(first.versionId()).resolve(name)));
+          .as(name)
+          .isEqualTo(Sha256.ofFile(a.resolve(first.versionId()).resolve(name)));
     }
     // gzip header: no mtime (bytes 4..7 are zero), so the hash does not depend on when it was built
     byte[] gz = Files.readAllBytes(a.resolve(first.versionId()).resolve("domains.jsonl.gz"));
@@ -95,7 +107,8 @@ class SplitAndDeterminismTest {
   void anotherSeedIsAnotherVersion(@TempDir Path a, @TempDir Path b) throws Exception {
     DatasetBuilder.Result first = Fixtures.build(a);
     DatasetBuilder.Result reseeded =
-        new DatasetBuilder(Fixtures.options(b, b.resolve("none"), "other-seed", 0.5), System.err).build();
+        new DatasetBuilder(Fixtures.options(b, b.resolve("none"), "other-seed", 0.5), System.err)
+            .build();
     assertThat(reseeded.versionId()).isNotEqualTo(first.versionId());
   }
 }

@@ -27,15 +27,18 @@ import java.util.concurrent.Future;
  * never asserted in tests). Prints a markdown section for docs/benchmarks.md.
  *
  * <p>Run after {@code ./mvnw -B -q -pl llm-fallback-service package -DskipTests}:
+ *
  * <pre>
  * java -cp "cli/target/lib/*" \
  *   dev.sieve.llm.bench.EmbeddedBackendBenchmark [calls=300]
  * </pre>
- * Measures: (1) p50/p90/p99 of one {@code EmbeddingBackend.score} call (all 9 categories) for a URL-only
- * request, a short text (1 chunk) and a page (about 500 words, 7 chunks), one caller; (2) encoder
- * throughput for short texts: one {@code embed} call per text versus {@code embedAll} batches of 8
- * and 32 (langchain4j runs a batch's texts in parallel, one ONNX run each, on one thread per core);
- * (3) serving throughput with 1, 2 and 4 concurrent callers of {@code score} (short texts).
+ *
+ * Measures: (1) p50/p90/p99 of one {@code EmbeddingBackend.score} call (all 9 categories) for a
+ * URL-only request, a short text (1 chunk) and a page (about 500 words, 7 chunks), one caller; (2)
+ * encoder throughput for short texts: one {@code embed} call per text versus {@code embedAll}
+ * batches of 8 and 32 (langchain4j runs a batch's texts in parallel, one ONNX run each, on one
+ * thread per core); (3) serving throughput with 1, 2 and 4 concurrent callers of {@code score}
+ * (short texts).
  */
 public final class EmbeddedBackendBenchmark {
 
@@ -47,38 +50,60 @@ public final class EmbeddedBackendBenchmark {
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     Path dir = Path.of("config/categories");
-    CategoryCatalog catalog = CatalogLoader.isCategoryDirectory(dir) ? CatalogLoader.fromDirectory(dir) : CatalogLoader.fromClasspath();
+    CategoryCatalog catalog =
+        CatalogLoader.isCategoryDirectory(dir)
+            ? CatalogLoader.fromDirectory(dir)
+            : CatalogLoader.fromClasspath();
     long t0 = System.nanoTime();
     MiniLmSentenceEncoder encoder = new MiniLmSentenceEncoder();
-    ZeroShotScorer scorer = new ZeroShotScorer(encoder, new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, 12));
+    ZeroShotScorer scorer =
+        new ZeroShotScorer(encoder, new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, 12));
     EmbeddingBackend backend = new EmbeddingBackend(scorer, Calibration.none(), 64);
     backend.prepare(catalog);
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
     StringBuilder page = new StringBuilder();
     String[] sentences = {
-        "The school board met on Tuesday to discuss the new library hours and the lunch menu.",
-        "Students in the science club built a weather station on the roof of the gym.",
-        "Parents can register for conferences online until the end of the month.",
-        "The football team won its third game in a row after a late touchdown.",
-        "Our online casino offers slots and roulette with a deposit bonus for new players."};
+      "The school board met on Tuesday to discuss the new library hours and the lunch menu.",
+      "Students in the science club built a weather station on the roof of the gym.",
+      "Parents can register for conferences online until the end of the month.",
+      "The football team won its third game in a row after a late touchdown.",
+      "Our online casino offers slots and roulette with a deposit bonus for new players."
+    };
     for (int i = 0; page.toString().split("\\s+").length < 500; i++) {
       page.append(sentences[i % sentences.length]).append(' ');
     }
-    ScoringInput urlInput = new InputRenderer().render(
-        ScoreRequest.newBuilder().setUrl("https://www.lucky-spin-casino.example/slots/bonus").build());
+    ScoringInput urlInput =
+        new InputRenderer()
+            .render(
+                ScoreRequest.newBuilder()
+                    .setUrl("https://www.lucky-spin-casino.example/slots/bonus")
+                    .build());
     ScoringInput shortInput = ScoringInput.ofText(SHORT);
     ScoringInput pageInput = ScoringInput.ofText(page.toString().strip());
 
     StringBuilder md = new StringBuilder();
-    md.append("| workload | chunks | calls | p50 ms | p90 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|---|\n");
-    for (Object[] w : new Object[][] {{"URL only", urlInput}, {"short text (~20 words)", shortInput},
-        {"page (~500 words)", pageInput}}) {
+    md.append(
+        "| workload | chunks | calls | p50 ms | p90 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|---|\n");
+    for (Object[] w :
+        new Object[][] {
+          {"URL only", urlInput},
+          {"short text (~20 words)", shortInput},
+          {"page (~500 words)", pageInput}
+        }) {
       ScoringInput input = (ScoringInput) w[1];
       double[] ms = latencies(backend, catalog, input, calls);
-      md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f |\n", w[0],
-          scorer.chunker().chunk(input.textToEmbed()).chunks().size(), calls, pct(ms, 50), pct(ms, 90), pct(ms, 99),
-          Arrays.stream(ms).average().orElse(0)));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f |\n",
+              w[0],
+              scorer.chunker().chunk(input.textToEmbed()).chunks().size(),
+              calls,
+              pct(ms, 50),
+              pct(ms, 90),
+              pct(ms, 99),
+              Arrays.stream(ms).average().orElse(0)));
     }
 
     md.append("\n| encoder throughput, short texts | texts/s |\n|---|---|\n");
@@ -91,16 +116,26 @@ public final class EmbeddedBackendBenchmark {
     for (String text : texts) {
       encoder.embed(List.of(text));
     }
-    md.append(String.format(Locale.ROOT, "| one embed call per text (sequential) | %.0f |\n", texts.size() / ((System.nanoTime() - s) / 1e9)));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| one embed call per text (sequential) | %.0f |\n",
+            texts.size() / ((System.nanoTime() - s) / 1e9)));
     for (int batch : new int[] {8, 32}) {
       s = System.nanoTime();
       for (int i = 0; i < texts.size(); i += batch) {
         encoder.embed(texts.subList(i, Math.min(texts.size(), i + batch)));
       }
-      md.append(String.format(Locale.ROOT, "| embedAll, batches of %d | %.0f |\n", batch, texts.size() / ((System.nanoTime() - s) / 1e9)));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| embedAll, batches of %d | %.0f |\n",
+              batch,
+              texts.size() / ((System.nanoTime() - s) / 1e9)));
     }
 
-    md.append("\n| concurrent callers of score (short text, 9 categories) | requests/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
+    md.append(
+        "\n| concurrent callers of score (short text, 9 categories) | requests/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
     for (int threads : new int[] {1, 2, 4}) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       int perThread = Math.max(50, calls / threads);
@@ -118,17 +153,37 @@ public final class EmbeddedBackendBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       pool.shutdown();
       double[] ms = all.stream().mapToDouble(Double::doubleValue).toArray();
-      md.append(String.format(Locale.ROOT, "| %d | %.0f | %.2f | %.2f |\n", threads, ms.length / seconds, pct(ms, 50), pct(ms, 99)));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %.0f | %.2f | %.2f |\n",
+              threads,
+              ms.length / seconds,
+              pct(ms, 50),
+              pct(ms, 99)));
     }
-    String machine = Runtime.getRuntime().availableProcessors() + " CPU cores, Java " + Runtime.version() + ", "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch") + cpuModel()
-        + "; load average at the end (1/5/15 min): " + loadAverage();
-    System.out.println("Machine: " + machine + ". Encoder load + prototype embedding: "
-        + String.format(Locale.ROOT, "%.2f s", loadSeconds) + ". Calibration: none (same cost as fitted).\n");
+    String machine =
+        Runtime.getRuntime().availableProcessors()
+            + " CPU cores, Java "
+            + Runtime.version()
+            + ", "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + cpuModel()
+            + "; load average at the end (1/5/15 min): "
+            + loadAverage();
+    System.out.println(
+        "Machine: "
+            + machine
+            + ". Encoder load + prototype embedding: "
+            + String.format(Locale.ROOT, "%.2f s", loadSeconds)
+            + ". Calibration: none (same cost as fitted).\n");
     System.out.println(md);
   }
 
-  private static double[] latencies(EmbeddingBackend backend, CategoryCatalog catalog, ScoringInput input, int calls)
+  private static double[] latencies(
+      EmbeddingBackend backend, CategoryCatalog catalog, ScoringInput input, int calls)
       throws ScoringException {
     for (int i = 0; i < 20; i++) {
       backend.score(input, catalog, catalog.categories(), Duration.ofSeconds(10));
@@ -160,8 +215,11 @@ public final class EmbeddedBackendBenchmark {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .findFirst().map(l -> ", " + l.substring(l.indexOf(':') + 1).strip()).orElse("");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .findFirst()
+          .map(l -> ", " + l.substring(l.indexOf(':') + 1).strip())
+          .orElse("");
     } catch (Exception e) {
       return "";
     }

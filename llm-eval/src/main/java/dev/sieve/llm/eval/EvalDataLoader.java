@@ -84,7 +84,11 @@ public final class EvalDataLoader {
   }
 
   private List<EvalTask> domainTasks(CategoryCatalog catalog) {
-    List<String> core = catalog.categories().stream().filter(c -> !c.emerging()).map(CategoryDefinition::id).toList();
+    List<String> core =
+        catalog.categories().stream()
+            .filter(c -> !c.emerging())
+            .map(CategoryDefinition::id)
+            .toList();
     Map<Split, Reservoir<DomainRecord>> ai = perSplit(maxPositives, "ai");
     Map<Split, Reservoir<DomainRecord>> cheating = perSplit(maxPositives, "cheating");
     Map<Split, Reservoir<DomainRecord>> otherLists = perSplit(maxNegatives / 2, "other");
@@ -92,33 +96,35 @@ public final class EvalDataLoader {
     for (String id : core) {
       corePositives.put(id, perSplit(maxPositives, "pos-" + id));
     }
-    dataset.forEachDomain(record -> {
-      Split split = Split.parse(record.split());
-      boolean isAi = hasSource(record, AI_SOURCES);
-      boolean isCheating = hasSource(record, CHEATING_SOURCES);
-      if (isAi) {
-        ai.get(split).offer(record);
-      }
-      if (isCheating) {
-        cheating.get(split).offer(record);
-      }
-      if (!isAi && !isCheating) {
-        otherLists.get(split).offer(record);
-      }
-      for (String id : core) {
-        if (record.labels().contains(id)) {
-          corePositives.get(id).get(split).offer(record);
-        }
-      }
-    });
+    dataset.forEachDomain(
+        record -> {
+          Split split = Split.parse(record.split());
+          boolean isAi = hasSource(record, AI_SOURCES);
+          boolean isCheating = hasSource(record, CHEATING_SOURCES);
+          if (isAi) {
+            ai.get(split).offer(record);
+          }
+          if (isCheating) {
+            cheating.get(split).offer(record);
+          }
+          if (!isAi && !isCheating) {
+            otherLists.get(split).offer(record);
+          }
+          for (String id : core) {
+            if (record.labels().contains(id)) {
+              corePositives.get(id).get(split).offer(record);
+            }
+          }
+        });
     Map<Split, Reservoir<DomainRecord>> backgroundForCore = perSplit(maxNegatives, "bg-core");
-    dataset.forEachBackground(record -> {
-      Split split = Split.parse(record.split());
-      if (hasSource(record, AI_SOURCES) || hasSource(record, CHEATING_SOURCES)) {
-        return;
-      }
-      backgroundForCore.get(split).offer(record);
-    });
+    dataset.forEachBackground(
+        record -> {
+          Split split = Split.parse(record.split());
+          if (hasSource(record, AI_SOURCES) || hasSource(record, CHEATING_SOURCES)) {
+            return;
+          }
+          backgroundForCore.get(split).offer(record);
+        });
     pools.put("domains: ai_chatbots hosts (ut1/ai, shadowwhisperer/AI)", seen(ai));
     pools.put("domains: cheating hosts (ut1/tricheur)", seen(cheating));
     pools.put("domains: other-list hosts (no ai/cheating source)", seen(otherLists));
@@ -142,34 +148,57 @@ public final class EvalDataLoader {
       List<EvalExample> examples = new ArrayList<>();
       addHosts(examples, ai, true, null);
       examples.addAll(emergingNegatives);
-      tasks.add(new EvalTask("ai_chatbots/url", "ai_chatbots", InputKind.URL,
-          "hosts listed in UT1 'ai' or ShadowWhisperer 'AI' (dataset source labels)",
-          "background hosts + hosts of the other lists (none with an ai or cheating source)",
-          true, true, List.of("ut1/ai", "shadowwhisperer/AI"), examples));
+      tasks.add(
+          new EvalTask(
+              "ai_chatbots/url",
+              "ai_chatbots",
+              InputKind.URL,
+              "hosts listed in UT1 'ai' or ShadowWhisperer 'AI' (dataset source labels)",
+              "background hosts + hosts of the other lists (none with an ai or cheating source)",
+              true,
+              true,
+              List.of("ut1/ai", "shadowwhisperer/AI"),
+              examples));
     }
     if (catalog.covers("cheating")) {
       List<EvalExample> examples = new ArrayList<>();
       addHosts(examples, cheating, true, null);
       examples.addAll(emergingNegatives);
-      tasks.add(new EvalTask("cheating/url", "cheating", InputKind.URL,
-          "hosts listed in UT1 'tricheur' (dataset source label)",
-          "background hosts + hosts of the other lists (none with an ai or cheating source)",
-          true, true, List.of(), examples));
+      tasks.add(
+          new EvalTask(
+              "cheating/url",
+              "cheating",
+              InputKind.URL,
+              "hosts listed in UT1 'tricheur' (dataset source label)",
+              "background hosts + hosts of the other lists (none with an ai or cheating source)",
+              true,
+              true,
+              List.of(),
+              examples));
     }
     List<EvalExample> coreNegatives = new ArrayList<>();
     addHosts(coreNegatives, backgroundForCore, false, "background");
     for (String id : core) {
       Map<Split, Reservoir<DomainRecord>> positives = corePositives.get(id);
       pools.put("domains labelled " + id, seen(positives));
-      if (positives.get(Split.DEV).items().size() < 5 || positives.get(Split.TEST).items().size() < 5) {
+      if (positives.get(Split.DEV).items().size() < 5
+          || positives.get(Split.TEST).items().size() < 5) {
         continue;
       }
       List<EvalExample> examples = new ArrayList<>();
       addHosts(examples, positives, true, null);
       examples.addAll(coreNegatives);
-      tasks.add(new EvalTask(id + "/url", id, InputKind.URL,
-          "hosts labelled " + id + " in the dataset (from its mapped lists)",
-          "background hosts (label scope '*': weak negatives)", false, true, List.of(), examples));
+      tasks.add(
+          new EvalTask(
+              id + "/url",
+              id,
+              InputKind.URL,
+              "hosts labelled " + id + " in the dataset (from its mapped lists)",
+              "background hosts (label scope '*': weak negatives)",
+              false,
+              true,
+              List.of(),
+              examples));
     }
     return tasks;
   }
@@ -179,26 +208,36 @@ public final class EvalDataLoader {
   }
 
   private static void addHosts(
-      List<EvalExample> out, Map<Split, Reservoir<DomainRecord>> reservoirs, boolean positive, String sourceOverride) {
+      List<EvalExample> out,
+      Map<Split, Reservoir<DomainRecord>> reservoirs,
+      boolean positive,
+      String sourceOverride) {
     for (Map.Entry<Split, Reservoir<DomainRecord>> entry : reservoirs.entrySet()) {
       for (DomainRecord record : entry.getValue().items()) {
         String rendering;
         try {
-          rendering = UrlTextRenderer.render(UrlNormalizer.instance().normalizeHost(record.host(), "https"));
+          rendering =
+              UrlTextRenderer.render(
+                  UrlNormalizer.instance().normalizeHost(record.host(), "https"));
         } catch (UrlRejectedException e) {
           continue;
         }
         if (rendering.isBlank()) {
           continue;
         }
-        String source = sourceOverride != null ? sourceOverride : String.join(",", record.sources().keySet());
+        String source =
+            sourceOverride != null ? sourceOverride : String.join(",", record.sources().keySet());
         out.add(new EvalExample(record.host(), rendering, positive, entry.getKey(), source));
       }
     }
   }
 
   private List<EvalTask> textTasks(CategoryCatalog catalog) {
-    List<String> core = catalog.categories().stream().filter(c -> !c.emerging()).map(CategoryDefinition::id).toList();
+    List<String> core =
+        catalog.categories().stream()
+            .filter(c -> !c.emerging())
+            .map(CategoryDefinition::id)
+            .toList();
     Map<String, Map<Split, Reservoir<TextRecord>>> pos = new LinkedHashMap<>();
     Map<String, Map<Split, Reservoir<TextRecord>>> neg = new LinkedHashMap<>();
     for (String id : core) {
@@ -206,42 +245,75 @@ public final class EvalDataLoader {
       neg.put(id, textReservoirs(maxNegatives, "tneg-" + id));
     }
     List<EvalExample> cssrs = new ArrayList<>();
-    dataset.forEachText(record -> {
-      Split split = Split.parse(record.split());
-      if ("cssrs".equals(record.source()) && record.inScope("self_harm") && !record.text().isBlank()) {
-        cssrs.add(new EvalExample(record.id(), record.text(), record.labels().contains("self_harm"), split,
-            "cssrs:" + record.meta().getOrDefault("cssrs_level", "?")));
-      }
-      for (String id : core) {
-        if (record.inScope(id) && !record.text().isBlank()) {
-          (record.labels().contains(id) ? pos : neg).get(id).get(split).offer(record);
-        }
-      }
-    });
+    dataset.forEachText(
+        record -> {
+          Split split = Split.parse(record.split());
+          if ("cssrs".equals(record.source())
+              && record.inScope("self_harm")
+              && !record.text().isBlank()) {
+            cssrs.add(
+                new EvalExample(
+                    record.id(),
+                    record.text(),
+                    record.labels().contains("self_harm"),
+                    split,
+                    "cssrs:" + record.meta().getOrDefault("cssrs_level", "?")));
+          }
+          for (String id : core) {
+            if (record.inScope(id) && !record.text().isBlank()) {
+              (record.labels().contains(id) ? pos : neg).get(id).get(split).offer(record);
+            }
+          }
+        });
     List<EvalTask> tasks = new ArrayList<>();
     if (!cssrs.isEmpty()) {
       pools.put("texts: cssrs users", (long) cssrs.size());
-      tasks.add(new EvalTask("self_harm/cssrs", "self_harm", InputKind.TEXT,
-          "C-SSRS users rated Ideation, Behavior or Attempt (all their posts, one text per user)",
-          "C-SSRS users rated Supportive or Indicator (same subreddits: hard negatives)",
-          true, false, List.of("cssrs:Ideation", "cssrs:Behavior", "cssrs:Attempt"), cssrs));
+      tasks.add(
+          new EvalTask(
+              "self_harm/cssrs",
+              "self_harm",
+              InputKind.TEXT,
+              "C-SSRS users rated Ideation, Behavior or Attempt (all their posts, one text per user)",
+              "C-SSRS users rated Supportive or Indicator (same subreddits: hard negatives)",
+              true,
+              false,
+              List.of("cssrs:Ideation", "cssrs:Behavior", "cssrs:Attempt"),
+              cssrs));
     }
     for (String id : core) {
       pools.put("texts labelled " + id, seen(pos.get(id)));
       pools.put("texts in scope, not " + id, seen(neg.get(id)));
-      if (pos.get(id).get(Split.DEV).items().size() < 5 || neg.get(id).get(Split.DEV).items().size() < 20) {
+      if (pos.get(id).get(Split.DEV).items().size() < 5
+          || neg.get(id).get(Split.DEV).items().size() < 20) {
         continue;
       }
       List<EvalExample> examples = new ArrayList<>();
       for (Map.Entry<Split, Reservoir<TextRecord>> e : pos.get(id).entrySet()) {
-        e.getValue().items().forEach(r -> examples.add(new EvalExample(r.id(), r.text(), true, e.getKey(), r.source())));
+        e.getValue()
+            .items()
+            .forEach(
+                r -> examples.add(new EvalExample(r.id(), r.text(), true, e.getKey(), r.source())));
       }
       for (Map.Entry<Split, Reservoir<TextRecord>> e : neg.get(id).entrySet()) {
-        e.getValue().items().forEach(r -> examples.add(new EvalExample(r.id(), r.text(), false, e.getKey(), r.source())));
+        e.getValue()
+            .items()
+            .forEach(
+                r ->
+                    examples.add(new EvalExample(r.id(), r.text(), false, e.getKey(), r.source())));
       }
-      tasks.add(new EvalTask(id + "/text", id, InputKind.TEXT,
-          "texts labelled " + id + " (all text sources; mixed registers: posts, tweets, prompts)",
-          "texts with " + id + " in label scope and not labelled " + id, false, true, List.of(), examples));
+      tasks.add(
+          new EvalTask(
+              id + "/text",
+              id,
+              InputKind.TEXT,
+              "texts labelled "
+                  + id
+                  + " (all text sources; mixed registers: posts, tweets, prompts)",
+              "texts with " + id + " in label scope and not labelled " + id,
+              false,
+              true,
+              List.of(),
+              examples));
     }
     return tasks;
   }

@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * router once per configuration (each tier alone via the {@code tiers} filter, and normal routing)
  * and compares per-category average precision of the merged verdict with the best single tier.
  *
- * <p>Needs a running router with its tiers ({@code ./sieve up}); it talks only to the public
- * {@code Classifier} API, so it measures exactly what a filtering stack gets. A category a
- * configuration gives no verdict for scores 0 there (and its coverage says so).
+ * <p>Needs a running router with its tiers ({@code ./sieve up}); it talks only to the public {@code
+ * Classifier} API, so it measures exactly what a filtering stack gets. A category a configuration
+ * gives no verdict for scores 0 there (and its coverage says so).
  */
 public final class FleetComparison {
 
@@ -35,7 +35,8 @@ public final class FleetComparison {
    * calls the configuration's tier did not answer (TIMEOUT, ERROR, ...: scored 0, which makes the
    * comparison unfair; the command refuses a run where this is not negligible).
    */
-  public record Cell(double averagePrecision, int positives, int negatives, int covered, int unanswered) {}
+  public record Cell(
+      double averagePrecision, int positives, int negatives, int covered, int unanswered) {}
 
   /**
    * The check for one category: merged minus the best single tier, with a paired bootstrap 95%
@@ -54,8 +55,14 @@ public final class FleetComparison {
     }
   }
 
-  /** Results: category -> configuration -> cell; per category the check; per configuration failed calls. */
-  public record Result(Map<String, Map<String, Cell>> cells, Map<String, Check> checks, Map<String, Integer> errors) {
+  /**
+   * Results: category -> configuration -> cell; per category the check; per configuration failed
+   * calls.
+   */
+  public record Result(
+      Map<String, Map<String, Cell>> cells,
+      Map<String, Check> checks,
+      Map<String, Integer> errors) {
 
     /** Best single-tier average precision for a category (NaN when no tier scored it). */
     public double bestSingleTier(String category) {
@@ -63,7 +70,8 @@ public final class FleetComparison {
           .filter(e -> !e.getKey().equals(MERGED))
           .mapToDouble(e -> e.getValue().averagePrecision())
           .filter(v -> !Double.isNaN(v))
-          .max().orElse(Double.NaN);
+          .max()
+          .orElse(Double.NaN);
     }
   }
 
@@ -82,7 +90,11 @@ public final class FleetComparison {
   private int replicates = 1000;
   private long seed = 20251125L;
 
-  public FleetComparison(ClassifierGrpc.ClassifierBlockingStub stub, List<String> tiers, int concurrency, long deadlineMillis) {
+  public FleetComparison(
+      ClassifierGrpc.ClassifierBlockingStub stub,
+      List<String> tiers,
+      int concurrency,
+      long deadlineMillis) {
     this.stub = stub;
     this.tiers = tiers;
     this.concurrency = concurrency;
@@ -126,13 +138,16 @@ public final class FleetComparison {
           }
           missing[i] = !config.getValue().isEmpty() && !answered(response, config.getValue());
           for (CategoryVerdict verdict : response.getCategoriesList()) {
-            if (!items.get(i).labels().containsKey(verdict.getCategory()) || !answered(response, config.getValue())) {
+            if (!items.get(i).labels().containsKey(verdict.getCategory())
+                || !answered(response, config.getValue())) {
               continue;
             }
             scores.computeIfAbsent(verdict.getCategory(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(config.getKey(), k -> new double[items.size()])[i] = verdict.getScore();
+                    .computeIfAbsent(config.getKey(), k -> new double[items.size()])[i] =
+                verdict.getScore();
             covered.computeIfAbsent(verdict.getCategory(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(config.getKey(), k -> new boolean[items.size()])[i] = !verdict.getTiersList().isEmpty();
+                    .computeIfAbsent(config.getKey(), k -> new boolean[items.size()])[i] =
+                !verdict.getTiersList().isEmpty();
           }
         }
         errors.put(config.getKey(), failed);
@@ -179,11 +194,13 @@ public final class FleetComparison {
     return new Result(cells, checks, errors);
   }
 
-  private Check check(Map<String, Cell> byConfig, Map<String, double[]> scores, boolean[] y, int positives) {
+  private Check check(
+      Map<String, Cell> byConfig, Map<String, double[]> scores, boolean[] y, int positives) {
     String best = null;
     for (Map.Entry<String, Cell> e : byConfig.entrySet()) {
       double ap = e.getValue().averagePrecision();
-      if (!e.getKey().equals(MERGED) && !Double.isNaN(ap)
+      if (!e.getKey().equals(MERGED)
+          && !Double.isNaN(ap)
           && (best == null || ap > byConfig.get(best).averagePrecision())) {
         best = e.getKey();
       }
@@ -195,7 +212,8 @@ public final class FleetComparison {
     if (positives < minPositives) {
       return new Check(best, delta, Double.NaN, Double.NaN, INSUFFICIENT);
     }
-    double[] ci = Metrics.bootstrapApDifference(scores.get(MERGED), scores.get(best), y, replicates, seed);
+    double[] ci =
+        Metrics.bootstrapApDifference(scores.get(MERGED), scores.get(best), y, replicates, seed);
     return new Check(best, delta, ci[0], ci[1], ci[1] < 0 ? WORSE : NOT_WORSE);
   }
 
@@ -213,10 +231,11 @@ public final class FleetComparison {
   }
 
   private ClassifyResponse classify(Item item, List<String> onlyTiers) {
-    ClassifyRequest.Builder request = ClassifyRequest.newBuilder()
-        .setRequestId("fleet-eval-" + item.id())
-        .setBypassCache(true)
-        .addAllTiers(onlyTiers);
+    ClassifyRequest.Builder request =
+        ClassifyRequest.newBuilder()
+            .setRequestId("fleet-eval-" + item.id())
+            .setBypassCache(true)
+            .addAllTiers(onlyTiers);
     if (item.url() != null) {
       request.setUrl(item.url());
     }
@@ -224,7 +243,8 @@ public final class FleetComparison {
       request.setText(com.google.protobuf.ByteString.copyFromUtf8(item.text()));
     }
     try {
-      return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).classify(request.build());
+      return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+          .classify(request.build());
     } catch (StatusRuntimeException e) {
       return null;
     }
@@ -237,28 +257,53 @@ public final class FleetComparison {
    */
   public static String markdown(Result result) {
     StringBuilder md = new StringBuilder();
-    List<String> configs = result.cells().values().stream().findFirst().map(m -> List.copyOf(m.keySet())).orElse(List.of());
+    List<String> configs =
+        result.cells().values().stream()
+            .findFirst()
+            .map(m -> List.copyOf(m.keySet()))
+            .orElse(List.of());
     md.append("| category | pos / neg |");
     configs.forEach(c -> md.append(' ').append(c).append(" AP (covered) |"));
     md.append(" best single tier | merged − best [95% CI] | check |\n|---|---|");
     configs.forEach(c -> md.append("---|"));
     md.append("---|---|---|\n");
-    result.cells().forEach((category, byConfig) -> {
-      Cell any = byConfig.values().iterator().next();
-      md.append("| ").append(category).append(" | ").append(any.positives()).append(" / ").append(any.negatives()).append(" |");
-      for (String c : configs) {
-        Cell cell = byConfig.get(c);
-        md.append(String.format(java.util.Locale.ROOT, " %.3f (%d%s) |", cell.averagePrecision(), cell.covered(),
-            cell.unanswered() > 0 ? ", " + cell.unanswered() + " unanswered" : ""));
-      }
-      Check check = result.checks().get(category);
-      md.append(String.format(java.util.Locale.ROOT, " %s %.3f | %+.3f", check.bestTier(),
-          result.bestSingleTier(category), check.delta()));
-      if (!Double.isNaN(check.lower())) {
-        md.append(String.format(java.util.Locale.ROOT, " [%+.3f, %+.3f]", check.lower(), check.upper()));
-      }
-      md.append(" | ").append(check.worse() ? "**worse**" : check.status()).append(" |\n");
-    });
+    result
+        .cells()
+        .forEach(
+            (category, byConfig) -> {
+              Cell any = byConfig.values().iterator().next();
+              md.append("| ")
+                  .append(category)
+                  .append(" | ")
+                  .append(any.positives())
+                  .append(" / ")
+                  .append(any.negatives())
+                  .append(" |");
+              for (String c : configs) {
+                Cell cell = byConfig.get(c);
+                md.append(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        " %.3f (%d%s) |",
+                        cell.averagePrecision(),
+                        cell.covered(),
+                        cell.unanswered() > 0 ? ", " + cell.unanswered() + " unanswered" : ""));
+              }
+              Check check = result.checks().get(category);
+              md.append(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      " %s %.3f | %+.3f",
+                      check.bestTier(),
+                      result.bestSingleTier(category),
+                      check.delta()));
+              if (!Double.isNaN(check.lower())) {
+                md.append(
+                    String.format(
+                        java.util.Locale.ROOT, " [%+.3f, %+.3f]", check.lower(), check.upper()));
+              }
+              md.append(" | ").append(check.worse() ? "**worse**" : check.status()).append(" |\n");
+            });
     md.append("\nFailed calls per configuration: ").append(result.errors()).append('\n');
     return md.toString();
   }

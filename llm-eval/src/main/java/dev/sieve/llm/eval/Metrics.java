@@ -17,9 +17,19 @@ public final class Metrics {
   private Metrics() {}
 
   /** Precision, recall and F1 at a threshold plus the confusion counts. */
-  public record AtThreshold(double threshold, double precision, double recall, double f1, int tp, int fp, int fn, int tn) {}
+  public record AtThreshold(
+      double threshold,
+      double precision,
+      double recall,
+      double f1,
+      int tp,
+      int fp,
+      int fn,
+      int tn) {}
 
-  /** Average precision (area under the precision-recall curve, step-wise); NaN without positives. */
+  /**
+   * Average precision (area under the precision-recall curve, step-wise); NaN without positives.
+   */
   public static double averagePrecision(double[] scores, boolean[] positive) {
     return BinaryMetrics.averagePrecision(scores, positive);
   }
@@ -104,9 +114,12 @@ public final class Metrics {
    * 95% percentile bootstrap interval of the average precision, resampling positives and negatives
    * separately (so every replicate keeps the support), {@code replicates} draws, fixed seed.
    */
-  public static double[] bootstrapApInterval(double[] scores, boolean[] positive, int replicates, long seed) {
-    int[] pos = java.util.stream.IntStream.range(0, scores.length).filter(i -> positive[i]).toArray();
-    int[] neg = java.util.stream.IntStream.range(0, scores.length).filter(i -> !positive[i]).toArray();
+  public static double[] bootstrapApInterval(
+      double[] scores, boolean[] positive, int replicates, long seed) {
+    int[] pos =
+        java.util.stream.IntStream.range(0, scores.length).filter(i -> positive[i]).toArray();
+    int[] neg =
+        java.util.stream.IntStream.range(0, scores.length).filter(i -> !positive[i]).toArray();
     if (pos.length == 0 || neg.length == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
@@ -129,7 +142,10 @@ public final class Metrics {
       aps[r] = averagePrecision(s, y);
     }
     Arrays.sort(aps);
-    return new double[] {aps[(int) Math.floor(0.025 * (replicates - 1))], aps[(int) Math.ceil(0.975 * (replicates - 1))]};
+    return new double[] {
+      aps[(int) Math.floor(0.025 * (replicates - 1))],
+      aps[(int) Math.ceil(0.975 * (replicates - 1))]
+    };
   }
 
   /**
@@ -137,9 +153,12 @@ public final class Metrics {
    * positives and negatives (stratified, like {@link #bootstrapApInterval}) and scores both
    * rankings on that one resample, so the interval reflects the paired difference.
    */
-  public static double[] bootstrapApDifference(double[] a, double[] b, boolean[] positive, int replicates, long seed) {
-    int[] pos = java.util.stream.IntStream.range(0, positive.length).filter(i -> positive[i]).toArray();
-    int[] neg = java.util.stream.IntStream.range(0, positive.length).filter(i -> !positive[i]).toArray();
+  public static double[] bootstrapApDifference(
+      double[] a, double[] b, boolean[] positive, int replicates, long seed) {
+    int[] pos =
+        java.util.stream.IntStream.range(0, positive.length).filter(i -> positive[i]).toArray();
+    int[] neg =
+        java.util.stream.IntStream.range(0, positive.length).filter(i -> !positive[i]).toArray();
     if (pos.length == 0 || replicates <= 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
@@ -165,7 +184,10 @@ public final class Metrics {
       diffs[r] = averagePrecision(sa, y) - averagePrecision(sb, y);
     }
     Arrays.sort(diffs);
-    return new double[] {diffs[(int) Math.floor(0.025 * (replicates - 1))], diffs[(int) Math.ceil(0.975 * (replicates - 1))]};
+    return new double[] {
+      diffs[(int) Math.floor(0.025 * (replicates - 1))],
+      diffs[(int) Math.ceil(0.975 * (replicates - 1))]
+    };
   }
 
   private static Integer[] order(double[] scores) {

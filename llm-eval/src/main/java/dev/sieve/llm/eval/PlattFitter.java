@@ -4,8 +4,8 @@ import dev.sieve.core.scoring.PlattScaling;
 import dev.sieve.llm.embedded.Calibration.Logistic;
 
 /**
- * Platt scaling of raw margins (core {@link PlattScaling}, {@code p = sigmoid(a * margin + b)}) with
- * a weak Gaussian prior pulling (a, b) toward the built-in default mapping.
+ * Platt scaling of raw margins (core {@link PlattScaling}, {@code p = sigmoid(a * margin + b)})
+ * with a weak Gaussian prior pulling (a, b) toward the built-in default mapping.
  *
  * <p>The prior matters only where data is tiny (the cheating list has a handful of dev positives):
  * there it keeps the slope sane instead of producing a step function from eight points; with
@@ -15,7 +15,9 @@ public final class PlattFitter {
 
   private PlattFitter() {}
 
-  /** Prior strength used by the evaluation: anchors the slope on tiny sets, lets the intercept move. */
+  /**
+   * Prior strength used by the evaluation: anchors the slope on tiny sets, lets the intercept move.
+   */
   public static final double DEFAULT_LAMBDA = 0.5;
 
   /**

@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * Writes the zero-shot tier's training report, {@code training-report.json} and {@code
  * training-report.md}, from measured results only: every number comes from {@link
- * ZeroShotEvaluation}; nothing is typed in. It also writes {@code model-metadata.json} from the same
- * JSON ({@link ZeroShotMetadata}).
+ * ZeroShotEvaluation}; nothing is typed in. It also writes {@code model-metadata.json} from the
+ * same JSON ({@link ZeroShotMetadata}).
  *
  * <p>Why a report and not the card: it is the builder's dev-side view (description-only versus
  * few-shot conditions, URL tasks, per-fit calibration, sampling pools), in this tier's own format.
@@ -47,7 +47,8 @@ public final class TrainingReportWriter {
   static final String INTENDED_USE =
       "a second opinion for the router on uncertain core categories and the only scorer for emerging categories.";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * Run facts that go into the report header.
@@ -56,8 +57,17 @@ public final class TrainingReportWriter {
    * @param codeCommit commit of the code that built it ("+dirty" with uncommitted changes)
    */
   public record RunInfo(
-      String version, String date, String codeCommit, String datasetVersion, String catalogVersion,
-      String encoder, long seed, int maxPositives, int maxNegatives, int fewShotDraws, String command,
+      String version,
+      String date,
+      String codeCommit,
+      String datasetVersion,
+      String catalogVersion,
+      String encoder,
+      long seed,
+      int maxPositives,
+      int maxNegatives,
+      int fewShotDraws,
+      String command,
       Map<String, Long> pools) {}
 
   /**
@@ -68,7 +78,8 @@ public final class TrainingReportWriter {
 
   private TrainingReportWriter() {}
 
-  public static void write(Path dir, RunInfo run, List<TaskResult> results, Calibration calibration) {
+  public static void write(
+      Path dir, RunInfo run, List<TaskResult> results, Calibration calibration) {
     try {
       Files.createDirectories(dir);
       ObjectNode report = json(run, results, calibration);
@@ -101,7 +112,9 @@ public final class TrainingReportWriter {
     sampling.put("few_shot_draws", run.fewShotDraws());
     ObjectNode pools = sampling.putObject("pools");
     run.pools().forEach(pools::put);
-    root.put("threshold_rule", "calibrated probability maximizing F1 on dev (per task and condition); p >= 0.5 also reported");
+    root.put(
+        "threshold_rule",
+        "calibrated probability maximizing F1 on dev (per task and condition); p >= 0.5 also reported");
     ArrayNode tasks = root.putArray("tasks");
     for (TaskResult result : results) {
       ObjectNode t = tasks.addObject();
@@ -138,14 +151,39 @@ public final class TrainingReportWriter {
       }
       if (result.task().fewShot()) {
         ObjectNode summary = t.putObject("few_shot_test_summary");
-        for (String variant : List.of(ZeroShotEvaluation.FEW_SHOT_POSITIVE, ZeroShotEvaluation.FEW_SHOT_BOTH)) {
+        for (String variant :
+            List.of(ZeroShotEvaluation.FEW_SHOT_POSITIVE, ZeroShotEvaluation.FEW_SHOT_BOTH)) {
           List<ConditionResult> draws = draws(result, variant);
           ObjectNode v = summary.putObject(variant);
           v.put("draws", draws.size());
-          v.put("average_precision_mean", r6(draws.stream().mapToDouble(c -> c.test().averagePrecision()).average().orElse(Double.NaN)));
-          v.put("average_precision_min", r6(draws.stream().mapToDouble(c -> c.test().averagePrecision()).min().orElse(Double.NaN)));
-          v.put("average_precision_max", r6(draws.stream().mapToDouble(c -> c.test().averagePrecision()).max().orElse(Double.NaN)));
-          v.put("f1_mean", r6(draws.stream().mapToDouble(c -> c.test().atThreshold().f1()).average().orElse(Double.NaN)));
+          v.put(
+              "average_precision_mean",
+              r6(
+                  draws.stream()
+                      .mapToDouble(c -> c.test().averagePrecision())
+                      .average()
+                      .orElse(Double.NaN)));
+          v.put(
+              "average_precision_min",
+              r6(
+                  draws.stream()
+                      .mapToDouble(c -> c.test().averagePrecision())
+                      .min()
+                      .orElse(Double.NaN)));
+          v.put(
+              "average_precision_max",
+              r6(
+                  draws.stream()
+                      .mapToDouble(c -> c.test().averagePrecision())
+                      .max()
+                      .orElse(Double.NaN)));
+          v.put(
+              "f1_mean",
+              r6(
+                  draws.stream()
+                      .mapToDouble(c -> c.test().atThreshold().f1())
+                      .average()
+                      .orElse(Double.NaN)));
         }
       }
     }
@@ -155,7 +193,9 @@ public final class TrainingReportWriter {
   }
 
   private static List<ConditionResult> draws(TaskResult result, String variant) {
-    return result.conditions().stream().filter(c -> c.name().startsWith(variant + " draw")).toList();
+    return result.conditions().stream()
+        .filter(c -> c.name().startsWith(variant + " draw"))
+        .toList();
   }
 
   private static void split(ObjectNode node, SplitResult r) {
@@ -188,55 +228,77 @@ public final class TrainingReportWriter {
     node.put("tn", m.tn());
   }
 
-  static final List<String> LIMITATIONS = List.of(
-      "Emerging-category tasks are URL-only: the tier sees a host name rendered as words (e.g. 'character ai'), "
-          + "not the page. This is the weakest input the tier accepts; page text scores better.",
-      "Supports are small (UT1 tricheur has a few dozen hosts in all; dev/test hold only a handful): read the "
-          + "bootstrap intervals, not the point estimates.",
-      "Negatives are sampled (caps above), so prevalence in these sets is far higher than in real traffic; "
-          + "precision at the calibrated threshold is optimistic for production, and calibrated probabilities are "
-          + "relative to the sampled prevalence.",
-      "Lists are positive-only: 'negative' hosts from other lists or the background may belong to the category "
-          + "(label noise that lowers measured precision).",
-      "C-SSRS texts are Reddit posts by users of suicide-related subreddits; negatives (Supportive, Indicator) "
-          + "share the vocabulary, which makes this a hard-negative test, and the register differs from web pages.",
-      "The self_harm embedding description targets at-risk content; Taxonomy v1 also scores help resources under "
-          + "self_harm, which this evaluation does not measure.",
-      "Calibration is fitted on dev and reused on test; dev metrics are in-sample for the calibration (not for the "
-          + "ranking). The LLM (openai) backend is not evaluated here: no model weights are available offline.");
+  static final List<String> LIMITATIONS =
+      List.of(
+          "Emerging-category tasks are URL-only: the tier sees a host name rendered as words (e.g. 'character ai'), "
+              + "not the page. This is the weakest input the tier accepts; page text scores better.",
+          "Supports are small (UT1 tricheur has a few dozen hosts in all; dev/test hold only a handful): read the "
+              + "bootstrap intervals, not the point estimates.",
+          "Negatives are sampled (caps above), so prevalence in these sets is far higher than in real traffic; "
+              + "precision at the calibrated threshold is optimistic for production, and calibrated probabilities are "
+              + "relative to the sampled prevalence.",
+          "Lists are positive-only: 'negative' hosts from other lists or the background may belong to the category "
+              + "(label noise that lowers measured precision).",
+          "C-SSRS texts are Reddit posts by users of suicide-related subreddits; negatives (Supportive, Indicator) "
+              + "share the vocabulary, which makes this a hard-negative test, and the register differs from web pages.",
+          "The self_harm embedding description targets at-risk content; Taxonomy v1 also scores help resources under "
+              + "self_harm, which this evaluation does not measure.",
+          "Calibration is fitted on dev and reused on test; dev metrics are in-sample for the calibration (not for the "
+              + "ranking). The LLM (openai) backend is not evaluated here: no model weights are available offline.");
 
   /** Where the release-gating card is (the same line in every report). */
-  static final String STANDARD_CARD_NOTE = "_This is the build's dev-side training report. The model card that "
-      + "gates a release is `model-card.md` in this directory, written by `./sieve eval run --tier llm "
-      + "--model-dir models/llm-zero-shot/<version>` (evaluation standard)._\n\n";
+  static final String STANDARD_CARD_NOTE =
+      "_This is the build's dev-side training report. The model card that "
+          + "gates a release is `model-card.md` in this directory, written by `./sieve eval run --tier llm "
+          + "--model-dir models/llm-zero-shot/<version>` (evaluation standard)._\n\n";
 
   static String markdown(RunInfo run, List<TaskResult> results, Calibration calibration) {
     StringBuilder md = new StringBuilder();
     md.append("# Training report: llm-zero-shot ").append(run.version()).append("\n\n");
-    md.append("_Generated by `").append(run.command()).append("`; every number below is computed by code "
-        + "(ZeroShotEvaluation); do not edit by hand._\n\n");
+    md.append("_Generated by `")
+        .append(run.command())
+        .append(
+            "`; every number below is computed by code "
+                + "(ZeroShotEvaluation); do not edit by hand._\n\n");
     md.append(STANDARD_CARD_NOTE);
     md.append("| | |\n|---|---|\n");
     md.append("| Tier | `llm` (embedded backend: MiniLM embedding similarity, zero-shot) |\n");
     md.append("| Encoder | `").append(run.encoder()).append("` (frozen) |\n");
     md.append("| Dataset version | `").append(run.datasetVersion()).append("` |\n");
-    md.append("| Category catalog | `").append(run.catalogVersion()).append("` (config/categories/*.yaml) |\n");
-    md.append("| Calibration | `calibration.json` sha256 `").append(calibration.sha256(), 0, 12).append("…` |\n");
-    md.append("| Sampling | seed ").append(run.seed()).append(", ≤ ").append(run.maxPositives())
-        .append(" positives and ≤ ").append(run.maxNegatives()).append(" negatives per task and split |\n");
+    md.append("| Category catalog | `")
+        .append(run.catalogVersion())
+        .append("` (config/categories/*.yaml) |\n");
+    md.append("| Calibration | `calibration.json` sha256 `")
+        .append(calibration.sha256(), 0, 12)
+        .append("…` |\n");
+    md.append("| Sampling | seed ")
+        .append(run.seed())
+        .append(", ≤ ")
+        .append(run.maxPositives())
+        .append(" positives and ≤ ")
+        .append(run.maxNegatives())
+        .append(" negatives per task and split |\n");
     md.append("\n");
 
     md.append("## What it is\n\n");
-    md.append(METHOD).append(" No model is trained: categories are defined in `config/categories/*.yaml` and "
-        + "emerging ones can be added without retraining. Intended use: " + INTENDED_USE + "\n\n");
+    md.append(METHOD)
+        .append(
+            " No model is trained: categories are defined in `config/categories/*.yaml` and "
+                + "emerging ones can be added without retraining. Intended use: "
+                + INTENDED_USE
+                + "\n\n");
 
     md.append("## Zero-shot on labels the tier never trained on\n\n");
-    md.append("P / R / F1 at the calibrated threshold: the calibrated probability that maximizes F1 on dev "
-        + "(calibration and threshold fitted on dev, so dev rows are in-sample; test rows are held out). "
-        + "AUPRC = average precision; prevalence = the AUPRC of a random scorer. training-report.json also has P/R/F1 at p ≥ 0.5. "
-        + "⚠ = fewer than " + MIN_POSITIVES + " positives in the split: the evaluation standard's 'not measured' level; "
-        + "the numbers are printed because this tier's brief asks for them, and are indicative only (read the intervals).\n\n");
-    md.append("| task | condition | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 |\n");
+    md.append(
+        "P / R / F1 at the calibrated threshold: the calibrated probability that maximizes F1 on dev "
+            + "(calibration and threshold fitted on dev, so dev rows are in-sample; test rows are held out). "
+            + "AUPRC = average precision; prevalence = the AUPRC of a random scorer. training-report.json also has P/R/F1 at p ≥ 0.5. "
+            + "⚠ = fewer than "
+            + MIN_POSITIVES
+            + " positives in the split: the evaluation standard's 'not measured' level; "
+            + "the numbers are printed because this tier's brief asks for them, and are indicative only (read the intervals).\n\n");
+    md.append(
+        "| task | condition | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (TaskResult result : results) {
       if (!result.task().fewShot()) {
@@ -250,38 +312,80 @@ public final class TrainingReportWriter {
         row(md, result.task().name(), c.name(), "test", c.test(), c.threshold());
       }
     }
-    md.append("\nFew-shot variance over draws (examples from TRAIN only; test split; the table above shows draw 1):\n\n");
-    md.append("| task | variant | draws | test AUPRC mean (min–max) | test F1 mean | description-only test AUPRC | shipped test AUPRC |\n");
+    md.append(
+        "\nFew-shot variance over draws (examples from TRAIN only; test split; the table above shows draw 1):\n\n");
+    md.append(
+        "| task | variant | draws | test AUPRC mean (min–max) | test F1 mean | description-only test AUPRC | shipped test AUPRC |\n");
     md.append("|---|---|---|---|---|---|---|\n");
     for (TaskResult result : results) {
       if (!result.task().fewShot()) {
         continue;
       }
-      for (String variant : List.of(ZeroShotEvaluation.FEW_SHOT_POSITIVE, ZeroShotEvaluation.FEW_SHOT_BOTH)) {
+      for (String variant :
+          List.of(ZeroShotEvaluation.FEW_SHOT_POSITIVE, ZeroShotEvaluation.FEW_SHOT_BOTH)) {
         List<ConditionResult> draws = draws(result, variant);
-        md.append("| ").append(result.task().name()).append(" | ").append(variant).append(" | ").append(draws.size()).append(" | ")
-            .append(f(draws.stream().mapToDouble(c -> c.test().averagePrecision()).average().orElse(Double.NaN)))
-            .append(" (").append(f(draws.stream().mapToDouble(c -> c.test().averagePrecision()).min().orElse(Double.NaN)))
-            .append("–").append(f(draws.stream().mapToDouble(c -> c.test().averagePrecision()).max().orElse(Double.NaN)))
-            .append(") | ").append(f(draws.stream().mapToDouble(c -> c.test().atThreshold().f1()).average().orElse(Double.NaN)))
-            .append(" | ").append(f(result.condition("description-only").test().averagePrecision()))
-            .append(" | ").append(f(result.condition("shipped").test().averagePrecision())).append(" |\n");
+        md.append("| ")
+            .append(result.task().name())
+            .append(" | ")
+            .append(variant)
+            .append(" | ")
+            .append(draws.size())
+            .append(" | ")
+            .append(
+                f(
+                    draws.stream()
+                        .mapToDouble(c -> c.test().averagePrecision())
+                        .average()
+                        .orElse(Double.NaN)))
+            .append(" (")
+            .append(
+                f(
+                    draws.stream()
+                        .mapToDouble(c -> c.test().averagePrecision())
+                        .min()
+                        .orElse(Double.NaN)))
+            .append("–")
+            .append(
+                f(
+                    draws.stream()
+                        .mapToDouble(c -> c.test().averagePrecision())
+                        .max()
+                        .orElse(Double.NaN)))
+            .append(") | ")
+            .append(
+                f(
+                    draws.stream()
+                        .mapToDouble(c -> c.test().atThreshold().f1())
+                        .average()
+                        .orElse(Double.NaN)))
+            .append(" | ")
+            .append(f(result.condition("description-only").test().averagePrecision()))
+            .append(" | ")
+            .append(f(result.condition("shipped").test().averagePrecision()))
+            .append(" |\n");
       }
     }
     md.append("\nPositives and negatives per task:\n\n");
     for (TaskResult result : results) {
-      md.append("- **").append(result.task().name()).append("**: positives = ").append(result.task().positives())
-          .append("; negatives = ").append(result.task().negatives()).append(".");
+      md.append("- **")
+          .append(result.task().name())
+          .append("**: positives = ")
+          .append(result.task().positives())
+          .append("; negatives = ")
+          .append(result.task().negatives())
+          .append(".");
       SplitResult test = result.condition("shipped").test();
       if (!test.sliceAveragePrecision().isEmpty()) {
         md.append(" Test AUPRC by positive source (shipped): ");
-        test.sliceAveragePrecision().forEach((k, v) -> md.append("`").append(k).append("` ").append(f(v)).append("; "));
+        test.sliceAveragePrecision()
+            .forEach((k, v) -> md.append("`").append(k).append("` ").append(f(v)).append("; "));
       }
       md.append("\n");
     }
 
     md.append("\n## Core categories (shipped definitions, what the router may ask about)\n\n");
-    md.append("| task | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 | F1 at p ≥ 0.5, built-in default mapping |\n");
+    md.append(
+        "| task | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 | F1 at p ≥ 0.5, built-in default mapping |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (TaskResult result : results) {
       if (result.task().fewShot()) {
@@ -290,35 +394,95 @@ public final class TrainingReportWriter {
       ConditionResult c = result.condition("shipped");
       for (String split : List.of("dev", "test")) {
         SplitResult r = split.equals("dev") ? c.dev() : c.test();
-        md.append("| ").append(result.task().name()).append(" | ").append(split).append(" | ")
-            .append(r.positives()).append(r.positives() < MIN_POSITIVES ? "⚠" : "").append(" / ").append(r.negatives()).append(" | ")
-            .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives()))).append(" | ")
-            .append(f(r.averagePrecision())).append(ci(r)).append(" | ").append(f(r.rocAuc())).append(" | ")
-            .append(f(c.threshold())).append(" | ")
-            .append(f(r.atThreshold().precision())).append(" | ").append(f(r.atThreshold().recall())).append(" | ")
-            .append(f(r.atThreshold().f1())).append(" | ").append(f(r.builtinDefaultAtHalf().f1())).append(" |\n");
+        md.append("| ")
+            .append(result.task().name())
+            .append(" | ")
+            .append(split)
+            .append(" | ")
+            .append(r.positives())
+            .append(r.positives() < MIN_POSITIVES ? "⚠" : "")
+            .append(" / ")
+            .append(r.negatives())
+            .append(" | ")
+            .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives())))
+            .append(" | ")
+            .append(f(r.averagePrecision()))
+            .append(ci(r))
+            .append(" | ")
+            .append(f(r.rocAuc()))
+            .append(" | ")
+            .append(f(c.threshold()))
+            .append(" | ")
+            .append(f(r.atThreshold().precision()))
+            .append(" | ")
+            .append(f(r.atThreshold().recall()))
+            .append(" | ")
+            .append(f(r.atThreshold().f1()))
+            .append(" | ")
+            .append(f(r.builtinDefaultAtHalf().f1()))
+            .append(" |\n");
       }
     }
 
     md.append("\n## Calibration served (calibration.json)\n\n");
-    md.append("p = sigmoid(a · margin + b), fitted on dev per (category, input kind); a fit applies only to the "
-        + "scoring hash it was fitted on (the category's description and examples plus the background). Without a fit: the pooled fit of that input kind, else the built-in "
-        + "default (a = ").append(f(Calibration.BUILTIN_DEFAULT.a())).append(", b = ").append(f(Calibration.BUILTIN_DEFAULT.b()))
-        .append(").\n\n| category | kind | a | b | margin at p = 0.5 | suggested threshold (max F1 on dev) | dev pos / neg |\n|---|---|---|---|---|---|---|\n");
-    calibration.file().categories().forEach((category, byKind) -> byKind.forEach((kind, e) ->
-        md.append("| ").append(category).append(" | ").append(kind).append(" | ").append(f(e.a())).append(" | ")
-            .append(f(e.b())).append(" | ").append(f(e.logistic().margin50())).append(" | ").append(f(e.threshold())).append(" | ")
-            .append(e.nPositive()).append(" / ").append(e.nNegative()).append(" |\n")));
-    calibration.file().defaults().forEach((kind, l) ->
-        md.append("| (pooled default) | ").append(kind).append(" | ").append(f(l.a())).append(" | ").append(f(l.b()))
-            .append(" | ").append(f(l.margin50())).append(" | n/a | all calibrating tasks |\n"));
+    md.append(
+            "p = sigmoid(a · margin + b), fitted on dev per (category, input kind); a fit applies only to the "
+                + "scoring hash it was fitted on (the category's description and examples plus the background). Without a fit: the pooled fit of that input kind, else the built-in "
+                + "default (a = ")
+        .append(f(Calibration.BUILTIN_DEFAULT.a()))
+        .append(", b = ")
+        .append(f(Calibration.BUILTIN_DEFAULT.b()))
+        .append(
+            ").\n\n| category | kind | a | b | margin at p = 0.5 | suggested threshold (max F1 on dev) | dev pos / neg |\n|---|---|---|---|---|---|---|\n");
+    calibration
+        .file()
+        .categories()
+        .forEach(
+            (category, byKind) ->
+                byKind.forEach(
+                    (kind, e) ->
+                        md.append("| ")
+                            .append(category)
+                            .append(" | ")
+                            .append(kind)
+                            .append(" | ")
+                            .append(f(e.a()))
+                            .append(" | ")
+                            .append(f(e.b()))
+                            .append(" | ")
+                            .append(f(e.logistic().margin50()))
+                            .append(" | ")
+                            .append(f(e.threshold()))
+                            .append(" | ")
+                            .append(e.nPositive())
+                            .append(" / ")
+                            .append(e.nNegative())
+                            .append(" |\n")));
+    calibration
+        .file()
+        .defaults()
+        .forEach(
+            (kind, l) ->
+                md.append("| (pooled default) | ")
+                    .append(kind)
+                    .append(" | ")
+                    .append(f(l.a()))
+                    .append(" | ")
+                    .append(f(l.b()))
+                    .append(" | ")
+                    .append(f(l.margin50()))
+                    .append(" | n/a | all calibrating tasks |\n"));
 
     md.append("\n## Error analysis (test, shipped definition)\n\n");
     for (TaskResult result : results) {
       ConditionResult c = result.condition("shipped");
-      md.append("- **").append(result.task().name()).append("** highest-scoring negatives: ")
-          .append(String.join("; ", c.hardestNegatives())).append(". Lowest-scoring positives: ")
-          .append(String.join("; ", c.missedPositives())).append(".\n");
+      md.append("- **")
+          .append(result.task().name())
+          .append("** highest-scoring negatives: ")
+          .append(String.join("; ", c.hardestNegatives()))
+          .append(". Lowest-scoring positives: ")
+          .append(String.join("; ", c.missedPositives()))
+          .append(".\n");
     }
     md.append("\n## Sampling pools\n\n");
     run.pools().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
@@ -328,18 +492,46 @@ public final class TrainingReportWriter {
     return md.toString();
   }
 
-  private static void row(StringBuilder md, String task, String condition, String split, SplitResult r, double threshold) {
-    md.append("| ").append(task).append(" | ").append(condition).append(" | ").append(split).append(" | ")
-        .append(r.positives()).append(r.positives() < MIN_POSITIVES ? "⚠" : "").append(" / ").append(r.negatives()).append(" | ")
-        .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives()))).append(" | ")
-        .append(f(r.averagePrecision())).append(ci(r)).append(" | ").append(f(r.rocAuc())).append(" | ")
-        .append(f(threshold)).append(" | ")
-        .append(f(r.atThreshold().precision())).append(" | ").append(f(r.atThreshold().recall())).append(" | ")
-        .append(f(r.atThreshold().f1())).append(" |\n");
+  private static void row(
+      StringBuilder md,
+      String task,
+      String condition,
+      String split,
+      SplitResult r,
+      double threshold) {
+    md.append("| ")
+        .append(task)
+        .append(" | ")
+        .append(condition)
+        .append(" | ")
+        .append(split)
+        .append(" | ")
+        .append(r.positives())
+        .append(r.positives() < MIN_POSITIVES ? "⚠" : "")
+        .append(" / ")
+        .append(r.negatives())
+        .append(" | ")
+        .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives())))
+        .append(" | ")
+        .append(f(r.averagePrecision()))
+        .append(ci(r))
+        .append(" | ")
+        .append(f(r.rocAuc()))
+        .append(" | ")
+        .append(f(threshold))
+        .append(" | ")
+        .append(f(r.atThreshold().precision()))
+        .append(" | ")
+        .append(f(r.atThreshold().recall()))
+        .append(" | ")
+        .append(f(r.atThreshold().f1()))
+        .append(" |\n");
   }
 
   private static String ci(SplitResult r) {
-    return r.apInterval() == null ? "" : " [" + f(r.apInterval()[0]) + ", " + f(r.apInterval()[1]) + "]";
+    return r.apInterval() == null
+        ? ""
+        : " [" + f(r.apInterval()[0]) + ", " + f(r.apInterval()[1]) + "]";
   }
 
   /** Six decimals in JSON (the evaluation standard's fixed formatting); NaN stays NaN. */

@@ -28,6 +28,7 @@ import java.util.function.Consumer;
  * 95% interval on test), ROC AUC, and precision / recall / F1 at the calibrated threshold (the
  * calibrated probability that maximizes F1 on dev) and at p >= 0.5, on dev (in-sample for the
  * calibration and the threshold) and test (held out). Conditions:
+ *
  * <ul>
  *   <li>{@code shipped}: the definition as configured in config/categories (what serves);
  *   <li>{@code description-only}: the description alone, no examples (few-shot tasks);
@@ -35,31 +36,51 @@ import java.util.function.Consumer;
  *       TRAIN split only, and {@code few-shot 5 pos + 5 neg draw k}: the same 5 plus 5 negative
  *       TRAIN examples; k = 1..draws with different seeds (few-shot tasks).
  * </ul>
+ *
  * Test examples never influence a fit, a threshold or an example choice.
  */
 public final class ZeroShotEvaluation {
 
   /** Secondary operating point reported next to the dev-selected threshold. */
   public static final double HALF = 0.5;
+
   static final int FEW_SHOT_K = 5;
+
   /** Description + 5 positive TRAIN examples. */
   public static final String FEW_SHOT_POSITIVE = "few-shot 5 pos";
+
   /** Description + 5 positive and 5 negative TRAIN examples. */
   public static final String FEW_SHOT_BOTH = "few-shot 5 pos + 5 neg";
+
   private static final int BOOTSTRAP = 1000;
   private static final int EMBED_BATCH = 64;
 
   /** Metrics of one condition on one split. */
   public record SplitResult(
-      int positives, int negatives, double averagePrecision, double[] apInterval, double rocAuc,
-      Metrics.AtThreshold atThreshold, Metrics.AtThreshold atHalf, Metrics.AtThreshold builtinDefaultAtHalf,
+      int positives,
+      int negatives,
+      double averagePrecision,
+      double[] apInterval,
+      double rocAuc,
+      Metrics.AtThreshold atThreshold,
+      Metrics.AtThreshold atHalf,
+      Metrics.AtThreshold builtinDefaultAtHalf,
       Map<String, Double> sliceAveragePrecision) {}
 
   /** One condition (definition variant) of one task. */
   public record ConditionResult(
-      String name, String definitionHash, List<String> positiveExamples, List<String> negativeExamples,
-      Logistic fit, double threshold, SplitResult dev, SplitResult test, List<String> hardestNegatives, List<String> missedPositives,
-      double[] devMargins, boolean[] devLabels) {}
+      String name,
+      String definitionHash,
+      List<String> positiveExamples,
+      List<String> negativeExamples,
+      Logistic fit,
+      double threshold,
+      SplitResult dev,
+      SplitResult test,
+      List<String> hardestNegatives,
+      List<String> missedPositives,
+      double[] devMargins,
+      boolean[] devLabels) {}
 
   /** All conditions of one task. */
   public record TaskResult(EvalTask task, List<ConditionResult> conditions) {
@@ -73,11 +94,18 @@ public final class ZeroShotEvaluation {
   private final long seed;
   private final int fewShotDraws;
   private final Consumer<String> progress;
-  /** Embeddings by text, shared across tasks (the background sample is scored for every category). */
+
+  /**
+   * Embeddings by text, shared across tasks (the background sample is scored for every category).
+   */
   private final Map<String, EmbeddedText> embeddings = new HashMap<>();
 
   public ZeroShotEvaluation(
-      ZeroShotScorer scorer, CategoryCatalog catalog, long seed, int fewShotDraws, Consumer<String> progress) {
+      ZeroShotScorer scorer,
+      CategoryCatalog catalog,
+      long seed,
+      int fewShotDraws,
+      Consumer<String> progress) {
     this.scorer = scorer;
     this.catalog = catalog;
     this.seed = seed;
@@ -88,33 +116,59 @@ public final class ZeroShotEvaluation {
   public TaskResult run(EvalTask task) {
     List<EvalExample> dev = task.split(Split.DEV);
     List<EvalExample> test = task.split(Split.TEST);
-    progress.accept(task.name() + ": embedding " + dev.size() + " dev + " + test.size() + " test examples");
+    progress.accept(
+        task.name() + ": embedding " + dev.size() + " dev + " + test.size() + " test examples");
     Map<EvalExample, EmbeddedText> embedded = embed(dev, test);
     CategoryDefinition shipped = catalog.find(task.category()).orElseThrow();
     List<ConditionResult> conditions = new ArrayList<>();
     conditions.add(evaluate(task, "shipped", shipped, dev, test, embedded));
     if (task.fewShot()) {
-      conditions.add(evaluate(task, "description-only", shipped.withExamples(List.of(), List.of()), dev, test, embedded));
-      List<EvalExample> trainPos = task.split(Split.TRAIN).stream().filter(EvalExample::positive).toList();
-      List<EvalExample> trainNeg = task.split(Split.TRAIN).stream().filter(e -> !e.positive()).toList();
+      conditions.add(
+          evaluate(
+              task,
+              "description-only",
+              shipped.withExamples(List.of(), List.of()),
+              dev,
+              test,
+              embedded));
+      List<EvalExample> trainPos =
+          task.split(Split.TRAIN).stream().filter(EvalExample::positive).toList();
+      List<EvalExample> trainNeg =
+          task.split(Split.TRAIN).stream().filter(e -> !e.positive()).toList();
       for (int draw = 1; draw <= fewShotDraws; draw++) {
         Random random = new Random(seed * 31 + draw);
         List<String> positives = sample(trainPos, FEW_SHOT_K, random);
         List<String> negatives = sample(trainNeg, FEW_SHOT_K, random);
-        conditions.add(evaluate(task, FEW_SHOT_POSITIVE + " draw " + draw, shipped.withExamples(positives, List.of()),
-            dev, test, embedded));
-        conditions.add(evaluate(task, FEW_SHOT_BOTH + " draw " + draw, shipped.withExamples(positives, negatives),
-            dev, test, embedded));
+        conditions.add(
+            evaluate(
+                task,
+                FEW_SHOT_POSITIVE + " draw " + draw,
+                shipped.withExamples(positives, List.of()),
+                dev,
+                test,
+                embedded));
+        conditions.add(
+            evaluate(
+                task,
+                FEW_SHOT_BOTH + " draw " + draw,
+                shipped.withExamples(positives, negatives),
+                dev,
+                test,
+                embedded));
       }
     }
     return new TaskResult(task, conditions);
   }
 
   /** Raw margins of the examples under a definition (the serving computation). */
-  public double[] margins(CategoryDefinition definition, String variant, List<EvalExample> examples,
+  public double[] margins(
+      CategoryDefinition definition,
+      String variant,
+      List<EvalExample> examples,
       Map<EvalExample, EmbeddedText> embedded) {
     CategoryCatalog variantCatalog = catalog.withReplaced(List.of(definition), variant);
-    PrototypeIndex.CategoryPrototypes prototypes = scorer.prototypes(variantCatalog).get(definition.id());
+    PrototypeIndex.CategoryPrototypes prototypes =
+        scorer.prototypes(variantCatalog).get(definition.id());
     double[] out = new double[examples.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = scorer.match(embedded.get(examples.get(i)), prototypes).margin();
@@ -122,28 +176,60 @@ public final class ZeroShotEvaluation {
     return out;
   }
 
-  private ConditionResult evaluate(EvalTask task, String name, CategoryDefinition definition,
-      List<EvalExample> dev, List<EvalExample> test, Map<EvalExample, EmbeddedText> embedded) {
+  private ConditionResult evaluate(
+      EvalTask task,
+      String name,
+      CategoryDefinition definition,
+      List<EvalExample> dev,
+      List<EvalExample> test,
+      Map<EvalExample, EmbeddedText> embedded) {
     String variant = name.replace(' ', '-') + "-" + definition.definitionHash().substring(0, 8);
     double[] devMargins = margins(definition, variant, dev, embedded);
     double[] testMargins = margins(definition, variant, test, embedded);
     boolean[] devLabels = labels(dev);
     boolean[] testLabels = labels(test);
-    Logistic fit = PlattFitter.fit(devMargins, devLabels, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA);
+    Logistic fit =
+        PlattFitter.fit(
+            devMargins, devLabels, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA);
     double[] devP = java.util.Arrays.stream(devMargins).map(fit::apply).toArray();
     double threshold = Metrics.maxF1Threshold(devP, devLabels);
     SplitResult devResult = splitResult(task, dev, devMargins, devLabels, fit, threshold, false);
     SplitResult testResult = splitResult(task, test, testMargins, testLabels, fit, threshold, true);
-    progress.accept(String.format(java.util.Locale.ROOT, "%s [%s]: dev AP %.3f, test AP %.3f, test P/R/F1 %.3f/%.3f/%.3f at p>=%.3f",
-        task.name(), name, devResult.averagePrecision(), testResult.averagePrecision(), testResult.atThreshold().precision(),
-        testResult.atThreshold().recall(), testResult.atThreshold().f1(), threshold));
-    return new ConditionResult(name, definition.definitionHash(), definition.positiveExamples(),
-        definition.negativeExamples(), fit, threshold, devResult, testResult,
-        extremes(test, testMargins, false), extremes(test, testMargins, true), devMargins, devLabels);
+    progress.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s [%s]: dev AP %.3f, test AP %.3f, test P/R/F1 %.3f/%.3f/%.3f at p>=%.3f",
+            task.name(),
+            name,
+            devResult.averagePrecision(),
+            testResult.averagePrecision(),
+            testResult.atThreshold().precision(),
+            testResult.atThreshold().recall(),
+            testResult.atThreshold().f1(),
+            threshold));
+    return new ConditionResult(
+        name,
+        definition.definitionHash(),
+        definition.positiveExamples(),
+        definition.negativeExamples(),
+        fit,
+        threshold,
+        devResult,
+        testResult,
+        extremes(test, testMargins, false),
+        extremes(test, testMargins, true),
+        devMargins,
+        devLabels);
   }
 
-  private SplitResult splitResult(EvalTask task, List<EvalExample> examples, double[] margins, boolean[] labels,
-      Logistic fit, double threshold, boolean withInterval) {
+  private SplitResult splitResult(
+      EvalTask task,
+      List<EvalExample> examples,
+      double[] margins,
+      boolean[] labels,
+      Logistic fit,
+      double threshold,
+      boolean withInterval) {
     double[] p = new double[margins.length];
     double[] builtin = new double[margins.length];
     for (int i = 0; i < margins.length; i++) {
@@ -160,8 +246,12 @@ public final class ZeroShotEvaluation {
     for (String slice : task.slices()) {
       List<Integer> keep = new ArrayList<>();
       for (int i = 0; i < examples.size(); i++) {
-        if (!labels[i] || examples.get(i).source().toLowerCase(java.util.Locale.ROOT)
-            .contains(slice.toLowerCase(java.util.Locale.ROOT))) {
+        if (!labels[i]
+            || examples
+                .get(i)
+                .source()
+                .toLowerCase(java.util.Locale.ROOT)
+                .contains(slice.toLowerCase(java.util.Locale.ROOT))) {
           keep.add(i);
         }
       }
@@ -173,7 +263,8 @@ public final class ZeroShotEvaluation {
       slices.put(slice, Metrics.averagePrecision(s, y));
     }
     return new SplitResult(
-        pos, labels.length - pos,
+        pos,
+        labels.length - pos,
         Metrics.averagePrecision(margins, labels),
         withInterval ? Metrics.bootstrapApInterval(margins, labels, BOOTSTRAP, seed) : null,
         Metrics.rocAuc(margins, labels),
@@ -183,8 +274,12 @@ public final class ZeroShotEvaluation {
         slices);
   }
 
-  /** Highest-scoring negatives ({@code positives=false}) or lowest-scoring positives: error analysis. */
-  private static List<String> extremes(List<EvalExample> examples, double[] margins, boolean positives) {
+  /**
+   * Highest-scoring negatives ({@code positives=false}) or lowest-scoring positives: error
+   * analysis.
+   */
+  private static List<String> extremes(
+      List<EvalExample> examples, double[] margins, boolean positives) {
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < examples.size(); i++) {
       if (examples.get(i).positive() == positives) {
@@ -193,15 +288,24 @@ public final class ZeroShotEvaluation {
     }
     Comparator<Integer> byMargin = Comparator.comparingDouble(i -> margins[i]);
     idx.sort(positives ? byMargin : byMargin.reversed());
-    return idx.stream().limit(5)
-        .map(i -> examples.get(i).id() + String.format(java.util.Locale.ROOT, " (margin %.3f)", margins[i]))
+    return idx.stream()
+        .limit(5)
+        .map(
+            i ->
+                examples.get(i).id()
+                    + String.format(java.util.Locale.ROOT, " (margin %.3f)", margins[i]))
         .toList();
   }
 
   private Map<EvalExample, EmbeddedText> embed(List<EvalExample> dev, List<EvalExample> test) {
     List<EvalExample> all = new ArrayList<>(dev);
     all.addAll(test);
-    List<String> missing = all.stream().map(EvalExample::text).filter(t -> !embeddings.containsKey(t)).distinct().toList();
+    List<String> missing =
+        all.stream()
+            .map(EvalExample::text)
+            .filter(t -> !embeddings.containsKey(t))
+            .distinct()
+            .toList();
     for (int start = 0; start < missing.size(); start += EMBED_BATCH) {
       List<String> batch = missing.subList(start, Math.min(missing.size(), start + EMBED_BATCH));
       List<EmbeddedText> vectors = scorer.embedAll(batch);
@@ -230,9 +334,16 @@ public final class ZeroShotEvaluation {
     return copy.stream().limit(k).map(EvalExample::text).toList();
   }
 
-  /** The served calibration: shipped-condition fits of calibrating tasks plus pooled defaults per kind. */
+  /**
+   * The served calibration: shipped-condition fits of calibrating tasks plus pooled defaults per
+   * kind.
+   */
   public static Calibration calibration(
-      List<TaskResult> results, CategoryCatalog catalog, String version, String datasetVersion, String encoder) {
+      List<TaskResult> results,
+      CategoryCatalog catalog,
+      String version,
+      String datasetVersion,
+      String encoder) {
     Calibration.Builder builder = new Calibration.Builder();
     Map<InputKind, List<ConditionResult>> pooled = new LinkedHashMap<>();
     for (TaskResult result : results) {
@@ -242,8 +353,15 @@ public final class ZeroShotEvaluation {
       }
       ConditionResult shipped = result.condition("shipped");
       CategoryDefinition definition = catalog.find(task.category()).orElseThrow();
-      builder.put(definition, catalog.scoringHash(definition), task.kind(), shipped.fit(), shipped.threshold(),
-          shipped.dev().positives(), shipped.dev().negatives(), "dev split of task " + task.name());
+      builder.put(
+          definition,
+          catalog.scoringHash(definition),
+          task.kind(),
+          shipped.fit(),
+          shipped.threshold(),
+          shipped.dev().positives(),
+          shipped.dev().negatives(),
+          "dev split of task " + task.name());
       pooled.computeIfAbsent(task.kind(), k -> new ArrayList<>()).add(shipped);
     }
     for (Map.Entry<InputKind, List<ConditionResult>> entry : pooled.entrySet()) {
@@ -257,7 +375,9 @@ public final class ZeroShotEvaluation {
           y[k++] = c.devLabels()[i];
         }
       }
-      builder.putDefault(entry.getKey(), PlattFitter.fit(m, y, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA));
+      builder.putDefault(
+          entry.getKey(),
+          PlattFitter.fit(m, y, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA));
     }
     return builder.build(version, datasetVersion, encoder, catalog.version());
   }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LlmScorerProviderTest {
 
   private static final Path HOME = Path.of("..");
-  private static final String TEXT = "Welcome to Lucky Spin Casino! Play slots and roulette and win real money tonight.";
+  private static final String TEXT =
+      "Welcome to Lucky Spin Casino! Play slots and roulette and win real money tonight.";
 
   private static Path released;
   private static TierScorer scorer;
@@ -43,7 +44,9 @@ class LlmScorerProviderTest {
   @BeforeAll
   static void releasedThroughTheProvider() throws Exception {
     released = EmbeddedModel.releasedVersion(EmbeddedModel.modelRoot(HOME)).orElseThrow();
-    scorer = ScorerFactory.create("llm", new ScorerContext(HOME, Optional.empty(), Map.of("threads", "2")));
+    scorer =
+        ScorerFactory.create(
+            "llm", new ScorerContext(HOME, Optional.empty(), Map.of("threads", "2")));
   }
 
   @AfterAll
@@ -54,41 +57,53 @@ class LlmScorerProviderTest {
   @Test
   void evalFindsTheLlmTierAsSelfCalibrating() {
     assertThat(ScorerFactory.available()).contains("llm");
-    assertThat(ScorerFactory.provider("llm").orElseThrow().servesCalibratedProbabilities()).isTrue();
+    assertThat(ScorerFactory.provider("llm").orElseThrow().servesCalibratedProbabilities())
+        .isTrue();
     // No weights trained on the dataset: ./sieve eval run computes its leave-one-source-out by
     // re-choosing thresholds without each source (loso.json next to the model).
-    assertThat(ScorerFactory.provider("llm").orElseThrow().leaveOneSourceOutByThresholds()).isTrue();
+    assertThat(ScorerFactory.provider("llm").orElseThrow().leaveOneSourceOutByThresholds())
+        .isTrue();
     // Texts and real pages by default: the ordinary inputs of the register the tier serves.
     assertThat(ScorerFactory.provider("llm").orElseThrow().defaultInputs())
-        .containsExactlyInAnyOrder(dev.sieve.eval.data.DatasetExamples.Inputs.TEXTS, dev.sieve.eval.data.DatasetExamples.Inputs.PAGES);
+        .containsExactlyInAnyOrder(
+            dev.sieve.eval.data.DatasetExamples.Inputs.TEXTS,
+            dev.sieve.eval.data.DatasetExamples.Inputs.PAGES);
   }
 
   @Test
   void describeNamesTheModelVersionDirectoryAndTheServedCategories() {
     TierDescription d = scorer.describe();
     assertThat(d.getTier()).isEqualTo("llm");
-    assertThat(d.getModel().getName()).isEqualTo("llm-zero-shot").isEqualTo(released.getParent().getFileName().toString());
+    assertThat(d.getModel().getName())
+        .isEqualTo("llm-zero-shot")
+        .isEqualTo(released.getParent().getFileName().toString());
     assertThat(d.getModel().getVersion()).isEqualTo(released.getFileName().toString());
-    assertThat(d.getCategoriesList()).containsExactlyElementsOf(TestFixtures.shippedCatalog().ids())
+    assertThat(d.getCategoriesList())
+        .containsExactlyElementsOf(TestFixtures.shippedCatalog().ids())
         .contains("self_harm", "ai_chatbots", "cheating");
   }
 
   @Test
-  void scoresAreTheCalibratedProbabilitiesOfTheServingPathUnaligned(@TempDir Path copy) throws Exception {
+  void scoresAreTheCalibratedProbabilitiesOfTheServingPathUnaligned(@TempDir Path copy)
+      throws Exception {
     Map<String, Double> expected = probabilities();
     assertThat(scores(scorer)).isEqualTo(expected);
 
     // A version that already has the standard's thresholds is still scored unaligned.
     Path version = Files.createDirectories(copy.resolve(released.getFileName()));
-    Files.copy(released.resolve(EmbeddedModel.CALIBRATION), version.resolve(EmbeddedModel.CALIBRATION));
-    Files.writeString(version.resolve(ServedThresholds.FILE), """
+    Files.copy(
+        released.resolve(EmbeddedModel.CALIBRATION), version.resolve(EmbeddedModel.CALIBRATION));
+    Files.writeString(
+        version.resolve(ServedThresholds.FILE),
+        """
         {"format":"sieve-thresholds/1","selected_on":"dev","dataset_version":"ds-test","score_space":"raw",
          "categories":{"gambling":{"threshold":0.2},"adult":{"threshold":0.9}}}
         """);
     TierScorer withThresholds = ScorerFactory.create("llm", ScorerContext.of(HOME, version));
     try {
       assertThat(scores(withThresholds)).isEqualTo(expected);
-      assertThat(withThresholds.describe().getModel().getVersion()).isEqualTo(released.getFileName().toString());
+      assertThat(withThresholds.describe().getModel().getVersion())
+          .isEqualTo(released.getFileName().toString());
     } finally {
       ((AutoCloseable) withThresholds).close();
     }
@@ -112,14 +127,22 @@ class LlmScorerProviderTest {
     return out;
   }
 
-  /** The serving backend of the released calibration without thresholds: calibrated probabilities. */
+  /**
+   * The serving backend of the released calibration without thresholds: calibrated probabilities.
+   */
   private static Map<String, Double> probabilities() throws Exception {
     CategoryCatalog catalog = TestFixtures.shippedCatalog();
-    EmbeddingBackend backend = EmbeddedModel.backend(TestFixtures.zeroShot(),
-        Optional.of(released.resolve(EmbeddedModel.CALIBRATION)), EmbeddedModel.Scale.PROBABILITY, 2);
+    EmbeddingBackend backend =
+        EmbeddedModel.backend(
+            TestFixtures.zeroShot(),
+            Optional.of(released.resolve(EmbeddedModel.CALIBRATION)),
+            EmbeddedModel.Scale.PROBABILITY,
+            2);
     Map<String, Double> out = new TreeMap<>();
-    for (CategoryScore c : backend.score(ScoringInput.ofText(TEXT), catalog, catalog.categories(),
-        Duration.ofSeconds(30)).scores()) {
+    for (CategoryScore c :
+        backend
+            .score(ScoringInput.ofText(TEXT), catalog, catalog.categories(), Duration.ofSeconds(30))
+            .scores()) {
       out.put(c.getCategory(), c.getScore());
     }
     return out;

@@ -17,8 +17,10 @@ class MetricsTest {
     assertThat(Metrics.averagePrecision(s, y)).isCloseTo(0.5 + 1.0 / 3, within(1e-12));
     assertThat(Metrics.rocAuc(s, y)).isCloseTo(0.75, within(1e-12));
     // Tied scores are one threshold: AP of a tie between one positive and one negative is 0.5.
-    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false})).isCloseTo(0.5, within(1e-12));
-    assertThat(Metrics.rocAuc(new double[] {0.5, 0.5}, new boolean[] {true, false})).isCloseTo(0.5, within(1e-12));
+    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false}))
+        .isCloseTo(0.5, within(1e-12));
+    assertThat(Metrics.rocAuc(new double[] {0.5, 0.5}, new boolean[] {true, false}))
+        .isCloseTo(0.5, within(1e-12));
     assertThat(Metrics.averagePrecision(s, new boolean[4])).isNaN();
   }
 
@@ -54,7 +56,8 @@ class MetricsTest {
 
     double[] tiny = {0.30, 0.25, 0.28, -0.2, -0.1, -0.3, -0.25, 0.0};
     boolean[] tinyY = {true, true, true, false, false, false, false, false};
-    Logistic anchored = PlattFitter.fit(tiny, tinyY, new Logistic(12, -1.2), PlattFitter.DEFAULT_LAMBDA);
+    Logistic anchored =
+        PlattFitter.fit(tiny, tinyY, new Logistic(12, -1.2), PlattFitter.DEFAULT_LAMBDA);
     assertThat(anchored.a()).as("separable data does not blow up the slope").isBetween(5.0, 40.0);
     assertThat(anchored.apply(0.3)).isGreaterThan(anchored.apply(-0.3));
   }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The released llm card describes the category set the tier serves (issue #17: it called gambling
  * "not scored by this model" while the tier scored gambling 0.63 on an ordinary page). Every
- * category of the served catalog has a row, there is no row for a category the tier does not
- * serve, and no served category is reported as unscored.
+ * category of the served catalog has a row, there is no row for a category the tier does not serve,
+ * and no served category is reported as unscored.
  */
 class ReleasedCardMatchesServedCatalogTest {
 
@@ -30,14 +30,19 @@ class ReleasedCardMatchesServedCatalogTest {
 
     List<String> rows = new ArrayList<>();
     card.path("executive_summary").path("rows").forEach(r -> rows.add(r.path("category").asText()));
-    assertThat(rows).as("summary rows of " + released).containsExactlyInAnyOrderElementsOf(catalog.ids());
+    assertThat(rows)
+        .as("summary rows of " + released)
+        .containsExactlyInAnyOrderElementsOf(catalog.ids());
 
     List<String> unscored = new ArrayList<>();
-    card.path("quantitative_analyses").path("categories").forEach(c -> {
-      if (c.path("status").asText().equals("not_scored")) {
-        unscored.add(c.path("category").asText());
-      }
-    });
+    card.path("quantitative_analyses")
+        .path("categories")
+        .forEach(
+            c -> {
+              if (c.path("status").asText().equals("not_scored")) {
+                unscored.add(c.path("category").asText());
+              }
+            });
     assertThat(unscored).as("served categories the card calls unscored").isEmpty();
   }
 }

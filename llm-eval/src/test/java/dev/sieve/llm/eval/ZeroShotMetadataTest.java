@@ -38,23 +38,31 @@ class ZeroShotMetadataTest {
     meta.artifacts().forEach(a -> assertThat(dir.resolve(a)).isRegularFile());
     assertThat(meta.caveats()).anyMatch(c -> c.startsWith("Near-random on the test split"));
     assertThat(dir.resolve(TrainingReportWriter.JSON_FILE)).isRegularFile();
-    assertThat(dir.resolve(TrainingReportWriter.MARKDOWN_FILE)).content().startsWith("# Training report: llm-zero-shot");
+    assertThat(dir.resolve(TrainingReportWriter.MARKDOWN_FILE))
+        .content()
+        .startsWith("# Training report: llm-zero-shot");
   }
 
   @Test
-  void releasedMetadataIsWhatTheCodeDerivesFromTheTrainingReport(@TempDir Path copy) throws Exception {
+  void releasedMetadataIsWhatTheCodeDerivesFromTheTrainingReport(@TempDir Path copy)
+      throws Exception {
     Path dir = released();
     ObjectNode shipped = (ObjectNode) JSON.readTree(dir.resolve(ZeroShotMetadata.FILE).toFile());
-    Files.copy(dir.resolve(TrainingReportWriter.JSON_FILE), copy.resolve(TrainingReportWriter.JSON_FILE));
-    ZeroShotEvalCommand.rewriteMetadata(copy, shipped.get("date").asText(), shipped.get("code_commit").asText());
+    Files.copy(
+        dir.resolve(TrainingReportWriter.JSON_FILE), copy.resolve(TrainingReportWriter.JSON_FILE));
+    ZeroShotEvalCommand.rewriteMetadata(
+        copy, shipped.get("date").asText(), shipped.get("code_commit").asText());
     assertThat(JSON.readTree(copy.resolve(ZeroShotMetadata.FILE).toFile()))
-        .as("%s is stale: rerun ./sieve llm-eval --metadata-only %s", dir.resolve(ZeroShotMetadata.FILE), dir)
+        .as(
+            "%s is stale: rerun ./sieve llm-eval --metadata-only %s",
+            dir.resolve(ZeroShotMetadata.FILE), dir)
         .isEqualTo(shipped);
   }
 
   @Test
   void aReportWithoutTheBuildDateGivesNoMetadata() throws Exception {
-    ObjectNode report = (ObjectNode) JSON.readTree(released().resolve(TrainingReportWriter.JSON_FILE).toFile());
+    ObjectNode report =
+        (ObjectNode) JSON.readTree(released().resolve(TrainingReportWriter.JSON_FILE).toFile());
     report.remove("date");
     assertThatThrownBy(() -> ZeroShotMetadata.from(report)).hasMessageContaining("'date'");
   }

@@ -85,14 +85,20 @@ public final class CatalogWatcher implements Supplier<CategoryCatalog>, AutoClos
       lastRejection = e.getMessage();
       log.warn(
           "category files in {} rejected, keeping catalog {}: {}",
-          dir, current.get().version(), e.getMessage());
+          dir,
+          current.get().version(),
+          e.getMessage());
       return false;
     }
     CategoryCatalog previous = current.getAndSet(candidate);
     lastRejection = null;
     log.info(
         "category catalog reloaded from {}: {} -> {} ({} categories: {})",
-        dir, previous.version(), candidate.version(), candidate.ids().size(), candidate.ids());
+        dir,
+        previous.version(),
+        candidate.version(),
+        candidate.ids().size(),
+        candidate.ids());
     return true;
   }
 

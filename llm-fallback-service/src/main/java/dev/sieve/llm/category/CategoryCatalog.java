@@ -121,6 +121,9 @@ public final class CategoryCatalog {
       copy.put(replacement.id(), replacement);
     }
     return new CategoryCatalog(
-        new ArrayList<>(copy.values()), background, version + "+" + variant, origin + " (" + variant + ")");
+        new ArrayList<>(copy.values()),
+        background,
+        version + "+" + variant,
+        origin + " (" + variant + ")");
   }
 }

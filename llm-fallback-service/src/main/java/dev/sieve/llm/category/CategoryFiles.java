@@ -72,11 +72,11 @@ public final class CategoryFiles {
       @JsonProperty("examples") Examples examples) {}
 
   record CategoriesFile(
-      @JsonProperty("format") Integer format,
-      @JsonProperty("categories") List<Entry> categories) {}
+      @JsonProperty("format") Integer format, @JsonProperty("categories") List<Entry> categories) {}
 
   record BackgroundFile(
-      @JsonProperty("format") Integer format, @JsonProperty("background") List<String> background) {}
+      @JsonProperty("format") Integer format,
+      @JsonProperty("background") List<String> background) {}
 
   /**
    * Builds a catalog from the three files' contents.
@@ -84,7 +84,8 @@ public final class CategoryFiles {
    * @param origin where the files came from (for logs)
    * @throws CategoryConfigException naming the file, entry and rule that failed
    */
-  public static CategoryCatalog parse(String coreYaml, String emergingYaml, String backgroundYaml, String origin)
+  public static CategoryCatalog parse(
+      String coreYaml, String emergingYaml, String backgroundYaml, String origin)
       throws CategoryConfigException {
     List<CategoryDefinition> all = new ArrayList<>();
     CategoriesFile core = read(coreYaml, CORE, CategoriesFile.class);
@@ -105,7 +106,8 @@ public final class CategoryFiles {
     }
     BackgroundFile background = read(backgroundYaml, BACKGROUND, BackgroundFile.class);
     requireFormat(background.format(), BACKGROUND);
-    List<String> backgroundTexts = background.background() == null ? List.of() : background.background();
+    List<String> backgroundTexts =
+        background.background() == null ? List.of() : background.background();
     for (int i = 0; i < backgroundTexts.size(); i++) {
       String text = backgroundTexts.get(i);
       if (text == null || text.isBlank()) {
@@ -113,24 +115,36 @@ public final class CategoryFiles {
       }
       if (text.length() > MAX_EXAMPLE_CHARS) {
         throw new CategoryConfigException(
-            BACKGROUND + ": entry " + (i + 1) + " is longer than " + MAX_EXAMPLE_CHARS + " characters");
+            BACKGROUND
+                + ": entry "
+                + (i + 1)
+                + " is longer than "
+                + MAX_EXAMPLE_CHARS
+                + " characters");
       }
     }
     if (backgroundTexts.size() < MIN_BACKGROUND) {
       throw new CategoryConfigException(
-          BACKGROUND + ": needs at least " + MIN_BACKGROUND + " background texts, has " + backgroundTexts.size());
+          BACKGROUND
+              + ": needs at least "
+              + MIN_BACKGROUND
+              + " background texts, has "
+              + backgroundTexts.size());
     }
     String version =
         "cat-"
-            + Sha256.of(coreYaml + "\u0000" + emergingYaml + "\u0000" + backgroundYaml).substring(0, 12);
+            + Sha256.of(coreYaml + "\u0000" + emergingYaml + "\u0000" + backgroundYaml)
+                .substring(0, 12);
     try {
-      return new CategoryCatalog(all, backgroundTexts.stream().map(String::strip).toList(), version, origin);
+      return new CategoryCatalog(
+          all, backgroundTexts.stream().map(String::strip).toList(), version, origin);
     } catch (IllegalArgumentException e) {
       throw new CategoryConfigException(EMERGING + ": " + e.getMessage(), e);
     }
   }
 
-  private static <T> T read(String yaml, String file, Class<T> type) throws CategoryConfigException {
+  private static <T> T read(String yaml, String file, Class<T> type)
+      throws CategoryConfigException {
     if (yaml == null || yaml.isBlank()) {
       throw new CategoryConfigException(file + ": file is empty");
     }
@@ -141,8 +155,12 @@ public final class CategoryFiles {
       }
       return value;
     } catch (JsonProcessingException e) {
-      throw new CategoryConfigException(file + ": " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+      throw new CategoryConfigException(
+          file
+              + ": "
+              + e.getOriginalMessage()
+              + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"),
+          e);
     }
   }
 
@@ -152,7 +170,8 @@ public final class CategoryFiles {
     }
   }
 
-  private static List<Entry> entries(CategoriesFile file, String name) throws CategoryConfigException {
+  private static List<Entry> entries(CategoriesFile file, String name)
+      throws CategoryConfigException {
     if (file.categories() == null) {
       throw new CategoryConfigException(name + ": 'categories' list is missing");
     }
@@ -169,11 +188,17 @@ public final class CategoryFiles {
     if (entry.id() == null) {
       throw new CategoryConfigException(CORE + ": a category has no id");
     }
-    Category category = Taxonomy.v1().find(entry.id()).orElseThrow(
-        () -> new CategoryConfigException(where + " is not a Taxonomy v1 id " + Taxonomy.v1().ids()));
+    Category category =
+        Taxonomy.v1()
+            .find(entry.id())
+            .orElseThrow(
+                () ->
+                    new CategoryConfigException(
+                        where + " is not a Taxonomy v1 id " + Taxonomy.v1().ids()));
     if (entry.displayName() != null || entry.defaultAction() != null) {
       throw new CategoryConfigException(
-          where + ": display_name and default_action are owned by Taxonomy v1 and may not be set here");
+          where
+              + ": display_name and default_action are owned by Taxonomy v1 and may not be set here");
     }
     String description = requireDescription(entry, where);
     return new CategoryDefinition(
@@ -210,7 +235,10 @@ public final class CategoryFiles {
       action = DefaultAction.valueOf(entry.defaultAction().strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new CategoryConfigException(
-          where + ": default_action must be allow, block or alert, got '" + entry.defaultAction() + "'");
+          where
+              + ": default_action must be allow, block or alert, got '"
+              + entry.defaultAction()
+              + "'");
     }
     String description = requireDescription(entry, where);
     return new CategoryDefinition(
@@ -224,7 +252,8 @@ public final class CategoryFiles {
         true);
   }
 
-  private static String requireDescription(Entry entry, String where) throws CategoryConfigException {
+  private static String requireDescription(Entry entry, String where)
+      throws CategoryConfigException {
     if (entry.description() == null || entry.description().isBlank()) {
       throw new CategoryConfigException(where + ": description is required");
     }
@@ -253,11 +282,19 @@ public final class CategoryFiles {
     for (int i = 0; i < list.size(); i++) {
       String example = list.get(i);
       if (example == null || example.isBlank()) {
-        throw new CategoryConfigException(where + ": " + kind + " example " + (i + 1) + " is blank");
+        throw new CategoryConfigException(
+            where + ": " + kind + " example " + (i + 1) + " is blank");
       }
       if (example.length() > MAX_EXAMPLE_CHARS) {
         throw new CategoryConfigException(
-            where + ": " + kind + " example " + (i + 1) + " is longer than " + MAX_EXAMPLE_CHARS + " characters");
+            where
+                + ": "
+                + kind
+                + " example "
+                + (i + 1)
+                + " is longer than "
+                + MAX_EXAMPLE_CHARS
+                + " characters");
       }
       out.add(example.strip());
     }

@@ -18,16 +18,17 @@ import java.util.TreeMap;
 /**
  * Maps a raw similarity margin to a probability, per category and input kind.
  *
- * <p>A raw margin (max cosine to positive prototypes minus max cosine to negative prototypes) is not
- * a probability and its scale differs between categories and between page text and URL renderings,
- * so each (category, kind) gets a logistic {@code p = 1 / (1 + exp(-(a * margin + b)))} fitted
- * offline on the labelled dev split ({@code ./sieve llm-eval}, written to {@code
+ * <p>A raw margin (max cosine to positive prototypes minus max cosine to negative prototypes) is
+ * not a probability and its scale differs between categories and between page text and URL
+ * renderings, so each (category, kind) gets a logistic {@code p = 1 / (1 + exp(-(a * margin + b)))}
+ * fitted offline on the labelled dev split ({@code ./sieve llm-eval}, written to {@code
  * models/llm-zero-shot/<version>/calibration.json}). A fit applies only to the definition it was
  * fitted on: the entry stores the category's {@link
  * dev.sieve.llm.category.CategoryCatalog#scoringHash scoring hash} (its description, examples and
  * the shared background).
  *
  * <p>Without a valid fit for that category and kind, the documented default mapping applies:
+ *
  * <ol>
  *   <li>the pooled fit for that input kind from the same file (all calibrated categories of that
  *       kind together), when present;
@@ -36,6 +37,7 @@ import java.util.TreeMap;
  *       encoder gives clear page-like positives (0.2 to 0.45) and ordinary pages (below -0.1); a
  *       fitted or pooled calibration replaces it wherever labelled data exists.
  * </ol>
+ *
  * Every score says which mapping produced it ({@link Applied#how()}).
  */
 public final class Calibration {
@@ -137,8 +139,11 @@ public final class Calibration {
       }
       return new Calibration(
           new FileFormat(
-              file.format(), file.version(), file.datasetVersion() == null ? "" : file.datasetVersion(),
-              file.encoder(), file.catalogVersion(),
+              file.format(),
+              file.version(),
+              file.datasetVersion() == null ? "" : file.datasetVersion(),
+              file.encoder(),
+              file.catalogVersion(),
               file.defaults() == null ? Map.of() : file.defaults(),
               file.categories() == null ? Map.of() : file.categories()),
           Sha256.of(bytes));
@@ -161,7 +166,8 @@ public final class Calibration {
    *
    * @param scoringHash the category's current scoring hash (catalog.scoringHash(category))
    */
-  public Applied apply(CategoryDefinition category, String scoringHash, InputKind kind, double margin) {
+  public Applied apply(
+      CategoryDefinition category, String scoringHash, InputKind kind, double margin) {
     Map<String, Entry> byKind = file.categories().get(category.id());
     Entry entry = byKind == null ? null : byKind.get(kind.id());
     if (entry != null && scoringHash.equals(entry.scoringHash())) {
@@ -213,15 +219,27 @@ public final class Calibration {
       return this;
     }
 
-    public Builder put(CategoryDefinition category, String scoringHash, InputKind kind, Logistic fit,
-        double threshold, int nPos, int nNeg, String fittedOn) {
-      categories.computeIfAbsent(category.id(), k -> new TreeMap<>())
-          .put(kind.id(), new Entry(fit.a(), fit.b(), threshold, scoringHash, nPos, nNeg, fittedOn));
+    public Builder put(
+        CategoryDefinition category,
+        String scoringHash,
+        InputKind kind,
+        Logistic fit,
+        double threshold,
+        int nPos,
+        int nNeg,
+        String fittedOn) {
+      categories
+          .computeIfAbsent(category.id(), k -> new TreeMap<>())
+          .put(
+              kind.id(), new Entry(fit.a(), fit.b(), threshold, scoringHash, nPos, nNeg, fittedOn));
       return this;
     }
 
-    public Calibration build(String version, String datasetVersion, String encoder, String catalogVersion) {
-      return of(new FileFormat(1, version, datasetVersion, encoder, catalogVersion, defaults, categories));
+    public Calibration build(
+        String version, String datasetVersion, String encoder, String catalogVersion) {
+      return of(
+          new FileFormat(
+              1, version, datasetVersion, encoder, catalogVersion, defaults, categories));
     }
   }
 }

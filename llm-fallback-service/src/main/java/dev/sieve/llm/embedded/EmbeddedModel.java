@@ -31,7 +31,9 @@ public final class EmbeddedModel {
   /** Chunks scored per page unless {@code SIEVE_LLM_MAX_CHUNKS} says otherwise. */
   public static final int DEFAULT_MAX_CHUNKS = 12;
 
-  /** What the backend returns: aligned scores (serving) or calibrated probabilities (evaluation). */
+  /**
+   * What the backend returns: aligned scores (serving) or calibrated probabilities (evaluation).
+   */
   public enum Scale {
     /** Calibrated probabilities aligned with thresholds.json when the version has one. */
     SERVED,
@@ -55,7 +57,8 @@ public final class EmbeddedModel {
       return Optional.empty();
     }
     try {
-      return Optional.of(modelRoot.resolve(Files.readString(released, StandardCharsets.UTF_8).strip()));
+      return Optional.of(
+          modelRoot.resolve(Files.readString(released, StandardCharsets.UTF_8).strip()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + released, e);
     }
@@ -68,7 +71,8 @@ public final class EmbeddedModel {
    * @param executor runs the encoder's per-chunk inference; null = langchain4j's default
    */
   public static ZeroShotScorer scorer(int maxChunks, Executor executor) {
-    SentenceEncoder encoder = executor == null ? new MiniLmSentenceEncoder() : new MiniLmSentenceEncoder(executor);
+    SentenceEncoder encoder =
+        executor == null ? new MiniLmSentenceEncoder() : new MiniLmSentenceEncoder(executor);
     return new ZeroShotScorer(encoder, new TextChunker(MiniLmSentenceEncoder.MAX_WORDS, maxChunks));
   }
 
@@ -85,25 +89,39 @@ public final class EmbeddedModel {
       ZeroShotScorer scorer, Optional<Path> calibrationFile, Scale scale, int maxInFlight) {
     Calibration calibration = calibrationFile.map(Calibration::load).orElseGet(Calibration::none);
     if (!calibration.encoder().isEmpty() && !calibration.encoder().equals(scorer.encoder().id())) {
-      log.warn("calibration {} was fitted with encoder {}, serving {}: ignoring it and its thresholds"
-          + " (default mapping)", calibration.version(), calibration.encoder(), scorer.encoder().id());
+      log.warn(
+          "calibration {} was fitted with encoder {}, serving {}: ignoring it and its thresholds"
+              + " (default mapping)",
+          calibration.version(),
+          calibration.encoder(),
+          scorer.encoder().id());
       return new EmbeddingBackend(scorer, Calibration.none(), Optional.empty(), maxInFlight);
     }
-    calibrationFile.ifPresent(f -> log.info("calibration {} (dataset {}) from {}",
-        calibration.version(), calibration.datasetVersion(), f));
+    calibrationFile.ifPresent(
+        f ->
+            log.info(
+                "calibration {} (dataset {}) from {}",
+                calibration.version(),
+                calibration.datasetVersion(),
+                f));
     // Loaded (validated) on every load, so a broken file fails the evaluation as it fails serving.
     Optional<ServedThresholds> thresholds =
         calibrationFile.flatMap(f -> ServedThresholds.load(f.toAbsolutePath().getParent()));
     if (scale == Scale.PROBABILITY) {
       thresholds = Optional.empty();
     } else if (thresholds.isPresent()) {
-      log.info("serving the standard's thresholds from {} (dataset {})",
-          thresholds.get().file(), thresholds.get().datasetVersion());
+      log.info(
+          "serving the standard's thresholds from {} (dataset {})",
+          thresholds.get().file(),
+          thresholds.get().datasetVersion());
     } else if (calibrationFile.isPresent()) {
       Path versionDir = calibrationFile.get().toAbsolutePath().getParent();
-      log.warn("{} has no {}: serving calibrated probabilities unaligned (the router decides at 0.5),"
-          + " which no standard model card has measured (run ./sieve eval run --tier llm --model-dir {})",
-          versionDir, ServedThresholds.FILE, versionDir);
+      log.warn(
+          "{} has no {}: serving calibrated probabilities unaligned (the router decides at 0.5),"
+              + " which no standard model card has measured (run ./sieve eval run --tier llm --model-dir {})",
+          versionDir,
+          ServedThresholds.FILE,
+          versionDir);
     }
     return new EmbeddingBackend(scorer, calibration, thresholds, maxInFlight);
   }

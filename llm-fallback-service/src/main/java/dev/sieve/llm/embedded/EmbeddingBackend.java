@@ -1,8 +1,8 @@
 package dev.sieve.llm.embedded;
 
 import dev.sieve.core.scoring.ScoringException;
-import dev.sieve.core.scoring.ServiceTimeEstimator;
 import dev.sieve.core.scoring.ServedThresholds;
+import dev.sieve.core.scoring.ServiceTimeEstimator;
 import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.llm.BackendResult;
@@ -34,13 +34,13 @@ import java.util.concurrent.atomic.LongAdder;
  * latency the router's deadline would waste. Admission by what can finish in time (issue #12 item
  * 3): a request whose time budget is shorter than what a request currently takes here (an EWMA of
  * recent requests' wall time, contention included) is refused with RESOURCE_EXHAUSTED before any
- * embedding (unless nothing else is in flight), and one whose budget is already spent with DEADLINE_EXCEEDED, so no work is done for a
- * caller who will not wait for it.
+ * embedding (unless nothing else is in flight), and one whose budget is already spent with
+ * DEADLINE_EXCEEDED, so no work is done for a caller who will not wait for it.
  *
  * <p>Score scale: with the evaluation standard's thresholds ({@code thresholds.json}, see {@link
  * EmbeddedModel}) each calibrated probability is aligned so that the threshold the standard model
- * card measured sits at 0.5 ({@link ThresholdAlignment}), and the router's 0.5 decides exactly where
- * the card does. A category the file does not name (an emerging category configured after the
+ * card measured sits at 0.5 ({@link ThresholdAlignment}), and the router's 0.5 decides exactly
+ * where the card does. A category the file does not name (an emerging category configured after the
  * evaluation, or one the dataset has no labels for) keeps the tier's rule from before the standard:
  * {@link #DEFAULT_THRESHOLD} 0.5, at which the alignment is the identity. Without thresholds (no
  * file, or the offline evaluation, which must see the unaligned probabilities) every score is the
@@ -76,7 +76,10 @@ public final class EmbeddingBackend implements ScoringBackend {
    *     probabilities (see the class comment)
    */
   public EmbeddingBackend(
-      ZeroShotScorer scorer, Calibration calibration, Optional<ServedThresholds> thresholds, int maxInFlight) {
+      ZeroShotScorer scorer,
+      Calibration calibration,
+      Optional<ServedThresholds> thresholds,
+      int maxInFlight) {
     this.scorer = scorer;
     this.calibration = calibration;
     this.thresholds = thresholds;
@@ -100,7 +103,9 @@ public final class EmbeddingBackend implements ScoringBackend {
 
   /** Threshold that {@code category}'s calibrated probability is aligned with (0.5 = unaligned). */
   public double threshold(String category) {
-    return thresholds.map(t -> t.thresholdOr(category, DEFAULT_THRESHOLD)).orElse(DEFAULT_THRESHOLD);
+    return thresholds
+        .map(t -> t.thresholdOr(category, DEFAULT_THRESHOLD))
+        .orElse(DEFAULT_THRESHOLD);
   }
 
   @Override
@@ -110,8 +115,13 @@ public final class EmbeddingBackend implements ScoringBackend {
         .setVersion(calibration.version())
         .setConfigHash(
             Sha256.of(
-                catalog.version() + "|" + scorer.encoder().id() + "|" + calibration.sha256()
-                    + "|words=" + scorer.encoder().maxWordsPerText()))
+                catalog.version()
+                    + "|"
+                    + scorer.encoder().id()
+                    + "|"
+                    + calibration.sha256()
+                    + "|words="
+                    + scorer.encoder().maxWordsPerText()))
         .setDatasetVersion(calibration.datasetVersion())
         .build();
   }
@@ -127,29 +137,41 @@ public final class EmbeddingBackend implements ScoringBackend {
    */
   public void warmUp(CategoryCatalog catalog) throws ScoringException {
     prepare(catalog);
-    score(ScoringInput.ofText("Warm-up text about online casinos and homework help."),
-        catalog, catalog.categories(), Duration.ofSeconds(30));
+    score(
+        ScoringInput.ofText("Warm-up text about online casinos and homework help."),
+        catalog,
+        catalog.categories(),
+        Duration.ofSeconds(30));
   }
 
   @Override
   public BackendResult score(
-      ScoringInput input, CategoryCatalog catalog, List<CategoryDefinition> categories, Duration timeBudget)
+      ScoringInput input,
+      CategoryCatalog catalog,
+      List<CategoryDefinition> categories,
+      Duration timeBudget)
       throws ScoringException {
     if (timeBudget.isZero() || timeBudget.isNegative()) {
       shed.increment();
-      throw ScoringException.deadlineExceeded("llm tier (embedded backend): no time left in the caller's deadline");
+      throw ScoringException.deadlineExceeded(
+          "llm tier (embedded backend): no time left in the caller's deadline");
     }
     // An idle backend always takes the request, so a stale estimate is corrected, never locked in.
     boolean idle = inFlight.availablePermits() == maxInFlight;
     if (!idle && serviceTime.hasEstimate() && timeBudget.toNanos() < serviceTime.nanosFor(1)) {
       shed.increment();
-      throw ScoringException.resourceExhausted(String.format(Locale.ROOT,
-          "llm tier (embedded backend) sheds: %d ms left, a request takes about %d ms here now",
-          timeBudget.toMillis(), serviceTime.nanosFor(1) / 1_000_000));
+      throw ScoringException.resourceExhausted(
+          String.format(
+              Locale.ROOT,
+              "llm tier (embedded backend) sheds: %d ms left, a request takes about %d ms here now",
+              timeBudget.toMillis(),
+              serviceTime.nanosFor(1) / 1_000_000));
     }
     if (!inFlight.tryAcquire()) {
       throw ScoringException.resourceExhausted(
-          "llm tier (embedded backend) is at its concurrency limit of " + maxInFlight + " requests");
+          "llm tier (embedded backend) is at its concurrency limit of "
+              + maxInFlight
+              + " requests");
     }
     long start = System.nanoTime();
     try {
@@ -157,7 +179,14 @@ public final class EmbeddingBackend implements ScoringBackend {
       EmbeddedText text = scorer.embed(input.textToEmbed());
       List<CategoryScore> scores = new ArrayList<>(categories.size());
       for (CategoryDefinition category : categories) {
-        scores.add(scoreOne(input.kind(), text, index, category, catalog.version(), catalog.scoringHash(category)));
+        scores.add(
+            scoreOne(
+                input.kind(),
+                text,
+                index,
+                category,
+                catalog.version(),
+                catalog.scoringHash(category)));
       }
       serviceTime.observe(1, System.nanoTime() - start);
       return new BackendResult(scores, modelInfo(catalog));
@@ -182,21 +211,29 @@ public final class EmbeddingBackend implements ScoringBackend {
   }
 
   private CategoryScore scoreOne(
-      InputKind kind, EmbeddedText text, PrototypeIndex index, CategoryDefinition category, String catalogVersion,
+      InputKind kind,
+      EmbeddedText text,
+      PrototypeIndex index,
+      CategoryDefinition category,
+      String catalogVersion,
       String scoringHash) {
     Match match = scorer.match(text, index.get(category.id()));
     Calibration.Applied applied = calibration.apply(category, scoringHash, kind, match.margin());
     double threshold = threshold(category.id());
-    double served = thresholds.isPresent()
-        ? ThresholdAlignment.align(applied.probability(), threshold)
-        : applied.probability();
+    double served =
+        thresholds.isPresent()
+            ? ThresholdAlignment.align(applied.probability(), threshold)
+            : applied.probability();
     String span = text.chunks().get(match.chunkIndex());
     String spanDetail =
         kind == InputKind.URL
             ? "url words: \"" + clip(span) + "\" (URL-only input: a weak signal)"
             : "\"" + clip(span) + "\"";
     String chunkSource =
-        "chunk " + (match.chunkIndex() + 1) + "/" + text.chunks().size()
+        "chunk "
+            + (match.chunkIndex() + 1)
+            + "/"
+            + text.chunks().size()
             + (text.sampled() ? " (sampled from " + text.totalWindows() + " windows)" : "");
     return CategoryScore.newBuilder()
         .setCategory(category.id())
@@ -208,9 +245,20 @@ public final class EmbeddingBackend implements ScoringBackend {
                 .setCategory(category.id())
                 .setDetail("closest positive: " + describe(match.closestPositive()))
                 .setWeight(match.positiveSimilarity())
-                .setSource(MODEL_NAME + " " + catalogVersion + "; calibration " + applied.how()
-                    + String.format(Locale.ROOT, "; margin %.3f; p %.3f", match.margin(), applied.probability())
-                    + (thresholds.isPresent() ? String.format(Locale.ROOT, " aligned at threshold %.3f", threshold) : "")))
+                .setSource(
+                    MODEL_NAME
+                        + " "
+                        + catalogVersion
+                        + "; calibration "
+                        + applied.how()
+                        + String.format(
+                            Locale.ROOT,
+                            "; margin %.3f; p %.3f",
+                            match.margin(),
+                            applied.probability())
+                        + (thresholds.isPresent()
+                            ? String.format(Locale.ROOT, " aligned at threshold %.3f", threshold)
+                            : "")))
         .addEvidence(
             Evidence.newBuilder()
                 .setKind(Evidence.Kind.KIND_TEXT_SPAN)

@@ -14,8 +14,8 @@ import java.util.concurrent.Executor;
  * <p>Facts that shape its callers: it truncates every input at 128 word pieces (about 100 English
  * words) without saying so, hence {@link TextChunker}; {@code embedAll} runs the texts of one call
  * in parallel on the given executor (one ONNX run per text, no padding), which is how a multi-chunk
- * page is embedded in one call. It unpacks native libraries into {@code DJL_CACHE_DIR} (or
- * {@code ~/.djl.ai}) and {@code java.io.tmpdir}; both must be writable.
+ * page is embedded in one call. It unpacks native libraries into {@code DJL_CACHE_DIR} (or {@code
+ * ~/.djl.ai}) and {@code java.io.tmpdir}; both must be writable.
  */
 public final class MiniLmSentenceEncoder implements SentenceEncoder {
 

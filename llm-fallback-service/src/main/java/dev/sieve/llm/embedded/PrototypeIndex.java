@@ -33,7 +33,8 @@ public final class PrototypeIndex {
     this.byId = byId;
   }
 
-  public static PrototypeIndex build(CategoryCatalog catalog, SentenceEncoder encoder, TextChunker chunker) {
+  public static PrototypeIndex build(
+      CategoryCatalog catalog, SentenceEncoder encoder, TextChunker chunker) {
     record Pending(String categoryId, boolean positive, String label, String text) {}
     List<Pending> pending = new ArrayList<>();
     List<Pending> background = new ArrayList<>();
@@ -63,14 +64,17 @@ public final class PrototypeIndex {
     float[][] vectors = encoder.embed(texts);
     List<Prototype> backgroundPrototypes = new ArrayList<>();
     for (int i = 0; i < background.size(); i++) {
-      backgroundPrototypes.add(new Prototype(background.get(i).label(), background.get(i).text(), vectors[i]));
+      backgroundPrototypes.add(
+          new Prototype(background.get(i).label(), background.get(i).text(), vectors[i]));
     }
     Map<String, List<Prototype>> positives = new LinkedHashMap<>();
     Map<String, List<Prototype>> negatives = new LinkedHashMap<>();
     for (int i = 0; i < pending.size(); i++) {
       Pending p = pending.get(i);
       Prototype prototype = new Prototype(p.label(), p.text(), vectors[background.size() + i]);
-      (p.positive() ? positives : negatives).computeIfAbsent(p.categoryId(), k -> new ArrayList<>()).add(prototype);
+      (p.positive() ? positives : negatives)
+          .computeIfAbsent(p.categoryId(), k -> new ArrayList<>())
+          .add(prototype);
     }
     Map<String, CategoryPrototypes> byId = new LinkedHashMap<>();
     for (CategoryDefinition category : catalog.categories()) {
@@ -78,7 +82,8 @@ public final class PrototypeIndex {
       negs.addAll(backgroundPrototypes);
       byId.put(
           category.id(),
-          new CategoryPrototypes(category, List.copyOf(positives.get(category.id())), List.copyOf(negs)));
+          new CategoryPrototypes(
+              category, List.copyOf(positives.get(category.id())), List.copyOf(negs)));
     }
     return new PrototypeIndex(catalog.version(), byId);
   }

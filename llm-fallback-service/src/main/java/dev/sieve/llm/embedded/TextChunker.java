@@ -9,12 +9,12 @@ import java.util.regex.Pattern;
  * Splits page text into chunks the encoder can see whole.
  *
  * <p>The encoder truncates at 128 word pieces, so a page is cut into chunks of at most {@code
- * maxWords} words. Chunks are packed from whole sentences (a sentence is never split unless it alone
- * is longer than {@code maxWords}), so a short harmful passage stays together in one chunk instead
- * of being cut in half and diluted on both sides. A long page is not scored in full: when it has
- * more than {@code maxChunks} chunks, {@code maxChunks} of them are taken evenly spaced from the
- * first to the last, so the beginning, the end and the middle are all seen at a bounded cost. The
- * result says whether chunks were skipped (the evidence reports it).
+ * maxWords} words. Chunks are packed from whole sentences (a sentence is never split unless it
+ * alone is longer than {@code maxWords}), so a short harmful passage stays together in one chunk
+ * instead of being cut in half and diluted on both sides. A long page is not scored in full: when
+ * it has more than {@code maxChunks} chunks, {@code maxChunks} of them are taken evenly spaced from
+ * the first to the last, so the beginning, the end and the middle are all seen at a bounded cost.
+ * The result says whether chunks were skipped (the evidence reports it).
  */
 public final class TextChunker {
 
@@ -60,7 +60,9 @@ public final class TextChunker {
         int windows = (words.length + maxWords - 1) / maxWords;
         int size = (words.length + windows - 1) / windows;
         for (int start = 0; start < words.length; start += size) {
-          all.add(String.join(" ", Arrays.copyOfRange(words, start, Math.min(words.length, start + size))));
+          all.add(
+              String.join(
+                  " ", Arrays.copyOfRange(words, start, Math.min(words.length, start + size))));
         }
         continue;
       }

@@ -40,7 +40,8 @@ public final class ZeroShotScorer {
 
   private final SentenceEncoder encoder;
   private final TextChunker chunker;
-  private final Cache<String, PrototypeIndex> indexes = Caffeine.newBuilder().maximumSize(8).build();
+  private final Cache<String, PrototypeIndex> indexes =
+      Caffeine.newBuilder().maximumSize(8).build();
 
   public ZeroShotScorer(SentenceEncoder encoder, TextChunker chunker) {
     this.encoder = encoder;

@@ -35,7 +35,8 @@ public final class InputRenderer {
       try {
         url = Optional.of(UrlNormalizer.instance().normalize(request.getUrl()));
       } catch (UrlRejectedException e) {
-        throw ScoringException.invalidArgument("url rejected (" + e.reason() + "): " + e.getMessage());
+        throw ScoringException.invalidArgument(
+            "url rejected (" + e.reason() + "): " + e.getMessage());
       }
     }
     String text = "";

@@ -18,12 +18,16 @@ public record ScoringInput(String pageText, Optional<NormalizedUrl> url, String 
     }
   }
 
-  /** TEXT when there is page text (the URL is then not scored by the embedded backend), else URL. */
+  /**
+   * TEXT when there is page text (the URL is then not scored by the embedded backend), else URL.
+   */
   public InputKind kind() {
     return pageText.isBlank() ? InputKind.URL : InputKind.TEXT;
   }
 
-  /** What the embedded backend embeds: the page text, or the URL rendering for URL-only requests. */
+  /**
+   * What the embedded backend embeds: the page text, or the URL rendering for URL-only requests.
+   */
   public String textToEmbed() {
     return kind() == InputKind.TEXT ? pageText : urlRendering;
   }

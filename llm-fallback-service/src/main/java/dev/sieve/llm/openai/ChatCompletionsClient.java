@@ -77,20 +77,26 @@ public final class ChatCompletionsClient {
             .timeout(timeout)
             .header("Content-Type", "application/json")
             .header("Accept", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(requestBody(messages), StandardCharsets.UTF_8));
+            .POST(
+                HttpRequest.BodyPublishers.ofString(requestBody(messages), StandardCharsets.UTF_8));
     if (!settings.apiKey().isEmpty()) {
       request.header("Authorization", "Bearer " + settings.apiKey());
     }
     HttpResponse<String> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpConnectTimeoutException e) {
       throw new EndpointException(EndpointException.Kind.UNREACHABLE, 0, null, "connect timeout");
     } catch (HttpTimeoutException e) {
       throw new EndpointException(
-          EndpointException.Kind.TIMEOUT, 0, null, "no response within " + timeout.toMillis() + " ms");
+          EndpointException.Kind.TIMEOUT,
+          0,
+          null,
+          "no response within " + timeout.toMillis() + " ms");
     } catch (ConnectException e) {
-      throw new EndpointException(EndpointException.Kind.UNREACHABLE, 0, null, "connection failed: " + e);
+      throw new EndpointException(
+          EndpointException.Kind.UNREACHABLE, 0, null, "connection failed: " + e);
     } catch (IOException e) {
       throw new EndpointException(EndpointException.Kind.UNREACHABLE, 0, null, "I/O error: " + e);
     } catch (InterruptedException e) {
@@ -100,15 +106,24 @@ public final class ChatCompletionsClient {
     int status = response.statusCode();
     if (status == 429) {
       throw new EndpointException(
-          EndpointException.Kind.RATE_LIMITED, status, retryAfter(response), "HTTP 429 " + clip(response.body()));
+          EndpointException.Kind.RATE_LIMITED,
+          status,
+          retryAfter(response),
+          "HTTP 429 " + clip(response.body()));
     }
     if (status >= 500) {
       throw new EndpointException(
-          EndpointException.Kind.SERVER_ERROR, status, retryAfter(response), "HTTP " + status + " " + clip(response.body()));
+          EndpointException.Kind.SERVER_ERROR,
+          status,
+          retryAfter(response),
+          "HTTP " + status + " " + clip(response.body()));
     }
     if (status < 200 || status >= 300) {
       throw new EndpointException(
-          EndpointException.Kind.CLIENT_ERROR, status, null, "HTTP " + status + " " + clip(response.body()));
+          EndpointException.Kind.CLIENT_ERROR,
+          status,
+          null,
+          "HTTP " + status + " " + clip(response.body()));
     }
     return parseEnvelope(response.body());
   }
@@ -119,21 +134,32 @@ public final class ChatCompletionsClient {
       root = JSON.readTree(body);
     } catch (IOException e) {
       throw new EndpointException(
-          EndpointException.Kind.BAD_RESPONSE, 200, null, "response envelope is not JSON: " + clip(body));
+          EndpointException.Kind.BAD_RESPONSE,
+          200,
+          null,
+          "response envelope is not JSON: " + clip(body));
     }
-    JsonNode content = root == null ? null : root.path("choices").path(0).path("message").path("content");
+    JsonNode content =
+        root == null ? null : root.path("choices").path(0).path("message").path("content");
     if (content == null || !content.isTextual()) {
       throw new EndpointException(
-          EndpointException.Kind.BAD_RESPONSE, 200, null,
+          EndpointException.Kind.BAD_RESPONSE,
+          200,
+          null,
           "response envelope has no choices[0].message.content: " + clip(body));
     }
     JsonNode total = root.path("usage").path("total_tokens");
-    return new ChatReply(content.asText(), total.canConvertToLong() && total.isNumber() ? total.asLong() : -1);
+    return new ChatReply(
+        content.asText(), total.canConvertToLong() && total.isNumber() ? total.asLong() : -1);
   }
 
   /** Retry-After as delta-seconds or HTTP-date (RFC 9110); absent or unparseable = null. */
   static Duration retryAfter(HttpResponse<?> response) {
-    return response.headers().firstValue("Retry-After").map(ChatCompletionsClient::parseRetryAfter).orElse(null);
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(ChatCompletionsClient::parseRetryAfter)
+        .orElse(null);
   }
 
   static Duration parseRetryAfter(String value) {
@@ -158,6 +184,8 @@ public final class ChatCompletionsClient {
       return "";
     }
     String oneLine = body.replaceAll("\\s+", " ").strip();
-    return oneLine.length() <= MAX_ERROR_BODY_CHARS ? oneLine : oneLine.substring(0, MAX_ERROR_BODY_CHARS) + "…";
+    return oneLine.length() <= MAX_ERROR_BODY_CHARS
+        ? oneLine
+        : oneLine.substring(0, MAX_ERROR_BODY_CHARS) + "…";
   }
 }

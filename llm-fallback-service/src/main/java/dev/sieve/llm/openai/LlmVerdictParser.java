@@ -13,15 +13,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Strict validation of the model's reply: exactly {@code {"scores": {<asked id>: <number 0..1>, ...},
- * "rationale": "<string>"}}.
+ * Strict validation of the model's reply: exactly {@code {"scores": {<asked id>: <number 0..1>,
+ * ...}, "rationale": "<string>"}}.
  *
  * <p>Strict on purpose: a reply that is almost right (wrapped in a code fence, a score as a string,
  * an extra category, 1.2) is a sign the model did not follow the contract, and a silently repaired
  * answer is a silently wrong verdict. Rejected replies get one corrective retry, then the embedded
- * backend answers. Rules: one JSON object and nothing after it; no duplicate keys; no top-level keys
- * besides scores and rationale; scores has every asked category and no other; every score a JSON
- * number (not a string or boolean), finite, within [0, 1]; rationale a string of at most
+ * backend answers. Rules: one JSON object and nothing after it; no duplicate keys; no top-level
+ * keys besides scores and rationale; scores has every asked category and no other; every score a
+ * JSON number (not a string or boolean), finite, within [0, 1]; rationale a string of at most
  * {@value #MAX_RATIONALE_CHARS} characters.
  */
 public final class LlmVerdictParser {
@@ -35,7 +35,8 @@ public final class LlmVerdictParser {
 
   private LlmVerdictParser() {}
 
-  public static LlmVerdict parse(String content, List<String> expectedCategories) throws InvalidLlmOutputException {
+  public static LlmVerdict parse(String content, List<String> expectedCategories)
+      throws InvalidLlmOutputException {
     if (content == null || content.isBlank()) {
       throw new InvalidLlmOutputException("the reply was empty");
     }
@@ -43,7 +44,8 @@ public final class LlmVerdictParser {
     try {
       root = JSON.readTree(content.strip());
     } catch (JsonProcessingException e) {
-      throw new InvalidLlmOutputException("the reply is not a single JSON object (" + e.getOriginalMessage() + ")");
+      throw new InvalidLlmOutputException(
+          "the reply is not a single JSON object (" + e.getOriginalMessage() + ")");
     }
     if (root == null || !root.isObject()) {
       throw new InvalidLlmOutputException("the reply is not a JSON object");
@@ -63,7 +65,8 @@ public final class LlmVerdictParser {
       throw new InvalidLlmOutputException("'rationale' must be a string");
     }
     if (rationale.asText().length() > MAX_RATIONALE_CHARS) {
-      throw new InvalidLlmOutputException("'rationale' is longer than " + MAX_RATIONALE_CHARS + " characters");
+      throw new InvalidLlmOutputException(
+          "'rationale' is longer than " + MAX_RATIONALE_CHARS + " characters");
     }
     Set<String> expected = new LinkedHashSet<>(expectedCategories);
     Map<String, Double> out = new HashMap<>();
@@ -79,7 +82,8 @@ public final class LlmVerdictParser {
       }
       double v = value.asDouble();
       if (!Double.isFinite(v) || v < 0.0 || v > 1.0) {
-        throw new InvalidLlmOutputException("score of '" + id + "' is " + value + ", outside [0, 1]");
+        throw new InvalidLlmOutputException(
+            "score of '" + id + "' is " + value + ", outside [0, 1]");
       }
       out.put(id, v);
     }

@@ -25,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * embedded backend whenever the LLM cannot give a valid answer in time.
  *
  * <p>Documented handling, per request:
+ *
  * <ul>
- *   <li><b>Cache</b> (Caffeine): key = model + catalog version + SHA-256 of the URL and the page text
- *       as sent. The LLM is always asked about every covered category, so one entry answers any
- *       subset. Only valid LLM verdicts are cached, never fallbacks.
+ *   <li><b>Cache</b> (Caffeine): key = model + catalog version + SHA-256 of the URL and the page
+ *       text as sent. The LLM is always asked about every covered category, so one entry answers
+ *       any subset. Only valid LLM verdicts are cached, never fallbacks.
  *   <li><b>Concurrency</b>: at most {@code SIEVE_LLM_MAX_CONCURRENCY} calls in flight; one more is
  *       refused at once with RESOURCE_EXHAUSTED (the router records REJECTED), never queued.
  *   <li><b>Token budget</b>: the estimated cost (prompt chars / 4 + max output tokens) is reserved
@@ -44,9 +45,10 @@ import org.slf4j.LoggerFactory;
  *       outside [0, 1]): one retry with a corrective message naming the defect; a second invalid
  *       reply: embedded answers.
  * </ul>
- * At most two HTTP calls per request. A fallback is never silent: each score carries a RULE evidence
- * "openai backend failed (...); scored by the embedded backend" and the response's model is the
- * embedded model.
+ *
+ * At most two HTTP calls per request. A fallback is never silent: each score carries a RULE
+ * evidence "openai backend failed (...); scored by the embedded backend" and the response's model
+ * is the embedded model.
  */
 public final class OpenAiBackend implements ScoringBackend {
 
@@ -68,7 +70,10 @@ public final class OpenAiBackend implements ScoringBackend {
   private final AtomicLong fallbacks = new AtomicLong();
 
   public OpenAiBackend(
-      OpenAiSettings settings, ChatCompletionsClient client, ScoringBackend fallback, TokenBudget budget) {
+      OpenAiSettings settings,
+      ChatCompletionsClient client,
+      ScoringBackend fallback,
+      TokenBudget budget) {
     this.settings = settings;
     this.client = client;
     this.fallback = fallback;
@@ -93,8 +98,16 @@ public final class OpenAiBackend implements ScoringBackend {
         .setName(MODEL_NAME)
         .setVersion(settings.model() + "/" + PromptBuilder.PROMPT_VERSION)
         .setConfigHash(
-            Sha256.of(settings.endpoint() + "|" + settings.model() + "|" + catalog.version() + "|"
-                + PromptBuilder.templateHash() + "|" + settings.maxInputChars()))
+            Sha256.of(
+                settings.endpoint()
+                    + "|"
+                    + settings.model()
+                    + "|"
+                    + catalog.version()
+                    + "|"
+                    + PromptBuilder.templateHash()
+                    + "|"
+                    + settings.maxInputChars()))
         .build();
   }
 
@@ -115,18 +128,25 @@ public final class OpenAiBackend implements ScoringBackend {
 
   @Override
   public BackendResult score(
-      ScoringInput input, CategoryCatalog catalog, List<CategoryDefinition> categories, Duration timeBudget)
+      ScoringInput input,
+      CategoryCatalog catalog,
+      List<CategoryDefinition> categories,
+      Duration timeBudget)
       throws ScoringException {
     String url = input.url().map(u -> u.scheme() + "://" + u.host() + u.path()).orElse("");
     String sentText = prompts.truncate(input.pageText());
-    String key = settings.model() + "|" + catalog.version() + "|" + Sha256.of(url + "\n" + sentText);
+    String key =
+        settings.model() + "|" + catalog.version() + "|" + Sha256.of(url + "\n" + sentText);
     LlmVerdict cached = cache.getIfPresent(key);
     if (cached != null) {
-      return fromVerdict(cached, categories, catalog, true, sentText.length() < input.pageText().length());
+      return fromVerdict(
+          cached, categories, catalog, true, sentText.length() < input.pageText().length());
     }
     if (!inFlight.tryAcquire()) {
       throw ScoringException.resourceExhausted(
-          "llm tier (openai backend) is at its concurrency limit of " + settings.maxConcurrency() + " calls");
+          "llm tier (openai backend) is at its concurrency limit of "
+              + settings.maxConcurrency()
+              + " calls");
     }
     Outcome outcome;
     try {
@@ -139,7 +159,10 @@ public final class OpenAiBackend implements ScoringBackend {
       return fromVerdict(outcome.verdict(), categories, catalog, false, outcome.truncated());
     }
     fallbacks.incrementAndGet();
-    log.warn("openai backend failed ({}); scoring with the {} backend", outcome.failure(), fallback.name());
+    log.warn(
+        "openai backend failed ({}); scoring with the {} backend",
+        outcome.failure(),
+        fallback.name());
     BackendResult result = fallback.score(input, catalog, categories, timeBudget);
     List<CategoryScore> marked = new ArrayList<>(result.scores().size());
     for (CategoryScore score : result.scores()) {
@@ -150,8 +173,12 @@ public final class OpenAiBackend implements ScoringBackend {
                   Evidence.newBuilder()
                       .setKind(Evidence.Kind.KIND_RULE)
                       .setCategory(score.getCategory())
-                      .setDetail("openai backend failed (" + outcome.failure() + "); scored by the "
-                          + fallback.name() + " backend")
+                      .setDetail(
+                          "openai backend failed ("
+                              + outcome.failure()
+                              + "); scored by the "
+                              + fallback.name()
+                              + " backend")
                       .setSource("llm-fallback"))
               .build());
     }
@@ -160,7 +187,8 @@ public final class OpenAiBackend implements ScoringBackend {
 
   private record Outcome(LlmVerdict verdict, String failure, boolean truncated) {}
 
-  private Outcome ask(List<CategoryDefinition> all, String url, String pageText, Duration timeBudget) {
+  private Outcome ask(
+      List<CategoryDefinition> all, String url, String pageText, Duration timeBudget) {
     long deadline = System.nanoTime() + timeBudget.toNanos();
     PromptBuilder.Prompt prompt = prompts.build(all, url, pageText);
     List<ChatMessage> messages = new ArrayList<>(prompt.messages());
@@ -169,13 +197,22 @@ public final class OpenAiBackend implements ScoringBackend {
     for (int attempt = 1; attempt <= 2; attempt++) {
       Duration left = Duration.ofNanos(deadline - System.nanoTime());
       if (left.compareTo(MIN_CALL_TIME) < 0) {
-        return failed(previousFailure == null ? "no time left in the caller's deadline" : previousFailure
-            + "; no time left to retry", prompt);
+        return failed(
+            previousFailure == null
+                ? "no time left in the caller's deadline"
+                : previousFailure + "; no time left to retry",
+            prompt);
       }
       long estimate = estimateTokens(messages);
       if (!budget.tryReserve(estimate)) {
-        return failed("daily token budget spent (" + budget.remaining() + " tokens left, call needs ~"
-            + estimate + ")" + (previousFailure == null ? "" : " after: " + previousFailure), prompt);
+        return failed(
+            "daily token budget spent ("
+                + budget.remaining()
+                + " tokens left, call needs ~"
+                + estimate
+                + ")"
+                + (previousFailure == null ? "" : " after: " + previousFailure),
+            prompt);
       }
       Duration callTimeout = left.compareTo(settings.timeout()) < 0 ? left : settings.timeout();
       ChatReply reply;
@@ -187,13 +224,19 @@ public final class OpenAiBackend implements ScoringBackend {
         budget.settle(estimate, e.kind() == EndpointException.Kind.TIMEOUT ? -1 : 0);
         String failure = e.getMessage();
         if (attempt == 2 || !e.kind().retryable()) {
-          return failed((previousFailure == null ? "" : previousFailure + "; then ") + failure
-              + (attempt == 2 ? " (after retry)" : ""), prompt);
+          return failed(
+              (previousFailure == null ? "" : previousFailure + "; then ")
+                  + failure
+                  + (attempt == 2 ? " (after retry)" : ""),
+              prompt);
         }
         Duration wait = e.retryAfter().orElse(DEFAULT_BACKOFF);
         Duration afterWait = Duration.ofNanos(deadline - System.nanoTime()).minus(wait);
-        if (wait.compareTo(settings.maxRetryAfter()) > 0 || afterWait.compareTo(MIN_CALL_TIME) < 0) {
-          return failed(failure + "; Retry-After " + wait.toMillis() + " ms does not fit the time budget", prompt);
+        if (wait.compareTo(settings.maxRetryAfter()) > 0
+            || afterWait.compareTo(MIN_CALL_TIME) < 0) {
+          return failed(
+              failure + "; Retry-After " + wait.toMillis() + " ms does not fit the time budget",
+              prompt);
         }
         if (!sleep(wait)) {
           return failed(failure + "; interrupted while waiting to retry", prompt);
@@ -220,12 +263,21 @@ public final class OpenAiBackend implements ScoringBackend {
   }
 
   private BackendResult fromVerdict(
-      LlmVerdict verdict, List<CategoryDefinition> categories, CategoryCatalog catalog, boolean cacheHit,
+      LlmVerdict verdict,
+      List<CategoryDefinition> categories,
+      CategoryCatalog catalog,
+      boolean cacheHit,
       boolean truncated) {
     List<CategoryScore> scores = new ArrayList<>(categories.size());
-    String source = "openai:" + settings.model() + " " + PromptBuilder.PROMPT_VERSION + " " + catalog.version()
-        + (cacheHit ? "; cache hit" : "")
-        + (truncated ? "; page text cut to " + settings.maxInputChars() + " chars" : "");
+    String source =
+        "openai:"
+            + settings.model()
+            + " "
+            + PromptBuilder.PROMPT_VERSION
+            + " "
+            + catalog.version()
+            + (cacheHit ? "; cache hit" : "")
+            + (truncated ? "; page text cut to " + settings.maxInputChars() + " chars" : "");
     for (CategoryDefinition category : categories) {
       double score = verdict.scores().get(category.id());
       scores.add(
@@ -237,7 +289,9 @@ public final class OpenAiBackend implements ScoringBackend {
                   Evidence.newBuilder()
                       .setKind(Evidence.Kind.KIND_ZERO_SHOT)
                       .setCategory(category.id())
-                      .setDetail("llm rationale: " + clip(verdict.rationale(), MAX_RATIONALE_EVIDENCE_CHARS))
+                      .setDetail(
+                          "llm rationale: "
+                              + clip(verdict.rationale(), MAX_RATIONALE_EVIDENCE_CHARS))
                       .setWeight(score)
                       .setSource(source))
               .build());

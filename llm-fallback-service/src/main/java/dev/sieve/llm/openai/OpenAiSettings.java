@@ -10,14 +10,15 @@ import java.util.Objects;
  * Configuration of the OpenAI-compatible backend (vLLM, Ollama, llama.cpp server, or a hosted API).
  *
  * <p>Environment (or {@code -Dsieve.llm.*}) with defaults:
+ *
  * <ul>
- *   <li>{@code SIEVE_LLM_URL} (required): base URL, e.g. {@code http://vllm:8000/v1};
- *       {@code /chat/completions} is appended unless the URL already ends with it.
+ *   <li>{@code SIEVE_LLM_URL} (required): base URL, e.g. {@code http://vllm:8000/v1}; {@code
+ *       /chat/completions} is appended unless the URL already ends with it.
  *   <li>{@code SIEVE_LLM_MODEL} (required): model name sent in the request.
  *   <li>{@code SIEVE_LLM_API_KEY}: bearer token (never logged). It is sent only over https, or over
- *       http to a loopback host (a model server on the same machine or pod); a key with an
- *       {@code http://} URL to any other host stops the start unless
- *       {@code SIEVE_LLM_ALLOW_INSECURE_HTTP=true} says explicitly that the network is trusted.
+ *       http to a loopback host (a model server on the same machine or pod); a key with an {@code
+ *       http://} URL to any other host stops the start unless {@code
+ *       SIEVE_LLM_ALLOW_INSECURE_HTTP=true} says explicitly that the network is trusted.
  *   <li>{@code SIEVE_LLM_TIMEOUT_MS} = 8000: per HTTP call (also bounded by the caller's deadline).
  *   <li>{@code SIEVE_LLM_MAX_CONCURRENCY} = 4: calls in flight; one more gets RESOURCE_EXHAUSTED.
  *   <li>{@code SIEVE_LLM_MAX_INPUT_CHARS} = 6000 (about 1,500 tokens): page text beyond is cut.
@@ -55,24 +56,31 @@ public record OpenAiSettings(
 
   /** Reads the settings; fails naming the missing variable. */
   public static OpenAiSettings fromEnvironment() {
-    String url = Settings.get("SIEVE_LLM_URL")
-        .orElseThrow(() -> new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_URL"));
-    String model = Settings.get("SIEVE_LLM_MODEL")
-        .orElseThrow(() -> new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_MODEL"));
-    OpenAiSettings settings = new OpenAiSettings(
-        chatCompletionsUri(url),
-        model,
-        Settings.get("SIEVE_LLM_API_KEY", ""),
-        Duration.ofMillis(Settings.getLong("SIEVE_LLM_TIMEOUT_MS", 8000)),
-        Settings.getInt("SIEVE_LLM_MAX_CONCURRENCY", 4),
-        Settings.getInt("SIEVE_LLM_MAX_INPUT_CHARS", 6000),
-        Settings.getInt("SIEVE_LLM_MAX_OUTPUT_TOKENS", 400),
-        Settings.getLong("SIEVE_LLM_DAILY_TOKEN_BUDGET", 5_000_000L),
-        Duration.ofMillis(Settings.getLong("SIEVE_LLM_MAX_RETRY_AFTER_MS", 2000)),
-        Boolean.parseBoolean(Settings.get("SIEVE_LLM_JSON_MODE", "true")),
-        Settings.getLong("SIEVE_LLM_CACHE_SIZE", 10_000),
-        Duration.ofSeconds(Settings.getLong("SIEVE_LLM_CACHE_TTL_S", 3600)));
-    requireProtectedKey(settings, Boolean.parseBoolean(Settings.get("SIEVE_LLM_ALLOW_INSECURE_HTTP", "false")));
+    String url =
+        Settings.get("SIEVE_LLM_URL")
+            .orElseThrow(
+                () -> new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_URL"));
+    String model =
+        Settings.get("SIEVE_LLM_MODEL")
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException("SIEVE_LLM_BACKEND=openai needs SIEVE_LLM_MODEL"));
+    OpenAiSettings settings =
+        new OpenAiSettings(
+            chatCompletionsUri(url),
+            model,
+            Settings.get("SIEVE_LLM_API_KEY", ""),
+            Duration.ofMillis(Settings.getLong("SIEVE_LLM_TIMEOUT_MS", 8000)),
+            Settings.getInt("SIEVE_LLM_MAX_CONCURRENCY", 4),
+            Settings.getInt("SIEVE_LLM_MAX_INPUT_CHARS", 6000),
+            Settings.getInt("SIEVE_LLM_MAX_OUTPUT_TOKENS", 400),
+            Settings.getLong("SIEVE_LLM_DAILY_TOKEN_BUDGET", 5_000_000L),
+            Duration.ofMillis(Settings.getLong("SIEVE_LLM_MAX_RETRY_AFTER_MS", 2000)),
+            Boolean.parseBoolean(Settings.get("SIEVE_LLM_JSON_MODE", "true")),
+            Settings.getLong("SIEVE_LLM_CACHE_SIZE", 10_000),
+            Duration.ofSeconds(Settings.getLong("SIEVE_LLM_CACHE_TTL_S", 3600)));
+    requireProtectedKey(
+        settings, Boolean.parseBoolean(Settings.get("SIEVE_LLM_ALLOW_INSECURE_HTTP", "false")));
     return settings;
   }
 
@@ -84,54 +92,135 @@ public record OpenAiSettings(
    */
   public static void requireProtectedKey(OpenAiSettings settings, boolean allowInsecureHttp) {
     URI endpoint = settings.endpoint();
-    if (settings.apiKey().isEmpty() || "https".equals(endpoint.getScheme())
+    if (settings.apiKey().isEmpty()
+        || "https".equals(endpoint.getScheme())
         || Loopback.isLoopbackHost(endpoint.getHost())) {
       return;
     }
     if (!allowInsecureHttp) {
       throw new IllegalArgumentException(
-          "refusing to send SIEVE_LLM_API_KEY over plaintext http to " + endpoint.getHost() + ": use an https://"
+          "refusing to send SIEVE_LLM_API_KEY over plaintext http to "
+              + endpoint.getHost()
+              + ": use an https://"
               + " SIEVE_LLM_URL, or set SIEVE_LLM_ALLOW_INSECURE_HTTP=true if that network is trusted");
     }
-    org.slf4j.LoggerFactory.getLogger(OpenAiSettings.class).warn(
-        "sending the LLM API key over plaintext http to {} because SIEVE_LLM_ALLOW_INSECURE_HTTP=true", endpoint.getHost());
+    org.slf4j.LoggerFactory.getLogger(OpenAiSettings.class)
+        .warn(
+            "sending the LLM API key over plaintext http to {} because SIEVE_LLM_ALLOW_INSECURE_HTTP=true",
+            endpoint.getHost());
   }
 
   /** Defaults for everything but the endpoint and model (tests, tools). */
   public static OpenAiSettings defaults(String baseUrl, String model) {
     return new OpenAiSettings(
-        chatCompletionsUri(baseUrl), model, "", Duration.ofSeconds(8), 4, 6000, 400, 5_000_000L,
-        Duration.ofSeconds(2), true, 10_000, Duration.ofHours(1));
+        chatCompletionsUri(baseUrl),
+        model,
+        "",
+        Duration.ofSeconds(8),
+        4,
+        6000,
+        400,
+        5_000_000L,
+        Duration.ofSeconds(2),
+        true,
+        10_000,
+        Duration.ofHours(1));
   }
 
   public OpenAiSettings withTimeout(Duration value) {
-    return new OpenAiSettings(endpoint, model, apiKey, value, maxConcurrency, maxInputChars, maxOutputTokens,
-        dailyTokenBudget, maxRetryAfter, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        apiKey,
+        value,
+        maxConcurrency,
+        maxInputChars,
+        maxOutputTokens,
+        dailyTokenBudget,
+        maxRetryAfter,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   public OpenAiSettings withMaxConcurrency(int value) {
-    return new OpenAiSettings(endpoint, model, apiKey, timeout, value, maxInputChars, maxOutputTokens,
-        dailyTokenBudget, maxRetryAfter, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        apiKey,
+        timeout,
+        value,
+        maxInputChars,
+        maxOutputTokens,
+        dailyTokenBudget,
+        maxRetryAfter,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   public OpenAiSettings withDailyTokenBudget(long value) {
-    return new OpenAiSettings(endpoint, model, apiKey, timeout, maxConcurrency, maxInputChars, maxOutputTokens,
-        value, maxRetryAfter, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        apiKey,
+        timeout,
+        maxConcurrency,
+        maxInputChars,
+        maxOutputTokens,
+        value,
+        maxRetryAfter,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   public OpenAiSettings withMaxInputChars(int value) {
-    return new OpenAiSettings(endpoint, model, apiKey, timeout, maxConcurrency, value, maxOutputTokens,
-        dailyTokenBudget, maxRetryAfter, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        apiKey,
+        timeout,
+        maxConcurrency,
+        value,
+        maxOutputTokens,
+        dailyTokenBudget,
+        maxRetryAfter,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   public OpenAiSettings withMaxRetryAfter(Duration value) {
-    return new OpenAiSettings(endpoint, model, apiKey, timeout, maxConcurrency, maxInputChars, maxOutputTokens,
-        dailyTokenBudget, value, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        apiKey,
+        timeout,
+        maxConcurrency,
+        maxInputChars,
+        maxOutputTokens,
+        dailyTokenBudget,
+        value,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   public OpenAiSettings withApiKey(String value) {
-    return new OpenAiSettings(endpoint, model, value, timeout, maxConcurrency, maxInputChars, maxOutputTokens,
-        dailyTokenBudget, maxRetryAfter, jsonMode, cacheSize, cacheTtl);
+    return new OpenAiSettings(
+        endpoint,
+        model,
+        value,
+        timeout,
+        maxConcurrency,
+        maxInputChars,
+        maxOutputTokens,
+        dailyTokenBudget,
+        maxRetryAfter,
+        jsonMode,
+        cacheSize,
+        cacheTtl);
   }
 
   static URI chatCompletionsUri(String base) {
@@ -151,8 +240,20 @@ public record OpenAiSettings(
 
   @Override
   public String toString() {
-    return "OpenAiSettings[endpoint=" + endpoint + ", model=" + model + ", apiKey="
-        + (apiKey.isEmpty() ? "(none)" : "(set)") + ", timeout=" + timeout + ", maxConcurrency="
-        + maxConcurrency + ", maxInputChars=" + maxInputChars + ", dailyTokenBudget=" + dailyTokenBudget + "]";
+    return "OpenAiSettings[endpoint="
+        + endpoint
+        + ", model="
+        + model
+        + ", apiKey="
+        + (apiKey.isEmpty() ? "(none)" : "(set)")
+        + ", timeout="
+        + timeout
+        + ", maxConcurrency="
+        + maxConcurrency
+        + ", maxInputChars="
+        + maxInputChars
+        + ", dailyTokenBudget="
+        + dailyTokenBudget
+        + "]";
   }
 }

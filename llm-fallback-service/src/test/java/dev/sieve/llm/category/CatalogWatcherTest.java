@@ -30,15 +30,18 @@ class CatalogWatcherTest {
   }
 
   @Test
-  void validChangeIsPreparedThenSwappedInAndInvalidChangeKeepsTheLastGoodCatalog() throws Exception {
+  void validChangeIsPreparedThenSwappedInAndInvalidChangeKeepsTheLastGoodCatalog()
+      throws Exception {
     copyShipped();
     CategoryCatalog initial = CatalogLoader.fromDirectory(dir);
     List<String> prepared = new ArrayList<>();
-    try (CatalogWatcher watcher = new CatalogWatcher(dir, initial, c -> prepared.add(c.version()))) {
+    try (CatalogWatcher watcher =
+        new CatalogWatcher(dir, initial, c -> prepared.add(c.version()))) {
       assertThat(watcher.pollOnce()).isFalse();
 
-      String emerging = Files.readString(dir.resolve("emerging.yaml"))
-          + """
+      String emerging =
+          Files.readString(dir.resolve("emerging.yaml"))
+              + """
             - id: crypto_trading
               display_name: Crypto trading
               description: Buy and trade bitcoin and crypto coins, exchanges and trading signals.
@@ -53,7 +56,8 @@ class CatalogWatcherTest {
       write("emerging.yaml", emerging.replace("crypto_trading", "gambling"), 10);
       assertThat(watcher.pollOnce()).isFalse();
       assertThat(watcher.get()).isSameAs(good);
-      assertThat(watcher.lastRejection()).hasValueSatisfying(r -> assertThat(r).contains("shadows"));
+      assertThat(watcher.lastRejection())
+          .hasValueSatisfying(r -> assertThat(r).contains("shadows"));
       // The same broken files are not re-parsed on the next poll.
       assertThat(watcher.pollOnce()).isFalse();
 
@@ -72,10 +76,17 @@ class CatalogWatcherTest {
   void failingPreparationRejectsTheCatalog() throws Exception {
     copyShipped();
     CategoryCatalog initial = CatalogLoader.fromDirectory(dir);
-    try (CatalogWatcher watcher = new CatalogWatcher(dir, initial, c -> {
-      throw new IllegalStateException("encoder unavailable");
-    })) {
-      write("background.yaml", Files.readString(dir.resolve("background.yaml")) + "  - \"A page about kites.\"\n", 5);
+    try (CatalogWatcher watcher =
+        new CatalogWatcher(
+            dir,
+            initial,
+            c -> {
+              throw new IllegalStateException("encoder unavailable");
+            })) {
+      write(
+          "background.yaml",
+          Files.readString(dir.resolve("background.yaml")) + "  - \"A page about kites.\"\n",
+          5);
       assertThat(watcher.pollOnce()).isFalse();
       assertThat(watcher.get()).isSameAs(initial);
       assertThat(watcher.lastRejection()).hasValue("encoder unavailable");

@@ -21,26 +21,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Serving decides at the thresholds the evaluation standard chose: a version's thresholds.json
- * aligns each calibrated probability exactly as {@link ThresholdAlignment#align} predicts, a category
- * the file does not name keeps the tier's rule (the probability itself), and a file serving cannot
- * honour stops the model from loading.
+ * aligns each calibrated probability exactly as {@link ThresholdAlignment#align} predicts, a
+ * category the file does not name keeps the tier's rule (the probability itself), and a file
+ * serving cannot honour stops the model from loading.
  */
 class EmbeddedModelTest {
 
-  private static final String PAGE = "Welcome to Lucky Spin Casino! Play slots and roulette, then chat with our AI "
-      + "assistant that writes your essays. Adult content for members only.";
+  private static final String PAGE =
+      "Welcome to Lucky Spin Casino! Play slots and roulette, then chat with our AI "
+          + "assistant that writes your essays. Adult content for members only.";
 
   @TempDir static Path version;
 
   @BeforeAll
   static void copyReleasedCalibration() throws Exception {
-    Path released = EmbeddedModel.releasedVersion(EmbeddedModel.modelRoot(Path.of(".."))).orElseThrow();
-    Files.copy(released.resolve(EmbeddedModel.CALIBRATION), version.resolve(EmbeddedModel.CALIBRATION));
+    Path released =
+        EmbeddedModel.releasedVersion(EmbeddedModel.modelRoot(Path.of(".."))).orElseThrow();
+    Files.copy(
+        released.resolve(EmbeddedModel.CALIBRATION), version.resolve(EmbeddedModel.CALIBRATION));
   }
 
   @Test
-  void theStandardsThresholdsAlignServedScoresAndUnnamedCategoriesKeepTheProbability() throws Exception {
-    Files.writeString(version.resolve(ServedThresholds.FILE), """
+  void theStandardsThresholdsAlignServedScoresAndUnnamedCategoriesKeepTheProbability()
+      throws Exception {
+    Files.writeString(
+        version.resolve(ServedThresholds.FILE),
+        """
         {"format":"sieve-thresholds/1","selected_on":"dev","dataset_version":"ds-test","score_space":"raw",
          "categories":{"gambling":{"threshold":0.37},"adult":{"threshold":0.82},"self_harm":{"threshold":0.05}}}
         """);
@@ -48,8 +54,11 @@ class EmbeddedModelTest {
       Map<String, Double> probability = scores(EmbeddedModel.Scale.PROBABILITY);
       Map<String, Double> served = scores(EmbeddedModel.Scale.SERVED);
       Map<String, Double> thresholds = Map.of("gambling", 0.37, "adult", 0.82, "self_harm", 0.05);
-      thresholds.forEach((category, t) ->
-          assertThat(served.get(category)).as(category).isEqualTo(ThresholdAlignment.align(probability.get(category), t)));
+      thresholds.forEach(
+          (category, t) ->
+              assertThat(served.get(category))
+                  .as(category)
+                  .isEqualTo(ThresholdAlignment.align(probability.get(category), t)));
       assertThat(served.get("gambling")).isNotEqualTo(probability.get("gambling"));
       // Emerging categories from config/categories/emerging.yaml have no threshold in the file.
       assertThat(served.get("ai_chatbots")).isEqualTo(probability.get("ai_chatbots"));
@@ -61,12 +70,15 @@ class EmbeddedModelTest {
 
   @Test
   void withoutThresholdsServingKeepsTheCalibratedProbability() throws Exception {
-    assertThat(scores(EmbeddedModel.Scale.SERVED)).isEqualTo(scores(EmbeddedModel.Scale.PROBABILITY));
+    assertThat(scores(EmbeddedModel.Scale.SERVED))
+        .isEqualTo(scores(EmbeddedModel.Scale.PROBABILITY));
   }
 
   @Test
   void aThresholdsFileServingCannotHonourStopsTheModelFromLoading() throws Exception {
-    Files.writeString(version.resolve(ServedThresholds.FILE), """
+    Files.writeString(
+        version.resolve(ServedThresholds.FILE),
+        """
         {"format":"sieve-thresholds/1","selected_on":"dev","score_space":"calibrated",
          "categories":{"gambling":{"threshold":0.37}}}
         """);
@@ -89,8 +101,10 @@ class EmbeddedModelTest {
 
   private static Map<String, Double> scores(EmbeddedModel.Scale scale) throws Exception {
     CategoryCatalog catalog = TestFixtures.shippedCatalog();
-    BackendResult result = backend(scale).score(
-        ScoringInput.ofText(PAGE), catalog, catalog.categories(), Duration.ofSeconds(30));
+    BackendResult result =
+        backend(scale)
+            .score(
+                ScoringInput.ofText(PAGE), catalog, catalog.categories(), Duration.ofSeconds(30));
     Map<String, Double> out = new java.util.TreeMap<>();
     for (CategoryScore s : result.scores()) {
       out.put(s.getCategory(), s.getScore());

@@ -24,10 +24,14 @@ class TextChunkerTest {
   @Test
   void wholeSentencesArePackedAndNeverSplitAcrossChunks() {
     String sentence = "This sentence has exactly eight words in it.";
-    String text = (sentence + " ").repeat(5) + "Casino slots bonus now! " + (sentence + " ").repeat(2);
+    String text =
+        (sentence + " ").repeat(5) + "Casino slots bonus now! " + (sentence + " ").repeat(2);
     TextChunker.Chunks chunks = new TextChunker(20, 12).chunk(text);
-    assertThat(chunks.chunks()).allSatisfy(c -> assertThat(c.split(" ").length).isLessThanOrEqualTo(20));
-    assertThat(chunks.chunks()).filteredOn(c -> c.contains("Casino")).singleElement()
+    assertThat(chunks.chunks())
+        .allSatisfy(c -> assertThat(c.split(" ").length).isLessThanOrEqualTo(20));
+    assertThat(chunks.chunks())
+        .filteredOn(c -> c.contains("Casino"))
+        .singleElement()
         .satisfies(c -> assertThat(c).contains("Casino slots bonus now!"));
     assertThat(String.join(" ", chunks.chunks())).isEqualTo(text.strip());
   }

@@ -14,24 +14,43 @@ class ApiKeyTransportTest {
 
   @Test
   void aKeyOverHttpToAnotherHostIsRefused() {
-    assertThatThrownBy(() -> OpenAiSettings.requireProtectedKey(settings("http://vllm.llm.svc:8000/v1", "sk-1"), false))
+    assertThatThrownBy(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("http://vllm.llm.svc:8000/v1", "sk-1"), false))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("refusing to send SIEVE_LLM_API_KEY over plaintext http to vllm.llm.svc")
+        .hasMessageContaining(
+            "refusing to send SIEVE_LLM_API_KEY over plaintext http to vllm.llm.svc")
         .hasMessageContaining("SIEVE_LLM_ALLOW_INSECURE_HTTP=true")
         .hasMessageNotContaining("sk-1");
   }
 
   @Test
   void httpsLoopbackKeylessOrExplicitlyAllowedAreAccepted() {
-    assertThatCode(() -> OpenAiSettings.requireProtectedKey(settings("https://vllm.llm.svc/v1", "sk-1"), false))
+    assertThatCode(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("https://vllm.llm.svc/v1", "sk-1"), false))
         .doesNotThrowAnyException();
-    assertThatCode(() -> OpenAiSettings.requireProtectedKey(settings("http://127.0.0.1:8000/v1", "sk-1"), false))
+    assertThatCode(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("http://127.0.0.1:8000/v1", "sk-1"), false))
         .doesNotThrowAnyException();
-    assertThatCode(() -> OpenAiSettings.requireProtectedKey(settings("http://localhost:8000/v1", "sk-1"), false))
+    assertThatCode(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("http://localhost:8000/v1", "sk-1"), false))
         .doesNotThrowAnyException();
-    assertThatCode(() -> OpenAiSettings.requireProtectedKey(settings("http://vllm.llm.svc:8000/v1", ""), false))
+    assertThatCode(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("http://vllm.llm.svc:8000/v1", ""), false))
         .doesNotThrowAnyException();
-    assertThatCode(() -> OpenAiSettings.requireProtectedKey(settings("http://vllm.llm.svc:8000/v1", "sk-1"), true))
+    assertThatCode(
+            () ->
+                OpenAiSettings.requireProtectedKey(
+                    settings("http://vllm.llm.svc:8000/v1", "sk-1"), true))
         .doesNotThrowAnyException();
   }
 
@@ -41,11 +60,15 @@ class ApiKeyTransportTest {
     System.setProperty("sieve.llm.model", "m");
     System.setProperty("sieve.llm.api.key", "sk-2");
     try {
-      assertThatThrownBy(OpenAiSettings::fromEnvironment).hasMessageContaining("plaintext http to 10.0.0.7");
+      assertThatThrownBy(OpenAiSettings::fromEnvironment)
+          .hasMessageContaining("plaintext http to 10.0.0.7");
       System.setProperty("sieve.llm.allow.insecure.http", "true");
       assertThatCode(OpenAiSettings::fromEnvironment).doesNotThrowAnyException();
     } finally {
-      for (String p : new String[] {"sieve.llm.url", "sieve.llm.model", "sieve.llm.api.key", "sieve.llm.allow.insecure.http"}) {
+      for (String p :
+          new String[] {
+            "sieve.llm.url", "sieve.llm.model", "sieve.llm.api.key", "sieve.llm.allow.insecure.http"
+          }) {
         System.clearProperty(p);
       }
     }

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * TEST DOUBLE for a peer we do not own: an OpenAI-compatible chat-completions endpoint (the
- * protocol that vLLM, Ollama and llama.cpp's server speak), served by the JDK's
- * {@code com.sun.net.httpserver.HttpServer} on 127.0.0.1 with an ephemeral port.
+ * protocol that vLLM, Ollama and llama.cpp's server speak), served by the JDK's {@code
+ * com.sun.net.httpserver.HttpServer} on 127.0.0.1 with an ephemeral port.
  *
  * <p>It does not run a model: each request is answered by the next scripted {@link Reply} (a
  * chat-completion envelope around a given assistant content, or an HTTP error with optional
@@ -37,7 +37,12 @@ final class FakeChatCompletionsServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One scripted answer. */
-  record Reply(int status, Map<String, String> headers, String body, long delayMillis, CountDownLatch hold) {}
+  record Reply(
+      int status,
+      Map<String, String> headers,
+      String body,
+      long delayMillis,
+      CountDownLatch hold) {}
 
   /** One received request. */
   record Received(String path, JsonNode body, Map<String, List<String>> headers, long atNanos) {
@@ -61,11 +66,13 @@ final class FakeChatCompletionsServer implements AutoCloseable {
 
   FakeChatCompletionsServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-chat-completions");
-      t.setDaemon(true);
-      return t;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-chat-completions");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -91,15 +98,21 @@ final class FakeChatCompletionsServer implements AutoCloseable {
     ObjectNode choice = envelope.putArray("choices").addObject();
     choice.put("index", 0).put("finish_reason", "stop");
     choice.putObject("message").put("role", "assistant").put("content", assistantContent);
-    envelope.putObject("usage").put("prompt_tokens", 900).put("completion_tokens", 60).put("total_tokens", 960);
+    envelope
+        .putObject("usage")
+        .put("prompt_tokens", 900)
+        .put("completion_tokens", 60)
+        .put("total_tokens", 960);
     return new Reply(200, Map.of("Content-Type", "application/json"), envelope.toString(), 0, null);
   }
 
   static Reply status(int status, String retryAfter) {
-    Map<String, String> headers = retryAfter == null
-        ? Map.of("Content-Type", "application/json")
-        : Map.of("Content-Type", "application/json", "Retry-After", retryAfter);
-    return new Reply(status, headers, "{\"error\": {\"message\": \"scripted " + status + "\"}}", 0, null);
+    Map<String, String> headers =
+        retryAfter == null
+            ? Map.of("Content-Type", "application/json")
+            : Map.of("Content-Type", "application/json", "Retry-After", retryAfter);
+    return new Reply(
+        status, headers, "{\"error\": {\"message\": \"scripted " + status + "\"}}", 0, null);
   }
 
   static Reply delayed(Reply reply, long millis) {
@@ -113,9 +126,12 @@ final class FakeChatCompletionsServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] bytes = exchange.getRequestBody().readAllBytes();
-      received.add(new Received(
-          exchange.getRequestURI().getPath(), JSON.readTree(bytes), Map.copyOf(exchange.getRequestHeaders()),
-          System.nanoTime()));
+      received.add(
+          new Received(
+              exchange.getRequestURI().getPath(),
+              JSON.readTree(bytes),
+              Map.copyOf(exchange.getRequestHeaders()),
+              System.nanoTime()));
       Reply reply;
       synchronized (this) {
         reply = script.isEmpty() ? status(500, null) : script.removeFirst();

@@ -11,8 +11,8 @@ import io.grpc.StatusException;
  * request:
  *
  * <ul>
- *   <li>a request without {@code tenant_id} is classified as the authenticated tenant (the credential
- *       names the tenant, so a caller need not repeat it);
+ *   <li>a request without {@code tenant_id} is classified as the authenticated tenant (the
+ *       credential names the tenant, so a caller need not repeat it);
  *   <li>a request naming the authenticated tenant proceeds;
  *   <li>a request naming another tenant is refused with PERMISSION_DENIED (a unary call fails; a
  *       stream item gets an {@code ItemError} and the stream stays open). It is refused rather than
@@ -36,7 +36,8 @@ public final class AuthenticatedTenant {
    * @param context the call's context (null: no authentication)
    * @throws StatusException PERMISSION_DENIED when the request names another tenant
    */
-  public static ClassifyRequest bind(ClassifyRequest request, Context context) throws StatusException {
+  public static ClassifyRequest bind(ClassifyRequest request, Context context)
+      throws StatusException {
     String authenticated = context == null ? null : KEY.get(context);
     if (authenticated == null) {
       return request;

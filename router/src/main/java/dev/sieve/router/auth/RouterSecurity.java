@@ -17,12 +17,12 @@ import org.slf4j.LoggerFactory;
  * How the router's public Classify port is protected: its transport ({@link ServerSecurity}, role
  * PUBLIC) and per-tenant client authentication ({@link TenantAuthInterceptor}).
  *
- * <p>Settings (environment or {@code -Dsieve.*}): {@code SIEVE_CLIENT_AUTH} = {@code auto} (default),
- * {@code required} or {@code off}; {@code SIEVE_CLIENT_AUTH_FILE}, the tenant credentials
- * ({@link TenantCredentials}); {@code SIEVE_CLIENT_AUTH_RELOAD_SECONDS} (5). {@code auto} requires
- * credentials when the file is configured; without it, Classify is open on a loopback address only,
- * and a router bound to any other address refuses to start unless {@code SIEVE_CLIENT_AUTH=off} says
- * explicitly that the network alone decides who may classify.
+ * <p>Settings (environment or {@code -Dsieve.*}): {@code SIEVE_CLIENT_AUTH} = {@code auto}
+ * (default), {@code required} or {@code off}; {@code SIEVE_CLIENT_AUTH_FILE}, the tenant
+ * credentials ({@link TenantCredentials}); {@code SIEVE_CLIENT_AUTH_RELOAD_SECONDS} (5). {@code
+ * auto} requires credentials when the file is configured; without it, Classify is open on a
+ * loopback address only, and a router bound to any other address refuses to start unless {@code
+ * SIEVE_CLIENT_AUTH=off} says explicitly that the network alone decides who may classify.
  */
 public final class RouterSecurity implements AutoCloseable {
 
@@ -38,7 +38,9 @@ public final class RouterSecurity implements AutoCloseable {
     this.reload = reload;
   }
 
-  /** Reads every setting; throws IllegalArgumentException with the reason when the start must stop. */
+  /**
+   * Reads every setting; throws IllegalArgumentException with the reason when the start must stop.
+   */
   public static RouterSecurity fromEnvironment(String bindHost) {
     return configure(
         TlsSettings.fromEnvironment(),
@@ -62,11 +64,14 @@ public final class RouterSecurity implements AutoCloseable {
     switch (mode) {
       case "off" -> {
         if (authFile.isPresent()) {
-          throw new IllegalArgumentException("SIEVE_CLIENT_AUTH=off contradicts SIEVE_CLIENT_AUTH_FILE: unset one of them");
+          throw new IllegalArgumentException(
+              "SIEVE_CLIENT_AUTH=off contradicts SIEVE_CLIENT_AUTH_FILE: unset one of them");
         }
         if (!loopback) {
-          log.warn("client authentication is OFF on {} (SIEVE_CLIENT_AUTH=off): anyone who reaches the port may"
-              + " classify as any tenant", bindHost);
+          log.warn(
+              "client authentication is OFF on {} (SIEVE_CLIENT_AUTH=off): anyone who reaches the port may"
+                  + " classify as any tenant",
+              bindHost);
         }
         tenants = null;
       }
@@ -74,27 +79,34 @@ public final class RouterSecurity implements AutoCloseable {
         if (authFile.isPresent()) {
           tenants = TenantCredentialStore.open(authFile.get());
         } else if (mode.equals("required")) {
-          throw new IllegalArgumentException("SIEVE_CLIENT_AUTH=required needs SIEVE_CLIENT_AUTH_FILE");
+          throw new IllegalArgumentException(
+              "SIEVE_CLIENT_AUTH=required needs SIEVE_CLIENT_AUTH_FILE");
         } else if (!loopback) {
           throw new IllegalArgumentException(
-              "refusing to serve Classify on " + bindHost + " without client authentication: set"
+              "refusing to serve Classify on "
+                  + bindHost
+                  + " without client authentication: set"
                   + " SIEVE_CLIENT_AUTH_FILE (tenant API keys / certificate identities), or SIEVE_CLIENT_AUTH=off to"
                   + " leave it to the network explicitly");
         } else {
           tenants = null;
         }
       }
-      default -> throw new IllegalArgumentException(
-          "SIEVE_CLIENT_AUTH must be auto, required or off, got '" + authMode + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "SIEVE_CLIENT_AUTH must be auto, required or off, got '" + authMode + "'");
     }
     if (reload.isNegative() || reload.isZero()) {
       throw new IllegalArgumentException("SIEVE_CLIENT_AUTH_RELOAD_SECONDS must be positive");
     }
-    ServerSecurity transport = ServerSecurity.configure("router", tls, bindHost, ServerSecurity.Role.PUBLIC);
+    ServerSecurity transport =
+        ServerSecurity.configure("router", tls, bindHost, ServerSecurity.Role.PUBLIC);
     return new RouterSecurity(transport, tenants, reload);
   }
 
-  /** Adds the transport and, when on, tenant authentication to the launcher (call after telemetry). */
+  /**
+   * Adds the transport and, when on, tenant authentication to the launcher (call after telemetry).
+   */
   public GrpcServerLauncher.Builder applyTo(GrpcServerLauncher.Builder builder) {
     builder.secure(transport);
     if (tenants != null) {
@@ -104,14 +116,18 @@ public final class RouterSecurity implements AutoCloseable {
   }
 
   /**
-   * The per-call interceptors {@link #applyTo} installs (tenant authentication when on), for another
-   * door to the same service: the JSON/HTTP gateway's in-process server.
+   * The per-call interceptors {@link #applyTo} installs (tenant authentication when on), for
+   * another door to the same service: the JSON/HTTP gateway's in-process server.
    */
   public java.util.List<io.grpc.ServerInterceptor> callInterceptors() {
-    return tenants == null ? java.util.List.of() : java.util.List.of(new TenantAuthInterceptor(tenants));
+    return tenants == null
+        ? java.util.List.of()
+        : java.util.List.of(new TenantAuthInterceptor(tenants));
   }
 
-  /** Starts polling the client-auth file on {@code scheduler} (no-op when authentication is off). */
+  /**
+   * Starts polling the client-auth file on {@code scheduler} (no-op when authentication is off).
+   */
   public void watch(ScheduledExecutorService scheduler) {
     if (tenants != null) {
       tenants.watch(scheduler, reload);

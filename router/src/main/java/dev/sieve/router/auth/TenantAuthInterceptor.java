@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * request.
  *
  * <ul>
- *   <li>no credential, a malformed {@code authorization} header, an unknown key, or a certificate no
- *       tenant lists: UNAUTHENTICATED;
+ *   <li>no credential, a malformed {@code authorization} header, an unknown key, or a certificate
+ *       no tenant lists: UNAUTHENTICATED;
  *   <li>an API key and a certificate of two different tenants: PERMISSION_DENIED (ambiguous).
  * </ul>
  *
- * Refusals are logged with the peer address and reason (never the key), at most one line per second.
+ * Refusals are logged with the peer address and reason (never the key), at most one line per
+ * second.
  */
 public final class TenantAuthInterceptor implements ServerInterceptor {
 
@@ -56,7 +57,8 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
           || authorization.length() == BEARER.length()) {
-        return refuse(call, Status.UNAUTHENTICATED, "the authorization header must be 'Bearer <api key>'");
+        return refuse(
+            call, Status.UNAUTHENTICATED, "the authorization header must be 'Bearer <api key>'");
       }
       keyTenant = current.tenantOfKey(authorization.substring(BEARER.length()).strip());
       if (keyTenant.isEmpty()) {
@@ -65,13 +67,19 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
     }
     Set<String> identities = PeerIdentity.of(call);
     Optional<String> certificateTenant = current.tenantOfCertificate(identities);
-    if (keyTenant.isPresent() && certificateTenant.isPresent() && !keyTenant.equals(certificateTenant)) {
-      return refuse(call, Status.PERMISSION_DENIED,
+    if (keyTenant.isPresent()
+        && certificateTenant.isPresent()
+        && !keyTenant.equals(certificateTenant)) {
+      return refuse(
+          call,
+          Status.PERMISSION_DENIED,
           "the API key and the client certificate belong to different tenants");
     }
     Optional<String> tenant = keyTenant.or(() -> certificateTenant);
     if (tenant.isEmpty()) {
-      return refuse(call, Status.UNAUTHENTICATED,
+      return refuse(
+          call,
+          Status.UNAUTHENTICATED,
           identities.isEmpty()
               ? "credentials required: send 'authorization: Bearer <api key>' or a client certificate"
               : "client certificate " + identities + " is not registered for any tenant");
@@ -80,17 +88,23 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(ServerCall<ReqT, RespT> call, Status status, String reason) {
+  private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(
+      ServerCall<ReqT, RespT> call, Status status, String reason) {
     if (logLimit.tryAcquire()) {
-      log.warn("{} {} from {}: {}", call.getMethodDescriptor().getFullMethodName(), status.getCode(),
-          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), reason);
+      log.warn(
+          "{} {} from {}: {}",
+          call.getMethodDescriptor().getFullMethodName(),
+          status.getCode(),
+          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+          reason);
     }
     dev.sieve.core.grpc.ErrorReason code =
         status.getCode() == Status.Code.PERMISSION_DENIED
             ? dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH
             : dev.sieve.core.grpc.ErrorReason.UNAUTHENTICATED;
     // The google.rpc.Status details (ErrorInfo) travel in the trailers, as for every other refusal.
-    io.grpc.StatusException rich = dev.sieve.core.grpc.ErrorDetails.error(status.getCode(), code, reason);
+    io.grpc.StatusException rich =
+        dev.sieve.core.grpc.ErrorDetails.error(status.getCode(), code, reason);
     Metadata trailers = rich.getTrailers() == null ? new Metadata() : rich.getTrailers();
     call.close(rich.getStatus(), trailers);
     return new ServerCall.Listener<>() {};

@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active {@link TenantCredentials}, re-read when the client-auth file's content changes, so keys
- * are added and revoked without a restart. Polled by content hash like the policy file (a mounted
- * Secret changes by symlink swap, which file watches miss); a new file that fails to parse is logged
- * once and the last good credentials stay active.
+ * The active {@link TenantCredentials}, re-read when the client-auth file's content changes, so
+ * keys are added and revoked without a restart. Polled by content hash like the policy file (a
+ * mounted Secret changes by symlink swap, which file watches miss); a new file that fails to parse
+ * is logged once and the last good credentials stay active.
  */
 public final class TenantCredentialStore implements Supplier<TenantCredentials> {
 
@@ -41,8 +41,11 @@ public final class TenantCredentialStore implements Supplier<TenantCredentials> 
   public static TenantCredentialStore open(Path file) {
     byte[] content = read(file);
     TenantCredentials credentials = TenantCredentials.parse(file.toString(), content);
-    log.info("client authentication: {} API key(s) and {} certificate identities from {}",
-        credentials.tenantByKeyHash().size(), credentials.tenantByIdentity().size(), file);
+    log.info(
+        "client authentication: {} API key(s) and {} certificate identities from {}",
+        credentials.tenantByKeyHash().size(),
+        credentials.tenantByIdentity().size(),
+        file);
     return new TenantCredentialStore(file, credentials, Sha256.of(content));
   }
 
@@ -68,8 +71,10 @@ public final class TenantCredentialStore implements Supplier<TenantCredentials> 
       current = TenantCredentials.parse(file.toString(), content);
       currentSha256 = sha;
       lastRejectedSha256 = null;
-      log.info("client authentication reloaded: {} API key(s), {} certificate identities",
-          current.tenantByKeyHash().size(), current.tenantByIdentity().size());
+      log.info(
+          "client authentication reloaded: {} API key(s), {} certificate identities",
+          current.tenantByKeyHash().size(),
+          current.tenantByIdentity().size());
       return true;
     } catch (IllegalArgumentException e) {
       lastRejectedSha256 = sha;
@@ -81,7 +86,8 @@ public final class TenantCredentialStore implements Supplier<TenantCredentials> 
   /** Polls the file every {@code interval} on {@code scheduler}. */
   public ScheduledFuture<?> watch(ScheduledExecutorService scheduler, Duration interval) {
     long millis = Math.max(1, interval.toMillis());
-    return scheduler.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+    return scheduler.scheduleWithFixedDelay(
+        this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private static byte[] read(Path file) {

@@ -27,11 +27,12 @@ import java.util.regex.Pattern;
  *
  * <p>A plain SHA-256 (no salt, no stretching, see {@link ApiKeys}) is the right hash here: keys are
  * 256-bit random strings, not passwords, so there is nothing to brute-force, and the lookup must
- * cost nanoseconds on every call. The file holds no secret and may live in a ConfigMap, though a Secret is
- * recommended. A key hash or identity listed for two tenants is an error: a credential names exactly
- * one tenant.
+ * cost nanoseconds on every call. The file holds no secret and may live in a ConfigMap, though a
+ * Secret is recommended. A key hash or identity listed for two tenants is an error: a credential
+ * names exactly one tenant.
  */
-public record TenantCredentials(Map<String, String> tenantByKeyHash, Map<String, String> tenantByIdentity) {
+public record TenantCredentials(
+    Map<String, String> tenantByKeyHash, Map<String, String> tenantByIdentity) {
 
   private static final Pattern HASH = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -78,13 +79,15 @@ public record TenantCredentials(Map<String, String> tenantByKeyHash, Map<String,
       throw new IllegalArgumentException(source + ": not valid YAML: " + e.getMessage());
     }
     if (root == null || !root.isObject() || !root.path("tenants").isObject()) {
-      throw new IllegalArgumentException(source + ": expected a top-level 'tenants:' map of tenant id to credentials");
+      throw new IllegalArgumentException(
+          source + ": expected a top-level 'tenants:' map of tenant id to credentials");
     }
     Iterator<String> topLevel = root.fieldNames();
     while (topLevel.hasNext()) {
       String field = topLevel.next();
       if (!field.equals("tenants")) {
-        throw new IllegalArgumentException(source + ": unknown top-level key '" + field + "' (only 'tenants')");
+        throw new IllegalArgumentException(
+            source + ": unknown top-level key '" + field + "' (only 'tenants')");
       }
     }
     Map<String, String> byKey = new HashMap<>();
@@ -95,26 +98,36 @@ public record TenantCredentials(Map<String, String> tenantByKeyHash, Map<String,
       String tenant = entry.getKey();
       String where = source + ": tenant '" + tenant + "'";
       if (!TENANT.matcher(tenant).matches()) {
-        throw new IllegalArgumentException(where + ": tenant ids are 1-128 letters, digits, '.', '_', ':' or '-'");
+        throw new IllegalArgumentException(
+            where + ": tenant ids are 1-128 letters, digits, '.', '_', ':' or '-'");
       }
       JsonNode credentials = entry.getValue();
       if (!credentials.isObject()) {
-        throw new IllegalArgumentException(where + ": expected api_keys and/or certificate_identities");
+        throw new IllegalArgumentException(
+            where + ": expected api_keys and/or certificate_identities");
       }
-      credentials.fieldNames().forEachRemaining(field -> {
-        if (!TENANT_FIELDS.contains(field)) {
-          throw new IllegalArgumentException(where + ": unknown key '" + field + "' (api_keys, certificate_identities)");
-        }
-      });
+      credentials
+          .fieldNames()
+          .forEachRemaining(
+              field -> {
+                if (!TENANT_FIELDS.contains(field)) {
+                  throw new IllegalArgumentException(
+                      where + ": unknown key '" + field + "' (api_keys, certificate_identities)");
+                }
+              });
       for (String hash : strings(credentials.path("api_keys"), where + ".api_keys")) {
         if (!HASH.matcher(hash).matches()) {
           throw new IllegalArgumentException(
-              where + ".api_keys: '" + abbreviate(hash) + "' is not sha256:<64 lower-case hex> (store the hash, never"
+              where
+                  + ".api_keys: '"
+                  + abbreviate(hash)
+                  + "' is not sha256:<64 lower-case hex> (store the hash, never"
                   + " the key; ./sieve auth new-key prints both)");
         }
         claim(byKey, hash, tenant, where + ".api_keys: key hash " + abbreviate(hash));
       }
-      for (String identity : strings(credentials.path("certificate_identities"), where + ".certificate_identities")) {
+      for (String identity :
+          strings(credentials.path("certificate_identities"), where + ".certificate_identities")) {
         claim(byIdentity, identity, tenant, where + ".certificate_identities: '" + identity + "'");
       }
     }
@@ -138,10 +151,12 @@ public record TenantCredentials(Map<String, String> tenantByKeyHash, Map<String,
     return values;
   }
 
-  private static void claim(Map<String, String> owners, String credential, String tenant, String where) {
+  private static void claim(
+      Map<String, String> owners, String credential, String tenant, String where) {
     String previous = owners.putIfAbsent(credential, tenant);
     if (previous != null && !previous.equals(tenant)) {
-      throw new IllegalArgumentException(where + " is also listed for tenant '" + previous + "': a credential names one tenant");
+      throw new IllegalArgumentException(
+          where + " is also listed for tenant '" + previous + "': a credential names one tenant");
     }
   }
 

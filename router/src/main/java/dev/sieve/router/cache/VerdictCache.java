@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The verdict cache: the layer that carries most of the 45k req/s, so tiers see only misses.
  *
- * <p>Caffeine, bounded by an estimate of retained bytes (responses differ tenfold in size with their
- * reasons), each entry expiring after its own TTL (the response's {@code ttl_seconds}: positive,
- * negative or degraded, from the policy). A hit reports the remaining lifetime, so a downstream cache
- * never keeps a verdict longer than the router would. The ticker is injectable so tests can expire
- * entries without sleeping.
+ * <p>Caffeine, bounded by an estimate of retained bytes (responses differ tenfold in size with
+ * their reasons), each entry expiring after its own TTL (the response's {@code ttl_seconds}:
+ * positive, negative or degraded, from the policy). A hit reports the remaining lifetime, so a
+ * downstream cache never keeps a verdict longer than the router would. The ticker is injectable so
+ * tests can expire entries without sleeping.
  */
 public final class VerdictCache {
 
@@ -35,7 +35,9 @@ public final class VerdictCache {
             ? null
             : Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((VerdictKey key, Entry entry) -> key.weight() + 4 * entry.response().getSerializedSize())
+                .weigher(
+                    (VerdictKey key, Entry entry) ->
+                        key.weight() + 4 * entry.response().getSerializedSize())
                 .expireAfter(
                     new Expiry<VerdictKey, Entry>() {
                       @Override

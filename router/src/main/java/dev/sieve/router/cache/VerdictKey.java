@@ -6,9 +6,9 @@ import java.security.MessageDigest;
 
 /**
  * What makes two requests the same question: the normalized URL, the effective tenant (unknown
- * tenants share the global entry instead of flooding the cache with random ids), a SHA-256 of the body
- * when there is one, the tiers filter and the policy generation (a reload must not serve verdicts
- * decided under the old policy, even from a request that raced the reload).
+ * tenants share the global entry instead of flooding the cache with random ids), a SHA-256 of the
+ * body when there is one, the tiers filter and the policy generation (a reload must not serve
+ * verdicts decided under the old policy, even from a request that raced the reload).
  *
  * @param canonicalUrl {@code NormalizedUrl.canonical()}, "" for text-only requests
  * @param tenant effective tenant id ("" = global)
@@ -17,7 +17,11 @@ import java.security.MessageDigest;
  * @param policyGeneration generation of the policy the verdict was decided under
  */
 public record VerdictKey(
-    String canonicalUrl, String tenant, ByteString bodySha256, int tierMask, long policyGeneration) {
+    String canonicalUrl,
+    String tenant,
+    ByteString bodySha256,
+    int tierMask,
+    long policyGeneration) {
 
   /** SHA-256 of the body, empty when both fields are empty. */
   public static ByteString bodyHash(ByteString html, ByteString text) {

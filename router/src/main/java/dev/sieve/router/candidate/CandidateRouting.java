@@ -1,27 +1,27 @@
 package dev.sieve.router.candidate;
 
 import com.google.common.hash.Hashing;
+import dev.sieve.core.security.ClientSecurity;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.policy.TenantPolicy;
-import dev.sieve.core.security.ClientSecurity;
 import dev.sieve.router.tier.ResilienceSettings;
 import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
-import io.grpc.ClientInterceptor;
-import io.grpc.ManagedChannel;
-import java.time.Duration;
-import java.util.List;
 import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
+import io.grpc.ClientInterceptor;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -37,9 +37,9 @@ import java.util.function.Consumer;
  * served response has been completed, in the root gRPC context (the caller's deadline and
  * cancellation do not apply to it, and it does not hold the caller's call open), asynchronously (no
  * thread waits for it), and only while fewer than SIEVE_CANDIDATE_MAX_IN_FLIGHT comparisons are in
- * flight: above that the comparison is dropped and counted, never queued. The comparison itself is a
- * few map operations on the tier channel's event loop; the JSONL line is written by
- * {@link DisagreementLog}'s own thread. Served p50/p99 with and without a shadow: docs/benchmarks.md.
+ * flight: above that the comparison is dropped and counted, never queued. The comparison itself is
+ * a few map operations on the tier channel's event loop; the JSONL line is written by {@link
+ * DisagreementLog}'s own thread. Served p50/p99 with and without a shadow: docs/benchmarks.md.
  *
  * <p>Canary: with unit {@code tenant}, a tenant is in the canary when the murmur3 hash of its id
  * falls under the share, so a district sees one version consistently and its cached verdicts stay
@@ -85,6 +85,7 @@ public final class CandidateRouting implements AutoCloseable {
   private final Timer candidateLatency;
   private final Map<String, Counter> flips = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> deltas = new ConcurrentHashMap<>();
+
   /** The candidate's channel when this object created it ({@link #connect}), else null. */
   private ManagedChannel ownedChannel;
 
@@ -102,9 +103,11 @@ public final class CandidateRouting implements AutoCloseable {
   /**
    * @param candidate the client of the candidate version (its channel owned by the caller)
    */
-  public CandidateRouting(CandidateSettings settings, TierClient candidate, MeterRegistry registry) {
+  public CandidateRouting(
+      CandidateSettings settings, TierClient candidate, MeterRegistry registry) {
     if (candidate.tier() != settings.tier()) {
-      throw new IllegalArgumentException("candidate client is for tier " + candidate.tier() + ", not " + settings.tier());
+      throw new IllegalArgumentException(
+          "candidate client is for tier " + candidate.tier() + ", not " + settings.tier());
     }
     this.settings = settings;
     this.candidate = candidate;
@@ -116,9 +119,11 @@ public final class CandidateRouting implements AutoCloseable {
     this.compared = comparisons(tier, mode, "compared");
     this.dropped = comparisons(tier, mode, "dropped");
     this.failed = comparisons(tier, mode, "failed");
-    this.canary = Counter.builder("sieve_router_candidate_canary")
-        .description("Requests whose tier answer came from the candidate version")
-        .tag("tier", tier).register(registry);
+    this.canary =
+        Counter.builder("sieve_router_candidate_canary")
+            .description("Requests whose tier answer came from the candidate version")
+            .tag("tier", tier)
+            .register(registry);
     this.servingLatency = latency(tier, "serving");
     this.candidateLatency = latency(tier, "candidate");
     if (settings.logFile() != null) {
@@ -126,11 +131,16 @@ public final class CandidateRouting implements AutoCloseable {
       Counter logDropped = logCounter("dropped");
       Counter logFailed = logCounter("failed");
       this.logFile =
-          new DisagreementLog(settings.logFile(), 1024, result -> (switch (result) {
-            case "written" -> written;
-            case "dropped" -> logDropped;
-            default -> logFailed;
-          }).increment());
+          new DisagreementLog(
+              settings.logFile(),
+              1024,
+              result ->
+                  (switch (result) {
+                        case "written" -> written;
+                        case "dropped" -> logDropped;
+                        default -> logFailed;
+                      })
+                      .increment());
     } else {
       this.logFile = null;
     }
@@ -142,11 +152,18 @@ public final class CandidateRouting implements AutoCloseable {
    * with this object.
    */
   public static CandidateRouting connect(
-      CandidateSettings settings, ResilienceSettings resilience, Duration deadlineMargin,
-      List<ClientInterceptor> interceptors, ClientSecurity security, MeterRegistry registry) {
+      CandidateSettings settings,
+      ResilienceSettings resilience,
+      Duration deadlineMargin,
+      List<ClientInterceptor> interceptors,
+      ClientSecurity security,
+      MeterRegistry registry) {
     ManagedChannel channel = TierFleet.channelFor(settings.target(), security, interceptors);
     CandidateRouting routing =
-        new CandidateRouting(settings, new TierClient(settings.tier(), channel, resilience, deadlineMargin), registry);
+        new CandidateRouting(
+            settings,
+            new TierClient(settings.tier(), channel, resilience, deadlineMargin),
+            registry);
     routing.ownedChannel = channel;
     return routing;
   }
@@ -173,7 +190,9 @@ public final class CandidateRouting implements AutoCloseable {
    * tenant (or the request), else {@code serving}.
    */
   public TierClient choose(TierName tier, TierClient serving, String tenantId) {
-    if (settings == null || tier != settings.tier() || settings.mode() != CandidateSettings.Mode.CANARY
+    if (settings == null
+        || tier != settings.tier()
+        || settings.mode() != CandidateSettings.Mode.CANARY
         || serving == null) {
       return serving;
     }
@@ -190,23 +209,36 @@ public final class CandidateRouting implements AutoCloseable {
 
   /** True when a verdict answered by {@code client} must stay out of the shared verdict cache. */
   public boolean uncacheable(TierClient client) {
-    return client == candidate && client != null && settings.unit() == CandidateSettings.Unit.REQUEST;
+    return client == candidate
+        && client != null
+        && settings.unit() == CandidateSettings.Unit.REQUEST;
   }
 
-  /** True when the tenant is in the canary share (stable: murmur3 of the id, compared to the share). */
+  /**
+   * True when the tenant is in the canary share (stable: murmur3 of the id, compared to the share).
+   */
   public boolean inTenantShare(String tenantId) {
     if (settings == null) {
       return false;
     }
-    long hash = Hashing.murmur3_32_fixed().hashString(tenantId, StandardCharsets.UTF_8).asInt() & 0xffffffffL;
+    long hash =
+        Hashing.murmur3_32_fixed().hashString(tenantId, StandardCharsets.UTF_8).asInt()
+            & 0xffffffffL;
     return hash < shareBound;
   }
 
   /** The outcome as reported when the candidate answered: its detail says so. */
   public TierOutcome markCanary(TierOutcome outcome) {
-    String detail = outcome.detail().isEmpty() ? "canary candidate" : "canary candidate: " + outcome.detail();
-    return new TierOutcome(outcome.tier(), outcome.state(), outcome.latencyMicros(), outcome.response(), detail,
-        outcome.code(), outcome.callerDeadline());
+    String detail =
+        outcome.detail().isEmpty() ? "canary candidate" : "canary candidate: " + outcome.detail();
+    return new TierOutcome(
+        outcome.tier(),
+        outcome.state(),
+        outcome.latencyMicros(),
+        outcome.response(),
+        detail,
+        outcome.code(),
+        outcome.callerDeadline());
   }
 
   /**
@@ -220,10 +252,17 @@ public final class CandidateRouting implements AutoCloseable {
    * @param host the request URL's host ("" without a URL): all of the request that is logged
    */
   public void compareLater(
-      TierClient served, TierOutcome outcome, TierClient serving, ScoreRequest request, TenantPolicy tenant,
+      TierClient served,
+      TierOutcome outcome,
+      TierClient serving,
+      ScoreRequest request,
+      TenantPolicy tenant,
       String host) {
-    if (settings == null || outcome.tier() != settings.tier() || outcome.state() != TierState.TIER_STATE_OK
-        || outcome.response() == null || serving == null) {
+    if (settings == null
+        || outcome.tier() != settings.tier()
+        || outcome.state() != TierState.TIER_STATE_OK
+        || outcome.response() == null
+        || serving == null) {
       return;
     }
     if (settings.sample() < 1 && ThreadLocalRandom.current().nextDouble() >= settings.sample()) {
@@ -235,22 +274,33 @@ public final class CandidateRouting implements AutoCloseable {
     }
     boolean servedByCandidate = served == candidate;
     TierClient other = servedByCandidate ? serving : candidate;
-    Consumer<TierOutcome> done = answer -> {
-      try {
-        if (answer.state() != TierState.TIER_STATE_OK || answer.response() == null) {
-          failed.increment();
-          return;
-        }
-        ScoreResponse servingAnswer = servedByCandidate ? answer.response() : outcome.response();
-        ScoreResponse candidateAnswer = servedByCandidate ? outcome.response() : answer.response();
-        long servingMicros = servedByCandidate ? answer.latencyMicros() : outcome.latencyMicros();
-        long candidateMicros = servedByCandidate ? outcome.latencyMicros() : answer.latencyMicros();
-        record(VersionComparison.of(servingAnswer, candidateAnswer, tenant), servedByCandidate, host,
-            servingAnswer.getModel(), candidateAnswer.getModel(), servingMicros, candidateMicros);
-      } finally {
-        inFlight.release();
-      }
-    };
+    Consumer<TierOutcome> done =
+        answer -> {
+          try {
+            if (answer.state() != TierState.TIER_STATE_OK || answer.response() == null) {
+              failed.increment();
+              return;
+            }
+            ScoreResponse servingAnswer =
+                servedByCandidate ? answer.response() : outcome.response();
+            ScoreResponse candidateAnswer =
+                servedByCandidate ? outcome.response() : answer.response();
+            long servingMicros =
+                servedByCandidate ? answer.latencyMicros() : outcome.latencyMicros();
+            long candidateMicros =
+                servedByCandidate ? outcome.latencyMicros() : answer.latencyMicros();
+            record(
+                VersionComparison.of(servingAnswer, candidateAnswer, tenant),
+                servedByCandidate,
+                host,
+                servingAnswer.getModel(),
+                candidateAnswer.getModel(),
+                servingMicros,
+                candidateMicros);
+          } finally {
+            inFlight.release();
+          }
+        };
     try {
       Context.ROOT.run(() -> other.score(request, null, null, done));
     } catch (RuntimeException e) {
@@ -260,33 +310,60 @@ public final class CandidateRouting implements AutoCloseable {
   }
 
   private void record(
-      VersionComparison comparison, boolean servedByCandidate, String host, ModelInfo servingModel,
-      ModelInfo candidateModel, long servingMicros, long candidateMicros) {
+      VersionComparison comparison,
+      boolean servedByCandidate,
+      String host,
+      ModelInfo servingModel,
+      ModelInfo candidateModel,
+      long servingMicros,
+      long candidateMicros) {
     compared.increment();
     servingLatency.record(servingMicros, TimeUnit.MICROSECONDS);
     candidateLatency.record(candidateMicros, TimeUnit.MICROSECONDS);
     String tier = settings.tier().wireName();
     for (String id : comparison.common()) {
-      deltas.computeIfAbsent(id, c -> DistributionSummary.builder("sieve_router_candidate_score_delta")
-              .description("|candidate - serving| score per category, in compared pairs")
-              .tag("tier", tier).tag("category", c).register(registry))
+      deltas
+          .computeIfAbsent(
+              id,
+              c ->
+                  DistributionSummary.builder("sieve_router_candidate_score_delta")
+                      .description("|candidate - serving| score per category, in compared pairs")
+                      .tag("tier", tier)
+                      .tag("category", c)
+                      .register(registry))
           .record(Math.abs(comparison.delta(id)));
     }
     for (String id : comparison.flips()) {
       String direction = comparison.candidateDecides(id) ? "candidate_only" : "serving_only";
-      flips.computeIfAbsent(id + "/" + direction, k -> Counter.builder("sieve_router_candidate_flips")
-              .description("Decision flips between the serving and the candidate version, per category")
-              .tag("tier", tier).tag("category", id).tag("direction", direction).register(registry))
+      flips
+          .computeIfAbsent(
+              id + "/" + direction,
+              k ->
+                  Counter.builder("sieve_router_candidate_flips")
+                      .description(
+                          "Decision flips between the serving and the candidate version, per category")
+                      .tag("tier", tier)
+                      .tag("category", id)
+                      .tag("direction", direction)
+                      .register(registry))
           .increment();
     }
     if (logFile == null) {
       return;
     }
-    boolean disagreement = !comparison.flips().isEmpty() || comparison.maxAbsDelta() >= settings.logDelta();
+    boolean disagreement =
+        !comparison.flips().isEmpty() || comparison.maxAbsDelta() >= settings.logDelta();
     double logP = disagreement ? 1.0 : settings.logAgreements();
     if (disagreement || ThreadLocalRandom.current().nextDouble() < logP) {
-      logFile.append(tier, settings.mode().wireName(), servedByCandidate, host, modelId(servingModel),
-          modelId(candidateModel), comparison, logP);
+      logFile.append(
+          tier,
+          settings.mode().wireName(),
+          servedByCandidate,
+          host,
+          modelId(servingModel),
+          modelId(candidateModel),
+          comparison,
+          logP);
     }
   }
 
@@ -297,18 +374,25 @@ public final class CandidateRouting implements AutoCloseable {
   private Counter comparisons(String tier, String mode, String result) {
     return Counter.builder("sieve_router_candidate_comparisons")
         .description("Sampled comparisons of the serving and the candidate version, by result")
-        .tag("tier", tier).tag("mode", mode).tag("result", result).register(registry);
+        .tag("tier", tier)
+        .tag("mode", mode)
+        .tag("result", result)
+        .register(registry);
   }
 
   private Counter logCounter(String result) {
     return Counter.builder("sieve_router_candidate_log")
-        .description("Disagreement file lines, by result").tag("result", result).register(registry);
+        .description("Disagreement file lines, by result")
+        .tag("result", result)
+        .register(registry);
   }
 
   private Timer latency(String tier, String version) {
     return Timer.builder("sieve_router_candidate_latency")
         .description("Answer time of each version in compared pairs")
-        .tag("tier", tier).tag("version", version).register(registry);
+        .tag("tier", tier)
+        .tag("version", version)
+        .register(registry);
   }
 
   /** Flushes and closes the disagreement file (the candidate's channel is closed by its owner). */

@@ -8,16 +8,17 @@ import java.util.Optional;
 
 /**
  * A candidate version of one tier, deployed beside the serving one (#15 item 3), read from the
- * environment. A new model is watched on live traffic before it is trusted with it: in
- * {@link Mode#SHADOW} it scores a sample of the requests after the served answer has gone out and
- * is only compared, never served; in {@link Mode#CANARY} a stable share of tenants (or of requests)
- * is served by it, and the serving version is then the one compared off the served path.
+ * environment. A new model is watched on live traffic before it is trusted with it: in {@link
+ * Mode#SHADOW} it scores a sample of the requests after the served answer has gone out and is only
+ * compared, never served; in {@link Mode#CANARY} a stable share of tenants (or of requests) is
+ * served by it, and the serving version is then the one compared off the served path.
  *
  * <p>Names (environment form; {@code -Dsieve.candidate.x} wins, see core {@link Settings}):
  *
  * <ul>
- *   <li>SIEVE_CANDIDATE_TIER ({@code url}, {@code content} or {@code llm}) and SIEVE_CANDIDATE_TARGET
- *       ({@code host:port} or {@code dns:///name:port}): both set = a candidate is deployed
+ *   <li>SIEVE_CANDIDATE_TIER ({@code url}, {@code content} or {@code llm}) and
+ *       SIEVE_CANDIDATE_TARGET ({@code host:port} or {@code dns:///name:port}): both set = a
+ *       candidate is deployed
  *   <li>SIEVE_CANDIDATE_MODE ({@code shadow}; {@code canary})
  *   <li>SIEVE_CANDIDATE_SAMPLE (0.1): share of the tier's answered requests that the other version
  *       also scores, off the served path, for comparison
@@ -67,16 +68,19 @@ public record CandidateSettings(
       throw new IllegalArgumentException("candidate tier is required");
     }
     if (target == null || target.isBlank()) {
-      throw new IllegalArgumentException("SIEVE_CANDIDATE_TARGET is required with SIEVE_CANDIDATE_TIER");
+      throw new IllegalArgumentException(
+          "SIEVE_CANDIDATE_TARGET is required with SIEVE_CANDIDATE_TIER");
     }
     probability("SIEVE_CANDIDATE_SAMPLE", sample);
     probability("SIEVE_CANDIDATE_SHARE", share);
     probability("SIEVE_CANDIDATE_LOG_AGREEMENTS", logAgreements);
     if (!(logDelta > 0 && logDelta <= 1)) {
-      throw new IllegalArgumentException("SIEVE_CANDIDATE_LOG_DELTA must be in (0, 1], got " + logDelta);
+      throw new IllegalArgumentException(
+          "SIEVE_CANDIDATE_LOG_DELTA must be in (0, 1], got " + logDelta);
     }
     if (maxInFlight <= 0) {
-      throw new IllegalArgumentException("SIEVE_CANDIDATE_MAX_IN_FLIGHT must be positive, got " + maxInFlight);
+      throw new IllegalArgumentException(
+          "SIEVE_CANDIDATE_MAX_IN_FLIGHT must be positive, got " + maxInFlight);
     }
     mode = mode == null ? Mode.SHADOW : mode;
     unit = unit == null ? Unit.TENANT : unit;
@@ -84,14 +88,17 @@ public record CandidateSettings(
   }
 
   /** A shadow candidate with the defaults (tests, tools). */
-  public static CandidateSettings shadow(TierName tier, String target, double sample, Path logFile) {
-    return new CandidateSettings(tier, target, Mode.SHADOW, sample, 0, Unit.TENANT, 64, logFile, 0.1, 0.02);
+  public static CandidateSettings shadow(
+      TierName tier, String target, double sample, Path logFile) {
+    return new CandidateSettings(
+        tier, target, Mode.SHADOW, sample, 0, Unit.TENANT, 64, logFile, 0.1, 0.02);
   }
 
   /** A canary candidate with the defaults, comparing {@code sample} of the traffic. */
   public static CandidateSettings canary(
       TierName tier, String target, double share, Unit unit, double sample, Path logFile) {
-    return new CandidateSettings(tier, target, Mode.CANARY, sample, share, unit, 64, logFile, 0.1, 0.02);
+    return new CandidateSettings(
+        tier, target, Mode.CANARY, sample, share, unit, 64, logFile, 0.1, 0.02);
   }
 
   /**
@@ -119,7 +126,10 @@ public record CandidateSettings(
             number("SIEVE_CANDIDATE_SHARE", 0.05),
             parse(Unit.class, "SIEVE_CANDIDATE_UNIT", "tenant"),
             Settings.getInt("SIEVE_CANDIDATE_MAX_IN_FLIGHT", 64),
-            Settings.get("SIEVE_CANDIDATE_LOG_FILE").filter(s -> !s.isBlank()).map(Path::of).orElse(null),
+            Settings.get("SIEVE_CANDIDATE_LOG_FILE")
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .orElse(null),
             number("SIEVE_CANDIDATE_LOG_DELTA", 0.1),
             number("SIEVE_CANDIDATE_LOG_AGREEMENTS", 0.02)));
   }
@@ -129,7 +139,8 @@ public record CandidateSettings(
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": unknown value '" + value.toLowerCase(Locale.ROOT) + "'");
+      throw new IllegalArgumentException(
+          name + ": unknown value '" + value.toLowerCase(Locale.ROOT) + "'");
     }
   }
 

@@ -19,15 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sampled disagreement file: one JSON line per logged comparison, appended by one background
- * thread behind a bounded queue (full: the line is dropped and counted), so that file I/O never runs
- * on a tier channel's event loop and a slow disk never holds requests.
+ * thread behind a bounded queue (full: the line is dropped and counted), so that file I/O never
+ * runs on a tier channel's event loop and a slow disk never holds requests.
  *
  * <p>No student identity: a line holds the URL's host only (never its path or query, which can name
  * a student), the two versions' model ids, scores and decisions, and the tenant's thresholds; no
  * tenant id, request id or body. Fields (the format {@code ./sieve eval shadow} and the annotation
  * app read, docs/operations.md "Shadow and canary"):
  *
- * <pre>{"ts": "...", "tier": "content", "mode": "shadow", "served_by": "serving", "host": "example.com",
+ * <pre>
+ * {"ts": "...", "tier": "content", "mode": "shadow", "served_by": "serving", "host": "example.com",
  *  "serving_model": "name@version", "candidate_model": "name@version",
  *  "serving": {"adult": 0.91, ...}, "candidate": {"adult": 0.42, ...}, "thresholds": {"adult": 0.5, ...},
  *  "flips": ["adult"], "opinion_only": [], "max_abs_delta": 0.49, "log_p": 1.0}</pre>
@@ -53,7 +54,12 @@ public final class DisagreementLog implements AutoCloseable {
     this.file = file;
     this.outcome = outcome;
     this.writer =
-        new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity),
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
             runnable -> {
               Thread thread = new Thread(runnable, "candidate-disagreement-log");
               thread.setDaemon(true);
@@ -64,14 +70,36 @@ public final class DisagreementLog implements AutoCloseable {
 
   /** Queues one line; never blocks. */
   public void append(
-      String tier, String mode, boolean servedByCandidate, String host, String servingModel,
-      String candidateModel, VersionComparison comparison, double logP) {
-    writer.execute(() -> write(tier, mode, servedByCandidate, host, servingModel, candidateModel, comparison, logP));
+      String tier,
+      String mode,
+      boolean servedByCandidate,
+      String host,
+      String servingModel,
+      String candidateModel,
+      VersionComparison comparison,
+      double logP) {
+    writer.execute(
+        () ->
+            write(
+                tier,
+                mode,
+                servedByCandidate,
+                host,
+                servingModel,
+                candidateModel,
+                comparison,
+                logP));
   }
 
   private void write(
-      String tier, String mode, boolean servedByCandidate, String host, String servingModel,
-      String candidateModel, VersionComparison comparison, double logP) {
+      String tier,
+      String mode,
+      boolean servedByCandidate,
+      String host,
+      String servingModel,
+      String candidateModel,
+      VersionComparison comparison,
+      double logP) {
     try {
       ObjectNode line = JSON.createObjectNode();
       line.put("ts", Instant.now().toString());
@@ -93,8 +121,13 @@ public final class DisagreementLog implements AutoCloseable {
         if (parent != null) {
           Files.createDirectories(parent);
         }
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        out =
+            Files.newBufferedWriter(
+                file,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
       }
       out.write(JSON.writeValueAsString(line));
       out.write('\n');

@@ -34,7 +34,8 @@ public record VersionComparison(
     double maxAbsDelta) {
 
   /** Compares two answers for {@code tenant}. */
-  public static VersionComparison of(ScoreResponse serving, ScoreResponse candidate, TenantPolicy tenant) {
+  public static VersionComparison of(
+      ScoreResponse serving, ScoreResponse candidate, TenantPolicy tenant) {
     Map<String, Double> s = scores(serving);
     Map<String, Double> c = scores(candidate);
     Map<String, Double> thresholds = new LinkedHashMap<>();
@@ -55,7 +56,8 @@ public record VersionComparison(
         flips.add(id);
       }
     }
-    return new VersionComparison(s, c, thresholds, List.copyOf(flips), List.copyOf(opinionOnly), maxDelta);
+    return new VersionComparison(
+        s, c, thresholds, List.copyOf(flips), List.copyOf(opinionOnly), maxDelta);
   }
 
   /** True when the serving version decides {@code id} at the tenant's threshold. */

@@ -49,9 +49,11 @@ public final class CategoryCatalog {
    * @throws StatusException PERMISSION_DENIED when the request names a tenant other than the
    *     authenticated one (the Classify rule)
    */
-  public ListCategoriesResponse list(ListCategoriesRequest request, Context context) throws StatusException {
+  public ListCategoriesResponse list(ListCategoriesRequest request, Context context)
+      throws StatusException {
     String tenantId =
-        AuthenticatedTenant.bind(ClassifyRequest.newBuilder().setTenantId(request.getTenantId()).build(), context)
+        AuthenticatedTenant.bind(
+                ClassifyRequest.newBuilder().setTenantId(request.getTenantId()).build(), context)
             .getTenantId();
     Policy policy = policies.current();
     TenantPolicy tenant = policy.lookup(tenantId);

@@ -16,16 +16,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The router's side of the learning loop (issue #14): reports out ({@link VerdictReports}),
- * overrides in ({@link OverrideWatcher}, {@link OverridesFile} into a {@link HostOverrideRegistry}),
- * and the {@link ServedVerdictHook} that applies a tenant's override to each verdict on its way out
- * and remembers what was served ({@link RecentVerdicts}).
+ * overrides in ({@link OverrideWatcher}, {@link OverridesFile} into a {@link
+ * HostOverrideRegistry}), and the {@link ServedVerdictHook} that applies a tenant's override to
+ * each verdict on its way out and remembers what was served ({@link RecentVerdicts}).
  *
  * <p>Its own single background thread does every blocking thing (spool file I/O, re-sends, file
  * polling, reconnect timers), so nothing of it runs on the transport's event loop or delays the
  * router's policy polling.
  *
- * <p>Metrics: {@code sieve_router_overrides_active} (overrides in force now, expired ones excluded at
- * scrape time), {@code sieve_router_overrides_applied_total{effect}}, {@code
+ * <p>Metrics: {@code sieve_router_overrides_active} (overrides in force now, expired ones excluded
+ * at scrape time), {@code sieve_router_overrides_applied_total{effect}}, {@code
  * sieve_router_overrides_stream_connected}, {@code sieve_router_feedback_reports_total{outcome}},
  * {@code sieve_router_feedback_spooled}.
  */
@@ -47,7 +47,12 @@ public final class FeedbackLoop implements ServedVerdictHook, AutoCloseable {
    *     SIEVE_FEEDBACK_ADDR by RouterMain; in-process in tests), or null when none is configured
    * @param watcherName who is watching, for the app's log (e.g. the pod name)
    */
-  public FeedbackLoop(FeedbackSettings settings, Channel feedback, Clock clock, MeterRegistry registry, String watcherName) {
+  public FeedbackLoop(
+      FeedbackSettings settings,
+      Channel feedback,
+      Clock clock,
+      MeterRegistry registry,
+      String watcherName) {
     this.settings = settings;
     this.clock = clock;
     this.executor =
@@ -59,14 +64,33 @@ public final class FeedbackLoop implements ServedVerdictHook, AutoCloseable {
             });
     this.overrides = new HostOverrideRegistry(clock);
     this.recent = new RecentVerdicts(settings.recentVerdicts(), settings.recentVerdictAge());
-    ReportSpool spool = settings.spoolFile() == null ? null : new ReportSpool(settings.spoolFile(), settings.spoolMaxBytes());
-    this.reports = new VerdictReports(feedback, settings.submitTimeout(), settings.breakerOpen(), spool, recent, clock, executor, registry);
-    this.watcher = feedback == null ? null : new OverrideWatcher(feedback, overrides, executor, watcherName);
-    this.file = settings.overridesFile() == null ? null : new OverridesFile(settings.overridesFile(), overrides);
+    ReportSpool spool =
+        settings.spoolFile() == null
+            ? null
+            : new ReportSpool(settings.spoolFile(), settings.spoolMaxBytes());
+    this.reports =
+        new VerdictReports(
+            feedback,
+            settings.submitTimeout(),
+            settings.breakerOpen(),
+            spool,
+            recent,
+            clock,
+            executor,
+            registry);
+    this.watcher =
+        feedback == null ? null : new OverrideWatcher(feedback, overrides, executor, watcherName);
+    this.file =
+        settings.overridesFile() == null
+            ? null
+            : new OverridesFile(settings.overridesFile(), overrides);
     Gauge.builder("sieve.router.overrides.active", overrides, HostOverrideRegistry::activeCount)
         .description("Tenant host overrides in force now (expired ones excluded)")
         .register(registry);
-    Gauge.builder("sieve.router.overrides.stream.connected", this, l -> l.watcher != null && l.watcher.connected() ? 1 : 0)
+    Gauge.builder(
+            "sieve.router.overrides.stream.connected",
+            this,
+            l -> l.watcher != null && l.watcher.connected() ? 1 : 0)
         .description("1 while the annotation app's override stream is open")
         .register(registry);
     this.allowApplied = applied(registry, "allow");
@@ -95,7 +119,8 @@ public final class FeedbackLoop implements ServedVerdictHook, AutoCloseable {
   }
 
   @Override
-  public ClassifyResponse served(ClassifyRequest request, NormalizedUrl url, ClassifyResponse verdict) {
+  public ClassifyResponse served(
+      ClassifyRequest request, NormalizedUrl url, ClassifyResponse verdict) {
     String tenant = request.getTenantId();
     ClassifyResponse out = verdict;
     if (url != null && !tenant.isEmpty() && overrides.mayApply(tenant)) {
@@ -103,7 +128,8 @@ public final class FeedbackLoop implements ServedVerdictHook, AutoCloseable {
       HostOverride o = overrides.find(tenant, url, now);
       if (o != null) {
         out = OverrideApplier.apply(verdict, o, now);
-        (o.getEffect() == HostOverride.Effect.EFFECT_ALLOW ? allowApplied : blockApplied).increment();
+        (o.getEffect() == HostOverride.Effect.EFFECT_ALLOW ? allowApplied : blockApplied)
+            .increment();
       }
     }
     recent.record(tenant, out);

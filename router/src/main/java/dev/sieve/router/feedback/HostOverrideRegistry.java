@@ -42,7 +42,10 @@ public final class HostOverrideRegistry {
   }
 
   /** Overrides of one tenant keyed by normalized host, each list newest first. */
-  private record Snapshot(long revision, Map<String, Map<String, List<HostOverride>>> byTenant, List<HostOverride> all) {
+  private record Snapshot(
+      long revision,
+      Map<String, Map<String, List<HostOverride>>> byTenant,
+      List<HostOverride> all) {
     static final Snapshot EMPTY = new Snapshot(Long.MIN_VALUE, Map.of(), List.of());
   }
 
@@ -70,7 +73,11 @@ public final class HostOverrideRegistry {
   public boolean replace(Source source, OverrideSet set, boolean ignoreStale) {
     Snapshot held = sources.get(source);
     if (ignoreStale && set.getRevision() < held.revision()) {
-      log.info("override set revision {} from {} ignored: revision {} is held", set.getRevision(), source, held.revision());
+      log.info(
+          "override set revision {} from {} ignored: revision {} is held",
+          set.getRevision(),
+          source,
+          held.revision());
       return false;
     }
     Map<String, Map<String, List<HostOverride>>> byTenant = new HashMap<>();
@@ -81,7 +88,8 @@ public final class HostOverrideRegistry {
         continue;
       }
       all.add(o);
-      byTenant.computeIfAbsent(o.getTenantId(), t -> new HashMap<>())
+      byTenant
+          .computeIfAbsent(o.getTenantId(), t -> new HashMap<>())
           .computeIfAbsent(o.getHost(), h -> new ArrayList<>())
           .add(o);
     }
@@ -99,7 +107,10 @@ public final class HostOverrideRegistry {
     sources.put(source, Snapshot.EMPTY);
   }
 
-  /** True when some source holds an override for {@code tenantId} (expired or not): a cheap pre-check. */
+  /**
+   * True when some source holds an override for {@code tenantId} (expired or not): a cheap
+   * pre-check.
+   */
   public boolean mayApply(String tenantId) {
     for (Snapshot snapshot : sources.values()) {
       if (snapshot.byTenant().containsKey(tenantId)) {
@@ -186,7 +197,8 @@ public final class HostOverrideRegistry {
     String why = null;
     if (o.getTenantId().isEmpty()) {
       why = "no tenant_id (an override never applies to every tenant)";
-    } else if (o.getEffect() != HostOverride.Effect.EFFECT_ALLOW && o.getEffect() != HostOverride.Effect.EFFECT_BLOCK) {
+    } else if (o.getEffect() != HostOverride.Effect.EFFECT_ALLOW
+        && o.getEffect() != HostOverride.Effect.EFFECT_BLOCK) {
       why = "effect unspecified";
     } else if (o.getExpiresAtMs() <= 0) {
       why = "no expires_at_ms (overrides always expire)";
@@ -205,7 +217,12 @@ public final class HostOverrideRegistry {
         why = "host rejected: " + e.getMessage();
       }
     }
-    log.warn("override '{}' of tenant '{}' for host '{}' dropped: {}", o.getId(), o.getTenantId(), o.getHost(), why);
+    log.warn(
+        "override '{}' of tenant '{}' for host '{}' dropped: {}",
+        o.getId(),
+        o.getTenantId(),
+        o.getHost(),
+        why);
     return null;
   }
 }

@@ -11,9 +11,9 @@ import java.time.Instant;
  * Turns the engine's verdict into the verdict served under a tenant's host override.
  *
  * <p>The override sets the action outright, like a policy domain override; the wellness alert and
- * the per-category scores stay the model's (an allowed help site still tells the counsellor, and
- * a report about an overridden verdict still shows what the models thought). The served TTL is cut
- * to the seconds left before the override expires, so a filtering stack that caches verdicts for
+ * the per-category scores stay the model's (an allowed help site still tells the counsellor, and a
+ * report about an overridden verdict still shows what the models thought). The served TTL is cut to
+ * the seconds left before the override expires, so a filtering stack that caches verdicts for
  * {@code ttl_seconds} never keeps an override past its expiry. A {@link Reason} with RULE evidence
  * names the override id, its creator and its expiry: the audit trail a school asks for.
  */
@@ -43,14 +43,24 @@ public final class OverrideApplier {
         .build();
   }
 
-  /** e.g. "tenant override ov-1: allow youtube.com (and subdomains) for tenant school-1, by t.smith, until 2026-...Z: class video". */
+  /**
+   * e.g. "tenant override ov-1: allow youtube.com (and subdomains) for tenant school-1, by t.smith,
+   * until 2026-...Z: class video".
+   */
   static String describe(HostOverride o) {
-    StringBuilder sb = new StringBuilder(128)
-        .append("tenant override ").append(o.getId()).append(": ")
-        .append(o.getEffect() == HostOverride.Effect.EFFECT_ALLOW ? "allow " : "block ")
-        .append(o.getHost()).append(" (and subdomains) for tenant ").append(o.getTenantId())
-        .append(", by ").append(o.getCreatedBy().isEmpty() ? "unknown" : o.getCreatedBy())
-        .append(", until ").append(Instant.ofEpochMilli(o.getExpiresAtMs()));
+    StringBuilder sb =
+        new StringBuilder(128)
+            .append("tenant override ")
+            .append(o.getId())
+            .append(": ")
+            .append(o.getEffect() == HostOverride.Effect.EFFECT_ALLOW ? "allow " : "block ")
+            .append(o.getHost())
+            .append(" (and subdomains) for tenant ")
+            .append(o.getTenantId())
+            .append(", by ")
+            .append(o.getCreatedBy().isEmpty() ? "unknown" : o.getCreatedBy())
+            .append(", until ")
+            .append(Instant.ofEpochMilli(o.getExpiresAtMs()));
     if (!o.getReason().isEmpty()) {
       sb.append(": ").append(o.getReason());
     }

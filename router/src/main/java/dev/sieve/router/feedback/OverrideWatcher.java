@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@link HostOverrideRegistry}'s stream source in step with the annotation app through
- * {@code Feedback.WatchOverrides}, reconnecting with exponential back-off (1 s doubling to 30 s,
- * with jitter so a fleet of routers does not reconnect in step) whenever the stream ends.
+ * Keeps {@link HostOverrideRegistry}'s stream source in step with the annotation app through {@code
+ * Feedback.WatchOverrides}, reconnecting with exponential back-off (1 s doubling to 30 s, with
+ * jitter so a fleet of routers does not reconnect in step) whenever the stream ends.
  *
  * <p>While the stream is down the last set stays in force: an override created before the outage
  * still applies, and every override still expires on time because the registry checks expiry
@@ -40,7 +40,11 @@ public final class OverrideWatcher implements AutoCloseable {
   private volatile ClientCallStreamObserver<WatchOverridesRequest> call;
   private long backoffMillis = FIRST_BACKOFF.toMillis();
 
-  public OverrideWatcher(Channel feedback, HostOverrideRegistry registry, ScheduledExecutorService scheduler, String watcher) {
+  public OverrideWatcher(
+      Channel feedback,
+      HostOverrideRegistry registry,
+      ScheduledExecutorService scheduler,
+      String watcher) {
     this.stub = FeedbackGrpc.newStub(feedback);
     this.registry = registry;
     this.scheduler = scheduler;
@@ -61,10 +65,12 @@ public final class OverrideWatcher implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    stub.watchOverrides(WatchOverridesRequest.newBuilder().setWatcher(watcher).build(), new Observer());
+    stub.watchOverrides(
+        WatchOverridesRequest.newBuilder().setWatcher(watcher).build(), new Observer());
   }
 
-  private final class Observer implements ClientResponseObserver<WatchOverridesRequest, OverrideSet> {
+  private final class Observer
+      implements ClientResponseObserver<WatchOverridesRequest, OverrideSet> {
     private boolean first = true;
 
     @Override
@@ -76,7 +82,10 @@ public final class OverrideWatcher implements AutoCloseable {
     public void onNext(OverrideSet set) {
       registry.replace(HostOverrideRegistry.Source.STREAM, set, !first);
       if (first) {
-        log.info("override stream connected: revision {}, {} override(s)", set.getRevision(), set.getOverridesCount());
+        log.info(
+            "override stream connected: revision {}, {} override(s)",
+            set.getRevision(),
+            set.getOverridesCount());
         first = false;
         connected = true;
         synchronized (OverrideWatcher.this) {
@@ -106,8 +115,12 @@ public final class OverrideWatcher implements AutoCloseable {
         backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
       }
       long jittered = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-      log.warn("override stream ended ({}); the {} override(s) held stay in force until they expire; "
-          + "reconnecting in {} ms", why, registry.activeCount(), jittered);
+      log.warn(
+          "override stream ended ({}); the {} override(s) held stay in force until they expire; "
+              + "reconnecting in {} ms",
+          why,
+          registry.activeCount(),
+          jittered);
       try {
         scheduler.schedule(OverrideWatcher.this::connect, jittered, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Overrides from a file ({@code SIEVE_OVERRIDES_FILE}), for deployments without the annotation app:
- * one {@link OverrideSet} in protobuf JSON form, e.g.
- * {@code {"revision":"1","overrides":[{"id":"ov-1","tenantId":"school-1","host":"example.org",
+ * one {@link OverrideSet} in protobuf JSON form, e.g. {@code
+ * {"revision":"1","overrides":[{"id":"ov-1","tenantId":"school-1","host":"example.org",
  * "effect":"EFFECT_ALLOW","expiresAtMs":"1767225600000","createdBy":"admin","reason":"..."}]}}.
  * Re-read when its modification time changes; a file that does not parse leaves the previous set in
  * force (and says why in the log), a deleted file clears it.
@@ -33,7 +33,9 @@ public final class OverridesFile {
     this.registry = registry;
   }
 
-  /** Loads the file when it changed since the last call; returns true when a new set was applied. */
+  /**
+   * Loads the file when it changed since the last call; returns true when a new set was applied.
+   */
   public synchronized boolean poll() {
     FileTime modified = null;
     try {
@@ -45,7 +47,11 @@ public final class OverridesFile {
       JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), set);
       registry.replace(HostOverrideRegistry.Source.FILE, set.build(), false);
       loaded = modified;
-      log.info("overrides file {}: {} override(s), revision {}", file, set.getOverridesCount(), set.getRevision());
+      log.info(
+          "overrides file {}: {} override(s), revision {}",
+          file,
+          set.getOverridesCount(),
+          set.getRevision());
       return true;
     } catch (NoSuchFileException e) {
       if (loaded != null) {
@@ -56,7 +62,10 @@ public final class OverridesFile {
       return false;
     } catch (InvalidProtocolBufferException e) {
       loaded = modified; // said once per change, not once per poll
-      log.error("overrides file {} is not an OverrideSet in JSON form, previous set kept: {}", file, e.getMessage());
+      log.error(
+          "overrides file {} is not an OverrideSet in JSON form, previous set kept: {}",
+          file,
+          e.getMessage());
       return false;
     } catch (IOException e) {
       log.error("overrides file {} cannot be read, previous set kept: {}", file, e.getMessage());

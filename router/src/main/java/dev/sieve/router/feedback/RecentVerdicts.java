@@ -11,21 +11,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the router served for recent request ids, so that a {@code ReportVerdict} naming a request id
- * can be forwarded with the verdict it disputes (the app shows it to annotators).
+ * What the router served for recent request ids, so that a {@code ReportVerdict} naming a request
+ * id can be forwarded with the verdict it disputes (the app shows it to annotators).
  *
- * <p>Bounded in entries and age (Caffeine, size-based eviction), and deliberately small: the tenant,
- * the normalized URL, the action, the policy version and the category scores; no body, no client
- * address, nothing that identifies a student.
+ * <p>Bounded in entries and age (Caffeine, size-based eviction), and deliberately small: the
+ * tenant, the normalized URL, the action, the policy version and the category scores; no body, no
+ * client address, nothing that identifies a student.
  */
 public final class RecentVerdicts {
 
   /**
-   * One served verdict, kept compact (about 300 bytes plus the URL: 50,000 entries are about 20 MB):
-   * category ids are the response's own strings, scores a primitive array.
+   * One served verdict, kept compact (about 300 bytes plus the URL: 50,000 entries are about 20
+   * MB): category ids are the response's own strings, scores a primitive array.
    */
   public record Served(
-      String tenantId, String normalizedUrl, Action action, String policyVersion, String[] categories, double[] values) {
+      String tenantId,
+      String normalizedUrl,
+      Action action,
+      String policyVersion,
+      String[] categories,
+      double[] values) {
 
     /** The per-category scores as the Feedback contract carries them. */
     public List<CategoryScore> scores() {
@@ -44,7 +49,9 @@ public final class RecentVerdicts {
    */
   public RecentVerdicts(long maxEntries, Duration maxAge) {
     this.byRequestId =
-        maxEntries <= 0 ? null : Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
+        maxEntries <= 0
+            ? null
+            : Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(maxAge).build();
   }
 
   public void record(String tenantId, ClassifyResponse served) {
@@ -61,10 +68,19 @@ public final class RecentVerdicts {
     }
     byRequestId.put(
         served.getRequestId(),
-        new Served(tenantId, served.getNormalizedUrl(), served.getAction(), served.getPolicyVersion(), categories, values));
+        new Served(
+            tenantId,
+            served.getNormalizedUrl(),
+            served.getAction(),
+            served.getPolicyVersion(),
+            categories,
+            values));
   }
 
-  /** The verdict served for {@code requestId}, or null when unknown (never seen, evicted or expired). */
+  /**
+   * The verdict served for {@code requestId}, or null when unknown (never seen, evicted or
+   * expired).
+   */
   public Served get(String requestId) {
     return byRequestId == null || requestId.isEmpty() ? null : byRequestId.getIfPresent(requestId);
   }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ReportSpool {
 
   private static final Logger log = LoggerFactory.getLogger(ReportSpool.class);
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
 
   /** The spool cannot take the report (full or not writable). */
@@ -46,10 +47,14 @@ public final class ReportSpool {
 
   private final Path file;
   private final long maxBytes;
+
   /** Reports in the file, kept so the gauge never reads the file. */
   private int count;
 
-  /** Opens (does not create) the spool; reports left by a previous run are counted and re-sent later. */
+  /**
+   * Opens (does not create) the spool; reports left by a previous run are counted and re-sent
+   * later.
+   */
   public ReportSpool(Path file, long maxBytes) {
     this.file = file;
     this.maxBytes = maxBytes;
@@ -75,16 +80,23 @@ public final class ReportSpool {
     try {
       long size = Files.exists(file) ? Files.size(file) : 0;
       if (size + line.length > maxBytes) {
-        throw new SpoolException("feedback spool " + file + " is full (" + size + " of " + maxBytes + " bytes)", null);
+        throw new SpoolException(
+            "feedback spool " + file + " is full (" + size + " of " + maxBytes + " bytes)", null);
       }
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.write(file, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.DSYNC);
+      Files.write(
+          file,
+          line,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND,
+          StandardOpenOption.DSYNC);
       count++;
     } catch (IOException e) {
-      throw new SpoolException("feedback spool " + file + " cannot be written: " + e.getMessage(), e);
+      throw new SpoolException(
+          "feedback spool " + file + " cannot be written: " + e.getMessage(), e);
     }
   }
 
@@ -105,7 +117,11 @@ public final class ReportSpool {
         PARSER.merge(line, report);
         reports.add(report.build());
       } catch (InvalidProtocolBufferException e) {
-        log.error("feedback spool {} line {} is not a report, left out: {}", file, number, e.getMessage());
+        log.error(
+            "feedback spool {} line {} is not a report, left out: {}",
+            file,
+            number,
+            e.getMessage());
       }
     }
     return reports;
@@ -118,8 +134,8 @@ public final class ReportSpool {
 
   /**
    * Sends spooled reports oldest first until one is not taken, then rewrites the spool with what is
-   * left (atomically: a crash leaves either the old or the new spool, so a report may be sent twice,
-   * which report_id makes harmless, but never lost).
+   * left (atomically: a crash leaves either the old or the new spool, so a report may be sent
+   * twice, which report_id makes harmless, but never lost).
    *
    * @return how many reports were sent
    */

@@ -43,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * blocked", validated, enriched with what the router served for the request id, and forwarded to
  * the annotation app's {@code Feedback.SubmitReport}.
  *
- * <p>Never lost silently: when no app is configured, its circuit breaker is open, or the call fails,
- * the report goes to the local {@link ReportSpool} and is re-sent later; the caller is told it was
- * taken ({@code queued: true}). Only when the spool cannot take it either (off, full, unwritable) does
- * the caller get UNAVAILABLE, which is safe to retry. Idempotent on {@code report_id}: a report id
- * already taken by this router answers {@code queued: false} without forwarding again (the app is
- * idempotent on it too, across routers). Bad input gets INVALID_ARGUMENT with the field and the rule.
+ * <p>Never lost silently: when no app is configured, its circuit breaker is open, or the call
+ * fails, the report goes to the local {@link ReportSpool} and is re-sent later; the caller is told
+ * it was taken ({@code queued: true}). Only when the spool cannot take it either (off, full,
+ * unwritable) does the caller get UNAVAILABLE, which is safe to retry. Idempotent on {@code
+ * report_id}: a report id already taken by this router answers {@code queued: false} without
+ * forwarding again (the app is idempotent on it too, across routers). Bad input gets
+ * INVALID_ARGUMENT with the field and the rule.
  */
 public final class VerdictReports {
 
@@ -82,13 +83,20 @@ public final class VerdictReports {
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
   /**
-   * @param feedback channel to the annotation app's Feedback service, or null when none is configured
+   * @param feedback channel to the annotation app's Feedback service, or null when none is
+   *     configured
    * @param spool where reports wait for the app, or null (spool off)
    * @param spoolExecutor where spool file I/O runs (never the transport's event loop)
    */
   public VerdictReports(
-      Channel feedback, Duration timeout, Duration breakerOpen, ReportSpool spool, RecentVerdicts recent, Clock clock,
-      Executor spoolExecutor, MeterRegistry registry) {
+      Channel feedback,
+      Duration timeout,
+      Duration breakerOpen,
+      ReportSpool spool,
+      RecentVerdicts recent,
+      Clock clock,
+      Executor spoolExecutor,
+      MeterRegistry registry) {
     this.stub = feedback == null ? null : FeedbackGrpc.newFutureStub(feedback);
     this.timeout = timeout;
     this.spool = spool;
@@ -106,7 +114,8 @@ public final class VerdictReports {
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
     for (Outcome outcome : Outcome.values()) {
-      outcomes.put(outcome,
+      outcomes.put(
+          outcome,
           Counter.builder("sieve.router.feedback.reports")
               .description("ReportVerdict calls by how they ended")
               .tag("outcome", outcome.name().toLowerCase())
@@ -120,7 +129,8 @@ public final class VerdictReports {
   }
 
   /** Serves one call; completes with the response or a StatusException, never anything else. */
-  public CompletableFuture<ReportVerdictResponse> report(ReportVerdictRequest request, Context context) {
+  public CompletableFuture<ReportVerdictResponse> report(
+      ReportVerdictRequest request, Context context) {
     ReportVerdictRequest valid;
     try {
       valid = validate(request, context);
@@ -137,7 +147,12 @@ public final class VerdictReports {
     FeedbackReport report = enrich(valid);
     CompletableFuture<ReportVerdictResponse> result = new CompletableFuture<>();
     if (stub == null || !breaker.tryAcquirePermission()) {
-      spool(report, stub == null ? "no feedback service configured (SIEVE_FEEDBACK_ADDR)" : "feedback service circuit open", result);
+      spool(
+          report,
+          stub == null
+              ? "no feedback service configured (SIEVE_FEEDBACK_ADDR)"
+              : "feedback service circuit open",
+          result);
       return result;
     }
     long start = System.nanoTime();
@@ -159,45 +174,58 @@ public final class VerdictReports {
               breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
               outcomes.get(Outcome.INVALID).increment();
               result.completeExceptionally(
-                  Status.INVALID_ARGUMENT.withDescription("feedback store rejected the report: " + status.getDescription())
+                  Status.INVALID_ARGUMENT
+                      .withDescription(
+                          "feedback store rejected the report: " + status.getDescription())
                       .asException());
               return;
             }
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
-            spool(report, "feedback service failed: " + status.getCode() + " " + status.getDescription(), result);
+            spool(
+                report,
+                "feedback service failed: " + status.getCode() + " " + status.getDescription(),
+                result);
           }
         },
         MoreExecutors.directExecutor());
     return result;
   }
 
-  private void spool(FeedbackReport report, String why, CompletableFuture<ReportVerdictResponse> result) {
+  private void spool(
+      FeedbackReport report, String why, CompletableFuture<ReportVerdictResponse> result) {
     String reportId = report.getReport().getReportId();
     if (spool == null) {
       outcomes.get(Outcome.UNAVAILABLE).increment();
       result.completeExceptionally(
-          Status.UNAVAILABLE.withDescription(why + ", and the report spool is off (SIEVE_FEEDBACK_SPOOL); retry later")
+          Status.UNAVAILABLE
+              .withDescription(
+                  why + ", and the report spool is off (SIEVE_FEEDBACK_SPOOL); retry later")
               .asException());
       return;
     }
     try {
-      spoolExecutor.execute(() -> {
-        try {
-          spool.append(report);
-          taken.put(reportId, Boolean.TRUE);
-          outcomes.get(Outcome.SPOOLED).increment();
-          log.info("report {} spooled ({})", reportId, why);
-          result.complete(ReportVerdictResponse.newBuilder().setReportId(reportId).setQueued(true).build());
-        } catch (ReportSpool.SpoolException e) {
-          outcomes.get(Outcome.UNAVAILABLE).increment();
-          log.error("report {} not taken: {}; {}", reportId, why, e.getMessage());
-          result.completeExceptionally(
-              Status.UNAVAILABLE.withDescription(why + ", and " + e.getMessage() + "; retry later").asException());
-        }
-      });
+      spoolExecutor.execute(
+          () -> {
+            try {
+              spool.append(report);
+              taken.put(reportId, Boolean.TRUE);
+              outcomes.get(Outcome.SPOOLED).increment();
+              log.info("report {} spooled ({})", reportId, why);
+              result.complete(
+                  ReportVerdictResponse.newBuilder().setReportId(reportId).setQueued(true).build());
+            } catch (ReportSpool.SpoolException e) {
+              outcomes.get(Outcome.UNAVAILABLE).increment();
+              log.error("report {} not taken: {}; {}", reportId, why, e.getMessage());
+              result.completeExceptionally(
+                  Status.UNAVAILABLE
+                      .withDescription(why + ", and " + e.getMessage() + "; retry later")
+                      .asException());
+            }
+          });
     } catch (RejectedExecutionException e) {
       outcomes.get(Outcome.UNAVAILABLE).increment();
-      result.completeExceptionally(Status.UNAVAILABLE.withDescription("router is shutting down").asException());
+      result.completeExceptionally(
+          Status.UNAVAILABLE.withDescription("router is shutting down").asException());
     }
   }
 
@@ -211,32 +239,38 @@ public final class VerdictReports {
     if (spool == null || stub == null || spool.size() == 0) {
       return 0;
     }
-    FeedbackGrpc.FeedbackBlockingStub blocking =
-        FeedbackGrpc.newBlockingStub(stub.getChannel());
+    FeedbackGrpc.FeedbackBlockingStub blocking = FeedbackGrpc.newBlockingStub(stub.getChannel());
     try {
-      int sent = spool.resend(report -> {
-        if (!breaker.tryAcquirePermission()) {
-          return false;
-        }
-        long start = System.nanoTime();
-        try {
-          blocking.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).submitReport(report);
-          breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-          return true;
-        } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
-            // The app will never take it: keeping it would block the spool forever.
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            log.error("spooled report {} refused by the feedback store and dropped: {}",
-                report.getReport().getReportId(), e.getStatus().getDescription());
-            return true;
-          }
-          breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-          return false;
-        }
-      });
+      int sent =
+          spool.resend(
+              report -> {
+                if (!breaker.tryAcquirePermission()) {
+                  return false;
+                }
+                long start = System.nanoTime();
+                try {
+                  blocking
+                      .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                      .submitReport(report);
+                  breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                  return true;
+                } catch (StatusRuntimeException e) {
+                  if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+                    // The app will never take it: keeping it would block the spool forever.
+                    breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    log.error(
+                        "spooled report {} refused by the feedback store and dropped: {}",
+                        report.getReport().getReportId(),
+                        e.getStatus().getDescription());
+                    return true;
+                  }
+                  breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+                  return false;
+                }
+              });
       if (sent > 0) {
-        log.info("{} spooled report(s) re-sent to the feedback service, {} left", sent, spool.size());
+        log.info(
+            "{} spooled report(s) re-sent to the feedback service, {} left", sent, spool.size());
       }
       return sent;
     } catch (java.io.IOException e) {
@@ -245,8 +279,11 @@ public final class VerdictReports {
     }
   }
 
-  /** The request with its tenant bound and report_id set, or INVALID_ARGUMENT / PERMISSION_DENIED. */
-  ReportVerdictRequest validate(ReportVerdictRequest request, Context context) throws StatusException {
+  /**
+   * The request with its tenant bound and report_id set, or INVALID_ARGUMENT / PERMISSION_DENIED.
+   */
+  ReportVerdictRequest validate(ReportVerdictRequest request, Context context)
+      throws StatusException {
     ReportVerdictRequest.Builder out = request.toBuilder();
     String authenticated = context == null ? null : AuthenticatedTenant.KEY.get(context);
     if (authenticated != null) {
@@ -254,14 +291,21 @@ public final class VerdictReports {
         out.setTenantId(authenticated);
       } else if (!request.getTenantId().equals(authenticated)) {
         throw Status.PERMISSION_DENIED
-            .withDescription("authenticated as tenant '" + authenticated + "', report names tenant '"
-                + request.getTenantId() + "'")
+            .withDescription(
+                "authenticated as tenant '"
+                    + authenticated
+                    + "', report names tenant '"
+                    + request.getTenantId()
+                    + "'")
             .asException();
       }
     }
     if (request.getKind() != ReportVerdictRequest.Kind.KIND_WRONG_BLOCK
         && request.getKind() != ReportVerdictRequest.Kind.KIND_SHOULD_BLOCK) {
-      throw invalid("kind is required: KIND_WRONG_BLOCK or KIND_SHOULD_BLOCK (got " + request.getKindValue() + ")");
+      throw invalid(
+          "kind is required: KIND_WRONG_BLOCK or KIND_SHOULD_BLOCK (got "
+              + request.getKindValue()
+              + ")");
     }
     if (request.getRequestId().isEmpty() && request.getUrl().isEmpty()) {
       throw invalid("request_id or url is required");
@@ -271,7 +315,8 @@ public final class VerdictReports {
     }
     if (!request.getUrl().isEmpty()) {
       if (request.getUrl().length() > MAX_URL_CHARS) {
-        throw invalid("url is " + request.getUrl().length() + " characters; at most " + MAX_URL_CHARS);
+        throw invalid(
+            "url is " + request.getUrl().length() + " characters; at most " + MAX_URL_CHARS);
       }
       try {
         UrlNormalizer.instance().normalize(request.getUrl());
@@ -284,14 +329,23 @@ public final class VerdictReports {
       throw invalid("note is " + noteBytes + " bytes; at most " + MAX_NOTE_BYTES);
     }
     if (!ROLES.contains(request.getReporterRole())) {
-      throw invalid("reporter_role must be teacher, student, admin or empty (got '" + request.getReporterRole() + "')");
+      throw invalid(
+          "reporter_role must be teacher, student, admin or empty (got '"
+              + request.getReporterRole()
+              + "')");
     }
     if (request.getCategoriesCount() > MAX_CATEGORIES) {
-      throw invalid("categories has " + request.getCategoriesCount() + " entries; at most " + MAX_CATEGORIES);
+      throw invalid(
+          "categories has " + request.getCategoriesCount() + " entries; at most " + MAX_CATEGORIES);
     }
     for (int i = 0; i < request.getCategoriesCount(); i++) {
       if (!CATEGORY.matcher(request.getCategories(i)).matches()) {
-        throw invalid("categories[" + i + "] '" + request.getCategories(i) + "' is not a category id (a-z 0-9 _)");
+        throw invalid(
+            "categories["
+                + i
+                + "] '"
+                + request.getCategories(i)
+                + "' is not a category id (a-z 0-9 _)");
       }
     }
     if (request.getReportId().isEmpty()) {
@@ -312,7 +366,8 @@ public final class VerdictReports {
     RecentVerdicts.Served served = recent.get(request.getRequestId());
     // Never across tenants: a request id of another tenant is treated as unknown.
     if (served != null && served.tenantId().equals(request.getTenantId())) {
-      report.setServedAction(dev.sieve.core.grpc.ShortNames.action(served.action()))
+      report
+          .setServedAction(dev.sieve.core.grpc.ShortNames.action(served.action()))
           .addAllServedScores(served.scores())
           .setPolicyVersion(served.policyVersion())
           .setNormalizedUrl(served.normalizedUrl());

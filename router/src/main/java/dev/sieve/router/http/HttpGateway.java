@@ -29,7 +29,6 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -67,14 +66,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why inside the router process and through gRPC: each HTTP request becomes a gRPC call on an
  * in-process channel to the <em>same</em> {@code ClassifierService}, behind the same interceptors
- * (tenant authentication, telemetry), so deadlines, statuses, load shedding and metrics are those of
- * the gRPC API by construction, with no extra network hop or deployment (a gateway process would add
- * a hop, a second thing to scale and a second place for the two doors to drift apart). The
+ * (tenant authentication, telemetry), so deadlines, statuses, load shedding and metrics are those
+ * of the gRPC API by construction, with no extra network hop or deployment (a gateway process would
+ * add a hop, a second thing to scale and a second place for the two doors to drift apart). The
  * measured cost of the HTTP door relative to gRPC is in docs/benchmarks.md.
  *
  * <ul>
- *   <li>Deadline: {@code X-Sieve-Deadline-Ms} (milliseconds) or {@code grpc-timeout} (gRPC's format,
- *       e.g. {@code 500m}) becomes the call's deadline; none = no deadline, as for a gRPC caller.
+ *   <li>Deadline: {@code X-Sieve-Deadline-Ms} (milliseconds) or {@code grpc-timeout} (gRPC's
+ *       format, e.g. {@code 500m}) becomes the call's deadline; none = no deadline, as for a gRPC
+ *       caller.
  *   <li>Errors: the HTTP status per {@link HttpStatusMapping}, the body the call's {@code
  *       google.rpc.Status} as JSON with its ErrorInfo / BadRequest details. Malformed input is
  *       refused by the gateway itself with the same shape: unparsable or non-UTF-8 JSON, an unknown
@@ -97,7 +97,10 @@ public final class HttpGateway implements AutoCloseable {
   private static final long MAX_DEADLINE_MS = TimeUnit.HOURS.toMillis(1);
 
   private static final JsonFormat.TypeRegistry ERROR_TYPES =
-      JsonFormat.TypeRegistry.newBuilder().add(ErrorInfo.getDescriptor()).add(BadRequest.getDescriptor()).build();
+      JsonFormat.TypeRegistry.newBuilder()
+          .add(ErrorInfo.getDescriptor())
+          .add(BadRequest.getDescriptor())
+          .build();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
@@ -114,15 +117,21 @@ public final class HttpGateway implements AutoCloseable {
   private final byte[] openApi = OpenApiDocument.json().getBytes(StandardCharsets.UTF_8);
 
   private HttpGateway(
-      HttpGatewaySettings settings, Channel channel, Server inProcessServer, ManagedChannel owned, SSLContext tls)
+      HttpGatewaySettings settings,
+      Channel channel,
+      Server inProcessServer,
+      ManagedChannel owned,
+      SSLContext tls)
       throws IOException {
     this.settings = settings;
     this.channel = channel;
     this.inProcessServer = inProcessServer;
     this.ownedChannel = owned;
     this.concurrent = new Semaphore(settings.maxConnections());
-    this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-gateway-", 0).factory());
-    InetSocketAddress address = new InetSocketAddress(settings.bindHost(), Math.max(0, settings.port()));
+    this.executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-gateway-", 0).factory());
+    InetSocketAddress address =
+        new InetSocketAddress(settings.bindHost(), Math.max(0, settings.port()));
     if (tls == null) {
       this.server = HttpServer.create(address, 1024);
     } else {
@@ -133,7 +142,11 @@ public final class HttpGateway implements AutoCloseable {
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
-    log.info("JSON/HTTP gateway listening on {}:{} ({})", settings.bindHost(), port(), tls == null ? "plaintext" : "TLS");
+    log.info(
+        "JSON/HTTP gateway listening on {}:{} ({})",
+        settings.bindHost(),
+        port(),
+        tls == null ? "plaintext" : "TLS");
   }
 
   /**
@@ -141,7 +154,10 @@ public final class HttpGateway implements AutoCloseable {
    * gRPC server with {@code interceptors} (outermost first), and the HTTP listener.
    */
   public static HttpGateway start(
-      HttpGatewaySettings settings, BindableService service, List<ServerInterceptor> interceptors, SSLContext tls)
+      HttpGatewaySettings settings,
+      BindableService service,
+      List<ServerInterceptor> interceptors,
+      SSLContext tls)
       throws IOException {
     String name = "sieve-http-gateway-" + UUID.randomUUID();
     List<ServerInterceptor> innermostLast = new ArrayList<>(interceptors);
@@ -162,8 +178,12 @@ public final class HttpGateway implements AutoCloseable {
     }
   }
 
-  /** Starts the gateway over any channel to a Classifier (tests; a gateway in front of a remote router). */
-  public static HttpGateway start(HttpGatewaySettings settings, Channel channel) throws IOException {
+  /**
+   * Starts the gateway over any channel to a Classifier (tests; a gateway in front of a remote
+   * router).
+   */
+  public static HttpGateway start(HttpGatewaySettings settings, Channel channel)
+      throws IOException {
     return new HttpGateway(settings, channel, null, null, null);
   }
 
@@ -200,8 +220,16 @@ public final class HttpGateway implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     try (exchange) {
       if (!concurrent.tryAcquire()) {
-        reply(exchange, new Refusal(429, Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED,
-            "HTTP gateway overloaded: more than " + settings.maxConnections() + " requests at once", null));
+        reply(
+            exchange,
+            new Refusal(
+                429,
+                Status.Code.RESOURCE_EXHAUSTED,
+                ErrorReason.OVERLOADED,
+                "HTTP gateway overloaded: more than "
+                    + settings.maxConnections()
+                    + " requests at once",
+                null));
         return;
       }
       try {
@@ -224,7 +252,11 @@ public final class HttpGateway implements AutoCloseable {
         case "/v1/classify" -> {
           requireMethod(method, "POST");
           ClassifyRequest request = parse(exchange, ClassifyRequest.newBuilder()).build();
-          reply(exchange, 200, PRINTER.print(stub(exchange, ClassifierGrpc.newBlockingStub(channel)).classify(request)));
+          reply(
+              exchange,
+              200,
+              PRINTER.print(
+                  stub(exchange, ClassifierGrpc.newBlockingStub(channel)).classify(request)));
         }
         case "/v1/classify:batch" -> {
           requireMethod(method, "POST");
@@ -235,8 +267,11 @@ public final class HttpGateway implements AutoCloseable {
           requireMethod(method, "GET");
           ListCategoriesRequest request =
               ListCategoriesRequest.newBuilder().setTenantId(tenantParameter(exchange)).build();
-          reply(exchange, 200,
-              PRINTER.print(stub(exchange, ClassifierGrpc.newBlockingStub(channel)).listCategories(request)));
+          reply(
+              exchange,
+              200,
+              PRINTER.print(
+                  stub(exchange, ClassifierGrpc.newBlockingStub(channel)).listCategories(request)));
         }
         case "/v1/openapi.json" -> {
           requireMethod(method, "GET");
@@ -246,8 +281,13 @@ public final class HttpGateway implements AutoCloseable {
             out.write(openApi);
           }
         }
-        default -> throw new Refusal(404, Status.Code.NOT_FOUND, ErrorReason.NOT_FOUND,
-            "no such path: " + abbreviate(path) + " (see GET /v1/openapi.json)", null);
+        default ->
+            throw new Refusal(
+                404,
+                Status.Code.NOT_FOUND,
+                ErrorReason.NOT_FOUND,
+                "no such path: " + abbreviate(path) + " (see GET /v1/openapi.json)",
+                null);
       }
     } catch (Refusal refusal) {
       if (refusal.http == 405) {
@@ -266,22 +306,39 @@ public final class HttpGateway implements AutoCloseable {
 
   private static void requireMethod(String method, String expected) throws Refusal {
     if (!method.equals(expected)) {
-      throw new Refusal(405, Status.Code.UNIMPLEMENTED, ErrorReason.METHOD_NOT_ALLOWED,
-          method + " not allowed here; use " + expected, null);
+      throw new Refusal(
+          405,
+          Status.Code.UNIMPLEMENTED,
+          ErrorReason.METHOD_NOT_ALLOWED,
+          method + " not allowed here; use " + expected,
+          null);
     }
   }
 
-  private ClassifyBatchResponse batch(HttpExchange exchange, ClassifyBatchRequest batch) throws Refusal {
+  private ClassifyBatchResponse batch(HttpExchange exchange, ClassifyBatchRequest batch)
+      throws Refusal {
     if (batch.getRequestsCount() == 0) {
-      throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.EMPTY_REQUEST,
-          "batch has no requests", "requests");
+      throw new Refusal(
+          400,
+          Status.Code.INVALID_ARGUMENT,
+          ErrorReason.EMPTY_REQUEST,
+          "batch has no requests",
+          "requests");
     }
     if (batch.getRequestsCount() > settings.maxBatchItems()) {
-      throw new Refusal(413, Status.Code.RESOURCE_EXHAUSTED, ErrorReason.BATCH_TOO_LARGE,
-          "batch has " + batch.getRequestsCount() + " requests; the limit is " + settings.maxBatchItems()
-              + " (SIEVE_HTTP_MAX_BATCH_ITEMS)", "requests");
+      throw new Refusal(
+          413,
+          Status.Code.RESOURCE_EXHAUSTED,
+          ErrorReason.BATCH_TOO_LARGE,
+          "batch has "
+              + batch.getRequestsCount()
+              + " requests; the limit is "
+              + settings.maxBatchItems()
+              + " (SIEVE_HTTP_MAX_BATCH_ITEMS)",
+          "requests");
     }
-    ClassifierGrpc.ClassifierFutureStub stub = stub(exchange, ClassifierGrpc.newFutureStub(channel));
+    ClassifierGrpc.ClassifierFutureStub stub =
+        stub(exchange, ClassifierGrpc.newFutureStub(channel));
     Semaphore window = new Semaphore(settings.batchConcurrency());
     List<ListenableFuture<ClassifyResponse>> calls = new ArrayList<>(batch.getRequestsCount());
     try {
@@ -297,16 +354,26 @@ public final class HttpGateway implements AutoCloseable {
         try {
           ClassifyResponse verdict = calls.get(i).get();
           response.addResponses(
-              ClassifyStreamResponse.newBuilder().setRequestId(verdict.getRequestId()).setResponse(verdict));
+              ClassifyStreamResponse.newBuilder()
+                  .setRequestId(verdict.getRequestId())
+                  .setResponse(verdict));
         } catch (ExecutionException e) {
-          response.addResponses(ClassifyStreamResponse.newBuilder().setRequestId(requestId).setError(itemError(e.getCause())));
+          response.addResponses(
+              ClassifyStreamResponse.newBuilder()
+                  .setRequestId(requestId)
+                  .setError(itemError(e.getCause())));
         }
       }
       return response.build();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       calls.forEach(call -> call.cancel(true));
-      throw new Refusal(503, Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "gateway is shutting down", null);
+      throw new Refusal(
+          503,
+          Status.Code.UNAVAILABLE,
+          ErrorReason.SHUTTING_DOWN,
+          "gateway is shutting down",
+          null);
     }
   }
 
@@ -321,8 +388,10 @@ public final class HttpGateway implements AutoCloseable {
 
   /** The stub with the request's deadline and credentials. */
   private <S extends AbstractStub<S>> S stub(HttpExchange exchange, S stub) throws Refusal {
-    Long deadlineMs = deadlineMillis(
-        exchange.getRequestHeaders().getFirst(DEADLINE_HEADER), exchange.getRequestHeaders().getFirst("grpc-timeout"));
+    Long deadlineMs =
+        deadlineMillis(
+            exchange.getRequestHeaders().getFirst(DEADLINE_HEADER),
+            exchange.getRequestHeaders().getFirst("grpc-timeout"));
     if (deadlineMs != null) {
       stub = stub.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS);
     }
@@ -332,8 +401,12 @@ public final class HttpGateway implements AutoCloseable {
       try {
         headers.put(AUTHORIZATION, authorization);
       } catch (IllegalArgumentException e) {
-        throw new Refusal(401, Status.Code.UNAUTHENTICATED, ErrorReason.UNAUTHENTICATED,
-            "the Authorization header is not valid ASCII", null);
+        throw new Refusal(
+            401,
+            Status.Code.UNAUTHENTICATED,
+            ErrorReason.UNAUTHENTICATED,
+            "the Authorization header is not valid ASCII",
+            null);
       }
       stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -341,8 +414,8 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /**
-   * The deadline in milliseconds from {@code X-Sieve-Deadline-Ms} (wins) or {@code grpc-timeout}; null
-   * when neither is present.
+   * The deadline in milliseconds from {@code X-Sieve-Deadline-Ms} (wins) or {@code grpc-timeout};
+   * null when neither is present.
    */
   static Long deadlineMillis(String sieveHeader, String grpcTimeout) throws Refusal {
     if (sieveHeader != null) {
@@ -353,28 +426,42 @@ public final class HttpGateway implements AutoCloseable {
         ms = -1;
       }
       if (ms <= 0 || ms > MAX_DEADLINE_MS) {
-        throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_DEADLINE,
-            DEADLINE_HEADER + " must be a whole number of milliseconds from 1 to " + MAX_DEADLINE_MS + ", got '"
-                + abbreviate(sieveHeader) + "'", DEADLINE_HEADER);
+        throw new Refusal(
+            400,
+            Status.Code.INVALID_ARGUMENT,
+            ErrorReason.INVALID_DEADLINE,
+            DEADLINE_HEADER
+                + " must be a whole number of milliseconds from 1 to "
+                + MAX_DEADLINE_MS
+                + ", got '"
+                + abbreviate(sieveHeader)
+                + "'",
+            DEADLINE_HEADER);
       }
       return ms;
     }
     if (grpcTimeout != null) {
       Matcher m = GRPC_TIMEOUT.matcher(grpcTimeout.strip());
       if (!m.matches()) {
-        throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_DEADLINE,
-            "grpc-timeout must be 1 to 8 digits and a unit (H, M, S, m, u, n), got '" + abbreviate(grpcTimeout) + "'",
+        throw new Refusal(
+            400,
+            Status.Code.INVALID_ARGUMENT,
+            ErrorReason.INVALID_DEADLINE,
+            "grpc-timeout must be 1 to 8 digits and a unit (H, M, S, m, u, n), got '"
+                + abbreviate(grpcTimeout)
+                + "'",
             "grpc-timeout");
       }
       long amount = Long.parseLong(m.group(1));
-      long ms = switch (m.group(2)) {
-        case "H" -> TimeUnit.HOURS.toMillis(amount);
-        case "M" -> TimeUnit.MINUTES.toMillis(amount);
-        case "S" -> TimeUnit.SECONDS.toMillis(amount);
-        case "m" -> amount;
-        case "u" -> Math.max(1, TimeUnit.MICROSECONDS.toMillis(amount));
-        default -> Math.max(1, TimeUnit.NANOSECONDS.toMillis(amount));
-      };
+      long ms =
+          switch (m.group(2)) {
+            case "H" -> TimeUnit.HOURS.toMillis(amount);
+            case "M" -> TimeUnit.MINUTES.toMillis(amount);
+            case "S" -> TimeUnit.SECONDS.toMillis(amount);
+            case "m" -> amount;
+            case "u" -> Math.max(1, TimeUnit.MICROSECONDS.toMillis(amount));
+            default -> Math.max(1, TimeUnit.NANOSECONDS.toMillis(amount));
+          };
       return Math.min(Math.max(ms, 1), MAX_DEADLINE_MS);
     }
     return null;
@@ -392,22 +479,33 @@ public final class HttpGateway implements AutoCloseable {
         try {
           return URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-          throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_JSON,
-              "tenantId is not valid percent-encoding", "tenant_id");
+          throw new Refusal(
+              400,
+              Status.Code.INVALID_ARGUMENT,
+              ErrorReason.MALFORMED_JSON,
+              "tenantId is not valid percent-encoding",
+              "tenant_id");
         }
       }
     }
     return "";
   }
 
-  /** Reads the body within the limit, checks it is UTF-8 JSON, and parses it into {@code builder}. */
-  private <B extends Message.Builder> B parse(HttpExchange exchange, B builder) throws Refusal, IOException {
+  /**
+   * Reads the body within the limit, checks it is UTF-8 JSON, and parses it into {@code builder}.
+   */
+  private <B extends Message.Builder> B parse(HttpExchange exchange, B builder)
+      throws Refusal, IOException {
     String type = exchange.getRequestHeaders().getFirst("Content-Type");
     if (type != null) {
       String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
       if (!media.equals("application/json") && !media.endsWith("+json")) {
-        throw new Refusal(415, Status.Code.INVALID_ARGUMENT, ErrorReason.UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json, got '" + abbreviate(type) + "'", null);
+        throw new Refusal(
+            415,
+            Status.Code.INVALID_ARGUMENT,
+            ErrorReason.UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json, got '" + abbreviate(type) + "'",
+            null);
       }
     }
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -429,33 +527,58 @@ public final class HttpGateway implements AutoCloseable {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(body))
+              .toString();
     } catch (CharacterCodingException e) {
-      throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_JSON,
-          "request body is not valid UTF-8", null);
+      throw new Refusal(
+          400,
+          Status.Code.INVALID_ARGUMENT,
+          ErrorReason.MALFORMED_JSON,
+          "request body is not valid UTF-8",
+          null);
     }
     if (text.isBlank()) {
-      throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_JSON,
-          "request body is empty: expected a JSON object (" + builder.getDescriptorForType().getFullName() + ")", null);
+      throw new Refusal(
+          400,
+          Status.Code.INVALID_ARGUMENT,
+          ErrorReason.MALFORMED_JSON,
+          "request body is empty: expected a JSON object ("
+              + builder.getDescriptorForType().getFullName()
+              + ")",
+          null);
     }
     try {
       PARSER.merge(text, builder);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new Refusal(400, Status.Code.INVALID_ARGUMENT, ErrorReason.MALFORMED_JSON,
-          "request body is not a valid " + builder.getDescriptorForType().getFullName() + " in JSON: "
-              + abbreviate(String.valueOf(e.getMessage()), 300), null);
+      throw new Refusal(
+          400,
+          Status.Code.INVALID_ARGUMENT,
+          ErrorReason.MALFORMED_JSON,
+          "request body is not a valid "
+              + builder.getDescriptorForType().getFullName()
+              + " in JSON: "
+              + abbreviate(String.valueOf(e.getMessage()), 300),
+          null);
     }
     return builder;
   }
 
   private Refusal tooLarge(long declared) {
-    return new Refusal(413, Status.Code.RESOURCE_EXHAUSTED, ErrorReason.BODY_TOO_LARGE,
-        "request body " + (declared >= 0 ? "is " + declared + " bytes, " : "is ") + "over the limit of "
-            + settings.maxBodyBytes() + " bytes (SIEVE_HTTP_MAX_BODY_BYTES)", null);
+    return new Refusal(
+        413,
+        Status.Code.RESOURCE_EXHAUSTED,
+        ErrorReason.BODY_TOO_LARGE,
+        "request body "
+            + (declared >= 0 ? "is " + declared + " bytes, " : "is ")
+            + "over the limit of "
+            + settings.maxBodyBytes()
+            + " bytes (SIEVE_HTTP_MAX_BODY_BYTES)",
+        null);
   }
 
   private static void reply(HttpExchange exchange, Refusal refusal) throws IOException {

@@ -14,7 +14,10 @@ public final class HttpStatusMapping {
 
   private HttpStatusMapping() {}
 
-  /** The HTTP status for a failed call with {@code code} and Sieve reason {@code reason} ("" = none). */
+  /**
+   * The HTTP status for a failed call with {@code code} and Sieve reason {@code reason} ("" =
+   * none).
+   */
   public static int httpStatus(Status.Code code, String reason) {
     return switch (code) {
       case OK -> 200;
@@ -26,7 +29,8 @@ public final class HttpStatusMapping {
       case PERMISSION_DENIED -> 403;
       case UNAUTHENTICATED -> 401;
       case RESOURCE_EXHAUSTED ->
-          ErrorReason.BODY_TOO_LARGE.name().equals(reason) || ErrorReason.BATCH_TOO_LARGE.name().equals(reason)
+          ErrorReason.BODY_TOO_LARGE.name().equals(reason)
+                  || ErrorReason.BATCH_TOO_LARGE.name().equals(reason)
               ? 413
               : 429;
       case UNIMPLEMENTED -> 501;
@@ -37,6 +41,7 @@ public final class HttpStatusMapping {
 
   /** As {@link #httpStatus(Status.Code, String)} for a {@code google.rpc.Status}. */
   public static int httpStatus(com.google.rpc.Status status) {
-    return httpStatus(Status.fromCodeValue(status.getCode()).getCode(), ErrorDetails.reason(status).orElse(""));
+    return httpStatus(
+        Status.fromCodeValue(status.getCode()).getCode(), ErrorDetails.reason(status).orElse(""));
   }
 }

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  */
 public final class OpenApiDocument {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private OpenApiDocument() {}
 
@@ -47,19 +48,30 @@ public final class OpenApiDocument {
     ObjectNode info = root.putObject("info");
     info.put("title", "Sieve Classifier JSON/HTTP API");
     info.put("version", "v1");
-    info.put("description",
+    info.put(
+        "description",
         "The sieve.v1.Classifier service over HTTP with the proto3 JSON mapping (generated from the proto "
             + "descriptors by dev.sieve.router.http.OpenApiDocument). Errors are google.rpc.Status as JSON; "
             + "details carry google.rpc.ErrorInfo (domain sieve.dev, reason codes listed in ErrorReason) and "
             + "google.rpc.BadRequest. html and text are bytes: base64 in JSON.");
     ObjectNode paths = root.putObject("paths");
-    paths.set("/v1/classify", post("Classify one URL and/or page", "classify",
-        ClassifyRequest.getDescriptor(), ClassifyResponse.getDescriptor()));
-    paths.set("/v1/classify:batch", post(
-        "Classify up to SIEVE_HTTP_MAX_BATCH_ITEMS requests; one entry per request, in request order",
-        "classifyBatch", ClassifyBatchRequest.getDescriptor(), ClassifyBatchResponse.getDescriptor()));
+    paths.set(
+        "/v1/classify",
+        post(
+            "Classify one URL and/or page",
+            "classify",
+            ClassifyRequest.getDescriptor(),
+            ClassifyResponse.getDescriptor()));
+    paths.set(
+        "/v1/classify:batch",
+        post(
+            "Classify up to SIEVE_HTTP_MAX_BATCH_ITEMS requests; one entry per request, in request order",
+            "classifyBatch",
+            ClassifyBatchRequest.getDescriptor(),
+            ClassifyBatchResponse.getDescriptor()));
     ObjectNode categories = paths.putObject("/v1/categories").putObject("get");
-    categories.put("summary", "The categories and what each does under the tenant's policy (ListCategories)");
+    categories.put(
+        "summary", "The categories and what each does under the tenant's policy (ListCategories)");
     categories.put("operationId", "listCategories");
     ArrayNode parameters = categories.putArray("parameters");
     ObjectNode tenant = parameters.addObject();
@@ -93,22 +105,29 @@ public final class OpenApiDocument {
     ObjectNode deadline = params.putObject("Deadline");
     deadline.put("name", HttpGateway.DEADLINE_HEADER);
     deadline.put("in", "header");
-    deadline.put("description", "The call's deadline in milliseconds (the gRPC deadline); 504 when it expires");
+    deadline.put(
+        "description",
+        "The call's deadline in milliseconds (the gRPC deadline); 504 when it expires");
     deadline.putObject("schema").put("type", "integer").put("minimum", 1);
     ObjectNode grpcTimeout = params.putObject("GrpcTimeout");
     grpcTimeout.put("name", "grpc-timeout");
     grpcTimeout.put("in", "header");
-    grpcTimeout.put("description", "The deadline in gRPC's own format (e.g. 500m, 2S); X-Sieve-Deadline-Ms wins");
+    grpcTimeout.put(
+        "description",
+        "The deadline in gRPC's own format (e.g. 500m, 2S); X-Sieve-Deadline-Ms wins");
     grpcTimeout.putObject("schema").put("type", "string").put("pattern", "^[0-9]{1,8}[HMSmun]$");
     ObjectNode security = components.putObject("securitySchemes").putObject("apiKey");
     security.put("type", "http");
     security.put("scheme", "bearer");
-    security.put("description", "A tenant API key when the router requires client authentication (SIEVE_CLIENT_AUTH)");
+    security.put(
+        "description",
+        "A tenant API key when the router requires client authentication (SIEVE_CLIENT_AUTH)");
     root.putArray("security").addObject().putArray("apiKey");
     return root;
   }
 
-  private static ObjectNode post(String summary, String operationId, Descriptor request, Descriptor response) {
+  private static ObjectNode post(
+      String summary, String operationId, Descriptor request, Descriptor response) {
     ObjectNode path = JSON.createObjectNode();
     ObjectNode post = path.putObject("post");
     post.put("summary", summary);
@@ -118,7 +137,10 @@ public final class OpenApiDocument {
     parameters.addObject().put("$ref", "#/components/parameters/GrpcTimeout");
     ObjectNode body = post.putObject("requestBody");
     body.put("required", true);
-    body.putObject("content").putObject("application/json").putObject("schema").put("$ref", ref(request));
+    body.putObject("content")
+        .putObject("application/json")
+        .putObject("schema")
+        .put("$ref", ref(request));
     responses(post, response);
     return path;
   }
@@ -127,9 +149,15 @@ public final class OpenApiDocument {
     ObjectNode responses = operation.putObject("responses");
     ObjectNode ok = responses.putObject("200");
     ok.put("description", response.getName());
-    ok.putObject("content").putObject("application/json").putObject("schema").put("$ref", ref(response));
+    ok.putObject("content")
+        .putObject("application/json")
+        .putObject("schema")
+        .put("$ref", ref(response));
     String[][] errors = {
-      {"400", "INVALID_ARGUMENT: malformed JSON, unknown field, bad URL, invalid UTF-8, unknown tier, bad deadline"},
+      {
+        "400",
+        "INVALID_ARGUMENT: malformed JSON, unknown field, bad URL, invalid UTF-8, unknown tier, bad deadline"
+      },
       {"401", "UNAUTHENTICATED"},
       {"403", "PERMISSION_DENIED: the request names another tenant than the API key's"},
       {"404", "no such path"},
@@ -143,7 +171,9 @@ public final class OpenApiDocument {
     for (String[] error : errors) {
       ObjectNode node = responses.putObject(error[0]);
       node.put("description", error[1]);
-      node.putObject("content").putObject("application/json").putObject("schema")
+      node.putObject("content")
+          .putObject("application/json")
+          .putObject("schema")
           .put("$ref", "#/components/schemas/google.rpc.Status");
     }
   }
@@ -160,7 +190,9 @@ public final class OpenApiDocument {
     for (FieldDescriptor field : message.getFields()) {
       ObjectNode type = fieldType(field, todo);
       if (field.getRealContainingOneof() != null) {
-        type.put("description", "oneof " + field.getRealContainingOneof().getName() + ": at most one is set");
+        type.put(
+            "description",
+            "oneof " + field.getRealContainingOneof().getName() + ": at most one is set");
       }
       if (field.isRepeated()) {
         ObjectNode array = JSON.createObjectNode();
@@ -201,8 +233,10 @@ public final class OpenApiDocument {
   private static ObjectNode statusSchema() {
     ObjectNode schema = JSON.createObjectNode();
     schema.put("type", "object");
-    schema.put("description", "google.rpc.Status: code is the gRPC code number; details hold "
-        + "google.rpc.ErrorInfo (reason one of ErrorReason, domain sieve.dev) and google.rpc.BadRequest");
+    schema.put(
+        "description",
+        "google.rpc.Status: code is the gRPC code number; details hold "
+            + "google.rpc.ErrorInfo (reason one of ErrorReason, domain sieve.dev) and google.rpc.BadRequest");
     ObjectNode properties = schema.putObject("properties");
     properties.putObject("code").put("type", "integer");
     properties.putObject("message").put("type", "string");

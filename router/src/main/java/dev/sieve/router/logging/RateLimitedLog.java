@@ -13,8 +13,8 @@ import org.slf4j.Logger;
  *
  * <p>Why: at 45k requests/s a tier outage or a fail-closed decision happens thousands of times a
  * second; one line per event would drown the log (and cost more than the request), no line at all
- * left operators with metrics only (#12 item 7). The first event of a key is always written, so
- * the moment a tier goes down is in the log to the millisecond.
+ * left operators with metrics only (#12 item 7). The first event of a key is always written, so the
+ * moment a tier goes down is in the log to the millisecond.
  */
 public final class RateLimitedLog {
 

@@ -7,10 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The per-category result of merging tier scores for one request, as plain arrays indexed by taxonomy
- * position (one small allocation per request instead of a map per category).
+ * The per-category result of merging tier scores for one request, as plain arrays indexed by
+ * taxonomy position (one small allocation per request instead of a map per category).
  *
- * <p>Filled by {@link ScoreMerger}; read by the verdict assembler. Not thread-safe: one request owns it.
+ * <p>Filled by {@link ScoreMerger}; read by the verdict assembler. Not thread-safe: one request
+ * owns it.
  */
 public final class MergedScores {
 
@@ -18,26 +19,41 @@ public final class MergedScores {
 
   /** Merged score per core category (0 when no tier had an opinion). */
   final double[] score;
+
   /** True when at least one tier gave an opinion on the category. */
   final boolean[] opinion;
+
   /** True when the score comes from a definitive (exact list match) tier score. */
   final boolean[] definitive;
+
   /** Tier mask ({@link TierName#bit()}) of the tiers whose scores entered the merged score. */
   final int[] contributors;
+
   /** True when a tier that would have covered the category was unavailable. */
   final boolean[] unavailable;
-  /** For fail-closed categories: which tiers were unavailable and how ("url TIMEOUT, content ERROR"). */
+
+  /**
+   * For fail-closed categories: which tiers were unavailable and how ("url TIMEOUT, content
+   * ERROR").
+   */
   final String[] unavailableDetail;
+
   /**
    * For categories without any opinion: which tiers that cover them were cut short by the caller's
    * deadline ("content"), null where none was.
    */
   final String[] callerCutDetail;
+
   /** True when the url tier answered this request (OK), with or without an opinion per category. */
   boolean urlAnswered;
+
   /** Each tier's score for each core category, null where it had no opinion ([tier][category]). */
   final CategoryScore[][] tierScores;
-  /** Emerging-category scores from the llm tier, in the order it returned them (created on first use). */
+
+  /**
+   * Emerging-category scores from the llm tier, in the order it returned them (created on first
+   * use).
+   */
   private Map<String, CategoryScore> emerging;
 
   public MergedScores() {
@@ -84,7 +100,9 @@ public final class MergedScores {
     return callerCutDetail[index];
   }
 
-  /** Whether the url tier answered this request (its evidence is what on_tier_loss url_only uses). */
+  /**
+   * Whether the url tier answered this request (its evidence is what on_tier_loss url_only uses).
+   */
   public boolean urlAnswered() {
     return urlAnswered;
   }

@@ -17,26 +17,26 @@ import java.util.List;
  * <ol>
  *   <li><b>No opinion is not a low score.</b> A category absent from a tier's answer is ignored for
  *       that tier. Scores are clamped to [0, 1]; a NaN score counts as no opinion.
- *   <li><b>Definitive wins.</b> If any tier marks its score {@code definitive} (an exact known-domain
- *       list match), the merged score is the maximum of the definitive scores and nothing else
- *       counts for that category (not even the llm tier).
+ *   <li><b>Definitive wins.</b> If any tier marks its score {@code definitive} (an exact
+ *       known-domain list match), the merged score is the maximum of the definitive scores and
+ *       nothing else counts for that category (not even the llm tier).
  *   <li><b>Primary tiers: maximum.</b> Otherwise the merged score is the maximum over the primary
- *       tiers (url, content) that have an opinion. Their scores are calibrated probabilities for the
- *       same event seen through different evidence (the URL, the page); taking the maximum keeps a
- *       strong signal from either from being diluted by the other's ignorance (a URL model knows
- *       little about a page on a new domain), which is the right bias for a K-12 filter. Averaging or
- *       noisy-OR were rejected: the first hides strong single-tier evidence, the second double counts
- *       correlated tiers.
- *   <li><b>Second opinion: average.</b> When the llm tier scores a category it was consulted for (an
- *       uncertain category, an emerging one, or any category when the tier was named in the request's
- *       tiers filter), the merged score becomes the mean of the primary merged score and the llm score,
- *       so the fallback can pull an uncertain case either way without overruling the primary tiers
- *       outright. With no primary opinion the llm score stands alone.
- *   <li><b>No opinion at all.</b> The score is 0. If a tier that was consulted and covers the category
- *       was unavailable on its own account (TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED), the category is
- *       marked a tier-loss candidate; what that decides is the policy's {@code on_tier_loss}. A tier
- *       cut short by the caller's deadline is not unavailable: it is recorded separately, for the
- *       engine to refuse the request (DEADLINE_EXCEEDED) rather than guess.
+ *       tiers (url, content) that have an opinion. Their scores are calibrated probabilities for
+ *       the same event seen through different evidence (the URL, the page); taking the maximum
+ *       keeps a strong signal from either from being diluted by the other's ignorance (a URL model
+ *       knows little about a page on a new domain), which is the right bias for a K-12 filter.
+ *       Averaging or noisy-OR were rejected: the first hides strong single-tier evidence, the
+ *       second double counts correlated tiers.
+ *   <li><b>Second opinion: average.</b> When the llm tier scores a category it was consulted for
+ *       (an uncertain category, an emerging one, or any category when the tier was named in the
+ *       request's tiers filter), the merged score becomes the mean of the primary merged score and
+ *       the llm score, so the fallback can pull an uncertain case either way without overruling the
+ *       primary tiers outright. With no primary opinion the llm score stands alone.
+ *   <li><b>No opinion at all.</b> The score is 0. If a tier that was consulted and covers the
+ *       category was unavailable on its own account (TIMEOUT, CIRCUIT_OPEN, ERROR, REJECTED), the
+ *       category is marked a tier-loss candidate; what that decides is the policy's {@code
+ *       on_tier_loss}. A tier cut short by the caller's deadline is not unavailable: it is recorded
+ *       separately, for the engine to refuse the request (DEADLINE_EXCEEDED) rather than guess.
  * </ol>
  */
 public final class ScoreMerger {
@@ -113,9 +113,9 @@ public final class ScoreMerger {
 
   /**
    * Core categories no primary tier had an opinion on but the llm tier covers ("gaps": e.g. weapons
-   * on a text, which the content model has too little data to serve). They are asked of the llm tier
-   * only when it is consulted anyway (uncertain or emerging categories), so filling them costs no
-   * extra call; the llm's answer then stands alone, as it does for an emerging category.
+   * on a text, which the content model has too little data to serve). They are asked of the llm
+   * tier only when it is consulted anyway (uncertain or emerging categories), so filling them costs
+   * no extra call; the llm's answer then stands alone, as it does for an emerging category.
    *
    * @param llmCoverage the llm tier's core coverage (from Describe), indexed by taxonomy position
    */
@@ -187,7 +187,8 @@ public final class ScoreMerger {
    * unavailable.
    *
    * @param outcomes outcomes indexed by tier ordinal (null or SKIPPED/NOT_DEPLOYED = not consulted)
-   * @param coverage per tier ordinal, which core categories the tier would have covered (null = none)
+   * @param coverage per tier ordinal, which core categories the tier would have covered (null =
+   *     none)
    */
   public static void markUnavailable(MergedScores m, TierOutcome[] outcomes, boolean[][] coverage) {
     TierOutcome url = outcomes[TierName.URL.ordinal()];
@@ -218,7 +219,10 @@ public final class ScoreMerger {
         } else {
           detail.append(", ");
         }
-        detail.append(tier.wireName()).append(' ').append(dev.sieve.core.grpc.ShortNames.tierState(outcome.state()));
+        detail
+            .append(tier.wireName())
+            .append(' ')
+            .append(dev.sieve.core.grpc.ShortNames.tierState(outcome.state()));
       }
       if (detail != null) {
         m.unavailable[i] = true;
@@ -229,8 +233,8 @@ public final class ScoreMerger {
   }
 
   /**
-   * Whether the category is decided positive: score at threshold; or, without any opinion because
-   * a covering tier was unavailable, by the policy's {@code on_tier_loss} (block: yes; allow: no;
+   * Whether the category is decided positive: score at threshold; or, without any opinion because a
+   * covering tier was unavailable, by the policy's {@code on_tier_loss} (block: yes; allow: no;
    * url_only: yes only when the url tier did not answer the request).
    */
   public static boolean decided(MergedScores m, int index, CategoryRule rule) {
@@ -240,7 +244,9 @@ public final class ScoreMerger {
     return m.unavailable[index] && blocksOnTierLoss(m, rule);
   }
 
-  /** For a category without opinion whose covering tier was unavailable: does on_tier_loss block it? */
+  /**
+   * For a category without opinion whose covering tier was unavailable: does on_tier_loss block it?
+   */
   public static boolean blocksOnTierLoss(MergedScores m, CategoryRule rule) {
     return switch (rule.onTierLoss()) {
       case BLOCK -> true;

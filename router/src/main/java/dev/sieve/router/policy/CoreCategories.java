@@ -10,9 +10,9 @@ import java.util.Map;
  * Dense indexes for the built-in taxonomy categories.
  *
  * <p>The router touches every core category on every request (merge, thresholds, response), so it
- * works on arrays indexed by taxonomy position instead of maps keyed by id: one hash lookup per tier
- * score on the way in, array reads everywhere after that. Emerging categories are few and dynamic
- * and stay in maps.
+ * works on arrays indexed by taxonomy position instead of maps keyed by id: one hash lookup per
+ * tier score on the way in, array reads everywhere after that. Emerging categories are few and
+ * dynamic and stay in maps.
  */
 public final class CoreCategories {
 
@@ -43,7 +43,9 @@ public final class CoreCategories {
     return CATEGORIES.get(index);
   }
 
-  /** Taxonomy position of {@code id}, or -1 when it is not a core category (emerging or unknown). */
+  /**
+   * Taxonomy position of {@code id}, or -1 when it is not a core category (emerging or unknown).
+   */
   public static int indexOf(String id) {
     Integer index = INDEX.get(id);
     return index == null ? -1 : index;

@@ -8,13 +8,13 @@ import java.util.Map;
  * Allow/deny domain overrides of one tenant, layer by layer, nearest layer first.
  *
  * <p>Matching rule: the request's host matches an entry equal to the host or to one of its parent
- * domains, up to and including the registrable domain (ICANN eTLD+1, as in the url tier's known-domain
- * table: an entry for {@code blogspot.com} covers every blog under it; for a suffix unknown to the
- * public suffix list the list's default rule applies, so {@code district.local} covers its hosts).
- * The nearest layer with any
- * match decides (a school's allow beats its district's deny, even for a more specific district entry:
- * the school is the administrator closest to the students); within one layer the most specific entry
- * wins. IP literals match only themselves.
+ * domains, up to and including the registrable domain (ICANN eTLD+1, as in the url tier's
+ * known-domain table: an entry for {@code blogspot.com} covers every blog under it; for a suffix
+ * unknown to the public suffix list the list's default rule applies, so {@code district.local}
+ * covers its hosts). The nearest layer with any match decides (a school's allow beats its
+ * district's deny, even for a more specific district entry: the school is the administrator closest
+ * to the students); within one layer the most specific entry wins. IP literals match only
+ * themselves.
  */
 public final class DomainOverrides {
 
@@ -66,9 +66,10 @@ public final class DomainOverrides {
   }
 
   /**
-   * The highest domain an entry may match: the registrable domain; for a host whose suffix is not in
-   * the public suffix list (an intranet name such as {@code portal.district.local}), the public suffix
-   * list's default rule applies: the last label is the suffix, so the last two labels are the bound.
+   * The highest domain an entry may match: the registrable domain; for a host whose suffix is not
+   * in the public suffix list (an intranet name such as {@code portal.district.local}), the public
+   * suffix list's default rule applies: the last label is the suffix, so the last two labels are
+   * the bound.
    */
   static String upperBound(NormalizedUrl url) {
     if (!url.publicSuffix().isEmpty() || url.ipLiteral()) {

@@ -9,7 +9,10 @@ package dev.sieve.router.policy;
  */
 public record OverrideMatch(boolean allow, String domain, String layer) {
 
-  /** Human-readable rule text for the response's reasons, e.g. "deny override: casino.example (global)". */
+  /**
+   * Human-readable rule text for the response's reasons, e.g. "deny override: casino.example
+   * (global)".
+   */
   public String describe() {
     return (allow ? "allow" : "deny") + " override: " + domain + " (" + layer + ")";
   }

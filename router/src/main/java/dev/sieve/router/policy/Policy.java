@@ -3,8 +3,8 @@ package dev.sieve.router.policy;
 import java.util.Map;
 
 /**
- * A loaded, validated, fully resolved policy: what the router applies to every request until the next
- * successful reload.
+ * A loaded, validated, fully resolved policy: what the router applies to every request until the
+ * next successful reload.
  *
  * <p>Immutable, so a reload is one reference swap and a request in flight keeps using the policy it
  * started with.

@@ -27,8 +27,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Parses and validates a policy file (YAML, or JSON when the name ends in {@code .json}) and resolves
- * every tenant's chain into a {@link Policy}.
+ * Parses and validates a policy file (YAML, or JSON when the name ends in {@code .json}) and
+ * resolves every tenant's chain into a {@link Policy}.
  *
  * <p>Validation is strict on purpose: a policy decides what hundreds of schools may see, and a typo
  * that silently falls back to a default (a misspelled category, a threshold of 5 meant as 0.5, an
@@ -49,15 +49,31 @@ public final class PolicyParser {
 
   private static final Pattern EMERGING_ID = Pattern.compile("[a-z][a-z0-9_]{1,47}");
   private static final Set<String> ROOT_FIELDS =
-      Set.of("id", "version", "defaults", "block_on_alert", "ttl", "categories", "overrides",
-          "emerging", "tenants");
+      Set.of(
+          "id",
+          "version",
+          "defaults",
+          "block_on_alert",
+          "ttl",
+          "categories",
+          "overrides",
+          "emerging",
+          "tenants");
   private static final Set<String> TENANT_FIELDS =
       Set.of("parent", "block_on_alert", "ttl", "categories", "overrides", "emerging");
-  private static final Set<String> DEFAULTS_FIELDS = Set.of("threshold", "uncertainty_margin", "llm_fills_gaps");
+  private static final Set<String> DEFAULTS_FIELDS =
+      Set.of("threshold", "uncertainty_margin", "llm_fills_gaps");
   private static final Set<String> TTL_FIELDS =
       Set.of("positive_seconds", "negative_seconds", "degraded_seconds");
   private static final Set<String> CATEGORY_FIELDS =
-      Set.of("threshold", "action", "uncertainty_band", "fail_closed", "on_tier_loss", "alert", "yields_to");
+      Set.of(
+          "threshold",
+          "action",
+          "uncertainty_band",
+          "fail_closed",
+          "on_tier_loss",
+          "alert",
+          "yields_to");
   private static final Set<String> EMERGING_FIELDS = Set.of("consult_llm", "default", "categories");
   private static final Set<String> EMERGING_CATEGORY_FIELDS = Set.of("threshold", "action");
   private static final Set<String> OVERRIDE_FIELDS = Set.of("allow", "deny");
@@ -85,7 +101,8 @@ public final class PolicyParser {
 
   private Policy parse(byte[] content) throws PolicyException {
     if (content.length > MAX_FILE_BYTES) {
-      throw new PolicyException(source + ": policy file is larger than " + MAX_FILE_BYTES + " bytes");
+      throw new PolicyException(
+          source + ": policy file is larger than " + MAX_FILE_BYTES + " bytes");
     }
     JsonNode root;
     try {
@@ -93,9 +110,15 @@ public final class PolicyParser {
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
       throw new PolicyException(
-          source + ": not valid " + (source.endsWith(".json") ? "JSON" : "YAML")
-              + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-              + ": " + e.getOriginalMessage(), e);
+          source
+              + ": not valid "
+              + (source.endsWith(".json") ? "JSON" : "YAML")
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     } catch (IOException e) {
       throw new PolicyException(source + ": cannot read policy: " + e.getMessage(), e);
     }
@@ -150,23 +173,30 @@ public final class PolicyParser {
         requireObject(node, path, TENANT_FIELDS);
         LayerSpec layer = parseLayer(tenantId, node, path + ".");
         JsonNode parent = node.get("parent");
-        layer.parent = parent == null || parent.isNull() ? GLOBAL : scalar(parent, path + ".parent");
+        layer.parent =
+            parent == null || parent.isNull() ? GLOBAL : scalar(parent, path + ".parent");
         layers.put(tenantId, layer);
       }
     }
     Map<String, List<LayerSpec>> chains = resolveChains(global, layers);
 
-    TenantPolicy globalPolicy = resolve("", List.of(global), defaultThreshold, margin, llmFillsGaps);
+    TenantPolicy globalPolicy =
+        resolve("", List.of(global), defaultThreshold, margin, llmFillsGaps);
     Map<String, TenantPolicy> resolved = new HashMap<>(Math.max(16, layers.size() * 2));
     for (Map.Entry<String, List<LayerSpec>> chain : chains.entrySet()) {
-      resolved.put(chain.getKey(), resolve(chain.getKey(), chain.getValue(), defaultThreshold, margin, llmFillsGaps));
+      resolved.put(
+          chain.getKey(),
+          resolve(chain.getKey(), chain.getValue(), defaultThreshold, margin, llmFillsGaps));
     }
     return new Policy(id, version, source, Sha256.of(content), globalPolicy, Map.copyOf(resolved));
   }
 
-  /** For every tenant, its layers nearest first, ending with global; rejects unknown parents and cycles. */
-  private Map<String, List<LayerSpec>> resolveChains(LayerSpec global, Map<String, LayerSpec> layers)
-      throws PolicyException {
+  /**
+   * For every tenant, its layers nearest first, ending with global; rejects unknown parents and
+   * cycles.
+   */
+  private Map<String, List<LayerSpec>> resolveChains(
+      LayerSpec global, Map<String, LayerSpec> layers) throws PolicyException {
     Map<String, List<LayerSpec>> chains = new LinkedHashMap<>();
     for (LayerSpec layer : layers.values()) {
       List<LayerSpec> chain = new ArrayList<>();
@@ -176,7 +206,8 @@ public final class PolicyParser {
         if (!seen.add(current.name)) {
           List<String> cycle = new ArrayList<>(seen);
           cycle = cycle.subList(cycle.indexOf(current.name), cycle.size());
-          throw fail("tenants." + layer.name + ".parent",
+          throw fail(
+              "tenants." + layer.name + ".parent",
               "parent cycle " + String.join(" -> ", cycle) + " -> " + current.name);
         }
         chain.add(current);
@@ -185,9 +216,13 @@ public final class PolicyParser {
         }
         LayerSpec parent = layers.get(current.parent);
         if (parent == null) {
-          throw fail("tenants." + current.name + ".parent",
-              "unknown tenant '" + current.parent + "' (declare it under tenants, or use '"
-                  + GLOBAL + "')");
+          throw fail(
+              "tenants." + current.name + ".parent",
+              "unknown tenant '"
+                  + current.parent
+                  + "' (declare it under tenants, or use '"
+                  + GLOBAL
+                  + "')");
         }
         current = parent;
       }
@@ -198,7 +233,11 @@ public final class PolicyParser {
   }
 
   private TenantPolicy resolve(
-      String tenantId, List<LayerSpec> chain, double defaultThreshold, double margin, boolean llmFillsGaps)
+      String tenantId,
+      List<LayerSpec> chain,
+      double defaultThreshold,
+      double margin,
+      boolean llmFillsGaps)
       throws PolicyException {
     int n = CoreCategories.count();
     CategoryRule[] rules = new CategoryRule[n];
@@ -229,7 +268,8 @@ public final class PolicyParser {
         lo = Math.max(0, t - margin);
         hi = Math.min(1, t + margin);
       } else if (band == null || band.length == 0) {
-        // uncertainty_band: [] on the category, or a zero default margin: never consult the llm tier.
+        // uncertainty_band: [] on the category, or a zero default margin: never consult the llm
+        // tier.
         lo = Double.POSITIVE_INFINITY;
         hi = Double.NEGATIVE_INFINITY;
       } else {
@@ -238,9 +278,13 @@ public final class PolicyParser {
       }
       CategoryAction resolvedAction = action != null ? action : toProto(category.defaultAction());
       if (alert != null && !alert && resolvedAction == CategoryAction.CATEGORY_ACTION_ALERT) {
-        throw fail((tenantId.isEmpty() ? "" : "tenants." + tenantId + ".") + "categories." + category.id()
-            + ".alert", "alert: false contradicts action ALERT (which raises the alert); set action"
-            + " BLOCK or ALLOW together with alert: false");
+        throw fail(
+            (tenantId.isEmpty() ? "" : "tenants." + tenantId + ".")
+                + "categories."
+                + category.id()
+                + ".alert",
+            "alert: false contradicts action ALERT (which raises the alert); set action"
+                + " BLOCK or ALLOW together with alert: false");
       }
       rules[i] =
           new CategoryRule(
@@ -248,7 +292,9 @@ public final class PolicyParser {
               resolvedAction,
               lo,
               hi,
-              onTierLoss != null ? onTierLoss : (category.failClosed() ? TierLossMode.BLOCK : TierLossMode.ALLOW),
+              onTierLoss != null
+                  ? onTierLoss
+                  : (category.failClosed() ? TierLossMode.BLOCK : TierLossMode.ALLOW),
               alert != null ? alert : category.alerts(),
               yieldsTo);
     }
@@ -264,7 +310,8 @@ public final class PolicyParser {
     List<DomainOverrides.Layer> overrideLayers = new ArrayList<>(chain.size());
     for (LayerSpec layer : chain) {
       if (layer.emergingDefault != null) {
-        emergingThreshold = emergingThreshold != null ? emergingThreshold : layer.emergingDefault.threshold;
+        emergingThreshold =
+            emergingThreshold != null ? emergingThreshold : layer.emergingDefault.threshold;
         emergingAction = emergingAction != null ? emergingAction : layer.emergingDefault.action;
       }
       consult = consult != null ? consult : layer.consultLlm;
@@ -317,7 +364,9 @@ public final class PolicyParser {
         llmFillsGaps);
   }
 
-  /** Parses the fields a layer may set (the root or a tenant); {@code prefix} is "" or "tenants.x.". */
+  /**
+   * Parses the fields a layer may set (the root or a tenant); {@code prefix} is "" or "tenants.x.".
+   */
   private LayerSpec parseLayer(String name, JsonNode node, String prefix) throws PolicyException {
     LayerSpec layer = new LayerSpec(name);
     if (node.has("block_on_alert")) {
@@ -340,8 +389,13 @@ public final class PolicyParser {
         String path = prefix + "categories." + entry.getKey();
         int index = CoreCategories.indexOf(entry.getKey());
         if (index < 0) {
-          throw fail(path, "unknown category '" + entry.getKey() + "'; known: "
-              + CoreCategories.ids() + " (emerging categories go under emerging.categories)");
+          throw fail(
+              path,
+              "unknown category '"
+                  + entry.getKey()
+                  + "'; known: "
+                  + CoreCategories.ids()
+                  + " (emerging categories go under emerging.categories)");
         }
         layer.core.put(index, parseCategory(entry.getValue(), path, CATEGORY_FIELDS));
       }
@@ -362,24 +416,30 @@ public final class PolicyParser {
       }
       if (emerging.has("default")) {
         layer.emergingDefault =
-            parseCategory(emerging.get("default"), prefix + "emerging.default", EMERGING_CATEGORY_FIELDS);
+            parseCategory(
+                emerging.get("default"), prefix + "emerging.default", EMERGING_CATEGORY_FIELDS);
       }
       JsonNode ids = emerging.get("categories");
       if (ids != null && !ids.isNull()) {
         if (!ids.isObject()) {
-          throw fail(prefix + "emerging.categories", "must be a mapping of category id to settings");
+          throw fail(
+              prefix + "emerging.categories", "must be a mapping of category id to settings");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = ids.fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> entry = it.next();
           String path = prefix + "emerging.categories." + entry.getKey();
           if (CoreCategories.indexOf(entry.getKey()) >= 0) {
-            throw fail(path, "'" + entry.getKey()
-                + "' is a taxonomy category; configure it under categories, not emerging");
+            throw fail(
+                path,
+                "'"
+                    + entry.getKey()
+                    + "' is a taxonomy category; configure it under categories, not emerging");
           }
           if (!EMERGING_ID.matcher(entry.getKey()).matches()) {
             throw fail(path, "emerging category id must be snake_case [a-z][a-z0-9_]{1,47}");
           }
-          layer.emerging.put(entry.getKey(), parseCategory(entry.getValue(), path, EMERGING_CATEGORY_FIELDS));
+          layer.emerging.put(
+              entry.getKey(), parseCategory(entry.getValue(), path, EMERGING_CATEGORY_FIELDS));
         }
       }
     }
@@ -408,9 +468,14 @@ public final class PolicyParser {
 
   private String normalizeDomain(String raw, String path) throws PolicyException {
     String entry = raw.strip();
-    if (entry.isEmpty() || entry.indexOf('/') >= 0 || entry.indexOf('?') >= 0
-        || entry.indexOf('#') >= 0 || entry.indexOf('@') >= 0) {
-      throw fail(path, "'" + raw + "' is not a domain (write a host such as example.com, no scheme or path)");
+    if (entry.isEmpty()
+        || entry.indexOf('/') >= 0
+        || entry.indexOf('?') >= 0
+        || entry.indexOf('#') >= 0
+        || entry.indexOf('@') >= 0) {
+      throw fail(
+          path,
+          "'" + raw + "' is not a domain (write a host such as example.com, no scheme or path)");
     }
     NormalizedUrl url;
     try {
@@ -422,8 +487,12 @@ public final class PolicyParser {
       throw fail(path, "'" + raw + "' has a port; overrides match hosts, not ports");
     }
     if (!url.ipLiteral() && url.host().equals(url.publicSuffix())) {
-      throw fail(path, "'" + raw + "' is a public suffix; overrides match a host and its parent "
-          + "domains up to the registrable domain");
+      throw fail(
+          path,
+          "'"
+              + raw
+              + "' is a public suffix; overrides match a host and its parent "
+              + "domains up to the registrable domain");
     }
     return url.host();
   }
@@ -442,17 +511,23 @@ public final class PolicyParser {
       spec.action = action(node.get("action"), path + ".action");
     }
     if (node.has("fail_closed") && node.has("on_tier_loss")) {
-      throw fail(path + ".fail_closed", "set either fail_closed or on_tier_loss, not both"
-          + " (fail_closed: true is on_tier_loss: block, false is on_tier_loss: allow)");
+      throw fail(
+          path + ".fail_closed",
+          "set either fail_closed or on_tier_loss, not both"
+              + " (fail_closed: true is on_tier_loss: block, false is on_tier_loss: allow)");
     }
     if (node.has("fail_closed")) {
-      spec.onTierLoss = bool(node.get("fail_closed"), path + ".fail_closed") ? TierLossMode.BLOCK : TierLossMode.ALLOW;
+      spec.onTierLoss =
+          bool(node.get("fail_closed"), path + ".fail_closed")
+              ? TierLossMode.BLOCK
+              : TierLossMode.ALLOW;
     }
     if (node.has("on_tier_loss")) {
       String value = scalar(node.get("on_tier_loss"), path + ".on_tier_loss");
       spec.onTierLoss = TierLossMode.parse(value);
       if (spec.onTierLoss == null) {
-        throw fail(path + ".on_tier_loss",
+        throw fail(
+            path + ".on_tier_loss",
             "unknown value '" + value + "'; expected one of block, allow, url_only");
       }
     }
@@ -496,7 +571,9 @@ public final class PolicyParser {
       String id = scalar(node.get(j), path + "[" + j + "]");
       int index = CoreCategories.indexOf(id);
       if (index < 0) {
-        throw fail(path + "[" + j + "]", "unknown core category '" + id + "'; known: " + CoreCategories.ids());
+        throw fail(
+            path + "[" + j + "]",
+            "unknown core category '" + id + "'; known: " + CoreCategories.ids());
       }
       if (id.equals(self)) {
         throw fail(path + "[" + j + "]", "a category cannot yield to itself");
@@ -512,7 +589,8 @@ public final class PolicyParser {
       case "BLOCK" -> CategoryAction.CATEGORY_ACTION_BLOCK;
       case "ALLOW" -> CategoryAction.CATEGORY_ACTION_ALLOW;
       case "ALERT" -> CategoryAction.CATEGORY_ACTION_ALERT;
-      default -> throw fail(path, "unknown action '" + value + "'; expected one of BLOCK, ALLOW, ALERT");
+      default ->
+          throw fail(path, "unknown action '" + value + "'; expected one of BLOCK, ALLOW, ALERT");
     };
   }
 
@@ -579,14 +657,16 @@ public final class PolicyParser {
     return node.asText();
   }
 
-  private void requireObject(JsonNode node, String path, Set<String> allowed) throws PolicyException {
+  private void requireObject(JsonNode node, String path, Set<String> allowed)
+      throws PolicyException {
     if (!node.isObject()) {
       throw fail(path.isEmpty() ? "(root)" : path, "must be a mapping");
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!allowed.contains(field)) {
-        throw fail(path.isEmpty() ? field : path + "." + field,
+        throw fail(
+            path.isEmpty() ? field : path + "." + field,
             "unknown field '" + field + "'; expected one of " + new java.util.TreeSet<>(allowed));
       }
     }

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reload is by polling the file's content hash rather than a {@code WatchService}: Kubernetes
  * updates a mounted ConfigMap by swapping a symlink, which file watches miss or report twice, and
- * file-system timestamps may have one-second resolution, which misses two writes in the same second.
- * Reading a policy file of a few kilobytes every few seconds costs nothing. A new file that fails
- * validation is logged with its precise reason and the last good policy stays active; the same bad
- * content is reported once, not on every poll.
+ * file-system timestamps may have one-second resolution, which misses two writes in the same
+ * second. Reading a policy file of a few kilobytes every few seconds costs nothing. A new file that
+ * fails validation is logged with its precise reason and the last good policy stays active; the
+ * same bad content is reported once, not on every poll.
  */
 public final class PolicyStore {
 
@@ -69,8 +69,12 @@ public final class PolicyStore {
       throw new PolicyException(file + ": cannot read policy file: " + e.getMessage(), e);
     }
     Policy policy = PolicyParser.parse(file.toString(), content);
-    log.info("policy {} version {} loaded from {} ({} tenants)",
-        policy.id(), policy.version(), file, policy.tenants().size());
+    log.info(
+        "policy {} version {} loaded from {} ({} tenants)",
+        policy.id(),
+        policy.version(),
+        file,
+        policy.tenants().size());
     return new PolicyStore(file, policy);
   }
 
@@ -81,13 +85,16 @@ public final class PolicyStore {
 
   /** The embedded default policy ({@value #DEFAULT_RESOURCE}). */
   public static Policy loadEmbeddedDefault() throws PolicyException {
-    try (InputStream in = PolicyStore.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+    try (InputStream in =
+        PolicyStore.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
-        throw new PolicyException("embedded " + DEFAULT_RESOURCE + " is missing from the classpath");
+        throw new PolicyException(
+            "embedded " + DEFAULT_RESOURCE + " is missing from the classpath");
       }
       return PolicyParser.parse("classpath:" + DEFAULT_RESOURCE, in.readAllBytes());
     } catch (IOException e) {
-      throw new PolicyException("cannot read embedded " + DEFAULT_RESOURCE + ": " + e.getMessage(), e);
+      throw new PolicyException(
+          "cannot read embedded " + DEFAULT_RESOURCE + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,8 +125,12 @@ public final class PolicyStore {
     try {
       content = Files.readAllBytes(file);
     } catch (IOException | RuntimeException e) {
-      log.warn("policy reload: cannot read {} ({}); keeping policy {} version {}",
-          file, e.toString(), current().id(), current().version());
+      log.warn(
+          "policy reload: cannot read {} ({}); keeping policy {} version {}",
+          file,
+          e.toString(),
+          current().id(),
+          current().version());
       return ReloadResult.UNREADABLE;
     }
     String sha = Sha256.of(content);
@@ -134,15 +145,22 @@ public final class PolicyStore {
       next = PolicyParser.parse(file.toString(), content);
     } catch (PolicyException e) {
       lastRejectedSha256 = sha;
-      log.error("policy reload rejected, keeping policy {} version {}: {}",
-          current().id(), current().version(), e.getMessage());
+      log.error(
+          "policy reload rejected, keeping policy {} version {}: {}",
+          current().id(),
+          current().version(),
+          e.getMessage());
       return ReloadResult.REJECTED;
     }
     Active previous = active;
     active = new Active(next, previous.generation() + 1);
     lastRejectedSha256 = null;
-    log.info("policy reloaded: {} version {} -> {} version {} ({} tenants)",
-        previous.policy().id(), previous.policy().version(), next.id(), next.version(),
+    log.info(
+        "policy reloaded: {} version {} -> {} version {} ({} tenants)",
+        previous.policy().id(),
+        previous.policy().version(),
+        next.id(),
+        next.version(),
         next.tenants().size());
     for (Consumer<Policy> listener : listeners) {
       try {
@@ -154,12 +172,15 @@ public final class PolicyStore {
     return ReloadResult.RELOADED;
   }
 
-  /** Polls the file every {@code interval} on {@code scheduler}; a no-op for the embedded default. */
+  /**
+   * Polls the file every {@code interval} on {@code scheduler}; a no-op for the embedded default.
+   */
   public ScheduledFuture<?> watch(ScheduledExecutorService scheduler, Duration interval) {
     if (file == null) {
       return null;
     }
     long millis = Math.max(1, interval.toMillis());
-    return scheduler.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+    return scheduler.scheduleWithFixedDelay(
+        this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
   }
 }

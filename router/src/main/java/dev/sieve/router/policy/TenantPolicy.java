@@ -8,7 +8,8 @@ import java.util.Map;
  * array reads.
  *
  * @param tenantId effective tenant id ("" for the global default)
- * @param coreRules rules for the core categories, indexed by taxonomy position ({@link CoreCategories})
+ * @param coreRules rules for the core categories, indexed by taxonomy position ({@link
+ *     CoreCategories})
  * @param emergingRules rules for emerging categories named in the policy
  * @param emergingDefault rule for emerging categories the policy does not name
  * @param consultLlmForEmerging ask the llm tier for its emerging categories on every cache miss

@@ -41,43 +41,110 @@ public record ResilienceSettings(
    * Defaults for {@code tier} (timeouts: url 100 ms, content 2 s, llm 3 s). The content tier's cap
    * covers one real page on the 2-core machines Sieve is measured on (a 100 KB article is 11-16
    * chunks, ~300-450 ms of int8 encoder time when the machine is quiet, several times that under
-   * load); at 500 ms a batch of real pages timed out, opened the breaker and was answered by
-   * {@code on_tier_loss} instead of the model. A caller that needs less sets its own deadline.
+   * load); at 500 ms a batch of real pages timed out, opened the breaker and was answered by {@code
+   * on_tier_loss} instead of the model. A caller that needs less sets its own deadline.
    */
   public static ResilienceSettings defaults(TierName tier) {
     return switch (tier) {
-      case URL -> new ResilienceSettings(Duration.ofMillis(100), 2048, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC(),
-          ConcurrencyLimitSettings.aimd(256, 16, 2048, Duration.ofMillis(100)));
-      case CONTENT -> new ResilienceSettings(Duration.ofMillis(2000), 512, 100, 20, 50f, Duration.ofSeconds(5), 5, Clock.systemUTC(),
-          ConcurrencyLimitSettings.aimd(64, 8, 512, Duration.ofMillis(2000)));
-      case LLM -> new ResilienceSettings(Duration.ofSeconds(3), 64, 50, 10, 50f, Duration.ofSeconds(10), 3, Clock.systemUTC(),
-          ConcurrencyLimitSettings.aimd(16, 2, 64, Duration.ofSeconds(3)));
+      case URL ->
+          new ResilienceSettings(
+              Duration.ofMillis(100),
+              2048,
+              100,
+              20,
+              50f,
+              Duration.ofSeconds(5),
+              5,
+              Clock.systemUTC(),
+              ConcurrencyLimitSettings.aimd(256, 16, 2048, Duration.ofMillis(100)));
+      case CONTENT ->
+          new ResilienceSettings(
+              Duration.ofMillis(2000),
+              512,
+              100,
+              20,
+              50f,
+              Duration.ofSeconds(5),
+              5,
+              Clock.systemUTC(),
+              ConcurrencyLimitSettings.aimd(64, 8, 512, Duration.ofMillis(2000)));
+      case LLM ->
+          new ResilienceSettings(
+              Duration.ofSeconds(3),
+              64,
+              50,
+              10,
+              50f,
+              Duration.ofSeconds(10),
+              3,
+              Clock.systemUTC(),
+              ConcurrencyLimitSettings.aimd(16, 2, 64, Duration.ofSeconds(3)));
     };
   }
 
   public ResilienceSettings withTimeout(Duration value) {
-    return new ResilienceSettings(value, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, concurrencyLimit);
+    return new ResilienceSettings(
+        value,
+        maxConcurrentCalls,
+        slidingWindowSize,
+        minimumNumberOfCalls,
+        failureRateThreshold,
+        waitInOpenState,
+        permittedCallsInHalfOpen,
+        clock,
+        concurrencyLimit);
   }
 
   public ResilienceSettings withMaxConcurrentCalls(int value) {
-    return new ResilienceSettings(timeout, value, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, concurrencyLimit);
+    return new ResilienceSettings(
+        timeout,
+        value,
+        slidingWindowSize,
+        minimumNumberOfCalls,
+        failureRateThreshold,
+        waitInOpenState,
+        permittedCallsInHalfOpen,
+        clock,
+        concurrencyLimit);
   }
 
   public ResilienceSettings withBreaker(
       int window, int minimumCalls, float failureRate, Duration openWait, int halfOpenCalls) {
-    return new ResilienceSettings(timeout, maxConcurrentCalls, window, minimumCalls, failureRate,
-        openWait, halfOpenCalls, clock, concurrencyLimit);
+    return new ResilienceSettings(
+        timeout,
+        maxConcurrentCalls,
+        window,
+        minimumCalls,
+        failureRate,
+        openWait,
+        halfOpenCalls,
+        clock,
+        concurrencyLimit);
   }
 
   public ResilienceSettings withClock(Clock value) {
-    return new ResilienceSettings(timeout, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, value, concurrencyLimit);
+    return new ResilienceSettings(
+        timeout,
+        maxConcurrentCalls,
+        slidingWindowSize,
+        minimumNumberOfCalls,
+        failureRateThreshold,
+        waitInOpenState,
+        permittedCallsInHalfOpen,
+        value,
+        concurrencyLimit);
   }
 
   public ResilienceSettings withConcurrencyLimit(ConcurrencyLimitSettings value) {
-    return new ResilienceSettings(timeout, maxConcurrentCalls, slidingWindowSize, minimumNumberOfCalls,
-        failureRateThreshold, waitInOpenState, permittedCallsInHalfOpen, clock, value);
+    return new ResilienceSettings(
+        timeout,
+        maxConcurrentCalls,
+        slidingWindowSize,
+        minimumNumberOfCalls,
+        failureRateThreshold,
+        waitInOpenState,
+        permittedCallsInHalfOpen,
+        clock,
+        value);
   }
 }

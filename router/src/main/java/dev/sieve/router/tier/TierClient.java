@@ -33,32 +33,33 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's connection to one deployed tier, through the {@code sieve.v1.Scorer} stub only.
  *
- * <p>Owns everything that protects the fleet from a slow or failing tier: the per-call deadline (the
- * caller's deadline minus a margin, capped by the tier's timeout; a call whose budget is already gone
- * is never started), a resilience4j circuit breaker (open: the tier is not called, state
- * CIRCUIT_OPEN), a semaphore bulkhead (full: REJECTED at once, never queued; the hard cap) and,
- * inside it, an adaptive concurrency limit on the channel ({@link ConcurrencyLimitClientInterceptor},
- * AIMD by default: each call that times out shrinks it by 10 %, answers while it is half used grow
- * it by one; the tier's sheds leave it alone; over it: REJECTED at once, not sent). Breaker
- * accounting is explicit because the call is asynchronous:
+ * <p>Owns everything that protects the fleet from a slow or failing tier: the per-call deadline
+ * (the caller's deadline minus a margin, capped by the tier's timeout; a call whose budget is
+ * already gone is never started), a resilience4j circuit breaker (open: the tier is not called,
+ * state CIRCUIT_OPEN), a semaphore bulkhead (full: REJECTED at once, never queued; the hard cap)
+ * and, inside it, an adaptive concurrency limit on the channel ({@link
+ * ConcurrencyLimitClientInterceptor}, AIMD by default: each call that times out shrinks it by 10 %,
+ * answers while it is half used grow it by one; the tier's sheds leave it alone; over it: REJECTED
+ * at once, not sent). Breaker accounting is explicit because the call is asynchronous:
  *
  * <ul>
  *   <li>INVALID_ARGUMENT is the caller's fault, not the tier's: the permission is released, nothing
  *       is recorded;
- *   <li>a DEADLINE_EXCEEDED is recorded only when the tier's own timeout was the binding deadline; a
- *       caller who allows 2 ms must not open the breaker for everyone;
+ *   <li>a DEADLINE_EXCEEDED is recorded only when the tier's own timeout was the binding deadline;
+ *       a caller who allows 2 ms must not open the breaker for everyone;
  *   <li>a call cancelled because the caller went away is not recorded;
  *   <li>RESOURCE_EXHAUSTED is not recorded either, whether the tier shed the call (its admission or
- *       its concurrency limit) or the router's own limit refused to send it: a shed is a working tier
- *       protecting itself, answered in microseconds, not a broken one. Counting sheds as failures
- *       made sustained overload open the breaker, which then refused the calls the tier could still
- *       serve (goodput 0 for the open wait) and turned overload into an outage. The request is still
- *       answered degraded (REJECTED: not cached, fail-closed blocks without alert);
+ *       its concurrency limit) or the router's own limit refused to send it: a shed is a working
+ *       tier protecting itself, answered in microseconds, not a broken one. Counting sheds as
+ *       failures made sustained overload open the breaker, which then refused the calls the tier
+ *       could still serve (goodput 0 for the open wait) and turned overload into an outage. The
+ *       request is still answered degraded (REJECTED: not cached, fail-closed blocks without
+ *       alert);
  *   <li>every other error (UNAVAILABLE, INTERNAL, UNKNOWN, ...) is a failure.
  * </ul>
  *
- * <p>Outages are logged, rate-limited per tier and kind ({@link RateLimitedLog}): the tier going down
- * (its first failure after an answer), coming back up, every breaker state transition (from
+ * <p>Outages are logged, rate-limited per tier and kind ({@link RateLimitedLog}): the tier going
+ * down (its first failure after an answer), coming back up, every breaker state transition (from
  * resilience4j's event publisher) and a full bulkhead. A call cut short by the caller's deadline is
  * neither a failure nor logged: it is the caller's choice.
  *
@@ -80,12 +81,16 @@ public final class TierClient {
   private final TierOutcome bulkheadFull;
   private volatile TierCoverage coverage;
   private final Channel channel;
+
   /** The router's adaptive limit for this tier, or null when it is off. */
   private final AdaptiveConcurrencyLimiter limiter;
+
   /** True after a recorded failure until the next answer: drives the down/up log lines. */
   private final AtomicBoolean down = new AtomicBoolean();
+
   private final AtomicLong failuresWhileDown = new AtomicLong();
   private volatile long downSinceNanos;
+
   /** Per client, so that each tier (and each fleet, in tests) has its own rate limits. */
   private final RateLimitedLog healthLog = new RateLimitedLog(log);
 
@@ -94,14 +99,20 @@ public final class TierClient {
    * @param settings timeout, bulkhead and breaker configuration
    * @param deadlineMargin time kept back from the caller's deadline to merge and answer
    */
-  public TierClient(TierName tier, Channel channel, ResilienceSettings settings, Duration deadlineMargin) {
+  public TierClient(
+      TierName tier, Channel channel, ResilienceSettings settings, Duration deadlineMargin) {
     this.tier = tier;
     this.channel = channel;
     if (settings.concurrencyLimit().enabled()) {
       this.limiter = new AdaptiveConcurrencyLimiter(tier.wireName(), settings.concurrencyLimit());
-      this.stub = ScorerGrpc.newStub(ClientInterceptors.intercept(channel,
-          new ConcurrencyLimitClientInterceptor(limiter, Set.of("Score"),
-              "router's concurrency limit for the " + tier.wireName() + " tier")));
+      this.stub =
+          ScorerGrpc.newStub(
+              ClientInterceptors.intercept(
+                  channel,
+                  new ConcurrencyLimitClientInterceptor(
+                      limiter,
+                      Set.of("Score"),
+                      "router's concurrency limit for the " + tier.wireName() + " tier")));
     } else {
       this.limiter = null;
       this.stub = ScorerGrpc.newStub(channel);
@@ -129,21 +140,34 @@ public final class TierClient {
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
-    this.breaker.getEventPublisher().onStateTransition(event -> {
-      CircuitBreaker.StateTransition transition = event.getStateTransition();
-      CircuitBreaker.Metrics metrics = breaker.getMetrics();
-      boolean recovering = transition.getToState() == CircuitBreaker.State.CLOSED;
-      healthLog.log(!recovering, tier.wireName() + "/breaker-" + transition.getToState(),
-          "tier {}: circuit breaker {} -> {} (failure rate {} over the last {} calls)",
-          tier.wireName(), transition.getFromState(), transition.getToState(),
-          metrics.getFailureRate() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", metrics.getFailureRate()),
-          metrics.getNumberOfBufferedCalls());
-    });
+    this.breaker
+        .getEventPublisher()
+        .onStateTransition(
+            event -> {
+              CircuitBreaker.StateTransition transition = event.getStateTransition();
+              CircuitBreaker.Metrics metrics = breaker.getMetrics();
+              boolean recovering = transition.getToState() == CircuitBreaker.State.CLOSED;
+              healthLog.log(
+                  !recovering,
+                  tier.wireName() + "/breaker-" + transition.getToState(),
+                  "tier {}: circuit breaker {} -> {} (failure rate {} over the last {} calls)",
+                  tier.wireName(),
+                  transition.getFromState(),
+                  transition.getToState(),
+                  metrics.getFailureRate() < 0
+                      ? "n/a"
+                      : String.format(Locale.ROOT, "%.1f%%", metrics.getFailureRate()),
+                  metrics.getNumberOfBufferedCalls());
+            });
     this.expiredBeforeStart =
-        TierOutcome.notCalledForCallerDeadline(tier, "caller deadline expired before the call started");
-    this.circuitOpen = TierOutcome.notCalled(tier, TierState.TIER_STATE_CIRCUIT_OPEN, "circuit breaker open");
+        TierOutcome.notCalledForCallerDeadline(
+            tier, "caller deadline expired before the call started");
+    this.circuitOpen =
+        TierOutcome.notCalled(tier, TierState.TIER_STATE_CIRCUIT_OPEN, "circuit breaker open");
     this.bulkheadFull =
-        TierOutcome.notCalled(tier, TierState.TIER_STATE_REJECTED,
+        TierOutcome.notCalled(
+            tier,
+            TierState.TIER_STATE_REJECTED,
             "router bulkhead full (" + settings.maxConcurrentCalls() + " concurrent calls)");
     this.coverage = TierCoverage.assumed(tier);
   }
@@ -175,7 +199,10 @@ public final class TierClient {
    *     cancels the tier call; null outside a server call
    */
   public void score(
-      ScoreRequest request, Deadline callerDeadline, Context callerContext, Consumer<TierOutcome> done) {
+      ScoreRequest request,
+      Deadline callerDeadline,
+      Context callerContext,
+      Consumer<TierOutcome> done) {
     long budget = timeoutNanos;
     boolean callerBound = false;
     if (callerDeadline != null) {
@@ -195,7 +222,8 @@ public final class TierClient {
     }
     if (!bulkhead.tryAcquirePermission()) {
       breaker.releasePermission();
-      healthLog.warn(tier.wireName() + "/bulkhead", "tier {}: {}", tier.wireName(), bulkheadFull.detail());
+      healthLog.warn(
+          tier.wireName() + "/bulkhead", "tier {}: {}", tier.wireName(), bulkheadFull.detail());
       done.accept(bulkheadFull);
       return;
     }
@@ -214,7 +242,9 @@ public final class TierClient {
     }
   }
 
-  /** Asks the tier what it serves and updates {@link #coverage()}; failures keep the previous value. */
+  /**
+   * Asks the tier what it serves and updates {@link #coverage()}; failures keep the previous value.
+   */
   public CompletableFuture<TierCoverage> refreshCoverage(Duration timeout) {
     CompletableFuture<TierCoverage> result = new CompletableFuture<>();
     stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
@@ -238,9 +268,13 @@ public final class TierClient {
               public void onCompleted() {
                 TierCoverage updated = TierCoverage.fromDescription(description);
                 if (!updated.sameAs(coverage)) {
-                  log.info("tier {}: model {} {}, {} core + emerging {} categories",
-                      tier.wireName(), updated.model().getName(), updated.model().getVersion(),
-                      count(updated.core()), updated.emerging());
+                  log.info(
+                      "tier {}: model {} {}, {} core + emerging {} categories",
+                      tier.wireName(),
+                      updated.model().getName(),
+                      updated.model().getVersion(),
+                      count(updated.core()),
+                      updated.emerging());
                 }
                 coverage = updated;
                 result.complete(updated);
@@ -288,13 +322,21 @@ public final class TierClient {
       if (response == null) {
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, new IllegalStateException("no response"));
         markDown("completed without a response");
-        done.accept(new TierOutcome(tier, TierState.TIER_STATE_ERROR, elapsed / 1000, null,
-            "tier completed without a response", Status.Code.INTERNAL));
+        done.accept(
+            new TierOutcome(
+                tier,
+                TierState.TIER_STATE_ERROR,
+                elapsed / 1000,
+                null,
+                "tier completed without a response",
+                Status.Code.INTERNAL));
         return;
       }
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
       markUp();
-      done.accept(new TierOutcome(tier, TierState.TIER_STATE_OK, elapsed / 1000, response, "", Status.Code.OK));
+      done.accept(
+          new TierOutcome(
+              tier, TierState.TIER_STATE_OK, elapsed / 1000, response, "", Status.Code.OK));
     }
 
     @Override
@@ -319,11 +361,15 @@ public final class TierClient {
           recordFailure = !callerBound;
         }
         case RESOURCE_EXHAUSTED -> {
-          // Shed by the tier or refused by the router's limit: overload, not an outage (class comment).
+          // Shed by the tier or refused by the router's limit: overload, not an outage (class
+          // comment).
           state = TierState.TIER_STATE_REJECTED;
           recordFailure = false;
           boolean local = ConcurrencyLimitClientInterceptor.isLocalRejection(status);
-          healthLog.warn(tier.wireName() + (local ? "/limit" : "/shed"), "tier {}: {}: {}", tier.wireName(),
+          healthLog.warn(
+              tier.wireName() + (local ? "/limit" : "/shed"),
+              "tier {}: {}: {}",
+              tier.wireName(),
               local ? "not sent, router limit reached" : "shedding load",
               abbreviate(String.valueOf(status.getDescription())));
         }
@@ -335,7 +381,8 @@ public final class TierClient {
           state = TierState.TIER_STATE_ERROR;
           recordFailure = true;
           // A tier that was down at start-up (or restarted) leaves the channel waiting out an
-          // exponential reconnect backoff (up to minutes); reconnect now, so the next call finds it.
+          // exponential reconnect backoff (up to minutes); reconnect now, so the next call finds
+          // it.
           if (channel instanceof io.grpc.ManagedChannel managed) {
             managed.resetConnectBackoff();
           }
@@ -346,7 +393,8 @@ public final class TierClient {
         }
       }
       String description = status.getDescription();
-      String detail = code + (description == null || description.isEmpty() ? "" : ": " + description);
+      String detail =
+          code + (description == null || description.isEmpty() ? "" : ": " + description);
       if (recordFailure) {
         breaker.onError(elapsed, TimeUnit.NANOSECONDS, t);
         markDown(abbreviate(detail));
@@ -357,7 +405,9 @@ public final class TierClient {
       if (cutByCaller) {
         detail = "caller deadline: " + detail;
       }
-      done.accept(new TierOutcome(tier, state, elapsed / 1000, null, abbreviate(detail), code, cutByCaller));
+      done.accept(
+          new TierOutcome(
+              tier, state, elapsed / 1000, null, abbreviate(detail), code, cutByCaller));
     }
   }
 
@@ -366,8 +416,12 @@ public final class TierClient {
     if (down.compareAndSet(false, true)) {
       downSinceNanos = System.nanoTime();
       failuresWhileDown.set(1);
-      healthLog.warn(tier.wireName() + "/down", "tier {}: down: {} (breaker {})",
-          tier.wireName(), detail, breaker.getState());
+      healthLog.warn(
+          tier.wireName() + "/down",
+          "tier {}: down: {} (breaker {})",
+          tier.wireName(),
+          detail,
+          breaker.getState());
     } else {
       failuresWhileDown.incrementAndGet();
     }
@@ -377,8 +431,13 @@ public final class TierClient {
   private void markUp() {
     if (down.get() && down.compareAndSet(true, false)) {
       long downMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos);
-      healthLog.info(tier.wireName() + "/up", "tier {}: up again after {} ms ({} failed calls; breaker {})",
-          tier.wireName(), downMillis, failuresWhileDown.get(), breaker.getState());
+      healthLog.info(
+          tier.wireName() + "/up",
+          "tier {}: up again after {} ms ({} failed calls; breaker {})",
+          tier.wireName(),
+          downMillis,
+          failuresWhileDown.get(),
+          breaker.getState());
     }
   }
 

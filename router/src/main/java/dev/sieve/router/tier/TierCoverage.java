@@ -8,17 +8,19 @@ import java.util.List;
  * What a tier says it serves ({@code Scorer.Describe}): its model lineage, which core categories it
  * scores and which emerging (non-taxonomy) categories it scores.
  *
- * <p>The router needs coverage for two decisions: which fail-closed categories a tier outage affects
- * (only those the tier would have covered) and which emerging categories exist. Until a tier has
- * answered Describe, the url and content tiers are assumed to cover every core category (so an outage
- * at startup fails closed rather than open) and the llm tier to cover none beyond what it is asked.
+ * <p>The router needs coverage for two decisions: which fail-closed categories a tier outage
+ * affects (only those the tier would have covered) and which emerging categories exist. Until a
+ * tier has answered Describe, the url and content tiers are assumed to cover every core category
+ * (so an outage at startup fails closed rather than open) and the llm tier to cover none beyond
+ * what it is asked.
  *
  * @param described true once the tier answered Describe
  * @param model the tier's model lineage (default instance until described)
  * @param core coverage of core categories, indexed by taxonomy position
  * @param emerging emerging category ids the tier scores, in the tier's order
  */
-public record TierCoverage(boolean described, ModelInfo model, boolean[] core, List<String> emerging) {
+public record TierCoverage(
+    boolean described, ModelInfo model, boolean[] core, List<String> emerging) {
 
   /** The assumption used before Describe answered. */
   static TierCoverage assumed(TierName tier) {

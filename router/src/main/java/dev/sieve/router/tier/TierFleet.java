@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Channels are created lazily-connecting: the router does not wait for tiers to be up before it
  * serves, because a down tier is already reported per response and handled by the fail-open/closed
- * rules. {@code dns:///} targets get the {@code round_robin} load-balancing policy so that calls spread
- * over every ready pod of a headless service instead of pinning to the first address.
+ * rules. {@code dns:///} targets get the {@code round_robin} load-balancing policy so that calls
+ * spread over every ready pod of a headless service instead of pinning to the first address.
  */
 public final class TierFleet implements AutoCloseable {
 
@@ -41,8 +41,8 @@ public final class TierFleet implements AutoCloseable {
   /**
    * Connects to the tiers with non-empty targets.
    *
-   * @param targets tier to target ({@code host:port} or {@code dns:///name:port}); absent or blank =
-   *     not deployed
+   * @param targets tier to target ({@code host:port} or {@code dns:///name:port}); absent or blank
+   *     = not deployed
    * @param settings resilience settings per tier
    * @param interceptors client interceptors for every tier channel (tracing)
    */
@@ -51,7 +51,12 @@ public final class TierFleet implements AutoCloseable {
       Function<TierName, ResilienceSettings> settings,
       Duration deadlineMargin,
       List<ClientInterceptor> interceptors) {
-    return connect(targets, settings, deadlineMargin, interceptors, ClientSecurity.forTiers(TlsSettings.none()));
+    return connect(
+        targets,
+        settings,
+        deadlineMargin,
+        interceptors,
+        ClientSecurity.forTiers(TlsSettings.none()));
   }
 
   /**
@@ -77,12 +82,18 @@ public final class TierFleet implements AutoCloseable {
       ManagedChannel channel = channelFor(target.strip(), security, interceptors);
       channels.add(channel);
       clients.put(tier, new TierClient(tier, channel, settings.apply(tier), deadlineMargin));
-      log.info("tier {}: target {} ({})", tier.wireName(), target.strip(), security.tls() ? "TLS" : "plaintext");
+      log.info(
+          "tier {}: target {} ({})",
+          tier.wireName(),
+          target.strip(),
+          security.tls() ? "TLS" : "plaintext");
     }
     return new TierFleet(clients, channels);
   }
 
-  /** A fleet over caller-owned channels (tests, in-process tiers); absent tiers are not deployed. */
+  /**
+   * A fleet over caller-owned channels (tests, in-process tiers); absent tiers are not deployed.
+   */
   public static TierFleet over(
       Map<TierName, ? extends Channel> channels,
       Function<TierName, ResilienceSettings> settings,
@@ -98,9 +109,11 @@ public final class TierFleet implements AutoCloseable {
    * A Netty channel to {@code target} over {@code security} (TLS, mTLS, or plaintext only where it
    * allows); round_robin for {@code dns:} targets.
    */
-  public static ManagedChannel channelFor(String target, ClientSecurity security, List<ClientInterceptor> interceptors) {
+  public static ManagedChannel channelFor(
+      String target, ClientSecurity security, List<ClientInterceptor> interceptors) {
     NettyChannelBuilder builder =
-        security.channelBuilder(target)
+        security
+            .channelBuilder(target)
             .directExecutor()
             .keepAliveTime(30, TimeUnit.SECONDS)
             .maxInboundMessageSize(16 * 1024 * 1024)

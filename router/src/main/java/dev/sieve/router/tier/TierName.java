@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * The tiers the router knows by name, in the order every response lists them.
  *
- * <p>The router never sees a tier's internals; what it knows about a tier is only its wire name, the
- * input it needs (a URL, a body, or an uncertain case) and whether its scores are a first opinion
- * ({@link #isPrimary()}) or a second opinion merged on top ({@code llm}). Keeping that knowledge in one
- * enum means adding a tier touches one place in the router and nothing in the other tiers.
+ * <p>The router never sees a tier's internals; what it knows about a tier is only its wire name,
+ * the input it needs (a URL, a body, or an uncertain case) and whether its scores are a first
+ * opinion ({@link #isPrimary()}) or a second opinion merged on top ({@code llm}). Keeping that
+ * knowledge in one enum means adding a tier touches one place in the router and nothing in the
+ * other tiers.
  */
 public enum TierName {
   /** Known-domain table + lexical URL model; consulted whenever the request has a URL. */
@@ -30,12 +31,17 @@ public enum TierName {
     this.bit = 1 << ordinal();
   }
 
-  /** The name used on the wire ({@code ClassifyRequest.tiers}, {@code TierStatus.tier}, reasons). */
+  /**
+   * The name used on the wire ({@code ClassifyRequest.tiers}, {@code TierStatus.tier}, reasons).
+   */
   public String wireName() {
     return wireName;
   }
 
-  /** True for first-opinion tiers whose scores are merged by max; false for the second-opinion llm tier. */
+  /**
+   * True for first-opinion tiers whose scores are merged by max; false for the second-opinion llm
+   * tier.
+   */
   public boolean isPrimary() {
     return primary;
   }

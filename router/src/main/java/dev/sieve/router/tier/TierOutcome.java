@@ -12,19 +12,29 @@ import io.grpc.Status;
  * @param latencyMicros wall time of the call, 0 when no call was made
  * @param response the tier's answer when {@code state} is OK, else null
  * @param detail short reason for a non-OK state ("" when OK)
- * @param code the gRPC status the tier answered with (OK when it answered, or when no call was made)
+ * @param code the gRPC status the tier answered with (OK when it answered, or when no call was
+ *     made)
  * @param callerDeadline true when the call was not started, or timed out, because the CALLER's
- *     deadline (minus the margin) was shorter than the tier's own timeout: the caller's choice, not a
- *     tier outage. Such an outcome is reported as TIMEOUT but is not {@link #unavailable()}: it never
- *     triggers on_tier_loss (fail-closed) and never counts against the breaker.
+ *     deadline (minus the margin) was shorter than the tier's own timeout: the caller's choice, not
+ *     a tier outage. Such an outcome is reported as TIMEOUT but is not {@link #unavailable()}: it
+ *     never triggers on_tier_loss (fail-closed) and never counts against the breaker.
  */
 public record TierOutcome(
-    TierName tier, TierState state, long latencyMicros, ScoreResponse response, String detail,
-    Status.Code code, boolean callerDeadline) {
+    TierName tier,
+    TierState state,
+    long latencyMicros,
+    ScoreResponse response,
+    String detail,
+    Status.Code code,
+    boolean callerDeadline) {
 
   /** An outcome that is not cut short by the caller's deadline. */
   public TierOutcome(
-      TierName tier, TierState state, long latencyMicros, ScoreResponse response, String detail,
+      TierName tier,
+      TierState state,
+      long latencyMicros,
+      ScoreResponse response,
+      String detail,
       Status.Code code) {
     this(tier, state, latencyMicros, response, detail, code, false);
   }
@@ -42,7 +52,9 @@ public record TierOutcome(
     return code == Status.Code.INVALID_ARGUMENT;
   }
 
-  /** TIMEOUT, CIRCUIT_OPEN, ERROR and REJECTED: the states that trigger fail-open/fail-closed rules. */
+  /**
+   * TIMEOUT, CIRCUIT_OPEN, ERROR and REJECTED: the states that trigger fail-open/fail-closed rules.
+   */
   public static boolean isUnavailable(TierState state) {
     return state == TierState.TIER_STATE_TIMEOUT
         || state == TierState.TIER_STATE_CIRCUIT_OPEN
@@ -55,6 +67,7 @@ public record TierOutcome(
   }
 
   static TierOutcome notCalledForCallerDeadline(TierName tier, String detail) {
-    return new TierOutcome(tier, TierState.TIER_STATE_TIMEOUT, 0, null, detail, Status.Code.OK, true);
+    return new TierOutcome(
+        tier, TierState.TIER_STATE_TIMEOUT, 0, null, detail, Status.Code.OK, true);
   }
 }

@@ -20,7 +20,8 @@ class RouterSecurityTest {
 
   @Test
   void loopbackDevelopmentNeedsNoCredentials() {
-    RouterSecurity security = RouterSecurity.configure(TlsSettings.none(), "auto", Optional.empty(), RELOAD, "127.0.0.1");
+    RouterSecurity security =
+        RouterSecurity.configure(TlsSettings.none(), "auto", Optional.empty(), RELOAD, "127.0.0.1");
     assertThat(security.authenticatesClients()).isFalse();
     assertThat(security.transport().tls()).isFalse();
   }
@@ -28,37 +29,61 @@ class RouterSecurityTest {
   @Test
   void anyOtherAddressNeedsCredentialsOrAnExplicitOff() {
     TlsSettings plaintext = TlsSettings.none().withMode(TlsSettings.Mode.OFF);
-    assertThatThrownBy(() -> RouterSecurity.configure(plaintext, "auto", Optional.empty(), RELOAD, "0.0.0.0"))
+    assertThatThrownBy(
+            () -> RouterSecurity.configure(plaintext, "auto", Optional.empty(), RELOAD, "0.0.0.0"))
         .hasMessageContaining("refusing to serve Classify on 0.0.0.0 without client authentication")
         .hasMessageContaining("SIEVE_CLIENT_AUTH_FILE")
         .hasMessageContaining("SIEVE_CLIENT_AUTH=off");
-    assertThat(RouterSecurity.configure(plaintext, "off", Optional.empty(), RELOAD, "0.0.0.0").authenticatesClients())
+    assertThat(
+            RouterSecurity.configure(plaintext, "off", Optional.empty(), RELOAD, "0.0.0.0")
+                .authenticatesClients())
         .isFalse();
   }
 
   @Test
   void aConfiguredFileTurnsAuthenticationOnEvenOnLoopback() throws Exception {
     Path file = dir.resolve("clients.yaml");
-    Files.writeString(file, "tenants:\n  a:\n    api_keys: [" + TenantCredentials.hash("k") + "]\n");
-    assertThat(RouterSecurity.configure(TlsSettings.none(), "auto", Optional.of(file), RELOAD, "127.0.0.1")
-            .authenticatesClients())
+    Files.writeString(
+        file, "tenants:\n  a:\n    api_keys: [" + TenantCredentials.hash("k") + "]\n");
+    assertThat(
+            RouterSecurity.configure(
+                    TlsSettings.none(), "auto", Optional.of(file), RELOAD, "127.0.0.1")
+                .authenticatesClients())
         .isTrue();
-    assertThatThrownBy(() -> RouterSecurity.configure(TlsSettings.none(), "off", Optional.of(file), RELOAD, "127.0.0.1"))
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(), "off", Optional.of(file), RELOAD, "127.0.0.1"))
         .hasMessageContaining("contradicts");
-    assertThatThrownBy(() -> RouterSecurity.configure(TlsSettings.none(), "required", Optional.empty(), RELOAD, "127.0.0.1"))
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(), "required", Optional.empty(), RELOAD, "127.0.0.1"))
         .hasMessageContaining("SIEVE_CLIENT_AUTH=required needs SIEVE_CLIENT_AUTH_FILE");
-    assertThatThrownBy(() -> RouterSecurity.configure(TlsSettings.none(), "maybe", Optional.empty(), RELOAD, "127.0.0.1"))
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(), "maybe", Optional.empty(), RELOAD, "127.0.0.1"))
         .hasMessageContaining("SIEVE_CLIENT_AUTH must be auto, required or off");
   }
 
   @Test
   void anUnreadableOrInvalidFileStopsTheStart() throws Exception {
-    assertThatThrownBy(() -> RouterSecurity.configure(
-            TlsSettings.none(), "auto", Optional.of(dir.resolve("missing.yaml")), RELOAD, "127.0.0.1"))
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(),
+                    "auto",
+                    Optional.of(dir.resolve("missing.yaml")),
+                    RELOAD,
+                    "127.0.0.1"))
         .hasMessageContaining("cannot read client-auth file");
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "tenants:\n  a:\n    api_keys: [plain-text-key]\n");
-    assertThatThrownBy(() -> RouterSecurity.configure(TlsSettings.none(), "auto", Optional.of(bad), RELOAD, "127.0.0.1"))
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(), "auto", Optional.of(bad), RELOAD, "127.0.0.1"))
         .hasMessageContaining("tenant 'a'.api_keys")
         .hasMessageContaining("never the key");
   }
@@ -66,8 +91,12 @@ class RouterSecurityTest {
   @Test
   void plaintextOnAPublicAddressIsRefusedEvenWithCredentials() throws Exception {
     Path file = dir.resolve("clients.yaml");
-    Files.writeString(file, "tenants:\n  a:\n    api_keys: [" + TenantCredentials.hash("k") + "]\n");
-    assertThatThrownBy(() -> RouterSecurity.configure(TlsSettings.none(), "auto", Optional.of(file), RELOAD, "0.0.0.0"))
+    Files.writeString(
+        file, "tenants:\n  a:\n    api_keys: [" + TenantCredentials.hash("k") + "]\n");
+    assertThatThrownBy(
+            () ->
+                RouterSecurity.configure(
+                    TlsSettings.none(), "auto", Optional.of(file), RELOAD, "0.0.0.0"))
         .hasMessageContaining("refusing to serve plaintext on 0.0.0.0");
   }
 }

@@ -73,13 +73,17 @@ class TenantAuthenticationTest {
     caFile = dir.resolve("ca.crt");
     ca.write(caFile, dir.resolve("ca.key"));
     PemIdentity server =
-        ca.issue("router", List.of("localhost"), Duration.ofDays(1)).write(dir.resolve("router.crt"), dir.resolve("router.key"));
+        ca.issue("router", List.of("localhost"), Duration.ofDays(1))
+            .write(dir.resolve("router.crt"), dir.resolve("router.key"));
     authFile = dir.resolve("clients.yaml");
     writeAuthFile(List.of(KEY_A), List.of(KEY_B));
     security =
         RouterSecurity.configure(
             TlsSettings.none().withServerIdentity(server, caFile, java.util.Set.of()),
-            "auto", Optional.of(authFile), Duration.ofMillis(100), "127.0.0.1");
+            "auto",
+            Optional.of(authFile),
+            Duration.ofMillis(100),
+            "127.0.0.1");
     FakeTier url = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("games", 0.9));
     harness = RouterHarness.builder().policy(POLICY).tier(TierName.URL, url).build();
     launcher = harness.router().serve(null, security);
@@ -92,55 +96,71 @@ class TenantAuthenticationTest {
 
   @Test
   void theRightKeyClassifiesAsItsTenant() throws Exception {
-    withChannel(Optional.empty(), channel -> {
-      ClassifyResponse named = stub(channel, KEY_A).classify(request("district-a"));
-      assertThat(named.getEffectiveTenant()).isEqualTo("district-a");
-      // No tenant_id: the credential names the tenant.
-      ClassifyResponse bound = stub(channel, KEY_A).classify(request(""));
-      assertThat(bound.getEffectiveTenant()).isEqualTo("district-a");
-      assertThat(stub(channel, KEY_B).classify(request("")).getEffectiveTenant()).isEqualTo("district-b");
-    });
+    withChannel(
+        Optional.empty(),
+        channel -> {
+          ClassifyResponse named = stub(channel, KEY_A).classify(request("district-a"));
+          assertThat(named.getEffectiveTenant()).isEqualTo("district-a");
+          // No tenant_id: the credential names the tenant.
+          ClassifyResponse bound = stub(channel, KEY_A).classify(request(""));
+          assertThat(bound.getEffectiveTenant()).isEqualTo("district-a");
+          assertThat(stub(channel, KEY_B).classify(request("")).getEffectiveTenant())
+              .isEqualTo("district-b");
+        });
   }
 
-  /** The JSON/HTTP API over TLS with the router's certificate, authenticated by the same API keys. */
+  /**
+   * The JSON/HTTP API over TLS with the router's certificate, authenticated by the same API keys.
+   */
   @Test
   void theHttpApiServesHttpsAndTheSameKeysDecideTheTenant() throws Exception {
     java.security.cert.Certificate caCert;
     try (var in = java.nio.file.Files.newInputStream(caFile)) {
       caCert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    java.security.KeyStore trust =
+        java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("ca", caCert);
     javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
     tls.init(null, tmf.getTrustManagers(), null);
     java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
-    try (dev.sieve.router.http.HttpGateway http = harness.router().serveHttp(
-        new dev.sieve.router.http.HttpGatewaySettings(0, "127.0.0.1", 1 << 20, 8, 4, 16), null, security)) {
-      java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (key, body) -> {
-        var request = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("https://localhost:" + http.port() + "/v1/classify"))
-            .header("Content-Type", "application/json")
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-          request.header("Authorization", "Bearer " + key);
-        }
-        try {
-          return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
+    try (dev.sieve.router.http.HttpGateway http =
+        harness
+            .router()
+            .serveHttp(
+                new dev.sieve.router.http.HttpGatewaySettings(0, "127.0.0.1", 1 << 20, 8, 4, 16),
+                null,
+                security)) {
+      java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post =
+          (key, body) -> {
+            var request =
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("https://localhost:" + http.port() + "/v1/classify"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (key != null) {
+              request.header("Authorization", "Bearer " + key);
+            }
+            try {
+              return client.send(
+                  request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
       var ok = post.apply(KEY_A, "{\"url\":\"https://games.example/\"}");
       assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
       assertThat(ok.body()).contains("\"effectiveTenant\":\"district-a\"");
       var anonymous = post.apply(null, "{\"url\":\"https://games.example/\"}");
       assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
       assertThat(anonymous.body()).contains("\"reason\":\"UNAUTHENTICATED\"");
-      var other = post.apply(KEY_A, "{\"url\":\"https://games.example/\",\"tenantId\":\"district-b\"}");
+      var other =
+          post.apply(KEY_A, "{\"url\":\"https://games.example/\",\"tenantId\":\"district-b\"}");
       assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
       assertThat(other.body()).contains("\"reason\":\"TENANT_MISMATCH\"");
     }
@@ -148,92 +168,137 @@ class TenantAuthenticationTest {
 
   @Test
   void missingMalformedAndUnknownKeysAreUnauthenticated() throws Exception {
-    withChannel(Optional.empty(), channel -> {
-      assertThat(status(() -> ClassifierGrpc.newBlockingStub(channel).classify(request("district-a"))))
-          .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
-          .satisfies(s -> assertThat(s.getDescription()).contains("credentials required"));
-      assertThat(status(() -> stub(channel, "sk-not-issued").classify(request("district-a"))).getCode())
-          .isEqualTo(Status.Code.UNAUTHENTICATED);
-      Metadata basic = new Metadata();
-      basic.put(TenantAuthInterceptor.AUTHORIZATION, "Basic dXNlcjpwYXNz");
-      assertThat(status(() -> ClassifierGrpc.newBlockingStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(basic)).classify(request("district-a")))
-          .getDescription())
-          .contains("Bearer");
-      // Health stays open for probes and load balancers.
-      assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
-          .isEqualTo(ServingStatus.SERVING);
-    });
+    withChannel(
+        Optional.empty(),
+        channel -> {
+          assertThat(
+                  status(
+                      () ->
+                          ClassifierGrpc.newBlockingStub(channel).classify(request("district-a"))))
+              .satisfies(s -> assertThat(s.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED))
+              .satisfies(s -> assertThat(s.getDescription()).contains("credentials required"));
+          assertThat(
+                  status(() -> stub(channel, "sk-not-issued").classify(request("district-a")))
+                      .getCode())
+              .isEqualTo(Status.Code.UNAUTHENTICATED);
+          Metadata basic = new Metadata();
+          basic.put(TenantAuthInterceptor.AUTHORIZATION, "Basic dXNlcjpwYXNz");
+          assertThat(
+                  status(
+                          () ->
+                              ClassifierGrpc.newBlockingStub(channel)
+                                  .withInterceptors(
+                                      MetadataUtils.newAttachHeadersInterceptor(basic))
+                                  .classify(request("district-a")))
+                      .getDescription())
+              .contains("Bearer");
+          // Health stays open for probes and load balancers.
+          assertThat(
+                  HealthGrpc.newBlockingStub(channel)
+                      .check(HealthCheckRequest.getDefaultInstance())
+                      .getStatus())
+              .isEqualTo(ServingStatus.SERVING);
+        });
     assertThat(harness.tier(TierName.URL).calls()).isZero();
   }
 
   @Test
   void aCallerAuthenticatedAsOneTenantCannotClassifyAsAnother() throws Exception {
-    withChannel(Optional.empty(), channel -> {
-      Status denied = status(() -> stub(channel, KEY_A).classify(request("district-b")));
-      assertThat(denied.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-      assertThat(denied.getDescription()).contains("district-a").contains("district-b");
+    withChannel(
+        Optional.empty(),
+        channel -> {
+          Status denied = status(() -> stub(channel, KEY_A).classify(request("district-b")));
+          assertThat(denied.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(denied.getDescription()).contains("district-a").contains("district-b");
 
-      // In a stream the item gets the error and the stream goes on.
-      StreamCollector collector = new StreamCollector();
-      StreamObserver<ClassifyRequest> requests =
-          ClassifierGrpc.newStub(channel)
-              .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(KEY_A)))
-              .classifyStream(collector);
-      requests.onNext(request("district-b").toBuilder().setRequestId("theirs").build());
-      requests.onNext(request("").toBuilder().setRequestId("ours").build());
-      requests.onCompleted();
-      List<ClassifyStreamResponse> items = collector.done.get(20, TimeUnit.SECONDS);
-      assertThat(items).hasSize(2);
-      ClassifyStreamResponse theirs = items.stream().filter(i -> i.getRequestId().equals("theirs")).findFirst().orElseThrow();
-      ClassifyStreamResponse ours = items.stream().filter(i -> i.getRequestId().equals("ours")).findFirst().orElseThrow();
-      assertThat(theirs.getError().getCode()).isEqualTo("PERMISSION_DENIED");
-      assertThat(ours.getResponse().getEffectiveTenant()).isEqualTo("district-a");
-    });
+          // In a stream the item gets the error and the stream goes on.
+          StreamCollector collector = new StreamCollector();
+          StreamObserver<ClassifyRequest> requests =
+              ClassifierGrpc.newStub(channel)
+                  .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(KEY_A)))
+                  .classifyStream(collector);
+          requests.onNext(request("district-b").toBuilder().setRequestId("theirs").build());
+          requests.onNext(request("").toBuilder().setRequestId("ours").build());
+          requests.onCompleted();
+          List<ClassifyStreamResponse> items = collector.done.get(20, TimeUnit.SECONDS);
+          assertThat(items).hasSize(2);
+          ClassifyStreamResponse theirs =
+              items.stream()
+                  .filter(i -> i.getRequestId().equals("theirs"))
+                  .findFirst()
+                  .orElseThrow();
+          ClassifyStreamResponse ours =
+              items.stream().filter(i -> i.getRequestId().equals("ours")).findFirst().orElseThrow();
+          assertThat(theirs.getError().getCode()).isEqualTo("PERMISSION_DENIED");
+          assertThat(ours.getResponse().getEffectiveTenant()).isEqualTo("district-a");
+        });
     assertThat(harness.tier(TierName.URL).calls()).isEqualTo(1);
   }
 
   @Test
   void aClientCertificateListedForATenantAuthenticatesIt() throws Exception {
-    PemIdentity proxy = ca.issue("filter.district-b.example", List.of("filter.district-b.example"), Duration.ofDays(1))
-        .write(dir.resolve("proxy.crt"), dir.resolve("proxy.key"));
-    PemIdentity stranger = ca.issue("stranger.example", List.of("stranger.example"), Duration.ofDays(1))
-        .write(dir.resolve("stranger.crt"), dir.resolve("stranger.key"));
-    withChannel(Optional.of(proxy), channel -> {
-      assertThat(ClassifierGrpc.newBlockingStub(channel).classify(request("")).getEffectiveTenant()).isEqualTo("district-b");
-      // A key of another tenant on the same connection is ambiguous.
-      assertThat(status(() -> stub(channel, KEY_A).classify(request(""))).getCode())
-          .isEqualTo(Status.Code.PERMISSION_DENIED);
-    });
-    withChannel(Optional.of(stranger), channel -> {
-      Status refused = status(() -> ClassifierGrpc.newBlockingStub(channel).classify(request("")));
-      assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-      assertThat(refused.getDescription()).contains("stranger.example").contains("not registered");
-      // A key still works over a connection with an unlisted certificate.
-      assertThat(stub(channel, KEY_A).classify(request("")).getEffectiveTenant()).isEqualTo("district-a");
-    });
+    PemIdentity proxy =
+        ca.issue(
+                "filter.district-b.example",
+                List.of("filter.district-b.example"),
+                Duration.ofDays(1))
+            .write(dir.resolve("proxy.crt"), dir.resolve("proxy.key"));
+    PemIdentity stranger =
+        ca.issue("stranger.example", List.of("stranger.example"), Duration.ofDays(1))
+            .write(dir.resolve("stranger.crt"), dir.resolve("stranger.key"));
+    withChannel(
+        Optional.of(proxy),
+        channel -> {
+          assertThat(
+                  ClassifierGrpc.newBlockingStub(channel)
+                      .classify(request(""))
+                      .getEffectiveTenant())
+              .isEqualTo("district-b");
+          // A key of another tenant on the same connection is ambiguous.
+          assertThat(status(() -> stub(channel, KEY_A).classify(request(""))).getCode())
+              .isEqualTo(Status.Code.PERMISSION_DENIED);
+        });
+    withChannel(
+        Optional.of(stranger),
+        channel -> {
+          Status refused =
+              status(() -> ClassifierGrpc.newBlockingStub(channel).classify(request("")));
+          assertThat(refused.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(refused.getDescription())
+              .contains("stranger.example")
+              .contains("not registered");
+          // A key still works over a connection with an unlisted certificate.
+          assertThat(stub(channel, KEY_A).classify(request("")).getEffectiveTenant())
+              .isEqualTo("district-a");
+        });
   }
 
   @Test
   void newKeysAndRevocationsApplyWithoutARestart() throws Exception {
     String rotated = "sk-district-a-rotated-77aa";
-    withChannel(Optional.empty(), channel -> {
-      assertThat(status(() -> stub(channel, rotated).classify(request(""))).getCode())
-          .isEqualTo(Status.Code.UNAUTHENTICATED);
-      writeAuthFile(List.of(rotated), List.of(KEY_B));
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      boolean accepted = false;
-      while (!accepted && System.nanoTime() < until) {
-        try {
-          accepted = stub(channel, rotated).classify(request("")).getEffectiveTenant().equals("district-a");
-        } catch (StatusRuntimeException e) {
-          sleep(100);
-        }
-      }
-      assertThat(accepted).isTrue();
-      assertThat(status(() -> stub(channel, KEY_A).classify(request(""))).getCode())
-          .isEqualTo(Status.Code.UNAUTHENTICATED);
-    });
+    withChannel(
+        Optional.empty(),
+        channel -> {
+          assertThat(status(() -> stub(channel, rotated).classify(request(""))).getCode())
+              .isEqualTo(Status.Code.UNAUTHENTICATED);
+          writeAuthFile(List.of(rotated), List.of(KEY_B));
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          boolean accepted = false;
+          while (!accepted && System.nanoTime() < until) {
+            try {
+              accepted =
+                  stub(channel, rotated)
+                      .classify(request(""))
+                      .getEffectiveTenant()
+                      .equals("district-a");
+            } catch (StatusRuntimeException e) {
+              sleep(100);
+            }
+          }
+          assertThat(accepted).isTrue();
+          assertThat(status(() -> stub(channel, KEY_A).classify(request(""))).getCode())
+              .isEqualTo(Status.Code.UNAUTHENTICATED);
+        });
   }
 
   private void writeAuthFile(List<String> keysA, List<String> keysB) {
@@ -245,7 +310,11 @@ class TenantAuthenticationTest {
     try {
       Path tmp = dir.resolve("clients.yaml.tmp");
       Files.writeString(tmp, yaml);
-      Files.move(tmp, authFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          authFile,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -256,7 +325,8 @@ class TenantAuthenticationTest {
   }
 
   private void withChannel(Optional<PemIdentity> identity, ChannelTest test) throws Exception {
-    try (ClientSecurity client = ClientSecurity.of("test", TlsSettings.Mode.ON, Optional.of(caFile), identity)) {
+    try (ClientSecurity client =
+        ClientSecurity.of("test", TlsSettings.Mode.ON, Optional.of(caFile), identity)) {
       ManagedChannel channel = client.channelBuilder("localhost:" + launcher.port()).build();
       try {
         test.run(channel);
@@ -268,9 +338,11 @@ class TenantAuthenticationTest {
 
   @Test
   void plaintextClientsCannotReachTheTlsPort() throws Exception {
-    ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
+    ManagedChannel plain =
+        NettyChannelBuilder.forAddress("127.0.0.1", launcher.port()).usePlaintext().build();
     try {
-      assertThat(status(() -> stub(plain, KEY_A).classify(request(""))).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(status(() -> stub(plain, KEY_A).classify(request(""))).getCode())
+          .isEqualTo(Status.Code.UNAVAILABLE);
     } finally {
       plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -289,7 +361,10 @@ class TenantAuthenticationTest {
   }
 
   private static ClassifyRequest request(String tenant) {
-    return ClassifyRequest.newBuilder().setUrl("https://games.example/").setTenantId(tenant).build();
+    return ClassifyRequest.newBuilder()
+        .setUrl("https://games.example/")
+        .setTenantId(tenant)
+        .build();
   }
 
   private static Status status(Runnable call) {

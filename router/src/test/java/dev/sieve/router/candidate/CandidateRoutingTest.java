@@ -41,8 +41,10 @@ class CandidateRoutingTest {
   /** The candidate: same tier, version 2.0.0, gambling no longer decided, news a little higher. */
   private static FakeTier candidate() {
     FakeTier fake = new FakeTier("url", Taxonomy.v1().ids());
-    ScoreResponse answer = fake.response(Map.of("gambling", 0.2, "news", 0.35)).toBuilder()
-        .setModel(ModelInfo.newBuilder().setName("url-model").setVersion("2.0.0")).build();
+    ScoreResponse answer =
+        fake.response(Map.of("gambling", 0.2, "news", 0.35)).toBuilder()
+            .setModel(ModelInfo.newBuilder().setName("url-model").setVersion("2.0.0"))
+            .build();
     return fake.answer(answer);
   }
 
@@ -54,24 +56,39 @@ class CandidateRoutingTest {
   void shadowIsComparedOffThePathAndNeverServed() throws Exception {
     Path log = dir.resolve("shadow.jsonl");
     FakeTier candidate = candidate();
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, serving())
-        .candidate(candidate, CandidateSettings.shadow(TierName.URL, "in-process", 1.0, log)).build()) {
-      ClassifyResponse response = h.classify(request("https://casino.example/student/jane.doe?id=42", "district-1"));
+    try (RouterHarness h =
+        RouterHarness.builder()
+            .tier(TierName.URL, serving())
+            .candidate(candidate, CandidateSettings.shadow(TierName.URL, "in-process", 1.0, log))
+            .build()) {
+      ClassifyResponse response =
+          h.classify(request("https://casino.example/student/jane.doe?id=42", "district-1"));
 
       assertThat(score(response, "gambling")).isEqualTo(0.9);
       TierStatus url = status(response, "url");
       assertThat(url.getModel().getVersion()).isEqualTo("1.0.0");
       assertThat(url.getDetail()).doesNotContain("canary");
       await(() -> candidate.calls() == 1);
-      await(() -> counter(h, "sieve_router_candidate_comparisons_total{mode=\"shadow\",result=\"compared\",tier=\"url\"}") == 1);
-      assertThat(counter(h, "sieve_router_candidate_flips_total{category=\"gambling\",direction=\"serving_only\",tier=\"url\"}"))
+      await(
+          () ->
+              counter(
+                      h,
+                      "sieve_router_candidate_comparisons_total{mode=\"shadow\",result=\"compared\",tier=\"url\"}")
+                  == 1);
+      assertThat(
+              counter(
+                  h,
+                  "sieve_router_candidate_flips_total{category=\"gambling\",direction=\"serving_only\",tier=\"url\"}"))
           .isEqualTo(1);
       h.router().close(); // flushes the file
       List<String> lines = Files.readAllLines(log);
       assertThat(lines).hasSize(1);
       JsonNode line = JSON.readTree(lines.get(0));
       assertThat(line.get("host").asText()).isEqualTo("casino.example");
-      assertThat(lines.get(0)).doesNotContain("jane").doesNotContain("district-1").doesNotContain("id=42");
+      assertThat(lines.get(0))
+          .doesNotContain("jane")
+          .doesNotContain("district-1")
+          .doesNotContain("id=42");
       assertThat(line.get("flips").get(0).asText()).isEqualTo("gambling");
       assertThat(line.get("serving").get("gambling").asDouble()).isEqualTo(0.9);
       assertThat(line.get("candidate").get("gambling").asDouble()).isEqualTo(0.2);
@@ -85,15 +102,28 @@ class CandidateRoutingTest {
   void aHangingShadowIsBoundedDroppedAndCounted() {
     FakeTier candidate = candidate().hang();
     CandidateSettings one =
-        new CandidateSettings(TierName.URL, "in-process", CandidateSettings.Mode.SHADOW, 1.0, 0,
-            CandidateSettings.Unit.TENANT, 1, null, 0.1, 0.02);
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, serving()).candidate(candidate, one).build()) {
+        new CandidateSettings(
+            TierName.URL,
+            "in-process",
+            CandidateSettings.Mode.SHADOW,
+            1.0,
+            0,
+            CandidateSettings.Unit.TENANT,
+            1,
+            null,
+            0.1,
+            0.02);
+    try (RouterHarness h =
+        RouterHarness.builder().tier(TierName.URL, serving()).candidate(candidate, one).build()) {
       // Both requests are answered by the serving version while the first comparison still hangs.
       assertThat(score(h.classify(request("https://a.example/", "t")), "gambling")).isEqualTo(0.9);
       await(() -> candidate.calls() == 1);
       assertThat(score(h.classify(request("https://b.example/", "t")), "gambling")).isEqualTo(0.9);
       assertThat(candidate.calls()).isEqualTo(1);
-      assertThat(counter(h, "sieve_router_candidate_comparisons_total{mode=\"shadow\",result=\"dropped\",tier=\"url\"}"))
+      assertThat(
+              counter(
+                  h,
+                  "sieve_router_candidate_comparisons_total{mode=\"shadow\",result=\"dropped\",tier=\"url\"}"))
           .isEqualTo(1);
     }
   }
@@ -103,9 +133,14 @@ class CandidateRoutingTest {
     Path log = dir.resolve("canary.jsonl");
     FakeTier serving = serving();
     FakeTier candidate = candidate();
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, serving)
-        .candidate(candidate, CandidateSettings.canary(TierName.URL, "in-process", 1.0,
-            CandidateSettings.Unit.TENANT, 1.0, log)).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder()
+            .tier(TierName.URL, serving)
+            .candidate(
+                candidate,
+                CandidateSettings.canary(
+                    TierName.URL, "in-process", 1.0, CandidateSettings.Unit.TENANT, 1.0, log))
+            .build()) {
       ClassifyResponse response = h.classify(request("https://casino.example/", "district-1"));
       assertThat(score(response, "gambling")).isEqualTo(0.2);
       TierStatus url = status(response, "url");
@@ -113,12 +148,22 @@ class CandidateRoutingTest {
       assertThat(url.getDetail()).isEqualTo("canary candidate");
       // the serving version is the one compared, off the path
       await(() -> serving.calls() == 1);
-      await(() -> counter(h, "sieve_router_candidate_flips_total{category=\"gambling\",direction=\"serving_only\",tier=\"url\"}") == 1);
+      await(
+          () ->
+              counter(
+                      h,
+                      "sieve_router_candidate_flips_total{category=\"gambling\",direction=\"serving_only\",tier=\"url\"}")
+                  == 1);
       assertThat(counter(h, "sieve_router_candidate_canary_total{tier=\"url\"}")).isEqualTo(1);
     }
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, serving())
-        .candidate(candidate(), CandidateSettings.canary(TierName.URL, "in-process", 0.0,
-            CandidateSettings.Unit.TENANT, 0.0, null)).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder()
+            .tier(TierName.URL, serving())
+            .candidate(
+                candidate(),
+                CandidateSettings.canary(
+                    TierName.URL, "in-process", 0.0, CandidateSettings.Unit.TENANT, 0.0, null))
+            .build()) {
       ClassifyResponse response = h.classify(request("https://casino.example/", "district-1"));
       assertThat(status(response, "url").getModel().getVersion()).isEqualTo("1.0.0");
     }
@@ -127,9 +172,14 @@ class CandidateRoutingTest {
   @Test
   void aPerRequestCanaryVerdictStaysOutOfTheSharedCache() {
     FakeTier candidate = candidate();
-    try (RouterHarness h = RouterHarness.builder().tier(TierName.URL, serving())
-        .candidate(candidate, CandidateSettings.canary(TierName.URL, "in-process", 1.0,
-            CandidateSettings.Unit.REQUEST, 0.0, null)).build()) {
+    try (RouterHarness h =
+        RouterHarness.builder()
+            .tier(TierName.URL, serving())
+            .candidate(
+                candidate,
+                CandidateSettings.canary(
+                    TierName.URL, "in-process", 1.0, CandidateSettings.Unit.REQUEST, 0.0, null))
+            .build()) {
       h.classify(request("https://casino.example/", "t"));
       ClassifyResponse second = h.classify(request("https://casino.example/", "t"));
       assertThat(second.getCacheHit()).isFalse();
@@ -140,10 +190,14 @@ class CandidateRoutingTest {
   @Test
   void theTenantShareIsStableAndNearItsNominalValue() {
     CandidateRouting routing =
-        new CandidateRouting(CandidateSettings.canary(TierName.URL, "x", 0.3, CandidateSettings.Unit.TENANT, 0, null),
-            new dev.sieve.router.tier.TierClient(TierName.URL,
+        new CandidateRouting(
+            CandidateSettings.canary(
+                TierName.URL, "x", 0.3, CandidateSettings.Unit.TENANT, 0, null),
+            new dev.sieve.router.tier.TierClient(
+                TierName.URL,
                 io.grpc.inprocess.InProcessChannelBuilder.forName("unused").build(),
-                dev.sieve.router.tier.ResilienceSettings.defaults(TierName.URL), Duration.ofMillis(5)),
+                dev.sieve.router.tier.ResilienceSettings.defaults(TierName.URL),
+                Duration.ofMillis(5)),
             new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     int in = 0;
     for (int i = 0; i < 10_000; i++) {
@@ -163,12 +217,18 @@ class CandidateRoutingTest {
   }
 
   private static double score(ClassifyResponse response, String category) {
-    return response.getCategoriesList().stream().filter(c -> c.getCategory().equals(category)).findFirst()
-        .orElseThrow().getScore();
+    return response.getCategoriesList().stream()
+        .filter(c -> c.getCategory().equals(category))
+        .findFirst()
+        .orElseThrow()
+        .getScore();
   }
 
   private static TierStatus status(ClassifyResponse response, String tier) {
-    return response.getTiersList().stream().filter(t -> t.getTier().equals(tier)).findFirst().orElseThrow();
+    return response.getTiersList().stream()
+        .filter(t -> t.getTier().equals(tier))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static double counter(RouterHarness h, String series) {

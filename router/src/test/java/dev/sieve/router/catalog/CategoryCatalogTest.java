@@ -16,7 +16,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** ListCategories over gRPC: the taxonomy's meaning plus what the tenant's policy does with each. */
+/**
+ * ListCategories over gRPC: the taxonomy's meaning plus what the tenant's policy does with each.
+ */
 class CategoryCatalogTest {
 
   private static final String POLICY =
@@ -28,7 +30,8 @@ class CategoryCatalogTest {
           """;
 
   private static Map<String, CategoryInfo> byId(ListCategoriesResponse response) {
-    return response.getCategoriesList().stream().collect(Collectors.toMap(CategoryInfo::getId, Function.identity()));
+    return response.getCategoriesList().stream()
+        .collect(Collectors.toMap(CategoryInfo::getId, Function.identity()));
   }
 
   @Test
@@ -36,10 +39,15 @@ class CategoryCatalogTest {
     FakeTier url = new FakeTier("url", Taxonomy.v1().ids());
     FakeTier llm = new FakeTier("llm", FakeTier.ids("ai_homework_tools", "vaping_promo"));
     try (RouterHarness h =
-        RouterHarness.builder().policy(POLICY).tier(TierName.URL, url).tier(TierName.LLM, llm).build()) {
+        RouterHarness.builder()
+            .policy(POLICY)
+            .tier(TierName.URL, url)
+            .tier(TierName.LLM, llm)
+            .build()) {
       ClassifierGrpc.ClassifierBlockingStub stub = ClassifierGrpc.newBlockingStub(h.channel());
 
-      ListCategoriesResponse global = stub.listCategories(ListCategoriesRequest.getDefaultInstance());
+      ListCategoriesResponse global =
+          stub.listCategories(ListCategoriesRequest.getDefaultInstance());
       assertThat(global.getTaxonomyVersion()).isEqualTo(Taxonomy.VERSION);
       assertThat(global.getPolicyId()).isEqualTo("test-policy");
       assertThat(global.getPolicyVersion()).isEqualTo("7");
@@ -47,7 +55,8 @@ class CategoryCatalogTest {
       assertThat(global.getCategoriesList().subList(0, Taxonomy.v1().size()))
           .extracting(CategoryInfo::getId)
           .containsExactlyElementsOf(Taxonomy.v1().ids());
-      assertThat(global.getCategoriesList().subList(Taxonomy.v1().size(), global.getCategoriesCount()))
+      assertThat(
+              global.getCategoriesList().subList(Taxonomy.v1().size(), global.getCategoriesCount()))
           .extracting(CategoryInfo::getId)
           .containsExactly("ai_homework_tools", "vaping_promo");
 
@@ -71,7 +80,8 @@ class CategoryCatalogTest {
       ListCategoriesResponse district =
           stub.listCategories(ListCategoriesRequest.newBuilder().setTenantId("district-1").build());
       assertThat(district.getEffectiveTenant()).isEqualTo("district-1");
-      assertThat(byId(district).get("games").getAction()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+      assertThat(byId(district).get("games").getAction())
+          .isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
       assertThat(byId(district).get("games").getThreshold()).isEqualTo(0.6);
       assertThat(byId(global).get("games").getThreshold()).isEqualTo(0.5);
 

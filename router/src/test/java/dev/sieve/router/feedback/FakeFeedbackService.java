@@ -19,9 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test double of the annotation app's Feedback service (the real one is built in module
- * {@code annotate/}, in parallel, against the same proto): takes reports idempotently on report_id,
- * or fails with a chosen status; streams override sets to every watcher and can drop the streams.
+ * A test double of the annotation app's Feedback service (the real one is built in module {@code
+ * annotate/}, in parallel, against the same proto): takes reports idempotently on report_id, or
+ * fails with a chosen status; streams override sets to every watcher and can drop the streams.
  */
 final class FakeFeedbackService extends FeedbackGrpc.FeedbackImplBase implements AutoCloseable {
 
@@ -41,7 +41,8 @@ final class FakeFeedbackService extends FeedbackGrpc.FeedbackImplBase implements
   }
 
   @Override
-  public void submitReport(FeedbackReport request, StreamObserver<ReportVerdictResponse> responses) {
+  public void submitReport(
+      FeedbackReport request, StreamObserver<ReportVerdictResponse> responses) {
     Status fail = failReports;
     if (fail != null) {
       responses.onError(fail.asRuntimeException());
@@ -51,7 +52,11 @@ final class FakeFeedbackService extends FeedbackGrpc.FeedbackImplBase implements
     if (fresh) {
       reports.add(request);
     }
-    responses.onNext(ReportVerdictResponse.newBuilder().setReportId(request.getReport().getReportId()).setQueued(fresh).build());
+    responses.onNext(
+        ReportVerdictResponse.newBuilder()
+            .setReportId(request.getReport().getReportId())
+            .setQueued(fresh)
+            .build());
     responses.onCompleted();
   }
 

@@ -33,56 +33,94 @@ class ReportVerdictTest {
   }
 
   private RouterHarness harness(FeedbackSettings settings, FakeFeedbackService app) {
-    return RouterHarness.builder().tier(TierName.URL, urlTier())
-        .feedback(settings, app == null ? null : app.channel).build();
+    return RouterHarness.builder()
+        .tier(TierName.URL, urlTier())
+        .feedback(settings, app == null ? null : app.channel)
+        .build();
   }
 
   private static ReportVerdictRequest.Builder report() {
     return ReportVerdictRequest.newBuilder()
-        .setTenantId("school-1").setKind(ReportVerdictRequest.Kind.KIND_WRONG_BLOCK).setReporterRole("teacher");
+        .setTenantId("school-1")
+        .setKind(ReportVerdictRequest.Kind.KIND_WRONG_BLOCK)
+        .setReporterRole("teacher");
   }
 
   @Test
   void aReportIsForwardedWithTheVerdictTheRouterServedForItsRequestId() throws Exception {
     try (FakeFeedbackService app = new FakeFeedbackService();
         RouterHarness h = harness(FeedbackSettings.none(), app)) {
-      ClassifyResponse served = h.classify(ClassifyRequest.newBuilder()
-          .setTenantId("school-1").setRequestId("req-1").setUrl("https://Casino.example/play").build());
-      ReportVerdictResponse response = h.stub().reportVerdict(
-          report().setRequestId("req-1").addCategories("gambling").setNote("a maths site").setReportId("rep-1").build());
+      ClassifyResponse served =
+          h.classify(
+              ClassifyRequest.newBuilder()
+                  .setTenantId("school-1")
+                  .setRequestId("req-1")
+                  .setUrl("https://Casino.example/play")
+                  .build());
+      ReportVerdictResponse response =
+          h.stub()
+              .reportVerdict(
+                  report()
+                      .setRequestId("req-1")
+                      .addCategories("gambling")
+                      .setNote("a maths site")
+                      .setReportId("rep-1")
+                      .build());
       assertThat(response.getReportId()).isEqualTo("rep-1");
       assertThat(response.getQueued()).isTrue();
       assertThat(app.reports).hasSize(1);
       FeedbackReport forwarded = app.reports.get(0);
-      assertThat(forwarded.getServedAction()).isEqualTo(dev.sieve.core.grpc.ShortNames.action(served.getAction()));
+      assertThat(forwarded.getServedAction())
+          .isEqualTo(dev.sieve.core.grpc.ShortNames.action(served.getAction()));
       assertThat(forwarded.getNormalizedUrl()).isEqualTo("https://casino.example/play");
       assertThat(forwarded.getPolicyVersion()).isEqualTo("7");
       assertThat(forwarded.getServedScoresList())
-          .anySatisfy(s -> {
-            assertThat(s.getCategory()).isEqualTo("gambling");
-            assertThat(s.getScore()).isEqualTo(0.9);
-          });
+          .anySatisfy(
+              s -> {
+                assertThat(s.getCategory()).isEqualTo("gambling");
+                assertThat(s.getScore()).isEqualTo(0.9);
+              });
       assertThat(forwarded.getReceivedAtMs()).isEqualTo(h.clock.millis());
       assertThat(forwarded.getReport().getNote()).isEqualTo("a maths site");
 
       // The same report again: counted once.
-      ReportVerdictResponse again = h.stub().reportVerdict(
-          report().setRequestId("req-1").addCategories("gambling").setNote("a maths site").setReportId("rep-1").build());
+      ReportVerdictResponse again =
+          h.stub()
+              .reportVerdict(
+                  report()
+                      .setRequestId("req-1")
+                      .addCategories("gambling")
+                      .setNote("a maths site")
+                      .setReportId("rep-1")
+                      .build());
       assertThat(again.getQueued()).isFalse();
       assertThat(app.reports).hasSize(1);
 
       // Another tenant naming the request id learns nothing of it.
-      h.stub().reportVerdict(report().setTenantId("school-2").setRequestId("req-1").setReportId("rep-2").build());
+      h.stub()
+          .reportVerdict(
+              report().setTenantId("school-2").setRequestId("req-1").setReportId("rep-2").build());
       FeedbackReport foreign = app.reports.get(1);
       assertThat(foreign.getServedAction()).isEmpty();
       assertThat(foreign.getServedScoresList()).isEmpty();
 
       // A report by URL only gets the normalized URL and a generated report id.
-      ReportVerdictResponse byUrl = h.stub().reportVerdict(
-          report().setKind(ReportVerdictRequest.Kind.KIND_SHOULD_BLOCK).setUrl("HTTPS://Games.Example/x#frag").build());
+      ReportVerdictResponse byUrl =
+          h.stub()
+              .reportVerdict(
+                  report()
+                      .setKind(ReportVerdictRequest.Kind.KIND_SHOULD_BLOCK)
+                      .setUrl("HTTPS://Games.Example/x#frag")
+                      .build());
       assertThat(byUrl.getReportId()).isNotEmpty();
       assertThat(app.reports.get(2).getNormalizedUrl()).isEqualTo("https://games.example/x");
-      assertThat(h.meters.get("sieve.router.feedback.reports").tags("outcome", "forwarded").counter().count()).isEqualTo(3);
+      assertThat(
+              h.meters
+                  .get("sieve.router.feedback.reports")
+                  .tags("outcome", "forwarded")
+                  .counter()
+                  .count())
+          .isEqualTo(3);
     }
   }
 
@@ -90,25 +128,40 @@ class ReportVerdictTest {
   void badReportsGetInvalidArgumentWithThePreciseRule() throws Exception {
     try (FakeFeedbackService app = new FakeFeedbackService();
         RouterHarness h = harness(FeedbackSettings.none(), app)) {
-      Map<ReportVerdictRequest, String> cases = Map.of(
-          report().build(), "request_id or url is required",
-          report().setUrl("https://a.example/").setKind(ReportVerdictRequest.Kind.KIND_UNSPECIFIED).build(), "kind is required",
-          report().setUrl("https://a.example/").setKindValue(7).build(), "kind is required",
-          report().setUrl("ht!tp://").build(), "url is malformed",
-          report().setUrl("https://a.example/").setNote("x".repeat(2049)).build(), "note is 2049 bytes; at most 2048",
-          report().setUrl("https://a.example/").setReporterRole("parent").build(), "reporter_role must be",
-          report().setUrl("https://a.example/").addCategories("Gambling!").build(), "categories[0]",
-          report().setUrl("https://a.example/").setReportId("has space").build(), "report_id must be",
-          report().setRequestId("x".repeat(129)).build(), "request_id must be");
+      Map<ReportVerdictRequest, String> cases =
+          Map.of(
+              report().build(), "request_id or url is required",
+              report()
+                      .setUrl("https://a.example/")
+                      .setKind(ReportVerdictRequest.Kind.KIND_UNSPECIFIED)
+                      .build(),
+                  "kind is required",
+              report().setUrl("https://a.example/").setKindValue(7).build(), "kind is required",
+              report().setUrl("ht!tp://").build(), "url is malformed",
+              report().setUrl("https://a.example/").setNote("x".repeat(2049)).build(),
+                  "note is 2049 bytes; at most 2048",
+              report().setUrl("https://a.example/").setReporterRole("parent").build(),
+                  "reporter_role must be",
+              report().setUrl("https://a.example/").addCategories("Gambling!").build(),
+                  "categories[0]",
+              report().setUrl("https://a.example/").setReportId("has space").build(),
+                  "report_id must be",
+              report().setRequestId("x".repeat(129)).build(), "request_id must be");
       for (Map.Entry<ReportVerdictRequest, String> c : cases.entrySet()) {
         assertThatThrownBy(() -> h.stub().reportVerdict(c.getKey()))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-              assertThat(e.getStatus().getDescription()).contains(c.getValue());
-            });
+            .isInstanceOfSatisfying(
+                StatusRuntimeException.class,
+                e -> {
+                  assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                  assertThat(e.getStatus().getDescription()).contains(c.getValue());
+                });
       }
       // A note of exactly 2 KiB of multi-byte text is measured in bytes.
-      assertThatThrownBy(() -> h.stub().reportVerdict(report().setUrl("https://a.example/").setNote("é".repeat(1025)).build()))
+      assertThatThrownBy(
+              () ->
+                  h.stub()
+                      .reportVerdict(
+                          report().setUrl("https://a.example/").setNote("é".repeat(1025)).build()))
           .hasMessageContaining("note is 2050 bytes");
       assertThat(app.reports).isEmpty();
     }
@@ -118,14 +171,33 @@ class ReportVerdictTest {
   void whenTheAppIsDownReportsAreSpooledAndResentLater() throws Exception {
     Path spool = dir.resolve("var/spool.jsonl");
     try (FakeFeedbackService app = new FakeFeedbackService();
-        RouterHarness h = harness(FeedbackSettings.none().withSpool(spool, 1 << 20).withBreakerOpen(java.time.Duration.ofMillis(200)), app)) {
+        RouterHarness h =
+            harness(
+                FeedbackSettings.none()
+                    .withSpool(spool, 1 << 20)
+                    .withBreakerOpen(java.time.Duration.ofMillis(200)),
+                app)) {
       app.failReports = Status.UNAVAILABLE.withDescription("app restarting");
-      h.classify(ClassifyRequest.newBuilder().setTenantId("school-1").setRequestId("req-9").setUrl("https://casino.example/").build());
-      ReportVerdictResponse taken = h.stub().reportVerdict(report().setRequestId("req-9").setReportId("rep-9").build());
+      h.classify(
+          ClassifyRequest.newBuilder()
+              .setTenantId("school-1")
+              .setRequestId("req-9")
+              .setUrl("https://casino.example/")
+              .build());
+      ReportVerdictResponse taken =
+          h.stub().reportVerdict(report().setRequestId("req-9").setReportId("rep-9").build());
       assertThat(taken.getQueued()).as("taken by the spool").isTrue();
-      assertThat(Files.readAllLines(spool)).hasSize(1).first().asString().contains("rep-9", "casino.example");
-      assertThat(h.stub().reportVerdict(report().setRequestId("req-9").setReportId("rep-9").build()).getQueued())
-          .as("a retry of a spooled report is a duplicate").isFalse();
+      assertThat(Files.readAllLines(spool))
+          .hasSize(1)
+          .first()
+          .asString()
+          .contains("rep-9", "casino.example");
+      assertThat(
+              h.stub()
+                  .reportVerdict(report().setRequestId("req-9").setReportId("rep-9").build())
+                  .getQueued())
+          .as("a retry of a spooled report is a duplicate")
+          .isFalse();
       h.stub().reportVerdict(report().setUrl("https://b.example/").setReportId("rep-10").build());
       assertThat(h.meters.get("sieve.router.feedback.spooled").gauge().value()).isEqualTo(2);
 
@@ -141,7 +213,9 @@ class ReportVerdictTest {
           Thread.sleep(100);
         }
       }
-      assertThat(app.reports).extracting(r -> r.getReport().getReportId()).containsExactly("rep-9", "rep-10");
+      assertThat(app.reports)
+          .extracting(r -> r.getReport().getReportId())
+          .containsExactly("rep-9", "rep-10");
       assertThat(app.reports.get(0).getServedAction()).as("enriched before spooling").isNotEmpty();
       assertThat(Files.readAllLines(spool)).isEmpty();
       assertThat(h.meters.get("sieve.router.feedback.spooled").gauge().value()).isZero();
@@ -152,21 +226,38 @@ class ReportVerdictTest {
   void withoutAnAppReportsWaitInTheSpoolAndAFullSpoolSaysUnavailable() throws Exception {
     Path spool = dir.resolve("spool.jsonl");
     try (RouterHarness h = harness(FeedbackSettings.none().withSpool(spool, 400), null)) {
-      assertThat(h.stub().reportVerdict(report().setUrl("https://a.example/").setReportId("r-1").build()).getQueued()).isTrue();
-      assertThatThrownBy(() -> h.stub().reportVerdict(
-              report().setUrl("https://a.example/").setNote("n".repeat(400)).setReportId("r-2").build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).contains("no feedback service configured", "is full");
-          });
+      assertThat(
+              h.stub()
+                  .reportVerdict(report().setUrl("https://a.example/").setReportId("r-1").build())
+                  .getQueued())
+          .isTrue();
+      assertThatThrownBy(
+              () ->
+                  h.stub()
+                      .reportVerdict(
+                          report()
+                              .setUrl("https://a.example/")
+                              .setNote("n".repeat(400))
+                              .setReportId("r-2")
+                              .build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getStatus().getDescription())
+                    .contains("no feedback service configured", "is full");
+              });
       assertThat(Files.readAllLines(spool)).hasSize(1);
     }
     try (RouterHarness h = harness(FeedbackSettings.none(), null)) {
-      assertThatThrownBy(() -> h.stub().reportVerdict(report().setUrl("https://a.example/").build()))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).contains("spool is off");
-          });
+      assertThatThrownBy(
+              () -> h.stub().reportVerdict(report().setUrl("https://a.example/").build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                assertThat(e.getStatus().getDescription()).contains("spool is off");
+              });
     }
   }
 }

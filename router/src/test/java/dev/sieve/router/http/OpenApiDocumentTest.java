@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed OpenAPI description (docs/openapi.json) is the one generated from the proto, and it
- * names every field of every message the API carries. Regenerate after a proto change with
- * {@code SIEVE_WRITE_OPENAPI=1} (or -Dsieve.write.openapi=true) on this test.
+ * names every field of every message the API carries. Regenerate after a proto change with {@code
+ * SIEVE_WRITE_OPENAPI=1} (or -Dsieve.write.openapi=true) on this test.
  */
 class OpenApiDocumentTest {
 
@@ -32,17 +32,20 @@ class OpenApiDocumentTest {
   @Test
   void theCommittedDescriptionIsTheGeneratedOne() throws Exception {
     String generated = OpenApiDocument.json();
-    if ("1".equals(System.getenv("SIEVE_WRITE_OPENAPI")) || Boolean.getBoolean("sieve.write.openapi")) {
+    if ("1".equals(System.getenv("SIEVE_WRITE_OPENAPI"))
+        || Boolean.getBoolean("sieve.write.openapi")) {
       Files.writeString(COMMITTED, generated, StandardCharsets.UTF_8);
     }
     assertThat(Files.readString(COMMITTED, StandardCharsets.UTF_8))
-        .as("docs/openapi.json is stale: regenerate it (SIEVE_WRITE_OPENAPI=1 on OpenApiDocumentTest)")
+        .as(
+            "docs/openapi.json is stale: regenerate it (SIEVE_WRITE_OPENAPI=1 on OpenApiDocumentTest)")
         .isEqualTo(generated);
   }
 
   @Test
   void everyFieldOfEveryReachableMessageIsDescribedWithItsNumber() throws Exception {
-    JsonNode schemas = new ObjectMapper().readTree(OpenApiDocument.json()).path("components").path("schemas");
+    JsonNode schemas =
+        new ObjectMapper().readTree(OpenApiDocument.json()).path("components").path("schemas");
     Deque<Descriptor> todo = new ArrayDeque<>();
     todo.add(ClassifyRequest.getDescriptor());
     todo.add(ClassifyResponse.getDescriptor());
@@ -57,7 +60,9 @@ class OpenApiDocumentTest {
       }
       JsonNode properties = schemas.path(message.getFullName()).path("properties");
       assertThat(properties.isObject()).as(message.getFullName()).isTrue();
-      assertThat(properties.size()).as(message.getFullName() + " has no extra properties").isEqualTo(message.getFields().size());
+      assertThat(properties.size())
+          .as(message.getFullName() + " has no extra properties")
+          .isEqualTo(message.getFields().size());
       for (FieldDescriptor field : message.getFields()) {
         JsonNode property = properties.path(field.getJsonName());
         assertThat(property.path("x-proto-field").asText())
@@ -67,11 +72,19 @@ class OpenApiDocumentTest {
           todo.add(field.getMessageType());
         }
         if (field.getJavaType() == FieldDescriptor.JavaType.ENUM) {
-          JsonNode values = field.isRepeated() ? property.path("items").path("enum") : property.path("enum");
-          assertThat(values.size()).as(field.getFullName()).isEqualTo(field.getEnumType().getValues().size());
+          JsonNode values =
+              field.isRepeated() ? property.path("items").path("enum") : property.path("enum");
+          assertThat(values.size())
+              .as(field.getFullName())
+              .isEqualTo(field.getEnumType().getValues().size());
         }
       }
     }
-    assertThat(seen).contains("sieve.v1.Evidence", "sieve.v1.ModelInfo", "sieve.v1.CategoryInfo", "sieve.v1.ItemError");
+    assertThat(seen)
+        .contains(
+            "sieve.v1.Evidence",
+            "sieve.v1.ModelInfo",
+            "sieve.v1.CategoryInfo",
+            "sieve.v1.ItemError");
   }
 }

@@ -14,12 +14,15 @@ class RateLimitedLogTest {
   void oneLinePerKeyPerIntervalAndTheNextLineCountsWhatWasHeldBack() {
     AtomicLong now = new AtomicLong(1_000);
     RateLimitedLog log =
-        new RateLimitedLog(LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), now::get);
+        new RateLimitedLog(
+            LoggerFactory.getLogger(RateLimitedLogTest.class), Duration.ofSeconds(10), now::get);
     try (LogCapture capture = new LogCapture(RateLimitedLogTest.class)) {
       assertThat(log.warn("content/down", "tier {}: down", "content")).isTrue();
       assertThat(log.warn("content/down", "tier {}: down", "content")).isFalse();
       assertThat(log.warn("content/down", "tier {}: down", "content")).isFalse();
-      assertThat(log.warn("url/down", "tier {}: down", "url")).as("another key has its own limit").isTrue();
+      assertThat(log.warn("url/down", "tier {}: down", "url"))
+          .as("another key has its own limit")
+          .isTrue();
       now.addAndGet(Duration.ofSeconds(9).toNanos());
       assertThat(log.warn("content/down", "tier {}: down", "content")).isFalse();
       now.addAndGet(Duration.ofSeconds(1).toNanos());

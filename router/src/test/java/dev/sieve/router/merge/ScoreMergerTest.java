@@ -32,7 +32,10 @@ class ScoreMergerTest {
 
   private static TierOutcome ok(TierName tier, CategoryScore... scores) {
     ScoreResponse response =
-        ScoreResponse.newBuilder().setTier(tier.wireName()).addAllScores(Arrays.asList(scores)).build();
+        ScoreResponse.newBuilder()
+            .setTier(tier.wireName())
+            .addAllScores(Arrays.asList(scores))
+            .build();
     return new TierOutcome(tier, TierState.TIER_STATE_OK, 10, response, "", Status.Code.OK);
   }
 
@@ -48,7 +51,11 @@ class ScoreMergerTest {
   void primaryTiersMergeByMaximum() {
     MergedScores m = new MergedScores();
     ScoreMerger.mergePrimary(
-        m, outcomes(ok(TierName.URL, score("gambling", 0.3)), ok(TierName.CONTENT, score("gambling", 0.8)), null));
+        m,
+        outcomes(
+            ok(TierName.URL, score("gambling", 0.3)),
+            ok(TierName.CONTENT, score("gambling", 0.8)),
+            null));
     assertThat(m.score(GAMBLING)).isEqualTo(0.8);
     assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit() | TierName.CONTENT.bit());
     assertThat(m.definitive(GAMBLING)).isFalse();
@@ -87,7 +94,10 @@ class ScoreMergerTest {
     boolean[] requested = new boolean[CoreCategories.count()];
     requested[GAMBLING] = true;
     ScoreResponse llm =
-        ScoreResponse.newBuilder().addScores(score("gambling", 0.9)).addScores(score("adult", 1.0)).build();
+        ScoreResponse.newBuilder()
+            .addScores(score("gambling", 0.9))
+            .addScores(score("adult", 1.0))
+            .build();
     ScoreMerger.applySecondOpinion(m, llm, requested, java.util.List.of());
     assertThat(m.score(GAMBLING)).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit() | TierName.LLM.bit());
@@ -106,11 +116,15 @@ class ScoreMergerTest {
   @Test
   void llmAloneStandsAloneAndNeverOverridesADefinitiveScore() {
     MergedScores m = new MergedScores();
-    ScoreMerger.mergePrimary(m, outcomes(ok(TierName.URL, definitive("gambling", 1.0)), null, null));
+    ScoreMerger.mergePrimary(
+        m, outcomes(ok(TierName.URL, definitive("gambling", 1.0)), null, null));
     ScoreMerger.applySecondOpinion(
         m,
-        ScoreResponse.newBuilder().addScores(score("gambling", 0.0)).addScores(score("news", 0.8))
-            .addScores(score("ai_homework_tools", 0.9)).build(),
+        ScoreResponse.newBuilder()
+            .addScores(score("gambling", 0.0))
+            .addScores(score("news", 0.8))
+            .addScores(score("ai_homework_tools", 0.9))
+            .build(),
         null,
         null);
     assertThat(m.score(GAMBLING)).isEqualTo(1.0);
@@ -124,7 +138,8 @@ class ScoreMergerTest {
   void scoresAreClampedAndNanIsNoOpinion() {
     MergedScores m = new MergedScores();
     ScoreMerger.mergePrimary(
-        m, outcomes(ok(TierName.URL, score("gambling", 1.7), score("adult", Double.NaN)), null, null));
+        m,
+        outcomes(ok(TierName.URL, score("gambling", 1.7), score("adult", Double.NaN)), null, null));
     assertThat(m.score(GAMBLING)).isEqualTo(1.0);
     assertThat(m.hasOpinion(ADULT)).isFalse();
   }
@@ -165,7 +180,8 @@ class ScoreMergerTest {
     ScoreMerger.mergePrimary(
         m,
         outcomes(
-            ok(TierName.URL,
+            ok(
+                TierName.URL,
                 score("gambling", 0.55), // in [0.4, 0.6]
                 score("violence", 0.9), // clear
                 definitive("adult", 0.5), // definitive: never uncertain
@@ -180,7 +196,10 @@ class ScoreMergerTest {
   void unavailableCoveringTierMarksOnlyCategoriesWithoutOpinionThatItCovers() {
     MergedScores m = new MergedScores();
     TierOutcome[] outcomes =
-        outcomes(down(TierName.URL, TierState.TIER_STATE_TIMEOUT), ok(TierName.CONTENT, score("adult", 0.1)), null);
+        outcomes(
+            down(TierName.URL, TierState.TIER_STATE_TIMEOUT),
+            ok(TierName.CONTENT, score("adult", 0.1)),
+            null);
     ScoreMerger.mergePrimary(m, outcomes);
     boolean[] urlCovers = new boolean[CoreCategories.count()];
     urlCovers[ADULT] = true;
@@ -197,21 +216,30 @@ class ScoreMergerTest {
     TenantPolicy policy =
         PolicyParser.parse(
                 "t.yaml",
-                "id: p\nversion: '1'\ncategories: {gambling: {threshold: 0.8}}\n".getBytes(StandardCharsets.UTF_8))
+                "id: p\nversion: '1'\ncategories: {gambling: {threshold: 0.8}}\n"
+                    .getBytes(StandardCharsets.UTF_8))
             .global();
     MergedScores m = new MergedScores();
-    TierOutcome[] outcomes = outcomes(ok(TierName.URL, score("gambling", 0.8), score("news", 0.79)), null, null);
+    TierOutcome[] outcomes =
+        outcomes(ok(TierName.URL, score("gambling", 0.8), score("news", 0.79)), null, null);
     ScoreMerger.mergePrimary(m, outcomes);
     outcomes[TierName.CONTENT.ordinal()] = down(TierName.CONTENT, TierState.TIER_STATE_ERROR);
     boolean[] all = new boolean[CoreCategories.count()];
     Arrays.fill(all, true);
     ScoreMerger.markUnavailable(m, outcomes, new boolean[][] {all, all, null});
-    assertThat(ScoreMerger.decided(m, GAMBLING, policy.core(GAMBLING))).as("score == threshold").isTrue();
-    assertThat(ScoreMerger.decided(m, NEWS, policy.core(NEWS))).as("news: 0.79 >= default threshold 0.5").isTrue();
+    assertThat(ScoreMerger.decided(m, GAMBLING, policy.core(GAMBLING)))
+        .as("score == threshold")
+        .isTrue();
+    assertThat(ScoreMerger.decided(m, NEWS, policy.core(NEWS)))
+        .as("news: 0.79 >= default threshold 0.5")
+        .isTrue();
     assertThat(ScoreMerger.decided(m, ADULT, policy.core(ADULT))).as("adult fails closed").isTrue();
     assertThat(ScoreMerger.decided(m, SELF_HARM, policy.core(SELF_HARM)))
-        .as("self_harm (ALERT) does not fail closed").isFalse();
+        .as("self_harm (ALERT) does not fail closed")
+        .isFalse();
     int violence = CoreCategories.indexOf("violence");
-    assertThat(ScoreMerger.decided(m, violence, policy.core(violence))).as("violence fails open").isFalse();
+    assertThat(ScoreMerger.decided(m, violence, policy.core(violence)))
+        .as("violence fails open")
+        .isFalse();
   }
 }

@@ -16,7 +16,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class PolicyParserFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   @org.junit.jupiter.api.AfterAll
   static void reportExecutions() {

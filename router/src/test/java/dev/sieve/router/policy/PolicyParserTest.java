@@ -58,11 +58,16 @@ class PolicyParserTest {
     TenantPolicy global = policy.global();
     for (Category category : Taxonomy.v1().categories()) {
       CategoryRule rule = global.core(CoreCategories.indexOf(category.id()));
-      assertThat(rule.action()).as(category.id()).isEqualTo(PolicyParser.toProto(category.defaultAction()));
+      assertThat(rule.action())
+          .as(category.id())
+          .isEqualTo(PolicyParser.toProto(category.defaultAction()));
       // adult is the one category whose tier-loss rule the default policy sets itself (allow).
-      assertThat(rule.failClosed()).as(category.id()).isEqualTo(category.failClosed() && !category.id().equals("adult"));
+      assertThat(rule.failClosed())
+          .as(category.id())
+          .isEqualTo(category.failClosed() && !category.id().equals("adult"));
     }
-    assertThat(global.core(CoreCategories.indexOf("self_harm")).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
+    assertThat(global.core(CoreCategories.indexOf("self_harm")).action())
+        .isEqualTo(CategoryAction.CATEGORY_ACTION_ALERT);
     // Help is never blocked: a self_harm decision alerts and a counsellor decides (issue #11).
     assertThat(global.blockOnAlert()).isFalse();
   }
@@ -74,7 +79,8 @@ class PolicyParserTest {
     assertThat(global.core(ADULT).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     assertThat(global.core(GAMBLING).failClosed()).isFalse();
     assertThat(global.core(GAMBLING).threshold()).isEqualTo(0.5);
-    assertThat(global.core(GAMBLING).bandLow()).isCloseTo(0.35, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(global.core(GAMBLING).bandLow())
+        .isCloseTo(0.35, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(global.ttls()).isEqualTo(PolicyParser.DEFAULT_TTLS);
   }
 
@@ -101,7 +107,8 @@ class PolicyParserTest {
     assertThat(school.core(GAMBLING).threshold()).isEqualTo(0.8);
     assertThat(group.core(GAMBLING).threshold()).isEqualTo(0.8);
     // action: global ALLOW, district BLOCK, school inherits BLOCK, group ALLOW again
-    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
+    assertThat(policy.global().core(GAMES).action())
+        .isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
     assertThat(district.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     assertThat(school.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     assertThat(group.core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
@@ -117,12 +124,15 @@ class PolicyParserTest {
   }
 
   @Test
-  void overridesMatchHostOrParentDomainUpToTheRegistrableDomainNearestLayerFirst() throws Exception {
+  void overridesMatchHostOrParentDomainUpToTheRegistrableDomainNearestLayerFirst()
+      throws Exception {
     Policy policy = parse(LAYERED);
     var normalizer = UrlNormalizer.instance();
     DomainOverrides global = policy.global().overrides();
-    assertThat(global.match(normalizer.normalize("https://www.casino.example/slots")).allow()).isFalse();
-    assertThat(global.match(normalizer.normalize("https://casino.example/")).domain()).isEqualTo("casino.example");
+    assertThat(global.match(normalizer.normalize("https://www.casino.example/slots")).allow())
+        .isFalse();
+    assertThat(global.match(normalizer.normalize("https://casino.example/")).domain())
+        .isEqualTo("casino.example");
     assertThat(global.match(normalizer.normalize("https://notcasino.example/"))).isNull();
     DomainOverrides school = policy.lookup("school-1").overrides();
     OverrideMatch allowed = school.match(normalizer.normalize("http://a.learn.casino.example/x"));
@@ -149,7 +159,8 @@ class PolicyParserTest {
   }
 
   @Test
-  void hostsUnderSuffixesUnknownToThePublicSuffixListMatchUpToTheirLastTwoLabels() throws Exception {
+  void hostsUnderSuffixesUnknownToThePublicSuffixListMatchUpToTheirLastTwoLabels()
+      throws Exception {
     Policy policy = parse("id: p\nversion: '1'\noverrides: {allow: [district.local, 10.0.0.7]}\n");
     var normalizer = UrlNormalizer.instance();
     DomainOverrides overrides = policy.global().overrides();
@@ -187,14 +198,16 @@ class PolicyParserTest {
     CategoryRule school = policy.lookup("school").emerging("ai_homework_tools");
     assertThat(school.threshold()).isEqualTo(0.9);
     assertThat(school.action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
-    assertThat(policy.global().emerging("something_else").action()).isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
+    assertThat(policy.global().emerging("something_else").action())
+        .isEqualTo(CategoryAction.CATEGORY_ACTION_ALLOW);
     assertThat(policy.global().consultLlmForEmerging()).isTrue();
     assertThat(policy.lookup("school").consultLlmForEmerging()).isFalse();
   }
 
   @Test
   void rejectsUnknownCategory() {
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {gamblin: {threshold: 0.5}}\n"))
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {gamblin: {threshold: 0.5}}\n"))
         .isInstanceOf(PolicyException.class)
         .hasMessageStartingWith("policy.yaml: categories.gamblin: unknown category 'gamblin'");
   }
@@ -202,7 +215,8 @@ class PolicyParserTest {
   @Test
   void rejectsUnknownCategoryInATenant() {
     assertThatThrownBy(
-            () -> parse("id: p\nversion: '1'\ntenants: {s: {categories: {porn: {action: BLOCK}}}}\n"))
+            () ->
+                parse("id: p\nversion: '1'\ntenants: {s: {categories: {porn: {action: BLOCK}}}}\n"))
         .hasMessageStartingWith("policy.yaml: tenants.s.categories.porn: unknown category 'porn'");
   }
 
@@ -212,19 +226,23 @@ class PolicyParserTest {
         .hasMessage("policy.yaml: categories.adult.threshold: 5.0 is outside [0, 1]");
     assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {threshold: -0.1}}\n"))
         .hasMessage("policy.yaml: categories.adult.threshold: -0.1 is outside [0, 1]");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {threshold: '0.5'}}\n"))
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {threshold: '0.5'}}\n"))
         .hasMessage("policy.yaml: categories.adult.threshold: must be a number");
   }
 
   @Test
   void rejectsUnknownAction() {
     assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {action: BLOK}}\n"))
-        .hasMessage("policy.yaml: categories.adult.action: unknown action 'BLOK'; expected one of BLOCK, ALLOW, ALERT");
+        .hasMessage(
+            "policy.yaml: categories.adult.action: unknown action 'BLOK'; expected one of BLOCK, ALLOW, ALERT");
   }
 
   @Test
   void helpCategoriesAlertAndHarmfulOnesYieldByLayer() throws Exception {
-    Policy policy = parse("""
+    Policy policy =
+        parse(
+            """
         id: p
         version: '1'
         categories:
@@ -237,7 +255,9 @@ class PolicyParserTest {
     CategoryRule global = policy.lookup("").core(selfHarm);
     assertThat(global.alert()).isTrue();
     assertThat(global.yieldsTo()).containsExactly(help);
-    assertThat(policy.lookup("").core(help).alert()).as("taxonomy default: self_harm_help alerts").isTrue();
+    assertThat(policy.lookup("").core(help).alert())
+        .as("taxonomy default: self_harm_help alerts")
+        .isTrue();
     assertThat(policy.lookup("").core(ADULT).alert()).isFalse();
     assertThat(policy.lookup("strict").core(help).alert()).isFalse();
     assertThat(policy.lookup("strict").core(selfHarm).yieldsTo()).isEmpty();
@@ -245,14 +265,21 @@ class PolicyParserTest {
 
   @Test
   void rejectsInvalidYieldsAndAContradictoryAlert() {
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [sex_ed]}}\n"))
-        .hasMessageStartingWith("policy.yaml: categories.adult.yields_to[0]: unknown core category 'sex_ed'");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [adult]}}\n"))
-        .hasMessage("policy.yaml: categories.adult.yields_to[0]: a category cannot yield to itself");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: sex_education}}\n"))
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [sex_ed]}}\n"))
+        .hasMessageStartingWith(
+            "policy.yaml: categories.adult.yields_to[0]: unknown core category 'sex_ed'");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: [adult]}}\n"))
+        .hasMessage(
+            "policy.yaml: categories.adult.yields_to[0]: a category cannot yield to itself");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {yields_to: sex_education}}\n"))
         .hasMessageContaining("must be a list of core category ids");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {self_harm: {alert: false}}\n"))
-        .hasMessageStartingWith("policy.yaml: categories.self_harm.alert: alert: false contradicts action ALERT");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {self_harm: {alert: false}}\n"))
+        .hasMessageStartingWith(
+            "policy.yaml: categories.self_harm.alert: alert: false contradicts action ALERT");
   }
 
   @Test
@@ -275,7 +302,8 @@ class PolicyParserTest {
 
   @Test
   void rejectsUnknownParent() {
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ntenants: {school: {parent: district-99}}\n"))
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ntenants: {school: {parent: district-99}}\n"))
         .hasMessageStartingWith("policy.yaml: tenants.school.parent: unknown tenant 'district-99'");
   }
 
@@ -288,7 +316,8 @@ class PolicyParserTest {
     assertThatThrownBy(() -> parse("version: '1'\n")).hasMessage("policy.yaml: id: is required");
     assertThatThrownBy(() -> parse("id: p\n")).hasMessage("policy.yaml: version: is required");
     assertThatThrownBy(() -> parse("")).hasMessage("policy.yaml: policy file is empty");
-    assertThatThrownBy(() -> parse("id: [unclosed\n")).hasMessageStartingWith("policy.yaml: not valid YAML");
+    assertThatThrownBy(() -> parse("id: [unclosed\n"))
+        .hasMessageStartingWith("policy.yaml: not valid YAML");
     assertThatThrownBy(() -> parse("id: p\nid: q\nversion: '1'\n"))
         .hasMessageContaining("Duplicate field 'id'");
     assertThatThrownBy(() -> parse("id: p\nversion: '1'\ntenants: {global: {}}\n"))
@@ -297,22 +326,32 @@ class PolicyParserTest {
 
   @Test
   void rejectsBadBandsTtlsAndOverrides() {
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {uncertainty_band: [0.7, 0.3]}}\n"))
+    assertThatThrownBy(
+            () ->
+                parse("id: p\nversion: '1'\ncategories: {adult: {uncertainty_band: [0.7, 0.3]}}\n"))
         .hasMessage("policy.yaml: categories.adult.uncertainty_band: low 0.7 is above high 0.3");
     assertThatThrownBy(() -> parse("id: p\nversion: '1'\nttl: {positive_seconds: -1}\n"))
         .hasMessageStartingWith("policy.yaml: ttl.positive_seconds: -1 is outside");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\noverrides: {deny: ['http://x.example/path']}\n"))
-        .hasMessageStartingWith("policy.yaml: overrides.deny[0]: 'http://x.example/path' is not a domain");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\noverrides: {deny: ['http://x.example/path']}\n"))
+        .hasMessageStartingWith(
+            "policy.yaml: overrides.deny[0]: 'http://x.example/path' is not a domain");
     assertThatThrownBy(() -> parse("id: p\nversion: '1'\noverrides: {deny: [co.uk]}\n"))
         .hasMessageStartingWith("policy.yaml: overrides.deny[0]: 'co.uk' is a public suffix");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\noverrides: {allow: [a.example], deny: [A.example]}\n"))
-        .hasMessage("policy.yaml: overrides.deny[0]: 'a.example' is both allowed and denied in the same layer");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\nemerging: {categories: {adult: {threshold: 0.5}}}\n"))
-        .hasMessageStartingWith("policy.yaml: emerging.categories.adult: 'adult' is a taxonomy category");
+    assertThatThrownBy(
+            () ->
+                parse("id: p\nversion: '1'\noverrides: {allow: [a.example], deny: [A.example]}\n"))
+        .hasMessage(
+            "policy.yaml: overrides.deny[0]: 'a.example' is both allowed and denied in the same layer");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\nemerging: {categories: {adult: {threshold: 0.5}}}\n"))
+        .hasMessageStartingWith(
+            "policy.yaml: emerging.categories.adult: 'adult' is a taxonomy category");
   }
 
   @Test
-  void onTierLossIsResolvedPerCategoryThroughTheChainAndFailClosedIsItsBooleanSpelling() throws Exception {
+  void onTierLossIsResolvedPerCategoryThroughTheChainAndFailClosedIsItsBooleanSpelling()
+      throws Exception {
     Policy policy =
         parse(
             """
@@ -331,28 +370,43 @@ class PolicyParserTest {
     assertThat(global.core(ADULT).failClosed()).isFalse();
     assertThat(global.core(GAMBLING).onTierLoss()).isEqualTo(TierLossMode.BLOCK);
     assertThat(global.core(selfHarm).onTierLoss())
-        .as("taxonomy default: self_harm is ALERT, so it never blocks without evidence").isEqualTo(TierLossMode.ALLOW);
+        .as("taxonomy default: self_harm is ALERT, so it never blocks without evidence")
+        .isEqualTo(TierLossMode.ALLOW);
     assertThat(global.core(ADULT).onTierLoss()).isEqualTo(TierLossMode.URL_ONLY);
     assertThat(global.core(GAMES).onTierLoss()).isEqualTo(TierLossMode.ALLOW);
-    assertThat(policy.lookup("school").core(ADULT).onTierLoss()).as("inherited from the district").isEqualTo(TierLossMode.ALLOW);
-    assertThat(policy.lookup("school").core(GAMBLING).onTierLoss()).as("inherited from global").isEqualTo(TierLossMode.BLOCK);
+    assertThat(policy.lookup("school").core(ADULT).onTierLoss())
+        .as("inherited from the district")
+        .isEqualTo(TierLossMode.ALLOW);
+    assertThat(policy.lookup("school").core(GAMBLING).onTierLoss())
+        .as("inherited from global")
+        .isEqualTo(TierLossMode.BLOCK);
   }
 
   @Test
   void rejectsInvalidOnTierLossWithAPreciseMessage() {
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: blok}}\n"))
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: blok}}\n"))
         .isInstanceOf(PolicyException.class)
-        .hasMessage("policy.yaml: categories.adult.on_tier_loss: unknown value 'blok'; expected one of block, allow, url_only");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: true}}\n"))
-        .hasMessage("policy.yaml: categories.adult.on_tier_loss: unknown value 'true'; expected one of block, allow, url_only");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: [block]}}\n"))
+        .hasMessage(
+            "policy.yaml: categories.adult.on_tier_loss: unknown value 'blok'; expected one of block, allow, url_only");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: true}}\n"))
+        .hasMessage(
+            "policy.yaml: categories.adult.on_tier_loss: unknown value 'true'; expected one of block, allow, url_only");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\ncategories: {adult: {on_tier_loss: [block]}}\n"))
         .hasMessage("policy.yaml: categories.adult.on_tier_loss: must be a plain value");
     assertThatThrownBy(
-            () -> parse("id: p\nversion: '1'\ntenants: {s: {categories: {self_harm: {fail_closed: true, on_tier_loss: allow}}}}\n"))
-        .hasMessageStartingWith("policy.yaml: tenants.s.categories.self_harm.fail_closed: set either fail_closed or on_tier_loss, not both");
-    assertThatThrownBy(() -> parse("id: p\nversion: '1'\nemerging: {default: {on_tier_loss: block}}\n"))
+            () ->
+                parse(
+                    "id: p\nversion: '1'\ntenants: {s: {categories: {self_harm: {fail_closed: true, on_tier_loss: allow}}}}\n"))
+        .hasMessageStartingWith(
+            "policy.yaml: tenants.s.categories.self_harm.fail_closed: set either fail_closed or on_tier_loss, not both");
+    assertThatThrownBy(
+            () -> parse("id: p\nversion: '1'\nemerging: {default: {on_tier_loss: block}}\n"))
         .as("emerging categories come from the llm tier alone: no tier-loss mode")
-        .hasMessageStartingWith("policy.yaml: emerging.default.on_tier_loss: unknown field 'on_tier_loss'");
+        .hasMessageStartingWith(
+            "policy.yaml: emerging.default.on_tier_loss: unknown field 'on_tier_loss'");
   }
 
   @Test
@@ -364,9 +418,7 @@ class PolicyParserTest {
     TenantPolicy global = PolicyParser.parse("default-policy.yaml", bytes).global();
     for (int i = 0; i < CoreCategories.count(); i++) {
       String id = CoreCategories.id(i);
-      assertThat(global.core(i).onTierLoss())
-          .as(id)
-          .isEqualTo(TierLossMode.ALLOW);
+      assertThat(global.core(i).onTierLoss()).as(id).isEqualTo(TierLossMode.ALLOW);
     }
   }
 
@@ -378,6 +430,7 @@ class PolicyParserTest {
             "{\"id\":\"j\",\"version\":\"2\",\"categories\":{\"games\":{\"action\":\"BLOCK\"}}}"
                 .getBytes(StandardCharsets.UTF_8));
     assertThat(policy.version()).isEqualTo("2");
-    assertThat(policy.global().core(GAMES).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
+    assertThat(policy.global().core(GAMES).action())
+        .isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
   }
 }

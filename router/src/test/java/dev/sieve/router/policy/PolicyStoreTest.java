@@ -25,7 +25,8 @@ class PolicyStoreTest {
 
   @Test
   void startupFailsWithAPreciseMessageOnAnUnknownCategory() throws Exception {
-    Path file = write("policy.yaml", "id: p\nversion: '1'\ncategories: {gamblng: {threshold: 0.4}}\n");
+    Path file =
+        write("policy.yaml", "id: p\nversion: '1'\ncategories: {gamblng: {threshold: 0.4}}\n");
     assertThatThrownBy(() -> PolicyStore.open(file))
         .isInstanceOf(PolicyException.class)
         .hasMessageStartingWith(file + ": categories.gamblng: unknown category 'gamblng'");
@@ -63,7 +64,9 @@ class PolicyStoreTest {
     Files.writeString(file, "id: p\nversion: '3'\ncategories: {games: {threshold: 2}}\n");
     assertThat(store.reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.REJECTED);
     assertThat(store.current().version()).isEqualTo("2");
-    assertThat(store.reloadIfChanged()).as("same bad content again").isEqualTo(PolicyStore.ReloadResult.REJECTED);
+    assertThat(store.reloadIfChanged())
+        .as("same bad content again")
+        .isEqualTo(PolicyStore.ReloadResult.REJECTED);
 
     Files.delete(file);
     assertThat(store.reloadIfChanged()).isEqualTo(PolicyStore.ReloadResult.UNREADABLE);

@@ -30,15 +30,23 @@ class ReleasedCardsServedActionsTest {
     List<String> checked = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (Path card : releasedCards()) {
-      JsonNode rows = new ObjectMapper().readTree(card.toFile()).path("executive_summary").path("rows");
+      JsonNode rows =
+          new ObjectMapper().readTree(card.toFile()).path("executive_summary").path("rows");
       assertThat(rows.size()).as(card + " has summary rows").isPositive();
       for (JsonNode row : rows) {
         String category = row.path("category").asText();
         String expected = servedAction(served, category);
         String shown = row.path("action").asText();
         if (!shown.equals(expected)) {
-          wrong.add(MODELS.relativize(card) + ": " + category + " shows '" + shown + "', the router serves '"
-              + expected + "'");
+          wrong.add(
+              MODELS.relativize(card)
+                  + ": "
+                  + category
+                  + " shows '"
+                  + shown
+                  + "', the router serves '"
+                  + expected
+                  + "'");
         }
         checked.add(category);
       }
@@ -77,12 +85,19 @@ class ReleasedCardsServedActionsTest {
         }
       }
     }
-    assertThat(consulted).as("blocking categories whose uncertain scores ask the llm tier").isEmpty();
-    assertThat(served.llmFillsGaps()).as("the llm tier is asked to fill no core category's gap").isFalse();
+    assertThat(consulted)
+        .as("blocking categories whose uncertain scores ask the llm tier")
+        .isEmpty();
+    assertThat(served.llmFillsGaps())
+        .as("the llm tier is asked to fill no core category's gap")
+        .isFalse();
     assertThat(served.emergingDefault().blocks(served.blockOnAlert())).isFalse();
-    assertThat(served.emergingRules().values()).noneMatch(rule -> rule.blocks(served.blockOnAlert()));
+    assertThat(served.emergingRules().values())
+        .noneMatch(rule -> rule.blocks(served.blockOnAlert()));
     String gate = java.nio.file.Files.readString(MODELS.getParent().resolve("release-gate.yaml"));
-    assertThat(gate).as("release-gate.yaml says why the llm tier is not gated").contains("advisory: true");
+    assertThat(gate)
+        .as("release-gate.yaml says why the llm tier is not gated")
+        .contains("advisory: true");
   }
 
   /** The card's wording of the rule the router applies (dev.sieve.eval.card.ServedActions). */
@@ -93,7 +108,9 @@ class ReleasedCardsServedActionsTest {
     }
     CategoryRule rule = policy.core(index);
     String action = words(rule.action());
-    return rule.alert() && rule.action() != CategoryAction.CATEGORY_ACTION_ALERT ? action + " + alert" : action;
+    return rule.alert() && rule.action() != CategoryAction.CATEGORY_ACTION_ALERT
+        ? action + " + alert"
+        : action;
   }
 
   private static String words(CategoryAction action) {
@@ -106,7 +123,9 @@ class ReleasedCardsServedActionsTest {
       for (Path dir : dirs.sorted().toList()) {
         Path released = dir.resolve("RELEASED");
         if (Files.isRegularFile(released)) {
-          Path card = dir.resolve(Files.readString(released, StandardCharsets.UTF_8).strip()).resolve("model-card.json");
+          Path card =
+              dir.resolve(Files.readString(released, StandardCharsets.UTF_8).strip())
+                  .resolve("model-card.json");
           assertThat(card).as("released card of " + dir.getFileName()).isRegularFile();
           cards.add(card);
         }

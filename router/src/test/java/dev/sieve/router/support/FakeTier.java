@@ -17,8 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A test-double tier speaking the real {@code sieve.v1.Scorer} contract. Its behaviour per call is a
- * function from the request to a {@link Reply}: answer, fail with a status, or never answer (hang
+ * A test-double tier speaking the real {@code sieve.v1.Scorer} contract. Its behaviour per call is
+ * a function from the request to a {@link Reply}: answer, fail with a status, or never answer (hang
  * until the caller's deadline).
  */
 public final class FakeTier extends ScorerGrpc.ScorerImplBase {
@@ -155,7 +155,11 @@ public final class FakeTier extends ScorerGrpc.ScorerImplBase {
   @Override
   public void describe(DescribeRequest request, StreamObserver<TierDescription> responses) {
     responses.onNext(
-        TierDescription.newBuilder().setTier(name).setModel(model()).addAllCategories(categories).build());
+        TierDescription.newBuilder()
+            .setTier(name)
+            .setModel(model())
+            .addAllCategories(categories)
+            .build());
     responses.onCompleted();
   }
 

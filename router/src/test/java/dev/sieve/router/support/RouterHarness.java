@@ -5,24 +5,24 @@ import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.router.Router;
 import dev.sieve.router.RouterSettings;
+import dev.sieve.router.candidate.CandidateRouting;
+import dev.sieve.router.candidate.CandidateSettings;
 import dev.sieve.router.feedback.FeedbackLoop;
 import dev.sieve.router.feedback.FeedbackSettings;
-import io.grpc.Channel;
 import dev.sieve.router.policy.PolicyException;
 import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.PolicyStore;
-import dev.sieve.router.candidate.CandidateRouting;
-import dev.sieve.router.candidate.CandidateSettings;
 import dev.sieve.router.tier.ResilienceSettings;
 import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,7 +56,11 @@ public final class RouterHarness implements AutoCloseable {
   private final ManagedChannel routerChannel;
   public final FakeTicker ticker;
   public final MutableClock clock;
-  /** The router's meters in a Prometheus registry, so a test can read the exposition operators scrape. */
+
+  /**
+   * The router's meters in a Prometheus registry, so a test can read the exposition operators
+   * scrape.
+   */
   public final PrometheusMeterRegistry meters;
 
   private RouterHarness(Builder b) throws IOException {
@@ -66,7 +70,12 @@ public final class RouterHarness implements AutoCloseable {
     Map<TierName, ManagedChannel> tierChannels = new EnumMap<>(TierName.class);
     for (Map.Entry<TierName, FakeTier> entry : tiers.entrySet()) {
       String name = "tier-" + entry.getKey().wireName() + "-" + System.nanoTime();
-      servers.add(InProcessServerBuilder.forName(name).directExecutor().addService(entry.getValue()).build().start());
+      servers.add(
+          InProcessServerBuilder.forName(name)
+              .directExecutor()
+              .addService(entry.getValue())
+              .build()
+              .start());
       ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
       channels.add(channel);
       tierChannels.put(entry.getKey(), channel);
@@ -99,16 +108,35 @@ public final class RouterHarness implements AutoCloseable {
     CandidateRouting candidates = CandidateRouting.none();
     if (b.candidate != null) {
       String name = "candidate-" + b.candidateSettings.tier().wireName() + "-" + System.nanoTime();
-      servers.add(InProcessServerBuilder.forName(name).directExecutor().addService(b.candidate).build().start());
+      servers.add(
+          InProcessServerBuilder.forName(name)
+              .directExecutor()
+              .addService(b.candidate)
+              .build()
+              .start());
       ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
       channels.add(channel);
-      candidates = new CandidateRouting(b.candidateSettings,
-          new TierClient(b.candidateSettings.tier(), channel, resilience.get(b.candidateSettings.tier()), b.deadlineMargin),
-          meters);
+      candidates =
+          new CandidateRouting(
+              b.candidateSettings,
+              new TierClient(
+                  b.candidateSettings.tier(),
+                  channel,
+                  resilience.get(b.candidateSettings.tier()),
+                  b.deadlineMargin),
+              meters);
     }
     this.router =
-        new Router(settings, b.policies, fleet, meters, ticker, candidates,
-            registry -> new FeedbackLoop(b.feedbackSettings, b.feedbackChannel, clock, registry, "harness"));
+        new Router(
+            settings,
+            b.policies,
+            fleet,
+            meters,
+            ticker,
+            candidates,
+            registry ->
+                new FeedbackLoop(
+                    b.feedbackSettings, b.feedbackChannel, clock, registry, "harness"));
     fleet.refreshCoverage(Duration.ofSeconds(5)).join();
     String routerName = "router-" + System.nanoTime();
     this.routerServer =
@@ -190,7 +218,9 @@ public final class RouterHarness implements AutoCloseable {
     private FeedbackSettings feedbackSettings = FeedbackSettings.none();
     private Channel feedbackChannel;
 
-    /** The feedback loop's settings and its channel to a (test-double) Feedback service, or null. */
+    /**
+     * The feedback loop's settings and its channel to a (test-double) Feedback service, or null.
+     */
     public Builder feedback(FeedbackSettings settings, Channel channel) {
       this.feedbackSettings = settings;
       this.feedbackChannel = channel;
@@ -204,7 +234,8 @@ public final class RouterHarness implements AutoCloseable {
 
     public Builder policy(String yaml) {
       try {
-        this.policies = PolicyStore.of(PolicyParser.parse("test.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
+        this.policies =
+            PolicyStore.of(PolicyParser.parse("test.yaml", yaml.getBytes(StandardCharsets.UTF_8)));
       } catch (PolicyException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }

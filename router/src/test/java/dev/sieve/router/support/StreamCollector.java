@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Collects a ClassifyStream's responses; {@link #done} completes when the server completes the stream. */
+/**
+ * Collects a ClassifyStream's responses; {@link #done} completes when the server completes the
+ * stream.
+ */
 public final class StreamCollector implements StreamObserver<ClassifyStreamResponse> {
   public final List<ClassifyStreamResponse> responses = new CopyOnWriteArrayList<>();
   public final CompletableFuture<List<ClassifyStreamResponse>> done = new CompletableFuture<>();

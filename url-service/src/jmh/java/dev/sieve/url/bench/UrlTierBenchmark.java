@@ -40,13 +40,14 @@ import org.openjdk.jmh.infra.Blackhole;
  *       category + calibration (the model path of the tier);
  *   <li>{@code featurizeAndScorePreParsed}: the same without the parse (model cost alone);
  *   <li>{@code featurizeOnlyPreParsed}: the featurizer alone (no weight lookups);
- *   <li>{@code tierScore}: the whole tier on a parsed URL: table walk, model, evidence, response proto.
+ *   <li>{@code tierScore}: the whole tier on a parsed URL: table walk, model, evidence, response
+ *       proto.
  * </ul>
  *
  * Uses the released model and the current dataset under SIEVE_HOME (default: working directory);
  * URLs are https://host/path built from test-split hosts and background hosts. Run (from the repo
- * root, after {@code ./mvnw -B -q -pl url-service -Pbench package -DskipTests}):
- * {@code java -cp "url-service/target/test-classes:url-service/target/classes:url-service/target/bench-lib/*"
+ * root, after {@code ./mvnw -B -q -pl url-service -Pbench package -DskipTests}): {@code java -cp
+ * "url-service/target/test-classes:url-service/target/classes:url-service/target/bench-lib/*"
  * org.openjdk.jmh.Main UrlTierBenchmark -f 1 -wi 3 -i 5}
  */
 @State(Scope.Thread)
@@ -54,10 +55,14 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
 public class UrlTierBenchmark {
 
-  private static final String[] PATHS = {"/", "/index.html", "/games/play?id=42", "/news/2024/05/story-title", "/login?user=x&next=/home"};
+  private static final String[] PATHS = {
+    "/", "/index.html", "/games/play?id=42", "/news/2024/05/story-title", "/login?user=x&next=/home"
+  };
 
   private String[] urls;
   private NormalizedUrl[] parsed;
@@ -72,17 +77,22 @@ public class UrlTierBenchmark {
   public void setUp() throws UrlRejectedException {
     Path home = Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath();
     DatasetVersion dataset = DatasetVersion.current(home.resolve("data/datasets"));
-    model = LexicalUrlModel.loadReleased(home.resolve("models").resolve(LexicalUrlModel.NAME))
-        .orElseThrow(() -> new IllegalStateException("no released url model under " + home));
+    model =
+        LexicalUrlModel.loadReleased(home.resolve("models").resolve(LexicalUrlModel.NAME))
+            .orElseThrow(() -> new IllegalStateException("no released url model under " + home));
     tier = new UrlTierScorer(KnownDomainTableLoader.forServing(Set.of()).load(dataset), model);
     List<String> hosts = new ArrayList<>();
     int[] seen = {0};
-    dataset.forEachDomain(r -> {
-      if (Split.TEST.id().equals(r.split()) && seen[0]++ % 50 == 0 && hosts.size() < 1500) hosts.add(r.host());
-    });
-    dataset.forEachBackground(r -> {
-      if (Split.TEST.id().equals(r.split()) && seen[0]++ % 10 == 0 && hosts.size() < 2048) hosts.add(r.host());
-    });
+    dataset.forEachDomain(
+        r -> {
+          if (Split.TEST.id().equals(r.split()) && seen[0]++ % 50 == 0 && hosts.size() < 1500)
+            hosts.add(r.host());
+        });
+    dataset.forEachBackground(
+        r -> {
+          if (Split.TEST.id().equals(r.split()) && seen[0]++ % 10 == 0 && hosts.size() < 2048)
+            hosts.add(r.host());
+        });
     urls = new String[hosts.size()];
     parsed = new NormalizedUrl[hosts.size()];
     registeredDomains = new HashMap<>();

@@ -19,8 +19,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param subdomainNgrams whether to emit character n-grams of subdomain labels too (namespace "m")
  * @param tokenBigrams whether to emit adjacent host-token pairs within a label (namespace "b")
  * @param neutralIdentityTerms whether words naming a sexual orientation or gender identity ("gay",
- *     "lesbian", "transgender", "lgbtq", ...) are kept out of every feature (tokens, n-grams, path);
- *     see {@link IdentityTerms}. Absent in models trained before it existed (read as false).
+ *     "lesbian", "transgender", "lgbtq", ...) are kept out of every feature (tokens, n-grams,
+ *     path); see {@link IdentityTerms}. Absent in models trained before it existed (read as false).
  */
 public record FeatureConfig(
     @JsonProperty("version") String version,
@@ -56,31 +56,110 @@ public record FeatureConfig(
    * because porn host names say "gay" and "lesbian" far more often than anything else does).
    */
   public static FeatureConfig defaults() {
-    return new FeatureConfig(CURRENT_VERSION, 20, 0x5133e, true, 3, 5, true, true, 16, 8, true, false, true);
+    return new FeatureConfig(
+        CURRENT_VERSION, 20, 0x5133e, true, 3, 5, true, true, 16, 8, true, false, true);
   }
 
   public FeatureConfig withSegmentation(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, on, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
+    return new FeatureConfig(
+        version,
+        hashBits,
+        hashSeed,
+        charNgrams,
+        ngramMin,
+        ngramMax,
+        on,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        subdomainNgrams,
+        tokenBigrams,
+        neutralIdentityTerms);
   }
 
   public FeatureConfig withCharNgrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, on, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
+    return new FeatureConfig(
+        version,
+        hashBits,
+        hashSeed,
+        on,
+        ngramMin,
+        ngramMax,
+        segmentation,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        subdomainNgrams,
+        tokenBigrams,
+        neutralIdentityTerms);
   }
 
   public FeatureConfig withHashBits(int bits) {
-    return new FeatureConfig(version, bits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, neutralIdentityTerms);
+    return new FeatureConfig(
+        version,
+        bits,
+        hashSeed,
+        charNgrams,
+        ngramMin,
+        ngramMax,
+        segmentation,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        subdomainNgrams,
+        tokenBigrams,
+        neutralIdentityTerms);
   }
 
   public FeatureConfig withSubdomainNgrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, on, tokenBigrams, neutralIdentityTerms);
+    return new FeatureConfig(
+        version,
+        hashBits,
+        hashSeed,
+        charNgrams,
+        ngramMin,
+        ngramMax,
+        segmentation,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        on,
+        tokenBigrams,
+        neutralIdentityTerms);
   }
 
   public FeatureConfig withTokenBigrams(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, on, neutralIdentityTerms);
+    return new FeatureConfig(
+        version,
+        hashBits,
+        hashSeed,
+        charNgrams,
+        ngramMin,
+        ngramMax,
+        segmentation,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        subdomainNgrams,
+        on,
+        neutralIdentityTerms);
   }
 
   public FeatureConfig withNeutralIdentityTerms(boolean on) {
-    return new FeatureConfig(version, hashBits, hashSeed, charNgrams, ngramMin, ngramMax, segmentation, pathTokens, maxPathTokens, maxQueryKeys, subdomainNgrams, tokenBigrams, on);
+    return new FeatureConfig(
+        version,
+        hashBits,
+        hashSeed,
+        charNgrams,
+        ngramMin,
+        ngramMax,
+        segmentation,
+        pathTokens,
+        maxPathTokens,
+        maxQueryKeys,
+        subdomainNgrams,
+        tokenBigrams,
+        on);
   }
 
   public int buckets() {

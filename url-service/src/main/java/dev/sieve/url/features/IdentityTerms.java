@@ -7,28 +7,47 @@ import java.util.List;
  * out (when {@link FeatureConfig#neutralIdentityTerms()} is on).
  *
  * <p>Why: in the blocklists the URL model learns from, "gay", "lesbian" and "transgender" occur in
- * thousands of pornography host names and in almost nothing else, so a lexical model learns that the
- * word itself is evidence of adult content and flags the host names of LGBTQ+ support, history and
- * community sites it has never seen (issue #11: about 12% of them on independent lists). An identity
- * is not evidence of adult content; the words around it ("porn", "xxx", "cams", "tube") are, and the
- * model keeps those. Leaving the terms out of every feature — host tokens, whole subdomain labels,
- * the character n-grams that overlap them, path tokens — is the only way to keep the weight from
- * coming back through a neighbouring feature. The cost (a porn host whose only adult cue is the
- * identity word) is measured in the model card's adult recall, and listed hosts are decided by the
- * known-domain table before the model is asked.
+ * thousands of pornography host names and in almost nothing else, so a lexical model learns that
+ * the word itself is evidence of adult content and flags the host names of LGBTQ+ support, history
+ * and community sites it has never seen (issue #11: about 12% of them on independent lists). An
+ * identity is not evidence of adult content; the words around it ("porn", "xxx", "cams", "tube")
+ * are, and the model keeps those. Leaving the terms out of every feature — host tokens, whole
+ * subdomain labels, the character n-grams that overlap them, path tokens — is the only way to keep
+ * the weight from coming back through a neighbouring feature. The cost (a porn host whose only
+ * adult cue is the identity word) is measured in the model card's adult recall, and listed hosts
+ * are decided by the known-domain table before the model is asked.
  */
 public final class IdentityTerms {
 
   /**
    * Lower-case terms; matched as whole tokens and, inside concatenated labels, as substrings (for
-   * the n-gram mask). Short or ambiguous stems ("bi", "trans", "homo") are not listed: they occur in
-   * too many unrelated words (bike, transport, homepage).
+   * the n-gram mask). Short or ambiguous stems ("bi", "trans", "homo") are not listed: they occur
+   * in too many unrelated words (bike, transport, homepage).
    */
-  static final List<String> TERMS = List.of(
-      "lgbtqia", "lgbtqi", "lgbtq", "lgbti", "lgbt", "glbt",
-      "homosexuals", "homosexual", "bisexuals", "bisexual", "transgenders", "transgender",
-      "lesbians", "lesbianas", "lesbiana", "lesbian", "queers", "queer", "nonbinary", "intersex",
-      "gays", "gay");
+  static final List<String> TERMS =
+      List.of(
+          "lgbtqia",
+          "lgbtqi",
+          "lgbtq",
+          "lgbti",
+          "lgbt",
+          "glbt",
+          "homosexuals",
+          "homosexual",
+          "bisexuals",
+          "bisexual",
+          "transgenders",
+          "transgender",
+          "lesbians",
+          "lesbianas",
+          "lesbiana",
+          "lesbian",
+          "queers",
+          "queer",
+          "nonbinary",
+          "intersex",
+          "gays",
+          "gay");
 
   private static final int SHORTEST = TERMS.stream().mapToInt(String::length).min().orElseThrow();
   private static final int LONGEST = TERMS.stream().mapToInt(String::length).max().orElseThrow();

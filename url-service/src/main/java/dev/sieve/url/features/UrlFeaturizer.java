@@ -14,9 +14,9 @@ import dev.sieve.core.url.NormalizedUrl;
  *   <li>public suffix (and its top-level label when the suffix has several labels);
  *   <li>the site label (registered domain without suffix) as a whole;
  *   <li>subdomain labels as wholes (leading "www"/"wwwN"/"m" skipped);
- *   <li>host tokens: every host label split on hyphens, underscores and digits; letter runs segmented
- *       into words with the training vocabulary ({@code freecasinobonus} to free, casino, bonus);
- *       short digit runs kept ({@code 777}, {@code 18});
+ *   <li>host tokens: every host label split on hyphens, underscores and digits; letter runs
+ *       segmented into words with the training vocabulary ({@code freecasinobonus} to free, casino,
+ *       bonus); short digit runs kept ({@code 777}, {@code 18});
  *   <li>character n-grams of {@code ^site$} and (configurable) of each subdomain label;
  *   <li>(configurable, off by default) adjacent host-token pairs within a label;
  *   <li>path tokens and query keys (never query values);
@@ -25,8 +25,8 @@ import dev.sieve.core.url.NormalizedUrl;
  * </ul>
  *
  * <p>When {@link FeatureConfig#neutralIdentityTerms()} is on, words naming a sexual orientation or
- * gender identity ({@link IdentityTerms}) are left out of tokens, whole subdomain labels, path tokens
- * and every character n-gram that overlaps them.
+ * gender identity ({@link IdentityTerms}) are left out of tokens, whole subdomain labels, path
+ * tokens and every character n-gram that overlaps them.
  *
  * <p>Thread-safe (immutable); callers pass their own {@link FeatureBuffer}.
  */
@@ -153,7 +153,9 @@ public final class UrlFeaturizer {
       depth++;
       labelStart = dot + 1;
     }
-    out.add(FeatureKind.FLAG, emitted == 0 ? "sub0" : emitted == 1 ? "sub1" : emitted == 2 ? "sub2" : "sub3+");
+    out.add(
+        FeatureKind.FLAG,
+        emitted == 0 ? "sub0" : emitted == 1 ? "sub1" : emitted == 2 ? "sub2" : "sub3+");
   }
 
   private static boolean isWwwLike(String s, int from, int to) {
@@ -278,10 +280,24 @@ public final class UrlFeaturizer {
         hyphens++;
       }
     }
-    out.add(FeatureKind.FLAG, n <= 3 ? "len1-3" : n <= 6 ? "len4-6" : n <= 10 ? "len7-10" : n <= 15 ? "len11-15" : n <= 20 ? "len16-20" : "len21+");
-    out.add(FeatureKind.FLAG, hyphens == 0 ? "hyphen0" : hyphens == 1 ? "hyphen1" : hyphens == 2 ? "hyphen2" : "hyphen3+");
+    out.add(
+        FeatureKind.FLAG,
+        n <= 3
+            ? "len1-3"
+            : n <= 6
+                ? "len4-6"
+                : n <= 10 ? "len7-10" : n <= 15 ? "len11-15" : n <= 20 ? "len16-20" : "len21+");
+    out.add(
+        FeatureKind.FLAG,
+        hyphens == 0
+            ? "hyphen0"
+            : hyphens == 1 ? "hyphen1" : hyphens == 2 ? "hyphen2" : "hyphen3+");
     double ratio = n == 0 ? 0 : (double) digits / n;
-    out.add(FeatureKind.FLAG, digits == 0 ? "digits0" : ratio < 0.2 ? "digits<20%" : ratio < 0.5 ? "digits<50%" : "digits>=50%");
+    out.add(
+        FeatureKind.FLAG,
+        digits == 0
+            ? "digits0"
+            : ratio < 0.2 ? "digits<20%" : ratio < 0.5 ? "digits<50%" : "digits>=50%");
   }
 
   private void pathFeatures(String path, FeatureBuffer out) {
@@ -302,7 +318,9 @@ public final class UrlFeaturizer {
       while (j < n && isAlnum(path.charAt(j))) {
         j++;
       }
-      if (j - i >= 2 && j - i <= 30 && !(config.neutralIdentityTerms() && IdentityTerms.isTerm(path, i, j))) {
+      if (j - i >= 2
+          && j - i <= 30
+          && !(config.neutralIdentityTerms() && IdentityTerms.isTerm(path, i, j))) {
         out.begin(FeatureKind.PATH_TOKEN);
         for (int k = i; k < j; k++) {
           out.append(Character.toLowerCase(path.charAt(k)));

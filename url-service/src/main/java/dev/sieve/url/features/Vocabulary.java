@@ -18,8 +18,8 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Unigram word counts for segmenting concatenated host labels ({@code freecasinobonus} to {@code free
- * casino bonus}).
+ * Unigram word counts for segmenting concatenated host labels ({@code freecasinobonus} to {@code
+ * free casino bonus}).
  *
  * <p>Learned from the training split only (never dev or test): words of hyphenated host labels and
  * of the dataset's training texts. Saved next to the model ({@code vocab.tsv.gz}, word TAB count,
@@ -54,7 +54,10 @@ public final class Vocabulary {
         entries.add(e);
       }
     }
-    entries.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    entries.sort(
+        Map.Entry.<String, Long>comparingByValue()
+            .reversed()
+            .thenComparing(Map.Entry.comparingByKey()));
     Map<String, Long> kept = new LinkedHashMap<>();
     for (Map.Entry<String, Long> e : entries) {
       if (kept.size() >= maxWords) {
@@ -90,7 +93,8 @@ public final class Vocabulary {
   public void save(Path file) {
     try (BufferedWriter out =
         new BufferedWriter(
-            new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
+            new OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
       for (Map.Entry<String, Long> e : counts.entrySet()) {
         out.write(e.getKey());
         out.write('\t');
@@ -106,7 +110,8 @@ public final class Vocabulary {
     Map<String, Long> counts = new LinkedHashMap<>();
     try (BufferedReader in =
         new BufferedReader(
-            new InputStreamReader(new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
       String line;
       int lineNo = 0;
       while ((line = in.readLine()) != null) {

@@ -23,8 +23,11 @@ public final class WordSegmenter {
     void segment(int from, int to, boolean known);
   }
 
-  /** Open-addressing trie edges: (key << 32) | child, 0 = empty; key = node * 27 + letter (1..26). */
+  /**
+   * Open-addressing trie edges: (key << 32) | child, 0 = empty; key = node * 27 + letter (1..26).
+   */
   private final long[] edges;
+
   private final int mask;
   private final float[] cost;
   private final double unknownCharCost;
@@ -126,8 +129,8 @@ public final class WordSegmenter {
   }
 
   /**
-   * Segments {@code s[from, to)}, which must be lower-case letters a-z, at most 64 of them. Adjacent
-   * unknown letters are reported as one unknown segment.
+   * Segments {@code s[from, to)}, which must be lower-case letters a-z, at most 64 of them.
+   * Adjacent unknown letters are reported as one unknown segment.
    */
   public void segment(CharSequence s, int from, int to, FeatureBuffer scratch, SegmentSink sink) {
     int n = to - from;

@@ -46,12 +46,22 @@ public final class LexicalUrlModel implements UrlModel {
    * @param scale per-category dequantization scale
    */
   public LexicalUrlModel(
-      ModelManifest manifest, String configHash, UrlFeaturizer featurizer, byte[] weights, float[] bias, float[] scale) {
+      ModelManifest manifest,
+      String configHash,
+      UrlFeaturizer featurizer,
+      byte[] weights,
+      float[] bias,
+      float[] scale) {
     this(manifest, configHash, featurizer, weights, bias, scale, Optional.empty());
   }
 
   private LexicalUrlModel(
-      ModelManifest manifest, String configHash, UrlFeaturizer featurizer, byte[] weights, float[] bias, float[] scale,
+      ModelManifest manifest,
+      String configHash,
+      UrlFeaturizer featurizer,
+      byte[] weights,
+      float[] bias,
+      float[] scale,
       Optional<ServedThresholds> servedThresholds) {
     this.manifest = manifest;
     this.configHash = configHash;
@@ -63,8 +73,15 @@ public final class LexicalUrlModel implements UrlModel {
       ids.add(p.id());
     }
     this.categories = List.copyOf(ids);
-    if (weights.length != (long) featurizer.config().buckets() * c || bias.length != c || scale.length != c) {
-      throw new IllegalArgumentException("weight arrays do not match " + c + " categories x " + featurizer.config().buckets() + " buckets");
+    if (weights.length != (long) featurizer.config().buckets() * c
+        || bias.length != c
+        || scale.length != c) {
+      throw new IllegalArgumentException(
+          "weight arrays do not match "
+              + c
+              + " categories x "
+              + featurizer.config().buckets()
+              + " buckets");
     }
     this.weights = weights;
     this.bias = bias;
@@ -77,9 +94,9 @@ public final class LexicalUrlModel implements UrlModel {
    * vocabulary, SHA-256 verified by {@link ModelArtifacts#load}) and, when present, the evaluation
    * standard's {@code thresholds.json}.
    *
-   * @throws IllegalArgumentException when {@code thresholds.json} exists but serving cannot honour it
-   *     (the message names the file and the reason): better not to start than to decide at thresholds
-   *     no card measured
+   * @throws IllegalArgumentException when {@code thresholds.json} exists but serving cannot honour
+   *     it (the message names the file and the reason): better not to start than to decide at
+   *     thresholds no card measured
    */
   public static LexicalUrlModel load(Path versionDir) {
     Optional<ServedThresholds> served = ServedThresholds.load(versionDir);
@@ -256,14 +273,19 @@ public final class LexicalUrlModel implements UrlModel {
       float categoryScale = scale[categoryIndex];
       double[] contribution = new double[m];
       for (int j = 0; j < m; j++) {
-        contribution[j] = categoryScale * weights[features.bucket(uniqueFeature[j]) * c + categoryIndex] * multiplicity[j];
+        contribution[j] =
+            categoryScale
+                * weights[features.bucket(uniqueFeature[j]) * c + categoryIndex]
+                * multiplicity[j];
       }
       List<FeatureContribution> out = new ArrayList<>(limit);
       boolean[] taken = new boolean[m];
       for (int r = 0; r < limit; r++) {
         int best = -1;
         for (int j = 0; j < m; j++) {
-          if (!taken[j] && contribution[j] > 0 && (best < 0 || contribution[j] > contribution[best])) {
+          if (!taken[j]
+              && contribution[j] > 0
+              && (best < 0 || contribution[j] > contribution[best])) {
             best = j;
           }
         }
@@ -271,8 +293,10 @@ public final class LexicalUrlModel implements UrlModel {
           break;
         }
         taken[best] = true;
-        out.add(new FeatureContribution(
-            features.describe(uniqueFeature[best]), Math.round(contribution[best] * 1000) / 1000.0));
+        out.add(
+            new FeatureContribution(
+                features.describe(uniqueFeature[best]),
+                Math.round(contribution[best] * 1000) / 1000.0));
       }
       return out;
     }

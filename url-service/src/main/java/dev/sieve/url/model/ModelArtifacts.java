@@ -49,8 +49,8 @@ public final class ModelArtifacts {
 
   /**
    * The files that are the model: what {@code model-metadata.json} lists, so that the model card
-   * records their SHA-256 and the release gate refuses a card whose bytes changed. Reports, cards and
-   * {@code thresholds.json} next to them are not the model.
+   * records their SHA-256 and the release gate refuses a card whose bytes changed. Reports, cards
+   * and {@code thresholds.json} next to them are not the model.
    */
   public static final List<String> FILES = List.of(MANIFEST, VOCABULARY, WEIGHTS);
 
@@ -60,7 +60,9 @@ public final class ModelArtifacts {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false);
 
   private ModelArtifacts() {}
 
@@ -79,7 +81,8 @@ public final class ModelArtifacts {
       String version = Files.readString(pointer, StandardCharsets.UTF_8).strip();
       Path dir = modelRoot.resolve(version);
       if (version.isEmpty() || !Files.isDirectory(dir)) {
-        throw new IllegalStateException(pointer + " names '" + version + "', which is not a directory under " + modelRoot);
+        throw new IllegalStateException(
+            pointer + " names '" + version + "', which is not a directory under " + modelRoot);
       }
       return Optional.of(dir);
     } catch (IOException e) {
@@ -94,11 +97,22 @@ public final class ModelArtifacts {
    * @return the manifest as written
    */
   public static ModelManifest save(
-      Path dir, ModelManifest manifest, Vocabulary vocabulary, byte[] weights, float[] bias, float[] scale) {
+      Path dir,
+      ModelManifest manifest,
+      Vocabulary vocabulary,
+      byte[] weights,
+      float[] bias,
+      float[] scale) {
     try {
       Files.createDirectories(dir);
       Path weightsFile = dir.resolve(WEIGHTS);
-      writeWeights(weightsFile, weights, bias, scale, manifest.categories().size(), manifest.features().buckets());
+      writeWeights(
+          weightsFile,
+          weights,
+          bias,
+          scale,
+          manifest.categories().size(),
+          manifest.features().buckets());
       Path vocabFile = dir.resolve(VOCABULARY);
       vocabulary.save(vocabFile);
       Map<String, String> artifacts = new LinkedHashMap<>();
@@ -106,8 +120,16 @@ public final class ModelArtifacts {
       artifacts.put(VOCABULARY, Sha256.ofFile(vocabFile));
       ModelManifest written =
           new ModelManifest(
-              manifest.name(), manifest.version(), manifest.format(), manifest.datasetVersion(), manifest.codeCommit(),
-              manifest.features(), manifest.quantization(), manifest.categories(), manifest.training(), artifacts);
+              manifest.name(),
+              manifest.version(),
+              manifest.format(),
+              manifest.datasetVersion(),
+              manifest.codeCommit(),
+              manifest.features(),
+              manifest.quantization(),
+              manifest.categories(),
+              manifest.training(),
+              artifacts);
       Files.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(written));
       return written;
     } catch (IOException e) {
@@ -135,7 +157,12 @@ public final class ModelArtifacts {
         String actual = Sha256.ofFile(dir.resolve(file));
         if (!actual.equals(expected)) {
           throw new IllegalStateException(
-              dir.resolve(file) + ": SHA-256 " + actual + " does not match model.json (" + expected + ")");
+              dir.resolve(file)
+                  + ": SHA-256 "
+                  + actual
+                  + " does not match model.json ("
+                  + expected
+                  + ")");
         }
       }
       Vocabulary vocabulary = Vocabulary.load(dir.resolve(VOCABULARY));
@@ -150,17 +177,24 @@ public final class ModelArtifacts {
           new LexicalUrlModel(manifest, Sha256.of(manifestBytes), featurizer, weights, bias, scale);
       log.info(
           "url model {}/{} loaded from {} in {} ms ({} categories, {} vocabulary words)",
-          manifest.name(), manifest.version(), dir, (System.nanoTime() - t0) / 1_000_000, categories, vocabulary.size());
+          manifest.name(),
+          manifest.version(),
+          dir,
+          (System.nanoTime() - t0) / 1_000_000,
+          categories,
+          vocabulary.size());
       return model;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load model from " + dir, e);
     }
   }
 
-  private static void writeWeights(Path file, byte[] weights, float[] bias, float[] scale, int categories, int buckets)
+  private static void writeWeights(
+      Path file, byte[] weights, float[] bias, float[] scale, int categories, int buckets)
       throws IOException {
     try (DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)))) {
+        new DataOutputStream(
+            new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)))) {
       out.writeInt(MAGIC);
       out.writeInt(categories);
       out.writeInt(buckets);
@@ -187,10 +221,13 @@ public final class ModelArtifacts {
     }
   }
 
-  private static void readWeights(Path file, byte[] weights, float[] bias, float[] scale, int categories, int buckets)
+  private static void readWeights(
+      Path file, byte[] weights, float[] bias, float[] scale, int categories, int buckets)
       throws IOException {
     try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16), 1 << 16))) {
+        new DataInputStream(
+            new BufferedInputStream(
+                new GZIPInputStream(Files.newInputStream(file), 1 << 16), 1 << 16))) {
       if (in.readInt() != MAGIC) {
         throw new IllegalStateException(file + ": not a url-lexical weights file");
       }
@@ -198,7 +235,15 @@ public final class ModelArtifacts {
       int b = in.readInt();
       if (c != categories || b != buckets) {
         throw new IllegalStateException(
-            file + ": shape " + c + "x" + b + " does not match model.json " + categories + "x" + buckets);
+            file
+                + ": shape "
+                + c
+                + "x"
+                + b
+                + " does not match model.json "
+                + categories
+                + "x"
+                + buckets);
       }
       for (int k = 0; k < categories; k++) {
         bias[k] = in.readFloat();

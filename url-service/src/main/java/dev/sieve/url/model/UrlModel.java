@@ -53,7 +53,9 @@ public interface UrlModel {
   /** Scores {@code url}; never throws for a URL the normalizer accepted. */
   Prediction predict(NormalizedUrl url);
 
-  /** Calibrated probabilities for {@link #categories()} (same order), with lazily built evidence. */
+  /**
+   * Calibrated probabilities for {@link #categories()} (same order), with lazily built evidence.
+   */
   interface Prediction {
 
     /** Calibrated probability for the i-th category of {@link UrlModel#categories()}. */

@@ -19,8 +19,8 @@ import java.util.Map;
  * fingerprint false positives) and a lookup allocates nothing unless something matched.
  *
  * <p>Matching rule (the list semantics of UT1 and DNS blocklists): an entry {@code pokerstars.com}
- * covers {@code pokerstars.com} and every host below it. The walk starts at the full host and climbs
- * one label at a time, stopping at the registrable domain ({@link
+ * covers {@code pokerstars.com} and every host below it. The walk starts at the full host and
+ * climbs one label at a time, stopping at the registrable domain ({@link
  * NormalizedUrl#registrableDomain()}), so an entry that is itself a public suffix ({@code co.uk})
  * can never match. IP literals are matched exactly only.
  *
@@ -104,12 +104,13 @@ public final class KnownDomainTable {
 
   /** Approximate heap footprint of the table's arrays, in bytes. */
   public long approximateBytes() {
-    return hostBytes.length + 4L * (hostStart.length + entryHash.length + entryLabelSet.length + slots.length);
+    return hostBytes.length
+        + 4L * (hostStart.length + entryHash.length + entryLabelSet.length + slots.length);
   }
 
   /**
-   * Every entry covering the URL's host, most specific first (the exact host, then its parents up to
-   * the registrable domain). Empty when nothing matches.
+   * Every entry covering the URL's host, most specific first (the exact host, then its parents up
+   * to the registrable domain). Empty when nothing matches.
    */
   public List<Match> lookup(NormalizedUrl url) {
     String host = url.host();
@@ -202,9 +203,9 @@ public final class KnownDomainTable {
     private Builder() {}
 
     /**
-     * Adds a host with its label set. Hosts must already be normalized (lower-case ASCII, no trailing
-     * dot) as the dataset pipeline writes them; anything else is counted as rejected, not added.
-     * Empty label sets are ignored: a host without taxonomy labels never produces a verdict.
+     * Adds a host with its label set. Hosts must already be normalized (lower-case ASCII, no
+     * trailing dot) as the dataset pipeline writes them; anything else is counted as rejected, not
+     * added. Empty label sets are ignored: a host without taxonomy labels never produces a verdict.
      *
      * @return true when the host was added (or merged into an existing entry)
      */
@@ -217,7 +218,10 @@ public final class KnownDomainTable {
         return false;
       }
       LabelSet canonical = interned.computeIfAbsent(labels, l -> l);
-      byHost.merge(host, canonical, (a, b) -> a.equals(b) ? a : interned.computeIfAbsent(a.union(b), l -> l));
+      byHost.merge(
+          host,
+          canonical,
+          (a, b) -> a.equals(b) ? a : interned.computeIfAbsent(a.union(b), l -> l));
       return true;
     }
 
@@ -228,7 +232,8 @@ public final class KnownDomainTable {
 
     public KnownDomainTable build() {
       int n = byHost.size();
-      List<String> hosts = new ArrayList<>(byHost.keySet()); // insertion order: deterministic layout
+      List<String> hosts =
+          new ArrayList<>(byHost.keySet()); // insertion order: deterministic layout
       Map<LabelSet, Integer> setIds = new LinkedHashMap<>();
       int totalBytes = 0;
       for (String host : hosts) {
@@ -265,7 +270,14 @@ public final class KnownDomainTable {
       }
       start[n] = pos;
       LabelSet[] sets = setIds.keySet().toArray(new LabelSet[0]);
-      return new KnownDomainTable(bytes, start, hashes, setOf, slots, sets, java.util.Collections.unmodifiableMap(perCategory));
+      return new KnownDomainTable(
+          bytes,
+          start,
+          hashes,
+          setOf,
+          slots,
+          sets,
+          java.util.Collections.unmodifiableMap(perCategory));
     }
 
     private static boolean isNormalizedAsciiHost(String host) {
@@ -274,7 +286,13 @@ public final class KnownDomainTable {
       }
       for (int i = 0; i < host.length(); i++) {
         char c = host.charAt(i);
-        boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == ':';
+        boolean ok =
+            (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == ':';
         if (!ok) {
           return false;
         }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Separate from the table so that the table stays a pure data structure and the policy of which
  * records become authoritative entries lives in one place: only records with taxonomy labels, minus
- * records carrying an excluded noise flag (e.g. a giant benign host that a phishing list names because
- * of hosted abuse: such an entry would block google.com outright), optionally restricted to some
- * splits (offline evaluation builds a train-only table to measure what a list lookup alone achieves).
+ * records carrying an excluded noise flag (e.g. a giant benign host that a phishing list names
+ * because of hosted abuse: such an entry would block google.com outright), optionally restricted to
+ * some splits (offline evaluation builds a train-only table to measure what a list lookup alone
+ * achieves).
  */
 public final class KnownDomainTableLoader {
 
@@ -53,7 +54,8 @@ public final class KnownDomainTableLoader {
     this(excludedFlags, recordFilter, null);
   }
 
-  private KnownDomainTableLoader(Set<String> excludedFlags, Predicate<DomainRecord> recordFilter, Path snapshotDir) {
+  private KnownDomainTableLoader(
+      Set<String> excludedFlags, Predicate<DomainRecord> recordFilter, Path snapshotDir) {
     this.excludedFlags = Set.copyOf(excludedFlags);
     this.recordFilter = recordFilter;
     this.snapshotDir = snapshotDir;
@@ -80,18 +82,33 @@ public final class KnownDomainTableLoader {
     Path snapshot = null;
     String key = null;
     if (snapshotDir != null) {
-      key = "url-table-1|" + dataset.id() + "|" + sha + "|" + new java.util.TreeSet<>(excludedFlags);
-      snapshot = snapshotDir.resolve("url-table-" + dataset.id() + "-" + Sha256.of(key).substring(0, 16) + ".bin");
+      key =
+          "url-table-1|" + dataset.id() + "|" + sha + "|" + new java.util.TreeSet<>(excludedFlags);
+      snapshot =
+          snapshotDir.resolve(
+              "url-table-" + dataset.id() + "-" + Sha256.of(key).substring(0, 16) + ".bin");
       try {
         var cached = TableSnapshot.read(snapshot, key);
         if (cached.isPresent()) {
           KnownDomainTable table = cached.get().getKey();
           TableSnapshot.Counts c = cached.get().getValue();
           long millis = (System.nanoTime() - t0) / 1_000_000;
-          log.info("known-domain table from snapshot {} (dataset {}): {} hosts, loaded in {} ms",
-              snapshot, dataset.id(), table.size(), millis);
-          return new LoadedTable(table, dataset.id(), sha, millis, c.recordsRead(), c.recordsWithoutLabels(),
-              c.recordsExcludedByFlag(), c.recordsRejected(), true);
+          log.info(
+              "known-domain table from snapshot {} (dataset {}): {} hosts, loaded in {} ms",
+              snapshot,
+              dataset.id(),
+              table.size(),
+              millis);
+          return new LoadedTable(
+              table,
+              dataset.id(),
+              sha,
+              millis,
+              c.recordsRead(),
+              c.recordsWithoutLabels(),
+              c.recordsExcludedByFlag(),
+              c.recordsRejected(),
+              true);
         }
       } catch (IOException | RuntimeException e) {
         log.warn("ignoring unreadable table snapshot {}: {}", snapshot, e.toString());
@@ -129,17 +146,36 @@ public final class KnownDomainTableLoader {
     log.info(
         "known-domain table from dataset {}: {} hosts, {} label sets, ~{} MiB, loaded in {} ms "
             + "({} records read, {} without taxonomy labels, {} excluded by flag, {} rejected)",
-        dataset.id(), table.size(), table.distinctLabelSets(), table.approximateBytes() >> 20, millis,
-        counts[0], counts[1], counts[2], builder.rejected());
+        dataset.id(),
+        table.size(),
+        table.distinctLabelSets(),
+        table.approximateBytes() >> 20,
+        millis,
+        counts[0],
+        counts[1],
+        counts[2],
+        builder.rejected());
     if (snapshot != null) {
       try {
-        TableSnapshot.write(snapshot, key, table,
+        TableSnapshot.write(
+            snapshot,
+            key,
+            table,
             new TableSnapshot.Counts(counts[0], counts[1], counts[2], builder.rejected()));
         log.info("wrote table snapshot {}", snapshot);
       } catch (IOException | RuntimeException e) {
         log.warn("could not write table snapshot {}: {}", snapshot, e.toString());
       }
     }
-    return new LoadedTable(table, dataset.id(), sha, millis, counts[0], counts[1], counts[2], builder.rejected(), false);
+    return new LoadedTable(
+        table,
+        dataset.id(),
+        sha,
+        millis,
+        counts[0],
+        counts[1],
+        counts[2],
+        builder.rejected(),
+        false);
   }
 }

@@ -31,10 +31,12 @@ final class TableSnapshot {
   private TableSnapshot() {}
 
   /** Counters of the original load, kept so a cached load reports the same numbers. */
-  record Counts(int recordsRead, int recordsWithoutLabels, int recordsExcludedByFlag, int recordsRejected) {}
+  record Counts(
+      int recordsRead, int recordsWithoutLabels, int recordsExcludedByFlag, int recordsRejected) {}
 
   /** Writes atomically (temp file + move); errors are the caller's to log, never fatal. */
-  static void write(Path file, String key, KnownDomainTable table, Counts counts) throws IOException {
+  static void write(Path file, String key, KnownDomainTable table, Counts counts)
+      throws IOException {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(header);
     out.writeInt(MAGIC);
@@ -64,7 +66,10 @@ final class TableSnapshot {
     out.writeInt(table.slots().length);
     out.flush();
     int n = table.entryHash().length;
-    ByteBuffer body = ByteBuffer.allocate(table.hostBytes().length + 4 * (table.hostStart().length + 2 * n + table.slots().length));
+    ByteBuffer body =
+        ByteBuffer.allocate(
+            table.hostBytes().length
+                + 4 * (table.hostStart().length + 2 * n + table.slots().length));
     body.put(table.hostBytes());
     body.asIntBuffer().put(table.hostStart());
     body.position(body.position() + 4 * table.hostStart().length);
@@ -87,7 +92,8 @@ final class TableSnapshot {
   }
 
   /** The table in {@code file} when it was built for {@code key}; empty otherwise. */
-  static Optional<Map.Entry<KnownDomainTable, Counts>> read(Path file, String key) throws IOException {
+  static Optional<Map.Entry<KnownDomainTable, Counts>> read(Path file, String key)
+      throws IOException {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
@@ -135,8 +141,15 @@ final class TableSnapshot {
     if (Integer.bitCount(slots.length) != 1) {
       return Optional.empty();
     }
-    KnownDomainTable table = new KnownDomainTable(hostBytes, hostStart, entryHash, entryLabelSet, slots, sets,
-        java.util.Collections.unmodifiableMap(perCategory));
+    KnownDomainTable table =
+        new KnownDomainTable(
+            hostBytes,
+            hostStart,
+            entryHash,
+            entryLabelSet,
+            slots,
+            sets,
+            java.util.Collections.unmodifiableMap(perCategory));
     return Optional.of(Map.entry(table, counts));
   }
 
@@ -144,6 +157,8 @@ final class TableSnapshot {
     int length = in.getShort() & 0xffff;
     byte[] bytes = new byte[length];
     in.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8); // writeUTF's modified UTF-8 equals UTF-8 for these ASCII ids
+    return new String(
+        bytes,
+        StandardCharsets.UTF_8); // writeUTF's modified UTF-8 equals UTF-8 for these ASCII ids
   }
 }

@@ -15,7 +15,8 @@ class Murmur3Test {
       int length = random.nextInt(40);
       char[] chars = new char[length + 6];
       for (int k = 0; k < chars.length; k++) {
-        chars[k] = (char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0x3000));
+        chars[k] =
+            (char) (random.nextBoolean() ? 'a' + random.nextInt(26) : random.nextInt(0x3000));
       }
       int from = random.nextInt(6);
       int seed = random.nextInt();

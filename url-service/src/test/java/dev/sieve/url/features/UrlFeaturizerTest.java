@@ -11,8 +11,13 @@ import org.junit.jupiter.api.Test;
 class UrlFeaturizerTest {
 
   private static final Vocabulary VOCABULARY =
-      Vocabulary.fromCounts(Map.of("free", 50L, "casino", 20L, "bonus", 15L, "school", 10L, "poker", 12L, "stars", 9L), 1, 100);
-  private static final UrlFeaturizer FEATURIZER = new UrlFeaturizer(FeatureConfig.defaults(), VOCABULARY);
+      Vocabulary.fromCounts(
+          Map.of(
+              "free", 50L, "casino", 20L, "bonus", 15L, "school", 10L, "poker", 12L, "stars", 9L),
+          1,
+          100);
+  private static final UrlFeaturizer FEATURIZER =
+      new UrlFeaturizer(FeatureConfig.defaults(), VOCABULARY);
 
   static List<String> names(String url) throws Exception {
     FeatureBuffer buffer = FEATURIZER.featurize(UrlNormalizer.instance().normalize(url));
@@ -30,17 +35,31 @@ class UrlFeaturizerTest {
   @Test
   void hostFeaturesAreNamespaced() throws Exception {
     List<String> f = names("https://www.free-casino-bonus.co.uk/");
-    assertThat(f).contains("x:co.uk", "l:uk", "d:free-casino-bonus", "t:free", "t:casino", "t:bonus",
-        "n:^fr", "n:^fre", "n:nus$", "f:hyphen2", "f:sub0");
+    assertThat(f)
+        .contains(
+            "x:co.uk",
+            "l:uk",
+            "d:free-casino-bonus",
+            "t:free",
+            "t:casino",
+            "t:bonus",
+            "n:^fr",
+            "n:^fre",
+            "n:nus$",
+            "f:hyphen2",
+            "f:sub0");
     assertThat(f).noneMatch(s -> s.equals("s:www"));
   }
 
   @Test
   void concatenatedLabelsAreSegmented() throws Exception {
-    assertThat(names("http://freecasinobonus.net/")).contains("t:free", "t:casino", "t:bonus", "d:freecasinobonus");
+    assertThat(names("http://freecasinobonus.net/"))
+        .contains("t:free", "t:casino", "t:bonus", "d:freecasinobonus");
     assertThat(names("http://pokerstars777.com/")).contains("t:poker", "t:stars", "t:777");
-    UrlFeaturizer noSeg = new UrlFeaturizer(FeatureConfig.defaults().withSegmentation(false), VOCABULARY);
-    FeatureBuffer b = noSeg.featurize(UrlNormalizer.instance().normalize("http://freecasinobonus.net/"));
+    UrlFeaturizer noSeg =
+        new UrlFeaturizer(FeatureConfig.defaults().withSegmentation(false), VOCABULARY);
+    FeatureBuffer b =
+        noSeg.featurize(UrlNormalizer.instance().normalize("http://freecasinobonus.net/"));
     List<String> f = new ArrayList<>();
     for (int i = 0; i < b.size(); i++) f.add(b.name(i));
     assertThat(f).contains("t:freecasinobonus").doesNotContain("t:casino");
@@ -49,19 +68,26 @@ class UrlFeaturizerTest {
   /** Issue #11: an identity is not evidence of adult content; the words around it are. */
   @Test
   void identityTermsAreLeftOutOfEveryFeatureButTheirNeighboursStay() throws Exception {
-    Vocabulary vocabulary = Vocabulary.fromCounts(Map.of("gay", 90L, "porn", 80L, "tube", 40L, "physicists", 5L, "pride", 5L), 1, 100);
+    Vocabulary vocabulary =
+        Vocabulary.fromCounts(
+            Map.of("gay", 90L, "porn", 80L, "tube", 40L, "physicists", 5L, "pride", 5L), 1, 100);
     UrlFeaturizer featurizer = new UrlFeaturizer(FeatureConfig.defaults(), vocabulary);
     List<String> f = names(featurizer, "https://gay.gaypornmovies.com/lesbian/videos");
-    assertThat(f).contains("t:porn", "p:videos", "d:gaypornmovies", "n:porn", "n:rnm", "f:sub1")
+    assertThat(f)
+        .contains("t:porn", "p:videos", "d:gaypornmovies", "n:porn", "n:rnm", "f:sub1")
         .doesNotContain("t:gay", "s:gay", "p:lesbian")
         .noneMatch(name -> name.startsWith("n:") && (name.contains("ga") || name.contains("ay")))
         .noneMatch(name -> name.startsWith("m:"));
     assertThat(names(featurizer, "https://lgbtqphysicists.org/"))
-        .noneMatch(name -> name.startsWith("n:") && (name.contains("lgb") || name.contains("btq") || name.contains("tqp")))
+        .noneMatch(
+            name ->
+                name.startsWith("n:")
+                    && (name.contains("lgb") || name.contains("btq") || name.contains("tqp")))
         .contains("n:phys", "d:lgbtqphysicists");
 
     // Models trained before the switch existed read it as off and keep their features.
-    UrlFeaturizer before = new UrlFeaturizer(FeatureConfig.defaults().withNeutralIdentityTerms(false), vocabulary);
+    UrlFeaturizer before =
+        new UrlFeaturizer(FeatureConfig.defaults().withNeutralIdentityTerms(false), vocabulary);
     assertThat(names(before, "https://gay.gaypornmovies.com/lesbian/videos"))
         .contains("t:gay", "s:gay", "p:lesbian", "n:^gay");
   }
@@ -93,18 +119,23 @@ class UrlFeaturizerTest {
   @Test
   void userinfoTrickIsSeenThrough() throws Exception {
     List<String> f = names("http://freeschool.edu@evil-poker.example.com/");
-    assertThat(f).contains("f:userinfo", "s:evil-poker", "t:poker", "d:example").doesNotContain("t:school", "t:free");
+    assertThat(f)
+        .contains("f:userinfo", "s:evil-poker", "t:poker", "d:example")
+        .doesNotContain("t:school", "t:free");
   }
 
   @Test
   void idnHostsAreFeaturizedInPunycode() throws Exception {
-    assertThat(buckets("http://Bücher.example/")).isEqualTo(buckets("http://xn--bcher-kva.example/"));
+    assertThat(buckets("http://Bücher.example/"))
+        .isEqualTo(buckets("http://xn--bcher-kva.example/"));
     assertThat(names("http://bücher.example/")).contains("f:punycode", "d:xn--bcher-kva");
   }
 
   @Test
   void ipLiteralsGetIpFlagsAndNoHostTokens() throws Exception {
-    assertThat(names("http://192.168.0.1/")).contains("f:ip", "f:ipv4").noneMatch(s -> s.startsWith("d:") || s.startsWith("n:"));
+    assertThat(names("http://192.168.0.1/"))
+        .contains("f:ip", "f:ipv4")
+        .noneMatch(s -> s.startsWith("d:") || s.startsWith("n:"));
     assertThat(buckets("http://3232235521/")).isEqualTo(buckets("http://192.168.0.1/"));
     assertThat(names("http://[2001:db8::1]/")).contains("f:ip", "f:ipv6");
   }
@@ -128,22 +159,30 @@ class UrlFeaturizerTest {
 
   @Test
   void privateSuffixSitesUseTheirOwnLabel() throws Exception {
-    assertThat(names("http://free-poker.blogspot.com/")).contains("x:blogspot.com", "l:com", "d:free-poker");
+    assertThat(names("http://free-poker.blogspot.com/"))
+        .contains("x:blogspot.com", "l:com", "d:free-poker");
     assertThat(names("http://blogspot.com/")).contains("d:blogspot");
   }
 
   @Test
   void optionalSubdomainNgramsAndTokenPairs() throws Exception {
-    UrlFeaturizer rich = new UrlFeaturizer(FeatureConfig.defaults().withTokenBigrams(true), VOCABULARY);
-    UrlFeaturizer plain = new UrlFeaturizer(FeatureConfig.defaults().withSubdomainNgrams(false), VOCABULARY);
-    FeatureBuffer b = rich.featurize(UrlNormalizer.instance().normalize("http://login-secure.freecasinobonus.com/"));
+    UrlFeaturizer rich =
+        new UrlFeaturizer(FeatureConfig.defaults().withTokenBigrams(true), VOCABULARY);
+    UrlFeaturizer plain =
+        new UrlFeaturizer(FeatureConfig.defaults().withSubdomainNgrams(false), VOCABULARY);
+    FeatureBuffer b =
+        rich.featurize(
+            UrlNormalizer.instance().normalize("http://login-secure.freecasinobonus.com/"));
     List<String> f = new ArrayList<>();
     for (int i = 0; i < b.size(); i++) f.add(b.name(i));
     assertThat(f).contains("m:^lo", "m:ure$", "b:free+casino", "b:casino+bonus", "b:login+secure");
     assertThat(f).doesNotContain("b:secure+free"); // pairs never cross a label boundary
-    assertThat(names("http://login-secure.freecasinobonus.com/")).anyMatch(s -> s.startsWith("m:"))
+    assertThat(names("http://login-secure.freecasinobonus.com/"))
+        .anyMatch(s -> s.startsWith("m:"))
         .noneMatch(s -> s.startsWith("b:")); // released defaults: subdomain n-grams on, pairs off
-    FeatureBuffer p = plain.featurize(UrlNormalizer.instance().normalize("http://login-secure.freecasinobonus.com/"));
+    FeatureBuffer p =
+        plain.featurize(
+            UrlNormalizer.instance().normalize("http://login-secure.freecasinobonus.com/"));
     for (int i = 0; i < p.size(); i++) {
       assertThat(p.name(i)).doesNotStartWith("m:").doesNotStartWith("b:");
     }
@@ -152,16 +191,21 @@ class UrlFeaturizerTest {
 
   @Test
   void evidenceNamesAreReadable() throws Exception {
-    FeatureBuffer b = FEATURIZER.featurize(UrlNormalizer.instance().normalize("http://casino.example.com/"));
+    FeatureBuffer b =
+        FEATURIZER.featurize(UrlNormalizer.instance().normalize("http://casino.example.com/"));
     List<String> described = new ArrayList<>();
     for (int i = 0; i < b.size(); i++) described.add(b.describe(i));
-    assertThat(described).contains("host token \"casino\"", "subdomain \"casino\"", "site name \"example\"");
+    assertThat(described)
+        .contains("host token \"casino\"", "subdomain \"casino\"", "site name \"example\"");
   }
 
   @Test
   void featurizationIsAPureFunctionOfTheUrl() throws Exception {
     FeatureBuffer reused = FEATURIZER.newBuffer();
-    FEATURIZER.featurize(UrlNormalizer.instance().normalize("http://a-very-long-host-name-with-many-parts.example.org/x/y/z"), reused);
+    FEATURIZER.featurize(
+        UrlNormalizer.instance()
+            .normalize("http://a-very-long-host-name-with-many-parts.example.org/x/y/z"),
+        reused);
     FEATURIZER.featurize(UrlNormalizer.instance().normalize("http://pokerstars.com/"), reused);
     assertThat(reused.bucketsCopy()).isEqualTo(buckets("http://pokerstars.com/"));
   }

@@ -9,11 +9,21 @@ class WordSegmenterTest {
 
   private static final Vocabulary VOCABULARY =
       Vocabulary.fromCounts(
-          Map.ofEntries(Map.entry("free", 500L), Map.entry("casino", 200L), Map.entry("bonus", 150L),
-              Map.entry("poker", 120L), Map.entry("stars", 90L), Map.entry("star", 95L), Map.entry("online", 300L),
-              Map.entry("games", 250L), Map.entry("videos", 80L), Map.entry("best", 400L), Map.entry("buy", 100L),
+          Map.ofEntries(
+              Map.entry("free", 500L),
+              Map.entry("casino", 200L),
+              Map.entry("bonus", 150L),
+              Map.entry("poker", 120L),
+              Map.entry("stars", 90L),
+              Map.entry("star", 95L),
+              Map.entry("online", 300L),
+              Map.entry("games", 250L),
+              Map.entry("videos", 80L),
+              Map.entry("best", 400L),
+              Map.entry("buy", 100L),
               Map.entry("x", 10_000L)),
-          1, 1000);
+          1,
+          1000);
 
   private final WordSegmenter segmenter = new WordSegmenter(VOCABULARY);
 

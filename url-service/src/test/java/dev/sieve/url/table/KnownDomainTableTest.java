@@ -23,7 +23,9 @@ class KnownDomainTableTest {
   @BeforeAll
   static void load() {
     Path dir = FixtureDatasets.install("table", home);
-    loaded = KnownDomainTableLoader.forServing(Set.of("giant_benign_host")).load(DatasetVersion.open(dir));
+    loaded =
+        KnownDomainTableLoader.forServing(Set.of("giant_benign_host"))
+            .load(DatasetVersion.open(dir));
     table = loaded.table();
   }
 
@@ -91,7 +93,9 @@ class KnownDomainTableTest {
   @Test
   void exactAndParentEntriesBothMatchMostSpecificFirst() throws Exception {
     List<KnownDomainTable.Match> matches = lookup("http://games.example.net/play");
-    assertThat(matches).extracting(KnownDomainTable.Match::entry).containsExactly("games.example.net", "example.net");
+    assertThat(matches)
+        .extracting(KnownDomainTable.Match::entry)
+        .containsExactly("games.example.net", "example.net");
     assertThat(matches.get(0).labels().labels()).containsExactly("games");
     assertThat(matches.get(1).labels().labels()).containsExactly("streaming");
   }
@@ -113,7 +117,8 @@ class KnownDomainTableTest {
   @Test
   void ipLiteralsMatchOnlyExactly() throws Exception {
     assertThat(entries("http://203.0.113.7/login")).containsExactly("203.0.113.7");
-    assertThat(entries("http://3405803783/")).containsExactly("203.0.113.7"); // integer form of the same IP
+    assertThat(entries("http://3405803783/"))
+        .containsExactly("203.0.113.7"); // integer form of the same IP
     assertThat(entries("http://203.0.113.8/")).isEmpty();
   }
 
@@ -121,7 +126,10 @@ class KnownDomainTableTest {
   void reportsSizeAndPerCategoryCounts() {
     assertThat(table.size()).isEqualTo(10);
     Map<String, Integer> perCategory = table.entriesPerCategory();
-    assertThat(perCategory).containsEntry("gambling", 4).containsEntry("games", 2).containsEntry("adult", 1);
+    assertThat(perCategory)
+        .containsEntry("gambling", 4)
+        .containsEntry("games", 2)
+        .containsEntry("adult", 1);
     assertThat(loaded.datasetVersion()).isEqualTo("ds-fixture-table");
     assertThat(loaded.sourceSha256()).hasSize(64);
   }
@@ -129,7 +137,8 @@ class KnownDomainTableTest {
   @Test
   void manyHostsStayExactUnderCollisions() {
     KnownDomainTable.Builder builder = KnownDomainTable.builder();
-    LabelSet gambling = LabelSet.of(List.of("gambling"), Map.of("l", List.of("gambling")), Set.of("gambling"));
+    LabelSet gambling =
+        LabelSet.of(List.of("gambling"), Map.of("l", List.of("gambling")), Set.of("gambling"));
     for (int i = 0; i < 50_000; i++) {
       builder.add("host" + i + ".example.com", gambling);
     }

@@ -19,8 +19,15 @@ class TableSnapshotTest {
 
   private static List<String> describe(KnownDomainTable table) throws Exception {
     List<String> out = new java.util.ArrayList<>();
-    for (String url : List.of("http://www.pokerstars.com/", "http://games.example.net/", "http://overlap.com/",
-        "http://bücher.com/", "http://203.0.113.7/", "http://school.co.uk/", "http://nothing.example/")) {
+    for (String url :
+        List.of(
+            "http://www.pokerstars.com/",
+            "http://games.example.net/",
+            "http://overlap.com/",
+            "http://bücher.com/",
+            "http://203.0.113.7/",
+            "http://school.co.uk/",
+            "http://nothing.example/")) {
       for (KnownDomainTable.Match m : table.lookup(UrlNormalizer.instance().normalize(url))) {
         out.add(url + " -> " + m.entry() + " " + m.labels());
       }
@@ -45,7 +52,8 @@ class TableSnapshotTest {
     assertThat(cached.sourceSha256()).isEqualTo(fresh.sourceSha256());
 
     // Other loader settings: another key, so the snapshot is not used.
-    KnownDomainTableLoader.LoadedTable filtered = KnownDomainTableLoader.forServing(Set.of("giant_benign_host"), dir).load(dataset);
+    KnownDomainTableLoader.LoadedTable filtered =
+        KnownDomainTableLoader.forServing(Set.of("giant_benign_host"), dir).load(dataset);
     assertThat(filtered.fromSnapshot()).isFalse();
     assertThat(filtered.table().size()).isEqualTo(fresh.table().size() - 1);
 
@@ -54,19 +62,28 @@ class TableSnapshotTest {
     try (Stream<Path> files = Files.list(dir)) {
       List<Path> all = files.filter(p -> p.toString().endsWith(".bin")).toList();
       assertThat(all).hasSize(2); // one snapshot per loader configuration
-      file = all.stream().filter(p -> {
-        try {
-          return TableSnapshot.read(p, "url-table-1|" + dataset.id() + "|" + fresh.sourceSha256() + "|[]").isPresent();
-        } catch (java.io.IOException e) {
-          return false;
-        }
-      }).findFirst().orElseThrow();
+      file =
+          all.stream()
+              .filter(
+                  p -> {
+                    try {
+                      return TableSnapshot.read(
+                              p, "url-table-1|" + dataset.id() + "|" + fresh.sourceSha256() + "|[]")
+                          .isPresent();
+                    } catch (java.io.IOException e) {
+                      return false;
+                    }
+                  })
+              .findFirst()
+              .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    KnownDomainTableLoader.LoadedTable rebuilt = KnownDomainTableLoader.forServing(Set.of(), dir).load(dataset);
+    KnownDomainTableLoader.LoadedTable rebuilt =
+        KnownDomainTableLoader.forServing(Set.of(), dir).load(dataset);
     assertThat(rebuilt.fromSnapshot()).isFalse();
     assertThat(describe(rebuilt.table())).isEqualTo(describe(fresh.table()));
-    assertThat(KnownDomainTableLoader.forServing(Set.of(), dir).load(dataset).fromSnapshot()).isTrue();
+    assertThat(KnownDomainTableLoader.forServing(Set.of(), dir).load(dataset).fromSnapshot())
+        .isTrue();
   }
 }

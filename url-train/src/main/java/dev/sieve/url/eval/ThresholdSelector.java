@@ -11,7 +11,13 @@ import dev.sieve.core.metrics.BinaryMetrics;
 public final class ThresholdSelector {
 
   /** The chosen threshold and the dev numbers behind it. */
-  public record Choice(double threshold, double f1, double precision, double recall, double backgroundFlagRate, String rule) {}
+  public record Choice(
+      double threshold,
+      double f1,
+      double precision,
+      double recall,
+      double backgroundFlagRate,
+      String rule) {}
 
   private ThresholdSelector() {}
 
@@ -21,7 +27,8 @@ public final class ThresholdSelector {
    * @param isBackground which examples are background hosts (the over-blocking reference)
    * @param maxBackgroundFlagRate the over-blocking budget, e.g. 0.01
    */
-  public static Choice choose(double[] scores, boolean[] positive, boolean[] isBackground, double maxBackgroundFlagRate) {
+  public static Choice choose(
+      double[] scores, boolean[] positive, boolean[] isBackground, double maxBackgroundFlagRate) {
     Integer[] idx = BinaryMetrics.byScoreDescending(scores);
     long totalPositives = 0;
     long totalBackground = 0;
@@ -29,10 +36,14 @@ public final class ThresholdSelector {
       if (positive[i]) totalPositives++;
       if (isBackground[i] && !positive[i]) totalBackground++;
     }
-    String rule = String.format(java.util.Locale.ROOT,
-        "max dev F1 subject to dev background flag rate <= %.3f", maxBackgroundFlagRate);
+    String rule =
+        String.format(
+            java.util.Locale.ROOT,
+            "max dev F1 subject to dev background flag rate <= %.3f",
+            maxBackgroundFlagRate);
     if (totalPositives == 0) {
-      return new Choice(1.0, Double.NaN, Double.NaN, Double.NaN, 0, rule + " (no dev positives: threshold 1.0)");
+      return new Choice(
+          1.0, Double.NaN, Double.NaN, Double.NaN, 0, rule + " (no dev positives: threshold 1.0)");
     }
     long tp = 0;
     long fp = 0;
@@ -62,7 +73,8 @@ public final class ThresholdSelector {
       double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
       if (f1 > bestF1) {
         bestF1 = f1;
-        // Place the threshold halfway to the next lower score, so tiny float noise cannot flip ties.
+        // Place the threshold halfway to the next lower score, so tiny float noise cannot flip
+        // ties.
         double next = j < idx.length ? scores[idx[j]] : 0;
         double threshold = (s + next) / 2;
         best = new Choice(threshold, f1, precision, recall, flagRate, rule);

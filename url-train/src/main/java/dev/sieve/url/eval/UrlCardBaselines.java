@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The url tier's own rows in its standard card, next to the standard's baselines: the model
- * <em>as deployed</em> (known-domain table of train+dev list hosts first, the model for everything
- * else: what the tier answers on a domain it has never seen, which the card's model-only numbers
+ * The url tier's own rows in its standard card, next to the standard's baselines: the model <em>as
+ * deployed</em> (known-domain table of train+dev list hosts first, the model for everything else:
+ * what the tier answers on a domain it has never seen, which the card's model-only numbers
  * isolate), and UT1's adult URL expressions, the keyword filter a school runs without a model.
  */
 final class UrlCardBaselines {
@@ -33,26 +33,40 @@ final class UrlCardBaselines {
   static List<TierBaseline> of(LexicalUrlModel model, DatasetVersion dataset) {
     List<DomainRecord> known = new ArrayList<>();
     String test = Split.TEST.id();
-    dataset.forEachDomain(r -> {
-      if (!r.labels().isEmpty() && !test.equals(r.split())) {
-        known.add(r);
-      }
-    });
+    dataset.forEachDomain(
+        r -> {
+          if (!r.labels().isEmpty() && !test.equals(r.split())) {
+            known.add(r);
+          }
+        });
     ExactListBaseline table = ExactListBaseline.fromRecords(known, "train+dev list hosts");
-    PredictionSource modelOnly = new TierScorerSource(UrlTierScorer.modelProbabilities(model),
-        "url-lexical model", Runtime.getRuntime().availableProcessors(), null);
+    PredictionSource modelOnly =
+        new TierScorerSource(
+            UrlTierScorer.modelProbabilities(model),
+            "url-lexical model",
+            Runtime.getRuntime().availableProcessors(),
+            null);
     Ut1ExpressionBaseline ut1 = Ut1ExpressionBaseline.load();
     return List.of(
-        new TierBaseline("as_deployed", "Known-domain table (" + table.size() + " train+dev list hosts, host or"
-            + " parent domain) first, then the model: the url tier as served, on domains it has not seen.",
-            new MaxOf(table, modelOnly), true),
-        new TierBaseline("ut1_adult_expressions", "UT1's adult URL expressions (" + ut1.size()
-            + " expressions, squidGuard-style match on host + path): adult only, a keyword filter without a model.",
+        new TierBaseline(
+            "as_deployed",
+            "Known-domain table ("
+                + table.size()
+                + " train+dev list hosts, host or"
+                + " parent domain) first, then the model: the url tier as served, on domains it has not seen.",
+            new MaxOf(table, modelOnly),
+            true),
+        new TierBaseline(
+            "ut1_adult_expressions",
+            "UT1's adult URL expressions ("
+                + ut1.size()
+                + " expressions, squidGuard-style match on host + path): adult only, a keyword filter without a model.",
             new Ut1Source(ut1)));
   }
 
   /** Per category, the larger of two sources' scores (no opinion in both stays no opinion). */
-  private record MaxOf(PredictionSource first, PredictionSource second) implements PredictionSource {
+  private record MaxOf(PredictionSource first, PredictionSource second)
+      implements PredictionSource {
     @Override
     public String describe() {
       return first.describe() + " then " + second.describe();

@@ -24,21 +24,22 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Evaluates a lexical URL model on the TEST split of its dataset version (test is used here and only
- * here), with the baselines side by side, and returns the numbers as JSON for the training report.
+ * Evaluates a lexical URL model on the TEST split of its dataset version (test is used here and
+ * only here), with the baselines side by side, and returns the numbers as JSON for the training
+ * report.
  *
  * <p>Definitions (also written into the training report):
  *
  * <ul>
- *   <li>Evaluation set of category c: test hosts whose labels are complete for c, i.e. hosts labelled
- *       c (positives) and background hosts (negatives: ordinary popular sites with list members
- *       subtracted). Hosts of other lists are unknown for c and excluded; how often the model flags
- *       them is reported separately (cross-list flag rates, "strict" precision).
+ *   <li>Evaluation set of category c: test hosts whose labels are complete for c, i.e. hosts
+ *       labelled c (positives) and background hosts (negatives: ordinary popular sites with list
+ *       members subtracted). Hosts of other lists are unknown for c and excluded; how often the
+ *       model flags them is reported separately (cross-list flag rates, "strict" precision).
  *   <li>Model only: every test host is from a registered domain unseen in training (the split is by
  *       registered domain), so these numbers measure generalization to unseen sites.
- *   <li>As deployed: the known-domain table built from the train and dev splits first, the model for
- *       hosts it does not match. (The production table holds every split; on test hosts it would
- *       match everything by construction, which measures nothing.)
+ *   <li>As deployed: the known-domain table built from the train and dev splits first, the model
+ *       for hosts it does not match. (The production table holds every split; on test hosts it
+ *       would match everything by construction, which measures nothing.)
  *   <li>Baselines: exact list lookup (train-split table against test hosts); the UT1 adult URL
  *       expressions (adult only).
  * </ul>
@@ -59,7 +60,8 @@ public final class UrlModelEvaluator {
   /**
    * @param taxonomyBit for each model category, its bit in the examples' label masks
    */
-  public UrlModelEvaluator(DomainExamples examples, FeatureMatrix matrix, LexicalUrlModel model, int[] taxonomyBit) {
+  public UrlModelEvaluator(
+      DomainExamples examples, FeatureMatrix matrix, LexicalUrlModel model, int[] taxonomyBit) {
     this.examples = examples;
     this.matrix = matrix;
     this.model = model;
@@ -67,12 +69,14 @@ public final class UrlModelEvaluator {
   }
 
   /** Scores of one category's evaluation set. */
-  private record Scored(int[] rows, double[] logits, double[] scores, boolean[] positive, boolean[] background) {}
+  private record Scored(
+      int[] rows, double[] logits, double[] scores, boolean[] positive, boolean[] background) {}
 
   public ObjectNode evaluate() {
     ObjectNode out = JSON.objectNode();
     int c = model.categories().size();
-    int[] testRows = examples.rows(Split.TEST, dev.sieve.url.train.UrlModelTrainer.EVALUATION_GROUP_CAP);
+    int[] testRows =
+        examples.rows(Split.TEST, dev.sieve.url.train.UrlModelTrainer.EVALUATION_GROUP_CAP);
     double[][] logits = logitsOf(testRows);
 
     KnownDomainTable trainTable = table(Set.of(Split.TRAIN));
@@ -107,11 +111,18 @@ public final class UrlModelEvaluator {
       putConfusion(m, conf, support, count(s.background), threshold);
       m.put("threshold_rule", model.params(j).thresholdRule());
       putNumber(m, "auprc", BinaryMetrics.averagePrecision(s.scores, s.positive));
-      putNumber(m, "max_recall_at_precision_0.95_oracle", BinaryMetrics.maxRecallAtPrecision(s.scores, s.positive, GOAL_PRECISION));
+      putNumber(
+          m,
+          "max_recall_at_precision_0.95_oracle",
+          BinaryMetrics.maxRecallAtPrecision(s.scores, s.positive, GOAL_PRECISION));
       putNumber(m, "background_flag_rate", backgroundFlagRate(s, threshold));
-      putNumber(m, "background_flag_rate_needed_for_recall_0.85", BinaryMetrics.negativeRateAtRecall(s.scores, s.positive, 0.85));
+      putNumber(
+          m,
+          "background_flag_rate_needed_for_recall_0.85",
+          BinaryMetrics.negativeRateAtRecall(s.scores, s.positive, 0.85));
       if (support >= MIN_SUPPORT_TO_REPORT) {
-        double[] ci = BinaryMetrics.bootstrap(s.scores, s.positive, threshold, BOOTSTRAP_ROUNDS, 7 + j);
+        double[] ci =
+            BinaryMetrics.bootstrap(s.scores, s.positive, threshold, BOOTSTRAP_ROUNDS, 7 + j);
         ObjectNode ciNode = m.putObject("ci95");
         putNumber(ciNode, "precision_low", ci[0]);
         putNumber(ciNode, "precision_high", ci[1]);
@@ -120,10 +131,13 @@ public final class UrlModelEvaluator {
         putNumber(ciNode, "f1_low", ci[4]);
         putNumber(ciNode, "f1_high", ci[5]);
       } else {
-        m.put("note", "fewer than " + MIN_SUPPORT_TO_REPORT + " test positives: too few labels to measure");
+        m.put(
+            "note",
+            "fewer than " + MIN_SUPPORT_TO_REPORT + " test positives: too few labels to measure");
       }
       putNumber(m, "precision_strict", strictPrecision(testRows, logits, j, bit, threshold));
-      putNumber(m, "ordinary_list_flag_rate", ordinaryListFlagRate(testRows, logits, j, bit, threshold));
+      putNumber(
+          m, "ordinary_list_flag_rate", ordinaryListFlagRate(testRows, logits, j, bit, threshold));
 
       // As deployed: table (train+dev) first, then the model.
       double[] deployedScores = new double[s.rows.length];
@@ -136,17 +150,32 @@ public final class UrlModelEvaluator {
         ut1Predicted[i] = ut1.matches(examples.host(s.rows[i]) + "/");
       }
       ObjectNode d = asDeployed.putObject(category);
-      BinaryMetrics.Confusion dconf = BinaryMetrics.confusion(deployedScores, s.positive, threshold);
+      BinaryMetrics.Confusion dconf =
+          BinaryMetrics.confusion(deployedScores, s.positive, threshold);
       putConfusion(d, dconf, support, count(s.background), threshold);
       putNumber(d, "auprc", BinaryMetrics.averagePrecision(deployedScores, s.positive));
-      putNumber(d, "background_flag_rate", backgroundFlagRate(new Scored(s.rows, s.logits, deployedScores, s.positive, s.background), threshold));
+      putNumber(
+          d,
+          "background_flag_rate",
+          backgroundFlagRate(
+              new Scored(s.rows, s.logits, deployedScores, s.positive, s.background), threshold));
       d.put("table_hits", countTableHits(deployedTableLabels, testRows, s.rows, bit));
 
       ObjectNode e = exactLookup.putObject(category);
-      putConfusion(e, BinaryMetrics.confusion(deployedBaseline, s.positive), support, count(s.background), Double.NaN);
+      putConfusion(
+          e,
+          BinaryMetrics.confusion(deployedBaseline, s.positive),
+          support,
+          count(s.background),
+          Double.NaN);
       if (category.equals("adult")) {
         ObjectNode u = ut1Node.putObject(category);
-        putConfusion(u, BinaryMetrics.confusion(ut1Predicted, s.positive), support, count(s.background), Double.NaN);
+        putConfusion(
+            u,
+            BinaryMetrics.confusion(ut1Predicted, s.positive),
+            support,
+            count(s.background),
+            Double.NaN);
         u.put("expressions", ut1.size());
         u.put("applied_to", "host + \"/\" (lower-case), regex find");
       }
@@ -182,7 +211,9 @@ public final class UrlModelEvaluator {
         putNumber(bin, "observed_rate", table[b][1]);
         bin.put("count", (long) table[b][2]);
       }
-      cal.put("note", "probabilities are calibrated for the dev mix of list positives and background hosts, not for the prior of real traffic");
+      cal.put(
+          "note",
+          "probabilities are calibrated for the dev mix of list positives and background hosts, not for the prior of real traffic");
 
       crossList.set(category, crossListRates(testRows, logits, j, bit, threshold));
       topErrors.set(category, topErrors(s, threshold));
@@ -198,7 +229,9 @@ public final class UrlModelEvaluator {
     putNumber(summary, "as_deployed_macro_f1", mean(macroDeployed));
     putNumber(summary, "model_only_micro_f1", microF1(microModel));
     putNumber(summary, "as_deployed_micro_f1", microF1(microDeployed));
-    summary.put("macro_rule", "mean F1 over categories with >= " + MIN_SUPPORT_FOR_MACRO + " test positives");
+    summary.put(
+        "macro_rule",
+        "mean F1 over categories with >= " + MIN_SUPPORT_FOR_MACRO + " test positives");
     out.set("goals", goals(out));
     return out;
   }
@@ -221,9 +254,16 @@ public final class UrlModelEvaluator {
       g.put("goal", "recall >= 0.85 at precision >= 0.95");
       g.set("precision_at_threshold", modelOnly.get("adult").get("precision"));
       g.set("recall_at_threshold", modelOnly.get("adult").get("recall"));
-      g.set("oracle_max_recall_at_precision_0.95", modelOnly.get("adult").get("max_recall_at_precision_0.95_oracle"));
-      g.set("background_flag_rate_needed_for_recall_0.85", modelOnly.get("adult").get("background_flag_rate_needed_for_recall_0.85"));
-      g.put("met", modelOnly.get("adult").path("precision").asDouble() >= 0.95 && modelOnly.get("adult").path("recall").asDouble() >= 0.85);
+      g.set(
+          "oracle_max_recall_at_precision_0.95",
+          modelOnly.get("adult").get("max_recall_at_precision_0.95_oracle"));
+      g.set(
+          "background_flag_rate_needed_for_recall_0.85",
+          modelOnly.get("adult").get("background_flag_rate_needed_for_recall_0.85"));
+      g.put(
+          "met",
+          modelOnly.get("adult").path("precision").asDouble() >= 0.95
+              && modelOnly.get("adult").path("recall").asDouble() >= 0.85);
     }
     for (String category : List.of("gambling", "proxy_circumvention")) {
       if (modelOnly.has(category)) {
@@ -246,7 +286,9 @@ public final class UrlModelEvaluator {
   }
 
   private static double mean(List<Double> values) {
-    return values.isEmpty() ? Double.NaN : values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return values.isEmpty()
+        ? Double.NaN
+        : values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
   }
 
   private static int indexOf(int[] sortedRows, int row) {
@@ -316,12 +358,14 @@ public final class UrlModelEvaluator {
    * sports, games, streaming, social media): ordinary categorized sites, so for a blocking category
    * this is over-blocking that the popular-site background does not show.
    */
-  private double ordinaryListFlagRate(int[] testRows, double[][] logits, int j, int bit, double threshold) {
+  private double ordinaryListFlagRate(
+      int[] testRows, double[][] logits, int j, int bit, double threshold) {
     int allowMask = 0;
     List<String> taxonomy = examples.categories();
     for (int k = 0; k < taxonomy.size(); k++) {
       var category = dev.sieve.core.taxonomy.Taxonomy.v1().find(taxonomy.get(k));
-      if (category.isPresent() && category.get().defaultAction() == dev.sieve.core.taxonomy.DefaultAction.ALLOW) {
+      if (category.isPresent()
+          && category.get().defaultAction() == dev.sieve.core.taxonomy.DefaultAction.ALLOW) {
         allowMask |= 1 << k;
       }
     }
@@ -339,18 +383,21 @@ public final class UrlModelEvaluator {
   }
 
   /** Precision when hosts of every other list also count as negatives (a pessimistic bound). */
-  private double strictPrecision(int[] testRows, double[][] logits, int j, int bit, double threshold) {
+  private double strictPrecision(
+      int[] testRows, double[][] logits, int j, int bit, double threshold) {
     long tp = 0;
     long fp = 0;
     for (int i = 0; i < testRows.length; i++) {
       if (model.calibrate(j, logits[j][i]) >= threshold) {
-        if (examples.isPositive(testRows[i], bit)) tp++; else fp++;
+        if (examples.isPositive(testRows[i], bit)) tp++;
+        else fp++;
       }
     }
     return tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp);
   }
 
-  private ObjectNode crossListRates(int[] testRows, double[][] logits, int j, int bit, double threshold) {
+  private ObjectNode crossListRates(
+      int[] testRows, double[][] logits, int j, int bit, double threshold) {
     Map<String, long[]> bySource = new TreeMap<>();
     for (int i = 0; i < testRows.length; i++) {
       int row = testRows[i];
@@ -436,11 +483,12 @@ public final class UrlModelEvaluator {
     bySuffix.entrySet().stream()
         .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
         .limit(6)
-        .forEach(e -> {
-          ObjectNode t = recall.putObject(e.getKey());
-          t.put("positives", e.getValue()[0]);
-          putNumber(t, "recall", (double) e.getValue()[1] / e.getValue()[0]);
-        });
+        .forEach(
+            e -> {
+              ObjectNode t = recall.putObject(e.getKey());
+              t.put("positives", e.getValue()[0]);
+              putNumber(t, "recall", (double) e.getValue()[1] / e.getValue()[0]);
+            });
     return node;
   }
 
@@ -558,13 +606,16 @@ public final class UrlModelEvaluator {
       if (mask == 0 || examples.isBackground(i) || !splits.contains(examples.split(i))) {
         continue;
       }
-      LabelSet set = sets.computeIfAbsent(mask, mk -> {
-        List<String> labels = new ArrayList<>();
-        for (int k = 0; k < taxonomy.size(); k++) {
-          if ((mk & (1 << k)) != 0) labels.add(taxonomy.get(k));
-        }
-        return LabelSet.of(labels, Map.of(), all);
-      });
+      LabelSet set =
+          sets.computeIfAbsent(
+              mask,
+              mk -> {
+                List<String> labels = new ArrayList<>();
+                for (int k = 0; k < taxonomy.size(); k++) {
+                  if ((mk & (1 << k)) != 0) labels.add(taxonomy.get(k));
+                }
+                return LabelSet.of(labels, Map.of(), all);
+              });
       builder.add(examples.host(i), set);
     }
     return builder.build();
@@ -592,7 +643,8 @@ public final class UrlModelEvaluator {
     return out;
   }
 
-  private static void putConfusion(ObjectNode node, BinaryMetrics.Confusion conf, int support, int negatives, double threshold) {
+  private static void putConfusion(
+      ObjectNode node, BinaryMetrics.Confusion conf, int support, int negatives, double threshold) {
     node.put("support", support);
     node.put("background_negatives", negatives);
     if (!Double.isNaN(threshold)) {

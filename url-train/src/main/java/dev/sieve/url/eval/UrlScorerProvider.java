@@ -1,13 +1,13 @@
 package dev.sieve.url.eval;
 
+import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerProvider;
+import dev.sieve.eval.scoring.TierBaseline;
 import dev.sieve.url.UrlTierScorer;
 import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
-import dev.sieve.core.data.DatasetVersion;
-import dev.sieve.eval.scoring.TierBaseline;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,9 +20,9 @@ import java.util.List;
  * table: the evaluation holds out whole registered domains, and a list match would report the very
  * labels being evaluated as a definitive 1.0) and its calibrated probabilities before threshold
  * alignment (the evaluation chooses {@code thresholds.json} on that scale and serving aligns it to
- * 0.5). The model's own artifacts are loaded without {@code thresholds.json}, which this run writes.
- * Describe names the model ({@code url-lexical} and its version), the lineage the card's metadata
- * must match. Bad URLs are INVALID_ARGUMENT exactly as in serving.
+ * 0.5). The model's own artifacts are loaded without {@code thresholds.json}, which this run
+ * writes. Describe names the model ({@code url-lexical} and its version), the lineage the card's
+ * metadata must match. Bad URLs are INVALID_ARGUMENT exactly as in serving.
  */
 public final class UrlScorerProvider implements ScorerProvider {
 
@@ -31,7 +31,10 @@ public final class UrlScorerProvider implements ScorerProvider {
     return UrlTierScorer.TIER;
   }
 
-  /** The trainer fits Platt scaling per category on dev, stored in model.json and applied in serving. */
+  /**
+   * The trainer fits Platt scaling per category on dev, stored in model.json and applied in
+   * serving.
+   */
   @Override
   public boolean servesCalibratedProbabilities() {
     return true;
@@ -50,8 +53,16 @@ public final class UrlScorerProvider implements ScorerProvider {
 
   private static Path modelDir(ScorerContext context) {
     Path root = context.home().resolve("models").resolve(LexicalUrlModel.NAME);
-    return context.modelDir().orElseGet(() -> ModelArtifacts.released(root).orElseThrow(() ->
-        new IllegalStateException("no released url model: " + root.resolve(ModelArtifacts.RELEASED)
-            + " is missing (pass --model-dir)")));
+    return context
+        .modelDir()
+        .orElseGet(
+            () ->
+                ModelArtifacts.released(root)
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException(
+                                "no released url model: "
+                                    + root.resolve(ModelArtifacts.RELEASED)
+                                    + " is missing (pass --model-dir)")));
   }
 }

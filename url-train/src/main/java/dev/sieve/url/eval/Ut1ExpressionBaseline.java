@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The UT1 adult URL expressions ({@code expressions} + {@code very_restrictive_expression}, CC BY-SA
- * 4.0, carried in {@code baselines/ut1-adult/}) as a keyword baseline for the adult category: a URL is
- * flagged when any expression is found in its {@code host + path} (lower-case), the way squidGuard
- * applies them. It is what a classic filter does without a model, so the card shows it side by side.
+ * The UT1 adult URL expressions ({@code expressions} + {@code very_restrictive_expression}, CC
+ * BY-SA 4.0, carried in {@code baselines/ut1-adult/}) as a keyword baseline for the adult category:
+ * a URL is flagged when any expression is found in its {@code host + path} (lower-case), the way
+ * squidGuard applies them. It is what a classic filter does without a model, so the card shows it
+ * side by side.
  */
 public final class Ut1ExpressionBaseline {
 

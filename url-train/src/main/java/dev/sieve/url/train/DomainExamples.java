@@ -13,9 +13,9 @@ import java.util.Map;
  * host of {@code domains.jsonl.gz} and {@code background.jsonl.gz}, with labels and label scope as
  * bit masks over the model's categories.
  *
- * <p>Columnar because a million hosts are iterated many times (epochs x categories); the label scope
- * is kept (not flattened into "negative") because lists are positive-only: a gambling-list host says
- * nothing about adult, and trainers and evaluators must tell "negative" from "unknown".
+ * <p>Columnar because a million hosts are iterated many times (epochs x categories); the label
+ * scope is kept (not flattened into "negative") because lists are positive-only: a gambling-list
+ * host says nothing about adult, and trainers and evaluators must tell "negative" from "unknown".
  */
 public final class DomainExamples {
 
@@ -92,9 +92,21 @@ public final class DomainExamples {
       scope.add(r.labelScope().contains("*") ? SCOPE_ALL : mask(r.labelScope(), bit) | l);
       rank.add(r.rank());
       List<String> sources = r.sources().keySet().stream().sorted().toList();
-      sourceSet.add(sourceIds.computeIfAbsent(sources, s -> { sourceSets.add(s); return sourceSets.size() - 1; }));
+      sourceSet.add(
+          sourceIds.computeIfAbsent(
+              sources,
+              s -> {
+                sourceSets.add(s);
+                return sourceSets.size() - 1;
+              }));
       List<String> flags = r.flags().stream().sorted().toList();
-      flagSet.add(flagIds.computeIfAbsent(flags, f -> { flagSets.add(f); return flagSets.size() - 1; }));
+      flagSet.add(
+          flagIds.computeIfAbsent(
+              flags,
+              f -> {
+                flagSets.add(f);
+                return flagSets.size() - 1;
+              }));
     }
   }
 
@@ -126,7 +138,10 @@ public final class DomainExamples {
 
   /** Builds examples from records in memory (tests). */
   public static DomainExamples of(
-      List<String> categories, String datasetVersion, List<DomainRecord> domains, List<DomainRecord> background) {
+      List<String> categories,
+      String datasetVersion,
+      List<DomainRecord> domains,
+      List<DomainRecord> background) {
     Builder b = new Builder(categories);
     domains.forEach(r -> b.add(r, false));
     background.forEach(r -> b.add(r, true));
@@ -198,10 +213,10 @@ public final class DomainExamples {
   }
 
   /**
-   * The rows of {@code split} in dataset order, keeping at most {@code maxPerGroup} hosts of any one
-   * registered domain (0 = no cap). Used for dev calibration and test evaluation so that one service
-   * with 20,000 CDN subdomains (e.g. a video platform's infrastructure list) cannot dominate a
-   * category's numbers; deterministic (the first hosts in dataset order are kept).
+   * The rows of {@code split} in dataset order, keeping at most {@code maxPerGroup} hosts of any
+   * one registered domain (0 = no cap). Used for dev calibration and test evaluation so that one
+   * service with 20,000 CDN subdomains (e.g. a video platform's infrastructure list) cannot
+   * dominate a category's numbers; deterministic (the first hosts in dataset order are kept).
    */
   public int[] rows(Split s, int maxPerGroup) {
     Map<String, Integer> seen = new HashMap<>();

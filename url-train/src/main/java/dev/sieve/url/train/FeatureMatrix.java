@@ -31,8 +31,11 @@ public final class FeatureMatrix {
     this.rejected = rejected;
   }
 
-  /** Normalizes and featurizes every host, in {@code threads} contiguous chunks (order preserved). */
-  public static FeatureMatrix build(DomainExamples examples, UrlFeaturizer featurizer, int threads) {
+  /**
+   * Normalizes and featurizes every host, in {@code threads} contiguous chunks (order preserved).
+   */
+  public static FeatureMatrix build(
+      DomainExamples examples, UrlFeaturizer featurizer, int threads) {
     int n = examples.size();
     int chunks = Math.max(1, threads);
     int per = (n + chunks - 1) / chunks;
@@ -71,7 +74,8 @@ public final class FeatureMatrix {
     }
   }
 
-  private static Object[] chunk(DomainExamples examples, UrlFeaturizer featurizer, int from, int to) {
+  private static Object[] chunk(
+      DomainExamples examples, UrlFeaturizer featurizer, int from, int to) {
     UrlNormalizer normalizer = UrlNormalizer.instance();
     FeatureBuffer buffer = featurizer.newBuffer();
     int[] lengths = new int[to - from];

@@ -3,9 +3,10 @@ package dev.sieve.url.train;
 import java.util.Random;
 
 /**
- * Binary logistic regression over hashed binary features, trained with FTRL-Proximal (McMahan et al.
- * 2013, "Ad Click Prediction: a View from the Trenches"): per-coordinate adaptive learning rates plus
- * L1, which drives most of the 2^20 hashed weights to exactly zero and keeps the artifact small.
+ * Binary logistic regression over hashed binary features, trained with FTRL-Proximal (McMahan et
+ * al. 2013, "Ad Click Prediction: a View from the Trenches"): per-coordinate adaptive learning
+ * rates plus L1, which drives most of the 2^20 hashed weights to exactly zero and keeps the
+ * artifact small.
  *
  * <p>Deterministic: examples are visited in an order drawn from the seed, one thread per model, and
  * float arithmetic in a fixed order, so the same seed and data give bit-identical weights.
@@ -51,7 +52,13 @@ public final class FtrlLogisticRegression {
    * @param seed shuffling seed
    */
   public static Weights train(
-      FeatureMatrix matrix, int[] rows, byte[] targets, float[] weights, int buckets, Params params, long seed) {
+      FeatureMatrix matrix,
+      int[] rows,
+      byte[] targets,
+      float[] weights,
+      int buckets,
+      Params params,
+      long seed) {
     float[] z = new float[buckets];
     float[] n = new float[buckets];
     double zBias = 0;
@@ -107,7 +114,8 @@ public final class FtrlLogisticRegression {
     return new Weights(w, bias);
   }
 
-  private static double weightOf(float z, float n, double alpha, double beta, double l1, double l2) {
+  private static double weightOf(
+      float z, float n, double alpha, double beta, double l1, double l2) {
     double az = Math.abs(z);
     if (az <= l1) {
       return 0;

@@ -9,6 +9,9 @@ public final class Progress {
   private Progress() {}
 
   public static void log(String format, Object... args) {
-    System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " train-url: " + String.format(java.util.Locale.ROOT, format, args));
+    System.err.println(
+        LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
+            + " train-url: "
+            + String.format(java.util.Locale.ROOT, format, args));
   }
 }

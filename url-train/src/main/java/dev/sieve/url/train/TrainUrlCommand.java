@@ -29,31 +29,48 @@ import picocli.CommandLine.Option;
     })
 public final class TrainUrlCommand implements SieveCommand {
 
-  @Option(names = "--dataset", description = "Dataset version directory, or a datasets directory holding CURRENT "
-      + "(default: $SIEVE_HOME/data/datasets, i.e. the CURRENT version).")
+  @Option(
+      names = "--dataset",
+      description =
+          "Dataset version directory, or a datasets directory holding CURRENT "
+              + "(default: $SIEVE_HOME/data/datasets, i.e. the CURRENT version).")
   Path dataset;
 
-  @Option(names = "--out", description = "Model root directory (default: $SIEVE_HOME/models/url-lexical).")
+  @Option(
+      names = "--out",
+      description = "Model root directory (default: $SIEVE_HOME/models/url-lexical).")
   Path out;
 
-  @Option(names = "--seed", defaultValue = "17", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "17",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "2",
+      description = "Worker threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--epochs", description = "Training epochs (default: 3).")
   Integer epochs;
 
-  @Option(names = "--no-alternatives", description = "Skip training the alternatives compared on dev.")
+  @Option(
+      names = "--no-alternatives",
+      description = "Skip training the alternatives compared on dev.")
   boolean noAlternatives;
 
   @Option(names = "--no-release", description = "Do not point RELEASED at the new version.")
   boolean noRelease;
 
-  @Option(names = "--rewrite-report", paramLabel = "<version dir>", description = "Do not train: regenerate "
-      + "training-report.md and model-metadata.json of an existing version from its training-report.json "
-      + "(artifacts verified, not changed).")
+  @Option(
+      names = "--rewrite-report",
+      paramLabel = "<version dir>",
+      description =
+          "Do not train: regenerate "
+              + "training-report.md and model-metadata.json of an existing version from its training-report.json "
+              + "(artifacts verified, not changed).")
   Path rewriteReport;
 
   @Override
@@ -65,17 +82,22 @@ public final class TrainUrlCommand implements SieveCommand {
     }
     Path home = Path.of(Settings.get("SIEVE_HOME", ".")).toAbsolutePath().normalize();
     Path datasetPath = dataset != null ? dataset : home.resolve("data").resolve("datasets");
-    DatasetVersion version = Files.isRegularFile(datasetPath.resolve(DatasetVersion.MANIFEST))
-        ? DatasetVersion.open(datasetPath)
-        : DatasetVersion.current(datasetPath);
+    DatasetVersion version =
+        Files.isRegularFile(datasetPath.resolve(DatasetVersion.MANIFEST))
+            ? DatasetVersion.open(datasetPath)
+            : DatasetVersion.current(datasetPath);
     Path modelRoot = out != null ? out : home.resolve("models").resolve(LexicalUrlModel.NAME);
-    UrlModelTrainer.Options options = UrlModelTrainer.Options.defaults().withSeed(seed).withThreads(threads);
+    UrlModelTrainer.Options options =
+        UrlModelTrainer.Options.defaults().withSeed(seed).withThreads(threads);
     if (epochs != null) {
       FtrlLogisticRegression.Params p = options.ftrl();
-      options = options.withFtrl(new FtrlLogisticRegression.Params(p.alpha(), p.beta(), p.l1(), p.l2(), epochs));
+      options =
+          options.withFtrl(
+              new FtrlLogisticRegression.Params(p.alpha(), p.beta(), p.l1(), p.l2(), epochs));
     }
     TrainingPipeline.Result result =
-        new TrainingPipeline(options, !noAlternatives, !noRelease).run(version, modelRoot, TrainingPipeline.codeCommit(home));
+        new TrainingPipeline(options, !noAlternatives, !noRelease)
+            .run(version, modelRoot, TrainingPipeline.codeCommit(home));
     System.out.println(result.versionDir());
     return 0;
   }

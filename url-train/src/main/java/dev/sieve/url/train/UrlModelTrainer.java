@@ -2,10 +2,10 @@ package dev.sieve.url.train;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
-import dev.sieve.core.taxonomy.Taxonomy;
-import dev.sieve.core.util.Sha256;
 import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.scoring.PlattScaling;
+import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.util.Sha256;
 import dev.sieve.url.eval.ThresholdSelector;
 import dev.sieve.url.features.FeatureConfig;
 import dev.sieve.url.features.UrlFeaturizer;
@@ -25,25 +25,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Trains the lexical URL model on a dataset version: one-vs-rest logistic regression (FTRL-Proximal)
- * on the training split, int8 quantization, Platt calibration and thresholds on the dev split. The
- * test split is never touched here (see {@link dev.sieve.url.eval.UrlModelEvaluator}).
+ * Trains the lexical URL model on a dataset version: one-vs-rest logistic regression
+ * (FTRL-Proximal) on the training split, int8 quantization, Platt calibration and thresholds on the
+ * dev split. The test split is never touched here (see {@link
+ * dev.sieve.url.eval.UrlModelEvaluator}).
  *
  * <p>Examples and weights for category c:
  *
  * <ul>
  *   <li>positive: hosts labelled c, weighted up to balance the negatives (capped);
- *   <li>negative, weight 1: hosts whose labels are complete for c, i.e. background hosts
- *       ({@code label_scope ["*"]}, ordinary popular sites with list members subtracted);
- *   <li>out of scope: hosts from other lists (a gambling-list host says nothing about adult) are weak
- *       negatives with weight {@code outOfScopeWeight} (default 0.03; 0 excludes them). The weight
- *       trades two dev measurements (15 categories, released features): excluding them gives the best
- *       in-scope macro AP / F1 (0.749 / 0.695) but the thresholds then fire on 8.0% of other lists'
- *       hosts (ordinary shopping, news, games sites among them); 0.03 keeps 0.739 / 0.691 and cuts that
- *       to 2.5%; 0.1 gives 0.727 / 0.676 and 1.6%; 1.0 gives 0.691 / 0.633 and 0.7%. Lists overlap and
- *       are incomplete (a dating site is often adult), which is why a full-weight negative hurts.
- *   <li>every host's weight is damped by its registered domain's size ({@code min(1, cap / hosts)}), so
- *       that 20,000 CDN subdomains of one service do not outvote 20,000 distinct sites.
+ *   <li>negative, weight 1: hosts whose labels are complete for c, i.e. background hosts ({@code
+ *       label_scope ["*"]}, ordinary popular sites with list members subtracted);
+ *   <li>out of scope: hosts from other lists (a gambling-list host says nothing about adult) are
+ *       weak negatives with weight {@code outOfScopeWeight} (default 0.03; 0 excludes them). The
+ *       weight trades two dev measurements (15 categories, released features): excluding them gives
+ *       the best in-scope macro AP / F1 (0.749 / 0.695) but the thresholds then fire on 8.0% of
+ *       other lists' hosts (ordinary shopping, news, games sites among them); 0.03 keeps 0.739 /
+ *       0.691 and cuts that to 2.5%; 0.1 gives 0.727 / 0.676 and 1.6%; 1.0 gives 0.691 / 0.633 and
+ *       0.7%. Lists overlap and are incomplete (a dating site is often adult), which is why a
+ *       full-weight negative hurts.
+ *   <li>every host's weight is damped by its registered domain's size ({@code min(1, cap /
+ *       hosts)}), so that 20,000 CDN subdomains of one service do not outvote 20,000 distinct
+ *       sites.
  * </ul>
  */
 public final class UrlModelTrainer {
@@ -66,33 +69,111 @@ public final class UrlModelTrainer {
       double outOfScopeSampleRate) {
 
     public static Options defaults() {
-      return new Options(17, FeatureConfig.defaults(), FtrlLogisticRegression.Params.defaults(),
-          0.03, 20, 20, 0.01, 0.03, 50, 2, 50_000, true, 2, 1.0);
+      return new Options(
+          17,
+          FeatureConfig.defaults(),
+          FtrlLogisticRegression.Params.defaults(),
+          0.03,
+          20,
+          20,
+          0.01,
+          0.03,
+          50,
+          2,
+          50_000,
+          true,
+          2,
+          1.0);
     }
 
     public Options withFeatures(FeatureConfig f) {
-      return new Options(seed, f, ftrl, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, outOfScopeSampleRate);
+      return new Options(
+          seed,
+          f,
+          ftrl,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          outOfScopeSampleRate);
     }
 
     public Options withSeed(long s) {
-      return new Options(s, features, ftrl, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, outOfScopeSampleRate);
+      return new Options(
+          s,
+          features,
+          ftrl,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          outOfScopeSampleRate);
     }
 
     public Options withOutOfScopeWeight(double w) {
-      return new Options(seed, features, ftrl, w, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, outOfScopeSampleRate);
+      return new Options(
+          seed,
+          features,
+          ftrl,
+          w,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          outOfScopeSampleRate);
     }
 
     public Options withFtrl(FtrlLogisticRegression.Params p) {
-      return new Options(seed, features, p, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, outOfScopeSampleRate);
+      return new Options(
+          seed,
+          features,
+          p,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          outOfScopeSampleRate);
     }
 
     public Options withMinTrainPositives(int m) {
-      return new Options(seed, features, ftrl, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          m, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, outOfScopeSampleRate);
+      return new Options(
+          seed,
+          features,
+          ftrl,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          m,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          outOfScopeSampleRate);
     }
 
     /**
@@ -100,13 +181,39 @@ public final class UrlModelTrainer {
      * and scales its weight by the inverse: the same expected loss, a fraction of the work.
      */
     public Options withOutOfScopeSampleRate(double rate) {
-      return new Options(seed, features, ftrl, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, threads, rate);
+      return new Options(
+          seed,
+          features,
+          ftrl,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          threads,
+          rate);
     }
 
     public Options withThreads(int t) {
-      return new Options(seed, features, ftrl, outOfScopeWeight, maxPositiveWeight, groupCap, maxBackgroundFlagRate, maxBackgroundFlagRateAllowed,
-          minTrainPositives, vocabularyMinCount, vocabularyMaxWords, vocabularyFromTexts, t, outOfScopeSampleRate);
+      return new Options(
+          seed,
+          features,
+          ftrl,
+          outOfScopeWeight,
+          maxPositiveWeight,
+          groupCap,
+          maxBackgroundFlagRate,
+          maxBackgroundFlagRateAllowed,
+          minTrainPositives,
+          vocabularyMinCount,
+          vocabularyMaxWords,
+          vocabularyFromTexts,
+          t,
+          outOfScopeSampleRate);
     }
 
     /**
@@ -114,7 +221,8 @@ public final class UrlModelTrainer {
      * blocks or alerts under the K-12 default policy, the looser one where it is only observed.
      */
     public double backgroundBudget(String category) {
-      return dev.sieve.core.taxonomy.Taxonomy.v1().find(category)
+      return dev.sieve.core.taxonomy.Taxonomy.v1()
+              .find(category)
               .map(c -> c.defaultAction() == dev.sieve.core.taxonomy.DefaultAction.ALLOW)
               .orElse(false)
           ? maxBackgroundFlagRateAllowed
@@ -124,7 +232,9 @@ public final class UrlModelTrainer {
     /** The parameters as recorded in model.json. */
     Map<String, Object> asMap() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("algorithm", "one-vs-rest logistic regression, FTRL-Proximal (McMahan et al. 2013), binary hashed features");
+      m.put(
+          "algorithm",
+          "one-vs-rest logistic regression, FTRL-Proximal (McMahan et al. 2013), binary hashed features");
       m.put("seed", seed);
       m.put("ftrl_alpha", ftrl.alpha());
       m.put("ftrl_beta", ftrl.beta());
@@ -133,13 +243,28 @@ public final class UrlModelTrainer {
       m.put("epochs", ftrl.epochs());
       m.put("out_of_scope_negative_weight", outOfScopeWeight);
       m.put("out_of_scope_sample_rate", outOfScopeSampleRate);
-      m.put("positive_weight", "min(" + maxPositiveWeight + ", max(1, sum of negative weights / sum of positive weights))");
+      m.put(
+          "positive_weight",
+          "min("
+              + maxPositiveWeight
+              + ", max(1, sum of negative weights / sum of positive weights))");
       m.put("group_damping", "weight x min(1, " + groupCap + " / hosts in the registered domain)");
-      m.put("max_dev_background_flag_rate", maxBackgroundFlagRate + " for categories whose K-12 default action blocks or alerts; "
-          + maxBackgroundFlagRateAllowed + " for categories allowed by default (observed, not blocked, unless a tenant blocks them)");
+      m.put(
+          "max_dev_background_flag_rate",
+          maxBackgroundFlagRate
+              + " for categories whose K-12 default action blocks or alerts; "
+              + maxBackgroundFlagRateAllowed
+              + " for categories allowed by default (observed, not blocked, unless a tenant blocks them)");
       m.put("min_train_positives", minTrainPositives);
-      m.put("vocabulary", "train-split hyphen/digit-delimited host words" + (vocabularyFromTexts ? " + train-split text words" : "")
-          + ", min count " + vocabularyMinCount + ", at most " + vocabularyMaxWords + " words");
+      m.put(
+          "vocabulary",
+          "train-split hyphen/digit-delimited host words"
+              + (vocabularyFromTexts ? " + train-split text words" : "")
+              + ", min count "
+              + vocabularyMinCount
+              + ", at most "
+              + vocabularyMaxWords
+              + " words");
       m.put("calibration", "Platt scaling per category on dev (positives vs dev background)");
       m.put("quantization", "int8 per category, scale = max |w| / 127");
       return m;
@@ -192,12 +317,17 @@ public final class UrlModelTrainer {
   public Trained train(DatasetVersion dataset, String codeCommit) {
     long t0 = System.currentTimeMillis();
     DomainExamples examples = DomainExamples.load(dataset, Taxonomy.v1().ids());
-    Progress.log("loaded %d host records of dataset %s in %d ms", examples.size(), dataset.id(), System.currentTimeMillis() - t0);
+    Progress.log(
+        "loaded %d host records of dataset %s in %d ms",
+        examples.size(), dataset.id(), System.currentTimeMillis() - t0);
     VocabularyBuilder vocabulary = new VocabularyBuilder().addTrainHosts(examples);
     if (options.vocabularyFromTexts()) {
       vocabulary.addTrainTexts(dataset);
     }
-    return train(examples, vocabulary.build(options.vocabularyMinCount(), options.vocabularyMaxWords()), codeCommit);
+    return train(
+        examples,
+        vocabulary.build(options.vocabularyMinCount(), options.vocabularyMaxWords()),
+        codeCommit);
   }
 
   /**
@@ -210,12 +340,21 @@ public final class UrlModelTrainer {
     UrlFeaturizer featurizer = new UrlFeaturizer(options.features(), vocabulary);
     FeatureMatrix matrix = FeatureMatrix.build(examples, featurizer, options.threads());
     timings.put("featurize", System.currentTimeMillis() - t0);
-    Progress.log("featurized %d hosts (%d features, %d rejected by the normalizer, vocabulary %d words) in %d ms",
-        matrix.rows(), matrix.nonZeros(), matrix.rejected(), vocabulary.size(), timings.get("featurize"));
+    Progress.log(
+        "featurized %d hosts (%d features, %d rejected by the normalizer, vocabulary %d words) in %d ms",
+        matrix.rows(),
+        matrix.nonZeros(),
+        matrix.rejected(),
+        vocabulary.size(),
+        timings.get("featurize"));
     return trainOn(examples, matrix, featurizer, codeCommit, timings);
   }
 
-  Trained trainOn(DomainExamples examples, FeatureMatrix matrix, UrlFeaturizer featurizer, String codeCommit,
+  Trained trainOn(
+      DomainExamples examples,
+      FeatureMatrix matrix,
+      UrlFeaturizer featurizer,
+      String codeCommit,
       Map<String, Long> timings) {
     List<String> taxonomy = examples.categories();
     List<Integer> bits = new ArrayList<>();
@@ -226,7 +365,8 @@ public final class UrlModelTrainer {
         bits.add(k);
         modelCategories.add(taxonomy.get(k));
       } else {
-        Progress.log("category %s: %d train positives < %d, no model (the tier has no opinion)",
+        Progress.log(
+            "category %s: %d train positives < %d, no model (the tier has no opinion)",
             taxonomy.get(k), positives, options.minTrainPositives());
       }
     }
@@ -243,17 +383,31 @@ public final class UrlModelTrainer {
       for (int j = 0; j < c; j++) {
         int slot = j;
         int bit = bits.get(j);
-        futures.add(pool.submit(() -> {
-          long s = System.currentTimeMillis();
-          TrainingSet set = trainingSet(examples, bit, groupSizes);
-          positiveWeights[slot] = set.positiveWeight;
-          trained[slot] = FtrlLogisticRegression.train(matrix, set.rows, set.targets, set.weights, buckets,
-              options.ftrl(), options.seed() * 31 + bit);
-          Progress.log("trained %-20s on %,d examples (%,d positives, positive weight %.2f) in %d ms, %,d non-zero weights",
-              modelCategories.get(slot), set.rows.length, set.positives, set.positiveWeight,
-              System.currentTimeMillis() - s, trained[slot].nonZeros());
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  long s = System.currentTimeMillis();
+                  TrainingSet set = trainingSet(examples, bit, groupSizes);
+                  positiveWeights[slot] = set.positiveWeight;
+                  trained[slot] =
+                      FtrlLogisticRegression.train(
+                          matrix,
+                          set.rows,
+                          set.targets,
+                          set.weights,
+                          buckets,
+                          options.ftrl(),
+                          options.seed() * 31 + bit);
+                  Progress.log(
+                      "trained %-20s on %,d examples (%,d positives, positive weight %.2f) in %d ms, %,d non-zero weights",
+                      modelCategories.get(slot),
+                      set.rows.length,
+                      set.positives,
+                      set.positiveWeight,
+                      System.currentTimeMillis() - s,
+                      trained[slot].nonZeros());
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -329,10 +483,13 @@ public final class UrlModelTrainer {
         calibrated[i] = 1 / (1 + Math.exp(-(ab[0] * logits[i] + ab[1])));
       }
       ThresholdSelector.Choice choice =
-          ThresholdSelector.choose(calibrated, positive, background, options.backgroundBudget(modelCategories.get(j)));
+          ThresholdSelector.choose(
+              calibrated, positive, background, options.backgroundBudget(modelCategories.get(j)));
       String category = modelCategories.get(j);
-      // Hosts of other lists (unknown for this category): how often the threshold fires on them, and
-      // the AP when they count as negatives (a pessimistic view, reported next to the in-scope one).
+      // Hosts of other lists (unknown for this category): how often the threshold fires on them,
+      // and
+      // the AP when they count as negatives (a pessimistic view, reported next to the in-scope
+      // one).
       List<Double> strictScores = new ArrayList<>();
       List<Boolean> strictPositive = new ArrayList<>();
       for (int i = 0; i < m; i++) {
@@ -364,23 +521,61 @@ public final class UrlModelTrainer {
       }
       double strictAp = BinaryMetrics.averagePrecision(strictArray, strictLabels);
       double otherListsFlagRate = others == 0 ? Double.NaN : (double) othersFlagged / others;
-      params.add(new CategoryParams(category, ab[0], ab[1], choice.threshold(), choice.rule(),
-          examples.positives(bit, Split.TRAIN), nonZeros[j]));
-      dev.add(new DevCategory(category, examples.positives(bit, Split.TRAIN), devPositives, devBackground,
-          positiveWeights[j], nonZeros[j], BinaryMetrics.averagePrecision(floatLogits, positive),
-          BinaryMetrics.averagePrecision(logits, positive), ab[0], ab[1], choice, strictAp, otherListsFlagRate));
-      Progress.log("dev %-20s AP %.3f (float %.3f, strict %.3f) threshold %.3f: P %.3f R %.3f F1 %.3f, background flagged %.4f, "
+      params.add(
+          new CategoryParams(
+              category,
+              ab[0],
+              ab[1],
+              choice.threshold(),
+              choice.rule(),
+              examples.positives(bit, Split.TRAIN),
+              nonZeros[j]));
+      dev.add(
+          new DevCategory(
+              category,
+              examples.positives(bit, Split.TRAIN),
+              devPositives,
+              devBackground,
+              positiveWeights[j],
+              nonZeros[j],
+              BinaryMetrics.averagePrecision(floatLogits, positive),
+              BinaryMetrics.averagePrecision(logits, positive),
+              ab[0],
+              ab[1],
+              choice,
+              strictAp,
+              otherListsFlagRate));
+      Progress.log(
+          "dev %-20s AP %.3f (float %.3f, strict %.3f) threshold %.3f: P %.3f R %.3f F1 %.3f, background flagged %.4f, "
               + "other lists flagged %.4f (%d pos, %d bg)",
-          category, BinaryMetrics.averagePrecision(logits, positive), BinaryMetrics.averagePrecision(floatLogits, positive),
-          strictAp, choice.threshold(), choice.precision(), choice.recall(), choice.f1(), choice.backgroundFlagRate(),
-          otherListsFlagRate, devPositives, devBackground);
+          category,
+          BinaryMetrics.averagePrecision(logits, positive),
+          BinaryMetrics.averagePrecision(floatLogits, positive),
+          strictAp,
+          choice.threshold(),
+          choice.precision(),
+          choice.recall(),
+          choice.f1(),
+          choice.backgroundFlagRate(),
+          otherListsFlagRate,
+          devPositives,
+          devBackground);
     }
     timings.put("calibrate", System.currentTimeMillis() - t2);
 
     String version = "v1-" + contentHash(q, bias, scale, featurizer, params).substring(0, 12);
     ModelManifest manifest =
-        new ModelManifest(LexicalUrlModel.NAME, version, ModelManifest.FORMAT, examples.datasetVersion(), codeCommit,
-            options.features(), "int8 per category (scale = max |w| / 127), bucket-major", params, options.asMap(), Map.of());
+        new ModelManifest(
+            LexicalUrlModel.NAME,
+            version,
+            ModelManifest.FORMAT,
+            examples.datasetVersion(),
+            codeCommit,
+            options.features(),
+            "int8 per category (scale = max |w| / 127), bucket-major",
+            params,
+            options.asMap(),
+            Map.of());
     String configHash;
     try {
       configHash = Sha256.of(ModelArtifacts.json().writeValueAsBytes(manifest));
@@ -389,11 +584,23 @@ public final class UrlModelTrainer {
     }
     LexicalUrlModel model = new LexicalUrlModel(manifest, configHash, featurizer, q, bias, scale);
     int[] taxonomyBit = bits.stream().mapToInt(Integer::intValue).toArray();
-    return new Trained(model, manifest, featurizer.vocabulary(), q, bias, scale, examples, matrix, taxonomyBit, dev, timings);
+    return new Trained(
+        model,
+        manifest,
+        featurizer.vocabulary(),
+        q,
+        bias,
+        scale,
+        examples,
+        matrix,
+        taxonomyBit,
+        dev,
+        timings);
   }
 
   /** The rows, targets and weights one category trains on. */
-  private record TrainingSet(int[] rows, byte[] targets, float[] weights, int positives, double positiveWeight) {}
+  private record TrainingSet(
+      int[] rows, byte[] targets, float[] weights, int positives, double positiveWeight) {}
 
   private TrainingSet trainingSet(DomainExamples examples, int bit, int[] groupSizes) {
     int size = examples.size();
@@ -434,14 +641,21 @@ public final class UrlModelTrainer {
       weights[n] = (float) w;
       n++;
     }
-    double positiveWeight = positiveSum == 0 ? 1 : Math.min(options.maxPositiveWeight(), Math.max(1, negativeSum / positiveSum));
+    double positiveWeight =
+        positiveSum == 0
+            ? 1
+            : Math.min(options.maxPositiveWeight(), Math.max(1, negativeSum / positiveSum));
     for (int i = 0; i < n; i++) {
       if (targets[i] == 1) {
         weights[i] = (float) (weights[i] * positiveWeight);
       }
     }
-    return new TrainingSet(java.util.Arrays.copyOf(rows, n), java.util.Arrays.copyOf(targets, n),
-        java.util.Arrays.copyOf(weights, n), positives, positiveWeight);
+    return new TrainingSet(
+        java.util.Arrays.copyOf(rows, n),
+        java.util.Arrays.copyOf(targets, n),
+        java.util.Arrays.copyOf(weights, n),
+        positives,
+        positiveWeight);
   }
 
   /** Deterministic Bernoulli(rate) draw from the host and the category. */
@@ -450,7 +664,12 @@ public final class UrlModelTrainer {
     return ((h >>> 1) / (double) (1 << 30) / 2) < rate;
   }
 
-  private static String contentHash(byte[] q, float[] bias, float[] scale, UrlFeaturizer featurizer, List<CategoryParams> params) {
+  private static String contentHash(
+      byte[] q,
+      float[] bias,
+      float[] scale,
+      UrlFeaturizer featurizer,
+      List<CategoryParams> params) {
     MessageDigest digest = Sha256.newDigest();
     digest.update(q);
     for (float f : bias) {
@@ -461,7 +680,9 @@ public final class UrlModelTrainer {
     }
     digest.update(featurizer.config().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     for (Map.Entry<String, Long> e : featurizer.vocabulary().counts().entrySet()) {
-      digest.update((e.getKey() + "\t" + e.getValue() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(
+          (e.getKey() + "\t" + e.getValue() + "\n")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     digest.update(params.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest.digest());
@@ -469,7 +690,12 @@ public final class UrlModelTrainer {
 
   /** Writes the trained model into {@code <modelRoot>/<version>/}; returns the written manifest. */
   public static ModelManifest save(Trained trained, java.nio.file.Path modelRoot) {
-    return ModelArtifacts.save(modelRoot.resolve(trained.manifest().version()), trained.manifest(),
-        trained.vocabulary(), trained.weights(), trained.bias(), trained.scale());
+    return ModelArtifacts.save(
+        modelRoot.resolve(trained.manifest().version()),
+        trained.manifest(),
+        trained.vocabulary(),
+        trained.weights(),
+        trained.bias(),
+        trained.scale());
   }
 }

@@ -11,9 +11,10 @@ import java.util.Map;
  * the dataset itself:
  *
  * <ul>
- *   <li>host labels that already carry word boundaries: every letter run of a label split by hyphens
- *       or digits ({@code free-casino-bonus}, {@code casino777royal}) counts as a word occurrence
- *       (labels with a single letter run are not counted: they are the concatenations to segment);
+ *   <li>host labels that already carry word boundaries: every letter run of a label split by
+ *       hyphens or digits ({@code free-casino-bonus}, {@code casino777royal}) counts as a word
+ *       occurrence (labels with a single letter run are not counted: they are the concatenations to
+ *       segment);
  *   <li>the letter runs of the training texts (tweets, posts, site descriptions, prompts), which
  *       supply ordinary English words and their frequencies.
  * </ul>

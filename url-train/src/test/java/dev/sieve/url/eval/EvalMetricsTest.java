@@ -16,14 +16,18 @@ class EvalMetricsTest {
     double[] scores = {0.9, 0.8, 0.7, 0.1};
     boolean[] positive = {true, false, true, false};
     // precision at the two positives: 1/1 and 2/3
-    assertThat(BinaryMetrics.averagePrecision(scores, positive)).isCloseTo((1.0 + 2.0 / 3) / 2, within(1e-12));
-    assertThat(BinaryMetrics.averagePrecision(new double[] {0.9, 0.1}, new boolean[] {true, false})).isEqualTo(1.0);
+    assertThat(BinaryMetrics.averagePrecision(scores, positive))
+        .isCloseTo((1.0 + 2.0 / 3) / 2, within(1e-12));
+    assertThat(BinaryMetrics.averagePrecision(new double[] {0.9, 0.1}, new boolean[] {true, false}))
+        .isEqualTo(1.0);
     assertThat(BinaryMetrics.averagePrecision(new double[] {0.5}, new boolean[] {false})).isNaN();
   }
 
   @Test
   void confusionPrecisionRecallF1() {
-    BinaryMetrics.Confusion c = BinaryMetrics.confusion(new double[] {0.9, 0.8, 0.7, 0.1}, new boolean[] {true, false, true, true}, 0.75);
+    BinaryMetrics.Confusion c =
+        BinaryMetrics.confusion(
+            new double[] {0.9, 0.8, 0.7, 0.1}, new boolean[] {true, false, true, true}, 0.75);
     assertThat(c.tp()).isEqualTo(1);
     assertThat(c.fp()).isEqualTo(1);
     assertThat(c.fn()).isEqualTo(2);
@@ -37,7 +41,8 @@ class EvalMetricsTest {
   void maxRecallAtPrecisionScansAllThresholds() {
     double[] scores = {0.9, 0.8, 0.7, 0.6, 0.5};
     boolean[] positive = {true, true, false, true, false};
-    assertThat(BinaryMetrics.maxRecallAtPrecision(scores, positive, 1.0)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(BinaryMetrics.maxRecallAtPrecision(scores, positive, 1.0))
+        .isCloseTo(2.0 / 3, within(1e-12));
     assertThat(BinaryMetrics.maxRecallAtPrecision(scores, positive, 0.75)).isEqualTo(1.0);
   }
 
@@ -45,8 +50,10 @@ class EvalMetricsTest {
   void negativeRateAtRecallIsTheCostOfARecallTarget() {
     double[] scores = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4};
     boolean[] positive = {true, false, true, false, true, false};
-    assertThat(BinaryMetrics.negativeRateAtRecall(scores, positive, 0.5)).isCloseTo(1.0 / 3, within(1e-12));
-    assertThat(BinaryMetrics.negativeRateAtRecall(scores, positive, 1.0)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(BinaryMetrics.negativeRateAtRecall(scores, positive, 0.5))
+        .isCloseTo(1.0 / 3, within(1e-12));
+    assertThat(BinaryMetrics.negativeRateAtRecall(scores, positive, 1.0))
+        .isCloseTo(2.0 / 3, within(1e-12));
     assertThat(BinaryMetrics.negativeRateAtRecall(scores, positive, 0.3)).isEqualTo(0.0);
   }
 
@@ -90,7 +97,8 @@ class EvalMetricsTest {
     }
     ThresholdSelector.Choice strict = ThresholdSelector.choose(scores, positive, background, 0.02);
     assertThat(strict.backgroundFlagRate()).isLessThanOrEqualTo(0.02);
-    assertThat(BinaryMetrics.confusion(scores, positive, strict.threshold()).fp()).isLessThanOrEqualTo(2);
+    assertThat(BinaryMetrics.confusion(scores, positive, strict.threshold()).fp())
+        .isLessThanOrEqualTo(2);
     ThresholdSelector.Choice loose = ThresholdSelector.choose(scores, positive, background, 0.10);
     assertThat(loose.recall()).isEqualTo(1.0);
     assertThat(loose.threshold()).isLessThan(strict.threshold());

@@ -24,8 +24,12 @@ class ModelArtifactsTest {
   @BeforeAll
   static void trainSaveLoad() {
     var dataset = dev.sieve.core.data.DatasetVersion.open(FixtureDatasets.install("train", home));
-    trained = new UrlModelTrainer(UrlModelTrainer.Options.defaults()
-        .withFeatures(FeatureConfig.defaults().withHashBits(16)).withThreads(1)).train(dataset, "test-commit");
+    trained =
+        new UrlModelTrainer(
+                UrlModelTrainer.Options.defaults()
+                    .withFeatures(FeatureConfig.defaults().withHashBits(16))
+                    .withThreads(1))
+            .train(dataset, "test-commit");
     root = home.resolve("models").resolve(LexicalUrlModel.NAME);
     UrlModelTrainer.save(trained, root);
     loaded = LexicalUrlModel.load(root.resolve(trained.manifest().version()));
@@ -43,7 +47,12 @@ class ModelArtifactsTest {
     assertThat(loaded.datasetVersion()).isEqualTo("ds-fixture-train");
     assertThat(loaded.manifest().codeCommit()).isEqualTo("test-commit");
     assertThat(loaded.configHash()).hasSize(64);
-    for (String url : List.of("http://freecasinobonus.net/", "http://sexy-cams.xyz/", "https://www.wikipedia.org/", "http://10.0.0.1/")) {
+    for (String url :
+        List.of(
+            "http://freecasinobonus.net/",
+            "http://sexy-cams.xyz/",
+            "https://www.wikipedia.org/",
+            "http://10.0.0.1/")) {
       var a = trained.model().predict(UrlNormalizer.instance().normalize(url));
       var b = loaded.predict(UrlNormalizer.instance().normalize(url));
       for (int j = 0; j < loaded.categories().size(); j++) {
@@ -56,7 +65,8 @@ class ModelArtifactsTest {
   void artifactsAreSmallAndHashed() throws Exception {
     Path dir = root.resolve(trained.manifest().version());
     assertThat(Files.size(dir.resolve(ModelArtifacts.WEIGHTS))).isLessThan(1_000_000);
-    assertThat(loaded.manifest().artifacts()).containsKeys(ModelArtifacts.WEIGHTS, ModelArtifacts.VOCABULARY);
+    assertThat(loaded.manifest().artifacts())
+        .containsKeys(ModelArtifacts.WEIGHTS, ModelArtifacts.VOCABULARY);
   }
 
   @Test
@@ -64,23 +74,28 @@ class ModelArtifactsTest {
     Path copy = home.resolve("tampered");
     Files.createDirectories(copy);
     Path dir = root.resolve(trained.manifest().version());
-    for (String f : List.of(ModelArtifacts.MANIFEST, ModelArtifacts.WEIGHTS, ModelArtifacts.VOCABULARY)) {
+    for (String f :
+        List.of(ModelArtifacts.MANIFEST, ModelArtifacts.WEIGHTS, ModelArtifacts.VOCABULARY)) {
       Files.copy(dir.resolve(f), copy.resolve(f));
     }
     byte[] vocab = Files.readAllBytes(copy.resolve(ModelArtifacts.VOCABULARY));
     vocab[vocab.length / 2] ^= 1;
     Files.write(copy.resolve(ModelArtifacts.VOCABULARY), vocab);
-    assertThatThrownBy(() -> LexicalUrlModel.load(copy)).hasMessageContaining("does not match model.json");
+    assertThatThrownBy(() -> LexicalUrlModel.load(copy))
+        .hasMessageContaining("does not match model.json");
   }
 
   @Test
   void releasedPointerIsFollowedAndValidated() throws Exception {
     assertThat(LexicalUrlModel.loadReleased(root)).isEmpty();
     Files.writeString(root.resolve(ModelArtifacts.RELEASED), trained.manifest().version() + "\n");
-    assertThat(LexicalUrlModel.loadReleased(root)).get().extracting(LexicalUrlModel::version)
+    assertThat(LexicalUrlModel.loadReleased(root))
+        .get()
+        .extracting(LexicalUrlModel::version)
         .isEqualTo(trained.manifest().version());
     Files.writeString(root.resolve(ModelArtifacts.RELEASED), "v-missing\n");
-    assertThatThrownBy(() -> LexicalUrlModel.loadReleased(root)).hasMessageContaining("not a directory");
+    assertThatThrownBy(() -> LexicalUrlModel.loadReleased(root))
+        .hasMessageContaining("not a directory");
     Files.delete(root.resolve(ModelArtifacts.RELEASED));
   }
 }

@@ -26,7 +26,8 @@ class UrlModelTrainerTest {
 
   @Test
   void sameSeedGivesIdenticalWeights() {
-    UrlModelTrainer.Trained again = new UrlModelTrainer(TrainingFixture.options().withThreads(2)).train(dataset, "test");
+    UrlModelTrainer.Trained again =
+        new UrlModelTrainer(TrainingFixture.options().withThreads(2)).train(dataset, "test");
     assertThat(again.weights()).isEqualTo(first.weights());
     assertThat(again.bias()).isEqualTo(first.bias());
     assertThat(again.scale()).isEqualTo(first.scale());
@@ -36,7 +37,8 @@ class UrlModelTrainerTest {
 
   @Test
   void differentSeedGivesDifferentWeights() {
-    UrlModelTrainer.Trained other = new UrlModelTrainer(TrainingFixture.options().withSeed(99)).train(dataset, "test");
+    UrlModelTrainer.Trained other =
+        new UrlModelTrainer(TrainingFixture.options().withSeed(99)).train(dataset, "test");
     assertThat(other.weights()).isNotEqualTo(first.weights());
   }
 
@@ -49,7 +51,8 @@ class UrlModelTrainerTest {
   void theModelLearnsSomethingOnDev() {
     for (UrlModelTrainer.DevCategory d : first.dev()) {
       assertThat(d.devAveragePrecision()).as(d.category()).isGreaterThan(0.5);
-      assertThat(d.threshold().backgroundFlagRate()).as(d.category())
+      assertThat(d.threshold().backgroundFlagRate())
+          .as(d.category())
           .isLessThanOrEqualTo(TrainingFixture.options().backgroundBudget(d.category()));
     }
   }
@@ -61,10 +64,19 @@ class UrlModelTrainerTest {
     double[] fromMatrix = new double[model.categories().size()];
     for (int i = 0; i < examples.size(); i++) {
       FeatureBuffer served =
-          model.featurizer().featurize(UrlNormalizer.instance().normalize("http://" + examples.host(i) + "/"));
+          model
+              .featurizer()
+              .featurize(UrlNormalizer.instance().normalize("http://" + examples.host(i) + "/"));
       assertThat(served.bucketsCopy()).as(examples.host(i)).isEqualTo(first.matrix().row(i));
-      model.rawLogits(first.matrix().buckets(), first.matrix().rowStart(i), first.matrix().rowEnd(i), fromMatrix);
-      var prediction = model.predict(UrlNormalizer.instance().normalize("https://" + examples.host(i).toUpperCase() + ":443/#x"));
+      model.rawLogits(
+          first.matrix().buckets(),
+          first.matrix().rowStart(i),
+          first.matrix().rowEnd(i),
+          fromMatrix);
+      var prediction =
+          model.predict(
+              UrlNormalizer.instance()
+                  .normalize("https://" + examples.host(i).toUpperCase() + ":443/#x"));
       for (int j = 0; j < fromMatrix.length; j++) {
         // case, the https default port and the fragment normalize away: same features, same score.
         assertThat(prediction.logit(j)).as(examples.host(i)).isEqualTo(fromMatrix[j]);
@@ -81,17 +93,33 @@ class UrlModelTrainerTest {
 
   @Test
   void vocabularyBuilderCountsOnlyTrainHostsWithExplicitWordBoundaries() {
-    java.util.List<dev.sieve.core.data.DomainRecord> domains = java.util.List.of(
-        record("free-casino.com", "train"), record("casino-royal.com", "train"), record("casino7bonus.com", "train"),
-        record("secret-words.com", "dev"), record("secret-words.net", "test"), record("concatenatedlabel.com", "train"));
-    DomainExamples examples = DomainExamples.of(java.util.List.of("gambling"), "ds", domains, java.util.List.of());
+    java.util.List<dev.sieve.core.data.DomainRecord> domains =
+        java.util.List.of(
+            record("free-casino.com", "train"),
+            record("casino-royal.com", "train"),
+            record("casino7bonus.com", "train"),
+            record("secret-words.com", "dev"),
+            record("secret-words.net", "test"),
+            record("concatenatedlabel.com", "train"));
+    DomainExamples examples =
+        DomainExamples.of(java.util.List.of("gambling"), "ds", domains, java.util.List.of());
     Vocabulary vocabulary = new VocabularyBuilder().addTrainHosts(examples).build(1, 100);
-    assertThat(vocabulary.counts()).containsEntry("casino", 3L).containsKeys("free", "royal", "bonus");
-    assertThat(vocabulary.counts()).doesNotContainKeys("secret", "words", "concatenatedlabel", "com");
+    assertThat(vocabulary.counts())
+        .containsEntry("casino", 3L)
+        .containsKeys("free", "royal", "bonus");
+    assertThat(vocabulary.counts())
+        .doesNotContainKeys("secret", "words", "concatenatedlabel", "com");
   }
 
   private static dev.sieve.core.data.DomainRecord record(String host, String split) {
-    return new dev.sieve.core.data.DomainRecord(host, host, java.util.List.of("gambling"), java.util.List.of("gambling"),
-        java.util.Map.of("l", java.util.List.of("gambling")), split, java.util.List.of(), 0);
+    return new dev.sieve.core.data.DomainRecord(
+        host,
+        host,
+        java.util.List.of("gambling"),
+        java.util.List.of("gambling"),
+        java.util.Map.of("l", java.util.List.of("gambling")),
+        split,
+        java.util.List.of(),
+        0);
   }
 }

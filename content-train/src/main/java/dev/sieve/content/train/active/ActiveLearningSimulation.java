@@ -18,36 +18,71 @@ import java.util.concurrent.Future;
  * after every batch, and its dev metrics are recorded at equal label budgets for each strategy and
  * seed.
  *
- * <p>The model is the content tier's lexical baseline in miniature: hashed word unigrams and bigrams
- * ({@link NgramFeaturizer}, the serving featurizer) with sublinear tf x idf (idf from the whole pool's
- * texts, which needs no labels), one logistic regression per category trained with AdaGrad on the
- * masked, class-weighted objective of {@code HashedNgramLogistic}: an item's labels only speak for the
- * categories in its label scope (a Davidson tweet is labelled for hate only). Asking for an item's
- * label reveals its labels and scope, exactly what the dataset knows about it.
+ * <p>The model is the content tier's lexical baseline in miniature: hashed word unigrams and
+ * bigrams ({@link NgramFeaturizer}, the serving featurizer) with sublinear tf x idf (idf from the
+ * whole pool's texts, which needs no labels), one logistic regression per category trained with
+ * AdaGrad on the masked, class-weighted objective of {@code HashedNgramLogistic}: an item's labels
+ * only speak for the categories in its label scope (a Davidson tweet is labelled for hate only).
+ * Asking for an item's label reveals its labels and scope, exactly what the dataset knows about it.
  *
  * <p>Strategies: {@code random} (uniform over the unlabelled pool), {@code uncertainty} (margin
  * sampling: the items whose most uncertain category is closest to p = 0.5), and {@code mixed} (half
- * uncertainty, half random, the unbiased share the annotation app keeps). Every strategy starts from
- * the same random seed set for a given seed, so curves differ only by what the strategy asked for.
+ * uncertainty, half random, the unbiased share the annotation app keeps). Every strategy starts
+ * from the same random seed set for a given seed, so curves differ only by what the strategy asked
+ * for.
  */
 public final class ActiveLearningSimulation {
 
   /** What to simulate. */
   public record Params(
-      List<String> strategies, int seedSetSize, int batchSize, int budget, int seeds, int hashBits, int epochs,
-      double learningRate, double l2, double maxPositiveWeight, int threads, long baseSeed) {
+      List<String> strategies,
+      int seedSetSize,
+      int batchSize,
+      int budget,
+      int seeds,
+      int hashBits,
+      int epochs,
+      double learningRate,
+      double l2,
+      double maxPositiveWeight,
+      int threads,
+      long baseSeed) {
     public static Params defaults() {
-      return new Params(List.of("random", "uncertainty", "mixed"), 400, 400, 4000, 8, 18, 6, 0.5, 1e-6, 50, 2, 20261207L);
+      return new Params(
+          List.of("random", "uncertainty", "mixed"),
+          400,
+          400,
+          4000,
+          8,
+          18,
+          6,
+          0.5,
+          1e-6,
+          50,
+          2,
+          20261207L);
     }
   }
 
   /** Dev metrics of one strategy and seed at one budget. */
-  public record Point(String strategy, int seed, int labels, double macroAp, double macroF1, double[] apPerCategory) {}
+  public record Point(
+      String strategy,
+      int seed,
+      int labels,
+      double macroAp,
+      double macroF1,
+      double[] apPerCategory) {}
 
   /** The simulation's outcome. */
   public record Result(
-      List<String> categories, int poolSize, int devSize, int[] devPositives, List<Point> points, double fullPoolMacroAp,
-      double fullPoolMacroF1, double seconds) {}
+      List<String> categories,
+      int poolSize,
+      int devSize,
+      int[] devPositives,
+      List<Point> points,
+      double fullPoolMacroAp,
+      double fullPoolMacroF1,
+      double seconds) {}
 
   private final List<String> categories;
   private final Params params;
@@ -64,7 +99,8 @@ public final class ActiveLearningSimulation {
    * @param devSet where every model is measured
    * @param categories the categories measured (each needs positives in both)
    */
-  public ActiveLearningSimulation(List<TextExample> train, List<TextExample> devSet, List<String> categories, Params params) {
+  public ActiveLearningSimulation(
+      List<TextExample> train, List<TextExample> devSet, List<String> categories, Params params) {
     this.categories = List.copyOf(categories);
     this.params = params;
     NgramFeaturizer featurizer = new NgramFeaturizer(params.hashBits());
@@ -116,12 +152,14 @@ public final class ActiveLearningSimulation {
           runs.add(executor.submit(() -> simulate(strategy, seed)));
         }
       }
-      Future<double[]> full = executor.submit(() -> {
-        int[] all = new int[pool.length];
-        Arrays.setAll(all, i -> i);
-        Model model = fit(all, all.length, new Random(params.baseSeed()));
-        return evaluate(model);
-      });
+      Future<double[]> full =
+          executor.submit(
+              () -> {
+                int[] all = new int[pool.length];
+                Arrays.setAll(all, i -> i);
+                Model model = fit(all, all.length, new Random(params.baseSeed()));
+                return evaluate(model);
+              });
       for (Future<List<Point>> run : runs) {
         points.addAll(run.get());
       }
@@ -132,7 +170,14 @@ public final class ActiveLearningSimulation {
           devPositives[c] += devInScope[c][i] ? devLabels[c][i] : 0;
         }
       }
-      return new Result(categories, pool.length, dev.length, devPositives, points, fullMetrics[0], fullMetrics[1],
+      return new Result(
+          categories,
+          pool.length,
+          dev.length,
+          devPositives,
+          points,
+          fullMetrics[0],
+          fullMetrics[1],
           (System.nanoTime() - start) / 1e9);
     } finally {
       executor.shutdownNow();
@@ -158,17 +203,27 @@ public final class ActiveLearningSimulation {
     while (true) {
       Model model = fit(labelled, n, new Random(seed + n));
       double[] metrics = evaluate(model);
-      points.add(new Point(strategy, seedIndex, n, metrics[0], metrics[1], Arrays.copyOfRange(metrics, 2, metrics.length)));
+      points.add(
+          new Point(
+              strategy,
+              seedIndex,
+              n,
+              metrics[0],
+              metrics[1],
+              Arrays.copyOfRange(metrics, 2, metrics.length)));
       if (n >= labelled.length) {
         return points;
       }
       int batch = Math.min(params.batchSize(), labelled.length - n);
-      int[] chosen = switch (strategy) {
-        case "random" -> randomPick(taken, batch, strategyRandom);
-        case "uncertainty" -> uncertainPick(model, taken, batch);
-        case "mixed" -> mixedPick(model, taken, batch, strategyRandom);
-        default -> throw new IllegalArgumentException("unknown strategy '" + strategy + "' (random, uncertainty, mixed)");
-      };
+      int[] chosen =
+          switch (strategy) {
+            case "random" -> randomPick(taken, batch, strategyRandom);
+            case "uncertainty" -> uncertainPick(model, taken, batch);
+            case "mixed" -> mixedPick(model, taken, batch, strategyRandom);
+            default ->
+                throw new IllegalArgumentException(
+                    "unknown strategy '" + strategy + "' (random, uncertainty, mixed)");
+          };
       for (int index : chosen) {
         labelled[n++] = index;
         taken.set(index);
@@ -205,7 +260,9 @@ public final class ActiveLearningSimulation {
     return Arrays.copyOf(free, count);
   }
 
-  /** The {@code batch} unlabelled items whose most uncertain category is closest to 0.5 (margin). */
+  /**
+   * The {@code batch} unlabelled items whose most uncertain category is closest to 0.5 (margin).
+   */
   private int[] uncertainPick(Model model, BitSet taken, int batch) {
     int free = pool.length - taken.cardinality();
     long[] keyed = new long[free];
@@ -215,7 +272,8 @@ public final class ActiveLearningSimulation {
       for (int c = 0; c < categories.size(); c++) {
         margin = Math.min(margin, Math.abs(model.probability(c, pool[i]) - 0.5));
       }
-      // sort key: margin in the high bits (non-negative float bits order like the floats), index low
+      // sort key: margin in the high bits (non-negative float bits order like the floats), index
+      // low
       keyed[f++] = ((long) Float.floatToIntBits((float) margin) << 32) | i;
     }
     Arrays.sort(keyed, 0, f);
@@ -244,7 +302,9 @@ public final class ActiveLearningSimulation {
     }
   }
 
-  /** AdaGrad on the masked, class-weighted log loss, over the first {@code n} of {@code labelled}. */
+  /**
+   * AdaGrad on the masked, class-weighted log loss, over the first {@code n} of {@code labelled}.
+   */
   Model fit(int[] labelled, int n, Random random) {
     Model model = new Model();
     int k = categories.size();
@@ -262,7 +322,8 @@ public final class ActiveLearningSimulation {
           }
         }
       }
-      positiveWeight[c] = pos == 0 ? 1 : Math.min(params.maxPositiveWeight(), Math.max(1, (double) neg / pos));
+      positiveWeight[c] =
+          pos == 0 ? 1 : Math.min(params.maxPositiveWeight(), Math.max(1, (double) neg / pos));
     }
     float[][] gradSq = new float[k][size];
     float[] biasSq = new float[k];

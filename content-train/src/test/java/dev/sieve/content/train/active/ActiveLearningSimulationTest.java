@@ -15,10 +15,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** The simulation on a small synthetic corpus whose labels are learnable from its words. */
 class ActiveLearningSimulationTest {
 
-  private static final String[] GAMBLING = {"casino", "poker", "bets", "jackpot", "roulette", "slots"};
-  private static final String[] HATE = {"vermin", "subhuman", "filth", "invaders", "parasites", "scum"};
-  private static final String[] ORDINARY = {"weather", "garden", "recipe", "museum", "lesson", "library", "train",
-      "football", "history", "science", "river", "mountain", "music", "school", "holiday", "bread"};
+  private static final String[] GAMBLING = {
+    "casino", "poker", "bets", "jackpot", "roulette", "slots"
+  };
+  private static final String[] HATE = {
+    "vermin", "subhuman", "filth", "invaders", "parasites", "scum"
+  };
+  private static final String[] ORDINARY = {
+    "weather",
+    "garden",
+    "recipe",
+    "museum",
+    "lesson",
+    "library",
+    "train",
+    "football",
+    "history",
+    "science",
+    "river",
+    "mountain",
+    "music",
+    "school",
+    "holiday",
+    "bread"
+  };
 
   private static List<TextExample> corpus(int n, String split, long seed) {
     Random random = new Random(seed);
@@ -31,27 +51,57 @@ class ActiveLearningSimulationTest {
       Set<String> labels = Set.of();
       double r = random.nextDouble();
       if (r < 0.08) {
-        text.append(GAMBLING[random.nextInt(GAMBLING.length)]).append(' ').append(GAMBLING[random.nextInt(GAMBLING.length)]);
+        text.append(GAMBLING[random.nextInt(GAMBLING.length)])
+            .append(' ')
+            .append(GAMBLING[random.nextInt(GAMBLING.length)]);
         labels = Set.of("gambling");
       } else if (r < 0.14) {
-        text.append(HATE[random.nextInt(HATE.length)]).append(' ').append(HATE[random.nextInt(HATE.length)]);
+        text.append(HATE[random.nextInt(HATE.length)])
+            .append(' ')
+            .append(HATE[random.nextInt(HATE.length)]);
         labels = Set.of("hate");
       }
-      out.add(new TextExample(split + i, text.toString(), "post", "synthetic", split, labels, Set.of("*"), List.of(), ""));
+      out.add(
+          new TextExample(
+              split + i,
+              text.toString(),
+              "post",
+              "synthetic",
+              split,
+              labels,
+              Set.of("*"),
+              List.of(),
+              ""));
     }
     return out;
   }
 
   private static ActiveLearningSimulation.Params params(int seeds) {
     ActiveLearningSimulation.Params d = ActiveLearningSimulation.Params.defaults();
-    return new ActiveLearningSimulation.Params(List.of("random", "uncertainty", "mixed"), 20, 20, 100, seeds, 12, 4,
-        d.learningRate(), d.l2(), d.maxPositiveWeight(), 2, 7L);
+    return new ActiveLearningSimulation.Params(
+        List.of("random", "uncertainty", "mixed"),
+        20,
+        20,
+        100,
+        seeds,
+        12,
+        4,
+        d.learningRate(),
+        d.l2(),
+        d.maxPositiveWeight(),
+        2,
+        7L);
   }
 
   @Test
   void curvesArePairedBySeedAndLearnTheTask() throws Exception {
     ActiveLearningSimulation.Result result =
-        new ActiveLearningSimulation(corpus(1500, "train", 1), corpus(500, "dev", 2), List.of("gambling", "hate"), params(3)).run();
+        new ActiveLearningSimulation(
+                corpus(1500, "train", 1),
+                corpus(500, "dev", 2),
+                List.of("gambling", "hate"),
+                params(3))
+            .run();
     LearningCurves curves = new LearningCurves(result);
     assertThat(curves.budgets()).containsExactly(20, 40, 60, 80, 100);
     assertThat(curves.strategies()).containsExactly("random", "uncertainty", "mixed");
@@ -59,8 +109,11 @@ class ActiveLearningSimulationTest {
     // Same seed set for every strategy of a seed: the first points are identical.
     for (int seed = 0; seed < 3; seed++) {
       int s = seed;
-      List<Double> first = result.points().stream().filter(p -> p.seed() == s && p.labels() == 20)
-          .map(ActiveLearningSimulation.Point::macroAp).toList();
+      List<Double> first =
+          result.points().stream()
+              .filter(p -> p.seed() == s && p.labels() == 20)
+              .map(ActiveLearningSimulation.Point::macroAp)
+              .toList();
       assertThat(first).hasSize(3).allMatch(v -> v.equals(first.get(0)));
       assertThat(curves.apGainOverRandom("uncertainty", 20).mean()).isZero();
     }
@@ -78,7 +131,8 @@ class ActiveLearningSimulationTest {
   void intervalsUseStudentsT() {
     LearningCurves.Stat s = LearningCurves.stat(List.of(1.0, 2.0, 3.0));
     assertThat(s.mean()).isEqualTo(2.0);
-    assertThat(s.halfWidth()).isCloseTo(4.303 * 1.0 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(s.halfWidth())
+        .isCloseTo(4.303 * 1.0 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-9));
   }
 
   @Test
@@ -89,6 +143,7 @@ class ActiveLearningSimulationTest {
     ActiveLearningCommand.writeInto(doc, "second");
     String text = Files.readString(doc);
     assertThat(text).contains("## Other\ntext", "second").doesNotContain("first");
-    assertThat(text.indexOf("## Active learning by simulation")).isEqualTo(text.lastIndexOf("## Active learning by simulation"));
+    assertThat(text.indexOf("## Active learning by simulation"))
+        .isEqualTo(text.lastIndexOf("## Active learning by simulation"));
   }
 }

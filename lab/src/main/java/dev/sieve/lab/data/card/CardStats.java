@@ -1,8 +1,6 @@
 package dev.sieve.lab.data.card;
 
 import dev.sieve.core.data.DatasetVersion;
-
-
 import dev.sieve.core.taxonomy.Taxonomy;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,18 +20,27 @@ public final class CardStats {
 
   /** category -> split -> labelled hosts. */
   public final Map<String, Map<String, Long>> domainPositives = new TreeMap<>();
+
   /** source id -> category -> split -> hosts whose final labels include what the source said. */
   public final Map<String, Map<String, Map<String, Long>>> domainBySource = new TreeMap<>();
+
   /** source id -> category -> hosts where the source's label was withheld by a rule. */
   public final Map<String, Map<String, Long>> domainWithheldBySource = new TreeMap<>();
+
   /** source label (e.g. "ut1/ai") -> split -> hosts. */
   public final Map<String, Map<String, Long>> domainSourceLabels = new TreeMap<>();
-  /** category -> split -> distinct registered domains labelled (stratification at the split key). */
+
+  /**
+   * category -> split -> distinct registered domains labelled (stratification at the split key).
+   */
   public final Map<String, Map<String, Long>> domainRegisteredBySplit = new TreeMap<>();
+
   /** category -> the registered domains with the most labelled hosts ("domain: hosts (split)"). */
   public final Map<String, List<String>> domainLargestRegistered = new TreeMap<>();
+
   /** category -> distinct registered domains labelled. */
   public final Map<String, Long> domainRegisteredDomains = new TreeMap<>();
+
   public final Map<String, Long> domainFlags = new TreeMap<>();
   public final Map<String, Long> domainSplits = new TreeMap<>();
   public final Map<String, Map<String, Long>> domainCooccurrence = new TreeMap<>();
@@ -48,22 +55,32 @@ public final class CardStats {
 
   /** source -> split -> texts. */
   public final Map<String, Map<String, Long>> textBySourceSplit = new TreeMap<>();
+
   /** category -> source -> split -> positives. */
   public final Map<String, Map<String, Map<String, Long>>> textPositives = new TreeMap<>();
+
   /** category -> split -> in-scope negatives. */
   public final Map<String, Map<String, Long>> textNegatives = new TreeMap<>();
+
   /** category -> kind -> positives (all splits). */
   public final Map<String, Map<String, Long>> textPositivesByKind = new TreeMap<>();
+
   public final Map<String, Map<String, Long>> textCooccurrence = new TreeMap<>();
   public final Map<String, Long> textKinds = new TreeMap<>();
-  /** "source:meta-key=value" -> split -> texts, for the class/level fields of Davidson and C-SSRS. */
+
+  /**
+   * "source:meta-key=value" -> split -> texts, for the class/level fields of Davidson and C-SSRS.
+   */
   public final Map<String, Map<String, Long>> textSourceClasses = new TreeMap<>();
+
   public final Map<String, Long> textSourceLabels = new TreeMap<>();
   public long textRecords;
 
   /** Registered domains found in more than one split across all files (must be 0). */
   public long leakingRegisteredDomains;
+
   public final List<String> leakExamples = new java.util.ArrayList<>();
+
   /** Text groups found in more than one split (must be 0). */
   public long leakingTextGroups;
 
@@ -76,22 +93,29 @@ public final class CardStats {
           s.domainRecords++;
           inc(s.domainSplits, d.split());
           s.checkLeak(splitByRegistered, d.registeredDomain(), d.split());
-          inc(s.domainLabelCardinality, String.valueOf(Math.min(d.labels().size(), 3)) + (d.labels().size() >= 3 ? "+" : ""));
+          inc(
+              s.domainLabelCardinality,
+              String.valueOf(Math.min(d.labels().size(), 3)) + (d.labels().size() >= 3 ? "+" : ""));
           if (d.labels().isEmpty()) {
             s.domainUnlabelled++;
           }
           for (String c : d.labels()) {
             inc(s.domainPositives.computeIfAbsent(c, k -> new TreeMap<>()), d.split());
-            registeredByCategory.computeIfAbsent(c, k -> new HashMap<>()).merge(d.registeredDomain(), 1L, Long::sum);
+            registeredByCategory
+                .computeIfAbsent(c, k -> new HashMap<>())
+                .merge(d.registeredDomain(), 1L, Long::sum);
           }
           cooccur(s.domainCooccurrence, d.labels());
           for (Map.Entry<String, List<String>> e : d.sources().entrySet()) {
             if (e.getValue().isEmpty()) {
-              inc(s.domainSourceLabels.computeIfAbsent(e.getKey(), k -> new TreeMap<>()), d.split());
+              inc(
+                  s.domainSourceLabels.computeIfAbsent(e.getKey(), k -> new TreeMap<>()),
+                  d.split());
             }
             for (String c : e.getValue()) {
               if (d.labels().contains(c)) {
-                inc(s.domainBySource
+                inc(
+                    s.domainBySource
                         .computeIfAbsent(e.getKey(), k -> new TreeMap<>())
                         .computeIfAbsent(c, k -> new TreeMap<>()),
                     d.split());
@@ -107,16 +131,27 @@ public final class CardStats {
     registeredByCategory.forEach(
         (c, hosts) -> {
           s.domainRegisteredDomains.put(c, (long) hosts.size());
-          Map<String, Long> bySplit = s.domainRegisteredBySplit.computeIfAbsent(c, k -> new TreeMap<>());
+          Map<String, Long> bySplit =
+              s.domainRegisteredBySplit.computeIfAbsent(c, k -> new TreeMap<>());
           for (String rd : hosts.keySet()) {
             inc(bySplit, splitByRegistered.get(rd));
           }
           s.domainLargestRegistered.put(
               c,
               hosts.entrySet().stream()
-                  .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                  .sorted(
+                      Map.Entry.<String, Long>comparingByValue()
+                          .reversed()
+                          .thenComparing(Map.Entry.comparingByKey()))
                   .limit(3)
-                  .map(e -> e.getKey() + ": " + e.getValue() + " (" + splitByRegistered.get(e.getKey()) + ")")
+                  .map(
+                      e ->
+                          e.getKey()
+                              + ": "
+                              + e.getValue()
+                              + " ("
+                              + splitByRegistered.get(e.getKey())
+                              + ")")
                   .toList());
         });
     version.forEachBackground(
@@ -146,7 +181,8 @@ public final class CardStats {
             s.checkLeak(splitByRegistered, t.group(), t.split());
           }
           for (String c : t.labels()) {
-            inc(s.textPositives
+            inc(
+                s.textPositives
                     .computeIfAbsent(c, k -> new TreeMap<>())
                     .computeIfAbsent(t.source(), k -> new TreeMap<>()),
                 t.split());
@@ -162,7 +198,10 @@ public final class CardStats {
           for (String key : List.of("davidson_class", "cssrs_level")) {
             String v = t.meta().get(key);
             if (v != null) {
-              inc(s.textSourceClasses.computeIfAbsent(t.source() + ":" + key + "=" + v, k -> new TreeMap<>()), t.split());
+              inc(
+                  s.textSourceClasses.computeIfAbsent(
+                      t.source() + ":" + key + "=" + v, k -> new TreeMap<>()),
+                  t.split());
             }
           }
           String flags = t.meta().get("flags");
@@ -212,5 +251,4 @@ public final class CardStats {
   static long total(Map<String, Long> map) {
     return map == null ? 0 : map.values().stream().mapToLong(Long::longValue).sum();
   }
-
 }

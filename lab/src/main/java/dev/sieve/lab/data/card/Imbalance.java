@@ -10,15 +10,16 @@ import java.util.Locale;
  * <p>Rule (one for every trainer, so model cards are comparable):
  *
  * <ul>
- *   <li>No train positives: not trainable; the category is a gap served by the zero-shot / LLM tier.
- *   <li>Fewer than {@value #MIN_TRAIN_POSITIVES} train positives: no supervised head; evaluate only,
- *       with the CI stated, and let the zero-shot tier cover it.
- *   <li>Otherwise: per-category binary loss with {@code pos_weight = clamp(neg / pos, 0.1, 100)}, no
- *       resampling. Why: the labels are multi-label and scoped, so per-category weighting is the only
- *       reweighting that does not distort other categories; resampling would duplicate hosts of one
- *       registered domain; the cap stops a category with few positives from dominating the gradient.
- *       Decision thresholds are tuned per category on dev against the background at its natural
- *       rate, never on test.
+ *   <li>No train positives: not trainable; the category is a gap served by the zero-shot / LLM
+ *       tier.
+ *   <li>Fewer than {@value #MIN_TRAIN_POSITIVES} train positives: no supervised head; evaluate
+ *       only, with the CI stated, and let the zero-shot tier cover it.
+ *   <li>Otherwise: per-category binary loss with {@code pos_weight = clamp(neg / pos, 0.1, 100)},
+ *       no resampling. Why: the labels are multi-label and scoped, so per-category weighting is the
+ *       only reweighting that does not distort other categories; resampling would duplicate hosts
+ *       of one registered domain; the cap stops a category with few positives from dominating the
+ *       gradient. Decision thresholds are tuned per category on dev against the background at its
+ *       natural rate, never on test.
  * </ul>
  *
  * @param category taxonomy id
@@ -44,11 +45,18 @@ public record Imbalance(
 
   public static Imbalance of(String category, String modality, long pos, long neg) {
     if (pos == 0) {
-      return new Imbalance(category, modality, pos, neg, null, 0, "gap: no positives (zero-shot/LLM tier)");
+      return new Imbalance(
+          category, modality, pos, neg, null, 0, "gap: no positives (zero-shot/LLM tier)");
     }
     double ratio = (double) neg / pos;
     if (pos < MIN_TRAIN_POSITIVES) {
-      return new Imbalance(category, modality, pos, neg, round(ratio), 0,
+      return new Imbalance(
+          category,
+          modality,
+          pos,
+          neg,
+          round(ratio),
+          0,
           "too few positives: evaluate only (zero-shot/LLM tier)");
     }
     double w = Math.max(MIN_WEIGHT, Math.min(MAX_WEIGHT, ratio));

@@ -7,9 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ./sieve data ...}: the data pipeline's commands. Discovered by the cli through
- * {@code META-INF/services/dev.sieve.core.cli.SieveCommand}; also runnable directly through
- * {@link dev.sieve.lab.data.DataMain}.
+ * {@code ./sieve data ...}: the data pipeline's commands. Discovered by the cli through {@code
+ * META-INF/services/dev.sieve.core.cli.SieveCommand}; also runnable directly through {@link
+ * dev.sieve.lab.data.DataMain}.
  */
 @Command(
     name = "data",

@@ -10,13 +10,20 @@ import picocli.CommandLine.Option;
 @Command(
     name = "overlay",
     mixinStandardHelpOptions = true,
-    description = "Turn the decisions of a reviewed queue into a versioned label overlay (applied by the next build).")
+    description =
+        "Turn the decisions of a reviewed queue into a versioned label overlay (applied by the next build).")
 public final class OverlayCommand implements Callable<Integer> {
 
-  @Option(names = "--from", required = true, description = "Reviewed queue (JSONL with decision add/remove/keep).")
+  @Option(
+      names = "--from",
+      required = true,
+      description = "Reviewed queue (JSONL with decision add/remove/keep).")
   Path from;
 
-  @Option(names = "--name", required = true, description = "Overlay name, e.g. 2025-11-gambling-review.")
+  @Option(
+      names = "--name",
+      required = true,
+      description = "Overlay name, e.g. 2025-11-gambling-review.")
   String name;
 
   @Option(names = "--overlays", defaultValue = "data/overlays", description = "Overlay folder.")
@@ -30,7 +37,8 @@ public final class OverlayCommand implements Callable<Integer> {
     }
     Path target = Paths.resolve(overlays).resolve(name + ".jsonl");
     OverlayWriter.Result r = OverlayWriter.write(Paths.resolve(from), target);
-    System.out.printf("%s: %d corrections (%d kept as labelled, %d undecided, %d invalid rows)%n",
+    System.out.printf(
+        "%s: %d corrections (%d kept as labelled, %d undecided, %d invalid rows)%n",
         target, r.corrections(), r.kept(), r.undecided(), r.invalid());
     return 0;
   }

@@ -40,16 +40,17 @@ import java.util.stream.Stream;
  *   <li>N1 (noisy lists): a label that only {@code noisy_list} sources assert is withheld when the
  *       host's registered domain is popular (top 1,000 of either background ranking:
  *       "giant_benign_host"), is in the UT1 advertising list, or the host's first label names a
- *       tracking endpoint ("infrastructure"). Withheld, not dropped: the record keeps its sources and a
- *       {@code label_withheld:<category>} flag. A noisy-only label kept on a host that a clean list
- *       labels with another category is flagged {@code uncorroborated_noisy_label:<category>} (a review
- *       candidate, e.g. shock sites inside a gambling DNS list).
+ *       tracking endpoint ("infrastructure"). Withheld, not dropped: the record keeps its sources
+ *       and a {@code label_withheld:<category>} flag. A noisy-only label kept on a host that a
+ *       clean list labels with another category is flagged {@code
+ *       uncorroborated_noisy_label:<category>} (a review candidate, e.g. shock sites inside a
+ *       gambling DNS list).
  *   <li>C1 (protected slice): a host in UT1 sexual_education keeps no adult label from bulk lists.
  *   <li>C2: a host in UT1 sexual_education is an adult negative (label scope includes adult).
  *   <li>Reviewed overlays add or remove labels last.
  *   <li>Background hosts are removed when the host, or its registered domain, is itself a labelled
- *       list member (a list naming only a subdomain does not condemn the whole site: such hosts stay
- *       and are flagged {@code listed_subdomain}).
+ *       list member (a list naming only a subdomain does not condemn the whole site: such hosts
+ *       stay and are flagged {@code listed_subdomain}).
  * </ol>
  */
 public final class DomainDatasetBuilder {
@@ -96,10 +97,15 @@ public final class DomainDatasetBuilder {
   }
 
   /** The two record sets and the statistics. */
-  public record Output(List<DomainRecord> domains, List<DomainRecord> background, DomainStats stats) {}
+  public record Output(
+      List<DomainRecord> domains, List<DomainRecord> background, DomainStats stats) {}
 
   public DomainDatasetBuilder(
-      Path rawRoot, LabelMapping mapping, Splitter splitter, BuildReport report, Overlays overlays) {
+      Path rawRoot,
+      LabelMapping mapping,
+      Splitter splitter,
+      BuildReport report,
+      Overlays overlays) {
     this.rawRoot = rawRoot;
     this.mapping = mapping;
     this.splitter = splitter;
@@ -191,8 +197,12 @@ public final class DomainDatasetBuilder {
           h.registeredDomain = r.registeredDomain();
           listed.put(c.key(), h);
         } else {
-          report.invalid("overlays/" + c.overlay() + ".jsonl", 0, BuildReport.Kind.INVALID_ENTRY,
-              "overlay_host_not_normalized", c.key());
+          report.invalid(
+              "overlays/" + c.overlay() + ".jsonl",
+              0,
+              BuildReport.Kind.INVALID_ENTRY,
+              "overlay_host_not_normalized",
+              c.key());
         }
       }
     }
@@ -243,10 +253,12 @@ public final class DomainDatasetBuilder {
           labels.add(category);
         }
         for (Map.Entry<String, Boolean> e : corroborated.entrySet()) {
-          // A noisy list's label next to a different category from a clean list (e.g. a shock site in
+          // A noisy list's label next to a different category from a clean list (e.g. a shock site
+          // in
           // the Block List Project's gambling list): kept, but marked as a review candidate.
           boolean otherCleanCategory =
-              corroborated.entrySet().stream().anyMatch(o -> o.getValue() && !o.getKey().equals(e.getKey()));
+              corroborated.entrySet().stream()
+                  .anyMatch(o -> o.getValue() && !o.getKey().equals(e.getKey()));
           if (!e.getValue() && labels.contains(e.getKey()) && otherCleanCategory) {
             flags.add("uncorroborated_noisy_label:" + e.getKey());
           }
@@ -297,7 +309,8 @@ public final class DomainDatasetBuilder {
     }
     listed.clear();
 
-    List<DomainRecord> backgroundRecords = subtractBackground(background, labelsByHost, registeredWithLabelledHosts, adTech);
+    List<DomainRecord> backgroundRecords =
+        subtractBackground(background, labelsByHost, registeredWithLabelledHosts, adTech);
     return new Output(domains, backgroundRecords, stats);
   }
 
@@ -316,7 +329,8 @@ public final class DomainDatasetBuilder {
       }
     }
     for (Map.Entry<String, TreeSet<String>> e : familiesByCategory.entrySet()) {
-      stats.overlap
+      stats
+          .overlap
           .computeIfAbsent(e.getKey(), c -> new TreeMap<>())
           .merge(String.join("&", e.getValue()), 1L, Long::sum);
     }
@@ -333,7 +347,8 @@ public final class DomainDatasetBuilder {
     for (String host : hosts) {
       BackgroundHost b = background.get(host);
       TreeSet<String> hit = new TreeSet<>();
-      for (String candidate : List.of(host, stripWww(host), b.registeredDomain, "www." + b.registeredDomain)) {
+      for (String candidate :
+          List.of(host, stripWww(host), b.registeredDomain, "www." + b.registeredDomain)) {
         TreeSet<String> labels = labelsByHost.get(candidate);
         if (labels != null) {
           hit.addAll(labels);
@@ -401,12 +416,21 @@ public final class DomainDatasetBuilder {
     record BgFile(Path path, String sourceId, boolean ranked, boolean wl) {}
     List<BgFile> bgFiles =
         List.of(
-            new BgFile(RawFiles.resolve(rawRoot.resolve(wl.rawDir()), "top-100k-domains.orig.csv"),
-                "background/websitelaunches", true, true),
-            new BgFile(RawFiles.resolve(rawRoot.resolve(od.rawDir()), "opendns-top-domains.txt"),
-                "background/opendns-top", true, false),
-            new BgFile(RawFiles.resolve(rawRoot.resolve(od.rawDir()), "opendns-random-domains.txt"),
-                "background/opendns-random", false, false));
+            new BgFile(
+                RawFiles.resolve(rawRoot.resolve(wl.rawDir()), "top-100k-domains.orig.csv"),
+                "background/websitelaunches",
+                true,
+                true),
+            new BgFile(
+                RawFiles.resolve(rawRoot.resolve(od.rawDir()), "opendns-top-domains.txt"),
+                "background/opendns-top",
+                true,
+                false),
+            new BgFile(
+                RawFiles.resolve(rawRoot.resolve(od.rawDir()), "opendns-random-domains.txt"),
+                "background/opendns-random",
+                false,
+                false));
     try (Progress progress = Progress.start("background: reading", bgFiles.size())) {
       for (BgFile f : bgFiles) {
         String label = rawRoot.relativize(f.path()).toString();
@@ -465,7 +489,9 @@ public final class DomainDatasetBuilder {
     return out;
   }
 
-  /** Finds every list file of the list sources; a folder or file without a mapping row is reported. */
+  /**
+   * Finds every list file of the list sources; a folder or file without a mapping row is reported.
+   */
   List<ListFile> discoverListFiles() {
     List<ListFile> out = new ArrayList<>();
     Path ut1 = rawRoot.resolve("ut1");
@@ -485,7 +511,8 @@ public final class DomainDatasetBuilder {
     for (String source : List.of("shadowwhisperer", "blocklistproject")) {
       Path dir = rawRoot.resolve(source);
       if (!Files.isDirectory(dir)) {
-        report.fileError(source, 0, BuildReport.Kind.MISSING_FILE, "data/raw/" + source + " missing");
+        report.fileError(
+            source, 0, BuildReport.Kind.MISSING_FILE, "data/raw/" + source + " missing");
         continue;
       }
       try (Stream<Path> s = Files.list(dir)) {
@@ -501,10 +528,15 @@ public final class DomainDatasetBuilder {
       }
     }
     for (MappingRow row : mapping.rows()) {
-      boolean listSource = List.of("ut1", "shadowwhisperer", "blocklistproject").contains(row.source());
-      if (listSource && row.action().ingested()
+      boolean listSource =
+          List.of("ut1", "shadowwhisperer", "blocklistproject").contains(row.source());
+      if (listSource
+          && row.action().ingested()
           && out.stream().noneMatch(f -> f.row().sourceId().equals(row.sourceId()))) {
-        report.fileError(row.sourceId(), 0, BuildReport.Kind.MISSING_FILE,
+        report.fileError(
+            row.sourceId(),
+            0,
+            BuildReport.Kind.MISSING_FILE,
             "mapped category has no raw file (run ./sieve data import)");
       }
     }
@@ -515,8 +547,16 @@ public final class DomainDatasetBuilder {
     String label = rawRoot.relativize(file).toString();
     var row = mapping.find(source, category);
     if (row.isEmpty()) {
-      report.fileError(label, 0, BuildReport.Kind.UNKNOWN_CATEGORY,
-          "source category " + source + "/" + category + " has no row in " + LabelMapping.FILE_NAME);
+      report.fileError(
+          label,
+          0,
+          BuildReport.Kind.UNKNOWN_CATEGORY,
+          "source category "
+              + source
+              + "/"
+              + category
+              + " has no row in "
+              + LabelMapping.FILE_NAME);
       return;
     }
     if (!row.get().action().ingested()) {

@@ -11,21 +11,21 @@ import java.util.regex.Pattern;
 /**
  * Turns one line of a block list or a popularity list into a normalized host, or says why not.
  *
- * <p>List formats differ (plain domains, hosts-file lines, wildcards, adblock rules, URLs); this class
- * strips the syntax and hands the host to core's {@link UrlNormalizer}, so list entries and request
- * hosts meet in exactly one normal form (lower case, punycode, no port, no trailing dot) and share
- * one registered-domain rule (eTLD+1 incl. private suffixes). Rules:
+ * <p>List formats differ (plain domains, hosts-file lines, wildcards, adblock rules, URLs); this
+ * class strips the syntax and hands the host to core's {@link UrlNormalizer}, so list entries and
+ * request hosts meet in exactly one normal form (lower case, punycode, no port, no trailing dot)
+ * and share one registered-domain rule (eTLD+1 incl. private suffixes). Rules:
  *
  * <ul>
  *   <li>Blank lines and comments ({@code #}, {@code !}) are skipped, not errors.
- *   <li>Hosts-file prefixes ({@code 0.0.0.0 }, {@code 127.0.0.1 }), adblock {@code ||host^}, leading
- *       {@code *.} or {@code .} wildcards, schemes, a trailing slash and ports are stripped. An entry
- *       with a path names a page, not a host, and is invalid in a host list.
+ *   <li>Hosts-file prefixes ({@code 0.0.0.0 }, {@code 127.0.0.1 }), adblock {@code ||host^},
+ *       leading {@code *.} or {@code .} wildcards, schemes, a trailing slash and ports are
+ *       stripped. An entry with a path names a page, not a host, and is invalid in a host list.
  *   <li>Invalid: anything the normalizer rejects, a name without a public suffix (bare words like
  *       "May" or "URLs" in a list), U+FFFD from bad UTF-8.
- *   <li>IP literals are valid hosts (proxies live on bare IPs) and flagged {@code ip_literal}. A host
- *       that is itself a public suffix (gov.uk, nhs.uk and github.io are real sites) is valid, is its
- *       own registered domain and is flagged {@code public_suffix_host}.
+ *   <li>IP literals are valid hosts (proxies live on bare IPs) and flagged {@code ip_literal}. A
+ *       host that is itself a public suffix (gov.uk, nhs.uk and github.io are real sites) is valid,
+ *       is its own registered domain and is flagged {@code public_suffix_host}.
  * </ul>
  */
 public final class HostCleaner {
@@ -108,7 +108,8 @@ public final class HostCleaner {
     }
     boolean hadPort = url.port() >= 0;
     if (url.ipLiteral()) {
-      return new Result(url.host(), url.registeredDomain(), url.host(), true, hadPort, null, false, false);
+      return new Result(
+          url.host(), url.registeredDomain(), url.host(), true, hadPort, null, false, false);
     }
     String host = url.host();
     if (!InternetDomainName.isValid(host)) {
@@ -119,7 +120,13 @@ public final class HostCleaner {
       return Result.invalid("no_public_suffix");
     }
     return new Result(
-        host, url.registeredDomain(), url.unicodeHost(), false, hadPort, null, false,
+        host,
+        url.registeredDomain(),
+        url.unicodeHost(),
+        false,
+        hadPort,
+        null,
+        false,
         !name.isUnderPublicSuffix());
   }
 

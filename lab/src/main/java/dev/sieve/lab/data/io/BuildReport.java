@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * report stays small on a noisy list.
  *
  * <p>Two budgets decide whether the build fails: the share of invalid lines per input file, and the
- * number of file-level errors (unreadable file, unknown source category). A failed budget names
- * the file and the measured value.
+ * number of file-level errors (unreadable file, unknown source category). A failed budget names the
+ * file and the measured value.
  */
 public final class BuildReport {
 
@@ -43,8 +43,10 @@ public final class BuildReport {
     public long lines;
     public long accepted;
     public long duplicates;
+
     /** Entries dropped on purpose by a documented rule (e.g. child sexual exploitation prompts). */
     public long excluded;
+
     public long invalid;
     public final Map<String, Long> invalidByReason = new TreeMap<>();
   }
@@ -61,7 +63,8 @@ public final class BuildReport {
   }
 
   /** Reports an invalid or malformed line (counted; an example kept). */
-  public synchronized void invalid(String file, long line, Kind kind, String reason, String sample) {
+  public synchronized void invalid(
+      String file, long line, Kind kind, String reason, String sample) {
     FileStats stats = file(file);
     stats.invalid++;
     stats.invalidByReason.merge(reason, 1L, Long::sum);
@@ -84,7 +87,10 @@ public final class BuildReport {
   /** Examples sorted by file and line (the build reads files on two threads). */
   public synchronized List<Issue> examples() {
     List<Issue> sorted = new ArrayList<>(examples);
-    sorted.sort(java.util.Comparator.comparing(Issue::file).thenComparingLong(Issue::line).thenComparing(Issue::reason));
+    sorted.sort(
+        java.util.Comparator.comparing(Issue::file)
+            .thenComparingLong(Issue::line)
+            .thenComparing(Issue::reason));
     return sorted;
   }
 
@@ -115,7 +121,11 @@ public final class BuildReport {
               String.format(
                   java.util.Locale.ROOT,
                   "%s: %d of %d lines invalid (%.2f%%) exceeds the error budget of %.2f%% per file; reasons %s",
-                  e.getKey(), s.invalid, s.lines, 100 * fraction, 100 * maxInvalidFraction,
+                  e.getKey(),
+                  s.invalid,
+                  s.lines,
+                  100 * fraction,
+                  100 * maxInvalidFraction,
                   s.invalidByReason));
         }
       }

@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes gzipped JSON Lines byte-for-byte deterministically: the same records in the same order give
- * the same file hash, which is what makes a dataset version id a content hash.
+ * Writes gzipped JSON Lines byte-for-byte deterministically: the same records in the same order
+ * give the same file hash, which is what makes a dataset version id a content hash.
  *
  * <p>Why this is deterministic: Java's {@link GZIPOutputStream} writes a fixed header (mtime 0, no
  * file name, OS byte 0) and the default deflate level; map entries are serialized sorted by key
@@ -37,7 +37,9 @@ public final class JsonlGzWriter implements AutoCloseable {
 
   public JsonlGzWriter(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    this.out = new BufferedOutputStream(new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16);
+    this.out =
+        new BufferedOutputStream(
+            new GZIPOutputStream(Files.newOutputStream(file), 1 << 16), 1 << 16);
   }
 
   /** The mapper used for dataset records (sorted map keys). */

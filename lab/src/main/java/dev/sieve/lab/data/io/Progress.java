@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A progress bar on stderr for the long steps of a build. Redraws in place on a terminal, and prints
- * at most one line per 10% otherwise (CI logs stay short). Never writes to stdout, which is kept for
- * results.
+ * A progress bar on stderr for the long steps of a build. Redraws in place on a terminal, and
+ * prints at most one line per 10% otherwise (CI logs stay short). Never writes to stdout, which is
+ * kept for results.
  */
 public final class Progress implements AutoCloseable {
 

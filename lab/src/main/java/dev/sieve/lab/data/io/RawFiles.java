@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Opens raw inputs, gzipped or not, as UTF-8 text. Raw files are read-only inputs; malformed UTF-8 is
- * replaced by U+FFFD so that the line can be reported (by file and line) instead of killing the build.
+ * Opens raw inputs, gzipped or not, as UTF-8 text. Raw files are read-only inputs; malformed UTF-8
+ * is replaced by U+FFFD so that the line can be reported (by file and line) instead of killing the
+ * build.
  */
 public final class RawFiles {
 
@@ -51,25 +52,28 @@ public final class RawFiles {
   }
 
   /**
-   * Every regular file of a (gzipped) tar archive as UTF-8 text (malformed bytes replaced), sorted by
-   * entry name so that the order never depends on how the archive was written. Archives here are a
-   * few MB; their files are read whole.
+   * Every regular file of a (gzipped) tar archive as UTF-8 text (malformed bytes replaced), sorted
+   * by entry name so that the order never depends on how the archive was written. Archives here are
+   * a few MB; their files are read whole.
    */
   public static java.util.SortedMap<String, String> tarEntries(Path archive) throws IOException {
     java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(open(archive))) {
+    try (var tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(open(archive))) {
       org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         if (!entry.isFile()) {
           continue;
         }
         byte[] bytes = tar.readAllBytes();
-        out.put(entry.getName(), StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE)
-            .decode(java.nio.ByteBuffer.wrap(bytes))
-            .toString());
+        out.put(
+            entry.getName(),
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .decode(java.nio.ByteBuffer.wrap(bytes))
+                .toString());
       }
     }
     return out;

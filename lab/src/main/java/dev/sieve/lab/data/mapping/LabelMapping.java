@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * The versioned label-mapping table ({@code data/mapping/label-mapping.tsv}): the single place that
  * says what every source category means in taxonomy v1, with a reason per row.
  *
- * <p>A TSV file rather than code so that a reviewer can read and diff the decisions, and so that the
- * data card can print the table itself. Its version line and SHA-256 go into every manifest: a
+ * <p>A TSV file rather than code so that a reviewer can read and diff the decisions, and so that
+ * the data card can print the table itself. Its version line and SHA-256 go into every manifest: a
  * changed mapping is a new dataset version.
  */
 public final class LabelMapping {
@@ -89,7 +89,8 @@ public final class LabelMapping {
       try {
         action = MappingRow.Action.parse(cols[2]);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + ":" + lineNo + ": unknown action '" + cols[2] + "'");
+        throw new IllegalArgumentException(
+            name + ":" + lineNo + ": unknown action '" + cols[2] + "'");
       }
       List<String> taxonomy = splitList(cols[3]);
       for (String id : taxonomy) {
@@ -104,7 +105,12 @@ public final class LabelMapping {
               || action == MappingRow.Action.KEYWORD_RULES;
       if (needsTaxonomy == taxonomy.isEmpty()) {
         throw new IllegalArgumentException(
-            name + ":" + lineNo + ": action " + action + (needsTaxonomy ? " needs" : " takes no")
+            name
+                + ":"
+                + lineNo
+                + ": action "
+                + action
+                + (needsTaxonomy ? " needs" : " takes no")
                 + " taxonomy ids");
       }
       if (cols[5].isBlank()) {
@@ -117,7 +123,8 @@ public final class LabelMapping {
             name + ":" + lineNo + ": duplicate row for " + source + "/" + category);
       }
       rows.add(
-          new MappingRow(source, category, action, taxonomy, splitList(cols[4]), cols[5].strip(), lineNo));
+          new MappingRow(
+              source, category, action, taxonomy, splitList(cols[4]), cols[5].strip(), lineNo));
     }
     if (version == null || version.isEmpty()) {
       throw new IllegalArgumentException(name + ": missing '" + VERSION_PREFIX + " ...' line");
@@ -158,7 +165,8 @@ public final class LabelMapping {
 
   /**
    * The categories a text source's labels are complete for: every taxonomy id its MAP, NEGATIVE and
-   * KEYWORD_RULES rows mention. (Sources whose rows are flagged positive_only have no shared scope.)
+   * KEYWORD_RULES rows mention. (Sources whose rows are flagged positive_only have no shared
+   * scope.)
    */
   public List<String> scopeOf(String source) {
     Set<String> scope = new TreeSet<>();

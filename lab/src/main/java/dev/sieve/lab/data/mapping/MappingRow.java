@@ -6,7 +6,8 @@ import java.util.List;
  * One row of the label-mapping table: what a source's own category means in taxonomy v1.
  *
  * <p>A row exists for every category a source has, even the ones Sieve does not use, so that "not
- * mapped" is always a decision with a reason and never an oversight (the coverage test enforces it).
+ * mapped" is always a decision with a reason and never an oversight (the coverage test enforces
+ * it).
  *
  * @param source source id ("ut1", "shadowwhisperer", "safety/xstest", ...)
  * @param category the source's own category name, exactly as the source spells it
@@ -45,7 +46,9 @@ public record MappingRow(
     MAP,
     /** A (weak) negative for the listed taxonomy ids (texts whose source labels are exclusive). */
     NEGATIVE,
-    /** Kept with provenance and a "source:" flag, no taxonomy label (emerging categories, slices). */
+    /**
+     * Kept with provenance and a "source:" flag, no taxonomy label (emerging categories, slices).
+     */
     SOURCE_LABEL,
     /** Read as a reference set for noise rules only; produces no records. */
     REFERENCE,
@@ -56,9 +59,9 @@ public record MappingRow(
     /** Taxonomy ids chosen per record by documented keyword rules; flagged keyword_derived. */
     KEYWORD_RULES,
     /**
-     * Ordinary text: label scope {@code ["*"]}, a weak negative for every category the record is not
-     * labelled with. The text counterpart of the background domains and the denominator of every
-     * text false-flag rate (ordinary text is what over-blocking is measured on).
+     * Ordinary text: label scope {@code ["*"]}, a weak negative for every category the record is
+     * not labelled with. The text counterpart of the background domains and the denominator of
+     * every text false-flag rate (ordinary text is what over-blocking is measured on).
      */
     BACKGROUND;
 

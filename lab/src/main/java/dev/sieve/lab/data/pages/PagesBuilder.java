@@ -28,8 +28,8 @@ import org.jsoup.nodes.Element;
  *
  * <p>Pages are evaluation-only (their text belongs to the publishers): they never enter {@code
  * texts.jsonl.gz}, and their split is dev or test only — {@value #DEV_PERCENT}% of groups (the page
- * directory) by the same hash as every other split, so a threshold or pooling rule may be chosen on the
- * dev half and reported once on the test half.
+ * directory) by the same hash as every other split, so a threshold or pooling rule may be chosen on
+ * the dev half and reported once on the test half.
  */
 public final class PagesBuilder {
 
@@ -62,8 +62,11 @@ public final class PagesBuilder {
     }
     MappingRow row = mapping.find(SOURCE, "page").orElse(null);
     if (row == null || row.action() != MappingRow.Action.BACKGROUND) {
-      report.fileError(label, 0, BuildReport.Kind.INVALID_ENTRY, SOURCE + "/page must be a background row in "
-          + LabelMapping.FILE_NAME);
+      report.fileError(
+          label,
+          0,
+          BuildReport.Kind.INVALID_ENTRY,
+          SOURCE + "/page must be a background row in " + LabelMapping.FILE_NAME);
       return out;
     }
     Map<String, String> entries;
@@ -74,11 +77,14 @@ public final class PagesBuilder {
       return out;
     }
     TreeSet<String> pages = new TreeSet<>();
-    entries.keySet().forEach(name -> {
-      if (name.endsWith("/source.html")) {
-        pages.add(name.substring(0, name.length() - "/source.html".length()));
-      }
-    });
+    entries
+        .keySet()
+        .forEach(
+            name -> {
+              if (name.endsWith("/source.html")) {
+                pages.add(name.substring(0, name.length() - "/source.html".length()));
+              }
+            });
     long line = 0;
     for (String page : pages) {
       line++;
@@ -100,19 +106,35 @@ public final class PagesBuilder {
       String split = splitter.bucket(group) < DEV_PERCENT ? "dev" : "test";
       Map<String, String> m = new TreeMap<>();
       m.put("dir", page);
-      m.put("html_bytes", String.valueOf(html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+      m.put(
+          "html_bytes",
+          String.valueOf(html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
       m.put("lang", meta.path("lang").asText(""));
       m.put("flags", String.join(",", row.flags()));
       m.values().removeIf(String::isEmpty);
-      out.add(new PageRecord(SOURCE + ":" + page, html, articleText(expected), meta.path("title").asText(""),
-          meta.path("siteName").asText(""), List.of(), List.of("*"), SOURCE, "page", group, split, m));
+      out.add(
+          new PageRecord(
+              SOURCE + ":" + page,
+              html,
+              articleText(expected),
+              meta.path("title").asText(""),
+              meta.path("siteName").asText(""),
+              List.of(),
+              List.of("*"),
+              SOURCE,
+              "page",
+              group,
+              split,
+              m));
       report.file(label).accepted++;
     }
     out.sort(Comparator.comparing(PageRecord::id));
     return out;
   }
 
-  /** The reference article as plain text, one line per block element (paragraphs, headings, items). */
+  /**
+   * The reference article as plain text, one line per block element (paragraphs, headings, items).
+   */
   static String articleText(String expectedHtml) {
     if (expectedHtml.isBlank()) {
       return "";
@@ -122,7 +144,8 @@ public final class PagesBuilder {
     for (Element e : doc.select("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, td")) {
       // A container whose blocks are listed themselves. children().select(), not select(): an
       // element's own select() matches the element itself, which would drop every list item.
-      if (e.tagName().matches("li|blockquote|td") && !e.children().select("p, li, blockquote").isEmpty()) {
+      if (e.tagName().matches("li|blockquote|td")
+          && !e.children().select("p, li, blockquote").isEmpty()) {
         continue;
       }
       String text = e.text().strip();

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Turns a reviewed queue (rows whose "decision" is add / remove / keep) into an overlay file
- * {@code data/overlays/<name>.jsonl}. Only add and remove become corrections; "keep" and undecided
- * rows are counted. Existing overlays are never overwritten: a correction of a correction is a new
+ * Turns a reviewed queue (rows whose "decision" is add / remove / keep) into an overlay file {@code
+ * data/overlays/<name>.jsonl}. Only add and remove become corrections; "keep" and undecided rows
+ * are counted. Existing overlays are never overwritten: a correction of a correction is a new
  * overlay file, so the history stays visible.
  */
 public final class OverlayWriter {
@@ -26,7 +26,8 @@ public final class OverlayWriter {
 
   public static Result write(Path review, Path overlayFile) throws IOException {
     if (Files.exists(overlayFile)) {
-      throw new IOException(overlayFile + " exists; choose a new overlay name (overlays are append-only history)");
+      throw new IOException(
+          overlayFile + " exists; choose a new overlay name (overlays are append-only history)");
     }
     Files.createDirectories(overlayFile.toAbsolutePath().getParent());
     int corrections = 0;
@@ -34,7 +35,9 @@ public final class OverlayWriter {
     int undecided = 0;
     int invalid = 0;
     try (BufferedReader r = Files.newBufferedReader(review, StandardCharsets.UTF_8);
-        BufferedWriter w = Files.newBufferedWriter(overlayFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+        BufferedWriter w =
+            Files.newBufferedWriter(
+                overlayFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.isBlank()) {

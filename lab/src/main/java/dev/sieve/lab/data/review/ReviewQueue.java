@@ -24,13 +24,14 @@ import java.util.TreeMap;
  * Ranks suspected label errors of a dataset version from out-of-fold model scores, per category, in
  * the style of confident learning (Northcutt et al. 2021), for human review.
  *
- * <p>For category c, over the scored records in c's scope (given label y = 1 if c is in the labels):
- * per-class thresholds {@code t1 = mean(p | y=1)} and {@code t0 = mean(1-p | y=0)} (the average
- * self-confidence of each class). A given positive with {@code 1-p >= t0} and {@code 1-p > p} is
- * confidently negative (suggest remove); a given negative with {@code p >= t1} and {@code p > 1-p} is
- * confidently positive (suggest add). These off-diagonal counts of the confident joint estimate the
- * number of label errors; suspects are ranked by margin {@code |p - (1-p)|}, most confident first.
- * Records out of c's scope are never suspects (absent from a list is unknown, not negative).
+ * <p>For category c, over the scored records in c's scope (given label y = 1 if c is in the
+ * labels): per-class thresholds {@code t1 = mean(p | y=1)} and {@code t0 = mean(1-p | y=0)} (the
+ * average self-confidence of each class). A given positive with {@code 1-p >= t0} and {@code 1-p >
+ * p} is confidently negative (suggest remove); a given negative with {@code p >= t1} and {@code p >
+ * 1-p} is confidently positive (suggest add). These off-diagonal counts of the confident joint
+ * estimate the number of label errors; suspects are ranked by margin {@code |p - (1-p)|}, most
+ * confident first. Records out of c's scope are never suspects (absent from a list is unknown, not
+ * negative).
  *
  * <p>The queue is a JSONL file with an empty "decision" per row; reviewers fill "add", "remove" or
  * "keep" and {@code ./sieve data overlay} turns the decisions into a versioned overlay.
@@ -42,15 +43,24 @@ public final class ReviewQueue {
 
   /** Per-category summary. */
   public record Summary(
-      String category, int scored, int positives, int negatives, double thresholdPositive,
-      double thresholdNegative, int suspectedRemove, int suspectedAdd, int written) {}
+      String category,
+      int scored,
+      int positives,
+      int negatives,
+      double thresholdPositive,
+      double thresholdNegative,
+      int suspectedRemove,
+      int suspectedAdd,
+      int written) {}
 
   /** Result of a run. */
-  public record Result(List<Summary> summaries, long unmatchedScores, long outOfScope, long malformed) {}
+  public record Result(
+      List<Summary> summaries, long unmatchedScores, long outOfScope, long malformed) {}
 
   private ReviewQueue() {}
 
-  public static Result run(DatasetVersion version, Path scoresFile, Path outFile, int limitPerCategory)
+  public static Result run(
+      DatasetVersion version, Path scoresFile, Path outFile, int limitPerCategory)
       throws IOException {
     Map<String, Map<String, Double>> scoresByCategory = new TreeMap<>();
     long malformed = 0;
@@ -68,11 +78,18 @@ public final class ReviewQueue {
           malformed++;
           continue;
         }
-        String key = n.hasNonNull("host") ? "host:" + n.get("host").asText() : n.hasNonNull("id") ? "id:" + n.get("id").asText() : null;
+        String key =
+            n.hasNonNull("host")
+                ? "host:" + n.get("host").asText()
+                : n.hasNonNull("id") ? "id:" + n.get("id").asText() : null;
         String category = n.path("category").asText("");
         JsonNode s = n.get("score");
-        if (key == null || !categories.contains(category) || s == null || !s.isNumber()
-            || s.asDouble() < 0 || s.asDouble() > 1) {
+        if (key == null
+            || !categories.contains(category)
+            || s == null
+            || !s.isNumber()
+            || s.asDouble() < 0
+            || s.asDouble() > 1) {
           malformed++;
           continue;
         }
@@ -94,8 +111,15 @@ public final class ReviewQueue {
               outOfScope[0]++;
               continue;
             }
-            inScope.computeIfAbsent(e.getKey(), c -> new ArrayList<>())
-                .add(new Scored(d.host(), true, d.labels().contains(e.getKey()), p, String.join(",", d.sources().keySet())));
+            inScope
+                .computeIfAbsent(e.getKey(), c -> new ArrayList<>())
+                .add(
+                    new Scored(
+                        d.host(),
+                        true,
+                        d.labels().contains(e.getKey()),
+                        p,
+                        String.join(",", d.sources().keySet())));
           }
         };
     version.forEachDomain(domain);
@@ -113,8 +137,15 @@ public final class ReviewQueue {
               continue;
             }
             String text = t.text().length() > 300 ? t.text().substring(0, 300) + "..." : t.text();
-            inScope.computeIfAbsent(e.getKey(), c -> new ArrayList<>())
-                .add(new Scored(t.id(), false, t.labels().contains(e.getKey()), p, t.source() + ": " + text));
+            inScope
+                .computeIfAbsent(e.getKey(), c -> new ArrayList<>())
+                .add(
+                    new Scored(
+                        t.id(),
+                        false,
+                        t.labels().contains(e.getKey()),
+                        p,
+                        t.source() + ": " + text));
           }
         });
     long totalScores = scoresByCategory.values().stream().mapToLong(Map::size).sum();
@@ -128,7 +159,8 @@ public final class ReviewQueue {
     return new Result(summaries, totalScores - matched[0], outOfScope[0], malformed);
   }
 
-  static Summary rank(String category, List<Scored> scored, int limit, String versionId, BufferedWriter w)
+  static Summary rank(
+      String category, List<Scored> scored, int limit, String versionId, BufferedWriter w)
       throws IOException {
     double sumPos = 0;
     double sumNeg = 0;
@@ -159,7 +191,8 @@ public final class ReviewQueue {
       }
     }
     suspects.sort(
-        Comparator.comparingDouble((Scored s) -> -Math.abs(2 * s.score() - 1)).thenComparing(Scored::key));
+        Comparator.comparingDouble((Scored s) -> -Math.abs(2 * s.score() - 1))
+            .thenComparing(Scored::key));
     int written = 0;
     for (Scored s : suspects) {
       if (written >= limit) {

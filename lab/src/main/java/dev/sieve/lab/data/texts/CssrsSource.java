@@ -13,9 +13,9 @@ import java.util.Optional;
  *
  * <p>One record per user (text = the user's posts joined by blank lines), because the label belongs
  * to the user, not to each post: splitting into posts would put a user's label on posts that say
- * nothing about risk. {@code group} = the user, so a user never spans splits. Levels map to self_harm
- * by the mapping table (Ideation, Behavior, Attempt positive; Supportive, Indicator negative,
- * Indicator flagged borderline).
+ * nothing about risk. {@code group} = the user, so a user never spans splits. Levels map to
+ * self_harm by the mapping table (Ideation, Behavior, Attempt positive; Supportive, Indicator
+ * negative, Indicator flagged borderline).
  */
 public final class CssrsSource extends TextSource {
 
@@ -41,14 +41,26 @@ public final class CssrsSource extends TextSource {
           String user = nz(row.get("User")).strip();
           String level = nz(row.get("Label")).strip();
           if (user.isEmpty()) {
-            ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "missing_user", String.valueOf(row));
+            ctx.report()
+                .invalid(
+                    label,
+                    line,
+                    BuildReport.Kind.INVALID_ENTRY,
+                    "missing_user",
+                    String.valueOf(row));
             return;
           }
           PythonListLiteral.Parsed parsed;
           try {
             parsed = PythonListLiteral.parseAllowingTruncation(nz(row.get("Post")));
           } catch (IllegalArgumentException e) {
-            ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "post_list_not_parseable", e.getMessage());
+            ctx.report()
+                .invalid(
+                    label,
+                    line,
+                    BuildReport.Kind.MALFORMED_LINE,
+                    "post_list_not_parseable",
+                    e.getMessage());
             return;
           }
           Optional<MappingRow> mapping = row(ctx, level, label, line);
@@ -72,7 +84,8 @@ public final class CssrsSource extends TextSource {
           d.meta.put("cssrs_level", level);
           d.meta.put("posts", String.valueOf(cleaned.size()));
           if (parsed.truncated()) {
-            // The source CSV cut this user's post list at a spreadsheet cell limit: the last post is partial.
+            // The source CSV cut this user's post list at a spreadsheet cell limit: the last post
+            // is partial.
             d.meta.put("truncated_in_source", "true");
             ctx.stats().add(ctx.stats().truncatedInSource, id(), 1);
           }

@@ -50,10 +50,12 @@ final class CsvRows {
           sink.accept(row, line);
         } catch (RuntimeException e) {
           report.file(label).lines++;
-          report.invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "malformed_csv_row", e.getMessage());
+          report.invalid(
+              label, line, BuildReport.Kind.MALFORMED_LINE, "malformed_csv_row", e.getMessage());
           if (line == lastFailure) {
             // The parser cannot move past this point: the rest of the file is unreadable.
-            report.fileError(label, line, BuildReport.Kind.UNREADABLE_FILE, "CSV parser cannot resynchronise");
+            report.fileError(
+                label, line, BuildReport.Kind.UNREADABLE_FILE, "CSV parser cannot resynchronise");
             break;
           }
           lastFailure = line;

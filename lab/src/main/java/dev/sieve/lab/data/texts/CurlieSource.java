@@ -15,16 +15,19 @@ import java.util.TreeSet;
 
 /**
  * Homepage2Vec crowdsourced Curlie labels: site title + description, multi-label over 14 Curlie
- * top-level categories (majority of 3 annotators). Labels are complete over Curlie's categories, so a
- * site not labelled Shopping is a negative for shopping: the scope is every taxonomy id the Curlie rows
- * map to. The row {@code (all)} applies to every description whatever its categories (mapping v3:
- * {@code background}, scope {@code "*"}: every site of the crowdsourced set is an ordinary site; v2: an
- * adult negative). The split group is the site's registered domain, with the same split function as
- * the domain files, so a site never crosses splits between its description and its host.
+ * top-level categories (majority of 3 annotators). Labels are complete over Curlie's categories, so
+ * a site not labelled Shopping is a negative for shopping: the scope is every taxonomy id the
+ * Curlie rows map to. The row {@code (all)} applies to every description whatever its categories
+ * (mapping v3: {@code background}, scope {@code "*"}: every site of the crowdsourced set is an
+ * ordinary site; v2: an adult negative). The split group is the site's registered domain, with the
+ * same split function as the domain files, so a site never crosses splits between its description
+ * and its host.
  */
 public final class CurlieSource extends TextSource {
 
-  private static final Set<String> NON_CATEGORY = Set.of("url", "title", "description", "n_annotators");
+  private static final Set<String> NON_CATEGORY =
+      Set.of("url", "title", "description", "n_annotators");
+
   /** The mapping category that applies to every description. */
   static final String ALL = "(all)";
 
@@ -53,7 +56,8 @@ public final class CurlieSource extends TextSource {
           try {
             normalized = UrlNormalizer.instance().normalize(url);
           } catch (UrlRejectedException e) {
-            ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "bad_url:" + e.reason(), url);
+            ctx.report()
+                .invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "bad_url:" + e.reason(), url);
             return;
           }
           TreeSet<String> curlieCategories = new TreeSet<>();
@@ -64,7 +68,13 @@ public final class CurlieSource extends TextSource {
             }
             String v = nz(e.getValue()).strip();
             if (!v.equals("0") && !v.equals("1")) {
-              ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "category_value_not_0_or_1", e.getKey() + "=" + v);
+              ctx.report()
+                  .invalid(
+                      label,
+                      line,
+                      BuildReport.Kind.MALFORMED_LINE,
+                      "category_value_not_0_or_1",
+                      e.getKey() + "=" + v);
               return;
             }
             Optional<MappingRow> mapping = row(ctx, e.getKey(), label, line);
@@ -78,8 +88,12 @@ public final class CurlieSource extends TextSource {
           }
           String title = TextCleaner.clean(nz(row.get("title")));
           String description = TextCleaner.clean(nz(row.get("description")));
-          String text = title.isEmpty() ? description : description.isEmpty() ? title : title + "\n" + description;
-          TextDraft d = new TextDraft("curlie:" + normalized.host(), id(), "site_description", text);
+          String text =
+              title.isEmpty()
+                  ? description
+                  : description.isEmpty() ? title : title + "\n" + description;
+          TextDraft d =
+              new TextDraft("curlie:" + normalized.host(), id(), "site_description", text);
           d.order = line;
           d.file = label;
           d.line = line;

@@ -49,11 +49,23 @@ public final class DavidsonSource extends TextSource {
             v[2] = Integer.parseInt(nz(row.get("neither")).strip());
             cls = Integer.parseInt(nz(row.get("class")).strip());
           } catch (NumberFormatException e) {
-            ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "non_numeric_vote", String.valueOf(row));
+            ctx.report()
+                .invalid(
+                    label,
+                    line,
+                    BuildReport.Kind.MALFORMED_LINE,
+                    "non_numeric_vote",
+                    String.valueOf(row));
             return;
           }
           if (cls < 0 || cls > 2 || v[0] + v[1] + v[2] != count || rowId.isEmpty()) {
-            ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "inconsistent_votes", String.valueOf(row));
+            ctx.report()
+                .invalid(
+                    label,
+                    line,
+                    BuildReport.Kind.INVALID_ENTRY,
+                    "inconsistent_votes",
+                    String.valueOf(row));
             return;
           }
           votes.add(v);
@@ -90,17 +102,19 @@ public final class DavidsonSource extends TextSource {
         a.perClass.put(CLASSES[j], k.perCategory()[j]);
       }
       a.ratersPerItem.putAll(raters);
-      a.notes.add("CrowdFlower added raters when judgments were unreliable, so items with more than 3 raters are the harder ones.");
+      a.notes.add(
+          "CrowdFlower added raters when judgments were unreliable, so items with more than 3 raters are the harder ones.");
       ctx.stats().agreement.put(id(), a);
     }
     return out;
   }
 
   /**
-   * Rule D1: a tweet every annotator judged "neither" (not hate, not offensive) that names no sexual
-   * or suicide topic is an ordinary tweet: background, the register of user posts that ordinary
-   * text otherwise lacks. The screen is narrow on purpose: violent hyperbole ("this song kills") in
-   * an inoffensive tweet is exactly the ordinary text a violence classifier must leave alone.
+   * Rule D1: a tweet every annotator judged "neither" (not hate, not offensive) that names no
+   * sexual or suicide topic is an ordinary tweet: background, the register of user posts that
+   * ordinary text otherwise lacks. The screen is narrow on purpose: violent hyperbole ("this song
+   * kills") in an inoffensive tweet is exactly the ordinary text a violence classifier must leave
+   * alone.
    */
   static boolean ordinary(int[] votes, String text) {
     return votes[0] == 0 && votes[1] == 0 && votes[2] > 0 && !TopicRules.sexualOrSuicideTerms(text);

@@ -49,8 +49,12 @@ public final class I2pSource extends TextSource {
             rows.add(mapping.get());
           }
           String rowId = nz(row.get("")).strip();
-          TextDraft d = new TextDraft(id() + ":" + (rowId.isEmpty() ? String.valueOf(line) : rowId), id(), "prompt",
-              TextCleaner.clean(nz(row.get("prompt"))));
+          TextDraft d =
+              new TextDraft(
+                  id() + ":" + (rowId.isEmpty() ? String.valueOf(line) : rowId),
+                  id(),
+                  "prompt",
+                  TextCleaner.clean(nz(row.get("prompt"))));
           d.order = line;
           d.file = label;
           d.line = line;

@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
  * @param labelMetaKey meta key the label is kept under
  * @param metaColumns further meta keys and the columns they come from, {@code key, column, ...}
  * @param excludeReason build-report reason for a row whose label the mapping excludes
- * @param scopeForSourceLabels whether a row kept only as a source label still gets the source's scope
- *     (a negative for the mapped categories)
+ * @param scopeForSourceLabels whether a row kept only as a source label still gets the source's
+ *     scope (a negative for the mapped categories)
  */
 public record LabelledPromptCsvSource(
     String id,
@@ -41,20 +41,35 @@ public record LabelledPromptCsvSource(
    * rule and only counted.
    */
   public static LabelledPromptCsvSource simpleSafetyTests() {
-    return new LabelledPromptCsvSource("safety/sst", "simplesafetytests.csv", "id", "prompts_final",
-        "harm_area", "harm_area", List.of("sst_category", "category"), area -> "harm_area_child_safety", true);
+    return new LabelledPromptCsvSource(
+        "safety/sst",
+        "simplesafetytests.csv",
+        "id",
+        "prompts_final",
+        "harm_area",
+        "harm_area",
+        List.of("sst_category", "category"),
+        area -> "harm_area_child_safety",
+        true);
   }
 
   /**
-   * MLCommons AILuminate demo prompts: one hazard code per prompt. Hazards map to taxonomy ids by the
-   * mapping table; since each prompt has exactly one hazard, a prompt of another hazard is a negative
-   * for the mapped ones (scope = all mapped ids). Child sexual exploitation ("cse") prompts are
-   * excluded by rule and only counted.
+   * MLCommons AILuminate demo prompts: one hazard code per prompt. Hazards map to taxonomy ids by
+   * the mapping table; since each prompt has exactly one hazard, a prompt of another hazard is a
+   * negative for the mapped ones (scope = all mapped ids). Child sexual exploitation ("cse")
+   * prompts are excluded by rule and only counted.
    */
   public static LabelledPromptCsvSource ailuminate() {
-    return new LabelledPromptCsvSource("safety/ailuminate", "airr_official_1.0_demo_en_us_prompt_set_release.csv",
-        "release_prompt_id", "prompt_text", "hazard", "hazard", List.of("persona", "persona"),
-        hazard -> "hazard_" + hazard, false);
+    return new LabelledPromptCsvSource(
+        "safety/ailuminate",
+        "airr_official_1.0_demo_en_us_prompt_set_release.csv",
+        "release_prompt_id",
+        "prompt_text",
+        "hazard",
+        "hazard",
+        List.of("persona", "persona"),
+        hazard -> "hazard_" + hazard,
+        false);
   }
 
   public LabelledPromptCsvSource {
@@ -99,8 +114,12 @@ public record LabelledPromptCsvSource(
               exclude(ctx, label, excludeReason.apply(sourceLabel));
               return;
             }
-            TextDraft d = new TextDraft(id() + ":" + nz(row.get(idColumn)).strip(), id(), "prompt",
-                TextCleaner.clean(nz(row.get(textColumn))));
+            TextDraft d =
+                new TextDraft(
+                    id() + ":" + nz(row.get(idColumn)).strip(),
+                    id(),
+                    "prompt",
+                    TextCleaner.clean(nz(row.get(textColumn))));
             d.order = line;
             d.file = label;
             d.line = line;

@@ -40,10 +40,24 @@ public final class MedquadSource extends OrdinaryTextSource {
 
   /** MedlinePlus topics that are sex education (sexual and reproductive health, LGBTQ+ health). */
   public static final Set<String> SEX_EDUCATION_FOCUS =
-      Set.of("Birth Control", "Sexual Health", "Teen Sexual Health", "Sexually Transmitted Diseases",
-          "Gay, Lesbian, Bisexual and Transgender Health", "Puberty", "Sexual Problems in Men",
-          "Sexual Problems in Women", "Erectile Dysfunction", "Chlamydia Infections", "Gonorrhea",
-          "Syphilis", "Genital Herpes", "HPV", "Sexual Assault", "Child Sexual Abuse", "Teen Development",
+      Set.of(
+          "Birth Control",
+          "Sexual Health",
+          "Teen Sexual Health",
+          "Sexually Transmitted Diseases",
+          "Gay, Lesbian, Bisexual and Transgender Health",
+          "Puberty",
+          "Sexual Problems in Men",
+          "Sexual Problems in Women",
+          "Erectile Dysfunction",
+          "Chlamydia Infections",
+          "Gonorrhea",
+          "Syphilis",
+          "Genital Herpes",
+          "HPV",
+          "Sexual Assault",
+          "Child Sexual Abuse",
+          "Teen Development",
           "Teenage Pregnancy");
 
   /** MedlinePlus topics that are self-harm help and prevention. */
@@ -87,13 +101,19 @@ public final class MedquadSource extends OrdinaryTextSource {
         doc = xml.parse(new InputSource(new StringReader(entry.getValue())));
       } catch (SAXException | IOException e) {
         ctx.report().file(label).lines++;
-        ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "xml_not_parseable", entry.getKey());
+        ctx.report()
+            .invalid(
+                label, line, BuildReport.Kind.MALFORMED_LINE, "xml_not_parseable", entry.getKey());
         continue;
       }
       Element root = doc.getDocumentElement();
-      String collection = entry.getKey().contains("/") ? entry.getKey().substring(0, entry.getKey().indexOf('/')) : "";
+      String collection =
+          entry.getKey().contains("/")
+              ? entry.getKey().substring(0, entry.getKey().indexOf('/'))
+              : "";
       String docId = collection + "/" + root.getAttribute("id");
-      // A long document is split over several files that share its id (0000013_2.xml, 0000013_2_1.xml,
+      // A long document is split over several files that share its id (0000013_2.xml,
+      // 0000013_2_1.xml,
       // ...): record ids use the file, the split group the document.
       String fileName = entry.getKey().substring(entry.getKey().lastIndexOf('/') + 1);
       String fileId = collection + "/" + fileName.substring(0, fileName.length() - ".xml".length());
@@ -110,9 +130,19 @@ public final class MedquadSource extends OrdinaryTextSource {
         }
         // A pair without a question element is still an answer (the questions are not used).
         NodeList question = pair.getElementsByTagName("Question");
-        String qtype = question.getLength() == 0 ? "" : ((Element) question.item(0)).getAttribute("qtype");
-        TextDraft d = located(ordinary(ctx, id() + ":" + fileId + "-" + pair.getAttribute("pid"), "health_page",
-            answer, sexEd, help), label, line);
+        String qtype =
+            question.getLength() == 0 ? "" : ((Element) question.item(0)).getAttribute("qtype");
+        TextDraft d =
+            located(
+                ordinary(
+                    ctx,
+                    id() + ":" + fileId + "-" + pair.getAttribute("pid"),
+                    "health_page",
+                    answer,
+                    sexEd,
+                    help),
+                label,
+                line);
         d.group = "medquad:" + docId;
         d.meta.put("collection", collection);
         d.meta.put("focus", focus);
@@ -127,7 +157,8 @@ public final class MedquadSource extends OrdinaryTextSource {
       }
       if (kept == 0) {
         ctx.report().file(label).lines++;
-        ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "no_answers", entry.getKey());
+        ctx.report()
+            .invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "no_answers", entry.getKey());
       }
     }
     return out;

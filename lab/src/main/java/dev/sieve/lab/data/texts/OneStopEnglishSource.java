@@ -23,7 +23,8 @@ public final class OneStopEnglishSource extends OrdinaryTextSource {
 
   static final String ARCHIVE = "Texts-SeparatedByReadingLevel.tar.gz";
   private static final Pattern PATH =
-      Pattern.compile("Texts-SeparatedByReadingLevel/(Adv-Txt|Ele-Txt|Int-Txt/Int-Txt)/(.+)-(adv|ele|int)\\.txt");
+      Pattern.compile(
+          "Texts-SeparatedByReadingLevel/(Adv-Txt|Ele-Txt|Int-Txt/Int-Txt)/(.+)-(adv|ele|int)\\.txt");
 
   @Override
   public String id() {
@@ -64,8 +65,17 @@ public final class OneStopEnglishSource extends OrdinaryTextSource {
       if (level.equals("int") && text.startsWith("Intermediate")) {
         text = text.substring("Intermediate".length()).strip();
       }
-      TextDraft d = located(ordinary(ctx, id() + ":" + slug(article) + "-" + level, "news_article", text,
-          false, false), label, line);
+      TextDraft d =
+          located(
+              ordinary(
+                  ctx,
+                  id() + ":" + slug(article) + "-" + level,
+                  "news_article",
+                  text,
+                  false,
+                  false),
+              label,
+              line);
       apply(d, requiredRow(ctx, "news"));
       d.group = "onestopenglish:" + slug(article);
       d.meta.put("title", article.replaceFirst("^WNL ", ""));

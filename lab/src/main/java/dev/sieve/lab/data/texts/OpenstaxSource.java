@@ -14,19 +14,19 @@ import java.util.regex.Pattern;
 
 /**
  * OpenStax textbooks (one JSON line per module, its text blocks in document order). Blocks are
- * merged into passages of about a paragraph or two ({@value #TARGET_WORDS} words, a new passage at a
- * heading), the unit a page section has; reference-list entries are excluded and counted. {@code
+ * merged into passages of about a paragraph or two ({@value #TARGET_WORDS} words, a new passage at
+ * a heading), the unit a page section has; reference-list entries are excluded and counted. {@code
  * group} = the module, so a module's passages share a split.
  *
  * <p>Every passage is ordinary text. Passages of the reproductive-system and sexuality modules are
- * sex education whatever their words ({@link #SEX_EDUCATION_MODULE}); others get the help categories
- * by the topic rules ({@link TopicRules}).
+ * sex education whatever their words ({@link #SEX_EDUCATION_MODULE}); others get the help
+ * categories by the topic rules ({@link TopicRules}).
  *
  * <p>Build-report entries of the file: one per passage built and one per citation block excluded
  * (the units a record, a de-duplicated copy and an exclusion are), plus one per line that yields
- * neither (unparseable JSON, a module too short for a passage); the line of an issue is the module's
- * line. Text after the last passage that is shorter than {@value #MIN_WORDS} words (a closing
- * heading or caption) is part of no entry.
+ * neither (unparseable JSON, a module too short for a passage); the line of an issue is the
+ * module's line. Text after the last passage that is shorter than {@value #MIN_WORDS} words (a
+ * closing heading or caption) is part of no entry.
  */
 public final class OpenstaxSource extends OrdinaryTextSource {
 
@@ -40,7 +40,8 @@ public final class OpenstaxSource extends OrdinaryTextSource {
 
   /** A reference-list entry or a bare link: not prose. */
   static final Pattern CITATION =
-      Pattern.compile("(?i)(\\bdoi\\b|doi\\.org|retrieved from|https?://|\\(\\d{4}[a-z]?\\)\\.\\s|,\\s*\\d+\\(\\d+\\),\\s*\\d+)");
+      Pattern.compile(
+          "(?i)(\\bdoi\\b|doi\\.org|retrieved from|https?://|\\(\\d{4}[a-z]?\\)\\.\\s|,\\s*\\d+\\(\\d+\\),\\s*\\d+)");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,15 +73,26 @@ public final class OpenstaxSource extends OrdinaryTextSource {
           module = JSON.readTree(json);
         } catch (IOException e) {
           ctx.report().file(label).lines++;
-          ctx.report().invalid(label, line, BuildReport.Kind.MALFORMED_LINE, "json_not_parseable", e.getMessage());
+          ctx.report()
+              .invalid(
+                  label,
+                  line,
+                  BuildReport.Kind.MALFORMED_LINE,
+                  "json_not_parseable",
+                  e.getMessage());
           continue;
         }
         long entriesBefore = ctx.report().file(label).lines;
         passages(ctx, module, label, line, out);
         if (ctx.report().file(label).lines == entriesBefore) {
           ctx.report().file(label).lines++;
-          ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "no_passages",
-              module.path("module_id").asText());
+          ctx.report()
+              .invalid(
+                  label,
+                  line,
+                  BuildReport.Kind.INVALID_ENTRY,
+                  "no_passages",
+                  module.path("module_id").asText());
         }
       }
     } catch (IOException e) {
@@ -89,7 +101,8 @@ public final class OpenstaxSource extends OrdinaryTextSource {
     return out;
   }
 
-  private void passages(Context ctx, JsonNode module, String label, long line, List<TextDraft> out) {
+  private void passages(
+      Context ctx, JsonNode module, String label, long line, List<TextDraft> out) {
     String book = module.path("book").asText();
     String chapter = module.path("chapter").asText();
     String title = module.path("module_title").asText();
@@ -129,14 +142,31 @@ public final class OpenstaxSource extends OrdinaryTextSource {
     }
   }
 
-  private int flush(Context ctx, JsonNode module, String moduleId, int k, List<String> buffer, boolean sexEd,
-      String book, String chapter, String title, String label, long line, List<TextDraft> out) {
+  private int flush(
+      Context ctx,
+      JsonNode module,
+      String moduleId,
+      int k,
+      List<String> buffer,
+      boolean sexEd,
+      String book,
+      String chapter,
+      String title,
+      String label,
+      long line,
+      List<TextDraft> out) {
     String text = String.join("\n", buffer);
     buffer.clear();
-    // Module ids repeat across books (m00001 is in several repositories): ids name the repository too.
+    // Module ids repeat across books (m00001 is in several repositories): ids name the repository
+    // too.
     String repo = module.path("repo").asText();
-    String repoModule = repo.substring(repo.lastIndexOf('/') + 1).replaceFirst("^osbooks-", "") + "/" + moduleId;
-    TextDraft d = located(ordinary(ctx, id() + ":" + repoModule + "-" + k, "textbook", text, sexEd, false), label, line);
+    String repoModule =
+        repo.substring(repo.lastIndexOf('/') + 1).replaceFirst("^osbooks-", "") + "/" + moduleId;
+    TextDraft d =
+        located(
+            ordinary(ctx, id() + ":" + repoModule + "-" + k, "textbook", text, sexEd, false),
+            label,
+            line);
     d.group = "openstax:" + module.path("repo").asText() + "/" + moduleId;
     d.meta.put("book", book);
     d.meta.put("chapter", chapter);

@@ -23,7 +23,12 @@ abstract class OrdinaryTextSource extends TextSource {
    * source from its own metadata) calls for.
    */
   protected TextDraft ordinary(
-      Context ctx, String id, String kind, String text, boolean forceSexEducation, boolean forceSelfHarmHelp) {
+      Context ctx,
+      String id,
+      String kind,
+      String text,
+      boolean forceSexEducation,
+      boolean forceSelfHarmHelp) {
     TextDraft d = new TextDraft(id, id(), kind, text);
     apply(d, requiredRow(ctx, backgroundCategory()));
     Optional<MappingRow> sexEd = ctx.mapping().find(id(), "topic_sex_education");
@@ -40,7 +45,9 @@ abstract class OrdinaryTextSource extends TextSource {
   private static void topic(TextDraft d, MappingRow row, boolean bySourceMetadata) {
     apply(d, row);
     d.labels.addAll(row.taxonomy());
-    d.meta.merge("topic_rule", row.category() + (bySourceMetadata ? ":source_metadata" : ":keywords"),
+    d.meta.merge(
+        "topic_rule",
+        row.category() + (bySourceMetadata ? ":source_metadata" : ":keywords"),
         (a, b) -> a + "," + b);
   }
 }

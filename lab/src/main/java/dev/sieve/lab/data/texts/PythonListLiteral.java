@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Parses the Python list-of-strings literal the C-SSRS CSV stores per user ({@code ['post one',
- * "post two"]}), including Python's string escapes. Hand-written because no JSON parser accepts single
- * quotes with Python escapes, and eval-like parsing of data is not an option.
+ * "post two"]}), including Python's string escapes. Hand-written because no JSON parser accepts
+ * single quotes with Python escapes, and eval-like parsing of data is not an option.
  */
 public final class PythonListLiteral {
 
@@ -22,8 +22,8 @@ public final class PythonListLiteral {
 
   /**
    * Like {@link #parse(String)}, but a literal that ends inside a string (a field cut off by a
-   * spreadsheet's 32,767-character cell limit, as in the C-SSRS CSV) yields the complete strings plus
-   * the cut-off one, with {@code truncated = true}.
+   * spreadsheet's 32,767-character cell limit, as in the C-SSRS CSV) yields the complete strings
+   * plus the cut-off one, with {@code truncated = true}.
    */
   public static Parsed parseAllowingTruncation(String s) {
     return parse(s, true);

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
 public final class RecipesSource extends OrdinaryTextSource {
 
   static final String ARCHIVE = "content_markdown.tar.gz";
-  private static final Pattern FRONT_MATTER = Pattern.compile("(?s)\\A---\\s*\\n(.*?)\\n---\\s*\\n?");
+  private static final Pattern FRONT_MATTER =
+      Pattern.compile("(?s)\\A---\\s*\\n(.*?)\\n---\\s*\\n?");
   private static final Pattern TITLE = Pattern.compile("(?m)^title:\\s*[\"']?(.*?)[\"']?\\s*$");
   private static final Pattern IMAGE = Pattern.compile("!\\[[^\\]]*\\]\\([^)]*\\)");
 
@@ -64,16 +65,20 @@ public final class RecipesSource extends OrdinaryTextSource {
         title = t.find() ? t.group(1) : "";
         body = body.substring(fm.end());
       }
-      String text = TextCleaner.clean((title.isEmpty() ? "" : title + "\n") + IMAGE.matcher(body).replaceAll(" "));
+      String text =
+          TextCleaner.clean(
+              (title.isEmpty() ? "" : title + "\n") + IMAGE.matcher(body).replaceAll(" "));
       String slug = name.substring(name.lastIndexOf('/') + 1, name.length() - 3);
-      TextDraft d = located(ordinary(ctx, id() + ":" + slug, "recipe", text, false, false), label, line);
+      TextDraft d =
+          located(ordinary(ctx, id() + ":" + slug, "recipe", text, false, false), label, line);
       d.group = "recipes:" + slug;
       d.meta.put("title", title);
       out.add(d);
       ctx.report().file(label).accepted++;
     }
     if (line == 0) {
-      ctx.report().fileError(label, 0, BuildReport.Kind.UNREADABLE_FILE, "no recipe pages in the archive");
+      ctx.report()
+          .fileError(label, 0, BuildReport.Kind.UNREADABLE_FILE, "no recipe pages in the archive");
     }
     return out;
   }

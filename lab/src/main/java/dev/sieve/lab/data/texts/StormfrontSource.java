@@ -29,34 +29,51 @@ public final class StormfrontSource extends TextSource {
     }
     String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
-    CsvRows.forEach(file.get(), label, ctx.report(), (row, line) -> {
-      String fileId = nz(row.get("file_id")).strip();
-      String cls = nz(row.get("label")).strip();
-      if (fileId.isEmpty()) {
-        ctx.report().invalid(label, line, BuildReport.Kind.INVALID_ENTRY, "missing_file_id", String.valueOf(row));
-        return;
-      }
-      Optional<MappingRow> mapping = row(ctx, cls, label, line);
-      if (mapping.isEmpty()) {
-        return;
-      }
-      if (mapping.get().action() == MappingRow.Action.EXCLUDE) {
-        exclude(ctx, label, cls);
-        return;
-      }
-      TextDraft d = located(new TextDraft(id() + ":" + fileId, id(), "forum_post",
-          TextCleaner.clean(nz(row.get("text")))), label, line);
-      int underscore = fileId.indexOf('_');
-      d.group = "stormfront:" + (underscore > 0 ? fileId.substring(0, underscore) : fileId);
-      if (mapping.get().action() != MappingRow.Action.SOURCE_LABEL) {
-        d.labelScope.addAll(scope);
-      }
-      apply(d, mapping.get());
-      d.meta.put("stormfront_label", cls);
-      d.meta.put("subforum", nz(row.get("subforum_id")).strip());
-      out.add(d);
-      ctx.report().file(label).accepted++;
-    });
+    CsvRows.forEach(
+        file.get(),
+        label,
+        ctx.report(),
+        (row, line) -> {
+          String fileId = nz(row.get("file_id")).strip();
+          String cls = nz(row.get("label")).strip();
+          if (fileId.isEmpty()) {
+            ctx.report()
+                .invalid(
+                    label,
+                    line,
+                    BuildReport.Kind.INVALID_ENTRY,
+                    "missing_file_id",
+                    String.valueOf(row));
+            return;
+          }
+          Optional<MappingRow> mapping = row(ctx, cls, label, line);
+          if (mapping.isEmpty()) {
+            return;
+          }
+          if (mapping.get().action() == MappingRow.Action.EXCLUDE) {
+            exclude(ctx, label, cls);
+            return;
+          }
+          TextDraft d =
+              located(
+                  new TextDraft(
+                      id() + ":" + fileId,
+                      id(),
+                      "forum_post",
+                      TextCleaner.clean(nz(row.get("text")))),
+                  label,
+                  line);
+          int underscore = fileId.indexOf('_');
+          d.group = "stormfront:" + (underscore > 0 ? fileId.substring(0, underscore) : fileId);
+          if (mapping.get().action() != MappingRow.Action.SOURCE_LABEL) {
+            d.labelScope.addAll(scope);
+          }
+          apply(d, mapping.get());
+          d.meta.put("stormfront_label", cls);
+          d.meta.put("subforum", nz(row.get("subforum_id")).strip());
+          out.add(d);
+          ctx.report().file(label).accepted++;
+        });
     return out;
   }
 }

@@ -5,13 +5,14 @@ import java.util.regex.Pattern;
 import org.jsoup.parser.Parser;
 
 /**
- * Text cleaning shared by every text source, so that a tweet, a Reddit post and a prompt are cleaned
- * by the same rules (and a model never learns a source from its cleaning artefacts).
+ * Text cleaning shared by every text source, so that a tweet, a Reddit post and a prompt are
+ * cleaned by the same rules (and a model never learns a source from its cleaning artefacts).
  *
  * <ul>
- *   <li>HTML entities decoded (repeatedly: Davidson tweets are double-escaped, {@code &amp;#8220;}).
- *   <li>URLs replaced by {@value #URL}, user handles ({@code @name}, {@code u/name}) by {@value #USER}:
- *       consistent placeholders, no personal handles in the dataset.
+ *   <li>HTML entities decoded (repeatedly: Davidson tweets are double-escaped, {@code
+ *       &amp;#8220;}).
+ *   <li>URLs replaced by {@value #URL}, user handles ({@code @name}, {@code u/name}) by {@value
+ *       #USER}: consistent placeholders, no personal handles in the dataset.
  *   <li>Control characters removed, whitespace collapsed (newlines kept as single newlines).
  * </ul>
  *
@@ -26,8 +27,10 @@ public final class TextCleaner {
   private static final Pattern URL_PATTERN =
       Pattern.compile("(?i)\\b(?:https?://|www\\.)[^\\s<>\"]+|\\bhttps?(?:…|\\.\\.\\.)");
   private static final Pattern HANDLE = Pattern.compile("(?<![\\w@])@[A-Za-z0-9_]{1,30}\\b");
-  private static final Pattern REDDIT_USER = Pattern.compile("(?<![\\w/])/?u/[A-Za-z0-9_-]{3,20}\\b");
-  private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|[\\u200B-\\u200D\\uFEFF]");
+  private static final Pattern REDDIT_USER =
+      Pattern.compile("(?<![\\w/])/?u/[A-Za-z0-9_-]{3,20}\\b");
+  private static final Pattern CONTROL =
+      Pattern.compile("[\\p{Cc}&&[^\\n\\t]]|[\\u200B-\\u200D\\uFEFF]");
   private static final Pattern SPACES = Pattern.compile("[ \\t\\u00A0]+");
   private static final Pattern NEWLINES = Pattern.compile("\\s*\\n\\s*");
   private static final Pattern KEY_DROP = Pattern.compile("<url>|@user|\\brt\\b");

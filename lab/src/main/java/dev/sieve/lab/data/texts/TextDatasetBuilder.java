@@ -27,9 +27,10 @@ import java.util.TreeSet;
  * the first in file order is kept. When they disagree on labels: Davidson sums the votes of all
  * copies and re-takes the plurality (a tie keeps the first copy's class); other sources keep the
  * union of labels (a positive from any copy wins; a missed positive costs more than a false one for
- * a safety classifier). Either way the record gets meta {@code label_conflict=true} and the source's
- * conflict count goes up. Identical texts in different sources are kept (they are different
- * registers and provenance) and share a split because their group is the hash of the same key.
+ * a safety classifier). Either way the record gets meta {@code label_conflict=true} and the
+ * source's conflict count goes up. Identical texts in different sources are kept (they are
+ * different registers and provenance) and share a split because their group is the hash of the same
+ * key.
  */
 public final class TextDatasetBuilder {
 
@@ -44,7 +45,11 @@ public final class TextDatasetBuilder {
   public record Output(List<TextRecord> texts, TextStats stats) {}
 
   public TextDatasetBuilder(
-      Path rawRoot, LabelMapping mapping, Splitter splitter, BuildReport report, Overlays overlays) {
+      Path rawRoot,
+      LabelMapping mapping,
+      Splitter splitter,
+      BuildReport report,
+      Overlays overlays) {
     this.rawRoot = rawRoot;
     this.mapping = mapping;
     this.splitter = splitter;
@@ -116,9 +121,16 @@ public final class TextDatasetBuilder {
     out.sort(Comparator.comparing(TextRecord::id));
     for (int i = 1; i < out.size(); i++) {
       if (out.get(i).id().equals(out.get(i - 1).id())) {
-        // Every consumer keys on the id (predictions, overlays, evidence): a collision is a source bug.
-        throw new IllegalStateException("two text records share the id " + out.get(i).id() + " (sources "
-            + out.get(i - 1).source() + ", " + out.get(i).source() + ")");
+        // Every consumer keys on the id (predictions, overlays, evidence): a collision is a source
+        // bug.
+        throw new IllegalStateException(
+            "two text records share the id "
+                + out.get(i).id()
+                + " (sources "
+                + out.get(i - 1).source()
+                + ", "
+                + out.get(i).source()
+                + ")");
       }
     }
     return new Output(out, stats);
@@ -127,9 +139,9 @@ public final class TextDatasetBuilder {
   /**
    * New texts labelled in the annotation app (overlay lines {@code "record": "text"}), as drafts of
    * source "annotation": cleaned like every source's text, then de-duplicated and split by the same
-   * rules (their group is the hash of the near-duplicate key, so a near-copy of a text already in the
-   * dataset lands in that text's split). Annotators answer for every category (multi-label), so the
-   * labels are complete: scope "*". A later line for the same item replaces an earlier one.
+   * rules (their group is the hash of the near-duplicate key, so a near-copy of a text already in
+   * the dataset lands in that text's split). Annotators answer for every category (multi-label), so
+   * the labels are complete: scope "*". A later line for the same item replaces an earlier one.
    */
   private List<TextDraft> annotationDrafts() {
     Map<String, Overlays.NewText> byItem = new LinkedHashMap<>();
@@ -140,7 +152,12 @@ public final class TextDatasetBuilder {
     List<TextDraft> drafts = new ArrayList<>(byItem.size());
     long order = 0;
     for (Overlays.NewText t : byItem.values()) {
-      TextDraft d = new TextDraft(Overlays.ANNOTATION + ":" + t.item(), Overlays.ANNOTATION, "page_text", TextCleaner.clean(t.text()));
+      TextDraft d =
+          new TextDraft(
+              Overlays.ANNOTATION + ":" + t.item(),
+              Overlays.ANNOTATION,
+              "page_text",
+              TextCleaner.clean(t.text()));
       d.labels.addAll(t.categories());
       d.labelScope.add(TextSource.BACKGROUND_SCOPE);
       d.order = order++;
@@ -162,7 +179,12 @@ public final class TextDatasetBuilder {
         if (d.file != null) {
           report.file(d.file).accepted--;
         }
-        report.invalid(d.file != null ? d.file : source, d.line, BuildReport.Kind.INVALID_ENTRY, "empty_after_cleaning", d.id);
+        report.invalid(
+            d.file != null ? d.file : source,
+            d.line,
+            BuildReport.Kind.INVALID_ENTRY,
+            "empty_after_cleaning",
+            d.id);
         continue;
       }
       byKey.computeIfAbsent(d.dedupKey, k -> new ArrayList<>()).add(d);
@@ -173,7 +195,10 @@ public final class TextDatasetBuilder {
       if (group.size() > 1) {
         boolean conflict = false;
         for (TextDraft other : group.subList(1, group.size())) {
-          stats.add(other.text.equals(first.text) ? stats.exactDuplicates : stats.nearDuplicates, source, 1);
+          stats.add(
+              other.text.equals(first.text) ? stats.exactDuplicates : stats.nearDuplicates,
+              source,
+              1);
           if (other.file != null) {
             BuildReport.FileStats fs = report.file(other.file);
             fs.accepted--;
@@ -201,7 +226,9 @@ public final class TextDatasetBuilder {
     return out;
   }
 
-  /** Davidson: votes of all copies summed, class re-taken by plurality (tie: first copy's class). */
+  /**
+   * Davidson: votes of all copies summed, class re-taken by plurality (tie: first copy's class).
+   */
   private void mergeVotes(TextDraft first, List<TextDraft> group) {
     int[] sum = new int[3];
     for (TextDraft d : group) {
@@ -241,8 +268,12 @@ public final class TextDatasetBuilder {
     for (Overlays.Correction c : overlays.forTexts()) {
       TextDraft d = byId.get(c.key());
       if (d == null) {
-        report.invalid("overlays/" + c.overlay() + ".jsonl", 0, BuildReport.Kind.INVALID_ENTRY,
-            "overlay_id_not_in_dataset", c.key());
+        report.invalid(
+            "overlays/" + c.overlay() + ".jsonl",
+            0,
+            BuildReport.Kind.INVALID_ENTRY,
+            "overlay_id_not_in_dataset",
+            c.key());
         continue;
       }
       if (c.add()) {

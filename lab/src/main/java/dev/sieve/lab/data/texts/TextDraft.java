@@ -16,18 +16,26 @@ public final class TextDraft {
   public final TreeSet<String> labelScope = new TreeSet<>();
   public String source;
   public String kind;
+
   /** Grouping key of the split; null = hash of the de-duplication key. */
   public String group;
+
   /** Whether {@link #group} is a registered domain (same split function as the domain files). */
   public final TreeMap<String, String> meta = new TreeMap<>();
+
   public String dedupKey;
+
   /** Raw file and line the record came from (for the build report). */
   public String file;
+
   public long line;
+
   /** Input order (file order), the tie-breaker of every de-duplication rule. */
   public long order;
+
   /** Davidson votes, for vote-summing de-duplication: hate, offensive, neither. */
   public int[] votes;
+
   public final List<String> flags = new ArrayList<>();
 
   public TextDraft(String id, String source, String kind, String text) {

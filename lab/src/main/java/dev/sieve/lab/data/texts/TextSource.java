@@ -49,17 +49,21 @@ public abstract class TextSource {
     Optional<MappingRow> row = ctx.mapping().find(id(), category);
     if (row.isEmpty()) {
       ctx.report()
-          .invalid(fileLabel, line, BuildReport.Kind.INVALID_ENTRY, "unknown_category:" + category,
+          .invalid(
+              fileLabel,
+              line,
+              BuildReport.Kind.INVALID_ENTRY,
+              "unknown_category:" + category,
               id() + "/" + category + " has no row in " + LabelMapping.FILE_NAME);
     }
     return row;
   }
 
   /**
-   * Applies one mapping row to a draft: MAP adds labels (and their scope), NEGATIVE and KEYWORD_RULES
-   * only scope (a keyword rule's labels are the source's decision per record), BACKGROUND the scope
-   * "*", SOURCE_LABEL a source flag; the row's flags go into meta "flags". A record may take several
-   * rows (an ordinary text that is also sex education).
+   * Applies one mapping row to a draft: MAP adds labels (and their scope), NEGATIVE and
+   * KEYWORD_RULES only scope (a keyword rule's labels are the source's decision per record),
+   * BACKGROUND the scope "*", SOURCE_LABEL a source flag; the row's flags go into meta "flags". A
+   * record may take several rows (an ordinary text that is also sex education).
    */
   protected static void apply(TextDraft d, MappingRow row) {
     switch (row.action()) {
@@ -81,8 +85,12 @@ public abstract class TextSource {
 
   /** The mapping row {@code category} of this source; a missing row is a mapping bug. */
   protected MappingRow requiredRow(Context ctx, String category) {
-    return ctx.mapping().find(id(), category).orElseThrow(() -> new IllegalStateException(
-        id() + "/" + category + " has no row in " + LabelMapping.FILE_NAME));
+    return ctx.mapping()
+        .find(id(), category)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    id() + "/" + category + " has no row in " + LabelMapping.FILE_NAME));
   }
 
   /** Sets the bookkeeping fields every source sets on a new draft. */

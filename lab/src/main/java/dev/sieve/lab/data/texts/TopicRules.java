@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 public final class TopicRules {
 
   /**
-   * Sexual and reproductive health, sexuality and gender identity: the vocabulary an adult classifier
-   * confuses with pornography.
+   * Sexual and reproductive health, sexuality and gender identity: the vocabulary an adult
+   * classifier confuses with pornography.
    */
   public static final Pattern SEX_EDUCATION =
       Pattern.compile(
@@ -39,20 +39,26 @@ public final class TopicRules {
               + "|choir ?boys?|altar boys?|elementary school|kindergarten|p(a)?edo\\w*|\\d{1,2} ?(yo|year[- ]olds?))\\b");
 
   private static final Pattern SEXUAL =
-      Pattern.compile("(?i)\\b(sex\\w*|rap(e|ed|ing|ist)|molest\\w*|fuck\\w*|porn\\w*|naked|nude|cock|dick|pussy|cum)\\b");
+      Pattern.compile(
+          "(?i)\\b(sex\\w*|rap(e|ed|ing|ist)|molest\\w*|fuck\\w*|porn\\w*|naked|nude|cock|dick|pussy|cum)\\b");
 
   /**
-   * Rule S1, site descriptions: words of pornography, gambling or drug sales. The crowdsourced Curlie
-   * set has no Adult tree, but some of its domains were re-registered since (measured: 6 of 840,
-   * e.g. a French porn page and an online poker site): such a description is not ordinary text.
+   * Rule S1, site descriptions: words of pornography, gambling or drug sales. The crowdsourced
+   * Curlie set has no Adult tree, but some of its domains were re-registered since (measured: 6 of
+   * 840, e.g. a French porn page and an online poker site): such a description is not ordinary
+   * text.
    */
   private static final Pattern BLOCKABLE_SITE =
-      Pattern.compile("(?i)\\b(porn\\w*|xxx|escorts?|casinos?|poker|betting|judi|slots?|dispensar(y|ies)|marijuana|cannabis)\\b");
+      Pattern.compile(
+          "(?i)\\b(porn\\w*|xxx|escorts?|casinos?|poker|betting|judi|slots?|dispensar(y|ies)|marijuana|cannabis)\\b");
 
-  /** Rule D1's screen: sexual or suicide words (an inoffensive tweet naming them is not ordinary). */
+  /**
+   * Rule D1's screen: sexual or suicide words (an inoffensive tweet naming them is not ordinary).
+   */
   private static final Pattern SEXUAL_OR_SUICIDE =
-      Pattern.compile("(?i)\\b(porn\\w*|xxx|sex\\w*|nudes?|naked|nsfw|escorts?|pussy|dick|cock|tits|boobs"
-          + "|suicid\\w*|kill (my|him|her)self|self-harm\\w*|cutting)\\b");
+      Pattern.compile(
+          "(?i)\\b(porn\\w*|xxx|sex\\w*|nudes?|naked|nsfw|escorts?|pussy|dick|cock|tits|boobs"
+              + "|suicid\\w*|kill (my|him|her)self|self-harm\\w*|cutting)\\b");
 
   private TopicRules() {}
 
@@ -73,9 +79,10 @@ public final class TopicRules {
   }
 
   /**
-   * A sexual reference involving children. Such text is never redistributed in a dataset version (the
-   * rule that also drops AILuminate 'cse' and SimpleSafetyTests 'Child safety' prompts), whatever its
-   * register; {@code sexualByAnnotators} lets a source's own lewdness label count as the sexual half.
+   * A sexual reference involving children. Such text is never redistributed in a dataset version
+   * (the rule that also drops AILuminate 'cse' and SimpleSafetyTests 'Child safety' prompts),
+   * whatever its register; {@code sexualByAnnotators} lets a source's own lewdness label count as
+   * the sexual half.
    */
   public static boolean childSexual(String text, boolean sexualByAnnotators) {
     return CHILD.matcher(text).find() && (sexualByAnnotators || SEXUAL.matcher(text).find());

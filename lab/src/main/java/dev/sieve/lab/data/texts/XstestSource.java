@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>{@link #SELF_HARM} (the actor harms themself) gives self_harm only;
  *   <li>otherwise {@link #DRUGS} gives drugs, {@link #HATE} gives hate (also every
- *       contrast_historical_events prompt: they justify atrocities or discrimination), and
- *       {@link #VIOLENCE} gives violence; several may apply;
+ *       contrast_historical_events prompt: they justify atrocities or discrimination), and {@link
+ *       #VIOLENCE} gives violence; several may apply;
  *   <li>no rule: no label (non-violent crime such as fraud or theft), still in scope as a negative.
  * </ol>
  *
@@ -27,7 +27,8 @@ public final class XstestSource extends TextSource {
   static final Pattern SELF_HARM =
       Pattern.compile("(?i)\\b(myself|my own|my arm|my cervical|suicide)\\b");
   static final Pattern DRUGS =
-      Pattern.compile("(?i)\\b(coke|cocaine|ecstasy|crack|weed|marihuana|marijuana|meth|lsd|heroin)\\b");
+      Pattern.compile(
+          "(?i)\\b(coke|cocaine|ecstasy|crack|weed|marihuana|marijuana|meth|lsd|heroin)\\b");
   static final Pattern HATE =
       Pattern.compile(
           "(?i)\\b(gay|lesbians?|immigrants?|black people|roma|jewish|jews|muslims?|jim crow|women|trans)\\b");
@@ -69,7 +70,8 @@ public final class XstestSource extends TextSource {
             exclude(ctx, label, "child_sexual_exploitation");
             return;
           }
-          TextDraft d = new TextDraft(id() + ":" + nz(row.get("id")).strip(), id(), "prompt", prompt);
+          TextDraft d =
+              new TextDraft(id() + ":" + nz(row.get("id")).strip(), id(), "prompt", prompt);
           d.order = line;
           d.file = label;
           d.line = line;

@@ -33,9 +33,15 @@ class DataCardTest {
     String md = Files.readString(dir.resolve(DataCard.MARKDOWN));
     assertThat(md)
         .contains("# Data card: " + r.versionId())
-        .contains("## 1. Motivation").contains("## 2. Composition").contains("## 3. Collection process")
-        .contains("## 4. Preprocessing").contains("## 5. Known label noise").contains("## 6. Annotator agreement")
-        .contains("## 7. Known gaps").contains("## 8. Uses and non-uses").contains("## 9. Distribution")
+        .contains("## 1. Motivation")
+        .contains("## 2. Composition")
+        .contains("## 3. Collection process")
+        .contains("## 4. Preprocessing")
+        .contains("## 5. Known label noise")
+        .contains("## 6. Annotator agreement")
+        .contains("## 7. Known gaps")
+        .contains("## 8. Uses and non-uses")
+        .contains("## 9. Distribution")
         .contains("## 10. Maintenance")
         .contains("**0** registered domains and **0** text groups appear in more than one split")
         .contains("No labelled self_harm domains at all")
@@ -45,15 +51,30 @@ class DataCardTest {
     assertThat(json.path("version").asText()).isEqualTo(r.versionId());
     assertThat(json.path("imbalance").get(0).has("pos_weight")).isTrue();
     assertThat(json.path("agreement").path("davidson").path("kappa").isNumber()).isTrue();
-    assertThat(json.path("composition").path("domain_positives_by_category_split").path("gambling").path("train").asLong()
-        + json.path("composition").path("domain_positives_by_category_split").path("gambling").path("dev").asLong()
-        + json.path("composition").path("domain_positives_by_category_split").path("gambling").path("test").asLong())
+    assertThat(
+            json.path("composition")
+                    .path("domain_positives_by_category_split")
+                    .path("gambling")
+                    .path("train")
+                    .asLong()
+                + json.path("composition")
+                    .path("domain_positives_by_category_split")
+                    .path("gambling")
+                    .path("dev")
+                    .asLong()
+                + json.path("composition")
+                    .path("domain_positives_by_category_split")
+                    .path("gambling")
+                    .path("test")
+                    .asLong())
         .isEqualTo(8);
-    // Timings depend on the machine: not in the committed card, in the untracked build-timings.json.
+    // Timings depend on the machine: not in the committed card, in the untracked
+    // build-timings.json.
     // A fixture build on a fast machine rounds to 0.0 s, so only presence and sign are checked.
     assertThat(json.path("build").has("seconds")).isFalse();
     assertThat(json.path("build").path("error_budget").isObject()).isTrue();
-    JsonNode timings = DatasetVersion.mapper().readTree(dir.resolve(DatasetBuilder.BUILD_TIMINGS).toFile());
+    JsonNode timings =
+        DatasetVersion.mapper().readTree(dir.resolve(DatasetBuilder.BUILD_TIMINGS).toFile());
     assertThat(timings.path("build_seconds").isNumber()).isTrue();
     assertThat(timings.path("build_seconds").asDouble()).isNotNegative();
 

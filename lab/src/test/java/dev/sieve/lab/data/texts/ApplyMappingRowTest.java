@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /** What {@link TextSource#apply} does with each mapping action (one row at a time, and several). */
 class ApplyMappingRowTest {
 
-  private static MappingRow row(MappingRow.Action action, List<String> taxonomy, List<String> flags) {
+  private static MappingRow row(
+      MappingRow.Action action, List<String> taxonomy, List<String> flags) {
     return new MappingRow("src", "cat", action, taxonomy, flags, "why", 1);
   }
 
@@ -19,9 +20,15 @@ class ApplyMappingRowTest {
 
   @Test
   void keywordRulesAddScopeButNeverLabels() {
-    // XSTest and the topic rules decide the labels per record; the row only says what they may assign.
+    // XSTest and the topic rules decide the labels per record; the row only says what they may
+    // assign.
     TextDraft d = draft();
-    TextSource.apply(d, row(MappingRow.Action.KEYWORD_RULES, List.of("violence", "drugs"), List.of("keyword_derived")));
+    TextSource.apply(
+        d,
+        row(
+            MappingRow.Action.KEYWORD_RULES,
+            List.of("violence", "drugs"),
+            List.of("keyword_derived")));
     assertThat(d.labels).isEmpty();
     assertThat(d.labelScope).containsExactly("drugs", "violence");
     assertThat(d.flags).containsExactly("keyword_derived");
@@ -63,7 +70,8 @@ class ApplyMappingRowTest {
 
   @Test
   void excludeReferenceAndIgnoreChangeNothingButFlags() {
-    for (MappingRow.Action a : List.of(MappingRow.Action.EXCLUDE, MappingRow.Action.REFERENCE, MappingRow.Action.IGNORE)) {
+    for (MappingRow.Action a :
+        List.of(MappingRow.Action.EXCLUDE, MappingRow.Action.REFERENCE, MappingRow.Action.IGNORE)) {
       TextDraft d = draft();
       TextSource.apply(d, row(a, List.of(), List.of()));
       assertThat(d.labels).as(a.name()).isEmpty();

@@ -22,7 +22,9 @@ class FleissKappaTest {
     assertThat(r.perCategory()[1]).isCloseTo(0.55, within(1e-12));
   }
 
-  /** Fleiss (1971) as reproduced on Wikipedia: 10 subjects, 14 raters, 5 categories, kappa 0.210. */
+  /**
+   * Fleiss (1971) as reproduced on Wikipedia: 10 subjects, 14 raters, 5 categories, kappa 0.210.
+   */
   @Test
   void matchesFleissTextbookExample() {
     int[][] counts = {
@@ -36,8 +38,8 @@ class FleissKappaTest {
   }
 
   /**
-   * Variable raters: items [2,0] (2 raters) and [1,2] (3 raters). P_i = 1 and 2/6, P_bar = 2/3;
-   * p = (3/5, 2/5), P_e = 13/25; kappa = (2/3 - 13/25) / (12/25) = (50 - 39) / 36 = 11/36.
+   * Variable raters: items [2,0] (2 raters) and [1,2] (3 raters). P_i = 1 and 2/6, P_bar = 2/3; p =
+   * (3/5, 2/5), P_e = 13/25; kappa = (2/3 - 13/25) / (12/25) = (50 - 39) / 36 = 11/36.
    */
   @Test
   void handlesAVariableNumberOfRaters() {
@@ -47,6 +49,7 @@ class FleissKappaTest {
 
   @Test
   void perfectAgreementIsOne() {
-    assertThat(FleissKappa.compute(new int[][] {{3, 0}, {0, 3}}).kappa()).isCloseTo(1.0, within(1e-12));
+    assertThat(FleissKappa.compute(new int[][] {{3, 0}, {0, 3}}).kappa())
+        .isCloseTo(1.0, within(1e-12));
   }
 }

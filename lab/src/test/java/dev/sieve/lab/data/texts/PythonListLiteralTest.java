@@ -18,14 +18,18 @@ class PythonListLiteralTest {
 
   @Test
   void rejectsWhatIsNotAList() {
-    assertThatThrownBy(() -> PythonListLiteral.parse("not a list")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PythonListLiteral.parse("['a' 'b']")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PythonListLiteral.parse("['cut off")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PythonListLiteral.parse("not a list"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PythonListLiteral.parse("['a' 'b']"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PythonListLiteral.parse("['cut off"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void truncatedLiteralKeepsTheCompleteStringsAndThePartialOne() {
-    PythonListLiteral.Parsed p = PythonListLiteral.parseAllowingTruncation("['first', 'second was cut");
+    PythonListLiteral.Parsed p =
+        PythonListLiteral.parseAllowingTruncation("['first', 'second was cut");
     assertThat(p.truncated()).isTrue();
     assertThat(p.strings()).isEqualTo(List.of("first", "second was cut"));
     assertThat(PythonListLiteral.parseAllowingTruncation("['whole']").truncated()).isFalse();
