@@ -70,7 +70,7 @@ class SieveScriptTest {
         """
         #!/bin/bash
         echo "mvnw $*" >> "%s"
-        if [ "$*" = "-B -ntp install -DskipTests" ]; then
+        if [ "$*" = "-B -ntp install -DskipTests -Dspotless.check.skip=true" ]; then
           echo "[INFO] Building Sieve :: core 0.1.0-SNAPSHOT                       [1/2]"
           echo "[INFO] Downloading from central: https://repo.maven.apache.org/..."
           echo "[INFO] Building Sieve :: cli 0.1.0-SNAPSHOT                        [2/2]"
@@ -225,7 +225,7 @@ class SieveScriptTest {
         .contains("sieve:   [1/2] Sieve :: core\nsieve:   [2/2] Sieve :: cli")
         .doesNotContain("Downloading");
     assertThat(root.resolve(".sieve/build.log")).content().contains("Downloading from central");
-    assertThat(calls()).startsWith("mvnw -B -ntp install -DskipTests\njava ");
+    assertThat(calls()).startsWith("mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true\njava ");
 
     Result second = sieve(env, "version");
     assertThat(second.err()).doesNotContain("building");
@@ -276,7 +276,7 @@ class SieveScriptTest {
         .as("a subcommand's own --version option is a real run: the stale build is rebuilt")
         .contains("building (");
     assertThat(calls())
-        .contains("mvnw -B -ntp install -DskipTests")
+        .contains("mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true")
         .contains("SieveCli data card --version ds-1");
   }
 
@@ -319,7 +319,7 @@ class SieveScriptTest {
     assertThat(lines.get(2)).isEqualTo("install-squid");
     assertThat(lines.get(3))
         .as("the cli is built before `data build` runs")
-        .isEqualTo("mvnw -B -ntp install -DskipTests");
+        .isEqualTo("mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true");
     assertThat(lines.get(4)).startsWith("java ").endsWith("dev.sieve.cli.SieveCli data build");
     assertThat(lines.get(5)).isEqualTo("mvnw -B verify");
   }
