@@ -225,7 +225,8 @@ class SieveScriptTest {
         .contains("sieve:   [1/2] Sieve :: core\nsieve:   [2/2] Sieve :: cli")
         .doesNotContain("Downloading");
     assertThat(root.resolve(".sieve/build.log")).content().contains("Downloading from central");
-    assertThat(calls()).startsWith("mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true\njava ");
+    assertThat(calls())
+        .startsWith("mvnw -B -ntp install -DskipTests -Dspotless.check.skip=true\njava ");
 
     Result second = sieve(env, "version");
     assertThat(second.err()).doesNotContain("building");
