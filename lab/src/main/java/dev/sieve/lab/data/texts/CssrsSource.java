@@ -2,7 +2,6 @@ package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,17 +26,11 @@ public final class CssrsSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "500_Reddit_users_posts_labels.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "500_Reddit_users_posts_labels.csv",
+        (row, line, label) -> {
           String user = nz(row.get("User")).strip();
           String level = nz(row.get("Label")).strip();
           if (user.isEmpty()) {
@@ -75,9 +68,7 @@ public final class CssrsSource extends TextSource {
             }
           }
           TextDraft d = new TextDraft("cssrs:" + user, id(), "post", String.join("\n\n", cleaned));
-          d.order = line;
-          d.file = label;
-          d.line = line;
+          located(d, label, line);
           d.group = "cssrs-user:" + user;
           d.labelScope.addAll(scope);
           apply(d, mapping.get());

@@ -5,7 +5,6 @@ import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
 import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,18 +38,12 @@ public final class CurlieSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "majority_labels.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
     Optional<MappingRow> all = ctx.mapping().find(id(), ALL);
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "majority_labels.csv",
+        (row, line, label) -> {
           String url = nz(row.get("url")).strip();
           NormalizedUrl normalized;
           try {
@@ -94,9 +87,7 @@ public final class CurlieSource extends TextSource {
                   : description.isEmpty() ? title : title + "\n" + description;
           TextDraft d =
               new TextDraft("curlie:" + normalized.host(), id(), "site_description", text);
-          d.order = line;
-          d.file = label;
-          d.line = line;
+          located(d, label, line);
           d.group = normalized.registeredDomain();
           d.meta.put("group_kind", "registered_domain");
           d.labelScope.addAll(scope);

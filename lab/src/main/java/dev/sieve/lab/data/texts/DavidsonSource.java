@@ -2,7 +2,6 @@ package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,19 +24,13 @@ public final class DavidsonSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "labeled_data.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
     List<int[]> votes = new ArrayList<>();
     java.util.Map<String, Long> raters = new java.util.TreeMap<>();
     List<String> scope = ctx.mapping().scopeOf(id());
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "labeled_data.csv",
+        (row, line, label) -> {
           String rowId = nz(row.get("")).strip();
           int count;
           int[] v = new int[3];
@@ -76,9 +69,7 @@ public final class DavidsonSource extends TextSource {
           }
           String text = TextCleaner.clean(nz(row.get("tweet")));
           TextDraft d = new TextDraft("davidson:" + rowId, id(), "tweet", text);
-          d.order = line;
-          d.file = label;
-          d.line = line;
+          located(d, label, line);
           d.votes = v;
           d.labelScope.addAll(scope);
           apply(d, mapping.get());

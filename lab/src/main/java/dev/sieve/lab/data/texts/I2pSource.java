@@ -1,7 +1,6 @@
 package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,17 +22,11 @@ public final class I2pSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "unsafe-prompts4703.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "unsafe-prompts4703.csv",
+        (row, line, label) -> {
           TreeSet<String> categories = new TreeSet<>();
           for (String c : nz(row.get("categories")).split(",")) {
             if (!c.isBlank()) {
@@ -55,9 +48,7 @@ public final class I2pSource extends TextSource {
                   id(),
                   "prompt",
                   TextCleaner.clean(nz(row.get("prompt"))));
-          d.order = line;
-          d.file = label;
-          d.line = line;
+          located(d, label, line);
           d.labelScope.addAll(scope);
           for (MappingRow r : rows) {
             apply(d, r);

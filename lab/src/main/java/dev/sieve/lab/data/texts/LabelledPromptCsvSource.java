@@ -1,7 +1,6 @@
 package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -94,17 +93,11 @@ public record LabelledPromptCsvSource(
     @Override
     public List<TextDraft> read(Context ctx) {
       List<TextDraft> out = new ArrayList<>();
-      Optional<Path> file = file(ctx, fileName);
-      if (file.isEmpty()) {
-        return out;
-      }
-      String label = label(ctx, file.get());
       List<String> scope = ctx.mapping().scopeOf(id());
-      CsvRows.forEach(
-          file.get(),
-          label,
-          ctx.report(),
-          (row, line) -> {
+      forEachCsvRow(
+          ctx,
+          fileName,
+          (row, line, label) -> {
             String sourceLabel = nz(row.get(labelColumn)).strip();
             Optional<MappingRow> mapping = row(ctx, sourceLabel, label, line);
             if (mapping.isEmpty()) {
@@ -120,9 +113,7 @@ public record LabelledPromptCsvSource(
                     id(),
                     "prompt",
                     TextCleaner.clean(nz(row.get(textColumn))));
-            d.order = line;
-            d.file = label;
-            d.line = line;
+            located(d, label, line);
             if (scopeForSourceLabels || mapping.get().action() != MappingRow.Action.SOURCE_LABEL) {
               d.labelScope.addAll(scope);
             }

@@ -1,10 +1,8 @@
 package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.io.BuildReport;
-import dev.sieve.lab.data.io.RawFiles;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,18 +75,12 @@ public final class MedquadSource extends OrdinaryTextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, ARCHIVE);
-    if (file.isEmpty()) {
+    Optional<TarArchive> archive = tarArchive(ctx, ARCHIVE);
+    if (archive.isEmpty()) {
       return out;
     }
-    String label = label(ctx, file.get());
-    Map<String, String> entries;
-    try {
-      entries = RawFiles.tarEntries(file.get());
-    } catch (IOException e) {
-      ctx.report().fileError(label, 0, BuildReport.Kind.UNREADABLE_FILE, e.toString());
-      return out;
-    }
+    String label = archive.get().label();
+    Map<String, String> entries = archive.get().entries();
     DocumentBuilder xml = parser();
     long line = 0;
     for (Map.Entry<String, String> entry : entries.entrySet()) {

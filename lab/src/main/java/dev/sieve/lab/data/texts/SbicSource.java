@@ -3,10 +3,8 @@ package dev.sieve.lab.data.texts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.lab.data.io.BuildReport;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -53,17 +51,11 @@ public final class SbicSource extends TextSource {
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
     for (String name : FILES) {
-      Optional<Path> file = file(ctx, name);
-      if (file.isEmpty()) {
-        continue;
-      }
-      String label = label(ctx, file.get());
       String part = name.contains(".dev.") ? "dev" : "tst";
-      CsvRows.forEach(
-          file.get(),
-          label,
-          ctx.report(),
-          (row, line) -> {
+      forEachCsvRow(
+          ctx,
+          name,
+          (row, line, label) -> {
             String dataSource = nz(row.get("dataSource")).strip();
             String text = TextCleaner.clean(nz(row.get("post")));
             double offensive;

@@ -2,7 +2,6 @@ package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,17 +22,11 @@ public final class StormfrontSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "stormfront_sentences.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
     List<String> scope = ctx.mapping().scopeOf(id());
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "stormfront_sentences.csv",
+        (row, line, label) -> {
           String fileId = nz(row.get("file_id")).strip();
           String cls = nz(row.get("label")).strip();
           if (fileId.isEmpty()) {

@@ -5,10 +5,13 @@ import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.io.RawFiles;
 import dev.sieve.lab.data.mapping.LabelMapping;
 import dev.sieve.lab.data.mapping.MappingRow;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * One labelled text source: reads its raw files into drafts with labels, scope and provenance. Each
@@ -38,6 +41,48 @@ public abstract class TextSource {
       return Optional.empty();
     }
     return Optional.of(p);
+  }
+
+  /** Receives one CSV row of a source file, its line, and the file's label in the build report. */
+  @FunctionalInterface
+  protected interface CsvRowReader {
+    void read(Map<String, String> row, long line, String fileLabel);
+  }
+
+  /**
+   * Reads one CSV file of this source row by row. A missing file is reported and reads nothing; a
+   * malformed row is reported by file and line and skipped ({@link CsvRows}). Every CSV source goes
+   * through here, so they all account for their files the same way.
+   */
+  protected final void forEachCsvRow(Context ctx, String name, CsvRowReader reader) {
+    Optional<Path> file = file(ctx, name);
+    if (file.isEmpty()) {
+      return;
+    }
+    String fileLabel = label(ctx, file.get());
+    CsvRows.forEach(
+        file.get(), fileLabel, ctx.report(), (row, line) -> reader.read(row, line, fileLabel));
+  }
+
+  /** The text entries of one tar archive of this source, with the archive's label in the report. */
+  protected record TarArchive(String label, SortedMap<String, String> entries) {}
+
+  /**
+   * Reads one tar archive of this source; a missing archive or one that cannot be read is reported
+   * (MISSING_FILE, UNREADABLE_FILE) and gives empty, never an exception.
+   */
+  protected final Optional<TarArchive> tarArchive(Context ctx, String name) {
+    Optional<Path> file = file(ctx, name);
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    String fileLabel = label(ctx, file.get());
+    try {
+      return Optional.of(new TarArchive(fileLabel, RawFiles.tarEntries(file.get())));
+    } catch (IOException e) {
+      ctx.report().fileError(fileLabel, 0, BuildReport.Kind.UNREADABLE_FILE, e.toString());
+      return Optional.empty();
+    }
   }
 
   protected String label(Context ctx, Path p) {

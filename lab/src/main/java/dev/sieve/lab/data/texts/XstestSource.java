@@ -1,7 +1,6 @@
 package dev.sieve.lab.data.texts;
 
 import dev.sieve.lab.data.mapping.MappingRow;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,16 +49,10 @@ public final class XstestSource extends TextSource {
   @Override
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
-    Optional<Path> file = file(ctx, "xstest_prompts.csv");
-    if (file.isEmpty()) {
-      return out;
-    }
-    String label = label(ctx, file.get());
-    CsvRows.forEach(
-        file.get(),
-        label,
-        ctx.report(),
-        (row, line) -> {
+    forEachCsvRow(
+        ctx,
+        "xstest_prompts.csv",
+        (row, line, label) -> {
           String type = nz(row.get("type")).strip();
           Optional<MappingRow> mapping = row(ctx, type, label, line);
           if (mapping.isEmpty()) {
@@ -72,9 +65,7 @@ public final class XstestSource extends TextSource {
           }
           TextDraft d =
               new TextDraft(id() + ":" + nz(row.get("id")).strip(), id(), "prompt", prompt);
-          d.order = line;
-          d.file = label;
-          d.line = line;
+          located(d, label, line);
           MappingRow m = mapping.get();
           switch (m.action()) {
             case NEGATIVE -> d.labelScope.addAll(m.taxonomy());
