@@ -276,34 +276,29 @@ final class CategoryDecider {
   }
 
   /**
-   * The categories decided without evidence (blocked by on_tier_loss), as "adult (block)", or null
-   * when none: the engine logs them, rate-limited.
+   * The categories blocked without evidence (by on_tier_loss), as "adult (block)", and which tiers
+   * were unavailable for the last of them ("content ERROR"); null when none: the engine logs them,
+   * rate-limited.
    */
-  List<String> blockedWithoutEvidence() {
+  FailClosed failClosed() {
     List<String> blocked = null;
+    String detail = null;
     for (int i = 0; i < CoreCategories.count(); i++) {
       if (!merged.hasOpinion(i)
           && merged.coveringTierUnavailable(i)
           && decided(merged, i, tenant.core(i))) {
         blocked = blocked == null ? new ArrayList<>(2) : blocked;
         blocked.add(CoreCategories.id(i) + " (" + tenant.core(i).onTierLoss().wireName() + ")");
-      }
-    }
-    return blocked;
-  }
-
-  /** Which tiers were unavailable for the last category blocked without evidence ("url ERROR"). */
-  String blockedWithoutEvidenceDetail() {
-    String detail = null;
-    for (int i = 0; i < CoreCategories.count(); i++) {
-      if (!merged.hasOpinion(i)
-          && merged.coveringTierUnavailable(i)
-          && decided(merged, i, tenant.core(i))) {
         detail = merged.unavailableDetail(i);
       }
     }
-    return detail;
+    return blocked == null ? null : new FailClosed(blocked, detail);
   }
+
+  /**
+   * Categories blocked without evidence and the unavailable tiers behind them (for the log line).
+   */
+  record FailClosed(List<String> categories, String detail) {}
 
   // ---- step 5: refuse rather than guess ----
 

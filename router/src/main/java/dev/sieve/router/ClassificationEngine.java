@@ -474,9 +474,10 @@ public final class ClassificationEngine {
                 ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
                 : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
       }
-      List<String> blocked = decider.blockedWithoutEvidence();
-      if (blocked != null) {
-        String detail = decider.blockedWithoutEvidenceDetail();
+      CategoryDecider.FailClosed failClosed = decider.failClosed();
+      if (failClosed != null) {
+        List<String> blocked = failClosed.categories();
+        String detail = failClosed.detail();
         metrics.tierLossBlock();
         tierLossLog.warn(
             "tier-loss/" + detail,
