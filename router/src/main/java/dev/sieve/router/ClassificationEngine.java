@@ -239,7 +239,6 @@ public final class ClassificationEngine {
     final CompletableFuture<ClassifyResponse> result = new CompletableFuture<>();
     final ValidatedRequest request;
     final String requestId;
-    final Policy policy;
     final TenantPolicy tenant;
     final boolean defaultApplied;
     final VerdictKey key;
@@ -273,7 +272,6 @@ public final class ClassificationEngine {
         Context context) {
       this.request = request;
       this.requestId = requestId;
-      this.policy = policy;
       this.tenant = tenant;
       this.defaultApplied = defaultApplied;
       this.key = key;
