@@ -11,12 +11,10 @@ import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.cache.VerdictKey;
 import dev.sieve.router.candidate.CandidateRouting;
 import dev.sieve.router.logging.RateLimitedLog;
-import dev.sieve.router.merge.MergedScores;
-import dev.sieve.router.merge.ScoreMerger;
-import dev.sieve.router.policy.CoreCategories;
 import dev.sieve.router.policy.Policy;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.policy.TenantPolicy;
+import dev.sieve.router.tier.FleetCoverage;
 import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * lies in the tenant's uncertainty band or the llm tier serves emerging categories (and the policy
  * asks for them) — never for clear cases. A request's tiers filter replaces all of this: exactly
  * the named tiers are consulted, in parallel, with {@code forced=true}.
+ *
+ * <p>What is decided about each category (merge, uncertainty band, gaps, second opinion, tier loss,
+ * decision, action, alert, primary category) is {@link CategoryDecider}'s, one per request, read
+ * top to bottom there; this class only orders the calls around it. A request reads the fleet's
+ * coverage once ({@link FleetCoverage}) and every step uses that snapshot; each tier outcome
+ * carries the model it reports.
  *
  * <p>Deadlines are the caller's, outages are the tier's (#12 item 1). A tier cut short by the
  * caller's deadline is not a tier outage: it never triggers {@code on_tier_loss}. When it leaves a
@@ -236,15 +239,19 @@ public final class ClassificationEngine {
     final CompletableFuture<ClassifyResponse> result = new CompletableFuture<>();
     final ValidatedRequest request;
     final String requestId;
-    final Policy policy;
     final TenantPolicy tenant;
     final boolean defaultApplied;
     final VerdictKey key;
     final Deadline deadline;
     final Context context;
     final TierOutcome[] outcomes = new TierOutcome[TierName.values().length];
-    final MergedScores merged = new MergedScores();
     final AtomicInteger pending = new AtomicInteger(1);
+
+    /** What each tier serves, read once for this request (see {@link FleetCoverage}). */
+    final FleetCoverage coverage;
+
+    /** Every decision about a category, in order (see {@link CategoryDecider}). */
+    final CategoryDecider decider;
 
     /** The client that answers each tier (the candidate in a canary), and what it was asked. */
     final TierClient[] chosen = new TierClient[TierName.values().length];
@@ -253,10 +260,6 @@ public final class ClassificationEngine {
 
     /** True when a canary answered per request: the verdict stays out of the shared cache. */
     boolean uncacheable;
-
-    boolean[] llmCore;
-    List<String> llmEmerging = List.of();
-    boolean llmForced;
 
     Exchange(
         ValidatedRequest request,
@@ -269,12 +272,18 @@ public final class ClassificationEngine {
         Context context) {
       this.request = request;
       this.requestId = requestId;
-      this.policy = policy;
       this.tenant = tenant;
       this.defaultApplied = defaultApplied;
       this.key = key;
       this.deadline = deadline;
       this.context = context;
+      this.coverage = fleet.coverage();
+      this.decider = new CategoryDecider(request, policy, tenant, coverage);
+    }
+
+    /** Records an outcome the router decided without calling the tier (skipped, not deployed). */
+    private void notCalled(TierOutcome outcome) {
+      outcomes[outcome.tier().ordinal()] = outcome.withModel(coverage.model(outcome.tier()));
     }
 
     void start() {
@@ -284,22 +293,21 @@ public final class ClassificationEngine {
         for (TierName tier : TierName.all()) {
           TierClient client = fleet.client(tier);
           if (client == null) {
-            outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
+            notCalled(notDeployed[tier.ordinal()]);
           } else if (tier.in(mask)) {
             calls.add(choose(tier, client));
           } else {
-            outcomes[tier.ordinal()] = notInFilter[tier.ordinal()];
+            notCalled(notInFilter[tier.ordinal()]);
           }
         }
-        llmForced = TierName.LLM.in(mask) && fleet.deployed(TierName.LLM);
-        if (llmForced) {
-          llmEmerging = fleet.client(TierName.LLM).coverage().emerging();
+        if (TierName.LLM.in(mask) && coverage.deployed(TierName.LLM)) {
+          decider.llmNamedInTiersFilter();
         }
       } else {
         route(TierName.URL, request.hasUrl(), skippedNoUrl, calls);
         route(TierName.CONTENT, request.hasBody(), skippedNoBody, calls);
         if (!fleet.deployed(TierName.LLM)) {
-          outcomes[TierName.LLM.ordinal()] = notDeployed[TierName.LLM.ordinal()];
+          notCalled(notDeployed[TierName.LLM.ordinal()]);
         }
       }
       pending.set(calls.size() + 1);
@@ -315,11 +323,11 @@ public final class ClassificationEngine {
     private void route(TierName tier, boolean needed, TierOutcome skipped, List<TierClient> calls) {
       TierClient client = fleet.client(tier);
       if (client == null) {
-        outcomes[tier.ordinal()] = notDeployed[tier.ordinal()];
+        notCalled(notDeployed[tier.ordinal()]);
       } else if (needed) {
         calls.add(choose(tier, client));
       } else {
-        outcomes[tier.ordinal()] = skipped;
+        notCalled(skipped);
       }
     }
 
@@ -331,12 +339,18 @@ public final class ClassificationEngine {
       return client;
     }
 
-    /** The outcome as reported: a canary candidate's answer says so in its detail. */
+    /**
+     * The outcome as reported: a canary candidate's answer says so in its detail. A candidate is
+     * never asked Describe (its lineage is known from its answers only), so when it did not answer
+     * the status names the serving version's model from this request's snapshot, as for a skip.
+     */
     private TierOutcome reported(TierOutcome outcome) {
       TierClient client = chosen[outcome.tier().ordinal()];
-      return client != null && client != fleet.client(outcome.tier())
-          ? candidates.markCanary(outcome)
-          : outcome;
+      if (client == null || client == fleet.client(outcome.tier())) {
+        return outcome;
+      }
+      TierOutcome canary = candidates.markCanary(outcome);
+      return canary.response() != null ? canary : canary.withModel(coverage.model(outcome.tier()));
     }
 
     private void firstPhaseDone(TierOutcome outcome) {
@@ -347,35 +361,21 @@ public final class ClassificationEngine {
         return;
       }
       try {
-        ScoreMerger.mergePrimary(merged, outcomes);
+        decider.mergePrimaryTiers(outcomes);
         if (outcomes[TierName.LLM.ordinal()] != null || rejectedInput() != null) {
           finish(null); // llm already decided: not deployed, filtered out, or consulted (forced)
           return;
         }
-        TierClient llm = fleet.client(TierName.LLM);
-        List<String> uncertain = ScoreMerger.uncertain(merged, tenant);
-        List<String> emerging =
-            tenant.consultLlmForEmerging() ? llm.coverage().emerging() : List.<String>of();
-        if (uncertain.isEmpty() && emerging.isEmpty()) {
-          finish(skippedClear);
+        List<String> question = decider.secondOpinionQuestion();
+        if (question.isEmpty()) {
+          notCalled(skippedClear);
+          finish(null);
           return;
         }
-        llmCore = new boolean[CoreCategories.count()];
-        List<String> categories = new ArrayList<>(uncertain);
-        if (request.hasBody() && tenant.llmFillsGaps()) {
-          // Pages only: on a bare URL the llm's zero-shot guess at a core category is near random
-          // (measured in its training report), so a gap there stays "no opinion". A policy whose
-          // llm tier is advisory (defaults.llm_fills_gaps: false) keeps every gap "no opinion".
-          categories.addAll(ScoreMerger.gaps(merged, llm.coverage().core()));
-        }
-        for (String id : categories) {
-          llmCore[CoreCategories.indexOf(id)] = true;
-        }
-        llmEmerging = emerging;
-        categories.addAll(emerging);
-        ScoreRequest llmRequest = scoreRequest(TierName.LLM, false, categories);
+        ScoreRequest llmRequest = scoreRequest(TierName.LLM, false, question);
         sent[TierName.LLM.ordinal()] = llmRequest;
-        choose(TierName.LLM, llm).score(llmRequest, deadline, context, this::finish);
+        choose(TierName.LLM, fleet.client(TierName.LLM))
+            .score(llmRequest, deadline, context, this::finish);
       } catch (RuntimeException e) {
         fail(e);
       }
@@ -395,16 +395,12 @@ public final class ClassificationEngine {
                   .asException());
           return;
         }
-        TierOutcome llm = outcomes[TierName.LLM.ordinal()];
-        if (llm.response() != null) {
-          ScoreMerger.applySecondOpinion(
-              merged, llm.response(), llmForced ? null : llmCore, llmForced ? null : llmEmerging);
-        }
-        ScoreMerger.markUnavailable(merged, outcomes, coverage());
+        decider.applySecondOpinion(outcomes[TierName.LLM.ordinal()]);
+        decider.markTierLoss(outcomes);
         for (TierOutcome outcome : outcomes) {
           metrics.tierOutcome(outcome);
         }
-        String refusal = callerDeadlineRefusal();
+        String refusal = decider.callerDeadlineRefusal(outcomes, deadline);
         if (refusal != null) {
           metrics.degraded(RouterMetrics.DegradedKind.CALLER_DEADLINE_REFUSED);
           result.completeExceptionally(
@@ -414,17 +410,7 @@ public final class ClassificationEngine {
                   refusal));
           return;
         }
-        ClassifyResponse response =
-            VerdictAssembler.assemble(
-                request,
-                requestId,
-                policy,
-                tenant,
-                defaultApplied,
-                outcomes,
-                merged,
-                emergingIds(),
-                fleet);
+        ClassifyResponse response = decider.verdict(requestId, defaultApplied, outcomes);
         if (response.getDegraded()) {
           recordDegraded(response);
         } else if (!uncacheable) {
@@ -478,58 +464,6 @@ public final class ClassificationEngine {
               .asException());
     }
 
-    /**
-     * Why the request must fail with DEADLINE_EXCEEDED rather than be answered, or null: the
-     * caller's deadline cut a tier short and either no tier answered at all, or a category without
-     * any opinion that the cut tier covers would be blocked under on_tier_loss (guessing it would
-     * turn the caller's deadline into a fail-closed verdict).
-     */
-    private String callerDeadlineRefusal() {
-      List<String> cut = null;
-      boolean anyAnswer = false;
-      for (TierOutcome outcome : outcomes) {
-        if (outcome.callerDeadline()) {
-          cut = cut == null ? new ArrayList<>(3) : cut;
-          cut.add(outcome.tier().wireName());
-        }
-        anyAnswer |= outcome.response() != null;
-      }
-      if (cut == null) {
-        return null;
-      }
-      String budget = deadline == null ? "" : " (" + describeDeadline() + ")";
-      if (!anyAnswer) {
-        return "caller deadline too short"
-            + budget
-            + " to consult the "
-            + String.join(", ", cut)
-            + " tier; no verdict without a tier's answer";
-      }
-      List<String> undecidable = null;
-      for (int i = 0; i < CoreCategories.count(); i++) {
-        if (merged.callerCutDetail(i) != null
-            && ScoreMerger.blocksOnTierLoss(merged, tenant.core(i))) {
-          undecidable = undecidable == null ? new ArrayList<>(2) : undecidable;
-          undecidable.add(CoreCategories.id(i));
-        }
-      }
-      if (undecidable == null) {
-        return null; // a partial answer: nothing the cut tier covers would have changed a decision
-      }
-      return "caller deadline too short"
-          + budget
-          + " for the "
-          + String.join(", ", cut)
-          + " tier, which "
-          + String.join(", ", undecidable)
-          + (undecidable.size() == 1 ? " depends on" : " depend on");
-    }
-
-    private String describeDeadline() {
-      long left = deadline.timeRemaining(TimeUnit.MILLISECONDS);
-      return left <= 0 ? "expired" : left + " ms left";
-    }
-
     /** Metrics and the rate-limited log line of a degraded verdict (returned, never cached). */
     private void recordDegraded(ClassifyResponse response) {
       for (DegradedReason reason : response.getDegradedReasonsList()) {
@@ -538,18 +472,10 @@ public final class ClassificationEngine {
                 ? RouterMetrics.DegradedKind.CALLER_DEADLINE_PARTIAL
                 : RouterMetrics.DegradedKind.TIER_UNAVAILABLE);
       }
-      List<String> blocked = null;
-      String detail = null;
-      for (int i = 0; i < CoreCategories.count(); i++) {
-        if (!merged.hasOpinion(i)
-            && merged.coveringTierUnavailable(i)
-            && ScoreMerger.decided(merged, i, tenant.core(i))) {
-          blocked = blocked == null ? new ArrayList<>(2) : blocked;
-          blocked.add(CoreCategories.id(i) + " (" + tenant.core(i).onTierLoss().wireName() + ")");
-          detail = merged.unavailableDetail(i);
-        }
-      }
-      if (blocked != null) {
+      CategoryDecider.FailClosed failClosed = decider.failClosed();
+      if (failClosed != null) {
+        List<String> blocked = failClosed.categories();
+        String detail = failClosed.detail();
         metrics.tierLossBlock();
         tierLossLog.warn(
             "tier-loss/" + detail,
@@ -569,39 +495,6 @@ public final class ClassificationEngine {
         }
       }
       return null;
-    }
-
-    /** Which core categories each consulted tier would have covered (for fail-closed). */
-    private boolean[][] coverage() {
-      boolean[][] coverage = new boolean[TierName.values().length][];
-      for (TierName tier : TierName.all()) {
-        TierClient client = fleet.client(tier);
-        if (client == null) {
-          continue;
-        }
-        if (tier == TierName.LLM && !llmForced) {
-          coverage[tier.ordinal()] = llmCore;
-        } else {
-          coverage[tier.ordinal()] = client.coverage().core();
-        }
-      }
-      return coverage;
-    }
-
-    /**
-     * Emerging categories listed in the response: those asked for, then any other the llm scored.
-     */
-    private List<String> emergingIds() {
-      if (merged.emerging().isEmpty()) {
-        return llmEmerging;
-      }
-      List<String> ids = new ArrayList<>(llmEmerging);
-      for (String id : merged.emerging().keySet()) {
-        if (!ids.contains(id)) {
-          ids.add(id);
-        }
-      }
-      return ids;
     }
 
     private ScoreRequest scoreRequest(TierName tier, boolean forced, List<String> categories) {

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * The public {@code sieve.v1.Classifier} gRPC service: a thin adapter from gRPC calls to the {@link
  * ClassificationEngine}, plus the router's own load shedding.
  *
- * <p>A bounded number of classifications may be in flight at once (unary calls and stream items
- * together); beyond it a call fails fast with RESOURCE_EXHAUSTED instead of queueing, so an
- * overloaded router sheds load the way the architecture asks (bounded queues, never block).
+ * <p>A bounded number of classifications may be in flight at once, unary calls and stream items
+ * counted by one {@link InFlightLimit}; beyond it a call fails fast with RESOURCE_EXHAUSTED instead
+ * of queueing, so an overloaded router sheds load the way the architecture asks (bounded queues,
+ * never block).
  *
  * <p>Where the work runs: the router serves on the transport's event loop (see {@link
  * Router#serve}), so a request without a large body is classified right there, with no hand-off to
@@ -48,11 +48,10 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   public static final int INLINE_BODY_BYTES = 32 * 1024;
 
   private final ClassificationEngine engine;
-  private final int maxInFlight;
+  private final InFlightLimit inFlight;
   private final int streamWindow;
   private final Executor offload;
   private final int inlineBodyBytes;
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   /** ReportVerdict's handler (the feedback loop); null: ReportVerdict answers UNIMPLEMENTED. */
   private volatile VerdictReports reports;
@@ -77,7 +76,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
       Executor offload,
       int inlineBodyBytes) {
     this.engine = engine;
-    this.maxInFlight = maxInFlight;
+    this.inFlight = new InFlightLimit(maxInFlight);
     this.streamWindow = streamWindow;
     this.offload = offload;
     this.inlineBodyBytes = inlineBodyBytes;
@@ -88,8 +87,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     ServerCallStreamObserver<ClassifyResponse> call =
         (ServerCallStreamObserver<ClassifyResponse>) responses;
     call.setOnCancelHandler(() -> {});
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
+    if (!inFlight.tryAcquire()) {
       call.onError(overloaded());
       return;
     }
@@ -97,7 +95,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     classify(request, Context.current())
         .whenComplete(
             (response, error) -> {
-              inFlight.decrementAndGet();
+              inFlight.release();
               if (response != null) {
                 VerdictSpanAttributes.record(span, response);
               }
@@ -230,17 +228,9 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
     return result;
   }
 
-  /** Takes an in-flight slot for a stream item; false when the router is overloaded. */
-  boolean tryAcquire() {
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  void release() {
-    inFlight.decrementAndGet();
+  /** The in-flight bound unary calls and stream items share. */
+  InFlightLimit inFlight() {
+    return inFlight;
   }
 
   /**

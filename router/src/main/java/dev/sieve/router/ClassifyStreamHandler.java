@@ -60,7 +60,7 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
     synchronized (lock) {
       inFlight++;
     }
-    if (!service.tryAcquire()) {
+    if (!service.inFlight().tryAcquire()) {
       emitError(request.getRequestId(), ClassifierService.overloaded());
       return;
     }
@@ -68,7 +68,7 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
         .classify(request, context)
         .whenComplete(
             (response, error) -> {
-              service.release();
+              service.inFlight().release();
               if (error == null) {
                 emit(
                     ClassifyStreamResponse.newBuilder()

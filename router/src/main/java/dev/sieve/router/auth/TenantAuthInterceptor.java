@@ -1,7 +1,7 @@
 package dev.sieve.router.auth;
 
-import com.google.common.util.concurrent.RateLimiter;
 import dev.sieve.core.security.PeerIdentity;
+import dev.sieve.router.logging.RateLimitedLog;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -10,6 +10,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *   <li>an API key and a certificate of two different tenants: PERMISSION_DENIED (ambiguous).
  * </ul>
  *
- * Refusals are logged with the peer address and reason (never the key), at most one line per
- * second.
+ * Refusals are logged with the peer address and reason (never the key), at most one line per second
+ * per status, through the router's one throttled logger ({@link RateLimitedLog}), whose next line
+ * says how many were held back.
  */
 public final class TenantAuthInterceptor implements ServerInterceptor {
 
@@ -42,7 +44,8 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
   private static final String BEARER = "Bearer ";
 
   private final Supplier<TenantCredentials> credentials;
-  private final RateLimiter logLimit = RateLimiter.create(1.0);
+  private final RateLimitedLog refusals =
+      new RateLimitedLog(log, Duration.ofSeconds(1), System::nanoTime);
 
   public TenantAuthInterceptor(Supplier<TenantCredentials> credentials) {
     this.credentials = credentials;
@@ -90,14 +93,13 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
 
   private <ReqT, RespT> ServerCall.Listener<ReqT> refuse(
       ServerCall<ReqT, RespT> call, Status status, String reason) {
-    if (logLimit.tryAcquire()) {
-      log.warn(
-          "{} {} from {}: {}",
-          call.getMethodDescriptor().getFullMethodName(),
-          status.getCode(),
-          call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-          reason);
-    }
+    refusals.warn(
+        "refused/" + status.getCode(),
+        "{} {} from {}: {}",
+        call.getMethodDescriptor().getFullMethodName(),
+        status.getCode(),
+        call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+        reason);
     dev.sieve.core.grpc.ErrorReason code =
         status.getCode() == Status.Code.PERMISSION_DENIED
             ? dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH

@@ -238,7 +238,8 @@ public final class CandidateRouting implements AutoCloseable {
         outcome.response(),
         detail,
         outcome.code(),
-        outcome.callerDeadline());
+        outcome.callerDeadline(),
+        outcome.model());
   }
 
   /**

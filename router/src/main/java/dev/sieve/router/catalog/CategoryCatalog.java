@@ -14,7 +14,7 @@ import dev.sieve.router.policy.CoreCategories;
 import dev.sieve.router.policy.Policy;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.policy.TenantPolicy;
-import dev.sieve.router.tier.TierClient;
+import dev.sieve.router.tier.FleetCoverage;
 import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import io.grpc.Context;
@@ -77,11 +77,9 @@ public final class CategoryCatalog {
               .setDefaultAction(toWire(category.defaultAction())));
     }
     Set<String> emerging = new LinkedHashSet<>(tenant.emergingRules().keySet());
+    FleetCoverage coverage = fleet.coverage();
     for (TierName name : TierName.all()) {
-      TierClient client = fleet.client(name);
-      if (client != null) {
-        emerging.addAll(client.coverage().emerging());
-      }
+      emerging.addAll(coverage.emerging(name));
     }
     for (String id : emerging) {
       if (CoreCategories.indexOf(id) < 0) {

@@ -10,8 +10,8 @@ import java.util.Map;
  * The per-category result of merging tier scores for one request, as plain arrays indexed by
  * taxonomy position (one small allocation per request instead of a map per category).
  *
- * <p>Filled by {@link ScoreMerger}; read by the verdict assembler. Not thread-safe: one request
- * owns it.
+ * <p>Filled by {@link ScoreMerger}; read by {@code dev.sieve.router.CategoryDecider}. Not
+ * thread-safe: one request owns it.
  */
 public final class MergedScores {
 

@@ -2,12 +2,9 @@ package dev.sieve.router.merge;
 
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreResponse;
-import dev.sieve.router.policy.CategoryRule;
 import dev.sieve.router.policy.CoreCategories;
-import dev.sieve.router.policy.TenantPolicy;
 import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +35,10 @@ import java.util.List;
  *       on_tier_loss}. A tier cut short by the caller's deadline is not unavailable: it is recorded
  *       separately, for the engine to refuse the request (DEADLINE_EXCEEDED) rather than guess.
  * </ol>
+ *
+ * <p>Only the arithmetic lives here; when each step runs, what the uncertainty band and the gaps
+ * ask of the llm tier, and what a merged score decides, is {@code
+ * dev.sieve.router.CategoryDecider}.
  */
 public final class ScoreMerger {
 
@@ -91,43 +92,6 @@ public final class ScoreMerger {
         m.contributors[i] = all;
       }
     }
-  }
-
-  /**
-   * Core categories whose primary merged score lies in the tenant's uncertainty band (never a
-   * definitive score, never a category without an opinion: "no opinion" is not "uncertain").
-   */
-  public static List<String> uncertain(MergedScores m, TenantPolicy policy) {
-    List<String> ids = null;
-    int n = CoreCategories.count();
-    for (int i = 0; i < n; i++) {
-      if (m.opinion[i] && !m.definitive[i] && policy.core(i).inBand(m.score[i])) {
-        if (ids == null) {
-          ids = new ArrayList<>(4);
-        }
-        ids.add(CoreCategories.id(i));
-      }
-    }
-    return ids == null ? List.of() : ids;
-  }
-
-  /**
-   * Core categories no primary tier had an opinion on but the llm tier covers ("gaps": e.g. weapons
-   * on a text, which the content model has too little data to serve). They are asked of the llm
-   * tier only when it is consulted anyway (uncertain or emerging categories), so filling them costs
-   * no extra call; the llm's answer then stands alone, as it does for an emerging category.
-   *
-   * @param llmCoverage the llm tier's core coverage (from Describe), indexed by taxonomy position
-   */
-  public static List<String> gaps(MergedScores m, boolean[] llmCoverage) {
-    List<String> ids = new ArrayList<>(4);
-    int n = CoreCategories.count();
-    for (int i = 0; i < n; i++) {
-      if (!m.opinion[i] && llmCoverage != null && llmCoverage[i]) {
-        ids.add(CoreCategories.id(i));
-      }
-    }
-    return ids;
   }
 
   /**
@@ -230,29 +194,6 @@ public final class ScoreMerger {
       }
       m.callerCutDetail[i] = cut == null ? null : cut.toString();
     }
-  }
-
-  /**
-   * Whether the category is decided positive: score at threshold; or, without any opinion because a
-   * covering tier was unavailable, by the policy's {@code on_tier_loss} (block: yes; allow: no;
-   * url_only: yes only when the url tier did not answer the request).
-   */
-  public static boolean decided(MergedScores m, int index, CategoryRule rule) {
-    if (m.opinion[index]) {
-      return m.score[index] >= rule.threshold();
-    }
-    return m.unavailable[index] && blocksOnTierLoss(m, rule);
-  }
-
-  /**
-   * For a category without opinion whose covering tier was unavailable: does on_tier_loss block it?
-   */
-  public static boolean blocksOnTierLoss(MergedScores m, CategoryRule rule) {
-    return switch (rule.onTierLoss()) {
-      case BLOCK -> true;
-      case ALLOW -> false;
-      case URL_ONLY -> !m.urlAnswered;
-    };
   }
 
   private static void record(MergedScores m, TierName tier, ScoreResponse response) {

@@ -63,6 +63,9 @@ import org.slf4j.LoggerFactory;
  * resilience4j's event publisher) and a full bulkhead. A call cut short by the caller's deadline is
  * neither a failure nor logged: it is the caller's choice.
  *
+ * <p>Every outcome carries the model it is about: the answer's own lineage, or, for a call that got
+ * no answer, this tier's last Describe (what would have answered).
+ *
  * <p>Completion callbacks run on the channel's executor (direct in production: they only merge
  * arrays and hand a response to gRPC, never block).
  */
@@ -213,18 +216,18 @@ public final class TierClient {
       }
     }
     if (budget <= 0) {
-      done.accept(expiredBeforeStart);
+      done.accept(expiredBeforeStart.withModel(coverage.model()));
       return;
     }
     if (!breaker.tryAcquirePermission()) {
-      done.accept(circuitOpen);
+      done.accept(circuitOpen.withModel(coverage.model()));
       return;
     }
     if (!bulkhead.tryAcquirePermission()) {
       breaker.releasePermission();
       healthLog.warn(
           tier.wireName() + "/bulkhead", "tier {}: {}", tier.wireName(), bulkheadFull.detail());
-      done.accept(bulkheadFull);
+      done.accept(bulkheadFull.withModel(coverage.model()));
       return;
     }
     CallObserver observer = new CallObserver(callerBound, callerContext, done);
@@ -329,7 +332,9 @@ public final class TierClient {
                 elapsed / 1000,
                 null,
                 "tier completed without a response",
-                Status.Code.INTERNAL));
+                Status.Code.INTERNAL,
+                false,
+                coverage.model()));
         return;
       }
       breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
@@ -407,7 +412,14 @@ public final class TierClient {
       }
       done.accept(
           new TierOutcome(
-              tier, state, elapsed / 1000, null, abbreviate(detail), code, cutByCaller));
+              tier,
+              state,
+              elapsed / 1000,
+              null,
+              abbreviate(detail),
+              code,
+              cutByCaller,
+              coverage.model()));
     }
   }
 

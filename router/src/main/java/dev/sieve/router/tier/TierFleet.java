@@ -133,6 +133,14 @@ public final class TierFleet implements AutoCloseable {
     return clients[tier.ordinal()] != null;
   }
 
+  /**
+   * What every deployed tier serves now, read once: a request takes one snapshot and decides with
+   * it throughout (see {@link FleetCoverage}).
+   */
+  public FleetCoverage coverage() {
+    return FleetCoverage.of(clients);
+  }
+
   /** Refreshes every deployed tier's Describe; the future completes when all answered or failed. */
   public CompletableFuture<Void> refreshCoverage(Duration timeout) {
     List<CompletableFuture<TierCoverage>> calls = new ArrayList<>();

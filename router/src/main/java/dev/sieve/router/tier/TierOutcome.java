@@ -1,5 +1,6 @@
 package dev.sieve.router.tier;
 
+import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierState;
 import io.grpc.Status;
@@ -18,6 +19,11 @@ import io.grpc.Status;
  *     deadline (minus the margin) was shorter than the tier's own timeout: the caller's choice, not
  *     a tier outage. Such an outcome is reported as TIMEOUT but is not {@link #unavailable()}: it
  *     never triggers on_tier_loss (fail-closed) and never counts against the breaker.
+ * @param model the lineage of the model that answered ({@code response.model}) or, when none
+ *     answered, of the one that would have (the tier's last Describe when the outcome was made; the
+ *     default instance for a tier that is not deployed). It travels with the outcome so that the
+ *     verdict reports the model of the very call it reports, not whatever the fleet says by the
+ *     time the verdict is built.
  */
 public record TierOutcome(
     TierName tier,
@@ -26,7 +32,28 @@ public record TierOutcome(
     ScoreResponse response,
     String detail,
     Status.Code code,
-    boolean callerDeadline) {
+    boolean callerDeadline,
+    ModelInfo model) {
+
+  /** An outcome with the model of its response (the default instance when it has none). */
+  public TierOutcome(
+      TierName tier,
+      TierState state,
+      long latencyMicros,
+      ScoreResponse response,
+      String detail,
+      Status.Code code,
+      boolean callerDeadline) {
+    this(
+        tier,
+        state,
+        latencyMicros,
+        response,
+        detail,
+        code,
+        callerDeadline,
+        response == null ? ModelInfo.getDefaultInstance() : response.getModel());
+  }
 
   /** An outcome that is not cut short by the caller's deadline. */
   public TierOutcome(
@@ -45,6 +72,14 @@ public record TierOutcome(
    */
   public boolean unavailable() {
     return isUnavailable(state) && !callerDeadline;
+  }
+
+  /** This outcome, reported with {@code model} (a tier that did not answer: its Describe). */
+  public TierOutcome withModel(ModelInfo model) {
+    return model.equals(this.model)
+        ? this
+        : new TierOutcome(
+            tier, state, latencyMicros, response, detail, code, callerDeadline, model);
   }
 
   /** True when a tier was asked and rejected the input as invalid: the caller's fault. */

@@ -6,12 +6,9 @@ import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.policy.CoreCategories;
-import dev.sieve.router.policy.PolicyParser;
-import dev.sieve.router.policy.TenantPolicy;
 import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
 import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -162,37 +159,6 @@ class ScoreMergerTest {
   }
 
   @Test
-  void uncertainCategoriesAreThoseWithANonDefinitiveOpinionInsideTheBand() throws Exception {
-    TenantPolicy policy =
-        PolicyParser.parse(
-                "t.yaml",
-                """
-                id: p
-                version: "1"
-                defaults: {threshold: 0.5, uncertainty_margin: 0.1}
-                categories:
-                  self_harm: {uncertainty_band: [0.2, 0.6]}
-                  news: {uncertainty_band: []}
-                """
-                    .getBytes(StandardCharsets.UTF_8))
-            .global();
-    MergedScores m = new MergedScores();
-    ScoreMerger.mergePrimary(
-        m,
-        outcomes(
-            ok(
-                TierName.URL,
-                score("gambling", 0.55), // in [0.4, 0.6]
-                score("violence", 0.9), // clear
-                definitive("adult", 0.5), // definitive: never uncertain
-                score("self_harm", 0.25), // in its explicit band
-                score("news", 0.5)), // band disabled
-            null,
-            null));
-    assertThat(ScoreMerger.uncertain(m, policy)).containsExactly("self_harm", "gambling");
-  }
-
-  @Test
   void unavailableCoveringTierMarksOnlyCategoriesWithoutOpinionThatItCovers() {
     MergedScores m = new MergedScores();
     TierOutcome[] outcomes =
@@ -209,37 +175,5 @@ class ScoreMergerTest {
     assertThat(m.coveringTierUnavailable(SELF_HARM)).isTrue();
     assertThat(m.unavailableDetail(SELF_HARM)).isEqualTo("url TIMEOUT");
     assertThat(m.coveringTierUnavailable(GAMBLING)).as("url does not cover it").isFalse();
-  }
-
-  @Test
-  void decisionUsesThresholdOrFailClosedRule() throws Exception {
-    TenantPolicy policy =
-        PolicyParser.parse(
-                "t.yaml",
-                "id: p\nversion: '1'\ncategories: {gambling: {threshold: 0.8}}\n"
-                    .getBytes(StandardCharsets.UTF_8))
-            .global();
-    MergedScores m = new MergedScores();
-    TierOutcome[] outcomes =
-        outcomes(ok(TierName.URL, score("gambling", 0.8), score("news", 0.79)), null, null);
-    ScoreMerger.mergePrimary(m, outcomes);
-    outcomes[TierName.CONTENT.ordinal()] = down(TierName.CONTENT, TierState.TIER_STATE_ERROR);
-    boolean[] all = new boolean[CoreCategories.count()];
-    Arrays.fill(all, true);
-    ScoreMerger.markUnavailable(m, outcomes, new boolean[][] {all, all, null});
-    assertThat(ScoreMerger.decided(m, GAMBLING, policy.core(GAMBLING)))
-        .as("score == threshold")
-        .isTrue();
-    assertThat(ScoreMerger.decided(m, NEWS, policy.core(NEWS)))
-        .as("news: 0.79 >= default threshold 0.5")
-        .isTrue();
-    assertThat(ScoreMerger.decided(m, ADULT, policy.core(ADULT))).as("adult fails closed").isTrue();
-    assertThat(ScoreMerger.decided(m, SELF_HARM, policy.core(SELF_HARM)))
-        .as("self_harm (ALERT) does not fail closed")
-        .isFalse();
-    int violence = CoreCategories.indexOf("violence");
-    assertThat(ScoreMerger.decided(m, violence, policy.core(violence)))
-        .as("violence fails open")
-        .isFalse();
   }
 }
