@@ -9,6 +9,7 @@ import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.router.policy.CoreCategories;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
@@ -122,6 +123,44 @@ class RouterServerTest {
           .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_NOT_DEPLOYED);
       assertThat(response.getPolicyId()).isEqualTo("k12-default");
       assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTierStillLoadingItsModelIsNotTakenAsCoveringNothing() throws Exception {
+    // A serving tier answers Describe before its model has loaded, naming no categories
+    // (core's DeferredScorer). That must not replace the fail-closed startup assumption: with it,
+    // a url or content outage in the next refresh period would have blocked nothing.
+    FakeTier content = new FakeTier("content", java.util.List.of());
+    io.grpc.Server server =
+        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress("127.0.0.1", 0))
+            .addService(content)
+            .build()
+            .start();
+    try {
+      Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+      targets.put(TierName.CONTENT, "127.0.0.1:" + server.getPort());
+      dev.sieve.router.tier.TierFleet fleet =
+          dev.sieve.router.tier.TierFleet.connect(
+              targets,
+              dev.sieve.router.tier.ResilienceSettings::defaults,
+              java.time.Duration.ofMillis(5),
+              java.util.List.of());
+      dev.sieve.router.tier.TierClient client = fleet.client(TierName.CONTENT);
+      client.refreshCoverage(java.time.Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+      assertThat(client.coverage().described()).as("loading: not described yet").isFalse();
+      assertThat(client.coverage().coversCore(0))
+          .as("still assumed to cover every core category (fails closed)")
+          .isTrue();
+
+      content.describes(java.util.List.of("adult"));
+      client.refreshCoverage(java.time.Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+      assertThat(client.coverage().described()).as("loaded: described").isTrue();
+      assertThat(client.coverage().coversCore(CoreCategories.indexOf("adult"))).isTrue();
+      assertThat(client.coverage().coversCore(CoreCategories.indexOf("gambling"))).isFalse();
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }

@@ -269,6 +269,16 @@ public final class TierClient {
 
               @Override
               public void onCompleted() {
+                if (description == null || description.getCategoriesCount() == 0) {
+                  // A tier still loading its model answers Describe with no categories
+                  // (DeferredScorer). Taking that as its coverage would mark the tier described
+                  // and covering nothing, so an outage in the next refresh period would fail
+                  // open; keep the previous coverage (the fail-closed assumption at startup)
+                  // and let the undescribed-tier refresh ask again.
+                  log.debug("tier {}: Describe named no categories yet", tier.wireName());
+                  result.complete(coverage);
+                  return;
+                }
                 TierCoverage updated = TierCoverage.fromDescription(description);
                 if (!updated.sameAs(coverage)) {
                   log.info(
