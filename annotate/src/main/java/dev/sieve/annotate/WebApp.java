@@ -461,8 +461,10 @@ public final class WebApp {
                         TIME.format(Instant.ofEpochMilli(Long.parseLong(r[4]))),
                         "by",
                         r[5],
-                        "trafficFile",
-                        r[6] == null ? "" : "traffic/" + r[6]))
+                        "skipped",
+                        r[6],
+                        "skippedItems",
+                        r[7]))
             .toList());
     m.put(
         "users",
@@ -617,9 +619,16 @@ public final class WebApp {
                         + ", "
                         + r.trafficRecords()
                         + " traffic records"
-                        + (r.trafficFile() == null
+                        + (r.skipped().isEmpty()
                             ? ""
-                            : " in data/overlays/traffic/" + r.trafficFile().getFileName()),
+                            : "; "
+                                + r.skipped().size()
+                                + " items could not become records: "
+                                + String.join(
+                                    "; ",
+                                    r.skipped().stream()
+                                        .map(k -> k.item() + " " + k.url() + " (" + k.why() + ")")
+                                        .toList())),
                 StandardCharsets.UTF_8));
   }
 
