@@ -156,9 +156,14 @@ public final class AnnotateCommand implements SieveCommand {
     }
   }
 
+  /** A path as the page shows it: relative to the checkout, so the page is the same everywhere. */
   static String display(Path home, Path p) {
     Path abs = p.toAbsolutePath().normalize();
-    return abs.startsWith(home) ? home.relativize(abs).toString() : abs.toString();
+    try {
+      return home.relativize(abs).toString();
+    } catch (IllegalArgumentException otherRoot) {
+      return abs.toString();
+    }
   }
 
   /** The generated page: inputs with their SHA-256, then each dataset's figures. */

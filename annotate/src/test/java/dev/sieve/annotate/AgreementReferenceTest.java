@@ -134,6 +134,37 @@ class AgreementReferenceTest {
     assertThat(tmp.resolve("x.md")).doesNotExist();
   }
 
+  /**
+   * The committed page is what the command computes from the committed raw file: its tables (the
+   * figures) equal a fresh run's, so nobody can type numbers into it by hand.
+   */
+  @Test
+  void theCommittedPageMatchesAFreshComputationFromTheCommittedRawData() throws Exception {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    Path committed = repo.resolve("docs/generated/annotation-agreement.md");
+    assertThat(repo.resolve("data/raw/davidson-hate/labeled_data.csv.gz")).isRegularFile();
+    Path fresh = tmp.resolve("fresh.md");
+    int code =
+        AnnotateCommand.commandLine()
+            .execute(
+                "agreement-reference",
+                "--raw",
+                repo.resolve("data/raw").toString(),
+                "--shared",
+                tmp.resolve("no-shared").toString(),
+                "--out",
+                fresh.toString());
+    assertThat(code).isZero();
+    assertThat(tables(Files.readString(fresh)))
+        .as("regenerate with ./sieve annotate agreement-reference")
+        .isNotEmpty()
+        .isEqualTo(tables(Files.readString(committed)));
+  }
+
+  private static List<String> tables(String md) {
+    return md.lines().filter(l -> l.startsWith("| ") || l.startsWith("Raters per item")).toList();
+  }
+
   private static Path davidsonFixture(Path raw) throws Exception {
     Path dir = Files.createDirectories(raw.resolve("davidson-hate"));
     Path csv = dir.resolve("labeled_data.csv");
