@@ -31,9 +31,11 @@ import java.util.UUID;
  * <p>Traffic items (kind url: reports and scored traffic, which are not dataset records) go into
  * the same file as new records of the build's format ({@code "record": "text"} with the item's
  * extracted text, or {@code "record": "url"} for a root URL, the annotator having judged the site),
- * with the full final label set as {@code categories} and the same provenance. An item that cannot
- * become such a record (a page URL without text, a clean root URL, no annotator labels) is counted
- * and named in the result, the exports table and the audit log: never dropped silently.
+ * with the full final label set as {@code categories} and the same provenance; for a root URL, a
+ * category the model served as positive that the final answer drops also becomes a host {@code
+ * remove} correction (a "wrong block" of a site reaches the data). An item that cannot become a
+ * line (a page URL without text, a clean root URL nothing was served for, no annotator labels) is
+ * counted and named in the result, the exports table and the audit log: never dropped silently.
  */
 public final class OverlayExport {
 
@@ -53,8 +55,22 @@ public final class OverlayExport {
    */
   public record Skipped(String item, String url, String why) {}
 
-  /** A traffic item's overlay line, or {@code null} with the reason it cannot be one. */
-  private record TrafficRecord(String line, String why) {}
+  /**
+   * A traffic item's overlay lines ({@code records} of them new records, the rest host
+   * corrections), or none with the reason ({@code why}) it cannot be written.
+   */
+  private record TrafficRecord(List<String> lines, int records, String why) {
+    static TrafficRecord skip(String why) {
+      return new TrafficRecord(List.of(), 0, why);
+    }
+  }
+
+  /**
+   * A category the model served as positive (score at or above this) that the final answer of a
+   * root URL item does not hold becomes a host {@code remove}: a "wrong block" of a site reaches
+   * the data as a correction of the label that caused it.
+   */
+  static final double SERVED_POSITIVE = 0.5;
 
   /**
    * Turns a final traffic item into a {@code record} line of the build's overlay format
@@ -73,52 +89,103 @@ public final class OverlayExport {
       String reviewer,
       String exportId) {
     if (labels.isEmpty()) {
-      return new TrafficRecord(null, "no_annotator_labels");
+      return TrafficRecord.skip("no_annotator_labels");
     }
     String url = item.url() == null ? item.key() : item.url();
-    ObjectNode o = Json.MAPPER.createObjectNode();
-    String text = item.text();
-    if ((text == null || text.isBlank()) && item.html() != null) {
-      text = org.jsoup.Jsoup.parse(item.html()).text(); // the page's words, as the student saw them
-    }
-    if (text != null && !text.isBlank()) {
-      o.put("record", "text");
-      o.put("item", item.id());
-      o.put("text", text);
-      o.put("url", url);
-    } else {
-      dev.sieve.core.url.NormalizedUrl n;
-      try {
-        n = dev.sieve.core.url.UrlNormalizer.instance().normalize(url);
-      } catch (dev.sieve.core.url.UrlRejectedException e) {
-        return new TrafficRecord(null, "url_rejected:" + e.reason());
-      }
-      boolean root = (n.path().isEmpty() || n.path().equals("/")) && n.query().isEmpty();
-      if (!root) {
-        return new TrafficRecord(null, "page_url_without_text");
-      }
-      if (fin.isEmpty()) {
-        return new TrafficRecord(null, "clean_host_without_text");
-      }
-      o.put("record", "url");
-      o.put("item", item.id());
-      o.put("url", url);
-      o.put("applies_to", "host");
-    }
-    o.putPOJO("categories", new ArrayList<>(fin));
-    o.put("source", "annotation");
     long sure = labels.stream().filter(l -> !l.unsure()).count();
     long matching =
         labels.stream()
             .filter(l -> !l.unsure() && new TreeSet<>(l.categories()).equals(fin))
             .count();
-    o.put("annotators", labels.size());
-    o.put("agreement", sure == 0 ? 0.0 : (double) matching / sure);
+    double agreement = sure == 0 ? 0.0 : (double) matching / sure;
+    String reason =
+        "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)";
+    String text = item.text();
+    if ((text == null || text.isBlank()) && item.html() != null) {
+      text = org.jsoup.Jsoup.parse(item.html()).text(); // the page's words, as the student saw them
+    }
+    if (text != null && !text.isBlank()) {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("record", "text");
+      o.put("text", text);
+      o.put("url", url);
+      o.putPOJO("categories", new ArrayList<>(fin));
+      provenance(o, item, labels.size(), agreement, adjudicated, reviewer, reason, exportId);
+      return new TrafficRecord(List.of(Json.write(o)), 1, null);
+    }
+    dev.sieve.core.url.NormalizedUrl n;
+    try {
+      n = dev.sieve.core.url.UrlNormalizer.instance().normalize(url);
+    } catch (dev.sieve.core.url.UrlRejectedException e) {
+      return TrafficRecord.skip("url_rejected:" + e.reason());
+    }
+    boolean root = (n.path().isEmpty() || n.path().equals("/")) && n.query().isEmpty();
+    if (!root) {
+      return TrafficRecord.skip("page_url_without_text");
+    }
+    List<String> lines = new ArrayList<>();
+    int records = 0;
+    if (!fin.isEmpty()) {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("record", "url");
+      o.put("url", url);
+      o.put("applies_to", "host");
+      o.putPOJO("categories", new ArrayList<>(fin));
+      provenance(o, item, labels.size(), agreement, adjudicated, reviewer, reason, exportId);
+      lines.add(Json.write(o));
+      records++;
+    }
+    for (String category : new TreeSet<>(item.scores().keySet())) {
+      Double score = item.scores().get(category);
+      if (score == null || score < SERVED_POSITIVE || fin.contains(category)) {
+        continue;
+      }
+      long agreeing =
+          labels.stream().filter(l -> !l.unsure() && !l.categories().contains(category)).count();
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("host", n.host());
+      o.put("category", category);
+      o.put("action", "remove");
+      o.put("url", url);
+      provenance(
+          o,
+          item,
+          labels.size(),
+          sure == 0 ? 0.0 : (double) agreeing / sure,
+          adjudicated,
+          reviewer,
+          reason
+              + ": served "
+              + String.format(java.util.Locale.ROOT, "%.2f", score)
+              + ", the annotators say it does not apply to the site",
+          exportId);
+      lines.add(Json.write(o));
+    }
+    if (lines.isEmpty()) {
+      return TrafficRecord.skip("clean_host_without_text");
+    }
+    return new TrafficRecord(List.copyOf(lines), records, null);
+  }
+
+  /**
+   * The provenance every traffic line carries (the build requires source, annotators, agreement).
+   */
+  private static void provenance(
+      ObjectNode o,
+      Item item,
+      int annotators,
+      double agreement,
+      boolean adjudicated,
+      String reviewer,
+      String reason,
+      String exportId) {
+    o.put("source", "annotation");
+    o.put("item", item.id());
+    o.put("annotators", annotators);
+    o.put("agreement", agreement);
     o.put("adjudicated", adjudicated);
     o.put("reviewer", reviewer);
-    o.put(
-        "reason",
-        "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)");
+    o.put("reason", reason);
     if (item.tenantId() != null) {
       o.put("tenant", item.tenantId());
     }
@@ -127,7 +194,6 @@ public final class OverlayExport {
       o.put("inclusion_probability", item.inclusionProbability());
     }
     o.put("export", exportId);
-    return new TrafficRecord(Json.write(o), null);
   }
 
   private final Database db;
@@ -165,12 +231,12 @@ public final class OverlayExport {
               + (adjudicated ? " (adjudicated by " + adjudicator(item.id()) + ")" : "");
       if (item.kind().equals("url")) {
         TrafficRecord r = trafficRecord(item, labels, fin, adjudicated, reviewer, exportId);
-        if (r.line() == null) {
+        if (r.why() != null) {
           skipped.add(
               new Skipped(item.id(), item.url() == null ? item.key() : item.url(), r.why()));
         } else {
-          dataset.add(r.line());
-          trafficRecords++;
+          dataset.addAll(r.lines());
+          trafficRecords += r.records();
         }
         exportedIds.add(item.id());
         continue;
@@ -222,7 +288,7 @@ public final class OverlayExport {
     Path overlay = dataset.isEmpty() ? null : writeVersioned(overlaysDir, exportId, dataset);
     String sha = overlay == null ? "" : Sha256.ofFile(overlay);
     int records = trafficRecords;
-    int corrections = dataset.size() - trafficRecords;
+    int corrections = dataset.size() - trafficRecords; // with traffic hosts' removals
     String skippedText =
         String.join(
             "; ", skipped.stream().map(k -> k.item() + " " + k.url() + ": " + k.why()).toList());

@@ -1,6 +1,7 @@
 package dev.sieve.annotate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.annotate.Accounts.Account;
@@ -33,14 +34,18 @@ class TrafficOverlayExportTest {
 
   @TempDir Path tmp;
 
-  /** Four traffic items: a page with text, a root URL, a page URL without text, a clean root. */
+  /**
+   * Five traffic items: a page with text, a root URL, a page URL without text, a clean root nothing
+   * was served for, and a "wrong block" of a site the dataset labels gambling.
+   */
   static final String TRAFFIC =
       String.join(
           "\n",
           "{\"id\":1,\"url\":\"https://pics.example/gallery\",\"text\":\"Members only gallery. Explicit pictures for adults, every night.\",\"categories\":{\"adult\":{\"score\":0.48,\"decision\":false}},\"primary_category\":\"\"}",
           "{\"id\":2,\"url\":\"https://new-casino.example.com/\",\"categories\":{\"gambling\":{\"score\":0.5,\"decision\":false}},\"primary_category\":\"\"}",
           "{\"id\":3,\"url\":\"https://video.example.net/watch?v=1\",\"categories\":{\"violence\":{\"score\":0.5,\"decision\":false}},\"primary_category\":\"\"}",
-          "{\"id\":4,\"url\":\"https://quiet-library.example.org/\",\"categories\":{\"news\":{\"score\":0.5,\"decision\":false}},\"primary_category\":\"\"}");
+          "{\"id\":4,\"url\":\"https://quiet-library.example.org/\",\"categories\":{\"news\":{\"score\":0.3,\"decision\":false}},\"primary_category\":\"\"}",
+          "{\"id\":5,\"url\":\"https://casino-royal.com/\",\"categories\":{\"gambling\":{\"score\":0.9,\"decision\":true}},\"primary_category\":\"gambling\"}");
 
   @Test
   void adjudicatedTrafficItemsBecomeRecordsOfANewDatasetVersion() throws Exception {
@@ -64,19 +69,20 @@ class TrafficOverlayExportTest {
       Account ann1 = app.accounts().create("ann1", "correct horse battery", Role.ANNOTATOR, null);
       Account ann2 = app.accounts().create("ann2", "correct horse battery", Role.ANNOTATOR, null);
       var imported = app.queues().importBatchOutput(new BufferedReader(new StringReader(TRAFFIC)));
-      assertThat(imported.added()).isEqualTo(4);
+      assertThat(imported.added()).isEqualTo(5);
       app.queues()
           .drawBatch(
-              new Queues.BatchSpec("t1", 4, Map.of("uncertainty", 1.0), 2, Map.of(), 7), "admin");
+              new Queues.BatchSpec("t1", 5, Map.of("uncertainty", 1.0), 2, Map.of(), 7), "admin");
       // ann1 and ann2 agree everywhere except the gallery, where ann2 also says sex_education.
       Map<String, Set<String>> answers =
           Map.of(
               "pics.example", Set.of("adult"),
               "new-casino.example.com", Set.of("gambling"),
               "video.example.net", Set.of("violence"),
-              "quiet-library.example.org", Set.of());
+              "quiet-library.example.org", Set.of(),
+              "casino-royal.com", Set.of());
       for (Account a : List.of(ann1, ann2)) {
-        for (int n = 0; n < 4; n++) {
+        for (int n = 0; n < 5; n++) {
           Item next = app.labelling().next(a).orElseThrow();
           String host = java.net.URI.create(next.url()).getHost();
           Set<String> answer =
@@ -90,8 +96,8 @@ class TrafficOverlayExportTest {
       app.labelling().adjudicate(admin, disputed.id(), Set.of("adult"), "explicit, not education");
 
       export = app.export().export(admin);
-      assertThat(export.items()).isEqualTo(4);
-      assertThat(export.corrections()).isZero();
+      assertThat(export.items()).isEqualTo(5);
+      assertThat(export.corrections()).as("casino-royal.com: remove gambling").isEqualTo(1);
       assertThat(export.trafficRecords()).isEqualTo(2);
       assertThat(export.skipped())
           .extracting(OverlayExport.Skipped::url, OverlayExport.Skipped::why)
@@ -135,6 +141,22 @@ class TrafficOverlayExportTest {
             .findFirst()
             .orElseThrow();
     assertThat(casino.labels()).containsExactly("gambling");
+    // The wrong block reached the data: the site's gambling label (from the fixture's blocklist)
+    // is removed by the annotators' correction.
+    assertThat(
+            DatasetVersion.open(before.versionDir()).domains().stream()
+                .filter(d -> d.host().equals("casino-royal.com"))
+                .findFirst()
+                .orElseThrow()
+                .labels())
+        .contains("gambling");
+    assertThat(
+            v.domains().stream()
+                .filter(d -> d.host().equals("casino-royal.com"))
+                .findFirst()
+                .orElseThrow()
+                .labels())
+        .doesNotContain("gambling");
     assertThat(v.domains())
         .noneMatch(d -> d.host().equals("video.example.net"))
         .noneMatch(d -> d.host().equals("quiet-library.example.org"));
@@ -142,13 +164,15 @@ class TrafficOverlayExportTest {
     JsonNode annotation = v.manifest().path("annotation").path(overlayId);
     assertThat(annotation.path("new_texts").asLong()).isEqualTo(1);
     assertThat(annotation.path("url_records").asLong()).isEqualTo(1);
-    assertThat(annotation.path("labels").asLong()).isEqualTo(2);
-    assertThat(annotation.path("agreement_mean").asDouble()).isEqualTo(0.75);
+    assertThat(annotation.path("corrections").asLong()).isEqualTo(1);
+    assertThat(annotation.path("labels").asLong()).isEqualTo(3);
+    // per line: gallery 0.5 (one of two matched the adjudicated answer), new casino 1, removal 1
+    assertThat(annotation.path("agreement_mean").asDouble()).isCloseTo(0.833, within(0.0005));
     assertThat(annotation.path("agreement_min").asDouble()).isEqualTo(0.5);
     String card = Files.readString(v.dir().resolve("data-card.md"), StandardCharsets.UTF_8);
     assertThat(card)
         .contains(
-            "`" + overlayId + "`", "Labels from annotation in this version: 2.", "0.750 / 0.500");
+            "`" + overlayId + "`", "Labels from annotation in this version: 3.", "0.833 / 0.500");
     JsonNode report =
         DatasetVersion.mapper().readTree(v.dir().resolve("build-report.json").toFile());
     assertThat(report.path("invalid_examples").toString()).doesNotContain(overlayId);
