@@ -49,6 +49,44 @@ public final class Accounts {
   /** A logged-in session. */
   public record Session(Account account, String csrfToken) {}
 
+  /**
+   * A log-in refused without checking the password because the account or the client address had
+   * too many failures; {@link #retryAfterSeconds} says when to try again.
+   */
+  public static final class Throttled extends RuntimeException {
+    private final long retryAfterSeconds;
+
+    Throttled(long retryAfterSeconds) {
+      super(
+          "too many failed log-ins for this account or from this address: try again in "
+              + retryAfterSeconds
+              + " seconds");
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+  }
+
+  /**
+   * Failures a user name may have within {@link #THROTTLE_WINDOW} before it is locked. Five: a
+   * person mistyping does not reach it, while an online guesser gets a handful of guesses per
+   * window instead of Argon2id's few per second.
+   */
+  static final int ACCOUNT_FAILURE_LIMIT = 5;
+
+  /**
+   * Failures one client address may have within the window, over all names: higher than the account
+   * limit because a school's NAT puts a whole staff room behind one address, low enough that
+   * spraying one password over many names is stopped.
+   */
+  static final int ADDRESS_FAILURE_LIMIT = 20;
+
+  static final Duration THROTTLE_WINDOW = Duration.ofMinutes(15);
+  static final Duration FIRST_LOCK = Duration.ofSeconds(30);
+  static final Duration MAX_LOCK = Duration.ofMinutes(15);
+
   static final Duration SESSION_TTL = Duration.ofHours(12);
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
@@ -114,31 +152,205 @@ public final class Accounts {
         username);
   }
 
-  /** Checks the password; on success opens a session and returns its cookie value. */
+  /** As {@link #login(String, String, String)} without a client address (tests, tools). */
   public Optional<String> login(String username, String password) {
+    return login(username, password, null);
+  }
+
+  /**
+   * Checks the password; on success opens a session and returns its cookie value.
+   *
+   * <p>Throttled per user name and per client address: after {@link #ACCOUNT_FAILURE_LIMIT} (or
+   * {@link #ADDRESS_FAILURE_LIMIT}) failures within {@link #THROTTLE_WINDOW}, the key is locked for
+   * {@link #FIRST_LOCK}, doubling with each further failure up to {@link #MAX_LOCK}; a locked key's
+   * log-in is refused before the password is checked (so a right guess during the lock tells
+   * nothing). Names that do not exist are throttled the same way (no oracle). A success clears the
+   * name's count, not the address's. Each lock is audited.
+   *
+   * @throws Throttled when the name or the address is locked
+   */
+  public Optional<String> login(String username, String password, String clientAddress) {
+    String name = username == null ? "" : username.strip();
+    List<String[]> keys = new java.util.ArrayList<>();
+    keys.add(new String[] {"account:" + abbreviate(name), name});
+    if (clientAddress != null && !clientAddress.isBlank()) {
+      keys.add(new String[] {"address:" + abbreviate(clientAddress.strip()), name});
+    }
+    long now = clock.millis();
+    long lockedUntil = 0;
+    for (String[] key : keys) {
+      lockedUntil =
+          Math.max(
+              lockedUntil,
+              db.one(
+                      "SELECT locked_until FROM login_throttle WHERE throttle_key = ?",
+                      rs -> rs.getLong(1),
+                      key[0])
+                  .orElse(0L));
+    }
+    if (lockedUntil > now) {
+      throw new Throttled(Math.max(1, (lockedUntil - now + 999) / 1000));
+    }
     Optional<String[]> row =
         db.one(
             "SELECT id, password_hash FROM accounts WHERE username = ? AND disabled = 0",
             rs -> new String[] {rs.getString(1), rs.getString(2)},
-            username == null ? "" : username.strip());
+            name);
+    boolean ok;
     if (row.isEmpty()) {
       // Same work for an unknown name: no timing oracle for which names exist.
       Passwords.verify(password == null ? "" : password, DUMMY_HASH);
+      ok = false;
+    } else {
+      ok = Passwords.verify(password == null ? "" : password, row.get()[1]);
+    }
+    if (!ok) {
+      for (String[] key : keys) {
+        fail(
+            key[0],
+            key[0].startsWith("account:") ? ACCOUNT_FAILURE_LIMIT : ADDRESS_FAILURE_LIMIT,
+            key[1]);
+      }
       return Optional.empty();
     }
-    if (!Passwords.verify(password == null ? "" : password, row.get()[1])) {
-      return Optional.empty();
-    }
+    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", keys.get(0)[0]);
+    return Optional.of(openSession(row.get()[0]));
+  }
+
+  /** Counts a failure of {@code key}; locks it (and audits the lock) past {@code limit}. */
+  private void fail(String key, int limit, String attemptedName) {
+    db.tx(
+        c -> {
+          long now = clock.millis();
+          long[] row =
+              Database.query(
+                      c,
+                      "SELECT failures, window_start FROM login_throttle WHERE throttle_key = ?",
+                      rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                      key)
+                  .stream()
+                  .findFirst()
+                  .orElse(null);
+          long failures;
+          long windowStart;
+          if (row == null || now - row[1] > THROTTLE_WINDOW.toMillis()) {
+            failures = 1;
+            windowStart = now;
+          } else {
+            failures = row[0] + 1;
+            windowStart = row[1];
+          }
+          long lockedUntil = 0;
+          if (failures >= limit) {
+            long shift = Math.min(failures - limit, 20);
+            long lock = Math.min(MAX_LOCK.toMillis(), FIRST_LOCK.toMillis() << shift);
+            lockedUntil = now + lock;
+            Audit.record(
+                c,
+                clock,
+                abbreviate(attemptedName.isEmpty() ? "?" : attemptedName),
+                null,
+                "login.locked",
+                key
+                    + ": "
+                    + failures
+                    + " failed log-ins since "
+                    + java.time.Instant.ofEpochMilli(windowStart)
+                    + "; locked for "
+                    + lock / 1000
+                    + " s");
+          }
+          Database.update(c, "DELETE FROM login_throttle WHERE throttle_key = ?", key);
+          Database.update(
+              c,
+              "INSERT INTO login_throttle(throttle_key, failures, window_start, locked_until) VALUES (?,?,?,?)",
+              key,
+              failures,
+              windowStart,
+              lockedUntil);
+          return null;
+        });
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) : s;
+  }
+
+  private String openSession(String accountId) {
     String token = Passwords.token();
     long now = clock.millis();
     db.update(
         "INSERT INTO sessions(token_hash, account_id, csrf_token, created_at, expires_at) VALUES (?,?,?,?,?)",
         hashToken(token),
-        row.get()[0],
+        accountId,
         Passwords.token(),
         now,
         now + SESSION_TTL.toMillis());
-    return Optional.of(token);
+    return token;
+  }
+
+  /**
+   * Changes {@code account}'s password after checking the current one (a stolen session alone
+   * cannot take over the account), hashes the new one with Argon2id, ends the account's other
+   * sessions (the one given stays), and audits it. A wrong current password counts as a failed
+   * log-in of the account (throttled the same way).
+   *
+   * @throws IllegalArgumentException wrong current password, a new password under 12 characters, a
+   *     confirmation that differs, or the same password again
+   * @throws Throttled when the account is locked
+   */
+  public void changePassword(
+      Account account, String current, String next, String confirm, String keepSessionToken) {
+    String key = "account:" + abbreviate(account.username());
+    long now = clock.millis();
+    long lockedUntil =
+        db.one(
+                "SELECT locked_until FROM login_throttle WHERE throttle_key = ?",
+                rs -> rs.getLong(1),
+                key)
+            .orElse(0L);
+    if (lockedUntil > now) {
+      throw new Throttled(Math.max(1, (lockedUntil - now + 999) / 1000));
+    }
+    String hash =
+        db.one(
+                "SELECT password_hash FROM accounts WHERE id = ? AND disabled = 0",
+                rs -> rs.getString(1),
+                account.id())
+            .orElseThrow(() -> new IllegalArgumentException("no such account"));
+    if (!Passwords.verify(current == null ? "" : current, hash)) {
+      fail(key, ACCOUNT_FAILURE_LIMIT, account.username());
+      throw new IllegalArgumentException("the current password is wrong");
+    }
+    if (next == null || next.length() < 12) {
+      throw new IllegalArgumentException("new password: at least 12 characters");
+    }
+    if (!next.equals(confirm)) {
+      throw new IllegalArgumentException("the new password and its confirmation differ");
+    }
+    if (next.equals(current)) {
+      throw new IllegalArgumentException("the new password is the current one");
+    }
+    String newHash = Passwords.hash(next);
+    String keep = keepSessionToken == null ? "" : hashToken(keepSessionToken);
+    db.tx(
+        c -> {
+          Database.update(
+              c, "UPDATE accounts SET password_hash = ? WHERE id = ?", newHash, account.id());
+          Database.update(
+              c,
+              "DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?",
+              account.id(),
+              keep);
+          Audit.record(
+              c,
+              clock,
+              account.username(),
+              account.tenantId(),
+              "account.password",
+              "password changed; other sessions ended");
+          return null;
+        });
   }
 
   public Optional<Session> session(String token) {

@@ -37,6 +37,16 @@ public final class Agreement {
 
   private Agreement() {}
 
+  /**
+   * Fleiss' kappa from counts ({@code counts[i][j]} = raters who put item i in category j; any
+   * number of raters per item, items with fewer than two skipped): overall and per category (each
+   * category against the rest, Fleiss 1971), through lab's {@link FleissKappa}. The entry point for
+   * datasets that publish counts, not answers (Davidson et al.'s CrowdFlower counts).
+   */
+  public static FleissKappa.Result fleissFromCounts(int[][] counts) {
+    return FleissKappa.compute(counts);
+  }
+
   public static List<PairKappa> cohenPerPair(List<Answer> answers, List<String> categories) {
     Map<String, Map<String, Set<String>>> byAnnotator = new TreeMap<>();
     for (Answer a : answers) {

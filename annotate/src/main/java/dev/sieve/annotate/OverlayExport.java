@@ -28,12 +28,14 @@ import java.util.UUID;
  * {@code "item"}, {@code "annotators"}, {@code "agreement"} (share of sure answers that match the
  * final decision on this category), {@code "adjudicated"}, {@code "export"}.
  *
- * <p>Traffic items (kind url: reports and scored traffic, which are not dataset records) cannot be
- * written as host or id corrections without changing the label of a whole domain. They go to {@code
- * data/overlays/traffic/annotate-<seq>-<sha12>.jsonl} (a sub-directory, which today's build does
- * not read), one line per item: {@code {"url","host","labels":[...],"categories_absent":[...],
- * "tenant","queue","inclusion_probability","annotators","adjudicated","reviewer","reason","source",
- * "item","export"}}: the full label set, so a pipeline that adds URL records can take them as-is.
+ * <p>Traffic items (kind url: reports and scored traffic, which are not dataset records) go into
+ * the same file as new records of the build's format ({@code "record": "text"} with the item's
+ * extracted text, or {@code "record": "url"} for a root URL, the annotator having judged the site),
+ * with the full final label set as {@code categories} and the same provenance; for a root URL, a
+ * category the model served as positive that the final answer drops also becomes a host {@code
+ * remove} correction (a "wrong block" of a site reaches the data). An item that cannot become a
+ * line (a page URL without text, a clean root URL nothing was served for, no annotator labels) is
+ * counted and named in the result, the exports table and the audit log: never dropped silently.
  */
 public final class OverlayExport {
 
@@ -43,9 +45,156 @@ public final class OverlayExport {
       Path overlayFile,
       String sha256,
       int corrections,
-      Path trafficFile,
       int trafficRecords,
+      List<Skipped> skipped,
       int items) {}
+
+  /**
+   * A final traffic item that could not become a record the build applies, named with the reason
+   * (never dropped silently: the export summary, the exports table and the audit log list it).
+   */
+  public record Skipped(String item, String url, String why) {}
+
+  /**
+   * A traffic item's overlay lines ({@code records} of them new records, the rest host
+   * corrections), or none with the reason ({@code why}) it cannot be written.
+   */
+  private record TrafficRecord(List<String> lines, int records, String why) {
+    static TrafficRecord skip(String why) {
+      return new TrafficRecord(List.of(), 0, why);
+    }
+  }
+
+  /**
+   * A category the model served as positive (score at or above this) that the final answer of a
+   * root URL item does not hold becomes a host {@code remove}: a "wrong block" of a site reaches
+   * the data as a correction of the label that caused it.
+   */
+  static final double SERVED_POSITIVE = 0.5;
+
+  /**
+   * Turns a final traffic item into a {@code record} line of the build's overlay format
+   * (docs/annotation.md, "Label overlays from annotation"): a text record when the item has
+   * extracted text (a page's words are what the content tier learns from, and a page's label is not
+   * its site's); otherwise a URL record of its host when the label is about the host (a root URL:
+   * the annotator saw the site's front page, so {@code "applies_to": "host"} says so explicitly). A
+   * page URL without text, or a clean root URL (the build does not add clean hosts to the domain
+   * lists), cannot become a record and is reported as skipped.
+   */
+  private static TrafficRecord trafficRecord(
+      Item item,
+      List<Labelling.Label> labels,
+      Set<String> fin,
+      boolean adjudicated,
+      String reviewer,
+      String exportId) {
+    if (labels.isEmpty()) {
+      return TrafficRecord.skip("no_annotator_labels");
+    }
+    String url = item.url() == null ? item.key() : item.url();
+    long sure = labels.stream().filter(l -> !l.unsure()).count();
+    long matching =
+        labels.stream()
+            .filter(l -> !l.unsure() && new TreeSet<>(l.categories()).equals(fin))
+            .count();
+    double agreement = sure == 0 ? 0.0 : (double) matching / sure;
+    String reason =
+        "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)";
+    String text = item.text();
+    if ((text == null || text.isBlank()) && item.html() != null) {
+      text = org.jsoup.Jsoup.parse(item.html()).text(); // the page's words, as the student saw them
+    }
+    if (text != null && !text.isBlank()) {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("record", "text");
+      o.put("text", text);
+      o.put("url", url);
+      o.putPOJO("categories", new ArrayList<>(fin));
+      provenance(o, item, labels.size(), agreement, adjudicated, reviewer, reason, exportId);
+      return new TrafficRecord(List.of(Json.write(o)), 1, null);
+    }
+    dev.sieve.core.url.NormalizedUrl n;
+    try {
+      n = dev.sieve.core.url.UrlNormalizer.instance().normalize(url);
+    } catch (dev.sieve.core.url.UrlRejectedException e) {
+      return TrafficRecord.skip("url_rejected:" + e.reason());
+    }
+    boolean root = (n.path().isEmpty() || n.path().equals("/")) && n.query().isEmpty();
+    if (!root) {
+      return TrafficRecord.skip("page_url_without_text");
+    }
+    List<String> lines = new ArrayList<>();
+    int records = 0;
+    if (!fin.isEmpty()) {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("record", "url");
+      o.put("url", url);
+      o.put("applies_to", "host");
+      o.putPOJO("categories", new ArrayList<>(fin));
+      provenance(o, item, labels.size(), agreement, adjudicated, reviewer, reason, exportId);
+      lines.add(Json.write(o));
+      records++;
+    }
+    for (String category : new TreeSet<>(item.scores().keySet())) {
+      Double score = item.scores().get(category);
+      if (score == null || score < SERVED_POSITIVE || fin.contains(category)) {
+        continue;
+      }
+      long agreeing =
+          labels.stream().filter(l -> !l.unsure() && !l.categories().contains(category)).count();
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("host", n.host());
+      o.put("category", category);
+      o.put("action", "remove");
+      o.put("url", url);
+      provenance(
+          o,
+          item,
+          labels.size(),
+          sure == 0 ? 0.0 : (double) agreeing / sure,
+          adjudicated,
+          reviewer,
+          reason
+              + ": served "
+              + String.format(java.util.Locale.ROOT, "%.2f", score)
+              + ", the annotators say it does not apply to the site",
+          exportId);
+      lines.add(Json.write(o));
+    }
+    if (lines.isEmpty()) {
+      return TrafficRecord.skip("clean_host_without_text");
+    }
+    return new TrafficRecord(List.copyOf(lines), records, null);
+  }
+
+  /**
+   * The provenance every traffic line carries (the build requires source, annotators, agreement).
+   */
+  private static void provenance(
+      ObjectNode o,
+      Item item,
+      int annotators,
+      double agreement,
+      boolean adjudicated,
+      String reviewer,
+      String reason,
+      String exportId) {
+    o.put("source", "annotation");
+    o.put("item", item.id());
+    o.put("annotators", annotators);
+    o.put("agreement", agreement);
+    o.put("adjudicated", adjudicated);
+    o.put("reviewer", reviewer);
+    o.put("reason", reason);
+    if (item.tenantId() != null) {
+      o.put("tenant", item.tenantId());
+    }
+    o.put("queue", item.queue());
+    if (item.inclusionProbability() != null) {
+      o.put("inclusion_probability", item.inclusionProbability());
+    }
+    o.put("export", exportId);
+  }
 
   private final Database db;
   private final Clock clock;
@@ -70,7 +219,8 @@ public final class OverlayExport {
     long seq = db.tx(c -> Database.nextCounter(c, "export_seq"));
     String exportId = String.format(java.util.Locale.ROOT, "annotate-%04d", seq);
     List<String> dataset = new ArrayList<>();
-    List<String> traffic = new ArrayList<>();
+    List<Skipped> skipped = new ArrayList<>();
+    int trafficRecords = 0;
     List<String> exportedIds = new ArrayList<>();
     for (Item item : items) {
       List<Labelling.Label> labels = new Labelling(db, clock).labels(item.id());
@@ -80,28 +230,14 @@ public final class OverlayExport {
           labels.stream().map(Labelling.Label::username).reduce((a, b) -> a + "," + b).orElse("")
               + (adjudicated ? " (adjudicated by " + adjudicator(item.id()) + ")" : "");
       if (item.kind().equals("url")) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("url", item.url() == null ? item.key() : item.url());
-        o.put("host", hostOf(item.key()));
-        o.putPOJO("labels", new ArrayList<>(fin));
-        Set<String> absent = new TreeSet<>(dev.sieve.core.taxonomy.Taxonomy.v1().ids());
-        absent.removeAll(fin);
-        o.putPOJO("categories_absent", new ArrayList<>(absent));
-        if (item.tenantId() != null) {
-          o.put("tenant", item.tenantId());
+        TrafficRecord r = trafficRecord(item, labels, fin, adjudicated, reviewer, exportId);
+        if (r.why() != null) {
+          skipped.add(
+              new Skipped(item.id(), item.url() == null ? item.key() : item.url(), r.why()));
+        } else {
+          dataset.addAll(r.lines());
+          trafficRecords += r.records();
         }
-        o.put("queue", item.queue());
-        if (item.inclusionProbability() != null) {
-          o.put("inclusion_probability", item.inclusionProbability());
-        }
-        o.put("annotators", labels.size());
-        o.put("adjudicated", adjudicated);
-        o.put("reviewer", reviewer);
-        o.put("reason", "annotation " + (adjudicated ? "adjudicated" : "agreed"));
-        o.put("source", "annotate");
-        o.put("item", item.id());
-        o.put("export", exportId);
-        traffic.add(Json.write(o));
         exportedIds.add(item.id());
         continue;
       }
@@ -150,11 +286,12 @@ public final class OverlayExport {
       exportedIds.add(item.id());
     }
     Path overlay = dataset.isEmpty() ? null : writeVersioned(overlaysDir, exportId, dataset);
-    Path trafficFile =
-        traffic.isEmpty()
-            ? null
-            : writeVersioned(overlaysDir.resolve("traffic"), exportId, traffic);
     String sha = overlay == null ? "" : Sha256.ofFile(overlay);
+    int records = trafficRecords;
+    int corrections = dataset.size() - trafficRecords; // with traffic hosts' removals
+    String skippedText =
+        String.join(
+            "; ", skipped.stream().map(k -> k.item() + " " + k.url() + ": " + k.why()).toList());
     String id = UUID.randomUUID().toString();
     db.tx(
         c -> {
@@ -163,13 +300,15 @@ public final class OverlayExport {
           }
           Database.update(
               c,
-              "INSERT INTO exports(id, file_name, sha256, traffic_file_name, corrections, traffic_records, created_at, created_by) VALUES (?,?,?,?,?,?,?,?)",
+              "INSERT INTO exports(id, file_name, sha256, traffic_file_name, corrections, traffic_records, skipped, skipped_items, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
               id,
               overlay == null ? "" : overlay.getFileName().toString(),
               sha,
-              trafficFile == null ? null : trafficFile.getFileName().toString(),
-              dataset.size(),
-              traffic.size(),
+              null,
+              corrections,
+              records,
+              skipped.size(),
+              skippedText,
               clock.millis(),
               admin.username());
           Audit.record(
@@ -180,14 +319,17 @@ public final class OverlayExport {
               "export",
               exportId
                   + ": "
-                  + dataset.size()
+                  + corrections
                   + " corrections, "
-                  + traffic.size()
-                  + " traffic records");
+                  + records
+                  + " traffic records, "
+                  + skipped.size()
+                  + " items not exportable"
+                  + (skipped.isEmpty() ? "" : " (" + skippedText + ")"));
           return null;
         });
     return new Result(
-        exportId, overlay, sha, dataset.size(), trafficFile, traffic.size(), exportedIds.size());
+        exportId, overlay, sha, corrections, records, List.copyOf(skipped), exportedIds.size());
   }
 
   private String adjudicator(String itemId) {
@@ -221,10 +363,13 @@ public final class OverlayExport {
     return target;
   }
 
-  /** Past exports, newest first. */
+  /**
+   * Past exports, newest first: file, sha256, corrections, traffic records, created at, by, skipped
+   * count, skipped items.
+   */
   public List<String[]> list() {
     return db.query(
-        "SELECT file_name, sha256, corrections, traffic_records, created_at, created_by, traffic_file_name FROM exports ORDER BY created_at DESC",
+        "SELECT file_name, sha256, corrections, traffic_records, created_at, created_by, skipped, skipped_items FROM exports ORDER BY created_at DESC",
         rs ->
             new String[] {
               rs.getString(1),
@@ -233,7 +378,8 @@ public final class OverlayExport {
               rs.getString(4),
               Long.toString(rs.getLong(5)),
               rs.getString(6),
-              rs.getString(7)
+              Integer.toString(rs.getInt(7)),
+              rs.getString(8)
             });
   }
 }

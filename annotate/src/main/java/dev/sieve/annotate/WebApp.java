@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -123,6 +124,8 @@ public final class WebApp {
     javalin.get("/login", this::loginPage);
     javalin.post("/login", this::login);
     javalin.post("/logout", this::logout);
+    javalin.get("/account/password", this::passwordPage);
+    javalin.post("/account/password", this::changePassword);
     javalin.get(
         "/",
         ctx -> {
@@ -188,7 +191,20 @@ public final class WebApp {
             cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
       throw new Forbidden("the login form expired: reload it");
     }
-    var token = app.accounts().login(ctx.formParam("username"), ctx.formParam("password"));
+    Optional<String> token;
+    try {
+      token = app.accounts().login(ctx.formParam("username"), ctx.formParam("password"), ctx.ip());
+    } catch (Accounts.Throttled e) {
+      ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+      ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+      Map<String, Object> m = base(ctx, "Log in", null);
+      String fresh = Passwords.token();
+      setCookie(ctx, LOGIN_CSRF_COOKIE, fresh, 1800);
+      m.put("loginCsrf", fresh);
+      m.put("throttled", e.getMessage());
+      ctx.html(views.render("login", m));
+      return;
+    }
     if (token.isEmpty()) {
       ctx.redirect("/login?error=1");
       return;
@@ -196,6 +212,41 @@ public final class WebApp {
     setCookie(ctx, LOGIN_CSRF_COOKIE, "", 0);
     setCookie(ctx, SESSION_COOKIE, token.get(), (int) Accounts.SESSION_TTL.toSeconds());
     ctx.redirect("/");
+  }
+
+  private void passwordPage(Context ctx) {
+    Account a = require(ctx);
+    Map<String, Object> m = base(ctx, "Change password", a);
+    String msg = ctx.queryParam("msg");
+    if (msg != null) {
+      m.put("flash", msg);
+    }
+    ctx.html(views.render("password", m));
+  }
+
+  /** Password change: the CSRF filter above has checked the session's token already. */
+  private void changePassword(Context ctx) {
+    Account a = require(ctx);
+    try {
+      app.accounts()
+          .changePassword(
+              a,
+              ctx.formParam("current"),
+              ctx.formParam("password"),
+              ctx.formParam("confirm"),
+              ctx.cookie(SESSION_COOKIE));
+    } catch (IllegalArgumentException | Accounts.Throttled e) {
+      ctx.status(
+          e instanceof Accounts.Throttled ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.BAD_REQUEST);
+      Map<String, Object> m = base(ctx, "Change password", a);
+      m.put("problem", e.getMessage());
+      ctx.html(views.render("password", m));
+      return;
+    }
+    ctx.redirect(
+        "/account/password?msg="
+            + java.net.URLEncoder.encode(
+                "password changed; your other sessions were logged out", StandardCharsets.UTF_8));
   }
 
   private void logout(Context ctx) {
@@ -461,8 +512,10 @@ public final class WebApp {
                         TIME.format(Instant.ofEpochMilli(Long.parseLong(r[4]))),
                         "by",
                         r[5],
-                        "trafficFile",
-                        r[6] == null ? "" : "traffic/" + r[6]))
+                        "skipped",
+                        r[6],
+                        "skippedItems",
+                        r[7]))
             .toList());
     m.put(
         "users",
@@ -617,9 +670,16 @@ public final class WebApp {
                         + ", "
                         + r.trafficRecords()
                         + " traffic records"
-                        + (r.trafficFile() == null
+                        + (r.skipped().isEmpty()
                             ? ""
-                            : " in data/overlays/traffic/" + r.trafficFile().getFileName()),
+                            : "; "
+                                + r.skipped().size()
+                                + " items could not become records: "
+                                + String.join(
+                                    "; ",
+                                    r.skipped().stream()
+                                        .map(k -> k.item() + " " + k.url() + " (" + k.why() + ")")
+                                        .toList())),
                 StandardCharsets.UTF_8));
   }
 

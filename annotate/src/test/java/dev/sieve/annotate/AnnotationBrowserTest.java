@@ -222,16 +222,10 @@ class AnnotationBrowserTest {
             .contains("\"host\":\"newsportal.com\"")
             .contains("\"category\":\"violence\"")
             .contains("\"action\":\"add\"");
-        Path trafficFile;
-        try (Stream<Path> s = Files.list(overlays.resolve("traffic"))) {
-          trafficFile =
-              s.filter(p -> p.getFileName().toString().startsWith("annotate-0001-"))
-                  .findFirst()
-                  .orElseThrow();
-        }
-        assertThat(Files.readString(trafficFile))
+        // The pics and news pages are traffic with text: new text records of the same overlay.
+        assertThat(Files.readString(overlay))
+            .contains("\"record\":\"text\"")
             .contains("pics.example")
-            .contains("\"labels\":[\"adult\"]")
             .contains("news.example.org");
         shot(driver, shots, "export");
 
@@ -331,6 +325,11 @@ class AnnotationBrowserTest {
               }
             });
     assertThat(news).singleElement().satisfies(d -> assertThat(d.labels()).contains("violence"));
+    assertThat(DatasetVersion.open(after.versionDir()).texts())
+        .filteredOn(t -> t.source().equals("annotation"))
+        .extracting(t -> t.text())
+        .anySatisfy(t -> assertThat(t).contains("Explicit pictures"))
+        .anySatisfy(t -> assertThat(t).contains("Police reported"));
   }
 
   /** The admin page's status line; the whole page in the failure message when there is none. */

@@ -140,11 +140,23 @@ class AnnotationFlowTest {
       assertThat(c.category()).isEqualTo("adult");
       assertThat(c.add()).isTrue();
       assertThat(c.reviewer()).contains("ann1").contains("ann2");
-      String traffic = Files.readString(export.trafficFile());
-      assertThat(traffic)
+      // The news page (traffic, with text) is a new text record of the same overlay, which the
+      // build applies: its final (adjudicated) answer "nothing applies" is a negative for all.
+      assertThat(export.skipped()).isEmpty();
+      assertThat(loaded.newTexts())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.text()).startsWith("A calm article");
+                assertThat(t.categories()).isEmpty();
+                assertThat(t.provenance().annotators()).isEqualTo(2);
+                assertThat(t.provenance().agreement()).isEqualTo(0.5); // ann1 matched, ann2 not
+              });
+      assertThat(Files.readString(export.overlayFile()))
+          .contains("\"record\":\"text\"")
           .contains("\"url\":\"https://news.example.org/story\"")
-          .contains("\"labels\":[]")
           .contains("\"adjudicated\":true");
+      assertThat(overlays.resolve("traffic")).doesNotExist();
       // Nothing new: a second export writes no file.
       assertThat(app.export().export(admin).items()).isZero();
 

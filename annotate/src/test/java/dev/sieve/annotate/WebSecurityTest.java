@@ -71,7 +71,8 @@ class WebSecurityTest {
           HttpResponse.BodyHandlers.ofString());
     }
 
-    void login(String name, String password) throws Exception {
+    /** Posts the login form (with its double-submit token); the raw answer. */
+    HttpResponse<String> attemptLogin(String name, String password) throws Exception {
       HttpResponse<String> page =
           http.send(
               HttpRequest.newBuilder(URI.create(base + "/login")).build(),
@@ -89,14 +90,17 @@ class WebSecurityTest {
               + name
               + "&password="
               + URLEncoder.encode(password, StandardCharsets.UTF_8);
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/login"))
-                  .header("Cookie", cookie.split(";")[0])
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create(base + "/login"))
+              .header("Cookie", cookie.split(";")[0])
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    void login(String name, String password) throws Exception {
+      HttpResponse<String> r = attemptLogin(name, password);
       assertThat(r.statusCode()).isEqualTo(302);
       String set =
           r.headers().allValues("Set-Cookie").stream()

@@ -38,7 +38,8 @@ class EveryCommandHelpTest {
             "sieve explain",
             "sieve train-url",
             "sieve train-content",
-            "sieve fleet-vs-tiers");
+            "sieve fleet-vs-tiers",
+            "sieve annotate agreement-reference");
 
     List<String> problems = new ArrayList<>();
     StringBuilder timings = new StringBuilder();

@@ -145,14 +145,8 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
               responses.onNext(response);
               responses.onCompleted();
             } else {
-              Status status = toStatus(error);
-              if (status.getCode() == Status.Code.INTERNAL) {
-                // A bug must not look like a lost report: the caller retries, report_id dedups.
-                status =
-                    Status.UNAVAILABLE.withDescription(
-                        "report not taken (" + status.getDescription() + "); retry");
-              }
-              responses.onError(status.asRuntimeException());
+              // With its ErrorInfo details; a bug becomes UNAVAILABLE, never INTERNAL.
+              responses.onError(VerdictReports.toClientError(error));
             }
           } catch (StatusRuntimeException | IllegalStateException e) {
             log.debug("reportVerdict: response not delivered ({})", e.toString());

@@ -330,9 +330,7 @@ public final class UpCommand implements Callable<Integer> {
       if (annotateWanted()) {
         // A default-on companion: when it cannot start, up says so (and status shows it), but the
         // fleet's exit code stays the fleet's: classification works without the annotation app.
-        boolean chosen =
-            spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
-                || spec.commandLine().getParseResult().hasMatchedOption("--annotate-grpc-port");
+        boolean chosen = annotatePortsChosen() || annotatePortsMoved;
         AnnotateProcess.start(
             layout,
             files,
@@ -602,9 +600,9 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (annotateWanted()) {
           // ReportVerdict and tenant overrides go to the annotation app started after the fleet;
-          // the
-          // router reconnects until it is up, and spools reports (under .sieve) while it is not.
-          extra.put("sieve.feedback.addr", "127.0.0.1:" + annotateGrpcPort);
+          // the router reconnects until it is up, and spools reports (under .sieve) while it is
+          // not. The port is the one the app will really use (or uses already).
+          extra.put("sieve.feedback.addr", "127.0.0.1:" + annotateFeedbackPort(files, out));
         }
         if (httpPort > 0) {
           extra.put("sieve.http.port", Integer.toString(httpPort));
@@ -965,6 +963,39 @@ public final class UpCommand implements Callable<Integer> {
     HealthProbe probe() {
       return probe;
     }
+  }
+
+  /** Set when {@link #annotateFeedbackPort} moved the app off its busy default ports. */
+  private boolean annotatePortsMoved;
+
+  private boolean annotatePortsChosen() {
+    return spec.commandLine().getParseResult().hasMatchedOption("--annotate-port")
+        || spec.commandLine().getParseResult().hasMatchedOption("--annotate-grpc-port");
+  }
+
+  /**
+   * The Feedback gRPC port the router is pointed at, decided before the router starts so that it is
+   * the port the annotation app really uses: a running app's recorded port; else, when the default
+   * ports are taken (another checkout's app, say) and none were given, free ones picked now (said
+   * out loud) and then handed to the app as chosen ports, so it cannot pick others.
+   */
+  private int annotateFeedbackPort(RunFiles files, PrintWriter out) throws IOException {
+    if (AnnotateProcess.live(files).isPresent()) {
+      return AnnotateProcess.grpcPort(files).orElse(annotateGrpcPort);
+    }
+    if (!annotatePortsChosen()
+        && !annotatePortsMoved
+        && (!PortCheck.isFree(bindHost, annotatePort)
+            || !PortCheck.isFree(bindHost, annotateGrpcPort))) {
+      int[] free = PortCheck.freePorts(2);
+      out.printf(
+          "  annotate: default ports %d/%d are in use; using %d (web) and %d (Feedback gRPC)%n",
+          annotatePort, annotateGrpcPort, free[0], free[1]);
+      annotatePort = free[0];
+      annotateGrpcPort = free[1];
+      annotatePortsMoved = true;
+    }
+    return annotateGrpcPort;
   }
 
   /** The annotation app is started unless --no-annotate or SIEVE_ANNOTATE=off. */

@@ -122,4 +122,79 @@ class UpWithAnnotateTest {
         .isFalse();
     assertThat(AnnotateProcess.recordedPid(files)).isEmpty();
   }
+
+  /**
+   * When the app's default ports are taken (here by this test, or by another checkout's app), up
+   * moves the app to free ports and points the router at the port the app really uses: a report
+   * sent to the router is forwarded to the app (not spooled).
+   */
+  @Test
+  void whenTheDefaultPortsAreTakenTheRouterFollowsTheApp() throws Exception {
+    List<java.net.ServerSocket> held = new ArrayList<>();
+    for (int port :
+        new int[] {AnnotateProcess.DEFAULT_HTTP_PORT, AnnotateProcess.DEFAULT_GRPC_PORT}) {
+      try {
+        held.add(
+            new java.net.ServerSocket(
+                port, 1, java.net.InetAddress.getByName("127.0.0.1"))); // taken by us
+      } catch (java.io.IOException alreadyTaken) {
+        // taken by someone else: the same situation
+      }
+    }
+    try {
+      int[] ports = PortCheck.freePorts(2);
+      CliRun up =
+          CliRun.of(
+              "up",
+              "--tiers",
+              "none",
+              "--timeout",
+              "120s",
+              "--router-port",
+              Integer.toString(ports[0]),
+              "--router-metrics-port",
+              Integer.toString(ports[1]));
+      RunFiles files = new RunFiles(home.resolve(".sieve/run"));
+      files.pid(FleetService.ROUTER).ifPresent(pids::add);
+      AnnotateProcess.recordedPid(files).ifPresent(pids::add);
+      assertThat(up.exitCode()).as(up.toString()).isZero();
+      Matcher moved =
+          Pattern.compile("default ports \\d+/\\d+ are in use; using (\\d+) \\(web\\) and (\\d+)")
+              .matcher(up.out());
+      assertThat(moved.find()).as(up.out()).isTrue();
+      int grpc = Integer.parseInt(moved.group(2));
+      assertThat(AnnotateProcess.grpcPort(files)).hasValue(grpc);
+      assertThat(up.out())
+          .as("moved once, before the router started")
+          .containsOnlyOnce("are in use");
+
+      io.grpc.ManagedChannel channel =
+          io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+      try {
+        dev.sieve.proto.v1.ReportVerdictResponse response =
+            dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+                .reportVerdict(
+                    dev.sieve.proto.v1.ReportVerdictRequest.newBuilder()
+                        .setTenantId("district-7")
+                        .setKind(dev.sieve.proto.v1.ReportVerdictRequest.Kind.KIND_WRONG_BLOCK)
+                        .setUrl("https://www.khanacademy.org/")
+                        .setReportId("port-wiring-1")
+                        .build());
+        assertThat(response.getQueued()).isTrue();
+      } finally {
+        channel.shutdownNow();
+      }
+      RouterMetricsScrape metrics = new RouterMetricsScrape(ports[1]);
+      assertThat(
+              metrics.value(
+                  "sieve_router_feedback_reports_total", java.util.Map.of("outcome", "forwarded")))
+          .as("forwarded to the app on its real port, not spooled")
+          .hasValue(1.0);
+    } finally {
+      for (java.net.ServerSocket socket : held) {
+        socket.close();
+      }
+    }
+  }
 }

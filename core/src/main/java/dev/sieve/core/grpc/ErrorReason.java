@@ -53,5 +53,17 @@ public enum ErrorReason {
   /** HTTP gateway: a method the path does not accept. */
   METHOD_NOT_ALLOWED,
   /** HTTP gateway: a body that is not {@code application/json}. */
-  UNSUPPORTED_MEDIA_TYPE
+  UNSUPPORTED_MEDIA_TYPE,
+  /**
+   * A ReportVerdict field breaks its documented rule (kind, request_id, report_id, note,
+   * reporter_role, categories, tenant_id); the BadRequest field violation names the field.
+   */
+  INVALID_FIELD,
+  /** The feedback store (the annotation app) refused a report the router had accepted. */
+  REPORT_REJECTED,
+  /**
+   * A report could be neither forwarded to the annotation app nor kept in the router's spool: retry
+   * later (report_id makes the retry idempotent).
+   */
+  FEEDBACK_UNAVAILABLE
 }

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
@@ -174,10 +176,10 @@ public final class VerdictReports {
               breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
               outcomes.get(Outcome.INVALID).increment();
               result.completeExceptionally(
-                  Status.INVALID_ARGUMENT
-                      .withDescription(
-                          "feedback store rejected the report: " + status.getDescription())
-                      .asException());
+                  ErrorDetails.error(
+                      Status.Code.INVALID_ARGUMENT,
+                      ErrorReason.REPORT_REJECTED,
+                      "feedback store rejected the report: " + status.getDescription()));
               return;
             }
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
@@ -197,10 +199,10 @@ public final class VerdictReports {
     if (spool == null) {
       outcomes.get(Outcome.UNAVAILABLE).increment();
       result.completeExceptionally(
-          Status.UNAVAILABLE
-              .withDescription(
-                  why + ", and the report spool is off (SIEVE_FEEDBACK_SPOOL); retry later")
-              .asException());
+          ErrorDetails.error(
+              Status.Code.UNAVAILABLE,
+              ErrorReason.FEEDBACK_UNAVAILABLE,
+              why + ", and the report spool is off (SIEVE_FEEDBACK_SPOOL); retry later"));
       return;
     }
     try {
@@ -217,15 +219,17 @@ public final class VerdictReports {
               outcomes.get(Outcome.UNAVAILABLE).increment();
               log.error("report {} not taken: {}; {}", reportId, why, e.getMessage());
               result.completeExceptionally(
-                  Status.UNAVAILABLE
-                      .withDescription(why + ", and " + e.getMessage() + "; retry later")
-                      .asException());
+                  ErrorDetails.error(
+                      Status.Code.UNAVAILABLE,
+                      ErrorReason.FEEDBACK_UNAVAILABLE,
+                      why + ", and " + e.getMessage() + "; retry later"));
             }
           });
     } catch (RejectedExecutionException e) {
       outcomes.get(Outcome.UNAVAILABLE).increment();
       result.completeExceptionally(
-          Status.UNAVAILABLE.withDescription("router is shutting down").asException());
+          ErrorDetails.error(
+              Status.Code.UNAVAILABLE, ErrorReason.SHUTTING_DOWN, "router is shutting down"));
     }
   }
 
@@ -290,57 +294,73 @@ public final class VerdictReports {
       if (request.getTenantId().isEmpty()) {
         out.setTenantId(authenticated);
       } else if (!request.getTenantId().equals(authenticated)) {
-        throw Status.PERMISSION_DENIED
-            .withDescription(
-                "authenticated as tenant '"
-                    + authenticated
-                    + "', report names tenant '"
-                    + request.getTenantId()
-                    + "'")
-            .asException();
+        throw ErrorDetails.error(
+            Status.Code.PERMISSION_DENIED,
+            ErrorReason.TENANT_MISMATCH,
+            "authenticated as tenant '"
+                + authenticated
+                + "', report names tenant '"
+                + request.getTenantId()
+                + "'",
+            "tenant_id");
       }
     }
     if (request.getKind() != ReportVerdictRequest.Kind.KIND_WRONG_BLOCK
         && request.getKind() != ReportVerdictRequest.Kind.KIND_SHOULD_BLOCK) {
       throw invalid(
+          "kind",
           "kind is required: KIND_WRONG_BLOCK or KIND_SHOULD_BLOCK (got "
               + request.getKindValue()
               + ")");
     }
     if (request.getRequestId().isEmpty() && request.getUrl().isEmpty()) {
-      throw invalid("request_id or url is required");
+      throw ErrorDetails.error(
+          Status.Code.INVALID_ARGUMENT,
+          ErrorReason.EMPTY_REQUEST,
+          "request_id or url is required",
+          "request_id");
     }
     if (!request.getRequestId().isEmpty() && !ID.matcher(request.getRequestId()).matches()) {
-      throw invalid("request_id must be 1..128 characters of A-Z a-z 0-9 . _ : -");
+      throw invalid("request_id", "request_id must be 1..128 characters of A-Z a-z 0-9 . _ : -");
     }
     if (!request.getUrl().isEmpty()) {
       if (request.getUrl().length() > MAX_URL_CHARS) {
-        throw invalid(
-            "url is " + request.getUrl().length() + " characters; at most " + MAX_URL_CHARS);
+        throw ErrorDetails.error(
+            Status.Code.INVALID_ARGUMENT,
+            ErrorReason.URL_TOO_LONG,
+            "url is " + request.getUrl().length() + " characters; at most " + MAX_URL_CHARS,
+            "url");
       }
       try {
         UrlNormalizer.instance().normalize(request.getUrl());
       } catch (UrlRejectedException e) {
-        throw invalid("url is malformed: " + e.getMessage());
+        throw ErrorDetails.error(
+            Status.Code.INVALID_ARGUMENT,
+            urlReason(e.reason()),
+            "url is malformed (" + e.reason() + "): " + e.getMessage(),
+            "url");
       }
     }
     int noteBytes = request.getNote().getBytes(StandardCharsets.UTF_8).length;
     if (noteBytes > MAX_NOTE_BYTES) {
-      throw invalid("note is " + noteBytes + " bytes; at most " + MAX_NOTE_BYTES);
+      throw invalid("note", "note is " + noteBytes + " bytes; at most " + MAX_NOTE_BYTES);
     }
     if (!ROLES.contains(request.getReporterRole())) {
       throw invalid(
+          "reporter_role",
           "reporter_role must be teacher, student, admin or empty (got '"
               + request.getReporterRole()
               + "')");
     }
     if (request.getCategoriesCount() > MAX_CATEGORIES) {
       throw invalid(
+          "categories",
           "categories has " + request.getCategoriesCount() + " entries; at most " + MAX_CATEGORIES);
     }
     for (int i = 0; i < request.getCategoriesCount(); i++) {
       if (!CATEGORY.matcher(request.getCategories(i)).matches()) {
         throw invalid(
+            "categories[" + i + "]",
             "categories["
                 + i
                 + "] '"
@@ -351,10 +371,10 @@ public final class VerdictReports {
     if (request.getReportId().isEmpty()) {
       out.setReportId(UUID.randomUUID().toString());
     } else if (!ID.matcher(request.getReportId()).matches()) {
-      throw invalid("report_id must be 1..128 characters of A-Z a-z 0-9 . _ : -");
+      throw invalid("report_id", "report_id must be 1..128 characters of A-Z a-z 0-9 . _ : -");
     }
     if (request.getTenantId().length() > 256) {
-      throw invalid("tenant_id is longer than 256 characters");
+      throw invalid("tenant_id", "tenant_id is longer than 256 characters");
     }
     return out.build();
   }
@@ -382,7 +402,47 @@ public final class VerdictReports {
     return report.build();
   }
 
-  private static StatusException invalid(String message) {
-    return Status.INVALID_ARGUMENT.withDescription(message).asException();
+  /**
+   * INVALID_ARGUMENT with the same rich details a Classify refusal carries (ErrorInfo reason {@code
+   * INVALID_FIELD}, a BadRequest violation naming {@code field}), so a client branches on the
+   * reason and the field instead of parsing the message.
+   */
+  private static StatusException invalid(String field, String message) {
+    return ErrorDetails.error(
+        Status.Code.INVALID_ARGUMENT, ErrorReason.INVALID_FIELD, message, field);
+  }
+
+  /** The stable API reason for a URL the normalizer rejects (the same codes Classify sends). */
+  private static ErrorReason urlReason(UrlRejectedException.Reason reason) {
+    return switch (reason) {
+      case TOO_LONG -> ErrorReason.URL_TOO_LONG;
+      case CONTROL_CHARACTERS -> ErrorReason.URL_CONTROL_CHARACTERS;
+      case UNSUPPORTED_SCHEME -> ErrorReason.UNSUPPORTED_SCHEME;
+      case EMPTY_HOST -> ErrorReason.EMPTY_HOST;
+      case MALFORMED_HOST -> ErrorReason.MALFORMED_HOST;
+      case MALFORMED_PORT -> ErrorReason.MALFORMED_PORT;
+      default -> ErrorReason.MALFORMED_URL;
+    };
+  }
+
+  /**
+   * What the caller of ReportVerdict receives for a failed report: the StatusException this class
+   * completed with (its ErrorInfo details in the trailers); anything else (a bug) as UNAVAILABLE
+   * with reason {@code FEEDBACK_UNAVAILABLE}, never INTERNAL: the caller retries, report_id dedups,
+   * and a bug must not look like a lost report.
+   */
+  public static Throwable toClientError(Throwable error) {
+    Throwable cause =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
+    if ((cause instanceof StatusException || cause instanceof StatusRuntimeException)
+        && Status.fromThrowable(cause).getCode() != Status.Code.INTERNAL) {
+      return cause;
+    }
+    return ErrorDetails.error(
+        Status.Code.UNAVAILABLE,
+        ErrorReason.FEEDBACK_UNAVAILABLE,
+        "report not taken (" + Status.fromThrowable(cause).getDescription() + "); retry");
   }
 }

@@ -16,6 +16,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,32 +129,39 @@ class ReportVerdictTest {
   void badReportsGetInvalidArgumentWithThePreciseRule() throws Exception {
     try (FakeFeedbackService app = new FakeFeedbackService();
         RouterHarness h = harness(FeedbackSettings.none(), app)) {
-      Map<ReportVerdictRequest, String> cases =
+      // request -> {message, ErrorInfo reason, BadRequest field}: the details a Classify
+      // refusal carries, so clients branch on the reason and the field, not the message.
+      Map<ReportVerdictRequest, List<String>> cases =
           Map.of(
-              report().build(), "request_id or url is required",
+              report().build(),
+                  List.of("request_id or url is required", "EMPTY_REQUEST", "request_id"),
               report()
                       .setUrl("https://a.example/")
                       .setKind(ReportVerdictRequest.Kind.KIND_UNSPECIFIED)
                       .build(),
-                  "kind is required",
-              report().setUrl("https://a.example/").setKindValue(7).build(), "kind is required",
-              report().setUrl("ht!tp://").build(), "url is malformed",
+                  List.of("kind is required", "INVALID_FIELD", "kind"),
+              report().setUrl("https://a.example/").setKindValue(7).build(),
+                  List.of("kind is required", "INVALID_FIELD", "kind"),
+              report().setUrl("javascript:alert(1)").build(),
+                  List.of("url is malformed", "UNSUPPORTED_SCHEME", "url"),
               report().setUrl("https://a.example/").setNote("x".repeat(2049)).build(),
-                  "note is 2049 bytes; at most 2048",
+                  List.of("note is 2049 bytes; at most 2048", "INVALID_FIELD", "note"),
               report().setUrl("https://a.example/").setReporterRole("parent").build(),
-                  "reporter_role must be",
+                  List.of("reporter_role must be", "INVALID_FIELD", "reporter_role"),
               report().setUrl("https://a.example/").addCategories("Gambling!").build(),
-                  "categories[0]",
+                  List.of("categories[0]", "INVALID_FIELD", "categories[0]"),
               report().setUrl("https://a.example/").setReportId("has space").build(),
-                  "report_id must be",
-              report().setRequestId("x".repeat(129)).build(), "request_id must be");
-      for (Map.Entry<ReportVerdictRequest, String> c : cases.entrySet()) {
+                  List.of("report_id must be", "INVALID_FIELD", "report_id"),
+              report().setRequestId("x".repeat(129)).build(),
+                  List.of("request_id must be", "INVALID_FIELD", "request_id"));
+      for (Map.Entry<ReportVerdictRequest, List<String>> c : cases.entrySet()) {
         assertThatThrownBy(() -> h.stub().reportVerdict(c.getKey()))
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
                 e -> {
                   assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                  assertThat(e.getStatus().getDescription()).contains(c.getValue());
+                  assertThat(e.getStatus().getDescription()).contains(c.getValue().get(0));
+                  assertDetails(e, c.getValue().get(1), c.getValue().get(2));
                 });
       }
       // A note of exactly 2 KiB of multi-byte text is measured in bytes.
@@ -246,6 +254,7 @@ class ReportVerdictTest {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.getStatus().getDescription())
                     .contains("no feedback service configured", "is full");
+                assertDetails(e, "FEEDBACK_UNAVAILABLE", null);
               });
       assertThat(Files.readAllLines(spool)).hasSize(1);
     }
@@ -257,6 +266,46 @@ class ReportVerdictTest {
               e -> {
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(e.getStatus().getDescription()).contains("spool is off");
+                assertDetails(e, "FEEDBACK_UNAVAILABLE", null);
+              });
+    }
+  }
+
+  @Test
+  void aReportTheAppRefusesIsInvalidWithReasonReportRejected() throws Exception {
+    try (FakeFeedbackService app = new FakeFeedbackService();
+        RouterHarness h = harness(FeedbackSettings.none(), app)) {
+      app.failReports = Status.INVALID_ARGUMENT.withDescription("unknown category 'x'");
+      assertThatThrownBy(
+              () -> h.stub().reportVerdict(report().setUrl("https://a.example/").build()))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).contains("unknown category 'x'");
+                assertDetails(e, "REPORT_REJECTED", null);
+              });
+    }
+  }
+
+  /** The google.rpc.Status details: ErrorInfo (domain sieve.dev) and, if given, the field. */
+  private static void assertDetails(StatusRuntimeException e, String reason, String field) {
+    com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    assertThat(rich).as("rich status details in the trailers").isNotNull();
+    assertThat(dev.sieve.core.grpc.ErrorDetails.reason(e)).contains(reason);
+    if (field != null) {
+      assertThat(rich.getDetailsList())
+          .anySatisfy(
+              any -> {
+                try {
+                  assertThat(
+                          any.unpack(com.google.rpc.BadRequest.class)
+                              .getFieldViolations(0)
+                              .getField())
+                      .isEqualTo(field);
+                } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                  throw new AssertionError(x);
+                }
               });
     }
   }

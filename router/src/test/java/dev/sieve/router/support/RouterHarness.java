@@ -221,6 +221,12 @@ public final class RouterHarness implements AutoCloseable {
     /**
      * The feedback loop's settings and its channel to a (test-double) Feedback service, or null.
      */
+    /** A clock shared with a peer under test (the annotation app's joined-path test). */
+    public Builder clock(MutableClock clock) {
+      this.clock = clock;
+      return this;
+    }
+
     public Builder feedback(FeedbackSettings settings, Channel channel) {
       this.feedbackSettings = settings;
       this.feedbackChannel = channel;
