@@ -376,8 +376,9 @@ public final class ContentTrainer {
       sampling.put("final_model_load_and_verify_ms", loadMillis);
     }
 
-    ModelCard card =
-        new ModelCard(config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
+    TrainingReportWriter card =
+        new TrainingReportWriter(
+            config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
     card.setTraining(trained, positiveWeights, options.params());
     card.setDev(devReport);
     card.setHeadResults(testScores, testRaw);
@@ -594,7 +595,7 @@ public final class ContentTrainer {
   }
 
   private void runNgramBaseline(
-      ModelCard card,
+      TrainingReportWriter card,
       Split train,
       Split dev,
       Split test,
@@ -637,7 +638,8 @@ public final class ContentTrainer {
         rules);
   }
 
-  private void runPhraseBaseline(ModelCard card, Split dev, Split test, List<String> outputs) {
+  private void runPhraseBaseline(
+      TrainingReportWriter card, Split dev, Split test, List<String> outputs) {
     Path lists = options.phraseLists();
     if (lists == null || !Files.isDirectory(lists)) {
       card.skipBaseline(

@@ -3,6 +3,7 @@ package dev.sieve.url.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.card.TrainingReport;
 import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import java.util.Map;
  */
 public final class TrainingReportWriter {
 
-  public static final String JSON = "training-report.json";
-  public static final String MARKDOWN = "training-report.md";
+  public static final String JSON = TrainingReport.JSON;
+  public static final String MARKDOWN = TrainingReport.MARKDOWN;
 
   private TrainingReportWriter() {}
 

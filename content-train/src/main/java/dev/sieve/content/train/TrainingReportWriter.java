@@ -8,6 +8,7 @@ import dev.sieve.content.model.CategoryConfig;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.eval.card.TrainingReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +37,10 @@ import java.util.TreeMap;
  * confusion, top errors, baselines side by side, and the categories with too little data to
  * measure, named instead of given a number.
  */
-final class ModelCard {
+final class TrainingReportWriter {
 
-  static final String JSON = "training-report.json";
-  static final String MARKDOWN = "training-report.md";
+  static final String JSON = TrainingReport.JSON;
+  static final String MARKDOWN = TrainingReport.MARKDOWN;
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,7 +65,7 @@ final class ModelCard {
   private Map<String, Object> trainingReport;
   private Map<String, Object> embedding;
 
-  ModelCard(
+  TrainingReportWriter(
       HeadConfig config,
       DatasetVersion dataset,
       List<TextExample> examples,
