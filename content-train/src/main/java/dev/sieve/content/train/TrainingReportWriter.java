@@ -7,6 +7,7 @@ import dev.sieve.content.extract.TextNormalizer;
 import dev.sieve.content.model.CategoryConfig;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.eval.card.TrainingReport;
 import java.io.IOException;
@@ -357,13 +358,8 @@ final class TrainingReportWriter {
         entry.put(
             "ece_test",
             Map.of(
-                "before",
-                    Evaluation.round(
-                        Metrics.expectedCalibrationError(raw.scores(), raw.labels(), 10)),
-                "after",
-                    Evaluation.round(
-                        Metrics.expectedCalibrationError(
-                            calibrated.scores(), calibrated.labels(), 10)),
+                "before", Evaluation.round(expectedCalibrationError(raw)),
+                "after", Evaluation.round(expectedCalibrationError(calibrated)),
                 "bins", 10));
         entry.put("reliability_test", reliability(raw, calibrated));
       } else {
@@ -448,8 +444,11 @@ final class TrainingReportWriter {
 
   private static List<Map<String, Object>> reliability(
       Evaluation.Column raw, Evaluation.Column calibrated) {
-    double[][] before = Metrics.reliability(raw.scores(), raw.labels(), 10);
-    double[][] after = Metrics.reliability(calibrated.scores(), calibrated.labels(), 10);
+    double[][] before =
+        BinaryMetrics.reliability(raw.scores(), BinaryMetrics.positive(raw.labels()), 10);
+    double[][] after =
+        BinaryMetrics.reliability(
+            calibrated.scores(), BinaryMetrics.positive(calibrated.labels()), 10);
     List<Map<String, Object>> out = new ArrayList<>();
     for (int b = 0; b < 10; b++) {
       Map<String, Object> bin = new LinkedHashMap<>();
@@ -479,7 +478,7 @@ final class TrainingReportWriter {
       f1Sum += m.counts().f1();
       apSum += m.averagePrecision();
     }
-    Metrics.Counts micro = new Metrics.Counts(tp, fp, fn, 0);
+    BinaryMetrics.Confusion micro = new BinaryMetrics.Confusion(tp, fp, fn, 0);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("over", served);
     out.put("micro_precision", Evaluation.round(micro.precision()));
@@ -1050,5 +1049,13 @@ final class TrainingReportWriter {
         .replace("*", "\\*")
         .replace("_", "\\_")
         .replace("<", "&lt;");
+  }
+
+  /** Expected calibration error over 10 equal-width bins; NaN (not 0) without examples. */
+  private static double expectedCalibrationError(Evaluation.Column c) {
+    return c.scores().length == 0
+        ? Double.NaN
+        : BinaryMetrics.expectedCalibrationError(
+            c.scores(), BinaryMetrics.positive(c.labels()), 10);
   }
 }

@@ -1,5 +1,6 @@
 package dev.sieve.llm.eval;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -186,7 +187,8 @@ public final class FleetComparison {
           u += miss[inScope.get(k)] ? 1 : 0;
         }
         inScopeScores.put(config, s);
-        byConfig.put(config, new Cell(Metrics.averagePrecision(s, y), pos, y.length - pos, c, u));
+        byConfig.put(
+            config, new Cell(BinaryMetrics.averagePrecision(s, y), pos, y.length - pos, c, u));
       }
       cells.put(category, byConfig);
       checks.put(category, check(byConfig, inScopeScores, y, pos));
@@ -213,7 +215,8 @@ public final class FleetComparison {
       return new Check(best, delta, Double.NaN, Double.NaN, INSUFFICIENT);
     }
     double[] ci =
-        Metrics.bootstrapApDifference(scores.get(MERGED), scores.get(best), y, replicates, seed);
+        BinaryMetrics.bootstrapApDifference(
+            scores.get(MERGED), scores.get(best), y, replicates, seed);
     return new Check(best, delta, ci[0], ci[1], ci[1] < 0 ? WORSE : NOT_WORSE);
   }
 

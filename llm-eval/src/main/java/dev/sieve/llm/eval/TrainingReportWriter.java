@@ -218,7 +218,7 @@ public final class TrainingReportWriter {
     }
   }
 
-  private static void at(ObjectNode node, Metrics.AtThreshold m) {
+  private static void at(ObjectNode node, ZeroShotEvaluation.AtThreshold m) {
     node.put("threshold", r6(m.threshold()));
     node.put("precision", r6(m.precision()));
     node.put("recall", r6(m.recall()));
