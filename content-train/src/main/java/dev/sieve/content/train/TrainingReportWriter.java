@@ -9,6 +9,7 @@ import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.eval.card.TrainingReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -658,39 +659,33 @@ final class TrainingReportWriter {
         .append(data.get("sampling"))
         .append("\n");
     md.append("- Chunking: ").append(data.get("chunking")).append("\n\n");
-    md.append("| split | ")
-        .append(String.join(" | ", KINDS))
-        .append(" |\n|---|")
-        .append("---|".repeat(KINDS.size()))
-        .append("\n");
+    List<String> kindHeader = new ArrayList<>(List.of("split"));
+    kindHeader.addAll(KINDS);
+    MarkdownTable byKindTable = MarkdownTable.compact(kindHeader);
     Map<String, Object> byKind = (Map<String, Object>) data.get("counts_by_split_and_kind");
     byKind.forEach(
         (split, counts) -> {
-          md.append("| ").append(split).append(" |");
+          List<String> row = new ArrayList<>(List.of(split));
           for (String kind : KINDS) {
-            md.append(" ")
-                .append(((Map<String, Integer>) counts).getOrDefault(kind, 0))
-                .append(" |");
+            row.add(String.valueOf(((Map<String, Integer>) counts).getOrDefault(kind, 0)));
           }
-          md.append("\n");
+          byKindTable.row(row);
         });
-    md.append(
-        "\nIn-scope positives / negatives per category:\n\n| category | train | dev | test |\n|---|---|---|---|\n");
+    byKindTable.appendTo(md);
+    md.append("\nIn-scope positives / negatives per category:\n\n");
+    MarkdownTable perCategory = MarkdownTable.compact("category", "train", "dev", "test");
     ((Map<String, Object>) data.get("category_counts"))
         .forEach(
             (category, perSplit) -> {
-              md.append("| ").append(category).append(" |");
+              List<String> row = new ArrayList<>(List.of(category));
               for (String split : List.of("train", "dev", "test")) {
                 Map<String, Integer> c =
                     (Map<String, Integer>) ((Map<String, Object>) perSplit).get(split);
-                md.append(" ")
-                    .append(c.get("positives"))
-                    .append(" / ")
-                    .append(c.get("negatives"))
-                    .append(" |");
+                row.add(c.get("positives") + " / " + c.get("negatives"));
               }
-              md.append("\n");
+              perCategory.row(row);
             });
+    perCategory.appendTo(md);
 
     md.append("\n## 4. Metrics (test split; thresholds chosen on dev)\n\n");
     md.append(
@@ -770,25 +765,20 @@ final class TrainingReportWriter {
             .append("\n");
       }
     }
-    md.append(
-        "\nDev metrics at the chosen thresholds:\n\n| category | P | R | F1 | AUPRC | support |\n|---|---|---|---|---|---|\n");
+    md.append("\nDev metrics at the chosen thresholds:\n\n");
+    MarkdownTable devTable = MarkdownTable.compact("category", "P", "R", "F1", "AUPRC", "support");
     devReport.forEach(
         (category, value) -> {
           Map<String, Object> d = (Map<String, Object>) value;
-          md.append("| ")
-              .append(category)
-              .append(" | ")
-              .append(fmt(d.get("precision")))
-              .append(" | ")
-              .append(fmt(d.get("recall")))
-              .append(" | ")
-              .append(fmt(d.get("f1")))
-              .append(" | ")
-              .append(fmt(d.get("auprc")))
-              .append(" | ")
-              .append(d.get("support"))
-              .append(" |\n");
+          devTable.row(
+              category,
+              fmt(d.get("precision")),
+              fmt(d.get("recall")),
+              fmt(d.get("f1")),
+              fmt(d.get("auprc")),
+              d.get("support"));
         });
+    devTable.appendTo(md);
 
     md.append("\n## 5. Calibration (test, in scope; 10 equal-width bins)\n\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
