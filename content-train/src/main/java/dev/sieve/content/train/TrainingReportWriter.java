@@ -694,51 +694,54 @@ final class TrainingReportWriter {
             "Rule `recall_floor_dev:r` (fail-closed categories: self_harm r = 0.95 as release-gate.yaml asks, adult r = 0.90): the highest threshold whose dev recall is at least r. ")
         .append(
             "CI = percentile bootstrap 95% (1000 resamples of the test examples in scope).\n\n");
-    md.append(
-        "| category | status | threshold (rule) | P | R | F1 [95% CI] | AUPRC [95% CI] | support | negatives | FPR | ECE before → after |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable testMetrics =
+        MarkdownTable.compact(
+            "category",
+            "status",
+            "threshold (rule)",
+            "P",
+            "R",
+            "F1 [95% CI]",
+            "AUPRC [95% CI]",
+            "support",
+            "negatives",
+            "FPR",
+            "ECE before → after");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
       String status = (String) c.get("status");
-      md.append("| ").append(c.get("category")).append(" | ").append(status).append(" | ");
       if (status.equals("served")) {
         Map<String, Object> t = (Map<String, Object>) c.get("test");
         Map<String, Object> ece = (Map<String, Object>) c.get("ece_test");
-        md.append(fmt(c.get("threshold")))
-            .append(" (")
-            .append(c.get("threshold_rule"))
-            .append(") | ")
-            .append(fmt(t.get("precision")))
-            .append(" | ")
-            .append(fmt(t.get("recall")))
-            .append(" | ")
-            .append(fmt(t.get("f1")))
-            .append(" ")
-            .append(ci(t.get("f1_ci95")))
-            .append(" | ")
-            .append(fmt(t.get("auprc")))
-            .append(" ")
-            .append(ci(t.get("auprc_ci95")))
-            .append(" | ")
-            .append(t.get("support"))
-            .append(" | ")
-            .append(t.get("negatives"))
-            .append(" | ")
-            .append(fmt(t.get("false_positive_rate")))
-            .append(" | ")
-            .append(fmt(ece.get("before")))
-            .append(" → ")
-            .append(fmt(ece.get("after")))
-            .append(" |\n");
+        testMetrics.row(
+            c.get("category"),
+            status,
+            fmt(c.get("threshold")) + " (" + c.get("threshold_rule") + ")",
+            fmt(t.get("precision")),
+            fmt(t.get("recall")),
+            fmt(t.get("f1")) + " " + ci(t.get("f1_ci95")),
+            fmt(t.get("auprc")) + " " + ci(t.get("auprc_ci95")),
+            t.get("support"),
+            t.get("negatives"),
+            fmt(t.get("false_positive_rate")),
+            fmt(ece.get("before")) + " → " + fmt(ece.get("after")));
       } else if (status.equals("insufficient_data")) {
-        md.append("— | — | — | — | — | ")
-            .append(c.get("test_support"))
-            .append(" | ")
-            .append(c.get("test_negatives"))
-            .append(" | — | — |\n");
+        testMetrics.row(
+            c.get("category"),
+            status,
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            c.get("test_support"),
+            c.get("test_negatives"),
+            "—",
+            "—");
       } else {
-        md.append("— | — | — | — | — | 0 | — | — | — |\n");
+        testMetrics.row(c.get("category"), status, "—", "—", "—", "—", "—", 0, "—", "—", "—");
       }
     }
+    testMetrics.appendTo(md);
     Map<String, Object> avg = (Map<String, Object>) json.get("averages_test");
     md.append("\nAverages over served categories ")
         .append(avg.get("over"))
@@ -793,21 +796,17 @@ final class TrainingReportWriter {
           .append(", b=")
           .append(fmt(cal.get("b")))
           .append(")\n\n");
-      md.append(
-          "| bin | n before | observed before | n after | observed after |\n|---|---|---|---|---|\n");
+      MarkdownTable bins =
+          MarkdownTable.compact("bin", "n before", "observed before", "n after", "observed after");
       for (Map<String, Object> bin : (List<Map<String, Object>>) c.get("reliability_test")) {
-        md.append("| ")
-            .append(bin.get("bin"))
-            .append(" | ")
-            .append(bin.get("before_n"))
-            .append(" | ")
-            .append(fmt(bin.get("before_observed")))
-            .append(" | ")
-            .append(bin.get("after_n"))
-            .append(" | ")
-            .append(fmt(bin.get("after_observed")))
-            .append(" |\n");
+        bins.row(
+            bin.get("bin"),
+            bin.get("before_n"),
+            fmt(bin.get("before_observed")),
+            bin.get("after_n"),
+            fmt(bin.get("after_observed")));
       }
+      bins.appendTo(md);
       md.append("\n");
     }
 
