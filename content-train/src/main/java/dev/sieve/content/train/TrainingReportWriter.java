@@ -820,12 +820,10 @@ final class TrainingReportWriter {
     Map<String, Object> slices = (Map<String, Object>) json.get("slices_test");
     for (String dimension :
         List.of("kind", "source", "source_class", "language_hint", "hard_negatives")) {
-      md.append("### By ")
-          .append(dimension)
-          .append("\n\n| ")
-          .append(dimension)
-          .append(
-              " | category | n | positives | P | R | F1 | AUPRC | FPR |\n|---|---|---|---|---|---|---|---|---|\n");
+      md.append("### By ").append(dimension).append("\n\n");
+      MarkdownTable slice =
+          MarkdownTable.compact(
+              dimension, "category", "n", "positives", "P", "R", "F1", "AUPRC", "FPR");
       ((Map<String, Object>) slices.get(dimension))
           .forEach(
               (value, entry) -> {
@@ -834,28 +832,19 @@ final class TrainingReportWriter {
                 cats.forEach(
                     (category, metrics) -> {
                       Map<String, Object> m = (Map<String, Object>) metrics;
-                      md.append("| ")
-                          .append(value)
-                          .append(" | ")
-                          .append(category)
-                          .append(" | ")
-                          .append(m.get("n"))
-                          .append(" | ")
-                          .append(m.get("positives"))
-                          .append(" | ")
-                          .append(fmt(m.get("precision")))
-                          .append(" | ")
-                          .append(fmt(m.get("recall")))
-                          .append(" | ")
-                          .append(fmt(m.get("f1")))
-                          .append(" | ")
-                          .append(fmt(m.get("auprc")))
-                          .append(" | ")
-                          .append(fmt(m.get("false_positive_rate")))
-                          .append(" |\n");
+                      slice.row(
+                          value,
+                          category,
+                          m.get("n"),
+                          m.get("positives"),
+                          fmt(m.get("precision")),
+                          fmt(m.get("recall")),
+                          fmt(m.get("f1")),
+                          fmt(m.get("auprc")),
+                          fmt(m.get("false_positive_rate")));
                     });
               });
-      md.append("\n");
+      slice.appendTo(md).append("\n");
     }
 
     md.append(
@@ -863,24 +852,21 @@ final class TrainingReportWriter {
     List<String> ids = new ArrayList<>();
     ids.add(config.name());
     ids.addAll(baselineScores.keySet());
-    md.append("| category |");
-    ids.forEach(id -> md.append(" ").append(id).append(" F1 | ").append(id).append(" AUPRC |"));
-    md.append("\n|---|").append("---|---|".repeat(ids.size())).append("\n");
+    List<String> comparisonHeader = new ArrayList<>(List.of("category"));
+    ids.forEach(id -> comparisonHeader.addAll(List.of(id + " F1", id + " AUPRC")));
+    MarkdownTable comparison = MarkdownTable.compact(comparisonHeader);
     ((Map<String, Object>) json.get("comparison_test"))
         .forEach(
             (category, row) -> {
-              md.append("| ").append(category).append(" |");
+              List<String> cells = new ArrayList<>(List.of(category));
               for (String id : ids) {
                 Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) row).get(id);
-                md.append(" ")
-                    .append(fmt(m.get("f1")))
-                    .append(" | ")
-                    .append(fmt(m.get("auprc")))
-                    .append(" |");
+                cells.add(fmt(m.get("f1")));
+                cells.add(fmt(m.get("auprc")));
               }
-              md.append("\n");
+              comparison.row(cells);
             });
-    md.append("\n");
+    comparison.appendTo(md).append("\n");
     baselines.forEach(
         (id, value) -> {
           Map<String, Object> b = (Map<String, Object>) value;
@@ -914,8 +900,10 @@ final class TrainingReportWriter {
             md.append("\n");
           }
         });
-    md.append(
-        "\nBaselines by kind (test):\n\n| baseline | kind | category | n | positives | P | R | F1 | AUPRC |\n|---|---|---|---|---|---|---|---|---|\n");
+    md.append("\nBaselines by kind (test):\n\n");
+    MarkdownTable baselinesByKind =
+        MarkdownTable.compact(
+            "baseline", "kind", "category", "n", "positives", "P", "R", "F1", "AUPRC");
     baselines.forEach(
         (id, value) -> {
           Map<String, Object> b = (Map<String, Object>) value;
@@ -930,47 +918,38 @@ final class TrainingReportWriter {
                           .forEach(
                               (category, metrics) -> {
                                 Map<String, Object> m = (Map<String, Object>) metrics;
-                                md.append("| ")
-                                    .append(id)
-                                    .append(" | ")
-                                    .append(kind)
-                                    .append(" | ")
-                                    .append(category)
-                                    .append(" | ")
-                                    .append(m.get("n"))
-                                    .append(" | ")
-                                    .append(m.get("positives"))
-                                    .append(" | ")
-                                    .append(fmt(m.get("precision")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("recall")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("f1")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("auprc")))
-                                    .append(" |\n");
+                                baselinesByKind.row(
+                                    id,
+                                    kind,
+                                    category,
+                                    m.get("n"),
+                                    m.get("positives"),
+                                    fmt(m.get("precision")),
+                                    fmt(m.get("recall")),
+                                    fmt(m.get("f1")),
+                                    fmt(m.get("auprc")));
                               }));
         });
+    baselinesByKind.appendTo(md);
 
     md.append(
         "\n## 8. Quantitative analyses\n\n### Category-by-category flag rates (test)\n\nRow: texts positive for the category; column: share flagged for the column category (texts in its scope only).\n\n");
     Map<String, Object> cross = (Map<String, Object>) json.get("cross_category_flags_test");
     List<String> served = (List<String>) json.get("served_categories");
-    md.append("| positive for \\ flagged as |");
-    served.forEach(c -> md.append(" ").append(c).append(" |"));
-    md.append("\n|---|").append("---|".repeat(served.size())).append("\n");
+    List<String> crossHeader = new ArrayList<>(List.of("positive for \\ flagged as"));
+    crossHeader.addAll(served);
+    MarkdownTable crossTable = MarkdownTable.compact(crossHeader);
     cross.forEach(
         (a, row) -> {
-          md.append("| ").append(a).append(" |");
+          List<String> cells = new ArrayList<>(List.of(a));
           for (String b : served) {
             Map<String, Object> cell = (Map<String, Object>) ((Map<String, Object>) row).get(b);
-            md.append(" ")
-                .append(
-                    cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")")
-                .append(" |");
+            cells.add(
+                cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")");
           }
-          md.append("\n");
+          crossTable.row(cells);
         });
+    crossTable.appendTo(md);
     md.append("\n### Top errors (test; texts abbreviated)\n\n");
     ((Map<String, Object>) json.get("top_errors_test"))
         .forEach(
@@ -995,19 +974,17 @@ final class TrainingReportWriter {
               }
               md.append("\n");
             });
-    md.append(
-        "### Training curve\n\n| epoch | train loss | dev loss | dev macro AUPRC |\n|---|---|---|---|\n");
+    md.append("### Training curve\n\n");
+    MarkdownTable curve =
+        MarkdownTable.compact("epoch", "train loss", "dev loss", "dev macro AUPRC");
     for (Map<String, Object> point : (List<Map<String, Object>>) trainingReport.get("curve")) {
-      md.append("| ")
-          .append(point.get("epoch"))
-          .append(" | ")
-          .append(fmt(point.get("train_loss")))
-          .append(" | ")
-          .append(fmt(point.get("dev_loss")))
-          .append(" | ")
-          .append(fmt(point.get("dev_macro_auprc")))
-          .append(" |\n");
+      curve.row(
+          point.get("epoch"),
+          fmt(point.get("train_loss")),
+          fmt(point.get("dev_loss")),
+          fmt(point.get("dev_macro_auprc")));
     }
+    curve.appendTo(md);
     md.append("\n## 9. Caveats and known gaps\n\n");
     for (String caveat : (List<String>) json.get("caveats")) {
       md.append("- ").append(caveat).append("\n");
