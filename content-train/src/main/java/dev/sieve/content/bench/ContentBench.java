@@ -12,6 +12,7 @@ import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.TextRecord;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.core.util.Settings;
 import dev.sieve.proto.v1.ScoreRequest;
 import java.io.IOException;
@@ -242,36 +243,36 @@ public final class ContentBench implements Callable<Integer> {
                 new BatcherConfig(1, Duration.ZERO, 4 * concurrency, instances),
                 requestsList));
       }
-      md.append(
-          "| workload | mode | pages/s | p50 ms | p99 ms | mean batch | chunks/page | encoder ms/page | head ms/page | speed-up |\n");
-      md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+      MarkdownTable table =
+          MarkdownTable.compact(
+              "workload",
+              "mode",
+              "pages/s",
+              "p50 ms",
+              "p99 ms",
+              "mean batch",
+              "chunks/page",
+              "encoder ms/page",
+              "head ms/page",
+              "speed-up");
       for (int i = 0; i < results.size(); i++) {
         Result r = results.get(i);
         // Speed-up against the batch-size-1 row of the same workload (the first of each group of
         // 3).
         String speedup = fmt(r.pagesPerSecond() / results.get(i - i % 3).pagesPerSecond()) + "x";
-        md.append("| ")
-            .append(r.workload())
-            .append(" | ")
-            .append(r.mode())
-            .append(" | ")
-            .append(fmt(r.pagesPerSecond()))
-            .append(" | ")
-            .append(fmt(r.percentile(0.50)))
-            .append(" | ")
-            .append(fmt(r.percentile(0.99)))
-            .append(" | ")
-            .append(fmt(r.meanBatch()))
-            .append(" | ")
-            .append(fmt(r.chunksPerPage()))
-            .append(" | ")
-            .append(fmt(r.encoderMsPerPage()))
-            .append(" | ")
-            .append(fmt(r.headMsPerPage()))
-            .append(" | ")
-            .append(speedup)
-            .append(" |\n");
+        table.row(
+            r.workload(),
+            r.mode(),
+            fmt(r.pagesPerSecond()),
+            fmt(r.percentile(0.50)),
+            fmt(r.percentile(0.99)),
+            fmt(r.meanBatch()),
+            fmt(r.chunksPerPage()),
+            fmt(r.encoderMsPerPage()),
+            fmt(r.headMsPerPage()),
+            speedup);
       }
+      table.appendTo(md);
       System.gc();
       Runtime rt = Runtime.getRuntime();
       md.append("\nMemory after the run: RSS ")

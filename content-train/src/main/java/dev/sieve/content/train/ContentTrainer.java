@@ -15,9 +15,14 @@ import dev.sieve.content.model.NgramModel;
 import dev.sieve.content.model.PagePooling;
 import dev.sieve.content.model.PlattCalibration;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.metrics.GroupCounts;
+import dev.sieve.eval.metrics.RankedCategory;
 import dev.sieve.eval.policy.EvaluationPolicy;
+import dev.sieve.eval.threshold.ThresholdRule;
+import dev.sieve.eval.threshold.ThresholdSelector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -78,11 +84,37 @@ public final class ContentTrainer {
    */
   static final Map<String, Double> RECALL_FLOORS = Map.of("self_harm", 0.95, "adult", 0.90);
 
-  static ThresholdSelector.Choice chooseThreshold(String category, double[] scores, int[] labels) {
+  /**
+   * A dev-chosen threshold, the rule's name as the report and {@code config.json} print it, and the
+   * dev counts at the threshold.
+   */
+  record DevThreshold(double threshold, String rule, BinaryMetrics.Confusion devCounts) {}
+
+  static DevThreshold chooseThreshold(String category, double[] scores, int[] labels) {
     Double floor = RECALL_FLOORS.get(category);
-    return floor != null
-        ? ThresholdSelector.recallFloor(scores, labels, floor)
-        : ThresholdSelector.maxF1(scores, labels);
+    return floor != null ? recallFloor(scores, labels, floor) : maxF1(scores, labels);
+  }
+
+  /** The best dev F1 (ties: the higher threshold), by the evaluation standard's selector. */
+  static DevThreshold maxF1(double[] scores, int[] labels) {
+    return select(scores, labels, ThresholdRule.maxF1(), "max_f1_dev");
+  }
+
+  /** The highest threshold whose dev recall is at least {@code floor}. */
+  static DevThreshold recallFloor(double[] scores, int[] labels, double floor) {
+    return select(
+        scores,
+        labels,
+        new ThresholdRule("fewest_flags", floor, null, null, null, null),
+        String.format(Locale.ROOT, "recall_floor_dev:%.2f", floor));
+  }
+
+  private static DevThreshold select(
+      double[] scores, int[] labels, ThresholdRule rule, String name) {
+    boolean[] positive = BinaryMetrics.positive(labels);
+    GroupCounts counts = RankedCategory.of(scores, positive).counts();
+    double threshold = ThresholdSelector.choose(counts, rule, 1).threshold();
+    return new DevThreshold(threshold, name, BinaryMetrics.confusion(scores, positive, threshold));
   }
 
   /**
@@ -310,7 +342,7 @@ public final class ContentTrainer {
       for (int i = 0; i < calibrated.length; i++) {
         calibrated[i] = platt.apply(column.scores()[i]);
       }
-      ThresholdSelector.Choice choice = chooseThreshold(category, calibrated, column.labels());
+      DevThreshold choice = chooseThreshold(category, calibrated, column.labels());
       String reason = insufficiency(options.minimums(), devCounts[k], testCounts[k]);
       categories.add(
           new CategoryConfig(
@@ -322,12 +354,15 @@ public final class ContentTrainer {
               choice.rule(),
               fusion.weights()[k]));
       Map<String, Object> d = new LinkedHashMap<>();
-      d.put("support", choice.devCounts().positives());
+      d.put("support", choice.devCounts().support());
       d.put("negatives", choice.devCounts().negatives());
       d.put("precision", Evaluation.round(choice.devCounts().precision()));
       d.put("recall", Evaluation.round(choice.devCounts().recall()));
       d.put("f1", Evaluation.round(choice.devCounts().f1()));
-      d.put("auprc", Evaluation.round(Metrics.averagePrecision(calibrated, column.labels())));
+      d.put(
+          "auprc",
+          Evaluation.round(
+              BinaryMetrics.averagePrecision(calibrated, BinaryMetrics.positive(column.labels()))));
       devReport.put(category, d);
     }
 
@@ -376,8 +411,9 @@ public final class ContentTrainer {
       sampling.put("final_model_load_and_verify_ms", loadMillis);
     }
 
-    ModelCard card =
-        new ModelCard(config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
+    TrainingReportWriter card =
+        new TrainingReportWriter(
+            config, dataset, examples, train, dev, test, outputs, notTrained, sampling);
     card.setTraining(trained, positiveWeights, options.params());
     card.setDev(devReport);
     card.setHeadResults(testScores, testRaw);
@@ -594,7 +630,7 @@ public final class ContentTrainer {
   }
 
   private void runNgramBaseline(
-      ModelCard card,
+      TrainingReportWriter card,
       Split train,
       Split dev,
       Split test,
@@ -611,7 +647,7 @@ public final class ContentTrainer {
     for (String category : outputs) {
       Evaluation.Column column =
           Evaluation.column(dev.examples(), category, devScores.get(category));
-      ThresholdSelector.Choice choice = chooseThreshold(category, column.scores(), column.labels());
+      DevThreshold choice = chooseThreshold(category, column.scores(), column.labels());
       thresholds.put(category, choice.threshold());
       rules.put(category, choice.rule());
     }
@@ -637,7 +673,8 @@ public final class ContentTrainer {
         rules);
   }
 
-  private void runPhraseBaseline(ModelCard card, Split dev, Split test, List<String> outputs) {
+  private void runPhraseBaseline(
+      TrainingReportWriter card, Split dev, Split test, List<String> outputs) {
     Path lists = options.phraseLists();
     if (lists == null || !Files.isDirectory(lists)) {
       card.skipBaseline(
@@ -659,7 +696,7 @@ public final class ContentTrainer {
     for (String category : covered) {
       Evaluation.Column column =
           Evaluation.column(dev.examples(), category, devScores.get(category));
-      ThresholdSelector.Choice choice = ThresholdSelector.maxF1(column.scores(), column.labels());
+      DevThreshold choice = maxF1(column.scores(), column.labels());
       thresholds.put(category, choice.threshold());
       rules.put(category, choice.rule());
       atLimit.put(

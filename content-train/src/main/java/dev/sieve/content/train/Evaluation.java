@@ -1,5 +1,6 @@
 package dev.sieve.content.train;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class Evaluation {
       int positives,
       int negatives,
       double threshold,
-      Metrics.Counts counts,
+      BinaryMetrics.Confusion counts,
       double averagePrecision,
       double[] bootstrap) {
 
@@ -78,14 +79,16 @@ public final class Evaluation {
       double threshold,
       boolean withBootstrap) {
     Column c = column(examples, category, scores);
-    Metrics.Counts counts = Metrics.counts(c.scores(), c.labels(), threshold);
-    double ap = Metrics.averagePrecision(c.scores(), c.labels());
+    boolean[] positive = BinaryMetrics.positive(c.labels());
+    BinaryMetrics.Confusion counts = BinaryMetrics.confusion(c.scores(), positive, threshold);
+    double ap = BinaryMetrics.averagePrecision(c.scores(), positive);
     double[] ci =
-        withBootstrap && counts.positives() > 0
-            ? Metrics.bootstrap(c.scores(), c.labels(), threshold, 1000, category.hashCode())
+        withBootstrap && counts.support() > 0
+            ? BinaryMetrics.bootstrapF1AndAveragePrecision(
+                c.scores(), positive, threshold, 1000, category.hashCode())
             : null;
     return new CategoryMetrics(
-        category, counts.positives(), counts.negatives(), threshold, counts, ap, ci);
+        category, (int) counts.support(), (int) counts.negatives(), threshold, counts, ap, ci);
   }
 
   /** Per-slice metrics (slice value to category to metrics map), for slices with in-scope data. */
@@ -114,23 +117,24 @@ public final class Evaluation {
             if (c.labels().length == 0) {
               continue;
             }
-            Metrics.Counts counts =
-                Metrics.counts(c.scores(), c.labels(), thresholds.get(category));
+            boolean[] positive = BinaryMetrics.positive(c.labels());
+            BinaryMetrics.Confusion counts =
+                BinaryMetrics.confusion(c.scores(), positive, thresholds.get(category));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("n", c.labels().length);
-            m.put("positives", counts.positives());
-            if (counts.positives() > 0) {
+            m.put("positives", counts.support());
+            if (counts.support() > 0) {
               m.put("recall", round(counts.recall()));
             }
             if (counts.negatives() > 0) {
               m.put("false_positive_rate", round(counts.falsePositiveRate()));
             }
-            if (counts.positives() > 0 && counts.tp() + counts.fp() > 0) {
+            if (counts.support() > 0 && counts.tp() + counts.fp() > 0) {
               m.put("precision", round(counts.precision()));
               m.put("f1", round(counts.f1()));
             }
-            if (counts.positives() >= 5 && counts.negatives() >= 5) {
-              m.put("auprc", round(Metrics.averagePrecision(c.scores(), c.labels())));
+            if (counts.support() >= 5 && counts.negatives() >= 5) {
+              m.put("auprc", round(BinaryMetrics.averagePrecision(c.scores(), positive)));
             }
             perCategory.put(category, m);
           }

@@ -17,6 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.sieve.content.model.ContentHead;
 import dev.sieve.content.model.DjlRuntime;
 import dev.sieve.content.model.HeadArchitecture;
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -247,9 +248,9 @@ public final class HeadTrainer {
         continue;
       }
       sum +=
-          Metrics.averagePrecision(
+          BinaryMetrics.averagePrecision(
               scores.stream().mapToDouble(Double::doubleValue).toArray(),
-              targets.stream().mapToInt(Integer::intValue).toArray());
+              BinaryMetrics.positive(targets.stream().mapToInt(Integer::intValue).toArray()));
       counted++;
     }
     return counted == 0 ? Double.NaN : sum / counted;

@@ -1,6 +1,7 @@
 package dev.sieve.content.train;
 
 import dev.sieve.content.model.NgramModel;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.Example;
 import dev.sieve.eval.Scores;
@@ -55,7 +56,9 @@ final class NgramFusion {
           fused[i] = fuse(devHeadLogits[i][k], devNgram[i][k], w);
         }
         Evaluation.Column column = Evaluation.column(dev, outputs.get(k), fused);
-        double ap = Metrics.averagePrecision(column.scores(), column.labels());
+        double ap =
+            BinaryMetrics.averagePrecision(
+                column.scores(), BinaryMetrics.positive(column.labels()));
         double recall = recallUnderTheStandard(outputs.get(k), devExamples, fused, policy);
         // A fold without the source of a category's only dev positives has no AP (NaN -> null).
         Map<String, Object> measured = new LinkedHashMap<>();

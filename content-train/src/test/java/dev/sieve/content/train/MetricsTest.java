@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.sieve.content.model.PlattCalibration;
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -12,18 +13,21 @@ class MetricsTest {
   @Test
   void averagePrecisionMatchesHandComputation() {
     // Ranked: 1(pos) .9(neg) .8(pos) .1(neg): AP = 1/2*1 + 1/2*2/3
-    double ap = Metrics.averagePrecision(new double[] {1.0, 0.9, 0.8, 0.1}, new int[] {1, 0, 1, 0});
+    double ap =
+        BinaryMetrics.averagePrecision(
+            new double[] {1.0, 0.9, 0.8, 0.1}, BinaryMetrics.positive(new int[] {1, 0, 1, 0}));
     assertThat(ap).isCloseTo(0.5 + 1.0 / 3, offset(1e-9));
-    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new int[] {1, 0}))
+    assertThat(BinaryMetrics.averagePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false}))
         .isCloseTo(0.5, offset(1e-9));
-    assertThat(Metrics.averagePrecision(new double[] {0.5}, new int[] {0})).isNaN();
+    assertThat(BinaryMetrics.averagePrecision(new double[] {0.5}, new boolean[] {false})).isNaN();
   }
 
   @Test
   void countsAndRates() {
-    Metrics.Counts c =
-        Metrics.counts(new double[] {0.9, 0.6, 0.4, 0.2}, new int[] {1, 0, 1, 0}, 0.5);
-    assertThat(c).isEqualTo(new Metrics.Counts(1, 1, 1, 1));
+    BinaryMetrics.Confusion c =
+        BinaryMetrics.confusion(
+            new double[] {0.9, 0.6, 0.4, 0.2}, BinaryMetrics.positive(new int[] {1, 0, 1, 0}), 0.5);
+    assertThat(c).isEqualTo(new BinaryMetrics.Confusion(1, 1, 1, 1));
     assertThat(c.precision()).isEqualTo(0.5);
     assertThat(c.recall()).isEqualTo(0.5);
     assertThat(c.f1()).isEqualTo(0.5);
@@ -32,9 +36,13 @@ class MetricsTest {
 
   @Test
   void eceIsZeroForPerfectCalibrationAndPositiveOtherwise() {
-    assertThat(Metrics.expectedCalibrationError(new double[] {0.0, 1.0}, new int[] {0, 1}, 10))
+    assertThat(
+            BinaryMetrics.expectedCalibrationError(
+                new double[] {0.0, 1.0}, new boolean[] {false, true}, 10))
         .isZero();
-    assertThat(Metrics.expectedCalibrationError(new double[] {0.9, 0.9}, new int[] {0, 0}, 10))
+    assertThat(
+            BinaryMetrics.expectedCalibrationError(
+                new double[] {0.9, 0.9}, new boolean[] {false, false}, 10))
         .isCloseTo(0.9, offset(1e-9));
   }
 
@@ -59,10 +67,10 @@ class MetricsTest {
   void thresholdRules() {
     double[] scores = {0.9, 0.8, 0.7, 0.6, 0.5, 0.4};
     int[] labels = {1, 1, 0, 1, 0, 0};
-    ThresholdSelector.Choice best = ThresholdSelector.maxF1(scores, labels);
+    ContentTrainer.DevThreshold best = ContentTrainer.maxF1(scores, labels);
     assertThat(best.threshold()).isEqualTo(0.6);
     assertThat(best.devCounts().f1()).isCloseTo(6.0 / 7, offset(1e-9));
-    ThresholdSelector.Choice floor = ThresholdSelector.recallFloor(scores, labels, 0.6);
+    ContentTrainer.DevThreshold floor = ContentTrainer.recallFloor(scores, labels, 0.6);
     assertThat(floor.threshold()).isEqualTo(0.8);
     assertThat(floor.rule()).isEqualTo("recall_floor_dev:0.60");
   }
@@ -76,8 +84,9 @@ class MetricsTest {
       labels[i] = i % 4 == 0 ? 1 : 0;
       scores[i] = labels[i] * 0.4 + random.nextDouble() * 0.6;
     }
-    double f1 = Metrics.counts(scores, labels, 0.5).f1();
-    double[] ci = Metrics.bootstrap(scores, labels, 0.5, 500, 9);
+    boolean[] positive = BinaryMetrics.positive(labels);
+    double f1 = BinaryMetrics.confusion(scores, positive, 0.5).f1();
+    double[] ci = BinaryMetrics.bootstrapF1AndAveragePrecision(scores, positive, 0.5, 500, 9);
     assertThat(ci[0]).isLessThanOrEqualTo(f1);
     assertThat(ci[1]).isGreaterThanOrEqualTo(f1);
     assertThat(ci[2]).isLessThanOrEqualTo(ci[3]);

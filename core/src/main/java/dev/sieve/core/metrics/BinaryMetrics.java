@@ -2,6 +2,7 @@ package dev.sieve.core.metrics;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Binary classification metrics over scored examples: the numbers a model card reports per
@@ -10,7 +11,10 @@ import java.util.Random;
  * <p>Pure functions over arrays so that dev-time threshold selection, test-time evaluation and the
  * baselines all compute precision, recall and AUPRC the same way. It lives in core because every
  * tier's trainer reports these numbers in its training report (the eval module's standard card
- * computes its own over whole examples); one copy keeps the three trainers' definitions equal.
+ * computes its own over whole examples, bootstrap-weighted, in {@code dev.sieve.eval.metrics}); one
+ * copy keeps the three trainers' definitions equal. The trainers' bootstrap intervals live here too
+ * (content's F1 and AP, llm's stratified AP and paired AP difference); thresholds are chosen by the
+ * evaluation standard's {@code ThresholdSelector}, never here.
  */
 public final class BinaryMetrics {
 
@@ -43,6 +47,20 @@ public final class BinaryMetrics {
     public long support() {
       return tp + fn;
     }
+
+    /** Negatives in scope: flagged or not. */
+    public long negatives() {
+      return fp + tn;
+    }
+  }
+
+  /** Labels given as 0/1 (as the content trainer keeps them) as booleans: 1 is positive. */
+  public static boolean[] positive(int[] labels) {
+    boolean[] out = new boolean[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      out[i] = labels[i] == 1;
+    }
+    return out;
   }
 
   /** Decisions {@code score >= threshold} against the labels. */
@@ -276,5 +294,168 @@ public final class BinaryMetrics {
       }
     }
     return table;
+  }
+
+  /**
+   * ROC AUC: the probability that a random positive outranks a random negative, ties counting one
+   * half (Mann-Whitney rank sum with average ranks for ties). NaN without positives or negatives.
+   */
+  public static double rocAuc(double[] scores, boolean[] positive) {
+    Integer[] order = byScoreDescending(scores);
+    long pos = 0;
+    long neg = 0;
+    for (boolean p : positive) {
+      if (p) {
+        pos++;
+      } else {
+        neg++;
+      }
+    }
+    if (pos == 0 || neg == 0) {
+      return Double.NaN;
+    }
+    double rankSumPos = 0;
+    int n = order.length;
+    int i = 0;
+    while (i < n) {
+      int j = i;
+      while (j < n && scores[order[j]] == scores[order[i]]) {
+        j++;
+      }
+      double avgRankAscending = n - (i + j - 1) / 2.0;
+      for (int k = i; k < j; k++) {
+        if (positive[order[k]]) {
+          rankSumPos += avgRankAscending;
+        }
+      }
+      i = j;
+    }
+    return (rankSumPos - pos * (pos + 1) / 2.0) / (pos * (double) neg);
+  }
+
+  /**
+   * Percentile bootstrap 95% intervals of F1 at a threshold and of average precision, resampling
+   * examples with replacement ({@code rounds} draws, fixed seed): {f1Lo, f1Hi, apLo, apHi}. Draws
+   * where either is undefined are skipped; all NaN when more than half are.
+   */
+  public static double[] bootstrapF1AndAveragePrecision(
+      double[] scores, boolean[] positive, double threshold, int rounds, long seed) {
+    Random random = new Random(seed);
+    int n = scores.length;
+    double[] f1 = new double[rounds];
+    double[] ap = new double[rounds];
+    double[] s = new double[n];
+    boolean[] l = new boolean[n];
+    int valid = 0;
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < n; i++) {
+        int j = random.nextInt(n);
+        s[i] = scores[j];
+        l[i] = positive[j];
+      }
+      double f = confusion(s, l, threshold).f1();
+      double a = averagePrecision(s, l);
+      if (!Double.isNaN(f) && !Double.isNaN(a)) {
+        f1[valid] = f;
+        ap[valid] = a;
+        valid++;
+      }
+    }
+    if (valid < rounds / 2) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    }
+    double[] f1s = Arrays.copyOf(f1, valid);
+    double[] aps = Arrays.copyOf(ap, valid);
+    Arrays.sort(f1s);
+    Arrays.sort(aps);
+    return new double[] {
+      lowerPercentile(f1s, 0.025),
+      lowerPercentile(f1s, 0.975),
+      lowerPercentile(aps, 0.025),
+      lowerPercentile(aps, 0.975)
+    };
+  }
+
+  /** The sorted value at {@code floor(q * (n - 1))}. */
+  private static double lowerPercentile(double[] sorted, double q) {
+    int index = (int) Math.floor(q * (sorted.length - 1));
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  /**
+   * 95% percentile bootstrap interval of the average precision, resampling positives and negatives
+   * separately (so every replicate keeps the support), {@code replicates} draws, fixed seed. NaN
+   * without positives or without negatives.
+   */
+  public static double[] bootstrapApInterval(
+      double[] scores, boolean[] positive, int replicates, long seed) {
+    int[] pos = IntStream.range(0, scores.length).filter(i -> positive[i]).toArray();
+    int[] neg = IntStream.range(0, scores.length).filter(i -> !positive[i]).toArray();
+    if (pos.length == 0 || neg.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    Random random = new Random(seed);
+    double[] aps = new double[replicates];
+    double[] s = new double[scores.length];
+    boolean[] y = new boolean[scores.length];
+    for (int r = 0; r < replicates; r++) {
+      int k = 0;
+      for (int i = 0; i < pos.length; i++) {
+        int pick = pos[random.nextInt(pos.length)];
+        s[k] = scores[pick];
+        y[k++] = true;
+      }
+      for (int i = 0; i < neg.length; i++) {
+        int pick = neg[random.nextInt(neg.length)];
+        s[k] = scores[pick];
+        y[k++] = false;
+      }
+      aps[r] = averagePrecision(s, y);
+    }
+    Arrays.sort(aps);
+    return new double[] {
+      aps[(int) Math.floor(0.025 * (replicates - 1))],
+      aps[(int) Math.ceil(0.975 * (replicates - 1))]
+    };
+  }
+
+  /**
+   * 95% percentile bootstrap interval of AP(a) - AP(b) on the same items: each replicate resamples
+   * positives and negatives (stratified, like {@link #bootstrapApInterval}) and scores both
+   * rankings on that one resample, so the interval reflects the paired difference.
+   */
+  public static double[] bootstrapApDifference(
+      double[] a, double[] b, boolean[] positive, int replicates, long seed) {
+    int[] pos = IntStream.range(0, positive.length).filter(i -> positive[i]).toArray();
+    int[] neg = IntStream.range(0, positive.length).filter(i -> !positive[i]).toArray();
+    if (pos.length == 0 || replicates <= 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    Random random = new Random(seed);
+    double[] diffs = new double[replicates];
+    double[] sa = new double[positive.length];
+    double[] sb = new double[positive.length];
+    boolean[] y = new boolean[positive.length];
+    for (int r = 0; r < replicates; r++) {
+      int k = 0;
+      for (int i = 0; i < pos.length; i++, k++) {
+        int pick = pos[random.nextInt(pos.length)];
+        sa[k] = a[pick];
+        sb[k] = b[pick];
+        y[k] = true;
+      }
+      for (int i = 0; i < neg.length; i++, k++) {
+        int pick = neg[random.nextInt(neg.length)];
+        sa[k] = a[pick];
+        sb[k] = b[pick];
+        y[k] = false;
+      }
+      diffs[r] = averagePrecision(sa, y) - averagePrecision(sb, y);
+    }
+    Arrays.sort(diffs);
+    return new double[] {
+      diffs[(int) Math.floor(0.025 * (replicates - 1))],
+      diffs[(int) Math.ceil(0.975 * (replicates - 1))]
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.sieve.eval.card;
 
+import dev.sieve.core.text.MarkdownTable;
 import java.util.List;
 
 /** Renders a card as GitHub-flavoured Markdown (figures appear in the HTML page only). */
@@ -37,16 +38,8 @@ public final class MarkdownRenderer {
       sb.append("_(none)_\n\n");
       return;
     }
-    sb.append('|');
-    headers.forEach(h -> sb.append(' ').append(Fmt.md(h)).append(" |"));
-    sb.append("\n|");
-    headers.forEach(h -> sb.append(" --- |"));
-    sb.append('\n');
-    for (List<String> row : rows) {
-      sb.append('|');
-      row.forEach(c -> sb.append(' ').append(Fmt.md(c)).append(" |"));
-      sb.append('\n');
-    }
-    sb.append('\n');
+    MarkdownTable table = MarkdownTable.spaced(headers.stream().map(Fmt::md).toList());
+    rows.forEach(row -> table.row(row.stream().map(Fmt::md).toList()));
+    table.appendTo(sb).append('\n');
   }
 }

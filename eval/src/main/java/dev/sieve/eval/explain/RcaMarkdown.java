@@ -1,5 +1,6 @@
 package dev.sieve.eval.explain;
 
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ModelInfo;
@@ -57,76 +58,60 @@ public final class RcaMarkdown {
           .append("; normalized URL ")
           .append(esc(r.getNormalizedUrl()))
           .append("\n\n");
-      sb.append(
-          "| Category | Score | Threshold | Decided | Tiers |\n| --- | --- | --- | --- | --- |\n");
+      MarkdownTable categories =
+          MarkdownTable.spaced(List.of("Category", "Score", "Threshold", "Decided", "Tiers"));
       for (CategoryVerdict v : r.getCategoriesList()) {
         if (v.getDecision()
             || v.getScore() >= 0.1
             || v.getCategory().equals(x.focus().category())) {
-          sb.append("| ")
-              .append(v.getCategory())
-              .append(" | ")
-              .append(num(v.getScore()))
-              .append(" | ")
-              .append(num(v.getThreshold()))
-              .append(" | ")
-              .append(v.getDecision() ? "yes" : "no")
-              .append(" | ")
-              .append(String.join(", ", v.getTiersList()))
-              .append(" |\n");
+          categories.row(
+              v.getCategory(),
+              num(v.getScore()),
+              num(v.getThreshold()),
+              v.getDecision() ? "yes" : "no",
+              String.join(", ", v.getTiersList()));
         }
       }
-      sb.append(
-          "\n| Tier | State | Model | Version | Dataset | Latency (µs) | Detail |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+      categories.appendTo(sb).append('\n');
+      MarkdownTable tiers =
+          MarkdownTable.spaced(
+              List.of("Tier", "State", "Model", "Version", "Dataset", "Latency (µs)", "Detail"));
       for (TierStatus t : r.getTiersList()) {
         ModelInfo m = t.getModel();
-        sb.append("| ")
-            .append(t.getTier())
-            .append(" | ")
-            .append(t.getState())
-            .append(" | ")
-            .append(m.getName())
-            .append(" | ")
-            .append(m.getVersion())
-            .append(" | ")
-            .append(m.getDatasetVersion())
-            .append(" | ")
-            .append(t.getLatencyMicros())
-            .append(" | ")
-            .append(esc(t.getDetail()))
-            .append(" |\n");
+        tiers.row(
+            t.getTier(),
+            t.getState(),
+            m.getName(),
+            m.getVersion(),
+            m.getDatasetVersion(),
+            t.getLatencyMicros(),
+            esc(t.getDetail()));
       }
-      sb.append('\n');
+      tiers.appendTo(sb).append('\n');
     }
 
     sb.append("## 2. Evidence by tier\n\n");
     if (x.response().isEmpty() || x.response().get().getReasonsCount() == 0) {
       sb.append("_(no evidence returned)_\n\n");
     } else {
-      Map<String, StringBuilder> byTier = new TreeMap<>();
+      Map<String, MarkdownTable> byTier = new TreeMap<>();
       for (Reason reason : x.response().get().getReasonsList()) {
         var e = reason.getEvidence();
         byTier
             .computeIfAbsent(
                 reason.getTier(),
                 k ->
-                    new StringBuilder(
-                        "| Kind | Category | Detail | Weight | Source |\n| --- | --- | --- | --- | --- |\n"))
-            .append("| ")
-            .append(e.getKind())
-            .append(" | ")
-            .append(reason.getCategory().isEmpty() ? e.getCategory() : reason.getCategory())
-            .append(" | ")
-            .append(esc(clip(e.getDetail(), 160)))
-            .append(" | ")
-            .append(num(e.getWeight()))
-            .append(" | ")
-            .append(esc(e.getSource()))
-            .append(" |\n");
+                    MarkdownTable.spaced(List.of("Kind", "Category", "Detail", "Weight", "Source")))
+            .row(
+                e.getKind(),
+                reason.getCategory().isEmpty() ? e.getCategory() : reason.getCategory(),
+                esc(clip(e.getDetail(), 160)),
+                num(e.getWeight()),
+                esc(e.getSource()));
       }
       byTier.forEach(
           (tier, table) ->
-              sb.append("### ").append(tier).append("\n\n").append(table).append('\n'));
+              table.appendTo(sb.append("### ").append(tier).append("\n\n")).append('\n'));
     }
 
     sb.append("## 3. Nearest training examples and label provenance\n\n");
@@ -135,29 +120,29 @@ public final class RcaMarkdown {
           .append(x.datasetVersion().isEmpty() ? ": no dataset available" : "")
           .append(")_\n\n");
     } else {
-      sb.append(
-              "| Example | Similarity | How | Labels | Label scope | Sources (what each said) | Flags | Split |\n")
-          .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      MarkdownTable neighbours =
+          MarkdownTable.spaced(
+              List.of(
+                  "Example",
+                  "Similarity",
+                  "How",
+                  "Labels",
+                  "Label scope",
+                  "Sources (what each said)",
+                  "Flags",
+                  "Split"));
       for (Neighbour n : x.neighbours()) {
-        sb.append("| ")
-            .append(esc(clip(n.input(), 120)))
-            .append(" | ")
-            .append(num(n.similarity()))
-            .append(" | ")
-            .append(n.how())
-            .append(" | ")
-            .append(String.join(", ", n.labels()))
-            .append(" | ")
-            .append(String.join(", ", n.scope()))
-            .append(" | ")
-            .append(esc(sources(n.sources())))
-            .append(" | ")
-            .append(String.join(", ", n.flags()))
-            .append(" | ")
-            .append(n.split())
-            .append(" |\n");
+        neighbours.row(
+            esc(clip(n.input(), 120)),
+            num(n.similarity()),
+            n.how(),
+            String.join(", ", n.labels()),
+            String.join(", ", n.scope()),
+            esc(sources(n.sources())),
+            String.join(", ", n.flags()),
+            n.split());
       }
-      sb.append('\n');
+      neighbours.appendTo(sb).append('\n');
     }
 
     sb.append("## 4. Analysis (fill in)\n\n");

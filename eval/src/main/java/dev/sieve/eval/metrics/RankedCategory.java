@@ -76,8 +76,16 @@ public final class RankedCategory {
 
   /** Every item in scope, no background: for trainers and tests with plain arrays. */
   public static RankedCategory of(double[] scores, boolean[] labels) {
-    if (scores.length != labels.length) {
-      throw new IllegalArgumentException("scores and labels differ in length");
+    return of(scores, labels, new boolean[scores.length]);
+  }
+
+  /**
+   * Every item in scope, with background (ordinary-traffic) items marked: for a trainer that holds
+   * a background ceiling on dev. A positive is never counted as background.
+   */
+  public static RankedCategory of(double[] scores, boolean[] labels, boolean[] background) {
+    if (scores.length != labels.length || scores.length != background.length) {
+      throw new IllegalArgumentException("scores, labels and background differ in length");
     }
     int n = scores.length;
     int[] idx = new int[n];
@@ -86,7 +94,11 @@ public final class RankedCategory {
       idx[i] = i;
       s[i] = Double.isNaN(scores[i]) ? Double.NEGATIVE_INFINITY : scores[i];
     }
-    return sort("_", idx, s, labels.clone(), new boolean[n]);
+    boolean[] bg = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      bg[i] = background[i] && !labels[i];
+    }
+    return sort("_", idx, s, labels.clone(), bg);
   }
 
   private static RankedCategory sort(

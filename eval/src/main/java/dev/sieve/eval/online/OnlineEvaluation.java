@@ -2,6 +2,7 @@ package dev.sieve.eval.online;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.eval.card.ModelCard;
 import dev.sieve.eval.metrics.Bootstrap;
 import dev.sieve.eval.metrics.Wilson;
@@ -291,27 +292,33 @@ public final class OnlineEvaluation {
         gaps.isEmpty()
             ? "No significant gap.\n\n"
             : "**Significant gaps: " + String.join(", ", gaps) + ".**\n\n");
-    sb.append(
-        "| category | labelled | positives (weighted) | online precision [95% CI] | card precision |"
-            + " online recall [95% CI] | card recall | gap |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    MarkdownTable table =
+        MarkdownTable.spaced(
+            List.of(
+                "category",
+                "labelled",
+                "positives (weighted)",
+                "online precision [95% CI]",
+                "card precision",
+                "online recall [95% CI]",
+                "card recall",
+                "gap"));
     for (Row r : rows) {
-      sb.append(
-          String.format(
-              java.util.Locale.ROOT,
-              "| %s | %d | %.1f | %s | %s | %s | %s | %s |%n",
-              r.category(),
-              r.labelled(),
-              r.positives(),
-              ci(r.precision(), r.precisionCi()),
-              num(r.offline().precision()),
-              ci(r.recall(), r.recallCi()),
-              num(r.offline().recall()),
-              r.significant()
-                  ? (r.precisionGap() ? "precision" : "")
-                      + (r.precisionGap() && r.recallGap() ? ", " : "")
-                      + (r.recallGap() ? "recall" : "")
-                  : "no"));
+      table.row(
+          r.category(),
+          r.labelled(),
+          String.format(java.util.Locale.ROOT, "%.1f", r.positives()),
+          ci(r.precision(), r.precisionCi()),
+          num(r.offline().precision()),
+          ci(r.recall(), r.recallCi()),
+          num(r.offline().recall()),
+          r.significant()
+              ? (r.precisionGap() ? "precision" : "")
+                  + (r.precisionGap() && r.recallGap() ? ", " : "")
+                  + (r.recallGap() ? "recall" : "")
+              : "no");
     }
+    table.appendTo(sb);
     return sb.toString();
   }
 

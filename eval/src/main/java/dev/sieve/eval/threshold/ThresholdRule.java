@@ -13,7 +13,9 @@ import java.util.Locale;
  * recall floor is the last thing given up, because for the fail-closed categories a miss is the
  * harm — and the choice records which constraint was not met.
  *
- * @param objective "max_f1" (default), "max_precision", "max_recall" or "fixed"
+ * @param objective "max_f1" (default), "max_precision", "max_recall", "fewest_flags" (the highest
+ *     threshold that meets the constraints: a fail-closed category's recall floor at the least
+ *     over-blocking) or "fixed"
  * @param minRecall recall floor on dev, e.g. 0.95 for self_harm
  * @param minPrecision precision floor on dev
  * @param maxBackgroundFlagRate ceiling on the share of dev background (ordinary) sites flagged
@@ -29,7 +31,7 @@ public record ThresholdRule(
     Double fallbackThreshold) {
 
   public static final List<String> OBJECTIVES =
-      List.of("max_f1", "max_precision", "max_recall", "fixed");
+      List.of("max_f1", "max_precision", "max_recall", "fewest_flags", "fixed");
 
   public ThresholdRule {
     objective = objective == null ? "max_f1" : objective.toLowerCase(Locale.ROOT);
@@ -70,7 +72,7 @@ public record ThresholdRule(
     if (maxBackgroundFlagRate != null) {
       constraints.add("background flag rate <= " + maxBackgroundFlagRate);
     }
-    String goal = objective.replace("max_f1", "max F1").replace("max_", "max ");
+    String goal = objective.replace("max_f1", "max F1").replace('_', ' ');
     return constraints.isEmpty() ? goal : goal + " subject to " + String.join(" and ", constraints);
   }
 

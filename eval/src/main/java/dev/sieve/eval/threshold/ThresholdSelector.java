@@ -22,8 +22,15 @@ public final class ThresholdSelector {
 
   private ThresholdSelector() {}
 
-  /** The outcome of one selection on one set of (weighted) counts. */
-  record Selection(double threshold, String status, List<String> unmet) {}
+  /**
+   * The outcome of one selection on one set of (weighted) counts.
+   *
+   * @param threshold flag when score >= threshold
+   * @param status "selected", "constraints_relaxed", "floors_unmet", "background_only",
+   *     "insufficient_data", "not_scored" or "fixed"
+   * @param unmet the constraints that could not be met on dev, in words
+   */
+  public record Selection(double threshold, String status, List<String> unmet) {}
 
   public static ThresholdSet select(
       DevSplit dev,
@@ -89,8 +96,11 @@ public final class ThresholdSelector {
     return new ThresholdSet(ThresholdSet.FORMAT, "dev", datasetVersion, scoreSpace, out);
   }
 
-  /** The selection rule on one set of counts (package-private for tests). */
-  static Selection choose(GroupCounts gc, ThresholdRule rule, int minPositives) {
+  /**
+   * The selection rule on one set of counts: the one selector for the evaluation standard and for
+   * every tier trainer (trainers build the counts with {@link RankedCategory#of}).
+   */
+  public static Selection choose(GroupCounts gc, ThresholdRule rule, int minPositives) {
     if (rule.objective().equals("fixed")) {
       return new Selection(rule.fixedThreshold(), "fixed", List.of());
     }
@@ -306,6 +316,7 @@ public final class ThresholdSelector {
           switch (rule.objective()) {
             case "max_precision" -> precision;
             case "max_recall" -> recall;
+            case "fewest_flags" -> -(double) (tp + fp);
             default -> {
               long fn = gc.totalPos() - tp;
               yield 2.0 * tp / (2.0 * tp + fp + fn);

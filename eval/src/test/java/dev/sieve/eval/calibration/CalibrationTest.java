@@ -74,10 +74,15 @@ class CalibrationTest {
       g1 += d * f;
       g2 += d;
     }
-    assertThat(Math.abs(g1)).isLessThan(1e-6);
-    assertThat(Math.abs(g2)).isLessThan(1e-6);
+    // Core PlattScaling stops when a Newton step no longer lowers the loss by 1e-12: the gradient
+    // is then ~1e-6 on 400 examples, far below anything a card prints.
+    assertThat(Math.abs(g1)).isLessThan(1e-5);
+    assertThat(Math.abs(g2)).isLessThan(1e-5);
     assertThat(p.a()).isPositive();
     assertThat(p.apply(0.2)).isLessThan(p.apply(0.8));
+    // One class only: nothing to fit, the identity (not a step toward 0 or 1).
+    assertThat(PlattCalibrator.fit(new double[] {0.2, 0.7}, new boolean[] {true, true}))
+        .isEqualTo(new PlattCalibrator(1, 0));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.sieve.llm.eval;
 
+import dev.sieve.core.metrics.BinaryMetrics;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -10,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -186,7 +189,8 @@ public final class FleetComparison {
           u += miss[inScope.get(k)] ? 1 : 0;
         }
         inScopeScores.put(config, s);
-        byConfig.put(config, new Cell(Metrics.averagePrecision(s, y), pos, y.length - pos, c, u));
+        byConfig.put(
+            config, new Cell(BinaryMetrics.averagePrecision(s, y), pos, y.length - pos, c, u));
       }
       cells.put(category, byConfig);
       checks.put(category, check(byConfig, inScopeScores, y, pos));
@@ -213,7 +217,8 @@ public final class FleetComparison {
       return new Check(best, delta, Double.NaN, Double.NaN, INSUFFICIENT);
     }
     double[] ci =
-        Metrics.bootstrapApDifference(scores.get(MERGED), scores.get(best), y, replicates, seed);
+        BinaryMetrics.bootstrapApDifference(
+            scores.get(MERGED), scores.get(best), y, replicates, seed);
     return new Check(best, delta, ci[0], ci[1], ci[1] < 0 ? WORSE : NOT_WORSE);
   }
 
@@ -262,48 +267,42 @@ public final class FleetComparison {
             .findFirst()
             .map(m -> List.copyOf(m.keySet()))
             .orElse(List.of());
-    md.append("| category | pos / neg |");
-    configs.forEach(c -> md.append(' ').append(c).append(" AP (covered) |"));
-    md.append(" best single tier | merged − best [95% CI] | check |\n|---|---|");
-    configs.forEach(c -> md.append("---|"));
-    md.append("---|---|---|\n");
+    List<String> header = new ArrayList<>(List.of("category", "pos / neg"));
+    configs.forEach(c -> header.add(c + " AP (covered)"));
+    header.addAll(List.of("best single tier", "merged − best [95% CI]", "check"));
+    MarkdownTable table = MarkdownTable.compact(header);
     result
         .cells()
         .forEach(
             (category, byConfig) -> {
               Cell any = byConfig.values().iterator().next();
-              md.append("| ")
-                  .append(category)
-                  .append(" | ")
-                  .append(any.positives())
-                  .append(" / ")
-                  .append(any.negatives())
-                  .append(" |");
+              List<String> row = new ArrayList<>();
+              row.add(category);
+              row.add(any.positives() + " / " + any.negatives());
               for (String c : configs) {
                 Cell cell = byConfig.get(c);
-                md.append(
+                row.add(
                     String.format(
-                        java.util.Locale.ROOT,
-                        " %.3f (%d%s) |",
+                        Locale.ROOT,
+                        "%.3f (%d%s)",
                         cell.averagePrecision(),
                         cell.covered(),
                         cell.unanswered() > 0 ? ", " + cell.unanswered() + " unanswered" : ""));
               }
               Check check = result.checks().get(category);
-              md.append(
+              row.add(
                   String.format(
-                      java.util.Locale.ROOT,
-                      " %s %.3f | %+.3f",
-                      check.bestTier(),
-                      result.bestSingleTier(category),
-                      check.delta()));
+                      Locale.ROOT, "%s %.3f", check.bestTier(), result.bestSingleTier(category)));
+              String delta = String.format(Locale.ROOT, "%+.3f", check.delta());
               if (!Double.isNaN(check.lower())) {
-                md.append(
-                    String.format(
-                        java.util.Locale.ROOT, " [%+.3f, %+.3f]", check.lower(), check.upper()));
+                delta +=
+                    String.format(Locale.ROOT, " [%+.3f, %+.3f]", check.lower(), check.upper());
               }
-              md.append(" | ").append(check.worse() ? "**worse**" : check.status()).append(" |\n");
+              row.add(delta);
+              row.add(check.worse() ? "**worse**" : check.status());
+              table.row(row);
             });
+    table.appendTo(md);
     md.append("\nFailed calls per configuration: ").append(result.errors()).append('\n');
     return md.toString();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.eval.card.TrainingReport;
 import dev.sieve.llm.embedded.Calibration;
 import dev.sieve.llm.eval.ZeroShotEvaluation.ConditionResult;
 import dev.sieve.llm.eval.ZeroShotEvaluation.SplitResult;
@@ -31,10 +32,10 @@ import java.util.Map;
 public final class TrainingReportWriter {
 
   /** The report's machine-readable file. */
-  public static final String JSON_FILE = "training-report.json";
+  public static final String JSON = TrainingReport.JSON;
 
   /** The report rendered for people. */
-  public static final String MARKDOWN_FILE = "training-report.md";
+  public static final String MARKDOWN = TrainingReport.MARKDOWN;
 
   /** How the tier scores, in the report and in the metadata. */
   static final String METHOD =
@@ -47,7 +48,7 @@ public final class TrainingReportWriter {
   static final String INTENDED_USE =
       "a second opinion for the router on uncertain core categories and the only scorer for emerging categories.";
 
-  private static final ObjectMapper JSON =
+  private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
@@ -83,8 +84,8 @@ public final class TrainingReportWriter {
     try {
       Files.createDirectories(dir);
       ObjectNode report = json(run, results, calibration);
-      Files.writeString(dir.resolve(JSON_FILE), JSON.writeValueAsString(report) + "\n");
-      Files.writeString(dir.resolve(MARKDOWN_FILE), markdown(run, results, calibration));
+      Files.writeString(dir.resolve(JSON), MAPPER.writeValueAsString(report) + "\n");
+      Files.writeString(dir.resolve(MARKDOWN), markdown(run, results, calibration));
       ZeroShotMetadata.write(dir, report);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -92,7 +93,7 @@ public final class TrainingReportWriter {
   }
 
   static ObjectNode json(RunInfo run, List<TaskResult> results, Calibration calibration) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = MAPPER.createObjectNode();
     root.put("model", "llm-zero-shot");
     root.put("version", run.version());
     root.put("date", run.date());
@@ -217,7 +218,7 @@ public final class TrainingReportWriter {
     }
   }
 
-  private static void at(ObjectNode node, Metrics.AtThreshold m) {
+  private static void at(ObjectNode node, ZeroShotEvaluation.AtThreshold m) {
     node.put("threshold", r6(m.threshold()));
     node.put("precision", r6(m.precision()));
     node.put("recall", r6(m.recall()));

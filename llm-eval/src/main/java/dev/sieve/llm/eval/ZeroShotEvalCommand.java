@@ -216,8 +216,7 @@ public final class ZeroShotEvalCommand implements SieveCommand {
    */
   static void rewriteMetadata(Path dir, String date, String codeCommit) throws java.io.IOException {
     ObjectNode report =
-        (ObjectNode)
-            new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON_FILE).toFile());
+        (ObjectNode) new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON).toFile());
     if (report.path("date").asText("").isBlank() && date != null) {
       report.put("date", date);
     }

@@ -1,6 +1,11 @@
 package dev.sieve.llm.eval;
 
 import dev.sieve.core.data.Split;
+import dev.sieve.core.metrics.BinaryMetrics;
+import dev.sieve.eval.metrics.GroupCounts;
+import dev.sieve.eval.metrics.RankedCategory;
+import dev.sieve.eval.threshold.ThresholdRule;
+import dev.sieve.eval.threshold.ThresholdSelector;
 import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.category.CategoryDefinition;
 import dev.sieve.llm.embedded.Calibration;
@@ -55,6 +60,47 @@ public final class ZeroShotEvaluation {
   private static final int BOOTSTRAP = 1000;
   private static final int EMBED_BATCH = 64;
 
+  /**
+   * Precision, recall and F1 at a threshold (core {@link BinaryMetrics}) with the confusion counts.
+   * This report prints an undefined rate (nothing flagged, no positives) as 0, as it always has.
+   */
+  public record AtThreshold(
+      double threshold,
+      double precision,
+      double recall,
+      double f1,
+      int tp,
+      int fp,
+      int fn,
+      int tn) {
+
+    static AtThreshold of(double[] scores, boolean[] positive, double threshold) {
+      BinaryMetrics.Confusion c = BinaryMetrics.confusion(scores, positive, threshold);
+      return new AtThreshold(
+          threshold,
+          zeroIfUndefined(c.precision()),
+          zeroIfUndefined(c.recall()),
+          zeroIfUndefined(c.f1()),
+          (int) c.tp(),
+          (int) c.fp(),
+          (int) c.fn(),
+          (int) c.tn());
+    }
+
+    private static double zeroIfUndefined(double rate) {
+      return Double.isNaN(rate) ? 0 : rate;
+    }
+  }
+
+  /**
+   * The dev threshold with the best F1 (ties: the higher threshold, fewer blocks), by the
+   * evaluation standard's selector.
+   */
+  static double maxF1Threshold(double[] scores, boolean[] positive) {
+    GroupCounts counts = RankedCategory.of(scores, positive).counts();
+    return ThresholdSelector.choose(counts, ThresholdRule.maxF1(), 1).threshold();
+  }
+
   /** Metrics of one condition on one split. */
   public record SplitResult(
       int positives,
@@ -62,9 +108,9 @@ public final class ZeroShotEvaluation {
       double averagePrecision,
       double[] apInterval,
       double rocAuc,
-      Metrics.AtThreshold atThreshold,
-      Metrics.AtThreshold atHalf,
-      Metrics.AtThreshold builtinDefaultAtHalf,
+      AtThreshold atThreshold,
+      AtThreshold atHalf,
+      AtThreshold builtinDefaultAtHalf,
       Map<String, Double> sliceAveragePrecision) {}
 
   /** One condition (definition variant) of one task. */
@@ -192,7 +238,7 @@ public final class ZeroShotEvaluation {
         PlattFitter.fit(
             devMargins, devLabels, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA);
     double[] devP = java.util.Arrays.stream(devMargins).map(fit::apply).toArray();
-    double threshold = Metrics.maxF1Threshold(devP, devLabels);
+    double threshold = maxF1Threshold(devP, devLabels);
     SplitResult devResult = splitResult(task, dev, devMargins, devLabels, fit, threshold, false);
     SplitResult testResult = splitResult(task, test, testMargins, testLabels, fit, threshold, true);
     progress.accept(
@@ -260,17 +306,17 @@ public final class ZeroShotEvaluation {
       for (int k = 0; k < y.length; k++) {
         y[k] = labels[keep.get(k)];
       }
-      slices.put(slice, Metrics.averagePrecision(s, y));
+      slices.put(slice, BinaryMetrics.averagePrecision(s, y));
     }
     return new SplitResult(
         pos,
         labels.length - pos,
-        Metrics.averagePrecision(margins, labels),
-        withInterval ? Metrics.bootstrapApInterval(margins, labels, BOOTSTRAP, seed) : null,
-        Metrics.rocAuc(margins, labels),
-        Metrics.at(p, labels, threshold),
-        Metrics.at(p, labels, HALF),
-        Metrics.at(builtin, labels, HALF),
+        BinaryMetrics.averagePrecision(margins, labels),
+        withInterval ? BinaryMetrics.bootstrapApInterval(margins, labels, BOOTSTRAP, seed) : null,
+        BinaryMetrics.rocAuc(margins, labels),
+        AtThreshold.of(p, labels, threshold),
+        AtThreshold.of(p, labels, HALF),
+        AtThreshold.of(builtin, labels, HALF),
         slices);
   }
 

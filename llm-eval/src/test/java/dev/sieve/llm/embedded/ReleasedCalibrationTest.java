@@ -52,7 +52,7 @@ class ReleasedCalibrationTest {
     }
     assertThat(calibration.file().categories())
         .containsKeys("ai_chatbots", "cheating", "self_harm");
-    var report = new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON_FILE).toFile());
+    var report = new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON).toFile());
     assertThat(report.get("calibration_sha256").asText()).isEqualTo(calibration.sha256());
     assertThat(report.get("version").asText())
         .isEqualTo(calibration.version())

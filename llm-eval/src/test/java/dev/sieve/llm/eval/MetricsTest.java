@@ -3,6 +3,7 @@ package dev.sieve.llm.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.llm.embedded.Calibration.Logistic;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -14,28 +15,28 @@ class MetricsTest {
     double[] s = {0.9, 0.8, 0.7, 0.6};
     boolean[] y = {true, false, true, false};
     // AP = 0.5 * 1 + 0.5 * (2/3) (scikit-learn's step-wise definition)
-    assertThat(Metrics.averagePrecision(s, y)).isCloseTo(0.5 + 1.0 / 3, within(1e-12));
-    assertThat(Metrics.rocAuc(s, y)).isCloseTo(0.75, within(1e-12));
+    assertThat(BinaryMetrics.averagePrecision(s, y)).isCloseTo(0.5 + 1.0 / 3, within(1e-12));
+    assertThat(BinaryMetrics.rocAuc(s, y)).isCloseTo(0.75, within(1e-12));
     // Tied scores are one threshold: AP of a tie between one positive and one negative is 0.5.
-    assertThat(Metrics.averagePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false}))
+    assertThat(BinaryMetrics.averagePrecision(new double[] {0.5, 0.5}, new boolean[] {true, false}))
         .isCloseTo(0.5, within(1e-12));
-    assertThat(Metrics.rocAuc(new double[] {0.5, 0.5}, new boolean[] {true, false}))
+    assertThat(BinaryMetrics.rocAuc(new double[] {0.5, 0.5}, new boolean[] {true, false}))
         .isCloseTo(0.5, within(1e-12));
-    assertThat(Metrics.averagePrecision(s, new boolean[4])).isNaN();
+    assertThat(BinaryMetrics.averagePrecision(s, new boolean[4])).isNaN();
   }
 
   @Test
   void thresholdMetricsAndMaxF1Threshold() {
     double[] s = {0.9, 0.8, 0.7, 0.6, 0.1};
     boolean[] y = {true, true, false, true, false};
-    Metrics.AtThreshold at = Metrics.at(s, y, 0.65);
+    ZeroShotEvaluation.AtThreshold at = ZeroShotEvaluation.AtThreshold.of(s, y, 0.65);
     assertThat(at.tp()).isEqualTo(2);
     assertThat(at.fp()).isEqualTo(1);
     assertThat(at.fn()).isEqualTo(1);
     assertThat(at.precision()).isCloseTo(2.0 / 3, within(1e-12));
-    assertThat(Metrics.maxF1Threshold(s, y)).isEqualTo(0.6);
-    double[] ci = Metrics.bootstrapApInterval(s, y, 200, 1);
-    assertThat(ci[0]).isLessThanOrEqualTo(Metrics.averagePrecision(s, y));
+    assertThat(ZeroShotEvaluation.maxF1Threshold(s, y)).isEqualTo(0.6);
+    double[] ci = BinaryMetrics.bootstrapApInterval(s, y, 200, 1);
+    assertThat(ci[0]).isLessThanOrEqualTo(BinaryMetrics.averagePrecision(s, y));
     assertThat(ci[1]).isGreaterThanOrEqualTo(ci[0]).isLessThanOrEqualTo(1.0);
   }
 

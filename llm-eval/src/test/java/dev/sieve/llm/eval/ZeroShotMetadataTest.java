@@ -37,8 +37,8 @@ class ZeroShotMetadataTest {
     assertThat(meta.artifacts()).containsExactly(EmbeddedModel.CALIBRATION);
     meta.artifacts().forEach(a -> assertThat(dir.resolve(a)).isRegularFile());
     assertThat(meta.caveats()).anyMatch(c -> c.startsWith("Near-random on the test split"));
-    assertThat(dir.resolve(TrainingReportWriter.JSON_FILE)).isRegularFile();
-    assertThat(dir.resolve(TrainingReportWriter.MARKDOWN_FILE))
+    assertThat(dir.resolve(TrainingReportWriter.JSON)).isRegularFile();
+    assertThat(dir.resolve(TrainingReportWriter.MARKDOWN))
         .content()
         .startsWith("# Training report: llm-zero-shot");
   }
@@ -48,8 +48,7 @@ class ZeroShotMetadataTest {
       throws Exception {
     Path dir = released();
     ObjectNode shipped = (ObjectNode) JSON.readTree(dir.resolve(ZeroShotMetadata.FILE).toFile());
-    Files.copy(
-        dir.resolve(TrainingReportWriter.JSON_FILE), copy.resolve(TrainingReportWriter.JSON_FILE));
+    Files.copy(dir.resolve(TrainingReportWriter.JSON), copy.resolve(TrainingReportWriter.JSON));
     ZeroShotEvalCommand.rewriteMetadata(
         copy, shipped.get("date").asText(), shipped.get("code_commit").asText());
     assertThat(JSON.readTree(copy.resolve(ZeroShotMetadata.FILE).toFile()))
@@ -62,7 +61,7 @@ class ZeroShotMetadataTest {
   @Test
   void aReportWithoutTheBuildDateGivesNoMetadata() throws Exception {
     ObjectNode report =
-        (ObjectNode) JSON.readTree(released().resolve(TrainingReportWriter.JSON_FILE).toFile());
+        (ObjectNode) JSON.readTree(released().resolve(TrainingReportWriter.JSON).toFile());
     report.remove("date");
     assertThatThrownBy(() -> ZeroShotMetadata.from(report)).hasMessageContaining("'date'");
   }

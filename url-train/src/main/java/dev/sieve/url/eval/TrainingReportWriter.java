@@ -2,7 +2,9 @@ package dev.sieve.url.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.card.TrainingReport;
 import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
 import java.io.IOException;
@@ -10,7 +12,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -28,8 +32,8 @@ import java.util.Map;
  */
 public final class TrainingReportWriter {
 
-  public static final String JSON = "training-report.json";
-  public static final String MARKDOWN = "training-report.md";
+  public static final String JSON = TrainingReport.JSON;
+  public static final String MARKDOWN = TrainingReport.MARKDOWN;
 
   private TrainingReportWriter() {}
 
@@ -182,7 +186,8 @@ public final class TrainingReportWriter {
     md.append("\nUT1 adult URL expressions (keyword baseline):\n\n");
     baselineTable(md, test.path("baseline_ut1_expressions"));
 
-    md.append("\n## 5. Goals\n\n| goal | measured | met |\n|---|---|---|\n");
+    md.append("\n## 5. Goals\n\n");
+    MarkdownTable goals = MarkdownTable.compact("goal", "measured", "met");
     for (Iterator<Map.Entry<String, JsonNode>> it = test.path("goals").fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode g = e.getValue();
@@ -193,14 +198,9 @@ public final class TrainingReportWriter {
           measured.append(x.getKey()).append(' ').append(fmt(x.getValue())).append("; ");
         }
       }
-      md.append("| ")
-          .append(g.path("goal").asText())
-          .append(" | ")
-          .append(measured)
-          .append(" | ")
-          .append(g.path("met").asBoolean() ? "yes" : "**no**")
-          .append(" |\n");
+      goals.row(g.path("goal").asText(), measured, g.path("met").asBoolean() ? "yes" : "**no**");
     }
+    goals.appendTo(md);
     if (report.has("shortfalls")) {
       md.append('\n');
       for (JsonNode s : report.path("shortfalls")) {
@@ -209,64 +209,65 @@ public final class TrainingReportWriter {
     }
 
     md.append("\n## 6. Thresholds and calibration (chosen on dev, never on test)\n\n");
-    md.append(
-        "| category | threshold | rule | dev P | dev R | dev F1 | dev background flagged | Platt a | Platt b | test ECE before | test ECE after |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable thresholds =
+        MarkdownTable.compact(
+            "category",
+            "threshold",
+            "rule",
+            "dev P",
+            "dev R",
+            "dev F1",
+            "dev background flagged",
+            "Platt a",
+            "Platt b",
+            "test ECE before",
+            "test ECE after");
     for (JsonNode d : report.path("dev")) {
       String c = d.path("category").asText();
       JsonNode cal = test.path("calibration").path(c);
-      md.append("| ")
-          .append(c)
-          .append(" | ")
-          .append(fmt(d.path("threshold")))
-          .append(" | ")
-          .append(d.path("threshold_rule").asText())
-          .append(" | ")
-          .append(fmt(d.path("precision")))
-          .append(" | ")
-          .append(fmt(d.path("recall")))
-          .append(" | ")
-          .append(fmt(d.path("f1")))
-          .append(" | ")
-          .append(fmt(d.path("background_flag_rate")))
-          .append(" | ")
-          .append(fmt(d.path("platt_a")))
-          .append(" | ")
-          .append(fmt(d.path("platt_b")))
-          .append(" | ")
-          .append(fmt(cal.path("ece_before")))
-          .append(" | ")
-          .append(fmt(cal.path("ece_after")))
-          .append(" |\n");
+      thresholds.row(
+          c,
+          fmt(d.path("threshold")),
+          d.path("threshold_rule").asText(),
+          fmt(d.path("precision")),
+          fmt(d.path("recall")),
+          fmt(d.path("f1")),
+          fmt(d.path("background_flag_rate")),
+          fmt(d.path("platt_a")),
+          fmt(d.path("platt_b")),
+          fmt(cal.path("ece_before")),
+          fmt(cal.path("ece_after")));
     }
+    thresholds.appendTo(md);
 
     md.append("\n## 7. Training data\n\n");
     JsonNode data = report.path("data");
     row2(md, "Dataset version", data.path("dataset_version").asText());
     row2(md, "Hosts (lists + background)", data.path("hosts").asText());
     row2(md, "Weighting", data.path("weighting").asText());
-    md.append(
-        "\n| category | train positives | dev positives | test positives | positive weight | non-zero weights | dev AP (int8) | dev AP (float) |\n|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable training =
+        MarkdownTable.compact(
+            "category",
+            "train positives",
+            "dev positives",
+            "test positives",
+            "positive weight",
+            "non-zero weights",
+            "dev AP (int8)",
+            "dev AP (float)");
     for (JsonNode d : report.path("dev")) {
       String c = d.path("category").asText();
-      md.append("| ")
-          .append(c)
-          .append(" | ")
-          .append(d.path("train_positives").asText())
-          .append(" | ")
-          .append(d.path("dev_positives").asText())
-          .append(" | ")
-          .append(test.path("model_only").path(c).path("support").asText())
-          .append(" | ")
-          .append(fmt(d.path("positive_weight")))
-          .append(" | ")
-          .append(d.path("non_zero_weights").asText())
-          .append(" | ")
-          .append(fmt(d.path("dev_ap")))
-          .append(" | ")
-          .append(fmt(d.path("dev_ap_float")))
-          .append(" |\n");
+      training.row(
+          c,
+          d.path("train_positives").asText(),
+          d.path("dev_positives").asText(),
+          test.path("model_only").path(c).path("support").asText(),
+          fmt(d.path("positive_weight")),
+          d.path("non_zero_weights").asText(),
+          fmt(d.path("dev_ap")),
+          fmt(d.path("dev_ap_float")));
     }
+    training.appendTo(md.append('\n'));
     if (data.has("categories_without_model")) {
       md.append(
               "\nNo model (too few training positives; the tier reports no opinion unless the table matches): ")
@@ -276,23 +277,24 @@ public final class TrainingReportWriter {
 
     md.append("\n## 8. Alternatives compared on dev\n\n");
     md.append(report.path("alternatives_note").asText()).append("\n\n");
-    md.append(
-        "| variant | dev macro AP | dev macro F1 at its thresholds | dev macro strict AP | dev mean other-lists flag rate | notes |\n|---|---|---|---|---|---|\n");
+    MarkdownTable alternatives =
+        MarkdownTable.compact(
+            "variant",
+            "dev macro AP",
+            "dev macro F1 at its thresholds",
+            "dev macro strict AP",
+            "dev mean other-lists flag rate",
+            "notes");
     for (JsonNode a : report.path("alternatives")) {
-      md.append("| ")
-          .append(a.path("variant").asText())
-          .append(" | ")
-          .append(fmt(a.path("dev_macro_ap")))
-          .append(" | ")
-          .append(fmt(a.path("dev_macro_f1")))
-          .append(" | ")
-          .append(fmt(a.path("dev_macro_strict_ap")))
-          .append(" | ")
-          .append(fmt(a.path("dev_mean_other_lists_flag_rate")))
-          .append(" | ")
-          .append(a.path("notes").asText())
-          .append(" |\n");
+      alternatives.row(
+          a.path("variant").asText(),
+          fmt(a.path("dev_macro_ap")),
+          fmt(a.path("dev_macro_f1")),
+          fmt(a.path("dev_macro_strict_ap")),
+          fmt(a.path("dev_mean_other_lists_flag_rate")),
+          a.path("notes").asText());
     }
+    alternatives.appendTo(md);
 
     md.append(
         "\n## 9. Quantitative analyses\n\n### Over-blocking: test background flag rate by popularity\n\n");
@@ -388,81 +390,73 @@ public final class TrainingReportWriter {
   }
 
   private static void metricsTable(StringBuilder md, JsonNode metrics, boolean withCi) {
-    md.append(
-            "| category | support | background negatives | threshold | precision | recall | F1 | AUPRC | background flag rate |")
-        .append(
-            withCi
-                ? " F1 95% CI | strict precision | ordinary-list flag rate | oracle recall @P>=0.95 |"
-                : " table hits |")
-        .append('\n');
-    md.append("|---|---|---|---|---|---|---|---|---|")
-        .append(withCi ? "---|---|---|---|" : "---|")
-        .append('\n');
+    List<String> header =
+        new ArrayList<>(
+            List.of(
+                "category",
+                "support",
+                "background negatives",
+                "threshold",
+                "precision",
+                "recall",
+                "F1",
+                "AUPRC",
+                "background flag rate"));
+    header.addAll(
+        withCi
+            ? List.of(
+                "F1 95% CI",
+                "strict precision", "ordinary-list flag rate", "oracle recall @P>=0.95")
+            : List.of("table hits"));
+    MarkdownTable table = MarkdownTable.compact(header);
     for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode m = e.getValue();
-      md.append("| ")
-          .append(e.getKey())
-          .append(" | ")
-          .append(m.path("support").asText())
-          .append(" | ")
-          .append(m.path("background_negatives").asText())
-          .append(" | ")
-          .append(fmt(m.path("threshold")))
-          .append(" | ")
-          .append(fmt(m.path("precision")))
-          .append(" | ")
-          .append(fmt(m.path("recall")))
-          .append(" | ")
-          .append(fmt(m.path("f1")))
-          .append(" | ")
-          .append(fmt(m.path("auprc")))
-          .append(" | ")
-          .append(fmt(m.path("background_flag_rate")))
-          .append(" |");
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  e.getKey(),
+                  m.path("support").asText(),
+                  m.path("background_negatives").asText(),
+                  fmt(m.path("threshold")),
+                  fmt(m.path("precision")),
+                  fmt(m.path("recall")),
+                  fmt(m.path("f1")),
+                  fmt(m.path("auprc")),
+                  fmt(m.path("background_flag_rate"))));
       if (withCi) {
         JsonNode ci = m.path("ci95");
-        md.append(' ')
-            .append(
-                ci.isMissingNode()
-                    ? m.path("note").asText("n/a")
-                    : fmt(ci.path("f1_low")) + "–" + fmt(ci.path("f1_high")))
-            .append(" | ")
-            .append(fmt(m.path("precision_strict")))
-            .append(" | ")
-            .append(fmt(m.path("ordinary_list_flag_rate")))
-            .append(" | ")
-            .append(fmt(m.path("max_recall_at_precision_0.95_oracle")))
-            .append(" |");
+        row.add(
+            ci.isMissingNode()
+                ? m.path("note").asText("n/a")
+                : fmt(ci.path("f1_low")) + "–" + fmt(ci.path("f1_high")));
+        row.add(fmt(m.path("precision_strict")));
+        row.add(fmt(m.path("ordinary_list_flag_rate")));
+        row.add(fmt(m.path("max_recall_at_precision_0.95_oracle")));
       } else {
-        md.append(' ').append(m.path("table_hits").asText()).append(" |");
+        row.add(m.path("table_hits").asText());
       }
-      md.append('\n');
+      table.row(row);
     }
+    table.appendTo(md);
   }
 
   private static void baselineTable(StringBuilder md, JsonNode metrics) {
-    md.append(
-        "| category | support | precision | recall | F1 | tp | fp |\n|---|---|---|---|---|---|---|\n");
+    MarkdownTable table =
+        MarkdownTable.compact("category", "support", "precision", "recall", "F1", "tp", "fp");
     for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       JsonNode m = e.getValue();
-      md.append("| ")
-          .append(e.getKey())
-          .append(" | ")
-          .append(m.path("support").asText())
-          .append(" | ")
-          .append(fmt(m.path("precision")))
-          .append(" | ")
-          .append(fmt(m.path("recall")))
-          .append(" | ")
-          .append(fmt(m.path("f1")))
-          .append(" | ")
-          .append(m.path("tp").asText())
-          .append(" | ")
-          .append(m.path("fp").asText())
-          .append(" |\n");
+      table.row(
+          e.getKey(),
+          m.path("support").asText(),
+          fmt(m.path("precision")),
+          fmt(m.path("recall")),
+          fmt(m.path("f1")),
+          m.path("tp").asText(),
+          m.path("fp").asText());
     }
+    table.appendTo(md);
   }
 
   private static void row2(StringBuilder md, String key, String value) {

@@ -6,7 +6,10 @@ import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.scoring.PlattScaling;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
-import dev.sieve.url.eval.ThresholdSelector;
+import dev.sieve.eval.metrics.GroupCounts;
+import dev.sieve.eval.metrics.RankedCategory;
+import dev.sieve.eval.threshold.ThresholdRule;
+import dev.sieve.eval.threshold.ThresholdSelector;
 import dev.sieve.url.features.FeatureConfig;
 import dev.sieve.url.features.UrlFeaturizer;
 import dev.sieve.url.features.Vocabulary;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -283,7 +287,7 @@ public final class UrlModelTrainer {
       double devAveragePrecision,
       double plattA,
       double plattB,
-      ThresholdSelector.Choice threshold,
+      DevThreshold threshold,
       double devStrictAveragePrecision,
       double devOtherListsFlagRate) {}
 
@@ -482,8 +486,8 @@ public final class UrlModelTrainer {
       for (int i = 0; i < m; i++) {
         calibrated[i] = 1 / (1 + Math.exp(-(ab[0] * logits[i] + ab[1])));
       }
-      ThresholdSelector.Choice choice =
-          ThresholdSelector.choose(
+      DevThreshold choice =
+          chooseThreshold(
               calibrated, positive, background, options.backgroundBudget(modelCategories.get(j)));
       String category = modelCategories.get(j);
       // Hosts of other lists (unknown for this category): how often the threshold fires on them,
@@ -697,5 +701,63 @@ public final class UrlModelTrainer {
         trained.weights(),
         trained.bias(),
         trained.scale());
+  }
+
+  /**
+   * A category's dev-chosen threshold and the dev numbers behind it.
+   *
+   * @param backgroundFlagRate share of dev background hosts (ordinary popular sites) flagged
+   */
+  public record DevThreshold(
+      double threshold,
+      double f1,
+      double precision,
+      double recall,
+      double backgroundFlagRate,
+      String rule) {}
+
+  /**
+   * The threshold with the best dev F1 among those that flag at most {@code maxBackgroundFlagRate}
+   * of the dev background hosts, chosen by the evaluation standard's selector: tuning against a
+   * realistic background, not only against the mix of lists, is what keeps over-blocking low in
+   * production. The threshold is then placed halfway to the next lower dev score (0 below the
+   * lowest), so tiny float noise between training and serving cannot flip a tie.
+   *
+   * @param scores calibrated dev scores of the in-scope examples
+   * @param positive labels of those examples
+   * @param isBackground which examples are background hosts (the over-blocking reference)
+   * @param maxBackgroundFlagRate the over-blocking budget, e.g. 0.01
+   */
+  public static DevThreshold chooseThreshold(
+      double[] scores, boolean[] positive, boolean[] isBackground, double maxBackgroundFlagRate) {
+    String rule =
+        String.format(
+            Locale.ROOT,
+            "max dev F1 subject to dev background flag rate <= %.3f",
+            maxBackgroundFlagRate);
+    GroupCounts counts = RankedCategory.of(scores, positive, isBackground).counts();
+    if (counts.totalPos() == 0) {
+      return new DevThreshold(
+          1.0, Double.NaN, Double.NaN, Double.NaN, 0, rule + " (no dev positives: threshold 1.0)");
+    }
+    double chosen =
+        ThresholdSelector.choose(
+                counts,
+                new ThresholdRule("max_f1", null, null, maxBackgroundFlagRate, null, null),
+                1)
+            .threshold();
+    int group = 0;
+    while (group < counts.groups() && counts.score()[group] != chosen) {
+      group++;
+    }
+    if (group == counts.groups()) {
+      // "Flag nothing": no threshold that flags anything stays within the budget.
+      return new DevThreshold(1.0, 0, Double.NaN, 0, 0, rule);
+    }
+    BinaryMetrics.Confusion at = BinaryMetrics.confusion(scores, positive, chosen);
+    double next = group + 1 < counts.groups() ? counts.score()[group + 1] : 0;
+    double flagRate = counts.totalBg() == 0 ? 0 : counts.at(chosen).backgroundFlagRate();
+    return new DevThreshold(
+        (chosen + next) / 2, at.f1(), at.precision(), at.recall(), flagRate, rule);
   }
 }

@@ -95,11 +95,13 @@ class EvalMetricsTest {
       background[i] = true;
       scores[i] = i < 15 ? 0.95 - (i - 10) * 0.02 : 0.2;
     }
-    ThresholdSelector.Choice strict = ThresholdSelector.choose(scores, positive, background, 0.02);
+    UrlModelTrainer.DevThreshold strict =
+        UrlModelTrainer.chooseThreshold(scores, positive, background, 0.02);
     assertThat(strict.backgroundFlagRate()).isLessThanOrEqualTo(0.02);
     assertThat(BinaryMetrics.confusion(scores, positive, strict.threshold()).fp())
         .isLessThanOrEqualTo(2);
-    ThresholdSelector.Choice loose = ThresholdSelector.choose(scores, positive, background, 0.10);
+    UrlModelTrainer.DevThreshold loose =
+        UrlModelTrainer.chooseThreshold(scores, positive, background, 0.10);
     assertThat(loose.recall()).isEqualTo(1.0);
     assertThat(loose.threshold()).isLessThan(strict.threshold());
   }

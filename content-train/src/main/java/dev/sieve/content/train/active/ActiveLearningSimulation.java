@@ -1,8 +1,8 @@
 package dev.sieve.content.train.active;
 
 import dev.sieve.content.model.NgramFeaturizer;
-import dev.sieve.content.train.Metrics;
 import dev.sieve.content.train.TextExample;
+import dev.sieve.core.metrics.BinaryMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -378,10 +378,11 @@ public final class ActiveLearningSimulation {
           labels[m++] = devLabels[c][i];
         }
       }
-      double ap = Metrics.averagePrecision(scores, labels);
+      boolean[] positive = BinaryMetrics.positive(labels);
+      double ap = BinaryMetrics.averagePrecision(scores, positive);
       out[2 + c] = ap;
       apSum += ap;
-      f1Sum += Metrics.counts(scores, labels, 0.5).f1();
+      f1Sum += BinaryMetrics.confusion(scores, positive, 0.5).f1();
     }
     out[0] = apSum / k;
     out[1] = f1Sum / k;

@@ -1,5 +1,6 @@
 package dev.sieve.content.train.active;
 
+import dev.sieve.core.text.MarkdownTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,30 +151,30 @@ public final class LearningCurves {
         .append(" (macro F1 at 0.5: ")
         .append(f3(result.fullPoolMacroF1()))
         .append(").\n\n");
-    md.append("| labels |");
-    for (String s : strategies()) {
-      md.append(' ').append(s).append(" |");
-    }
+    List<String> header = new ArrayList<>(List.of("labels"));
+    header.addAll(strategies());
     for (String s : strategies()) {
       if (!s.equals("random")) {
-        md.append(' ').append(s).append(" − random |");
+        header.add(s + " − random");
       }
     }
-    md.append("\n|---:|");
-    md.append("---:|".repeat(strategies().size() * 2 - (strategies().contains("random") ? 1 : 0)));
-    md.append('\n');
+    MarkdownTable table = MarkdownTable.compact(header);
+    for (int i = 0; i < header.size(); i++) {
+      table.alignRight(i);
+    }
     for (int budget : budgets) {
-      md.append("| ").append(n(budget)).append(" |");
+      List<String> row = new ArrayList<>(List.of(n(budget)));
       for (String s : strategies()) {
-        md.append(' ').append(pm(ap(s, budget))).append(" |");
+        row.add(pm(ap(s, budget)));
       }
       for (String s : strategies()) {
         if (!s.equals("random")) {
-          md.append(' ').append(signedPm(apGainOverRandom(s, budget))).append(" |");
+          row.add(signedPm(apGainOverRandom(s, budget)));
         }
       }
-      md.append('\n');
+      table.row(row);
     }
+    table.appendTo(md);
     md.append("\nMacro F1 at threshold 0.5 at the largest budget (")
         .append(n(last))
         .append(" labels): ");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.lab.data.Overlays;
 import dev.sieve.lab.data.SourceCatalog;
 import dev.sieve.lab.data.Splitter;
@@ -915,28 +916,15 @@ public final class DataCard {
         sb.append("_none_\n\n");
         return;
       }
-      sb.append('|');
-      for (String h : header) {
-        sb.append(' ').append(cell(h)).append(" |");
-      }
-      sb.append("\n|");
-      for (int i = 0; i < header.size(); i++) {
+      MarkdownTable table = MarkdownTable.compact(header.stream().map(Md::cell).toList());
+      for (int i = 1; i < header.size(); i++) {
         final int col = i;
-        boolean numeric =
-            i > 0
-                && rows.stream()
-                    .allMatch(r -> col >= r.size() || r.get(col).matches("[-0-9,.% /]*"));
-        sb.append(numeric ? "---:|" : "---|");
-      }
-      sb.append('\n');
-      for (List<String> r : rows) {
-        sb.append('|');
-        for (String c : r) {
-          sb.append(' ').append(cell(c)).append(" |");
+        if (rows.stream().allMatch(r -> col >= r.size() || r.get(col).matches("[-0-9,.% /]*"))) {
+          table.alignRight(i);
         }
-        sb.append('\n');
       }
-      sb.append('\n');
+      rows.forEach(r -> table.row(r.stream().map(Md::cell).toList()));
+      table.appendTo(sb).append('\n');
     }
 
     private static String cell(String s) {

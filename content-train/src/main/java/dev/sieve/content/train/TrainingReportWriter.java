@@ -7,7 +7,10 @@ import dev.sieve.content.extract.TextNormalizer;
 import dev.sieve.content.model.CategoryConfig;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.text.MarkdownTable;
+import dev.sieve.eval.card.TrainingReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,10 +39,10 @@ import java.util.TreeMap;
  * confusion, top errors, baselines side by side, and the categories with too little data to
  * measure, named instead of given a number.
  */
-final class ModelCard {
+final class TrainingReportWriter {
 
-  static final String JSON = "training-report.json";
-  static final String MARKDOWN = "training-report.md";
+  static final String JSON = TrainingReport.JSON;
+  static final String MARKDOWN = TrainingReport.MARKDOWN;
 
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -64,7 +67,7 @@ final class ModelCard {
   private Map<String, Object> trainingReport;
   private Map<String, Object> embedding;
 
-  ModelCard(
+  TrainingReportWriter(
       HeadConfig config,
       DatasetVersion dataset,
       List<TextExample> examples,
@@ -356,13 +359,8 @@ final class ModelCard {
         entry.put(
             "ece_test",
             Map.of(
-                "before",
-                    Evaluation.round(
-                        Metrics.expectedCalibrationError(raw.scores(), raw.labels(), 10)),
-                "after",
-                    Evaluation.round(
-                        Metrics.expectedCalibrationError(
-                            calibrated.scores(), calibrated.labels(), 10)),
+                "before", Evaluation.round(expectedCalibrationError(raw)),
+                "after", Evaluation.round(expectedCalibrationError(calibrated)),
                 "bins", 10));
         entry.put("reliability_test", reliability(raw, calibrated));
       } else {
@@ -447,8 +445,11 @@ final class ModelCard {
 
   private static List<Map<String, Object>> reliability(
       Evaluation.Column raw, Evaluation.Column calibrated) {
-    double[][] before = Metrics.reliability(raw.scores(), raw.labels(), 10);
-    double[][] after = Metrics.reliability(calibrated.scores(), calibrated.labels(), 10);
+    double[][] before =
+        BinaryMetrics.reliability(raw.scores(), BinaryMetrics.positive(raw.labels()), 10);
+    double[][] after =
+        BinaryMetrics.reliability(
+            calibrated.scores(), BinaryMetrics.positive(calibrated.labels()), 10);
     List<Map<String, Object>> out = new ArrayList<>();
     for (int b = 0; b < 10; b++) {
       Map<String, Object> bin = new LinkedHashMap<>();
@@ -478,7 +479,7 @@ final class ModelCard {
       f1Sum += m.counts().f1();
       apSum += m.averagePrecision();
     }
-    Metrics.Counts micro = new Metrics.Counts(tp, fp, fn, 0);
+    BinaryMetrics.Confusion micro = new BinaryMetrics.Confusion(tp, fp, fn, 0);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("over", served);
     out.put("micro_precision", Evaluation.round(micro.precision()));
@@ -658,39 +659,33 @@ final class ModelCard {
         .append(data.get("sampling"))
         .append("\n");
     md.append("- Chunking: ").append(data.get("chunking")).append("\n\n");
-    md.append("| split | ")
-        .append(String.join(" | ", KINDS))
-        .append(" |\n|---|")
-        .append("---|".repeat(KINDS.size()))
-        .append("\n");
+    List<String> kindHeader = new ArrayList<>(List.of("split"));
+    kindHeader.addAll(KINDS);
+    MarkdownTable byKindTable = MarkdownTable.compact(kindHeader);
     Map<String, Object> byKind = (Map<String, Object>) data.get("counts_by_split_and_kind");
     byKind.forEach(
         (split, counts) -> {
-          md.append("| ").append(split).append(" |");
+          List<String> row = new ArrayList<>(List.of(split));
           for (String kind : KINDS) {
-            md.append(" ")
-                .append(((Map<String, Integer>) counts).getOrDefault(kind, 0))
-                .append(" |");
+            row.add(String.valueOf(((Map<String, Integer>) counts).getOrDefault(kind, 0)));
           }
-          md.append("\n");
+          byKindTable.row(row);
         });
-    md.append(
-        "\nIn-scope positives / negatives per category:\n\n| category | train | dev | test |\n|---|---|---|---|\n");
+    byKindTable.appendTo(md);
+    md.append("\nIn-scope positives / negatives per category:\n\n");
+    MarkdownTable perCategory = MarkdownTable.compact("category", "train", "dev", "test");
     ((Map<String, Object>) data.get("category_counts"))
         .forEach(
             (category, perSplit) -> {
-              md.append("| ").append(category).append(" |");
+              List<String> row = new ArrayList<>(List.of(category));
               for (String split : List.of("train", "dev", "test")) {
                 Map<String, Integer> c =
                     (Map<String, Integer>) ((Map<String, Object>) perSplit).get(split);
-                md.append(" ")
-                    .append(c.get("positives"))
-                    .append(" / ")
-                    .append(c.get("negatives"))
-                    .append(" |");
+                row.add(c.get("positives") + " / " + c.get("negatives"));
               }
-              md.append("\n");
+              perCategory.row(row);
             });
+    perCategory.appendTo(md);
 
     md.append("\n## 4. Metrics (test split; thresholds chosen on dev)\n\n");
     md.append(
@@ -699,51 +694,54 @@ final class ModelCard {
             "Rule `recall_floor_dev:r` (fail-closed categories: self_harm r = 0.95 as release-gate.yaml asks, adult r = 0.90): the highest threshold whose dev recall is at least r. ")
         .append(
             "CI = percentile bootstrap 95% (1000 resamples of the test examples in scope).\n\n");
-    md.append(
-        "| category | status | threshold (rule) | P | R | F1 [95% CI] | AUPRC [95% CI] | support | negatives | FPR | ECE before → after |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable testMetrics =
+        MarkdownTable.compact(
+            "category",
+            "status",
+            "threshold (rule)",
+            "P",
+            "R",
+            "F1 [95% CI]",
+            "AUPRC [95% CI]",
+            "support",
+            "negatives",
+            "FPR",
+            "ECE before → after");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
       String status = (String) c.get("status");
-      md.append("| ").append(c.get("category")).append(" | ").append(status).append(" | ");
       if (status.equals("served")) {
         Map<String, Object> t = (Map<String, Object>) c.get("test");
         Map<String, Object> ece = (Map<String, Object>) c.get("ece_test");
-        md.append(fmt(c.get("threshold")))
-            .append(" (")
-            .append(c.get("threshold_rule"))
-            .append(") | ")
-            .append(fmt(t.get("precision")))
-            .append(" | ")
-            .append(fmt(t.get("recall")))
-            .append(" | ")
-            .append(fmt(t.get("f1")))
-            .append(" ")
-            .append(ci(t.get("f1_ci95")))
-            .append(" | ")
-            .append(fmt(t.get("auprc")))
-            .append(" ")
-            .append(ci(t.get("auprc_ci95")))
-            .append(" | ")
-            .append(t.get("support"))
-            .append(" | ")
-            .append(t.get("negatives"))
-            .append(" | ")
-            .append(fmt(t.get("false_positive_rate")))
-            .append(" | ")
-            .append(fmt(ece.get("before")))
-            .append(" → ")
-            .append(fmt(ece.get("after")))
-            .append(" |\n");
+        testMetrics.row(
+            c.get("category"),
+            status,
+            fmt(c.get("threshold")) + " (" + c.get("threshold_rule") + ")",
+            fmt(t.get("precision")),
+            fmt(t.get("recall")),
+            fmt(t.get("f1")) + " " + ci(t.get("f1_ci95")),
+            fmt(t.get("auprc")) + " " + ci(t.get("auprc_ci95")),
+            t.get("support"),
+            t.get("negatives"),
+            fmt(t.get("false_positive_rate")),
+            fmt(ece.get("before")) + " → " + fmt(ece.get("after")));
       } else if (status.equals("insufficient_data")) {
-        md.append("— | — | — | — | — | ")
-            .append(c.get("test_support"))
-            .append(" | ")
-            .append(c.get("test_negatives"))
-            .append(" | — | — |\n");
+        testMetrics.row(
+            c.get("category"),
+            status,
+            "—",
+            "—",
+            "—",
+            "—",
+            "—",
+            c.get("test_support"),
+            c.get("test_negatives"),
+            "—",
+            "—");
       } else {
-        md.append("— | — | — | — | — | 0 | — | — | — |\n");
+        testMetrics.row(c.get("category"), status, "—", "—", "—", "—", "—", 0, "—", "—", "—");
       }
     }
+    testMetrics.appendTo(md);
     Map<String, Object> avg = (Map<String, Object>) json.get("averages_test");
     md.append("\nAverages over served categories ")
         .append(avg.get("over"))
@@ -770,25 +768,20 @@ final class ModelCard {
             .append("\n");
       }
     }
-    md.append(
-        "\nDev metrics at the chosen thresholds:\n\n| category | P | R | F1 | AUPRC | support |\n|---|---|---|---|---|---|\n");
+    md.append("\nDev metrics at the chosen thresholds:\n\n");
+    MarkdownTable devTable = MarkdownTable.compact("category", "P", "R", "F1", "AUPRC", "support");
     devReport.forEach(
         (category, value) -> {
           Map<String, Object> d = (Map<String, Object>) value;
-          md.append("| ")
-              .append(category)
-              .append(" | ")
-              .append(fmt(d.get("precision")))
-              .append(" | ")
-              .append(fmt(d.get("recall")))
-              .append(" | ")
-              .append(fmt(d.get("f1")))
-              .append(" | ")
-              .append(fmt(d.get("auprc")))
-              .append(" | ")
-              .append(d.get("support"))
-              .append(" |\n");
+          devTable.row(
+              category,
+              fmt(d.get("precision")),
+              fmt(d.get("recall")),
+              fmt(d.get("f1")),
+              fmt(d.get("auprc")),
+              d.get("support"));
         });
+    devTable.appendTo(md);
 
     md.append("\n## 5. Calibration (test, in scope; 10 equal-width bins)\n\n");
     for (Map<String, Object> c : (List<Map<String, Object>>) json.get("categories")) {
@@ -803,21 +796,17 @@ final class ModelCard {
           .append(", b=")
           .append(fmt(cal.get("b")))
           .append(")\n\n");
-      md.append(
-          "| bin | n before | observed before | n after | observed after |\n|---|---|---|---|---|\n");
+      MarkdownTable bins =
+          MarkdownTable.compact("bin", "n before", "observed before", "n after", "observed after");
       for (Map<String, Object> bin : (List<Map<String, Object>>) c.get("reliability_test")) {
-        md.append("| ")
-            .append(bin.get("bin"))
-            .append(" | ")
-            .append(bin.get("before_n"))
-            .append(" | ")
-            .append(fmt(bin.get("before_observed")))
-            .append(" | ")
-            .append(bin.get("after_n"))
-            .append(" | ")
-            .append(fmt(bin.get("after_observed")))
-            .append(" |\n");
+        bins.row(
+            bin.get("bin"),
+            bin.get("before_n"),
+            fmt(bin.get("before_observed")),
+            bin.get("after_n"),
+            fmt(bin.get("after_observed")));
       }
+      bins.appendTo(md);
       md.append("\n");
     }
 
@@ -831,12 +820,10 @@ final class ModelCard {
     Map<String, Object> slices = (Map<String, Object>) json.get("slices_test");
     for (String dimension :
         List.of("kind", "source", "source_class", "language_hint", "hard_negatives")) {
-      md.append("### By ")
-          .append(dimension)
-          .append("\n\n| ")
-          .append(dimension)
-          .append(
-              " | category | n | positives | P | R | F1 | AUPRC | FPR |\n|---|---|---|---|---|---|---|---|---|\n");
+      md.append("### By ").append(dimension).append("\n\n");
+      MarkdownTable slice =
+          MarkdownTable.compact(
+              dimension, "category", "n", "positives", "P", "R", "F1", "AUPRC", "FPR");
       ((Map<String, Object>) slices.get(dimension))
           .forEach(
               (value, entry) -> {
@@ -845,28 +832,19 @@ final class ModelCard {
                 cats.forEach(
                     (category, metrics) -> {
                       Map<String, Object> m = (Map<String, Object>) metrics;
-                      md.append("| ")
-                          .append(value)
-                          .append(" | ")
-                          .append(category)
-                          .append(" | ")
-                          .append(m.get("n"))
-                          .append(" | ")
-                          .append(m.get("positives"))
-                          .append(" | ")
-                          .append(fmt(m.get("precision")))
-                          .append(" | ")
-                          .append(fmt(m.get("recall")))
-                          .append(" | ")
-                          .append(fmt(m.get("f1")))
-                          .append(" | ")
-                          .append(fmt(m.get("auprc")))
-                          .append(" | ")
-                          .append(fmt(m.get("false_positive_rate")))
-                          .append(" |\n");
+                      slice.row(
+                          value,
+                          category,
+                          m.get("n"),
+                          m.get("positives"),
+                          fmt(m.get("precision")),
+                          fmt(m.get("recall")),
+                          fmt(m.get("f1")),
+                          fmt(m.get("auprc")),
+                          fmt(m.get("false_positive_rate")));
                     });
               });
-      md.append("\n");
+      slice.appendTo(md).append("\n");
     }
 
     md.append(
@@ -874,24 +852,21 @@ final class ModelCard {
     List<String> ids = new ArrayList<>();
     ids.add(config.name());
     ids.addAll(baselineScores.keySet());
-    md.append("| category |");
-    ids.forEach(id -> md.append(" ").append(id).append(" F1 | ").append(id).append(" AUPRC |"));
-    md.append("\n|---|").append("---|---|".repeat(ids.size())).append("\n");
+    List<String> comparisonHeader = new ArrayList<>(List.of("category"));
+    ids.forEach(id -> comparisonHeader.addAll(List.of(id + " F1", id + " AUPRC")));
+    MarkdownTable comparison = MarkdownTable.compact(comparisonHeader);
     ((Map<String, Object>) json.get("comparison_test"))
         .forEach(
             (category, row) -> {
-              md.append("| ").append(category).append(" |");
+              List<String> cells = new ArrayList<>(List.of(category));
               for (String id : ids) {
                 Map<String, Object> m = (Map<String, Object>) ((Map<String, Object>) row).get(id);
-                md.append(" ")
-                    .append(fmt(m.get("f1")))
-                    .append(" | ")
-                    .append(fmt(m.get("auprc")))
-                    .append(" |");
+                cells.add(fmt(m.get("f1")));
+                cells.add(fmt(m.get("auprc")));
               }
-              md.append("\n");
+              comparison.row(cells);
             });
-    md.append("\n");
+    comparison.appendTo(md).append("\n");
     baselines.forEach(
         (id, value) -> {
           Map<String, Object> b = (Map<String, Object>) value;
@@ -925,8 +900,10 @@ final class ModelCard {
             md.append("\n");
           }
         });
-    md.append(
-        "\nBaselines by kind (test):\n\n| baseline | kind | category | n | positives | P | R | F1 | AUPRC |\n|---|---|---|---|---|---|---|---|---|\n");
+    md.append("\nBaselines by kind (test):\n\n");
+    MarkdownTable baselinesByKind =
+        MarkdownTable.compact(
+            "baseline", "kind", "category", "n", "positives", "P", "R", "F1", "AUPRC");
     baselines.forEach(
         (id, value) -> {
           Map<String, Object> b = (Map<String, Object>) value;
@@ -941,47 +918,38 @@ final class ModelCard {
                           .forEach(
                               (category, metrics) -> {
                                 Map<String, Object> m = (Map<String, Object>) metrics;
-                                md.append("| ")
-                                    .append(id)
-                                    .append(" | ")
-                                    .append(kind)
-                                    .append(" | ")
-                                    .append(category)
-                                    .append(" | ")
-                                    .append(m.get("n"))
-                                    .append(" | ")
-                                    .append(m.get("positives"))
-                                    .append(" | ")
-                                    .append(fmt(m.get("precision")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("recall")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("f1")))
-                                    .append(" | ")
-                                    .append(fmt(m.get("auprc")))
-                                    .append(" |\n");
+                                baselinesByKind.row(
+                                    id,
+                                    kind,
+                                    category,
+                                    m.get("n"),
+                                    m.get("positives"),
+                                    fmt(m.get("precision")),
+                                    fmt(m.get("recall")),
+                                    fmt(m.get("f1")),
+                                    fmt(m.get("auprc")));
                               }));
         });
+    baselinesByKind.appendTo(md);
 
     md.append(
         "\n## 8. Quantitative analyses\n\n### Category-by-category flag rates (test)\n\nRow: texts positive for the category; column: share flagged for the column category (texts in its scope only).\n\n");
     Map<String, Object> cross = (Map<String, Object>) json.get("cross_category_flags_test");
     List<String> served = (List<String>) json.get("served_categories");
-    md.append("| positive for \\ flagged as |");
-    served.forEach(c -> md.append(" ").append(c).append(" |"));
-    md.append("\n|---|").append("---|".repeat(served.size())).append("\n");
+    List<String> crossHeader = new ArrayList<>(List.of("positive for \\ flagged as"));
+    crossHeader.addAll(served);
+    MarkdownTable crossTable = MarkdownTable.compact(crossHeader);
     cross.forEach(
         (a, row) -> {
-          md.append("| ").append(a).append(" |");
+          List<String> cells = new ArrayList<>(List.of(a));
           for (String b : served) {
             Map<String, Object> cell = (Map<String, Object>) ((Map<String, Object>) row).get(b);
-            md.append(" ")
-                .append(
-                    cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")")
-                .append(" |");
+            cells.add(
+                cell == null ? "—" : fmt(cell.get("flag_rate")) + " (n=" + cell.get("n") + ")");
           }
-          md.append("\n");
+          crossTable.row(cells);
         });
+    crossTable.appendTo(md);
     md.append("\n### Top errors (test; texts abbreviated)\n\n");
     ((Map<String, Object>) json.get("top_errors_test"))
         .forEach(
@@ -1006,19 +974,17 @@ final class ModelCard {
               }
               md.append("\n");
             });
-    md.append(
-        "### Training curve\n\n| epoch | train loss | dev loss | dev macro AUPRC |\n|---|---|---|---|\n");
+    md.append("### Training curve\n\n");
+    MarkdownTable curve =
+        MarkdownTable.compact("epoch", "train loss", "dev loss", "dev macro AUPRC");
     for (Map<String, Object> point : (List<Map<String, Object>>) trainingReport.get("curve")) {
-      md.append("| ")
-          .append(point.get("epoch"))
-          .append(" | ")
-          .append(fmt(point.get("train_loss")))
-          .append(" | ")
-          .append(fmt(point.get("dev_loss")))
-          .append(" | ")
-          .append(fmt(point.get("dev_macro_auprc")))
-          .append(" |\n");
+      curve.row(
+          point.get("epoch"),
+          fmt(point.get("train_loss")),
+          fmt(point.get("dev_loss")),
+          fmt(point.get("dev_macro_auprc")));
     }
+    curve.appendTo(md);
     md.append("\n## 9. Caveats and known gaps\n\n");
     for (String caveat : (List<String>) json.get("caveats")) {
       md.append("- ").append(caveat).append("\n");
@@ -1049,5 +1015,13 @@ final class ModelCard {
         .replace("*", "\\*")
         .replace("_", "\\_")
         .replace("<", "&lt;");
+  }
+
+  /** Expected calibration error over 10 equal-width bins; NaN (not 0) without examples. */
+  private static double expectedCalibrationError(Evaluation.Column c) {
+    return c.scores().length == 0
+        ? Double.NaN
+        : BinaryMetrics.expectedCalibrationError(
+            c.scores(), BinaryMetrics.positive(c.labels()), 10);
   }
 }
