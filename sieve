@@ -15,7 +15,8 @@
 #
 # Environment: SIEVE_HOME (default: this checkout; data/ and models/ live there), SIEVE_JAVA_OPTS
 # (JVM options for the cli), SIEVE_JVM_DIR (where to look for JDKs, default /usr/lib/jvm),
-# SIEVE_NO_BUILD=1, SIEVE_DEBUG=1 (stack traces).
+# SIEVE_NO_BUILD=1, SIEVE_DEBUG=1 (stack traces), SIEVE_CDS=0 (no class-data-sharing archive for
+# the cli JVM; by default one is kept in .sieve/cds/ and rewritten when the jars change).
 set -euo pipefail
 
 # Resolve symlinks so a link to this script (e.g. in ~/bin) still finds the checkout.
