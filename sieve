@@ -15,7 +15,8 @@
 #
 # Environment: SIEVE_HOME (default: this checkout; data/ and models/ live there), SIEVE_JAVA_OPTS
 # (JVM options for the cli), SIEVE_JVM_DIR (where to look for JDKs, default /usr/lib/jvm),
-# SIEVE_NO_BUILD=1, SIEVE_DEBUG=1 (stack traces).
+# SIEVE_NO_BUILD=1, SIEVE_DEBUG=1 (stack traces), SIEVE_CDS=0 (no class-data-sharing archive for
+# the cli JVM; by default one is kept in .sieve/cds/ and rewritten when the jars change).
 set -euo pipefail
 
 # Resolve symlinks so a link to this script (e.g. in ~/bin) still finds the checkout.
@@ -31,9 +32,23 @@ die() {
 }
 
 # Prints the feature release (major version) of a java executable, or nothing if it does not run.
+# Reads JAVA_VERSION from the JDK's `release` file when there is one (starting a JVM just to ask
+# its version costs a few hundred ms under load, on every ./sieve call), else asks `java -version`.
 java_major() {
-  local version
-  version="$("$1" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')" || return 0
+  local version="" line release
+  release="$(dirname "$(readlink -f "$1")")/../release"
+  if [[ -x "$1" && -f "${release}" ]]; then
+    while IFS= read -r line; do
+      if [[ "${line}" == JAVA_VERSION=* ]]; then
+        version="${line#JAVA_VERSION=}"
+        version="${version//\"/}"
+        break
+      fi
+    done < "${release}"
+  fi
+  if [[ -z "${version}" ]]; then
+    version="$("$1" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')" || return 0
+  fi
   [[ -n "${version}" ]] || return 0
   if [[ "${version}" == 1.* ]]; then
     version="${version#1.}"          # 1.8.0_392 -> 8.0_392
@@ -178,6 +193,15 @@ run_cli() {
   # warns) and protobuf uses sun.misc.Unsafe (JDK 24+ warns; the switch exists since JDK 23).
   local jvm_flags=(--enable-native-access=ALL-UNNAMED)
   if [[ "${JAVA_MAJOR:-0}" -ge 23 ]]; then jvm_flags+=(--sun-misc-unsafe-memory-access=allow); fi
+  # Start-up: an AppCDS archive of the classes the cli loads (JDK 19+ writes it at the end of the
+  # first run and rewrites it by itself when the JDK or a jar on the class path changes; it lives
+  # in .sieve/cds/, never committed; SIEVE_CDS=0 turns it off). Help alone also stays on the
+  # C1 compiler: it runs for milliseconds, C2 would only compete for the CPU.
+  if [[ "${SIEVE_CDS:-1}" != "0" ]] && mkdir -p "${ROOT}/.sieve/cds" 2>/dev/null; then
+    jvm_flags+=(-XX:SharedArchiveFile="${ROOT}/.sieve/cds/cli.jsa" -XX:+AutoCreateSharedArchive
+      -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+  if [[ "${CLI_HELP_ONLY:-0}" == "1" ]]; then jvm_flags+=(-XX:TieredStopAtLevel=1); fi
   # shellcheck disable=SC2086 # SIEVE_JAVA_OPTS is a list of options
   exec "${JAVA_BIN}" "${jvm_flags[@]}" ${SIEVE_JAVA_OPTS:-} \
     -Dsieve.home="${SIEVE_HOME}" \
@@ -253,7 +277,7 @@ main() {
   find_java
   if [[ "${1:-}" != "test" && "${1:-}" != "build" ]] && wants_help "$@"; then
     compgen -G "${ROOT}/cli/target/sieve-cli-*.jar" >/dev/null || ensure_built
-    run_cli "$@"
+    CLI_HELP_ONLY=1 run_cli "$@"
   fi
   case "${1:-}" in
     test)

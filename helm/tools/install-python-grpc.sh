@@ -9,7 +9,7 @@
 # Idempotent: when all four are present it only prints their versions.
 set -euo pipefail
 
-# fail
+# fail, require_apt, require_root, make_work_dir, apt_install
 source "$(dirname "${BASH_SOURCE[0]}")/tool-install.sh"
 
 present() {
@@ -21,10 +21,9 @@ if present; then
   echo "python gRPC already installed: $(protoc --version), grpcio $(/usr/bin/python3 -c 'import grpc; print(grpc.__version__)')"
   exit 0
 fi
-command -v apt-get >/dev/null 2>&1 || fail "apt-get is required (Debian/Ubuntu) to install protobuf-compiler, protobuf-compiler-grpc, python3-grpcio"
-[[ "$(id -u)" == "0" ]] || fail "needs root: sudo apt-get install -y protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf >/dev/null \
-  || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf >/dev/null; } \
-  || fail "apt-get install protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf failed"
+require_apt "install protobuf-compiler, protobuf-compiler-grpc, python3-grpcio"
+require_root "needs root: sudo apt-get install -y protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf"
+make_work_dir python-grpc
+apt_install protobuf-compiler protobuf-compiler-grpc python3-grpcio python3-protobuf
 present || fail "installed, but protoc / grpc_python_plugin / python3 grpc still missing"
 echo "python gRPC installed: $(protoc --version), grpcio $(/usr/bin/python3 -c 'import grpc; print(grpc.__version__)')"

@@ -166,23 +166,28 @@ public final class ClassifyCommand implements Callable<Integer> {
   /**
    * Jackson re-prints the protobuf JSON: JsonFormat HTML-escapes {@code = < > & '} (as {@code
    * \u003d} ...), which nobody reading a terminal or piping into {@code jq} wants. Numbers keep the
-   * digits JsonFormat wrote (exact decimals).
+   * digits JsonFormat wrote (exact decimals). A holder class, built on first use: picocli creates
+   * every command for any {@code ./sieve ... --help}, and building a mapper there loaded some 370
+   * Jackson classes into each help.
    */
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-          .build();
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
 
-  private static final DefaultPrettyPrinter PRETTY =
-      new DefaultPrettyPrinter(
-          Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    static final DefaultPrettyPrinter PRETTY =
+        new DefaultPrettyPrinter(
+            Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+  }
 
   static String toJson(ClassifyResponse response) {
     try {
       // Every field, zeros included: a score of 0 is an answer, not a missing one.
       String protoJson = JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response);
-      return JSON.writer(PRETTY).writeValueAsString(JSON.readTree(protoJson));
+      return Json.MAPPER.writer(Json.PRETTY).writeValueAsString(Json.MAPPER.readTree(protoJson));
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException("cannot print response as JSON", e);
     }

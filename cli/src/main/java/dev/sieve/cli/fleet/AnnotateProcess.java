@@ -9,10 +9,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -34,63 +33,15 @@ final class AnnotateProcess {
   static final String MAIN_CLASS = "dev.sieve.annotate.AnnotateMain";
   static final int DEFAULT_HTTP_PORT = 8470;
   static final int DEFAULT_GRPC_PORT = 50070;
-  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  /** Its run files, liveness and stop-side plumbing ({@code ./sieve down}, {@code status}). */
+  static final CompanionProcess PROCESS =
+      CompanionProcess.withMainClass(NAME, MAIN_CLASS, "port", "grpc-port");
 
   private AnnotateProcess() {}
 
-  static Path pidFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".pid");
-  }
-
-  static Path portFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".port");
-  }
-
-  static Path grpcPortFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".grpc-port");
-  }
-
-  static Optional<Long> recordedPid(RunFiles files) {
-    return read(pidFile(files)).flatMap(AnnotateProcess::parse);
-  }
-
-  static OptionalInt port(RunFiles files) {
-    return read(portFile(files))
-        .flatMap(AnnotateProcess::parse)
-        .map(p -> OptionalInt.of(p.intValue()))
-        .orElse(OptionalInt.empty());
-  }
-
   static OptionalInt grpcPort(RunFiles files) {
-    return read(grpcPortFile(files))
-        .flatMap(AnnotateProcess::parse)
-        .map(p -> OptionalInt.of(p.intValue()))
-        .orElse(OptionalInt.empty());
-  }
-
-  /** The recorded app process while it runs (and really is the app: pids get reused). */
-  static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files)
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            h -> {
-              Optional<String[]> arguments = h.info().arguments();
-              if (arguments.isPresent()) {
-                return List.of(arguments.get()).contains(MAIN_CLASS);
-              }
-              return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
-            });
-  }
-
-  static void forget(RunFiles files) {
-    try {
-      Files.deleteIfExists(pidFile(files));
-      Files.deleteIfExists(portFile(files));
-      Files.deleteIfExists(grpcPortFile(files));
-    } catch (IOException e) {
-      // best effort
-    }
+    return PROCESS.recordedInt(files, "grpc-port");
   }
 
   /**
@@ -112,13 +63,16 @@ final class AnnotateProcess {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    if (live(files).isPresent()) {
+    if (PROCESS.live(files).isPresent()) {
       out.printf(
           "  %-22s already running (pid %d, http://%s:%d/)%n",
-          NAME, recordedPid(files).orElse(-1L), bindHost, port(files).orElse(httpPort));
+          NAME,
+          PROCESS.recordedPid(files).orElse(-1L),
+          bindHost,
+          PROCESS.port(files).orElse(httpPort));
       return 0;
     }
-    forget(files);
+    PROCESS.forget(files);
     Path target = layout.buildRoot().resolve("annotate/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-annotate");
     if (jar.isEmpty()) {
@@ -148,13 +102,7 @@ final class AnnotateProcess {
     }
     Path firstAdmin = files.runDir().resolve(NAME + ".first-admin");
     Files.deleteIfExists(firstAdmin);
-    List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
-      command.add(SETSID.toString());
-    }
-    command.add(ProcessStarter.currentJava().toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(jvmOptions);
+    List<String> command = CompanionProcess.javaCommand(jvmOptions);
     command.add("-Dsieve.home=" + layout.home());
     command.add("-Dsieve.bind.host=" + bindHost);
     command.add("-Dsieve.annotate.http.port=" + httpPort);
@@ -163,74 +111,53 @@ final class AnnotateProcess {
     command.add("-cp");
     command.add(jar.get() + File.pathSeparator + target.resolve("lib") + File.separator + "*");
     command.add(MAIN_CLASS);
-    Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(layout.home().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder
-        .environment()
-        .keySet()
-        .removeIf(
-            k ->
-                k.equals("SIEVE_GRPC_PORT")
-                    || k.equals("SIEVE_BIND_HOST")
-                    || k.equals("SIEVE_METRICS_PORT")
-                    || k.startsWith("SIEVE_ANNOTATE_"));
-    if (new File("/dev/null").exists()) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process =
+        PROCESS.launch(
+            files,
+            command,
+            layout.home(),
+            log,
+            true,
+            env ->
+                env.keySet()
+                    .removeIf(
+                        k ->
+                            k.equals("SIEVE_GRPC_PORT")
+                                || k.equals("SIEVE_BIND_HOST")
+                                || k.equals("SIEVE_METRICS_PORT")
+                                || k.startsWith("SIEVE_ANNOTATE_")),
+            Map.of("port", Integer.toString(httpPort), "grpc-port", Integer.toString(grpcPort)));
+    int readyPort = httpPort;
+    Optional<String> notReady =
+        CompanionProcess.awaitReady(
+            process,
+            timeout,
+            Duration.ofMillis(200),
+            "did not answer /healthz",
+            () -> healthy(readyPort));
+    if (notReady.isPresent()) {
+      return PROCESS.failed(files, notReady.get(), "the fleet is up without it.", log, err);
     }
-    Process process = builder.start();
-    Files.createDirectories(files.runDir());
-    write(portFile(files), Integer.toString(httpPort));
-    write(grpcPortFile(files), Integer.toString(grpcPort));
-    write(pidFile(files), Long.toString(process.pid()));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      if (!process.isAlive()) {
-        return failed(files, "exited with code " + process.exitValue(), log, err);
-      }
-      if (healthy(httpPort)) {
-        out.printf(
-            "  %-22s pid %-8d http://%s:%d/  Feedback gRPC %s:%d   log %s%n",
-            NAME, process.pid(), bindHost, httpPort, bindHost, grpcPort, UpCommand.display(log));
-        if (Files.isRegularFile(firstAdmin)) {
-          out.println();
-          out.println(
-              "  First admin account of the annotation app (shown once; only its Argon2id hash is stored):");
-          out.println("    " + Files.readString(firstAdmin, StandardCharsets.UTF_8).strip());
-          out.println(
-              "  Log in at http://"
-                  + bindHost
-                  + ":"
-                  + httpPort
-                  + "/login and create the other accounts there.");
-          out.println();
-          Files.delete(firstAdmin);
-        }
-        out.flush();
-        return 0;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    out.printf(
+        "  %-22s pid %-8d http://%s:%d/  Feedback gRPC %s:%d   log %s%n",
+        NAME, process.pid(), bindHost, httpPort, bindHost, grpcPort, UpCommand.display(log));
+    if (Files.isRegularFile(firstAdmin)) {
+      out.println();
+      out.println(
+          "  First admin account of the annotation app (shown once; only its Argon2id hash is stored):");
+      out.println("    " + Files.readString(firstAdmin, StandardCharsets.UTF_8).strip());
+      out.println(
+          "  Log in at http://"
+              + bindHost
+              + ":"
+              + httpPort
+              + "/login and create the other accounts there.");
+      out.println();
+      Files.delete(firstAdmin);
     }
-    process.destroy();
-    return failed(files, "did not answer /healthz within " + timeout.toSeconds() + " s", log, err);
-  }
-
-  private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
-    forget(files);
-    err.println("sieve up: annotate " + why + "; the fleet is up without it.");
-    err.println("---- last 20 lines of " + log + " ----");
-    LogTail.lastLines(log, 20).forEach(line -> err.println("  " + line));
-    err.flush();
-    return 1;
+    out.flush();
+    return 0;
   }
 
   /** Whether {@code GET /healthz} on loopback answers 200. */
@@ -249,27 +176,5 @@ final class AnnotateProcess {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<Long> parse(String text) {
-    try {
-      return Optional.of(Long.parseLong(text));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

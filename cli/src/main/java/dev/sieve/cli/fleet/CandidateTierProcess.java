@@ -4,13 +4,10 @@ import dev.sieve.cli.support.HealthProbe;
 import dev.sieve.cli.support.HostPort;
 import dev.sieve.cli.support.LocalTls;
 import dev.sieve.cli.support.SieveLayout;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The candidate version of a tier next to a local fleet ({@code ./sieve up --candidate
@@ -34,6 +30,14 @@ import java.util.OptionalInt;
 final class CandidateTierProcess {
 
   static final String NAME = "candidate";
+
+  /** Its run files, liveness and stop-side plumbing ({@code ./sieve down}, {@code status}). */
+  static final CompanionProcess PROCESS =
+      new CompanionProcess(
+          NAME,
+          h -> h.info().commandLine().map(c -> c.contains("dev.sieve.")).orElse(true),
+          "port",
+          "tier");
 
   private CandidateTierProcess() {}
 
@@ -78,49 +82,8 @@ final class CandidateTierProcess {
     }
   }
 
-  static Path pidFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".pid");
-  }
-
-  static Path portFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".port");
-  }
-
-  static Path tierFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".tier");
-  }
-
-  static Optional<Long> recordedPid(RunFiles files) {
-    return read(pidFile(files)).flatMap(CandidateTierProcess::parseLong);
-  }
-
-  static OptionalInt port(RunFiles files) {
-    return read(portFile(files))
-        .flatMap(CandidateTierProcess::parseLong)
-        .map(p -> OptionalInt.of(p.intValue()))
-        .orElse(OptionalInt.empty());
-  }
-
   static Optional<String> tier(RunFiles files) {
-    return read(tierFile(files));
-  }
-
-  /** The recorded candidate process while it runs (and is a Sieve service: pids get reused). */
-  static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files)
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().commandLine().map(c -> c.contains("dev.sieve.")).orElse(true));
-  }
-
-  static void forget(RunFiles files) {
-    try {
-      Files.deleteIfExists(pidFile(files));
-      Files.deleteIfExists(portFile(files));
-      Files.deleteIfExists(tierFile(files));
-    } catch (IOException e) {
-      // best effort: a stale file is detected as such next time
-    }
+    return PROCESS.recorded(files, "tier");
   }
 
   /**
@@ -140,13 +103,13 @@ final class CandidateTierProcess {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    if (live(files).isPresent()) {
+    if (PROCESS.live(files).isPresent()) {
       out.printf(
           "  %-22s already running (pid %d, port %d)%n",
-          NAME, recordedPid(files).orElse(-1L), port(files).orElse(grpcPort));
+          NAME, PROCESS.recordedPid(files).orElse(-1L), PROCESS.port(files).orElse(grpcPort));
       return 0;
     }
-    forget(files);
+    PROCESS.forget(files);
     String[] why = new String[1];
     Optional<ServiceArtifact> artifact =
         ServiceArtifact.locate(spec.tier(), layout.buildRoot(), why);
@@ -171,89 +134,50 @@ final class CandidateTierProcess {
     if (tls.enabled()) {
       properties.putAll(tls.serviceProperties(spec.tier().serviceName(), false));
     }
-    List<String> command = new ArrayList<>();
-    Path setsid = Path.of("/usr/bin/setsid");
-    if (Files.isExecutable(setsid)) {
-      command.add(setsid.toString());
-    }
+    List<String> command = new ArrayList<>(CompanionProcess.setsid());
     command.addAll(
         new LaunchSpec(artifact.get(), grpcPort, metricsPort, properties)
             .command(ProcessStarter.currentJava(), layout.home(), bindHost, jvmOptions));
-    Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + "-" + spec.tier().tier() + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(layout.home().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("SIEVE_") && !k.equals("SIEVE_HOME"));
-    builder.environment().put("SIEVE_HOME", layout.home().toString());
-    if (new File("/dev/null").exists()) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    }
-    Process process = builder.start();
-    Files.createDirectories(files.runDir());
-    write(portFile(files), Integer.toString(grpcPort));
-    write(tierFile(files), spec.tier().tier());
-    write(pidFile(files), Long.toString(process.pid()));
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Process process =
+        PROCESS.launch(
+            files,
+            command,
+            layout.home(),
+            log,
+            false,
+            env -> {
+              env.keySet().removeIf(k -> k.startsWith("SIEVE_") && !k.equals("SIEVE_HOME"));
+              env.put("SIEVE_HOME", layout.home().toString());
+            },
+            Map.of("port", Integer.toString(grpcPort), "tier", spec.tier().tier()));
+    Optional<String> notReady;
     try (HealthProbe probe = new HealthProbe(HostPort.loopback(grpcPort))) {
-      while (System.nanoTime() - deadline < 0) {
-        if (!process.isAlive()) {
-          return failed(files, "exited with code " + process.exitValue(), log, err);
-        }
-        if (probe.check(Duration.ofSeconds(1)) == HealthProbe.Health.SERVING) {
-          out.printf(
-              "  %-22s pid %-8d port %-6d %s from %s   log %s%n",
-              NAME + " (" + spec.tier().tier() + ")",
-              process.pid(),
-              grpcPort,
-              spec.tier().serviceName(),
-              UpCommand.display(spec.modelDir()),
-              UpCommand.display(log));
-          out.flush();
-          return 0;
-        }
-        Thread.sleep(250);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      notReady =
+          CompanionProcess.awaitReady(
+              process,
+              timeout,
+              Duration.ofMillis(250),
+              "was not SERVING",
+              () -> probe.check(Duration.ofSeconds(1)) == HealthProbe.Health.SERVING);
     }
-    process.destroy();
-    return failed(files, "was not SERVING within " + timeout.toSeconds() + " s", log, err);
-  }
-
-  private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
-    forget(files);
-    err.println(
-        "sieve up: candidate "
-            + why
-            + "; the fleet is up without it (the router reports no comparisons).");
-    err.println("---- last 20 lines of " + log + " ----");
-    LogTail.lastLines(log, 20).forEach(line -> err.println("  " + line));
-    err.flush();
-    return 1;
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      return Optional.empty();
+    if (notReady.isPresent()) {
+      return PROCESS.failed(
+          files,
+          notReady.get(),
+          "the fleet is up without it (the router reports no comparisons).",
+          log,
+          err);
     }
-  }
-
-  private static Optional<Long> parseLong(String text) {
-    try {
-      return Optional.of(Long.parseLong(text));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    out.printf(
+        "  %-22s pid %-8d port %-6d %s from %s   log %s%n",
+        NAME + " (" + spec.tier().tier() + ")",
+        process.pid(),
+        grpcPort,
+        spec.tier().serviceName(),
+        UpCommand.display(spec.modelDir()),
+        UpCommand.display(log));
+    out.flush();
+    return 0;
   }
 }

@@ -49,48 +49,15 @@ public final class DownCommand implements Callable<Integer> {
     }
     try (FleetLock held = lock.get()) {
       // The annotation app and the ICAP adapter first: they are not part of the router's fleet.
-      boolean annotateGone = true;
-      Optional<ProcessHandle> annotate = AnnotateProcess.live(files);
-      if (annotate.isPresent()) {
-        out.println("Stopping the annotation app ...");
-        annotateGone =
-            ProcessStopper.stop(
-                List.of(new ProcessStopper.Target(AnnotateProcess.NAME, annotate.get())),
-                timeout,
-                out);
-      }
-      if (annotateGone) {
-        AnnotateProcess.forget(files);
-      }
-      boolean adapterGone = annotateGone;
-      Optional<ProcessHandle> adapter = IcapAdapterProcess.live(files);
-      if (adapter.isPresent()) {
-        out.println("Stopping the ICAP adapter ...");
-        adapterGone =
-            ProcessStopper.stop(
-                List.of(new ProcessStopper.Target(IcapAdapterProcess.NAME, adapter.get())),
-                timeout,
-                out);
-      }
-      if (adapterGone) {
-        IcapAdapterProcess.forget(files);
-      }
       // The candidate tier next (./sieve up --candidate): the router only compares with it.
-      Optional<ProcessHandle> candidate = CandidateTierProcess.live(files);
-      if (candidate.isPresent()) {
-        out.println("Stopping the candidate tier ...");
-        boolean gone =
-            ProcessStopper.stop(
-                List.of(new ProcessStopper.Target(CandidateTierProcess.NAME, candidate.get())),
-                timeout,
-                out);
-        adapterGone &= gone;
-        if (gone) {
-          CandidateTierProcess.forget(files);
-        }
-      } else {
-        CandidateTierProcess.forget(files);
-      }
+      boolean appOrAdapterRan =
+          AnnotateProcess.PROCESS.live(files).isPresent()
+              || IcapAdapterProcess.PROCESS.live(files).isPresent();
+      boolean companionsGone =
+          stopCompanion(AnnotateProcess.PROCESS, "the annotation app", files, out);
+      companionsGone &= stopCompanion(IcapAdapterProcess.PROCESS, "the ICAP adapter", files, out);
+      companionsGone &=
+          stopCompanion(CandidateTierProcess.PROCESS, "the candidate tier", files, out);
       FleetState state = FleetState.read(files);
       for (FleetState.Recorded stale : state.stale()) {
         out.printf(
@@ -99,15 +66,12 @@ public final class DownCommand implements Callable<Integer> {
         files.delete(stale.service());
       }
       if (state.alive().isEmpty()) {
-        out.println(
-            adapter.isPresent() || annotate.isPresent()
-                ? "Sieve is down."
-                : "Sieve is not running.");
+        out.println(appOrAdapterRan ? "Sieve is down." : "Sieve is not running.");
         out.flush();
-        return adapterGone ? 0 : 1;
+        return companionsGone ? 0 : 1;
       }
       out.println("Stopping Sieve ...");
-      boolean allGone = adapterGone;
+      boolean allGone = companionsGone;
       List<ProcessStopper.Target> routerStage = new ArrayList<>();
       List<ProcessStopper.Target> tierStage = new ArrayList<>();
       for (FleetState.Recorded r : state.alive()) {
@@ -129,5 +93,26 @@ public final class DownCommand implements Callable<Integer> {
       out.flush();
       return allGone ? 0 : 1;
     }
+  }
+
+  /**
+   * Stops the companion if it runs and forgets its run files once it is gone.
+   *
+   * @return whether it is gone (or was not running)
+   */
+  private boolean stopCompanion(
+      CompanionProcess companion, String what, RunFiles files, PrintWriter out) {
+    Optional<ProcessHandle> live = companion.live(files);
+    boolean gone = true;
+    if (live.isPresent()) {
+      out.println("Stopping " + what + " ...");
+      gone =
+          ProcessStopper.stop(
+              List.of(new ProcessStopper.Target(companion.name(), live.get())), timeout, out);
+    }
+    if (gone) {
+      companion.forget(files);
+    }
+    return gone;
   }
 }

@@ -8,14 +8,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The ICAP adapter next to a local fleet ({@code ./sieve up --icap-port PORT},
@@ -28,53 +25,11 @@ final class IcapAdapterProcess {
 
   static final String NAME = "icap-adapter";
   static final String MAIN_CLASS = "dev.sieve.icap.IcapAdapterMain";
-  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  /** Its run files, liveness and stop-side plumbing ({@code ./sieve down}, {@code status}). */
+  static final CompanionProcess PROCESS = CompanionProcess.withMainClass(NAME, MAIN_CLASS, "port");
 
   private IcapAdapterProcess() {}
-
-  static Path pidFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".pid");
-  }
-
-  static Path portFile(RunFiles files) {
-    return files.runDir().resolve(NAME + ".port");
-  }
-
-  /** The recorded pid, if any (alive or not). */
-  static Optional<Long> recordedPid(RunFiles files) {
-    return read(pidFile(files)).flatMap(IcapAdapterProcess::parse);
-  }
-
-  static OptionalInt port(RunFiles files) {
-    return read(portFile(files))
-        .flatMap(IcapAdapterProcess::parse)
-        .map(p -> OptionalInt.of(p.intValue()))
-        .orElse(OptionalInt.empty());
-  }
-
-  /** The recorded adapter process while it runs (and really is the adapter: pids get reused). */
-  static Optional<ProcessHandle> live(RunFiles files) {
-    return recordedPid(files)
-        .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(
-            h -> {
-              Optional<String[]> arguments = h.info().arguments();
-              if (arguments.isPresent()) {
-                return List.of(arguments.get()).contains(MAIN_CLASS);
-              }
-              return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
-            });
-  }
-
-  static void forget(RunFiles files) {
-    try {
-      Files.deleteIfExists(pidFile(files));
-      Files.deleteIfExists(portFile(files));
-    } catch (IOException e) {
-      // best effort: a stale file is detected as such next time
-    }
-  }
 
   /**
    * Starts the adapter pointed at the router on {@code routerPort} and waits until it answers
@@ -94,13 +49,16 @@ final class IcapAdapterProcess {
       PrintWriter out,
       PrintWriter err)
       throws IOException {
-    if (live(files).isPresent()) {
+    if (PROCESS.live(files).isPresent()) {
       out.printf(
           "  %-22s already running (pid %d, icap://%s:%d/reqmod)%n",
-          NAME, recordedPid(files).orElse(-1L), bindHost, port(files).orElse(icapPort));
+          NAME,
+          PROCESS.recordedPid(files).orElse(-1L),
+          bindHost,
+          PROCESS.port(files).orElse(icapPort));
       return 0;
     }
-    forget(files);
+    PROCESS.forget(files);
     Path target = layout.buildRoot().resolve("icap-adapter/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-icap-adapter");
     if (jar.isEmpty()) {
@@ -116,13 +74,7 @@ final class IcapAdapterProcess {
           icapPort, bindHost);
       return 1;
     }
-    List<String> command = new ArrayList<>();
-    if (Files.isExecutable(SETSID)) {
-      command.add(SETSID.toString());
-    }
-    command.add(ProcessStarter.currentJava().toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
-    command.addAll(jvmOptions);
+    List<String> command = CompanionProcess.javaCommand(jvmOptions);
     command.add("-Dsieve.icap.port=" + icapPort);
     command.add("-Dsieve.bind.host=" + bindHost);
     command.add("-Dsieve.icap.router.target=127.0.0.1:" + routerPort);
@@ -133,55 +85,33 @@ final class IcapAdapterProcess {
     command.add("-cp");
     command.add(jar.get() + File.pathSeparator + target.resolve("lib") + File.separator + "*");
     command.add(MAIN_CLASS);
-    Files.createDirectories(layout.logsDir());
     Path log = layout.logsDir().resolve(NAME + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(layout.home().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-    builder
-        .environment()
-        .keySet()
-        .removeIf(k -> k.startsWith("SIEVE_ICAP_") || k.equals("SIEVE_BIND_HOST"));
-    if (new File("/dev/null").exists()) {
-      builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process =
+        PROCESS.launch(
+            files,
+            command,
+            layout.home(),
+            log,
+            false,
+            env ->
+                env.keySet()
+                    .removeIf(k -> k.startsWith("SIEVE_ICAP_") || k.equals("SIEVE_BIND_HOST")),
+            Map.of("port", Integer.toString(icapPort)));
+    Optional<String> notReady =
+        CompanionProcess.awaitReady(
+            process,
+            timeout,
+            Duration.ofMillis(200),
+            "did not answer ICAP OPTIONS",
+            () -> answersOptions(icapPort));
+    if (notReady.isPresent()) {
+      return PROCESS.failed(files, notReady.get(), "the fleet is up without it.", log, err);
     }
-    Process process = builder.start();
-    Files.createDirectories(files.runDir());
-    write(portFile(files), Integer.toString(icapPort));
-    write(pidFile(files), Long.toString(process.pid()));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      if (!process.isAlive()) {
-        return failed(files, "exited with code " + process.exitValue(), log, err);
-      }
-      if (answersOptions(icapPort)) {
-        out.printf(
-            "  %-22s pid %-8d icap://%s:%d/reqmod and /respmod -> router 127.0.0.1:%d   log %s%n",
-            NAME, process.pid(), bindHost, icapPort, routerPort, UpCommand.display(log));
-        out.flush();
-        return 0;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    process.destroy();
-    return failed(
-        files, "did not answer ICAP OPTIONS within " + timeout.toSeconds() + " s", log, err);
-  }
-
-  private static int failed(RunFiles files, String why, Path log, PrintWriter err) {
-    forget(files);
-    err.println("sieve up: icap-adapter " + why + "; the fleet is up without it.");
-    err.println("---- last 20 lines of " + log + " ----");
-    LogTail.lastLines(log, 20).forEach(line -> err.println("  " + line));
-    err.flush();
-    return 1;
+    out.printf(
+        "  %-22s pid %-8d icap://%s:%d/reqmod and /respmod -> router 127.0.0.1:%d   log %s%n",
+        NAME, process.pid(), bindHost, icapPort, routerPort, UpCommand.display(log));
+    out.flush();
+    return 0;
   }
 
   /** Whether an ICAP OPTIONS to {@code /reqmod} on loopback gets {@code ICAP/1.0 200}. */
@@ -201,27 +131,5 @@ final class IcapAdapterProcess {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<Long> parse(String text) {
-    try {
-      return Optional.of(Long.parseLong(text));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static void write(Path file, String content) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -90,20 +90,27 @@ public final class RunFiles {
    * does not tell (other user, exotic platform) the pid file is trusted.
    */
   static boolean isService(ProcessHandle handle, FleetService service) {
-    Optional<String> commandLine = handle.info().commandLine();
+    return runsMainClass(handle, service.mainClass());
+  }
+
+  /**
+   * Whether the process's arguments (or, where they are not visible, its command line) name {@code
+   * mainClass}; true when the OS does not tell at all.
+   */
+  static boolean runsMainClass(ProcessHandle handle, String mainClass) {
     Optional<String[]> arguments = handle.info().arguments();
     if (arguments.isPresent()) {
       for (String argument : arguments.get()) {
-        if (argument.equals(service.mainClass())) {
+        if (argument.equals(mainClass)) {
           return true;
         }
       }
       return false;
     }
-    return commandLine.map(c -> c.contains(service.mainClass())).orElse(true);
+    return handle.info().commandLine().map(c -> c.contains(mainClass)).orElse(true);
   }
 
-  private static Optional<String> readLine(Path file) {
+  static Optional<String> readLine(Path file) {
     try {
       return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
@@ -111,7 +118,7 @@ public final class RunFiles {
     }
   }
 
-  private static Optional<Long> parseLong(String text) {
+  static Optional<Long> parseLong(String text) {
     try {
       return Optional.of(Long.parseLong(text));
     } catch (NumberFormatException e) {
@@ -119,7 +126,7 @@ public final class RunFiles {
     }
   }
 
-  private static void writeAtomically(Path file, String content) throws IOException {
+  static void writeAtomically(Path file, String content) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(temp, content + "\n", StandardCharsets.UTF_8);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

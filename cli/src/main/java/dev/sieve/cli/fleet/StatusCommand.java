@@ -103,10 +103,10 @@ public final class StatusCommand implements Callable<Integer> {
           metrics,
           health);
     }
-    Optional<Long> candidatePid = CandidateTierProcess.recordedPid(files);
+    Optional<Long> candidatePid = CandidateTierProcess.PROCESS.recordedPid(files);
     if (candidatePid.isPresent()) {
-      boolean alive = CandidateTierProcess.live(files).isPresent();
-      java.util.OptionalInt port = CandidateTierProcess.port(files);
+      boolean alive = CandidateTierProcess.PROCESS.live(files).isPresent();
+      java.util.OptionalInt port = CandidateTierProcess.PROCESS.port(files);
       String health = alive ? "RUNNING (candidate)" : "DEAD";
       healthy &= alive;
       out.printf(
@@ -119,10 +119,10 @@ public final class StatusCommand implements Callable<Integer> {
           "-",
           health);
     }
-    Optional<Long> adapterPid = IcapAdapterProcess.recordedPid(files);
+    Optional<Long> adapterPid = IcapAdapterProcess.PROCESS.recordedPid(files);
     if (adapterPid.isPresent()) {
-      boolean alive = IcapAdapterProcess.live(files).isPresent();
-      java.util.OptionalInt port = IcapAdapterProcess.port(files);
+      boolean alive = IcapAdapterProcess.PROCESS.live(files).isPresent();
+      java.util.OptionalInt port = IcapAdapterProcess.PROCESS.port(files);
       String health =
           !alive
               ? "DEAD (see "
@@ -142,10 +142,10 @@ public final class StatusCommand implements Callable<Integer> {
           "-",
           health);
     }
-    Optional<Long> annotatePid = AnnotateProcess.recordedPid(files);
+    Optional<Long> annotatePid = AnnotateProcess.PROCESS.recordedPid(files);
     if (annotatePid.isPresent()) {
-      boolean alive = AnnotateProcess.live(files).isPresent();
-      java.util.OptionalInt port = AnnotateProcess.port(files);
+      boolean alive = AnnotateProcess.PROCESS.live(files).isPresent();
+      java.util.OptionalInt port = AnnotateProcess.PROCESS.port(files);
       String health =
           !alive
               ? "DEAD (see "

@@ -319,4 +319,26 @@ class ClassifyBatchCommandTest {
     assertThat(bar.render(50, 2, 10.0)).isEqualTo("50/200  25.0%  5.0 items/s  ETA 30s  errors 2");
     assertThat(ProgressBar.formatSeconds(3725)).isEqualTo("1h2m");
   }
+
+  @Test
+  void onATerminalTheLibraryBarIsLeftAtItsFinalStateOnItsOwnLine() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    ProgressBar bar =
+        new ProgressBar(
+            new java.io.PrintWriter(text), ProgressBar.Mode.TTY, 200, () -> 50, () -> 2);
+    bar.close();
+    String drawn = text.toString();
+    String last = drawn.substring(drawn.lastIndexOf('\r') + 1);
+    assertThat(last).contains("classify", "25%", "50/200", "errors 2").endsWith("\n");
+  }
+
+  @Test
+  void inALogThereIsNoBar() {
+    java.io.StringWriter text = new java.io.StringWriter();
+    ProgressBar bar =
+        new ProgressBar(
+            new java.io.PrintWriter(text), ProgressBar.Mode.PLAIN, 200, () -> 50, () -> 2);
+    bar.close();
+    assertThat(text.toString()).doesNotContain("\r", "[");
+  }
 }

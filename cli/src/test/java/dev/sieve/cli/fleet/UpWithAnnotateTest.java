@@ -73,7 +73,7 @@ class UpWithAnnotateTest {
     CliRun up = CliRun.of(args.toArray(String[]::new));
     RunFiles files = new RunFiles(home.resolve(".sieve/run"));
     files.pid(FleetService.ROUTER).ifPresent(pids::add);
-    Optional<Long> appPid = AnnotateProcess.recordedPid(files);
+    Optional<Long> appPid = AnnotateProcess.PROCESS.recordedPid(files);
     appPid.ifPresent(pids::add);
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(up.out()).contains("annotate").contains("http://127.0.0.1:" + ports[2] + "/");
@@ -120,7 +120,7 @@ class UpWithAnnotateTest {
     assertThat(down.out()).contains("Stopping the annotation app");
     assertThat(ProcessHandle.of(appPid.orElseThrow()).map(ProcessHandle::isAlive).orElse(false))
         .isFalse();
-    assertThat(AnnotateProcess.recordedPid(files)).isEmpty();
+    assertThat(AnnotateProcess.PROCESS.recordedPid(files)).isEmpty();
   }
 
   /**

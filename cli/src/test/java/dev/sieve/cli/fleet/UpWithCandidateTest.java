@@ -92,7 +92,7 @@ class UpWithCandidateTest {
     RunFiles files = new RunFiles(home.resolve(".sieve/run"));
     files.pid(FleetService.ROUTER).ifPresent(pids::add);
     files.pid(FleetService.URL).ifPresent(pids::add);
-    Optional<Long> candidatePid = CandidateTierProcess.recordedPid(files);
+    Optional<Long> candidatePid = CandidateTierProcess.PROCESS.recordedPid(files);
     candidatePid.ifPresent(pids::add);
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(up.out()).contains("candidate (url)").contains("./sieve eval shadow");
@@ -137,6 +137,6 @@ class UpWithCandidateTest {
     assertThat(down.exitCode()).as(down.toString()).isZero();
     assertThat(ProcessHandle.of(candidatePid.get()).map(ProcessHandle::isAlive).orElse(false))
         .isFalse();
-    assertThat(CandidateTierProcess.recordedPid(files)).isEmpty();
+    assertThat(CandidateTierProcess.PROCESS.recordedPid(files)).isEmpty();
   }
 }

@@ -71,7 +71,7 @@ class UpWithIcapAdapterTest {
     RunFiles files = new RunFiles(home.resolve(".sieve/run"));
     files.pid(FleetService.ROUTER).ifPresent(pids::add);
     files.pid(FleetService.URL).ifPresent(pids::add);
-    Optional<Long> adapterPid = IcapAdapterProcess.recordedPid(files);
+    Optional<Long> adapterPid = IcapAdapterProcess.PROCESS.recordedPid(files);
     adapterPid.ifPresent(pids::add);
     assertThat(up.exitCode()).as(up.toString()).isZero();
     assertThat(up.out())
@@ -100,7 +100,7 @@ class UpWithIcapAdapterTest {
     assertThat(down.exitCode()).as(down.toString()).isZero();
     assertThat(ProcessHandle.of(adapterPid.get()).map(ProcessHandle::isAlive).orElse(false))
         .isFalse();
-    assertThat(IcapAdapterProcess.recordedPid(files)).isEmpty();
+    assertThat(IcapAdapterProcess.PROCESS.recordedPid(files)).isEmpty();
   }
 
   private static String exchange(int port, String request) throws Exception {

@@ -282,6 +282,49 @@ class SieveScriptTest {
   }
 
   @Test
+  void theCliJvmUsesAnAppCdsArchiveAndHelpStaysOnC1() throws Exception {
+    Path jdk = fakeJdk("jdk-25", "25.0.1");
+    builtCli();
+    Map<String, String> env = Map.of("JAVA_HOME", jdk.toString(), "SIEVE_NO_BUILD", "1");
+    String archive = "-XX:SharedArchiveFile=" + root.resolve(".sieve/cds/cli.jsa");
+
+    assertThat(sieve(env, "up", "--help").code()).isZero();
+    String help = calls().lines().filter(l -> l.contains("SieveCli up --help")).findFirst().get();
+    assertThat(help).contains(archive, "-XX:+AutoCreateSharedArchive", "-XX:TieredStopAtLevel=1");
+    assertThat(root.resolve(".sieve/cds")).isDirectory();
+
+    assertThat(sieve(env, "status").code()).isZero();
+    String status = calls().lines().filter(l -> l.contains("SieveCli status")).findFirst().get();
+    assertThat(status).contains(archive).doesNotContain("TieredStopAtLevel");
+
+    Map<String, String> off = new java.util.HashMap<>(env);
+    off.put("SIEVE_CDS", "0");
+    assertThat(sieve(off, "version").code()).isZero();
+    String version = calls().lines().filter(l -> l.contains("SieveCli version")).findFirst().get();
+    assertThat(version).doesNotContain("SharedArchiveFile");
+  }
+
+  @Test
+  void theJdkVersionIsReadFromItsReleaseFileWithoutStartingAJvm() throws Exception {
+    Path jdk = jvmDir.resolve("jdk-25");
+    executable(
+        jdk.resolve("bin/java"),
+        """
+        #!/bin/bash
+        if [ "$1" = "-version" ]; then echo "java -version" >> "%s"; exit 1; fi
+        echo "java $*" >> "%s"
+        """
+            .formatted(calls, calls));
+    Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25.0.1\"\n");
+    builtCli();
+
+    Result result = sieve(Map.of("JAVA_HOME", jdk.toString()), "--version");
+
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(calls()).contains("SieveCli --version").doesNotContain("java -version");
+  }
+
+  @Test
   void aFailedBuildStopsWithAClearMessage() throws Exception {
     Path jdk = fakeJdk("jdk-25", "25.0.1");
     executable(

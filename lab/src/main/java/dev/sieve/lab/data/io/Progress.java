@@ -1,34 +1,63 @@
 package dev.sieve.lab.data.io;
 
+import dev.sieve.core.util.Settings;
 import java.io.PrintStream;
 import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr for the long steps of a build. Redraws in place on a terminal, and
- * prints at most one line per 10% otherwise (CI logs stay short). Never writes to stdout, which is
- * kept for results.
+ * Progress of the long steps of a build on stderr, never stdout (kept for results). On a terminal
+ * it is the {@code me.tongfei:progressbar} library's bar, redrawn in place; otherwise (a CI log)
+ * one line when the step starts and one per 10 %, no bar. Either way a step ends with the line
+ * "{@code <label>: done in <seconds>s}".
+ *
+ * <p>Terminal or not: {@code SIEVE_PROGRESS} ({@code -Dsieve.progress}, which {@code ./sieve} sets
+ * to {@code tty} when stderr is a terminal, {@code off} silences it), else whether the JVM has a
+ * console. The log lines stay our own: the library always draws a bar, which has no place in a log.
  */
 public final class Progress implements AutoCloseable {
 
-  private static final boolean TTY = System.console() != null;
-  private static volatile boolean quiet = Boolean.getBoolean("sieve.quiet");
+  private static final boolean TTY =
+      Settings.get("SIEVE_PROGRESS")
+          .map(v -> v.equalsIgnoreCase("tty"))
+          .orElse(System.console() != null);
+  private static volatile boolean quiet =
+      Boolean.getBoolean("sieve.quiet")
+          || Settings.get("SIEVE_PROGRESS").map(v -> v.equalsIgnoreCase("off")).orElse(false);
 
   private final String label;
   private final long total;
   private final PrintStream err = System.err;
   private final long started = System.nanoTime();
+  private final ProgressBar bar;
   private long done;
-  private long lastDraw;
-  private int lastDecile = -1;
+  private int lastDecile = 0;
 
   private Progress(String label, long total) {
     this.label = label;
     this.total = Math.max(total, 1);
+    this.bar =
+        quiet || !TTY
+            ? null
+            : new ProgressBarBuilder()
+                .setTaskName(label)
+                .setInitialMax(this.total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(100)
+                .setConsumer(new ConsoleProgressBarConsumer(err))
+                .hideEta()
+                .clearDisplayOnFinish()
+                .build();
   }
 
   public static Progress start(String label, long total) {
     Progress p = new Progress(label, total);
-    p.draw(true);
+    if (!quiet && p.bar == null) {
+      p.err.println(String.format(Locale.ROOT, "%s: started", label));
+    }
     return p;
   }
 
@@ -38,59 +67,37 @@ public final class Progress implements AutoCloseable {
   }
 
   public void advance(long n) {
-    done += n;
-    draw(false);
+    set(done + n);
   }
 
   public void set(long value) {
     done = value;
-    draw(false);
-  }
-
-  private void draw(boolean force) {
     if (quiet) {
       return;
     }
-    long now = System.nanoTime();
+    if (bar != null) {
+      bar.stepTo(Math.min(done, total));
+      return;
+    }
     int pct = (int) Math.min(100, done * 100 / total);
-    if (TTY) {
-      if (!force && now - lastDraw < 100_000_000L && done < total) {
-        return;
-      }
-      lastDraw = now;
-      int width = 30;
-      int filled = pct * width / 100;
-      err.print(
-          String.format(
-              Locale.ROOT,
-              "\r%-34s [%s%s] %3d%%",
-              label,
-              "#".repeat(filled),
-              " ".repeat(width - filled),
-              pct));
-      err.flush();
-    } else {
-      int decile = pct / 10;
-      if (force || decile > lastDecile) {
-        lastDecile = decile;
-        if (force) {
-          err.println(String.format(Locale.ROOT, "%s: started", label));
-        } else if (decile < 10) {
-          err.println(String.format(Locale.ROOT, "%s: %d%%", label, pct));
-        }
+    int decile = pct / 10;
+    if (decile > lastDecile) {
+      lastDecile = decile;
+      if (decile < 10) {
+        err.println(String.format(Locale.ROOT, "%s: %d%%", label, pct));
       }
     }
   }
 
   @Override
   public void close() {
+    if (bar != null) {
+      bar.close();
+    }
     if (quiet) {
       return;
     }
     double secs = (System.nanoTime() - started) / 1e9;
-    if (TTY) {
-      err.print("\r" + " ".repeat(72) + "\r");
-    }
     err.println(String.format(Locale.ROOT, "%s: done in %.1fs", label, secs));
   }
 }
