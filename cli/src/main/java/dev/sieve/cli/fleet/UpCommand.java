@@ -980,7 +980,7 @@ public final class UpCommand implements Callable<Integer> {
    * out loud) and then handed to the app as chosen ports, so it cannot pick others.
    */
   private int annotateFeedbackPort(RunFiles files, PrintWriter out) throws IOException {
-    if (AnnotateProcess.live(files).isPresent()) {
+    if (AnnotateProcess.PROCESS.live(files).isPresent()) {
       return AnnotateProcess.grpcPort(files).orElse(annotateGrpcPort);
     }
     if (!annotatePortsChosen()
