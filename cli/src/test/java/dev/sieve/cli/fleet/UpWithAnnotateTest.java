@@ -156,7 +156,7 @@ class UpWithAnnotateTest {
               Integer.toString(ports[1]));
       RunFiles files = new RunFiles(home.resolve(".sieve/run"));
       files.pid(FleetService.ROUTER).ifPresent(pids::add);
-      AnnotateProcess.recordedPid(files).ifPresent(pids::add);
+      AnnotateProcess.PROCESS.recordedPid(files).ifPresent(pids::add);
       assertThat(up.exitCode()).as(up.toString()).isZero();
       Matcher moved =
           Pattern.compile("default ports \\d+/\\d+ are in use; using (\\d+) \\(web\\) and (\\d+)")
