@@ -2,9 +2,14 @@ package dev.sieve.annotate;
 
 import dev.sieve.core.util.Sha256;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -27,11 +32,11 @@ public final class Accounts {
     TEACHER;
 
     public String id() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
 
     public static Role parse(String s) {
-      return Role.valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+      return Role.valueOf(s.strip().toUpperCase(Locale.ROOT));
     }
   }
 
@@ -171,7 +176,7 @@ public final class Accounts {
    */
   public Optional<String> login(String username, String password, String clientAddress) {
     String name = username == null ? "" : username.strip();
-    List<String[]> keys = new java.util.ArrayList<>();
+    List<String[]> keys = new ArrayList<>();
     keys.add(new String[] {"account:" + abbreviate(name), name});
     if (clientAddress != null && !clientAddress.isBlank()) {
       keys.add(new String[] {"address:" + abbreviate(clientAddress.strip()), name});
@@ -255,7 +260,7 @@ public final class Accounts {
                     + ": "
                     + failures
                     + " failed log-ins since "
-                    + java.time.Instant.ofEpochMilli(windowStart)
+                    + Instant.ofEpochMilli(windowStart)
                     + "; locked for "
                     + lock / 1000
                     + " s");
@@ -371,7 +376,7 @@ public final class Accounts {
     }
   }
 
-  private static Account account(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static Account account(ResultSet rs) throws SQLException {
     return new Account(
         rs.getString(1), rs.getString(2), Role.parse(rs.getString(3)), rs.getString(4));
   }

@@ -2,6 +2,7 @@ package dev.sieve.annotate;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -51,7 +52,7 @@ public final class Database implements AutoCloseable {
   public static Database sqlite(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(
           "cannot create " + file.getParent() + ": " + e.getMessage(), e);
     }

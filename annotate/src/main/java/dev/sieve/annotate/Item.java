@@ -3,6 +3,7 @@ package dev.sieve.annotate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +87,7 @@ public record Item(
     return out;
   }
 
-  public static String labelString(java.util.Collection<String> labels) {
+  public static String labelString(Collection<String> labels) {
     return String.join(",", new TreeSet<>(labels));
   }
 }

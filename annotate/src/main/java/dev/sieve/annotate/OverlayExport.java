@@ -1,6 +1,10 @@
 package dev.sieve.annotate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.url.NormalizedUrl;
+import dev.sieve.core.url.UrlNormalizer;
+import dev.sieve.core.url.UrlRejectedException;
 import dev.sieve.core.util.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +14,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jsoup.Jsoup;
 
 /**
  * Exports final labels (agreed or adjudicated, not exported before) as a label overlay the data
@@ -102,7 +108,7 @@ public final class OverlayExport {
         "annotation " + (adjudicated ? "adjudicated" : "agreed") + " (" + item.queue() + " queue)";
     String text = item.text();
     if ((text == null || text.isBlank()) && item.html() != null) {
-      text = org.jsoup.Jsoup.parse(item.html()).text(); // the page's words, as the student saw them
+      text = Jsoup.parse(item.html()).text(); // the page's words, as the student saw them
     }
     if (text != null && !text.isBlank()) {
       ObjectNode o = Json.MAPPER.createObjectNode();
@@ -113,10 +119,10 @@ public final class OverlayExport {
       provenance(o, item, labels.size(), agreement, adjudicated, reviewer, reason, exportId);
       return new TrafficRecord(List.of(Json.write(o)), 1, null);
     }
-    dev.sieve.core.url.NormalizedUrl n;
+    NormalizedUrl n;
     try {
-      n = dev.sieve.core.url.UrlNormalizer.instance().normalize(url);
-    } catch (dev.sieve.core.url.UrlRejectedException e) {
+      n = UrlNormalizer.instance().normalize(url);
+    } catch (UrlRejectedException e) {
       return TrafficRecord.skip("url_rejected:" + e.reason());
     }
     boolean root = (n.path().isEmpty() || n.path().equals("/")) && n.query().isEmpty();
@@ -156,7 +162,7 @@ public final class OverlayExport {
           reviewer,
           reason
               + ": served "
-              + String.format(java.util.Locale.ROOT, "%.2f", score)
+              + String.format(Locale.ROOT, "%.2f", score)
               + ", the annotators say it does not apply to the site",
           exportId);
       lines.add(Json.write(o));
@@ -217,7 +223,7 @@ public final class OverlayExport {
                 + " FROM items WHERE final_labels IS NOT NULL AND exported_in IS NULL ORDER BY id",
             Item::map);
     long seq = db.tx(c -> Database.nextCounter(c, "export_seq"));
-    String exportId = String.format(java.util.Locale.ROOT, "annotate-%04d", seq);
+    String exportId = String.format(Locale.ROOT, "annotate-%04d", seq);
     List<String> dataset = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     int trafficRecords = 0;
@@ -245,7 +251,7 @@ public final class OverlayExport {
       Set<String> scope =
           item.focusCategory() != null
               ? Set.of(item.focusCategory())
-              : new TreeSet<>(dev.sieve.core.taxonomy.Taxonomy.v1().ids());
+              : new TreeSet<>(Taxonomy.v1().ids());
       for (String category : new TreeSet<>(scope)) {
         boolean want = fin.contains(category);
         boolean has = given.contains(category);
@@ -342,7 +348,7 @@ public final class OverlayExport {
 
   private static String hostOf(String canonical) {
     try {
-      return dev.sieve.core.url.UrlNormalizer.instance().normalize(canonical).host();
+      return UrlNormalizer.instance().normalize(canonical).host();
     } catch (Exception e) {
       return "";
     }

@@ -6,8 +6,11 @@ import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
 import dev.sieve.proto.v1.HostOverride;
 import dev.sieve.proto.v1.OverrideSet;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tenant-scoped host overrides ("allow this host for this class for 2 hours"): created and revoked
@@ -145,13 +149,7 @@ public final class Overrides implements AutoCloseable {
               actor.username(),
               tenant,
               "override.create",
-              e
-                  + " "
-                  + host
-                  + " until "
-                  + java.time.Instant.ofEpochMilli(o.expiresAt())
-                  + ": "
-                  + o.reason());
+              e + " " + host + " until " + Instant.ofEpochMilli(o.expiresAt()) + ": " + o.reason());
           return null;
         });
     publish();
@@ -285,7 +283,7 @@ public final class Overrides implements AutoCloseable {
     try {
       publish();
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Overrides.class)
+      LoggerFactory.getLogger(Overrides.class)
           .warn("override expiry sweep failed: {}", e.getMessage());
     }
   }
@@ -319,7 +317,7 @@ public final class Overrides implements AutoCloseable {
     }
   }
 
-  private static Entry map(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static Entry map(ResultSet rs) throws SQLException {
     long revoked = rs.getLong(9);
     Long revokedAt = rs.wasNull() ? null : revoked;
     return new Entry(

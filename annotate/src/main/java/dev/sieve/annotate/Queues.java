@@ -11,6 +11,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -490,7 +493,7 @@ public final class Queues {
                       rs -> rs.getLong(1)));
           Map<String, Integer> perStratum = new TreeMap<>();
           Map<String, Integer> drawn = new LinkedHashMap<>();
-          Set<String> chosen = new java.util.HashSet<>();
+          Set<String> chosen = new HashSet<>();
           Random random = new Random(spec.seed());
           String batchId = UUID.randomUUID().toString();
           Database.update(
@@ -544,11 +547,11 @@ public final class Queues {
                 queue.equals("random")
                     ? Sampling.stratified(candidates, n, random)
                     : Sampling.pps(candidates, n, random);
-            Map<String, Double> priorities = new java.util.HashMap<>();
+            Map<String, Double> priorities = new HashMap<>();
             candidates.forEach(cand -> priorities.put(cand.id(), cand.priority()));
             List<Sampling.Drawn> ordered = new ArrayList<>(picks);
             ordered.sort(
-                java.util.Comparator.comparingDouble((Sampling.Drawn d) -> -priorities.get(d.id()))
+                Comparator.comparingDouble((Sampling.Drawn d) -> -priorities.get(d.id()))
                     .thenComparing(Sampling.Drawn::id));
             int count = 0;
             for (Sampling.Drawn d : ordered) {

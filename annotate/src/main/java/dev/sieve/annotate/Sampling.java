@@ -3,11 +3,14 @@ package dev.sieve.annotate;
 import com.google.common.hash.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * The sampling rules of the queues, as pure functions (tested without a database).
@@ -99,7 +102,7 @@ public final class Sampling {
       return pi;
     }
     if (n >= size) {
-      java.util.Arrays.fill(pi, 1.0);
+      Arrays.fill(pi, 1.0);
       return pi;
     }
     double mean = 0;
@@ -159,7 +162,7 @@ public final class Sampling {
    * the strata (at least one per non-empty stratum while n allows): {@code pi = n_h / N_h}.
    */
   public static List<Drawn> stratified(List<Candidate> candidates, int n, Random random) {
-    Map<String, List<Candidate>> strata = new java.util.TreeMap<>();
+    Map<String, List<Candidate>> strata = new TreeMap<>();
     for (Candidate c : candidates) {
       strata.computeIfAbsent(c.stratum(), k -> new ArrayList<>()).add(c);
     }
@@ -172,7 +175,7 @@ public final class Sampling {
       int nh = (int) Math.round((double) n * stratum.size() / total);
       nh = Math.max(Math.min(1, n), Math.min(nh, stratum.size()));
       List<Candidate> copy = new ArrayList<>(stratum);
-      java.util.Collections.shuffle(copy, random);
+      Collections.shuffle(copy, random);
       double pi = (double) nh / stratum.size();
       for (int i = 0; i < nh; i++) {
         out.add(new Drawn(copy.get(i).id(), pi));

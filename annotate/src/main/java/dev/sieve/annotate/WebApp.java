@@ -11,6 +11,7 @@ import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -245,7 +246,7 @@ public final class WebApp {
     }
     ctx.redirect(
         "/account/password?msg="
-            + java.net.URLEncoder.encode(
+            + URLEncoder.encode(
                 "password changed; your other sessions were logged out", StandardCharsets.UTF_8));
   }
 
@@ -573,7 +574,7 @@ public final class WebApp {
             });
     ctx.redirect(
         "/admin?msg="
-            + java.net.URLEncoder.encode(
+            + URLEncoder.encode(
                 "imported "
                     + file.filename()
                     + ": "
@@ -626,7 +627,7 @@ public final class WebApp {
     var r = app.queues().drawBatch(spec, a.username());
     ctx.redirect(
         "/admin?msg="
-            + java.net.URLEncoder.encode(
+            + URLEncoder.encode(
                 "batch "
                     + name
                     + " drawn: "
@@ -656,7 +657,7 @@ public final class WebApp {
     var r = app.export().export(a);
     ctx.redirect(
         "/admin?msg="
-            + java.net.URLEncoder.encode(
+            + URLEncoder.encode(
                 r.items() == 0
                     ? "nothing new to export"
                     : "exported "
@@ -707,7 +708,7 @@ public final class WebApp {
             });
     ctx.redirect(
         "/admin?msg="
-            + java.net.URLEncoder.encode(
+            + URLEncoder.encode(
                 "account " + created.username() + " created", StandardCharsets.UTF_8));
   }
 

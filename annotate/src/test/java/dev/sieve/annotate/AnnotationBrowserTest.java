@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.lab.data.DatasetBuilder;
+import dev.sieve.lab.data.io.Progress;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -278,7 +281,7 @@ class AnnotationBrowserTest {
    */
   private void rebuildWith(Path overlay) throws Exception {
     Path fixtures = Path.of("../lab/src/test/resources/fixtures");
-    dev.sieve.lab.data.io.Progress.setQuiet(true);
+    Progress.setQuiet(true);
     Path noOverlays = Files.createDirectories(tmp.resolve("no-overlays"));
     Path withOverlays = Files.createDirectories(tmp.resolve("with-overlays"));
     Files.copy(overlay, withOverlays.resolve(overlay.getFileName()));
@@ -316,7 +319,7 @@ class AnnotationBrowserTest {
     assertThat(after.versionId()).isNotEqualTo(before.versionId());
     assertThat(Files.readString(after.versionDir().resolve(DatasetVersion.MANIFEST)))
         .contains(overlay.getFileName().toString());
-    List<DomainRecord> news = new java.util.ArrayList<>();
+    List<DomainRecord> news = new ArrayList<>();
     DatasetVersion.open(after.versionDir())
         .forEachDomain(
             d -> {
@@ -380,9 +383,7 @@ class AnnotationBrowserTest {
         .until(
             d ->
                 "complete"
-                    .equals(
-                        ((org.openqa.selenium.JavascriptExecutor) d)
-                            .executeScript("return document.readyState")));
+                    .equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
   }
 
   static void setValue(WebDriver driver, String id, String value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.annotate.Accounts.Account;
 import dev.sieve.annotate.Accounts.Role;
+import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.lab.data.Overlays;
 import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.proto.v1.FeedbackGrpc;
@@ -162,8 +163,7 @@ class AnnotationFlowTest {
 
       // Agreement: perfect on gambling/adult for the casino item, split on violence.
       var fleiss =
-          Agreement.fleissPerCategory(
-              Agreement.sureAnswers(app.db()), dev.sieve.core.taxonomy.Taxonomy.v1().ids());
+          Agreement.fleissPerCategory(Agreement.sureAnswers(app.db()), Taxonomy.v1().ids());
       assertThat(
               fleiss.stream()
                   .filter(k -> k.category().equals("gambling"))

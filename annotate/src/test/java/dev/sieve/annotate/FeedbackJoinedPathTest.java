@@ -11,6 +11,7 @@ import dev.sieve.proto.v1.ReportVerdictRequest;
 import dev.sieve.proto.v1.ReportVerdictResponse;
 import dev.sieve.router.feedback.FeedbackSettings;
 import dev.sieve.router.support.FakeTier;
+import dev.sieve.router.support.MutableClock;
 import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +54,7 @@ class FeedbackJoinedPathTest {
                 TierName.URL,
                 new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.95)));
     // One clock for the router and the app, moved by the test.
-    dev.sieve.router.support.MutableClock clock = new dev.sieve.router.support.MutableClock();
+    MutableClock clock = new MutableClock();
     ManagedChannel[] channel = new ManagedChannel[1];
     AnnotateApp[] appRef = new AnnotateApp[1];
     RouterHarness h = null;
@@ -161,8 +163,7 @@ class FeedbackJoinedPathTest {
   }
 
   /** Polls (every 50 ms, at most 10 s) until {@code done} holds; returns the last value. */
-  private static <T> T eventually(Supplier<T> get, java.util.function.Predicate<T> done)
-      throws InterruptedException {
+  private static <T> T eventually(Supplier<T> get, Predicate<T> done) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     T value = get.get();
     while (!done.test(value) && System.nanoTime() < deadline) {

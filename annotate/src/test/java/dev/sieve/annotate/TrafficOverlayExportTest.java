@@ -10,16 +10,19 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.core.data.TextRecord;
 import dev.sieve.lab.data.DatasetBuilder;
+import dev.sieve.lab.data.io.Progress;
 import java.io.BufferedReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +87,7 @@ class TrafficOverlayExportTest {
       for (Account a : List.of(ann1, ann2)) {
         for (int n = 0; n < 5; n++) {
           Item next = app.labelling().next(a).orElseThrow();
-          String host = java.net.URI.create(next.url()).getHost();
+          String host = URI.create(next.url()).getHost();
           Set<String> answer =
               a == ann2 && host.equals("pics.example")
                   ? Set.of("adult", "sex_education")
@@ -102,10 +105,8 @@ class TrafficOverlayExportTest {
       assertThat(export.skipped())
           .extracting(OverlayExport.Skipped::url, OverlayExport.Skipped::why)
           .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple(
-                  "https://video.example.net/watch?v=1", "page_url_without_text"),
-              org.assertj.core.groups.Tuple.tuple(
-                  "https://quiet-library.example.org/", "clean_host_without_text"));
+              Tuple.tuple("https://video.example.net/watch?v=1", "page_url_without_text"),
+              Tuple.tuple("https://quiet-library.example.org/", "clean_host_without_text"));
       // Named in the exports table and the audit log too.
       assertThat(app.export().list().get(0)[6]).isEqualTo("2");
       assertThat(app.export().list().get(0)[7]).contains("video.example.net", "quiet-library");
@@ -118,7 +119,7 @@ class TrafficOverlayExportTest {
 
     String overlayId = export.overlayFile().getFileName().toString().replace(".jsonl", "");
     Path fixtures = Path.of("../lab/src/test/resources/fixtures");
-    dev.sieve.lab.data.io.Progress.setQuiet(true);
+    Progress.setQuiet(true);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     var before = build(fixtures, Files.createDirectories(tmp.resolve("none")), "before", quiet);
     var after = build(fixtures, overlays, "after", quiet);

@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.Arrays;
 
 /**
  * The README's module rules written once as ArchUnit rules, so that {@link ArchitectureTest} holds
@@ -67,7 +68,7 @@ final class ModuleRules {
     for (int i = 0; i < tiers.length; i++) {
       String own = tiers[i];
       String[] others =
-          java.util.Arrays.stream(tiers)
+          Arrays.stream(tiers)
               .filter(t -> !t.equals(own))
               .map(t -> "dev.sieve." + t + "..")
               .toArray(String[]::new);

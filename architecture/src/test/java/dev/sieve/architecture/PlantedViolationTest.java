@@ -11,6 +11,7 @@ import dev.sieve.router.plantedfixture.PlantedRouterImportsCore;
 import dev.sieve.router.plantedfixture.PlantedRouterImportsTier;
 import dev.sieve.url.plantedfixture.PlantedTierImportsTier;
 import java.util.Arrays;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +51,7 @@ class PlantedViolationTest {
         Arrays.stream(ModuleRules.tiersNeverImportEachOther())
             .filter(rule -> fails(rule, classes))
             .count();
-    org.assertj.core.api.Assertions.assertThat(failing).isEqualTo(1);
+    Assertions.assertThat(failing).isEqualTo(1);
   }
 
   @Test

@@ -2,8 +2,11 @@ package dev.sieve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +74,9 @@ class EveryCommandHelpTest {
       fresh.setOut(new PrintWriter(out));
       fresh.setErr(new PrintWriter(err));
       // picocli warns on System.err when it cannot format a description (a lone '%': write %%)
-      java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
-      java.io.PrintStream systemErr = System.err;
-      System.setErr(
-          new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+      ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+      PrintStream systemErr = System.err;
+      System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
       long started = System.nanoTime();
       int code;
       try {
@@ -84,7 +86,7 @@ class EveryCommandHelpTest {
       }
       long micros = (System.nanoTime() - started) / 1_000;
       warnings
-          .toString(java.nio.charset.StandardCharsets.UTF_8)
+          .toString(StandardCharsets.UTF_8)
           .lines()
           .filter(line -> line.contains("[picocli WARN]"))
           .forEach(line -> problems.add(path + " --help: " + line));

@@ -9,6 +9,7 @@ import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.content.serve.BatcherConfig;
+import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
@@ -70,7 +71,7 @@ class ReleasedModelTest {
                       .build());
       assertThat(score(crisis, "self_harm")).isGreaterThan(score(homework, "self_harm"));
       // Served scores are on the fleet's common scale: the card's dev threshold sits at 0.5.
-      double threshold = dev.sieve.core.scoring.ThresholdAlignment.ALIGNED_THRESHOLD;
+      double threshold = ThresholdAlignment.ALIGNED_THRESHOLD;
       assertThat(config.category("self_harm").orElseThrow().threshold()).isBetween(0.0, 1.0);
       assertThat(score(crisis, "self_harm")).isGreaterThanOrEqualTo(threshold);
       assertThat(score(homework, "self_harm")).isLessThan(threshold);

@@ -3,6 +3,7 @@ package dev.sieve.eval;
 import dev.sieve.core.taxonomy.Category;
 import dev.sieve.core.taxonomy.DefaultAction;
 import dev.sieve.core.taxonomy.Taxonomy;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -46,8 +47,7 @@ public record EvalOptions(
     if (reliabilityBins < 2) {
       throw new IllegalArgumentException("reliabilityBins must be >= 2");
     }
-    blockingCategories =
-        java.util.Collections.unmodifiableSortedSet(new TreeSet<>(blockingCategories));
+    blockingCategories = Collections.unmodifiableSortedSet(new TreeSet<>(blockingCategories));
   }
 
   public static EvalOptions defaults() {

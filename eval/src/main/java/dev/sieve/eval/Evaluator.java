@@ -1,5 +1,6 @@
 package dev.sieve.eval;
 
+import dev.sieve.core.metrics.ScoreBins;
 import dev.sieve.eval.metrics.Bootstrap;
 import dev.sieve.eval.metrics.Confusion;
 import dev.sieve.eval.metrics.Drift;
@@ -37,7 +38,7 @@ public final class Evaluator {
    * The card's score histogram bins: the same ones the router's live histograms use (core
    * ScoreBins).
    */
-  static final int HISTOGRAM_BINS = dev.sieve.core.metrics.ScoreBins.BINS;
+  static final int HISTOGRAM_BINS = ScoreBins.BINS;
 
   static final int PR_POINTS = 101;
   static final int INPUT_CHARS = 200;

@@ -2,6 +2,7 @@ package dev.sieve.eval;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,7 +97,7 @@ public record Example(
   }
 
   private static Set<String> sorted(Set<String> in) {
-    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(in == null ? Set.of() : in));
+    return Collections.unmodifiableSortedSet(new TreeSet<>(in == null ? Set.of() : in));
   }
 
   private static Map<String, List<String>> copySorted(Map<String, List<String>> in) {
@@ -105,6 +106,6 @@ public record Example(
     }
     Map<String, List<String>> out = new TreeMap<>();
     in.forEach((k, v) -> out.put(k, v == null ? List.of() : List.copyOf(new TreeSet<>(v))));
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 }

@@ -2,6 +2,7 @@ package dev.sieve.eval;
 
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.metrics.Wilson;
+import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.Estimate;
 import dev.sieve.eval.report.ExternalValidity;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class ExternalValidityAnalyzer {
     }
     List<ExternalValidity.GroupRate> rates = new ArrayList<>();
     for (int c = 0; c < categories.size(); c++) {
-      if (status[c].equals(dev.sieve.eval.report.CategoryResult.NOT_SCORED)) {
+      if (status[c].equals(CategoryResult.NOT_SCORED)) {
         continue;
       }
       String category = categories.get(c);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -35,7 +36,7 @@ final class SliceAnalyzer {
       boolean[][] decided,
       boolean[] blocked,
       String[] status,
-      java.util.Set<String> blocking) {
+      Set<String> blocking) {
     TreeSet<String> dims = new TreeSet<>();
     examples.forEach(e -> dims.addAll(e.slices().keySet()));
     List<String> ordered = new ArrayList<>();
@@ -112,7 +113,7 @@ final class SliceAnalyzer {
       boolean[][] decided,
       boolean[] blocked,
       String[] status,
-      java.util.Set<String> blocking) {
+      Set<String> blocking) {
     long positives = 0;
     long shouldAllow = 0;
     long overBlocked = 0;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class EvaluatorTest {
@@ -209,7 +210,7 @@ class EvaluatorTest {
   void sameSeedSameIntervalsDifferentSeedDifferentIntervals() {
     List<Example> ex = new ArrayList<>();
     double[] s = new double[400];
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+    SplittableRandom rng = new SplittableRandom(9);
     for (int i = 0; i < 400; i++) {
       boolean pos = i % 4 == 0;
       ex.add(Example.of("e" + i, "test", pos ? List.of("hate") : List.of(), List.of("*")));

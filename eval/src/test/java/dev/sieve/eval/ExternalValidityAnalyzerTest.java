@@ -10,6 +10,7 @@ import dev.sieve.eval.report.Estimate;
 import dev.sieve.eval.report.EvaluationResult;
 import dev.sieve.eval.report.ExternalValidity;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,8 +218,8 @@ class ExternalValidityAnalyzerTest {
     int n = ex.size();
     double[] adult = new double[n];
     double[] selfHarm = new double[n];
-    java.util.Arrays.fill(adult, 0.1);
-    java.util.Arrays.fill(selfHarm, 0.1);
+    Arrays.fill(adult, 0.1);
+    Arrays.fill(selfHarm, 0.1);
     adult[2] = 0.9; // a textbook passage decided adult, but the router let it through (yields)
     selfHarm[0] = 0.9;
     selfHarm[1] = 0.9;

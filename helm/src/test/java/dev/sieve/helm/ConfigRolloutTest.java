@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.helm.Renders.Component;
+import dev.sieve.router.policy.Policy;
+import dev.sieve.router.policy.PolicyParser;
+import dev.sieve.router.policy.PolicyStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,9 +115,7 @@ class ConfigRolloutTest {
             .path("data")
             .path("policy.yaml")
             .asText();
-    dev.sieve.router.policy.Policy policy =
-        dev.sieve.router.policy.PolicyParser.parse(
-            "policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Policy policy = PolicyParser.parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     assertThat(policy).isNotNull();
   }
 
@@ -129,10 +132,8 @@ class ConfigRolloutTest {
             .path("data")
             .path("policy.yaml")
             .asText();
-    var chart =
-        dev.sieve.router.policy.PolicyParser.parse(
-            "policy.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    var embedded = dev.sieve.router.policy.PolicyStore.loadEmbeddedDefault();
+    var chart = PolicyParser.parse("policy.yaml", yaml.getBytes(StandardCharsets.UTF_8));
+    var embedded = PolicyStore.loadEmbeddedDefault();
     assertThat(chart.id()).isEqualTo(embedded.id());
     assertThat(chart.global())
         .usingRecursiveComparison()
@@ -162,7 +163,7 @@ class ConfigRolloutTest {
   }
 
   private static List<String> fieldNames(JsonNode node) {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
     return names;
   }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,7 +83,7 @@ class DockerfileConsistencyTest {
       String pom = Files.readString(Helm.repoRoot().resolve(service).resolve("pom.xml"));
       Matcher m = mainClass.matcher(pom);
       assertThat(m.find()).as(service + "/pom.xml sets sieve.main.class").isTrue();
-      java.nio.file.Path source =
+      Path source =
           Helm.repoRoot()
               .resolve(service)
               .resolve("src/main/java")

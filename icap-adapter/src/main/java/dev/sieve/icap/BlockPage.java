@@ -6,6 +6,7 @@ import dev.sieve.core.taxonomy.Category;
 import dev.sieve.core.taxonomy.Taxonomy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -68,7 +69,7 @@ public final class BlockPage {
       return reason;
     }
     return "your school's rules block pages about "
-        + displayName(categoryId).toLowerCase(java.util.Locale.ROOT)
+        + displayName(categoryId).toLowerCase(Locale.ROOT)
         + ".";
   }
 

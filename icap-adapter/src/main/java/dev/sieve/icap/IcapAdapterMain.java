@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -78,7 +79,7 @@ public final class IcapAdapterMain {
   }
 
   /** Starts the adapter with these settings (tests start it in-process on port 0). */
-  public static Running start(IcapSettings settings) throws java.io.IOException {
+  public static Running start(IcapSettings settings) throws IOException {
     TenantResolver tenants = TenantResolver.of(settings.tenantHeader(), settings.tenantByClient());
     UnavailablePolicy unavailable =
         UnavailablePolicy.of(settings.onUnavailable(), settings.onUnavailableTenants());
@@ -118,7 +119,7 @@ public final class IcapAdapterMain {
               settings.maxConnections(),
               settings.idleTimeout());
       return new Running(server, channel);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       channel.shutdownNow();
       throw e;
     }

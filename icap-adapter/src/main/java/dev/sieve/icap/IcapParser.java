@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -170,7 +171,7 @@ public final class IcapParser {
     Optional<HttpHead> requestHead = Optional.empty();
     Optional<HttpHead> responseHead = Optional.empty();
     for (int i = 0; i < names.size() - 1; i++) {
-      byte[] section = java.util.Arrays.copyOfRange(heads, offsets.get(i), offsets.get(i + 1));
+      byte[] section = Arrays.copyOfRange(heads, offsets.get(i), offsets.get(i + 1));
       HttpHead head = HttpHead.parse(section);
       if (names.get(i).equals("req-hdr")) {
         requestHead = Optional.of(head);

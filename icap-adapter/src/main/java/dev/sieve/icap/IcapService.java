@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -200,7 +201,7 @@ public final class IcapService {
         decodeHtml(
             response,
             kept.length > settings.maxBodyBytes()
-                ? java.util.Arrays.copyOf(kept, settings.maxBodyBytes())
+                ? Arrays.copyOf(kept, settings.maxBodyBytes())
                 : kept);
     SieveClient.Outcome outcome =
         sieve.classify(url, html, tenant, requestId, settings.respmodDeadline());

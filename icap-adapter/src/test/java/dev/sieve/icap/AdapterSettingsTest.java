@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class AdapterSettingsTest {
 
   private static IcapRequest request(String... headers) {
-    List<HttpHead.Header> list = new java.util.ArrayList<>();
+    List<HttpHead.Header> list = new ArrayList<>();
     for (int i = 0; i < headers.length; i += 2) {
       list.add(new HttpHead.Header(headers[i], headers[i + 1]));
     }

@@ -7,6 +7,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of the ICAP parser (Jazzer). Every test run replays the committed inputs
@@ -20,10 +22,9 @@ import java.util.Optional;
  */
 class IcapParserFuzzTest {
 
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong EXECUTIONS = new AtomicLong();
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void reportExecutions() {
     System.out.println("IcapParserFuzzTest: " + EXECUTIONS.get() + " inputs");
   }

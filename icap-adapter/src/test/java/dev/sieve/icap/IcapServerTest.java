@@ -2,8 +2,11 @@ package dev.sieve.icap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.proto.v1.Action;
+import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -14,15 +17,18 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +58,15 @@ class IcapServerTest {
       if (request.getUrl().contains("busy.example")) {
         // The reason code decides, not the text: the message deliberately avoids the word.
         response.onError(
-            dev.sieve.core.grpc.ErrorDetails.error(
-                Status.Code.RESOURCE_EXHAUSTED,
-                dev.sieve.core.grpc.ErrorReason.OVERLOADED,
-                "too many in flight"));
+            ErrorDetails.error(
+                Status.Code.RESOURCE_EXHAUSTED, ErrorReason.OVERLOADED, "too many in flight"));
         return;
       }
       if (request.getUrl().contains("huge.example")) {
         response.onError(
-            dev.sieve.core.grpc.ErrorDetails.error(
+            ErrorDetails.error(
                 Status.Code.RESOURCE_EXHAUSTED,
-                dev.sieve.core.grpc.ErrorReason.BODY_TOO_LARGE,
+                ErrorReason.BODY_TOO_LARGE,
                 "router overloaded? no: body over the limit",
                 "html"));
         return;
@@ -82,7 +86,7 @@ class IcapServerTest {
             .setAlert(true)
             .setPrimaryCategory("self_harm_help")
             .addCategories(
-                dev.sieve.proto.v1.CategoryVerdict.newBuilder()
+                CategoryVerdict.newBuilder()
                     .setCategory("self_harm_help")
                     .setDecision(true)
                     .setAlert(true));
@@ -286,8 +290,8 @@ class IcapServerTest {
   @Test
   void aGzippedLatin1PageIsDecodedToUtf8BeforeItIsClassified() throws Exception {
     String page = "<p>caf\u00e9 with graphic gore</p>";
-    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
       gzip.write(page.getBytes(StandardCharsets.ISO_8859_1));
     }
     byte[] body = zipped.toByteArray();
@@ -434,7 +438,7 @@ class IcapServerTest {
 
   @Test
   void connectionsOverTheBoundAreRefusedWith503() throws Exception {
-    List<Connection> held = new java.util.ArrayList<>();
+    List<Connection> held = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
         Connection c = new Connection();

@@ -5,6 +5,7 @@ import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.core.limit.ConcurrencyLimitServerInterceptor;
 import dev.sieve.core.limit.ConcurrencyLimitSettings;
 import dev.sieve.core.security.ServerSecurity;
+import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.core.util.Settings;
 import dev.sieve.llm.category.CatalogLoader;
 import dev.sieve.llm.category.CatalogWatcher;
@@ -17,6 +18,7 @@ import dev.sieve.llm.openai.ChatCompletionsClient;
 import dev.sieve.llm.openai.OpenAiBackend;
 import dev.sieve.llm.openai.OpenAiSettings;
 import dev.sieve.llm.openai.TokenBudget;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,8 +105,7 @@ public final class LlmFallbackServiceMain {
     // Warm-up through the embedded path (always present): loads ONNX kernels before SERVING.
     embedded.warmUp(catalog.get());
 
-    dev.sieve.core.telemetry.Telemetry telemetry =
-        dev.sieve.core.telemetry.Telemetry.create("llm-fallback-service");
+    Telemetry telemetry = Telemetry.create("llm-fallback-service");
     GrpcServerLauncher.Builder builder =
         GrpcServerLauncher.builder("llm-fallback-service")
             .host(host)
@@ -115,14 +116,13 @@ public final class LlmFallbackServiceMain {
             .telemetry(telemetry);
     // Inside telemetry, outside the scorer: over the adaptive limit a call is refused before any
     // work; within it, the backend's own time-budget check still sheds what cannot finish in time.
-    java.util.Optional<ConcurrencyLimitServerInterceptor> limit =
+    Optional<ConcurrencyLimitServerInterceptor> limit =
         ConcurrencyLimitServerInterceptor.forScorer(
             "llm-fallback-service", DEFAULT_CONCURRENCY_LIMIT, telemetry.meterRegistry());
     limit.ifPresent(builder::intercept);
     GrpcServerLauncher server = builder.addService(new ScorerService(scorer)).build().start();
     telemetry.startMetricsServer(host, Settings.getInt("SIEVE_METRICS_PORT", 9094));
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "sieve.llm.shed", embedded, EmbeddingBackend::shed)
+    FunctionCounter.builder("sieve.llm.shed", embedded, EmbeddingBackend::shed)
         .description(
             "Requests the embedded backend refused before any work: time budget shorter than a "
                 + "request currently takes (RESOURCE_EXHAUSTED) or already spent (DEADLINE_EXCEEDED)")

@@ -9,6 +9,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import com.google.protobuf.NullValue;
 import dev.sieve.proto.v1.ClassifierProto;
 import dev.sieve.proto.v1.CommonProto;
 import dev.sieve.proto.v1.FeedbackProto;
@@ -193,7 +194,7 @@ class ProtoContractTest {
     assertThat(upperSnake("Kind")).isEqualTo("KIND");
     assertThat(upperSnake("TierState")).isEqualTo("TIER_STATE");
     List<String> violations = new ArrayList<>();
-    lintEnum(com.google.protobuf.NullValue.getDescriptor(), violations);
+    lintEnum(NullValue.getDescriptor(), violations);
     assertThat(violations)
         .as("google.protobuf.NullValue has a bare NULL_VALUE zero value")
         .contains("ENUM_ZERO_VALUE_SUFFIX google.protobuf.NullValue.NULL_VALUE");

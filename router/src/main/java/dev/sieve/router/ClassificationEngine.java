@@ -1,6 +1,8 @@
 package dev.sieve.router;
 
 import com.google.protobuf.ByteString;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.DegradedReason;
@@ -207,9 +209,9 @@ public final class ClassificationEngine {
     Deadline deadline = callerContext == null ? null : callerContext.getDeadline();
     if (deadline != null && deadline.isExpired()) {
       return CompletableFuture.failedFuture(
-          dev.sieve.core.grpc.ErrorDetails.error(
+          ErrorDetails.error(
               Status.Code.DEADLINE_EXCEEDED,
-              dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT,
+              ErrorReason.DEADLINE_TOO_SHORT,
               "deadline expired before classification started"));
     }
     Exchange exchange =
@@ -404,10 +406,8 @@ public final class ClassificationEngine {
         if (refusal != null) {
           metrics.degraded(RouterMetrics.DegradedKind.CALLER_DEADLINE_REFUSED);
           result.completeExceptionally(
-              dev.sieve.core.grpc.ErrorDetails.error(
-                  Status.Code.DEADLINE_EXCEEDED,
-                  dev.sieve.core.grpc.ErrorReason.DEADLINE_TOO_SHORT,
-                  refusal));
+              ErrorDetails.error(
+                  Status.Code.DEADLINE_EXCEEDED, ErrorReason.DEADLINE_TOO_SHORT, refusal));
           return;
         }
         ClassifyResponse response = decider.verdict(requestId, defaultApplied, outcomes);

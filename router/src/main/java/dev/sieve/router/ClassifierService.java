@@ -6,8 +6,11 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
+import dev.sieve.proto.v1.ListCategoriesRequest;
+import dev.sieve.proto.v1.ListCategoriesResponse;
 import dev.sieve.proto.v1.ReportVerdictRequest;
 import dev.sieve.proto.v1.ReportVerdictResponse;
+import dev.sieve.router.catalog.CategoryCatalog;
 import dev.sieve.router.feedback.VerdictReports;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -15,6 +18,7 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -56,7 +60,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   /** ReportVerdict's handler (the feedback loop); null: ReportVerdict answers UNIMPLEMENTED. */
   private volatile VerdictReports reports;
 
-  private volatile dev.sieve.router.catalog.CategoryCatalog catalog;
+  private volatile CategoryCatalog catalog;
 
   /** Every classification on the calling thread (tests; a server whose executor is a pool). */
   public ClassifierService(ClassificationEngine engine, int maxInFlight, int streamWindow) {
@@ -91,7 +95,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
       call.onError(overloaded());
       return;
     }
-    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
+    Span span = Span.current();
     classify(request, Context.current())
         .whenComplete(
             (response, error) -> {
@@ -157,8 +161,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   /** ListCategories: answered by the {@link dev.sieve.router.catalog.CategoryCatalog}, if wired. */
   @Override
   public void listCategories(
-      dev.sieve.proto.v1.ListCategoriesRequest request,
-      StreamObserver<dev.sieve.proto.v1.ListCategoriesResponse> responses) {
+      ListCategoriesRequest request, StreamObserver<ListCategoriesResponse> responses) {
     if (catalog == null) {
       super.listCategories(request, responses);
       return;
@@ -172,7 +175,7 @@ public final class ClassifierService extends ClassifierGrpc.ClassifierImplBase {
   }
 
   /** Serves ListCategories from {@code catalog} (the router's composition root wires it). */
-  public ClassifierService withCatalog(dev.sieve.router.catalog.CategoryCatalog catalog) {
+  public ClassifierService withCatalog(CategoryCatalog catalog) {
     this.catalog = catalog;
     return this;
   }

@@ -1,5 +1,6 @@
 package dev.sieve.router;
 
+import dev.sieve.core.grpc.ErrorDetails;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
 import dev.sieve.proto.v1.ItemError;
@@ -95,7 +96,7 @@ final class ClassifyStreamHandler implements StreamObserver<ClassifyRequest> {
     return ItemError.newBuilder()
         .setCode(status.getCode().name())
         .setMessage(status.getDescription() == null ? "" : status.getDescription())
-        .setReason(dev.sieve.core.grpc.ErrorDetails.reason(error).orElse(""))
+        .setReason(ErrorDetails.reason(error).orElse(""))
         .build();
   }
 

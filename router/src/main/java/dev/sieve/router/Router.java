@@ -7,18 +7,28 @@ import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.cache.VerdictCache;
 import dev.sieve.router.candidate.CandidateRouting;
+import dev.sieve.router.catalog.CategoryCatalog;
 import dev.sieve.router.feedback.FeedbackLoop;
 import dev.sieve.router.feedback.FeedbackSettings;
+import dev.sieve.router.http.HttpGateway;
+import dev.sieve.router.http.HttpGatewaySettings;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.tier.TierFleet;
+import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 
 /**
  * The router's composition root: wires the policy store, the tier fleet, the verdict cache, the
@@ -125,7 +135,7 @@ public final class Router implements AutoCloseable {
                 settings.streamWindow(),
                 offload,
                 ClassifierService.INLINE_BODY_BYTES)
-            .withCatalog(new dev.sieve.router.catalog.CategoryCatalog(policies, fleet));
+            .withCatalog(new CategoryCatalog(policies, fleet));
     this.feedback = feedback.apply(registry);
     engine.onServed(this.feedback);
     service.withReports(this.feedback.reports());
@@ -151,18 +161,12 @@ public final class Router implements AutoCloseable {
     feedback.start();
     long refresh = settings.describeRefresh().toMillis();
     background.scheduleWithFixedDelay(
-        () -> fleet.refreshCoverage(java.time.Duration.ofSeconds(2)),
-        0,
-        refresh,
-        TimeUnit.MILLISECONDS);
+        () -> fleet.refreshCoverage(Duration.ofSeconds(2)), 0, refresh, TimeUnit.MILLISECONDS);
     // Tiers usually start with the router and answer a few seconds later: ask the ones not yet
     // described every second, so their coverage is known within a second of their being up, not
     // after a whole refresh period (measured: ~30 s of pages routed without emerging categories).
     background.scheduleWithFixedDelay(
-        () -> fleet.refreshUndescribed(java.time.Duration.ofSeconds(1)),
-        1000,
-        1000,
-        TimeUnit.MILLISECONDS);
+        () -> fleet.refreshUndescribed(Duration.ofSeconds(1)), 1000, 1000, TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -216,24 +220,21 @@ public final class Router implements AutoCloseable {
    * deadlines, statuses, load shedding and metrics ({@link dev.sieve.router.http.HttpGateway}).
    * With TLS on the gRPC port the listener serves HTTPS with the same certificate.
    */
-  public dev.sieve.router.http.HttpGateway serveHttp(
-      dev.sieve.router.http.HttpGatewaySettings http, Telemetry telemetry, RouterSecurity security)
-      throws IOException, java.security.GeneralSecurityException {
-    java.util.List<io.grpc.ServerInterceptor> interceptors = new java.util.ArrayList<>();
+  public HttpGateway serveHttp(
+      HttpGatewaySettings http, Telemetry telemetry, RouterSecurity security)
+      throws IOException, GeneralSecurityException {
+    List<ServerInterceptor> interceptors = new ArrayList<>();
     if (telemetry != null) {
-      interceptors.addAll(java.util.List.of(telemetry.serverInterceptors()));
+      interceptors.addAll(List.of(telemetry.serverInterceptors()));
     }
     interceptors.addAll(security.callInterceptors());
-    javax.net.ssl.SSLContext tls = null;
+    SSLContext tls = null;
     if (security.transport().tls()) {
       // HTTPS with the gRPC port's own reloading certificate (the same key manager).
-      tls = javax.net.ssl.SSLContext.getInstance("TLS");
-      tls.init(
-          new javax.net.ssl.KeyManager[] {security.transport().material().keyManager()},
-          null,
-          null);
+      tls = SSLContext.getInstance("TLS");
+      tls.init(new KeyManager[] {security.transport().material().keyManager()}, null, null);
     }
-    return dev.sieve.router.http.HttpGateway.start(http, service, interceptors, tls);
+    return HttpGateway.start(http, service, interceptors, tls);
   }
 
   public ClassifierService service() {

@@ -18,6 +18,7 @@ import dev.sieve.router.tier.TierFleet;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -145,7 +146,7 @@ public final class RouterMain {
     if (httpSettings.enabled()) {
       try {
         http = router.serveHttp(httpSettings, telemetry, security);
-      } catch (IOException | java.security.GeneralSecurityException e) {
+      } catch (IOException | GeneralSecurityException e) {
         // A router without the HTTP door it was asked for must not look healthy.
         log.error(
             "router cannot start: JSON/HTTP port {} on {}: {}",

@@ -1,5 +1,6 @@
 package dev.sieve.router;
 
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -16,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The router's own metrics, next to core's per-RPC metrics: what every tier answered (by state),
@@ -57,8 +60,7 @@ public final class RouterMetrics {
   private final Counter cacheBypass;
   private final Counter allow;
   private final Counter block;
-  private final java.util.Map<String, Counter> decisions =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
   private final ScoreHistograms scores;
   private final Counter[] inputs = new Counter[InputKind.values().length];
   private final MeterRegistry registry;
@@ -123,7 +125,7 @@ public final class RouterMetrics {
                 .description("Tier outcomes per request, by state")
                 .tag("tier", tier.wireName())
                 // Short label values ("OK", "TIMEOUT"): dashboards and alert rules key on them.
-                .tag("state", dev.sieve.core.grpc.ShortNames.tierState(state))
+                .tag("state", ShortNames.tierState(state))
                 .register(registry);
       }
       TierClient client = fleet.client(tier);
@@ -177,7 +179,7 @@ public final class RouterMetrics {
   private static Counter verdict(MeterRegistry registry, Action action) {
     return Counter.builder("sieve.router.verdicts")
         .description("Verdicts returned")
-        .tag("action", dev.sieve.core.grpc.ShortNames.action(action))
+        .tag("action", ShortNames.action(action))
         .register(registry);
   }
 

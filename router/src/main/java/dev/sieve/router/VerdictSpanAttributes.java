@@ -1,5 +1,6 @@
 package dev.sieve.router;
 
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierStatus;
@@ -59,7 +60,7 @@ final class VerdictSpanAttributes {
     if (!span.isRecording()) {
       return;
     }
-    span.setAttribute(ACTION, dev.sieve.core.grpc.ShortNames.action(response.getAction()));
+    span.setAttribute(ACTION, ShortNames.action(response.getAction()));
     span.setAttribute(CACHE_HIT, response.getCacheHit());
     span.setAttribute(ALERT, response.getAlert());
     span.setAttribute(DEGRADED, response.getDegraded());
@@ -78,8 +79,7 @@ final class VerdictSpanAttributes {
     span.setAttribute(DECIDED, decided);
     List<String> models = new ArrayList<>();
     for (TierStatus tier : response.getTiersList()) {
-      span.setAttribute(
-          statusKey(tier.getTier()), dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
+      span.setAttribute(statusKey(tier.getTier()), ShortNames.tierState(tier.getState()));
       if (tier.hasModel() && !tier.getModel().getName().isEmpty()) {
         models.add(
             tier.getTier() + ":" + tier.getModel().getName() + "@" + tier.getModel().getVersion());

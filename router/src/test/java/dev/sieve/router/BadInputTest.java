@@ -12,6 +12,9 @@ import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,8 +124,8 @@ class BadInputTest {
 
   @Test
   void invalidUtf8IsInvalidArgumentWithTheOffset() {
-    byte[] html = "<p>caf\u00e9</p>".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] broken = java.util.Arrays.copyOf(html, html.length + 2);
+    byte[] html = "<p>caf\u00e9</p>".getBytes(StandardCharsets.UTF_8);
+    byte[] broken = Arrays.copyOf(html, html.length + 2);
     broken[html.length] = (byte) 0xC3; // truncated two-byte sequence
     broken[html.length + 1] = (byte) 0x28;
     assertStatus(
@@ -148,7 +151,7 @@ class BadInputTest {
 
   @Test
   void textOnlyRequestWithAnEmptyUrlIsFine() {
-    content.answer(java.util.Map.of("news", 0.2));
+    content.answer(Map.of("news", 0.2));
     ClassifyResponse response =
         harness.classify(
             ClassifyRequest.newBuilder()

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryAction;
+import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -25,6 +26,8 @@ import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.data.Offset;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class ClassifyRoutingTest {
@@ -92,7 +95,7 @@ class ClassifyRoutingTest {
               x -> x.getEvidence().getDetail(),
               x -> x.getEvidence().getSource())
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(
+              Tuple.tuple(
                   "gambling",
                   "url",
                   Evidence.Kind.KIND_LIST_MATCH,
@@ -295,7 +298,7 @@ class ClassifyRoutingTest {
     ClassifyRequest page =
         ClassifyRequest.newBuilder()
             .setUrl("https://x.example/")
-            .setText(com.google.protobuf.ByteString.copyFromUtf8("a page about marriage law"))
+            .setText(ByteString.copyFromUtf8("a page about marriage law"))
             .build();
     // The test policy fills gaps (the built-in default): the llm alone decides adult and blocks.
     try (RouterHarness h =
@@ -340,12 +343,10 @@ class ClassifyRoutingTest {
           .as("a bare URL: no gap filling")
           .containsExactly("gambling", "hate");
       assertThat(asked.getForced()).isFalse();
-      assertThat(verdict(r, "gambling").getScore())
-          .isCloseTo(0.725, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "gambling").getScore()).isCloseTo(0.725, Offset.offset(1e-9));
       assertThat(verdict(r, "gambling").getDecision()).isTrue();
       assertThat(verdict(r, "gambling").getTiersList()).containsExactly("url", "llm");
-      assertThat(verdict(r, "hate").getScore())
-          .isCloseTo(0.205, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "hate").getScore()).isCloseTo(0.205, Offset.offset(1e-9));
       assertThat(verdict(r, "hate").getDecision()).as("pulled down").isFalse();
       assertThat(verdict(r, "adult").getScore())
           .as("clear: llm opinion not asked, not used")
@@ -370,9 +371,7 @@ class ClassifyRoutingTest {
       ClassifyResponse r =
           h.classify(
               ClassifyRequest.newBuilder()
-                  .setText(
-                      com.google.protobuf.ByteString.copyFromUtf8(
-                          "build a rifle suppressor at home"))
+                  .setText(ByteString.copyFromUtf8("build a rifle suppressor at home"))
                   .build());
       assertThat(llm.requests().getFirst().getCategoriesList()).containsExactly("hate", "weapons");
       assertThat(verdict(r, "weapons").getScore()).isEqualTo(0.8);
@@ -400,8 +399,7 @@ class ClassifyRoutingTest {
       assertThat(llm.calls()).isEqualTo(1);
       assertThat(llm.requests().getFirst().getForced()).isTrue();
       assertThat(llm.requests().getFirst().getCategoriesList()).isEmpty();
-      assertThat(verdict(r, "gambling").getScore())
-          .isCloseTo(0.525, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(verdict(r, "gambling").getScore()).isCloseTo(0.525, Offset.offset(1e-9));
       assertThat(verdict(r, "news").getScore()).isEqualTo(0.8);
       assertThat(verdict(r, "news").getTiersList()).containsExactly("llm");
     }
@@ -414,7 +412,7 @@ class ClassifyRoutingTest {
     llm.answer(
         ScoreResponse.newBuilder()
             .addScores(
-                dev.sieve.proto.v1.CategoryScore.newBuilder()
+                CategoryScore.newBuilder()
                     .setCategory("ai_homework_tools")
                     .setScore(0.9)
                     .setZeroShot(true)
@@ -462,8 +460,7 @@ class ClassifyRoutingTest {
       ClassifyResponse r =
           h.classify(
               ClassifyRequest.newBuilder()
-                  .setText(
-                      com.google.protobuf.ByteString.copyFromUtf8("Ask our AI to write your essay"))
+                  .setText(ByteString.copyFromUtf8("Ask our AI to write your essay"))
                   .build());
       assertThat(status(r, "llm").getState())
           .as(status(r, "llm").getDetail())

@@ -16,6 +16,7 @@ import dev.sieve.router.support.StreamCollector;
 import dev.sieve.router.tier.TierName;
 import io.grpc.Status;
 import io.grpc.protobuf.StatusProto;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,8 +148,7 @@ class ErrorDetailsTest {
     requests.onNext(
         RouterHarness.url("http://exa mple.com/").toBuilder().setRequestId("bad").build());
     requests.onCompleted();
-    ClassifyStreamResponse item =
-        collector.done.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join().get(0);
+    ClassifyStreamResponse item = collector.done.orTimeout(10, TimeUnit.SECONDS).join().get(0);
     assertThat(item.getError().getCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(item.getError().getReason()).isEqualTo("MALFORMED_HOST");
   }

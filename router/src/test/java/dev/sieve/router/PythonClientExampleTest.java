@@ -11,6 +11,7 @@ import dev.sieve.router.tier.TierName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ class PythonClientExampleTest {
         assertThat(categories.lines().map(line -> line.split("\t")[0]).toList())
             .containsAll(Taxonomy.v1().ids());
       } finally {
-        server.shutdownGracefully(java.time.Duration.ZERO);
+        server.shutdownGracefully(Duration.ZERO);
       }
     }
   }

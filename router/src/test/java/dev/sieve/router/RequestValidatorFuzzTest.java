@@ -9,6 +9,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sieve.proto.v1.ClassifyRequest;
 import io.grpc.Status;
 import io.grpc.StatusException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of request validation (Jazzer), from the wire bytes on: bytes that do not
@@ -22,10 +24,9 @@ import io.grpc.StatusException;
 class RequestValidatorFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong EXECUTIONS = new AtomicLong();
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void reportExecutions() {
     System.out.println("RequestValidatorFuzzTest: " + EXECUTIONS.get() + " inputs");
   }

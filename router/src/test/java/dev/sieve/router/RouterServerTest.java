@@ -3,23 +3,37 @@ package dev.sieve.router;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.protobuf.ByteString;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.policy.CoreCategories;
+import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
+import dev.sieve.router.tier.ResilienceSettings;
+import dev.sieve.router.tier.TierClient;
+import dev.sieve.router.tier.TierFleet;
 import dev.sieve.router.tier.TierName;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -83,46 +97,41 @@ class RouterServerTest {
   void connectsToTiersByTargetWithDnsRoundRobinAndReportsUnsetTargetsNotDeployed()
       throws Exception {
     FakeTier urlTier = new FakeTier("url", Taxonomy.v1().ids()).answer(Map.of("gambling", 0.9));
-    io.grpc.Server server =
-        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
-                new java.net.InetSocketAddress("127.0.0.1", 0))
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(urlTier)
             .build()
             .start();
-    Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+    Map<TierName, String> targets = new EnumMap<>(TierName.class);
     targets.put(TierName.URL, "dns:///127.0.0.1:" + server.getPort());
     targets.put(TierName.CONTENT, " ");
     // This checks wiring, not speed: the url tier's production budget (100 ms) is not a promise a
     // cold JVM on a busy 2-core machine can keep for its first call.
-    dev.sieve.router.tier.TierFleet fleet =
-        dev.sieve.router.tier.TierFleet.connect(
+    TierFleet fleet =
+        TierFleet.connect(
             targets,
-            t ->
-                dev.sieve.router.tier.ResilienceSettings.defaults(t)
-                    .withTimeout(java.time.Duration.ofSeconds(10)),
-            java.time.Duration.ofMillis(5),
-            java.util.List.of());
+            t -> ResilienceSettings.defaults(t).withTimeout(Duration.ofSeconds(10)),
+            Duration.ofMillis(5),
+            List.of());
     try (Router router =
         new Router(
             RouterSettings.fromEnvironment(),
-            dev.sieve.router.policy.PolicyStore.open(null),
+            PolicyStore.open(null),
             fleet,
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+            new SimpleMeterRegistry(),
+            Ticker.systemTicker())) {
       assertThat(fleet.deployed(TierName.CONTENT)).isFalse();
-      fleet.refreshCoverage(java.time.Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS);
+      fleet.refreshCoverage(Duration.ofSeconds(10)).get(20, TimeUnit.SECONDS);
       assertThat(fleet.client(TierName.URL).coverage().described()).isTrue();
       ClassifyResponse response =
           router
               .engine()
               .classify(ClassifyRequest.newBuilder().setUrl("https://bet.example/").build(), null)
               .get(20, TimeUnit.SECONDS);
-      assertThat(response.getTiers(0).getState())
-          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
-      assertThat(response.getTiers(1).getState())
-          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_NOT_DEPLOYED);
+      assertThat(response.getTiers(0).getState()).isEqualTo(TierState.TIER_STATE_OK);
+      assertThat(response.getTiers(1).getState()).isEqualTo(TierState.TIER_STATE_NOT_DEPLOYED);
       assertThat(response.getPolicyId()).isEqualTo("k12-default");
-      assertThat(response.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
+      assertThat(response.getAction()).isEqualTo(Action.ACTION_BLOCK);
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -133,31 +142,26 @@ class RouterServerTest {
     // A serving tier answers Describe before its model has loaded, naming no categories
     // (core's DeferredScorer). That must not replace the fail-closed startup assumption: with it,
     // a url or content outage in the next refresh period would have blocked nothing.
-    FakeTier content = new FakeTier("content", java.util.List.of());
-    io.grpc.Server server =
-        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
-                new java.net.InetSocketAddress("127.0.0.1", 0))
+    FakeTier content = new FakeTier("content", List.of());
+    Server server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(content)
             .build()
             .start();
     try {
-      Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+      Map<TierName, String> targets = new EnumMap<>(TierName.class);
       targets.put(TierName.CONTENT, "127.0.0.1:" + server.getPort());
-      dev.sieve.router.tier.TierFleet fleet =
-          dev.sieve.router.tier.TierFleet.connect(
-              targets,
-              dev.sieve.router.tier.ResilienceSettings::defaults,
-              java.time.Duration.ofMillis(5),
-              java.util.List.of());
-      dev.sieve.router.tier.TierClient client = fleet.client(TierName.CONTENT);
-      client.refreshCoverage(java.time.Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+      TierFleet fleet =
+          TierFleet.connect(targets, ResilienceSettings::defaults, Duration.ofMillis(5), List.of());
+      TierClient client = fleet.client(TierName.CONTENT);
+      client.refreshCoverage(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
       assertThat(client.coverage().described()).as("loading: not described yet").isFalse();
       assertThat(client.coverage().coversCore(0))
           .as("still assumed to cover every core category (fails closed)")
           .isTrue();
 
-      content.describes(java.util.List.of("adult"));
-      client.refreshCoverage(java.time.Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+      content.describes(List.of("adult"));
+      client.refreshCoverage(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
       assertThat(client.coverage().described()).as("loaded: described").isTrue();
       assertThat(client.coverage().coversCore(CoreCategories.indexOf("adult"))).isTrue();
       assertThat(client.coverage().coversCore(CoreCategories.indexOf("gambling"))).isFalse();
@@ -169,37 +173,31 @@ class RouterServerTest {
   @Test
   void aTierThatComesUpAfterTheRouterIsDescribedWithinSecondsNotAfterAFullRefreshPeriod()
       throws Exception {
-    FakeTier llm = new FakeTier("llm", java.util.List.of("hate", "ai_homework_tools"));
-    io.grpc.Server probe =
-        io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
-                new java.net.InetSocketAddress("127.0.0.1", 0))
+    FakeTier llm = new FakeTier("llm", List.of("hate", "ai_homework_tools"));
+    Server probe =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(llm)
             .build()
             .start();
     int port = probe.getPort();
     probe.shutdownNow().awaitTermination(5, TimeUnit.SECONDS); // the tier is not up yet
-    Map<TierName, String> targets = new java.util.EnumMap<>(TierName.class);
+    Map<TierName, String> targets = new EnumMap<>(TierName.class);
     targets.put(TierName.LLM, "127.0.0.1:" + port);
-    dev.sieve.router.tier.TierFleet fleet =
-        dev.sieve.router.tier.TierFleet.connect(
-            targets,
-            dev.sieve.router.tier.ResilienceSettings::defaults,
-            java.time.Duration.ofMillis(5),
-            java.util.List.of());
-    io.grpc.Server late = null;
+    TierFleet fleet =
+        TierFleet.connect(targets, ResilienceSettings::defaults, Duration.ofMillis(5), List.of());
+    Server late = null;
     try (Router router =
         new Router(
             RouterSettings.fromEnvironment(), // Describe refresh period: 30 s
-            dev.sieve.router.policy.PolicyStore.open(null),
+            PolicyStore.open(null),
             fleet,
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+            new SimpleMeterRegistry(),
+            Ticker.systemTicker())) {
       router.startBackgroundTasks();
       Thread.sleep(1500);
       assertThat(fleet.client(TierName.LLM).coverage().described()).isFalse();
       late =
-          io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
-                  new java.net.InetSocketAddress("127.0.0.1", port))
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
               .addService(llm)
               .build()
               .start();

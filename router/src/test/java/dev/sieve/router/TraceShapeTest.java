@@ -2,11 +2,14 @@ package dev.sieve.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.telemetry.Telemetry;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
+import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.policy.PolicyStore;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.tier.TierFleet;
@@ -87,17 +90,17 @@ class TraceShapeTest {
             PolicyStore.open(null),
             fleet,
             routerTelemetry.meterRegistry(),
-            com.github.benmanes.caffeine.cache.Ticker.systemTicker())) {
+            Ticker.systemTicker())) {
       GrpcServerLauncher routerServer = router.serve(routerTelemetry);
       channel =
           NettyChannelBuilder.forAddress("127.0.0.1", routerServer.port()).usePlaintext().build();
-      dev.sieve.proto.v1.ClassifyResponse response =
+      ClassifyResponse response =
           ClassifierGrpc.newBlockingStub(channel)
               .withDeadlineAfter(10, TimeUnit.SECONDS)
               .classify(ClassifyRequest.newBuilder().setUrl("https://www.pokerstars.com/").build());
       assertThat(response.getTiers(0).getState())
           .as(response.toString())
-          .isEqualTo(dev.sieve.proto.v1.TierState.TIER_STATE_OK);
+          .isEqualTo(TierState.TIER_STATE_OK);
       // Client spans end in close callbacks that may run just after the reply: wait (bounded).
       List<SpanData> spans = exporter.getFinishedSpanItems();
       for (int i = 0; i < 100 && spans.size() < 3; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.router.policy.PolicyStore;
@@ -244,7 +245,7 @@ class VerdictCacheTest {
         RouterHarness.builder().policyFile(file).tier(TierName.URL, tier).build()) {
       ClassifyResponse before = h.classify(url("https://g.example/"));
       assertThat(before.getPolicyVersion()).isEqualTo("1");
-      assertThat(before.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_ALLOW);
+      assertThat(before.getAction()).isEqualTo(Action.ACTION_ALLOW);
 
       Files.writeString(file, "id: hot\nversion: '2'\ncategories: {games: {action: BLOCK}}\n");
       assertThat(h.router().policies().reloadIfChanged())
@@ -252,7 +253,7 @@ class VerdictCacheTest {
       ClassifyResponse after = h.classify(url("https://g.example/"));
       assertThat(after.getCacheHit()).isFalse();
       assertThat(after.getPolicyVersion()).isEqualTo("2");
-      assertThat(after.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
+      assertThat(after.getAction()).isEqualTo(Action.ACTION_BLOCK);
 
       Files.writeString(file, "id: hot\nversion: '3'\ncategories: {gamez: {action: ALLOW}}\n");
       assertThat(h.router().policies().reloadIfChanged())
@@ -264,7 +265,7 @@ class VerdictCacheTest {
                   .setBypassCache(true)
                   .build());
       assertThat(kept.getPolicyVersion()).as("last good policy stays active").isEqualTo("2");
-      assertThat(kept.getAction()).isEqualTo(dev.sieve.proto.v1.Action.ACTION_BLOCK);
+      assertThat(kept.getAction()).isEqualTo(Action.ACTION_BLOCK);
     }
   }
 }

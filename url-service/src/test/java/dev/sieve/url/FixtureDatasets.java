@@ -1,5 +1,6 @@
 package dev.sieve.url;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,12 +27,7 @@ public final class FixtureDatasets {
   public static Path install(String fixture, Path home) {
     try {
       String manifest = resource(fixture, "manifest.json");
-      String version =
-          com.fasterxml.jackson.databind.json.JsonMapper.builder()
-              .build()
-              .readTree(manifest)
-              .path("version")
-              .asText();
+      String version = JsonMapper.builder().build().readTree(manifest).path("version").asText();
       Path datasets = home.resolve("data").resolve("datasets");
       Path dir = datasets.resolve(version);
       Files.createDirectories(dir);

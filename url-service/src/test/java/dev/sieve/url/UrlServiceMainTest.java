@@ -2,16 +2,31 @@ package dev.sieve.url;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.ScorerGrpc;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,29 +68,27 @@ class UrlServiceMainTest {
 
       // Malformed wire input on the real tier: INVALID_ARGUMENT (not UNKNOWN); oversized stays
       // RESOURCE_EXHAUSTED.
-      assertThat(rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a03ff2f2f")).getCode())
-          .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
-      assertThat(
-              rawScoreStatus(channel, java.util.HexFormat.of().parseHex("0a1068747470")).getCode())
+      assertThat(rawScoreStatus(channel, HexFormat.of().parseHex("0a03ff2f2f")).getCode())
+          .isEqualTo(Status.Code.INVALID_ARGUMENT);
+      assertThat(rawScoreStatus(channel, HexFormat.of().parseHex("0a1068747470")).getCode())
           .as("truncated")
-          .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+          .isEqualTo(Status.Code.INVALID_ARGUMENT);
       byte[] oversized =
           ScoreRequest.newBuilder()
               .setUrl("http://x/")
-              .setText(com.google.protobuf.ByteString.copyFrom(new byte[70_000]))
+              .setText(ByteString.copyFrom(new byte[70_000]))
               .build()
               .toByteArray();
       assertThat(rawScoreStatus(channel, oversized).getCode())
-          .isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+          .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
-      var http = java.net.http.HttpClient.newHttpClient();
+      var http = HttpClient.newHttpClient();
       String metrics =
           http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              "http://127.0.0.1:" + running.metricsPort() + "/metrics"))
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + running.metricsPort() + "/metrics"))
                       .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
+                  HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(metrics)
           .contains("sieve_model_info")
@@ -92,31 +105,31 @@ class UrlServiceMainTest {
   }
 
   /** Sends {@code message} as the Score request's bytes, as they are (a byte[] marshaller). */
-  private static io.grpc.Status rawScoreStatus(ManagedChannel channel, byte[] message) {
-    io.grpc.MethodDescriptor.Marshaller<byte[]> bytes =
-        new io.grpc.MethodDescriptor.Marshaller<>() {
+  private static Status rawScoreStatus(ManagedChannel channel, byte[] message) {
+    MethodDescriptor.Marshaller<byte[]> bytes =
+        new MethodDescriptor.Marshaller<>() {
           @Override
-          public java.io.InputStream stream(byte[] value) {
-            return new java.io.ByteArrayInputStream(value);
+          public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
           }
 
           @Override
-          public byte[] parse(java.io.InputStream stream) {
+          public byte[] parse(InputStream stream) {
             try {
               return stream.readAllBytes();
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
             }
           }
         };
     try {
-      io.grpc.stub.ClientCalls.blockingUnaryCall(
+      ClientCalls.blockingUnaryCall(
           channel,
           ScorerGrpc.getScoreMethod().toBuilder(bytes, bytes).build(),
-          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+          CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
           message);
-      return io.grpc.Status.OK;
-    } catch (io.grpc.StatusRuntimeException e) {
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
       return e.getStatus();
     }
   }

@@ -3,6 +3,7 @@ package dev.sieve.url;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.scoring.ScoringException;
 import dev.sieve.proto.v1.CategoryScore;
@@ -108,9 +109,7 @@ class UrlTierScorerTest {
   @Test
   void requestWithoutUrlIsInvalidArgument() {
     assertInvalid(
-        ScoreRequest.newBuilder()
-            .setText(com.google.protobuf.ByteString.copyFromUtf8("hello"))
-            .build(),
+        ScoreRequest.newBuilder().setText(ByteString.copyFromUtf8("hello")).build(),
         "url tier needs a url");
     assertInvalid(ScoreRequest.getDefaultInstance(), "url tier needs a url");
   }

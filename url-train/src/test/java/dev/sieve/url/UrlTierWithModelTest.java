@@ -3,6 +3,7 @@ package dev.sieve.url;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ScoreRequest;
@@ -11,6 +12,7 @@ import dev.sieve.url.features.FeatureConfig;
 import dev.sieve.url.table.KnownDomainTableLoader;
 import dev.sieve.url.train.UrlModelTrainer;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -85,10 +87,8 @@ class UrlTierWithModelTest {
         trained
             .model()
             .featurizer()
-            .featurize(
-                dev.sieve.core.url.UrlNormalizer.instance()
-                    .normalize("http://best-online-casino-bonus.xyz/"));
-    java.util.Set<String> described = new java.util.HashSet<>();
+            .featurize(UrlNormalizer.instance().normalize("http://best-online-casino-bonus.xyz/"));
+    Set<String> described = new HashSet<>();
     for (int i = 0; i < features.size(); i++) {
       described.add(features.describe(i));
     }

@@ -1,5 +1,6 @@
 package dev.sieve.cli.batch;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import dev.sieve.cli.support.GrpcErrors;
 import dev.sieve.core.grpc.DegradedVerdictRetry;
@@ -8,6 +9,7 @@ import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.BufferedWriter;
@@ -18,10 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,8 +71,8 @@ public final class BatchRunner {
   }
 
   private final ClassifierGrpc.ClassifierBlockingStub retryStub;
-  private final java.util.concurrent.ExecutorService retries =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  private final ExecutorService retries =
+      Executors.newSingleThreadExecutor(
           r -> {
             Thread t = new Thread(r, "classify-batch-retry");
             t.setDaemon(true);
@@ -113,7 +118,7 @@ public final class BatchRunner {
     return unavailableTiers(response) > 0
         || response
             .getDegradedReasonsList()
-            .contains(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
+            .contains(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
   }
 
   private static long unavailableTiers(ClassifyResponse r) {
@@ -285,7 +290,7 @@ public final class BatchRunner {
                     finish(BatchResults.success(item, response));
                   }
 
-                  private void finish(com.fasterxml.jackson.databind.node.ObjectNode line) {
+                  private void finish(ObjectNode line) {
                     try {
                       writer.complete(item.index(), BatchResults.toLine(line));
                     } finally {
@@ -297,8 +302,7 @@ public final class BatchRunner {
       // Every call has a deadline, so every callback comes; the margin covers a stalled transport
       // and the sequential retries still queued.
       long retryMillis =
-          java.util.Arrays.stream(backoffMillis).sum()
-              + options.deadline().toMillis() * backoffMillis.length;
+          Arrays.stream(backoffMillis).sum() + options.deadline().toMillis() * backoffMillis.length;
       long drainMillis =
           options.deadline().toMillis() * (2 + Math.min(options.concurrency(), 64))
               + retryMillis * Math.min(options.concurrency(), 64)

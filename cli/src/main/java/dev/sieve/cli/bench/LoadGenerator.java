@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -267,15 +269,14 @@ public final class LoadGenerator {
     long hardEnd = measureStart + plan.maxTime().toNanos();
     double intervalNanos = 1e9 / plan.rate();
     Tally tally = new Tally(measureStart);
-    java.util.concurrent.Semaphore inFlight =
-        new java.util.concurrent.Semaphore(plan.concurrency());
+    Semaphore inFlight = new Semaphore(plan.concurrency());
     long offered = 0;
     long measuredIssued = 0;
     for (long k = 0; ; k++) {
       long due = start + (long) (k * intervalNanos);
       long now = System.nanoTime();
       if (due - now > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(due - now);
+        LockSupport.parkNanos(due - now);
         now = System.nanoTime();
       }
       if (now - hardEnd >= 0 || now - durationEnd >= 0) {

@@ -1,5 +1,6 @@
 package dev.sieve.cli.classify;
 
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.DegradedReason;
@@ -54,7 +55,7 @@ public final class VerdictTable {
     }
     out.printf(
         "Action     %s   alert: %s   primary category: %s%n",
-        dev.sieve.core.grpc.ShortNames.action(response.getAction()),
+        ShortNames.action(response.getAction()),
         response.getAlert() ? "YES" : "no",
         response.getPrimaryCategory().isEmpty() ? "-" : response.getPrimaryCategory());
     if (response.getDegraded()) {
@@ -132,7 +133,7 @@ public final class VerdictTable {
       out.printf(
           "  %-8s %-13s %10s  %s%n",
           tier.getTier(),
-          dev.sieve.core.grpc.ShortNames.tierState(tier.getState()),
+          ShortNames.tierState(tier.getState()),
           tier.getLatencyMicros() > 0 ? latency(tier.getLatencyMicros()) : "-",
           fit(model(tier.getModel()), WIDTH - MODEL_INDENT));
       String detail = truncate(tier.getDetail());
@@ -186,7 +187,7 @@ public final class VerdictTable {
             default -> false;
           };
       if (missing && tier.getDetail().startsWith("caller deadline") == cutByCaller) {
-        named.add(tier.getTier() + " " + dev.sieve.core.grpc.ShortNames.tierState(tier.getState()));
+        named.add(tier.getTier() + " " + ShortNames.tierState(tier.getState()));
       }
     }
     return named.isEmpty() ? "" : " (" + String.join(", ", named) + ")";
@@ -240,8 +241,7 @@ public final class VerdictTable {
       return "(the tier reported no evidence)";
     }
     StringBuilder text =
-        new StringBuilder(
-            kindKnown ? dev.sieve.core.grpc.ShortNames.evidenceKind(evidence.getKind()) : "");
+        new StringBuilder(kindKnown ? ShortNames.evidenceKind(evidence.getKind()) : "");
     if (!evidence.getDetail().isEmpty()) {
       String detail = truncate(evidence.getDetail());
       text.append(text.isEmpty() ? "" : " ")

@@ -1,6 +1,7 @@
 package dev.sieve.cli.fleet;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +28,7 @@ public record LaunchSpec(
    */
   public List<String> command(
       Path javaBinary, Path home, String bindHost, List<String> jvmOptions) {
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add(javaBinary.toString());
     // Quiet JDK warnings about gRPC's dependencies in every service log: Netty loads a native
     // transport (JDK 22+ warns), protobuf uses sun.misc.Unsafe (JDK 24+ warns; switch since JDK

@@ -3,12 +3,14 @@ package dev.sieve.cli.fleet;
 import com.google.protobuf.ByteString;
 import dev.sieve.cli.support.Channels;
 import dev.sieve.cli.support.HostPort;
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -58,8 +60,7 @@ final class RouterWarmup {
           last.clear();
           for (TierStatus status : response.getTiersList()) {
             if (tiers.contains(status.getTier())) {
-              last.put(
-                  status.getTier(), dev.sieve.core.grpc.ShortNames.tierState(status.getState()));
+              last.put(status.getTier(), ShortNames.tierState(status.getState()));
             }
           }
           boolean allOk =
@@ -73,7 +74,7 @@ final class RouterWarmup {
             return;
           }
         } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+          if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
             // No Classifier on that port (a stand-in router): no number of calls will change that.
             out.printf("WARNING: the router does not implement sieve.v1.Classifier; no warm-up.%n");
             return;

@@ -1,5 +1,6 @@
 package dev.sieve.cli.fleet;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ public record ServiceArtifact(FleetService service, Path jar, Path libDir) {
 
   /** The classpath for {@code java -cp}: the module jar then every jar in target/lib. */
   public String classpath() {
-    return jar + java.io.File.pathSeparator + libDir.resolve("*");
+    return jar + File.pathSeparator + libDir.resolve("*");
   }
 
   /**

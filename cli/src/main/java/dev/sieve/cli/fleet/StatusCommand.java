@@ -7,6 +7,7 @@ import dev.sieve.cli.support.SieveLayout;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -106,7 +107,7 @@ public final class StatusCommand implements Callable<Integer> {
     Optional<Long> candidatePid = CandidateTierProcess.PROCESS.recordedPid(files);
     if (candidatePid.isPresent()) {
       boolean alive = CandidateTierProcess.PROCESS.live(files).isPresent();
-      java.util.OptionalInt port = CandidateTierProcess.PROCESS.port(files);
+      OptionalInt port = CandidateTierProcess.PROCESS.port(files);
       String health = alive ? "RUNNING (candidate)" : "DEAD";
       healthy &= alive;
       out.printf(
@@ -122,7 +123,7 @@ public final class StatusCommand implements Callable<Integer> {
     Optional<Long> adapterPid = IcapAdapterProcess.PROCESS.recordedPid(files);
     if (adapterPid.isPresent()) {
       boolean alive = IcapAdapterProcess.PROCESS.live(files).isPresent();
-      java.util.OptionalInt port = IcapAdapterProcess.PROCESS.port(files);
+      OptionalInt port = IcapAdapterProcess.PROCESS.port(files);
       String health =
           !alive
               ? "DEAD (see "
@@ -145,7 +146,7 @@ public final class StatusCommand implements Callable<Integer> {
     Optional<Long> annotatePid = AnnotateProcess.PROCESS.recordedPid(files);
     if (annotatePid.isPresent()) {
       boolean alive = AnnotateProcess.PROCESS.live(files).isPresent();
-      java.util.OptionalInt port = AnnotateProcess.PROCESS.port(files);
+      OptionalInt port = AnnotateProcess.PROCESS.port(files);
       String health =
           !alive
               ? "DEAD (see "

@@ -5,12 +5,16 @@ import dev.sieve.core.security.LocalCertificateAuthority;
 import dev.sieve.core.security.PemIdentity;
 import dev.sieve.core.security.TlsSettings;
 import dev.sieve.core.util.Settings;
+import io.grpc.util.CertificateUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +46,7 @@ public final class LocalTls {
   private static final String MARKER = "ENABLED";
 
   /** One client per local CA directory (tests run fleets in several homes in one JVM). */
-  private static final Map<Path, ClientSecurity> LOCAL_CLIENTS = new java.util.HashMap<>();
+  private static final Map<Path, ClientSecurity> LOCAL_CLIENTS = new HashMap<>();
 
   private static ClientSecurity configuredClient;
 
@@ -170,10 +174,10 @@ public final class LocalTls {
 
   private static boolean caValidFor(Path caFile, Duration margin) {
     try (var in = Files.newInputStream(caFile)) {
-      var certs = io.grpc.util.CertificateUtils.getX509Certificates(in);
+      var certs = CertificateUtils.getX509Certificates(in);
       return certs.length > 0
-          && certs[0].getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(margin));
-    } catch (IOException | java.security.GeneralSecurityException e) {
+          && certs[0].getNotAfter().toInstant().isAfter(Instant.now().plus(margin));
+    } catch (IOException | GeneralSecurityException e) {
       return false;
     }
   }

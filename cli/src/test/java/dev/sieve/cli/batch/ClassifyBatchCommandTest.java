@@ -8,9 +8,15 @@ import dev.sieve.cli.fleet.PortCheck;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.FakeRouter;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -158,17 +164,17 @@ class ClassifyBatchCommandTest {
     Files.write(in, IntStream.range(0, 6).mapToObj(i -> "https://down" + i + ".example/").toList());
     Path out = dir.resolve("out.jsonl");
     try (FakeRouter router = new FakeRouter(1)) {
-      io.grpc.ManagedChannel channel =
-          io.grpc.ManagedChannelBuilder.forTarget(router.target()).usePlaintext().build();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forTarget(router.target()).usePlaintext().build();
       try {
         BatchRunner runner =
             new BatchRunner(
-                dev.sieve.proto.v1.ClassifierGrpc.newStub(channel),
-                new BatchRunner.Options(1, java.time.Duration.ofSeconds(5), "", List.of(), false),
+                ClassifierGrpc.newStub(channel),
+                new BatchRunner.Options(1, Duration.ofSeconds(5), "", List.of(), false),
                 new long[] {1, 1});
-        java.io.StringWriter err = new java.io.StringWriter();
+        StringWriter err = new StringWriter();
         BatchSummary summary =
-            runner.run(in, out, new java.io.PrintWriter(err, true), ProgressBar.Mode.OFF);
+            runner.run(in, out, new PrintWriter(err, true), ProgressBar.Mode.OFF);
         assertThat(summary.written()).isEqualTo(6);
         assertThat(runner.retried())
             .as("retried until the tier looked down")
@@ -311,21 +317,16 @@ class ClassifyBatchCommandTest {
   void progressLineShowsCountRateAndEta() {
     ProgressBar bar =
         new ProgressBar(
-            new java.io.PrintWriter(new java.io.StringWriter()),
-            ProgressBar.Mode.OFF,
-            200,
-            () -> 0,
-            () -> 0);
+            new PrintWriter(new StringWriter()), ProgressBar.Mode.OFF, 200, () -> 0, () -> 0);
     assertThat(bar.render(50, 2, 10.0)).isEqualTo("50/200  25.0%  5.0 items/s  ETA 30s  errors 2");
     assertThat(ProgressBar.formatSeconds(3725)).isEqualTo("1h2m");
   }
 
   @Test
   void onATerminalTheLibraryBarIsLeftAtItsFinalStateOnItsOwnLine() {
-    java.io.StringWriter text = new java.io.StringWriter();
+    StringWriter text = new StringWriter();
     ProgressBar bar =
-        new ProgressBar(
-            new java.io.PrintWriter(text), ProgressBar.Mode.TTY, 200, () -> 50, () -> 2);
+        new ProgressBar(new PrintWriter(text), ProgressBar.Mode.TTY, 200, () -> 50, () -> 2);
     bar.close();
     String drawn = text.toString();
     String last = drawn.substring(drawn.lastIndexOf('\r') + 1);
@@ -334,10 +335,9 @@ class ClassifyBatchCommandTest {
 
   @Test
   void inALogThereIsNoBar() {
-    java.io.StringWriter text = new java.io.StringWriter();
+    StringWriter text = new StringWriter();
     ProgressBar bar =
-        new ProgressBar(
-            new java.io.PrintWriter(text), ProgressBar.Mode.PLAIN, 200, () -> 50, () -> 2);
+        new ProgressBar(new PrintWriter(text), ProgressBar.Mode.PLAIN, 200, () -> 50, () -> 2);
     bar.close();
     assertThat(text.toString()).doesNotContain("\r", "[");
   }

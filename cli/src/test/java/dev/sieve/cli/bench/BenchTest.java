@@ -11,6 +11,7 @@ import dev.sieve.proto.v1.ScorerGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +31,7 @@ class BenchTest {
         LoadGenerator.AsyncCall call =
             (seq, done) ->
                 stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .classify(
-                        workload.classifyRequest(seq, java.util.List.of(), false), observer(done));
+                    .classify(workload.classifyRequest(seq, List.of(), false), observer(done));
 
         BenchReport report =
             LoadGenerator.run(
@@ -66,7 +66,7 @@ class BenchTest {
             (seq, done) ->
                 stub.withDeadlineAfter(5, TimeUnit.SECONDS)
                     .classify(
-                        workload.classifyRequest(seq, java.util.List.of(), false),
+                        workload.classifyRequest(seq, List.of(), false),
                         BenchCommand.observer(
                             done,
                             response -> new LoadGenerator.Answer(false, seq % 4 == 0, false)));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,7 +253,7 @@ class FleetCommandsTest {
   private static void kill(long pid) throws Exception {
     ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
     handle.destroyForcibly();
-    handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    handle.onExit().get(30, TimeUnit.SECONDS);
   }
 
   @Test

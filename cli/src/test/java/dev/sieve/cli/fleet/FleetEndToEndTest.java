@@ -6,15 +6,23 @@ import com.google.protobuf.util.JsonFormat;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.SystemProperties;
 import dev.sieve.proto.v1.Action;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.Reason;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -161,24 +169,22 @@ class FleetEndToEndTest {
           .contains("tier url: target")
           .contains("(TLS)");
       assertThat(urlLog).contains("(mTLS, allowed clients [sieve-router])");
-      io.grpc.ManagedChannel plain =
-          io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", ports[0])
-              .usePlaintext()
-              .build();
+      ManagedChannel plain =
+          NettyChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
       try {
         assertThat(
-                org.assertj.core.api.Assertions.catchThrowableOfType(
-                        io.grpc.StatusRuntimeException.class,
+                Assertions.catchThrowableOfType(
+                        StatusRuntimeException.class,
                         () ->
-                            dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(plain)
-                                .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+                            ClassifierGrpc.newBlockingStub(plain)
+                                .withDeadlineAfter(10, TimeUnit.SECONDS)
                                 .classify(
-                                    dev.sieve.proto.v1.ClassifyRequest.newBuilder()
+                                    ClassifyRequest.newBuilder()
                                         .setUrl("https://example.com/")
                                         .build()))
                     .getStatus()
                     .getCode())
-            .isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+            .isEqualTo(Status.Code.UNAVAILABLE);
       } finally {
         plain.shutdownNow();
       }

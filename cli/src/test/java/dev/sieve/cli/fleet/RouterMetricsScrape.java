@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Matcher;
@@ -59,7 +60,7 @@ final class RouterMetricsScrape {
       if (line.startsWith("#") || !sample.matches() || !sample.group(1).equals(name)) {
         continue;
       }
-      Map<String, String> present = new java.util.HashMap<>();
+      Map<String, String> present = new HashMap<>();
       if (sample.group(2) != null) {
         Matcher label = LABEL.matcher(sample.group(2));
         while (label.find()) {

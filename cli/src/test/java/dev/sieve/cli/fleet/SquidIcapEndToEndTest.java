@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.sun.net.httpserver.HttpServer;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.SystemProperties;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,15 +24,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -96,8 +102,7 @@ class SquidIcapEndToEndTest {
   private SystemProperties properties;
   private final List<Long> pids = new ArrayList<>();
   private HttpServer origin;
-  private final java.util.concurrent.ExecutorService originThreads =
-      java.util.concurrent.Executors.newFixedThreadPool(8);
+  private final ExecutorService originThreads = Executors.newFixedThreadPool(8);
   private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> originHits = new ConcurrentHashMap<>();
   private Process adapter;
@@ -182,8 +187,8 @@ class SquidIcapEndToEndTest {
     if (dir == null) {
       return;
     }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // best effort: a temp directory
     }
@@ -201,8 +206,7 @@ class SquidIcapEndToEndTest {
   @Order(0)
   void benchOverheadOfTheAdapterThroughSquid() throws Exception {
     int rounds = Integer.getInteger("sieve.icap.bench", 0);
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        rounds > 0, "bench: run with -Dsieve.icap.bench=ROUNDS");
+    Assumptions.assumeTrue(rounds > 0, "bench: run with -Dsieve.icap.bench=ROUNDS");
     int plainPort = PortCheck.freePorts(1)[0];
     Process plain = startSquid(squidBinary, "no-icap", plainPort, originPort, "on", false);
     try {
@@ -395,7 +399,7 @@ class SquidIcapEndToEndTest {
   static Path adapterJar() {
     Path target = REPO_ROOT.resolve("icap-adapter/target");
     Optional<Path> jar = ServiceArtifact.findJar(target, "sieve-icap-adapter");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    Assumptions.assumeTrue(
         jar.isPresent(), "icap-adapter not built (no " + target + "/sieve-icap-adapter-*.jar)");
     return jar.get();
   }
@@ -489,7 +493,7 @@ class SquidIcapEndToEndTest {
             "-Dsieve.icap.reqmod.deadline.ms=30000",
             "-Dsieve.icap.respmod.deadline.ms=60000",
             "-cp",
-            jar + java.io.File.pathSeparator + jar.getParent().resolve("lib") + "/*",
+            jar + File.pathSeparator + jar.getParent().resolve("lib") + "/*",
             ADAPTER_MAIN);
     Process process =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

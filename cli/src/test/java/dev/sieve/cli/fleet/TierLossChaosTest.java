@@ -13,11 +13,14 @@ import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.proto.v1.TierStatus;
 import io.grpc.Status;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -338,7 +342,7 @@ class TierLossChaosTest {
   private static boolean metricsSay(RouterMetricsScrape metrics, String state) {
     try {
       return metrics.breakerIs("url", state);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -378,8 +382,7 @@ class TierLossChaosTest {
     }
   }
 
-  private static <T> T awaitPresent(
-      String what, Duration timeout, java.util.function.Supplier<Optional<T>> value)
+  private static <T> T awaitPresent(String what, Duration timeout, Supplier<Optional<T>> value)
       throws InterruptedException {
     Object[] found = new Object[1];
     awaitTrue(what, timeout, () -> value.get().map(v -> found[0] = v).isPresent());
@@ -419,7 +422,7 @@ class TierLossChaosTest {
     text.append("chaos timeline (url tier SIGKILLed at ")
         .append(killedAt)
         .append(" = ")
-        .append(java.time.LocalTime.ofInstant(killedAt, java.time.ZoneId.systemDefault()))
+        .append(LocalTime.ofInstant(killedAt, ZoneId.systemDefault()))
         .append(" local")
         .append("; t = ms since the kill):\n");
     line(text, "url-service process exited", exited - killed);
@@ -489,7 +492,7 @@ class TierLossChaosTest {
    * its clock).
    */
   private static void printEvidence(Optional<Call> firstDegraded, Path routerLog)
-      throws java.io.IOException {
+      throws IOException {
     StringBuilder text = new StringBuilder();
     firstDegraded
         .map(Call::response)

@@ -5,6 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.SystemProperties;
+import dev.sieve.proto.v1.ClassifierGrpc;
+import dev.sieve.proto.v1.ReportVerdictRequest;
+import dev.sieve.proto.v1.ReportVerdictResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -130,14 +140,12 @@ class UpWithAnnotateTest {
    */
   @Test
   void whenTheDefaultPortsAreTakenTheRouterFollowsTheApp() throws Exception {
-    List<java.net.ServerSocket> held = new ArrayList<>();
+    List<ServerSocket> held = new ArrayList<>();
     for (int port :
         new int[] {AnnotateProcess.DEFAULT_HTTP_PORT, AnnotateProcess.DEFAULT_GRPC_PORT}) {
       try {
-        held.add(
-            new java.net.ServerSocket(
-                port, 1, java.net.InetAddress.getByName("127.0.0.1"))); // taken by us
-      } catch (java.io.IOException alreadyTaken) {
+        held.add(new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))); // taken by us
+      } catch (IOException alreadyTaken) {
         // taken by someone else: the same situation
       }
     }
@@ -168,16 +176,16 @@ class UpWithAnnotateTest {
           .as("moved once, before the router started")
           .containsOnlyOnce("are in use");
 
-      io.grpc.ManagedChannel channel =
-          io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", ports[0]).usePlaintext().build();
       try {
-        dev.sieve.proto.v1.ReportVerdictResponse response =
-            dev.sieve.proto.v1.ClassifierGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+        ReportVerdictResponse response =
+            ClassifierGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
                 .reportVerdict(
-                    dev.sieve.proto.v1.ReportVerdictRequest.newBuilder()
+                    ReportVerdictRequest.newBuilder()
                         .setTenantId("district-7")
-                        .setKind(dev.sieve.proto.v1.ReportVerdictRequest.Kind.KIND_WRONG_BLOCK)
+                        .setKind(ReportVerdictRequest.Kind.KIND_WRONG_BLOCK)
                         .setUrl("https://www.khanacademy.org/")
                         .setReportId("port-wiring-1")
                         .build());
@@ -187,12 +195,11 @@ class UpWithAnnotateTest {
       }
       RouterMetricsScrape metrics = new RouterMetricsScrape(ports[1]);
       assertThat(
-              metrics.value(
-                  "sieve_router_feedback_reports_total", java.util.Map.of("outcome", "forwarded")))
+              metrics.value("sieve_router_feedback_reports_total", Map.of("outcome", "forwarded")))
           .as("forwarded to the app on its real port, not spooled")
           .hasValue(1.0);
     } finally {
-      for (java.net.ServerSocket socket : held) {
+      for (ServerSocket socket : held) {
         socket.close();
       }
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,7 @@ class UpWithCandidateTest {
   void aShadowCandidateIsComparedAndNeverServed() throws Exception {
     FixtureDataset.write(home);
     Path candidateModel = LocalFleet.REPO_ROOT.resolve("models/url-lexical/v1-762b094c1355");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isDirectory(candidateModel), "no older url model in models/");
+    Assumptions.assumeTrue(Files.isDirectory(candidateModel), "no older url model in models/");
     int[] ports = PortCheck.freePorts(6);
     Path log = home.resolve("shadow.jsonl");
     CliRun up =

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +115,7 @@ class SieveScriptTest {
   private record Result(int code, String out, String err) {}
 
   private Result sieve(Map<String, String> env, String... args) throws Exception {
-    List<String> command =
-        new java.util.ArrayList<>(List.of("/bin/bash", root.resolve("sieve").toString()));
+    List<String> command = new ArrayList<>(List.of("/bin/bash", root.resolve("sieve").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
     Map<String, String> environment = builder.environment();
@@ -297,7 +297,7 @@ class SieveScriptTest {
     String status = calls().lines().filter(l -> l.contains("SieveCli status")).findFirst().get();
     assertThat(status).contains(archive).doesNotContain("TieredStopAtLevel");
 
-    Map<String, String> off = new java.util.HashMap<>(env);
+    Map<String, String> off = new HashMap<>(env);
     off.put("SIEVE_CDS", "0");
     assertThat(sieve(off, "version").code()).isZero();
     String version = calls().lines().filter(l -> l.contains("SieveCli version")).findFirst().get();

@@ -8,6 +8,7 @@ import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
+import dev.sieve.proto.v1.DegradedReason;
 import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.Reason;
@@ -18,6 +19,9 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,9 +41,8 @@ public final class FakeRouter implements AutoCloseable {
   private final GrpcServerLauncher launcher;
   private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(2);
   private final AtomicInteger calls = new AtomicInteger();
-  private final java.util.Set<String> flakySeen =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.Set<String> cached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> flakySeen = ConcurrentHashMap.newKeySet();
+  private final Set<String> cached = ConcurrentHashMap.newKeySet();
   private final AtomicInteger bypassed = new AtomicInteger();
   private volatile boolean emulateCache;
   private volatile int capacity = Integer.MAX_VALUE;
@@ -109,7 +112,7 @@ public final class FakeRouter implements AutoCloseable {
             .setPrimaryCategory("self_harm")
             .setTtlSeconds(0)
             .setDegraded(true)
-            .addDegradedReasons(dev.sieve.proto.v1.DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
+            .addDegradedReasons(DegradedReason.DEGRADED_REASON_TIER_UNAVAILABLE);
     for (int i = 0; i < response.getTiersCount(); i++) {
       if (response.getTiers(i).getTier().equals("content")) {
         response.setTiers(
@@ -129,7 +132,7 @@ public final class FakeRouter implements AutoCloseable {
             .setPolicyId("default")
             .setPolicyVersion("2025-01")
             .setTtlSeconds(3600)
-            .setNormalizedUrl(request.getUrl().toLowerCase(java.util.Locale.ROOT));
+            .setNormalizedUrl(request.getUrl().toLowerCase(Locale.ROOT));
     for (String id : Taxonomy.v1().ids()) {
       double score = gambling && id.equals("gambling") ? 0.99 : id.equals("news") ? 0.02 : 0.0;
       response.addCategories(

@@ -1,5 +1,6 @@
 package dev.sieve.content.encode;
 
+import dev.sieve.content.extract.ExtractionLimits;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public interface ChunkEncoder extends AutoCloseable {
    * and serving take it from here and from the head's configuration, so they always agree).
    */
   default int wordsPerChunk() {
-    return dev.sieve.content.extract.ExtractionLimits.DEFAULT_WORDS_PER_CHUNK;
+    return ExtractionLimits.DEFAULT_WORDS_PER_CHUNK;
   }
 
   /** Embeds each text; result[i] belongs to texts.get(i). */

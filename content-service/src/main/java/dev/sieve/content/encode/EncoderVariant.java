@@ -1,5 +1,8 @@
 package dev.sieve.content.encode;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /**
  * The frozen sentence encoders the content tier can run: ONNX models shipped inside langchain4j's
  * embedding jars (classpath resources), so the service needs no model download at start.
@@ -93,7 +96,7 @@ public enum EncoderVariant {
 
   /** Encoder id recorded in head configurations: weights, pooling, and token window. */
   public String encoderId() {
-    return modelName + "/" + pooling.name().toLowerCase(java.util.Locale.ROOT) + "/" + maxTokens;
+    return modelName + "/" + pooling.name().toLowerCase(Locale.ROOT) + "/" + maxTokens;
   }
 
   /**
@@ -105,7 +108,7 @@ public enum EncoderVariant {
   }
 
   public static EncoderVariant parse(String value) {
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
       case "quantized", "int8", "all-minilm-l6-v2-q" -> QUANTIZED;
       case "fp32", "all-minilm-l6-v2" -> FP32;
       case "bge", "bge-small", "bge-small-en-v1.5-q" -> BGE_SMALL_Q;
@@ -116,12 +119,12 @@ public enum EncoderVariant {
   }
 
   /** The variant whose {@link #encoderId()} is {@code id}, for a head configuration. */
-  public static java.util.Optional<EncoderVariant> byEncoderId(String id) {
+  public static Optional<EncoderVariant> byEncoderId(String id) {
     for (EncoderVariant v : values()) {
       if (v.encoderId().equals(id)) {
-        return java.util.Optional.of(v);
+        return Optional.of(v);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

@@ -7,7 +7,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,9 +73,8 @@ public final class ContentHead implements AutoCloseable {
    */
   private static void verifyShapes(Model model, HeadArchitecture architecture) {
     try (NDManager scratch = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
-      ai.djl.nn.Block expected = architecture.build();
-      expected.initialize(
-          scratch, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, architecture.inputDim()));
+      Block expected = architecture.build();
+      expected.initialize(scratch, DataType.FLOAT32, new Shape(1, architecture.inputDim()));
       var loaded = model.getBlock().getParameters();
       var wanted = expected.getParameters();
       if (loaded.size() != wanted.size()) {
@@ -84,7 +86,7 @@ public final class ContentHead implements AutoCloseable {
       }
       for (int i = 0; i < wanted.size(); i++) {
         Shape want = wanted.get(i).getValue().getArray().getShape();
-        ai.djl.nn.Parameter have = loaded.get(i).getValue();
+        Parameter have = loaded.get(i).getValue();
         Shape got = have.isInitialized() ? have.getArray().getShape() : null;
         if (!want.equals(got)) {
           throw new IllegalStateException(

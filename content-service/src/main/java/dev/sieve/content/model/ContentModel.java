@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -102,7 +103,7 @@ public final class ContentModel implements AutoCloseable {
             .toArray(PlattCalibration[]::new);
     this.ngramWeights =
         config.categories().stream().mapToDouble(CategoryConfig::ngramWeight).toArray();
-    boolean fused = java.util.Arrays.stream(ngramWeights).anyMatch(w -> w != 0);
+    boolean fused = Arrays.stream(ngramWeights).anyMatch(w -> w != 0);
     if (fused && ngram == null) {
       throw new IllegalStateException(
           "model "

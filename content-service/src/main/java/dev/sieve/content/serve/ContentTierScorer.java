@@ -10,6 +10,7 @@ import dev.sieve.content.model.CategoryConfig;
 import dev.sieve.content.model.ContentModel;
 import dev.sieve.content.model.HeadConfig;
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.core.scoring.Utf8;
 import dev.sieve.core.taxonomy.Taxonomy;
@@ -21,6 +22,7 @@ import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierDescription;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -267,7 +269,7 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
       Thread.currentThread().interrupt();
       future.cancel(false);
       throw new ScoringException(
-          io.grpc.Status.Code.CANCELLED, "interrupted while waiting for the content model");
+          Status.Code.CANCELLED, "interrupted while waiting for the content model");
     } catch (CancellationException e) {
       throw ScoringException.deadlineExceeded("request cancelled while queued");
     } catch (ExecutionException e) {
@@ -275,7 +277,7 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
         throw ScoringException.deadlineExceeded(expired.getMessage());
       }
       throw new ScoringException(
-          io.grpc.Status.Code.UNAVAILABLE,
+          Status.Code.UNAVAILABLE,
           "content model failed: " + e.getCause().getClass().getSimpleName(),
           e.getCause());
     }
@@ -313,8 +315,7 @@ public final class ContentTierScorer implements TierScorer, AutoCloseable {
             .setCategory(category)
             .setScore(
                 aligned
-                    ? dev.sieve.core.scoring.ThresholdAlignment.align(
-                        probability, model.threshold(output))
+                    ? ThresholdAlignment.align(probability, model.threshold(output))
                     : probability);
     List<Integer> order = new ArrayList<>(chunks.size());
     for (int c = 0; c < chunks.size(); c++) {

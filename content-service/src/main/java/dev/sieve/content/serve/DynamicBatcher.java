@@ -5,6 +5,7 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -317,7 +318,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
       stats.shed.increment();
       throw new QueueFullException(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "%s overloaded: shed at admission, expected %d ms (wait for %d queued/in-flight units + %d own"
                   + " at %.1f ms/unit) exceeds the call's remaining %d ms",
               name,
@@ -450,7 +451,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
               .completeExceptionally(
                   new DeadlineExpiredException(
                       String.format(
-                          java.util.Locale.ROOT,
+                          Locale.ROOT,
                           "%s: %d ms left, shorter than the estimated %d ms of its batch; dropped before compute",
                           name,
                           pending.deadline().timeRemaining(TimeUnit.MILLISECONDS),

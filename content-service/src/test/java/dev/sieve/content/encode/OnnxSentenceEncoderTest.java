@@ -3,7 +3,9 @@ package dev.sieve.content.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class OnnxSentenceEncoderTest {
     for (float v : alone) {
       norm += v * v;
     }
-    assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    assertThat(Math.sqrt(norm)).isCloseTo(1.0, Offset.offset(1e-4));
     assertThat(withOthers[1]).containsExactly(alone);
   }
 
@@ -84,9 +86,7 @@ class OnnxSentenceEncoderTest {
               // Over MiniLM's 128-piece window, inside BGE's 512: the whole text counts.
               "The water cycle moves water between oceans, air and land. ".repeat(20).strip());
       float[][] ours = bge.embed(texts);
-      var reference =
-          new dev.langchain4j.model.embedding.onnx.bgesmallenv15q
-              .BgeSmallEnV15QuantizedEmbeddingModel();
+      var reference = new BgeSmallEnV15QuantizedEmbeddingModel();
       for (int i = 0; i < texts.size(); i++) {
         float[] theirs = reference.embed(texts.get(i)).content().vector();
         assertThat(cosine(ours[i], theirs)).as("text %d", i).isGreaterThan(0.999);

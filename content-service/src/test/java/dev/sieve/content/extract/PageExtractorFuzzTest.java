@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of HTML and text extraction (Jazzer): any markup, however malformed,
@@ -15,10 +17,9 @@ import java.time.Duration;
 class PageExtractorFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong EXECUTIONS = new AtomicLong();
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void reportExecutions() {
     System.out.println("PageExtractorFuzzTest: " + EXECUTIONS.get() + " inputs");
   }

@@ -5,6 +5,7 @@ import static dev.sieve.content.extract.MarkupGuardTest.elements;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,7 +92,7 @@ class PoisonPagesTest {
     assertThat(guarded.reasons()).containsExactly("max_attributes");
     assertThat(guarded.droppedAttributes())
         .isEqualTo(300_000 - MarkupLimits.DEFAULT_MAX_ATTRIBUTES_PER_TAG);
-    assertThat(org.jsoup.Jsoup.parse(guarded.html()).selectFirst("div").attributes().size())
+    assertThat(Jsoup.parse(guarded.html()).selectFirst("div").attributes().size())
         .isEqualTo(MarkupLimits.DEFAULT_MAX_ATTRIBUTES_PER_TAG);
     assertBoundedParse(guarded);
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +30,7 @@ class ContentHeadTest {
     try (Model model =
         Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(architecture.build());
-      model
-          .getBlock()
-          .initialize(
-              model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 16));
       before = ContentHead.wrap(model, architecture).logits(features, 5);
       Path params = ContentHead.save(model, dir);
       assertThat(params).exists();
@@ -54,13 +53,10 @@ class ContentHeadTest {
     try (Model model =
         Model.newInstance(ContentHead.PARAMS_PREFIX, Device.cpu(), ContentHead.ENGINE)) {
       model.setBlock(architecture.build());
-      model
-          .getBlock()
-          .initialize(
-              model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 16));
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 16));
       ContentHead.save(model, dir);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () -> ContentHead.load(dir, new HeadArchitecture(16, 9, 0.1f, 3), Device.cpu()))
         .isInstanceOf(RuntimeException.class);
   }

@@ -2,6 +2,8 @@ package dev.sieve.content.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,8 +102,8 @@ class HeadConfigTest {
   private static Path write(Path dir, String json) {
     try {
       return Files.writeString(dir.resolve("config-in.json"), json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

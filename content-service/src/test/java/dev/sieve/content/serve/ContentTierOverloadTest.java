@@ -11,6 +11,7 @@ import dev.sieve.content.ContentServiceMainAccess;
 import dev.sieve.content.encode.ChunkEncoder;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.extract.PageExtractor;
+import dev.sieve.content.extract.PoisonPages;
 import dev.sieve.content.model.CategoryConfig;
 import dev.sieve.content.model.ContentHead;
 import dev.sieve.content.model.ContentModel;
@@ -39,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,8 +138,7 @@ class ContentTierOverloadTest {
         Thread.sleep(2);
       }
       ScoringException rejected =
-          org.junit.jupiter.api.Assertions.assertThrows(
-              ScoringException.class, () -> scorer.score(request));
+          Assertions.assertThrows(ScoringException.class, () -> scorer.score(request));
       assertThat(rejected.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       encoder.release.countDown();
       computing.get(30, TimeUnit.SECONDS);
@@ -170,7 +171,7 @@ class ContentTierOverloadTest {
         var stub = ScorerGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         ByteString fifty = ByteString.copyFromUtf8("<p>" + "a".repeat(50 * 1024 * 1024) + "</p>");
         StatusRuntimeException e =
-            org.junit.jupiter.api.Assertions.assertThrows(
+            Assertions.assertThrows(
                 StatusRuntimeException.class,
                 () -> stub.score(ScoreRequest.newBuilder().setHtml(fifty).build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -216,7 +217,7 @@ class ContentTierOverloadTest {
       ScoringException shed;
       try {
         shed =
-            org.junit.jupiter.api.Assertions.assertThrows(
+            Assertions.assertThrows(
                 ScoringException.class, () -> call.call(() -> scorer.score(request)));
       } finally {
         call.cancel(null);
@@ -251,9 +252,7 @@ class ContentTierOverloadTest {
                 BatcherConfig.unbatched(4))) {
       ScoreRequest request =
           ScoreRequest.newBuilder()
-              .setHtml(
-                  ByteString.copyFromUtf8(
-                      dev.sieve.content.extract.PoisonPages.nestedDivs(100_000)))
+              .setHtml(ByteString.copyFromUtf8(PoisonPages.nestedDivs(100_000)))
               .build();
       var response = scorer.score(request);
       assertThat(response.getScoresCount()).isEqualTo(1);

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -386,7 +387,7 @@ public final class ContentBench implements Callable<Integer> {
               texts.add(r.text());
             }
           });
-      java.util.Collections.shuffle(texts, new Random(42));
+      Collections.shuffle(texts, new Random(42));
       return texts;
     } catch (RuntimeException e) {
       System.err.println("no dataset (" + e.getMessage() + "); using synthetic text");

@@ -15,13 +15,16 @@ import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -166,7 +169,7 @@ public final class OverloadBench implements Callable<Integer> {
           "| admission | load | offered/s | goodput/s | OK late | RESOURCE_EXHAUSTED | DEADLINE_EXCEEDED "
               + "| shed | expired in queue | dropped at batch | encoded after deadline |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
-      Map<String, double[]> goodputSums = new java.util.LinkedHashMap<>();
+      Map<String, double[]> goodputSums = new LinkedHashMap<>();
       for (int round = 0; round < repeats; round++) {
         for (double multiple : multiples) {
           for (String mode : modes) {
@@ -202,7 +205,7 @@ public final class OverloadBench implements Callable<Integer> {
           "mean goodput/s over " + repeats + " round(s), and as a share of the mode's best level:");
       goodputSums.forEach(
           (mode, sums) -> {
-            double best = java.util.Arrays.stream(sums).max().orElse(0);
+            double best = Arrays.stream(sums).max().orElse(0);
             StringBuilder line = new StringBuilder("  " + mode + ":");
             for (int i = 0; i < sums.length; i++) {
               line.append(
@@ -230,7 +233,7 @@ public final class OverloadBench implements Callable<Integer> {
       AtomicLong next = new AtomicLong();
       LongAdder done = new LongAdder();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      List<Future<?>> futures = new ArrayList<>();
       long start = System.nanoTime();
       for (int t = 0; t < 4; t++) {
         futures.add(

@@ -1,8 +1,10 @@
 package dev.sieve.content.train;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import dev.sieve.content.ContentTier;
 import dev.sieve.content.encode.ChunkEncoder;
+import dev.sieve.content.extract.Chunk;
 import dev.sieve.content.extract.ExtractedPage;
 import dev.sieve.content.extract.ExtractionLimits;
 import dev.sieve.content.extract.PageExtractor;
@@ -23,7 +25,9 @@ import dev.sieve.eval.metrics.RankedCategory;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import dev.sieve.eval.threshold.ThresholdRule;
 import dev.sieve.eval.threshold.ThresholdSelector;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,12 +38,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -221,13 +227,11 @@ public final class ContentTrainer {
       chunkVectors = embedder.embed(usable);
     }
     // What the n-gram model reads: the serving chunks' texts, joined (ContentModel does the same).
-    Map<String, List<String>> chunkTexts = new java.util.HashMap<>();
+    Map<String, List<String>> chunkTexts = new HashMap<>();
     for (TextExample e : usable) {
-      chunkTexts.put(
-          e.id(),
-          embedder.chunks(e.text()).stream().map(dev.sieve.content.extract.Chunk::text).toList());
+      chunkTexts.put(e.id(), embedder.chunks(e.text()).stream().map(Chunk::text).toList());
     }
-    Map<String, String> ngramText = new java.util.HashMap<>();
+    Map<String, String> ngramText = new HashMap<>();
     chunkTexts.forEach((id, chunks) -> ngramText.put(id, String.join(" ", chunks)));
     // Texts with no words have no features (the service answers them with "no opinion").
     List<TextExample> examples = new ArrayList<>();
@@ -498,10 +502,7 @@ public final class ContentTrainer {
         kept.add(vectors.get(i));
         texts.add(
             String.join(
-                " ",
-                embedder.chunks(usable.get(i).text()).stream()
-                    .map(dev.sieve.content.extract.Chunk::text)
-                    .toList()));
+                " ", embedder.chunks(usable.get(i).text()).stream().map(Chunk::text).toList()));
       }
     }
     return new Embedded(examples, kept, texts);
@@ -605,10 +606,9 @@ public final class ContentTrainer {
       throws IOException {
     var mapper = DatasetVersion.mapper();
     try (var out =
-        new java.io.BufferedWriter(
-            new java.io.OutputStreamWriter(
-                new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)),
-                StandardCharsets.UTF_8))) {
+        new BufferedWriter(
+            new OutputStreamWriter(
+                new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8))) {
       for (Split split : List.of(dev, test)) {
         List<ContentModel.PageScores> scores = split == dev ? devScores : testScores;
         String name = split == dev ? "dev" : "test";
@@ -833,9 +833,9 @@ public final class ContentTrainer {
     training.put(
         "engine",
         "DJL "
-            + ai.djl.engine.Engine.getDjlVersion()
+            + Engine.getDjlVersion()
             + " / PyTorch "
-            + ai.djl.engine.Engine.getEngine(ContentHead.ENGINE).getVersion());
+            + Engine.getEngine(ContentHead.ENGINE).getVersion());
     return new HeadConfig(
         ContentTier.MODEL_NAME,
         version,

@@ -1,6 +1,9 @@
 package dev.sieve.content.train;
 
+import dev.sieve.core.taxonomy.Taxonomy;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Targets and loss weights for a list of examples over the head's categories.
@@ -53,7 +56,7 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
    * that ordinary means formal prose -- exactly the register shift that over-blocks user text.
    */
   public static double[] ordinarySourceWeights(List<TextExample> examples) {
-    java.util.Map<String, Integer> sizes = new java.util.TreeMap<>();
+    Map<String, Integer> sizes = new TreeMap<>();
     for (TextExample e : examples) {
       if (e.scope().contains("*")) {
         sizes.merge(e.source(), 1, Integer::sum);
@@ -77,10 +80,7 @@ public record LabelMatrix(List<String> categories, float[][] target, float[][] w
   static final float HARD_NEGATIVE_WEIGHT = 3f;
 
   static float hardNegative(TextExample example, String category) {
-    return dev.sieve.core.taxonomy.Taxonomy.v1()
-            .helpFor(category)
-            .filter(example::positive)
-            .isPresent()
+    return Taxonomy.v1().helpFor(category).filter(example::positive).isPresent()
         ? HARD_NEGATIVE_WEIGHT
         : 1f;
   }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -127,7 +128,7 @@ public final class PagePoolingStudy {
   /** The harmful text as the first paragraph of the page's body. */
   static String inject(String html, String text) {
     String p = "<p>" + text.replace("<", "&lt;").replace(">", "&gt;") + "</p>";
-    int body = html.toLowerCase(java.util.Locale.ROOT).indexOf("<body");
+    int body = html.toLowerCase(Locale.ROOT).indexOf("<body");
     if (body < 0) {
       return p + html;
     }

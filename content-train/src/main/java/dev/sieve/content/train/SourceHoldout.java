@@ -3,6 +3,7 @@ package dev.sieve.content.train;
 import ai.djl.Device;
 import dev.sieve.content.model.ContentHead;
 import dev.sieve.content.model.PlattCalibration;
+import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.Example;
 import dev.sieve.eval.Scores;
@@ -14,11 +15,16 @@ import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.threshold.DevSplit;
 import dev.sieve.eval.threshold.ThresholdSelector;
 import dev.sieve.eval.threshold.ThresholdSet;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,11 +143,10 @@ public final class SourceHoldout {
    */
   public void writeHeldOutScores(String source, Path file) throws IOException {
     Scored fold = trainWithout(source);
-    var mapper = dev.sieve.core.data.DatasetVersion.mapper();
+    var mapper = DatasetVersion.mapper();
     try (var out =
-        new java.io.BufferedWriter(
-            new java.io.OutputStreamWriter(
-                Files.newOutputStream(file), java.nio.charset.StandardCharsets.UTF_8))) {
+        new BufferedWriter(
+            new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8))) {
       for (int i = 0; i < examples.size(); i++) {
         TextExample e = examples.get(i);
         if (!e.source().equals(source)) {
@@ -256,11 +261,11 @@ public final class SourceHoldout {
         }
       }
       Map<String, Double> thresholds =
-          thresholds(kept, java.util.Arrays.copyOf(keptScores, n), outputs, policy, datasetVersion);
+          thresholds(kept, Arrays.copyOf(keptScores, n), outputs, policy, datasetVersion);
       return new Scored(outputs, calibrated, thresholds);
     } finally {
       try (var paths = Files.walk(staging)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.sieve.content.encode.EncoderVariant;
 import dev.sieve.content.encode.OnnxSentenceEncoder;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.util.CodeCommit;
 import dev.sieve.core.util.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -188,7 +189,7 @@ public final class TrainContentCommand implements SieveCommand {
 
   /** The commit of the working tree, "+dirty" when content-service has uncommitted changes. */
   static String codeCommit(Path home) {
-    return dev.sieve.core.util.CodeCommit.of(home, "content-service", "content-train");
+    return CodeCommit.of(home, "content-service", "content-train");
   }
 
   public static void main(String[] args) {

@@ -21,6 +21,7 @@ import dev.sieve.proto.v1.ScoreResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,7 +126,7 @@ class ContentScorerProviderTest {
         .getScore();
   }
 
-  private static org.assertj.core.data.Offset<Double> within() {
-    return org.assertj.core.data.Offset.offset(1e-4);
+  private static Offset<Double> within() {
+    return Offset.offset(1e-4);
   }
 }

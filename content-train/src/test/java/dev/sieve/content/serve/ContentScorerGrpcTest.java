@@ -25,8 +25,13 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,7 +220,7 @@ class ContentScorerGrpcTest {
         .isEqualTo(Status.Code.INVALID_ARGUMENT);
     ByteString pdf = ByteString.copyFromUtf8("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj");
     StatusRuntimeException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             StatusRuntimeException.class,
             () -> stub.score(ScoreRequest.newBuilder().setHtml(pdf).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -226,7 +231,7 @@ class ContentScorerGrpcTest {
   void invalidUtf8IsInvalidArgument() {
     ByteString bad = ByteString.copyFrom(new byte[] {'c', 'a', 'f', (byte) 0xC3, 0x28, 'x'});
     StatusRuntimeException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
+        Assertions.assertThrows(
             StatusRuntimeException.class,
             () -> stub.score(ScoreRequest.newBuilder().setText(bad).build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -279,8 +284,8 @@ class ContentScorerGrpcTest {
   void scoresAreTheSameAloneAndInABatch() throws Exception {
     String text = "Claim free spins at the casino.";
     double alone = score(scoreText(text), "gambling");
-    var futures = new java.util.ArrayList<java.util.concurrent.Future<ScoreResponse>>();
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    var futures = new ArrayList<Future<ScoreResponse>>();
+    var pool = Executors.newFixedThreadPool(6);
     try {
       for (int i = 0; i < 6; i++) {
         String t = i == 0 ? text : "Neighbour text number " + i + " about gardening and cooking.";
@@ -291,6 +296,6 @@ class ContentScorerGrpcTest {
       pool.shutdownNow();
     }
     assertThatThrownBy(() -> score(scoreText("x"), "adult"))
-        .isInstanceOf(java.util.NoSuchElementException.class);
+        .isInstanceOf(NoSuchElementException.class);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.content.model.NgramModel;
+import dev.sieve.eval.Example;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ class NgramFusionTest {
   @Test
   void recallUnderTheStandardIsTheDevRecallAtTheThresholdItsCeilingsAllow() {
     List<TextExample> dev = split("dev", 40, 3);
-    List<dev.sieve.eval.Example> examples = dev.stream().map(SourceHoldout::example).toList();
+    List<Example> examples = dev.stream().map(SourceHoldout::example).toList();
     double[] logits = new double[40];
     int negatives = 0;
     for (int i = 0; i < 40; i++) {

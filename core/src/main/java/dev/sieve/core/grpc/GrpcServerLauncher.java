@@ -1,6 +1,8 @@
 package dev.sieve.core.grpc;
 
 import dev.sieve.core.security.ServerSecurity;
+import dev.sieve.core.telemetry.Telemetry;
+import dev.sieve.core.util.Settings;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -10,12 +12,14 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +102,7 @@ public final class GrpcServerLauncher {
   @SuppressWarnings(
       "deprecation") // v1alpha is deprecated upstream, yet older clients speak only it
   private static ServerServiceDefinition v1alphaReflection() {
-    return io.grpc.protobuf.services.ProtoReflectionService.newInstance().bindService();
+    return ProtoReflectionService.newInstance().bindService();
   }
 
   public static Builder builder(String name) {
@@ -183,8 +187,7 @@ public final class GrpcServerLauncher {
    * Helm chart keeps terminationGracePeriodSeconds above preStop sleep + this value.
    */
   public static Duration configuredDrainTimeout() {
-    return Duration.ofSeconds(
-        dev.sieve.core.util.Settings.getInt("SIEVE_DRAIN_TIMEOUT_SECONDS", 20));
+    return Duration.ofSeconds(Settings.getInt("SIEVE_DRAIN_TIMEOUT_SECONDS", 20));
   }
 
   /**
@@ -219,7 +222,7 @@ public final class GrpcServerLauncher {
     private int port;
     private int maxInboundMessageBytes = 4 * 1024 * 1024;
     private Duration maxConnectionAge = Duration.ofMinutes(5);
-    private java.util.concurrent.Executor executor;
+    private Executor executor;
     private ServerSecurity security;
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
@@ -250,7 +253,7 @@ public final class GrpcServerLauncher {
       return this;
     }
 
-    public Builder executor(java.util.concurrent.Executor executor) {
+    public Builder executor(Executor executor) {
       this.executor = executor;
       return this;
     }
@@ -281,7 +284,7 @@ public final class GrpcServerLauncher {
     }
 
     /** Adds the tracing, log-correlation and metrics interceptors of {@code telemetry}. */
-    public Builder telemetry(dev.sieve.core.telemetry.Telemetry telemetry) {
+    public Builder telemetry(Telemetry telemetry) {
       for (ServerInterceptor interceptor : telemetry.serverInterceptors()) {
         intercept(interceptor);
       }

@@ -2,6 +2,7 @@ package dev.sieve.core.grpc;
 
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -118,8 +119,7 @@ public final class RejectedRequestLog {
                     ? " malformed or oversized request"
                     : " malformed or oversized requests");
     if (anyLine) {
-      line.append(
-          String.format(java.util.Locale.ROOT, " in the last %.0f s", (now - lastLineNanos) / 1e9));
+      line.append(String.format(Locale.ROOT, " in the last %.0f s", (now - lastLineNanos) / 1e9));
     }
     line.append(" (");
     boolean first = true;
@@ -131,7 +131,7 @@ public final class RejectedRequestLog {
     if (!anyLine) {
       line.append(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               " (further refusals: one summary line per %d s)",
               intervalNanos / 1_000_000_000L));
     }

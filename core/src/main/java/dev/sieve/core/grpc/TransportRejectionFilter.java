@@ -1,6 +1,7 @@
 package dev.sieve.core.grpc;
 
 import io.grpc.Status;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
@@ -27,7 +28,7 @@ final class TransportRejectionFilter implements Filter {
   static final String MESSAGE = "Exception processing message";
 
   /** Strong references: java.util.logging forgets (and resets) loggers nobody holds. */
-  private static final List<Logger> INSTALLED = new java.util.ArrayList<>();
+  private static final List<Logger> INSTALLED = new ArrayList<>();
 
   private final RejectedRequestLog rejections;
   private final Filter previous;

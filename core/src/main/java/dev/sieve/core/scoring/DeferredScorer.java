@@ -3,6 +3,7 @@ package dev.sieve.core.scoring;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierDescription;
+import io.grpc.Status;
 
 /**
  * A {@link TierScorer} whose implementation arrives after the server has started: the port is bound
@@ -42,7 +43,7 @@ public final class DeferredScorer implements TierScorer {
     TierScorer current = delegate;
     if (current == null) {
       throw new ScoringException(
-          io.grpc.Status.Code.UNAVAILABLE, tier + " tier is still loading its model");
+          Status.Code.UNAVAILABLE, tier + " tier is still loading its model");
     }
     return current.score(request);
   }

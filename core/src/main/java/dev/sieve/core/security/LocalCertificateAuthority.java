@@ -1,6 +1,7 @@
 package dev.sieve.core.security;
 
 import com.google.common.net.InetAddresses;
+import io.grpc.util.CertificateUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -107,8 +108,8 @@ public final class LocalCertificateAuthority {
   public static LocalCertificateAuthority load(Path certFile, Path keyFile) {
     try (var certIn = Files.newInputStream(certFile);
         var keyIn = Files.newInputStream(keyFile)) {
-      X509Certificate[] certs = io.grpc.util.CertificateUtils.getX509Certificates(certIn);
-      PrivateKey key = io.grpc.util.CertificateUtils.getPrivateKey(keyIn);
+      X509Certificate[] certs = CertificateUtils.getX509Certificates(certIn);
+      PrivateKey key = CertificateUtils.getPrivateKey(keyIn);
       return new LocalCertificateAuthority(certs[0], key);
     } catch (IOException | GeneralSecurityException | ArrayIndexOutOfBoundsException e) {
       throw new IllegalArgumentException("cannot load the local CA from " + certFile + ": " + e, e);

@@ -1,5 +1,6 @@
 package dev.sieve.core.taxonomy;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -213,7 +214,7 @@ public final class Taxonomy {
    * because a policy written for the built-in category would silently change meaning.
    */
   public Taxonomy withEmerging(List<Category> emerging) {
-    List<Category> all = new java.util.ArrayList<>(byId.values());
+    List<Category> all = new ArrayList<>(byId.values());
     for (Category category : emerging) {
       if (byId.containsKey(category.id())) {
         throw new IllegalArgumentException(

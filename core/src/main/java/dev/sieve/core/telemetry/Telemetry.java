@@ -1,5 +1,6 @@
 package dev.sieve.core.telemetry;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.sieve.proto.v1.ModelInfo;
 import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptor;
@@ -128,8 +129,7 @@ public final class Telemetry implements AutoCloseable {
    * Micrometer's {@code process_cpu_time_ns_total} (promtool rejects abbreviated units).
    */
   private static void bindProcessCpuSeconds(MeterRegistry registry) {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       FunctionCounter.builder("process.cpu", os, b -> b.getProcessCpuTime() / 1e9)
           .baseUnit("seconds")
           .description("CPU time used by the process (all threads)")

@@ -4,9 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
+import java.io.ByteArrayOutputStream;
 import java.net.IDN;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -406,7 +411,7 @@ public final class UrlNormalizer {
     if (s.indexOf('%') < 0) {
       return s;
     }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length());
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < bytes.length; i++) {
       byte b = bytes[i];
@@ -428,11 +433,11 @@ public final class UrlNormalizer {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(out.toByteArray()))
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray()))
           .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return null;
     }
   }
@@ -495,7 +500,7 @@ public final class UrlNormalizer {
       return path;
     }
     String[] segments = path.split("/", -1);
-    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    ArrayDeque<String> out = new ArrayDeque<>();
     for (int i = 1; i < segments.length; i++) {
       String seg = segments[i];
       boolean last = i == segments.length - 1;

@@ -1,5 +1,6 @@
 package dev.sieve.core.util;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,8 +16,7 @@ public final class Settings {
   private Settings() {}
 
   public static Optional<String> get(String envName) {
-    String property =
-        System.getProperty(envName.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+    String property = System.getProperty(envName.toLowerCase(Locale.ROOT).replace('_', '.'));
     if (property != null && !property.isBlank()) {
       return Optional.of(property.strip());
     }

@@ -3,6 +3,7 @@ package dev.sieve.core.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScorerGrpc;
 import io.grpc.ManagedChannel;
@@ -82,7 +83,7 @@ class GrpcServerLauncherTest {
       ScoreRequest big =
           ScoreRequest.newBuilder()
               .setUrl("x")
-              .setText(com.google.protobuf.ByteString.copyFromUtf8("a".repeat(4096)))
+              .setText(ByteString.copyFromUtf8("a".repeat(4096)))
               .build();
       assertThatThrownBy(() -> stub.score(big))
           .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())

@@ -3,6 +3,7 @@ package dev.sieve.core.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -25,6 +26,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -172,7 +174,7 @@ class MalformedWireInputTest {
             .setRequestId("r1")
             .build()
             .toByteArray();
-    byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+    byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
 
     Status status = send(ClassifierGrpc.getClassifyMethod(), truncated);
 
@@ -298,7 +300,7 @@ class MalformedWireInputTest {
       byte[] big =
           ClassifyRequest.newBuilder()
               .setUrl("x")
-              .setText(com.google.protobuf.ByteString.copyFrom(new byte[8192]))
+              .setText(ByteString.copyFrom(new byte[8192]))
               .build()
               .toByteArray();
       List<Status.Code> codes = new ArrayList<>();

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -50,17 +54,14 @@ class ServerReflectionTest {
 
   @Test
   void v1ListsTheServicesAndResolvesTheirSchema() throws Exception {
-    io.grpc.reflection.v1.ServerReflectionResponse listed =
-        v1(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+    ServerReflectionResponse listed =
+        v1(ServerReflectionRequest.newBuilder().setListServices("*").build());
     assertThat(listed.getListServicesResponse().getServiceList())
-        .extracting(io.grpc.reflection.v1.ServiceResponse::getName)
+        .extracting(ServiceResponse::getName)
         .containsExactlyInAnyOrderElementsOf(EXPECTED);
 
-    io.grpc.reflection.v1.ServerReflectionResponse file =
-        v1(
-            io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
-                .setFileContainingSymbol("sieve.v1.Scorer")
-                .build());
+    ServerReflectionResponse file =
+        v1(ServerReflectionRequest.newBuilder().setFileContainingSymbol("sieve.v1.Scorer").build());
     assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
   }
 
@@ -83,12 +84,10 @@ class ServerReflectionTest {
     assertThat(file.getFileDescriptorResponse().getFileDescriptorProtoCount()).isPositive();
   }
 
-  private static io.grpc.reflection.v1.ServerReflectionResponse v1(
-      io.grpc.reflection.v1.ServerReflectionRequest request) throws Exception {
-    CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse> answer =
-        new CompletableFuture<>();
-    StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests =
-        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
+  private static ServerReflectionResponse v1(ServerReflectionRequest request) throws Exception {
+    CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
+    StreamObserver<ServerReflectionRequest> requests =
+        ServerReflectionGrpc.newStub(channel)
             .withDeadlineAfter(5, TimeUnit.SECONDS)
             .serverReflectionInfo(observer(answer));
     requests.onNext(request);

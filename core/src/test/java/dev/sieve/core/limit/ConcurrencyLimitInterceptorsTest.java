@@ -14,6 +14,7 @@ import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -90,7 +91,7 @@ class ConcurrencyLimitInterceptorsTest {
     }
   }
 
-  private ManagedChannel serve(io.grpc.ServerServiceDefinition service) throws Exception {
+  private ManagedChannel serve(ServerServiceDefinition service) throws Exception {
     String name = InProcessServerBuilder.generateName();
     Server server =
         InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();

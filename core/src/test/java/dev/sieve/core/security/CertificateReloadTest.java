@@ -3,13 +3,17 @@ package dev.sieve.core.security;
 import static dev.sieve.core.security.MutualTlsTest.score;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.grpc.EchoTier;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +36,7 @@ class CertificateReloadTest {
     TestPki newCa = TestPki.create(dir, "new");
     Path certFile = dir.resolve("server.crt");
     Path keyFile = dir.resolve("server.key");
-    oldCa
-        .ca
-        .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
-        .write(certFile, keyFile);
+    oldCa.ca.issue("tier", List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
     PemIdentity router = oldCa.issue("router", "sieve-router");
     // The tier trusts client certificates from either CA: only its own certificate rotates here.
     Path clientCas = dir.resolve("client-cas.pem");
@@ -51,10 +52,7 @@ class CertificateReloadTest {
       assertThat(call(oldCa.caFile, router, tier)).isEqualTo(Status.Code.OK);
       assertThat(call(newCa.caFile, router, tier)).isEqualTo(Status.Code.UNAVAILABLE);
 
-      newCa
-          .ca
-          .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
-          .write(certFile, keyFile);
+      newCa.ca.issue("tier", List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
 
       assertThat(eventually(() -> callQuietly(newCa.caFile, router, tier) == Status.Code.OK))
           .as("a new connection sees the new certificate within 10 s")
@@ -95,9 +93,7 @@ class CertificateReloadTest {
     TestPki pki = TestPki.create(dir, "fleet");
     Path certFile = dir.resolve("server.crt");
     Path keyFile = dir.resolve("server.key");
-    pki.ca
-        .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
-        .write(certFile, keyFile);
+    pki.ca.issue("tier", List.of("localhost"), Duration.ofDays(1)).write(certFile, keyFile);
     PemIdentity router = pki.issue("router", "sieve-router");
 
     TlsSettings settings =
@@ -111,16 +107,15 @@ class CertificateReloadTest {
       // Half a rotation: a new certificate lands before its key.
       Path otherCert = dir.resolve("other.crt");
       pki.ca
-          .issue("tier", java.util.List.of("localhost"), Duration.ofDays(1))
+          .issue("tier", List.of("localhost"), Duration.ofDays(1))
           .write(otherCert, dir.resolve("other.key"));
-      Files.copy(otherCert, certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(otherCert, certFile, StandardCopyOption.REPLACE_EXISTING);
 
       assertThat(security.material().reloadIfChanged())
           .isEqualTo(ReloadingTlsMaterial.ReloadResult.REJECTED);
       assertThat(call(pki.caFile, router, tier)).isEqualTo(Status.Code.OK);
 
-      Files.copy(
-          dir.resolve("other.key"), keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(dir.resolve("other.key"), keyFile, StandardCopyOption.REPLACE_EXISTING);
       assertThat(security.material().reloadIfChanged())
           .isEqualTo(ReloadingTlsMaterial.ReloadResult.RELOADED);
       assertThat(security.material().reloadIfChanged())
@@ -142,7 +137,7 @@ class CertificateReloadTest {
             .host("127.0.0.1")
             .port(0)
             .secure(security)
-            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier()))
+            .addService(new ScorerService(new EchoTier()))
             .build()
             .start();
     tier.markServing();
@@ -158,7 +153,7 @@ class CertificateReloadTest {
       try {
         score(channel);
         return Status.Code.OK;
-      } catch (io.grpc.StatusRuntimeException e) {
+      } catch (StatusRuntimeException e) {
         return e.getStatus().getCode();
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.sieve.core.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sieve.core.grpc.EchoTier;
 import dev.sieve.core.grpc.GrpcServerLauncher;
 import dev.sieve.core.grpc.ScorerService;
 import dev.sieve.proto.v1.ScoreRequest;
@@ -51,7 +52,7 @@ class MutualTlsTest {
             .secure(
                 ServerSecurity.configure(
                     "url-service", settings, "127.0.0.1", ServerSecurity.Role.INTERNAL))
-            .addService(new ScorerService(new dev.sieve.core.grpc.EchoTier()))
+            .addService(new ScorerService(new EchoTier()))
             .build()
             .start();
     tier.markServing();

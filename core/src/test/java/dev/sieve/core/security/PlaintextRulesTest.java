@@ -3,6 +3,9 @@ package dev.sieve.core.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -183,7 +186,7 @@ class PlaintextRulesTest {
         .hasMessageContaining("the private key does not belong to the certificate");
 
     Path sec1 = dir.resolve("ec.key");
-    java.nio.file.Files.writeString(
+    Files.writeString(
         sec1, "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n");
     assertThatThrownBy(
             () ->
@@ -214,8 +217,7 @@ class PlaintextRulesTest {
   void clientsRefusePlaintextToNonLoopbackTargets() {
     ClientSecurity auto = ClientSecurity.forTiers(TlsSettings.none());
     assertThat(auto.tls()).isFalse();
-    assertThat(auto.credentials("127.0.0.1:50052"))
-        .isInstanceOf(io.grpc.InsecureChannelCredentials.class);
+    assertThat(auto.credentials("127.0.0.1:50052")).isInstanceOf(InsecureChannelCredentials.class);
     assertThatThrownBy(() -> auto.credentials("dns:///sieve-url-service-headless:50052"))
         .hasMessageContaining(
             "refusing a plaintext connection to dns:///sieve-url-service-headless:50052")
@@ -223,11 +225,11 @@ class PlaintextRulesTest {
 
     ClientSecurity off = ClientSecurity.forTiers(TlsSettings.none().withMode(TlsSettings.Mode.OFF));
     assertThat(off.credentials("dns:///sieve-url-service-headless:50052"))
-        .isInstanceOf(io.grpc.InsecureChannelCredentials.class);
+        .isInstanceOf(InsecureChannelCredentials.class);
 
     ClientSecurity on = ClientSecurity.forTiers(TlsSettings.none().withMode(TlsSettings.Mode.ON));
     assertThat(on.tls()).isTrue();
-    assertThat(on.credentials("127.0.0.1:1")).isInstanceOf(io.grpc.TlsChannelCredentials.class);
+    assertThat(on.credentials("127.0.0.1:1")).isInstanceOf(TlsChannelCredentials.class);
     on.close();
   }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of the URL normalizer (Jazzer). Every test run replays the committed
@@ -17,10 +20,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class UrlNormalizerFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong EXECUTIONS = new AtomicLong();
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void reportExecutions() {
     System.out.println("UrlNormalizerFuzzTest: " + EXECUTIONS.get() + " inputs");
   }
@@ -48,7 +50,7 @@ class UrlNormalizerFuzzTest {
     }
     assertThat(again.canonical()).as("canonical form of %s", raw).isEqualTo(url.canonical());
     assertThat(again.host()).isEqualTo(url.host());
-    assertThat(url.host()).isEqualTo(url.host().toLowerCase(java.util.Locale.ROOT));
+    assertThat(url.host()).isEqualTo(url.host().toLowerCase(Locale.ROOT));
     if (url.ipLiteral() && !url.host().contains(":")) {
       assertThat(url.host()).matches("(\\d{1,3}\\.){3}\\d{1,3}");
     }

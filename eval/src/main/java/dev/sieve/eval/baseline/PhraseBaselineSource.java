@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * The weighted-phrase baseline as a prediction source. Texts are scored as texts; a URL input is
@@ -41,7 +42,7 @@ public final class PhraseBaselineSource implements PredictionSource {
       out.put(c, v);
     }
     // The scorer is stateless per call, so items are scored in parallel (each writes its own slot).
-    java.util.stream.IntStream.range(0, n)
+    IntStream.range(0, n)
         .parallel()
         .forEach(
             i -> {

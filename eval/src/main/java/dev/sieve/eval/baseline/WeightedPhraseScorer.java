@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,7 +66,7 @@ public final class WeightedPhraseScorer {
     this.limit = limit;
     Map<String, Integer> phraseIndex = new LinkedHashMap<>();
     entryParts = new int[entries.size()][];
-    java.util.TreeSet<String> cats = new java.util.TreeSet<>();
+    TreeSet<String> cats = new TreeSet<>();
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       entryParts[i] =
@@ -293,6 +295,6 @@ public final class WeightedPhraseScorer {
     m.put("news", "news");
     m.put("sport", "sports");
     m.put("goodphrases", GENERAL);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 }

@@ -2,6 +2,7 @@ package dev.sieve.eval.calibration;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The calibrator chosen for one category and why.
@@ -21,6 +22,6 @@ public record CategoryCalibration(
     @JsonProperty("dev_negatives") long devNegatives) {
 
   public CategoryCalibration {
-    cvLogLoss = cvLogLoss == null ? Map.of() : new java.util.TreeMap<>(cvLogLoss);
+    cvLogLoss = cvLogLoss == null ? Map.of() : new TreeMap<>(cvLogLoss);
   }
 }

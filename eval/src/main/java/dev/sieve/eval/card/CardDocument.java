@@ -8,6 +8,7 @@ import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.SliceRow;
 import dev.sieve.eval.report.SliceTable;
 import dev.sieve.eval.threshold.ThresholdChoice;
+import dev.sieve.eval.threshold.ThresholdSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -436,7 +437,7 @@ final class CardDocument {
           "Share of ordinary inputs (label scope '*') not labelled with the category that the model"
               + " flags, per group, with Wilson 95% intervals. Threshold selection keeps each category's"
               + " ceiling on every ordinary source with at least "
-              + dev.sieve.eval.threshold.ThresholdSelector.MIN_SOURCE_ITEMS
+              + ThresholdSelector.MIN_SOURCE_ITEMS
               + " dev items; the release gate holds it on the pooled rate and on every group with at least"
               + " gate.background_ceilings.min_group_items items (release-gate.yaml)."
               + (xv.falseAlertRate() == null

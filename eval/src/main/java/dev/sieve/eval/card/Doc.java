@@ -2,6 +2,7 @@ package dev.sieve.eval.card;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A tiny document model (headings, paragraphs, tables, lists, figures) that the Markdown and HTML
@@ -26,9 +27,7 @@ final class Doc {
 
   Doc h(int level, String text) {
     String anchor =
-        text.toLowerCase(java.util.Locale.ROOT)
-            .replaceAll("[^a-z0-9]+", "-")
-            .replaceAll("(^-|-$)", "");
+        text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     blocks.add(new Heading(level, text, anchor));
     return this;
   }

@@ -3,6 +3,7 @@ package dev.sieve.eval.card;
 import dev.sieve.core.metrics.ScoreBins;
 import dev.sieve.eval.drift.DriftAnalysis;
 import dev.sieve.eval.drift.DriftAnalysis.Row;
+import dev.sieve.eval.drift.LiveScores;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class DriftDocument {
             "Score distribution per category, share of scores per bin: card (grey) and live"
                 + " (blue), bins of width 0.05 from 0 to 1.");
       }
-      if (card.tier().equals(dev.sieve.eval.drift.LiveScores.MERGED)) {
+      if (card.tier().equals(LiveScores.MERGED)) {
         doc.h(3, "Decision rate: " + card.label());
         List<List<String>> rates = new ArrayList<>();
         for (Row r : rows) {

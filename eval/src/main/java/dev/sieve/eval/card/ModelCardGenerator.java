@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -493,7 +494,7 @@ public final class ModelCardGenerator {
           "95% percentile bootstrap interval over resampled examples (seeded); Wilson interval for slice block rates");
       d.put(
           "insufficient_data", "fewer positives than the minimum in the split: no rate is printed");
-      return java.util.Collections.unmodifiableMap(d);
+      return Collections.unmodifiableMap(d);
     }
 
     private Standard() {}

@@ -10,9 +10,11 @@ import dev.sieve.eval.policy.EvaluationSettings;
 import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.Estimate;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,7 +34,7 @@ public final class EvalRunCommand implements Callable<Integer> {
   /** Marks a --target/--router given without a value: the local fleet's recorded port. */
   static final String LOCAL = "<local>";
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--tier", required = true, description = "Tier: url, content or llm.")
   String tier;
@@ -144,7 +146,7 @@ public final class EvalRunCommand implements Callable<Integer> {
       defaultValue = "10s",
       converter = DeadlineConverter.class,
       description = "Per-call deadline for gRPC scoring (default: ${DEFAULT-VALUE}).")
-  java.time.Duration deadline;
+  Duration deadline;
 
   @Option(names = "--bootstrap", description = "Bootstrap resamples (overrides the policy).")
   Integer bootstrap;
@@ -256,7 +258,7 @@ public final class EvalRunCommand implements Callable<Integer> {
       case "content" -> FleetTargets.target(null, "content-service", 50053);
       case "llm" -> FleetTargets.target(null, "llm-fallback-service", 50054);
       default ->
-          throw new picocli.CommandLine.ParameterException(
+          throw new CommandLine.ParameterException(
               spec.commandLine(),
               "--target without a value needs --tier url|content|llm (got '" + tier + "')");
     };

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -179,7 +180,7 @@ public final class ExplainCommand implements SieveCommand {
     if (tiers != null && !tiers.isEmpty()) {
       return tiers;
     }
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     if (url != null && !url.isBlank()) {
       out.add("url");
     }

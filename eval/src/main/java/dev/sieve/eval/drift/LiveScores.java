@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -311,7 +312,7 @@ public final class LiveScores {
     Map<String, long[]> merged = live.histograms.get(MERGED);
     if (merged != null && !merged.isEmpty()) {
       long[] any = merged.values().iterator().next();
-      live.verdicts = java.util.Arrays.stream(any).sum();
+      live.verdicts = Arrays.stream(any).sum();
     }
     return live;
   }

@@ -4,7 +4,9 @@ import dev.sieve.core.data.DomainRecord;
 import dev.sieve.eval.explain.ProposedAction.Action;
 import dev.sieve.proto.v1.Evidence;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -48,7 +50,7 @@ public final class ActionRules {
       Focus focus,
       List<Evidence> evidence,
       List<Neighbour> neighbours,
-      java.util.function.Function<String, Optional<DomainRecord>> listed) {
+      Function<String, Optional<DomainRecord>> listed) {
     if (focus.category().isEmpty()) {
       return new ProposedAction(
           Action.ADD_DATA,
@@ -100,7 +102,7 @@ public final class ActionRules {
           Action.CHANGE_THRESHOLD,
           "R3",
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "score %.3f is within %.2f of the threshold %.3f: re-check the %s threshold policy on dev",
               focus.score(),
               margin,
@@ -114,7 +116,7 @@ public final class ActionRules {
           Action.ADD_DATA,
           "R4",
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "no near training example (best similarity %.2f < %.2f): the model is extrapolating;"
                   + " add labelled examples like this one",
               best,

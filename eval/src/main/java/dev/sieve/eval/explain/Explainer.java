@@ -13,6 +13,7 @@ import dev.sieve.proto.v1.Evidence;
 import dev.sieve.proto.v1.Reason;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class Explainer {
       return new RouterAnswer(Optional.of(resp), "");
     } catch (StatusRuntimeException e) {
       String hint =
-          e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+          e.getStatus().getCode() == Status.Code.UNAVAILABLE
               ? " (is the router running? start it with ./sieve up)"
               : "";
       return new RouterAnswer(

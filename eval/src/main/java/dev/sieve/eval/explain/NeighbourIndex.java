@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -194,7 +195,7 @@ public final class NeighbourIndex {
 
   static List<String> tokens(String text) {
     List<String> out = new ArrayList<>();
-    Matcher m = TOKEN.matcher(text.toLowerCase(java.util.Locale.ROOT));
+    Matcher m = TOKEN.matcher(text.toLowerCase(Locale.ROOT));
     while (m.find()) {
       out.add(m.group());
     }

@@ -2,6 +2,7 @@ package dev.sieve.eval.gate;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.util.Sha256;
+import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.card.HtmlRenderer;
 import dev.sieve.eval.card.MarkdownRenderer;
 import dev.sieve.eval.card.ModelCard;
@@ -9,6 +10,8 @@ import dev.sieve.eval.card.ModelCardGenerator;
 import dev.sieve.eval.card.ModelMetadata;
 import dev.sieve.eval.gate.GateReport.Finding;
 import dev.sieve.eval.gate.GateReport.Level;
+import dev.sieve.eval.metrics.Wilson;
+import dev.sieve.eval.pipeline.FleetEvaluation;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import dev.sieve.eval.policy.GateCategoryRule;
 import dev.sieve.eval.policy.GatePolicy;
@@ -17,6 +20,7 @@ import dev.sieve.eval.report.CategoryResult;
 import dev.sieve.eval.report.Estimate;
 import dev.sieve.eval.report.EvaluationResult;
 import dev.sieve.eval.report.ExternalValidity;
+import dev.sieve.eval.report.LeaveOneSourceOut;
 import dev.sieve.eval.report.SliceRow;
 import dev.sieve.eval.report.SliceTable;
 import dev.sieve.eval.threshold.ThresholdChoice;
@@ -30,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -106,9 +111,9 @@ public final class ReleaseGate {
       f.add(
           info(
               "fleet card: thresholds are the policy's ("
-                  + dev.sieve.eval.pipeline.FleetEvaluation.POLICY_FILE
+                  + FleetEvaluation.POLICY_FILE
                   + "), not chosen on dev; every tier serves its own dev-chosen thresholds"));
-      String stale = dev.sieve.eval.pipeline.FleetEvaluation.staleness(modelDir, home);
+      String stale = FleetEvaluation.staleness(modelDir, home);
       f.add(
           stale.isEmpty()
               ? pass("fleet card measured the released tier models and the default policy")
@@ -437,7 +442,7 @@ public final class ReleaseGate {
             // whose interval reaches 0.04. The Wilson bound of the slice's own count decides.
             long n = r.shouldAllow();
             long k = Math.round(r.overBlockRate().value() * n);
-            double lower = dev.sieve.eval.metrics.Wilson.interval(k, n).lower();
+            double lower = Wilson.interval(k, n).lower();
             String what =
                 "protected slice "
                     + r.value()
@@ -582,7 +587,7 @@ public final class ReleaseGate {
                     + " inputs are flagged; evaluate with the background inputs"
                     + split));
       } else {
-        java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+        Set<String> blocking = EvalOptions.defaultBlocking();
         for (CategoryResult c : ev.categories()) {
           Double max = ceilings.ceiling(c.category(), blocking);
           if (max == null || c.status().equals(CategoryResult.NOT_SCORED)) {
@@ -668,7 +673,7 @@ public final class ReleaseGate {
    */
   static void checkLoso(GatePolicy gate, ModelCard card, List<Finding> f) {
     GatePolicy.LosoGate rule = gate.loso();
-    dev.sieve.eval.report.LeaveOneSourceOut loso = card.leaveOneSourceOut();
+    LeaveOneSourceOut loso = card.leaveOneSourceOut();
     if (rule == null) {
       return;
     }
@@ -680,7 +685,7 @@ public final class ReleaseGate {
           info(
               "leave-one-source-out: not applicable to the fleet card (nothing is trained on the dataset);"
                   + " each tier model's card is gated on its own "
-                  + dev.sieve.eval.report.LeaveOneSourceOut.FILE));
+                  + LeaveOneSourceOut.FILE));
       return;
     }
     boolean textTier =
@@ -691,7 +696,7 @@ public final class ReleaseGate {
           textTier
               ? fail(
                   "no leave-one-source-out results ("
-                      + dev.sieve.eval.report.LeaveOneSourceOut.FILE
+                      + LeaveOneSourceOut.FILE
                       + ") next to the model: the card cannot show what unseen sources do")
               : info(
                   "no leave-one-source-out results for this "
@@ -699,10 +704,10 @@ public final class ReleaseGate {
                       + " model (not required for URL-only models)"));
       return;
     }
-    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    Set<String> blocking = EvalOptions.defaultBlocking();
     int checks = 0;
-    for (dev.sieve.eval.report.LeaveOneSourceOut.Fold fold : loso.folds()) {
-      for (dev.sieve.eval.report.LeaveOneSourceOut.FoldCategory c : fold.categories()) {
+    for (LeaveOneSourceOut.Fold fold : loso.folds()) {
+      for (LeaveOneSourceOut.FoldCategory c : fold.categories()) {
         GateCategoryRule floor = gate.categories().get(c.category());
         if (rule.minRecall() != null
             && floor != null

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -276,7 +277,7 @@ public final class OnlineEvaluation {
     StringBuilder sb = new StringBuilder("# Offline against online\n\n");
     sb.append(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "Served verdicts %s joined with labels %s: %d of %d label lines"
                 + " matched a served, non-degraded verdict (%d unmatched). Offline: %s. Counts are weighted by 1/p, the"
                 + " probability each item had of being labelled; intervals are 95%% Wilson intervals over Kish's effective"
@@ -307,7 +308,7 @@ public final class OnlineEvaluation {
       table.row(
           r.category(),
           r.labelled(),
-          String.format(java.util.Locale.ROOT, "%.1f", r.positives()),
+          String.format(Locale.ROOT, "%.1f", r.positives()),
           ci(r.precision(), r.precisionCi()),
           num(r.offline().precision()),
           ci(r.recall(), r.recallCi()),
@@ -323,13 +324,12 @@ public final class OnlineEvaluation {
   }
 
   private static String num(double v) {
-    return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", v);
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static String ci(double v, Bootstrap.Interval ci) {
     return Double.isNaN(v)
         ? "n/a"
-        : String.format(
-            java.util.Locale.ROOT, "%.3f [%s, %s]", v, num(ci.lower()), num(ci.upper()));
+        : String.format(Locale.ROOT, "%.3f [%s, %s]", v, num(ci.lower()), num(ci.upper()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.sieve.eval.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.scoring.TierScorer;
@@ -39,6 +40,7 @@ import dev.sieve.eval.scoring.TierScorerSource;
 import dev.sieve.eval.threshold.DevSplit;
 import dev.sieve.eval.threshold.ThresholdSelector;
 import dev.sieve.eval.threshold.ThresholdSet;
+import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.TierDescription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,13 +50,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The whole standard in one run: score dev and test through the tier, fit calibration and choose
@@ -102,7 +109,7 @@ public final class EvaluationPipeline {
     Scan scan;
     List<Example> dev;
     List<Example> test;
-    java.util.Optional<dev.sieve.proto.v1.ModelInfo> served = java.util.Optional.empty();
+    Optional<ModelInfo> served = Optional.empty();
     try (PredictionSource source = openSource(config.modelDir())) {
       categories = categories(source);
       sourceDescription = source.describe();
@@ -295,10 +302,7 @@ public final class EvaluationPipeline {
               ds.id(),
               manifestSha,
               relative(ds.dir().resolve("data-card.md")),
-              inputs.stream()
-                  .map(i -> i.name().toLowerCase(java.util.Locale.ROOT))
-                  .sorted()
-                  .toList(),
+              inputs.stream().map(i -> i.name().toLowerCase(Locale.ROOT)).sorted().toList(),
               scan.classBalance(),
               baselines,
               testPred.rejected(),
@@ -438,14 +442,14 @@ public final class EvaluationPipeline {
    * ./sieve fleet-vs-tiers --out}): whether the whole fleet's merged verdict beats the best single
    * tier per category, which the tier's own metrics cannot show.
    */
-  static java.util.Optional<String> fleetComparison(Path modelDir) {
+  static Optional<String> fleetComparison(Path modelDir) {
     Path file = modelDir == null ? null : modelDir.resolve("fleet-comparison.json");
     if (file == null || !Files.isRegularFile(file)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      com.fasterxml.jackson.databind.JsonNode root = Json.card().readTree(file.toFile());
-      Map<String, List<String>> byStatus = new java.util.TreeMap<>();
+      JsonNode root = Json.card().readTree(file.toFile());
+      Map<String, List<String>> byStatus = new TreeMap<>();
       root.path("checks")
           .fields()
           .forEachRemaining(
@@ -472,9 +476,9 @@ public final class EvaluationPipeline {
                   .append(String.join(", ", categories))
                   .append(';'));
       line.setLength(line.length() - 1);
-      return java.util.Optional.of(line.append('.').toString());
+      return Optional.of(line.append('.').toString());
     } catch (IOException | RuntimeException e) {
-      return java.util.Optional.of(
+      return Optional.of(
           "fleet-comparison.json next to the model is unreadable: " + e.getMessage());
     }
   }
@@ -491,7 +495,7 @@ public final class EvaluationPipeline {
       ThresholdSet modelThresholds,
       EvalOptions options,
       List<String> caveats) {
-    java.util.Optional<ScorerProvider> provider = ScorerFactory.provider(config.tier());
+    Optional<ScorerProvider> provider = ScorerFactory.provider(config.tier());
     if (provider.isEmpty() || !config.tierBaselines()) {
       return List.of();
     }
@@ -543,7 +547,7 @@ public final class EvaluationPipeline {
     return out;
   }
 
-  private java.util.Optional<ModelCard.BaselineSummary> previous(
+  private Optional<ModelCard.BaselineSummary> previous(
       DatasetVersion ds,
       List<Example> test,
       List<String> categories,
@@ -556,7 +560,7 @@ public final class EvaluationPipeline {
           "No previously released version of "
               + meta.name()
               + " (no RELEASED file): no previous-release baseline.");
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String version;
     try {
@@ -565,7 +569,7 @@ public final class EvaluationPipeline {
       throw new UncheckedIOException(e);
     }
     if (version.equals(meta.version())) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Path prevDir = released.getParent().resolve(version);
     String name = "previous_release";
@@ -588,7 +592,7 @@ public final class EvaluationPipeline {
         for (String c : categories) {
           th.put(c, t.values().getOrDefault(c, 0.5));
         }
-        return java.util.Optional.of(
+        return Optional.of(
             BaselineSummaries.of(
                 name,
                 "Previously released version "
@@ -610,13 +614,13 @@ public final class EvaluationPipeline {
     if (!Files.isRegularFile(prevCard)) {
       caveats.add(
           "Previous release " + version + " has no model card: no previous-release baseline.");
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     ModelCard pc = ModelCardGenerator.read(prevCard);
     boolean same =
         pc.evaluationData().datasetVersion().equals(ds.id())
             && pc.evaluationData().split().equals(config.split());
-    return java.util.Optional.of(
+    return Optional.of(
         BaselineSummaries.of(
             name,
             "Previously released version " + version + " as measured in its own card.",
@@ -648,7 +652,7 @@ public final class EvaluationPipeline {
     List<Example> test = new ArrayList<>();
     long[] pos = new long[categories.size()];
     long[] scope = new long[categories.size()];
-    Map<String, Set<String>> known = new java.util.HashMap<>();
+    Map<String, Set<String>> known = new HashMap<>();
     ProtectedSlices none = ProtectedSlices.none();
     Consumer<Example> countTrain =
         e -> {
@@ -728,8 +732,8 @@ public final class EvaluationPipeline {
       List<Example> dev,
       List<Example> test,
       Consumer<Example> countTrain,
-      java.util.function.Supplier<Example> full,
-      java.util.function.Supplier<Example> bare) {
+      Supplier<Example> full,
+      Supplier<Example> bare) {
     if (devId.equals(split)) {
       dev.add(full.get());
     } else if (evalId.equals(split)) {
@@ -796,14 +800,13 @@ public final class EvaluationPipeline {
 
   static Set<DatasetExamples.Inputs> defaultInputs(String tier) {
     return "url".equals(tier)
-        ? java.util.EnumSet.of(DatasetExamples.Inputs.DOMAINS, DatasetExamples.Inputs.BACKGROUND)
-        : java.util.EnumSet.of(DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES);
+        ? EnumSet.of(DatasetExamples.Inputs.DOMAINS, DatasetExamples.Inputs.BACKGROUND)
+        : EnumSet.of(DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES);
   }
 
   private void say(String message) {
     String line =
-        String.format(
-            java.util.Locale.ROOT, "[%5.1fs] %s", (System.nanoTime() - started) / 1e9, message);
+        String.format(Locale.ROOT, "[%5.1fs] %s", (System.nanoTime() - started) / 1e9, message);
     messages.add(line);
     log.accept(line);
   }

@@ -8,6 +8,7 @@ import dev.sieve.core.util.Sha256;
 import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.Evaluator;
 import dev.sieve.eval.Example;
+import dev.sieve.eval.Scores;
 import dev.sieve.eval.card.CardInputs;
 import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCardGenerator;
@@ -29,11 +30,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -253,7 +256,7 @@ public final class FleetEvaluation {
       JsonNode recorded = Json.card().readTree(fleetDir.resolve(FLEET_FILE).toFile());
       ObjectNode now = lineage(home);
       List<String> diffs = new ArrayList<>();
-      Set<String> names = new java.util.TreeSet<>();
+      Set<String> names = new TreeSet<>();
       recorded.path("models").fieldNames().forEachRemaining(names::add);
       now.path("models").fieldNames().forEachRemaining(names::add);
       for (String name : names) {
@@ -317,15 +320,14 @@ public final class FleetEvaluation {
     return "";
   }
 
-  private record Kept(
-      List<Example> examples, dev.sieve.eval.Scores scores, Evaluator.Served served) {}
+  private record Kept(List<Example> examples, Scores scores, Evaluator.Served served) {}
 
   /**
    * Drops the inputs the fleet refused (INVALID_ARGUMENT): excluded from every metric, listed in
    * the card.
    */
   private static Kept keep(List<Example> examples, Predictions p, Evaluator.Served served) {
-    Set<Integer> rejected = new java.util.HashSet<>();
+    Set<Integer> rejected = new HashSet<>();
     p.rejected().forEach(r -> rejected.add(r.index()));
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < examples.size(); i++) {
@@ -346,7 +348,7 @@ public final class FleetEvaluation {
     }
     return new Kept(
         idx.stream().map(examples::get).toList(),
-        dev.sieve.eval.Scores.of(scores, idx.size()),
+        Scores.of(scores, idx.size()),
         new Evaluator.Served(blocked, alerted));
   }
 

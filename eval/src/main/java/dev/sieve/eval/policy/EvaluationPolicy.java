@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -102,9 +103,8 @@ public record EvaluationPolicy(
   }
 
   /** Why {@code tier} deviates from the standard, when it does. */
-  public java.util.Optional<String> exceptionReason(String tier) {
-    return java.util.Optional.ofNullable(tier == null ? null : tiers.get(tier))
-        .map(TierPolicy::reason);
+  public Optional<String> exceptionReason(String tier) {
+    return Optional.ofNullable(tier == null ? null : tiers.get(tier)).map(TierPolicy::reason);
   }
 
   public EvalOptions options() {

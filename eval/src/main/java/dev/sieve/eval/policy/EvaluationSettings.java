@@ -2,6 +2,7 @@ package dev.sieve.eval.policy;
 
 import dev.sieve.eval.EvalOptions;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The {@code evaluation} section of the policy file: how every tier is measured.
@@ -32,8 +33,6 @@ public record EvaluationSettings(
         confidence == null ? d.confidence() : confidence,
         reliabilityBins == null ? d.reliabilityBins() : reliabilityBins,
         topExamples == null ? d.topExamples() : topExamples,
-        blockingCategories == null
-            ? d.blockingCategories()
-            : new java.util.TreeSet<>(blockingCategories));
+        blockingCategories == null ? d.blockingCategories() : new TreeSet<>(blockingCategories));
   }
 }

@@ -3,6 +3,8 @@ package dev.sieve.eval.policy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -96,7 +98,7 @@ public record GatePolicy(
     }
 
     /** The ceiling of {@code category}, or null when it has none (ALLOW categories). */
-    public Double ceiling(String category, java.util.Set<String> blocking) {
+    public Double ceiling(String category, Set<String> blocking) {
       Double own = categories.get(category);
       return own != null ? own : blocking.contains(category) ? defaultCeiling : null;
     }
@@ -116,7 +118,7 @@ public record GatePolicy(
   }
 
   /** The waiver for this regression, when one was granted. */
-  public java.util.Optional<RegressionWaiver> waiver(
+  public Optional<RegressionWaiver> waiver(
       String model, String version, String category, String metric) {
     return waivers.stream().filter(w -> w.covers(model, version, category, metric)).findFirst();
   }

@@ -2,6 +2,7 @@ package dev.sieve.eval.policy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +40,7 @@ public record SliceRule(
     sources = sources == null ? List.of() : List.copyOf(sources);
     hostPatterns = hostPatterns == null ? List.of() : List.copyOf(hostPatterns);
     textPatterns = textPatterns == null ? List.of() : List.copyOf(textPatterns);
-    metaPatterns = metaPatterns == null ? Map.of() : new java.util.TreeMap<>(metaPatterns);
+    metaPatterns = metaPatterns == null ? Map.of() : new TreeMap<>(metaPatterns);
     requiresLabels = requiresLabels == null ? List.of() : List.copyOf(requiresLabels);
     excludeLabels = excludeLabels == null ? List.of() : List.copyOf(excludeLabels);
     for (String p : hostPatterns) {

@@ -2,8 +2,10 @@ package dev.sieve.eval.scoring;
 
 import com.google.protobuf.ByteString;
 import dev.sieve.core.grpc.DegradedVerdictRetry;
+import dev.sieve.eval.Evaluator;
 import dev.sieve.eval.Example;
 import dev.sieve.eval.data.DatasetExamples;
+import dev.sieve.proto.v1.Action;
 import dev.sieve.proto.v1.CategoryVerdict;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
@@ -15,7 +17,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Predictions from the router's public Classifier, cache bypassed: with a tiers filter (e.g. only
@@ -31,12 +36,9 @@ public final class ClassifierSource implements PredictionSource {
   private final Duration deadline;
   private final int concurrency;
   private final String target;
-  private final java.util.concurrent.ConcurrentHashMap<String, boolean[]> outcomes =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.ConcurrentHashMap<String, Double> thresholds =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.ConcurrentHashMap<String, String> policy =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, boolean[]> outcomes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Double> thresholds = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> policy = new ConcurrentHashMap<>();
 
   public ClassifierSource(String target, List<String> tiers, Duration deadline, int concurrency) {
     this(
@@ -122,10 +124,7 @@ public final class ClassifierSource implements PredictionSource {
                 ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
           }
           outcomes.put(
-              e.id(),
-              new boolean[] {
-                resp.getAction() == dev.sieve.proto.v1.Action.ACTION_BLOCK, resp.getAlert()
-              });
+              e.id(), new boolean[] {resp.getAction() == Action.ACTION_BLOCK, resp.getAlert()});
           policy.putIfAbsent("id", resp.getPolicyId());
           policy.putIfAbsent("version", resp.getPolicyVersion());
           for (CategoryVerdict v : resp.getCategoriesList()) {
@@ -145,10 +144,8 @@ public final class ClassifierSource implements PredictionSource {
   /** Degraded verdicts asked again at most this many times. */
   public static final int DEGRADED_RETRIES = DegradedVerdictRetry.attempts();
 
-  private final java.util.concurrent.atomic.AtomicInteger retried =
-      new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger stillDegraded =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger retried = new AtomicInteger();
+  private final AtomicInteger stillDegraded = new AtomicInteger();
 
   /**
    * Calls asked again because their verdict was degraded, and verdicts still degraded after that.
@@ -159,16 +156,16 @@ public final class ClassifierSource implements PredictionSource {
 
   /** The policy thresholds the router applied (category to threshold), from its verdicts. */
   public Map<String, Double> policyThresholds() {
-    return new java.util.TreeMap<>(thresholds);
+    return new TreeMap<>(thresholds);
   }
 
   /** The policy id and version the router reported ("id", "version"). */
   public Map<String, String> policy() {
-    return new java.util.TreeMap<>(policy);
+    return new TreeMap<>(policy);
   }
 
   /** What the served verdicts of the last {@link #score} did, aligned with its examples. */
-  public dev.sieve.eval.Evaluator.Served served(List<Example> examples) {
+  public Evaluator.Served served(List<Example> examples) {
     boolean[] blocked = new boolean[examples.size()];
     boolean[] alerted = new boolean[examples.size()];
     for (int i = 0; i < examples.size(); i++) {
@@ -178,7 +175,7 @@ public final class ClassifierSource implements PredictionSource {
         alerted[i] = o[1];
       }
     }
-    return new dev.sieve.eval.Evaluator.Served(blocked, alerted);
+    return new Evaluator.Served(blocked, alerted);
   }
 
   @Override

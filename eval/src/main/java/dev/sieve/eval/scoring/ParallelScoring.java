@@ -4,10 +4,13 @@ import dev.sieve.eval.Example;
 import dev.sieve.eval.Scores;
 import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,10 +57,10 @@ final class ParallelScoring {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (String c : categories) {
       double[] v = new double[n];
-      java.util.Arrays.fill(v, Double.NaN);
+      Arrays.fill(v, Double.NaN);
       out.put(c, v);
     }
-    List<Predictions.Rejected> rejected = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Predictions.Rejected> rejected = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -142,7 +145,7 @@ final class ParallelScoring {
         v[r.index()] = Double.NaN;
       }
     }
-    return new Predictions(Scores.of(out, n), sorted, java.util.Optional.empty());
+    return new Predictions(Scores.of(out, n), sorted, Optional.empty());
   }
 
   private static Map<String, Double> withRetry(OneScorer scorer, Example e) throws ScoreFailure {

@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -53,7 +55,7 @@ public final class PredictionsFile implements PredictionSource {
     Map<String, double[]> out = new LinkedHashMap<>();
     for (String c : categories) {
       double[] v = new double[n];
-      java.util.Arrays.fill(v, Double.NaN);
+      Arrays.fill(v, Double.NaN);
       out.put(c, v);
     }
     List<Predictions.Rejected> rejected = new ArrayList<>();
@@ -69,7 +71,7 @@ public final class PredictionsFile implements PredictionSource {
         out.get(categories.get(c))[i] = s[c];
       }
     }
-    return new Predictions(Scores.of(out, n), rejected, java.util.Optional.empty());
+    return new Predictions(Scores.of(out, n), rejected, Optional.empty());
   }
 
   /** The file parsed once per category list (dev and test are usually read from one file). */

@@ -9,7 +9,9 @@ import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ModelInfo;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
+import dev.sieve.proto.v1.TierDescription;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +67,7 @@ public final class TierScorerSource implements PredictionSource {
                 resp = scorer.score(req.build());
               } catch (ScoringException ex) {
                 throw new ParallelScoring.ScoreFailure(ex.code(), ex.getMessage(), ex);
-              } catch (io.grpc.StatusRuntimeException ex) {
+              } catch (StatusRuntimeException ex) {
                 throw new ParallelScoring.ScoreFailure(
                     ex.getStatus().getCode(), ex.getStatus().getDescription(), ex);
               } catch (RuntimeException ex) {
@@ -83,7 +85,7 @@ public final class TierScorerSource implements PredictionSource {
   }
 
   /** The tier's own description (model lineage and the categories it scores), when it answers. */
-  public Optional<dev.sieve.proto.v1.TierDescription> description() {
+  public Optional<TierDescription> description() {
     try {
       return Optional.of(scorer.describe());
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import dev.sieve.eval.metrics.Wilson;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -72,7 +73,7 @@ final class SourceBackground {
       long k = atOrAbove(s, t);
       if (Wilson.interval(k, s.length).lower() > ceiling) {
         return String.format(
-            java.util.Locale.ROOT, "%s: %d of %d flagged at %.4f", e.getKey(), k, s.length, t);
+            Locale.ROOT, "%s: %d of %d flagged at %.4f", e.getKey(), k, s.length, t);
       }
     }
     return null;

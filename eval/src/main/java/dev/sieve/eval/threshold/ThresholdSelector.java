@@ -7,6 +7,7 @@ import dev.sieve.eval.metrics.GroupCounts;
 import dev.sieve.eval.metrics.RankedCategory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
@@ -217,7 +218,7 @@ public final class ThresholdSelector {
     }
     Confusion at = gc.at(gc.score()[g]);
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "recall %.3f, precision %.3f at %.4f",
         at.recall(),
         at.precision(),
@@ -250,7 +251,7 @@ public final class ThresholdSelector {
     List<String> unmet = new ArrayList<>(chosen.unmet());
     unmet.add(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "raised from %.4f to %.4f so the background ceiling %.4f holds on every ordinary source (%s)",
             t,
             raised,
@@ -260,7 +261,7 @@ public final class ThresholdSelector {
     if (gc.totalPos() > 0 && at.recall() < gc.at(t).recall()) {
       unmet.add(
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "dev recall %.3f -> %.3f by that raise",
               gc.at(t).recall(),
               at.recall()));

@@ -1,5 +1,6 @@
 package dev.sieve.eval.threshold;
 
+import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.eval.card.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,9 +29,9 @@ public record ThresholdSet(
     Map<String, ThresholdChoice> categories) {
 
   /** The format and file serving reads (core {@code ServedThresholds}): one definition for both. */
-  public static final String FORMAT = dev.sieve.core.scoring.ServedThresholds.FORMAT;
+  public static final String FORMAT = ServedThresholds.FORMAT;
 
-  public static final String FILE = dev.sieve.core.scoring.ServedThresholds.FILE;
+  public static final String FILE = ServedThresholds.FILE;
 
   public ThresholdSet {
     categories = new TreeMap<>(categories);

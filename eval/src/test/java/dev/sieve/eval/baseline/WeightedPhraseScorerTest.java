@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.eval.Example;
+import dev.sieve.eval.Fixtures;
 import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.data.ProtectedSlices;
 import dev.sieve.eval.scoring.Predictions;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class WeightedPhraseScorerTest {
 
   static Path fixture() {
-    return dev.sieve.eval.Fixtures.phraseLists();
+    return Fixtures.phraseLists();
   }
 
   @Test

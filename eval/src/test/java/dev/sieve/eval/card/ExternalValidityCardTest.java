@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,9 +129,8 @@ class ExternalValidityCardTest {
         card.leaveOneSourceOut().folds().get(0).categories().get(0);
     assertThat(card.leaveOneSourceOut().method()).isEqualTo(loso.method());
     assertThat(carded.recallHeldOut().value()).isEqualTo(0.7);
-    assertThat(carded.recallHeldOut().lower())
-        .isCloseTo(0.645882, org.assertj.core.api.Assertions.within(1e-6));
-    assertThat(carded.recallDrop()).isCloseTo(0.22, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(carded.recallHeldOut().lower()).isCloseTo(0.645882, Assertions.within(1e-6));
+    assertThat(carded.recallDrop()).isCloseTo(0.22, Assertions.within(1e-9));
     String md = Files.readString(dir.resolve(ModelCard.MARKDOWN));
     assertThat(md)
         .contains("Retrained without each source. Dataset ds-card.")

@@ -3,9 +3,12 @@ package dev.sieve.eval.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.cli.SieveCommand;
+import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.eval.Fixtures;
 import dev.sieve.eval.card.ModelCard;
 import dev.sieve.eval.card.ModelCardGenerator;
+import dev.sieve.eval.data.DatasetExamples;
+import dev.sieve.eval.data.ProtectedSlices;
 import dev.sieve.eval.gate.GateReport;
 import dev.sieve.eval.gate.ReleaseGate;
 import dev.sieve.eval.policy.EvaluationPolicy;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,16 +279,14 @@ class EndToEndTest {
       throws IOException {
     // Dev: positives 0.6, negatives 0.4. Test: positives 0.3, negatives 0.1. A threshold tuned on
     // test would be 0.3 and show perfect recall; the honest one (dev) is 0.6 and misses everything.
-    var slices = dev.sieve.eval.data.ProtectedSlices.none();
-    var ds = dev.sieve.core.data.DatasetVersion.current(home.resolve("data/datasets"));
+    var slices = ProtectedSlices.none();
+    var ds = DatasetVersion.current(home.resolve("data/datasets"));
     StringBuilder sb = new StringBuilder();
     for (String split : List.of("dev", "test")) {
       for (var e :
-          dev.sieve.eval.data.DatasetExamples.load(
+          DatasetExamples.load(
               ds,
-              java.util.EnumSet.of(
-                  dev.sieve.eval.data.DatasetExamples.Inputs.DOMAINS,
-                  dev.sieve.eval.data.DatasetExamples.Inputs.BACKGROUND),
+              EnumSet.of(DatasetExamples.Inputs.DOMAINS, DatasetExamples.Inputs.BACKGROUND),
               split,
               slices)) {
         double s = (e.positive("gambling") ? 0.6 : 0.4) - (split.equals("test") ? 0.3 : 0.0);

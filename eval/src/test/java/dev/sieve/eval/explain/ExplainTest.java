@@ -19,7 +19,9 @@ import dev.sieve.proto.v1.TierStatus;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -293,11 +295,11 @@ class ExplainTest {
 
   @Test
   void explainConsultsOnlyTheTiersThatCanReadTheInputUnlessTold() {
-    dev.sieve.eval.cli.ExplainCommand c = new dev.sieve.eval.cli.ExplainCommand();
+    ExplainCommand c = new ExplainCommand();
     assertThat(c.tiersFor(null, "some page text")).containsExactly("content", "llm");
     assertThat(c.tiersFor("https://x.example/", null)).containsExactly("url", "llm");
     assertThat(c.tiersFor("https://x.example/", "text")).containsExactly("url", "content", "llm");
-    new picocli.CommandLine(c).parseArgs("--tiers", "url");
+    new CommandLine(c).parseArgs("--tiers", "url");
     assertThat(c.tiersFor(null, "text")).containsExactly("url");
   }
 
@@ -306,7 +308,7 @@ class ExplainTest {
     Fixtures.dataset(home, "ds-fixture-1");
     Path rca = home.resolve("rca.md");
     int port;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     int code =

@@ -2,9 +2,12 @@ package dev.sieve.eval.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.eval.CardFixture;
 import dev.sieve.eval.Fixtures;
+import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCard;
+import dev.sieve.eval.card.ModelCardGenerator;
 import dev.sieve.eval.metrics.Wilson;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import dev.sieve.eval.report.Estimate;
@@ -345,15 +348,10 @@ class ExternalValidityGateTest {
     fx.card(dir, "text-v2", "content", TEXTS, List.of("weights.bin"), DATASET, false);
     // The same card as a v1 generator wrote it: no external_validity (re-rendered, so only that
     // differs).
-    com.fasterxml.jackson.databind.node.ObjectNode json =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            dev.sieve.eval.card.Json.card().readTree(dir.resolve(ModelCard.JSON).toFile());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("quantitative_analyses"))
-        .remove("external_validity");
-    dev.sieve.eval.card.ModelCardGenerator.write(
-        dir,
-        dev.sieve.eval.card.ModelCardGenerator.fromJson(
-            dev.sieve.eval.card.Json.card().writeValueAsString(json)));
+    ObjectNode json = (ObjectNode) Json.card().readTree(dir.resolve(ModelCard.JSON).toFile());
+    ((ObjectNode) json.path("quantitative_analyses")).remove("external_validity");
+    ModelCardGenerator.write(
+        dir, ModelCardGenerator.fromJson(Json.card().writeValueAsString(json)));
     GateReport report = ReleaseGate.check(dir, home, EvaluationPolicy.resolve(null, home));
     assertThat(failures(report))
         .containsExactly(

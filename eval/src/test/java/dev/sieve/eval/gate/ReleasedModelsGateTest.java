@@ -3,17 +3,21 @@ package dev.sieve.eval.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sieve.eval.card.Json;
 import dev.sieve.eval.card.ModelCard;
 import dev.sieve.eval.card.ModelCardGenerator;
 import dev.sieve.eval.policy.EvaluationPolicy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +43,7 @@ class ReleasedModelsGateTest {
       throws IOException {
     EvaluationPolicy policy = EvaluationPolicy.resolve(null, HOME);
     JsonNode known =
-        new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-            .readTree(HOME.resolve(KNOWN_FAILURES).toFile());
+        new ObjectMapper(new YAMLFactory()).readTree(HOME.resolve(KNOWN_FAILURES).toFile());
     List<String> names = new ArrayList<>();
     for (Path released : releasedPointers()) {
       String version = Files.readString(released, StandardCharsets.UTF_8).strip();
@@ -95,7 +97,7 @@ class ReleasedModelsGateTest {
       }
       return keys;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -148,7 +150,7 @@ class ReleasedModelsGateTest {
         .contains("FAIL self_harm recall 0.700 < floor 0.900")
         .contains(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "FAIL self_harm recall 0.700 < previous %.3f - tolerance 0.010",
                 releasedRecall))
         .contains("RELEASE GATE FAILED");

@@ -3,6 +3,7 @@ package dev.sieve.eval.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Hand-computed values for every metric, including the edge cases cards must not lie about. */
@@ -155,7 +156,7 @@ class MetricsTest {
     int[] c = Bootstrap.weights(8, 3, 500);
     assertThat(a).isEqualTo(b);
     assertThat(a).isNotEqualTo(c);
-    assertThat(java.util.Arrays.stream(a).sum()).isEqualTo(500);
+    assertThat(Arrays.stream(a).sum()).isEqualTo(500);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.sieve.eval.report.Estimate;
 import dev.sieve.eval.report.LeaveOneSourceOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +64,7 @@ class ThresholdHoldoutTest {
     }
     double[] s = selfHarm.stream().mapToDouble(Double::doubleValue).toArray();
     double[] adult = new double[s.length];
-    java.util.Arrays.fill(adult, 0.1);
+    Arrays.fill(adult, 0.1);
     return new Split(ex, Scores.of(Map.of("self_harm", s, "adult", adult), s.length));
   }
 

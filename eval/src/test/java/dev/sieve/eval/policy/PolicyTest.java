@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.core.data.TextRecord;
+import dev.sieve.eval.EvalOptions;
 import dev.sieve.eval.data.ProtectedSlices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PolicyTest {
@@ -156,7 +158,7 @@ class PolicyTest {
               adult: {min_recall: 0.75}
         """);
     GatePolicy g = p.gate();
-    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    Set<String> blocking = EvalOptions.defaultBlocking();
     assertThat(g.protectedNotAboveBackground()).isTrue();
     assertThat(g.backgroundCeilings().ceiling("adult", blocking)).isEqualTo(0.01);
     assertThat(g.backgroundCeilings().ceiling("violence", blocking)).isEqualTo(0.005);
@@ -190,7 +192,7 @@ class PolicyTest {
   @Test
   void repositoryPolicyHoldsTheV2Ceilings() {
     GatePolicy g = EvaluationPolicy.load(Path.of("..", EvaluationPolicy.FILE)).gate();
-    java.util.Set<String> blocking = dev.sieve.eval.EvalOptions.defaultBlocking();
+    Set<String> blocking = EvalOptions.defaultBlocking();
     // Issue #11: adult and self_harm 1%, every other blocking category 0.5%, false alerts 1%.
     assertThat(g.backgroundCeilings().ceiling("adult", blocking)).isEqualTo(0.01);
     assertThat(g.backgroundCeilings().ceiling("self_harm", blocking)).isEqualTo(0.01);

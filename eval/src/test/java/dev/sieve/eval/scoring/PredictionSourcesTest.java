@@ -3,6 +3,7 @@ package dev.sieve.eval.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.core.data.DomainRecord;
 import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.data.TextRecord;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,10 +86,9 @@ class PredictionSourcesTest {
   static final KeywordTier TIER = new KeywordTier();
 
   /** Which request field carried each input ("html:...", "text:...", "url:..."), by request id. */
-  static final Map<String, String> FIELD = new java.util.concurrent.ConcurrentHashMap<>();
+  static final Map<String, String> FIELD = new ConcurrentHashMap<>();
 
-  static String field(
-      String url, com.google.protobuf.ByteString html, com.google.protobuf.ByteString text) {
+  static String field(String url, ByteString html, ByteString text) {
     return !html.isEmpty()
         ? "html:" + html.toStringUtf8()
         : !text.isEmpty() ? "text:" + text.toStringUtf8() : "url:" + url;
@@ -95,7 +96,7 @@ class PredictionSourcesTest {
 
   static Server server;
   static String target;
-  static final Map<String, Integer> ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
+  static final Map<String, Integer> ATTEMPTS = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ThresholdSelectorTest {
@@ -166,7 +168,7 @@ class ThresholdSelectorTest {
     // 40 posts of which 20 score 0.8 (50%, far above 2%), but 40 items are too few to hold a
     // ceiling on.
     Map<String, double[]> sources =
-        new java.util.TreeMap<>(
+        new TreeMap<>(
             Map.of(
                 "ordinary/openstax", ordinary(1000, 0, 0), "hate/sbic", ordinary(small, 20, 0.8)));
     ThresholdChoice c = selectWithSources(rule("max_f1", null, null, 0.02), sources);
@@ -320,7 +322,7 @@ class ThresholdSelectorTest {
     List<Example> ex = new ArrayList<>();
     int n = 300;
     double[] s = new double[n];
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    SplittableRandom rng = new SplittableRandom(3);
     for (int i = 0; i < n; i++) {
       boolean pos = i % 3 == 0;
       ex.add(Example.of("e" + i, "dev", pos ? List.of("gambling") : List.of(), List.of("*")));

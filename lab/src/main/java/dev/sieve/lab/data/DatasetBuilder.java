@@ -2,6 +2,7 @@ package dev.sieve.lab.data;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.taxonomy.Taxonomy;
@@ -288,8 +289,7 @@ public final class DatasetBuilder {
 
   /** CPU seconds this JVM has used (all threads), or -1 where the platform does not say. */
   static double processCpuSeconds() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       return os.getProcessCpuTime() / 1e9;
     }
     return -1;

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -101,8 +102,7 @@ public final class Overlays {
   /** Agreement below this is counted separately in the card: such labels deserve a second look. */
   public static final double LOW_AGREEMENT = 0.6;
 
-  private static final java.util.regex.Pattern ITEM =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+  private static final Pattern ITEM = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
   private final List<Correction> corrections;
   private final List<NewText> newTexts;

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -182,7 +183,7 @@ public final class RawImporter {
 
   private static void copy(Path src, Path dst, boolean gzip) throws IOException {
     if (!gzip) {
-      Files.copy(src, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
       return;
     }
     try (InputStream in = Files.newInputStream(src);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.PageRecord;
 import dev.sieve.core.data.TextRecord;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -48,7 +50,7 @@ class OrdinaryTextFixtureTest {
   private static List<TextRecord> ofSource(String source) {
     return texts.values().stream()
         .filter(t -> t.source().equals(source))
-        .sorted(java.util.Comparator.comparing(TextRecord::id))
+        .sorted(Comparator.comparing(TextRecord::id))
         .toList();
   }
 
@@ -325,8 +327,7 @@ class OrdinaryTextFixtureTest {
         .containsEntry("dir", "health-article")
         .containsEntry("lang", "en-US")
         .containsEntry(
-            "html_bytes",
-            String.valueOf(health.html().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+            "html_bytes", String.valueOf(health.html().getBytes(StandardCharsets.UTF_8).length));
     PageRecord blog = pages.get("pages/readability:blog-post");
     // list items with and without a paragraph inside, table cells
     assertThat(blog.articleText())

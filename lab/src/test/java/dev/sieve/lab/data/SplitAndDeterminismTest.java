@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,7 @@ class SplitAndDeterminismTest {
     DatasetVersion v = DatasetVersion.current(out);
     Map<String, String> splitOf = new HashMap<>();
     int[] checked = {0};
-    java.util.function.BiConsumer<String, String> check =
+    BiConsumer<String, String> check =
         (key, split) -> {
           checked[0]++;
           String previous = splitOf.putIfAbsent(key, split);

@@ -11,11 +11,13 @@ import dev.sieve.llm.category.CategoryDefinition;
 import dev.sieve.llm.input.InputKind;
 import dev.sieve.llm.input.UrlTextRenderer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -136,7 +138,7 @@ public final class EvalDataLoader {
     Map<Split, Reservoir<DomainRecord>> backgroundForEmerging = new EnumMap<>(Split.class);
     for (Map.Entry<Split, Reservoir<DomainRecord>> e : backgroundForCore.entrySet()) {
       List<DomainRecord> shuffled = new ArrayList<>(e.getValue().items());
-      java.util.Collections.shuffle(shuffled, new java.util.Random(seed + e.getKey().ordinal()));
+      Collections.shuffle(shuffled, new Random(seed + e.getKey().ordinal()));
       Reservoir<DomainRecord> half = new Reservoir<>(maxNegatives / 2, seed);
       shuffled.stream().limit(maxNegatives / 2).forEach(half::offer);
       backgroundForEmerging.put(e.getKey(), half);

@@ -1,5 +1,6 @@
 package dev.sieve.llm.eval;
 
+import com.google.protobuf.ByteString;
 import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.proto.v1.CategoryVerdict;
@@ -245,7 +246,7 @@ public final class FleetComparison {
       request.setUrl(item.url());
     }
     if (item.text() != null) {
-      request.setText(com.google.protobuf.ByteString.copyFromUtf8(item.text()));
+      request.setText(ByteString.copyFromUtf8(item.text()));
     }
     try {
       return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)

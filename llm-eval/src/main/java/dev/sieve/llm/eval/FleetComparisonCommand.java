@@ -1,5 +1,7 @@
 package dev.sieve.llm.eval;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.sieve.core.cli.FleetTargets;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
@@ -8,15 +10,20 @@ import dev.sieve.core.data.Split;
 import dev.sieve.core.data.TextRecord;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Settings;
+import dev.sieve.eval.cli.DeadlineConverter;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,9 +55,9 @@ public final class FleetComparisonCommand implements SieveCommand {
   @Option(
       names = "--deadline",
       defaultValue = "10s",
-      converter = dev.sieve.eval.cli.DeadlineConverter.class,
+      converter = DeadlineConverter.class,
       description = "Per-call deadline (default: ${DEFAULT-VALUE}).")
-  java.time.Duration deadline;
+  Duration deadline;
 
   @Option(names = "--home", description = "Repository root (default: SIEVE_HOME or .).")
   Path home;
@@ -173,13 +180,11 @@ public final class FleetComparisonCommand implements SieveCommand {
             ? "\nVerdict: the merged verdict is not worse than the best single tier for any core category"
                 + " with enough positives (paired bootstrap, 95%).\n"
             : "\nVerdict: FAILED\n"
-                + problems.stream()
-                    .map(p -> "- " + p + "\n")
-                    .collect(java.util.stream.Collectors.joining());
+                + problems.stream().map(p -> "- " + p + "\n").collect(Collectors.joining());
     System.out.println(markdown);
     if (out != null) {
-      java.nio.file.Files.createDirectories(out);
-      java.nio.file.Files.writeString(out.resolve("fleet-comparison.md"), markdown);
+      Files.createDirectories(out);
+      Files.writeString(out.resolve("fleet-comparison.md"), markdown);
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("dataset_version", data.id());
       json.put("split", split);
@@ -194,9 +199,8 @@ public final class FleetComparisonCommand implements SieveCommand {
       json.put("checks", result.checks());
       json.put("failed_calls", result.errors());
       json.put("problems", problems);
-      new com.fasterxml.jackson.databind.ObjectMapper()
-          .setPropertyNamingStrategy(
-              com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .writerWithDefaultPrettyPrinter()
           .writeValue(out.resolve("fleet-comparison.json").toFile(), json);
       System.err.println(
@@ -238,7 +242,7 @@ public final class FleetComparisonCommand implements SieveCommand {
       if (check != null && check.worse()) {
         problems.add(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%s: merged AP is %.3f below %s (95%% CI [%+.3f, %+.3f])",
                 core,
                 -check.delta(),
@@ -309,7 +313,7 @@ public final class FleetComparisonCommand implements SieveCommand {
                 .offer(r);
           }
           for (String source : r.sources().keySet()) {
-            String s = source.toLowerCase(java.util.Locale.ROOT);
+            String s = source.toLowerCase(Locale.ROOT);
             if (EvalDataLoader.AI_SOURCES.contains(s)) {
               hostsByCategory
                   .computeIfAbsent("ai_chatbots", k -> new Reservoir<>(perCategory, seed))

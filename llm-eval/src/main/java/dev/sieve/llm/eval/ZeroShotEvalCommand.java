@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.util.CodeCommit;
 import dev.sieve.core.util.Settings;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.llm.category.CatalogLoader;
@@ -12,6 +13,7 @@ import dev.sieve.llm.embedded.Calibration;
 import dev.sieve.llm.embedded.EmbeddedModel;
 import dev.sieve.llm.embedded.ZeroShotScorer;
 import dev.sieve.llm.eval.ZeroShotEvaluation.TaskResult;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -197,7 +200,7 @@ public final class ZeroShotEvalCommand implements SieveCommand {
         results,
         calibration);
     System.err.printf(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "llm-eval finished in %.0f s on %d CPU cores%n",
         (System.nanoTime() - started) / 1e9,
         Runtime.getRuntime().availableProcessors());
@@ -214,7 +217,7 @@ public final class ZeroShotEvalCommand implements SieveCommand {
    * and {@code codeCommit} fill in what a report from before they were recorded lacks (the report
    * wins when it has them).
    */
-  static void rewriteMetadata(Path dir, String date, String codeCommit) throws java.io.IOException {
+  static void rewriteMetadata(Path dir, String date, String codeCommit) throws IOException {
     ObjectNode report =
         (ObjectNode) new ObjectMapper().readTree(dir.resolve(TrainingReportWriter.JSON).toFile());
     if (report.path("date").asText("").isBlank() && date != null) {
@@ -230,8 +233,7 @@ public final class ZeroShotEvalCommand implements SieveCommand {
    * HEAD of {@code home}, "+dirty" when this module or the category files have uncommitted changes.
    */
   static String codeCommit(Path home) {
-    return dev.sieve.core.util.CodeCommit.of(
-        home, "llm-fallback-service", "llm-eval", "config/categories");
+    return CodeCommit.of(home, "llm-fallback-service", "llm-eval", "config/categories");
   }
 
   public static void main(String[] args) {

@@ -15,10 +15,13 @@ import dev.sieve.llm.embedded.ZeroShotScorer;
 import dev.sieve.llm.embedded.ZeroShotScorer.EmbeddedText;
 import dev.sieve.llm.input.InputKind;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -237,13 +240,13 @@ public final class ZeroShotEvaluation {
     Logistic fit =
         PlattFitter.fit(
             devMargins, devLabels, Calibration.BUILTIN_DEFAULT, PlattFitter.DEFAULT_LAMBDA);
-    double[] devP = java.util.Arrays.stream(devMargins).map(fit::apply).toArray();
+    double[] devP = Arrays.stream(devMargins).map(fit::apply).toArray();
     double threshold = maxF1Threshold(devP, devLabels);
     SplitResult devResult = splitResult(task, dev, devMargins, devLabels, fit, threshold, false);
     SplitResult testResult = splitResult(task, test, testMargins, testLabels, fit, threshold, true);
     progress.accept(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "%s [%s]: dev AP %.3f, test AP %.3f, test P/R/F1 %.3f/%.3f/%.3f at p>=%.3f",
             task.name(),
             name,
@@ -296,8 +299,8 @@ public final class ZeroShotEvaluation {
             || examples
                 .get(i)
                 .source()
-                .toLowerCase(java.util.Locale.ROOT)
-                .contains(slice.toLowerCase(java.util.Locale.ROOT))) {
+                .toLowerCase(Locale.ROOT)
+                .contains(slice.toLowerCase(Locale.ROOT))) {
           keep.add(i);
         }
       }
@@ -336,10 +339,7 @@ public final class ZeroShotEvaluation {
     idx.sort(positives ? byMargin : byMargin.reversed());
     return idx.stream()
         .limit(5)
-        .map(
-            i ->
-                examples.get(i).id()
-                    + String.format(java.util.Locale.ROOT, " (margin %.3f)", margins[i]))
+        .map(i -> examples.get(i).id() + String.format(Locale.ROOT, " (margin %.3f)", margins[i]))
         .toList();
   }
 
@@ -376,7 +376,7 @@ public final class ZeroShotEvaluation {
 
   private static List<String> sample(List<EvalExample> pool, int k, Random random) {
     List<EvalExample> copy = new ArrayList<>(pool);
-    java.util.Collections.shuffle(copy, random);
+    Collections.shuffle(copy, random);
     return copy.stream().limit(k).map(EvalExample::text).toList();
   }
 

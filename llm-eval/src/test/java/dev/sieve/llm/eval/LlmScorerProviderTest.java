@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.scoring.TierScorer;
+import dev.sieve.eval.data.DatasetExamples;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerFactory;
 import dev.sieve.llm.TestFixtures;
@@ -65,9 +66,7 @@ class LlmScorerProviderTest {
         .isTrue();
     // Texts and real pages by default: the ordinary inputs of the register the tier serves.
     assertThat(ScorerFactory.provider("llm").orElseThrow().defaultInputs())
-        .containsExactlyInAnyOrder(
-            dev.sieve.eval.data.DatasetExamples.Inputs.TEXTS,
-            dev.sieve.eval.data.DatasetExamples.Inputs.PAGES);
+        .containsExactlyInAnyOrder(DatasetExamples.Inputs.TEXTS, DatasetExamples.Inputs.PAGES);
   }
 
   @Test

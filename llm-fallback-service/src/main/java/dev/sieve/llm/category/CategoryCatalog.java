@@ -2,6 +2,7 @@ package dev.sieve.llm.category;
 
 import dev.sieve.core.taxonomy.Category;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.util.Sha256;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class CategoryCatalog {
     this.taxonomy = Taxonomy.v1().withEmerging(emerging);
     this.byId = Collections.unmodifiableMap(map);
     this.background = List.copyOf(background);
-    this.backgroundHash = dev.sieve.core.util.Sha256.of(String.join("\u0000", this.background));
+    this.backgroundHash = Sha256.of(String.join("\u0000", this.background));
     this.version = version;
     this.origin = origin;
   }
@@ -90,7 +91,7 @@ public final class CategoryCatalog {
    * silently applying a stale fit.
    */
   public String scoringHash(CategoryDefinition category) {
-    return dev.sieve.core.util.Sha256.of(category.definitionHash() + "|" + backgroundHash);
+    return Sha256.of(category.definitionHash() + "|" + backgroundHash);
   }
 
   /** Content hash of the definition files ("cat-" + 12 hex). */

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.embedded.PrototypeIndex.CategoryPrototypes;
 import dev.sieve.llm.embedded.PrototypeIndex.Prototype;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,10 +73,10 @@ public final class ZeroShotScorer {
     List<TextChunker.Chunks> chunked = texts.stream().map(chunker::chunk).toList();
     List<String> flat = chunked.stream().flatMap(c -> c.chunks().stream()).toList();
     float[][] vectors = encoder.embed(flat);
-    java.util.ArrayList<EmbeddedText> out = new java.util.ArrayList<>(texts.size());
+    ArrayList<EmbeddedText> out = new ArrayList<>(texts.size());
     int offset = 0;
     for (TextChunker.Chunks c : chunked) {
-      float[][] mine = java.util.Arrays.copyOfRange(vectors, offset, offset + c.chunks().size());
+      float[][] mine = Arrays.copyOfRange(vectors, offset, offset + c.chunks().size());
       offset += c.chunks().size();
       out.add(new EmbeddedText(c.chunks(), mine, c.totalWindows()));
     }

@@ -1,5 +1,7 @@
 package dev.sieve.llm.input;
 
+import java.util.Locale;
+
 /**
  * What the tier actually scored. Kept explicit because the two are very different signals: a page's
  * text versus a few words rendered from a URL; calibrations are fitted per kind and evidence says
@@ -12,6 +14,6 @@ public enum InputKind {
   URL;
 
   public String id() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -5,6 +5,7 @@ import dev.sieve.core.util.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /**
  * Configuration of the OpenAI-compatible backend (vLLM, Ollama, llama.cpp server, or a hosted API).
@@ -104,7 +105,7 @@ public record OpenAiSettings(
               + ": use an https://"
               + " SIEVE_LLM_URL, or set SIEVE_LLM_ALLOW_INSECURE_HTTP=true if that network is trusted");
     }
-    org.slf4j.LoggerFactory.getLogger(OpenAiSettings.class)
+    LoggerFactory.getLogger(OpenAiSettings.class)
         .warn(
             "sending the LLM API key over plaintext http to {} because SIEVE_LLM_ALLOW_INSECURE_HTTP=true",
             endpoint.getHost());

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +106,7 @@ class EmbeddedModelTest {
         backend(scale)
             .score(
                 ScoringInput.ofText(PAGE), catalog, catalog.categories(), Duration.ofSeconds(30));
-    Map<String, Double> out = new java.util.TreeMap<>();
+    Map<String, Double> out = new TreeMap<>();
     for (CategoryScore s : result.scores()) {
       out.put(s.getCategory(), s.getScore());
     }

@@ -16,6 +16,7 @@ import dev.sieve.llm.input.ScoringInput;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.Evidence;
 import io.grpc.Status;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
@@ -311,7 +312,7 @@ class OpenAiBackendTest {
   @Test
   void unreachableEndpointFallsBack() throws Exception {
     int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
     OpenAiSettings s = OpenAiSettings.defaults("http://127.0.0.1:" + closedPort + "/v1", "m");

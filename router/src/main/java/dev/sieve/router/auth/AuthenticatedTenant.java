@@ -1,5 +1,7 @@
 package dev.sieve.router.auth;
 
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.proto.v1.ClassifyRequest;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -47,9 +49,9 @@ public final class AuthenticatedTenant {
       return request.toBuilder().setTenantId(authenticated).build();
     }
     if (!named.equals(authenticated)) {
-      throw dev.sieve.core.grpc.ErrorDetails.error(
+      throw ErrorDetails.error(
           Status.Code.PERMISSION_DENIED,
-          dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH,
+          ErrorReason.TENANT_MISMATCH,
           "authenticated as tenant '" + authenticated + "', request names tenant '" + named + "'",
           "tenant_id");
     }

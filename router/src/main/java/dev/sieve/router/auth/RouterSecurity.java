@@ -5,8 +5,10 @@ import dev.sieve.core.security.Loopback;
 import dev.sieve.core.security.ServerSecurity;
 import dev.sieve.core.security.TlsSettings;
 import dev.sieve.core.util.Settings;
+import io.grpc.ServerInterceptor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -119,10 +121,8 @@ public final class RouterSecurity implements AutoCloseable {
    * The per-call interceptors {@link #applyTo} installs (tenant authentication when on), for
    * another door to the same service: the JSON/HTTP gateway's in-process server.
    */
-  public java.util.List<io.grpc.ServerInterceptor> callInterceptors() {
-    return tenants == null
-        ? java.util.List.of()
-        : java.util.List.of(new TenantAuthInterceptor(tenants));
+  public List<ServerInterceptor> callInterceptors() {
+    return tenants == null ? List.of() : List.of(new TenantAuthInterceptor(tenants));
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.sieve.router.auth;
 
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ErrorReason;
 import dev.sieve.core.security.PeerIdentity;
 import dev.sieve.router.logging.RateLimitedLog;
 import io.grpc.Context;
@@ -10,6 +12,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -100,13 +103,12 @@ public final class TenantAuthInterceptor implements ServerInterceptor {
         status.getCode(),
         call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
         reason);
-    dev.sieve.core.grpc.ErrorReason code =
+    ErrorReason code =
         status.getCode() == Status.Code.PERMISSION_DENIED
-            ? dev.sieve.core.grpc.ErrorReason.TENANT_MISMATCH
-            : dev.sieve.core.grpc.ErrorReason.UNAUTHENTICATED;
+            ? ErrorReason.TENANT_MISMATCH
+            : ErrorReason.UNAUTHENTICATED;
     // The google.rpc.Status details (ErrorInfo) travel in the trailers, as for every other refusal.
-    io.grpc.StatusException rich =
-        dev.sieve.core.grpc.ErrorDetails.error(status.getCode(), code, reason);
+    StatusException rich = ErrorDetails.error(status.getCode(), code, reason);
     Metadata trailers = rich.getTrailers() == null ? new Metadata() : rich.getTrailers();
     call.close(rich.getStatus(), trailers);
     return new ServerCall.Listener<>() {};

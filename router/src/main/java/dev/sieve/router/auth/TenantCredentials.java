@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sieve.core.security.ApiKeys;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -136,12 +138,12 @@ public record TenantCredentials(
 
   private static Iterable<String> strings(JsonNode node, String where) {
     if (node.isMissingNode() || node.isNull()) {
-      return java.util.List.of();
+      return List.of();
     }
     if (!node.isArray()) {
       throw new IllegalArgumentException(where + ": expected a list");
     }
-    java.util.List<String> values = new java.util.ArrayList<>();
+    List<String> values = new ArrayList<>();
     for (JsonNode item : node) {
       if (!item.isTextual() || item.asText().isBlank()) {
         throw new IllegalArgumentException(where + ": every entry must be a non-empty string");

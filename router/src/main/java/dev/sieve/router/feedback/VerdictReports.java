@@ -7,6 +7,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.sieve.core.grpc.ErrorDetails;
 import dev.sieve.core.grpc.ErrorReason;
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
@@ -25,6 +26,7 @@ import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -277,7 +280,7 @@ public final class VerdictReports {
             "{} spooled report(s) re-sent to the feedback service, {} left", sent, spool.size());
       }
       return sent;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       log.error("feedback spool {} cannot be re-sent: {}", spool.file(), e.getMessage());
       return 0;
     }
@@ -387,7 +390,7 @@ public final class VerdictReports {
     // Never across tenants: a request id of another tenant is treated as unknown.
     if (served != null && served.tenantId().equals(request.getTenantId())) {
       report
-          .setServedAction(dev.sieve.core.grpc.ShortNames.action(served.action()))
+          .setServedAction(ShortNames.action(served.action()))
           .addAllServedScores(served.scores())
           .setPolicyVersion(served.policyVersion())
           .setNormalizedUrl(served.normalizedUrl());
@@ -433,9 +436,7 @@ public final class VerdictReports {
    */
   public static Throwable toClientError(Throwable error) {
     Throwable cause =
-        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-            ? error.getCause()
-            : error;
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if ((cause instanceof StatusException || cause instanceof StatusRuntimeException)
         && Status.fromThrowable(cause).getCode() != Status.Code.INTERNAL) {
       return cause;

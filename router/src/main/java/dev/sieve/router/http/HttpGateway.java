@@ -44,6 +44,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -161,7 +162,7 @@ public final class HttpGateway implements AutoCloseable {
       throws IOException {
     String name = "sieve-http-gateway-" + UUID.randomUUID();
     List<ServerInterceptor> innermostLast = new ArrayList<>(interceptors);
-    java.util.Collections.reverse(innermostLast);
+    Collections.reverse(innermostLast);
     Server inProcess =
         InProcessServerBuilder.forName(name)
             .directExecutor()

@@ -1,5 +1,6 @@
 package dev.sieve.router.merge;
 
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.router.policy.CoreCategories;
@@ -183,10 +184,7 @@ public final class ScoreMerger {
         } else {
           detail.append(", ");
         }
-        detail
-            .append(tier.wireName())
-            .append(' ')
-            .append(dev.sieve.core.grpc.ShortNames.tierState(outcome.state()));
+        detail.append(tier.wireName()).append(' ').append(ShortNames.tierState(outcome.state()));
       }
       if (detail != null) {
         m.unavailable[i] = true;

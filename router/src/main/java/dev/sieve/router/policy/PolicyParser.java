@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -667,7 +668,7 @@ public final class PolicyParser {
       if (!allowed.contains(field)) {
         throw fail(
             path.isEmpty() ? field : path + "." + field,
-            "unknown field '" + field + "'; expected one of " + new java.util.TreeSet<>(allowed));
+            "unknown field '" + field + "'; expected one of " + new TreeSet<>(allowed));
       }
     }
   }

@@ -17,6 +17,7 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -398,7 +399,7 @@ public final class TierClient {
           // A tier that was down at start-up (or restarted) leaves the channel waiting out an
           // exponential reconnect backoff (up to minutes); reconnect now, so the next call finds
           // it.
-          if (channel instanceof io.grpc.ManagedChannel managed) {
+          if (channel instanceof ManagedChannel managed) {
             managed.resetConnectBackoff();
           }
         }

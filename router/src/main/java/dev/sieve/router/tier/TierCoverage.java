@@ -1,7 +1,10 @@
 package dev.sieve.router.tier;
 
 import dev.sieve.proto.v1.ModelInfo;
+import dev.sieve.proto.v1.TierDescription;
 import dev.sieve.router.policy.CoreCategories;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,15 +29,15 @@ public record TierCoverage(
   static TierCoverage assumed(TierName tier) {
     boolean[] core = new boolean[CoreCategories.count()];
     if (tier.isPrimary()) {
-      java.util.Arrays.fill(core, true);
+      Arrays.fill(core, true);
     }
     return new TierCoverage(false, ModelInfo.getDefaultInstance(), core, List.of());
   }
 
   /** Coverage from a Describe answer: ids in the taxonomy are core, the others emerging. */
-  static TierCoverage fromDescription(dev.sieve.proto.v1.TierDescription description) {
+  static TierCoverage fromDescription(TierDescription description) {
     boolean[] core = new boolean[CoreCategories.count()];
-    java.util.ArrayList<String> emerging = new java.util.ArrayList<>();
+    ArrayList<String> emerging = new ArrayList<>();
     for (String id : description.getCategoriesList()) {
       int index = CoreCategories.indexOf(id);
       if (index >= 0) {
@@ -51,7 +54,7 @@ public record TierCoverage(
     return other != null
         && described == other.described
         && model.equals(other.model)
-        && java.util.Arrays.equals(core, other.core)
+        && Arrays.equals(core, other.core)
         && emerging.equals(other.emerging);
   }
 

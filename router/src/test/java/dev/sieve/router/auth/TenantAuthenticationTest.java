@@ -12,6 +12,8 @@ import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
 import dev.sieve.proto.v1.ClassifyStreamResponse;
+import dev.sieve.router.http.HttpGateway;
+import dev.sieve.router.http.HttpGatewaySettings;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.support.StreamCollector;
@@ -26,13 +28,27 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,7 +95,7 @@ class TenantAuthenticationTest {
     writeAuthFile(List.of(KEY_A), List.of(KEY_B));
     security =
         RouterSecurity.configure(
-            TlsSettings.none().withServerIdentity(server, caFile, java.util.Set.of()),
+            TlsSettings.none().withServerIdentity(server, caFile, Set.of()),
             "auto",
             Optional.of(authFile),
             Duration.ofMillis(100),
@@ -114,41 +130,36 @@ class TenantAuthenticationTest {
    */
   @Test
   void theHttpApiServesHttpsAndTheSameKeysDecideTheTenant() throws Exception {
-    java.security.cert.Certificate caCert;
-    try (var in = java.nio.file.Files.newInputStream(caFile)) {
-      caCert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    Certificate caCert;
+    try (var in = Files.newInputStream(caFile)) {
+      caCert = CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    java.security.KeyStore trust =
-        java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("ca", caCert);
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
-    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, tmf.getTrustManagers(), null);
-    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
-    try (dev.sieve.router.http.HttpGateway http =
+    HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+    try (HttpGateway http =
         harness
             .router()
             .serveHttp(
-                new dev.sieve.router.http.HttpGatewaySettings(0, "127.0.0.1", 1 << 20, 8, 4, 16),
-                null,
-                security)) {
-      java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post =
+                new HttpGatewaySettings(0, "127.0.0.1", 1 << 20, 8, 4, 16), null, security)) {
+      BiFunction<String, String, HttpResponse<String>> post =
           (key, body) -> {
             var request =
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("https://localhost:" + http.port() + "/v1/classify"))
+                HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + http.port() + "/v1/classify"))
                     .header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
             if (key != null) {
               request.header("Authorization", "Bearer " + key);
             }
             try {
-              return client.send(
-                  request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+              return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }
@@ -311,12 +322,9 @@ class TenantAuthenticationTest {
       Path tmp = dir.resolve("clients.yaml.tmp");
       Files.writeString(tmp, yaml);
       Files.move(
-          tmp,
-          authFile,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+          tmp, authFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -13,7 +13,11 @@ import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierStatus;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
+import dev.sieve.router.tier.ResilienceSettings;
+import dev.sieve.router.tier.TierClient;
 import dev.sieve.router.tier.TierName;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -193,12 +197,12 @@ class CandidateRoutingTest {
         new CandidateRouting(
             CandidateSettings.canary(
                 TierName.URL, "x", 0.3, CandidateSettings.Unit.TENANT, 0, null),
-            new dev.sieve.router.tier.TierClient(
+            new TierClient(
                 TierName.URL,
-                io.grpc.inprocess.InProcessChannelBuilder.forName("unused").build(),
-                dev.sieve.router.tier.ResilienceSettings.defaults(TierName.URL),
+                InProcessChannelBuilder.forName("unused").build(),
+                ResilienceSettings.defaults(TierName.URL),
                 Duration.ofMillis(5)),
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            new SimpleMeterRegistry());
     int in = 0;
     for (int i = 0; i < 10_000; i++) {
       boolean first = routing.inTenantShare("tenant-" + i);

@@ -7,6 +7,7 @@ import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.TenantPolicy;
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +49,7 @@ class VersionComparisonTest {
     assertThat(c.servingDecides("gambling")).isFalse();
     assertThat(c.thresholds()).containsEntry("gambling", 0.8).containsEntry("news", 0.5);
     assertThat(c.opinionOnly()).containsExactly("adult", "violence");
-    assertThat(c.maxAbsDelta()).isCloseTo(0.15, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(c.maxAbsDelta()).isCloseTo(0.15, Offset.offset(1e-9));
     assertThat(c.common()).containsExactly("gambling", "news");
   }
 }

@@ -19,6 +19,7 @@ import dev.sieve.router.tier.TierName;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -273,7 +274,7 @@ class HostOverridesTest {
 
   @Test
   void overridesThatCannotApplySafelyAreDropped() {
-    HostOverrideRegistry registry = new HostOverrideRegistry(java.time.Clock.systemUTC());
+    HostOverrideRegistry registry = new HostOverrideRegistry(Clock.systemUTC());
     long later = System.currentTimeMillis() + 3_600_000;
     HostOverride ok = block("ok", "school-1", "example.org", later);
     registry.replace(

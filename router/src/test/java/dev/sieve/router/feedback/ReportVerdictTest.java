@@ -3,6 +3,10 @@ package dev.sieve.router.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import dev.sieve.core.grpc.ErrorDetails;
+import dev.sieve.core.grpc.ShortNames;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -14,8 +18,10 @@ import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -71,8 +77,7 @@ class ReportVerdictTest {
       assertThat(response.getQueued()).isTrue();
       assertThat(app.reports).hasSize(1);
       FeedbackReport forwarded = app.reports.get(0);
-      assertThat(forwarded.getServedAction())
-          .isEqualTo(dev.sieve.core.grpc.ShortNames.action(served.getAction()));
+      assertThat(forwarded.getServedAction()).isEqualTo(ShortNames.action(served.getAction()));
       assertThat(forwarded.getNormalizedUrl()).isEqualTo("https://casino.example/play");
       assertThat(forwarded.getPolicyVersion()).isEqualTo("7");
       assertThat(forwarded.getServedScoresList())
@@ -183,7 +188,7 @@ class ReportVerdictTest {
             harness(
                 FeedbackSettings.none()
                     .withSpool(spool, 1 << 20)
-                    .withBreakerOpen(java.time.Duration.ofMillis(200)),
+                    .withBreakerOpen(Duration.ofMillis(200)),
                 app)) {
       app.failReports = Status.UNAVAILABLE.withDescription("app restarting");
       h.classify(
@@ -290,20 +295,17 @@ class ReportVerdictTest {
 
   /** The google.rpc.Status details: ErrorInfo (domain sieve.dev) and, if given, the field. */
   private static void assertDetails(StatusRuntimeException e, String reason, String field) {
-    com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+    com.google.rpc.Status rich = StatusProto.fromThrowable(e);
     assertThat(rich).as("rich status details in the trailers").isNotNull();
-    assertThat(dev.sieve.core.grpc.ErrorDetails.reason(e)).contains(reason);
+    assertThat(ErrorDetails.reason(e)).contains(reason);
     if (field != null) {
       assertThat(rich.getDetailsList())
           .anySatisfy(
               any -> {
                 try {
-                  assertThat(
-                          any.unpack(com.google.rpc.BadRequest.class)
-                              .getFieldViolations(0)
-                              .getField())
+                  assertThat(any.unpack(BadRequest.class).getFieldViolations(0).getField())
                       .isEqualTo(field);
-                } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                } catch (InvalidProtocolBufferException x) {
                   throw new AssertionError(x);
                 }
               });

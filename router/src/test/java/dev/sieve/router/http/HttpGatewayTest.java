@@ -16,11 +16,13 @@ import dev.sieve.router.auth.RouterSecurity;
 import dev.sieve.router.support.FakeTier;
 import dev.sieve.router.support.RouterHarness;
 import dev.sieve.router.tier.TierName;
+import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -180,11 +182,10 @@ class HttpGatewayTest {
         "tiers[0]");
     // html is bytes: base64 in JSON. 1200 bytes is over the router's limit (1000) but within the
     // gateway's.
-    String html = java.util.Base64.getEncoder().encodeToString(new byte[1200]);
+    String html = Base64.getEncoder().encodeToString(new byte[1200]);
     assertError(
         post("/v1/classify", "{\"html\":\"" + html + "\"}"), 413, 8, "BODY_TOO_LARGE", "html");
-    String invalidUtf8 =
-        java.util.Base64.getEncoder().encodeToString(new byte[] {'o', (byte) 0xFF});
+    String invalidUtf8 = Base64.getEncoder().encodeToString(new byte[] {'o', (byte) 0xFF});
     assertError(
         post("/v1/classify", "{\"text\":\"" + invalidUtf8 + "\"}"), 400, 3, "INVALID_UTF8", "text");
     assertThat(url.calls()).isZero();
@@ -355,19 +356,16 @@ class HttpGatewayTest {
 
   @Test
   void theHttpStatusMappingFollowsTheGoogleApiGuide() {
-    assertThat(HttpStatusMapping.httpStatus(io.grpc.Status.Code.UNAVAILABLE, "")).isEqualTo(503);
-    assertThat(HttpStatusMapping.httpStatus(io.grpc.Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED"))
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.UNAVAILABLE, "")).isEqualTo(503);
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED"))
         .isEqualTo(401);
-    assertThat(
-            HttpStatusMapping.httpStatus(io.grpc.Status.Code.PERMISSION_DENIED, "TENANT_MISMATCH"))
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.PERMISSION_DENIED, "TENANT_MISMATCH"))
         .isEqualTo(403);
-    assertThat(HttpStatusMapping.httpStatus(io.grpc.Status.Code.DEADLINE_EXCEEDED, ""))
-        .isEqualTo(504);
-    assertThat(HttpStatusMapping.httpStatus(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "OVERLOADED"))
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.DEADLINE_EXCEEDED, "")).isEqualTo(504);
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.RESOURCE_EXHAUSTED, "OVERLOADED"))
         .isEqualTo(429);
-    assertThat(
-            HttpStatusMapping.httpStatus(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "BODY_TOO_LARGE"))
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.RESOURCE_EXHAUSTED, "BODY_TOO_LARGE"))
         .isEqualTo(413);
-    assertThat(HttpStatusMapping.httpStatus(io.grpc.Status.Code.INTERNAL, "")).isEqualTo(500);
+    assertThat(HttpStatusMapping.httpStatus(Status.Code.INTERNAL, "")).isEqualTo(500);
   }
 }

@@ -10,6 +10,8 @@ import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
 import io.grpc.Status;
 import java.util.Arrays;
+import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class ScoreMergerTest {
@@ -95,8 +97,8 @@ class ScoreMergerTest {
             .addScores(score("gambling", 0.9))
             .addScores(score("adult", 1.0))
             .build();
-    ScoreMerger.applySecondOpinion(m, llm, requested, java.util.List.of());
-    assertThat(m.score(GAMBLING)).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-12));
+    ScoreMerger.applySecondOpinion(m, llm, requested, List.of());
+    assertThat(m.score(GAMBLING)).isCloseTo(0.7, Offset.offset(1e-12));
     assertThat(m.contributors(GAMBLING)).isEqualTo(TierName.URL.bit() | TierName.LLM.bit());
     assertThat(m.score(ADULT)).as("not requested: ignored").isEqualTo(0.45);
   }
@@ -107,7 +109,7 @@ class ScoreMergerTest {
     ScoreMerger.mergePrimary(m, outcomes(ok(TierName.URL, score("gambling", 0.55)), null, null));
     ScoreMerger.applySecondOpinion(
         m, ScoreResponse.newBuilder().addScores(score("gambling", 0.05)).build(), null, null);
-    assertThat(m.score(GAMBLING)).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(m.score(GAMBLING)).isCloseTo(0.3, Offset.offset(1e-12));
   }
 
   @Test

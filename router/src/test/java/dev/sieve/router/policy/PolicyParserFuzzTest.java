@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Coverage-guided fuzzing of the policy parser (Jazzer): any file content, YAML or JSON, is a
@@ -16,10 +18,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 class PolicyParserFuzzTest {
 
   /** Inputs tried in this JVM, printed at the end (the figure docs/reliability.md reports). */
-  private static final java.util.concurrent.atomic.AtomicLong EXECUTIONS =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong EXECUTIONS = new AtomicLong();
 
-  @org.junit.jupiter.api.AfterAll
+  @AfterAll
   static void reportExecutions() {
     System.out.println("PolicyParserFuzzTest: " + EXECUTIONS.get() + " inputs");
   }

@@ -8,6 +8,7 @@ import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.proto.v1.CategoryAction;
 import java.nio.charset.StandardCharsets;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class PolicyParserTest {
@@ -79,8 +80,7 @@ class PolicyParserTest {
     assertThat(global.core(ADULT).action()).isEqualTo(CategoryAction.CATEGORY_ACTION_BLOCK);
     assertThat(global.core(GAMBLING).failClosed()).isFalse();
     assertThat(global.core(GAMBLING).threshold()).isEqualTo(0.5);
-    assertThat(global.core(GAMBLING).bandLow())
-        .isCloseTo(0.35, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(global.core(GAMBLING).bandLow()).isCloseTo(0.35, Offset.offset(1e-9));
     assertThat(global.ttls()).isEqualTo(PolicyParser.DEFAULT_TTLS);
   }
 

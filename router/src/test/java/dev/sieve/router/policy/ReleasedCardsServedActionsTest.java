@@ -94,7 +94,7 @@ class ReleasedCardsServedActionsTest {
     assertThat(served.emergingDefault().blocks(served.blockOnAlert())).isFalse();
     assertThat(served.emergingRules().values())
         .noneMatch(rule -> rule.blocks(served.blockOnAlert()));
-    String gate = java.nio.file.Files.readString(MODELS.getParent().resolve("release-gate.yaml"));
+    String gate = Files.readString(MODELS.getParent().resolve("release-gate.yaml"));
     assertThat(gate)
         .as("release-gate.yaml says why the llm tier is not gated")
         .contains("advisory: true");

@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
@@ -108,7 +109,7 @@ public final class FakeTier extends ScorerGrpc.ScorerImplBase {
   /** A response with plain (non-definitive) scores and one FEATURE evidence each. */
   public ScoreResponse response(Map<String, Double> scores) {
     ScoreResponse.Builder builder = ScoreResponse.newBuilder().setTier(name).setModel(model());
-    for (String id : new java.util.TreeSet<>(scores.keySet())) {
+    for (String id : new TreeSet<>(scores.keySet())) {
       builder.addScores(
           CategoryScore.newBuilder()
               .setCategory(id)

@@ -157,7 +157,7 @@ public final class RouterHarness implements AutoCloseable {
   }
 
   /** The in-process channel to the router under test (the HTTP gateway's tests call through it). */
-  public io.grpc.Channel channel() {
+  public Channel channel() {
     return routerChannel;
   }
 

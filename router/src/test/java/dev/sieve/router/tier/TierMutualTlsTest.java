@@ -19,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,8 +102,7 @@ class TierMutualTlsTest {
                 Duration.ofMillis(5),
                 List.of(),
                 security)) {
-      java.util.concurrent.CompletableFuture<TierOutcome> outcome =
-          new java.util.concurrent.CompletableFuture<>();
+      CompletableFuture<TierOutcome> outcome = new CompletableFuture<>();
       fleet
           .client(TierName.URL)
           .score(

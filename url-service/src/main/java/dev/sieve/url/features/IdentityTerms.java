@@ -1,5 +1,6 @@
 package dev.sieve.url.features;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,7 +86,7 @@ public final class IdentityTerms {
           if (mask == null) {
             mask = new boolean[to - from];
           }
-          java.util.Arrays.fill(mask, at - from, at - from + n, true);
+          Arrays.fill(mask, at - from, at - from + n, true);
         }
       }
     }

@@ -6,6 +6,7 @@ import dev.sieve.url.features.FeatureBuffer;
 import dev.sieve.url.features.UrlFeaturizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -320,8 +321,8 @@ public final class LexicalUrlModel implements UrlModel {
         count[m] = 1;
         m++;
       }
-      multiplicity = java.util.Arrays.copyOf(count, m);
-      uniqueFeature = java.util.Arrays.copyOf(first, m);
+      multiplicity = Arrays.copyOf(count, m);
+      uniqueFeature = Arrays.copyOf(first, m);
     }
   }
 }

@@ -3,10 +3,12 @@ package dev.sieve.url.table;
 import dev.sieve.core.url.NormalizedUrl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The known-domain table: every labelled host of a dataset version, matched exactly or as a parent
@@ -247,7 +249,7 @@ public final class KnownDomainTable {
       int capacity = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1; // load factor <= 0.5
       int[] slots = new int[capacity];
       int mask = capacity - 1;
-      Map<String, Integer> perCategory = new java.util.TreeMap<>();
+      Map<String, Integer> perCategory = new TreeMap<>();
       int pos = 0;
       for (int e = 0; e < n; e++) {
         String host = hosts.get(e);
@@ -271,13 +273,7 @@ public final class KnownDomainTable {
       start[n] = pos;
       LabelSet[] sets = setIds.keySet().toArray(new LabelSet[0]);
       return new KnownDomainTable(
-          bytes,
-          start,
-          hashes,
-          setOf,
-          slots,
-          sets,
-          java.util.Collections.unmodifiableMap(perCategory));
+          bytes, start, hashes, setOf, slots, sets, Collections.unmodifiableMap(perCategory));
     }
 
     private static boolean isNormalizedAsciiHost(String host) {

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +83,7 @@ public final class KnownDomainTableLoader {
     Path snapshot = null;
     String key = null;
     if (snapshotDir != null) {
-      key =
-          "url-table-1|" + dataset.id() + "|" + sha + "|" + new java.util.TreeSet<>(excludedFlags);
+      key = "url-table-1|" + dataset.id() + "|" + sha + "|" + new TreeSet<>(excludedFlags);
       snapshot =
           snapshotDir.resolve(
               "url-table-" + dataset.id() + "-" + Sha256.of(key).substring(0, 16) + ".bin");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -35,7 +36,7 @@ public record LabelSet(List<String> labels, Map<String, String> sourcesByCategor
    * @param allowed the taxonomy ids this table knows (others are ignored)
    */
   public static LabelSet of(
-      List<String> labels, Map<String, List<String>> sources, java.util.Set<String> allowed) {
+      List<String> labels, Map<String, List<String>> sources, Set<String> allowed) {
     TreeSet<String> kept = new TreeSet<>();
     for (String label : labels) {
       if (allowed.contains(label)) {

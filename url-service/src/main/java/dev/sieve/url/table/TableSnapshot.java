@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,7 +150,7 @@ final class TableSnapshot {
             entryLabelSet,
             slots,
             sets,
-            java.util.Collections.unmodifiableMap(perCategory));
+            Collections.unmodifiableMap(perCategory));
     return Optional.of(Map.entry(table, counts));
   }
 

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.url.FixtureDatasets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -18,7 +21,7 @@ class TableSnapshotTest {
   @TempDir Path home;
 
   private static List<String> describe(KnownDomainTable table) throws Exception {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (String url :
         List.of(
             "http://www.pokerstars.com/",
@@ -70,7 +73,7 @@ class TableSnapshotTest {
                       return TableSnapshot.read(
                               p, "url-table-1|" + dataset.id() + "|" + fresh.sourceSha256() + "|[]")
                           .isPresent();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                       return false;
                     }
                   })
@@ -78,7 +81,7 @@ class TableSnapshotTest {
               .orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(file);
-    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     KnownDomainTableLoader.LoadedTable rebuilt =
         KnownDomainTableLoader.forServing(Set.of(), dir).load(dataset);
     assertThat(rebuilt.fromSnapshot()).isFalse();

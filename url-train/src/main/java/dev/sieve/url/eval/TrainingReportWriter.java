@@ -384,7 +384,7 @@ public final class TrainingReportWriter {
   }
 
   private static Iterable<String> iter(JsonNode array) {
-    java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
     return out;
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.metrics.BinaryMetrics;
+import dev.sieve.core.taxonomy.DefaultAction;
+import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
@@ -14,7 +16,9 @@ import dev.sieve.url.table.KnownDomainTable;
 import dev.sieve.url.table.LabelSet;
 import dev.sieve.url.train.DomainExamples;
 import dev.sieve.url.train.FeatureMatrix;
+import dev.sieve.url.train.UrlModelTrainer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Evaluates a lexical URL model on the TEST split of its dataset version (test is used here and
@@ -75,8 +80,7 @@ public final class UrlModelEvaluator {
   public ObjectNode evaluate() {
     ObjectNode out = JSON.objectNode();
     int c = model.categories().size();
-    int[] testRows =
-        examples.rows(Split.TEST, dev.sieve.url.train.UrlModelTrainer.EVALUATION_GROUP_CAP);
+    int[] testRows = examples.rows(Split.TEST, UrlModelTrainer.EVALUATION_GROUP_CAP);
     double[][] logits = logitsOf(testRows);
 
     KnownDomainTable trainTable = table(Set.of(Split.TRAIN));
@@ -292,7 +296,7 @@ public final class UrlModelEvaluator {
   }
 
   private static int indexOf(int[] sortedRows, int row) {
-    return java.util.Arrays.binarySearch(sortedRows, row);
+    return Arrays.binarySearch(sortedRows, row);
   }
 
   /** Raw logits [category][test row index], computed through the served model's weights. */
@@ -363,9 +367,8 @@ public final class UrlModelEvaluator {
     int allowMask = 0;
     List<String> taxonomy = examples.categories();
     for (int k = 0; k < taxonomy.size(); k++) {
-      var category = dev.sieve.core.taxonomy.Taxonomy.v1().find(taxonomy.get(k));
-      if (category.isPresent()
-          && category.get().defaultAction() == dev.sieve.core.taxonomy.DefaultAction.ALLOW) {
+      var category = Taxonomy.v1().find(taxonomy.get(k));
+      if (category.isPresent() && category.get().defaultAction() == DefaultAction.ALLOW) {
         allowMask |= 1 << k;
       }
     }
@@ -536,7 +539,7 @@ public final class UrlModelEvaluator {
     // Every split: these hosts are never positives for any category, so they are not training
     // positives either; train hosts were seen only as weak out-of-scope negatives. Test-only counts
     // are reported too.
-    for (String source : new java.util.TreeSet<>(sliceSources)) {
+    for (String source : new TreeSet<>(sliceSources)) {
       long n = 0;
       int c = model.categories().size();
       long[] fired = new long[c];

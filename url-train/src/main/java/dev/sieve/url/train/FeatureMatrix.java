@@ -6,6 +6,7 @@ import dev.sieve.core.url.UrlRejectedException;
 import dev.sieve.url.features.FeatureBuffer;
 import dev.sieve.url.features.UrlFeaturizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -121,7 +122,7 @@ public final class FeatureMatrix {
 
   /** The buckets of row {@code i}. */
   public int[] row(int i) {
-    return java.util.Arrays.copyOfRange(buckets, start[i], start[i + 1]);
+    return Arrays.copyOfRange(buckets, start[i], start[i + 1]);
   }
 
   public long nonZeros() {

@@ -2,6 +2,7 @@ package dev.sieve.url.train;
 
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /** Training progress on stderr (stdout stays free for the command's result). */
 public final class Progress {
@@ -12,6 +13,6 @@ public final class Progress {
     System.err.println(
         LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
             + " train-url: "
-            + String.format(java.util.Locale.ROOT, format, args));
+            + String.format(Locale.ROOT, format, args));
   }
 }

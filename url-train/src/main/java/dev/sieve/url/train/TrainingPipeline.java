@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
+import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.url.NormalizedUrl;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.core.url.UrlRejectedException;
+import dev.sieve.core.util.CodeCommit;
 import dev.sieve.url.eval.TrainingReportWriter;
 import dev.sieve.url.eval.UrlModelEvaluator;
 import dev.sieve.url.eval.UrlModelMetadata;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -57,8 +60,7 @@ public final class TrainingPipeline {
 
   public Result run(DatasetVersion dataset, Path modelRoot, String codeCommit) {
     long t0 = System.currentTimeMillis();
-    DomainExamples examples =
-        DomainExamples.load(dataset, dev.sieve.core.taxonomy.Taxonomy.v1().ids());
+    DomainExamples examples = DomainExamples.load(dataset, Taxonomy.v1().ids());
     Progress.log(
         "loaded %,d host records of dataset %s in %d ms",
         examples.size(), dataset.id(), System.currentTimeMillis() - t0);
@@ -186,7 +188,7 @@ public final class TrainingPipeline {
         continue;
       }
       FeatureBuffer buffer = served.featurizer().featurize(url);
-      if (!java.util.Arrays.equals(buffer.bucketsCopy(), matrix.row(i))) {
+      if (!Arrays.equals(buffer.bucketsCopy(), matrix.row(i))) {
         featureMismatches++;
       }
       LexicalUrlModel.LexicalPrediction p = served.predict(buffer);
@@ -347,7 +349,7 @@ public final class TrainingPipeline {
                 ? "other lists' hosts (out of scope) excluded"
                 : "other lists' hosts weight " + options.outOfScopeWeight() + " (out of scope)")
             + "; every host x min(1, 20 / hosts of its registered domain)");
-    List<String> without = new ArrayList<>(dev.sieve.core.taxonomy.Taxonomy.v1().ids());
+    List<String> without = new ArrayList<>(Taxonomy.v1().ids());
     without.removeAll(served.categories());
     data.put("categories_without_model", String.join(", ", without));
     ObjectNode splits = data.putObject("split_counts");
@@ -468,6 +470,6 @@ public final class TrainingPipeline {
 
   /** The commit of {@code dir}, "+dirty" when url-service's sources have uncommitted changes. */
   public static String codeCommit(Path dir) {
-    return dev.sieve.core.util.CodeCommit.of(dir, "url-service/src", "url-train/src");
+    return CodeCommit.of(dir, "url-service/src", "url-train/src");
   }
 }

@@ -1,9 +1,11 @@
 package dev.sieve.url.train;
 
+import com.google.common.hash.Hashing;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.core.metrics.BinaryMetrics;
 import dev.sieve.core.scoring.PlattScaling;
+import dev.sieve.core.taxonomy.DefaultAction;
 import dev.sieve.core.taxonomy.Taxonomy;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.eval.metrics.GroupCounts;
@@ -17,8 +19,12 @@ import dev.sieve.url.model.CategoryParams;
 import dev.sieve.url.model.LexicalUrlModel;
 import dev.sieve.url.model.ModelArtifacts;
 import dev.sieve.url.model.ModelManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,9 +231,9 @@ public final class UrlModelTrainer {
      * blocks or alerts under the K-12 default policy, the looser one where it is only observed.
      */
     public double backgroundBudget(String category) {
-      return dev.sieve.core.taxonomy.Taxonomy.v1()
+      return Taxonomy.v1()
               .find(category)
-              .map(c -> c.defaultAction() == dev.sieve.core.taxonomy.DefaultAction.ALLOW)
+              .map(c -> c.defaultAction() == DefaultAction.ALLOW)
               .orElse(false)
           ? maxBackgroundFlagRateAllowed
           : maxBackgroundFlagRate;
@@ -583,7 +589,7 @@ public final class UrlModelTrainer {
     String configHash;
     try {
       configHash = Sha256.of(ModelArtifacts.json().writeValueAsBytes(manifest));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
     LexicalUrlModel model = new LexicalUrlModel(manifest, configHash, featurizer, q, bias, scale);
@@ -655,16 +661,16 @@ public final class UrlModelTrainer {
       }
     }
     return new TrainingSet(
-        java.util.Arrays.copyOf(rows, n),
-        java.util.Arrays.copyOf(targets, n),
-        java.util.Arrays.copyOf(weights, n),
+        Arrays.copyOf(rows, n),
+        Arrays.copyOf(targets, n),
+        Arrays.copyOf(weights, n),
         positives,
         positiveWeight);
   }
 
   /** Deterministic Bernoulli(rate) draw from the host and the category. */
   static boolean sampled(String host, int bit, double rate) {
-    int h = com.google.common.hash.Hashing.murmur3_32_fixed(bit).hashUnencodedChars(host).asInt();
+    int h = Hashing.murmur3_32_fixed(bit).hashUnencodedChars(host).asInt();
     return ((h >>> 1) / (double) (1 << 30) / 2) < rate;
   }
 
@@ -677,23 +683,21 @@ public final class UrlModelTrainer {
     MessageDigest digest = Sha256.newDigest();
     digest.update(q);
     for (float f : bias) {
-      digest.update(Float.toString(f).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(Float.toString(f).getBytes(StandardCharsets.UTF_8));
     }
     for (float f : scale) {
-      digest.update(Float.toString(f).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update(Float.toString(f).getBytes(StandardCharsets.UTF_8));
     }
-    digest.update(featurizer.config().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    digest.update(featurizer.config().toString().getBytes(StandardCharsets.UTF_8));
     for (Map.Entry<String, Long> e : featurizer.vocabulary().counts().entrySet()) {
-      digest.update(
-          (e.getKey() + "\t" + e.getValue() + "\n")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update((e.getKey() + "\t" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-    digest.update(params.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    digest.update(params.toString().getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(digest.digest());
   }
 
   /** Writes the trained model into {@code <modelRoot>/<version>/}; returns the written manifest. */
-  public static ModelManifest save(Trained trained, java.nio.file.Path modelRoot) {
+  public static ModelManifest save(Trained trained, Path modelRoot) {
     return ModelArtifacts.save(
         modelRoot.resolve(trained.manifest().version()),
         trained.manifest(),

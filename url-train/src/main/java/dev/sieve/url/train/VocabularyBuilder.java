@@ -4,6 +4,7 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.data.Split;
 import dev.sieve.url.features.Vocabulary;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -73,7 +74,7 @@ public final class VocabularyBuilder {
     dataset.forEachText(
         t -> {
           if (Split.TRAIN.id().equals(t.split()) && t.text() != null) {
-            String lower = t.text().toLowerCase(java.util.Locale.ROOT);
+            String lower = t.text().toLowerCase(Locale.ROOT);
             countRuns(lower, 0, lower.length());
           }
         });
@@ -82,7 +83,7 @@ public final class VocabularyBuilder {
 
   /** Adds raw text (tests). */
   public VocabularyBuilder addText(String text) {
-    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    String lower = text.toLowerCase(Locale.ROOT);
     countRuns(lower, 0, lower.length());
     return this;
   }

@@ -9,8 +9,10 @@ import dev.sieve.core.scoring.ServedThresholds;
 import dev.sieve.core.scoring.ThresholdAlignment;
 import dev.sieve.core.scoring.TierScorer;
 import dev.sieve.core.url.UrlNormalizer;
+import dev.sieve.eval.Example;
 import dev.sieve.eval.scoring.ScorerContext;
 import dev.sieve.eval.scoring.ScorerFactory;
+import dev.sieve.eval.scoring.TierBaseline;
 import dev.sieve.proto.v1.CategoryScore;
 import dev.sieve.proto.v1.ScoreRequest;
 import dev.sieve.proto.v1.ScoreResponse;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,22 +79,19 @@ class UrlScorerProviderTest {
   void theCardGetsTheTierAsDeployedAndUt1sAdultExpressions() throws Exception {
     DatasetVersion tableData =
         DatasetVersion.open(FixtureDatasets.install("table", home.resolve("card-table")));
-    List<dev.sieve.eval.scoring.TierBaseline> baselines =
+    List<TierBaseline> baselines =
         ScorerFactory.provider("url")
             .orElseThrow()
             .baselines(ScorerContext.of(home, dir), tableData);
     assertThat(baselines)
-        .extracting(dev.sieve.eval.scoring.TierBaseline::name)
+        .extracting(TierBaseline::name)
         .containsExactly("as_deployed", "ut1_adult_expressions");
-    List<dev.sieve.eval.Example> examples =
+    List<Example> examples =
         List.of(
-            dev.sieve.eval.Example.of(
-                "domain:www.pokerstars.com", "test", Set.of("gambling"), Set.of("gambling")),
-            dev.sieve.eval.Example.of(
-                "domain:" + UNLISTED, "test", Set.of("gambling"), Set.of("gambling")),
-            dev.sieve.eval.Example.of(
-                "domain:overlap.com", "test", Set.of("adult"), Set.of("adult")),
-            dev.sieve.eval.Example.of(
+            Example.of("domain:www.pokerstars.com", "test", Set.of("gambling"), Set.of("gambling")),
+            Example.of("domain:" + UNLISTED, "test", Set.of("gambling"), Set.of("gambling")),
+            Example.of("domain:overlap.com", "test", Set.of("adult"), Set.of("adult")),
+            Example.of(
                 "domain:free-porn-videos.example", "test", Set.of("adult"), Set.of("adult")));
     double modelScore;
     TierScorer model = ScorerFactory.create("url", ScorerContext.of(home, dir));
@@ -112,9 +112,7 @@ class UrlScorerProviderTest {
               .scores()
               .get("gambling");
       assertThat(gambling[0]).as("listed parent domain (train split)").isEqualTo(1.0);
-      assertThat(gambling[1])
-          .as("unlisted: the model")
-          .isCloseTo(modelScore, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(gambling[1]).as("unlisted: the model").isCloseTo(modelScore, Offset.offset(1e-9));
       double[] adult = deployed.score(withInputs(examples), List.of("adult")).scores().get("adult");
       assertThat(adult[2]).as("a test-split host is not in the table").isLessThan(1.0);
       double[] keyword =
@@ -125,18 +123,18 @@ class UrlScorerProviderTest {
   }
 
   /** Examples as the evaluation builds them from domain records: the host is the input. */
-  private static List<dev.sieve.eval.Example> withInputs(List<dev.sieve.eval.Example> in) {
+  private static List<Example> withInputs(List<Example> in) {
     return in.stream()
         .map(
             e ->
-                new dev.sieve.eval.Example(
+                new Example(
                     e.id(),
                     e.id().substring("domain:".length()),
                     e.split(),
                     e.labels(),
                     e.scope(),
-                    java.util.Map.of("input", List.of("url")),
-                    java.util.Map.of(),
+                    Map.of("input", List.of("url")),
+                    Map.of(),
                     List.of(),
                     false))
         .toList();

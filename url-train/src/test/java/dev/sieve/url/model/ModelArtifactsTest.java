@@ -3,6 +3,7 @@ package dev.sieve.url.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.url.FixtureDatasets;
 import dev.sieve.url.features.FeatureConfig;
@@ -23,7 +24,7 @@ class ModelArtifactsTest {
 
   @BeforeAll
   static void trainSaveLoad() {
-    var dataset = dev.sieve.core.data.DatasetVersion.open(FixtureDatasets.install("train", home));
+    var dataset = DatasetVersion.open(FixtureDatasets.install("train", home));
     trained =
         new UrlModelTrainer(
                 UrlModelTrainer.Options.defaults()

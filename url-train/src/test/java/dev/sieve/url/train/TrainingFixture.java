@@ -2,6 +2,7 @@ package dev.sieve.url.train;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.url.FixtureDatasets;
+import dev.sieve.url.features.FeatureConfig;
 import java.nio.file.Path;
 
 /** The small real-data training fixture, installed as a dataset version. */
@@ -16,7 +17,7 @@ final class TrainingFixture {
   /** Fast options for tests: defaults, but a smaller hash space and one thread. */
   static UrlModelTrainer.Options options() {
     return UrlModelTrainer.Options.defaults()
-        .withFeatures(dev.sieve.url.features.FeatureConfig.defaults().withHashBits(16))
+        .withFeatures(FeatureConfig.defaults().withHashBits(16))
         .withThreads(1);
   }
 }

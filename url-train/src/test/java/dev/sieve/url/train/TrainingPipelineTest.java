@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sieve.core.cli.SieveCommand;
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.util.Sha256;
 import dev.sieve.eval.card.ModelMetadata;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,9 +188,7 @@ class TrainingPipelineTest {
     assertThat(cli.getCommandName()).isEqualTo("train-url");
     assertThat(cli.getCommandSpec().optionsMap())
         .containsKeys("--dataset", "--out", "--seed", "--rewrite-report");
-    assertThat(
-            java.util.ServiceLoader.load(dev.sieve.core.cli.SieveCommand.class).stream()
-                .map(p -> p.type().getName()))
+    assertThat(ServiceLoader.load(SieveCommand.class).stream().map(p -> p.type().getName()))
         .contains(TrainUrlCommand.class.getName());
   }
 }

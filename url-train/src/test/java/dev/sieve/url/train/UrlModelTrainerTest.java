@@ -3,11 +3,14 @@ package dev.sieve.url.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sieve.core.data.DatasetVersion;
+import dev.sieve.core.data.DomainRecord;
 import dev.sieve.core.url.UrlNormalizer;
 import dev.sieve.url.features.FeatureBuffer;
 import dev.sieve.url.features.Vocabulary;
 import dev.sieve.url.model.LexicalUrlModel;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,16 +96,15 @@ class UrlModelTrainerTest {
 
   @Test
   void vocabularyBuilderCountsOnlyTrainHostsWithExplicitWordBoundaries() {
-    java.util.List<dev.sieve.core.data.DomainRecord> domains =
-        java.util.List.of(
+    List<DomainRecord> domains =
+        List.of(
             record("free-casino.com", "train"),
             record("casino-royal.com", "train"),
             record("casino7bonus.com", "train"),
             record("secret-words.com", "dev"),
             record("secret-words.net", "test"),
             record("concatenatedlabel.com", "train"));
-    DomainExamples examples =
-        DomainExamples.of(java.util.List.of("gambling"), "ds", domains, java.util.List.of());
+    DomainExamples examples = DomainExamples.of(List.of("gambling"), "ds", domains, List.of());
     Vocabulary vocabulary = new VocabularyBuilder().addTrainHosts(examples).build(1, 100);
     assertThat(vocabulary.counts())
         .containsEntry("casino", 3L)
@@ -111,15 +113,15 @@ class UrlModelTrainerTest {
         .doesNotContainKeys("secret", "words", "concatenatedlabel", "com");
   }
 
-  private static dev.sieve.core.data.DomainRecord record(String host, String split) {
-    return new dev.sieve.core.data.DomainRecord(
+  private static DomainRecord record(String host, String split) {
+    return new DomainRecord(
         host,
         host,
-        java.util.List.of("gambling"),
-        java.util.List.of("gambling"),
-        java.util.Map.of("l", java.util.List.of("gambling")),
+        List.of("gambling"),
+        List.of("gambling"),
+        Map.of("l", List.of("gambling")),
         split,
-        java.util.List.of(),
+        List.of(),
         0);
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,8 +132,7 @@ class ActiveLearningSimulationTest {
   void intervalsUseStudentsT() {
     LearningCurves.Stat s = LearningCurves.stat(List.of(1.0, 2.0, 3.0));
     assertThat(s.mean()).isEqualTo(2.0);
-    assertThat(s.halfWidth())
-        .isCloseTo(4.303 * 1.0 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(s.halfWidth()).isCloseTo(4.303 * 1.0 / Math.sqrt(3), Offset.offset(1e-9));
   }
 
   @Test

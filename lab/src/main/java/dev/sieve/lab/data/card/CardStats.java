@@ -2,6 +2,7 @@ package dev.sieve.lab.data.card;
 
 import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.core.taxonomy.Taxonomy;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +80,7 @@ public final class CardStats {
   /** Registered domains found in more than one split across all files (must be 0). */
   public long leakingRegisteredDomains;
 
-  public final List<String> leakExamples = new java.util.ArrayList<>();
+  public final List<String> leakExamples = new ArrayList<>();
 
   /** Text groups found in more than one split (must be 0). */
   public long leakingTextGroups;

@@ -9,6 +9,7 @@ import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.lab.data.Overlays;
 import dev.sieve.lab.data.SourceCatalog;
 import dev.sieve.lab.data.Splitter;
+import dev.sieve.lab.data.domains.DomainDatasetBuilder;
 import dev.sieve.lab.data.io.JsonlGzWriter;
 import dev.sieve.lab.data.mapping.LabelMapping;
 import dev.sieve.lab.data.mapping.MappingRow;
@@ -481,7 +482,7 @@ public final class DataCard {
                 + "`), one row per source "
                 + "category with a reason (table in section 4.4). Labels of a host = union over its lists (multi-label).",
             "Conflict rules: N1 withholds a label asserted only by `noisy_list` sources on popular (top "
-                + dev.sieve.lab.data.domains.DomainDatasetBuilder.POPULAR_RANK
+                + DomainDatasetBuilder.POPULAR_RANK
                 + " of either ranking), ad-tech (UT1 publicite) or "
                 + "tracking-endpoint hosts; C1 withholds adult from a host in UT1 sexual_education and C2 makes that host an adult "
                 + "negative (scope adult). Text duplicates that disagree: "
@@ -778,7 +779,7 @@ public final class DataCard {
     md.p("Labels from annotation in this version: " + n(labels) + ".");
   }
 
-  private static <T> Iterable<T> iterable(java.util.Iterator<T> it) {
+  private static <T> Iterable<T> iterable(Iterator<T> it) {
     return () -> it;
   }
 

@@ -5,6 +5,7 @@ import dev.sieve.core.data.DatasetVersion;
 import dev.sieve.lab.data.DatasetBuilder;
 import dev.sieve.lab.data.card.DataCard;
 import dev.sieve.lab.data.mapping.LabelMapping;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -80,7 +81,7 @@ public final class CardCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static int printTimings(DatasetVersion v) throws java.io.IOException {
+  private static int printTimings(DatasetVersion v) throws IOException {
     Path file = v.dir().resolve(DatasetBuilder.BUILD_TIMINGS);
     if (!Files.isRegularFile(file)) {
       System.err.println(

@@ -1,7 +1,9 @@
 package dev.sieve.lab.data.io;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -88,7 +90,7 @@ public final class BuildReport {
   public synchronized List<Issue> examples() {
     List<Issue> sorted = new ArrayList<>(examples);
     sorted.sort(
-        java.util.Comparator.comparing(Issue::file)
+        Comparator.comparing(Issue::file)
             .thenComparingLong(Issue::line)
             .thenComparing(Issue::reason));
     return sorted;
@@ -96,7 +98,7 @@ public final class BuildReport {
 
   public synchronized List<Issue> fileErrors() {
     List<Issue> sorted = new ArrayList<>(fileErrors);
-    sorted.sort(java.util.Comparator.comparing(Issue::file).thenComparingLong(Issue::line));
+    sorted.sort(Comparator.comparing(Issue::file).thenComparingLong(Issue::line));
     return sorted;
   }
 
@@ -119,7 +121,7 @@ public final class BuildReport {
         if (fraction > maxInvalidFraction) {
           out.add(
               String.format(
-                  java.util.Locale.ROOT,
+                  Locale.ROOT,
                   "%s: %d of %d lines invalid (%.2f%%) exceeds the error budget of %.2f%% per file; reasons %s",
                   e.getKey(),
                   s.invalid,

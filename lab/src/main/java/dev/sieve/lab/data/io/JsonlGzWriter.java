@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -81,7 +82,7 @@ public final class JsonlGzWriter implements AutoCloseable {
     byte[] bytes =
         MAPPER.copy().configure(SerializationFeature.INDENT_OUTPUT, true).writeValueAsBytes(value);
     Files.write(file, bytes);
-    Files.write(file, new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(file, new byte[] {'\n'}, StandardOpenOption.APPEND);
   }
 
   static byte[] utf8(String s) {

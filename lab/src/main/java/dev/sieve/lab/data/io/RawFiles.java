@@ -4,11 +4,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Opens raw inputs, gzipped or not, as UTF-8 text. Raw files are read-only inputs; malformed UTF-8
@@ -56,11 +61,10 @@ public final class RawFiles {
    * by entry name so that the order never depends on how the archive was written. Archives here are
    * a few MB; their files are read whole.
    */
-  public static java.util.SortedMap<String, String> tarEntries(Path archive) throws IOException {
-    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
-    try (var tar =
-        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(open(archive))) {
-      org.apache.commons.compress.archivers.tar.TarArchiveEntry entry;
+  public static SortedMap<String, String> tarEntries(Path archive) throws IOException {
+    SortedMap<String, String> out = new TreeMap<>();
+    try (var tar = new TarArchiveInputStream(open(archive))) {
+      TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
         if (!entry.isFile()) {
           continue;
@@ -72,7 +76,7 @@ public final class RawFiles {
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                .decode(java.nio.ByteBuffer.wrap(bytes))
+                .decode(ByteBuffer.wrap(bytes))
                 .toString());
       }
     }

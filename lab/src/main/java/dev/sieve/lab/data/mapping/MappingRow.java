@@ -1,6 +1,7 @@
 package dev.sieve.lab.data.mapping;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One row of the label-mapping table: what a source's own category means in taxonomy v1.
@@ -66,7 +67,7 @@ public record MappingRow(
     BACKGROUND;
 
     static Action parse(String s) {
-      return valueOf(s.strip().toUpperCase(java.util.Locale.ROOT));
+      return valueOf(s.strip().toUpperCase(Locale.ROOT));
     }
 
     /** Whether records of this category are ingested at all. */

@@ -10,6 +10,7 @@ import dev.sieve.lab.data.io.RawFiles;
 import dev.sieve.lab.data.mapping.LabelMapping;
 import dev.sieve.lab.data.mapping.MappingRow;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,9 +107,7 @@ public final class PagesBuilder {
       String split = splitter.bucket(group) < DEV_PERCENT ? "dev" : "test";
       Map<String, String> m = new TreeMap<>();
       m.put("dir", page);
-      m.put(
-          "html_bytes",
-          String.valueOf(html.getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+      m.put("html_bytes", String.valueOf(html.getBytes(StandardCharsets.UTF_8).length));
       m.put("lang", meta.path("lang").asText(""));
       m.put("flags", String.join(",", row.flags()));
       m.values().removeIf(String::isEmpty);

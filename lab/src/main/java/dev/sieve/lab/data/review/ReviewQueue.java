@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Ranks suspected label errors of a dataset version from out-of-fold model scores, per category, in
@@ -99,7 +100,7 @@ public final class ReviewQueue {
     Map<String, List<Scored>> inScope = new TreeMap<>();
     long[] matched = {0};
     long[] outOfScope = {0};
-    java.util.function.Consumer<DomainRecord> domain =
+    Consumer<DomainRecord> domain =
         d -> {
           for (var e : scoresByCategory.entrySet()) {
             Double p = e.getValue().get("host:" + d.host());

@@ -4,7 +4,9 @@ import dev.sieve.lab.data.io.BuildReport;
 import dev.sieve.lab.data.mapping.MappingRow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Davidson et al. 2017 tweets: hate / offensive / neither by CrowdFlower majority, with per-class
@@ -25,7 +27,7 @@ public final class DavidsonSource extends TextSource {
   public List<TextDraft> read(Context ctx) {
     List<TextDraft> out = new ArrayList<>();
     List<int[]> votes = new ArrayList<>();
-    java.util.Map<String, Long> raters = new java.util.TreeMap<>();
+    Map<String, Long> raters = new TreeMap<>();
     List<String> scope = ctx.mapping().scopeOf(id());
     forEachCsvRow(
         ctx,

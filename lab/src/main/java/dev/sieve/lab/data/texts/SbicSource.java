@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sieve.lab.data.io.BuildReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -136,6 +137,6 @@ public final class SbicSource extends TextSource {
   }
 
   private static String fmt(double v) {
-    return String.format(java.util.Locale.ROOT, "%.2f", v);
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 }

@@ -10,6 +10,7 @@ import dev.sieve.lab.data.mapping.LabelMapping;
 import dev.sieve.lab.data.mapping.MappingRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -237,7 +238,7 @@ public final class TextDatasetBuilder {
       }
     }
     String firstClass = first.meta.get("davidson_class");
-    int best = java.util.Arrays.asList(DavidsonSource.CLASSES).indexOf(firstClass);
+    int best = Arrays.asList(DavidsonSource.CLASSES).indexOf(firstClass);
     for (int j = 0; j < 3; j++) {
       if (sum[j] > sum[best]) {
         best = j;

@@ -19,6 +19,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,7 +148,7 @@ class MappingCoverageTest {
    */
   @Test
   void everyRuleCategoryOfTheV3SourcesHasItsRow() {
-    Map<String, MappingRow.Action> expected = new java.util.LinkedHashMap<>();
+    Map<String, MappingRow.Action> expected = new LinkedHashMap<>();
     for (String source :
         List.of("ordinary/medquad", "ordinary/openstax", "ordinary/onestopenglish")) {
       expected.put(source + "\ttopic_sex_education", MappingRow.Action.KEYWORD_RULES);

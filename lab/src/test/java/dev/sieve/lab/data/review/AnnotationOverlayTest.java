@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class AnnotationOverlayTest {
             // a near-duplicate of an existing text (case, punctuation): same group, same split
             DatasetVersion.mapper()
                 .writeValueAsString(
-                    java.util.Map.of(
+                    Map.of(
                         "record",
                         "text",
                         "item",
