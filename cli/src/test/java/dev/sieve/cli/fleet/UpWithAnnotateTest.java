@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -196,12 +197,33 @@ class UpWithAnnotateTest {
       RouterMetricsScrape metrics = new RouterMetricsScrape(ports[1]);
       assertThat(
               metrics.value("sieve_router_feedback_reports_total", Map.of("outcome", "forwarded")))
-          .as("forwarded to the app on its real port, not spooled")
+          .as(
+              "forwarded to the app on its real port, not spooled; up printed:\n"
+                  + up.out()
+                  + "\n"
+                  + logs())
           .hasValue(1.0);
     } finally {
       for (ServerSocket socket : held) {
         socket.close();
       }
     }
+  }
+
+  /** The fleet's and the app's logs (their tails), for a failure message. */
+  private String logs() {
+    StringBuilder sb = new StringBuilder();
+    try (Stream<Path> files = Files.walk(home)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+        String t = Files.readString(f);
+        sb.append("=== ")
+            .append(f)
+            .append('\n')
+            .append(t.length() > 6000 ? t.substring(t.length() - 6000) : t);
+      }
+    } catch (Exception e) {
+      sb.append(e);
+    }
+    return sb.toString();
   }
 }

@@ -19,7 +19,9 @@ import dev.sieve.router.auth.AuthenticatedTenant;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.grpc.Channel;
+import io.grpc.ConnectivityState;
 import io.grpc.Context;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -83,6 +85,7 @@ public final class VerdictReports {
   private final Clock clock;
   private final Executor spoolExecutor;
   private final CircuitBreaker breaker;
+  private final Channel channel;
   private final Cache<String, Boolean> taken =
       Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofDays(1)).build();
   private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
@@ -102,6 +105,7 @@ public final class VerdictReports {
       Clock clock,
       Executor spoolExecutor,
       MeterRegistry registry) {
+    this.channel = feedback;
     this.stub = feedback == null ? null : FeedbackGrpc.newFutureStub(feedback);
     this.timeout = timeout;
     this.spool = spool;
@@ -160,9 +164,15 @@ public final class VerdictReports {
           result);
       return result;
     }
+    reconnectNowIfBackingOff();
     long start = System.nanoTime();
     Futures.addCallback(
-        stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).submitReport(report),
+        // Wait for the channel to be ready, within the deadline: right after start-up the channel
+        // is often in connect back-off (the override stream found the app not yet listening), and
+        // a fail-fast call would spool a report the app could take a moment later.
+        stub.withWaitForReady()
+            .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .submitReport(report),
         new FutureCallback<>() {
           @Override
           public void onSuccess(ReportVerdictResponse response) {
@@ -237,6 +247,20 @@ public final class VerdictReports {
   }
 
   /**
+   * A channel that failed to connect (the app was not listening yet when the override stream first
+   * tried, as right after {@code ./sieve up} starts the router before the app) waits out an
+   * exponential back-off before it tries again, seconds that a waiting report would spend in its
+   * deadline and then spool. Reports are rare and a person is waiting on each: ask for a connection
+   * attempt now.
+   */
+  private void reconnectNowIfBackingOff() {
+    if (channel instanceof ManagedChannel managed
+        && managed.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      managed.resetConnectBackoff();
+    }
+  }
+
+  /**
    * Re-sends the spool to the app (blocking; runs on the spool executor). Stops at the first report
    * the app does not take.
    *
@@ -246,6 +270,7 @@ public final class VerdictReports {
     if (spool == null || stub == null || spool.size() == 0) {
       return 0;
     }
+    reconnectNowIfBackingOff();
     FeedbackGrpc.FeedbackBlockingStub blocking = FeedbackGrpc.newBlockingStub(stub.getChannel());
     try {
       int sent =
@@ -257,6 +282,7 @@ public final class VerdictReports {
                 long start = System.nanoTime();
                 try {
                   blocking
+                      .withWaitForReady()
                       .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                       .submitReport(report);
                   breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
