@@ -1,9 +1,16 @@
 package dev.sieve.router;
 
+import static dev.sieve.router.support.TierOutcomes.ADULT;
+import static dev.sieve.router.support.TierOutcomes.GAMBLING;
+import static dev.sieve.router.support.TierOutcomes.NEWS;
+import static dev.sieve.router.support.TierOutcomes.SELF_HARM;
+import static dev.sieve.router.support.TierOutcomes.definitive;
+import static dev.sieve.router.support.TierOutcomes.down;
+import static dev.sieve.router.support.TierOutcomes.ok;
+import static dev.sieve.router.support.TierOutcomes.outcomes;
+import static dev.sieve.router.support.TierOutcomes.score;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sieve.proto.v1.CategoryScore;
-import dev.sieve.proto.v1.ScoreResponse;
 import dev.sieve.proto.v1.TierState;
 import dev.sieve.router.merge.MergedScores;
 import dev.sieve.router.merge.ScoreMerger;
@@ -12,7 +19,6 @@ import dev.sieve.router.policy.PolicyParser;
 import dev.sieve.router.policy.TenantPolicy;
 import dev.sieve.router.tier.TierName;
 import dev.sieve.router.tier.TierOutcome;
-import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -22,36 +28,6 @@ import org.junit.jupiter.api.Test;
  * ScoreMergerTest}).
  */
 class CategoryDeciderTest {
-
-  private static final int ADULT = CoreCategories.indexOf("adult");
-  private static final int GAMBLING = CoreCategories.indexOf("gambling");
-  private static final int NEWS = CoreCategories.indexOf("news");
-  private static final int SELF_HARM = CoreCategories.indexOf("self_harm");
-
-  private static CategoryScore score(String category, double value) {
-    return CategoryScore.newBuilder().setCategory(category).setScore(value).build();
-  }
-
-  private static CategoryScore definitive(String category, double value) {
-    return score(category, value).toBuilder().setDefinitive(true).build();
-  }
-
-  private static TierOutcome ok(TierName tier, CategoryScore... scores) {
-    ScoreResponse response =
-        ScoreResponse.newBuilder()
-            .setTier(tier.wireName())
-            .addAllScores(Arrays.asList(scores))
-            .build();
-    return new TierOutcome(tier, TierState.TIER_STATE_OK, 10, response, "", Status.Code.OK);
-  }
-
-  private static TierOutcome down(TierName tier, TierState state) {
-    return new TierOutcome(tier, state, 0, null, state.name(), Status.Code.UNAVAILABLE);
-  }
-
-  private static TierOutcome[] outcomes(TierOutcome url, TierOutcome content, TierOutcome llm) {
-    return new TierOutcome[] {url, content, llm};
-  }
 
   @Test
   void uncertainCategoriesAreThoseWithANonDefinitiveOpinionInsideTheBand() throws Exception {
