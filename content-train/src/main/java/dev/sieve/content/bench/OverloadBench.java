@@ -8,6 +8,7 @@ import dev.sieve.content.serve.BatcherConfig;
 import dev.sieve.content.serve.ContentTierScorer;
 import dev.sieve.content.serve.DynamicBatcher;
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.core.util.Settings;
 import dev.sieve.proto.v1.ScoreRequest;
 import io.grpc.Context;
@@ -165,10 +166,21 @@ public final class OverloadBench implements Callable<Integer> {
           "capacity (closed loop, 4 threads, no deadline): %.2f pages/s of ~%d words%n",
           peak,
           pageWords);
-      System.out.println(
-          "| admission | load | offered/s | goodput/s | OK late | RESOURCE_EXHAUSTED | DEADLINE_EXCEEDED "
-              + "| shed | expired in queue | dropped at batch | encoded after deadline |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      // Rows are printed as each level finishes (a run takes minutes), in the table's layout.
+      MarkdownTable table =
+          MarkdownTable.compact(
+              "admission",
+              "load",
+              "offered/s",
+              "goodput/s",
+              "OK late",
+              "RESOURCE_EXHAUSTED",
+              "DEADLINE_EXCEEDED",
+              "shed",
+              "expired in queue",
+              "dropped at batch",
+              "encoded after deadline");
+      System.out.print(table.headerLines());
       Map<String, double[]> goodputSums = new LinkedHashMap<>();
       for (int round = 0; round < repeats; round++) {
         for (double multiple : multiples) {
@@ -182,20 +194,19 @@ public final class OverloadBench implements Callable<Integer> {
                       .computeIfAbsent(mode, m -> new double[multiples.size()])[
                       multiples.indexOf(multiple)] +=
                   level.goodputPerSecond() / repeats;
-              System.out.printf(
-                  Locale.ROOT,
-                  "| %s | %.0fx | %.1f | %.2f | %d | %d | %d | %d | %d | %d | %d |%n",
-                  level.mode(),
-                  level.multiple(),
-                  level.offeredPerSecond(),
-                  level.goodputPerSecond(),
-                  level.lateOk(),
-                  level.errors().getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0L),
-                  level.errors().getOrDefault(Status.Code.DEADLINE_EXCEEDED, 0L),
-                  level.shed(),
-                  level.expired(),
-                  level.unfinishable(),
-                  level.late());
+              System.out.print(
+                  table.rowLine(
+                      level.mode(),
+                      String.format(Locale.ROOT, "%.0fx", level.multiple()),
+                      String.format(Locale.ROOT, "%.1f", level.offeredPerSecond()),
+                      String.format(Locale.ROOT, "%.2f", level.goodputPerSecond()),
+                      level.lateOk(),
+                      level.errors().getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0L),
+                      level.errors().getOrDefault(Status.Code.DEADLINE_EXCEEDED, 0L),
+                      level.shed(),
+                      level.expired(),
+                      level.unfinishable(),
+                      level.late()));
             }
           }
         }

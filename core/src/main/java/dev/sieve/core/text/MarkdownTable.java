@@ -81,6 +81,33 @@ public final class MarkdownTable {
 
   /** Writes the header, the rule and the rows, each line ending in a newline. */
   public StringBuilder appendTo(StringBuilder sb) {
+    appendHeader(sb);
+    for (List<String> row : rows) {
+      line(sb, row);
+    }
+    return sb;
+  }
+
+  /**
+   * The header and rule lines alone, for a table printed row by row as its rows are measured (a
+   * benchmark that runs for minutes shows each level when it is done); see {@link #rowLine}.
+   */
+  public String headerLines() {
+    return appendHeader(new StringBuilder()).toString();
+  }
+
+  /** One row's line (newline included) in this table's layout, for a table printed row by row. */
+  public String rowLine(Object... cells) {
+    List<String> out = new ArrayList<>(cells.length);
+    for (Object c : cells) {
+      out.add(String.valueOf(c));
+    }
+    StringBuilder sb = new StringBuilder();
+    line(sb, out);
+    return sb.toString();
+  }
+
+  private StringBuilder appendHeader(StringBuilder sb) {
     line(sb, header);
     sb.append('|');
     for (int i = 0; i < header.size(); i++) {
@@ -91,9 +118,6 @@ public final class MarkdownTable {
           });
     }
     sb.append('\n');
-    for (List<String> row : rows) {
-      line(sb, row);
-    }
     return sb;
   }
 

@@ -1,6 +1,7 @@
 package dev.sieve.llm.bench;
 
 import dev.sieve.core.scoring.ScoringException;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.llm.category.CatalogLoader;
 import dev.sieve.llm.category.CategoryCatalog;
 import dev.sieve.llm.embedded.Calibration;
@@ -83,8 +84,9 @@ public final class EmbeddedBackendBenchmark {
     ScoringInput pageInput = ScoringInput.ofText(page.toString().strip());
 
     StringBuilder md = new StringBuilder();
-    md.append(
-        "| workload | chunks | calls | p50 ms | p90 ms | p99 ms | mean ms |\n|---|---|---|---|---|---|---|\n");
+    MarkdownTable latency =
+        MarkdownTable.compact(
+            "workload", "chunks", "calls", "p50 ms", "p90 ms", "p99 ms", "mean ms");
     for (Object[] w :
         new Object[][] {
           {"URL only", urlInput},
@@ -93,20 +95,18 @@ public final class EmbeddedBackendBenchmark {
         }) {
       ScoringInput input = (ScoringInput) w[1];
       double[] ms = latencies(backend, catalog, input, calls);
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %d | %d | %.2f | %.2f | %.2f | %.2f |\n",
-              w[0],
-              scorer.chunker().chunk(input.textToEmbed()).chunks().size(),
-              calls,
-              pct(ms, 50),
-              pct(ms, 90),
-              pct(ms, 99),
-              Arrays.stream(ms).average().orElse(0)));
+      latency.row(
+          w[0],
+          scorer.chunker().chunk(input.textToEmbed()).chunks().size(),
+          calls,
+          f2(pct(ms, 50)),
+          f2(pct(ms, 90)),
+          f2(pct(ms, 99)),
+          f2(Arrays.stream(ms).average().orElse(0)));
     }
+    latency.appendTo(md);
 
-    md.append("\n| encoder throughput, short texts | texts/s |\n|---|---|\n");
+    MarkdownTable throughput = MarkdownTable.compact("encoder throughput, short texts", "texts/s");
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 512; i++) {
       texts.add(SHORT + " Offer " + i + ".");
@@ -116,26 +116,24 @@ public final class EmbeddedBackendBenchmark {
     for (String text : texts) {
       encoder.embed(List.of(text));
     }
-    md.append(
-        String.format(
-            Locale.ROOT,
-            "| one embed call per text (sequential) | %.0f |\n",
-            texts.size() / ((System.nanoTime() - s) / 1e9)));
+    throughput.row(
+        "one embed call per text (sequential)", f0(texts.size() / ((System.nanoTime() - s) / 1e9)));
     for (int batch : new int[] {8, 32}) {
       s = System.nanoTime();
       for (int i = 0; i < texts.size(); i += batch) {
         encoder.embed(texts.subList(i, Math.min(texts.size(), i + batch)));
       }
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| embedAll, batches of %d | %.0f |\n",
-              batch,
-              texts.size() / ((System.nanoTime() - s) / 1e9)));
+      throughput.row(
+          "embedAll, batches of " + batch, f0(texts.size() / ((System.nanoTime() - s) / 1e9)));
     }
+    throughput.appendTo(md.append('\n'));
 
-    md.append(
-        "\n| concurrent callers of score (short text, 9 categories) | requests/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
+    MarkdownTable concurrent =
+        MarkdownTable.compact(
+            "concurrent callers of score (short text, 9 categories)",
+            "requests/s",
+            "p50 ms",
+            "p99 ms");
     for (int threads : new int[] {1, 2, 4}) {
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       int perThread = Math.max(50, calls / threads);
@@ -153,15 +151,9 @@ public final class EmbeddedBackendBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       pool.shutdown();
       double[] ms = all.stream().mapToDouble(Double::doubleValue).toArray();
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %d | %.0f | %.2f | %.2f |\n",
-              threads,
-              ms.length / seconds,
-              pct(ms, 50),
-              pct(ms, 99)));
+      concurrent.row(threads, f0(ms.length / seconds), f2(pct(ms, 50)), f2(pct(ms, 99)));
     }
+    concurrent.appendTo(md.append('\n'));
     String machine =
         Runtime.getRuntime().availableProcessors()
             + " CPU cores, Java "
@@ -223,5 +215,13 @@ public final class EmbeddedBackendBenchmark {
     } catch (Exception e) {
       return "";
     }
+  }
+
+  private static String f0(double v) {
+    return String.format(Locale.ROOT, "%.0f", v);
+  }
+
+  private static String f2(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
   }
 }

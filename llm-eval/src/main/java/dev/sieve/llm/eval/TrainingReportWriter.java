@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.core.text.MarkdownTable;
 import dev.sieve.eval.card.TrainingReport;
 import dev.sieve.llm.embedded.Calibration;
 import dev.sieve.llm.eval.ZeroShotEvaluation.ConditionResult;
@@ -13,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,23 +265,24 @@ public final class TrainingReportWriter {
             "`; every number below is computed by code "
                 + "(ZeroShotEvaluation); do not edit by hand._\n\n");
     md.append(STANDARD_CARD_NOTE);
-    md.append("| | |\n|---|---|\n");
-    md.append("| Tier | `llm` (embedded backend: MiniLM embedding similarity, zero-shot) |\n");
-    md.append("| Encoder | `").append(run.encoder()).append("` (frozen) |\n");
-    md.append("| Dataset version | `").append(run.datasetVersion()).append("` |\n");
-    md.append("| Category catalog | `")
-        .append(run.catalogVersion())
-        .append("` (config/categories/*.yaml) |\n");
-    md.append("| Calibration | `calibration.json` sha256 `")
-        .append(calibration.sha256(), 0, 12)
-        .append("…` |\n");
-    md.append("| Sampling | seed ")
-        .append(run.seed())
-        .append(", ≤ ")
-        .append(run.maxPositives())
-        .append(" positives and ≤ ")
-        .append(run.maxNegatives())
-        .append(" negatives per task and split |\n");
+    MarkdownTable.compact("Field", "Value")
+        .row("Tier", "`llm` (embedded backend: MiniLM embedding similarity, zero-shot)")
+        .row("Encoder", "`" + run.encoder() + "` (frozen)")
+        .row("Dataset version", "`" + run.datasetVersion() + "`")
+        .row("Category catalog", "`" + run.catalogVersion() + "` (config/categories/*.yaml)")
+        .row(
+            "Calibration",
+            "`calibration.json` sha256 `" + calibration.sha256().substring(0, 12) + "…`")
+        .row(
+            "Sampling",
+            "seed "
+                + run.seed()
+                + ", ≤ "
+                + run.maxPositives()
+                + " positives and ≤ "
+                + run.maxNegatives()
+                + " negatives per task and split")
+        .appendTo(md);
     md.append("\n");
 
     md.append("## What it is\n\n");
@@ -298,9 +302,19 @@ public final class TrainingReportWriter {
             + MIN_POSITIVES
             + " positives in the split: the evaluation standard's 'not measured' level; "
             + "the numbers are printed because this tier's brief asks for them, and are indicative only (read the intervals).\n\n");
-    md.append(
-        "| task | condition | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable conditions =
+        MarkdownTable.compact(
+            "task",
+            "condition",
+            "split",
+            "pos / neg",
+            "prevalence",
+            "AUPRC [95% CI]",
+            "ROC AUC",
+            "threshold",
+            "P",
+            "R",
+            "F1");
     for (TaskResult result : results) {
       if (!result.task().fewShot()) {
         continue;
@@ -309,15 +323,22 @@ public final class TrainingReportWriter {
         if (c.name().startsWith("few-shot") && !c.name().endsWith("draw 1")) {
           continue;
         }
-        row(md, result.task().name(), c.name(), "dev", c.dev(), c.threshold());
-        row(md, result.task().name(), c.name(), "test", c.test(), c.threshold());
+        conditions.row(splitRow(result.task().name(), c.name(), "dev", c.dev(), c.threshold()));
+        conditions.row(splitRow(result.task().name(), c.name(), "test", c.test(), c.threshold()));
       }
     }
+    conditions.appendTo(md);
     md.append(
         "\nFew-shot variance over draws (examples from TRAIN only; test split; the table above shows draw 1):\n\n");
-    md.append(
-        "| task | variant | draws | test AUPRC mean (min–max) | test F1 mean | description-only test AUPRC | shipped test AUPRC |\n");
-    md.append("|---|---|---|---|---|---|---|\n");
+    MarkdownTable variance =
+        MarkdownTable.compact(
+            "task",
+            "variant",
+            "draws",
+            "test AUPRC mean (min–max)",
+            "test F1 mean",
+            "description-only test AUPRC",
+            "shipped test AUPRC");
     for (TaskResult result : results) {
       if (!result.task().fewShot()) {
         continue;
@@ -325,47 +346,24 @@ public final class TrainingReportWriter {
       for (String variant :
           List.of(ZeroShotEvaluation.FEW_SHOT_POSITIVE, ZeroShotEvaluation.FEW_SHOT_BOTH)) {
         List<ConditionResult> draws = draws(result, variant);
-        md.append("| ")
-            .append(result.task().name())
-            .append(" | ")
-            .append(variant)
-            .append(" | ")
-            .append(draws.size())
-            .append(" | ")
-            .append(
-                f(
-                    draws.stream()
-                        .mapToDouble(c -> c.test().averagePrecision())
-                        .average()
-                        .orElse(Double.NaN)))
-            .append(" (")
-            .append(
-                f(
-                    draws.stream()
-                        .mapToDouble(c -> c.test().averagePrecision())
-                        .min()
-                        .orElse(Double.NaN)))
-            .append("–")
-            .append(
-                f(
-                    draws.stream()
-                        .mapToDouble(c -> c.test().averagePrecision())
-                        .max()
-                        .orElse(Double.NaN)))
-            .append(") | ")
-            .append(
-                f(
-                    draws.stream()
-                        .mapToDouble(c -> c.test().atThreshold().f1())
-                        .average()
-                        .orElse(Double.NaN)))
-            .append(" | ")
-            .append(f(result.condition("description-only").test().averagePrecision()))
-            .append(" | ")
-            .append(f(result.condition("shipped").test().averagePrecision()))
-            .append(" |\n");
+        DoubleSummaryStatistics ap =
+            draws.stream().mapToDouble(c -> c.test().averagePrecision()).summaryStatistics();
+        double meanF1 =
+            draws.stream()
+                .mapToDouble(c -> c.test().atThreshold().f1())
+                .average()
+                .orElse(Double.NaN);
+        variance.row(
+            result.task().name(),
+            variant,
+            draws.size(),
+            meanOf(ap) + " (" + minOf(ap) + "–" + maxOf(ap) + ")",
+            f(meanF1),
+            f(result.condition("description-only").test().averagePrecision()),
+            f(result.condition("shipped").test().averagePrecision()));
       }
     }
+    variance.appendTo(md);
     md.append("\nPositives and negatives per task:\n\n");
     for (TaskResult result : results) {
       md.append("- **")
@@ -385,9 +383,19 @@ public final class TrainingReportWriter {
     }
 
     md.append("\n## Core categories (shipped definitions, what the router may ask about)\n\n");
-    md.append(
-        "| task | split | pos / neg | prevalence | AUPRC [95% CI] | ROC AUC | threshold | P | R | F1 | F1 at p ≥ 0.5, built-in default mapping |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    MarkdownTable core =
+        MarkdownTable.compact(
+            "task",
+            "split",
+            "pos / neg",
+            "prevalence",
+            "AUPRC [95% CI]",
+            "ROC AUC",
+            "threshold",
+            "P",
+            "R",
+            "F1",
+            "F1 at p ≥ 0.5, built-in default mapping");
     for (TaskResult result : results) {
       if (result.task().fewShot()) {
         continue;
@@ -395,35 +403,13 @@ public final class TrainingReportWriter {
       ConditionResult c = result.condition("shipped");
       for (String split : List.of("dev", "test")) {
         SplitResult r = split.equals("dev") ? c.dev() : c.test();
-        md.append("| ")
-            .append(result.task().name())
-            .append(" | ")
-            .append(split)
-            .append(" | ")
-            .append(r.positives())
-            .append(r.positives() < MIN_POSITIVES ? "⚠" : "")
-            .append(" / ")
-            .append(r.negatives())
-            .append(" | ")
-            .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives())))
-            .append(" | ")
-            .append(f(r.averagePrecision()))
-            .append(ci(r))
-            .append(" | ")
-            .append(f(r.rocAuc()))
-            .append(" | ")
-            .append(f(c.threshold()))
-            .append(" | ")
-            .append(f(r.atThreshold().precision()))
-            .append(" | ")
-            .append(f(r.atThreshold().recall()))
-            .append(" | ")
-            .append(f(r.atThreshold().f1()))
-            .append(" | ")
-            .append(f(r.builtinDefaultAtHalf().f1()))
-            .append(" |\n");
+        List<String> cells =
+            new ArrayList<>(splitRow(result.task().name(), null, split, r, c.threshold()));
+        cells.add(f(r.builtinDefaultAtHalf().f1()));
+        core.row(cells);
       }
     }
+    core.appendTo(md);
 
     md.append("\n## Calibration served (calibration.json)\n\n");
     md.append(
@@ -433,8 +419,16 @@ public final class TrainingReportWriter {
         .append(f(Calibration.BUILTIN_DEFAULT.a()))
         .append(", b = ")
         .append(f(Calibration.BUILTIN_DEFAULT.b()))
-        .append(
-            ").\n\n| category | kind | a | b | margin at p = 0.5 | suggested threshold (max F1 on dev) | dev pos / neg |\n|---|---|---|---|---|---|---|\n");
+        .append(").\n\n");
+    MarkdownTable fits =
+        MarkdownTable.compact(
+            "category",
+            "kind",
+            "a",
+            "b",
+            "margin at p = 0.5",
+            "suggested threshold (max F1 on dev)",
+            "dev pos / neg");
     calibration
         .file()
         .categories()
@@ -442,37 +436,28 @@ public final class TrainingReportWriter {
             (category, byKind) ->
                 byKind.forEach(
                     (kind, e) ->
-                        md.append("| ")
-                            .append(category)
-                            .append(" | ")
-                            .append(kind)
-                            .append(" | ")
-                            .append(f(e.a()))
-                            .append(" | ")
-                            .append(f(e.b()))
-                            .append(" | ")
-                            .append(f(e.logistic().margin50()))
-                            .append(" | ")
-                            .append(f(e.threshold()))
-                            .append(" | ")
-                            .append(e.nPositive())
-                            .append(" / ")
-                            .append(e.nNegative())
-                            .append(" |\n")));
+                        fits.row(
+                            category,
+                            kind,
+                            f(e.a()),
+                            f(e.b()),
+                            f(e.logistic().margin50()),
+                            f(e.threshold()),
+                            e.nPositive() + " / " + e.nNegative())));
     calibration
         .file()
         .defaults()
         .forEach(
             (kind, l) ->
-                md.append("| (pooled default) | ")
-                    .append(kind)
-                    .append(" | ")
-                    .append(f(l.a()))
-                    .append(" | ")
-                    .append(f(l.b()))
-                    .append(" | ")
-                    .append(f(l.margin50()))
-                    .append(" | n/a | all calibrating tasks |\n"));
+                fits.row(
+                    "(pooled default)",
+                    kind,
+                    f(l.a()),
+                    f(l.b()),
+                    f(l.margin50()),
+                    "n/a",
+                    "all calibrating tasks"));
+    fits.appendTo(md);
 
     md.append("\n## Error analysis (test, shipped definition)\n\n");
     for (TaskResult result : results) {
@@ -493,40 +478,41 @@ public final class TrainingReportWriter {
     return md.toString();
   }
 
-  private static void row(
-      StringBuilder md,
-      String task,
-      String condition,
-      String split,
-      SplitResult r,
-      double threshold) {
-    md.append("| ")
-        .append(task)
-        .append(" | ")
-        .append(condition)
-        .append(" | ")
-        .append(split)
-        .append(" | ")
-        .append(r.positives())
-        .append(r.positives() < MIN_POSITIVES ? "⚠" : "")
-        .append(" / ")
-        .append(r.negatives())
-        .append(" | ")
-        .append(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives())))
-        .append(" | ")
-        .append(f(r.averagePrecision()))
-        .append(ci(r))
-        .append(" | ")
-        .append(f(r.rocAuc()))
-        .append(" | ")
-        .append(f(threshold))
-        .append(" | ")
-        .append(f(r.atThreshold().precision()))
-        .append(" | ")
-        .append(f(r.atThreshold().recall()))
-        .append(" | ")
-        .append(f(r.atThreshold().f1()))
-        .append(" |\n");
+  /**
+   * The cells every per-split table shares: task, condition (left out when null), split, pos / neg
+   * (⚠ under the positives minimum), prevalence, AUPRC with its interval, ROC AUC, threshold, P, R,
+   * F1.
+   */
+  private static List<String> splitRow(
+      String task, String condition, String split, SplitResult r, double threshold) {
+    List<String> cells = new ArrayList<>();
+    cells.add(task);
+    if (condition != null) {
+      cells.add(condition);
+    }
+    cells.add(split);
+    cells.add(r.positives() + (r.positives() < MIN_POSITIVES ? "⚠" : "") + " / " + r.negatives());
+    cells.add(f(r.positives() / (double) Math.max(1, r.positives() + r.negatives())));
+    cells.add(f(r.averagePrecision()) + ci(r));
+    cells.add(f(r.rocAuc()));
+    cells.add(f(threshold));
+    cells.add(f(r.atThreshold().precision()));
+    cells.add(f(r.atThreshold().recall()));
+    cells.add(f(r.atThreshold().f1()));
+    return cells;
+  }
+
+  /** An empty summary (no draws) prints n/a, as an empty stream's NaN did. */
+  private static String meanOf(DoubleSummaryStatistics s) {
+    return f(s.getCount() == 0 ? Double.NaN : s.getAverage());
+  }
+
+  private static String minOf(DoubleSummaryStatistics s) {
+    return f(s.getCount() == 0 ? Double.NaN : s.getMin());
+  }
+
+  private static String maxOf(DoubleSummaryStatistics s) {
+    return f(s.getCount() == 0 ? Double.NaN : s.getMax());
   }
 
   private static String ci(SplitResult r) {
