@@ -1,6 +1,6 @@
 package dev.sieve.router;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 
 /**
  * The router's one bound on classifications in flight, shared by every door: unary {@code
@@ -22,31 +22,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InFlightLimit {
 
   private final int max;
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Semaphore slots;
 
   /**
    * @param max classifications in flight at once before calls are refused
    */
   InFlightLimit(int max) {
     this.max = max;
+    this.slots = new Semaphore(max);
   }
 
   /** Takes a slot; false (and nothing taken) when {@code max} are already in flight. */
   boolean tryAcquire() {
-    if (inFlight.incrementAndGet() > max) {
-      inFlight.decrementAndGet();
-      return false;
-    }
-    return true;
+    return slots.tryAcquire();
   }
 
   /** Gives back a slot taken by {@link #tryAcquire}. */
   void release() {
-    inFlight.decrementAndGet();
+    slots.release();
   }
 
   /** Classifications in flight now (for tests and diagnostics). */
   int inFlight() {
-    return inFlight.get();
+    return max - slots.availablePermits();
   }
 }
