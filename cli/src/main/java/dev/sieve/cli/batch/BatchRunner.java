@@ -6,6 +6,7 @@ import dev.sieve.cli.support.GrpcErrors;
 import dev.sieve.core.grpc.DegradedVerdictRetry;
 import dev.sieve.core.grpc.ErrorDetails;
 import dev.sieve.core.grpc.ErrorReason;
+import dev.sieve.core.util.ProgressMode;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import dev.sieve.proto.v1.ClassifyRequest;
 import dev.sieve.proto.v1.ClassifyResponse;
@@ -179,10 +180,10 @@ public final class BatchRunner {
   /**
    * Runs the batch.
    *
-   * @param progress how to report progress ({@link ProgressBar.Mode#OFF} in tests)
+   * @param progress how to report progress ({@link ProgressMode#OFF} in tests)
    * @throws IOException when the input cannot be read or the output cannot be written
    */
-  public BatchSummary run(Path in, Path out, PrintWriter err, ProgressBar.Mode progress)
+  public BatchSummary run(Path in, Path out, PrintWriter err, ProgressMode progress)
       throws IOException {
     long startNanos = System.nanoTime();
     int total = BatchInput.count(in);

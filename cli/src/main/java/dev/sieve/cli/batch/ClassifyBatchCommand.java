@@ -7,6 +7,7 @@ import dev.sieve.cli.support.DurationConverter;
 import dev.sieve.cli.support.HealthProbe;
 import dev.sieve.cli.support.HealthProbe.Health;
 import dev.sieve.cli.support.HostPort;
+import dev.sieve.core.util.ProgressMode;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -150,8 +151,7 @@ public final class ClassifyBatchCommand implements Callable<Integer> {
                   tiers.stream().map(String::strip).filter(t -> !t.isEmpty()).toList(),
                   bypassCache));
       BatchSummary summary =
-          runner.run(
-              in, out, err, noProgress ? ProgressBar.Mode.OFF : ProgressBar.Mode.fromSettings());
+          runner.run(in, out, err, noProgress ? ProgressMode.OFF : ProgressMode.fromSettings());
       err.println("sieve classify-batch: " + summary.describe() + " -> " + out + " (input order)");
       if (summary.routerUnreachable()) {
         err.println(

@@ -1,6 +1,6 @@
 package dev.sieve.cli.batch;
 
-import dev.sieve.core.util.Settings;
+import dev.sieve.core.util.ProgressMode;
 import java.io.PrintWriter;
 import java.text.DecimalFormat;
 import java.time.temporal.ChronoUnit;
@@ -26,23 +26,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ProgressBar implements AutoCloseable {
 
-  /** How progress is shown. */
-  enum Mode {
-    TTY,
-    PLAIN,
-    OFF;
-
-    static Mode fromSettings() {
-      return switch (Settings.get("SIEVE_PROGRESS", "plain").toLowerCase(Locale.ROOT)) {
-        case "tty" -> TTY;
-        case "off", "none", "false" -> OFF;
-        default -> PLAIN;
-      };
-    }
-  }
-
   private final PrintWriter err;
-  private final Mode mode;
+  private final ProgressMode mode;
   private final long total;
   private final LongSupplier done;
   private final LongSupplier errors;
@@ -51,18 +36,19 @@ final class ProgressBar implements AutoCloseable {
   private final me.tongfei.progressbar.ProgressBar bar;
   private boolean closed;
 
-  ProgressBar(PrintWriter err, Mode mode, long total, LongSupplier done, LongSupplier errors) {
+  ProgressBar(
+      PrintWriter err, ProgressMode mode, long total, LongSupplier done, LongSupplier errors) {
     this.err = err;
     this.mode = mode;
     this.total = total;
     this.done = done;
     this.errors = errors;
-    if (mode == Mode.OFF) {
+    if (mode == ProgressMode.OFF) {
       this.timer = null;
       this.bar = null;
       return;
     }
-    this.bar = mode == Mode.TTY ? terminalBar(err, total) : null;
+    this.bar = mode == ProgressMode.TTY ? terminalBar(err, total) : null;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -70,7 +56,7 @@ final class ProgressBar implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    long periodMillis = mode == Mode.TTY ? 200 : 10_000;
+    long periodMillis = mode == ProgressMode.TTY ? 200 : 10_000;
     timer.scheduleAtFixedRate(this::draw, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -8,6 +8,7 @@ import dev.sieve.cli.fleet.PortCheck;
 import dev.sieve.cli.testing.CliRun;
 import dev.sieve.cli.testing.FakeRouter;
 import dev.sieve.core.taxonomy.Taxonomy;
+import dev.sieve.core.util.ProgressMode;
 import dev.sieve.proto.v1.ClassifierGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -173,8 +174,7 @@ class ClassifyBatchCommandTest {
                 new BatchRunner.Options(1, Duration.ofSeconds(5), "", List.of(), false),
                 new long[] {1, 1});
         StringWriter err = new StringWriter();
-        BatchSummary summary =
-            runner.run(in, out, new PrintWriter(err, true), ProgressBar.Mode.OFF);
+        BatchSummary summary = runner.run(in, out, new PrintWriter(err, true), ProgressMode.OFF);
         assertThat(summary.written()).isEqualTo(6);
         assertThat(runner.retried())
             .as("retried until the tier looked down")
@@ -317,7 +317,7 @@ class ClassifyBatchCommandTest {
   void progressLineShowsCountRateAndEta() {
     ProgressBar bar =
         new ProgressBar(
-            new PrintWriter(new StringWriter()), ProgressBar.Mode.OFF, 200, () -> 0, () -> 0);
+            new PrintWriter(new StringWriter()), ProgressMode.OFF, 200, () -> 0, () -> 0);
     assertThat(bar.render(50, 2, 10.0)).isEqualTo("50/200  25.0%  5.0 items/s  ETA 30s  errors 2");
     assertThat(ProgressBar.formatSeconds(3725)).isEqualTo("1h2m");
   }
@@ -326,7 +326,7 @@ class ClassifyBatchCommandTest {
   void onATerminalTheLibraryBarIsLeftAtItsFinalStateOnItsOwnLine() {
     StringWriter text = new StringWriter();
     ProgressBar bar =
-        new ProgressBar(new PrintWriter(text), ProgressBar.Mode.TTY, 200, () -> 50, () -> 2);
+        new ProgressBar(new PrintWriter(text), ProgressMode.TTY, 200, () -> 50, () -> 2);
     bar.close();
     String drawn = text.toString();
     String last = drawn.substring(drawn.lastIndexOf('\r') + 1);
@@ -337,7 +337,7 @@ class ClassifyBatchCommandTest {
   void inALogThereIsNoBar() {
     StringWriter text = new StringWriter();
     ProgressBar bar =
-        new ProgressBar(new PrintWriter(text), ProgressBar.Mode.PLAIN, 200, () -> 50, () -> 2);
+        new ProgressBar(new PrintWriter(text), ProgressMode.PLAIN, 200, () -> 50, () -> 2);
     bar.close();
     assertThat(text.toString()).doesNotContain("\r", "[");
   }

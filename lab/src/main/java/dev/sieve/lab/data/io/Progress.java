@@ -1,6 +1,6 @@
 package dev.sieve.lab.data.io;
 
-import dev.sieve.core.util.Settings;
+import dev.sieve.core.util.ProgressMode;
 import java.io.PrintStream;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -14,19 +14,16 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * one line when the step starts and one per 10 %, no bar. Either way a step ends with the line
  * "{@code <label>: done in <seconds>s}".
  *
- * <p>Terminal or not: {@code SIEVE_PROGRESS} ({@code -Dsieve.progress}, which {@code ./sieve} sets
- * to {@code tty} when stderr is a terminal, {@code off} silences it), else whether the JVM has a
- * console. The log lines stay our own: the library always draws a bar, which has no place in a log.
+ * <p>Terminal, log or silent: core's {@link ProgressMode} (one reading of {@code SIEVE_PROGRESS}
+ * for every progress display). The log lines stay our own: the library always draws a bar, which
+ * has no place in a log.
  */
 public final class Progress implements AutoCloseable {
 
-  private static final boolean TTY =
-      Settings.get("SIEVE_PROGRESS")
-          .map(v -> v.equalsIgnoreCase("tty"))
-          .orElse(System.console() != null);
+  private static final ProgressMode MODE = ProgressMode.fromSettings();
+  private static final boolean TTY = MODE == ProgressMode.TTY;
   private static volatile boolean quiet =
-      Boolean.getBoolean("sieve.quiet")
-          || Settings.get("SIEVE_PROGRESS").map(v -> v.equalsIgnoreCase("off")).orElse(false);
+      Boolean.getBoolean("sieve.quiet") || MODE == ProgressMode.OFF;
 
   private final String label;
   private final long total;
