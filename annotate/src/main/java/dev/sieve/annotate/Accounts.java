@@ -176,21 +176,22 @@ public final class Accounts {
    */
   public Optional<String> login(String username, String password, String clientAddress) {
     String name = username == null ? "" : username.strip();
-    List<String[]> keys = new ArrayList<>();
-    keys.add(new String[] {"account:" + abbreviate(name), name});
+    List<ThrottleKey> keys = new ArrayList<>();
+    keys.add(new ThrottleKey("account:" + abbreviate(name), ACCOUNT_FAILURE_LIMIT));
     if (clientAddress != null && !clientAddress.isBlank()) {
-      keys.add(new String[] {"address:" + abbreviate(clientAddress.strip()), name});
+      keys.add(
+          new ThrottleKey("address:" + abbreviate(clientAddress.strip()), ADDRESS_FAILURE_LIMIT));
     }
     long now = clock.millis();
     long lockedUntil = 0;
-    for (String[] key : keys) {
+    for (ThrottleKey key : keys) {
       lockedUntil =
           Math.max(
               lockedUntil,
               db.one(
                       "SELECT locked_until FROM login_throttle WHERE throttle_key = ?",
                       rs -> rs.getLong(1),
-                      key[0])
+                      key.key())
                   .orElse(0L));
     }
     if (lockedUntil > now) {
@@ -210,20 +211,22 @@ public final class Accounts {
       ok = Passwords.verify(password == null ? "" : password, row.get()[1]);
     }
     if (!ok) {
-      for (String[] key : keys) {
-        fail(
-            key[0],
-            key[0].startsWith("account:") ? ACCOUNT_FAILURE_LIMIT : ADDRESS_FAILURE_LIMIT,
-            key[1]);
+      for (ThrottleKey key : keys) {
+        fail(key, name);
       }
       return Optional.empty();
     }
-    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", keys.get(0)[0]);
+    db.update("DELETE FROM login_throttle WHERE throttle_key = ?", keys.get(0).key());
     return Optional.of(openSession(row.get()[0]));
   }
 
-  /** Counts a failure of {@code key}; locks it (and audits the lock) past {@code limit}. */
-  private void fail(String key, int limit, String attemptedName) {
+  /** A throttled key (a user name or a client address) and its failure limit. */
+  private record ThrottleKey(String key, int limit) {}
+
+  /** Counts a failure of {@code throttle}; locks it (and audits the lock) past its limit. */
+  private void fail(ThrottleKey throttle, String attemptedName) {
+    String key = throttle.key();
+    int limit = throttle.limit();
     db.tx(
         c -> {
           long now = clock.millis();
@@ -324,7 +327,7 @@ public final class Accounts {
                 account.id())
             .orElseThrow(() -> new IllegalArgumentException("no such account"));
     if (!Passwords.verify(current == null ? "" : current, hash)) {
-      fail(key, ACCOUNT_FAILURE_LIMIT, account.username());
+      fail(new ThrottleKey(key, ACCOUNT_FAILURE_LIMIT), account.username());
       throw new IllegalArgumentException("the current password is wrong");
     }
     if (next == null || next.length() < 12) {
